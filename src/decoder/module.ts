@@ -1,0 +1,175 @@
+/**
+ * The decoded module (spec 2.5 "Modules"), as the decoder hands it to the
+ * validator. Names follow the spec's abstract syntax. Function bodies and
+ * constant expressions are kept as instruction streams (see `opcodes.ts` for
+ * their layout): immediates already decoded, so no later stage reads LEB128.
+ */
+
+/** Value types as their binary encoding (spec 5.3.1 / 5.3.3). */
+export const enum ValType {
+  i32 = 0x7f,
+  i64 = 0x7e,
+  f32 = 0x7d,
+  f64 = 0x7c,
+  v128 = 0x7b,
+  funcref = 0x70,
+  externref = 0x6f,
+}
+export type valtype = number;
+export type reftype = number; // ValType.funcref | ValType.externref
+
+export function valtypeName(t: valtype): string {
+  switch (t) {
+    case 0x7f: return 'i32';
+    case 0x7e: return 'i64';
+    case 0x7d: return 'f32';
+    case 0x7c: return 'f64';
+    case 0x7b: return 'v128';
+    case 0x70: return 'funcref';
+    case 0x6f: return 'externref';
+    default: return `valtype(0x${t.toString(16)})`;
+  }
+}
+
+/** spec 2.3.6 */
+export interface functype {
+  params: valtype[];
+  results: valtype[];
+}
+
+/** spec 2.3.7; `max` is undefined when absent. Values are u32 (0..2^32-1) as numbers. */
+export interface limits {
+  min: number;
+  max: number | undefined;
+}
+
+/** spec 2.3.8 (+ threads' `shared` flag, decoded so the policy can reject it). */
+export interface memtype {
+  limits: limits;
+  shared: boolean;
+}
+
+/** spec 2.3.9 */
+export interface tabletype {
+  limits: limits;
+  elemtype: reftype;
+}
+
+/** spec 2.3.10 */
+export interface globaltype {
+  valtype: valtype;
+  mutable: boolean;
+}
+
+/** spec 2.5.11 */
+export type importdesc =
+  | { kind: 'func'; typeidx: number }
+  | { kind: 'table'; type: tabletype }
+  | { kind: 'memory'; type: memtype }
+  | { kind: 'global'; type: globaltype };
+
+export interface import_ {
+  module: string;
+  name: string;
+  desc: importdesc;
+  /** Byte offset of the import entry. */
+  offset: number;
+}
+
+export type externkind = 'func' | 'table' | 'memory' | 'global';
+
+/** spec 2.5.10 */
+export interface export_ {
+  name: string;
+  kind: externkind;
+  index: number;
+  offset: number;
+}
+
+/**
+ * A constant expression (spec 3.3.10): an instruction stream in the layout of
+ * `opcodes.ts`, ending with `end`. `offset` is its byte offset in the binary.
+ */
+export interface expr {
+  code: Int32Array;
+  offset: number;
+}
+
+/** spec 2.5.6 */
+export interface global {
+  type: globaltype;
+  init: expr;
+  offset: number;
+}
+
+/** spec 2.5.7: element segment. */
+export interface elem {
+  type: reftype;
+  mode: 'passive' | 'active' | 'declarative';
+  /** For active segments. */
+  table: number;
+  /** For active segments. */
+  offsetExpr: expr | null;
+  /**
+   * The initial values. For the function-index encodings (flags 0-3) `funcs`
+   * holds the indices and `exprs` is null; for the expression encodings
+   * (flags 4-7) `exprs` holds one constant expression per element.
+   */
+  funcs: Uint32Array | null;
+  exprs: expr[] | null;
+  /** Number of elements. */
+  length: number;
+  offset: number;
+}
+
+/** spec 2.5.8: data segment. */
+export interface data {
+  mode: 'passive' | 'active';
+  memory: number;
+  offsetExpr: expr | null;
+  /** A view into the module binary. */
+  init: Uint8Array;
+  offset: number;
+}
+
+/**
+ * A function body from the code section (spec 5.5.13). `locals` are the
+ * declared locals run-length encoded as (count, valtype) pairs exactly as in the
+ * binary; `numLocals` is their total (parameters excluded).
+ */
+export interface code {
+  locals: Array<{ count: number; type: valtype }>;
+  numLocals: number;
+  /** The body's instructions (layout in `opcodes.ts`), ending with the final `end`. */
+  body: Int32Array;
+  /** Byte offset of the body's size field, and the body's size in bytes. */
+  offset: number;
+  size: number;
+}
+
+export interface customsec {
+  name: string;
+  data: Uint8Array;
+  offset: number;
+}
+
+/** spec 2.5: a decoded (not yet validated) module. */
+export interface DecodedModule {
+  types: functype[];
+  imports: import_[];
+  /** Type indices of the defined functions (function section). */
+  funcs: number[];
+  tables: tabletype[];
+  mems: memtype[];
+  globals: global[];
+  exports: export_[];
+  start: number | null;
+  elems: elem[];
+  datas: data[];
+  /** The data count section's value, or null when the section is absent. */
+  dataCount: number | null;
+  codes: code[];
+  customs: customsec[];
+  /** Size of the binary in bytes. */
+  byteLength: number;
+}

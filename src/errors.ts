@@ -1,0 +1,128 @@
+/**
+ * Error classes of detwasm. Every class carries a stable `code` so callers can
+ * branch on the kind of failure without parsing messages. The names follow the
+ * WebAssembly JS API (`CompileError`, `LinkError`, `RuntimeError` ~ `Trap`).
+ */
+
+/** Base class of every error a module can get before it runs. */
+export class CompileError extends Error {
+  /** Stable machine-readable kind: 'malformed' | 'invalid' | 'policy' | 'limit' | 'unsupported'. */
+  readonly code: string;
+  /** Byte offset in the module binary the error refers to, when known. */
+  readonly offset: number | undefined;
+  /** Index of the function (in the function index space) the error refers to, when known. */
+  readonly funcIndex: number | undefined;
+  constructor(code: string, message: string, offset?: number, funcIndex?: number) {
+    super(formatMessage(message, offset, funcIndex));
+    this.name = 'CompileError';
+    this.code = code;
+    this.offset = offset;
+    this.funcIndex = funcIndex;
+    /** The message without the location suffix, as the spec phrases it. */
+    this.reason = message;
+  }
+  readonly reason: string;
+}
+
+function formatMessage(message: string, offset?: number, funcIndex?: number): string {
+  const where: string[] = [];
+  if (funcIndex !== undefined) where.push(`function ${funcIndex}`);
+  if (offset !== undefined) where.push(`offset 0x${offset.toString(16)}`);
+  return where.length ? `${message} (at ${where.join(', ')})` : message;
+}
+
+/** The bytes are not a well-formed WebAssembly binary (spec 5, "malformed"). */
+export class MalformedError extends CompileError {
+  constructor(message: string, offset: number, funcIndex?: number) {
+    super('malformed', message, offset, funcIndex);
+    this.name = 'MalformedError';
+  }
+}
+
+/** The module is well-formed but fails validation (spec 3, "invalid"). */
+export class InvalidError extends CompileError {
+  constructor(message: string, offset?: number, funcIndex?: number) {
+    super('invalid', message, offset, funcIndex);
+    this.name = 'InvalidError';
+  }
+}
+
+/**
+ * The module uses a feature the determinism policy or the engine's feature
+ * flags reject (floats, SIMD, threads, or a switched-off proposal).
+ */
+export class PolicyError extends CompileError {
+  /** The rejected feature, e.g. 'floats', 'simd', 'threads', 'bulk-memory'. */
+  readonly feature: string;
+  constructor(feature: string, message: string, offset?: number, funcIndex?: number) {
+    super('policy', message, offset, funcIndex);
+    this.name = 'PolicyError';
+    this.feature = feature;
+  }
+}
+
+/** The module exceeds one of the engine's deterministic resource limits. */
+export class LimitError extends CompileError {
+  /** Name of the limit in `EngineConfig.limits`. */
+  readonly limit: string;
+  /** The configured maximum. */
+  readonly maximum: number;
+  constructor(limit: string, maximum: number, actual: number | string, offset?: number, funcIndex?: number) {
+    super('limit', `limit exceeded: ${limit} is ${maximum}, module needs ${actual}`, offset, funcIndex);
+    this.name = 'LimitError';
+    this.limit = limit;
+    this.maximum = maximum;
+  }
+}
+
+/** Instantiation failed because an import is missing or does not match. */
+export class LinkError extends Error {
+  readonly code: string;
+  constructor(message: string, code = 'link') {
+    super(message);
+    this.name = 'LinkError';
+    this.code = code;
+  }
+}
+
+/** Stable trap codes. */
+export type TrapCode =
+  | 'unreachable'
+  | 'memory_out_of_bounds'
+  | 'integer_divide_by_zero'
+  | 'integer_overflow'
+  | 'indirect_call_type_mismatch'
+  | 'undefined_element'
+  | 'uninitialized_element'
+  | 'table_out_of_bounds'
+  | 'null_reference'
+  | 'call_stack_exhausted'
+  | 'out_of_gas'
+  | 'host'
+  | 'invalid_conversion';
+
+const TRAP_MESSAGES: Record<TrapCode, string> = {
+  unreachable: 'unreachable executed',
+  memory_out_of_bounds: 'out of bounds memory access',
+  integer_divide_by_zero: 'integer divide by zero',
+  integer_overflow: 'integer overflow',
+  indirect_call_type_mismatch: 'indirect call type mismatch',
+  undefined_element: 'undefined element',
+  uninitialized_element: 'uninitialized element',
+  table_out_of_bounds: 'out of bounds table access',
+  null_reference: 'null reference',
+  call_stack_exhausted: 'call stack exhausted',
+  out_of_gas: 'out of gas',
+  host: 'host function failed',
+  invalid_conversion: 'invalid conversion',
+};
+
+/** A WebAssembly trap (the JS API's `RuntimeError`). */
+export class Trap extends Error {
+  readonly code: TrapCode;
+  constructor(code: TrapCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${TRAP_MESSAGES[code]}: ${detail}` : TRAP_MESSAGES[code], options as ErrorOptions);
+    this.name = 'Trap';
+    this.code = code;
+  }
+}
