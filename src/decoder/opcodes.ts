@@ -222,3 +222,150 @@ export function isSimdOp(op: number): boolean {
 export function isAtomicOp(op: number): boolean {
   return op >= PREFIX_FE && op < PREFIX_FE + 0x100;
 }
+
+/*
+ * ---------------------------------------------------------------------------
+ * Immediate kinds (how each instruction is encoded in the binary and how its
+ * immediates are laid out in a decoded stream). Added by the decoder.
+ *
+ *   Imm.none         no immediates                               record [op, off]
+ *   Imm.blocktype    s33 block type (see above)                  [op, off, bt]
+ *   Imm.idx          one u32 index (label, func, local, global,
+ *                    table, data, elem)                          [op, off, x]
+ *   Imm.idx2         two u32 indices (call_indirect typeidx
+ *                    tableidx, table.init elemidx tableidx,
+ *                    table.copy dst src)                         [op, off, x, y]
+ *   Imm.zero         one reserved 0x00 byte, stored as index 0
+ *                    (memory.size/grow/fill: memidx)             [op, off, 0]
+ *   Imm.idxZero      u32 then a 0x00 byte (memory.init)          [op, off, x, 0]
+ *   Imm.zero2        two 0x00 bytes (memory.copy)                [op, off, 0, 0]
+ *   Imm.fence        one 0x00 byte, nothing stored (atomic.fence) [op, off]
+ *   Imm.brTable      vec(labelidx) labelidx                      [op, off, n, l_0..l_{n-1}, l_default]
+ *   Imm.selectT      vec(valtype)                                [op, off, n, t_0..t_{n-1}]
+ *   Imm.memarg       u32 align exponent, u32 offset              [op, off, align, offset]
+ *   Imm.i32          s32 (i32.const)                             [op, off, value]
+ *   Imm.i64          s64 (i64.const)                             [op, off, lo, hi]
+ *   Imm.f32          4 bytes little-endian                       [op, off, bits]
+ *   Imm.f64          8 bytes little-endian                       [op, off, lo, hi]
+ *   Imm.reftype      one reftype byte (ref.null)                 [op, off, t]
+ *   Imm.v128         16 bytes (v128.const, i8x16.shuffle lanes)  [op, off, w0, w1, w2, w3]
+ *                    (bytes 4k..4k+3 little-endian in word k)
+ *   Imm.lane         one lane index byte                         [op, off, lane]
+ *   Imm.memargLane   memarg then a lane index byte (v128.loadN_lane/storeN_lane)
+ *                                                                [op, off, align, offset, lane]
+ * ---------------------------------------------------------------------------
+ */
+export const Imm = {
+  none: 0,
+  blocktype: 1,
+  idx: 2,
+  idx2: 3,
+  zero: 4,
+  idxZero: 5,
+  zero2: 6,
+  fence: 7,
+  brTable: 8,
+  selectT: 9,
+  memarg: 10,
+  i32: 11,
+  i64: 12,
+  f32: 13,
+  f64: 14,
+  reftype: 15,
+  v128: 16,
+  lane: 17,
+  memargLane: 18,
+  /** Not an instruction (illegal opcode). */
+  illegal: 255,
+} as const;
+
+/** Record length (in Int32Array slots) by immediate kind; -1 = variable. */
+const RECORD_LENGTH: readonly number[] = [2, 3, 3, 4, 3, 4, 4, 2, -1, -1, 4, 3, 4, 3, 4, 3, 6, 3, 5];
+
+/** Number of dense op numbers (0x000..0x4FF). */
+export const OP_COUNT = 0x500;
+
+const IMMEDIATE_KIND: Uint8Array = buildImmediateKinds();
+
+function buildImmediateKinds(): Uint8Array {
+  const k = new Uint8Array(OP_COUNT).fill(Imm.illegal);
+  const set = (from: number, to: number, kind: number) => {
+    for (let op = from; op <= to; op++) k[op] = kind;
+  };
+  // Control (spec 5.4.1)
+  set(0x00, 0x01, Imm.none); // unreachable, nop
+  set(0x02, 0x04, Imm.blocktype); // block, loop, if
+  k[0x05] = Imm.none; // else
+  k[0x0b] = Imm.none; // end
+  set(0x0c, 0x0d, Imm.idx); // br, br_if
+  k[0x0e] = Imm.brTable;
+  k[0x0f] = Imm.none; // return
+  k[0x10] = Imm.idx; // call
+  k[0x11] = Imm.idx2; // call_indirect typeidx tableidx
+  // Reference (5.4.2)
+  k[0xd0] = Imm.reftype;
+  k[0xd1] = Imm.none;
+  k[0xd2] = Imm.idx;
+  // Parametric (5.4.3)
+  set(0x1a, 0x1b, Imm.none);
+  k[0x1c] = Imm.selectT;
+  // Variable (5.4.4), table (5.4.5)
+  set(0x20, 0x26, Imm.idx);
+  // Memory (5.4.6)
+  set(0x28, 0x3e, Imm.memarg);
+  set(0x3f, 0x40, Imm.zero);
+  // Numeric (5.4.7)
+  k[0x41] = Imm.i32;
+  k[0x42] = Imm.i64;
+  k[0x43] = Imm.f32;
+  k[0x44] = Imm.f64;
+  set(0x45, 0xc4, Imm.none);
+  // 0xFC prefix
+  const FC = PREFIX_FC;
+  set(FC + 0, FC + 7, Imm.none); // trunc_sat
+  k[FC + 8] = Imm.idxZero; // memory.init dataidx 0x00
+  k[FC + 9] = Imm.idx; // data.drop
+  k[FC + 10] = Imm.zero2; // memory.copy 0x00 0x00
+  k[FC + 11] = Imm.zero; // memory.fill 0x00
+  k[FC + 12] = Imm.idx2; // table.init elemidx tableidx
+  k[FC + 13] = Imm.idx; // elem.drop
+  k[FC + 14] = Imm.idx2; // table.copy dst src
+  set(FC + 15, FC + 17, Imm.idx); // table.grow/size/fill
+  // 0xFD prefix: SIMD (spec 5.4.8, WebAssembly 2.0 final SIMD)
+  const FD = PREFIX_FD;
+  set(FD + 0x00, FD + 0x0b, Imm.memarg); // v128.load*, v128.store
+  k[FD + 0x0c] = Imm.v128; // v128.const
+  k[FD + 0x0d] = Imm.v128; // i8x16.shuffle
+  set(FD + 0x0e, FD + 0x14, Imm.none); // swizzle, splats
+  set(FD + 0x15, FD + 0x22, Imm.lane); // extract/replace_lane
+  set(FD + 0x23, FD + 0x53, Imm.none); // comparisons, bitwise, any_true
+  set(FD + 0x54, FD + 0x5b, Imm.memargLane); // load/store lane
+  set(FD + 0x5c, FD + 0x5d, Imm.memarg); // load32_zero, load64_zero
+  set(FD + 0x5e, FD + 0xff, Imm.none);
+  for (const unused of [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee]) {
+    k[FD + unused] = Imm.illegal;
+  }
+  // 0xFE prefix: threads (atomics)
+  const FE = PREFIX_FE;
+  set(FE + 0x00, FE + 0x02, Imm.memarg); // memory.atomic.notify, wait32, wait64
+  k[FE + 0x03] = Imm.fence; // atomic.fence 0x00
+  set(FE + 0x10, FE + 0x4e, Imm.memarg); // atomic loads, stores, rmw, cmpxchg
+  return k;
+}
+
+/** The immediate kind of a dense op number (`Imm.illegal` for non-instructions). */
+export function immediateKind(op: number): number {
+  return op >= 0 && op < OP_COUNT ? IMMEDIATE_KIND[op] : Imm.illegal;
+}
+
+/**
+ * Length in slots of the instruction record starting at `pc` of a decoded
+ * stream, so other stages can walk a stream:
+ * `for (let pc = 0; pc < code.length; pc += instrLength(code, pc))`.
+ */
+export function instrLength(code: Int32Array, pc: number): number {
+  const kind = IMMEDIATE_KIND[code[pc]];
+  if (kind === Imm.brTable) return 4 + code[pc + 2];
+  if (kind === Imm.selectT) return 3 + code[pc + 2];
+  return RECORD_LENGTH[kind];
+}

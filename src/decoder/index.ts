@@ -1,0 +1,126 @@
+/**
+ * The strict binary decoder (spec chapter 5): bytes -> `DecodedModule`.
+ *
+ * Throws `MalformedError` for anything that is not a well-formed binary (with
+ * the offset of the offending byte) and `LimitError` when the module exceeds a
+ * decode-time limit. Work and memory are linear in the input size: every
+ * count is checked against the remaining bytes before it is used.
+ */
+import { LimitError } from '../errors.js';
+import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import type { DecodedModule } from './module.js';
+import { Reader, EOF_SECTION, EOF_TOP } from './reader.js';
+import { InstrWriter } from './instructions.js';
+import * as S from './sections.js';
+
+export { instrLength, immediateKind, Imm } from './opcodes.js';
+export type { DecodedModule } from './module.js';
+
+/** Section ids (5.5.2). */
+export const SectionId = {
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  datacount: 12,
+} as const;
+
+/**
+ * Position of each non-custom section id in the required order (5.5.16):
+ * type import function table memory global export start element datacount code data.
+ */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+
+const SECTION_DECODERS: Array<(r: Reader, st: S.DecodeState) => void> = [
+  () => undefined, // custom: handled separately
+  S.typeSection,
+  S.importSection,
+  S.functionSection,
+  S.tableSection,
+  S.memorySection,
+  S.globalSection,
+  S.exportSection,
+  S.startSection,
+  S.elementSection,
+  S.codeSection,
+  S.dataSection,
+  S.dataCountSection,
+];
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const VERSION = [0x01, 0x00, 0x00, 0x00];
+
+export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): DecodedModule {
+  if (bytes.length > limits.maxModuleSize) {
+    throw new LimitError('maxModuleSize', limits.maxModuleSize, bytes.length, 0);
+  }
+  const r = new Reader(bytes, 0, bytes.length, EOF_TOP);
+  // Preamble (5.5.16): magic and version, each checked as far as bytes exist.
+  for (let i = 0; i < 4; i++) if (r.u8() !== MAGIC[i]) r.fail('magic header not detected', 0);
+  for (let i = 0; i < 4; i++) if (r.u8() !== VERSION[i]) r.fail('unknown binary version', 4);
+
+  const module: DecodedModule = {
+    types: [],
+    imports: [],
+    funcs: [],
+    tables: [],
+    mems: [],
+    globals: [],
+    exports: [],
+    start: null,
+    elems: [],
+    datas: [],
+    dataCount: null,
+    codes: [],
+    customs: [],
+    byteLength: bytes.length,
+  };
+  const st: S.DecodeState = {
+    module,
+    limits,
+    writer: new InstrWriter(),
+    importedFuncs: 0,
+    importedTables: 0,
+    importedGlobals: 0,
+  };
+
+  let lastRank = 0;
+  while (!r.atEnd()) {
+    const idAt = r.pos;
+    const id = r.u8();
+    if (id > 12) r.fail('malformed section id', idAt);
+    const sizeAt = r.pos;
+    const size = r.u32();
+    if (size > r.remaining()) r.fail('length out of bounds', sizeAt);
+    const start = r.pos;
+    const end = start + size;
+    const sr = new Reader(bytes, start, end, EOF_SECTION);
+    if (id === SectionId.custom) {
+      S.customSection(sr, st, idAt);
+    } else {
+      const rank = SECTION_RANK[id];
+      // Each non-custom section at most once, in order (5.5.2).
+      if (rank <= lastRank) r.fail('unexpected content after last section', idAt);
+      lastRank = rank;
+      SECTION_DECODERS[id](sr, st);
+    }
+    if (sr.pos !== end) r.fail('section size mismatch', sr.pos);
+    r.pos = end;
+  }
+
+  if (module.codes.length !== module.funcs.length) {
+    r.fail('function and code section have inconsistent lengths', bytes.length);
+  }
+  if (module.dataCount !== null && module.datas.length !== module.dataCount) {
+    r.fail('data count and data section have inconsistent lengths', bytes.length);
+  }
+  return module;
+}

@@ -1,0 +1,243 @@
+/**
+ * Instruction decoding (spec 5.4): turns the bytes of a function body or a
+ * constant expression into a decoded stream (layout in `opcodes.ts`).
+ *
+ * Only the binary grammar is checked here: opcodes exist, immediates are
+ * well-formed, `else`/`end` nest properly and the expression ends with the
+ * `end` matching its implicit outer block. Everything about types and index
+ * ranges is the validator's job.
+ */
+import { LimitError } from '../errors.js';
+import type { Limits } from '../config.js';
+import { Reader } from './reader.js';
+import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
+import { isValtype, isReftype } from './types.js';
+
+/** A growable Int32Array the decoder writes records into; reused across bodies. */
+export class InstrWriter {
+  buf: Int32Array = new Int32Array(256);
+  len = 0;
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** Make room for `n` more slots. */
+  ensure(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  push(v: number): void {
+    this.buf[this.len++] = v;
+  }
+
+  /** A copy of what was written since the last reset. */
+  take(): Int32Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+export interface ExprOptions {
+  limits: Limits;
+  /**
+   * True inside the code section of a module without a data count section:
+   * memory.init and data.drop are then malformed (spec 5.5.13).
+   */
+  noDataCount: boolean;
+}
+
+const CTL_BLOCK = 0; // block or loop
+const CTL_IF = 1; // if, before its else
+const CTL_ELSE = 2; // if, after its else
+
+/** Largest sub-opcode after each prefix that has a dense number. */
+const PREFIX_RANGE: Record<number, number> = { 0xfc: 0x100, 0xfd: 0x200, 0xfe: 0x100 };
+const PREFIX_BASE: Record<number, number> = { 0xfc: PREFIX_FC, 0xfd: PREFIX_FD, 0xfe: PREFIX_FE };
+
+/**
+ * Decode instructions from `r` up to and including the `end` that closes the
+ * expression; returns the stream. `r` is left just after that `end`.
+ */
+export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32Array {
+  w.reset();
+  let ctl = new Uint8Array(16);
+  let depth = 0;
+  const f64scratch = [0, 0];
+  for (;;) {
+    const at = r.pos;
+    const b = r.u8();
+    let op = b;
+    if (b >= 0xfc && b <= 0xfe) {
+      const sub = r.u32();
+      if (sub >= PREFIX_RANGE[b]) r.fail('illegal opcode', at);
+      op = PREFIX_BASE[b] + sub;
+    }
+    const kind = immediateKind(op);
+    if (kind === Imm.illegal) r.fail('illegal opcode', at);
+    w.ensure(6);
+    w.push(op);
+    w.push(at);
+    switch (kind) {
+      case Imm.none:
+        if (op === 0x0b) {
+          // end
+          if (depth === 0) return w.take();
+          depth--;
+        } else if (op === 0x05) {
+          // else: only once, directly inside an if (5.4.1)
+          if (depth === 0 || ctl[depth - 1] !== CTL_IF) r.fail('END opcode expected', at);
+          ctl[depth - 1] = CTL_ELSE;
+        }
+        break;
+      case Imm.blocktype: {
+        w.push(blocktype(r));
+        if (depth === ctl.length) {
+          const next = new Uint8Array(ctl.length * 2);
+          next.set(ctl);
+          ctl = next;
+        }
+        ctl[depth++] = op === 0x04 ? CTL_IF : CTL_BLOCK;
+        break;
+      }
+      case Imm.idx:
+        if (opts.noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
+        w.push(r.u32());
+        break;
+      case Imm.idx2:
+        w.push(r.u32());
+        w.push(r.u32());
+        break;
+      case Imm.zero:
+        w.push(r.zeroByte());
+        break;
+      case Imm.idxZero:
+        if (opts.noDataCount) r.fail('data count section required', at);
+        w.push(r.u32());
+        w.push(r.zeroByte());
+        break;
+      case Imm.zero2:
+        w.push(r.zeroByte());
+        w.push(r.zeroByte());
+        break;
+      case Imm.fence:
+        r.zeroByte();
+        break;
+      case Imm.brTable: {
+        const countAt = r.pos;
+        const n = r.count(); // each target takes at least one byte
+        if (n > opts.limits.maxBrTableTargets) {
+          throw new LimitError('maxBrTableTargets', opts.limits.maxBrTableTargets, n, countAt);
+        }
+        w.ensure(n + 2);
+        w.push(n);
+        for (let i = 0; i <= n; i++) w.push(r.u32());
+        break;
+      }
+      case Imm.selectT: {
+        const n = r.count();
+        w.ensure(n + 1);
+        w.push(n);
+        for (let i = 0; i < n; i++) {
+          const tAt = r.pos;
+          const t = r.u8();
+          if (!isValtype(t)) r.fail('malformed value type', tAt);
+          w.push(t);
+        }
+        break;
+      }
+      case Imm.memarg:
+        memarg(r, w);
+        break;
+      case Imm.memargLane:
+        memarg(r, w);
+        w.push(r.u8());
+        break;
+      case Imm.lane:
+        w.push(r.u8());
+        break;
+      case Imm.i32:
+        w.push(r.s32());
+        break;
+      case Imm.i64:
+        r.s64(f64scratch);
+        w.push(f64scratch[0]);
+        w.push(f64scratch[1]);
+        break;
+      case Imm.f32:
+        w.push(word(r));
+        break;
+      case Imm.f64:
+        w.push(word(r));
+        w.push(word(r));
+        break;
+      case Imm.v128:
+        w.push(word(r));
+        w.push(word(r));
+        w.push(word(r));
+        w.push(word(r));
+        break;
+      case Imm.reftype: {
+        const tAt = r.pos;
+        const t = r.u8();
+        if (!isReftype(t)) r.fail('malformed reference type', tAt);
+        w.push(t);
+        break;
+      }
+      default:
+        r.fail('illegal opcode', at);
+    }
+  }
+}
+
+/**
+ * memarg (5.4.6): u32 alignment exponent and u32 offset. In 2.0 an exponent of
+ * 32 or more cannot come from any valid flags value (bit 6 would be the
+ * multi-memory flag), so it is malformed; smaller too-large exponents are
+ * left for the validator ("alignment must not be larger than natural").
+ */
+function memarg(r: Reader, w: InstrWriter): void {
+  const at = r.pos;
+  const align = r.u32();
+  if (align >= 32) r.fail('malformed memop flags', at);
+  w.push(align);
+  w.push(r.u32());
+}
+
+/** Four raw bytes, little-endian, as an int32. */
+function word(r: Reader): number {
+  if (r.end - r.pos < 4) r.eof();
+  const b = r.bytes;
+  const p = r.pos;
+  r.pos = p + 4;
+  return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+}
+
+/**
+ * blocktype (5.4.1): 0x40 (empty), a single valtype byte, or a non-negative
+ * s33 type index. Stored as in `opcodes.ts`; a type index of 2^31 or more
+ * (necessarily out of range: a module cannot hold that many types) is stored
+ * as 0x7FFFFFFF so that it stays an out-of-range index for the validator.
+ */
+function blocktype(r: Reader): number {
+  const at = r.pos;
+  const b = r.peek();
+  if (b === 0x40) {
+    r.pos++;
+    return BLOCKTYPE_EMPTY;
+  }
+  if (b >= 0x40 && b < 0x80) {
+    // a single-byte negative s33: must be a value type
+    r.pos++;
+    if (!isValtype(b)) r.fail('malformed value type', at);
+    return b - 0x80;
+  }
+  const x = r.s33();
+  if (x < 0) r.fail('malformed block type', at);
+  return x > 0x7fffffff ? 0x7fffffff : x;
+}

@@ -1,0 +1,259 @@
+/**
+ * Section contents (spec 5.5.2-5.5.13). Each function reads one section's
+ * content from a reader bounded to the section and adds it to the module.
+ * Every count is checked against the bytes left (and its `Limits` entry)
+ * before anything is allocated for it.
+ */
+import { LimitError } from '../errors.js';
+import type { Limits } from '../config.js';
+import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc } from './module.js';
+import { Reader, EOF_SECTION } from './reader.js';
+import { InstrWriter, decodeExpr } from './instructions.js';
+import { readFunctype, readGlobaltype, readMemtype, readReftype, readTabletype, readValtype } from './types.js';
+
+export interface DecodeState {
+  module: DecodedModule;
+  limits: Limits;
+  writer: InstrWriter;
+  /** Imported functions/tables/globals, for the combined count limits. */
+  importedFuncs: number;
+  importedTables: number;
+  importedGlobals: number;
+}
+
+/** A count with a limit: fits in the remaining bytes (>= minItemSize each) and is at most `max`. */
+function limitedCount(r: Reader, limit: keyof Limits, max: number, already = 0, minItemSize = 1): number {
+  const at = r.pos;
+  const n = r.count(minItemSize);
+  if (already + n > max) throw new LimitError(limit, max, already + n, at);
+  return n;
+}
+
+/** A constant expression (5.4.9 / 3.3.10), decoded as any instruction sequence. */
+export function readConstExpr(r: Reader, st: DecodeState): expr {
+  const offset = r.pos;
+  const code = decodeExpr(r, st.writer, { limits: st.limits, noDataCount: false });
+  return { code, offset };
+}
+
+/** Custom section (5.5.3): name, then arbitrary bytes. */
+export function customSection(r: Reader, st: DecodeState, offset: number): void {
+  const name = r.name(st.limits.maxNameLength);
+  const data = r.bytesView(r.remaining());
+  st.module.customs.push({ name, data, offset });
+}
+
+/** Type section (5.5.4). */
+export function typeSection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxTypes', st.limits.maxTypes, 0, 3);
+  const types = st.module.types;
+  for (let i = 0; i < n; i++) types.push(readFunctype(r, st.limits));
+}
+
+/** Import section (5.5.5). */
+export function importSection(r: Reader, st: DecodeState): void {
+  const lim = st.limits;
+  const n = limitedCount(r, 'maxImports', lim.maxImports, 0, 4);
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const moduleName = r.name(lim.maxNameLength);
+    const name = r.name(lim.maxNameLength);
+    const kindAt = r.pos;
+    const kind = r.u8();
+    let desc: importdesc;
+    switch (kind) {
+      case 0x00:
+        desc = { kind: 'func', typeidx: r.u32() };
+        if (++st.importedFuncs > lim.maxFunctions) throw new LimitError('maxFunctions', lim.maxFunctions, st.importedFuncs, offset);
+        break;
+      case 0x01:
+        desc = { kind: 'table', type: readTabletype(r) };
+        if (++st.importedTables > lim.maxTables) throw new LimitError('maxTables', lim.maxTables, st.importedTables, offset);
+        break;
+      case 0x02:
+        desc = { kind: 'memory', type: readMemtype(r) };
+        break;
+      case 0x03:
+        desc = { kind: 'global', type: readGlobaltype(r) };
+        if (++st.importedGlobals > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, st.importedGlobals, offset);
+        break;
+      default:
+        r.fail('malformed import kind', kindAt);
+    }
+    const imp: import_ = { module: moduleName, name, desc, offset };
+    st.module.imports.push(imp);
+  }
+}
+
+/** Function section (5.5.6): the type index of every defined function. */
+export function functionSection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxFunctions', st.limits.maxFunctions, st.importedFuncs);
+  const funcs = st.module.funcs;
+  for (let i = 0; i < n; i++) funcs.push(r.u32());
+}
+
+/** Table section (5.5.7). */
+export function tableSection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxTables', st.limits.maxTables, st.importedTables, 3);
+  for (let i = 0; i < n; i++) st.module.tables.push(readTabletype(r));
+}
+
+/** Memory section (5.5.8). More than one memory is invalid, not malformed. */
+export function memorySection(r: Reader, st: DecodeState): void {
+  const n = r.count(2);
+  for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r));
+}
+
+/** Global section (5.5.9). */
+export function globalSection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxGlobals', st.limits.maxGlobals, st.importedGlobals, 3);
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const type = readGlobaltype(r);
+    const init = readConstExpr(r, st);
+    st.module.globals.push({ type, init, offset });
+  }
+}
+
+const EXTERN_KINDS: externkind[] = ['func', 'table', 'memory', 'global'];
+
+/** Export section (5.5.10). */
+export function exportSection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxExports', st.limits.maxExports, 0, 3);
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const name = r.name(st.limits.maxNameLength);
+    const kindAt = r.pos;
+    const k = r.u8();
+    if (k > 3) r.fail('malformed export kind', kindAt);
+    const index = r.u32();
+    const exp: export_ = { name, kind: EXTERN_KINDS[k], index, offset };
+    st.module.exports.push(exp);
+  }
+}
+
+/** Start section (5.5.11). */
+export function startSection(r: Reader, st: DecodeState): void {
+  st.module.start = r.u32();
+}
+
+/** Element section (5.5.12): the eight encodings selected by flags 0-7. */
+export function elementSection(r: Reader, st: DecodeState): void {
+  const lim = st.limits;
+  const n = limitedCount(r, 'maxElemSegments', lim.maxElemSegments, 0, 2);
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const flags = r.u32();
+    if (flags > 7) r.fail('malformed elements segment kind', offset);
+    // bit 0: passive/declarative (vs active); bit 1: explicit table index
+    // (active) or declarative (not active); bit 2: expressions instead of indices.
+    const active = (flags & 1) === 0;
+    const mode: elem['mode'] = active ? 'active' : flags & 2 ? 'declarative' : 'passive';
+    let table = 0;
+    let offsetExpr: expr | null = null;
+    if (active) {
+      if (flags & 2) table = r.u32();
+      offsetExpr = readConstExpr(r, st);
+    }
+    const usesExprs = (flags & 4) !== 0;
+    let type = 0x70; // funcref
+    if (!active || flags & 2) {
+      // explicit elemkind (indices) or reftype (expressions)
+      if (usesExprs) {
+        type = readReftype(r);
+      } else {
+        const kAt = r.pos;
+        if (r.u8() !== 0x00) r.fail('malformed element kind', kAt);
+      }
+    }
+    const length = limitedCount(r, 'maxElemSegmentLength', lim.maxElemSegmentLength);
+    let funcs: Uint32Array | null = null;
+    let exprs: expr[] | null = null;
+    if (usesExprs) {
+      exprs = new Array(length);
+      for (let j = 0; j < length; j++) exprs[j] = readConstExpr(r, st);
+    } else {
+      funcs = new Uint32Array(length);
+      for (let j = 0; j < length; j++) funcs[j] = r.u32();
+    }
+    st.module.elems.push({ type, mode, table, offsetExpr, funcs, exprs, length, offset });
+  }
+}
+
+/** Data count section (5.5.14). */
+export function dataCountSection(r: Reader, st: DecodeState): void {
+  const at = r.pos;
+  const n = r.u32();
+  if (n > st.limits.maxDataSegments) throw new LimitError('maxDataSegments', st.limits.maxDataSegments, n, at);
+  st.module.dataCount = n;
+}
+
+/** Code section (5.5.13). */
+export function codeSection(r: Reader, st: DecodeState): void {
+  const lim = st.limits;
+  const m = st.module;
+  const countAt = r.pos;
+  const n = r.u32();
+  if (n !== m.funcs.length) r.fail('function and code section have inconsistent lengths', countAt);
+  if (n > r.remaining()) r.eof();
+  const noDataCount = m.dataCount === null;
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const size = r.u32();
+    if (size > r.remaining()) r.eof();
+    const funcIndex = st.importedFuncs + i;
+    if (size > lim.maxFunctionBodySize) {
+      throw new LimitError('maxFunctionBodySize', lim.maxFunctionBodySize, size, offset, funcIndex);
+    }
+    const bodyStart = r.pos;
+    const bodyEnd = bodyStart + size;
+    const br = new Reader(r.bytes, bodyStart, bodyEnd, EOF_SECTION);
+    // locals: vec(count valtype), at least 2 bytes per entry
+    const groups = br.count(2);
+    const locals: code['locals'] = new Array(groups);
+    let numLocals = 0;
+    for (let g = 0; g < groups; g++) {
+      const cAt = br.pos;
+      const count = br.u32();
+      const type = readValtype(br);
+      numLocals += count; // exact: fewer than 2^32 groups of fewer than 2^32
+      if (numLocals > 0xffffffff) br.fail('too many locals', cAt);
+      locals[g] = { count, type };
+    }
+    const typeidx = m.funcs[i];
+    const params = typeidx < m.types.length ? m.types[typeidx].params.length : 0;
+    if (numLocals + params > lim.maxLocals) {
+      throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
+    }
+    const body = decodeExpr(br, st.writer, { limits: lim, noDataCount });
+    if (br.pos !== bodyEnd) br.fail('section size mismatch', br.pos);
+    r.pos = bodyEnd;
+    const c: code = { locals, numLocals, body, offset, size };
+    m.codes.push(c);
+  }
+}
+
+/** Data section (5.5.14): flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
+export function dataSection(r: Reader, st: DecodeState): void {
+  const m = st.module;
+  const countAt = r.pos;
+  const n = limitedCount(r, 'maxDataSegments', st.limits.maxDataSegments, 0, 2);
+  if (m.dataCount !== null && n !== m.dataCount) {
+    r.fail('data count and data section have inconsistent lengths', countAt);
+  }
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const flags = r.u32();
+    let d: data;
+    if (flags === 1) {
+      d = { mode: 'passive', memory: 0, offsetExpr: null, init: r.byteVec(), offset };
+    } else if (flags === 0 || flags === 2) {
+      const memory = flags === 2 ? r.u32() : 0;
+      const offsetExpr = readConstExpr(r, st);
+      d = { mode: 'active', memory, offsetExpr, init: r.byteVec(), offset };
+    } else {
+      r.fail('malformed data segment kind', offset);
+    }
+    m.datas.push(d);
+  }
+}
