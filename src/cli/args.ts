@@ -1,0 +1,182 @@
+/**
+ * Command-line parsing for `detwasm`. Pure (no I/O) so it is unit-testable:
+ * turns argv into a `Command` or throws `UsageError` with one clear line.
+ */
+import type { Features } from '../config.js';
+
+/** Exit codes, one per kind of failure (documented in README.md and `detwasm --help`). */
+export const EXIT = Object.freeze({
+  ok: 0,
+  /** A failure that none of the kinds below describes (a bug): see --verbose. */
+  internal: 1,
+  usage: 2,
+  /** Malformed, invalid, policy-rejected or over-limit module (binary or text). */
+  compile: 3,
+  link: 4,
+  trap: 5,
+  outOfGas: 6,
+  /** The file cannot be read. */
+  io: 7,
+  /** `wast`: at least one assertion failed. */
+  wastFailed: 8,
+});
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CommonOptions {
+  verbose: boolean;
+  json: boolean;
+  features: Partial<Features>;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | ({ kind: 'run'; file: string; invoke: string | undefined; args: string[]; gas: bigint | undefined } & CommonOptions)
+  | ({ kind: 'validate'; file: string } & CommonOptions)
+  | ({ kind: 'inspect'; file: string } & CommonOptions)
+  | ({ kind: 'wast'; files: string[]; gas: bigint | undefined } & CommonOptions);
+
+export const USAGE = `Usage: detwasm <command> [options]
+
+Commands:
+  run FILE [--invoke NAME] [ARGS...] [--gas N] [--features LIST]
+                      instantiate FILE (.wasm or .wat) and call export NAME with ARGS
+                      (without --invoke: calls "_start" if exported, else only instantiates)
+  validate FILE       check that FILE is a valid module under the determinism policy
+  inspect FILE        list imports, exports, section sizes and the compile cost
+  wast FILE...        run WebAssembly spec test scripts (.wast)
+
+Options:
+  --invoke NAME       export to call (run)
+  --gas N             gas budget; without it execution is unmetered
+  --features LIST     comma-separated feature switches, e.g. "-bulk-memory,multi-value"
+                      (a leading "-" turns a feature off)
+  --json              print a machine-readable JSON result on stdout
+  --verbose           print stack traces of errors
+  -h, --help          this text;  --version  the version
+
+Arguments are parsed by the export's parameter types: i32 and i64 as decimal or
+0x-hex integers (negative allowed), funcref/externref as "null".
+
+Exit codes: 0 ok, 1 internal error, 2 usage, 3 compile error (malformed, invalid,
+policy, limit), 4 link error, 5 trap, 6 out of gas, 7 I/O error, 8 wast failures.`;
+
+/** Feature names on the command line (kebab-case, as in the proposals) → `Features` keys. */
+export const FEATURE_NAMES: Readonly<Record<string, keyof Features>> = Object.freeze({
+  'sign-extension': 'signExtension',
+  'multi-value': 'multiValue',
+  'bulk-memory': 'bulkMemory',
+  'reference-types': 'referenceTypes',
+  'mutable-globals': 'mutableGlobals',
+  'saturating-float-to-int': 'saturatingFloatToInt',
+  'nontrapping-float-to-int': 'saturatingFloatToInt',
+  floats: 'floats',
+  simd: 'simd',
+  threads: 'threads',
+});
+
+export function parseFeatures(list: string): Partial<Features> {
+  const out: Partial<Features> = {};
+  for (const raw of list.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    let on = true;
+    let name = item;
+    if (name.startsWith('-')) { on = false; name = name.slice(1); } else if (name.startsWith('+')) name = name.slice(1);
+    const kebab = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    const key = FEATURE_NAMES[kebab];
+    if (key === undefined) {
+      throw new UsageError(`unknown feature "${name}" in --features (known: ${Object.keys(FEATURE_NAMES).join(', ')})`);
+    }
+    out[key] = on;
+  }
+  return out;
+}
+
+export function parseGas(text: string): bigint {
+  if (!/^(0|[1-9][0-9_]*)$/.test(text)) throw new UsageError(`--gas expects a non-negative integer, got "${text}"`);
+  return BigInt(text.replace(/_/g, ''));
+}
+
+/** True for a token that is an option rather than a value ("-5" and "-0x10" are values). */
+function isOption(token: string): boolean {
+  return token.startsWith('--') || (token.startsWith('-') && token.length > 1 && !/^-[0-9]/.test(token));
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) throw new UsageError('missing command (run, validate, inspect, wast); see detwasm --help');
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
+  if (command === '--version' || command === '-v' || command === 'version') return { kind: 'version' };
+  if (!['run', 'validate', 'inspect', 'wast'].includes(command)) {
+    throw new UsageError(`unknown command "${command}" (expected run, validate, inspect or wast); see detwasm --help`);
+  }
+
+  const positional: string[] = [];
+  let invoke: string | undefined;
+  let gas: bigint | undefined;
+  let features: Partial<Features> = {};
+  let verbose = false;
+  let json = false;
+  let help = false;
+  let onlyValues = false;
+
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i];
+    if (onlyValues || !isOption(token)) { positional.push(token); continue; }
+    if (token === '--') { onlyValues = true; continue; }
+    const eq = token.indexOf('=');
+    const name = eq > 0 ? token.slice(0, eq) : token;
+    const inline = eq > 0 ? token.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      if (i + 1 >= rest.length) throw new UsageError(`${name} expects a value`);
+      return rest[++i];
+    };
+    const flag = (): true => {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      return true;
+    };
+    switch (name) {
+      case '--invoke': invoke = value(); break;
+      case '--gas': gas = parseGas(value()); break;
+      case '--features': features = { ...features, ...parseFeatures(value()) }; break;
+      case '--verbose': verbose = flag(); break;
+      case '--json': json = flag(); break;
+      case '-h': case '--help': help = flag(); break;
+      default: throw new UsageError(`unknown option "${name}" for ${command}; see detwasm --help`);
+    }
+  }
+  if (help) return { kind: 'help' };
+
+  const common: CommonOptions = { verbose, json, features };
+  const onlyFor = (what: string, allowed: string[]) => {
+    if (invoke !== undefined && !allowed.includes('invoke')) throw new UsageError(`--invoke is only valid for run, not ${what}`);
+    if (gas !== undefined && !allowed.includes('gas')) throw new UsageError(`--gas is only valid for run and wast, not ${what}`);
+  };
+  switch (command) {
+    case 'run': {
+      if (positional.length === 0) throw new UsageError('run: missing FILE');
+      const [file, ...args] = positional;
+      if (invoke === undefined && args.length > 0) throw new UsageError(`run: arguments given without --invoke NAME`);
+      return { kind: 'run', file, invoke, args, gas, ...common };
+    }
+    case 'validate':
+    case 'inspect': {
+      onlyFor(command, []);
+      if (positional.length !== 1) throw new UsageError(`${command}: expects exactly one FILE, got ${positional.length}`);
+      return { kind: command, file: positional[0], ...common };
+    }
+    default: {
+      onlyFor(command, ['gas']);
+      if (positional.length === 0) throw new UsageError('wast: missing FILE...');
+      return { kind: 'wast', files: positional, gas, ...common };
+    }
+  }
+}

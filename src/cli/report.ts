@@ -1,0 +1,69 @@
+/**
+ * Turns any error the CLI can meet into ONE line for stderr and an exit code
+ * (see `EXIT`). Stack traces only with --verbose.
+ */
+import { CompileError, LinkError, Trap } from '../errors.js';
+import { EXIT, UsageError } from './args.js';
+import { IoError, WatError } from './load.js';
+
+export interface Failure {
+  exitCode: number;
+  /** Short kind for --json output: usage, io, compile, link, trap, out_of_gas, internal. */
+  kind: string;
+  /** The one line (without the "detwasm: " prefix). */
+  message: string;
+  /** Stable sub-code: the CompileError/Trap/LinkError `code`, when there is one. */
+  code?: string;
+}
+
+/**
+ * `context` says what was being done: e.g. "examples/fib.wat" or
+ * "examples/fib.wat: fib(20)".
+ */
+export function describeFailure(err: unknown, context: string): Failure {
+  if (err instanceof UsageError) return { exitCode: EXIT.usage, kind: 'usage', message: err.message };
+  if (err instanceof IoError) return { exitCode: EXIT.io, kind: 'io', message: err.message };
+  if (err instanceof WatError) {
+    return { exitCode: EXIT.compile, kind: 'compile', code: 'malformed', message: `${context}: text format error: ${err.message}` };
+  }
+  if (err instanceof CompileError) {
+    const what = COMPILE_KINDS[err.code] ?? `compile error (${err.code})`;
+    return { exitCode: EXIT.compile, kind: 'compile', code: err.code, message: `${context}: ${what}: ${err.message}` };
+  }
+  if (err instanceof LinkError) {
+    return { exitCode: EXIT.link, kind: 'link', code: err.code, message: `${context}: link error: ${err.message}` };
+  }
+  if (err instanceof Trap) {
+    if (err.code === 'out_of_gas') {
+      return { exitCode: EXIT.outOfGas, kind: 'out_of_gas', code: err.code, message: `${context}: ${err.message}` };
+    }
+    return { exitCode: EXIT.trap, kind: 'trap', code: err.code, message: `${context}: trap (${err.code}): ${err.message}` };
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { exitCode: EXIT.internal, kind: 'internal', message: `${context}: internal error: ${oneLine(text)} (rerun with --verbose for details)` };
+}
+
+const COMPILE_KINDS: Record<string, string> = {
+  malformed: 'malformed module',
+  invalid: 'invalid module',
+  policy: 'rejected by the determinism policy',
+  limit: 'module exceeds a limit',
+  unsupported: 'unsupported feature',
+};
+
+function oneLine(s: string): string {
+  const line = s.split('\n')[0];
+  return line.length > 300 ? line.slice(0, 300) + '...' : line;
+}
+
+/** The full story for --verbose: stack and cause chain. */
+export function verboseDetails(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && depth < 5; depth++) {
+    parts.push(e instanceof Error ? e.stack ?? `${e.name}: ${e.message}` : String(e));
+    e = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
+    if (e !== undefined) parts.push('caused by:');
+  }
+  return parts.join('\n');
+}
