@@ -1,18 +1,344 @@
 /**
- * The validator (spec chapter 3): `validate(module, config)`.
+ * The validator (spec chapter 3, WebAssembly 2.0): `validate(module, config)`
+ * checks a decoded module against the validation rules, the determinism
+ * policy, the feature flags and the resource limits, and returns what the
+ * compiler needs (`ValidatedModule`).
+ *
+ * Module-level order follows the spec's reference interpreter: imports,
+ * types, tables, memories, globals, element and data segments, functions,
+ * start, exports.
  */
-import type { DecodedModule } from '../decoder/module.js';
+import { InvalidError, LimitError, MalformedError } from '../errors.js';
 import type { ResolvedConfig } from '../config.js';
-import type { ValidatedModule, ValidateStats } from './types.js';
+import type { DecodedModule, expr, functype, globaltype, limits, memtype, tabletype } from '../decoder/module.js';
+import { valtypeName } from '../decoder/module.js';
+import { Op } from '../decoder/opcodes.js';
+import type { Context } from './context.js';
+import { validateConstExpr } from './const.js';
+import { FuncValidator } from './func.js';
+import { FUNCREF, I32, checkRefType, checkValType, rejectFeature, rejectThreads } from './policy.js';
+import type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
 
 export type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
 
+/** Largest memory in 64 KiB pages (spec 3.2.3 / 4.2.8: 2^16 pages). */
+const MAX_PAGES = 65536;
+
 /**
  * Validates a decoded module. Throws `InvalidError` (spec validation),
- * `PolicyError` (determinism policy / feature flags) or `LimitError`.
- * WORK IN PROGRESS: the signature is final; the body is being written.
+ * `PolicyError` / `CompileError('unsupported')` (determinism policy and
+ * feature flags), `LimitError` (config.limits) or `MalformedError` (binary
+ * rules only checkable while walking code, e.g. a missing data count section).
+ * `stats.steps` receives a work counter (linear in the module size).
  */
 export function validate(module: DecodedModule, config: ResolvedConfig, stats?: ValidateStats): ValidatedModule {
-  void module; void config; void stats;
-  throw new Error('validate: not implemented yet');
+  const f = config.features;
+  const lim = config.limits;
+  let steps = 0;
+
+  // ---- types (spec 3.2.6): policy on every value type ----
+  for (let i = 0; i < module.types.length; i++) {
+    const ft = module.types[i];
+    for (const t of ft.params) checkValType(t, f, `parameter in type ${i}`);
+    for (const t of ft.results) checkValType(t, f, `result in type ${i}`);
+    if (ft.results.length > 1 && !f.multiValue) rejectFeature('multi-value', `type ${i} with ${ft.results.length} results`);
+    steps += 1 + ft.params.length + ft.results.length;
+  }
+  const typeAt = (x: number, offset: number | undefined): functype => {
+    if (x >= module.types.length) throw new InvalidError(`unknown type ${x}`, offset);
+    return module.types[x];
+  };
+
+  // ---- imports (spec 3.4.9) ----
+  const funcTypes: functype[] = [];
+  const funcTypeIdx: number[] = [];
+  const tableTypes: tabletype[] = [];
+  const memTypes: memtype[] = [];
+  const globalTypes: globaltype[] = [];
+  for (const im of module.imports) {
+    const d = im.desc;
+    const what = `import "${im.module}" "${im.name}"`;
+    switch (d.kind) {
+      case 'func':
+        funcTypes.push(typeAt(d.typeidx, im.offset));
+        funcTypeIdx.push(d.typeidx);
+        break;
+      case 'table':
+        checkTableType(d.type, config, what, im.offset);
+        tableTypes.push(d.type);
+        break;
+      case 'memory':
+        checkMemType(d.type, config, what, im.offset);
+        memTypes.push(d.type);
+        break;
+      case 'global':
+        checkValType(d.type.valtype, f, `global ${what}`, im.offset);
+        if (d.type.mutable && !f.mutableGlobals) rejectFeature('mutable-globals', `mutable global ${what}`, im.offset);
+        globalTypes.push(d.type);
+        break;
+    }
+    steps++;
+  }
+  const numImportedFuncs = funcTypes.length;
+  const numImportedTables = tableTypes.length;
+  const numImportedMems = memTypes.length;
+  const numImportedGlobals = globalTypes.length;
+
+  // ---- functions, tables, memories (spec 3.4.1-3.4.3) ----
+  if (module.funcs.length !== module.codes.length) {
+    throw new MalformedError('function and code section have inconsistent lengths', 0);
+  }
+  for (let i = 0; i < module.funcs.length; i++) {
+    const x = module.funcs[i];
+    funcTypes.push(typeAt(x, module.codes[i].offset));
+    funcTypeIdx.push(x);
+  }
+  steps += module.funcs.length;
+  if (funcTypes.length > lim.maxFunctions) throw new LimitError('maxFunctions', lim.maxFunctions, funcTypes.length);
+  for (let i = 0; i < module.tables.length; i++) {
+    checkTableType(module.tables[i], config, `table ${numImportedTables + i}`, undefined);
+    tableTypes.push(module.tables[i]);
+  }
+  if (tableTypes.length > lim.maxTables) throw new LimitError('maxTables', lim.maxTables, tableTypes.length);
+  if (tableTypes.length > 1 && !f.referenceTypes) rejectFeature('reference-types', `${tableTypes.length} tables`);
+  for (let i = 0; i < module.mems.length; i++) {
+    checkMemType(module.mems[i], config, `memory ${numImportedMems + i}`, undefined);
+    memTypes.push(module.mems[i]);
+  }
+  // spec 3.4.10: at most one memory (multi-memory is a later proposal).
+  if (memTypes.length > 1) throw new InvalidError(`multiple memories are not allowed (module has ${memTypes.length})`);
+  steps += module.tables.length + module.mems.length;
+
+  // ---- C.refs (spec 3.4.10): functions referenced outside function bodies ----
+  const refs = new Uint8Array(funcTypes.length);
+  const markRefs = (e: expr | null): void => {
+    if (!e) return;
+    const code = e.code;
+    for (let pc = 0; pc + 2 < code.length || pc < code.length; ) {
+      const op = code[pc];
+      if (op === Op.ref_func) {
+        const x = code[pc + 2] >>> 0;
+        if (x < refs.length) refs[x] = 1;
+      }
+      pc += constRecordLength(op);
+      steps++;
+    }
+  };
+  for (const g of module.globals) markRefs(g.init);
+  for (const el of module.elems) {
+    markRefs(el.offsetExpr);
+    if (el.funcs) for (let k = 0; k < el.funcs.length; k++) { if (el.funcs[k] < refs.length) refs[el.funcs[k]] = 1; }
+    if (el.exprs) for (const e of el.exprs) markRefs(e);
+    steps += el.length;
+  }
+  for (const d of module.datas) markRefs(d.offsetExpr);
+  for (const ex of module.exports) if (ex.kind === 'func' && ex.index < refs.length) refs[ex.index] = 1;
+
+  // The context for module-level constant expressions: imported globals only (spec 3.4.10, 2.0).
+  const elemTypes = module.elems.map((el) => el.type);
+  const ctx: Context = {
+    types: module.types,
+    funcs: funcTypes,
+    tables: tableTypes,
+    mems: memTypes,
+    globals: globalTypes.slice(),
+    elems: elemTypes,
+    numDatas: module.dataCount ?? module.datas.length,
+    hasDataCount: module.dataCount !== null,
+    refs,
+    features: f,
+    limits: lim,
+  };
+
+  // ---- globals (spec 3.4.4) ----
+  for (let i = 0; i < module.globals.length; i++) {
+    const g = module.globals[i];
+    const gi = numImportedGlobals + i;
+    checkValType(g.type.valtype, f, `global ${gi}`, g.offset);
+    steps += validateConstExpr(g.init, g.type.valtype, ctx, `initializer of global ${gi}`);
+    globalTypes.push(g.type);
+  }
+  if (globalTypes.length > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, globalTypes.length);
+
+  // ---- element segments (spec 3.4.5) ----
+  if (module.elems.length > lim.maxElemSegments) throw new LimitError('maxElemSegments', lim.maxElemSegments, module.elems.length);
+  for (let i = 0; i < module.elems.length; i++) {
+    const el = module.elems[i];
+    checkRefType(el.type, f, `element segment ${i}`, el.offset);
+    if (el.length > lim.maxElemSegmentLength) throw new LimitError('maxElemSegmentLength', lim.maxElemSegmentLength, el.length, el.offset);
+    if (el.mode === 'passive' && !f.bulkMemory) rejectFeature('bulk-memory', `passive element segment ${i}`, el.offset);
+    if (el.mode === 'declarative' && !f.referenceTypes) rejectFeature('reference-types', `declarative element segment ${i}`, el.offset);
+    if (el.mode === 'active') {
+      if (el.table !== 0 && !f.referenceTypes) rejectFeature('reference-types', `element segment ${i} for table ${el.table}`, el.offset);
+      if (el.table >= tableTypes.length) throw new InvalidError(`unknown table ${el.table}`, el.offset);
+      const tt = tableTypes[el.table];
+      if (tt.elemtype !== el.type) {
+        throw new InvalidError(`type mismatch: element segment ${i} of ${valtypeName(el.type)} for ${valtypeName(tt.elemtype)} table ${el.table}`, el.offset);
+      }
+      if (!el.offsetExpr) throw new InvalidError(`active element segment ${i} has no offset`, el.offset);
+      steps += validateConstExpr(el.offsetExpr, I32, ctx, `offset of element segment ${i}`);
+    }
+    if (el.funcs) {
+      if (el.type !== FUNCREF) throw new InvalidError(`type mismatch: element segment ${i} lists functions but has type ${valtypeName(el.type)}`, el.offset);
+      for (let k = 0; k < el.funcs.length; k++) {
+        const x = el.funcs[k];
+        if (x >= funcTypes.length) throw new InvalidError(`unknown function ${x}`, el.offset);
+      }
+      steps += el.funcs.length;
+    }
+    if (el.exprs) {
+      for (const e of el.exprs) steps += validateConstExpr(e, el.type, ctx, `element of segment ${i}`);
+    }
+  }
+
+  // ---- data segments (spec 3.4.6) ----
+  if (module.datas.length > lim.maxDataSegments) throw new LimitError('maxDataSegments', lim.maxDataSegments, module.datas.length);
+  if (module.dataCount !== null) {
+    if (!f.bulkMemory) rejectFeature('bulk-memory', 'data count section');
+    if (module.dataCount !== module.datas.length) {
+      throw new MalformedError('data count and data section have inconsistent lengths', 0);
+    }
+  }
+  for (let i = 0; i < module.datas.length; i++) {
+    const d = module.datas[i];
+    if (d.mode === 'passive') {
+      if (!f.bulkMemory) rejectFeature('bulk-memory', `passive data segment ${i}`, d.offset);
+      continue;
+    }
+    if (d.memory >= memTypes.length) throw new InvalidError(`unknown memory ${d.memory}`, d.offset);
+    if (!d.offsetExpr) throw new InvalidError(`active data segment ${i} has no offset`, d.offset);
+    steps += validateConstExpr(d.offsetExpr, I32, ctx, `offset of data segment ${i}`);
+  }
+
+  // ---- function bodies (spec 3.4.1), with the full context C ----
+  ctx.globals = globalTypes;
+  const fv = new FuncValidator(ctx);
+  const n = module.codes.length;
+  const maxStackHeights = new Uint32Array(n);
+  const maxControlDepths = new Uint32Array(n);
+  const localTypes: Uint8Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const code = module.codes[i];
+    const funcIndex = numImportedFuncs + i;
+    const ft = funcTypes[funcIndex];
+    if (code.size > lim.maxFunctionBodySize) {
+      throw new LimitError('maxFunctionBodySize', lim.maxFunctionBodySize, code.size, code.offset, funcIndex);
+    }
+    const numLocals = ft.params.length + code.numLocals;
+    if (numLocals > lim.maxLocals) throw new LimitError('maxLocals', lim.maxLocals, numLocals, code.offset, funcIndex);
+    const locals = new Uint8Array(numLocals);
+    locals.set(ft.params);
+    let k = ft.params.length;
+    for (const run of code.locals) {
+      if (run.count > 0) checkValType(run.type, f, 'local', code.offset, funcIndex);
+      locals.fill(run.type, k, k + run.count);
+      k += run.count;
+    }
+    steps += code.locals.length;
+    localTypes[i] = locals;
+    const r = fv.validate(funcIndex, funcTypeIdx[funcIndex], locals, code.body);
+    maxStackHeights[i] = r.maxStackHeight;
+    maxControlDepths[i] = r.maxControlDepth;
+  }
+  steps += fv.steps;
+
+  // ---- start function (spec 3.4.7) ----
+  if (module.start !== null) {
+    const x = module.start;
+    if (x >= funcTypes.length) throw new InvalidError(`unknown function ${x} (start function)`);
+    const ft = funcTypes[x];
+    if (ft.params.length !== 0 || ft.results.length !== 0) {
+      throw new InvalidError(`start function must have type [] -> [], function ${x} does not`);
+    }
+  }
+
+  // ---- exports (spec 3.4.8) ----
+  const names = new Set<string>();
+  for (const ex of module.exports) {
+    switch (ex.kind) {
+      case 'func':
+        if (ex.index >= funcTypes.length) throw new InvalidError(`unknown function ${ex.index}`, ex.offset);
+        break;
+      case 'table':
+        if (ex.index >= tableTypes.length) throw new InvalidError(`unknown table ${ex.index}`, ex.offset);
+        break;
+      case 'memory':
+        if (ex.index >= memTypes.length) throw new InvalidError(`unknown memory ${ex.index}`, ex.offset);
+        break;
+      case 'global':
+        if (ex.index >= globalTypes.length) throw new InvalidError(`unknown global ${ex.index}`, ex.offset);
+        if (globalTypes[ex.index].mutable && !f.mutableGlobals) {
+          rejectFeature('mutable-globals', `export of mutable global ${ex.index} as "${ex.name}"`, ex.offset);
+        }
+        break;
+    }
+    if (names.has(ex.name)) throw new InvalidError(`duplicate export name "${ex.name}"`, ex.offset);
+    names.add(ex.name);
+    steps++;
+  }
+
+  if (stats) stats.steps += steps;
+  return {
+    module,
+    funcTypes,
+    funcTypeIndices: Uint32Array.from(funcTypeIdx),
+    numImportedFuncs,
+    numImportedTables,
+    numImportedMems,
+    numImportedGlobals,
+    globalTypes,
+    tableTypes,
+    memTypes,
+    maxStackHeights,
+    maxControlDepths,
+    localTypes,
+    refs,
+  };
+}
+
+/** Parameter and result types of a blocktype immediate (see opcodes.ts), for the compiler. */
+export function blockSig(vm: ValidatedModule, bt: number): BlockSig {
+  if (bt >= 0) return vm.module.types[bt];
+  if (bt === -64) return { params: [], results: [] };
+  return { params: [], results: [bt + 128] };
+}
+
+/** Record length of the instructions that may appear in a constant expression. */
+function constRecordLength(op: number): number {
+  switch (op) {
+    case Op.i64_const:
+    case Op.f64_const:
+      return 4;
+    case Op.end:
+      return 2;
+    default:
+      // i32.const, f32.const, ref.null, ref.func, global.get; anything else is
+      // rejected later by validateConstExpr, so its length only needs to move on.
+      return 3;
+  }
+}
+
+/** spec 3.2.2 limits within range k. */
+function checkLimits(l: limits, k: number, what: string, rangeMessage: string, offset: number | undefined): void {
+  if (l.min > k) throw new InvalidError(`${rangeMessage} (${what} minimum is ${l.min})`, offset);
+  if (l.max !== undefined) {
+    if (l.max > k) throw new InvalidError(`${rangeMessage} (${what} maximum is ${l.max})`, offset);
+    if (l.min > l.max) throw new InvalidError(`size minimum must not be greater than maximum (${what}: ${l.min} > ${l.max})`, offset);
+  }
+}
+
+/** spec 3.2.4 table types. */
+function checkTableType(t: tabletype, config: ResolvedConfig, what: string, offset: number | undefined): void {
+  checkRefType(t.elemtype, config.features, what, offset);
+  checkLimits(t.limits, 0xffffffff, what, 'table size must be at most 2^32-1', offset);
+  const max = config.limits.maxTableSize;
+  if (t.limits.min > max) throw new LimitError('maxTableSize', max, t.limits.min, offset);
+}
+
+/** spec 3.2.3 memory types (+ the threads policy for shared memories). */
+function checkMemType(t: memtype, config: ResolvedConfig, what: string, offset: number | undefined): void {
+  if (t.shared) rejectThreads(config.features, `shared ${what}`, offset);
+  checkLimits(t.limits, MAX_PAGES, what, 'memory size must be at most 65536 pages (4GiB)', offset);
+  const max = config.limits.maxMemoryPages;
+  if (t.limits.min > max) throw new LimitError('maxMemoryPages', max, t.limits.min, offset);
 }

@@ -1,0 +1,27 @@
+/**
+ * The validation context C of spec 3.1.6, built once per module.
+ */
+import type { Features, Limits } from '../config.js';
+import type { functype, globaltype, tabletype, memtype } from '../decoder/module.js';
+
+export interface Context {
+  types: functype[];
+  /** C.funcs: type of every function, imports first. */
+  funcs: functype[];
+  /** C.tables */
+  tables: tabletype[];
+  /** C.mems */
+  mems: memtype[];
+  /** C.globals (for constant expressions of globals, elems and data: the imported ones only). */
+  globals: globaltype[];
+  /** C.elems: the element type of every element segment. */
+  elems: number[];
+  /** C.datas: number of data segments. */
+  numDatas: number;
+  /** Whether the binary has a data count section (required by memory.init / data.drop). */
+  hasDataCount: boolean;
+  /** C.refs: 1 for every function a `ref.func` in a body may name. */
+  refs: Uint8Array;
+  features: Features;
+  limits: Limits;
+}

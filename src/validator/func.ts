@@ -1,0 +1,698 @@
+/**
+ * Function body validation: the operand and control stack algorithm of the
+ * spec's appendix "Validation Algorithm" (WebAssembly 2.0, A.3), over the
+ * decoded instruction stream of `opcodes.ts`.
+ *
+ * The stacks are typed arrays reused across functions and grown by doubling,
+ * so validating an instruction allocates nothing. Operand types are valtype
+ * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
+ */
+import { InvalidError, LimitError, MalformedError } from '../errors.js';
+import type { functype, valtype } from '../decoder/module.js';
+import { valtypeName } from '../decoder/module.js';
+import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
+import type { Context } from './context.js';
+import {
+  FUNCREF, I32, I64, checkRefType, checkValType, isNumType, isRefType, rejectFeature,
+  rejectFloats, rejectSimd, rejectThreads,
+} from './policy.js';
+
+const UNKNOWN = 0;
+
+/** Control frame kinds (the opcode that opened the frame; the function body is 0). */
+const K_FUNC = 0;
+const K_BLOCK = Op.block;
+const K_LOOP = Op.loop;
+const K_IF = Op.if;
+const K_ELSE = Op.else;
+
+const EMPTY: readonly valtype[] = Object.freeze([]);
+/** `[t]` for every value type byte, so a single-result blocktype needs no allocation. */
+const SINGLE: Array<readonly valtype[]> = [];
+for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) SINGLE[t] = Object.freeze([t]);
+
+/**
+ * Simple numeric instructions, by op (< 0x100): how they use the stack.
+ * Everything else goes through the big switch.
+ */
+const S_NONE = 0;
+const S_UN32 = 1; // [i32] -> [i32]
+const S_BIN32 = 2; // [i32 i32] -> [i32]
+const S_UN64 = 3; // [i64] -> [i64]
+const S_BIN64 = 4; // [i64 i64] -> [i64]
+const S_TEST64 = 5; // [i64] -> [i32]
+const S_REL64 = 6; // [i64 i64] -> [i32]
+const S_EXT = 7; // [i32] -> [i64]
+const SIMPLE = new Uint8Array(0x100);
+function setRange(lo: number, hi: number, kind: number): void {
+  for (let op = lo; op <= hi; op++) SIMPLE[op] = kind;
+}
+setRange(0x45, 0x45, S_UN32); // i32.eqz
+setRange(0x46, 0x4f, S_BIN32); // i32 comparisons
+setRange(0x50, 0x50, S_TEST64); // i64.eqz
+setRange(0x51, 0x5a, S_REL64); // i64 comparisons
+setRange(0x67, 0x69, S_UN32); // i32.clz ctz popcnt
+setRange(0x6a, 0x78, S_BIN32); // i32 arithmetic
+setRange(0x79, 0x7b, S_UN64); // i64.clz ctz popcnt
+setRange(0x7c, 0x8a, S_BIN64); // i64 arithmetic
+setRange(0xa7, 0xa7, S_TEST64); // i32.wrap_i64
+setRange(0xac, 0xad, S_EXT); // i64.extend_i32_s/u
+// 0xc0..0xc4 sign extension: handled in the switch (feature flag).
+
+/** Integer loads and stores: the value type and the natural alignment exponent (spec 3.3.7). */
+const MEM_TYPE = new Uint8Array(0x40);
+const MEM_ALIGN = new Uint8Array(0x40);
+function setMem(op: number, t: number, align: number): void {
+  MEM_TYPE[op] = t;
+  MEM_ALIGN[op] = align;
+}
+setMem(Op.i32_load, I32, 2); setMem(Op.i64_load, I64, 3);
+setMem(Op.i32_load8_s, I32, 0); setMem(Op.i32_load8_u, I32, 0);
+setMem(Op.i32_load16_s, I32, 1); setMem(Op.i32_load16_u, I32, 1);
+setMem(Op.i64_load8_s, I64, 0); setMem(Op.i64_load8_u, I64, 0);
+setMem(Op.i64_load16_s, I64, 1); setMem(Op.i64_load16_u, I64, 1);
+setMem(Op.i64_load32_s, I64, 2); setMem(Op.i64_load32_u, I64, 2);
+setMem(Op.i32_store, I32, 2); setMem(Op.i64_store, I64, 3);
+setMem(Op.i32_store8, I32, 0); setMem(Op.i32_store16, I32, 1);
+setMem(Op.i64_store8, I64, 0); setMem(Op.i64_store16, I64, 1); setMem(Op.i64_store32, I64, 2);
+
+function tname(t: number): string {
+  return t === UNKNOWN ? 'unknown' : valtypeName(t);
+}
+
+/** What validating one function found. */
+export interface FuncResult {
+  maxStackHeight: number;
+  maxControlDepth: number;
+}
+
+/**
+ * Validates function bodies of one module. Create one per module and call
+ * `validate` for each defined function.
+ */
+export class FuncValidator {
+  private vals = new Uint8Array(256);
+  private valsLen = 0;
+  private ctrlKind = new Uint8Array(32);
+  private ctrlBt = new Int32Array(32);
+  private ctrlHeight = new Uint32Array(32);
+  private ctrlUnreachable = new Uint8Array(32);
+  private ctrlLen = 0;
+  private maxHeight = 0;
+  private maxDepth = 0;
+  private funcIndex = 0;
+  private locals: Uint8Array = new Uint8Array(0);
+  private readonly maxOperandStack: number;
+  private readonly maxControlDepth: number;
+  /** Work counter: instructions, br_table targets and branch type checks. */
+  steps = 0;
+
+  constructor(private readonly c: Context) {
+    this.maxOperandStack = c.limits.maxOperandStack;
+    this.maxControlDepth = c.limits.maxControlDepth;
+  }
+
+  private fail(message: string, offset: number): never {
+    throw new InvalidError(message, offset, this.funcIndex);
+  }
+
+  // ---- operand stack ----
+
+  private push(t: number): void {
+    if (this.valsLen === this.vals.length) {
+      const grown = new Uint8Array(this.vals.length * 2);
+      grown.set(this.vals);
+      this.vals = grown;
+    }
+    this.vals[this.valsLen++] = t;
+    if (this.valsLen > this.maxHeight) {
+      this.maxHeight = this.valsLen;
+      if (this.valsLen > this.maxOperandStack) {
+        throw new LimitError('maxOperandStack', this.maxOperandStack, this.valsLen, undefined, this.funcIndex);
+      }
+    }
+  }
+
+  /** pop_val() and pop_val(expect) of the appendix; `expect` UNKNOWN accepts anything. */
+  private pop(expect: number, offset: number): number {
+    const top = this.ctrlLen - 1;
+    if (this.valsLen === this.ctrlHeight[top]) {
+      if (this.ctrlUnreachable[top]) return UNKNOWN;
+      this.fail(`type mismatch: expected ${expect === UNKNOWN ? 'a value' : valtypeName(expect)}, but the stack is empty`, offset);
+    }
+    const actual = this.vals[--this.valsLen];
+    if (actual !== expect && actual !== UNKNOWN && expect !== UNKNOWN) {
+      this.fail(`type mismatch: expected ${valtypeName(expect)}, got ${valtypeName(actual)}`, offset);
+    }
+    return actual;
+  }
+
+  private popTypes(ts: readonly valtype[], offset: number): void {
+    for (let i = ts.length - 1; i >= 0; i--) this.pop(ts[i], offset);
+  }
+
+  private pushTypes(ts: readonly valtype[]): void {
+    for (let i = 0; i < ts.length; i++) this.push(ts[i]);
+  }
+
+  /**
+   * Checks that the top of the stack matches `ts` without changing it (the
+   * appendix's `push_vals(pop_vals(ts))` for br_table targets); values below
+   * the frame's height in unreachable code count as Unknown.
+   */
+  private peekTypes(ts: readonly valtype[], offset: number): void {
+    const top = this.ctrlLen - 1;
+    const height = this.ctrlHeight[top];
+    const n = ts.length;
+    for (let i = 0; i < n; i++) {
+      const pos = this.valsLen - n + i;
+      if (pos < height) {
+        if (this.ctrlUnreachable[top]) continue;
+        this.fail(`type mismatch: branch expects ${n} values, the stack has ${this.valsLen - height}`, offset);
+      }
+      const actual = this.vals[pos];
+      if (actual !== ts[i] && actual !== UNKNOWN) {
+        this.fail(`type mismatch: branch expects ${valtypeName(ts[i])}, got ${valtypeName(actual)}`, offset);
+      }
+    }
+    this.steps += n;
+  }
+
+  // ---- control stack ----
+
+  private params(bt: number): readonly valtype[] {
+    return bt >= 0 ? this.c.types[bt].params : EMPTY;
+  }
+
+  private results(bt: number): readonly valtype[] {
+    if (bt >= 0) return this.c.types[bt].results;
+    if (bt === BLOCKTYPE_EMPTY) return EMPTY;
+    return SINGLE[bt + 128];
+  }
+
+  /** The types a branch to the frame `depth` labels out passes (label_types). */
+  private labelTypes(depth: number): readonly valtype[] {
+    const i = this.ctrlLen - 1 - depth;
+    return this.ctrlKind[i] === K_LOOP ? this.params(this.ctrlBt[i]) : this.results(this.ctrlBt[i]);
+  }
+
+  private pushCtrl(kind: number, bt: number): void {
+    if (this.ctrlLen === this.ctrlKind.length) {
+      const n = this.ctrlKind.length * 2;
+      const k = new Uint8Array(n); k.set(this.ctrlKind); this.ctrlKind = k;
+      const b = new Int32Array(n); b.set(this.ctrlBt); this.ctrlBt = b;
+      const h = new Uint32Array(n); h.set(this.ctrlHeight); this.ctrlHeight = h;
+      const u = new Uint8Array(n); u.set(this.ctrlUnreachable); this.ctrlUnreachable = u;
+    }
+    const i = this.ctrlLen++;
+    this.ctrlKind[i] = kind;
+    this.ctrlBt[i] = bt;
+    this.ctrlHeight[i] = this.valsLen;
+    this.ctrlUnreachable[i] = 0;
+    // The function frame does not count as nesting.
+    if (this.ctrlLen - 1 > this.maxDepth) {
+      this.maxDepth = this.ctrlLen - 1;
+      if (this.maxDepth > this.maxControlDepth) {
+        throw new LimitError('maxControlDepth', this.maxControlDepth, this.maxDepth, undefined, this.funcIndex);
+      }
+    }
+    if (kind !== K_FUNC) this.pushTypes(this.params(bt));
+  }
+
+  /** pop_ctrl(): checks the frame's results are on the stack and nothing else; returns the frame's index. */
+  private popCtrl(offset: number): number {
+    const i = this.ctrlLen - 1;
+    this.popTypes(this.results(this.ctrlBt[i]), offset);
+    if (this.valsLen !== this.ctrlHeight[i]) {
+      this.fail(`type mismatch: ${this.valsLen - this.ctrlHeight[i]} values left on the stack at the end of the block`, offset);
+    }
+    this.ctrlLen--;
+    return i;
+  }
+
+  private setUnreachable(): void {
+    const i = this.ctrlLen - 1;
+    this.valsLen = this.ctrlHeight[i];
+    this.ctrlUnreachable[i] = 1;
+  }
+
+  /** Checks a blocktype immediate (spec 3.2.9 "Block Types": a type index or an optional value type). */
+  private checkBlockType(bt: number, offset: number): void {
+    const f = this.c.features;
+    if (bt >= 0) {
+      if (bt >= this.c.types.length) this.fail(`unknown type ${bt}`, offset);
+      const ft = this.c.types[bt];
+      if (!f.multiValue && (ft.params.length > 0 || ft.results.length > 1)) {
+        rejectFeature('multi-value', 'block type with parameters or several results', offset, this.funcIndex);
+      }
+    } else if (bt !== BLOCKTYPE_EMPTY) {
+      const t = bt + 128;
+      if (bt < -64 || SINGLE[t] === undefined) this.fail(`invalid block type ${bt}`, offset);
+      checkValType(t, f, 'block type', offset, this.funcIndex);
+    }
+  }
+
+  private checkMemory(offset: number): void {
+    if (this.c.mems.length === 0) this.fail('unknown memory 0', offset);
+  }
+
+  private checkTable(x: number, offset: number): number {
+    if (x >= this.c.tables.length) this.fail(`unknown table ${x}`, offset);
+    return this.c.tables[x].elemtype;
+  }
+
+  private local(x: number, offset: number): number {
+    if (x >= this.locals.length) this.fail(`unknown local ${x}`, offset);
+    return this.locals[x];
+  }
+
+  /**
+   * Validates one function. `funcIndex` is its index in the function index
+   * space, `typeidx` its type, `locals` the types of parameters then locals.
+   */
+  validate(funcIndex: number, typeidx: number, locals: Uint8Array, body: Int32Array): FuncResult {
+    const c = this.c;
+    const f = c.features;
+    this.funcIndex = funcIndex;
+    this.locals = locals;
+    this.valsLen = 0;
+    this.ctrlLen = 0;
+    this.maxHeight = 0;
+    this.maxDepth = 0;
+    this.pushCtrl(K_FUNC, typeidx);
+    const code = body;
+    const n = code.length;
+    let pc = 0;
+    let steps = 0;
+    while (pc < n) {
+      const op = code[pc];
+      const off = code[pc + 1];
+      steps++;
+      if (this.ctrlLen === 0) this.fail('instructions after the final end', off);
+      if (op < 0x100) {
+        const s = SIMPLE[op];
+        if (s !== S_NONE) {
+          switch (s) {
+            case S_UN32: this.pop(I32, off); this.push(I32); break;
+            case S_BIN32: this.pop(I32, off); this.pop(I32, off); this.push(I32); break;
+            case S_UN64: this.pop(I64, off); this.push(I64); break;
+            case S_BIN64: this.pop(I64, off); this.pop(I64, off); this.push(I64); break;
+            case S_TEST64: this.pop(I64, off); this.push(I32); break;
+            case S_REL64: this.pop(I64, off); this.pop(I64, off); this.push(I32); break;
+            case S_EXT: this.pop(I32, off); this.push(I64); break;
+          }
+          pc += 2;
+          continue;
+        }
+      }
+      switch (op) {
+        // ---- control instructions (spec 3.3.8) ----
+        case Op.unreachable:
+          this.setUnreachable();
+          pc += 2;
+          break;
+        case Op.nop:
+          pc += 2;
+          break;
+        case Op.block:
+        case Op.loop: {
+          const bt = code[pc + 2];
+          this.checkBlockType(bt, off);
+          this.popTypes(this.params(bt), off);
+          this.pushCtrl(op, bt);
+          pc += 3;
+          break;
+        }
+        case Op.if: {
+          const bt = code[pc + 2];
+          this.checkBlockType(bt, off);
+          this.pop(I32, off);
+          this.popTypes(this.params(bt), off);
+          this.pushCtrl(K_IF, bt);
+          pc += 3;
+          break;
+        }
+        case Op.else: {
+          const i = this.ctrlLen - 1;
+          if (this.ctrlKind[i] !== K_IF) this.fail('else without matching if', off);
+          const bt = this.ctrlBt[i];
+          this.popCtrl(off);
+          this.pushCtrl(K_ELSE, bt);
+          pc += 2;
+          break;
+        }
+        case Op.end: {
+          const i = this.popCtrl(off);
+          const bt = this.ctrlBt[i];
+          if (this.ctrlKind[i] === K_IF) {
+            // An `if` without `else` has an empty else branch: [t1*] -> [t2*] needs t1* = t2*.
+            const ps = this.params(bt);
+            const rs = this.results(bt);
+            let same = ps.length === rs.length;
+            for (let k = 0; same && k < ps.length; k++) same = ps[k] === rs[k];
+            if (!same) this.fail('type mismatch: if without else must leave its parameters unchanged', off);
+          }
+          if (this.ctrlLen > 0) this.pushTypes(this.results(bt));
+          pc += 2;
+          break;
+        }
+        case Op.br: {
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          this.popTypes(this.labelTypes(l), off);
+          this.setUnreachable();
+          pc += 3;
+          break;
+        }
+        case Op.br_if: {
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          this.pop(I32, off);
+          const ts = this.labelTypes(l);
+          this.popTypes(ts, off);
+          this.pushTypes(ts);
+          pc += 3;
+          break;
+        }
+        case Op.br_table: {
+          const count = code[pc + 2] >>> 0;
+          const m = code[pc + 3 + count] >>> 0;
+          this.pop(I32, off);
+          if (m >= this.ctrlLen) this.fail(`unknown label ${m}`, off);
+          const arity = this.labelTypes(m).length;
+          for (let k = 0; k < count; k++) {
+            const l = code[pc + 3 + k] >>> 0;
+            if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+            const ts = this.labelTypes(l);
+            if (ts.length !== arity) {
+              this.fail(`type mismatch: br_table targets have different arities (${ts.length} and ${arity})`, off);
+            }
+            this.peekTypes(ts, off);
+          }
+          steps += count;
+          this.popTypes(this.labelTypes(m), off);
+          this.setUnreachable();
+          pc += 4 + count;
+          break;
+        }
+        case Op.return:
+          this.popTypes(this.results(this.ctrlBt[0]), off);
+          this.setUnreachable();
+          pc += 2;
+          break;
+        case Op.call: {
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
+          const ft = c.funcs[x];
+          this.popTypes(ft.params, off);
+          this.pushTypes(ft.results);
+          pc += 3;
+          break;
+        }
+        case Op.call_indirect: {
+          const y = code[pc + 2] >>> 0;
+          const x = code[pc + 3] >>> 0;
+          if (x !== 0 && !f.referenceTypes) rejectFeature('reference-types', 'call_indirect with a table index other than 0', off, funcIndex);
+          const et = this.checkTable(x, off);
+          if (et !== FUNCREF) this.fail(`type mismatch: call_indirect needs a funcref table, table ${x} holds ${valtypeName(et)}`, off);
+          if (y >= c.types.length) this.fail(`unknown type ${y}`, off);
+          const ft = c.types[y];
+          this.pop(I32, off);
+          this.popTypes(ft.params, off);
+          this.pushTypes(ft.results);
+          pc += 4;
+          break;
+        }
+
+        // ---- reference instructions (spec 3.3.2) ----
+        case Op.ref_null: {
+          const t = code[pc + 2];
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.null', off, funcIndex);
+          checkRefType(t, f, 'ref.null type', off, funcIndex);
+          this.push(t);
+          pc += 3;
+          break;
+        }
+        case Op.ref_is_null: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.is_null', off, funcIndex);
+          const t = this.pop(UNKNOWN, off);
+          if (t !== UNKNOWN && !isRefType(t)) this.fail(`type mismatch: ref.is_null expects a reference, got ${valtypeName(t)}`, off);
+          this.push(I32);
+          pc += 2;
+          break;
+        }
+        case Op.ref_func: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.func', off, funcIndex);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
+          if (!c.refs[x]) this.fail(`undeclared function reference ${x}`, off);
+          this.push(FUNCREF);
+          pc += 3;
+          break;
+        }
+
+        // ---- parametric instructions (spec 3.3.4) ----
+        case Op.drop:
+          this.pop(UNKNOWN, off);
+          pc += 2;
+          break;
+        case Op.select: {
+          this.pop(I32, off);
+          const t1 = this.pop(UNKNOWN, off);
+          const t2 = this.pop(UNKNOWN, off);
+          if ((t1 !== UNKNOWN && !isNumType(t1)) || (t2 !== UNKNOWN && !isNumType(t2))) {
+            this.fail(`type mismatch: select without a type needs numeric operands, got ${tname(t2)} and ${tname(t1)}`, off);
+          }
+          if (t1 !== t2 && t1 !== UNKNOWN && t2 !== UNKNOWN) {
+            this.fail(`type mismatch: select operands differ (${valtypeName(t2)} and ${valtypeName(t1)})`, off);
+          }
+          this.push(t1 === UNKNOWN ? t2 : t1);
+          pc += 2;
+          break;
+        }
+        case Op.select_t: {
+          const k = code[pc + 2] >>> 0;
+          if (!f.referenceTypes) rejectFeature('reference-types', 'select with a type', off, funcIndex);
+          if (k !== 1) this.fail(`invalid result arity ${k} of select`, off);
+          const t = code[pc + 3];
+          checkValType(t, f, 'select type', off, funcIndex);
+          this.pop(I32, off);
+          this.pop(t, off);
+          this.pop(t, off);
+          this.push(t);
+          pc += 3 + k;
+          break;
+        }
+
+        // ---- variable instructions (spec 3.3.5) ----
+        case Op.local_get:
+          this.push(this.local(code[pc + 2] >>> 0, off));
+          pc += 3;
+          break;
+        case Op.local_set:
+          this.pop(this.local(code[pc + 2] >>> 0, off), off);
+          pc += 3;
+          break;
+        case Op.local_tee: {
+          const t = this.local(code[pc + 2] >>> 0, off);
+          this.pop(t, off);
+          this.push(t);
+          pc += 3;
+          break;
+        }
+        case Op.global_get: {
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.globals.length) this.fail(`unknown global ${x}`, off);
+          this.push(c.globals[x].valtype);
+          pc += 3;
+          break;
+        }
+        case Op.global_set: {
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.globals.length) this.fail(`unknown global ${x}`, off);
+          const g = c.globals[x];
+          if (!g.mutable) this.fail(`global is immutable: global.set of global ${x}`, off);
+          this.pop(g.valtype, off);
+          pc += 3;
+          break;
+        }
+
+        // ---- table instructions (spec 3.3.6) ----
+        case Op.table_get: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'table.get', off, funcIndex);
+          const t = this.checkTable(code[pc + 2] >>> 0, off);
+          this.pop(I32, off);
+          this.push(t);
+          pc += 3;
+          break;
+        }
+        case Op.table_set: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'table.set', off, funcIndex);
+          const t = this.checkTable(code[pc + 2] >>> 0, off);
+          this.pop(t, off);
+          this.pop(I32, off);
+          pc += 3;
+          break;
+        }
+        case Op.table_size:
+          if (!f.referenceTypes) rejectFeature('reference-types', 'table.size', off, funcIndex);
+          this.checkTable(code[pc + 2] >>> 0, off);
+          this.push(I32);
+          pc += 3;
+          break;
+        case Op.table_grow: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'table.grow', off, funcIndex);
+          const t = this.checkTable(code[pc + 2] >>> 0, off);
+          this.pop(I32, off);
+          this.pop(t, off);
+          this.push(I32);
+          pc += 3;
+          break;
+        }
+        case Op.table_fill: {
+          if (!f.referenceTypes) rejectFeature('reference-types', 'table.fill', off, funcIndex);
+          const t = this.checkTable(code[pc + 2] >>> 0, off);
+          this.pop(I32, off);
+          this.pop(t, off);
+          this.pop(I32, off);
+          pc += 3;
+          break;
+        }
+        case Op.table_copy: {
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'table.copy', off, funcIndex);
+          const dst = code[pc + 2] >>> 0;
+          const src = code[pc + 3] >>> 0;
+          if ((dst !== 0 || src !== 0) && !f.referenceTypes) rejectFeature('reference-types', 'table.copy with a table index other than 0', off, funcIndex);
+          const t1 = this.checkTable(dst, off);
+          const t2 = this.checkTable(src, off);
+          if (t1 !== t2) this.fail(`type mismatch: table.copy from ${valtypeName(t2)} table to ${valtypeName(t1)} table`, off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          pc += 4;
+          break;
+        }
+        case Op.table_init: {
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'table.init', off, funcIndex);
+          const y = code[pc + 2] >>> 0;
+          const x = code[pc + 3] >>> 0;
+          if (x !== 0 && !f.referenceTypes) rejectFeature('reference-types', 'table.init with a table index other than 0', off, funcIndex);
+          const t = this.checkTable(x, off);
+          if (y >= c.elems.length) this.fail(`unknown elem segment ${y}`, off);
+          if (c.elems[y] !== t) this.fail(`type mismatch: table.init of ${valtypeName(c.elems[y])} segment ${y} into ${valtypeName(t)} table ${x}`, off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          pc += 4;
+          break;
+        }
+        case Op.elem_drop: {
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'elem.drop', off, funcIndex);
+          const y = code[pc + 2] >>> 0;
+          if (y >= c.elems.length) this.fail(`unknown elem segment ${y}`, off);
+          pc += 3;
+          break;
+        }
+
+        // ---- memory instructions (spec 3.3.7) ----
+        case Op.i32_load: case Op.i64_load:
+        case Op.i32_load8_s: case Op.i32_load8_u: case Op.i32_load16_s: case Op.i32_load16_u:
+        case Op.i64_load8_s: case Op.i64_load8_u: case Op.i64_load16_s: case Op.i64_load16_u:
+        case Op.i64_load32_s: case Op.i64_load32_u: {
+          this.checkMemory(off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(I32, off);
+          this.push(MEM_TYPE[op]);
+          pc += 4;
+          break;
+        }
+        case Op.i32_store: case Op.i64_store:
+        case Op.i32_store8: case Op.i32_store16:
+        case Op.i64_store8: case Op.i64_store16: case Op.i64_store32: {
+          this.checkMemory(off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(MEM_TYPE[op], off);
+          this.pop(I32, off);
+          pc += 4;
+          break;
+        }
+        case Op.memory_size:
+          this.checkMemory(off);
+          this.push(I32);
+          pc += 3;
+          break;
+        case Op.memory_grow:
+          this.checkMemory(off);
+          this.pop(I32, off);
+          this.push(I32);
+          pc += 3;
+          break;
+        case Op.memory_fill:
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.fill', off, funcIndex);
+          this.checkMemory(off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          pc += 3;
+          break;
+        case Op.memory_copy:
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.copy', off, funcIndex);
+          this.checkMemory(off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          pc += 4;
+          break;
+        case Op.memory_init: {
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.init', off, funcIndex);
+          // spec 5.5.16: memory.init and data.drop need the data count section.
+          if (!c.hasDataCount) throw new MalformedError('data count section required', off, funcIndex);
+          this.checkMemory(off);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          pc += 4;
+          break;
+        }
+        case Op.data_drop: {
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'data.drop', off, funcIndex);
+          if (!c.hasDataCount) throw new MalformedError('data count section required', off, funcIndex);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
+          pc += 3;
+          break;
+        }
+
+        // ---- numeric instructions not in SIMPLE (spec 3.3.1) ----
+        case Op.i32_const:
+          this.push(I32);
+          pc += 3;
+          break;
+        case Op.i64_const:
+          this.push(I64);
+          pc += 4;
+          break;
+        case Op.i32_extend8_s:
+        case Op.i32_extend16_s:
+          if (!f.signExtension) rejectFeature('sign-extension', 'i32.extend8_s/extend16_s', off, funcIndex);
+          this.pop(I32, off);
+          this.push(I32);
+          pc += 2;
+          break;
+        case Op.i64_extend8_s:
+        case Op.i64_extend16_s:
+        case Op.i64_extend32_s:
+          if (!f.signExtension) rejectFeature('sign-extension', 'i64.extend8_s/extend16_s/extend32_s', off, funcIndex);
+          this.pop(I64, off);
+          this.push(I64);
+          pc += 2;
+          break;
+
+        default:
+          if (op >= Op.i32_trunc_sat_f32_s && op <= Op.i64_trunc_sat_f64_u && !f.saturatingFloatToInt) {
+            rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
+          }
+          if (isFloatOp(op)) rejectFloats(f, `float instruction 0x${op.toString(16)}`, off, funcIndex);
+          if (isSimdOp(op)) rejectSimd(f, `SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
+          if (isAtomicOp(op)) rejectThreads(f, `atomic instruction 0x${op.toString(16)}`, off, funcIndex);
+          this.fail(`unknown instruction 0x${op.toString(16)}`, off);
+      }
+    }
+    this.steps += steps;
+    if (this.ctrlLen !== 0) throw new InvalidError('function body does not end with end', undefined, funcIndex);
+    return { maxStackHeight: this.maxHeight, maxControlDepth: this.maxDepth };
+  }
+}
+

@@ -1,0 +1,82 @@
+/**
+ * The determinism policy and the feature flags (src/config.ts), as the
+ * validator applies them. Floats, SIMD and threads are never executed: with
+ * their flag off a module using them gets a `PolicyError`; with the flag on it
+ * gets `CompileError('unsupported')` because no execution mode exists yet.
+ */
+import { CompileError, InvalidError, PolicyError } from '../errors.js';
+import type { Features } from '../config.js';
+import { valtypeName } from '../decoder/module.js';
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F32 = 0x7d;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+export const FUNCREF = 0x70;
+export const EXTERNREF = 0x6f;
+
+/** A module uses f32/f64 (`what` says where). Never returns. */
+export function rejectFloats(f: Features, what: string, offset?: number, funcIndex?: number): never {
+  if (f.floats) throw new CompileError('unsupported', `float mode not supported yet: ${what}`, offset, funcIndex);
+  throw new PolicyError('floats', `${what} rejected by the determinism policy (floats)`, offset, funcIndex);
+}
+
+/** A module uses v128 or a SIMD instruction. Never returns. */
+export function rejectSimd(f: Features, what: string, offset?: number, funcIndex?: number): never {
+  if (f.simd) throw new CompileError('unsupported', `SIMD not supported: ${what}`, offset, funcIndex);
+  throw new PolicyError('simd', `${what} rejected by the determinism policy (simd)`, offset, funcIndex);
+}
+
+/** A module uses a shared memory or an atomic instruction. Never returns. */
+export function rejectThreads(f: Features, what: string, offset?: number, funcIndex?: number): never {
+  if (f.threads) throw new CompileError('unsupported', `threads not supported: ${what}`, offset, funcIndex);
+  throw new PolicyError('threads', `${what} rejected by the determinism policy (threads)`, offset, funcIndex);
+}
+
+/** A switched-off feature is used. Never returns. */
+export function rejectFeature(feature: string, what: string, offset?: number, funcIndex?: number): never {
+  throw new PolicyError(feature, `${what} requires the ${feature} feature, which is disabled`, offset, funcIndex);
+}
+
+/**
+ * Checks a value type used as a value (parameter, result, local, global,
+ * block type, select type): i32/i64 always; funcref/externref with
+ * reference types; f32/f64/v128 never.
+ */
+export function checkValType(t: number, f: Features, what: string, offset?: number, funcIndex?: number): void {
+  switch (t) {
+    case I32:
+    case I64:
+      return;
+    case F32:
+    case F64:
+      rejectFloats(f, `${valtypeName(t)} ${what}`, offset, funcIndex);
+    case V128:
+      rejectSimd(f, `v128 ${what}`, offset, funcIndex);
+    case FUNCREF:
+    case EXTERNREF:
+      if (!f.referenceTypes) rejectFeature('reference-types', `${valtypeName(t)} ${what}`, offset, funcIndex);
+      return;
+    default:
+      throw new InvalidError(`invalid value type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+  }
+}
+
+/** Checks the element type of a table or element segment. */
+export function checkRefType(t: number, f: Features, what: string, offset?: number, funcIndex?: number): void {
+  if (t === FUNCREF) return;
+  if (t === EXTERNREF) {
+    if (!f.referenceTypes) rejectFeature('reference-types', `externref ${what}`, offset, funcIndex);
+    return;
+  }
+  throw new InvalidError(`malformed reference type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+}
+
+export function isNumType(t: number): boolean {
+  return t === I32 || t === I64 || t === F32 || t === F64;
+}
+
+export function isRefType(t: number): boolean {
+  return t === FUNCREF || t === EXTERNREF;
+}
