@@ -1,0 +1,172 @@
+/**
+ * Runs a generated module on an engine (through an `EngineAdapter`) and
+ * records everything observable: each call's results or trap class, the host
+ * call log, and the final memory, globals and table null-ness.
+ */
+import { GeneratedModule, HostFailure, generateArgs, hostBehaviour } from './gen-module.js';
+import { Rng } from './prng.js';
+
+/** The observable instance surface both engines provide (wrapped per engine). */
+export interface AdapterInstance {
+  call(name: string, args: Array<number | bigint>): unknown;
+  memoryBytes(): Uint8Array;
+  globalValue(name: string): number | bigint;
+}
+
+export interface EngineAdapter {
+  readonly name: string;
+  /** Compiles and instantiates; `h` is the host import env.h. */
+  instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number): AdapterInstance;
+  /** Maps an exception thrown by a call to a trap class (see `TrapClass`), or null if it is not a trap. */
+  trapClass(e: unknown): TrapClass | null;
+}
+
+/**
+ * Engine-neutral trap classes. V8 reports a null entry and a signature
+ * mismatch in call_indirect with one message, and uses one message for every
+ * table index out of bounds, so those pairs share a class.
+ */
+export type TrapClass =
+  | 'unreachable'
+  | 'memory_oob'
+  | 'div_by_zero'
+  | 'int_overflow'
+  | 'indirect_null_or_mismatch'
+  | 'table_oob'
+  | 'stack_exhausted'
+  | 'host'
+  | 'out_of_gas';
+
+/** V8 (the host `WebAssembly`) error -> trap class. */
+export function v8TrapClass(e: unknown): TrapClass | null {
+  if (e instanceof HostFailure) return 'host';
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack_exhausted';
+  if (!(e instanceof WebAssembly.RuntimeError)) return null;
+  const m = e.message;
+  if (m === 'unreachable') return 'unreachable';
+  if (m === 'memory access out of bounds' || m === 'data segment out of bounds') return 'memory_oob';
+  if (m === 'divide by zero' || m === 'remainder by zero') return 'div_by_zero';
+  if (m === 'divide result unrepresentable') return 'int_overflow';
+  if (m === 'null function or function signature mismatch') return 'indirect_null_or_mismatch';
+  // table.init reading past its (possibly dropped) element segment.
+  if (m === 'table index is out of bounds' || m === 'element segment out of bounds') return 'table_oob';
+  return null;
+}
+
+/** detwasm `Trap.code` -> trap class. */
+export function detwasmTrapClass(code: string): TrapClass | null {
+  switch (code) {
+    case 'unreachable': return 'unreachable';
+    case 'memory_out_of_bounds': return 'memory_oob';
+    case 'integer_divide_by_zero': return 'div_by_zero';
+    case 'integer_overflow': return 'int_overflow';
+    case 'indirect_call_type_mismatch':
+    case 'uninitialized_element':
+      return 'indirect_null_or_mismatch';
+    case 'undefined_element':
+    case 'table_out_of_bounds':
+      return 'table_oob';
+    case 'call_stack_exhausted': return 'stack_exhausted';
+    case 'host': return 'host';
+    case 'out_of_gas': return 'out_of_gas';
+    default: return null;
+  }
+}
+
+export const nativeAdapter: EngineAdapter = {
+  name: 'v8',
+  instantiate(bytes, h) {
+    const mod = new WebAssembly.Module(bytes);
+    const inst = new WebAssembly.Instance(mod, { env: { h } });
+    const ex = inst.exports as Record<string, unknown>;
+    return {
+      call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
+      memoryBytes: () => new Uint8Array((ex.mem as WebAssembly.Memory).buffer).slice(),
+      globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
+    };
+  },
+  trapClass: v8TrapClass,
+};
+
+export interface RunRecord {
+  /** One line per event; two engines agree iff their records are equal. */
+  events: string[];
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return `[${v.map(show).join(',')}]`;
+  if (v === undefined) return 'void';
+  return String(v);
+}
+
+/** FNV-1a over the bytes plus the length, to keep records small. */
+export function hashBytes(b: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return `${b.length}:${(h >>> 0).toString(16)}`;
+}
+
+/**
+ * Runs every exported function of `gm` a few times with deterministic
+ * arguments (derived from the module's seed), resetting the call budget before
+ * each call.
+ */
+export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsPerFunc = 2): RunRecord {
+  const events: string[] = [];
+  const hostLog: number[] = [];
+  const h = (x: number): number => {
+    hostLog.push(x);
+    return hostBehaviour(x);
+  };
+  let inst: AdapterInstance;
+  try {
+    inst = adapter.instantiate(gm.bytes, h);
+  } catch (e) {
+    events.push(`instantiate: ${describeError(adapter, e)}`);
+    return { events };
+  }
+  const rng = new Rng(gm.seed ^ 0x5eed);
+  for (const f of gm.funcs) {
+    for (let k = 0; k < callsPerFunc; k++) {
+      const args = generateArgs(rng, f.sig);
+      let line = `${f.name}(${args.map(show).join(',')}) -> `;
+      try {
+        inst.call('reset', []);
+        line += show(inst.call(f.name, args));
+      } catch (e) {
+        line += describeError(adapter, e);
+      }
+      events.push(line);
+    }
+  }
+  events.push(`host calls: ${hostLog.join(',')}`);
+  events.push(`memory: ${hashBytes(inst.memoryBytes())}`);
+  for (const g of gm.globals) events.push(`${g.name} = ${show(inst.globalValue(g.name))}`);
+  const probes: string[] = [];
+  for (let i = 0; i < gm.tableSize + 8; i++) {
+    try {
+      probes.push(show(inst.call('probe', [i])));
+    } catch (e) {
+      probes.push(describeError(adapter, e));
+    }
+  }
+  events.push(`table: ${probes.join(',')}`);
+  return { events };
+}
+
+function describeError(adapter: EngineAdapter, e: unknown): string {
+  const cls = adapter.trapClass(e);
+  if (cls) return `trap ${cls}`;
+  const err = e as Error;
+  return `ERROR ${err?.name ?? typeof e}: ${err?.message ?? String(e)}`;
+}
+
+/** The first differing event, or null when both records agree. */
+export function diffRecords(a: RunRecord, b: RunRecord): { index: number; a: string; b: string } | null {
+  const n = Math.max(a.events.length, b.events.length);
+  for (let i = 0; i < n; i++) {
+    if (a.events[i] !== b.events[i]) return { index: i, a: a.events[i] ?? '<none>', b: b.events[i] ?? '<none>' };
+  }
+  return null;
+}

@@ -1,0 +1,829 @@
+/**
+ * A structured generator of random *valid*, integer-only WebAssembly 2.0
+ * modules for differential execution (detwasm vs the host's `WebAssembly`).
+ *
+ * The generator is type-directed: `expr(t)` emits code that pushes exactly one
+ * value of type t, `stmt()` emits code with no net stack effect. Branches may
+ * leave the stack polymorphic (spec 3.3.5: code after `br` is still typed
+ * against an arbitrary stack), which keeps every emitted sequence valid.
+ *
+ * Termination and determinism, whatever the random choices:
+ *   - every loop has its own counter local; a branch back to a loop is only
+ *     taken while that counter is below a small bound, so each loop runs at most
+ *     K times per function activation;
+ *   - every function (except `reset`) starts by decrementing a global call
+ *     budget and traps with `unreachable` when it is exhausted, which bounds
+ *     both recursion depth and total calls;
+ *   - memories always have a small maximum, so `memory.grow` behaves the same on
+ *     every engine.
+ */
+import { Rng } from './prng.js';
+import {
+  Bytes, I32, I64, FUNCREF, append, funcBody, functype, moduleBytes, name, section, sleb32, slebBig, uleb, vec,
+} from './encode.js';
+
+export interface FuncSig {
+  params: number[];
+  results: number[];
+}
+
+export interface GenExport {
+  name: string;
+  kind: 'func' | 'global' | 'memory' | 'table';
+  sig?: FuncSig;
+}
+
+export interface GeneratedModule {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Exported test functions `f<i>` with their signatures. */
+  funcs: Array<{ name: string; sig: FuncSig }>;
+  /** Exported globals `g<i>` and their types. */
+  globals: Array<{ name: string; type: number; mutable: boolean }>;
+  /** Number of table slots probed at the end (the table's initial size). */
+  tableSize: number;
+  seed: number;
+}
+
+export interface GenOptions {
+  /** Upper bound on defined test functions. */
+  maxFuncs: number;
+  /** Expression nesting depth. */
+  maxDepth: number;
+  /** Statements per block. */
+  maxStmts: number;
+  /** Calls allowed per `reset` (bounds recursion). */
+  callBudget: number;
+}
+
+export const DEFAULT_GEN_OPTIONS: GenOptions = { maxFuncs: 5, maxDepth: 5, maxStmts: 4, callBudget: 40 };
+
+/** The host import every generated module declares: env.h (i32) -> i32. */
+export const HOST_IMPORT = { module: 'env', name: 'h' };
+/** The host function's deterministic behaviour, shared by both engines' harnesses. */
+export function hostBehaviour(x: number): number {
+  if ((x & 0xff) === 0x5a) throw new HostFailure(x);
+  return (Math.imul(x, 31) + 7) | 0;
+}
+export class HostFailure extends Error {
+  constructor(readonly arg: number) {
+    super(`host function refused ${arg}`);
+    this.name = 'HostFailure';
+  }
+}
+
+const VALTYPES = [I32, I64];
+
+interface Label {
+  kind: 'block' | 'loop' | 'if' | 'func';
+  /** Types a branch to this label carries (results, or params for a loop). */
+  types: number[];
+  /** For loops: the counter local bounding backward branches. */
+  counter?: number;
+  bound?: number;
+}
+
+interface ModuleCtx {
+  rng: Rng;
+  opts: GenOptions;
+  types: FuncSig[];
+  typeKeys: Map<string, number>;
+  /** Function index space: [host import, ...defined]. */
+  funcSigs: FuncSig[];
+  funcTypeIdx: number[];
+  globals: Array<{ type: number; mutable: boolean }>;
+  budgetGlobal: number;
+  memPages: number;
+  memMax: number;
+  tableSize: number;
+  passiveData: number; // index of the passive data segment
+  numData: number;
+  passiveElem: number; // index of the passive elem segment
+  numElem: number;
+  usesDataCount: boolean;
+}
+
+function typeIndex(m: ModuleCtx, sig: FuncSig): number {
+  const key = `${sig.params.join(',')}>${sig.results.join(',')}`;
+  let i = m.typeKeys.get(key);
+  if (i === undefined) {
+    i = m.types.length;
+    m.types.push(sig);
+    m.typeKeys.set(key, i);
+  }
+  return i;
+}
+
+function randomTypes(rng: Rng, max: number): number[] {
+  const n = rng.int(max + 1);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(rng.pick(VALTYPES));
+  return out;
+}
+
+const I32_BINOPS = range(0x6a, 0x78);
+const I32_CMPS = range(0x46, 0x4f);
+const I64_BINOPS = range(0x7c, 0x8a);
+const I64_CMPS = range(0x51, 0x5a);
+const I32_UNOPS = [0x67, 0x68, 0x69, 0xc0, 0xc1];
+const I64_UNOPS = [0x79, 0x7a, 0x7b, 0xc2, 0xc3, 0xc4];
+/** [opcode, natural alignment exponent] */
+const I32_LOADS: Array<[number, number]> = [[0x28, 2], [0x2c, 0], [0x2d, 0], [0x2e, 1], [0x2f, 1]];
+const I64_LOADS: Array<[number, number]> = [[0x29, 3], [0x30, 0], [0x31, 0], [0x32, 1], [0x33, 1], [0x34, 2], [0x35, 2]];
+const I32_STORES: Array<[number, number]> = [[0x36, 2], [0x3a, 0], [0x3b, 1]];
+const I64_STORES: Array<[number, number]> = [[0x37, 3], [0x3c, 0], [0x3d, 1], [0x3e, 2]];
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+
+class FuncGen {
+  readonly code: Bytes = [];
+  /** Types of all locals, parameters first. */
+  readonly locals: number[];
+  readonly numParams: number;
+  private labels: Label[] = [];
+  private scratch = new Map<number, number[]>();
+
+  constructor(private m: ModuleCtx, private sig: FuncSig) {
+    this.locals = [...sig.params];
+    this.numParams = sig.params.length;
+    const extra = m.rng.int(4);
+    for (let i = 0; i < extra; i++) this.locals.push(m.rng.pick(VALTYPES));
+  }
+
+  private get rng(): Rng {
+    return this.m.rng;
+  }
+
+  private emit(...bytes: number[]): void {
+    for (const b of bytes) this.code.push(b);
+  }
+
+  private newLocal(t: number): number {
+    this.locals.push(t);
+    return this.locals.length - 1;
+  }
+
+  /** A scratch local of type t (reused), for discarding values. */
+  private scratchLocal(t: number): number {
+    let list = this.scratch.get(t);
+    if (!list) this.scratch.set(t, (list = []));
+    if (list.length === 0 || this.rng.chance(0.2)) list.push(this.newLocal(t));
+    return this.rng.pick(list);
+  }
+
+  private localOfType(t: number): number | undefined {
+    const cands: number[] = [];
+    for (let i = 0; i < this.locals.length; i++) if (this.locals[i] === t) cands.push(i);
+    return cands.length ? this.rng.pick(cands) : undefined;
+  }
+
+  private globalOfType(t: number, mutable: boolean): number | undefined {
+    const cands: number[] = [];
+    this.m.globals.forEach((g, i) => {
+      if (g.type === t && (!mutable || g.mutable) && i !== this.m.budgetGlobal) cands.push(i);
+    });
+    return cands.length ? this.rng.pick(cands) : undefined;
+  }
+
+  /** Emits the whole body: prologue, statements, results, `end`. */
+  body(): Bytes {
+    const m = this.m;
+    // Call budget prologue: if (budget == 0) unreachable; budget -= 1.
+    this.emit(0x23, ...uleb(m.budgetGlobal), 0x45, 0x04, 0x40, 0x00, 0x0b);
+    this.emit(0x23, ...uleb(m.budgetGlobal), 0x41, 0x01, 0x6b, 0x24, ...uleb(m.budgetGlobal));
+    this.labels.push({ kind: 'func', types: this.sig.results });
+    this.stmts(m.opts.maxDepth);
+    for (const t of this.sig.results) this.expr(t, m.opts.maxDepth);
+    this.labels.pop();
+    this.emit(0x0b);
+    return this.code;
+  }
+
+  private stmts(d: number): void {
+    const n = this.rng.int(this.m.opts.maxStmts + 1);
+    for (let i = 0; i < n; i++) this.stmt(d);
+  }
+
+  private pushValues(types: number[], d: number): void {
+    for (const t of types) this.expr(t, d);
+  }
+
+  /** Pops values of the given types (top of stack last in the list) into scratch locals. */
+  private discard(types: number[]): void {
+    for (let i = types.length - 1; i >= 0; i--) {
+      if (this.rng.chance(0.5)) this.emit(0x1a);
+      else this.emit(0x21, ...uleb(this.scratchLocal(types[i])));
+    }
+  }
+
+  /** Emits a blocktype for params -> results, registering a type index when needed. */
+  private blocktype(params: number[], results: number[]): void {
+    if (params.length === 0 && results.length === 0) this.emit(0x40);
+    else if (params.length === 0 && results.length === 1 && this.rng.chance(0.7)) this.emit(results[0]);
+    else this.emit(...slebBig(BigInt(typeIndex(this.m, { params, results }))));
+  }
+
+  /** A block-like construct (block/loop/if) with params and results. Leaves `results` on the stack. */
+  private structured(kind: 'block' | 'loop' | 'if', params: number[], results: number[], d: number): void {
+    this.pushValues(params, d - 1);
+    let label: Label;
+    if (kind === 'loop') {
+      const counter = this.newLocal(I32);
+      label = { kind, types: params, counter, bound: this.rng.range(1, 6) };
+    } else {
+      label = { kind, types: results };
+    }
+    if (kind === 'if') this.expr(I32, d - 1);
+    this.emit(kind === 'block' ? 0x02 : kind === 'loop' ? 0x03 : 0x04);
+    this.blocktype(params, results);
+    this.labels.push(label);
+    this.blockBody(params, results, d);
+    if (kind === 'if' && (results.length !== params.length || !results.every((t, i) => t === params[i]) || this.rng.chance(0.6))) {
+      this.emit(0x05);
+      this.blockBody(params, results, d);
+    }
+    this.labels.pop();
+    this.emit(0x0b);
+  }
+
+  /** Body of a block that starts with `params` on its stack and must end with `results`. */
+  private blockBody(params: number[], results: number[], d: number): void {
+    // Consume the params: either fold them into the first result or stash them.
+    if (params.length === 1 && results.length >= 1 && params[0] === results[0] && this.rng.chance(0.5)) {
+      // param becomes the first result after a unary/binary op.
+      this.stmtsNoStack(d);
+      const t = params[0];
+      if (this.rng.chance(0.5)) {
+        this.expr(t, d - 1);
+        this.emit(this.rng.pick(t === I32 ? I32_BINOPS : I64_BINOPS));
+      } else {
+        this.emit(this.rng.pick(t === I32 ? I32_UNOPS : I64_UNOPS));
+      }
+      for (const r of results.slice(1)) this.expr(r, d - 1);
+      return;
+    }
+    this.discard(params);
+    this.stmts(d - 1);
+    this.pushValues(results, d - 1);
+  }
+
+  /**
+   * Statements while values are on the stack (still fine: statements are
+   * stack-neutral). Kept separate for readability.
+   */
+  private stmtsNoStack(d: number): void {
+    if (this.rng.chance(0.5)) this.stmt(d - 1);
+  }
+
+  /** Index (relative depth) of a label to branch to whose types are acceptable, or undefined. */
+  private pickLabel(filter?: (l: Label) => boolean): number | undefined {
+    const cands: number[] = [];
+    for (let i = 0; i < this.labels.length; i++) {
+      const l = this.labels[this.labels.length - 1 - i];
+      if (!filter || filter(l)) cands.push(i);
+    }
+    return cands.length ? this.rng.pick(cands) : undefined;
+  }
+
+  private label(rel: number): Label {
+    return this.labels[this.labels.length - 1 - rel];
+  }
+
+  /** Emits an i32 condition; for loop labels, the guard that bounds iterations (AND-ed in). */
+  private branchCondition(l: Label, d: number): void {
+    if (l.kind === 'loop') {
+      // counter += 1; counter <= bound
+      this.emit(0x20, ...uleb(l.counter!), 0x41, 0x01, 0x6a, 0x22, ...uleb(l.counter!));
+      this.emit(0x41, ...sleb32(l.bound!), 0x4d);
+      if (this.rng.chance(0.5)) {
+        this.expr(I32, d - 1);
+        this.emit(0x71); // and
+      }
+    } else {
+      this.expr(I32, d - 1);
+    }
+  }
+
+  /** Unconditional transfer (br / br_table / return): leaves the stack polymorphic. */
+  private branchAway(d: number): void {
+    const choice = this.rng.int(4);
+    if (choice === 0) {
+      this.pushValues(this.sig.results, d - 1);
+      this.emit(0x0f);
+      return;
+    }
+    const rel = this.pickLabel(l => l.kind !== 'loop');
+    if (rel === undefined) {
+      this.emit(0x00);
+      return;
+    }
+    const l = this.label(rel);
+    this.pushValues(l.types, d - 1);
+    if (choice === 1) {
+      // br_table over labels with the same types (never loops: they need a guard).
+      const key = l.types.join(',');
+      const same: number[] = [];
+      for (let i = 0; i < this.labels.length; i++) {
+        const li = this.label(i);
+        if (li.kind !== 'loop' && li.types.join(',') === key) same.push(i);
+      }
+      const n = this.rng.int(6);
+      const targets: number[] = [];
+      for (let i = 0; i < n; i++) targets.push(this.rng.pick(same));
+      this.expr(I32, d - 1);
+      this.emit(0x0e, ...uleb(n));
+      for (const t of targets) this.emit(...uleb(t));
+      this.emit(...uleb(rel));
+    } else {
+      this.emit(0x0c, ...uleb(rel));
+    }
+  }
+
+  private memarg(natural: number): void {
+    const align = this.rng.int(natural + 1);
+    let offset: number;
+    switch (this.rng.int(24)) {
+      case 0: offset = this.rng.range(0, 0xffff); break;
+      case 1: offset = this.rng.pick([0xffffffff, 0xfffffff0, 0x10000, 0xfffc, 0x7fffffff]); break;
+      default: offset = this.rng.int(64);
+    }
+    this.emit(...uleb(align), ...uleb(offset));
+  }
+
+  /** An address: mostly in bounds, sometimes near the end or wild. */
+  private address(d: number): void {
+    const pageBytes = 65536 * this.m.memPages;
+    switch (this.rng.int(16)) {
+      case 0: this.emit(0x41, ...sleb32(pageBytes - this.rng.int(16))); break;
+      case 1: this.expr(I32, d - 1); break;
+      case 2: this.emit(0x41, ...sleb32(this.rng.i32Interesting())); break;
+      case 3: case 4: {
+        // (local & 0xff)
+        this.expr(I32, d - 1);
+        this.emit(0x41, ...sleb32(0xff), 0x71);
+        break;
+      }
+      default: this.emit(0x41, ...sleb32(this.rng.int(256)));
+    }
+  }
+
+  /** A small length or count operand (sometimes huge, to test bounds). */
+  private count(d: number): void {
+    if (this.rng.chance(0.15)) this.expr(I32, d - 1);
+    else if (this.rng.chance(0.1)) this.emit(0x41, ...sleb32(this.rng.i32Interesting()));
+    else this.emit(0x41, ...sleb32(this.rng.int(40)));
+  }
+
+  private tableIndex(d: number): void {
+    if (this.rng.chance(0.2)) this.expr(I32, d - 1);
+    else this.emit(0x41, ...sleb32(this.rng.int(this.m.tableSize + 3)));
+  }
+
+  /** A funcref operand. */
+  private funcref(d: number): void {
+    switch (this.rng.int(3)) {
+      case 0: this.emit(0xd0, FUNCREF); break;
+      case 1: this.emit(0xd2, ...uleb(this.rng.int(this.m.funcSigs.length))); break;
+      default: this.tableIndex(d); this.emit(0x25, 0x00);
+    }
+  }
+
+  /** Calls function `f` (or indirectly through the table) and reduces its results to `want` (or none). */
+  private call(d: number, want: number | null): boolean {
+    const m = this.m;
+    const indirect = this.rng.chance(0.3);
+    let sig: FuncSig;
+    let funcIdx = 0;
+    let typeIdx = 0;
+    if (indirect) {
+      typeIdx = this.rng.int(m.types.length);
+      sig = m.types[typeIdx];
+    } else {
+      funcIdx = this.rng.int(m.funcSigs.length);
+      sig = m.funcSigs[funcIdx];
+    }
+    if (want !== null && (sig.results.length === 0 || sig.results[0] !== want)) return false;
+    this.pushValues(sig.params, d - 1);
+    if (indirect) {
+      this.tableIndex(d);
+      this.emit(0x11, ...uleb(typeIdx), 0x00);
+    } else {
+      this.emit(0x10, ...uleb(funcIdx));
+    }
+    this.discard(want === null ? sig.results : sig.results.slice(1));
+    return true;
+  }
+
+  /** Pushes one value of type t. */
+  expr(t: number, d: number): void {
+    const r = this.rng;
+    if (d <= 0) {
+      this.leaf(t);
+      return;
+    }
+    const is32 = t === I32;
+    const w = [
+      /*0 leaf*/ 6,
+      /*1 unop*/ 3,
+      /*2 binop*/ 8,
+      /*3 compare*/ is32 ? 3 : 0,
+      /*4 convert*/ 2,
+      /*5 load*/ 3,
+      /*6 memory.size/grow*/ is32 ? 1 : 0,
+      /*7 select*/ 2,
+      /*8 local.tee*/ 1,
+      /*9 call*/ 2,
+      /*10 block/loop/if*/ 2,
+      /*11 branch away*/ 1,
+      /*12 br_if value*/ 1,
+      /*13 table ops*/ is32 ? 1 : 0,
+      /*14 unreachable*/ d > 2 ? 0 : 0,
+    ];
+    switch (r.weighted(w)) {
+      case 0: this.leaf(t); return;
+      case 1:
+        this.expr(t, d - 1);
+        this.emit(r.pick(is32 ? I32_UNOPS : I64_UNOPS));
+        return;
+      case 2:
+        this.expr(t, d - 1);
+        this.expr(t, d - 1);
+        this.emit(r.pick(is32 ? I32_BINOPS : I64_BINOPS));
+        return;
+      case 3: {
+        const u = r.pick(VALTYPES);
+        if (r.chance(0.2)) {
+          this.expr(u, d - 1);
+          this.emit(u === I32 ? 0x45 : 0x50);
+        } else {
+          this.expr(u, d - 1);
+          this.expr(u, d - 1);
+          this.emit(r.pick(u === I32 ? I32_CMPS : I64_CMPS));
+        }
+        return;
+      }
+      case 4:
+        if (is32) {
+          this.expr(I64, d - 1);
+          this.emit(0xa7);
+        } else {
+          this.expr(I32, d - 1);
+          this.emit(r.pick([0xac, 0xad]));
+        }
+        return;
+      case 5: {
+        const [op, nat] = r.pick(is32 ? I32_LOADS : I64_LOADS);
+        this.address(d);
+        this.emit(op);
+        this.memarg(nat);
+        return;
+      }
+      case 6:
+        if (r.chance(0.4)) {
+          this.emit(0x3f, 0x00);
+        } else {
+          if (r.chance(0.7)) this.emit(0x41, ...sleb32(r.int(3)));
+          else this.expr(I32, d - 1);
+          this.emit(0x40, 0x00);
+        }
+        return;
+      case 7:
+        this.expr(t, d - 1);
+        this.expr(t, d - 1);
+        this.expr(I32, d - 1);
+        if (r.chance(0.5)) this.emit(0x1b);
+        else this.emit(0x1c, 0x01, t);
+        return;
+      case 8: {
+        const l = this.localOfType(t) ?? this.newLocal(t);
+        this.expr(t, d - 1);
+        this.emit(0x22, ...uleb(l));
+        return;
+      }
+      case 9:
+        for (let tries = 0; tries < 4; tries++) if (this.call(d, t)) return;
+        this.leaf(t);
+        return;
+      case 10: {
+        const params = randomTypes(r, 2);
+        const results = [t, ...randomTypes(r, 1)];
+        this.structured(r.pick(['block', 'loop', 'if'] as const), params, results, d);
+        this.discard(results.slice(1));
+        return;
+      }
+      case 11:
+        this.branchAway(d);
+        return;
+      case 12: {
+        // br_if to a label carrying exactly [t]; the value stays when not taken.
+        const rel = this.pickLabel(l => l.types.length === 1 && l.types[0] === t);
+        if (rel === undefined) {
+          this.leaf(t);
+          return;
+        }
+        this.expr(t, d - 1);
+        this.branchCondition(this.label(rel), d);
+        this.emit(0x0d, ...uleb(rel));
+        return;
+      }
+      case 13:
+        switch (r.int(3)) {
+          case 0: this.emit(0xfc, ...uleb(0x10), 0x00); return; // table.size
+          case 1: // table.grow
+            this.funcref(d);
+            this.count(d);
+            this.emit(0xfc, ...uleb(0x0f), 0x00);
+            return;
+          default: // ref.is_null (table.get i)
+            this.tableIndex(d);
+            this.emit(0x25, 0x00, 0xd1);
+            return;
+        }
+      default:
+        this.emit(0x00);
+    }
+  }
+
+  private leaf(t: number): void {
+    const r = this.rng;
+    switch (r.int(4)) {
+      case 0: {
+        const l = this.localOfType(t);
+        if (l !== undefined) {
+          this.emit(0x20, ...uleb(l));
+          return;
+        }
+        break;
+      }
+      case 1: {
+        const g = this.globalOfType(t, false);
+        if (g !== undefined) {
+          this.emit(0x23, ...uleb(g));
+          return;
+        }
+        break;
+      }
+    }
+    if (t === I32) this.emit(0x41, ...sleb32(r.i32Interesting()));
+    else this.emit(0x42, ...slebBig(r.i64Interesting()));
+  }
+
+  /** Emits one stack-neutral statement. */
+  stmt(d: number): void {
+    const r = this.rng;
+    const m = this.m;
+    if (d <= 0) {
+      const t = r.pick(VALTYPES);
+      const l = this.localOfType(t) ?? this.newLocal(t);
+      this.leaf(t);
+      this.emit(0x21, ...uleb(l));
+      return;
+    }
+    const w = [
+      /*0 local.set*/ 4,
+      /*1 global.set*/ 2,
+      /*2 store*/ 4,
+      /*3 drop*/ 1,
+      /*4 if/block/loop*/ 4,
+      /*5 br_if*/ 2,
+      /*6 branch away inside a block*/ 1,
+      /*7 bulk memory*/ 2,
+      /*8 table*/ 2,
+      /*9 call*/ 3,
+      /*10 host call*/ 1,
+    ];
+    switch (r.weighted(w)) {
+      case 0: {
+        const t = r.pick(VALTYPES);
+        const l = this.localOfType(t) ?? this.newLocal(t);
+        this.expr(t, d - 1);
+        this.emit(0x21, ...uleb(l));
+        return;
+      }
+      case 1: {
+        const t = r.pick(VALTYPES);
+        const g = this.globalOfType(t, true);
+        if (g === undefined) return this.stmt(d - 1);
+        this.expr(t, d - 1);
+        this.emit(0x24, ...uleb(g));
+        return;
+      }
+      case 2: {
+        const t = r.pick(VALTYPES);
+        const [op, nat] = r.pick(t === I32 ? I32_STORES : I64_STORES);
+        this.address(d);
+        this.expr(t, d - 1);
+        this.emit(op);
+        this.memarg(nat);
+        return;
+      }
+      case 3: {
+        this.expr(r.pick(VALTYPES), d - 1);
+        this.emit(0x1a);
+        return;
+      }
+      case 4: {
+        const params = r.chance(0.3) ? randomTypes(r, 2) : [];
+        const results = r.chance(0.3) ? randomTypes(r, 2) : [];
+        this.structured(r.pick(['block', 'loop', 'if'] as const), params, results, d);
+        this.discard(results);
+        return;
+      }
+      case 5: {
+        const rel = this.pickLabel();
+        if (rel === undefined) return;
+        const l = this.label(rel);
+        this.pushValues(l.types, d - 1);
+        this.branchCondition(l, d);
+        this.emit(0x0d, ...uleb(rel));
+        this.discard(l.types);
+        return;
+      }
+      case 6: {
+        // block { stmts; br/br_table/return } — code after it is reachable again.
+        this.emit(0x02, 0x40);
+        this.labels.push({ kind: 'block', types: [] });
+        this.stmts(d - 1);
+        this.branchAway(d);
+        this.labels.pop();
+        this.emit(0x0b);
+        return;
+      }
+      case 7: {
+        switch (r.int(4)) {
+          case 0: // memory.fill d v n
+            this.address(d); this.expr(I32, d - 1); this.count(d);
+            this.emit(0xfc, ...uleb(0x0b), 0x00);
+            return;
+          case 1: // memory.copy d s n
+            this.address(d); this.address(d); this.count(d);
+            this.emit(0xfc, ...uleb(0x0a), 0x00, 0x00);
+            return;
+          case 2: // memory.init seg d s n
+            this.address(d); this.emit(0x41, ...sleb32(r.int(20))); this.count(d);
+            this.emit(0xfc, ...uleb(0x08), ...uleb(r.int(m.numData)), 0x00);
+            m.usesDataCount = true;
+            return;
+          default:
+            this.emit(0xfc, ...uleb(0x09), ...uleb(r.int(m.numData)));
+            m.usesDataCount = true;
+            return;
+        }
+      }
+      case 8: {
+        switch (r.int(5)) {
+          case 0: // table.set i ref
+            this.tableIndex(d); this.funcref(d);
+            this.emit(0x26, 0x00);
+            return;
+          case 1: // table.fill i ref n
+            this.tableIndex(d); this.funcref(d); this.count(d);
+            this.emit(0xfc, ...uleb(0x11), 0x00);
+            return;
+          case 2: // table.copy d s n
+            this.tableIndex(d); this.tableIndex(d); this.count(d);
+            this.emit(0xfc, ...uleb(0x0e), 0x00, 0x00);
+            return;
+          case 3: // table.init seg d s n
+            this.tableIndex(d); this.emit(0x41, ...sleb32(r.int(5))); this.count(d);
+            this.emit(0xfc, ...uleb(0x0c), ...uleb(r.int(m.numElem)), 0x00);
+            return;
+          default:
+            this.emit(0xfc, ...uleb(0x0d), ...uleb(r.int(m.numElem)));
+            return;
+        }
+      }
+      case 9:
+        this.call(d, null);
+        return;
+      default:
+        this.expr(I32, d - 1);
+        this.emit(0x10, 0x00);
+        this.discard([I32]);
+    }
+  }
+
+  /** Locals after the parameters, run-length encoded. */
+  declaredLocals(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = this.numParams; i < this.locals.length; i++) {
+      const t = this.locals[i];
+      if (out.length && out[out.length - 1][1] === t) out[out.length - 1][0]++;
+      else out.push([1, t]);
+    }
+    return out;
+  }
+}
+
+/** Generates one module from a seed. */
+export function generateModule(seed: number, options: Partial<GenOptions> = {}): GeneratedModule {
+  const rng = new Rng(seed);
+  const opts = { ...DEFAULT_GEN_OPTIONS, ...options };
+  const m: ModuleCtx = {
+    rng, opts, types: [], typeKeys: new Map(), funcSigs: [], funcTypeIdx: [], globals: [], budgetGlobal: 0,
+    memPages: 1, memMax: 1, tableSize: 0, passiveData: 0, numData: 0, passiveElem: 0, numElem: 0, usesDataCount: false,
+  };
+  const hostSig: FuncSig = { params: [I32], results: [I32] };
+  m.funcSigs.push(hostSig);
+  m.funcTypeIdx.push(typeIndex(m, hostSig));
+  const nFuncs = rng.range(1, opts.maxFuncs);
+  for (let i = 0; i < nFuncs; i++) {
+    const sig: FuncSig = { params: randomTypes(rng, 3), results: randomTypes(rng, rng.chance(0.2) ? 3 : 1) };
+    m.funcSigs.push(sig);
+    m.funcTypeIdx.push(typeIndex(m, sig));
+  }
+  const resetSig: FuncSig = { params: [], results: [] };
+  const resetType = typeIndex(m, resetSig);
+  const probeSig: FuncSig = { params: [I32], results: [I32] };
+  const probeType = typeIndex(m, probeSig);
+  // A few extra types so call_indirect can name types no function has.
+  for (let i = rng.int(3); i > 0; i--) typeIndex(m, { params: randomTypes(rng, 2), results: randomTypes(rng, 2) });
+
+  m.budgetGlobal = 0;
+  m.globals.push({ type: I32, mutable: true });
+  const nGlobals = rng.range(1, 5);
+  const globalInits: Bytes[] = [[0x41, ...sleb32(opts.callBudget), 0x0b]];
+  for (let i = 0; i < nGlobals; i++) {
+    const t = rng.pick(VALTYPES);
+    m.globals.push({ type: t, mutable: rng.chance(0.7) });
+    globalInits.push(t === I32 ? [0x41, ...sleb32(rng.i32Interesting()), 0x0b] : [0x42, ...slebBig(rng.i64Interesting()), 0x0b]);
+  }
+  m.memPages = rng.range(1, 2);
+  m.memMax = m.memPages + rng.int(3);
+  m.tableSize = rng.range(2, 8);
+  m.numData = 2;
+  m.passiveData = 1;
+  m.numElem = 3; // active, passive, declarative
+
+  // Bodies (may add block types to m.types).
+  const bodies: Bytes[] = [];
+  for (let i = 1; i < m.funcSigs.length; i++) {
+    const g = new FuncGen(m, m.funcSigs[i]);
+    const code = g.body();
+    bodies.push(funcBody(g.declaredLocals(), code));
+  }
+  const numFuncs = m.funcSigs.length; // host + defined
+  const resetIdx = numFuncs;
+  const probeIdx = numFuncs + 1;
+  bodies.push(funcBody([], [0x41, ...sleb32(opts.callBudget), 0x24, 0x00, 0x0b]));
+  // probe(i) = i < table.size ? ref.is_null(table.get i) : -1
+  bodies.push(funcBody([], [
+    0x20, 0x00, 0xfc, ...uleb(0x10), 0x00, 0x49,
+    0x04, I32, 0x20, 0x00, 0x25, 0x00, 0xd1, 0x05, 0x41, 0x7f, 0x0b, 0x0b,
+  ]));
+
+  const sections: Bytes[] = [];
+  sections.push(section(1, vec(m.types.map(s => functype(s.params, s.results)))));
+  sections.push(section(2, vec([[...name(HOST_IMPORT.module), ...name(HOST_IMPORT.name), 0x00, ...uleb(m.funcTypeIdx[0])]])));
+  const funcDecls: Bytes[] = m.funcTypeIdx.slice(1).map(t => uleb(t));
+  funcDecls.push(uleb(resetType), uleb(probeType));
+  sections.push(section(3, vec(funcDecls)));
+  const tableMax = rng.chance(0.5) ? [0x01, ...uleb(m.tableSize), ...uleb(m.tableSize + rng.int(6))] : [0x00, ...uleb(m.tableSize)];
+  sections.push(section(4, vec([[FUNCREF, ...tableMax]])));
+  sections.push(section(5, vec([[0x01, ...uleb(m.memPages), ...uleb(m.memMax)]])));
+  sections.push(section(6, vec(m.globals.map((g, i) => [g.type, g.mutable ? 1 : 0, ...globalInits[i]]))));
+  const exports: Bytes[] = [];
+  const funcs: GeneratedModule['funcs'] = [];
+  for (let i = 1; i < numFuncs; i++) {
+    exports.push([...name(`f${i}`), 0x00, ...uleb(i)]);
+    funcs.push({ name: `f${i}`, sig: m.funcSigs[i] });
+  }
+  exports.push([...name('reset'), 0x00, ...uleb(resetIdx)]);
+  exports.push([...name('probe'), 0x00, ...uleb(probeIdx)]);
+  exports.push([...name('mem'), 0x02, 0x00]);
+  const globals: GeneratedModule['globals'] = [];
+  m.globals.forEach((g, i) => {
+    exports.push([...name(`g${i}`), 0x03, ...uleb(i)]);
+    globals.push({ name: `g${i}`, type: g.type, mutable: g.mutable });
+  });
+  sections.push(section(7, vec(exports)));
+  // Elements: active (flags 0) at 0 with some functions, passive (flags 1), declarative (flags 3) of all.
+  const allFuncs = range(0, numFuncs - 1);
+  const activeLen = rng.int(m.tableSize + 1);
+  const activeFuncs = Array.from({ length: activeLen }, () => rng.int(numFuncs));
+  const passiveFuncs = Array.from({ length: rng.range(1, 5) }, () => rng.int(numFuncs));
+  sections.push(section(9, vec([
+    [0x00, 0x41, ...sleb32(rng.int(m.tableSize - activeLen + 1)), 0x0b, ...vec(activeFuncs.map(f => uleb(f)))],
+    [0x01, 0x00, ...vec(passiveFuncs.map(f => uleb(f)))],
+    [0x03, 0x00, ...vec(allFuncs.map(f => uleb(f)))],
+  ])));
+  if (m.usesDataCount) sections.push(section(12, uleb(m.numData)));
+  sections.push(section(10, vec(bodies)));
+  const activeData = Array.from({ length: rng.range(0, 40) }, () => rng.int(256));
+  const passiveData = Array.from({ length: rng.range(0, 24) }, () => rng.int(256));
+  sections.push(section(11, vec([
+    [0x00, 0x41, ...sleb32(rng.int(200)), 0x0b, ...uleb(activeData.length), ...activeData],
+    [0x01, ...uleb(passiveData.length), ...passiveData],
+  ])));
+  return { bytes: moduleBytes(sections), funcs, globals, tableSize: m.tableSize, seed };
+}
+
+/** Deterministic argument lists for calling a generated function. */
+export function generateArgs(rng: Rng, sig: FuncSig): Array<number | bigint> {
+  return sig.params.map(t => (t === I32 ? rng.i32Interesting() : rng.i64Interesting()));
+}
+
+export { append };
