@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { decode } from './index.js';
 import { MalformedError } from '../errors.js';
+import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, immediateKind, instrLength } from './opcodes.js';
+import type { DecodedModule, expr } from './module.js';
 
 const SUITE = process.env.WASM_TESTSUITE ?? path.join(__dirname, '../../../shared/wasm-testsuite');
 
@@ -221,6 +223,120 @@ function withDataCount(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+// ---- re-encoding of decoded streams, to check them against the original bytes ----
+
+function uleb(out: number[], v: number): void {
+  v = v >>> 0;
+  do {
+    const b = v & 0x7f;
+    v >>>= 7;
+    out.push(v ? b | 0x80 : b);
+  } while (v);
+}
+
+function sleb(out: number[], v: bigint): void {
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && !(b & 0x40)) || (v === -1n && b & 0x40)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function word(out: number[], w: number): void {
+  out.push(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);
+}
+
+/** Encode a decoded stream back to bytes; also checks the recorded byte offsets. */
+function encodeStream(code: Int32Array, baseOffset: number): number[] {
+  const out: number[] = [];
+  let pc = 0;
+  while (pc < code.length) {
+    const op = code[pc];
+    if (code[pc + 1] !== baseOffset + out.length) throw new Error(`offset of op ${op} is ${code[pc + 1]}, expected ${baseOffset + out.length}`);
+    if (op < PREFIX_FC) out.push(op);
+    else if (op < PREFIX_FD) (out.push(0xfc), uleb(out, op - PREFIX_FC));
+    else if (op < PREFIX_FE) (out.push(0xfd), uleb(out, op - PREFIX_FD));
+    else (out.push(0xfe), uleb(out, op - PREFIX_FE));
+    const a = code[pc + 2];
+    const b = code[pc + 3];
+    switch (immediateKind(op)) {
+      case Imm.none: break;
+      case Imm.blocktype:
+        if (a < 0) out.push(a + 0x80);
+        else sleb(out, BigInt(a));
+        break;
+      case Imm.idx: uleb(out, a); break;
+      case Imm.idx2: uleb(out, a); uleb(out, b); break;
+      case Imm.zero: out.push(0); break;
+      case Imm.idxZero: uleb(out, a); out.push(0); break;
+      case Imm.zero2: out.push(0, 0); break;
+      case Imm.fence: out.push(0); break;
+      case Imm.brTable: for (let i = 0; i <= a + 1; i++) uleb(out, code[pc + 2 + i]); break;
+      case Imm.selectT: uleb(out, a); for (let i = 0; i < a; i++) out.push(code[pc + 3 + i]); break;
+      case Imm.memarg: uleb(out, a); uleb(out, b); break;
+      case Imm.memargLane: uleb(out, a); uleb(out, b); out.push(code[pc + 4]); break;
+      case Imm.lane: out.push(a); break;
+      case Imm.i32: sleb(out, BigInt(a)); break;
+      case Imm.i64: sleb(out, (BigInt(b) << 32n) | BigInt(a >>> 0)); break;
+      case Imm.f32: word(out, a); break;
+      case Imm.f64: word(out, a); word(out, b); break;
+      case Imm.v128: for (let i = 0; i < 4; i++) word(out, code[pc + 2 + i]); break;
+      case Imm.reftype: out.push(a); break;
+      default: throw new Error(`bad op ${op}`);
+    }
+    pc += instrLength(code, pc);
+  }
+  if (pc !== code.length) throw new Error('instrLength overran the stream');
+  return out;
+}
+
+function sameBytes(a: number[], bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[at + i]) return false;
+  return true;
+}
+
+/**
+ * Re-encode every function body and constant expression of `m` and compare it
+ * with the binary (wabt writes canonical LEB128 immediates). Returns the
+ * number of instruction streams checked.
+ */
+function roundTrip(m: DecodedModule, bytes: Uint8Array): number {
+  let streams = 0;
+  const checkExpr = (e: expr | null) => {
+    if (!e) return;
+    const enc = encodeStream(e.code, e.offset);
+    if (!sameBytes(enc, bytes, e.offset)) throw new Error(`constant expression at ${e.offset} does not round-trip`);
+    streams++;
+  };
+  for (const g of m.globals) checkExpr(g.init);
+  for (const el of m.elems) {
+    checkExpr(el.offsetExpr);
+    for (const e of el.exprs ?? []) checkExpr(e);
+  }
+  for (const d of m.datas) checkExpr(d.offsetExpr);
+  for (const c of m.codes) {
+    // skip the body size, then the locals
+    let p = c.offset;
+    while (bytes[p] & 0x80) p++;
+    p++;
+    const bodyStart = p;
+    const enc: number[] = [];
+    uleb(enc, c.locals.length);
+    for (const l of c.locals) (uleb(enc, l.count), enc.push(l.type));
+    const instrStart = bodyStart + enc.length;
+    enc.push(...encodeStream(c.body, instrStart));
+    if (enc.length !== c.size || !sameBytes(enc, bytes, bodyStart)) {
+      throw new Error(`function body at ${c.offset} does not round-trip`);
+    }
+    streams++;
+  }
+  return streams;
+}
+
 const files = fs
   .readdirSync(SUITE)
   .filter((f) => f.endsWith('.wast'))
@@ -232,7 +348,7 @@ describe('spec test suite: binary modules', () => {
     expect(files.length).toBeGreaterThan(100);
   });
 
-  const counts = { malformed: 0, wellFormed: 0, text: 0, textSkipped: 0, dataCountAdded: 0 };
+  const counts = { malformed: 0, wellFormed: 0, text: 0, textSkipped: 0, dataCountAdded: 0, streamsRoundTripped: 0 };
   let wabt: any;
   beforeAll(async () => {
     wabt = await require('wabt')();
@@ -288,13 +404,16 @@ describe('spec test suite: binary modules', () => {
             if (mod) mod.destroy();
           }
           try {
+            let decoded: DecodedModule;
             try {
-              decode(bytes);
+              decoded = decode(bytes);
             } catch (e) {
               if (!(e instanceof MalformedError && e.reason === 'data count section required')) throw e;
-              decode(withDataCount(bytes));
+              bytes = withDataCount(bytes);
+              decoded = decode(bytes);
               counts.dataCountAdded++;
             }
+            counts.streamsRoundTripped += roundTrip(decoded, bytes);
             counts.text++;
           } catch (e) {
             failures.push(`${file}:${m.line}: text module (${m.command}): ${String(e)}`);
@@ -309,5 +428,6 @@ describe('spec test suite: binary modules', () => {
     expect(counts.malformed).toBeGreaterThan(700);
     expect(counts.wellFormed).toBeGreaterThan(50);
     expect(counts.text).toBeGreaterThan(1000);
+    expect(counts.streamsRoundTripped).toBeGreaterThan(8000);
   });
 });
