@@ -12,7 +12,7 @@ import { InvalidError, LimitError, MalformedError } from '../errors.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DecodedModule, expr, functype, globaltype, limits, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
-import { Op } from '../decoder/opcodes.js';
+import { Op, instrLength } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import { validateConstExpr } from './const.js';
 import { FuncValidator } from './func.js';
@@ -114,13 +114,11 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   const markRefs = (e: expr | null): void => {
     if (!e) return;
     const code = e.code;
-    for (let pc = 0; pc + 2 < code.length || pc < code.length; ) {
-      const op = code[pc];
-      if (op === Op.ref_func) {
+    for (let pc = 0; pc < code.length; pc += instrLength(code, pc)) {
+      if (code[pc] === Op.ref_func) {
         const x = code[pc + 2] >>> 0;
         if (x < refs.length) refs[x] = 1;
       }
-      pc += constRecordLength(op);
       steps++;
     }
   };
@@ -301,21 +299,6 @@ export function blockSig(vm: ValidatedModule, bt: number): BlockSig {
   if (bt >= 0) return vm.module.types[bt];
   if (bt === -64) return { params: [], results: [] };
   return { params: [], results: [bt + 128] };
-}
-
-/** Record length of the instructions that may appear in a constant expression. */
-function constRecordLength(op: number): number {
-  switch (op) {
-    case Op.i64_const:
-    case Op.f64_const:
-      return 4;
-    case Op.end:
-      return 2;
-    default:
-      // i32.const, f32.const, ref.null, ref.func, global.get; anything else is
-      // rejected later by validateConstExpr, so its length only needs to move on.
-      return 3;
-  }
 }
 
 /** spec 3.2.2 limits within range k. */
