@@ -7,9 +7,9 @@
 import { InvalidError } from '../errors.js';
 import type { expr, valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
-import { isFloatOp, isSimdOp, isAtomicOp, Op } from '../decoder/opcodes.js';
+import { isSimdOp, isAtomicOp, Op } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
-import { FUNCREF, I32, I64, checkRefType, rejectFloats, rejectSimd, rejectThreads } from './policy.js';
+import { F32, F64, FUNCREF, I32, I64, checkRefType, rejectSimd, rejectThreads } from './policy.js';
 
 /**
  * Validates `e` as a constant expression of type `expected`. Returns the
@@ -30,6 +30,12 @@ export function validateConstExpr(e: expr, expected: valtype, c: Context, what: 
         count++; top = I32; pc += 3; break;
       case Op.i64_const:
         count++; top = I64; pc += 4; break;
+      case Op.f32_const:
+        c.policy.float(`f32.const in ${what}`, off);
+        count++; top = F32; pc += 3; break;
+      case Op.f64_const:
+        c.policy.float(`f64.const in ${what}`, off);
+        count++; top = F64; pc += 4; break;
       case Op.ref_null: {
         const t = code[pc + 2];
         checkRefType(t, c.features, 'ref.null type', off);
@@ -56,7 +62,6 @@ export function validateConstExpr(e: expr, expected: valtype, c: Context, what: 
         }
         return steps;
       default:
-        if (isFloatOp(op)) rejectFloats(c.features, `float instruction in ${what}`, off);
         if (isSimdOp(op)) rejectSimd(c.features, `SIMD instruction in ${what}`, off);
         if (isAtomicOp(op)) rejectThreads(c.features, `atomic instruction in ${what}`, off);
         throw new InvalidError(`constant expression required: instruction 0x${op.toString(16)} in ${what}`, off);

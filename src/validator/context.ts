@@ -3,6 +3,7 @@
  */
 import type { Features, Limits } from '../config.js';
 import type { functype, globaltype, tabletype, memtype } from '../decoder/module.js';
+import type { Policy } from './policy.js';
 
 export interface Context {
   types: functype[];
@@ -23,5 +24,7 @@ export interface Context {
   /** C.refs: 1 for every function a `ref.func` in a body may name. */
   refs: Uint8Array;
   features: Features;
+  /** The determinism policy (records float use). */
+  policy: Policy;
   limits: Limits;
 }

@@ -13,8 +13,7 @@ import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import {
-  FUNCREF, I32, I64, checkRefType, checkValType, isNumType, isRefType, rejectFeature,
-  rejectFloats, rejectSimd, rejectThreads,
+  F32, F64, FUNCREF, I32, I64, checkRefType, isNumType, isRefType, rejectFeature, rejectSimd, rejectThreads,
 } from './policy.js';
 
 const UNKNOWN = 0;
@@ -32,34 +31,58 @@ const SINGLE: Array<readonly valtype[]> = [];
 for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) SINGLE[t] = Object.freeze([t]);
 
 /**
- * Simple numeric instructions, by op (< 0x100): how they use the stack.
- * Everything else goes through the big switch.
+ * Numeric instructions with a fixed signature (spec 3.3.1), by op (< 0x110):
+ * up to two operands of type SIG_IN[op] and one result of type SIG_OUT[op].
+ * SIG_OUT[op] === 0 means "not in the table" (handled by the big switch).
  */
-const S_NONE = 0;
-const S_UN32 = 1; // [i32] -> [i32]
-const S_BIN32 = 2; // [i32 i32] -> [i32]
-const S_UN64 = 3; // [i64] -> [i64]
-const S_BIN64 = 4; // [i64 i64] -> [i64]
-const S_TEST64 = 5; // [i64] -> [i32]
-const S_REL64 = 6; // [i64 i64] -> [i32]
-const S_EXT = 7; // [i32] -> [i64]
-const SIMPLE = new Uint8Array(0x100);
-function setRange(lo: number, hi: number, kind: number): void {
-  for (let op = lo; op <= hi; op++) SIMPLE[op] = kind;
+const SIG_TABLE_SIZE = 0x110;
+const SIG_ARITY = new Uint8Array(SIG_TABLE_SIZE);
+const SIG_IN = new Uint8Array(SIG_TABLE_SIZE);
+const SIG_OUT = new Uint8Array(SIG_TABLE_SIZE);
+function sig(lo: number, hi: number, arity: number, tin: number, tout: number): void {
+  for (let op = lo; op <= hi; op++) {
+    SIG_ARITY[op] = arity;
+    SIG_IN[op] = tin;
+    SIG_OUT[op] = tout;
+  }
 }
-setRange(0x45, 0x45, S_UN32); // i32.eqz
-setRange(0x46, 0x4f, S_BIN32); // i32 comparisons
-setRange(0x50, 0x50, S_TEST64); // i64.eqz
-setRange(0x51, 0x5a, S_REL64); // i64 comparisons
-setRange(0x67, 0x69, S_UN32); // i32.clz ctz popcnt
-setRange(0x6a, 0x78, S_BIN32); // i32 arithmetic
-setRange(0x79, 0x7b, S_UN64); // i64.clz ctz popcnt
-setRange(0x7c, 0x8a, S_BIN64); // i64 arithmetic
-setRange(0xa7, 0xa7, S_TEST64); // i32.wrap_i64
-setRange(0xac, 0xad, S_EXT); // i64.extend_i32_s/u
+sig(0x45, 0x45, 1, I32, I32); // i32.eqz
+sig(0x46, 0x4f, 2, I32, I32); // i32 comparisons
+sig(0x50, 0x50, 1, I64, I32); // i64.eqz
+sig(0x51, 0x5a, 2, I64, I32); // i64 comparisons
+sig(0x5b, 0x60, 2, F32, I32); // f32 comparisons
+sig(0x61, 0x66, 2, F64, I32); // f64 comparisons
+sig(0x67, 0x69, 1, I32, I32); // i32.clz ctz popcnt
+sig(0x6a, 0x78, 2, I32, I32); // i32 arithmetic
+sig(0x79, 0x7b, 1, I64, I64); // i64.clz ctz popcnt
+sig(0x7c, 0x8a, 2, I64, I64); // i64 arithmetic
+sig(0x8b, 0x91, 1, F32, F32); // f32 abs .. sqrt
+sig(0x92, 0x98, 2, F32, F32); // f32 add .. copysign
+sig(0x99, 0x9f, 1, F64, F64); // f64 abs .. sqrt
+sig(0xa0, 0xa6, 2, F64, F64); // f64 add .. copysign
+sig(0xa7, 0xa7, 1, I64, I32); // i32.wrap_i64
+sig(0xa8, 0xa9, 1, F32, I32); // i32.trunc_f32_s/u
+sig(0xaa, 0xab, 1, F64, I32); // i32.trunc_f64_s/u
+sig(0xac, 0xad, 1, I32, I64); // i64.extend_i32_s/u
+sig(0xae, 0xaf, 1, F32, I64); // i64.trunc_f32_s/u
+sig(0xb0, 0xb1, 1, F64, I64); // i64.trunc_f64_s/u
+sig(0xb2, 0xb3, 1, I32, F32); // f32.convert_i32_s/u
+sig(0xb4, 0xb5, 1, I64, F32); // f32.convert_i64_s/u
+sig(0xb6, 0xb6, 1, F64, F32); // f32.demote_f64
+sig(0xb7, 0xb8, 1, I32, F64); // f64.convert_i32_s/u
+sig(0xb9, 0xba, 1, I64, F64); // f64.convert_i64_s/u
+sig(0xbb, 0xbb, 1, F32, F64); // f64.promote_f32
+sig(0xbc, 0xbc, 1, F32, I32); // i32.reinterpret_f32
+sig(0xbd, 0xbd, 1, F64, I64); // i64.reinterpret_f64
+sig(0xbe, 0xbe, 1, I32, F32); // f32.reinterpret_i32
+sig(0xbf, 0xbf, 1, I64, F64); // f64.reinterpret_i64
 // 0xc0..0xc4 sign extension: handled in the switch (feature flag).
+sig(0x100, 0x101, 1, F32, I32); // i32.trunc_sat_f32_s/u
+sig(0x102, 0x103, 1, F64, I32); // i32.trunc_sat_f64_s/u
+sig(0x104, 0x105, 1, F32, I64); // i64.trunc_sat_f32_s/u
+sig(0x106, 0x107, 1, F64, I64); // i64.trunc_sat_f64_s/u
 
-/** Integer loads and stores: the value type and the natural alignment exponent (spec 3.3.7). */
+/** Loads and stores: the value type and the natural alignment exponent (spec 3.3.7). */
 const MEM_TYPE = new Uint8Array(0x40);
 const MEM_ALIGN = new Uint8Array(0x40);
 function setMem(op: number, t: number, align: number): void {
@@ -67,12 +90,14 @@ function setMem(op: number, t: number, align: number): void {
   MEM_ALIGN[op] = align;
 }
 setMem(Op.i32_load, I32, 2); setMem(Op.i64_load, I64, 3);
+setMem(Op.f32_load, F32, 2); setMem(Op.f64_load, F64, 3);
 setMem(Op.i32_load8_s, I32, 0); setMem(Op.i32_load8_u, I32, 0);
 setMem(Op.i32_load16_s, I32, 1); setMem(Op.i32_load16_u, I32, 1);
 setMem(Op.i64_load8_s, I64, 0); setMem(Op.i64_load8_u, I64, 0);
 setMem(Op.i64_load16_s, I64, 1); setMem(Op.i64_load16_u, I64, 1);
 setMem(Op.i64_load32_s, I64, 2); setMem(Op.i64_load32_u, I64, 2);
 setMem(Op.i32_store, I32, 2); setMem(Op.i64_store, I64, 3);
+setMem(Op.f32_store, F32, 2); setMem(Op.f64_store, F64, 3);
 setMem(Op.i32_store8, I32, 0); setMem(Op.i32_store16, I32, 1);
 setMem(Op.i64_store8, I64, 0); setMem(Op.i64_store16, I64, 1); setMem(Op.i64_store32, I64, 2);
 
@@ -248,7 +273,7 @@ export class FuncValidator {
     } else if (bt !== BLOCKTYPE_EMPTY) {
       const t = bt + 128;
       if (bt < -64 || SINGLE[t] === undefined) this.fail(`invalid block type ${bt}`, offset);
-      checkValType(t, f, 'block type', offset, this.funcIndex);
+      this.c.policy.valtype(t, 'block type', offset, this.funcIndex);
     }
   }
 
@@ -289,21 +314,17 @@ export class FuncValidator {
       const off = code[pc + 1];
       steps++;
       if (this.ctrlLen === 0) this.fail('instructions after the final end', off);
-      if (op < 0x100) {
-        const s = SIMPLE[op];
-        if (s !== S_NONE) {
-          switch (s) {
-            case S_UN32: this.pop(I32, off); this.push(I32); break;
-            case S_BIN32: this.pop(I32, off); this.pop(I32, off); this.push(I32); break;
-            case S_UN64: this.pop(I64, off); this.push(I64); break;
-            case S_BIN64: this.pop(I64, off); this.pop(I64, off); this.push(I64); break;
-            case S_TEST64: this.pop(I64, off); this.push(I32); break;
-            case S_REL64: this.pop(I64, off); this.pop(I64, off); this.push(I32); break;
-            case S_EXT: this.pop(I32, off); this.push(I64); break;
-          }
-          pc += 2;
-          continue;
+      if (op < SIG_TABLE_SIZE && SIG_OUT[op] !== 0) {
+        if (op >= Op.i32_trunc_sat_f32_s && !f.saturatingFloatToInt) {
+          rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
         }
+        if (isFloatOp(op)) c.policy.float(`float instruction 0x${op.toString(16)}`, off, funcIndex);
+        const tin = SIG_IN[op];
+        this.pop(tin, off);
+        if (SIG_ARITY[op] === 2) this.pop(tin, off);
+        this.push(SIG_OUT[op]);
+        pc += 2;
+        continue;
       }
       switch (op) {
         // ---- control instructions (spec 3.3.8) ----
@@ -475,7 +496,7 @@ export class FuncValidator {
           if (!f.referenceTypes) rejectFeature('reference-types', 'select with a type', off, funcIndex);
           if (k !== 1) this.fail(`invalid result arity ${k} of select`, off);
           const t = code[pc + 3];
-          checkValType(t, f, 'select type', off, funcIndex);
+          c.policy.valtype(t, 'select type', off, funcIndex);
           this.pop(I32, off);
           this.pop(t, off);
           this.pop(t, off);
@@ -591,6 +612,9 @@ export class FuncValidator {
         }
 
         // ---- memory instructions (spec 3.3.7) ----
+        case Op.f32_load: case Op.f64_load:
+          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
+        // fallthrough
         case Op.i32_load: case Op.i64_load:
         case Op.i32_load8_s: case Op.i32_load8_u: case Op.i32_load16_s: case Op.i32_load16_u:
         case Op.i64_load8_s: case Op.i64_load8_u: case Op.i64_load16_s: case Op.i64_load16_u:
@@ -602,6 +626,9 @@ export class FuncValidator {
           pc += 4;
           break;
         }
+        case Op.f32_store: case Op.f64_store:
+          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
+        // fallthrough
         case Op.i32_store: case Op.i64_store:
         case Op.i32_store8: case Op.i32_store16:
         case Op.i64_store8: case Op.i64_store16: case Op.i64_store32: {
@@ -655,13 +682,23 @@ export class FuncValidator {
           break;
         }
 
-        // ---- numeric instructions not in SIMPLE (spec 3.3.1) ----
+        // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
         case Op.i32_const:
           this.push(I32);
           pc += 3;
           break;
         case Op.i64_const:
           this.push(I64);
+          pc += 4;
+          break;
+        case Op.f32_const:
+          c.policy.float('f32.const', off, funcIndex);
+          this.push(F32);
+          pc += 3;
+          break;
+        case Op.f64_const:
+          c.policy.float('f64.const', off, funcIndex);
+          this.push(F64);
           pc += 4;
           break;
         case Op.i32_extend8_s:
@@ -681,10 +718,6 @@ export class FuncValidator {
           break;
 
         default:
-          if (op >= Op.i32_trunc_sat_f32_s && op <= Op.i64_trunc_sat_f64_u && !f.saturatingFloatToInt) {
-            rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
-          }
-          if (isFloatOp(op)) rejectFloats(f, `float instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isSimdOp(op)) rejectSimd(f, `SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isAtomicOp(op)) rejectThreads(f, `atomic instruction 0x${op.toString(16)}`, off, funcIndex);
           this.fail(`unknown instruction 0x${op.toString(16)}`, off);

@@ -16,7 +16,7 @@ import { Op, instrLength } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import { validateConstExpr } from './const.js';
 import { FuncValidator } from './func.js';
-import { FUNCREF, I32, checkRefType, checkValType, rejectFeature, rejectThreads } from './policy.js';
+import { FUNCREF, I32, Policy, checkRefType, rejectFeature, rejectThreads } from './policy.js';
 import type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
 
 export type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
@@ -34,13 +34,14 @@ const MAX_PAGES = 65536;
 export function validate(module: DecodedModule, config: ResolvedConfig, stats?: ValidateStats): ValidatedModule {
   const f = config.features;
   const lim = config.limits;
+  const policy = new Policy(f);
   let steps = 0;
 
   // ---- types (spec 3.2.6): policy on every value type ----
   for (let i = 0; i < module.types.length; i++) {
     const ft = module.types[i];
-    for (const t of ft.params) checkValType(t, f, `parameter in type ${i}`);
-    for (const t of ft.results) checkValType(t, f, `result in type ${i}`);
+    for (const t of ft.params) policy.valtype(t, `parameter in type ${i}`);
+    for (const t of ft.results) policy.valtype(t, `result in type ${i}`);
     if (ft.results.length > 1 && !f.multiValue) rejectFeature('multi-value', `type ${i} with ${ft.results.length} results`);
     steps += 1 + ft.params.length + ft.results.length;
   }
@@ -72,7 +73,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
         memTypes.push(d.type);
         break;
       case 'global':
-        checkValType(d.type.valtype, f, `global ${what}`, im.offset);
+        policy.valtype(d.type.valtype, `global ${what}`, im.offset);
         if (d.type.mutable && !f.mutableGlobals) rejectFeature('mutable-globals', `mutable global ${what}`, im.offset);
         globalTypes.push(d.type);
         break;
@@ -145,6 +146,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     hasDataCount: module.dataCount !== null,
     refs,
     features: f,
+    policy,
     limits: lim,
   };
 
@@ -152,7 +154,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   for (let i = 0; i < module.globals.length; i++) {
     const g = module.globals[i];
     const gi = numImportedGlobals + i;
-    checkValType(g.type.valtype, f, `global ${gi}`, g.offset);
+    policy.valtype(g.type.valtype, `global ${gi}`, g.offset);
     steps += validateConstExpr(g.init, g.type.valtype, ctx, `initializer of global ${gi}`);
     globalTypes.push(g.type);
   }
@@ -228,7 +230,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     locals.set(ft.params);
     let k = ft.params.length;
     for (const run of code.locals) {
-      if (run.count > 0) checkValType(run.type, f, 'local', code.offset, funcIndex);
+      if (run.count > 0) policy.valtype(run.type, 'local', code.offset, funcIndex);
       locals.fill(run.type, k, k + run.count);
       k += run.count;
     }
@@ -275,6 +277,8 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     steps++;
   }
 
+  // Floats are typed like other values; a module using them is rejected only now.
+  policy.finish();
   if (stats) stats.steps += steps;
   return {
     module,

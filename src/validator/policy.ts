@@ -40,26 +40,53 @@ export function rejectFeature(feature: string, what: string, offset?: number, fu
 }
 
 /**
- * Checks a value type used as a value (parameter, result, local, global,
- * block type, select type): i32/i64 always; funcref/externref with
- * reference types; f32/f64/v128 never.
+ * Applies the policy while a module is validated. Floats are typed like any
+ * other value so that an invalid module is reported as invalid; the float
+ * rejection is recorded at the first use and thrown by `finish()` once the
+ * module is otherwise valid. SIMD and threads are rejected on sight.
  */
-export function checkValType(t: number, f: Features, what: string, offset?: number, funcIndex?: number): void {
-  switch (t) {
-    case I32:
-    case I64:
-      return;
-    case F32:
-    case F64:
-      rejectFloats(f, `${valtypeName(t)} ${what}`, offset, funcIndex);
-    case V128:
-      rejectSimd(f, `v128 ${what}`, offset, funcIndex);
-    case FUNCREF:
-    case EXTERNREF:
-      if (!f.referenceTypes) rejectFeature('reference-types', `${valtypeName(t)} ${what}`, offset, funcIndex);
-      return;
-    default:
-      throw new InvalidError(`invalid value type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+export class Policy {
+  private floatWhat: string | null = null;
+  private floatOffset: number | undefined;
+  private floatFunc: number | undefined;
+  constructor(readonly features: Features) {}
+
+  /** Records a use of f32/f64 (the first one is reported). */
+  float(what: string, offset?: number, funcIndex?: number): void {
+    if (this.floatWhat !== null) return;
+    this.floatWhat = what;
+    this.floatOffset = offset;
+    this.floatFunc = funcIndex;
+  }
+
+  /** Throws the deferred float rejection, if floats were used. */
+  finish(): void {
+    if (this.floatWhat !== null) rejectFloats(this.features, this.floatWhat, this.floatOffset, this.floatFunc);
+  }
+
+  /**
+   * Checks a value type used as a value (parameter, result, local, global,
+   * block type, select type): i32/i64 always; funcref/externref with
+   * reference types; f32/f64 recorded; v128 rejected.
+   */
+  valtype(t: number, what: string, offset?: number, funcIndex?: number): void {
+    switch (t) {
+      case I32:
+      case I64:
+        return;
+      case F32:
+      case F64:
+        this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
+        return;
+      case V128:
+        rejectSimd(this.features, `v128 ${what}`, offset, funcIndex);
+      case FUNCREF:
+      case EXTERNREF:
+        if (!this.features.referenceTypes) rejectFeature('reference-types', `${valtypeName(t)} ${what}`, offset, funcIndex);
+        return;
+      default:
+        throw new InvalidError(`invalid value type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+    }
   }
 }
 
