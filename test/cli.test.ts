@@ -1,0 +1,186 @@
+/**
+ * The built CLI (bin/detwasm.js → dist/cjs/src/cli/main.js), spawned as users
+ * run it: one line on stderr and a distinct exit code per kind of failure.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT, requireBuild } from './helpers.js';
+
+const BIN = path.join(ROOT, 'bin/detwasm.js');
+let tmp: string;
+
+function detwasm(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string | number[]): string {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, typeof content === 'string' ? content : Buffer.from(content));
+  return p;
+}
+
+/** Exactly one line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0];
+}
+
+beforeAll(() => {
+  requireBuild();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'detwasm-cli-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('run', () => {
+  test('the README example: fib.wat with gas', () => {
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '20', '--gas', '1000000');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('6765\n');
+    expect(r.stderr).toMatch(/^gas used: \d+ of 1000000$/m);
+    expect(r.stderr).toMatch(/^time: compile [\d.]+ ms, instantiate [\d.]+ ms, run [\d.]+ ms$/m);
+  });
+
+  test('gas used is the same on every run', () => {
+    const gas = () => /gas used: (\d+)/.exec(detwasm('run', 'examples/fib.wasm', '--invoke', 'fib', '15', '--gas', '1000000').stderr)?.[1];
+    const first = gas();
+    expect(first).toBeDefined();
+    expect(gas()).toBe(first);
+  });
+
+  test('i64 results and arguments parsed by parameter type', () => {
+    expect(detwasm('run', 'examples/fib.wasm', '--invoke', 'fib_i64', '90').stdout).toBe('2880067194370816120\n');
+    expect(detwasm('run', 'examples/hash.wasm', '--invoke', 'run', '0x10000').stdout).toBe('-2479957013007382212\n');
+  });
+
+  test('--json', () => {
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '10', '--gas', '100000', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, invoke: 'fib', results: [55], resultTypes: ['i32'], gasBudget: '100000' });
+    expect(Number(j.gasUsed)).toBeGreaterThan(0);
+  });
+
+  test('without --invoke: instantiates and lists the exports', () => {
+    const r = detwasm('run', 'examples/fib.wat');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no --invoke given \(exported functions: fib, fib_i64\)/);
+  });
+});
+
+describe('failures: one line on stderr, exit code per kind', () => {
+  test('usage (2): no command, unknown option, bad argument, missing export', () => {
+    expect(detwasm()).toMatchObject({ code: 2 });
+    expect(oneLine(detwasm().stderr)).toMatch(/^detwasm: missing command/);
+    const bad = detwasm('run', 'examples/fib.wat', '--frob');
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toBe('detwasm: unknown option "--frob" for run; see detwasm --help');
+    const arg = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', 'twenty');
+    expect(arg.code).toBe(2);
+    expect(oneLine(arg.stderr)).toBe('detwasm: argument 1 of fib: expected an i32 integer, got "twenty"');
+    const arity = detwasm('run', 'examples/fib.wat', '--invoke', 'fib');
+    expect(arity.code).toBe(2);
+    expect(oneLine(arity.stderr)).toBe('detwasm: fib expects 1 argument (i32), got 0');
+    const missing = detwasm('run', 'examples/fib.wat', '--invoke', 'nope');
+    expect(missing.code).toBe(2);
+    expect(oneLine(missing.stderr)).toBe('detwasm: examples/fib.wat: no export named "nope" (exported functions: fib, fib_i64)');
+  });
+
+  test('I/O (7): file not found', () => {
+    const r = detwasm('run', 'no/such/file.wasm');
+    expect(r.code).toBe(7);
+    expect(oneLine(r.stderr)).toBe('detwasm: cannot read no/such/file.wasm: no such file');
+  });
+
+  test('compile error (3): malformed binary, with byte offset', () => {
+    const r = detwasm('validate', file('version.wasm', [0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*version\.wasm: malformed module: unknown binary version \(at offset 0x4\)$/);
+  });
+
+  test('compile error (3): invalid module, with function index', () => {
+    const r = detwasm('run', file('invalid.wat', '(module (func) (func (result i32) (i32.add (i32.const 1))))'));
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*invalid\.wat: invalid module: type mismatch.*\(at function 1, offset 0x[0-9a-f]+\)$/);
+  });
+
+  test('compile error (3): determinism policy', () => {
+    const r = detwasm('run', file('floats.wat', '(module (func (export "f") (result f32) (f32.const 1)))'), '--invoke', 'f');
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*floats\.wat: rejected by the determinism policy: .*f32/);
+  });
+
+  test('compile error (3): resource limit', () => {
+    // One function with 50001 locals (default limit maxLocals = 50000).
+    const r = detwasm('validate', file('locals.wasm', [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 1, 0xd1, 0x86, 0x03, 0x7f, 0x0b]));
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*locals\.wasm: module exceeds a limit: limit exceeded: maxLocals is 50000/);
+  });
+
+  test('compile error (3): text format error with line and column', () => {
+    const r = detwasm('run', file('syntax.wat', '(module\n  (fnuc))'));
+    expect(r.code).toBe(3);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*syntax\.wat: text format error: .*\(at .*syntax\.wat:2:\d+\)$/);
+  });
+
+  test('link error (4): unknown import', () => {
+    const r = detwasm('run', file('import.wat', '(module (import "env" "missing" (func)))'));
+    expect(r.code).toBe(4);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*import\.wat: instantiate: link error: .*env.*missing/);
+  });
+
+  test('trap (5): in the invoked function and in the start function', () => {
+    const div = file('div.wat', '(module (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))');
+    expect(detwasm('run', div, '--invoke', 'div', '7', '-2').stdout).toBe('-3\n');
+    const r = detwasm('run', div, '--invoke', 'div', '1', '0');
+    expect(r.code).toBe(5);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*div\.wat: div\(1, 0\): trap \(integer_divide_by_zero\): integer divide by zero/);
+    const start = detwasm('run', file('start.wat', '(module (func $s unreachable) (start $s))'));
+    expect(start.code).toBe(5);
+    expect(oneLine(start.stderr)).toMatch(/^detwasm: .*start\.wat: instantiate: trap \(unreachable\): unreachable/);
+  });
+
+  test('out of gas (6)', () => {
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '25', '--gas', '1000');
+    expect(r.code).toBe(6);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: examples\/fib\.wat: fib\(25\): out of gas.* \[gas used \d+ of 1000\]$/);
+  });
+
+  test('--verbose adds the stack trace; --json reports the failure on stdout', () => {
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '25', '--gas', '1000', '--verbose');
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/^\s+at /m);
+    const j = detwasm('validate', file('bad.wasm', [1, 2, 3]), '--json');
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { kind: 'compile', code: 'malformed', exitCode: 3 } });
+  });
+});
+
+describe('validate, inspect, help', () => {
+  test('validate a valid module', () => {
+    expect(detwasm('validate', 'examples/hash.wasm')).toMatchObject({ code: 0, stdout: 'examples/hash.wasm: valid\n' });
+  });
+
+  test('inspect lists imports, exports with types, sections and the compile cost', () => {
+    const r = detwasm('inspect', 'examples/host.wasm');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('imports (3):\n  env.log: func (i32, i32) -> ()\n  env.charge: func (i32) -> ()\n  env.random: func () -> (i64)\n');
+    expect(r.stdout).toContain('  memory: memory 1.. pages\n');
+    expect(r.stdout).toContain('  divide: func (i32, i32) -> (i32)\n');
+    expect(r.stdout).toMatch(/^functions: 4 defined \(\d+ bytes of code\), 3 imported$/m);
+    expect(r.stdout).toMatch(/^  code +offset 0x[0-9a-f]{4} +\d+ bytes$/m);
+    expect(r.stdout).toMatch(/^compile cost: \d+ gas$/m);
+  });
+
+  test('--help documents the exit codes; --version', () => {
+    const r = detwasm('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 internal error, 2 usage, 3 compile error');
+    expect(detwasm('--version').stdout).toMatch(/^detwasm \d+\.\d+\.\d+\n$/);
+  });
+});
