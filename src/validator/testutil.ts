@@ -55,3 +55,13 @@ export async function validateWat(text: string, config: EngineConfig = {}, stats
   const c = resolveConfig(config);
   return validate(decode(await wat(text), c.limits), c, stats);
 }
+
+/** The error validating a WAT module throws; fails the test when it validates. */
+export async function errorOf(text: string, config: EngineConfig = {}): Promise<Error> {
+  try {
+    await validateWat(text, config);
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error(`module unexpectedly validated:\n${text}`);
+}
