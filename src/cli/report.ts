@@ -46,7 +46,7 @@ export function describeFailure(err: unknown, context: string): Failure {
 const COMPILE_KINDS: Record<string, string> = {
   malformed: 'malformed module',
   invalid: 'invalid module',
-  policy: 'rejected by the determinism policy',
+  policy: 'policy error',
   limit: 'module exceeds a limit',
   unsupported: 'unsupported feature',
 };
