@@ -1,0 +1,115 @@
+/**
+ * CLI of the spec test runner.
+ *
+ *   node dist/cjs/spec-tests/main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout S] [FILE...]
+ *
+ * Without FILE it runs the top-level `*.wast` files of `$WASM_TESTSUITE`
+ * (default spec-tests/testsuite, relative to the repository). Prints one line
+ * per file and, last, exactly `N passed, N failed, N skipped`. Exit code 1 on
+ * any failure, 2 on bad usage.
+ */
+import { writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runWastFiles, testsuiteDir, topLevelWastFiles } from './index.js';
+import { totals, type FileResult } from './results.js';
+import { ENGINE_NAMES, type EngineName } from './engines/index.js';
+
+interface CliOptions {
+  engine: EngineName;
+  gas: bigint | undefined;
+  json: string | undefined;
+  jobs: number;
+  timeoutMs: number;
+  files: string[];
+}
+
+const USAGE = 'usage: main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout SECONDS] [FILE...]';
+const SHOWN_FAILURES = 5;
+
+function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { engine: 'detwasm', gas: undefined, json: undefined, jobs: 2, timeoutMs: 60_000, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--engine': {
+        const e = value();
+        if (!(ENGINE_NAMES as readonly string[]).includes(e)) throw new Error(`unknown engine "${e}"`);
+        o.engine = e as EngineName;
+        break;
+      }
+      case '--gas': {
+        const v = value();
+        if (!/^[0-9]+$/.test(v)) throw new Error(`--gas needs a non-negative integer, got "${v}"`);
+        o.gas = BigInt(v);
+        break;
+      }
+      case '--json': o.json = value(); break;
+      case '--jobs': o.jobs = Math.max(1, Number.parseInt(value(), 10) || 1); break;
+      case '--timeout': o.timeoutMs = Math.max(1, Number(value())) * 1000; break;
+      case '-h': case '--help': throw new Error('help');
+      default:
+        if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+        o.files.push(arg);
+    }
+  }
+  return o;
+}
+
+function fileLine(r: FileResult): string {
+  const lines = [`${r.file}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`];
+  for (const f of r.failures.slice(0, SHOWN_FAILURES)) lines.push(`    line ${f.line} (${f.category}): ${f.message.split('\n')[0]}`);
+  if (r.failures.length > SHOWN_FAILURES) lines.push(`    ... and ${r.failures.length - SHOWN_FAILURES} more failures`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  let o: CliOptions;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    const m = (e as Error).message;
+    process.stderr.write((m === 'help' ? '' : `${m}\n`) + USAGE + '\n');
+    return m === 'help' ? 0 : 2;
+  }
+  let files = o.files.map((f) => resolve(f));
+  if (files.length === 0) {
+    const dir = testsuiteDir(resolve(__dirname, '..', '..', '..'));
+    if (!existsSync(dir)) {
+      process.stderr.write(`test suite not found at ${dir} (set WASM_TESTSUITE or run npm run spec:fetch)\n`);
+      return 2;
+    }
+    files = topLevelWastFiles(dir);
+  }
+  // Print in the order given, as soon as each file and all before it are done.
+  const done = new Map<number, FileResult>();
+  let printed = 0;
+  const results = await runWastFiles(files, {
+    engine: o.engine,
+    gas: o.gas,
+    jobs: o.jobs,
+    timeoutMs: o.timeoutMs,
+    onResult: (r, index) => {
+      done.set(index, r);
+      while (done.has(printed)) process.stdout.write(fileLine(done.get(printed++)!) + '\n');
+    },
+  });
+  const t = totals(results);
+  if (o.json) {
+    const report = {
+      engine: o.engine,
+      gas: o.gas === undefined ? null : o.gas.toString(),
+      totals: t,
+      files: results,
+    };
+    writeFileSync(o.json, JSON.stringify(report, null, 1));
+  }
+  process.stdout.write(`${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped\n`);
+  return t.failed > 0 ? 1 : 0;
+}
+
+void main().then((code) => { process.exitCode = code; });

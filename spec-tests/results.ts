@@ -1,0 +1,63 @@
+/** Result records of a spec script run, and how they add up. */
+
+/** Categories = the script's command names. */
+export type Category =
+  | 'module' | 'module_instance' | 'register' | 'invoke' | 'get'
+  | 'assert_return' | 'assert_trap' | 'assert_exhaustion' | 'assert_invalid'
+  | 'assert_malformed' | 'assert_unlinkable' | 'assert_uninstantiable';
+
+export interface Counts { passed: number; failed: number; skipped: number }
+
+export interface Note {
+  line: number;
+  category: Category | 'file';
+  message: string;
+}
+
+export interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  byCategory: Partial<Record<Category, Counts>>;
+  failures: Note[];
+  skips: Note[];
+  /** Wall time in milliseconds (informational only). */
+  ms: number;
+}
+
+export function emptyCounts(): Counts {
+  return { passed: 0, failed: 0, skipped: 0 };
+}
+
+export function newFileResult(file: string): FileResult {
+  return { file, passed: 0, failed: 0, skipped: 0, byCategory: {}, failures: [], skips: [], ms: 0 };
+}
+
+/** A whole file that could not be run (syntax error, crash, time limit) counts as one failure. */
+export function fileFailure(file: string, message: string): FileResult {
+  const r = newFileResult(file);
+  r.failed = 1;
+  r.failures.push({ line: 0, category: 'file', message });
+  return r;
+}
+
+export interface Totals extends Counts {
+  byCategory: Partial<Record<Category, Counts>>;
+}
+
+export function totals(results: FileResult[]): Totals {
+  const t: Totals = { ...emptyCounts(), byCategory: {} };
+  for (const r of results) {
+    t.passed += r.passed;
+    t.failed += r.failed;
+    t.skipped += r.skipped;
+    for (const [cat, c] of Object.entries(r.byCategory) as Array<[Category, Counts]>) {
+      const into = (t.byCategory[cat] ??= emptyCounts());
+      into.passed += c.passed;
+      into.failed += c.failed;
+      into.skipped += c.skipped;
+    }
+  }
+  return t;
+}

@@ -1,0 +1,28 @@
+/** Runs one `.wast` file in the current thread. */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseWast } from './wast.js';
+import { loadWabt } from './wat2wasm.js';
+import { createEngine, type EngineName, type EngineOptions } from './engines/index.js';
+import { ScriptRunner } from './runner.js';
+import { fileFailure, type FileResult } from './results.js';
+
+export interface RunFileOptions extends EngineOptions {
+  engine: EngineName;
+}
+
+export async function runWastFile(file: string, options: RunFileOptions): Promise<FileResult> {
+  const started = Date.now();
+  const name = basename(file);
+  let result: FileResult;
+  try {
+    const commands = parseWast(readFileSync(file));
+    const wabt = await loadWabt();
+    const engine = createEngine(options.engine, options);
+    result = new ScriptRunner(engine, wabt, name).run(commands);
+  } catch (e) {
+    result = fileFailure(name, `could not run the file: ${(e as Error)?.message ?? String(e)}`);
+  }
+  result.ms = Date.now() - started;
+  return result;
+}
