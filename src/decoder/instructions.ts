@@ -17,6 +17,8 @@ import { isValtype, isReftype } from './types.js';
 export class InstrWriter {
   buf: Int32Array = new Int32Array(256);
   len = 0;
+  /** Kinds of the open blocks of the expression being decoded (scratch). */
+  ctl: Uint8Array = new Uint8Array(16);
 
   reset(): void {
     this.len = 0;
@@ -66,7 +68,7 @@ const PREFIX_BASE: Record<number, number> = { 0xfc: PREFIX_FC, 0xfd: PREFIX_FD, 
  */
 export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32Array {
   w.reset();
-  let ctl = new Uint8Array(16);
+  let ctl = w.ctl;
   let depth = 0;
   const f64scratch = [0, 0];
   for (;;) {
@@ -100,7 +102,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         if (depth === ctl.length) {
           const next = new Uint8Array(ctl.length * 2);
           next.set(ctl);
-          ctl = next;
+          ctl = w.ctl = next;
         }
         ctl[depth++] = op === 0x04 ? CTL_IF : CTL_BLOCK;
         break;
