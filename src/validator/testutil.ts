@@ -3,7 +3,7 @@
  * modules can be built), then decode and validate.
  */
 import { decode } from '../decoder/index.js';
-import { resolveConfig, type EngineConfig } from '../config.js';
+import { resolveConfig, type EngineConfig, type Limits } from '../config.js';
 import { validate } from './index.js';
 import type { ValidatedModule, ValidateStats } from './types.js';
 
@@ -64,4 +64,10 @@ export async function errorOf(text: string, config: EngineConfig = {}): Promise<
     return e as Error;
   }
   throw new Error(`module unexpectedly validated:\n${text}`);
+}
+
+/** Decodes with the default limits, then validates with `limits`, so the validator's own limit checks are what is tested. */
+export async function validateWatWithLimits(text: string, limits: Partial<Limits>): Promise<ValidatedModule> {
+  const c = resolveConfig({ limits });
+  return validate(decode(await wat(text)), c);
 }
