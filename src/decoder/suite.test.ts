@@ -304,8 +304,11 @@ function sameBytes(a: number[], bytes: Uint8Array, at: number): boolean {
  * with the binary (wabt writes canonical LEB128 immediates). Returns the
  * number of instruction streams checked.
  */
+const opsSeen = new Set<number>();
+
 function roundTrip(m: DecodedModule, bytes: Uint8Array): number {
   let streams = 0;
+  for (const c of m.codes) for (let pc = 0; pc < c.body.length; pc += instrLength(c.body, pc)) opsSeen.add(c.body[pc]);
   const checkExpr = (e: expr | null) => {
     if (!e) return;
     const enc = encodeStream(e.code, e.offset);
@@ -424,10 +427,42 @@ describe('spec test suite: binary modules', () => {
     });
   }
 
+  test('threads proposal: atomics in text modules decode and round-trip', () => {
+    const src = fs.readFileSync(path.join(SUITE, 'proposals/threads/atomic.wast'), 'utf8');
+    let checked = 0;
+    let atomicOps = 0;
+    for (const m of scanWast(src)) {
+      if (m.kind !== 'text' || m.command === 'assert_malformed') continue;
+      const mod = wabt.parseWat('atomic.wast', new Uint8Array(Buffer.from(m.text!, 'utf8')), { threads: true });
+      let bytes: Uint8Array;
+      try {
+        mod.resolveNames();
+        bytes = new Uint8Array(mod.toBinary({}).buffer);
+      } finally {
+        mod.destroy();
+      }
+      const decoded = decode(bytes);
+      roundTrip(decoded, bytes);
+      for (const c of decoded.codes) {
+        for (let pc = 0; pc < c.body.length; pc += instrLength(c.body, pc)) if (c.body[pc] >= PREFIX_FE) atomicOps++;
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
+    expect(atomicOps).toBeGreaterThan(60);
+  });
+
   test('counts', () => {
     expect(counts.malformed).toBeGreaterThan(700);
     expect(counts.wellFormed).toBeGreaterThan(50);
     expect(counts.text).toBeGreaterThan(1000);
     expect(counts.streamsRoundTripped).toBeGreaterThan(8000);
+    // the suite uses every instruction of 2.0 except none, so every op the
+    // decoder accepts (below the 0xFE prefix) must have been seen
+    const legal: number[] = [];
+    for (let op = 0; op < PREFIX_FE; op++) if (immediateKind(op) !== Imm.illegal) legal.push(op);
+    const unseen = legal.filter((op) => !opsSeen.has(op)).map((op) => op.toString(16));
+    console.log(`ops: ${legal.length} legal below 0xFE, unseen: ${unseen.join(' ')}`);
+    expect(unseen).toEqual([]);
   });
 });
