@@ -40,7 +40,7 @@ export function binaryFeatures(wabt: Wabt, binary: Uint8Array): Set<PolicyFeatur
   let text: string;
   let mod: ReturnType<Wabt['readWasm']> | undefined;
   try {
-    mod = wabt.readWasm(binary, { readDebugNames: false, check: false, ...WABT_FEATURES, threads: true });
+    mod = wabt.readWasm(binary, { readDebugNames: false, ...WABT_FEATURES, threads: true });
     text = mod.toText({ foldExprs: false, inlineExport: false });
   } catch {
     return null;

@@ -1,0 +1,176 @@
+import { parseWast } from './wast.js';
+import { ScriptRunner, trapCodeFor } from './runner.js';
+import { loadWabt, watToWasm, ensureDataCount, type Wabt } from './wat2wasm.js';
+import { textFeatures, binaryFeatures, keywordFeatures } from './policy-scan.js';
+import { createNativeEngine } from './engines/native.js';
+import type { EngineAdapter } from './engines/types.js';
+import type { FileResult } from './results.js';
+
+let wabt: Wabt;
+beforeAll(async () => {
+  wabt = await loadWabt();
+});
+
+function run(script: string, engine: EngineAdapter = createNativeEngine()): FileResult {
+  return new ScriptRunner(engine, wabt, 'test.wast').run(parseWast(script));
+}
+
+const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+
+describe('runner with the native engine', () => {
+  it('passes correct assertions and counts them per category', () => {
+    const r = run(`
+      (module
+        (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+        (func (export "wide") (param i64) (result i64 i32) (local.get 0) (i32.const 7))
+        (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+        (global (export "g") i32 (i32.const 42)))
+      (assert_return (invoke "add" (i32.const 0x7fffffff) (i32.const 1)) (i32.const -0x80000000))
+      (assert_return (invoke "wide" (i64.const -1)) (i64.const 0xffffffffffffffff) (i32.const 7))
+      (assert_return (get "g") (either (i32.const 1) (i32.const 42)))
+      (assert_trap (invoke "div" (i32.const 0)) "integer divide by zero")
+      (assert_invalid (module (func (result i32))) "type mismatch")
+      (assert_malformed (module binary "\\00asm\\02\\00\\00\\00") "unknown binary version")
+      (assert_malformed (module quote "(func") "unexpected token")
+    `);
+    expect(r.failures).toEqual([]);
+    expect([r.passed, r.failed, r.skipped]).toEqual([7, 0, 1]);
+    expect(r.byCategory.assert_return).toEqual({ passed: 3, failed: 0, skipped: 0 });
+    expect(r.skips[0].message).toMatch(/text format/);
+  });
+
+  it('reports wrong results, wrong traps and missing traps as failures', () => {
+    const r = run(`
+      (module
+        (func (export "one") (result i32) (i32.const 1))
+        (func (export "trap") unreachable))
+      (assert_return (invoke "one") (i32.const 2))
+      (assert_trap (invoke "trap") "integer overflow")
+      (assert_trap (invoke "one") "unreachable")
+      (assert_return (invoke "missing"))
+    `);
+    expect(r.failed).toBe(4);
+    expect(r.failures.map((f) => f.line)).toEqual([5, 6, 7, 8]);
+    expect(r.failures[0].message).toBe('expected (i32.const 2), got 1');
+  });
+
+  it('links registered modules and fails commands on a module that failed', () => {
+    const r = run(`
+      (module $A (func (export "f") (result i32) (i32.const 5)))
+      (register "a" $A)
+      (module $B (import "a" "f" (func $f (result i32))) (func (export "g") (result i32) (call $f)))
+      (assert_return (invoke $B "g") (i32.const 5))
+      (assert_unlinkable (module (import "a" "nope" (func))) "unknown import")
+      (module $C (import "nowhere" "f" (func)))
+      (assert_return (invoke $C "x") (i32.const 0))
+    `);
+    expect([r.passed, r.failed, r.skipped]).toEqual([5, 2, 0]);
+    expect(r.failures[1].message).toMatch(/depends on a module that failed/);
+  });
+
+  it('compares float bit patterns and NaN classes', () => {
+    const r = run(`
+      (module (func (export "id") (param f64) (result f64) (local.get 0))
+              (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0))))
+      (assert_return (invoke "id" (f64.const -0)) (f64.const -0))
+      (assert_return (invoke "id" (f64.const -0)) (f64.const 0))
+      (assert_return (invoke "nan") (f32.const nan:canonical))
+      (assert_return (invoke "nan") (f32.const 0))
+    `);
+    expect(r.failures.map((f) => f.line)).toEqual([5, 7]);
+  });
+
+  it('turns an instantiation trap into a pass for assert_trap on a module', () => {
+    const r = run(`(assert_trap (module (func $s unreachable) (start $s)) "unreachable")`);
+    expect([r.passed, r.failed]).toEqual([1, 0]);
+  });
+});
+
+describe('runner skips', () => {
+  /** A fake engine that rejects every module with a policy error for `feature`. */
+  function policyEngine(feature: string): EngineAdapter {
+    const native = createNativeEngine();
+    class FakePolicyError extends Error {}
+    return {
+      ...native,
+      name: 'fake',
+      reference: false,
+      distinguishesMalformed: true,
+      compile(): unknown { throw new FakePolicyError('floats are not allowed'); },
+      classify(e: unknown) {
+        if (e instanceof FakePolicyError) return { kind: 'policy', trapCodes: [], feature, message: e.message };
+        return native.classify(e);
+      },
+    };
+  }
+
+  it('skips a policy-rejected module only when the runner confirms the feature', () => {
+    const script = `
+      (module $F (func (export "f") (result f32) (f32.const 1)))
+      (assert_return (invoke $F "f") (f32.const 1))
+      (register "F" $F)
+      (module (func (export "i") (result i32) (i32.const 1)))
+      (assert_invalid (module (func (result f64))) "type mismatch")
+    `;
+    const r = run(script, policyEngine('floats'));
+    expect([r.passed, r.failed, r.skipped]).toEqual([1, 1, 3]);
+    // the integer-only module is not skipped: its policy error is a failure
+    expect(r.failures[0].line).toBe(5);
+    expect(r.failures[0].message).toMatch(/does not use "floats"/);
+    const wrongFeature = run(script, policyEngine('threads'));
+    expect(wrongFeature.skipped).toBe(0);
+  });
+
+  it('does not count f32 inside names, strings or comments as float use', () => {
+    expect(textFeatures(bytes('(module (func $f32 (export "f64") ;; f32.add\n))'))).toEqual(new Set());
+    expect(textFeatures(bytes('(module (func (result i32) (i32.trunc_f32_s (f32.const 1))))'))).toEqual(new Set(['floats']));
+    expect(keywordFeatures('i32.reinterpret_f32')).toEqual(['floats']);
+    expect(keywordFeatures('f32x4.add')).toEqual(['simd']);
+    expect(keywordFeatures('i32.atomic.load')).toEqual(['threads']);
+    expect(keywordFeatures('shared')).toEqual(['threads']);
+    expect(keywordFeatures('i32.add')).toEqual([]);
+  });
+
+  it('scans binary modules through wabt', () => {
+    const floaty = watToWasm(wabt, bytes('(module (func (param f64)))'));
+    const plain = watToWasm(wabt, bytes('(module (func (param i64)))'));
+    expect(binaryFeatures(wabt, floaty)).toEqual(new Set(['floats']));
+    expect(binaryFeatures(wabt, plain)).toEqual(new Set());
+    expect(binaryFeatures(wabt, Uint8Array.from([1, 2, 3]))).toBeNull();
+  });
+});
+
+describe('text conversion', () => {
+  const sectionIds = (b: Uint8Array): number[] => {
+    const ids: number[] = [];
+    let pos = 8;
+    while (pos < b.length) {
+      ids.push(b[pos]);
+      let size = 0;
+      let shift = 0;
+      let k = pos + 1;
+      for (;;) { const x = b[k++]; size |= (x & 0x7f) << shift; shift += 7; if (!(x & 0x80)) break; }
+      pos = k + size;
+    }
+    return ids;
+  };
+  it('inserts a data count section before the code section for memory.init without data', () => {
+    const b = watToWasm(wabt, bytes('(module (memory 1) (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 0))))'));
+    expect(sectionIds(b)).toEqual([1, 3, 5, 12, 10]);
+    const dc = b.indexOf(12, 8);
+    expect(Array.from(b.subarray(dc, dc + 3))).toEqual([12, 1, 0]);
+  });
+  it('leaves modules without memory.init/data.drop alone', () => {
+    const b = watToWasm(wabt, bytes('(module (memory 1) (func))'));
+    expect(sectionIds(b)).not.toContain(12);
+    expect(ensureDataCount(b)).not.toBe(b); // ensureDataCount itself always adds one when absent
+  });
+});
+
+describe('trap messages', () => {
+  it('maps spec messages by prefix', () => {
+    expect(trapCodeFor('uninitialized element 2')).toBe('uninitialized_element');
+    expect(trapCodeFor('out of bounds memory access')).toBe('memory_out_of_bounds');
+    expect(trapCodeFor('something else')).toBeUndefined();
+  });
+});
