@@ -4,10 +4,10 @@ import { parseI32, parseI64, parseF32Bits, parseF64Bits, f32ToBits, f64ToBits } 
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
-function only<K extends Command['kind']>(cmds: Command[], kind: K): Extract<Command, { kind: K }> {
+function only<K extends Command['kind']>(cmds: Command[], kind: K): Command & { kind: K } {
   expect(cmds).toHaveLength(1);
   expect(cmds[0].kind).toBe(kind);
-  return cmds[0] as Extract<Command, { kind: K }>;
+  return cmds[0] as Command & { kind: K };
 }
 
 describe('lexer: strings', () => {
