@@ -1,0 +1,65 @@
+/**
+ * detwasm behind the differential harness's `EngineAdapter`, through the
+ * public API (src/index.ts, DESIGN.md "Public API"). Loaded with `require`
+ * so this file type-checks before the API exists.
+ */
+import { Trap } from '../src/errors.js';
+import { AdapterInstance, EngineAdapter, TrapClass, detwasmTrapClass } from './exec-harness.js';
+
+/** The part of detwasm's public API the fuzzers use. */
+export interface DetwasmApi {
+  Engine: new (config?: object) => DetwasmEngine;
+  Store: new (engine: DetwasmEngine, options?: { gas?: number | bigint }) => DetwasmStore;
+  Memory: new (d: { initial: number; maximum?: number }) => unknown;
+  HostFunc?: new (type: unknown, fn: (...a: unknown[]) => unknown) => unknown;
+}
+export interface DetwasmEngine {
+  compile(bytes: Uint8Array): unknown;
+  validate(bytes: Uint8Array): boolean;
+}
+export interface DetwasmStore {
+  instantiate(module: unknown, imports?: object): { exports: Record<string, unknown> };
+  gasUsed: number | bigint;
+  gasRemaining: number | bigint;
+}
+
+export function loadDetwasm(): DetwasmApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../src/index.js') as DetwasmApi;
+}
+
+/** Bytes of an exported memory object, whatever accessor it offers. */
+export function memoryBytes(mem: unknown): Uint8Array {
+  const m = mem as { buffer?: ArrayBuffer | Uint8Array; bytes?: Uint8Array };
+  if (m.buffer instanceof ArrayBuffer) return new Uint8Array(m.buffer).slice();
+  if (m.buffer instanceof Uint8Array) return m.buffer.slice();
+  if (m.bytes instanceof Uint8Array) return m.bytes.slice();
+  throw new Error('detwasm Memory exposes neither .buffer nor .bytes');
+}
+
+export function detwasmAdapter(options: { gas?: number | bigint; config?: object } = {}): EngineAdapter {
+  const api = loadDetwasm();
+  const engine = new api.Engine(options.config ?? {});
+  const gas = options.gas ?? 1_000_000_000;
+  return {
+    name: 'detwasm',
+    instantiate(bytes, h): AdapterInstance {
+      const module = engine.compile(bytes);
+      const store = new api.Store(engine, { gas });
+      const inst = store.instantiate(module, { env: { h } });
+      const ex = inst.exports;
+      return {
+        call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
+        memoryBytes: () => memoryBytes(ex.mem),
+        globalValue: name => (ex[name] as { value: number | bigint }).value,
+      };
+    },
+    trapClass(e: unknown): TrapClass | null {
+      if (e instanceof Trap) {
+        // A failing host import surfaces as Trap 'host' with the original error as cause.
+        return detwasmTrapClass(e.code);
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The differential execution fuzz loop: generate a module per seed, run it on
+ * the host and on the engine under test, compare the records, and minimize
+ * any mismatch (first by generator options, then by deleting bytes).
+ */
+import { EngineAdapter, RunRecord, diffRecords, nativeAdapter, runGenerated } from './exec-harness.js';
+import { GenOptions, GeneratedModule, generateModule } from './gen-module.js';
+import { shrinkBytes } from './shrink.js';
+
+export interface ExecFinding {
+  seed: number;
+  options: Partial<GenOptions>;
+  module: GeneratedModule;
+  diff: { index: number; a: string; b: string };
+}
+
+export interface ExecFuzzResult {
+  modules: number;
+  calls: number;
+  outcomes: Map<string, number>;
+  findings: ExecFinding[];
+}
+
+export function compareOn(adapter: EngineAdapter, gm: GeneratedModule): { host: RunRecord; test: RunRecord; diff: ReturnType<typeof diffRecords> } {
+  const host = runGenerated(nativeAdapter, gm);
+  const test = runGenerated(adapter, gm);
+  return { host, test, diff: diffRecords(host, test) };
+}
+
+/** Smaller generator options that still reproduce a mismatch for this seed, if any. */
+export function shrinkOptions(adapter: EngineAdapter, seed: number, options: Partial<GenOptions>): Partial<GenOptions> {
+  let best = { maxFuncs: 5, maxDepth: 5, maxStmts: 4, ...options };
+  const fails = (o: Partial<GenOptions>): boolean => compareOn(adapter, generateModule(seed, o)).diff !== null;
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const k of ['maxFuncs', 'maxDepth', 'maxStmts'] as const) {
+      if (best[k] > 1) {
+        const cand = { ...best, [k]: best[k] - 1 };
+        if (fails(cand)) {
+          best = cand;
+          progress = true;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** Deletes bytes of the module while the host still validates it and the records still differ. */
+export function shrinkModule(adapter: EngineAdapter, gm: GeneratedModule): GeneratedModule {
+  const bytes = shrinkBytes(gm.bytes, b => {
+    if (!WebAssembly.validate(b)) return false;
+    const cand = { ...gm, bytes: b };
+    return compareOn(adapter, cand).diff !== null;
+  }, 2000);
+  return { ...gm, bytes };
+}
+
+export function runExecFuzz(opts: {
+  adapter: EngineAdapter;
+  firstSeed: number;
+  iterations?: number;
+  deadline?: number;
+  options?: Partial<GenOptions>;
+  shrink?: boolean;
+  maxFindings?: number;
+}): ExecFuzzResult {
+  const outcomes = new Map<string, number>();
+  const findings: ExecFinding[] = [];
+  let modules = 0;
+  let calls = 0;
+  for (let seed = opts.firstSeed; ; seed++) {
+    if (opts.iterations !== undefined && modules >= opts.iterations) break;
+    if (opts.deadline !== undefined && Date.now() >= opts.deadline) break;
+    const gm = generateModule(seed, opts.options);
+    modules++;
+    const { host, diff } = compareOn(opts.adapter, gm);
+    for (const e of host.events) {
+      const m = / -> (trap \w+|ERROR[^:]*|.)/.exec(e);
+      if (!m) continue;
+      calls++;
+      const k = m[1].length === 1 ? 'value' : m[1];
+      outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+    }
+    if (!diff) continue;
+    let options = opts.options ?? {};
+    let module = gm;
+    let d = diff;
+    if (opts.shrink !== false) {
+      options = shrinkOptions(opts.adapter, seed, options);
+      module = shrinkModule(opts.adapter, generateModule(seed, options));
+      d = compareOn(opts.adapter, module).diff ?? diff;
+    }
+    findings.push({ seed, options, module, diff: d });
+    if (opts.maxFindings !== undefined && findings.length >= opts.maxFindings) break;
+  }
+  return { modules, calls, outcomes, findings };
+}

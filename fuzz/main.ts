@@ -1,0 +1,73 @@
+/**
+ * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--save]`.
+ * Runs the differential execution fuzzer and the differential decoding fuzzer
+ * for N seconds each against detwasm and the host's WebAssembly, prints
+ * statistics and findings, and with --save writes minimized findings to
+ * fuzz/regressions/ (exec-<seed>.wasm + .json, decode-<hash>.wasm).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
+import { detwasmAdapter } from './detwasm-adapter.js';
+import { runExecFuzz } from './exec-fuzz.js';
+import { hashBytes } from './exec-harness.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds', '60'));
+  const seed = Number(arg('seed', String(Date.now() % 1_000_000_000)));
+  const only = arg('only', 'all');
+  const save = process.argv.includes('--save');
+  const outDir = path.resolve(arg('out', path.join('fuzz', 'regressions')));
+  let findings = 0;
+  console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer`);
+
+  if (only === 'all' || only === 'exec') {
+    const t0 = Date.now();
+    const r = runExecFuzz({ adapter: detwasmAdapter(), firstSeed: seed, deadline: t0 + seconds * 1000, maxFindings: 50 });
+    console.log(`exec: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    for (const f of r.findings) {
+      findings++;
+      console.log(`  MISMATCH seed ${f.seed} options ${JSON.stringify(f.options)} (${f.module.bytes.length} bytes)\n    host:    ${f.diff.a}\n    detwasm: ${f.diff.b}`);
+      if (save) {
+        fs.mkdirSync(outDir, { recursive: true });
+        const base = path.join(outDir, `exec-${f.seed}`);
+        fs.writeFileSync(`${base}.wasm`, f.module.bytes);
+        const { bytes: _bytes, ...meta } = f.module;
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+      }
+    }
+  }
+
+  if (only === 'all' || only === 'decode') {
+    const t0 = Date.now();
+    const corpus = await decodeCorpus();
+    const r = await runDecodeFuzz({ seed, deadline: t0 + seconds * 1000, corpus, maxFindings: 200 });
+    console.log(`decode: ${r.cases} mutants of ${corpus.length} seed binaries in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    for (const [k, v] of [...r.stats].sort()) console.log(`  ${k}: ${v}`);
+    const seen = new Set<string>();
+    for (const f of r.findings) {
+      findings++;
+      const sig = `${f.reason}|${f.detail.slice(0, 80)}`;
+      if (seen.has(sig)) continue;
+      seen.add(sig);
+      console.log(`  FINDING ${f.reason} from ${f.origin} [${f.mutations}]\n    ${f.detail.slice(0, 400)}\n    minimized (${f.minimized.length} bytes): ${Buffer.from(f.minimized).toString('hex').slice(0, 300)}`);
+      if (save) {
+        fs.mkdirSync(outDir, { recursive: true });
+        fs.writeFileSync(path.join(outDir, `decode-${hashBytes(f.minimized).replace(':', '-')}.wasm`), f.minimized);
+      }
+    }
+  }
+  console.log(`fuzz: ${findings} finding(s)`);
+  process.exitCode = findings ? 1 : 0;
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 2;
+});
