@@ -219,7 +219,7 @@ describe('import section', () => {
 
 describe('function and code sections', () => {
   test('inconsistent lengths', () => {
-    expectMalformed(mod(typeSec(functype([], [])), funcSec(0)), 'function and code section have inconsistent lengths');
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0)), 'function and code section have inconsistent lengths', 14);
     expectMalformed(mod(typeSec(functype([], [])), codeSec(body([]))), 'function and code section have inconsistent lengths');
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0, 0), codeSec(body([]))), 'function and code section have inconsistent lengths');
     expect(decodeError(mod(funcSec(), codeSec()))).toBeNull();
@@ -410,7 +410,7 @@ describe('data and data count sections', () => {
   });
   test('data count must match the data section', () => {
     expectMalformed(mod(section(12, u(2)), section(11, vec([[0x01, ...vec([])]]))), 'data count and data section have inconsistent lengths');
-    expectMalformed(mod(section(12, u(1))), 'data count and data section have inconsistent lengths');
+    expectMalformed(mod(section(12, u(1))), 'data count and data section have inconsistent lengths', 8);
     expect(decode(mod(section(12, u(0)))).dataCount).toBe(0);
   });
   test('memory.init and data.drop need a data count section', () => {

@@ -93,6 +93,9 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
   };
 
   let lastRank = 0;
+  /** Offsets of the function and data count sections, for the final consistency errors. */
+  let functionAt = bytes.length;
+  let dataCountAt = bytes.length;
   while (!r.atEnd()) {
     const idAt = r.pos;
     const id = r.u8();
@@ -110,17 +113,21 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
       // Each non-custom section at most once, in order (5.5.2).
       if (rank <= lastRank) r.fail('unexpected content after last section', idAt);
       lastRank = rank;
+      if (id === SectionId.function) functionAt = idAt;
+      if (id === SectionId.datacount) dataCountAt = idAt;
       SECTION_DECODERS[id](sr, st);
     }
     if (sr.pos !== end) r.fail('section size mismatch', sr.pos);
     r.pos = end;
   }
 
+  // A function section without a code section, or a data count without a
+  // data section (a present code/data section checks its own count).
   if (module.codes.length !== module.funcs.length) {
-    r.fail('function and code section have inconsistent lengths', bytes.length);
+    r.fail('function and code section have inconsistent lengths', functionAt);
   }
   if (module.dataCount !== null && module.datas.length !== module.dataCount) {
-    r.fail('data count and data section have inconsistent lengths', bytes.length);
+    r.fail('data count and data section have inconsistent lengths', dataCountAt);
   }
   return module;
 }
