@@ -1,0 +1,16 @@
+/**
+ * detwasm: deterministic, gas-metered WebAssembly in pure TypeScript.
+ * The public API (see DESIGN.md and README.md).
+ */
+import './interpreter/call.js'; // installs the exported-function wrapper factory
+export { Engine, Module } from './interpreter/engine.js';
+export type { ExternKindName } from './interpreter/engine.js';
+export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
+export type {
+  StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,
+} from './interpreter/runtime.js';
+export { Trap, CompileError, MalformedError, InvalidError, PolicyError, LimitError, LinkError } from './errors.js';
+export type { TrapCode } from './errors.js';
+export type { EngineConfig, Features, Limits } from './config.js';
+export { DEFAULT_FEATURES, DEFAULT_LIMITS } from './config.js';
+export type { GasScheduleConfig } from './gas/schedule.js';

@@ -1,0 +1,158 @@
+/**
+ * Crossing the JS <-> wasm boundary: invoking a function from JS (exported
+ * function wrappers, the start function), calling host functions from wasm,
+ * and converting values (JS API ToJSValue / ToWebAssemblyValue).
+ */
+import type { valtype } from '../decoder/module.js';
+import { Trap } from '../errors.js';
+import { exec } from './exec.js';
+import {
+  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, setWrapperFactory, toI32, toI64, wrapperOf,
+  type Instance, type Store,
+} from './runtime.js';
+
+/** Writes JS value v as a wasm value of type t at slot s. */
+export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
+  switch (t) {
+    case 0x7f:
+      S[s] = toI32(v);
+      return;
+    case 0x7e: {
+      const b = toI64(v);
+      S[s] = Number(BigInt.asIntN(32, b));
+      S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
+      return;
+    }
+    case 0x70: {
+      if (v === null) { S[s] = 0; return; }
+      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+      if (!(f instanceof FuncInst)) throw new TypeError('value is not a WebAssembly function or null');
+      S[s] = store._intern(f);
+      return;
+    }
+    case 0x6f:
+      S[s] = store._intern(v);
+      return;
+    default:
+      throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
+  }
+}
+
+/** Reads the wasm value of type t at slot s as a JS value. */
+export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
+  switch (t) {
+    case 0x7f: return S[s];
+    case 0x7e: return i64ToBigInt(S[s], S[s + 1]);
+    case 0x70: {
+      const id = S[s];
+      return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
+    }
+    default: {
+      const id = S[s];
+      return id === 0 ? null : store._refs[id];
+    }
+  }
+}
+
+function hostFailure(e: unknown): Error {
+  if (e instanceof Trap) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new Trap('host', msg, { cause: e });
+}
+
+/**
+ * Calls host function f from wasm: arguments at slots nfp.., results written
+ * back to nfp... Counts as one frame against maxCallDepth.
+ */
+export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Instance | null): void {
+  const t = f.type;
+  const depth = store._depth;
+  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const S = store._stack;
+  const args: unknown[] = new Array(t.params.length);
+  for (let i = 0; i < args.length; i++) args[i] = readValue(store, S, nfp + 2 * i, t.params[i]);
+  const sp = store._sp;
+  store._sp = nfp + 2 * Math.max(t.params.length, t.results.length);
+  store._depth = depth + 1;
+  let r: unknown;
+  try {
+    const caller = new Caller(store, callerInst);
+    r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
+  } catch (e) {
+    throw hostFailure(e);
+  } finally {
+    store._sp = sp;
+    store._depth = depth;
+  }
+  writeResults(store, t.results, r, nfp);
+}
+
+function writeResults(store: Store, results: valtype[], r: unknown, base: number): void {
+  try {
+    if (results.length === 0) return;
+    let S = store._stack;
+    if (base + 2 * results.length > S.length) S = store._growStack(base + 2 * results.length);
+    if (results.length === 1) {
+      writeValue(store, S, base, results[0], r);
+      return;
+    }
+    if (r === null || typeof r !== 'object' || typeof (r as any)[Symbol.iterator] !== 'function') {
+      throw new TypeError('host function must return an iterable for multiple results');
+    }
+    const arr = Array.from(r as Iterable<unknown>);
+    if (arr.length !== results.length) throw new TypeError(`host function returned ${arr.length} values, expected ${results.length}`);
+    for (let i = 0; i < arr.length; i++) writeValue(store, S, base + 2 * i, results[i], arr[i]);
+  } catch (e) {
+    throw hostFailure(e);
+  }
+}
+
+/**
+ * Invokes f with JS arguments (spec 4.5.5 "Invocation"); returns undefined,
+ * one value, or an array for multiple results. The store's stacks are
+ * restored whatever happens, so it stays usable after a trap.
+ */
+export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
+  const store = f.store;
+  const t = f.type;
+  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
+  const depth = store._depth;
+  const sp = store._sp;
+  const base = sp;
+  const slots = 2 * Math.max(t.params.length, t.results.length);
+  let S = store._stack;
+  if (base + slots > S.length) S = store._growStack(base + slots);
+  for (let i = 0; i < t.params.length; i++) writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+  store._nesting++;
+  try {
+    if (f.host) {
+      callHost(store, f, base, null);
+    } else {
+      if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+      const cf = compiledOf(f, store._metered);
+      store._depth = depth + 1;
+      store._sp = base + cf.frameSlots;
+      exec(store, f, base);
+    }
+    S = store._stack;
+    const n = t.results.length;
+    if (n === 0) return undefined;
+    if (n === 1) return readValue(store, S, base, t.results[0]);
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = readValue(store, S, base + 2 * i, t.results[i]);
+    return out;
+  } finally {
+    store._nesting--;
+    store._depth = depth;
+    store._sp = sp;
+  }
+}
+
+setWrapperFactory((f: FuncInst) => {
+  const w = function (...args: unknown[]): unknown {
+    return invoke(f, args);
+  };
+  Object.defineProperty(w, FUNC_INST, { value: f });
+  Object.defineProperty(w, 'length', { value: f.type.params.length });
+  return w;
+});

@@ -1,0 +1,840 @@
+/**
+ * Compiler: one validated function body -> internal bytecode (bytecode.ts).
+ *
+ * Frame layout (DESIGN.md): every value takes two int32 slots; local i lives at
+ * slot 2*i (parameters first), the operand-stack value at height h at slot
+ * 2*(numLocals + h). Both are known at compile time, so instructions address
+ * their operands directly ("register style") instead of pushing and popping.
+ *
+ * The compiler keeps a compile-time model of the operand stack whose entries
+ * say where each value currently is:
+ *   CANON  in its own stack slot,
+ *   LOCAL  still in a local's slot (`local.get` emits nothing: the consumer
+ *          reads the local directly),
+ *   C32/C64 a constant not yet written anywhere (`i32.const` emits nothing;
+ *          i32 binary ops take it as an immediate operand).
+ * Entries are "materialized" (copied to their own slot) when needed: before
+ * the local they refer to is overwritten, at block boundaries, for branch and
+ * call operands. Speed tricks (each comment marked SPEED):
+ *  - local.get / const cost no instruction;
+ *  - `local.set x` right after an instruction retargets that instruction's
+ *    destination to x (no copy);
+ *  - an i32 comparison (or eqz) followed by br_if / if becomes one fused
+ *    compare-and-branch instruction;
+ *  - branches carry their value moves, precomputed.
+ *
+ * Gas (see src/gas/schedule.ts for the costs). What counts as executed: every
+ * instruction control passes through, in the order of the body:
+ *  - `block`, `loop`, `if` when entered (a loop's `loop` once, not per
+ *    iteration: branches to a loop go to the instruction after `loop`);
+ *  - `else` when the then-arm falls through to it (not when `if` jumps to the
+ *    else-arm); `end` when control falls through to it from the previous
+ *    instruction (not when reached by a branch, nor by `if` without `else`
+ *    jumping over its then-arm); the function's final `end` likewise;
+ *  - br/br_if/br_table/return/call/call_indirect/unreachable themselves; an
+ *    untaken br_if counts once.
+ * The compiler splits the body into basic blocks at every label (after
+ * `loop`, `if`, `else`, `end`) and after every br_if, branch, return, call and
+ * call_indirect, and emits one GAS instruction charging the block's summed
+ * static costs at its start (none when the sum is 0). So a block is charged
+ * in full before any of its instructions runs; when an instruction traps in
+ * the middle of a block, the instructions after it in that block have been
+ * charged too. Calls end a block, so a callee's out_of_gas never includes
+ * the caller's instructions after the call.
+ */
+import type { ValidatedModule } from '../validator/index.js';
+import type { GasSchedule } from '../gas/schedule.js';
+import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
+import { Ops, IMM_DELTA, BR_CMP_DELTA } from './bytecode.js';
+
+export interface CompiledFunc {
+  code: Int32Array;
+  /** Slots of parameters. */
+  paramSlots: number;
+  /** Slots of parameters and locals. */
+  localSlots: number;
+  /** Slots of the whole frame (locals + operand stack). */
+  frameSlots: number;
+}
+
+const CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
+const K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
+
+interface Ctrl {
+  kind: number;
+  /** Operand height at entry, below the block's parameters. */
+  height: number;
+  nParams: number;
+  nResults: number;
+  /** Label position for loops (branch target), -1 otherwise. */
+  loopPc: number;
+  /** Code positions to patch with the label position at `end`. */
+  fixups: number[];
+  /** For `if`: position of the false-branch target operand, -1 once patched. */
+  elseFixup: number;
+  unreachable: boolean;
+}
+
+function unaryI32(op: number): number {
+  switch (op) {
+    case 0x45: return Ops.I32_EQZ;
+    case 0x67: return Ops.I32_CLZ;
+    case 0x68: return Ops.I32_CTZ;
+    case 0x69: return Ops.I32_POPCNT;
+    case 0xc0: return Ops.I32_EXTEND8_S;
+    case 0xc1: return Ops.I32_EXTEND16_S;
+    case 0xa7: return Ops.COPY; // i32.wrap_i64: the low slot is the result
+    case 0x50: return Ops.I64_EQZ;
+    case 0x79: return Ops.I64_CLZ;
+    case 0x7a: return Ops.I64_CTZ;
+    case 0x7b: return Ops.I64_POPCNT;
+    case 0xc2: return Ops.I64_EXTEND8_S;
+    case 0xc3: return Ops.I64_EXTEND16_S;
+    case 0xc4: return Ops.I64_EXTEND32_S;
+    case 0xac: return Ops.I64_EXTEND_I32_S;
+    case 0xad: return Ops.I64_EXTEND_I32_U;
+    case 0xd1: return Ops.REF_IS_NULL;
+    default: return -1;
+  }
+}
+
+function binaryOp(op: number): number {
+  if (op >= 0x46 && op <= 0x4f) return Ops.I32_EQ + (op - 0x46);
+  if (op >= 0x6a && op <= 0x78) return Ops.I32_ADD + (op - 0x6a);
+  if (op >= 0x51 && op <= 0x5a) return Ops.I64_EQ + (op - 0x51);
+  if (op >= 0x7c && op <= 0x8a) return Ops.I64_ADD + (op - 0x7c);
+  return -1;
+}
+
+function loadOp(op: number): number {
+  switch (op) {
+    case 0x28: return Ops.I32_LOAD;
+    case 0x29: return Ops.I64_LOAD;
+    case 0x2c: return Ops.I32_LOAD8_S;
+    case 0x2d: return Ops.I32_LOAD8_U;
+    case 0x2e: return Ops.I32_LOAD16_S;
+    case 0x2f: return Ops.I32_LOAD16_U;
+    case 0x30: return Ops.I64_LOAD8_S;
+    case 0x31: return Ops.I64_LOAD8_U;
+    case 0x32: return Ops.I64_LOAD16_S;
+    case 0x33: return Ops.I64_LOAD16_U;
+    case 0x34: return Ops.I64_LOAD32_S;
+    case 0x35: return Ops.I64_LOAD32_U;
+    default: return -1;
+  }
+}
+
+function storeOp(op: number): number {
+  switch (op) {
+    case 0x36: return Ops.I32_STORE;
+    case 0x37: return Ops.I64_STORE;
+    case 0x3a: return Ops.I32_STORE8;
+    case 0x3b: return Ops.I32_STORE16;
+    case 0x3c: return Ops.I64_STORE8;
+    case 0x3d: return Ops.I64_STORE16;
+    case 0x3e: return Ops.I64_STORE32;
+    default: return -1;
+  }
+}
+
+/** Negation of an i32 comparison op (50..59), for `cmp; if` -> branch-when-false. */
+function negateCmp(cmp: number): number {
+  switch (cmp - Ops.I32_EQ) {
+    case 0: return Ops.I32_NE;
+    case 1: return Ops.I32_EQ;
+    case 2: return Ops.I32_GE_S;
+    case 3: return Ops.I32_GE_U;
+    case 4: return Ops.I32_LE_S;
+    case 5: return Ops.I32_LE_U;
+    case 6: return Ops.I32_GT_S;
+    case 7: return Ops.I32_GT_U;
+    case 8: return Ops.I32_LT_S;
+    default: return Ops.I32_LT_U;
+  }
+}
+
+/** Growable int32 output buffer. */
+class Out {
+  buf = new Int32Array(64);
+  len = 0;
+  push(v: number): void {
+    if (this.len === this.buf.length) {
+      const n = new Int32Array(this.buf.length * 2);
+      n.set(this.buf);
+      this.buf = n;
+    }
+    this.buf[this.len++] = v;
+  }
+}
+
+/** Statistics for linearity tests. */
+export interface CompileStats {
+  steps: number;
+}
+
+export function compileFunction(
+  vm: ValidatedModule,
+  codeIndex: number,
+  metered: boolean,
+  schedule: GasSchedule,
+  stats?: CompileStats,
+): CompiledFunc {
+  const m = vm.module;
+  const funcIndex = vm.numImportedFuncs + codeIndex;
+  const type = vm.funcTypes[funcIndex];
+  const body = m.codes[codeIndex].body;
+  const nLocals = type.params.length + m.codes[codeIndex].numLocals;
+  const costs = schedule.static;
+  const out = new Out();
+  let steps = 0;
+
+  // Compile-time operand stack.
+  let kinds = new Int32Array(64);
+  let vals = new Int32Array(64);
+  let his = new Int32Array(64);
+  let h = 0;
+  let maxH = 0;
+  const refCount = new Int32Array(nLocals);
+  const ctrls: Ctrl[] = [];
+
+  // Gas block state.
+  let needGas = true;
+  let gasPos = -1;
+  // Peephole state: position of the `dst` operand of the instruction that
+  // produced the top of stack, its start and its op; -1 when not applicable.
+  let lastDst = -1, lastStart = -1, lastOp = -1;
+
+  const canon = (i: number) => 2 * (nLocals + i);
+
+  function emit1(a: number) { out.push(a); }
+  function emit2(a: number, b: number) { out.push(a); out.push(b); }
+  function emit3(a: number, b: number, c: number) { out.push(a); out.push(b); out.push(c); }
+  function emit4(a: number, b: number, c: number, d: number) { out.push(a); out.push(b); out.push(c); out.push(d); }
+
+  function ensure(n: number) {
+    if (n > maxH) maxH = n;
+    if (n <= kinds.length) return;
+    let size = kinds.length * 2;
+    while (size < n) size *= 2;
+    const k = new Int32Array(size); k.set(kinds); kinds = k;
+    const v = new Int32Array(size); v.set(vals); vals = v;
+    const hh = new Int32Array(size); hh.set(his); his = hh;
+  }
+  function pushCanon() { ensure(h + 1); kinds[h] = CANON; h++; }
+  function pushLocal(slot: number) { ensure(h + 1); kinds[h] = LOCAL; vals[h] = slot; refCount[slot >> 1]++; h++; }
+  function pushC32(v: number) { ensure(h + 1); kinds[h] = C32; vals[h] = v; h++; }
+  function pushC64(lo: number, hi: number) { ensure(h + 1); kinds[h] = C64; vals[h] = lo; his[h] = hi; h++; }
+  function pop() {
+    h--;
+    if (kinds[h] === LOCAL) refCount[vals[h] >> 1]--;
+  }
+  function materialize(i: number) {
+    const k = kinds[i];
+    if (k === CANON) return;
+    const dst = canon(i);
+    if (k === LOCAL) { emit3(Ops.COPY, dst, vals[i]); refCount[vals[i] >> 1]--; }
+    else if (k === C32) emit3(Ops.CONST32, dst, vals[i]);
+    else emit4(Ops.CONST64, dst, vals[i], his[i]);
+    kinds[i] = CANON;
+  }
+  function materializeAll() { for (let i = 0; i < h; i++) materialize(i); }
+  /** Slot from which the value at height i can be read (constants are written first). */
+  function operand(i: number): number {
+    const k = kinds[i];
+    if (k === LOCAL) return vals[i];
+    if (k !== CANON) materialize(i);
+    return canon(i);
+  }
+  /** Writes the value of entry i into slot dst (a copy or a constant store); nothing if already there. */
+  function moveTo(i: number, dst: number) {
+    const k = kinds[i];
+    if (k === C32) emit3(Ops.CONST32, dst, vals[i]);
+    else if (k === C64) emit4(Ops.CONST64, dst, vals[i], his[i]);
+    else {
+      const src = k === LOCAL ? vals[i] : canon(i);
+      if (src !== dst) emit3(Ops.COPY, dst, src);
+    }
+  }
+  /** Materializes every entry that still reads local x (before x is overwritten). */
+  function protectLocal(x: number) {
+    if (refCount[x] === 0) return;
+    const slot = 2 * x;
+    for (let i = h - 1; i >= 0 && refCount[x] > 0; i--) {
+      steps++;
+      if (kinds[i] === LOCAL && vals[i] === slot) materialize(i);
+    }
+  }
+
+  function charge(op: number) {
+    if (!metered) return;
+    const c = costs[op];
+    if (c === 0) return;
+    if (needGas) {
+      emit2(Ops.GAS, 0);
+      gasPos = out.len - 1;
+      needGas = false;
+      // SPEED/peephole: a GAS between producer and consumer breaks "previous instruction".
+      lastDst = -1;
+    }
+    out.buf[gasPos] += c;
+  }
+  /** Ends the current basic block; the next charged instruction starts a new one. */
+  function split() {
+    needGas = true;
+    lastDst = -1;
+  }
+  function placeLabel(fixups: number[]) {
+    const pc = out.len;
+    for (const p of fixups) out.buf[p] = pc;
+    split();
+  }
+
+  function blockSig(bt: number): [number, number] {
+    if (bt === BLOCKTYPE_EMPTY) return [0, 0];
+    if (bt < 0) return [0, 1];
+    const t = m.types[bt];
+    return [t.params.length, t.results.length];
+  }
+
+  function labelArity(c: Ctrl): number {
+    return c.kind === K_LOOP ? c.nParams : c.nResults;
+  }
+
+  /** Moves the top n values to the result slots 0..n-1 and returns. */
+  function emitReturn() {
+    const n = type.results.length;
+    // Results go to the parameter slots; a result still reading a local < n
+    // could be overwritten by an earlier move, so such entries are copied out first.
+    for (let i = h - n; i < h; i++) if (kinds[i] === LOCAL && vals[i] < 2 * n) materialize(i);
+    for (let j = 0; j < n; j++) moveTo(h - n + j, 2 * j);
+    emit1(Ops.RETURN);
+  }
+
+  /** Emits the moves of a branch to ctrl c (values = top arity entries). */
+  function emitMoves(c: Ctrl) {
+    const n = labelArity(c);
+    for (let j = 0; j < n; j++) moveTo(h - n + j, canon(c.height + j));
+  }
+
+  /** True when a branch to c needs no value moves. */
+  function noMoves(c: Ctrl): boolean {
+    const n = labelArity(c);
+    for (let j = 0; j < n; j++) {
+      const i = h - n + j;
+      if (kinds[i] !== CANON || i !== c.height + j) return false;
+    }
+    return true;
+  }
+
+  /** Unconditional branch to relative depth d (moves + jump). */
+  function emitBr(d: number) {
+    const c = ctrls[ctrls.length - 1 - d];
+    if (c.kind === K_FUNC) { emitReturn(); return; }
+    emitMoves(c);
+    emitJumpTo(c);
+  }
+  function emitJumpTo(c: Ctrl) {
+    if (c.kind === K_LOOP) emit2(Ops.BR, c.loopPc);
+    else { emit2(Ops.BR, 0); c.fixups.push(out.len - 1); }
+  }
+  /** Writes a target operand at out position p for ctrl c. */
+  function target(c: Ctrl, p: number) {
+    if (c.kind === K_LOOP) out.buf[p] = c.loopPc;
+    else c.fixups.push(p);
+  }
+
+  function setUnreachable() {
+    const c = ctrls[ctrls.length - 1];
+    c.unreachable = true;
+    while (h > c.height) pop();
+  }
+
+  ctrls.push({ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false });
+
+  let skip = 0; // nesting depth inside unreachable code
+  const len = body.length;
+  for (let pc = 0; pc < len; pc += instrLength(body, pc)) {
+    steps++;
+    const op = body[pc];
+    const top = ctrls[ctrls.length - 1];
+    if (top.unreachable) {
+      // Unreachable code is validated but never runs: emit nothing for it.
+      if (op === 0x02 || op === 0x03 || op === 0x04) { skip++; continue; }
+      if (op === 0x0b && skip > 0) { skip--; continue; }
+      if (op === 0x05 && skip > 0) continue;
+      if (op !== 0x0b && op !== 0x05) continue;
+    }
+    const prevDst = lastDst, prevStart = lastStart, prevOp = lastOp;
+    lastDst = -1;
+
+    switch (op) {
+      case 0x00: // unreachable
+        charge(op);
+        emit1(Ops.UNREACHABLE);
+        split();
+        setUnreachable();
+        break;
+      case 0x01: // nop
+        charge(op);
+        break;
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: { // if
+        const [np, nr] = blockSig(body[pc + 2]);
+        if (op === 0x04) {
+          charge(op);
+          // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
+          const fused = tryFuseCondition(prevDst, prevStart, prevOp, true);
+          if (!fused) {
+            const c = operand(h - 1);
+            pop();
+            materializeAll();
+            emit3(Ops.BR_IFZ, c, 0);
+          } else {
+            pop();
+          }
+          const ctl: Ctrl = { kind: K_IF, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: out.len - 1, unreachable: false };
+          ctrls.push(ctl);
+          split();
+        } else {
+          charge(op);
+          materializeAll();
+          const ctl: Ctrl = { kind: op === 0x03 ? K_LOOP : K_BLOCK, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false };
+          if (op === 0x03) { split(); ctl.loopPc = out.len; }
+          ctrls.push(ctl);
+        }
+        break;
+      }
+      case 0x05: { // else
+        const c = top;
+        if (!c.unreachable) {
+          charge(op);
+          for (let i = c.height; i < h; i++) materialize(i);
+          emit2(Ops.BR, 0);
+          c.fixups.push(out.len - 1);
+        }
+        placeLabel([c.elseFixup]);
+        c.elseFixup = -1;
+        c.unreachable = false;
+        skip = 0;
+        while (h > c.height) pop();
+        for (let i = 0; i < c.nParams; i++) pushCanon();
+        break;
+      }
+      case 0x0b: { // end
+        const c = top;
+        const fallsThrough = !c.unreachable;
+        if (fallsThrough) {
+          charge(op);
+          if (c.kind === K_FUNC) { emitReturn(); break; }
+          for (let i = c.height; i < h; i++) materialize(i);
+        } else if (c.kind === K_FUNC) {
+          break;
+        }
+        skip = 0;
+        ctrls.pop();
+        const fixups = c.fixups;
+        if (c.elseFixup >= 0) fixups.push(c.elseFixup);
+        const reachable = fallsThrough || fixups.length > 0;
+        placeLabel(fixups);
+        while (h > c.height) pop();
+        for (let i = 0; i < c.nResults; i++) pushCanon();
+        if (!reachable) setUnreachable();
+        break;
+      }
+      case 0x0c: { // br
+        charge(op);
+        emitBr(body[pc + 2]);
+        split();
+        setUnreachable();
+        break;
+      }
+      case 0x0d: { // br_if
+        charge(op);
+        const d = body[pc + 2];
+        const c = ctrls[ctrls.length - 1 - d];
+        if (c.kind !== K_FUNC && tryFuseBrIf(prevDst, prevStart, prevOp, c)) {
+          pop();
+        } else {
+          const cond = operand(h - 1);
+          pop();
+          // materialize unconditionally: state changes must hold on both paths
+          const arity = labelArity(c);
+          for (let i = h - arity; i < h; i++) materialize(i);
+          if (c.kind !== K_FUNC && noMoves(c)) {
+            emit3(Ops.BR_IF, cond, 0);
+            target(c, out.len - 1);
+          } else {
+            emit3(Ops.BR_IFZ, cond, 0);
+            const skipPos = out.len - 1;
+            emitBr(d);
+            out.buf[skipPos] = out.len;
+          }
+        }
+        split();
+        break;
+      }
+      case 0x0e: { // br_table
+        charge(op);
+        const n = body[pc + 2];
+        const idx = operand(h - 1);
+        pop();
+        const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
+        const arity = labelArity(c0);
+        for (let i = h - arity; i < h; i++) materialize(i);
+        emit3(Ops.BR_TABLE, idx, n);
+        const tpos = out.len;
+        for (let i = 0; i <= n; i++) emit1(0);
+        // Targets needing moves (or returns) get a stub after the table, one per distinct label.
+        const stubs = new Map<number, number>();
+        for (let i = 0; i <= n; i++) {
+          const d = body[pc + 3 + i];
+          const c = ctrls[ctrls.length - 1 - d];
+          if (c.kind !== K_FUNC && noMoves(c)) { target(c, tpos + i); continue; }
+          let s = stubs.get(d);
+          if (s === undefined) {
+            s = out.len;
+            stubs.set(d, s);
+            emitBr(d);
+          }
+          out.buf[tpos + i] = s;
+        }
+        split();
+        setUnreachable();
+        break;
+      }
+      case 0x0f: // return
+        charge(op);
+        emitReturn();
+        split();
+        setUnreachable();
+        break;
+      case 0x10: { // call
+        charge(op);
+        const f = body[pc + 2];
+        const ft = vm.funcTypes[f];
+        const np = ft.params.length;
+        for (let i = h - np; i < h; i++) materialize(i);
+        emit3(Ops.CALL, f, canon(h - np));
+        for (let i = 0; i < np; i++) pop();
+        ensure(h + Math.max(np, ft.results.length));
+        for (let i = 0; i < ft.results.length; i++) pushCanon();
+        split();
+        break;
+      }
+      case 0x11: { // call_indirect
+        charge(op);
+        const ti = body[pc + 2], table = body[pc + 3];
+        const ft = m.types[ti];
+        const np = ft.params.length;
+        const idx = operand(h - 1);
+        pop();
+        for (let i = h - np; i < h; i++) materialize(i);
+        emit4(Ops.CALL_INDIRECT, ti, table, idx);
+        emit1(canon(h - np));
+        for (let i = 0; i < np; i++) pop();
+        ensure(h + Math.max(np, ft.results.length));
+        for (let i = 0; i < ft.results.length; i++) pushCanon();
+        split();
+        break;
+      }
+      case 0x1a: // drop
+        charge(op);
+        pop();
+        break;
+      case 0x1b: // select
+      case 0x1c: { // select t*
+        charge(op);
+        const c = operand(h - 1);
+        const b = operand(h - 2);
+        const a = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.SELECT, canon(h), a, b);
+        emit1(c);
+        produced(out.len - 4, out.len - 5, Ops.SELECT);
+        break;
+      }
+      case 0x20: // local.get
+        charge(op);
+        // SPEED: no instruction; consumers read the local's slot.
+        pushLocal(2 * body[pc + 2]);
+        break;
+      case 0x21: // local.set
+      case 0x22: { // local.tee
+        charge(op);
+        const x = body[pc + 2];
+        const i = h - 1;
+        if (kinds[i] === LOCAL && vals[i] === 2 * x) {
+          // local.set x of local.get x: nothing to do
+          if (op === 0x21) pop();
+          break;
+        }
+        const before = out.len;
+        protectLocal(x);
+        if (kinds[i] === CANON && prevDst >= 0 && out.len === before) {
+          // SPEED: retarget the producing instruction's destination to the local.
+          out.buf[prevDst] = 2 * x;
+        } else {
+          moveTo(i, 2 * x);
+        }
+        pop();
+        if (op === 0x22) pushLocal(2 * x);
+        break;
+      }
+      case 0x23: { // global.get
+        charge(op);
+        const g = body[pc + 2];
+        const isRef = isRefType(vm.globalTypes[g].valtype);
+        emit3(isRef ? Ops.GLOBAL_GET_REF : Ops.GLOBAL_GET, canon(h), g);
+        pushCanon();
+        produced(out.len - 2, out.len - 3, -1);
+        break;
+      }
+      case 0x24: { // global.set
+        charge(op);
+        const g = body[pc + 2];
+        const isRef = isRefType(vm.globalTypes[g].valtype);
+        const src = operand(h - 1);
+        pop();
+        emit3(isRef ? Ops.GLOBAL_SET_REF : Ops.GLOBAL_SET, g, src);
+        break;
+      }
+      case 0x25: { // table.get
+        charge(op);
+        const i = operand(h - 1);
+        pop();
+        emit4(Ops.TABLE_GET, canon(h), i, body[pc + 2]);
+        pushCanon();
+        produced(out.len - 3, out.len - 4, -1);
+        break;
+      }
+      case 0x26: { // table.set
+        charge(op);
+        const v = operand(h - 1);
+        const i = operand(h - 2);
+        pop(); pop();
+        emit4(Ops.TABLE_SET, body[pc + 2], i, v);
+        break;
+      }
+      case 0x3f: // memory.size
+        charge(op);
+        emit2(Ops.MEMORY_SIZE, canon(h));
+        pushCanon();
+        produced(out.len - 1, out.len - 2, -1);
+        break;
+      case 0x40: { // memory.grow
+        charge(op);
+        const n = operand(h - 1);
+        pop();
+        emit3(Ops.MEMORY_GROW, canon(h), n);
+        pushCanon();
+        produced(out.len - 2, out.len - 3, -1);
+        break;
+      }
+      case 0x41: // i32.const
+        charge(op);
+        pushC32(body[pc + 2]);
+        break;
+      case 0x42: // i64.const
+        charge(op);
+        pushC64(body[pc + 2], body[pc + 3]);
+        break;
+      case 0xd0: // ref.null
+        charge(op);
+        pushC32(0);
+        break;
+      case 0xd2: // ref.func
+        charge(op);
+        emit3(Ops.REF_FUNC, canon(h), body[pc + 2]);
+        pushCanon();
+        produced(out.len - 2, out.len - 3, -1);
+        break;
+      case 0x108: { // memory.init
+        charge(op);
+        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.MEMORY_INIT, body[pc + 2], d, s);
+        emit1(n);
+        break;
+      }
+      case 0x109: // data.drop
+        charge(op);
+        emit2(Ops.DATA_DROP, body[pc + 2]);
+        break;
+      case 0x10a: { // memory.copy
+        charge(op);
+        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.MEMORY_COPY, d, s, n);
+        break;
+      }
+      case 0x10b: { // memory.fill
+        charge(op);
+        const n = operand(h - 1), v = operand(h - 2), d = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.MEMORY_FILL, d, v, n);
+        break;
+      }
+      case 0x10c: { // table.init
+        charge(op);
+        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.TABLE_INIT, body[pc + 3], body[pc + 2], d);
+        emit2(s, n);
+        break;
+      }
+      case 0x10d: // elem.drop
+        charge(op);
+        emit2(Ops.ELEM_DROP, body[pc + 2]);
+        break;
+      case 0x10e: { // table.copy
+        charge(op);
+        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.TABLE_COPY, body[pc + 2], body[pc + 3], d);
+        emit2(s, n);
+        break;
+      }
+      case 0x10f: { // table.grow
+        charge(op);
+        const n = operand(h - 1), init = operand(h - 2);
+        pop(); pop();
+        emit4(Ops.TABLE_GROW, canon(h), init, n);
+        emit1(body[pc + 2]);
+        pushCanon();
+        break;
+      }
+      case 0x110: // table.size
+        charge(op);
+        emit3(Ops.TABLE_SIZE, canon(h), body[pc + 2]);
+        pushCanon();
+        produced(out.len - 2, out.len - 3, -1);
+        break;
+      case 0x111: { // table.fill
+        charge(op);
+        const n = operand(h - 1), v = operand(h - 2), i = operand(h - 3);
+        pop(); pop(); pop();
+        emit4(Ops.TABLE_FILL, body[pc + 2], i, v);
+        emit1(n);
+        break;
+      }
+      default: {
+        let iop = loadOp(op);
+        if (iop >= 0) {
+          charge(op);
+          const addr = operand(h - 1);
+          pop();
+          emit4(iop, canon(h), addr, body[pc + 3]);
+          pushCanon();
+          produced(out.len - 3, out.len - 4, iop);
+          break;
+        }
+        iop = storeOp(op);
+        if (iop >= 0) {
+          charge(op);
+          const v = operand(h - 1);
+          const addr = operand(h - 2);
+          pop(); pop();
+          emit4(iop, addr, v, body[pc + 3]);
+          break;
+        }
+        iop = unaryI32(op);
+        if (iop >= 0) {
+          charge(op);
+          const a = operand(h - 1);
+          pop();
+          emit3(iop, canon(h), a);
+          pushCanon();
+          produced(out.len - 2, out.len - 3, iop);
+          break;
+        }
+        iop = binaryOp(op);
+        if (iop >= 0) {
+          charge(op);
+          if (iop < Ops.I64_EQ && kinds[h - 1] === C32) {
+            // SPEED: constant right operand becomes an immediate.
+            const imm = vals[h - 1];
+            pop();
+            const a = operand(h - 1);
+            pop();
+            emit4(iop + IMM_DELTA, canon(h), a, imm);
+          } else {
+            const b = operand(h - 1);
+            const a = operand(h - 2);
+            pop(); pop();
+            emit4(iop, canon(h), a, b);
+          }
+          pushCanon();
+          produced(out.len - 3, out.len - 4, out.buf[out.len - 4]);
+          break;
+        }
+        throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${funcIndex}`);
+      }
+    }
+  }
+
+  function produced(dstPos: number, start: number, iop: number) {
+    lastDst = dstPos;
+    lastStart = start;
+    lastOp = iop;
+  }
+
+  /**
+   * SPEED: `i32.<cmp> ; if` / `i32.eqz ; if`: rewrites the comparison in place
+   * into a branch-when-false to the (still unknown) else position. Only when
+   * nothing else needs materializing before the branch.
+   */
+  function tryFuseCondition(pd: number, ps: number, pop_: number, _forIf: boolean): boolean {
+    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return false;
+    // the branch must be the last emitted instruction and everything below must be in place
+    for (let i = 0; i < h - 1; i++) if (kinds[i] !== CANON) return false;
+    rewriteAsBranch(ps, pop_, true);
+    return true;
+  }
+  function tryFuseBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
+    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return false;
+    // values the branch carries must already be in place (cond itself is on top)
+    const n = labelArity(c);
+    for (let j = 0; j < n; j++) {
+      const i = h - 1 - n + j;
+      if (kinds[i] !== CANON || i !== c.height + j) return false;
+    }
+    rewriteAsBranch(ps, pop_, false);
+    target(c, out.len - 1);
+    return true;
+  }
+  function isFusable(iop: number): boolean {
+    return iop === Ops.I32_EQZ || (iop >= Ops.I32_EQ && iop <= Ops.I32_GE_U) || (iop >= Ops.I32_EQ_IMM && iop <= Ops.I32_GE_U_IMM);
+  }
+  /** Rewrites the comparison record at `start` (the last emitted) into a branch; its target is the last slot. */
+  function rewriteAsBranch(start: number, iop: number, whenFalse: boolean) {
+    const b = out.buf;
+    if (iop === Ops.I32_EQZ) {
+      // [EQZ dst a] -> [BR_IFZ a target] (or BR_IF for "when false")
+      b[start] = whenFalse ? Ops.BR_IF : Ops.BR_IFZ;
+      b[start + 1] = b[start + 2];
+      b[start + 2] = 0;
+      return;
+    }
+    const imm = iop >= Ops.I32_EQ_IMM;
+    let cmp = imm ? iop - IMM_DELTA : iop;
+    if (whenFalse) cmp = negateCmp(cmp);
+    b[start] = cmp + BR_CMP_DELTA + (imm ? 10 : 0);
+    b[start + 1] = b[start + 2];
+    b[start + 2] = b[start + 3];
+    b[start + 3] = 0;
+  }
+
+  if (stats) stats.steps += steps;
+  const code = out.buf.slice(0, out.len);
+  return {
+    code,
+    paramSlots: 2 * type.params.length,
+    localSlots: 2 * nLocals,
+    frameSlots: 2 * (nLocals + maxH) + 2,
+  };
+}
+
+function isRefType(t: number): boolean {
+  return t === 0x70 || t === 0x6f;
+}

@@ -1,0 +1,1120 @@
+/**
+ * The execution loop: one function, one dense `switch` over the internal
+ * bytecode (bytecode.ts). Case labels are numeric literals with the op name in
+ * a comment (bytecode.test.ts checks they agree with `Ops`): SPEED: V8 turns a
+ * switch over dense integer literals into a jump table.
+ *
+ * SPEED: pc, fp, gas, the code array and the value stack are locals; wasm calls
+ * push (return pc, fp) on the store's Int32Array call stack and the function on
+ * a parallel array, so no JS recursion and no allocation per call or per
+ * instruction. Memory views and instance tables are locals reloaded only when
+ * they can change (memory.grow, host calls, calls and returns that switch
+ * instance).
+ *
+ * Values: two int32 slots each (DESIGN.md); i64 is (lo, hi) and all i64
+ * arithmetic except division runs on int32 pairs. Every op reads all its
+ * operands before writing its destination (the compiler may make a
+ * destination equal to an operand).
+ */
+import { Trap } from '../errors.js';
+import { resolveGasSchedule } from '../gas/schedule.js';
+import { compiledOf, type FuncInst, type Store, type Instance, type Memory, type Table } from './runtime.js';
+import { callHost } from './call.js';
+
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
+
+function trap(code: ConstructorParameters<typeof Trap>[0]): never {
+  throw new Trap(code);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+/**
+ * i64 division and remainder (kind 0 div_s, 1 div_u, 2 rem_s, 3 rem_u).
+ * SPEED: operands that fit in 32 bits use exact double arithmetic; the rest
+ * use BigInt (rare in practice).
+ */
+function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number): void {
+  const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
+  if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
+  if (kind < 2 ? kind === 0 : kind === 2) {
+    if (ah === al >> 31 && bh === bl >> 31) {
+      // both fit in int32: exact in doubles (|quotient| <= 2^31)
+      const r = kind === 0 ? Math.trunc(al / bl) : al % bl;
+      S[d] = r | 0;
+      S[d + 1] = r < 0 ? -1 : 0;
+      return;
+    }
+    const x = (BigInt(ah) << 32n) | BigInt(al >>> 0);
+    const y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
+    let r: bigint;
+    if (kind === 0) {
+      if (x === -(1n << 63n) && y === -1n) trap('integer_overflow');
+      r = x / y;
+    } else {
+      r = y === -1n ? 0n : x % y;
+    }
+    S[d] = Number(BigInt.asIntN(32, r));
+    S[d + 1] = Number(BigInt.asIntN(32, r >> 32n));
+    return;
+  }
+  if (ah === 0 && bh === 0) {
+    const x = al >>> 0, y = bl >>> 0;
+    S[d] = kind === 1 ? Math.floor(x / y) : x % y;
+    S[d + 1] = 0;
+    return;
+  }
+  const x = (BigInt(ah >>> 0) << 32n) | BigInt(al >>> 0);
+  const y = (BigInt(bh >>> 0) << 32n) | BigInt(bl >>> 0);
+  const r = kind === 1 ? x / y : x % y;
+  S[d] = Number(BigInt.asIntN(32, r));
+  S[d + 1] = Number(BigInt.asIntN(32, r >> 32n));
+}
+
+/** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */
+export function exec(store: Store, entry: FuncInst, entryFp: number): void {
+  const metered = store._metered;
+  const limits = store._limits;
+  const maxDepth = limits.maxCallDepth;
+  const maxPages = limits.maxMemoryPages;
+  const maxTable = limits.maxTableSize;
+  const sched = resolveGasSchedule(store.engine._config.gas);
+  const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
+  const cs = store._callStack;
+  const fns = store._callFns;
+  const entryDepth = store._depth;
+  let depth = entryDepth;
+  let S = store._stack;
+  let f = entry;
+  let cf = compiledOf(f, metered);
+  let code = cf.code;
+  let fp = entryFp;
+  let pc = 0;
+  let gas = store._gas;
+  let inst: Instance = f.instance!;
+  let funcs = inst._funcs;
+  let globalCells = inst._globalCells;
+  let mem: Memory | null = inst._memory;
+  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
+  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  let memLen = u8.length;
+  if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
+  for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+
+  let callee: FuncInst;
+  let nfp = 0;
+  try {
+    for (;;) {
+      switch (code[pc]) {
+        case 0: // UNREACHABLE
+          trap('unreachable');
+        case 1: { // GAS
+          const k = code[pc + 1];
+          // charge before the block runs; on failure the gas is left untouched
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc += 2;
+          break;
+        }
+        case 2: // BR
+          pc = code[pc + 1];
+          break;
+        case 3: // BR_IF
+          pc = S[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+          break;
+        case 4: // BR_IFZ
+          pc = S[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+          break;
+        case 5: { // BR_TABLE
+          const i = S[fp + code[pc + 1]] >>> 0;
+          const n = code[pc + 2];
+          pc = code[pc + 3 + (i < n ? i : n)];
+          break;
+        }
+        case 6: // RETURN
+          if (depth === entryDepth) return;
+          depth--;
+          f = fns[depth]!;
+          pc = cs[2 * depth];
+          fp = cs[2 * depth + 1];
+          code = (metered ? f._cm : f._cu)!.code;
+          if (f.instance !== inst) {
+            inst = f.instance!;
+            funcs = inst._funcs;
+            globalCells = inst._globalCells;
+            mem = inst._memory;
+            u8 = mem !== null ? mem._u8 : EMPTY_U8;
+            dv = mem !== null ? mem._dv : EMPTY_DV;
+            memLen = u8.length;
+          }
+          break;
+        case 7: // CALL
+        case 8: { // CALL_INDIRECT
+          let next: number;
+          if (code[pc] === 7) {
+            callee = funcs[code[pc + 1]];
+            nfp = fp + code[pc + 2];
+            next = pc + 3;
+          } else {
+            const tab = inst._tables[code[pc + 2]];
+            const i = S[fp + code[pc + 3]] >>> 0;
+            if (i >= tab._elems.length) trap('undefined_element');
+            const c = tab._elems[i] as FuncInst | null;
+            if (c === null) trap('uninitialized_element');
+            if (c.typeId !== inst._typeIds[code[pc + 1]]) trap('indirect_call_type_mismatch');
+            callee = c;
+            nfp = fp + code[pc + 4];
+            next = pc + 5;
+          }
+          if (callee.host) {
+            store._gas = gas;
+            store._depth = depth;
+            callHost(store, callee, nfp, inst);
+            gas = store._gas;
+            S = store._stack;
+            if (mem !== null) {
+              u8 = mem._u8;
+              dv = mem._dv;
+              memLen = u8.length;
+            }
+            pc = next;
+            break;
+          }
+          if (depth >= maxDepth) trap('call_stack_exhausted');
+          cs[2 * depth] = next;
+          cs[2 * depth + 1] = fp;
+          fns[depth] = f;
+          depth++;
+          f = callee;
+          cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+          code = cf.code;
+          fp = nfp;
+          pc = 0;
+          if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
+          for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+          if (f.instance !== inst) {
+            inst = f.instance!;
+            funcs = inst._funcs;
+            globalCells = inst._globalCells;
+            mem = inst._memory;
+            u8 = mem !== null ? mem._u8 : EMPTY_U8;
+            dv = mem !== null ? mem._dv : EMPTY_DV;
+            memLen = u8.length;
+          }
+          break;
+        }
+        case 9: { // COPY
+          const d = fp + code[pc + 1], s = fp + code[pc + 2];
+          S[d] = S[s];
+          S[d + 1] = S[s + 1];
+          pc += 3;
+          break;
+        }
+        case 10: // CONST32
+          S[fp + code[pc + 1]] = code[pc + 2];
+          pc += 3;
+          break;
+        case 11: { // CONST64
+          const d = fp + code[pc + 1];
+          S[d] = code[pc + 2];
+          S[d + 1] = code[pc + 3];
+          pc += 4;
+          break;
+        }
+        case 12: { // SELECT
+          const s = fp + (S[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3]);
+          const d = fp + code[pc + 1];
+          const lo = S[s], hi = S[s + 1];
+          S[d] = lo;
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 13: { // GLOBAL_GET
+          const c = globalCells[code[pc + 2]];
+          const d = fp + code[pc + 1];
+          S[d] = c[0];
+          S[d + 1] = c[1];
+          pc += 3;
+          break;
+        }
+        case 14: { // GLOBAL_SET
+          const c = globalCells[code[pc + 1]];
+          const s = fp + code[pc + 2];
+          c[0] = S[s];
+          c[1] = S[s + 1];
+          pc += 3;
+          break;
+        }
+        case 15: // GLOBAL_GET_REF
+          S[fp + code[pc + 1]] = store._intern(inst._globals[code[pc + 2]]._ref);
+          pc += 3;
+          break;
+        case 16: // GLOBAL_SET_REF
+          inst._globals[code[pc + 1]]._ref = store._refs[S[fp + code[pc + 2]]];
+          pc += 3;
+          break;
+
+        // ---- loads [dst, addr, offset]: effective address = u32 + u32 (may exceed 2^32; doubles are exact)
+        case 20: { // I32_LOAD
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 4;
+          break;
+        }
+        case 21: { // I64_LOAD
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 8 > memLen) trap('memory_out_of_bounds');
+          const d = fp + code[pc + 1];
+          S[d] = dv.getInt32(ea, true);
+          S[d + 1] = dv.getInt32(ea + 4, true);
+          pc += 4;
+          break;
+        }
+        case 22: { // I32_LOAD8_S
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = (u8[ea] << 24) >> 24;
+          pc += 4;
+          break;
+        }
+        case 23: { // I32_LOAD8_U
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = u8[ea];
+          pc += 4;
+          break;
+        }
+        case 24: { // I32_LOAD16_S
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = dv.getInt16(ea, true);
+          pc += 4;
+          break;
+        }
+        case 25: { // I32_LOAD16_U
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = dv.getUint16(ea, true);
+          pc += 4;
+          break;
+        }
+        case 26: { // I64_LOAD8_S
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) trap('memory_out_of_bounds');
+          const v = (u8[ea] << 24) >> 24;
+          const d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 4;
+          break;
+        }
+        case 27: { // I64_LOAD8_U
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) trap('memory_out_of_bounds');
+          const d = fp + code[pc + 1];
+          S[d] = u8[ea];
+          S[d + 1] = 0;
+          pc += 4;
+          break;
+        }
+        case 28: { // I64_LOAD16_S
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) trap('memory_out_of_bounds');
+          const v = dv.getInt16(ea, true);
+          const d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 4;
+          break;
+        }
+        case 29: { // I64_LOAD16_U
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) trap('memory_out_of_bounds');
+          const d = fp + code[pc + 1];
+          S[d] = dv.getUint16(ea, true);
+          S[d + 1] = 0;
+          pc += 4;
+          break;
+        }
+        case 30: { // I64_LOAD32_S
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          const v = dv.getInt32(ea, true);
+          const d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 4;
+          break;
+        }
+        case 31: { // I64_LOAD32_U
+          const ea = (S[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          const d = fp + code[pc + 1];
+          S[d] = dv.getInt32(ea, true);
+          S[d + 1] = 0;
+          pc += 4;
+          break;
+        }
+        // ---- stores [addr, val, offset]
+        case 32: { // I32_STORE
+          const ea = (S[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          dv.setInt32(ea, S[fp + code[pc + 2]], true);
+          pc += 4;
+          break;
+        }
+        case 33: { // I64_STORE
+          const ea = (S[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 8 > memLen) trap('memory_out_of_bounds');
+          const s = fp + code[pc + 2];
+          dv.setInt32(ea, S[s], true);
+          dv.setInt32(ea + 4, S[s + 1], true);
+          pc += 4;
+          break;
+        }
+        case 34: // I32_STORE8
+        case 36: { // I64_STORE8
+          const ea = (S[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 1 > memLen) trap('memory_out_of_bounds');
+          u8[ea] = S[fp + code[pc + 2]];
+          pc += 4;
+          break;
+        }
+        case 35: // I32_STORE16
+        case 37: { // I64_STORE16
+          const ea = (S[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 2 > memLen) trap('memory_out_of_bounds');
+          dv.setInt16(ea, S[fp + code[pc + 2]], true);
+          pc += 4;
+          break;
+        }
+        case 38: { // I64_STORE32
+          const ea = (S[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          dv.setInt32(ea, S[fp + code[pc + 2]], true);
+          pc += 4;
+          break;
+        }
+        case 39: // MEMORY_SIZE
+          S[fp + code[pc + 1]] = memLen / 65536;
+          pc += 2;
+          break;
+        case 40: { // MEMORY_GROW
+          const n = S[fp + code[pc + 2]] >>> 0;
+          const cost = n * perPage;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          S[fp + code[pc + 1]] = mem!._grow(n, maxPages);
+          u8 = mem!._u8;
+          dv = mem!._dv;
+          memLen = u8.length;
+          pc += 3;
+          break;
+        }
+
+        // ---- i32 unary [dst, a]
+        case 41: // I32_EQZ
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] === 0 ? 1 : 0;
+          pc += 3;
+          break;
+        case 42: // I32_CLZ
+          S[fp + code[pc + 1]] = Math.clz32(S[fp + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 43: // I32_CTZ
+          S[fp + code[pc + 1]] = ctz32(S[fp + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 44: // I32_POPCNT
+          S[fp + code[pc + 1]] = popcnt32(S[fp + code[pc + 2]]);
+          pc += 3;
+          break;
+        case 45: // I32_EXTEND8_S
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] << 24) >> 24;
+          pc += 3;
+          break;
+        case 46: // I32_EXTEND16_S
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] << 16) >> 16;
+          pc += 3;
+          break;
+
+        // ---- i32 binary [dst, a, b]
+        case 50: // I32_EQ
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] === S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 51: // I32_NE
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] !== S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 52: // I32_LT_S
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] < S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 53: // I32_LT_U
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 < S[fp + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 54: // I32_GT_S
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] > S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 55: // I32_GT_U
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 > S[fp + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 56: // I32_LE_S
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] <= S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 57: // I32_LE_U
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 <= S[fp + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 58: // I32_GE_S
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >= S[fp + code[pc + 3]] ? 1 : 0;
+          pc += 4;
+          break;
+        case 59: // I32_GE_U
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 >= S[fp + code[pc + 3]] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 60: // I32_ADD
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] + S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 61: // I32_SUB
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] - S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 62: // I32_MUL
+          S[fp + code[pc + 1]] = Math.imul(S[fp + code[pc + 2]], S[fp + code[pc + 3]]);
+          pc += 4;
+          break;
+        case 63: { // I32_DIV_S
+          const a = S[fp + code[pc + 2]], b = S[fp + code[pc + 3]];
+          if (b === 0) trap('integer_divide_by_zero');
+          if (a === -2147483648 && b === -1) trap('integer_overflow');
+          S[fp + code[pc + 1]] = a / b;
+          pc += 4;
+          break;
+        }
+        case 64: { // I32_DIV_U
+          const b = S[fp + code[pc + 3]] >>> 0;
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] >>> 0) / b;
+          pc += 4;
+          break;
+        }
+        case 65: { // I32_REM_S
+          const b = S[fp + code[pc + 3]];
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] % b;
+          pc += 4;
+          break;
+        }
+        case 66: { // I32_REM_U
+          const b = S[fp + code[pc + 3]] >>> 0;
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] >>> 0) % b;
+          pc += 4;
+          break;
+        }
+        case 67: // I32_AND
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] & S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 68: // I32_OR
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] | S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 69: // I32_XOR
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] ^ S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 70: // I32_SHL
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] << S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 71: // I32_SHR_S
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >> S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 72: // I32_SHR_U
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> S[fp + code[pc + 3]];
+          pc += 4;
+          break;
+        case 73: { // I32_ROTL
+          const a = S[fp + code[pc + 2]], k = S[fp + code[pc + 3]] & 31;
+          S[fp + code[pc + 1]] = (a << k) | (a >>> (32 - k));
+          pc += 4;
+          break;
+        }
+        case 74: { // I32_ROTR
+          const a = S[fp + code[pc + 2]], k = S[fp + code[pc + 3]] & 31;
+          S[fp + code[pc + 1]] = (a >>> k) | (a << (32 - k));
+          pc += 4;
+          break;
+        }
+
+        // ---- i32 binary with immediate right operand [dst, a, imm]
+        case 80: // I32_EQ_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 81: // I32_NE_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 82: // I32_LT_S_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 83: // I32_LT_U_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 < code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 84: // I32_GT_S_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 85: // I32_GT_U_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 > code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 86: // I32_LE_S_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 87: // I32_LE_U_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 <= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 88: // I32_GE_S_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+          pc += 4;
+          break;
+        case 89: // I32_GE_U_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> 0 >= code[pc + 3] >>> 0 ? 1 : 0;
+          pc += 4;
+          break;
+        case 90: // I32_ADD_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] + code[pc + 3];
+          pc += 4;
+          break;
+        case 91: // I32_SUB_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] - code[pc + 3];
+          pc += 4;
+          break;
+        case 92: // I32_MUL_IMM
+          S[fp + code[pc + 1]] = Math.imul(S[fp + code[pc + 2]], code[pc + 3]);
+          pc += 4;
+          break;
+        case 93: { // I32_DIV_S_IMM
+          const a = S[fp + code[pc + 2]], b = code[pc + 3];
+          if (b === 0) trap('integer_divide_by_zero');
+          if (a === -2147483648 && b === -1) trap('integer_overflow');
+          S[fp + code[pc + 1]] = a / b;
+          pc += 4;
+          break;
+        }
+        case 94: { // I32_DIV_U_IMM
+          const b = code[pc + 3] >>> 0;
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] >>> 0) / b;
+          pc += 4;
+          break;
+        }
+        case 95: { // I32_REM_S_IMM
+          const b = code[pc + 3];
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] % b;
+          pc += 4;
+          break;
+        }
+        case 96: { // I32_REM_U_IMM
+          const b = code[pc + 3] >>> 0;
+          if (b === 0) trap('integer_divide_by_zero');
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] >>> 0) % b;
+          pc += 4;
+          break;
+        }
+        case 97: // I32_AND_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] & code[pc + 3];
+          pc += 4;
+          break;
+        case 98: // I32_OR_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] | code[pc + 3];
+          pc += 4;
+          break;
+        case 99: // I32_XOR_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] ^ code[pc + 3];
+          pc += 4;
+          break;
+        case 100: // I32_SHL_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] << code[pc + 3];
+          pc += 4;
+          break;
+        case 101: // I32_SHR_S_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >> code[pc + 3];
+          pc += 4;
+          break;
+        case 102: // I32_SHR_U_IMM
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] >>> code[pc + 3];
+          pc += 4;
+          break;
+        case 103: { // I32_ROTL_IMM
+          const a = S[fp + code[pc + 2]], k = code[pc + 3] & 31;
+          S[fp + code[pc + 1]] = (a << k) | (a >>> (32 - k));
+          pc += 4;
+          break;
+        }
+        case 104: { // I32_ROTR_IMM
+          const a = S[fp + code[pc + 2]], k = code[pc + 3] & 31;
+          S[fp + code[pc + 1]] = (a >>> k) | (a << (32 - k));
+          pc += 4;
+          break;
+        }
+
+        // ---- i64 unary [dst, a]
+        case 110: { // I64_EQZ
+          const a = fp + code[pc + 2];
+          S[fp + code[pc + 1]] = (S[a] | S[a + 1]) === 0 ? 1 : 0;
+          pc += 3;
+          break;
+        }
+        case 111: { // I64_CLZ
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1];
+          S[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(S[a]);
+          S[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 112: { // I64_CTZ
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const lo = S[a];
+          S[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(S[a + 1]);
+          S[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 113: { // I64_POPCNT
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          S[d] = popcnt32(S[a]) + popcnt32(S[a + 1]);
+          S[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+        case 114: { // I64_EXTEND8_S
+          const v = (S[fp + code[pc + 2]] << 24) >> 24, d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 115: { // I64_EXTEND16_S
+          const v = (S[fp + code[pc + 2]] << 16) >> 16, d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 116: // I64_EXTEND32_S
+        case 117: { // I64_EXTEND_I32_S
+          const v = S[fp + code[pc + 2]], d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = v >> 31;
+          pc += 3;
+          break;
+        }
+        case 118: { // I64_EXTEND_I32_U
+          const v = S[fp + code[pc + 2]], d = fp + code[pc + 1];
+          S[d] = v;
+          S[d + 1] = 0;
+          pc += 3;
+          break;
+        }
+
+        // ---- i64 binary [dst, a, b]
+        case 120: { // I64_EQ
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          S[fp + code[pc + 1]] = S[a] === S[b] && S[a + 1] === S[b + 1] ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 121: { // I64_NE
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          S[fp + code[pc + 1]] = S[a] !== S[b] || S[a + 1] !== S[b + 1] ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 122: { // I64_LT_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1], bh = S[b + 1];
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 < S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 123: { // I64_LT_U
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 < S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 124: { // I64_GT_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1], bh = S[b + 1];
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 > S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 125: { // I64_GT_U
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 > S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 126: { // I64_LE_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1], bh = S[b + 1];
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 <= S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 127: { // I64_LE_U
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 <= S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 128: { // I64_GE_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1], bh = S[b + 1];
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 >= S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 129: { // I64_GE_U
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 >= S[b] >>> 0) ? 1 : 0;
+          pc += 4;
+          break;
+        }
+        case 130: { // I64_ADD
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const al = S[a], bl = S[b];
+          const lo = (al + bl) | 0;
+          // carry out of the low word: the unsigned sum wrapped
+          const hi = (S[a + 1] + S[b + 1] + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+          S[d] = lo;
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 131: { // I64_SUB
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const al = S[a], bl = S[b];
+          const hi = (S[a + 1] - S[b + 1] - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
+          S[d] = (al - bl) | 0;
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 132: { // I64_MUL
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
+          // low word: Math.imul is exact mod 2^32; high word: high half of the
+          // u32 x u32 product from 16-bit limbs (all partial sums < 2^53) plus
+          // the cross terms mod 2^32.
+          const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+          const t = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
+          const hi = (a1 * b1 + Math.floor(t / 65536) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          S[d] = Math.imul(al, bl);
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 133: // I64_DIV_S
+          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 0);
+          pc += 4;
+          break;
+        case 134: // I64_DIV_U
+          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 1);
+          pc += 4;
+          break;
+        case 135: // I64_REM_S
+          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 2);
+          pc += 4;
+          break;
+        case 136: // I64_REM_U
+          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 3);
+          pc += 4;
+          break;
+        case 137: { // I64_AND
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const hi = S[a + 1] & S[b + 1];
+          S[d] = S[a] & S[b];
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 138: { // I64_OR
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const hi = S[a + 1] | S[b + 1];
+          S[d] = S[a] | S[b];
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 139: { // I64_XOR
+          const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
+          const hi = S[a + 1] ^ S[b + 1];
+          S[d] = S[a] ^ S[b];
+          S[d + 1] = hi;
+          pc += 4;
+          break;
+        }
+        case 140: { // I64_SHL
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = S[fp + code[pc + 3]] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d + 1] = (hi << k) | (lo >>> (32 - k)); S[d] = lo << k; }
+          else { S[d + 1] = lo << (k - 32); S[d] = 0; }
+          pc += 4;
+          break;
+        }
+        case 141: { // I64_SHR_S
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = S[fp + code[pc + 3]] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >> k; }
+          else { S[d] = hi >> (k - 32); S[d + 1] = hi >> 31; }
+          pc += 4;
+          break;
+        }
+        case 142: { // I64_SHR_U
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = S[fp + code[pc + 3]] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >>> k; }
+          else { S[d] = hi >>> (k - 32); S[d + 1] = 0; }
+          pc += 4;
+          break;
+        }
+        case 143: // I64_ROTL
+        case 144: { // I64_ROTR
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          let k = S[fp + code[pc + 3]] & 63;
+          if (code[pc] === 144) k = (64 - k) & 63; // rotr k == rotl (64 - k)
+          let lo = S[a], hi = S[a + 1];
+          if (k >= 32) { const t = lo; lo = hi; hi = t; k -= 32; }
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else { S[d] = (lo << k) | (hi >>> (32 - k)); S[d + 1] = (hi << k) | (lo >>> (32 - k)); }
+          pc += 4;
+          break;
+        }
+
+        // ---- references and tables
+        case 150: // REF_IS_NULL
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] === 0 ? 1 : 0;
+          pc += 3;
+          break;
+        case 151: // REF_FUNC
+          S[fp + code[pc + 1]] = store._intern(funcs[code[pc + 2]]);
+          pc += 3;
+          break;
+        case 152: { // TABLE_GET [dst, idx, t]
+          const tab = inst._tables[code[pc + 3]];
+          const i = S[fp + code[pc + 2]] >>> 0;
+          if (i >= tab._elems.length) trap('table_out_of_bounds');
+          S[fp + code[pc + 1]] = store._intern(tab._elems[i]);
+          pc += 4;
+          break;
+        }
+        case 153: { // TABLE_SET [t, idx, val]
+          const tab = inst._tables[code[pc + 1]];
+          const i = S[fp + code[pc + 2]] >>> 0;
+          if (i >= tab._elems.length) trap('table_out_of_bounds');
+          tab._elems[i] = store._refs[S[fp + code[pc + 3]]];
+          pc += 4;
+          break;
+        }
+        case 154: // TABLE_SIZE [dst, t]
+          S[fp + code[pc + 1]] = inst._tables[code[pc + 2]]._elems.length;
+          pc += 3;
+          break;
+        case 155: { // TABLE_GROW [dst, init, n, t]
+          const tab = inst._tables[code[pc + 4]];
+          const n = S[fp + code[pc + 3]] >>> 0;
+          const cost = n * perElem;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          S[fp + code[pc + 1]] = tab._grow(n, store._refs[S[fp + code[pc + 2]]], maxTable);
+          pc += 5;
+          break;
+        }
+        case 156: { // TABLE_FILL [t, i, val, n]
+          const tab = inst._tables[code[pc + 1]];
+          const i = S[fp + code[pc + 2]] >>> 0, n = S[fp + code[pc + 4]] >>> 0;
+          const cost = n * perElem;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (i + n > tab._elems.length) trap('table_out_of_bounds');
+          tab._elems.fill(store._refs[S[fp + code[pc + 3]]], i, i + n);
+          pc += 5;
+          break;
+        }
+        case 157: { // TABLE_COPY [dt, st, d, s, n]
+          const dt = inst._tables[code[pc + 1]], st = inst._tables[code[pc + 2]];
+          const d = S[fp + code[pc + 3]] >>> 0, s = S[fp + code[pc + 4]] >>> 0, n = S[fp + code[pc + 5]] >>> 0;
+          const cost = n * perElem;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
+          if (dt === st) dt._elems.copyWithin(d, s, s + n);
+          else for (let k = 0; k < n; k++) dt._elems[d + k] = st._elems[s + k];
+          pc += 6;
+          break;
+        }
+        case 158: { // TABLE_INIT [t, e, d, s, n]
+          const tab = inst._tables[code[pc + 1]], seg = inst._elems[code[pc + 2]];
+          const d = S[fp + code[pc + 3]] >>> 0, s = S[fp + code[pc + 4]] >>> 0, n = S[fp + code[pc + 5]] >>> 0;
+          const cost = n * perElem;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
+          for (let k = 0; k < n; k++) tab._elems[d + k] = seg[s + k];
+          pc += 6;
+          break;
+        }
+        case 159: // ELEM_DROP
+          inst._elems[code[pc + 1]] = [];
+          pc += 2;
+          break;
+        case 160: { // MEMORY_INIT [seg, d, s, n]
+          const seg = inst._datas[code[pc + 1]];
+          const d = S[fp + code[pc + 2]] >>> 0, s = S[fp + code[pc + 3]] >>> 0, n = S[fp + code[pc + 4]] >>> 0;
+          const cost = Math.ceil(n / 8) * perBytes8;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
+          u8.set(seg.subarray(s, s + n), d);
+          pc += 5;
+          break;
+        }
+        case 161: // DATA_DROP
+          inst._datas[code[pc + 1]] = EMPTY_U8;
+          pc += 2;
+          break;
+        case 162: { // MEMORY_COPY [d, s, n]
+          const d = S[fp + code[pc + 1]] >>> 0, s = S[fp + code[pc + 2]] >>> 0, n = S[fp + code[pc + 3]] >>> 0;
+          const cost = Math.ceil(n / 8) * perBytes8;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
+          u8.copyWithin(d, s, s + n);
+          pc += 4;
+          break;
+        }
+        case 163: { // MEMORY_FILL [d, val, n]
+          const d = S[fp + code[pc + 1]] >>> 0, n = S[fp + code[pc + 3]] >>> 0;
+          const cost = Math.ceil(n / 8) * perBytes8;
+          if (gas < cost) trap('out_of_gas');
+          gas -= cost;
+          if (d + n > memLen) trap('memory_out_of_bounds');
+          u8.fill(S[fp + code[pc + 2]] & 255, d, d + n);
+          pc += 4;
+          break;
+        }
+
+        // ---- fused compare-and-branch [a, b, target]
+        case 170: // BR_IF_EQ
+          pc = S[fp + code[pc + 1]] === S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 171: // BR_IF_NE
+          pc = S[fp + code[pc + 1]] !== S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 172: // BR_IF_LT_S
+          pc = S[fp + code[pc + 1]] < S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 173: // BR_IF_LT_U
+          pc = S[fp + code[pc + 1]] >>> 0 < S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 174: // BR_IF_GT_S
+          pc = S[fp + code[pc + 1]] > S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 175: // BR_IF_GT_U
+          pc = S[fp + code[pc + 1]] >>> 0 > S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 176: // BR_IF_LE_S
+          pc = S[fp + code[pc + 1]] <= S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 177: // BR_IF_LE_U
+          pc = S[fp + code[pc + 1]] >>> 0 <= S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 178: // BR_IF_GE_S
+          pc = S[fp + code[pc + 1]] >= S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+          break;
+        case 179: // BR_IF_GE_U
+          pc = S[fp + code[pc + 1]] >>> 0 >= S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        // ---- fused compare-with-constant-and-branch [a, imm, target]
+        case 180: // BR_IF_EQ_IMM
+          pc = S[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 181: // BR_IF_NE_IMM
+          pc = S[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 182: // BR_IF_LT_S_IMM
+          pc = S[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 183: // BR_IF_LT_U_IMM
+          pc = S[fp + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 184: // BR_IF_GT_S_IMM
+          pc = S[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 185: // BR_IF_GT_U_IMM
+          pc = S[fp + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 186: // BR_IF_LE_S_IMM
+          pc = S[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 187: // BR_IF_LE_U_IMM
+          pc = S[fp + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        case 188: // BR_IF_GE_S_IMM
+          pc = S[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+          break;
+        case 189: // BR_IF_GE_U_IMM
+          pc = S[fp + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+          break;
+        default:
+          throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+      }
+    }
+  } finally {
+    store._gas = gas;
+  }
+}
+
+export type { Table };

@@ -1,0 +1,218 @@
+/**
+ * Instantiation (spec 4.5.4 "Instantiation", WebAssembly 2.0 order):
+ * resolve and check imports (LinkError), allocate functions, tables, memory,
+ * globals (init expressions in order), exports; then apply the element
+ * segments and data segments in order (an out-of-bounds active segment traps;
+ * the ones before it stay applied), drop active and declarative segments, and
+ * run the start function.
+ */
+import type { expr, functype, limits } from '../decoder/module.js';
+import { LinkError, Trap } from '../errors.js';
+import { invoke } from './call.js';
+import type { Module } from './engine.js';
+import {
+  FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
+} from './runtime.js';
+
+function sameType(a: functype, b: functype): boolean {
+  return typeIdOf(a) === typeIdOf(b);
+}
+
+/** spec 4.5.2 "Import Subtyping" for limits: actual {n1,m1} matches declared {n2,m2}. */
+function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
+  if (n1 < l.min) return false;
+  if (l.max === undefined) return true;
+  return m1 !== undefined && m1 <= l.max;
+}
+
+export function instantiate(module: Module, store: Store, imports: Record<string, Record<string, unknown>>): Instance {
+  if (store.engine !== module._engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
+  const vm = module._vm;
+  const m = vm.module;
+  const inst = new Instance(module, store);
+  inst._typeIds = Int32Array.from(m.types.map(typeIdOf));
+
+  // ---- imports
+  for (const imp of m.imports) {
+    const ns = imports[imp.module];
+    const v = ns !== undefined && ns !== null ? (ns as Record<string, unknown>)[imp.name] : undefined;
+    const where = `"${imp.module}" "${imp.name}"`;
+    if (v === undefined) throw new LinkError(`unknown import: ${where}`, 'unknown_import');
+    const incompatible = (why: string) => new LinkError(`incompatible import type: ${where}: ${why}`, 'incompatible_import');
+    const d = imp.desc;
+    switch (d.kind) {
+      case 'func': {
+        const t = m.types[d.typeidx];
+        let f: FuncInst;
+        if (typeof v === 'function' && (v as any)[FUNC_INST] instanceof FuncInst) {
+          const g = (v as any)[FUNC_INST] as FuncInst;
+          if (!sameType(g.type, t)) throw incompatible('function type mismatch');
+          // another store's function is called through its JS wrapper, like a host function
+          f = g.store === store ? g : new FuncInst(store, t, typeIdOf(t), true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
+        } else if (v instanceof HostFunc) {
+          if (!sameType(v.type, t)) throw incompatible('host function type mismatch');
+          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v.fn, true);
+        } else if (typeof v === 'function') {
+          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v as (...a: any[]) => unknown, false);
+        } else {
+          throw incompatible('expected a function');
+        }
+        inst._funcs.push(f);
+        break;
+      }
+      case 'table': {
+        if (!(v instanceof Table)) throw incompatible('expected a Table');
+        if (v._elemtype !== d.type.elemtype) throw incompatible('table element type mismatch');
+        if (!limitsMatch(v._elems.length, v._max, d.type.limits)) throw incompatible('table limits mismatch');
+        inst._tables.push(v);
+        break;
+      }
+      case 'memory': {
+        if (!(v instanceof Memory)) throw incompatible('expected a Memory');
+        if (!limitsMatch(v._u8.length / PAGE_SIZE, v._max, d.type.limits)) throw incompatible('memory limits mismatch');
+        inst._memory = v;
+        break;
+      }
+      case 'global': {
+        let g: Global;
+        if (v instanceof Global) {
+          g = v;
+          if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) throw incompatible('global type mismatch');
+        } else if (!d.type.mutable && (typeof v === 'number' || typeof v === 'bigint')) {
+          // JS API: a plain number/bigint for an immutable numeric global
+          const name = d.type.valtype === 0x7f ? 'i32' : d.type.valtype === 0x7e ? 'i64' : null;
+          if (name === null) throw incompatible('expected a Global');
+          if ((name === 'i64') !== (typeof v === 'bigint')) throw incompatible('value has the wrong type');
+          g = new Global({ value: name }, v);
+        } else {
+          throw incompatible('expected a Global');
+        }
+        inst._globals.push(g);
+        inst._globalCells.push(g._cell);
+        break;
+      }
+    }
+  }
+
+  // ---- functions
+  for (let i = 0; i < m.funcs.length; i++) {
+    const t = m.types[m.funcs[i]];
+    inst._funcs.push(new FuncInst(store, t, typeIdOf(t), false, inst, i, null, false));
+  }
+  // ---- tables
+  for (const tt of m.tables) {
+    const t = new Table({ element: tt.elemtype === 0x6f ? 'externref' : 'funcref', initial: 0 });
+    t._elems = new Array(tt.limits.min).fill(null);
+    t._max = tt.limits.max;
+    inst._tables.push(t);
+  }
+  // ---- memory
+  for (const mt of m.mems) {
+    inst._memory = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
+  }
+  // ---- globals (init expressions may read earlier globals)
+  for (const g of m.globals) {
+    const t = g.type.valtype;
+    const glob = new Global({ value: t === 0x7f ? 'i32' : t === 0x7e ? 'i64' : t === 0x70 ? 'funcref' : 'externref', mutable: g.type.mutable });
+    const v = evalConst(g.init, inst);
+    if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
+    else if (typeof v === 'bigint') {
+      glob._cell[0] = Number(BigInt.asIntN(32, v));
+      glob._cell[1] = Number(BigInt.asIntN(32, v >> 32n));
+    } else glob._cell[0] = v as number;
+    inst._globals.push(glob);
+    inst._globalCells.push(glob._cell);
+  }
+  // ---- exports
+  for (const e of m.exports) {
+    let v: unknown;
+    switch (e.kind) {
+      case 'func': v = wrapperOf(inst._funcs[e.index]); break;
+      case 'table': v = inst._tables[e.index]; break;
+      case 'memory': v = inst._memory; break;
+      case 'global': v = inst._globals[e.index]; break;
+    }
+    inst.exports[e.name] = v;
+  }
+  Object.freeze(inst.exports);
+
+  // ---- element segments: resolve references
+  for (const seg of m.elems) {
+    const vals: unknown[] = new Array(seg.length);
+    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst._funcs[seg.funcs[i]];
+    else if (seg.exprs) {
+      for (let i = 0; i < seg.length; i++) {
+        const v = evalConst(seg.exprs[i], inst) as { ref: unknown };
+        vals[i] = v.ref;
+      }
+    }
+    inst._elems.push(vals);
+  }
+  for (const d of m.datas) inst._datas.push(d.init);
+
+  // ---- apply active segments in order (spec 4.5.4 steps 14-15), then the start function
+  for (let i = 0; i < m.elems.length; i++) {
+    const seg = m.elems[i];
+    if (seg.mode === 'active') {
+      const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
+      const tab = inst._tables[seg.table];
+      const vals = inst._elems[i];
+      if (off + vals.length > tab._elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);
+      for (let k = 0; k < vals.length; k++) tab._elems[off + k] = vals[k];
+    }
+    if (seg.mode !== 'passive') inst._elems[i] = [];
+  }
+  for (let i = 0; i < m.datas.length; i++) {
+    const seg = m.datas[i];
+    if (seg.mode !== 'active') continue;
+    const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
+    const mem = inst._memory!;
+    if (off + seg.init.length > mem._u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
+    mem._u8.set(seg.init, off);
+    inst._datas[i] = new Uint8Array(0);
+  }
+  if (m.start !== null) invoke(inst._funcs[m.start], []);
+  return inst;
+}
+
+type ConstValue = number | bigint | { ref: unknown };
+
+/** Evaluates a constant expression (spec 3.3.10; extended-const arithmetic included). */
+function evalConst(e: expr, inst: Instance): ConstValue {
+  const c = e.code;
+  const stack: ConstValue[] = [];
+  let pc = 0;
+  for (;;) {
+    const op = c[pc];
+    switch (op) {
+      case 0x0b: return stack[stack.length - 1];
+      case 0x41: stack.push(c[pc + 2]); pc += 3; break;
+      case 0x42: stack.push(BigInt.asIntN(64, (BigInt(c[pc + 3]) << 32n) | BigInt(c[pc + 2] >>> 0))); pc += 4; break;
+      case 0xd0: stack.push({ ref: null }); pc += 3; break;
+      case 0xd2: stack.push({ ref: inst._funcs[c[pc + 2]] }); pc += 3; break;
+      case 0x23: {
+        const g = inst._globals[c[pc + 2]];
+        const t = g._type.valtype;
+        if (t === 0x7f) stack.push(g._cell[0]);
+        else if (t === 0x7e) stack.push(BigInt.asIntN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
+        else stack.push({ ref: g._ref });
+        pc += 3;
+        break;
+      }
+      case 0x6a: case 0x6b: case 0x6c: {
+        const b = stack.pop() as number, a = stack.pop() as number;
+        stack.push(op === 0x6a ? (a + b) | 0 : op === 0x6b ? (a - b) | 0 : Math.imul(a, b));
+        pc += 2;
+        break;
+      }
+      case 0x7c: case 0x7d: case 0x7e: {
+        const b = stack.pop() as bigint, a = stack.pop() as bigint;
+        stack.push(BigInt.asIntN(64, op === 0x7c ? a + b : op === 0x7d ? a - b : a * b));
+        pc += 2;
+        break;
+      }
+      default:
+        throw new Error(`internal: unsupported constant instruction 0x${op.toString(16)}`);
+    }
+  }
+}

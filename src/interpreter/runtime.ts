@@ -1,0 +1,445 @@
+/**
+ * Run-time objects (spec 4.2 "Runtime Structure"): function instances, memories,
+ * tables, globals, the store and instances. The public classes (`Memory`,
+ * `Table`, `Global`, `HostFunc`, `Caller`, `Store`, `Instance`) follow the
+ * WebAssembly JS API; fields starting with `_` are internal to detwasm.
+ */
+import type { functype, globaltype, valtype } from '../decoder/module.js';
+import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import { Trap } from '../errors.js';
+import type { CompiledFunc } from './compiler.js';
+import type { Module, Engine } from './engine.js';
+
+export const PAGE_SIZE = 65536;
+
+/** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
+export const FUNC_INST = Symbol('detwasm.funcInst');
+
+/** Process-wide structural function type ids (call_indirect compares ids). */
+const typeIdMap = new Map<string, number>();
+export function typeIdOf(t: functype): number {
+  const key = t.params.join(',') + '>' + t.results.join(',');
+  let id = typeIdMap.get(key);
+  if (id === undefined) {
+    id = typeIdMap.size + 1;
+    typeIdMap.set(key, id);
+  }
+  return id;
+}
+
+/** A function instance (spec 4.2.6): a wasm function of an instance, or a host function. */
+export class FuncInst {
+  /** SPEED: compiled bytecode cached here (metered / unmetered), set on first call. */
+  _cm: CompiledFunc | null = null;
+  _cu: CompiledFunc | null = null;
+  _wrapper: ((...args: unknown[]) => unknown) | null = null;
+  constructor(
+    readonly store: Store,
+    readonly type: functype,
+    readonly typeId: number,
+    readonly host: boolean,
+    /** For wasm functions: the instance and the index into its module's code section. */
+    readonly instance: Instance | null,
+    readonly codeIndex: number,
+    /** For host functions: the JS function and whether it takes the caller explicitly (HostFunc). */
+    readonly fn: ((...args: any[]) => unknown) | null,
+    readonly explicitCaller: boolean,
+  ) {}
+}
+
+/** Returns the compiled code of a wasm function, compiling it on first use. */
+export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
+  const c = metered ? f._cm : f._cu;
+  if (c !== null) return c;
+  const compiled = f.instance!._module._compiled(f.codeIndex, metered);
+  if (metered) f._cm = compiled;
+  else f._cu = compiled;
+  return compiled;
+}
+
+export interface MemoryDescriptor {
+  initial: number;
+  maximum?: number;
+}
+
+/** A linear memory (spec 4.2.8). `buffer` is replaced when the memory grows. */
+export class Memory {
+  _u8: Uint8Array;
+  _dv: DataView;
+  _max: number | undefined;
+  constructor(descriptor: MemoryDescriptor) {
+    const initial = toU32(descriptor?.initial, 'initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
+      throw new RangeError('Memory: invalid limits');
+    }
+    this._u8 = new Uint8Array(initial * PAGE_SIZE);
+    this._dv = new DataView(this._u8.buffer);
+    this._max = maximum;
+  }
+  get buffer(): ArrayBuffer {
+    return this._u8.buffer as ArrayBuffer;
+  }
+  /** Current size in pages. */
+  get pages(): number {
+    return this._u8.length / PAGE_SIZE;
+  }
+  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). */
+  grow(delta: number): number {
+    const r = this._grow(toU32(delta, 'delta'), DEFAULT_LIMITS.maxMemoryPages);
+    if (r < 0) throw new RangeError('Memory.grow: cannot grow');
+    return r;
+  }
+  /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
+  _grow(delta: number, limitPages: number): number {
+    const old = this._u8.length / PAGE_SIZE;
+    if (delta === 0) return old;
+    const n = old + delta;
+    const max = Math.min(this._max ?? 65536, limitPages, 65536);
+    if (n > max) return -1;
+    let next: Uint8Array;
+    try {
+      next = new Uint8Array(n * PAGE_SIZE);
+    } catch {
+      return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
+    }
+    next.set(this._u8);
+    this._u8 = next;
+    this._dv = new DataView(next.buffer);
+    return old;
+  }
+}
+
+export type RefKind = 'funcref' | 'externref';
+
+export interface TableDescriptor {
+  element: 'funcref' | 'anyfunc' | 'externref';
+  initial: number;
+  maximum?: number;
+}
+
+/**
+ * A table (spec 4.2.7). Elements are `FuncInst | null` for funcref tables and
+ * arbitrary JS values (null = null reference) for externref tables.
+ */
+export class Table {
+  _elems: unknown[];
+  _max: number | undefined;
+  readonly _elemtype: number;
+  constructor(descriptor: TableDescriptor, init?: unknown) {
+    const el = descriptor?.element;
+    if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
+    this._elemtype = el === 'externref' ? 0x6f : 0x70;
+    const initial = toU32(descriptor.initial, 'initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
+    if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
+    const v = init === undefined ? null : this._fromJS(init);
+    this._elems = new Array(initial).fill(v);
+    this._max = maximum;
+  }
+  get length(): number {
+    return this._elems.length;
+  }
+  get(index: number): unknown {
+    const i = toU32(index, 'index');
+    if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
+    return this._toJS(this._elems[i]);
+  }
+  set(index: number, value: unknown = null): void {
+    const i = toU32(index, 'index');
+    if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
+    this._elems[i] = this._fromJS(value);
+  }
+  grow(delta: number, init: unknown = null): number {
+    const r = this._grow(toU32(delta, 'delta'), this._fromJS(init), DEFAULT_LIMITS.maxTableSize);
+    if (r < 0) throw new RangeError('Table.grow: cannot grow');
+    return r;
+  }
+  /** table.grow (spec 4.4.6): old size or -1. */
+  _grow(delta: number, value: unknown, limit: number): number {
+    const old = this._elems.length;
+    const n = old + delta;
+    if (n > Math.min(this._max ?? 0xffffffff, limit)) return -1;
+    for (let i = 0; i < delta; i++) this._elems.push(value);
+    return old;
+  }
+  _toJS(v: unknown): unknown {
+    if (this._elemtype === 0x70) return v === null ? null : wrapperOf(v as FuncInst);
+    return v;
+  }
+  _fromJS(v: unknown): unknown {
+    if (this._elemtype === 0x70) {
+      if (v === null) return null;
+      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+      if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
+      return f;
+    }
+    return v;
+  }
+}
+
+export type ValueTypeName = 'i32' | 'i64' | 'funcref' | 'externref' | 'anyfunc';
+export interface GlobalDescriptor {
+  value: ValueTypeName | 'f32' | 'f64';
+  mutable?: boolean;
+}
+
+/** A global (spec 4.2.9): numbers live in `_cell` (lo, hi), references in `_ref`. */
+export class Global {
+  readonly _type: globaltype;
+  readonly _cell = new Int32Array(2);
+  _ref: unknown = null;
+  constructor(descriptor: GlobalDescriptor, init?: unknown) {
+    const v = descriptor?.value;
+    let t: valtype;
+    switch (v) {
+      case 'i32': t = 0x7f; break;
+      case 'i64': t = 0x7e; break;
+      case 'funcref': case 'anyfunc': t = 0x70; break;
+      case 'externref': t = 0x6f; break;
+      case 'f32': case 'f64':
+        throw new TypeError(`Global: ${v} is not supported (floats are rejected by the determinism policy)`);
+      default:
+        throw new TypeError(`Global: unknown value type ${String(v)}`);
+    }
+    this._type = { valtype: t, mutable: !!descriptor.mutable };
+    if (init !== undefined) this._setJS(init);
+    else if (t === 0x6f) this._ref = undefined;
+  }
+  get value(): unknown {
+    const t = this._type.valtype;
+    if (t === 0x7f) return this._cell[0];
+    if (t === 0x7e) return i64ToBigInt(this._cell[0], this._cell[1]);
+    if (t === 0x70) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
+    return this._ref;
+  }
+  set value(v: unknown) {
+    if (!this._type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
+    this._setJS(v);
+  }
+  valueOf(): unknown {
+    return this.value;
+  }
+  _setJS(v: unknown): void {
+    const t = this._type.valtype;
+    if (t === 0x7f) this._cell[0] = toI32(v);
+    else if (t === 0x7e) {
+      const b = toI64(v);
+      this._cell[0] = Number(BigInt.asIntN(32, b));
+      this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
+    } else if (t === 0x70) {
+      if (v === null) this._ref = null;
+      else {
+        const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+        if (!(f instanceof FuncInst)) throw new TypeError('Global: value is not a WebAssembly function or null');
+        this._ref = f;
+      }
+    } else this._ref = v;
+  }
+}
+
+export interface HostFuncType {
+  params: string[];
+  results: string[];
+}
+
+/** A host function with a declared type; `fn` receives the `Caller` first. */
+export class HostFunc {
+  readonly type: functype;
+  constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
+    if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
+    this.type = { params: type.params.map(parseValtype), results: type.results.map(parseValtype) };
+  }
+}
+
+export function parseValtype(s: string): valtype {
+  switch (s) {
+    case 'i32': return 0x7f;
+    case 'i64': return 0x7e;
+    case 'funcref': case 'anyfunc': return 0x70;
+    case 'externref': return 0x6f;
+    case 'f32': case 'f64':
+      throw new TypeError(`${s} is not supported (floats are rejected by the determinism policy)`);
+    default:
+      throw new TypeError(`unknown value type ${s}`);
+  }
+}
+
+/** What a host function sees of its caller. */
+export class Caller {
+  constructor(readonly store: Store, readonly instance: Instance | null) {}
+  /** The calling instance's exported memory, else its first memory, else null. */
+  get memory(): Memory | null {
+    return this.instance ? this.instance._memory : null;
+  }
+  /** Charges n gas (same rule as instructions: out_of_gas leaves the remaining gas untouched). */
+  consumeGas(n: number | bigint): void {
+    const k = Number(n);
+    if (!(k >= 0)) throw new RangeError('consumeGas: amount must be a non-negative number');
+    if (this.store._gas < k) throw new Trap('out_of_gas');
+    this.store._gas -= k;
+  }
+  get gasRemaining(): number {
+    return this.store.gasRemaining;
+  }
+}
+
+export interface StoreOptions {
+  /** Gas budget; omit for an unmetered store. */
+  gas?: number | bigint;
+}
+
+/** Nesting of JS -> wasm entries (host functions calling back into wasm) before call_stack_exhausted. */
+export const MAX_REENTRANCY = 64;
+
+/**
+ * A store (spec 4.2.3): owns the execution stacks, the gas counter and the
+ * reference table of everything instantiated in it.
+ *
+ * Gas: with a budget, `gasRemaining` counts down and `gasUsed` counts what was
+ * charged (top-ups by setting `gasRemaining` do not change `gasUsed`). Without
+ * a budget the store is unmetered: bytecode without gas instructions runs,
+ * `gasUsed` stays 0 and `gasRemaining` is `Infinity`. Gas values are JS numbers:
+ * budgets above 2^53 are clamped to Number.MAX_SAFE_INTEGER.
+ */
+export class Store {
+  readonly engine: Engine;
+  readonly _metered: boolean;
+  _gas: number;
+  /** Sum of all budgets given; gasUsed = _budget - _gas. */
+  _budget: number;
+  _stack: Int32Array;
+  /** Top of the used part of `_stack` (where a new entry frame may start). */
+  _sp = 0;
+  /** Number of active frames (wasm and host). */
+  _depth = 0;
+  /** Nested JS -> wasm entries. */
+  _nesting = 0;
+  readonly _callStack: Int32Array;
+  readonly _callFns: (FuncInst | undefined)[];
+  readonly _limits: Limits;
+  /** Reference table: id 0 = null; ids are only used on the value stack. */
+  readonly _refs: unknown[] = [null];
+  readonly _refIds = new Map<unknown, number>();
+
+  constructor(engine: Engine, options: StoreOptions = {}) {
+    this.engine = engine;
+    this._limits = engine._config.limits;
+    if (options.gas === undefined) {
+      this._metered = false;
+      this._gas = Infinity;
+      this._budget = Infinity;
+    } else {
+      this._metered = true;
+      this._gas = gasNumber(options.gas);
+      this._budget = this._gas;
+    }
+    this._stack = new Int32Array(Math.min(1 << 16, this._limits.maxValueStack));
+    this._callStack = new Int32Array(2 * (this._limits.maxCallDepth + 2));
+    this._callFns = [];
+  }
+
+  get gasUsed(): number {
+    return this._metered ? this._budget - this._gas : 0;
+  }
+  get gasRemaining(): number {
+    return this._gas;
+  }
+  set gasRemaining(v: number | bigint) {
+    if (!this._metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
+    const n = gasNumber(v);
+    this._budget += n - this._gas;
+    this._gas = n;
+  }
+
+  instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
+    return module._instantiate(this, imports ?? {});
+  }
+
+  /** The reference id of a value (FuncInst or extern value); 0 for null. */
+  _intern(v: unknown): number {
+    if (v === null) return 0;
+    let id = this._refIds.get(v);
+    if (id === undefined) {
+      id = this._refs.length;
+      this._refs.push(v);
+      this._refIds.set(v, id);
+    }
+    return id;
+  }
+
+  /** Grows the value stack to at least `need` slots (doubling) or traps. */
+  _growStack(need: number): Int32Array {
+    const max = this._limits.maxValueStack;
+    if (need > max) throw new Trap('call_stack_exhausted', 'value stack limit reached');
+    let size = this._stack.length;
+    while (size < need) size *= 2;
+    size = Math.min(size, max);
+    const next = new Int32Array(size);
+    next.set(this._stack);
+    this._stack = next;
+    return next;
+  }
+}
+
+function gasNumber(v: number | bigint): number {
+  if (typeof v === 'bigint') {
+    if (v < 0n) throw new RangeError('gas must be non-negative');
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  }
+  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError('gas must be a non-negative number');
+  return Math.min(Math.floor(v), Number.MAX_SAFE_INTEGER);
+}
+
+/** A module instance (spec 4.2.5). */
+export class Instance {
+  readonly exports: Record<string, unknown> = Object.create(null);
+  _funcs: FuncInst[] = [];
+  _tables: Table[] = [];
+  _memory: Memory | null = null;
+  _globals: Global[] = [];
+  _globalCells: Int32Array[] = [];
+  _typeIds: Int32Array = new Int32Array(0);
+  /** Element segments (resolved references); dropped = empty. */
+  _elems: unknown[][] = [];
+  /** Data segments; dropped = empty. */
+  _datas: Uint8Array[] = [];
+  constructor(readonly _module: Module, readonly _store: Store) {}
+}
+
+export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
+  if (f._wrapper) return f._wrapper;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const w = makeWrapper(f);
+  f._wrapper = w;
+  return w;
+}
+
+let makeWrapper: (f: FuncInst) => (...args: unknown[]) => unknown = () => {
+  throw new Error('internal: wrapper factory not installed');
+};
+export function setWrapperFactory(fn: (f: FuncInst) => (...args: unknown[]) => unknown): void {
+  makeWrapper = fn;
+}
+
+export function i64ToBigInt(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+/** ToWebAssemblyValue for i32 (JS API): ToInt32(ToNumber(v)); BigInt throws TypeError. */
+export function toI32(v: unknown): number {
+  if (typeof v === 'bigint') throw new TypeError('cannot convert a BigInt to i32');
+  return (v as number) | 0;
+}
+
+/** ToWebAssemblyValue for i64: BigInt.asIntN(64, BigInt(v)). */
+export function toI64(v: unknown): bigint {
+  return BigInt.asIntN(64, BigInt(v as any));
+}
+
+function toU32(v: unknown, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a u32 integer`);
+  return n;
+}
