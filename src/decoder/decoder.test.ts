@@ -282,6 +282,14 @@ describe('function and code sections', () => {
     expectMalformed(withBody([0x02, 0x40, 0x05, 0x0b]), 'END opcode expected');
     expectMalformed(withBody([0x04, 0x40, 0x05, 0x05, 0x0b]), 'END opcode expected');
   });
+  test('malformations inside a body name the function', () => {
+    const imp = section(2, vec([[...str('m'), ...str('f'), 0x00, 0x00]]));
+    const err = decodeError(mod(typeSec(functype([], [])), imp, funcSec(0, 0), codeSec(body([]), body([0xff]))));
+    expect(err).toMatchObject({ reason: 'illegal opcode', funcIndex: 2 });
+    expect(String((err as Error).message)).toMatch(/illegal opcode \(at function 2, offset 0x/);
+    const lim = decodeError(withBody([0x41, 0x00, 0x0e, 0x02, 0x00, 0x00, 0x00]), { ...DEFAULT_LIMITS, maxBrTableTargets: 1 });
+    expect(lim).toMatchObject({ limit: 'maxBrTableTargets', funcIndex: 0 });
+  });
   test('instruction offsets are positions in the binary', () => {
     const bytes = withBody([0x01, 0x41, 0x80, 0x01, 0x1a]);
     const recs = records(decode(bytes).codes[0].body);

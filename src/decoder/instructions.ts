@@ -52,6 +52,8 @@ export interface ExprOptions {
    * memory.init and data.drop are then malformed (spec 5.5.13).
    */
   noDataCount: boolean;
+  /** The function whose body this is, for error reports. */
+  funcIndex?: number;
 }
 
 const CTL_BLOCK = 0; // block or loop
@@ -134,7 +136,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         const countAt = r.pos;
         const n = r.count(); // each target takes at least one byte
         if (n > opts.limits.maxBrTableTargets) {
-          throw new LimitError('maxBrTableTargets', opts.limits.maxBrTableTargets, n, countAt);
+          throw new LimitError('maxBrTableTargets', opts.limits.maxBrTableTargets, n, countAt, opts.funcIndex);
         }
         w.ensure(n + 2);
         w.push(n);

@@ -4,7 +4,7 @@
  * Every count is checked against the bytes left (and its `Limits` entry)
  * before anything is allocated for it.
  */
-import { LimitError } from '../errors.js';
+import { LimitError, MalformedError } from '../errors.js';
 import type { Limits } from '../config.js';
 import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc } from './module.js';
 import { Reader, EOF_SECTION } from './reader.js';
@@ -207,30 +207,52 @@ export function codeSection(r: Reader, st: DecodeState): void {
     }
     const bodyStart = r.pos;
     const bodyEnd = bodyStart + size;
-    const br = new Reader(r.bytes, bodyStart, bodyEnd, EOF_SECTION);
-    // locals: vec(count valtype), at least 2 bytes per entry
-    const groups = br.count(2);
-    const locals: code['locals'] = new Array(groups);
-    let numLocals = 0;
-    for (let g = 0; g < groups; g++) {
-      const cAt = br.pos;
-      const count = br.u32();
-      const type = readValtype(br);
-      numLocals += count; // exact: fewer than 2^32 groups of fewer than 2^32
-      if (numLocals > 0xffffffff) br.fail('too many locals', cAt);
-      locals[g] = { count, type };
+    try {
+      m.codes.push(codeEntry(r, st, bodyStart, bodyEnd, offset, size, i, noDataCount));
+    } catch (e) {
+      // name the function in malformations found inside its body
+      if (e instanceof MalformedError && e.funcIndex === undefined) throw new MalformedError(e.reason, e.offset!, funcIndex);
+      throw e;
     }
-    const typeidx = m.funcs[i];
-    const params = typeidx < m.types.length ? m.types[typeidx].params.length : 0;
-    if (numLocals + params > lim.maxLocals) {
-      throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
-    }
-    const body = decodeExpr(br, st.writer, { limits: lim, noDataCount });
-    if (br.pos !== bodyEnd) br.fail('section size mismatch', br.pos);
     r.pos = bodyEnd;
-    const c: code = { locals, numLocals, body, offset, size };
-    m.codes.push(c);
   }
+}
+
+/** One entry of the code section: locals and body, `bodyStart..bodyEnd` (5.5.13). */
+function codeEntry(
+  r: Reader,
+  st: DecodeState,
+  bodyStart: number,
+  bodyEnd: number,
+  offset: number,
+  size: number,
+  i: number,
+  noDataCount: boolean,
+): code {
+  const lim = st.limits;
+  const m = st.module;
+  const funcIndex = st.importedFuncs + i;
+  const br = new Reader(r.bytes, bodyStart, bodyEnd, EOF_SECTION);
+  // locals: vec(count valtype), at least 2 bytes per entry
+  const groups = br.count(2);
+  const locals: code['locals'] = new Array(groups);
+  let numLocals = 0;
+  for (let g = 0; g < groups; g++) {
+    const cAt = br.pos;
+    const count = br.u32();
+    const type = readValtype(br);
+    numLocals += count; // exact: fewer than 2^32 groups of fewer than 2^32
+    if (numLocals > 0xffffffff) br.fail('too many locals', cAt);
+    locals[g] = { count, type };
+  }
+  const typeidx = m.funcs[i];
+  const params = typeidx < m.types.length ? m.types[typeidx].params.length : 0;
+  if (numLocals + params > lim.maxLocals) {
+    throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
+  }
+  const body = decodeExpr(br, st.writer, { limits: lim, noDataCount, funcIndex });
+  if (br.pos !== bodyEnd) br.fail('section size mismatch', br.pos);
+  return { locals, numLocals, body, offset, size };
 }
 
 /** Data section (5.5.14): flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
