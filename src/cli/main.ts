@@ -1,0 +1,293 @@
+/**
+ * The `detwasm` command line: run, validate, inspect, wast.
+ * Compiled to dist/cjs/src/cli/main.js; bin/detwasm.js calls `main`.
+ * Every failure is one line on stderr and a distinct exit code (args.ts EXIT).
+ */
+import { performance } from 'perf_hooks';
+import { resolveConfig, type EngineConfig } from '../config.js';
+import { decode } from '../decoder/index.js';
+import type { DecodedModule, functype } from '../decoder/module.js';
+import { valtypeName } from '../decoder/module.js';
+import { Engine, Store } from '../index.js';
+import { EXIT, USAGE, UsageError, parseArgs, type Command } from './args.js';
+import { loadModule, readFile } from './load.js';
+import type { FileResult as WastFileResult } from '../../spec-tests/results.js';
+import { describeFailure, verboseDetails } from './report.js';
+import { listSections } from './sections.js';
+import { formatFuncType, formatValue, jsonValue, parseValues, resultList } from './values.js';
+
+/** Where output goes; tests may capture it. */
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const processIo: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+/** Runs the CLI and returns the exit code (never throws). */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (e) {
+    return fail(io, e, 'usage', argv.includes('--verbose'), false);
+  }
+  switch (command.kind) {
+    case 'help':
+      io.out(USAGE);
+      return EXIT.ok;
+    case 'version':
+      io.out(version());
+      return EXIT.ok;
+    case 'run':
+      return guarded(io, command, command.file, () => run(command, io));
+    case 'validate':
+      return guarded(io, command, command.file, () => validateCmd(command, io));
+    case 'inspect':
+      return guarded(io, command, command.file, () => inspect(command, io));
+    case 'wast':
+      return guarded(io, command, command.files.join(' '), () => wast(command, io));
+  }
+}
+
+type WithCommon = Exclude<Command, { kind: 'help' } | { kind: 'version' }>;
+
+/** A failure that already carries the context of where it happened. */
+class Located extends Error {
+  constructor(readonly original: unknown, readonly context: string, readonly suffix = '') {
+    super('located');
+  }
+}
+
+async function guarded(io: Io, cmd: WithCommon, context: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof Located) return fail(io, e.original, e.context, cmd.verbose, cmd.json, e.suffix);
+    return fail(io, e, context, cmd.verbose, cmd.json);
+  }
+}
+
+function fail(io: Io, err: unknown, context: string, verbose: boolean, json: boolean, suffix = ''): number {
+  const f = describeFailure(err, context);
+  f.message = (f.message + suffix).replace(/\s*\n\s*/g, ' ');
+  io.err(`detwasm: ${f.message}`);
+  if (verbose) io.err(verboseDetails(err));
+  if (json) io.out(JSON.stringify({ ok: false, error: { kind: f.kind, code: f.code, message: f.message, exitCode: f.exitCode } }));
+  return f.exitCode;
+}
+
+function version(): string {
+  // dist/cjs/src/cli/main.js → ../../../../package.json; src/cli/main.ts (tests) → ../../package.json
+  for (const rel of ['../../../../package.json', '../../package.json']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const pkg = require(rel);
+      if (pkg?.name === 'detwasm') return `detwasm ${pkg.version}`;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'detwasm (unknown version)';
+}
+
+function engineConfig(cmd: { features: EngineConfig['features'] }): EngineConfig {
+  return { features: cmd.features };
+}
+
+/** Function type of every function in the function index space (imports first). */
+function funcTypes(m: DecodedModule): functype[] {
+  const out: functype[] = [];
+  for (const imp of m.imports) if (imp.desc.kind === 'func') out.push(m.types[imp.desc.typeidx]);
+  for (const t of m.funcs) out.push(m.types[t]);
+  return out;
+}
+
+function ms(t: number): string {
+  return t < 10 ? t.toFixed(2) : t < 100 ? t.toFixed(1) : t.toFixed(0);
+}
+
+function gasValue(gas: bigint): number | bigint {
+  return gas <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(gas) : gas;
+}
+
+async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<number> {
+  const { bytes } = await loadModule(cmd.file);
+  const config = engineConfig(cmd);
+  const engine = new Engine(config);
+
+  const t0 = performance.now();
+  const module = engine.compile(bytes);
+  const t1 = performance.now();
+  const decoded = decode(bytes, resolveConfig(config).limits);
+  const types = funcTypes(decoded);
+
+  // Resolve the export to call before instantiating, so usage errors come first.
+  let target = cmd.invoke;
+  if (target === undefined && decoded.exports.some((e) => e.name === '_start' && e.kind === 'func')) target = '_start';
+  let type: functype | undefined;
+  let args: unknown[] = [];
+  if (target !== undefined) {
+    const exp = decoded.exports.find((e) => e.name === target);
+    if (!exp || exp.kind !== 'func') {
+      const funcs = decoded.exports.filter((e) => e.kind === 'func').map((e) => e.name);
+      const why = exp ? `"${target}" is a ${exp.kind}, not a function` : `no export named "${target}"`;
+      throw new UsageError(`${cmd.file}: ${why} (exported functions: ${funcs.join(', ') || 'none'})`);
+    }
+    type = types[exp.index];
+    args = parseValues(cmd.args, type.params, target);
+  }
+
+  const store = new Store(engine, cmd.gas !== undefined ? { gas: gasValue(cmd.gas) } : {});
+  const gasLine = () =>
+    cmd.gas !== undefined ? `gas used: ${String(store.gasUsed)} of ${cmd.gas}` : 'gas used: unmetered (pass --gas N to meter)';
+
+  const call = `${target}(${cmd.args.join(', ')})`;
+  let phase = 'instantiate';
+  try {
+    const t2 = performance.now();
+    const instance = store.instantiate(module, {});
+    const t3 = performance.now();
+    let results: unknown[] = [];
+    if (target !== undefined && type !== undefined) {
+      phase = call;
+      const fn = instance.exports[target] as (...a: unknown[]) => unknown;
+      results = resultList(fn(...args), type.results.length);
+    }
+    const t4 = performance.now();
+    const times = { compile: t1 - t0, instantiate: t3 - t2, run: t4 - t3 };
+    if (cmd.json) {
+      io.out(JSON.stringify({
+        ok: true,
+        invoke: target ?? null,
+        results: results.map(jsonValue),
+        resultTypes: type ? type.results.map(valtypeName) : [],
+        gasUsed: cmd.gas !== undefined ? String(store.gasUsed) : null,
+        gasBudget: cmd.gas !== undefined ? String(cmd.gas) : null,
+        timeMs: times,
+      }));
+    } else {
+      if (target === undefined) {
+        const funcs = decoded.exports.filter((e) => e.kind === 'func').map((e) => e.name);
+        io.err(`instantiated ${cmd.file}; no --invoke given (exported functions: ${funcs.join(', ') || 'none'})`);
+      }
+      for (const r of results) io.out(formatValue(r));
+      io.err(gasLine());
+      io.err(`time: compile ${ms(times.compile)} ms, instantiate ${ms(times.instantiate)} ms, run ${ms(times.run)} ms`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    const used = cmd.gas !== undefined ? ` [gas used ${String(store.gasUsed)} of ${cmd.gas}]` : '';
+    throw new Located(e, `${cmd.file}: ${phase}`, used);
+  }
+}
+
+async function validateCmd(cmd: Extract<Command, { kind: 'validate' }>, io: Io): Promise<number> {
+  const { bytes } = await loadModule(cmd.file);
+  const engine = new Engine(engineConfig(cmd));
+  engine.compile(bytes); // throws the CompileError that says why
+  if (cmd.json) io.out(JSON.stringify({ ok: true, valid: true }));
+  else io.out(`${cmd.file}: valid`);
+  return EXIT.ok;
+}
+
+async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Promise<number> {
+  const { bytes, fromText } = await loadModule(cmd.file);
+  const config = engineConfig(cmd);
+  const engine = new Engine(config);
+  const module = engine.compile(bytes);
+  const m = decode(bytes, resolveConfig(config).limits);
+  const types = funcTypes(m);
+  const limits = (l: { min: number; max: number | undefined }) => (l.max === undefined ? `${l.min}..` : `${l.min}..${l.max}`);
+  const describeImport = (d: DecodedModule['imports'][number]['desc']): string => {
+    switch (d.kind) {
+      case 'func': return `func ${formatFuncType(m.types[d.typeidx].params, m.types[d.typeidx].results)}`;
+      case 'table': return `table ${valtypeName(d.type.elemtype)} ${limits(d.type.limits)}`;
+      case 'memory': return `memory ${limits(d.type.limits)} pages`;
+      case 'global': return `global ${d.type.mutable ? 'mut ' : ''}${valtypeName(d.type.valtype)}`;
+    }
+  };
+  const importedFuncs = m.imports.filter((i) => i.desc.kind === 'func').length;
+  const importedTables = m.imports.filter((i) => i.desc.kind === 'table');
+  const importedMems = m.imports.filter((i) => i.desc.kind === 'memory');
+  const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global');
+  const describeExport = (e: DecodedModule['exports'][number]): string => {
+    switch (e.kind) {
+      case 'func': return `func ${formatFuncType(types[e.index].params, types[e.index].results)}`;
+      case 'table': {
+        const t = e.index < importedTables.length ? (importedTables[e.index].desc as { type: DecodedModule['tables'][number] }).type : m.tables[e.index - importedTables.length];
+        return `table ${valtypeName(t.elemtype)} ${limits(t.limits)}`;
+      }
+      case 'memory': {
+        const t = e.index < importedMems.length ? (importedMems[e.index].desc as { type: DecodedModule['mems'][number] }).type : m.mems[e.index - importedMems.length];
+        return `memory ${limits(t.limits)} pages`;
+      }
+      case 'global': {
+        const t = e.index < importedGlobals.length ? (importedGlobals[e.index].desc as { type: DecodedModule['globals'][number]['type'] }).type : m.globals[e.index - importedGlobals.length].type;
+        return `global ${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
+      }
+    }
+  };
+  const sections = listSections(bytes);
+  const codeBytes = m.codes.reduce((s, c) => s + c.size, 0);
+  if (cmd.json) {
+    io.out(JSON.stringify({
+      ok: true,
+      size: bytes.length,
+      imports: m.imports.map((i) => ({ module: i.module, name: i.name, kind: i.desc.kind, type: describeImport(i.desc) })),
+      exports: m.exports.map((e) => ({ name: e.name, kind: e.kind, type: describeExport(e) })),
+      functions: { imported: importedFuncs, defined: m.funcs.length, codeBytes },
+      sections: sections.map((s) => ({ name: s.name, offset: s.offset, size: s.size })),
+      compileCost: String(module.compileCost),
+    }));
+    return EXIT.ok;
+  }
+  io.out(`${cmd.file}: ${bytes.length} bytes${fromText ? ' (converted from text)' : ''}`);
+  io.out(`imports (${m.imports.length}):`);
+  for (const i of m.imports) io.out(`  ${i.module}.${i.name}: ${describeImport(i.desc)}`);
+  io.out(`exports (${m.exports.length}):`);
+  for (const e of m.exports) io.out(`  ${e.name}: ${describeExport(e)}`);
+  io.out(`functions: ${m.funcs.length} defined (${codeBytes} bytes of code), ${importedFuncs} imported`);
+  io.out(`memories: ${m.mems.length + importedMems.length}, tables: ${m.tables.length + importedTables.length}, globals: ${m.globals.length + importedGlobals.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
+  io.out('sections:');
+  for (const s of sections) io.out(`  ${s.name.padEnd(12)} offset 0x${s.offset.toString(16).padStart(4, '0')}  ${s.size} bytes`);
+  io.out(`compile cost: ${String(module.compileCost)} gas`);
+  return EXIT.ok;
+}
+
+async function wast(cmd: Extract<Command, { kind: 'wast' }>, io: Io): Promise<number> {
+  for (const f of cmd.files) readFile(f); // I/O errors (exit 7) before anything runs
+  const features = Object.keys(cmd.features);
+  if (features.length) throw new UsageError('wast: --features is not supported (spec scripts run with the default features)');
+  // The spec runner (spec-tests/, compiled to dist/cjs/spec-tests) is loaded only for this command.
+  const runner = await import('../../spec-tests/index.js');
+  const SHOWN = 5;
+  const done = new Map<number, WastFileResult>();
+  let printed = 0;
+  const show = (r: WastFileResult) => {
+    io.out(`${r.file}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+    for (const f of r.failures.slice(0, SHOWN)) io.out(`    line ${f.line} (${f.category}): ${f.message.split('\n')[0]}`);
+    if (r.failures.length > SHOWN) io.out(`    ... and ${r.failures.length - SHOWN} more failures`);
+  };
+  const results = await runner.runWastFiles(cmd.files, {
+    engine: 'detwasm',
+    gas: cmd.gas,
+    onResult: cmd.json
+      ? undefined
+      : (r: WastFileResult, index: number) => {
+          done.set(index, r);
+          while (done.has(printed)) show(done.get(printed++)!);
+        },
+  });
+  const t = runner.totals(results);
+  if (cmd.json) io.out(JSON.stringify({ ok: t.failed === 0, totals: t, files: results }));
+  else io.out(`${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+  return t.failed > 0 ? EXIT.wastFailed : EXIT.ok;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

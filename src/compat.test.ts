@@ -1,0 +1,234 @@
+/**
+ * detwasm/compat against the native WebAssembly JS API: the same programs,
+ * the same answers and the same kinds of errors.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as compat from './compat.js';
+import { WebAssembly as W, createWebAssembly } from './compat.js';
+import { PolicyError, Trap } from './index.js';
+
+const native = globalThis.WebAssembly;
+const EXAMPLES = path.join(__dirname, '..', 'examples');
+const example = (name: string) => new Uint8Array(fs.readFileSync(path.join(EXAMPLES, name)));
+
+let wabt: { parseWat(f: string, t: Uint8Array, features: object): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void } };
+beforeAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  wabt = await require('wabt')();
+});
+function wat(text: string): Uint8Array {
+  const m = wabt.parseWat('t.wat', new Uint8Array(Buffer.from(text, 'utf8')), { multi_value: true, bulk_memory: true, reference_types: true });
+  try {
+    return m.toBinary({}).buffer;
+  } finally {
+    m.destroy();
+  }
+}
+
+/** Either API: the tests use only what both have in common. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Api = any;
+
+/** Runs the same code against both APIs. */
+async function both<T>(f: (api: Api) => Promise<T> | T): Promise<[T, T]> {
+  return [await f(native), await f(W)];
+}
+
+describe('same results as the native API', () => {
+  test('instantiate(bytes) → {module, instance}; exports compute the same values', async () => {
+    const [a, b] = await both(async (api) => {
+      const { module, instance } = await api.instantiate(example('hash.wasm'));
+      const e = instance.exports as Record<string, (...args: number[]) => unknown>;
+      return [module instanceof api.Module, instance instanceof api.Instance, e.run(4096), e.run(65536), e.fnv1a32(0, 100)];
+    });
+    expect(b).toEqual(a);
+    expect(a).toEqual([true, true, 4905232055466566377n, -2479957013007382212n, expect.any(Number)]);
+  });
+
+  test('instantiate(Module) → Instance; new Module/new Instance; compile', async () => {
+    const [a, b] = await both(async (api) => {
+      const module = await api.compile(example('fib.wasm'));
+      const viaPromise = await api.instantiate(module);
+      const direct = new api.Instance(new api.Module(example('fib.wasm')));
+      return [
+        viaPromise instanceof api.Instance,
+        (viaPromise.exports.fib as (n: number) => number)(15),
+        (direct.exports.fib_i64 as (n: number) => bigint)(90),
+      ];
+    });
+    expect(b).toEqual(a);
+  });
+
+  test('Module.imports / Module.exports / customSections', async () => {
+    const withCustom = wat('(module (func (export "f")) (memory (export "m") 1))');
+    // A custom section "meta" with payload 1 2 3, appended by hand.
+    const custom = new Uint8Array([...withCustom, 0, 8, 4, 0x6d, 0x65, 0x74, 0x61, 1, 2, 3]);
+    const [a, b] = await both((api) => {
+      const host = new api.Module(example('host.wasm'));
+      const m = new api.Module(custom);
+      return [
+        api.Module.imports(host),
+        api.Module.exports(host),
+        api.Module.customSections(m, 'meta').map((s: ArrayBuffer) => Array.from(new Uint8Array(s))),
+        api.Module.customSections(m, 'other').length,
+      ];
+    });
+    expect(b).toEqual(a);
+    expect(a[0]).toEqual([
+      { module: 'env', name: 'log', kind: 'function' },
+      { module: 'env', name: 'charge', kind: 'function' },
+      { module: 'env', name: 'random', kind: 'function' },
+    ]);
+    expect(a[2]).toEqual([[1, 2, 3]]);
+  });
+
+  test('validate', async () => {
+    const [a, b] = await both((api) => [
+      api.validate(example('fib.wasm')),
+      api.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0])),
+      api.validate(wat('(module (func (result i32) (i64.const 0)))')),
+      api.validate(example('fib.wasm').buffer),
+    ]);
+    expect(b).toEqual(a);
+    expect(a).toEqual([true, false, false, true]);
+  });
+
+  test('host functions, imported memory and globals, i64 across the boundary', async () => {
+    const bytes = wat(`(module
+      (import "env" "add64" (func $add64 (param i64 i64) (result i64)))
+      (import "env" "mem" (memory 1))
+      (import "env" "g" (global $g (mut i32)))
+      (func (export "f") (param i64) (result i64)
+        (global.set $g (i32.add (global.get $g) (i32.const 1)))
+        (i32.store (i32.const 8) (i32.const 0x01020304))
+        (call $add64 (local.get 0) (i64.const 1))))`);
+    const [a, b] = await both(async (api) => {
+      const mem = new api.Memory({ initial: 1 });
+      const g = new api.Global({ value: 'i32', mutable: true }, 41);
+      const seen: unknown[] = [];
+      const { instance } = await api.instantiate(bytes, {
+        env: { add64: (x: bigint, y: bigint) => { seen.push(typeof x, typeof y); return x + y; }, mem, g },
+      });
+      const r = (instance.exports.f as (x: bigint) => bigint)(-(1n << 63n));
+      return [r, seen, g.value, new Uint8Array(mem.buffer, 8, 4).join(',')];
+    });
+    expect(b).toEqual(a);
+    expect(a[0]).toBe(-(1n << 63n) + 1n);
+  });
+
+  test('exports object: frozen, no prototype', async () => {
+    const [a, b] = await both(async (api) => {
+      const { instance } = await api.instantiate(example('fib.wasm'));
+      return [Object.isFrozen(instance.exports), Object.getPrototypeOf(instance.exports), Object.keys(instance.exports)];
+    });
+    expect(b).toEqual(a);
+  });
+
+  test('one instance imports another instance’s exported function', async () => {
+    const [a, b] = await both(async (api) => {
+      const { instance: lib } = await api.instantiate(example('fib.wasm'));
+      const user = wat('(module (import "lib" "fib" (func $fib (param i32) (result i32))) (func (export "twice") (param i32) (result i32) (i32.mul (call $fib (local.get 0)) (i32.const 2))))');
+      const { instance } = await api.instantiate(user, { lib: lib.exports as Record<string, unknown> });
+      return (instance.exports.twice as (n: number) => number)(10);
+    });
+    expect(b).toEqual(a);
+    expect(a).toBe(110);
+  });
+});
+
+describe('same kinds of errors as the native API', () => {
+  async function errorKind(api: Api, f: () => unknown): Promise<string> {
+    try {
+      await f();
+      return 'no error';
+    } catch (e) {
+      for (const k of ['CompileError', 'LinkError', 'RuntimeError'] as const) if (e instanceof api[k]) return k;
+      if (e instanceof TypeError) return 'TypeError';
+      return `other: ${String(e)}`;
+    }
+  }
+
+  test.each([
+    ['malformed', (api: Api) => api.compile(new Uint8Array([1, 2, 3, 4]))],
+    ['invalid', (api: Api) => new api.Module(wat('(module (func (result i32)))'))],
+    ['missing import', (api: Api) => api.instantiate(example('host.wasm'), { env: {} })],
+    ['missing import object', (api: Api) => api.instantiate(example('host.wasm'))],
+    ['import module not an object', (api: Api) => api.instantiate(example('host.wasm'), { env: 5 } as never)],
+    ['not a buffer', (api: Api) => api.compile('wasm' as never)],
+    ['Module.imports of a non-module', (api: Api) => api.Module.imports({} as never)],
+    ['trap', async (api: Api) => {
+      const { instance } = await api.instantiate(example('hash.wasm'));
+      return (instance.exports.run as (n: number) => bigint)(1 << 20);
+    }],
+    ['trap in start', (api: Api) => api.instantiate(wat('(module (func $s unreachable) (start $s))'))],
+  ])('%s', async (_name, f) => {
+    const [a, b] = await both((api) => errorKind(api, () => f(api)));
+    expect(b).toBe(a);
+    expect(a).not.toBe('no error');
+  });
+
+  test('RuntimeError is detwasm’s Trap with a stable code', async () => {
+    const { instance } = await W.instantiate(example('hash.wasm'));
+    try {
+      (instance.exports.run as (n: number) => bigint)(1 << 20);
+      throw new Error('no trap');
+    } catch (e) {
+      expect(e).toBeInstanceOf(W.RuntimeError);
+      expect(e).toBeInstanceOf(Trap);
+      expect((e as Trap).code).toBe('memory_out_of_bounds');
+    }
+  });
+});
+
+describe('detwasm specifics', () => {
+  const FLOATS = '(module (func (export "f") (result f32) (f32.const 1)))';
+
+  test('float modules: native accepts, compat rejects with a CompileError that is a PolicyError', async () => {
+    const bytes = wat(FLOATS);
+    expect(native.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(W.validate(bytes)).toBe(false);
+    await expect(W.compile(bytes)).rejects.toBeInstanceOf(W.CompileError);
+    await expect(W.compile(bytes)).rejects.toBeInstanceOf(PolicyError);
+  });
+
+  test('the module keeps a copy of the bytes', async () => {
+    const bytes = wat('(module (memory (export "m") 1) (data (i32.const 0) "\\2a"))');
+    const module = new W.Module(bytes);
+    bytes.fill(0);
+    const instance = new W.Instance(module);
+    expect(new Uint8Array((instance.exports.m as { buffer: ArrayBuffer }).buffer)[0]).toBe(42);
+  });
+
+  test('createWebAssembly({ gas }) meters; the default namespace does not', async () => {
+    const metered = createWebAssembly({ gas: 1_000_000 });
+    const { instance } = await metered.instantiate(example('fib.wasm'));
+    expect((instance.exports.fib as (n: number) => number)(10)).toBe(55);
+    const used = BigInt(metered.store.gasUsed);
+    expect(used).toBeGreaterThan(0n);
+    const small = createWebAssembly({ gas: 100 });
+    const { instance: i2 } = await small.instantiate(example('fib.wasm'));
+    expect(() => (i2.exports.fib as (n: number) => number)(20)).toThrow(expect.objectContaining({ code: 'out_of_gas' }));
+    const { instance: i3 } = await W.instantiate(example('fib.wasm'));
+    (i3.exports.fib as (n: number) => number)(10);
+    expect(BigInt(W.store.gasUsed)).toBe(0n);
+  });
+
+  test('streaming variants accept a Response-like object', async () => {
+    const bytes = example('fib.wasm');
+    const response = { ok: true, status: 200, arrayBuffer: async () => bytes.slice().buffer };
+    const { instance } = await W.instantiateStreaming(Promise.resolve(response));
+    expect((instance.exports.fib as (n: number) => number)(12)).toBe(144);
+    expect(await W.compileStreaming(response)).toBeInstanceOf(W.Module);
+    await expect(W.compileStreaming({ ok: false, status: 404, arrayBuffer: async () => new ArrayBuffer(0) })).rejects.toThrow(TypeError);
+  });
+
+  test('named exports are the namespace members', () => {
+    expect(compat.Module).toBe(W.Module);
+    expect(compat.Instance).toBe(W.Instance);
+    expect(compat.instantiate).toBe(W.instantiate);
+    expect(compat.RuntimeError).toBe(Trap);
+    expect(compat.default).toBe(W);
+    expect(Object.prototype.toString.call(W)).toBe('[object WebAssembly]');
+  });
+});
