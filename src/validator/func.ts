@@ -123,6 +123,9 @@ export class FuncValidator {
   private ctrlHeight = new Uint32Array(32);
   private ctrlUnreachable = new Uint8Array(32);
   private ctrlLen = 0;
+  /** Height and unreachable flag of the innermost control frame (cached from the arrays). */
+  private height = 0;
+  private unreachable = false;
   private maxHeight = 0;
   private maxDepth = 0;
   private funcIndex = 0;
@@ -160,9 +163,8 @@ export class FuncValidator {
 
   /** pop_val() and pop_val(expect) of the appendix; `expect` UNKNOWN accepts anything. */
   private pop(expect: number, offset: number): number {
-    const top = this.ctrlLen - 1;
-    if (this.valsLen === this.ctrlHeight[top]) {
-      if (this.ctrlUnreachable[top]) return UNKNOWN;
+    if (this.valsLen === this.height) {
+      if (this.unreachable) return UNKNOWN;
       this.fail(`type mismatch: expected ${expect === UNKNOWN ? 'a value' : valtypeName(expect)}, but the stack is empty`, offset);
     }
     const actual = this.vals[--this.valsLen];
@@ -172,8 +174,19 @@ export class FuncValidator {
     return actual;
   }
 
+  /**
+   * pop_vals(ts). In unreachable code only the values actually above the
+   * frame's height are checked (the rest are Unknown), so a branch to a
+   * label with many results costs what was pushed, not the label's arity.
+   */
   private popTypes(ts: readonly valtype[], offset: number): void {
-    for (let i = ts.length - 1; i >= 0; i--) this.pop(ts[i], offset);
+    const n = ts.length;
+    const avail = this.valsLen - this.height;
+    if (n > avail && this.unreachable) {
+      for (let i = n - 1; i >= n - avail; i--) this.pop(ts[i], offset);
+      return;
+    }
+    for (let i = n - 1; i >= 0; i--) this.pop(ts[i], offset);
   }
 
   private pushTypes(ts: readonly valtype[]): void {
@@ -186,21 +199,19 @@ export class FuncValidator {
    * the frame's height in unreachable code count as Unknown.
    */
   private peekTypes(ts: readonly valtype[], offset: number): void {
-    const top = this.ctrlLen - 1;
-    const height = this.ctrlHeight[top];
     const n = ts.length;
-    for (let i = 0; i < n; i++) {
-      const pos = this.valsLen - n + i;
-      if (pos < height) {
-        if (this.ctrlUnreachable[top]) continue;
-        this.fail(`type mismatch: branch expects ${n} values, the stack has ${this.valsLen - height}`, offset);
-      }
-      const actual = this.vals[pos];
+    const avail = this.valsLen - this.height;
+    if (n > avail && !this.unreachable) {
+      this.fail(`type mismatch: branch expects ${n} values, the stack has ${avail}`, offset);
+    }
+    const first = n > avail ? n - avail : 0;
+    for (let i = first; i < n; i++) {
+      const actual = this.vals[this.valsLen - n + i];
       if (actual !== ts[i] && actual !== UNKNOWN) {
         this.fail(`type mismatch: branch expects ${valtypeName(ts[i])}, got ${valtypeName(actual)}`, offset);
       }
     }
-    this.steps += n;
+    this.steps += n - first;
   }
 
   // ---- control stack ----
@@ -234,6 +245,8 @@ export class FuncValidator {
     this.ctrlBt[i] = bt;
     this.ctrlHeight[i] = this.valsLen;
     this.ctrlUnreachable[i] = 0;
+    this.height = this.valsLen;
+    this.unreachable = false;
     // The function frame does not count as nesting.
     if (this.ctrlLen - 1 > this.maxDepth) {
       this.maxDepth = this.ctrlLen - 1;
@@ -252,6 +265,10 @@ export class FuncValidator {
       this.fail(`type mismatch: ${this.valsLen - this.ctrlHeight[i]} values left on the stack at the end of the block`, offset);
     }
     this.ctrlLen--;
+    if (i > 0) {
+      this.height = this.ctrlHeight[i - 1];
+      this.unreachable = this.ctrlUnreachable[i - 1] === 1;
+    }
     return i;
   }
 
@@ -259,6 +276,7 @@ export class FuncValidator {
     const i = this.ctrlLen - 1;
     this.valsLen = this.ctrlHeight[i];
     this.ctrlUnreachable[i] = 1;
+    this.unreachable = true;
   }
 
   /** Checks a blocktype immediate (spec 3.2.9 "Block Types": a type index or an optional value type). */
