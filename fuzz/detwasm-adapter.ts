@@ -37,15 +37,16 @@ export function memoryBytes(mem: unknown): Uint8Array {
   throw new Error('detwasm Memory exposes neither .buffer nor .bytes');
 }
 
-export function detwasmAdapter(options: { gas?: number | bigint; config?: object } = {}): EngineAdapter {
+/** `gas: null` runs unmetered; the default is a budget of 10^9. */
+export function detwasmAdapter(options: { gas?: number | bigint | null; config?: object } = {}): EngineAdapter {
   const api = loadDetwasm();
   const engine = new api.Engine(options.config ?? {});
-  const gas = options.gas ?? 1_000_000_000;
+  const gas = options.gas === undefined ? 1_000_000_000 : options.gas;
   return {
     name: 'detwasm',
     instantiate(bytes, h): AdapterInstance {
       const module = engine.compile(bytes);
-      const store = new api.Store(engine, { gas });
+      const store = new api.Store(engine, gas === null ? {} : { gas });
       const inst = store.instantiate(module, { env: { h } });
       const ex = inst.exports;
       return {
