@@ -95,29 +95,26 @@ export function createWebAssembly(options: CompatOptions = {}) {
   let store: Store | undefined = options.store;
   const getStore = (): Store => (store ??= new Store(engine, options.gas !== undefined ? { gas: options.gas } : {}));
 
-  const CORE = Symbol('detwasm.module');
-  const BYTES = Symbol('detwasm.bytes');
+  // Per-module state kept outside the class so it stays out of its public type.
+  const cores = new WeakMap<object, CoreModule>();
+  const sources = new WeakMap<object, Uint8Array>();
+  const core = (m: Module): CoreModule => cores.get(m) as CoreModule;
 
   /** `WebAssembly.Module`: a compiled (decoded and validated) module. */
   class Module {
-    /** @internal */
-    readonly [CORE]: CoreModule;
-    /** @internal */
-    readonly [BYTES]: Uint8Array;
-
     constructor(bytes: BufferSourceLike) {
       const copy = copyBytes(bytes, 'WebAssembly.Module()');
-      this[BYTES] = copy;
-      this[CORE] = engine.compile(copy);
+      cores.set(this, engine.compile(copy));
+      sources.set(this, copy);
     }
 
     /** The detwasm `Module` behind this one (for `Store.instantiate` and `compileCost`). */
     static core(module: Module): CoreModule {
-      return checkModule(module, 'WebAssembly.Module.core()')[CORE];
+      return core(checkModule(module, 'WebAssembly.Module.core()'));
     }
 
     static imports(module: Module): ModuleImportDescriptor[] {
-      return checkModule(module, 'WebAssembly.Module.imports()')[CORE].imports().map((i) => ({
+      return core(checkModule(module, 'WebAssembly.Module.imports()')).imports().map((i) => ({
         module: i.module,
         name: i.name,
         kind: kindName(i.kind),
@@ -125,7 +122,7 @@ export function createWebAssembly(options: CompatOptions = {}) {
     }
 
     static exports(module: Module): ModuleExportDescriptor[] {
-      return checkModule(module, 'WebAssembly.Module.exports()')[CORE].exports().map((e) => ({
+      return core(checkModule(module, 'WebAssembly.Module.exports()')).exports().map((e) => ({
         name: e.name,
         kind: kindName(e.kind),
       }));
@@ -134,7 +131,7 @@ export function createWebAssembly(options: CompatOptions = {}) {
     static customSections(module: Module, sectionName: string): ArrayBuffer[] {
       const m = checkModule(module, 'WebAssembly.Module.customSections()');
       if (sectionName === undefined) throw new TypeError('WebAssembly.Module.customSections(): Argument 1 is required');
-      return customSections(m[BYTES], String(sectionName));
+      return customSections(sources.get(m) as Uint8Array, String(sectionName));
     }
 
     get [Symbol.toStringTag](): string {
@@ -143,13 +140,13 @@ export function createWebAssembly(options: CompatOptions = {}) {
   }
 
   function checkModule(module: unknown, where: string): Module {
-    if (!(module instanceof Module)) throw new TypeError(`${where}: Argument 0 must be a WebAssembly.Module`);
+    if (!(module instanceof Module) || !cores.has(module)) throw new TypeError(`${where}: Argument 0 must be a WebAssembly.Module`);
     return module;
   }
 
   /** The JS API's checks on the import object (TypeError, before any linking). */
   function checkImportObject(module: Module, importObject: unknown, where: string): void {
-    const imports = module[CORE].imports();
+    const imports = core(module).imports();
     if (importObject !== undefined && (importObject === null || typeof importObject !== 'object')) {
       throw new TypeError(`${where}: Argument 1 must be an object`);
     }
@@ -170,7 +167,7 @@ export function createWebAssembly(options: CompatOptions = {}) {
     constructor(module: Module, importObject?: ImportObject) {
       const m = checkModule(module, 'WebAssembly.Instance()');
       checkImportObject(m, importObject, 'WebAssembly.Instance()');
-      const instance = getStore().instantiate(m[CORE], importObject ?? {});
+      const instance = getStore().instantiate(core(m), importObject ?? {});
       const exports = Object.create(null) as Record<string, unknown>;
       for (const name of Object.keys(instance.exports)) exports[name] = instance.exports[name];
       this.exports = Object.freeze(exports);
