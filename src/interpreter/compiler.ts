@@ -551,6 +551,7 @@ export function compileFunction(
         pop(); pop(); pop();
         emit4(Ops.SELECT, canon(h), a, b);
         emit1(c);
+        pushCanon();
         produced(out.len - 4, out.len - 5, Ops.SELECT);
         break;
       }
