@@ -39,7 +39,7 @@ export function formatExpected(e: ExpectedResult): string {
   switch (e.kind) {
     case 'value': return formatValue(e.value);
     case 'nan': return `(${e.type}.const nan:${e.which})`;
-    case 'v128': return `(v128.const ${e.shape} ...)`;
+    case 'v128': return `(v128.const ${e.shape} ${e.lanes.map((l) => (l.kind === 'nan' ? `nan:${l.which}` : `0x${l.bits.toString(16)}`)).join(' ')})`;
     case 'anyfunc': return '(ref.func)';
     case 'anyextern': return '(ref.extern)';
     case 'either': return `(either ${e.options.map(formatExpected).join(' ')})`;
@@ -51,6 +51,7 @@ export function formatActual(x: unknown): string {
   if (typeof x === 'number') return Object.is(x, -0) ? '-0' : String(x);
   if (typeof x === 'function') return `[function ${x.name || 'anonymous'}]`;
   if (isExternObject(x)) return `[extern ${x.externId}]`;
+  if (x instanceof Uint8Array) return `(v128 i8x16 ${Array.from(x).join(' ')})`;
   if (x === null) return 'null';
   if (x === undefined) return 'undefined';
   if (typeof x === 'object') return `[object ${(x as object).constructor?.name ?? 'Object'}]`;
@@ -74,8 +75,28 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
       return actual !== null && actual !== undefined && !isExternObject(actual) ? OK : mismatch();
     case 'anyextern':
       return actual !== null && actual !== undefined ? OK : mismatch();
-    case 'v128':
-      return { ok: false, skip: false, message: 'v128 results cannot be compared through the JS API' };
+    case 'v128': {
+      if (!(actual instanceof Uint8Array) || actual.length !== 16) return mismatch();
+      const width = expected.shape === 'f64x2' || expected.shape === 'i64x2' ? 8
+        : expected.shape === 'f32x4' || expected.shape === 'i32x4' ? 4 : expected.shape === 'i16x8' ? 2 : 1;
+      const ok = expected.lanes.every((lane, k) => {
+        let bits = 0n;
+        for (let b = width - 1; b >= 0; b--) bits = (bits << 8n) | BigInt(actual[k * width + b]);
+        switch (lane.kind) {
+          case 'int': return bits === lane.bits;
+          case 'f32': return bits === BigInt(lane.bits);
+          case 'f64': return bits === lane.bits;
+          case 'nan':
+            if (width === 4) {
+              const x = Number(bits);
+              return isF32NaN(x) && (lane.which === 'canonical' ? (x & 0x7fffffff) === 0x7fc00000 : (x & 0x00400000) !== 0);
+            }
+            return isF64NaN(bits) && (lane.which === 'canonical'
+              ? (bits & 0x7fffffffffffffffn) === 0x7ff8000000000000n : (bits & 0x0008000000000000n) !== 0n);
+        }
+      });
+      return ok ? OK : mismatch();
+    }
     case 'nan': {
       if (typeof actual !== 'number') return mismatch();
       if (expected.type === 'f32') {
@@ -123,8 +144,10 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
         case 'externref':
           if (v.null) return actual === null ? OK : mismatch();
           return actual === externObject(v.id) ? OK : mismatch();
-        case 'v128':
-          return { ok: false, skip: false, message: 'v128 results cannot be compared through the JS API' };
+        case 'v128': {
+          if (!(actual instanceof Uint8Array) || actual.length !== 16) return mismatch();
+          return actual.every((b, k) => b === v.bytes[k]) ? OK : mismatch();
+        }
       }
     }
   }

@@ -80,6 +80,24 @@ describe('runner with the native engine', () => {
     expect(r.failures.map((f) => f.line)).toEqual([5, 7]);
   });
 
+  it('passes v128 values through a wrapper module and checks lanes', () => {
+    const r = run(`
+      (module (memory 1)
+        (func (export "add") (param v128 v128) (result v128) (i32x4.add (local.get 0) (local.get 1)))
+        (func (export "store") (param i32 v128) (v128.store (local.get 0) (local.get 1)))
+        (func (export "load") (param i32) (result v128 i32) (v128.load (local.get 0)) (i32.const 9))
+        (func (export "nan") (result v128) (f32x4.splat (f32.div (f32.const 0) (f32.const 0)))))
+      (assert_return (invoke "add" (v128.const i32x4 1 2 3 -1) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 2 3 4 0))
+      (invoke "store" (i32.const 1) (v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16))
+      (assert_return (invoke "load" (i32.const 0)) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15) (i32.const 9))
+      (assert_return (invoke "nan") (v128.const f32x4 nan:canonical nan:canonical nan:canonical nan:canonical))
+      (assert_return (invoke "nan") (v128.const f32x4 nan:canonical nan:canonical nan:canonical 0))
+      (assert_return (invoke "add" (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)) (v128.const i64x2 0 1))
+    `);
+    expect(r.failures.map((f) => f.line)).toEqual([11, 12]);
+    expect(r.passed).toBe(5);
+  });
+
   it('turns an instantiation trap into a pass for assert_trap on a module', () => {
     const r = run(`(assert_trap (module (func $s unreachable) (start $s)) "unreachable")`);
     expect([r.passed, r.failed]).toEqual([1, 0]);

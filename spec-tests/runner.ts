@@ -16,7 +16,7 @@ import type { EngineAdapter, ClassifiedError, Imports } from './engines/types.js
 import type { Wabt } from './wat2wasm.js';
 import { watToWasm, TextConversionError } from './wat2wasm.js';
 import { textFeatures, binaryFeatures, type PolicyFeature } from './policy-scan.js';
-import { importModuleNames } from './binary-imports.js';
+import { readBinaryInfo } from './binary-info.js';
 import { matchResult, formatActual } from './compare.js';
 import { newFileResult, type Category, type FileResult } from './results.js';
 
@@ -205,7 +205,7 @@ export class ScriptRunner {
     } catch (e) {
       const error = this.engine.classify(e);
       if (error.kind === 'link') {
-        for (const name of importModuleNames(bytes)) {
+        for (const name of readBinaryInfo(bytes).importModules) {
           const reg = this.registered.get(name);
           if (reg?.state === 'skipped') {
             return { error, skipReason: `imports from "${name}", a skipped module (line ${reg.line}: ${reg.reason})` };
@@ -296,7 +296,7 @@ export class ScriptRunner {
     if (!state) return { outcome: fail(`unknown module ${action.module ?? '(no current module)'}`) };
     if (state.state === 'skipped') return { outcome: skip(`depends on a skipped module (line ${state.line}: ${state.reason})`) };
     if (state.state === 'failed') return { outcome: fail(`depends on a module that failed (line ${state.line})`) };
-    if (action.kind === 'invoke' && hasV128(action.args)) {
+    if (action.kind === 'invoke' && !this.engine.supportsV128 && hasV128(action.args)) {
       const o = this.engine.reference ? skip('native: v128 values cannot cross the JS API') : fail('engine accepted a module passing v128 values');
       return { outcome: o };
     }

@@ -2,11 +2,17 @@
  * The `native` backend: the host's own WebAssembly implementation. Used to
  * check the parser and runner (float tests pass here too). It cannot tell
  * malformed from invalid modules (both are `WebAssembly.CompileError`) and its
- * trap messages are engine-specific, mapped below.
+ * trap messages are engine-specific, mapped below. Functions with v128 in
+ * their signature are called through a wrapper module (native-v128.ts).
  */
 import type { EngineAdapter, ClassifiedError, Imports } from './types.js';
 import type { WastValue } from '../wast.js';
 import { toJS, resultList } from './values.js';
+import { readBinaryInfo, type FuncSig } from '../binary-info.js';
+import { callThroughMemory, wrappable } from './native-v128.js';
+
+interface NativeModule { module: WebAssembly.Module; funcExports: Map<string, FuncSig> }
+interface NativeInstance { instance: WebAssembly.Instance; funcExports: Map<string, FuncSig> }
 
 /** V8 trap messages → the trap codes they may stand for. */
 const V8_TRAPS: Array<[RegExp, string[]]> = [
@@ -28,16 +34,20 @@ export function createNativeEngine(): EngineAdapter {
     name: 'native',
     reference: true,
     distinguishesMalformed: false,
-    supportsV128: false,
+    supportsV128: true,
     preservesNaNPayloads: false,
     compile(bytes: Uint8Array): unknown {
-      return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+      const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+      const m: NativeModule = { module, funcExports: readBinaryInfo(bytes).funcExports };
+      return m;
     },
     instantiate(module: unknown, imports: Imports): unknown {
-      return new WebAssembly.Instance(module as WebAssembly.Module, imports as WebAssembly.Imports);
+      const m = module as NativeModule;
+      const i: NativeInstance = { instance: new WebAssembly.Instance(m.module, imports as WebAssembly.Imports), funcExports: m.funcExports };
+      return i;
     },
     exports(instance: unknown): Record<string, unknown> {
-      return (instance as WebAssembly.Instance).exports as Record<string, unknown>;
+      return (instance as NativeInstance).instance.exports as Record<string, unknown>;
     },
     spectest(): Record<string, unknown> {
       const print = (): void => {};
@@ -53,12 +63,17 @@ export function createNativeEngine(): EngineAdapter {
       };
     },
     invoke(instance: unknown, name: string, args: WastValue[], resultCount: number): unknown[] {
-      const f = (instance as WebAssembly.Instance).exports[name];
+      const inst = instance as NativeInstance;
+      const f = inst.instance.exports[name];
       if (typeof f !== 'function') throw new Error(`no exported function "${name}"`);
+      const sig = inst.funcExports.get(name);
+      if (sig && [...sig.params, ...sig.results].includes(0x7b) && wrappable(sig)) {
+        return callThroughMemory(f as (...a: unknown[]) => unknown, sig, args);
+      }
       return resultList((f as (...a: unknown[]) => unknown)(...args.map(toJS)), resultCount);
     },
     get(instance: unknown, name: string): unknown {
-      const g = (instance as WebAssembly.Instance).exports[name];
+      const g = (instance as NativeInstance).instance.exports[name];
       if (!(g instanceof WebAssembly.Global)) throw new Error(`no exported global "${name}"`);
       return g.value;
     },
