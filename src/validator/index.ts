@@ -12,7 +12,7 @@ import { InvalidError, LimitError, MalformedError } from '../errors.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DecodedModule, expr, functype, globaltype, limits, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
-import { Op, instrLength } from '../decoder/opcodes.js';
+import { BLOCKTYPE_EMPTY, Op, instrLength } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import { validateConstExpr } from './const.js';
 import { FuncValidator } from './func.js';
@@ -301,8 +301,13 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
 /** Parameter and result types of a blocktype immediate (see opcodes.ts), for the compiler. */
 export function blockSig(vm: ValidatedModule, bt: number): BlockSig {
   if (bt >= 0) return vm.module.types[bt];
-  if (bt === -64) return { params: [], results: [] };
-  return { params: [], results: [bt + 128] };
+  if (bt === BLOCKTYPE_EMPTY) return EMPTY_SIG;
+  return SINGLE_SIGS[bt + 128];
+}
+const EMPTY_SIG: BlockSig = Object.freeze({ params: Object.freeze([]), results: Object.freeze([]) });
+const SINGLE_SIGS: BlockSig[] = [];
+for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) {
+  SINGLE_SIGS[t] = Object.freeze({ params: Object.freeze([]), results: Object.freeze([t]) });
 }
 
 /** spec 3.2.2 limits within range k. */

@@ -6,7 +6,7 @@
 import { decode } from '../decoder/index.js';
 import { resolveConfig } from '../config.js';
 import { InvalidError, MalformedError } from '../errors.js';
-import { validate } from './index.js';
+import { blockSig, validate } from './index.js';
 import { errorOf, validateWat, wat } from './testutil.js';
 
 const invalid: Array<[message: string, wat: string]> = [
@@ -236,4 +236,14 @@ describe('work is linear in code size', () => {
     expect(s10 / s1).toBeGreaterThan(9.5);
     expect(s10 / s1).toBeLessThan(10.5);
   });
+});
+
+test('blockSig resolves every blocktype encoding', async () => {
+  const vm = await validateWat('(module (type (func (param i32) (result i64 i64))))');
+  expect(blockSig(vm, 0)).toEqual({ params: [0x7f], results: [0x7e, 0x7e] });
+  expect(blockSig(vm, -64)).toEqual({ params: [], results: [] });
+  expect(blockSig(vm, -1)).toEqual({ params: [], results: [0x7f] });
+  expect(blockSig(vm, -2)).toEqual({ params: [], results: [0x7e] });
+  expect(blockSig(vm, -16)).toEqual({ params: [], results: [0x70] });
+  expect(blockSig(vm, -17)).toEqual({ params: [], results: [0x6f] });
 });
