@@ -1,0 +1,237 @@
+/**
+ * Every integer instruction against a BigInt reference, on edge values and
+ * pseudo-random values; i32 binary ops also with a constant right operand
+ * (the immediate forms) and comparisons in fused compare-and-branch form.
+ */
+import { instantiateWat, thrown, type Setup } from './testutil';
+import { Trap } from '../errors';
+
+const M64 = (1n << 64n) - 1n;
+const s64 = (x: bigint) => BigInt.asIntN(64, x);
+const u64 = (x: bigint) => BigInt.asUintN(64, x);
+const s32 = (x: bigint) => BigInt.asIntN(32, x);
+const u32 = (x: bigint) => BigInt.asUintN(32, x);
+const b = (c: boolean) => (c ? 1n : 0n);
+
+function clz(x: bigint, w: number): bigint {
+  for (let i = w - 1; i >= 0; i--) if ((x >> BigInt(i)) & 1n) return BigInt(w - 1 - i);
+  return BigInt(w);
+}
+function ctz(x: bigint, w: number): bigint {
+  for (let i = 0; i < w; i++) if ((x >> BigInt(i)) & 1n) return BigInt(i);
+  return BigInt(w);
+}
+function popcnt(x: bigint): bigint {
+  let n = 0n;
+  while (x) { n += x & 1n; x >>= 1n; }
+  return n;
+}
+
+type Ref = (a: bigint, b: bigint) => bigint | 'div0' | 'overflow';
+
+/** Reference semantics (spec 4.3.2) for width w; operands are given unsigned. */
+function binRefs(w: 32 | 64): Record<string, Ref> {
+  const W = BigInt(w);
+  const S = w === 32 ? s32 : s64;
+  const U = w === 32 ? u32 : u64;
+  return {
+    add: (x, y) => U(x + y), sub: (x, y) => U(x - y), mul: (x, y) => U(x * y),
+    div_s: (x, y) => (y === 0n ? 'div0' : S(x) === -(1n << (W - 1n)) && S(y) === -1n ? 'overflow' : U(S(x) / S(y))),
+    div_u: (x, y) => (y === 0n ? 'div0' : x / y),
+    rem_s: (x, y) => (y === 0n ? 'div0' : U(S(x) % S(y))),
+    rem_u: (x, y) => (y === 0n ? 'div0' : x % y),
+    and: (x, y) => x & y, or: (x, y) => x | y, xor: (x, y) => x ^ y,
+    shl: (x, y) => U(x << (y % W)), shr_s: (x, y) => U(S(x) >> (y % W)), shr_u: (x, y) => x >> (y % W),
+    rotl: (x, y) => { const k = y % W; return U((x << k) | (x >> ((W - k) % W))); },
+    rotr: (x, y) => { const k = y % W; return U((x >> k) | (x << ((W - k) % W))); },
+    eq: (x, y) => b(x === y), ne: (x, y) => b(x !== y),
+    lt_s: (x, y) => b(S(x) < S(y)), lt_u: (x, y) => b(x < y), gt_s: (x, y) => b(S(x) > S(y)), gt_u: (x, y) => b(x > y),
+    le_s: (x, y) => b(S(x) <= S(y)), le_u: (x, y) => b(x <= y), ge_s: (x, y) => b(S(x) >= S(y)), ge_u: (x, y) => b(x >= y),
+  };
+}
+const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
+
+function values(w: 32 | 64): bigint[] {
+  const W = BigInt(w);
+  const out = new Set<bigint>();
+  for (const v of [0n, 1n, 2n, 3n, 7n, 31n, 32n, 33n, 63n, 64n, 65n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0x8000n, 0xffffn, 0x10000n]) {
+    out.add(v);
+    out.add(BigInt.asUintN(w, -v));
+  }
+  for (const k of [31n, 32n, 33n, 52n, 53n, 63n]) {
+    if (k >= W) continue;
+    out.add(1n << k); out.add((1n << k) - 1n); out.add((1n << k) + 1n); out.add(BigInt.asUintN(w, -(1n << k)));
+  }
+  out.add(BigInt.asUintN(w, 0x123456789abcdef0n));
+  out.add(BigInt.asUintN(w, 0xfedcba9876543210n));
+  // deterministic pseudo-random values (xorshift64)
+  let x = 0x9e3779b97f4a7c15n;
+  for (let i = 0; i < 8; i++) {
+    x ^= (x << 13n) & M64; x ^= x >> 7n; x ^= (x << 17n) & M64;
+    out.add(BigInt.asUintN(w, x));
+    out.add(BigInt.asUintN(w, x >> BigInt(i * 2 + 1))); // smaller magnitudes
+  }
+  return [...out];
+}
+
+const BIN = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr', ...CMPS];
+
+function moduleText(w: 32 | 64, immValues: bigint[]): string {
+  const t = `i${w}`;
+  const fs: string[] = [];
+  for (const op of BIN) {
+    const rt = CMPS.includes(op) ? 'i32' : t;
+    fs.push(`(func (export "${op}") (param ${t} ${t}) (result ${rt}) local.get 0 local.get 1 ${t}.${op})`);
+    // through a local.set (destination retargeting) and a local.tee
+    fs.push(`(func (export "${op}_set") (param ${t} ${t}) (result ${rt}) (local ${rt}) local.get 0 local.get 1 ${t}.${op} local.set 2 local.get 2)`);
+    if (w === 32) {
+      immValues.forEach((v, i) => {
+        fs.push(`(func (export "${op}_imm${i}") (param i32) (result i32) local.get 0 i32.const ${s32(v)} i32.${op})`);
+      });
+    }
+    if (CMPS.includes(op)) {
+      fs.push(`(func (export "${op}_brif") (param ${t} ${t}) (result i32) block local.get 0 local.get 1 ${t}.${op} br_if 0 i32.const 0 return end i32.const 1)`);
+      fs.push(`(func (export "${op}_if") (param ${t} ${t}) (result i32) local.get 0 local.get 1 ${t}.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
+      if (w === 32) {
+        immValues.forEach((v, i) => {
+          fs.push(`(func (export "${op}_brif_imm${i}") (param i32) (result i32) block local.get 0 i32.const ${s32(v)} i32.${op} br_if 0 i32.const 0 return end i32.const 1)`);
+          fs.push(`(func (export "${op}_if_imm${i}") (param i32) (result i32) local.get 0 i32.const ${s32(v)} i32.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
+        });
+      }
+    }
+  }
+  for (const op of ['clz', 'ctz', 'popcnt', 'eqz', 'extend8_s', 'extend16_s', ...(w === 64 ? ['extend32_s'] : [])]) {
+    const rt = op === 'eqz' ? 'i32' : t;
+    fs.push(`(func (export "${op}") (param ${t}) (result ${rt}) local.get 0 ${t}.${op})`);
+  }
+  fs.push(`(func (export "eqz_brif") (param ${t}) (result i32) block local.get 0 ${t}.eqz br_if 0 i32.const 0 return end i32.const 1)`);
+  fs.push(`(func (export "eqz_if") (param ${t}) (result i32) local.get 0 ${t}.eqz if (result i32) i32.const 1 else i32.const 0 end)`);
+  if (w === 64) {
+    fs.push('(func (export "wrap") (param i64) (result i32) local.get 0 i32.wrap_i64)');
+    fs.push('(func (export "extend_i32_s") (param i32) (result i64) local.get 0 i64.extend_i32_s)');
+    fs.push('(func (export "extend_i32_u") (param i32) (result i64) local.get 0 i64.extend_i32_u)');
+  }
+  return `(module ${fs.join('\n')})`;
+}
+
+function toJs(w: number, v: bigint): number | bigint {
+  return w === 32 ? Number(s32(v)) : s64(v);
+}
+
+function call(f: (...a: unknown[]) => unknown, ...a: unknown[]): bigint | string {
+  try {
+    const r = f(...a);
+    return typeof r === 'bigint' ? r : BigInt(r as number);
+  } catch (e) {
+    if (e instanceof Trap) return e.code === 'integer_divide_by_zero' ? 'div0' : e.code === 'integer_overflow' ? 'overflow' : e.code;
+    throw e;
+  }
+}
+
+function normalize(r: bigint | string, w: number, isCmp: boolean): bigint | string {
+  if (typeof r === 'string') return r;
+  return isCmp ? r : BigInt.asUintN(w, r);
+}
+
+for (const w of [32, 64] as const) {
+  describe(`i${w}`, () => {
+    const vals = values(w);
+    const immVals = [0n, 1n, 5n, 31n, u32(-1n), 0x80000000n, 0x7fffffffn, 1000n];
+    let s: Setup;
+    beforeAll(async () => {
+      s = await instantiateWat(moduleText(w, immVals));
+    });
+
+    test('binary operators (plain and retargeted destination) match the BigInt reference', () => {
+      const refs = binRefs(w);
+      let checked = 0;
+      for (const op of BIN) {
+        const isCmp = CMPS.includes(op);
+        for (const [xi, x] of vals.entries()) {
+          for (const y of vals) {
+            const want2 = refs[op](x, y);
+            for (const name of xi < 16 ? [op, `${op}_set`] : [op]) {
+              const got = normalize(call(s.exports[name], toJs(w, x), toJs(w, y)), w, isCmp);
+              if (got !== want2) throw new Error(`i${w}.${op} via ${name}(${x}, ${y}): got ${String(got)}, want ${String(want2)}`);
+              checked++;
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(1000);
+    });
+
+    test('comparisons fused into br_if and if match the reference', () => {
+      const refs = binRefs(w);
+      const bad: string[] = [];
+      for (const op of CMPS) {
+        for (const x of vals) for (const y of vals) {
+          const want = refs[op](x, y);
+          for (const name of [`${op}_brif`, `${op}_if`]) {
+            const got = call(s.exports[name], toJs(w, x), toJs(w, y));
+            if (got !== want) bad.push(`${name}(${x}, ${y}) = ${String(got)}, want ${String(want)}`);
+          }
+        }
+      }
+      expect(bad.slice(0, 5)).toEqual([]);
+      for (const x of vals) {
+        const want = x === 0n ? 1n : 0n;
+        expect(call(s.exports.eqz_brif, toJs(w, x))).toBe(want);
+        expect(call(s.exports.eqz_if, toJs(w, x))).toBe(want);
+      }
+    });
+
+    if (w === 32) {
+      test('immediate right operands (plain, br_if and if) match the reference', () => {
+        const refs = binRefs(32);
+        for (const op of BIN) {
+          const isCmp = CMPS.includes(op);
+          immVals.forEach((y, i) => {
+            for (const x of vals) {
+              const want = refs[op](x, y);
+              const got = normalize(call(s.exports[`${op}_imm${i}`], toJs(32, x)), 32, isCmp);
+              if (got !== want) throw new Error(`i32.${op} imm (${x}, ${y}): got ${String(got)}, want ${String(want)}`);
+              if (isCmp) {
+                for (const name of [`${op}_brif_imm${i}`, `${op}_if_imm${i}`]) {
+                  const g = call(s.exports[name], toJs(32, x));
+                  if (g !== want) throw new Error(`${name}(${x}): got ${String(g)}, want ${String(want)}`);
+                }
+              }
+            }
+          });
+        }
+      });
+    }
+
+    test('unary operators match the reference', () => {
+      const W = BigInt(w);
+      const S = w === 32 ? s32 : s64;
+      const U = (v: bigint) => BigInt.asUintN(w, v);
+      for (const x of vals) {
+        expect([x, normalize(call(s.exports.clz, toJs(w, x)), w, false)]).toEqual([x, clz(x, w)]);
+        expect([x, normalize(call(s.exports.ctz, toJs(w, x)), w, false)]).toEqual([x, ctz(x, w)]);
+        expect([x, normalize(call(s.exports.popcnt, toJs(w, x)), w, false)]).toEqual([x, popcnt(x)]);
+        expect(call(s.exports.eqz, toJs(w, x))).toBe(x === 0n ? 1n : 0n);
+        expect(normalize(call(s.exports.extend8_s, toJs(w, x)), w, false)).toBe(U(BigInt.asIntN(8, x)));
+        expect(normalize(call(s.exports.extend16_s, toJs(w, x)), w, false)).toBe(U(BigInt.asIntN(16, x)));
+        if (w === 64) {
+          expect(call(s.exports.extend32_s, toJs(w, x))).toBe(S(BigInt.asIntN(32, x)));
+          expect(call(s.exports.wrap, toJs(w, x))).toBe(s32(x));
+          const x32 = Number(s32(x));
+          expect(call(s.exports.extend_i32_s, x32)).toBe(BigInt(x32));
+          expect(call(s.exports.extend_i32_u, x32)).toBe(u32(BigInt(x32)));
+        }
+        void W;
+      }
+    });
+  });
+}
+
+test('integer division traps carry their codes', async () => {
+  const s = await instantiateWat(`(module
+    (func (export "d") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s)
+    (func (export "r") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_s))`);
+  expect(thrown(() => s.exports.d(1n, 0n)).code).toBe('integer_divide_by_zero');
+  expect(thrown(() => s.exports.d(-(1n << 63n), -1n)).code).toBe('integer_overflow');
+  expect(s.exports.r(-(1n << 63n), -1n)).toBe(0n);
+});

@@ -1,0 +1,43 @@
+/** Test helpers: WAT -> binary via wabt, and instantiation shortcuts. */
+import { Engine, Store, type Instance } from '../index.js';
+import type { EngineConfig } from '../config.js';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const wabtPromise: Promise<any> = require('wabt')();
+
+export async function wat(text: string): Promise<Uint8Array> {
+  const wabt = await wabtPromise;
+  const mod = wabt.parseWat('test.wat', new Uint8Array(Buffer.from(text, 'utf8')), { multi_value: true, bulk_memory: true, reference_types: true });
+  try {
+    return new Uint8Array(mod.toBinary({}).buffer);
+  } finally {
+    mod.destroy();
+  }
+}
+
+export interface Setup {
+  engine: Engine;
+  store: Store;
+  instance: Instance;
+  exports: Record<string, any>;
+}
+
+export async function instantiateWat(
+  text: string,
+  opts: { config?: EngineConfig; gas?: number | bigint; imports?: Record<string, Record<string, unknown>> } = {},
+): Promise<Setup> {
+  const engine = new Engine(opts.config);
+  const store = new Store(engine, opts.gas === undefined ? {} : { gas: opts.gas });
+  const instance = store.instantiate(engine.compile(await wat(text)), opts.imports);
+  return { engine, store, instance, exports: instance.exports as Record<string, any> };
+}
+
+/** Calls fn and returns the thrown error (fails the test if nothing is thrown). */
+export function thrown(fn: () => unknown): any {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an exception');
+}
