@@ -91,7 +91,7 @@ function customSections(bytes: Uint8Array, name: string): ArrayBuffer[] {
 
 /** Builds a `WebAssembly`-shaped namespace bound to one engine and store. */
 export function createWebAssembly(options: CompatOptions = {}) {
-  const engine = options.engine ?? new Engine(options.config);
+  const engine = options.engine ?? options.store?.engine ?? new Engine(options.config);
   let store: Store | undefined = options.store;
   const getStore = (): Store => (store ??= new Store(engine, options.gas !== undefined ? { gas: options.gas } : {}));
 

@@ -20,8 +20,9 @@ function node(cwd: string, args: string[]): string {
 const CJS = `
   const d = require('detwasm');
   const { WebAssembly: W, Module, Instance } = require('detwasm/compat');
-  const store = new d.Store(new d.Engine(), { gas: 1000 });
-  const i = store.instantiate(new d.Engine().compile(${BYTES}), {});
+  const engine = new d.Engine();
+  const store = new d.Store(engine, { gas: 1000 });
+  const i = store.instantiate(engine.compile(${BYTES}), {});
   const c = new Instance(new Module(${BYTES}), {});
   console.log(JSON.stringify([i.exports.add(2, 3), c.exports.add(4, 5), W.validate(${BYTES}), typeof d.Trap, require('detwasm/package.json').name]));`;
 
