@@ -1,0 +1,219 @@
+/**
+ * Gas metering: exact budgets, out_of_gas semantics, top-ups, the 'unit'
+ * schedule counting executed instructions exactly, dynamic costs, overrides.
+ */
+import { Engine, Store, HostFunc, Trap } from '../index';
+import { instantiateWat, thrown, wat } from '../interpreter/testutil';
+import { resolveGasSchedule, compileCost } from './schedule';
+import { decode } from '../decoder/index';
+
+const LOOP = `(module
+  (func (export "loop") (param $n i32)
+    (loop $l
+      local.get $n
+      i32.const 1
+      i32.sub
+      local.tee $n
+      br_if $l)))`;
+
+const REC = `(module
+  (func $r (export "r") (param i32) (result i32)
+    local.get 0
+    i32.eqz
+    if (result i32)
+      i32.const 0
+    else
+      local.get 0
+      i32.const 1
+      i32.sub
+      call $r
+      i32.const 1
+      i32.add
+    end))`;
+
+describe("'unit' schedule counts executed instructions", () => {
+  test('a loop of N iterations of 5 instructions costs 5N + 3 (loop once, loop end, function end)', async () => {
+    const s = await instantiateWat(LOOP, { config: { gas: 'unit' }, gas: 1e12 });
+    for (const n of [1, 2, 3, 10, 1000, 12345]) {
+      const before = s.store.gasUsed;
+      s.exports.loop(n);
+      expect([n, s.store.gasUsed - before]).toEqual([n, 5 * n + 3]);
+    }
+  });
+
+  test('recursion of depth n costs 11n + 6', async () => {
+    const s = await instantiateWat(REC, { config: { gas: 'unit' }, gas: 1e12 });
+    for (const n of [0, 1, 2, 50, 500]) {
+      const before = s.store.gasUsed;
+      expect(s.exports.r(n)).toBe(n);
+      expect([n, s.store.gasUsed - before]).toEqual([n, 11 * n + 6]);
+    }
+  });
+
+  test('block, br_table, br_if taken and not taken, return', async () => {
+    // f(x): block(3 instrs in) ... counted by hand below
+    const s = await instantiateWat(`(module
+      (func (export "f") (param i32) (result i32)
+        block                     ;; 1
+          block                   ;; 2
+            local.get 0           ;; 3
+            br_table 0 1          ;; 4  (0 -> inner end target, else outer)
+          end                     ;;    reached by branch: not counted
+          i32.const 10            ;; 5
+          return                  ;; 6
+        end
+        i32.const 20              ;; 5'
+        local.get 0               ;; 6'
+        br_if 0                   ;; 7'  (taken when x != 0: function label = return)
+        drop                      ;; 8'
+        i32.const 30))            ;; 9', then function end 10'
+    `, { config: { gas: 'unit' }, gas: 1e9 });
+    const run = (x: number) => {
+      const b = s.store.gasUsed;
+      const r = s.exports.f(x);
+      return [r, s.store.gasUsed - b];
+    };
+    expect(run(0)).toEqual([10, 6]);
+    expect(run(1)).toEqual([20, 7]);
+    expect(run(5)).toEqual([20, 7]);
+  });
+});
+
+describe('budgets', () => {
+  test('budget = gasUsed succeeds, gasUsed - 1 traps out_of_gas, top-up and call again works', async () => {
+    const bytes = await wat(REC);
+    const engine = new Engine();
+    const probe = new Store(engine, { gas: 1e9 });
+    probe.instantiate(engine.compile(bytes)).exports.r as any;
+    const r0 = probe.instantiate(engine.compile(bytes)).exports.r as (n: number) => number;
+    const before = probe.gasUsed;
+    r0(100);
+    const g = probe.gasUsed - before;
+    expect(g).toBeGreaterThan(100);
+
+    const exact = new Store(engine, { gas: g });
+    const m = engine.compile(bytes);
+    const r1 = exact.instantiate(m).exports.r as (n: number) => number;
+    expect(r1(100)).toBe(100);
+    expect(exact.gasUsed).toBe(g);
+    expect(exact.gasRemaining).toBe(0);
+
+    const short = new Store(engine, { gas: g - 1 });
+    const r2 = short.instantiate(m).exports.r as (n: number) => number;
+    const e = thrown(() => r2(100));
+    expect(e).toBeInstanceOf(Trap);
+    expect(e.code).toBe('out_of_gas');
+    expect(short.gasUsed + short.gasRemaining).toBe(g - 1);
+    expect(short.gasRemaining).toBeGreaterThanOrEqual(0);
+    // top up and run again: the store is usable after out_of_gas
+    short.gasRemaining = g;
+    expect(r2(100)).toBe(100);
+    expect(short.gasRemaining).toBe(0);
+    // bigint budgets
+    const big = new Store(engine, { gas: BigInt(g) });
+    expect((big.instantiate(m).exports.r as any)(100)).toBe(100);
+  });
+
+  test('the over-budget block has no effect', async () => {
+    const s = await instantiateWat(`(module (memory (export "m") 1)
+      (func (export "w") i32.const 0 i32.const 42 i32.store))`, { config: { gas: 'unit' }, gas: 3 });
+    expect(thrown(() => s.exports.w()).code).toBe('out_of_gas');
+    expect(new Uint8Array(s.exports.m.buffer)[0]).toBe(0);
+    expect(s.store.gasRemaining).toBe(3);
+    s.store.gasRemaining = 4;
+    s.exports.w();
+    expect(new Uint8Array(s.exports.m.buffer)[0]).toBe(42);
+    expect(s.store.gasRemaining).toBe(0);
+  });
+
+  test('an infinite loop ends with out_of_gas', async () => {
+    const s = await instantiateWat('(module (func (export "spin") (loop $l br $l)))', { gas: 100000 });
+    expect(thrown(() => s.exports.spin()).code).toBe('out_of_gas');
+    expect(s.store.gasRemaining).toBeLessThan(10);
+  });
+
+  test('unmetered store: gasUsed 0, gasRemaining Infinity, top-up refused', async () => {
+    const s = await instantiateWat(LOOP);
+    s.exports.loop(100);
+    expect(s.store.gasUsed).toBe(0);
+    expect(s.store.gasRemaining).toBe(Infinity);
+    expect(() => { s.store.gasRemaining = 5; }).toThrow(TypeError);
+  });
+
+  test('gas is identical across fresh stores and engines', async () => {
+    const used: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await instantiateWat(REC, { gas: 1e9 });
+      s.exports.r(200);
+      used.push(s.store.gasUsed);
+    }
+    expect(new Set(used).size).toBe(1);
+  });
+});
+
+describe('dynamic costs and overrides', () => {
+  const BULK = `(module (memory 1) (table 10 funcref)
+    (func (export "fill") (param i32) i32.const 0 i32.const 7 local.get 0 memory.fill)
+    (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+    (func (export "tfill") (param i32) i32.const 0 ref.null func local.get 0 table.fill))`;
+  test('memory.fill charges per started 8 bytes, memory.grow per page, table.fill per element', async () => {
+    const s = await instantiateWat(BULK, { gas: 1e9 });
+    const cost = (f: () => void) => { const b = s.store.gasUsed; f(); return s.store.gasUsed - b; };
+    const f8 = cost(() => s.exports.fill(8));
+    expect(cost(() => s.exports.fill(800)) - f8).toBe(99);
+    expect(cost(() => s.exports.fill(801)) - f8).toBe(100);
+    const g0 = cost(() => s.exports.grow(0));
+    expect(cost(() => s.exports.grow(2)) - g0).toBe(128);
+    const t0 = cost(() => s.exports.tfill(0));
+    expect(cost(() => s.exports.tfill(10)) - t0).toBe(10);
+  });
+
+  test('a dynamic cost over budget traps before the effect', async () => {
+    const s = await instantiateWat(BULK, { gas: 1e9 });
+    const b = s.store.gasUsed;
+    s.exports.fill(8);
+    const static8 = s.store.gasUsed - b - 1;
+    s.store.gasRemaining = static8 + 10; // the fill of 800 bytes needs 100 dynamic
+    expect(thrown(() => s.exports.fill(800)).code).toBe('out_of_gas');
+    expect(s.store.gasRemaining).toBe(10);
+  });
+
+  test('overrides change the cost of single instructions', async () => {
+    const t = '(module (func (export "f") (result i32) i32.const 1 i32.const 2 i32.add))';
+    const a = await instantiateWat(t, { config: { gas: 'unit' }, gas: 1000 });
+    const b = await instantiateWat(t, { config: { gas: { base: 'unit', costs: { 'i32.add': 10 } } }, gas: 1000 });
+    a.exports.f(); b.exports.f();
+    expect(a.store.gasUsed).toBe(4);
+    expect(b.store.gasUsed).toBe(13);
+    expect(() => resolveGasSchedule({ costs: { 'f32.add': 1 } })).toThrow(TypeError);
+    expect(() => resolveGasSchedule({ costs: { 'i32.add': -1 } })).toThrow(TypeError);
+  });
+
+  test('host functions charge gas with consumeGas; over budget is out_of_gas, not host', async () => {
+    const s = await instantiateWat(`(module (import "env" "burn" (func $b (param i32)))
+      (func (export "f") (param i32) local.get 0 call $b))`, {
+      config: { gas: 'unit' }, gas: 1000,
+      imports: { env: { burn: new HostFunc({ params: ['i32'], results: [] }, (caller, n: number) => caller.consumeGas(n)) } },
+    });
+    s.exports.f(100);
+    expect(s.store.gasUsed).toBe(3 + 100);
+    const e = thrown(() => s.exports.f(10000));
+    expect(e.code).toBe('out_of_gas');
+    expect(s.store.gasUsed).toBe(103 + 2); // local.get + call charged, the burn was refused
+  });
+});
+
+test('compileCost is deterministic and linear in module size', async () => {
+  const mk = (k: number) => `(module ${Array.from({ length: k }, (_, i) => `(func (export "f${i}") (result i32) i32.const ${i} i32.const 1 i32.add)`).join(' ')})`;
+  const e = new Engine();
+  const c1 = e.compile(await wat(mk(10))).compileCost;
+  const c2 = e.compile(await wat(mk(20))).compileCost;
+  const c4 = e.compile(await wat(mk(40))).compileCost;
+  expect(e.compile(await wat(mk(10))).compileCost).toBe(c1);
+  expect(c1).toBeGreaterThan(0);
+  // linear: the increments are roughly proportional (export names grow by a digit)
+  expect(c4 - c2).toBeGreaterThanOrEqual(2 * (c2 - c1) - 40);
+  expect(c4 - c2).toBeLessThanOrEqual(2 * (c2 - c1) + 40);
+  const m = decode(await wat(mk(3)));
+  expect(compileCost(m)).toBe(m.byteLength + 300 + 2 * 3 * 4);
+});
