@@ -1,0 +1,299 @@
+/**
+ * Public API: linking, host functions, traps, recursion limits, multi-value,
+ * Memory / Table / Global objects, store state after traps.
+ */
+import { Engine, Store, Memory, Table, Global, HostFunc, Trap, LinkError, CompileError, MalformedError, Caller } from '../index';
+import { instantiateWat, thrown, wat } from './testutil';
+
+describe('engine and module', () => {
+  test('compile, validate, imports and exports', async () => {
+    const e = new Engine();
+    const bytes = await wat(`(module (import "env" "f" (func (param i32))) (import "env" "m" (memory 1))
+      (global (export "g") i32 (i32.const 1)) (func (export "h")) (table (export "t") 1 funcref))`);
+    const m = e.compile(bytes);
+    expect(m.imports()).toEqual([{ module: 'env', name: 'f', kind: 'function' }, { module: 'env', name: 'm', kind: 'memory' }]);
+    expect(m.exports()).toEqual([{ name: 'g', kind: 'global' }, { name: 'h', kind: 'function' }, { name: 't', kind: 'table' }]);
+    expect(e.validate(bytes)).toBe(true);
+    expect(e.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0]))).toBe(false);
+    expect(() => e.compile(new Uint8Array([1, 2, 3]))).toThrow(MalformedError);
+    expect(() => e.compile(new Uint8Array([1, 2, 3]))).toThrow(CompileError);
+  });
+});
+
+describe('linking', () => {
+  const IMPORTS = `(module
+    (import "env" "f" (func (param i32) (result i32)))
+    (import "env" "m" (memory 1 2))
+    (import "env" "t" (table 2 funcref))
+    (import "env" "g" (global (mut i32))))`;
+  const good = () => ({
+    env: {
+      f: (x: number) => x,
+      m: new Memory({ initial: 1, maximum: 2 }),
+      t: new Table({ element: 'funcref', initial: 2 }),
+      g: new Global({ value: 'i32', mutable: true }, 0),
+    },
+  });
+  test('matching imports link', async () => {
+    const e = new Engine();
+    const m = e.compile(await wat(IMPORTS));
+    expect(() => new Store(e).instantiate(m, good())).not.toThrow();
+  });
+  test.each([
+    ['missing module', (i: any) => { delete i.env; }, 'unknown import'],
+    ['missing function', (i: any) => { delete i.env.f; }, 'unknown import'],
+    ['not a function', (i: any) => { i.env.f = 3; }, 'incompatible import type'],
+    ['memory too small', (i: any) => { i.env.m = new Memory({ initial: 0, maximum: 2 }); }, 'incompatible import type'],
+    ['memory without maximum', (i: any) => { i.env.m = new Memory({ initial: 1 }); }, 'incompatible import type'],
+    ['memory maximum too large', (i: any) => { i.env.m = new Memory({ initial: 1, maximum: 3 }); }, 'incompatible import type'],
+    ['table element type', (i: any) => { i.env.t = new Table({ element: 'externref', initial: 2 }); }, 'incompatible import type'],
+    ['table too small', (i: any) => { i.env.t = new Table({ element: 'funcref', initial: 1 }); }, 'incompatible import type'],
+    ['global mutability', (i: any) => { i.env.g = new Global({ value: 'i32' }, 0); }, 'incompatible import type'],
+    ['global type', (i: any) => { i.env.g = new Global({ value: 'i64', mutable: true }, 0n); }, 'incompatible import type'],
+    ['memory given for table', (i: any) => { i.env.t = i.env.m; }, 'incompatible import type'],
+  ])('%s -> LinkError', async (_name, mutate, msg) => {
+    const e = new Engine();
+    const m = e.compile(await wat(IMPORTS));
+    const imports = good();
+    mutate(imports);
+    const err = thrown(() => new Store(e).instantiate(m, imports as any));
+    expect(err).toBeInstanceOf(LinkError);
+    expect(err.message).toContain(msg);
+  });
+
+  test('exported functions link as wasm functions with a type check', async () => {
+    const e = new Engine();
+    const store = new Store(e);
+    const a = store.instantiate(e.compile(await wat('(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))')));
+    const bytes = await wat(`(module (import "a" "add" (func $add (param i32 i32) (result i32)))
+      (func (export "twice") (param i32) (result i32) local.get 0 local.get 0 call $add))`);
+    const b = store.instantiate(e.compile(bytes), { a: { add: a.exports.add } });
+    expect((b.exports.twice as any)(21)).toBe(42);
+    // re-exported function keeps its identity
+    const c = store.instantiate(e.compile(await wat('(module (import "a" "add" (func (param i32 i32) (result i32))) (export "same" (func 0)))')), { a: { add: a.exports.add } });
+    expect(c.exports.same).toBe(a.exports.add);
+    // wrong type
+    const wrong = await wat('(module (import "a" "add" (func (param i64) (result i32))))');
+    expect(thrown(() => store.instantiate(e.compile(wrong), { a: { add: a.exports.add } }))).toBeInstanceOf(LinkError);
+  });
+
+  test('out-of-bounds active segments trap at instantiation; earlier segments stay written', async () => {
+    const e = new Engine();
+    const store = new Store(e);
+    const mem = new Memory({ initial: 1 });
+    const m = e.compile(await wat(`(module (import "env" "m" (memory 1))
+      (data (i32.const 0) "ab") (data (i32.const 65535) "cd"))`));
+    const err = thrown(() => store.instantiate(m, { env: { m: mem } }));
+    expect(err).toBeInstanceOf(Trap);
+    expect(err.code).toBe('memory_out_of_bounds');
+    expect(Array.from(new Uint8Array(mem.buffer, 0, 2))).toEqual([97, 98]);
+  });
+});
+
+describe('host functions', () => {
+  test('plain functions get wasm args, this = Caller; results converted', async () => {
+    let seen: unknown[] = [];
+    let self: any;
+    const s = await instantiateWat(`(module (import "env" "h" (func $h (param i32 i64) (result i64)))
+      (memory (export "mem") 1)
+      (func (export "f") (result i64) i32.const -5 i64.const 0x100000000 call $h))`, {
+      imports: { env: { h: function (this: Caller, a: number, b: bigint) { seen = [a, b]; self = this; return b + 1n; } } },
+    });
+    expect(s.exports.f()).toBe(0x100000001n);
+    expect(seen).toEqual([-5, 0x100000000n]);
+    expect(self).toBeInstanceOf(Caller);
+    expect(self.memory).toBe(s.exports.mem);
+    expect(self.instance).toBe(s.instance);
+  });
+
+  test('results are converted with ToWebAssemblyValue; multi-value results from arrays', async () => {
+    const s = await instantiateWat(`(module
+      (import "env" "i" (func $i (result i32))) (import "env" "j" (func $j (result i64)))
+      (import "env" "mv" (func $mv (result i32 i64)))
+      (func (export "i") (result i32) call $i) (func (export "j") (result i64) call $j)
+      (func (export "mv") (result i32 i64) call $mv))`, {
+      imports: { env: { i: () => 2 ** 32 + 7.9, j: () => 2n ** 64n + 5n, mv: () => [1, 2n] } },
+    });
+    expect(s.exports.i()).toBe(7);
+    expect(s.exports.j()).toBe(5n);
+    expect(s.exports.mv()).toEqual([1, 2n]);
+  });
+
+  test('HostFunc gets the caller explicitly and can read and write memory', async () => {
+    const s = await instantiateWat(`(module (import "env" "sum" (func $sum (param i32 i32) (result i32)))
+      (memory (export "mem") 1) (data (i32.const 16) "\\01\\02\\03\\04")
+      (func (export "f") (result i32) i32.const 16 i32.const 4 call $sum))`, {
+      imports: { env: { sum: new HostFunc({ params: ['i32', 'i32'], results: ['i32'] }, (caller, p: number, n: number) => {
+        const u8 = new Uint8Array(caller.memory!.buffer);
+        let t = 0;
+        for (let i = 0; i < n; i++) t += u8[p + i];
+        u8[0] = 99;
+        return t;
+      }) } },
+    });
+    expect(s.exports.f()).toBe(10);
+    expect(new Uint8Array(s.exports.mem.buffer)[0]).toBe(99);
+  });
+
+  test('a host exception becomes Trap host with the cause; a Trap passes through; store stays usable', async () => {
+    const boom = new Error('boom');
+    let mode = 0;
+    const s = await instantiateWat(`(module (import "env" "h" (func $h))
+      (func (export "f") call $h) (func (export "ok") (result i32) i32.const 1))`, {
+      imports: { env: { h: () => { if (mode === 0) throw boom; if (mode === 1) throw new Trap('unreachable'); } } },
+    });
+    const e = thrown(() => s.exports.f());
+    expect(e).toBeInstanceOf(Trap);
+    expect(e.code).toBe('host');
+    expect(e.cause).toBe(boom);
+    mode = 1;
+    expect(thrown(() => s.exports.f()).code).toBe('unreachable');
+    mode = 2;
+    expect(s.exports.f()).toBeUndefined();
+    expect(s.exports.ok()).toBe(1);
+  });
+
+  test('re-entrancy: a host function calls back into wasm', async () => {
+    const s = await instantiateWat('(module)');
+    const store = s.store;
+    const m = s.engine.compile(await wat(`(module (import "env" "h" (func $h (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32)
+        local.get 0 i32.eqz if (result i32) i32.const 0 else local.get 0 i32.const 1 i32.sub call $h i32.const 1 i32.add end))`));
+    let inst: any;
+    inst = store.instantiate(m, { env: { h: (n: number) => inst.exports.f(n) } });
+    expect(inst.exports.f(20)).toBe(20);
+    // nesting is capped deterministically with call_stack_exhausted, not a JS RangeError
+    const e = thrown(() => inst.exports.f(100000));
+    expect(e).toBeInstanceOf(Trap);
+    expect(e.code).toBe('call_stack_exhausted');
+    expect(inst.exports.f(10)).toBe(10);
+  });
+});
+
+describe('traps and limits', () => {
+  test('deep recursion -> call_stack_exhausted (not RangeError), store usable afterwards', async () => {
+    const s = await instantiateWat(`(module
+      (func $f (export "f") (param i32) (result i32) local.get 0 i32.eqz if (result i32) i32.const 0 else local.get 0 i32.const 1 i32.sub call $f i32.const 1 i32.add end)
+      (func $inf (export "inf") call $inf))`);
+    expect(s.exports.f(5000)).toBe(5000);
+    const e = thrown(() => s.exports.inf());
+    expect(e).toBeInstanceOf(Trap);
+    expect(e.code).toBe('call_stack_exhausted');
+    expect(s.exports.f(9000)).toBe(9000);
+    const e2 = thrown(() => s.exports.f(20000));
+    expect(e2.code).toBe('call_stack_exhausted');
+  });
+
+  test('value stack limit traps call_stack_exhausted', async () => {
+    const s = await instantiateWat(`(module (func $f (export "f") (param i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64)
+      local.get 0 i32.eqz if (result i32) i32.const 0 else local.get 0 i32.const 1 i32.sub call $f end))`,
+    { config: { limits: { maxValueStack: 4096 } } });
+    expect(s.exports.f(10)).toBe(0);
+    expect(thrown(() => s.exports.f(1000)).code).toBe('call_stack_exhausted');
+  });
+
+  test('trap codes', async () => {
+    const s = await instantiateWat(`(module (memory 1) (table 2 funcref) (elem (i32.const 0) $a)
+      (type $v (func)) (type $i (func (result i32)))
+      (func $a)
+      (func (export "unreachable") unreachable)
+      (func (export "oob") (result i32) i32.const 65534 i32.load)
+      (func (export "oob_offset") (result i32) i32.const -1 i32.load offset=4294967295)
+      (func (export "div") (result i32) i32.const 1 i32.const 0 i32.div_u)
+      (func (export "ovf") (result i32) i32.const 0x80000000 i32.const -1 i32.div_s)
+      (func (export "mismatch") i32.const 0 call_indirect (type $i) drop)
+      (func (export "undef") i32.const 5 call_indirect (type $v))
+      (func (export "uninit") i32.const 1 call_indirect (type $v))
+      (func (export "tget") i32.const 9 table.get 0 drop)
+      (func (export "fill") i32.const 65530 i32.const 0 i32.const 7 memory.fill))`);
+    const codes: Record<string, string> = {
+      unreachable: 'unreachable', oob: 'memory_out_of_bounds', oob_offset: 'memory_out_of_bounds', div: 'integer_divide_by_zero',
+      ovf: 'integer_overflow', mismatch: 'indirect_call_type_mismatch', undef: 'undefined_element', uninit: 'uninitialized_element',
+      tget: 'table_out_of_bounds', fill: 'memory_out_of_bounds',
+    };
+    for (const [name, code] of Object.entries(codes)) {
+      const e = thrown(() => s.exports[name]());
+      expect([name, e instanceof Trap, e.code]).toEqual([name, true, code]);
+    }
+  });
+
+  test('memory.grow beyond maxMemoryPages returns -1', async () => {
+    const s = await instantiateWat('(module (memory 1) (func (export "g") (param i32) (result i32) local.get 0 memory.grow))',
+      { config: { limits: { maxMemoryPages: 4 } } });
+    expect(s.exports.g(3)).toBe(1);
+    expect(s.exports.g(1)).toBe(-1);
+    expect(s.exports.g(0)).toBe(4);
+  });
+});
+
+describe('values and objects', () => {
+  test('multi-value functions and blocks', async () => {
+    const s = await instantiateWat(`(module
+      (func $swap (param i32 i64) (result i64 i32) local.get 1 local.get 0)
+      (func (export "swap") (param i32 i64) (result i64 i32) local.get 0 local.get 1 call $swap)
+      (func (export "blk") (param i32) (result i32 i32)
+        local.get 0 i32.const 1
+        block (param i32 i32) (result i32 i32) i32.add local.get 0 br 0 end)
+      (func (export "loopsum") (param i32) (result i32)
+        i32.const 0 local.get 0
+        loop (param i32 i32) (result i32)
+          local.tee 0 i32.add local.get 0 i32.const 1 i32.sub
+          local.tee 0 local.get 0 br_if 0 drop
+        end))`);
+    expect(s.exports.swap(7, -3n)).toEqual([-3n, 7]);
+    expect(s.exports.blk(5)).toEqual([6, 5]);
+    expect(s.exports.loopsum(4)).toBe(10);
+  });
+
+  test('Memory, Table, Global objects', async () => {
+    const s = await instantiateWat(`(module (memory (export "m") 1 3) (table (export "t") 2 5 funcref)
+      (global (export "g") (mut i64) (i64.const -1)) (global (export "c") i32 (i32.const 9))
+      (func $f (export "f") (result i32) i32.const 42) (elem (i32.const 0) $f)
+      (func (export "call") (param i32) (result i32) local.get 0 call_indirect (result i32))
+      (func (export "gg") (result i64) global.get 0))`);
+    const { m, t, g, c } = s.exports;
+    expect(m).toBeInstanceOf(Memory);
+    expect(m.buffer.byteLength).toBe(65536);
+    expect(m.grow(1)).toBe(1);
+    expect(m.buffer.byteLength).toBe(131072);
+    expect(() => m.grow(5)).toThrow(RangeError);
+    expect(t.length).toBe(2);
+    expect(t.get(0)).toBe(s.exports.f);
+    expect(t.get(1)).toBeNull();
+    t.set(1, s.exports.f);
+    expect(s.exports.call(1)).toBe(42);
+    expect(t.grow(2, s.exports.f)).toBe(2);
+    expect(s.exports.call(3)).toBe(42);
+    expect(g.value).toBe(-1n);
+    g.value = 5n;
+    expect(s.exports.gg()).toBe(5n);
+    expect(c.valueOf()).toBe(9);
+    expect(() => { c.value = 1; }).toThrow(TypeError);
+    expect(() => new Global({ value: 'f32' } as any, 0)).toThrow(TypeError);
+  });
+
+  test('externref and funcref values cross the boundary', async () => {
+    const s = await instantiateWat(`(module (table $t 4 externref)
+      (func (export "id") (param externref) (result externref) local.get 0)
+      (func (export "isnull") (param externref) (result i32) local.get 0 ref.is_null)
+      (func (export "put") (param i32 externref) local.get 0 local.get 1 table.set $t)
+      (func (export "get") (param i32) (result externref) local.get 0 table.get $t)
+      (func $g (export "g") (result funcref) ref.func $g))`);
+    const o = { x: 1 };
+    expect(s.exports.id(o)).toBe(o);
+    expect(s.exports.id(null)).toBeNull();
+    expect(s.exports.isnull(null)).toBe(1);
+    expect(s.exports.isnull(undefined)).toBe(0);
+    s.exports.put(2, o);
+    expect(s.exports.get(2)).toBe(o);
+    expect(s.exports.g()).toBe(s.exports.g);
+  });
+
+  test('state written before a trap stays', async () => {
+    const s = await instantiateWat(`(module (memory (export "m") 1) (global (export "g") (mut i32) (i32.const 0))
+      (func (export "f") i32.const 0 i32.const 7 i32.store i32.const 3 global.set 0 unreachable))`);
+    expect(thrown(() => s.exports.f()).code).toBe('unreachable');
+    expect(new Uint8Array(s.exports.m.buffer)[0]).toBe(7);
+    expect(s.exports.g.value).toBe(3);
+  });
+});
