@@ -20,6 +20,8 @@ export interface FileResult {
   failed: number;
   skipped: number;
   byCategory: Partial<Record<Category, Counts>>;
+  /** `assert_invalid` passes where the engine rejected the module by (confirmed) policy instead of as invalid. */
+  policyAccepted: number;
   failures: Note[];
   skips: Note[];
   /** Wall time in milliseconds (informational only). */
@@ -31,7 +33,7 @@ export function emptyCounts(): Counts {
 }
 
 export function newFileResult(file: string): FileResult {
-  return { file, passed: 0, failed: 0, skipped: 0, byCategory: {}, failures: [], skips: [], ms: 0 };
+  return { file, passed: 0, failed: 0, skipped: 0, byCategory: {}, policyAccepted: 0, failures: [], skips: [], ms: 0 };
 }
 
 /** A whole file that could not be run (syntax error, crash, time limit) counts as one failure. */
@@ -44,14 +46,16 @@ export function fileFailure(file: string, message: string): FileResult {
 
 export interface Totals extends Counts {
   byCategory: Partial<Record<Category, Counts>>;
+  policyAccepted: number;
 }
 
 export function totals(results: FileResult[]): Totals {
-  const t: Totals = { ...emptyCounts(), byCategory: {} };
+  const t: Totals = { ...emptyCounts(), byCategory: {}, policyAccepted: 0 };
   for (const r of results) {
     t.passed += r.passed;
     t.failed += r.failed;
     t.skipped += r.skipped;
+    t.policyAccepted += r.policyAccepted;
     for (const [cat, c] of Object.entries(r.byCategory) as Array<[Category, Counts]>) {
       const into = (t.byCategory[cat] ??= emptyCounts());
       into.passed += c.passed;

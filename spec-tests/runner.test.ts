@@ -132,11 +132,44 @@ describe('runner skips', () => {
     `;
     const r = run(script, policyEngine('floats'));
     expect([r.passed, r.failed, r.skipped]).toEqual([1, 1, 3]);
+    expect(r.policyAccepted).toBe(1);
     // the integer-only module is not skipped: its policy error is a failure
     expect(r.failures[0].line).toBe(5);
     expect(r.failures[0].message).toMatch(/does not use "floats"/);
     const wrongFeature = run(script, policyEngine('threads'));
     expect(wrongFeature.skipped).toBe(0);
+  });
+
+  it('skips link failures caused by a skipped registration, and only those', () => {
+    const native = createNativeEngine();
+    class FakePolicyError extends Error {}
+    const floatsRejected: EngineAdapter = {
+      ...native,
+      name: 'fake',
+      reference: false,
+      distinguishesMalformed: true,
+      compile(b: Uint8Array): unknown {
+        if (binaryFeatures(wabt, b)?.has('floats')) throw new FakePolicyError('floats');
+        return native.compile(b);
+      },
+      classify(e: unknown) {
+        if (e instanceof FakePolicyError) return { kind: 'policy', trapCodes: [], feature: 'floats', message: 'floats' };
+        return native.classify(e);
+      },
+    };
+    const r = run(`
+      (module (func (export "f") (param f32)) (func (export "g")))
+      (register "test")
+      (module (import "test" "g" (func)))
+      (module (import "test" "g" (func)) (import "spectest" "print" (func)))
+      (assert_unlinkable (module (import "test" "g" (func)) (import "spectest" "print" (func))) "unknown import")
+      (assert_unlinkable (module (import "spectest" "nope" (func))) "unknown import")
+    `, floatsRejected);
+    expect(r.skips.map((n) => [n.line, n.category])).toEqual([[2, 'module'], [3, 'register'], [4, 'module'], [6, 'assert_unlinkable']]);
+    expect(r.skips[2].message).toMatch(/imports from "test", a skipped module \(line 2/);
+    // a module that also imports from elsewhere: its link error might have another cause, so it counts
+    expect(r.failures.map((n) => n.line)).toEqual([5]);
+    expect(r.passed).toBe(1);
   });
 
   it('does not count f32 inside names, strings or comments as float use', () => {
@@ -190,5 +223,37 @@ describe('trap messages', () => {
     expect(trapCodeFor('uninitialized element 2')).toBe('uninitialized_element');
     expect(trapCodeFor('out of bounds memory access')).toBe('memory_out_of_bounds');
     expect(trapCodeFor('something else')).toBeUndefined();
+  });
+});
+
+describe('runner with the detwasm engine', () => {
+  const script = `
+    (module
+      (func $fac (export "fac") (param i64) (result i64)
+        (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+          (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+      (func (export "oob") (result i32) (i32.load (i32.const 70000)))
+      (memory 1))
+    (assert_return (invoke "fac" (i64.const 20)) (i64.const 2432902008176640000))
+    (assert_trap (invoke "oob") "out of bounds memory access")
+    (assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+    (assert_invalid (module (type (func (param f32))) (func (result i32))) "type mismatch")
+    (assert_malformed (module binary "\\00asm\\01\\00\\00\\00\\0b") "malformed section id")
+    (module $F (func (export "f") (result f64) (f64.const 1)))
+    (assert_return (invoke $F "f") (f64.const 1))
+  `;
+  it.each([[undefined], [1_000_000n]])('scores strictly (gas %p)', (gas) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
+    const r = run(script, createDetwasmEngine({ gas }));
+    expect(r.failures).toEqual([]);
+    expect([r.passed, r.failed, r.skipped]).toEqual([6, 0, 2]);
+    expect(r.skips[0].message).toMatch(/^policy: module uses floats/);
+  });
+  it('reports out of gas as a failure of the assertion', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
+    const r = run(script, createDetwasmEngine({ gas: 10n }));
+    expect(r.failures[0].message).toMatch(/out_of_gas/);
   });
 });

@@ -20,7 +20,7 @@ import { readBinaryInfo } from './binary-info.js';
 import { matchResult, formatActual } from './compare.js';
 import { newFileResult, type Category, type FileResult } from './results.js';
 
-type Outcome = { status: 'pass' } | { status: 'fail'; message: string } | { status: 'skip'; reason: string };
+type Outcome = { status: 'pass'; viaPolicy?: true } | { status: 'fail'; message: string } | { status: 'skip'; reason: string };
 const PASS: Outcome = { status: 'pass' };
 const fail = (message: string): Outcome => ({ status: 'fail', message });
 const skip = (reason: string): Outcome => ({ status: 'skip', reason });
@@ -118,7 +118,10 @@ export class ScriptRunner {
       }
       const cat = categoryOf(cmd);
       const counts = (result.byCategory[cat] ??= { passed: 0, failed: 0, skipped: 0 });
-      if (outcome.status === 'pass') { result.passed++; counts.passed++; }
+      if (outcome.status === 'pass') {
+        result.passed++; counts.passed++;
+        if (outcome.viaPolicy) result.policyAccepted++;
+      }
       else if (outcome.status === 'fail') {
         result.failed++; counts.failed++;
         result.failures.push({ line: cmd.line, category: cat, message: outcome.message });
@@ -198,21 +201,24 @@ export class ScriptRunner {
     return imports;
   }
 
-  /** Instantiates; on failure returns the classified error, and a skip reason when a skipped registration is imported. */
-  private instantiate(compiled: unknown, bytes: Uint8Array): { instance: unknown } | { error: ClassifiedError; skipReason?: string } {
+  /**
+   * Instantiates; on failure returns the classified error. A link error gets a
+   * skip reason when it can be blamed on a registered module that was skipped:
+   * `expectLinkError` (assert_unlinkable) when any import comes from one (the
+   * expected failure cannot be told from the missing module); otherwise only
+   * when every import comes from one, so the link error has no other cause.
+   */
+  private instantiate(compiled: unknown, bytes: Uint8Array, expectLinkError = false): { instance: unknown } | { error: ClassifiedError; skipReason?: string } {
     try {
       return { instance: this.engine.instantiate(compiled, this.imports()) };
     } catch (e) {
       const error = this.engine.classify(e);
-      if (error.kind === 'link') {
-        for (const name of readBinaryInfo(bytes).importModules) {
-          const reg = this.registered.get(name);
-          if (reg?.state === 'skipped') {
-            return { error, skipReason: `imports from "${name}", a skipped module (line ${reg.line}: ${reg.reason})` };
-          }
-        }
-      }
-      return { error };
+      if (error.kind !== 'link') return { error };
+      const sources = readBinaryInfo(bytes).importModules;
+      const skipped = sources.filter((name) => this.registered.get(name)?.state === 'skipped');
+      if (skipped.length === 0 || (!expectLinkError && skipped.length !== sources.length)) return { error };
+      const reg = this.registered.get(skipped[0]) as Registration & { state: 'skipped' };
+      return { error, skipReason: `imports from "${skipped[0]}", a skipped module (line ${reg.line}: ${reg.reason})` };
     }
   }
 
@@ -365,7 +371,7 @@ export class ScriptRunner {
   private assertUnlinkable(mod: WastModule, message: string): Outcome {
     const loaded = this.load(mod);
     if (!loaded.ok) return loaded.outcome;
-    const r = this.instantiate(loaded.compiled, loaded.bytes);
+    const r = this.instantiate(loaded.compiled, loaded.bytes, true);
     if ('instance' in r) return fail(`expected link error "${message}", but instantiation succeeded`);
     if (r.skipReason) return skip(r.skipReason);
     if (r.error.kind !== 'link') return fail(`expected link error "${message}", got ${describe(r.error)}`);
@@ -400,7 +406,7 @@ export class ScriptRunner {
     const kind = r.error.kind;
     if (kind === 'invalid' || (kind === 'compile' && !this.engine.distinguishesMalformed)) return PASS;
     if (kind === 'policy') {
-      if (this.confirmPolicy(mod, r.bytes, r.error.feature)) return PASS;
+      if (this.confirmPolicy(mod, r.bytes, r.error.feature)) return { status: 'pass', viaPolicy: true };
       return fail(`expected invalid "${message}", got a policy error for a feature the module does not use: ${r.error.message}`);
     }
     return fail(`expected invalid "${message}", got ${describe(r.error)}`);

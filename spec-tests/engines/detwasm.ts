@@ -7,31 +7,16 @@
 import type { EngineAdapter, ClassifiedError, Imports } from './types.js';
 import type { WastValue } from '../wast.js';
 import { toJS, resultList } from './values.js';
-import { MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap } from '../../src/errors.js';
+import {
+  Engine, Store, Memory, Table, Global, Instance, Module,
+  MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap,
+} from '../../src/index.js';
 import type { EngineOptions } from './index.js';
 
-/** The part of detwasm's public API the runner uses. */
-interface DetwasmApi {
-  Engine: new (config?: object) => { compile(bytes: Uint8Array): unknown };
-  Store: new (engine: unknown, options?: { gas?: bigint }) => {
-    instantiate(module: unknown, imports?: object): { exports: Record<string, unknown> };
-  };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => unknown;
-  Table: new (descriptor: { element: string; initial: number; maximum?: number }, value?: unknown) => unknown;
-  Global: new (descriptor: { value: string; mutable?: boolean }, init: unknown) => { value: unknown };
-}
-
-function loadApi(): DetwasmApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../src/index.js') as DetwasmApi;
-}
-
 export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter {
-  const api = loadApi();
-  const engine = new api.Engine();
-  let store: InstanceType<DetwasmApi['Store']> | undefined;
-  const getStore = (): InstanceType<DetwasmApi['Store']> =>
-    (store ??= new api.Store(engine, options.gas === undefined ? {} : { gas: options.gas }));
+  const engine = new Engine();
+  let store: Store | undefined;
+  const getStore = (): Store => (store ??= new Store(engine, options.gas === undefined ? {} : { gas: options.gas }));
 
   return {
     name: 'detwasm',
@@ -43,30 +28,30 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
       return engine.compile(bytes);
     },
     instantiate(module: unknown, imports: Imports): unknown {
-      return getStore().instantiate(module, imports);
+      return getStore().instantiate(module as Module, imports);
     },
     exports(instance: unknown): Record<string, unknown> {
-      return (instance as { exports: Record<string, unknown> }).exports;
+      return (instance as Instance).exports;
     },
     spectest(): Record<string, unknown> {
       const print = (): void => {};
       // global_f32/global_f64 are omitted: floats are rejected by the determinism policy.
       return {
-        global_i32: new api.Global({ value: 'i32' }, 666),
-        global_i64: new api.Global({ value: 'i64' }, 666n),
-        table: new api.Table({ element: 'funcref', initial: 10, maximum: 20 }),
-        memory: new api.Memory({ initial: 1, maximum: 2 }),
+        global_i32: new Global({ value: 'i32' }, 666),
+        global_i64: new Global({ value: 'i64' }, 666n),
+        table: new Table({ element: 'funcref', initial: 10, maximum: 20 }),
+        memory: new Memory({ initial: 1, maximum: 2 }),
         print, print_i32: print, print_i64: print,
       };
     },
     invoke(instance: unknown, name: string, args: WastValue[], resultCount: number): unknown[] {
-      const f = (instance as { exports: Record<string, unknown> }).exports[name];
+      const f = (instance as Instance).exports[name];
       if (typeof f !== 'function') throw new Error(`no exported function "${name}"`);
       return resultList((f as (...a: unknown[]) => unknown)(...args.map(toJS)), resultCount);
     },
     get(instance: unknown, name: string): unknown {
-      const g = (instance as { exports: Record<string, unknown> }).exports[name];
-      if (!(g instanceof api.Global)) throw new Error(`no exported global "${name}"`);
+      const g = (instance as Instance).exports[name];
+      if (!(g instanceof Global)) throw new Error(`no exported global "${name}"`);
       return g.value;
     },
     classify(error: unknown): ClassifiedError {
