@@ -161,6 +161,37 @@ describe('failures: one line on stderr, exit code per kind', () => {
   });
 });
 
+describe('wast', () => {
+  const MODULE = `(module
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+    (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
+  (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+  (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+  (assert_invalid (module (func (result i32))) "type mismatch")
+  `;
+
+  test('passing scripts: per-file line and totals, exit 0', () => {
+    const ok = file('ok.wast', MODULE);
+    const r = detwasm('wast', ok, '--gas', '1000000');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('ok.wast: 4 passed, 0 failed, 0 skipped\n4 passed, 0 failed, 0 skipped\n');
+  });
+
+  test('a failing assertion: exit 8 and the failure shown', () => {
+    const bad = file('bad.wast', MODULE + '(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))\n');
+    const r = detwasm('wast', bad);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toMatch(/^bad\.wast: 4 passed, 1 failed, 0 skipped\n +line 8 \(assert_return\): .*4.*\n4 passed, 1 failed, 0 skipped\n$/);
+  });
+
+  test('a missing script is an I/O error (7) before anything runs', () => {
+    const r = detwasm('wast', file('fine.wast', MODULE), 'missing.wast');
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('');
+    expect(oneLine(r.stderr)).toBe('detwasm: cannot read missing.wast: no such file');
+  });
+});
+
 describe('validate, inspect, help', () => {
   test('validate a valid module', () => {
     expect(detwasm('validate', 'examples/hash.wasm')).toMatchObject({ code: 0, stdout: 'examples/hash.wasm: valid\n' });
