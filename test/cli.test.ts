@@ -181,7 +181,7 @@ describe('wast', () => {
     const bad = file('bad.wast', MODULE + '(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))\n');
     const r = detwasm('wast', bad);
     expect(r.code).toBe(8);
-    expect(r.stdout).toMatch(/^bad\.wast: 4 passed, 1 failed, 0 skipped\n +line 8 \(assert_return\): .*4.*\n4 passed, 1 failed, 0 skipped\n$/);
+    expect(r.stdout).toMatch(/^bad\.wast: 4 passed, 1 failed, 0 skipped\n +line 7 \(assert_return\): .*4.*\n4 passed, 1 failed, 0 skipped\n$/);
   });
 
   test('a missing script is an I/O error (7) before anything runs', () => {
