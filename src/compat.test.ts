@@ -117,6 +117,29 @@ describe('same results as the native API', () => {
     expect(a[0]).toBe(-(1n << 63n) + 1n);
   });
 
+  test('exported memory, table, global and function', async () => {
+    const bytes = wat(`(module (memory (export "m") 1) (table (export "t") 2 funcref) (elem (i32.const 0) 0)
+      (global (export "g") (mut i32) (i32.const 7)) (global (export "c") i64 (i64.const 9))
+      (func (export "f") (param i32 i64) (result i32) (local.get 0)))`);
+    const [a, b] = await both(async (api) => {
+      const e = (await api.instantiate(bytes)).instance.exports;
+      let immutable = 'no error';
+      try {
+        e.c.value = 1n;
+      } catch (x) {
+        immutable = (x as Error).constructor.name;
+      }
+      e.g.value = 8;
+      return [
+        e.m instanceof api.Memory, e.t instanceof api.Table, e.g instanceof api.Global,
+        e.m.buffer.byteLength, e.m.grow(1), e.m.buffer.byteLength,
+        e.t.length, e.t.get(0) === e.f, e.t.get(1), e.f.length, e.f(3, 4n),
+        e.g.value, e.c.value, immutable,
+      ];
+    });
+    expect(b).toEqual(a);
+  });
+
   test('exports object: frozen, no prototype', async () => {
     const [a, b] = await both(async (api) => {
       const { instance } = await api.instantiate(example('fib.wasm'));
