@@ -39,6 +39,11 @@ function isIdChar(c: number): boolean {
   }
 }
 
+/** Characters that may only occur in reserved tokens: , ; [ ] { } */
+function isReservedChar(c: number): boolean {
+  return c === 0x2c || c === 0x3b || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
+}
+
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
@@ -135,9 +140,11 @@ export function tokenize(src: Uint8Array): Token[] {
       tokens.push({ kind: 'string', bytes: Uint8Array.from(bytes), start, end: i, line: startLine });
       continue;
     }
-    if (isIdChar(c)) {
+    if (isIdChar(c) || isReservedChar(c)) {
+      // keyword, id, number, or a reserved token (spec 6.2.2: such runs may also
+      // contain , ; [ ] { } and appear in annotations); ";;" starts a comment
       const start = i;
-      while (i < n && isIdChar(src[i])) i++;
+      while (i < n && (isIdChar(src[i]) || (isReservedChar(src[i]) && !(src[i] === 0x3b && src[i + 1] === 0x3b)))) i++;
       // A string glued to an identifier (`$"name"`, newer text format) is part of the atom.
       if (i < n && src[i] === 0x22 && src[start] === 0x24 && i === start + 1) {
         i++;

@@ -106,7 +106,7 @@ async function main(): Promise<number> {
       totals: t,
       files: results,
     };
-    writeFileSync(o.json, JSON.stringify(report, null, 1));
+    writeFileSync(o.json, JSON.stringify(report));
   }
   process.stdout.write(`${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped\n`);
   return t.failed > 0 ? 1 : 0;

@@ -31,7 +31,8 @@ export function runInWorkers(workerScript: string, files: string[], options: Poo
     };
     const startWorker = (): void => {
       if (next >= files.length) return;
-      const worker = new Worker(workerScript);
+      // A file that allocates without bound crashes its own worker, not the run.
+      const worker = new Worker(workerScript, { resourceLimits: { maxOldGenerationSizeMb: 1536 } });
       let index = -1;
       let timer: NodeJS.Timeout | undefined;
       let settled = true;

@@ -185,6 +185,10 @@ describe('commands', () => {
     const c = only(parseWast('(assert_return (@note x (y)) (invoke "f" (@a) (i32.const 1)))'), 'assert_return');
     expect(c.action).toMatchObject({ name: 'f', args: [{ type: 'i32', value: 1 }] });
   });
+  it('accepts reserved tokens inside annotations', () => {
+    const c = only(parseWast('(module (@a , ; ] [ }} }x{ ({) ,{{};}] ;) (func)) ;; done'), 'module');
+    expect(c.module.source.kind).toBe('text');
+  });
   it('keeps a leading U+FEFF in names', () => {
     const c = only(parseWast('(invoke "\\ef\\bb\\bf")'), 'action');
     expect(c.action.name).toBe('\ufeff');

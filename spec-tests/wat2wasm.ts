@@ -33,8 +33,13 @@ let wabtPromise: Promise<Wabt> | undefined;
 
 export function loadWabt(): Promise<Wabt> {
   if (!wabtPromise) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const factory = require('wabt') as () => Promise<Wabt>;
+    let factory: () => Promise<Wabt>;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      factory = require('wabt') as () => Promise<Wabt>;
+    } catch (e) {
+      return Promise.reject(new Error(`running .wast scripts needs the "wabt" package (npm install wabt): ${(e as Error).message.split('\n')[0]}`));
+    }
     wabtPromise = factory();
   }
   return wabtPromise;
