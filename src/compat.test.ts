@@ -178,6 +178,14 @@ describe('same kinds of errors as the native API', () => {
     ['missing import', (api: Api) => api.instantiate(example('host.wasm'), { env: {} })],
     ['missing import object', (api: Api) => api.instantiate(example('host.wasm'))],
     ['import module not an object', (api: Api) => api.instantiate(example('host.wasm'), { env: 5 } as never)],
+    ['import is not a function', (api: Api) => api.instantiate(example('host.wasm'), { env: { log: 1, charge: () => 0, random: () => 0n } })],
+    ['imported memory too small', (api: Api) => api.instantiate(wat('(module (import "env" "m" (memory 2)))'), { env: { m: new api.Memory({ initial: 1 }) } })],
+    ['imported global of the wrong type', (api: Api) => api.instantiate(wat('(module (import "env" "g" (global i64)))'), { env: { g: new api.Global({ value: 'i32' }, 1) } })],
+    ['imported global mutability mismatch', (api: Api) => api.instantiate(wat('(module (import "env" "g" (global (mut i32))))'), { env: { g: new api.Global({ value: 'i32' }, 1) } })],
+    ['imported function of the wrong type', async (api: Api) => {
+      const { instance } = await api.instantiate(example('fib.wasm'));
+      return api.instantiate(wat('(module (import "env" "f" (func (param i64))))'), { env: { f: instance.exports.fib } });
+    }],
     ['not a buffer', (api: Api) => api.compile('wasm' as never)],
     ['Module.imports of a non-module', (api: Api) => api.Module.imports({} as never)],
     ['trap', async (api: Api) => {
@@ -213,6 +221,21 @@ describe('detwasm specifics', () => {
     expect(W.validate(bytes)).toBe(false);
     await expect(W.compile(bytes)).rejects.toBeInstanceOf(W.CompileError);
     await expect(W.compile(bytes)).rejects.toBeInstanceOf(PolicyError);
+  });
+
+  test('an exception thrown by an import arrives as RuntimeError (Trap code "host") with the original as cause', async () => {
+    // The native API lets the original exception through unchanged; detwasm's core wraps it.
+    const boom = new RangeError('boom');
+    const bytes = wat('(module (import "env" "f" (func)) (func (export "g") (call 0)))');
+    const { instance } = await W.instantiate(bytes, { env: { f: () => { throw boom; } } });
+    let caught: unknown;
+    try {
+      (instance.exports.g as () => void)();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(W.RuntimeError);
+    expect(caught).toMatchObject({ code: 'host', cause: boom });
   });
 
   test('the module keeps a copy of the bytes', async () => {
