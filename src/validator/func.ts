@@ -129,7 +129,18 @@ export class FuncValidator {
   private maxHeight = 0;
   private maxDepth = 0;
   private funcIndex = 0;
-  private locals: Uint8Array = new Uint8Array(0);
+  /**
+   * C.locals, run-length encoded as in the binary so that a function
+   * declaring 50,000 locals in a few bytes costs a few entries, not 50,000:
+   * parameters are runs of one; run k covers local indices
+   * [runStart[k], runStart[k+1]) and has type runType[k].
+   */
+  private runStart = new Uint32Array(16);
+  private runType = new Uint8Array(16);
+  private numRuns = 0;
+  private numLocals = 0;
+  private numParams = 0;
+  private params0: readonly valtype[] = EMPTY;
   private readonly maxOperandStack: number;
   private readonly maxControlDepth: number;
   /** Work counter: instructions, br_table targets and branch type checks. */
@@ -304,20 +315,51 @@ export class FuncValidator {
     return this.c.tables[x].elemtype;
   }
 
+  private addRun(start: number, t: number): void {
+    if (this.numRuns === this.runStart.length) {
+      const n = this.runStart.length * 2;
+      const s = new Uint32Array(n); s.set(this.runStart); this.runStart = s;
+      const t2 = new Uint8Array(n); t2.set(this.runType); this.runType = t2;
+    }
+    this.runStart[this.numRuns] = start;
+    this.runType[this.numRuns++] = t;
+  }
+
+  /** The type of local x (spec 3.3.5 C.locals[x]): parameters directly, declared locals by binary search over the runs. */
   private local(x: number, offset: number): number {
-    if (x >= this.locals.length) this.fail(`unknown local ${x}`, offset);
-    return this.locals[x];
+    if (x >= this.numLocals) this.fail(`unknown local ${x}`, offset);
+    if (x < this.numParams) return this.params0[x];
+    let lo = 0;
+    let hi = this.numRuns - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.runStart[mid] <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.runType[lo];
   }
 
   /**
    * Validates one function. `funcIndex` is its index in the function index
-   * space, `typeidx` its type, `locals` the types of parameters then locals.
+   * space, `typeidx` its type, `locals` the declared locals (runs of
+   * count × type, as in the binary; parameters come from the type).
    */
-  validate(funcIndex: number, typeidx: number, locals: Uint8Array, body: Int32Array): FuncResult {
+  validate(funcIndex: number, typeidx: number, locals: ReadonlyArray<{ count: number; type: valtype }>, body: Int32Array): FuncResult {
     const c = this.c;
     const f = c.features;
     this.funcIndex = funcIndex;
-    this.locals = locals;
+    this.params0 = c.types[typeidx].params;
+    this.numParams = this.params0.length;
+    this.numRuns = 0;
+    let next = this.numParams;
+    for (let k = 0; k < locals.length; k++) {
+      const run = locals[k];
+      if (run.count === 0) continue;
+      c.policy.valtype(run.type, 'local', undefined, funcIndex);
+      this.addRun(next, run.type);
+      next += run.count;
+    }
+    this.numLocals = next;
     this.valsLen = 0;
     this.ctrlLen = 0;
     this.maxHeight = 0;

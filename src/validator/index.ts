@@ -216,7 +216,6 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   const n = module.codes.length;
   const maxStackHeights = new Uint32Array(n);
   const maxControlDepths = new Uint32Array(n);
-  const localTypes: Uint8Array[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const code = module.codes[i];
     const funcIndex = numImportedFuncs + i;
@@ -226,17 +225,8 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     }
     const numLocals = ft.params.length + code.numLocals;
     if (numLocals > lim.maxLocals) throw new LimitError('maxLocals', lim.maxLocals, numLocals, code.offset, funcIndex);
-    const locals = new Uint8Array(numLocals);
-    locals.set(ft.params);
-    let k = ft.params.length;
-    for (const run of code.locals) {
-      if (run.count > 0) policy.valtype(run.type, 'local', code.offset, funcIndex);
-      locals.fill(run.type, k, k + run.count);
-      k += run.count;
-    }
     steps += code.locals.length;
-    localTypes[i] = locals;
-    const r = fv.validate(funcIndex, funcTypeIdx[funcIndex], locals, code.body);
+    const r = fv.validate(funcIndex, funcTypeIdx[funcIndex], code.locals, code.body);
     maxStackHeights[i] = r.maxStackHeight;
     maxControlDepths[i] = r.maxControlDepth;
   }
@@ -293,9 +283,26 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     memTypes,
     maxStackHeights,
     maxControlDepths,
-    localTypes,
     refs,
   };
+}
+
+/**
+ * The value types of all locals of defined function `codeIndex` (index into
+ * `module.codes`), parameters first (C.locals). Computed on demand: a module
+ * may declare many locals in few bytes.
+ */
+export function localTypes(vm: ValidatedModule, codeIndex: number): Uint8Array {
+  const code = vm.module.codes[codeIndex];
+  const params = vm.funcTypes[vm.numImportedFuncs + codeIndex].params;
+  const out = new Uint8Array(params.length + code.numLocals);
+  out.set(params);
+  let k = params.length;
+  for (const run of code.locals) {
+    out.fill(run.type, k, k + run.count);
+    k += run.count;
+  }
+  return out;
 }
 
 /** Parameter and result types of a blocktype immediate (see opcodes.ts), for the compiler. */

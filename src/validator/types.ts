@@ -28,8 +28,6 @@ export interface ValidatedModule {
   maxStackHeights: Uint32Array;
   /** Per defined function: maximum nesting of block/loop/if (the function body itself not counted). */
   maxControlDepths: Uint32Array;
-  /** Per defined function: the value type bytes of all locals, parameters first (C.locals). */
-  localTypes: Uint8Array[];
   /**
    * Declared function references (spec 3.4.10 C.refs): `refs[f] === 1` when
    * function f may be the operand of `ref.func` inside a function body.

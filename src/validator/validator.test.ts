@@ -6,7 +6,7 @@
 import { decode } from '../decoder/index.js';
 import { resolveConfig } from '../config.js';
 import { InvalidError, MalformedError } from '../errors.js';
-import { blockSig, validate } from './index.js';
+import { blockSig, localTypes, validate } from './index.js';
 import { errorOf, validateWat, wat } from './testutil.js';
 
 const invalid: Array<[message: string, wat: string]> = [
@@ -168,7 +168,7 @@ describe('ValidatedModule', () => {
     expect(vm.memTypes).toHaveLength(1);
     expect(Array.from(vm.maxStackHeights)).toEqual([0, 2, 3]);
     expect(Array.from(vm.maxControlDepths)).toEqual([0, 2, 0]);
-    expect(vm.localTypes.map((l) => Array.from(l))).toEqual([[], [0x7f, 0x7e, 0x7e], []]);
+    expect([0, 1, 2].map((i) => Array.from(localTypes(vm, i)))).toEqual([[], [0x7f, 0x7e, 0x7e], []]);
     // $a via the global, $b via the export, $c via the declarative segment; not the import.
     expect(Array.from(vm.refs)).toEqual([0, 1, 1, 1]);
   });
@@ -246,4 +246,48 @@ test('blockSig resolves every blocktype encoding', async () => {
   expect(blockSig(vm, -2)).toEqual({ params: [], results: [0x7e] });
   expect(blockSig(vm, -16)).toEqual({ params: [], results: [0x70] });
   expect(blockSig(vm, -17)).toEqual({ params: [], results: [0x6f] });
+});
+
+describe('locals', () => {
+  const fn = '(func (param i64 i32) (local i32 i32 i32) (local i64 i64) (local externref) (local i32)';
+  // index: 0 i64, 1 i32, 2-4 i32, 5-6 i64, 7 externref, 8 i32
+  const types = ['i64', 'i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'externref', 'i32'];
+  test.each(types.map((t, i) => [i, t] as const))('local %i has type %s', async (i, t) => {
+    await expect(validateWat(`(module ${fn} (local.set ${i} (local.get ${i}))))`)).resolves.toBeDefined();
+    const other = t === 'i32' ? '(i64.const 0)' : '(i32.const 0)';
+    const e = await errorOf(`(module ${fn} (local.set ${i} ${other})))`);
+    expect((e as InvalidError).reason).toMatch(/^type mismatch/);
+  });
+  test('one past the last local is unknown', async () => {
+    const e = await errorOf(`(module ${fn} (drop (local.get 9))))`);
+    expect((e as InvalidError).reason).toBe('unknown local 9');
+  });
+  test('many locals declared in few bytes cost neither memory nor work per local', () => {
+    // 1000 functions, each declaring 49,999 i32 locals in 4 bytes and reading the last one.
+    const leb = (v: number): number[] => {
+      const out: number[] = [];
+      do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; out.push(b); } while (v);
+      return out;
+    };
+    const n = 1000;
+    const body = [0x01, ...leb(49_999), 0x7f, 0x20, ...leb(49_998), 0x1a, 0x0b];
+    const codes = Array(n).fill([body.length, ...body]).flat();
+    const sec = (id: number, c: number[]) => [id, ...leb(c.length), ...c];
+    const bytes = new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...sec(1, [1, 0x60, 0, 0]),
+      ...sec(3, [...leb(n), ...Array(n).fill(0)]),
+      ...sec(10, [...leb(n), ...codes]),
+    ]);
+    const m = decode(bytes);
+    const stats = { steps: 0 };
+    const before = process.memoryUsage().arrayBuffers;
+    const vm = validate(m, resolveConfig(), stats);
+    const grew = process.memoryUsage().arrayBuffers - before;
+    expect(vm.maxStackHeights).toHaveLength(n);
+    // Expanding the locals would take 50 MB; the stack heights and friends take a few KB.
+    expect(grew).toBeLessThan(1_000_000);
+    expect(stats.steps).toBeLessThan(10 * n);
+    expect(localTypes(vm, 7)).toHaveLength(49_999);
+  });
 });
