@@ -98,6 +98,21 @@ describe('runner with the native engine', () => {
     expect(r.passed).toBe(5);
   });
 
+  it('instantiates module definitions on demand, each instance separate', () => {
+    const r = run(`
+      (module definition $D (global $g (export "g") (mut i32) (i32.const 0))
+        (func (export "inc") (result i32) (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g)))
+      (module instance $I1 $D)
+      (module instance $I2 $D)
+      (assert_return (invoke $I1 "inc") (i32.const 1))
+      (assert_return (invoke $I1 "inc") (i32.const 2))
+      (assert_return (invoke $I2 "inc") (i32.const 1))
+      (assert_return (get $I1 "g") (i32.const 2))
+    `);
+    expect(r.failures).toEqual([]);
+    expect(r.passed).toBe(7);
+  });
+
   it('turns an instantiation trap into a pass for assert_trap on a module', () => {
     const r = run(`(assert_trap (module (func $s unreachable) (start $s)) "unreachable")`);
     expect([r.passed, r.failed]).toEqual([1, 0]);
