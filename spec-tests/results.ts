@@ -24,6 +24,8 @@ export interface FileResult {
   policyAccepted: number;
   failures: Note[];
   skips: Note[];
+  /** Metered runs: gas charged over the whole file (deterministic, comparable across machines). */
+  gasUsed?: number;
   /** Wall time in milliseconds (informational only). */
   ms: number;
 }
@@ -47,6 +49,8 @@ export function fileFailure(file: string, message: string): FileResult {
 export interface Totals extends Counts {
   byCategory: Partial<Record<Category, Counts>>;
   policyAccepted: number;
+  /** Sum of the files' `gasUsed` (metered runs). */
+  gasUsed?: number;
 }
 
 export function totals(results: FileResult[]): Totals {
@@ -56,6 +60,7 @@ export function totals(results: FileResult[]): Totals {
     t.failed += r.failed;
     t.skipped += r.skipped;
     t.policyAccepted += r.policyAccepted;
+    if (r.gasUsed !== undefined) t.gasUsed = (t.gasUsed ?? 0) + r.gasUsed;
     for (const [cat, c] of Object.entries(r.byCategory) as Array<[Category, Counts]>) {
       const into = (t.byCategory[cat] ??= emptyCounts());
       into.passed += c.passed;

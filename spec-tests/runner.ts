@@ -130,6 +130,8 @@ export class ScriptRunner {
         result.skips.push({ line: cmd.line, category: cat, message: outcome.reason });
       }
     }
+    const gas = this.engine.gasUsed?.();
+    if (gas !== undefined) result.gasUsed = gas;
     return result;
   }
 

@@ -54,6 +54,9 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
       if (!(g instanceof Global)) throw new Error(`no exported global "${name}"`);
       return g.value;
     },
+    gasUsed(): number | undefined {
+      return options.gas === undefined ? undefined : (store?.gasUsed ?? 0);
+    },
     classify(error: unknown): ClassifiedError {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof MalformedError) return { kind: 'malformed', trapCodes: [], message };

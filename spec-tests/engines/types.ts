@@ -60,4 +60,6 @@ export interface EngineAdapter {
   /** Reads an exported global. */
   get(instance: unknown, name: string): unknown;
   classify(error: unknown): ClassifiedError;
+  /** Gas charged so far in a metered run (undefined when unmetered or not supported). */
+  gasUsed?(): number | undefined;
 }
