@@ -118,8 +118,8 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
       switch (v.type) {
         case 'i32':
           return typeof actual === 'number' && actual === v.value ? OK : mismatch();
-        case 'i64':
-          return typeof actual === 'bigint' && BigInt.asIntN(64, actual) === v.value ? OK : mismatch();
+        case 'i64': // the API's representation: a signed bigint
+          return typeof actual === 'bigint' && actual === v.value ? OK : mismatch();
         case 'f32': {
           if (typeof actual !== 'number') return mismatch();
           if (!Number.isNaN(actual) && Math.fround(actual) !== actual) return mismatch();
