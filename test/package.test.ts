@@ -3,7 +3,7 @@
  * node_modules, then loaded by name with `require` and with ESM `import` in
  * fresh Node processes; plus the self-reference from inside the repo.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -85,6 +85,35 @@ describe('package', () => {
     expect(fs.readFileSync(path.join(installed, pkg.bin.detwasm), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), '--version'])).toBe(`detwasm ${pkg.version}`);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), 'run', path.join(installed, 'examples/fib.wasm'), '--invoke', 'fib', '10'])).toBe('55');
+  });
+
+  test('TypeScript consumers get the declarations through the exports map (ESM and CommonJS)', () => {
+    fs.writeFileSync(path.join(tmp, 'a.mts'), [
+      "import { Engine, Store, Trap, type Features } from 'detwasm';",
+      "import { WebAssembly, instantiate, type Module } from 'detwasm/compat';",
+      'const e: Engine = new Engine({ features: { bulkMemory: false } as Partial<Features> });',
+      'const s = new Store(e, { gas: 10 });',
+      'const p: Promise<{ module: Module; instance: InstanceType<typeof WebAssembly.Instance> }> = instantiate(new Uint8Array(8));',
+      // If the declarations were missing or `any`, this directive would be unused: error TS2578.
+      '// @ts-expect-error an Engine is not a number',
+      'const n: number = new Engine();',
+      'void s; void p; void Trap; void n;',
+    ].join('\n'));
+    fs.writeFileSync(path.join(tmp, 'b.cts'), [
+      "import d = require('detwasm');",
+      "import c = require('detwasm/compat');",
+      'const ok: boolean = c.WebAssembly.validate(new Uint8Array(8));',
+      '// @ts-expect-error a Store is not a string',
+      'const str: string = new d.Store(new d.Engine());',
+      'void ok; void str;',
+    ].join('\n'));
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const r = spawnSync(process.execPath, [
+      tsc, '--noEmit', '--strict', '--skipLibCheck', '--lib', 'es2022,dom', '--types', 'node',
+      '--typeRoots', path.join(ROOT, 'node_modules/@types'), '--module', 'node16', '--moduleResolution', 'node16', 'a.mts', 'b.cts',
+    ], { cwd: tmp, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   test('the ESM build uses no Node-only API', () => {
