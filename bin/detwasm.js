@@ -11,6 +11,13 @@ try {
   }
   throw e;
 }
+// `detwasm run ... | head -1`: a closed pipe ends the output quietly, without a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
