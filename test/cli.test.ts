@@ -45,6 +45,15 @@ describe('run', () => {
     expect(r.stderr).toMatch(/^time: compile [\d.]+ ms, instantiate [\d.]+ ms, run [\d.]+ ms$/m);
   });
 
+  test('README shows the real output of its first command', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('npx detwasm run examples/fib.wat --invoke fib 20 --gas 1000000');
+    const shown = /```text\n(\d+)\ngas used: (\d+) of 1000000\n/.exec(readme);
+    expect(shown).not.toBeNull();
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '20', '--gas', '1000000');
+    expect([r.stdout.trim(), /gas used: (\d+)/.exec(r.stderr)?.[1]]).toEqual([shown![1], shown![2]]);
+  });
+
   test('gas used is the same on every run', () => {
     const gas = () => /gas used: (\d+)/.exec(detwasm('run', 'examples/fib.wasm', '--invoke', 'fib', '15', '--gas', '1000000').stderr)?.[1];
     const first = gas();
