@@ -187,6 +187,19 @@ describe('runner skips', () => {
     expect(r.passed).toBe(1);
   });
 
+  it('fails an engine that must enforce the policy but accepts a float module', () => {
+    const r = run(`
+      (module (func (export "f") (result f32) (f32.const 1)))
+      (assert_return (invoke "f") (f32.const 1))
+      (module (func (export "g") (result i32) (i32.const 1)))
+    `, { ...createNativeEngine(), enforcesPolicy: true });
+    expect(r.failures.map((f) => [f.line, f.message])).toEqual([
+      [2, 'the engine accepted a module that uses floats (determinism policy)'],
+      [3, 'depends on a module that failed (line 2)'],
+    ]);
+    expect(r.passed).toBe(1);
+  });
+
   it('does not count f32 inside names, strings or comments as float use', () => {
     expect(textFeatures(bytes('(module (func $f32 (export "f64") ;; f32.add\n))'))).toEqual(new Set());
     expect(textFeatures(bytes('(module (func (result i32) (i32.trunc_f32_s (f32.const 1))))'))).toEqual(new Set(['floats']));

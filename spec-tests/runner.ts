@@ -94,7 +94,7 @@ function isNaNWithPayload(v: WastValue): boolean {
 
 type Loaded =
   | { ok: true; bytes: Uint8Array; compiled: unknown }
-  | { ok: false; outcome: Outcome; textRejected?: boolean };
+  | { ok: false; outcome: Outcome };
 
 export class ScriptRunner {
   private readonly modules = new Map<string, ModState>();
@@ -171,13 +171,14 @@ export class ScriptRunner {
         try {
           bytes = watToWasm(this.wabt, mod.source.bytes, `${this.file}:${mod.line}`);
         } catch (e) {
-          if (e instanceof TextConversionError) return { ok: false, outcome: fail(e.message), textRejected: true };
+          if (e instanceof TextConversionError) return { ok: false, outcome: fail(e.message) };
           throw e;
         }
         break;
     }
+    let compiled: unknown;
     try {
-      return { ok: true, bytes, compiled: this.engine.compile(bytes) };
+      compiled = this.engine.compile(bytes);
     } catch (e) {
       const err = this.engine.classify(e);
       if (err.kind === 'policy') {
@@ -187,6 +188,17 @@ export class ScriptRunner {
       }
       return { ok: false, outcome: fail(`compile failed: ${describe(err)}`) };
     }
+    const violation = this.policyViolation(mod, bytes);
+    if (violation) return { ok: false, outcome: fail(violation) };
+    return { ok: true, bytes, compiled };
+  }
+
+  /** For engines that enforce the determinism policy: why an accepted module should have been rejected. */
+  private policyViolation(mod: WastModule, bytes: Uint8Array): string | undefined {
+    if (!this.engine.enforcesPolicy) return undefined;
+    const used = mod.source.kind === 'text' ? textFeatures(mod.source.bytes) : binaryFeatures(this.wabt, bytes);
+    if (used === null || used.size === 0) return undefined;
+    return `the engine accepted a module that uses ${[...used].join(', ')} (determinism policy)`;
   }
 
   /** The policy feature, if the runner's own scan finds it in the module. */

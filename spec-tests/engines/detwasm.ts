@@ -21,6 +21,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
   return {
     name: 'detwasm',
     reference: false,
+    enforcesPolicy: true,
     distinguishesMalformed: true,
     supportsV128: false,
     preservesNaNPayloads: true,

@@ -33,6 +33,7 @@ export function createNativeEngine(): EngineAdapter {
   return {
     name: 'native',
     reference: true,
+    enforcesPolicy: false,
     distinguishesMalformed: false,
     supportsV128: true,
     preservesNaNPayloads: false,

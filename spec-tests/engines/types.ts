@@ -41,6 +41,8 @@ export interface EngineAdapter {
    * values, NaN payloads) is skipped instead of failed.
    */
   readonly reference: boolean;
+  /** True when the engine must reject floats/SIMD/threads (detwasm): accepting such a module is a failure. */
+  readonly enforcesPolicy: boolean;
   /** False when malformed and invalid modules raise the same error (native). */
   readonly distinguishesMalformed: boolean;
   /** False when v128 values cannot be passed to or returned from exports. */
