@@ -123,6 +123,9 @@ export class FuncValidator {
   private ctrlHeight = new Uint32Array(32);
   private ctrlUnreachable = new Uint8Array(32);
   private ctrlLen = 0;
+  /** Per control frame: the serial number of the last br_table that checked a branch to it. */
+  private brSeen = new Int32Array(32);
+  private brSerial = 0;
   /** Height and unreachable flag of the innermost control frame (cached from the arrays). */
   private height = 0;
   private unreachable = false;
@@ -250,6 +253,7 @@ export class FuncValidator {
       const b = new Int32Array(n); b.set(this.ctrlBt); this.ctrlBt = b;
       const h = new Uint32Array(n); h.set(this.ctrlHeight); this.ctrlHeight = h;
       const u = new Uint8Array(n); u.set(this.ctrlUnreachable); this.ctrlUnreachable = u;
+      const seen = new Int32Array(n); seen.set(this.brSeen); this.brSeen = seen;
     }
     const i = this.ctrlLen++;
     this.ctrlKind[i] = kind;
@@ -461,13 +465,21 @@ export class FuncValidator {
           this.pop(I32, off);
           if (m >= this.ctrlLen) this.fail(`unknown label ${m}`, off);
           const arity = this.labelTypes(m).length;
+          // Each distinct label (and each distinct type sequence) is type-checked once per br_table.
+          const serial = ++this.brSerial;
+          let last: readonly valtype[] | null = null;
           for (let k = 0; k < count; k++) {
             const l = code[pc + 3 + k] >>> 0;
             if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+            const frame = this.ctrlLen - 1 - l;
+            if (this.brSeen[frame] === serial) continue;
+            this.brSeen[frame] = serial;
             const ts = this.labelTypes(l);
             if (ts.length !== arity) {
               this.fail(`type mismatch: br_table targets have different arities (${ts.length} and ${arity})`, off);
             }
+            if (ts === last) continue;
+            last = ts;
             this.peekTypes(ts, off);
           }
           steps += count;

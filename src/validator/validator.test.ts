@@ -291,3 +291,21 @@ describe('locals', () => {
     expect(localTypes(vm, 7)).toHaveLength(49_999);
   });
 });
+
+test('br_table type-checks each distinct label once', async () => {
+  const text = (targets: number) => `(module (type $t (func (result i32 i32 i32 i32 i32)))
+    (func (block (type $t) (block (type $t)
+      (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)
+      (br_table ${'0 1 '.repeat(targets / 2)} 0 (i32.const 0))))
+      (drop) (drop) (drop) (drop) (drop)))`;
+  const steps = async (targets: number) => {
+    const stats = { steps: 0 };
+    await validateWat(text(targets), {}, stats);
+    return stats.steps;
+  };
+  // One step per target; the five-value type check happens once per distinct label.
+  expect((await steps(1000)) - (await steps(10))).toBe(990);
+  // Still checked: a target of another arity is rejected.
+  const e = await errorOf(text(10).replace('(br_table 0 1', '(br_table 0 2'));
+  expect((e as InvalidError).reason).toMatch(/^type mismatch: br_table targets have different arities/);
+});
