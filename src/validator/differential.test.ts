@@ -10,6 +10,10 @@ import { resolveConfig } from '../config.js';
 import { CompileError } from '../errors.js';
 import { validate } from './index.js';
 
+/** `DETWASM_FUZZ_SEED` / `DETWASM_FUZZ_SCALE` run other or more cases (defaults: fixed seed, scale 1). */
+const SEED = process.env.DETWASM_FUZZ_SEED ? Number(process.env.DETWASM_FUZZ_SEED) : undefined;
+const SCALE = process.env.DETWASM_FUZZ_SCALE ? Number(process.env.DETWASM_FUZZ_SCALE) : 1;
+
 /** A small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -288,11 +292,14 @@ function module(r: () => number, typed: boolean): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
-test.each([
+test.each<[string, boolean, number, number, number]>([
   ['random', false, 6000, 500, 5500],
   ['type-directed', true, 4000, 1500, 3900],
-] as const)('detwasm and V8 agree on %s function bodies', (_name, typed, count, minValid, maxValid) => {
-  const r = prng(20261127);
+])('detwasm and V8 agree on %s function bodies', (_name, typed, count, minValid, maxValid) => {
+  const r = prng(SEED ?? 20261127);
+  count *= SCALE;
+  minValid *= SCALE;
+  maxValid *= SCALE;
   const config = resolveConfig();
   let valid = 0;
   const disagreements: string[] = [];
