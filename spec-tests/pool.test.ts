@@ -12,7 +12,7 @@ const { parentPort } = require('node:worker_threads');
 parentPort.on('message', ({ file }) => {
   if (file.endsWith('hang.wast')) return;
   if (file.endsWith('crash.wast')) process.exit(3);
-  parentPort.postMessage({ file, passed: 1, failed: 0, skipped: 0, byCategory: {}, policyAccepted: 0, failures: [], skips: [], ms: 0 });
+  parentPort.postMessage({ file, passed: 1, failed: 0, skipped: 0, byCategory: {}, policyAccepted: 0, messageMismatches: [], failures: [], skips: [], ms: 0 });
 });
 `;
 

@@ -20,6 +20,11 @@ export interface FileResult {
   failed: number;
   skipped: number;
   byCategory: Partial<Record<Category, Counts>>;
+  /**
+   * Informational, not failures: passing `assert_malformed`/`assert_invalid`
+   * whose error reason does not start with the script's expected message.
+   */
+  messageMismatches: Note[];
   /** `assert_invalid` passes where the engine rejected the module by (confirmed) policy instead of as invalid. */
   policyAccepted: number;
   failures: Note[];
@@ -35,7 +40,7 @@ export function emptyCounts(): Counts {
 }
 
 export function newFileResult(file: string): FileResult {
-  return { file, passed: 0, failed: 0, skipped: 0, byCategory: {}, policyAccepted: 0, failures: [], skips: [], ms: 0 };
+  return { file, passed: 0, failed: 0, skipped: 0, byCategory: {}, policyAccepted: 0, messageMismatches: [], failures: [], skips: [], ms: 0 };
 }
 
 /** A whole file that could not be run (syntax error, crash, time limit) counts as one failure. */
@@ -49,17 +54,19 @@ export function fileFailure(file: string, message: string): FileResult {
 export interface Totals extends Counts {
   byCategory: Partial<Record<Category, Counts>>;
   policyAccepted: number;
+  messageMismatches: number;
   /** Sum of the files' `gasUsed` (metered runs). */
   gasUsed?: number;
 }
 
 export function totals(results: FileResult[]): Totals {
-  const t: Totals = { ...emptyCounts(), byCategory: {}, policyAccepted: 0 };
+  const t: Totals = { ...emptyCounts(), byCategory: {}, policyAccepted: 0, messageMismatches: 0 };
   for (const r of results) {
     t.passed += r.passed;
     t.failed += r.failed;
     t.skipped += r.skipped;
     t.policyAccepted += r.policyAccepted;
+    t.messageMismatches += r.messageMismatches.length;
     if (r.gasUsed !== undefined) t.gasUsed = (t.gasUsed ?? 0) + r.gasUsed;
     for (const [cat, c] of Object.entries(r.byCategory) as Array<[Category, Counts]>) {
       const into = (t.byCategory[cat] ??= emptyCounts());

@@ -60,8 +60,8 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
     },
     classify(error: unknown): ClassifiedError {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof MalformedError) return { kind: 'malformed', trapCodes: [], message };
-      if (error instanceof InvalidError) return { kind: 'invalid', trapCodes: [], message };
+      if (error instanceof MalformedError) return { kind: 'malformed', trapCodes: [], message, reason: error.reason };
+      if (error instanceof InvalidError) return { kind: 'invalid', trapCodes: [], message, reason: error.reason };
       if (error instanceof PolicyError) return { kind: 'policy', trapCodes: [], feature: error.feature, message };
       if (error instanceof LimitError) return { kind: 'limit', trapCodes: [], message };
       if (error instanceof CompileError) return { kind: 'other', trapCodes: [], message: `CompileError(${error.code}): ${message}` };

@@ -30,6 +30,8 @@ export interface ClassifiedError {
   /** For policy errors: the rejected feature. */
   feature?: string;
   message: string;
+  /** The error's reason in the spec's words, without location (detwasm `CompileError.reason`), when known. */
+  reason?: string;
 }
 
 export type Imports = Record<string, Record<string, unknown>>;
