@@ -241,7 +241,7 @@ function isValue(x: WastValue | ExpectedResult): x is WastValue {
   return !('kind' in x);
 }
 
-function parseArg(node: SExpr, parent: SList): WastValue {
+function parseArg(node: SExpr): WastValue {
   if (node.kind !== 'list') fail(node, 'expected a constant');
   const v = parseConstValue(node);
   if (!isValue(v)) fail(node, 'a pattern is not allowed as an argument');
@@ -265,7 +265,7 @@ function parseAction(node: SExpr | undefined, parent: SList): Action {
   if (isId(node.items[1])) { module = (node.items[1] as { text: string }).text; i++; }
   const name = str(node.items[i], node, 'export name');
   if (kind === 'invoke') {
-    return { kind: 'invoke', module, name, args: node.items.slice(i + 1).map((a) => parseArg(a, node)) };
+    return { kind: 'invoke', module, name, args: node.items.slice(i + 1).map((a) => parseArg(a)) };
   }
   if (kind === 'get') return { kind: 'get', module, name };
   fail(node, `unknown action "${kind}"`);
