@@ -8,7 +8,7 @@
  * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
  */
 import { InvalidError, LimitError, MalformedError } from '../errors.js';
-import type { functype, valtype } from '../decoder/module.js';
+import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
@@ -18,9 +18,8 @@ import {
 
 const UNKNOWN = 0;
 
-/** Control frame kinds (the opcode that opened the frame; the function body is 0). */
+/** Control frame kinds: the opcode that opened the frame (block 0x02, loop, if, else); the function body is 0. */
 const K_FUNC = 0;
-const K_BLOCK = Op.block;
 const K_LOOP = Op.loop;
 const K_IF = Op.if;
 const K_ELSE = Op.else;
