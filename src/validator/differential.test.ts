@@ -124,6 +124,33 @@ function body(r: () => number, depth: number, budget: { n: number }): number[] {
  * such as "if without else" or br_table arity matter), with a small chance
  * of a deliberate mistake per instruction.
  */
+/** Memory, table, bulk and a few other instructions: encoding, operand types, result types. */
+const OPERAND_OPS: Array<[number[], number[], number[]]> = [
+  [[0xfc, 11, 0], [I32, I32, I32], []], // memory.fill
+  [[0xfc, 10, 0, 0], [I32, I32, I32], []], // memory.copy
+  [[0xfc, 8, 0, 0], [I32, I32, I32], []], // memory.init 0
+  [[0xfc, 9, 0], [], []], // data.drop 0
+  [[0x36, 2, 0], [I32, I32], []], // i32.store
+  [[0x37, 3, 0], [I32, I64], []], // i64.store
+  [[0x37, 4, 0], [I32, I64], []], // i64.store, alignment too large
+  [[0x3c, 0, 0], [I32, I64], []], // i64.store8
+  [[0x29, 3, 0], [I32], [I64]], // i64.load
+  [[0x2d, 0, 0], [I32], [I32]], // i32.load8_u
+  [[0x2f, 2, 0], [I32], [I32]], // i32.load16_u, alignment too large
+  [[0x40, 0], [I32], [I32]], // memory.grow
+  [[0x26, 0], [I32, FUNCREF], []], // table.set
+  [[0xfc, 15, 0], [FUNCREF, I32], [I32]], // table.grow
+  [[0xfc, 17, 0], [I32, FUNCREF, I32], []], // table.fill
+  [[0xfc, 16, 0], [], [I32]], // table.size
+  [[0xfc, 12, 0, 0], [I32, I32, I32], []], // table.init 0 0
+  [[0xfc, 13, 0], [], []], // elem.drop 0
+  [[0xfc, 14, 0, 0], [I32, I32, I32], []], // table.copy 0 0
+  [[0x11, 1, 0], [I32, I32], [I32]], // call_indirect (type 1) table 0
+  [[0x11, 2, 0], [I32, I64, I32], [I64, I32]], // call_indirect (type 2): [i32 i64] -> [i64 i32]
+  [[0x1c, 1, FUNCREF], [FUNCREF, FUNCREF, I32], [FUNCREF]], // select (result funcref)
+  [[0x1b], [EXTERNREF, EXTERNREF, I32], [EXTERNREF]], // untyped select of references: invalid
+];
+
 class TypedGen {
   out: number[] = [];
   stack: number[] = [];
@@ -162,7 +189,7 @@ class TypedGen {
     const t0 = this.top();
     const t1 = this.top(1);
     const t2 = this.top(2);
-    const choice = this.pick(16);
+    const choice = this.pick(19);
     if (choice === 0 && depth < 6) { this.block(depth, budget); return; }
     if (choice === 1) { // br / br_if / br_table / return
       const d = this.pick(this.frames.length);
@@ -210,7 +237,19 @@ class TypedGen {
     if (choice === 12) { this.out.push(0xd2, 0); this.stack.push(FUNCREF); return; }
     if (choice === 13 && (t0 === FUNCREF || t0 === EXTERNREF)) { this.out.push(0xd1); this.stack[this.stack.length - 1] = I32; return; }
     if (choice === 14 && t0 === I32) { this.out.push(0x25, 0); this.stack[this.stack.length - 1] = FUNCREF; return; }
+    if (choice >= 15 && choice <= 17) { this.withOperands(); return; }
     this.konst([I32, I32, I64, FUNCREF, EXTERNREF][this.pick(5)]);
+  }
+  /**
+   * An instruction from OPERAND_OPS with its operands pushed as constants
+   * just before it (now and then one operand of a wrong type).
+   */
+  withOperands(): void {
+    const [bytes, operands, results] = OPERAND_OPS[this.pick(OPERAND_OPS.length)];
+    for (const t of operands) this.konst(this.r() < 0.08 ? [I32, I64, FUNCREF, EXTERNREF][this.pick(4)] : t);
+    this.out.push(...bytes);
+    this.stack.length -= operands.length;
+    this.stack.push(...results);
   }
   /** After an unconditional branch: maybe some (polymorphic) code, then the frame ends. */
   dead(depth: number): void {
