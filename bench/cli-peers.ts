@@ -88,13 +88,15 @@ export function measureCli(peer: CliPeer, program: Program, bytes: Uint8Array, o
     return t;
   };
   try {
-    const reps = opts.quick ? 1 : Math.max(3, Math.min(opts.reps, 5));
+    const reps = opts.quick ? 1 : 3;
     const base: number[] = [];
     for (let i = 0; i < reps; i++) base.push(timeRun(0));
     const t0 = median(base);
     let n: number;
     if (opts.quick) n = program.quickN;
-    else n = calibrate((k) => timeRun(k) - t0, program.n, opts.targetMs);
+    // The run itself should take at least as long as the process start-up, or
+    // start-up noise would decide the per-unit time.
+    else n = calibrate((k) => timeRun(k) - t0, program.n, Math.max(opts.targetMs, 2 * t0));
     const times: number[] = [];
     const sums = new Set<string>();
     for (let i = 0; i < reps; i++) {
