@@ -221,6 +221,15 @@ async function main(argv: string[]): Promise<number> {
     };
     rows.push([`geomean ${kind}`, '', ...others.map(cellsOf)]);
   }
+  const abs: string[][] = [['program', 'unit', ...peers]];
+  for (const program of programs) {
+    abs.push([program.name, program.unit, ...peers.map((p) => {
+      const c = cells[program.name][p];
+      return c.status === 'ok' ? fmtNs(c.perUnitNs!) : c.status;
+    })]);
+  }
+  console.log('\nMedian time per unit of work:\n');
+  console.log(table(abs));
   console.log('\nTime per unit of work, as a multiple of the native engine (lower is better):\n');
   console.log(table(rows));
   const problems = programs.flatMap((p) => peers.map((q) => cells[p.name][q]).filter((c) => c.status !== 'ok'));
