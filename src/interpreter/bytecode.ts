@@ -13,10 +13,11 @@
 export const Ops = {
   UNREACHABLE: 0, // []
   GAS: 1, // [k]  charge k (static cost of the basic block that starts here)
-  BR: 2, // [target]
-  BR_IF: 3, // [c, target]  jump when S[c] != 0
-  BR_IFZ: 4, // [c, target]  jump when S[c] == 0
-  BR_TABLE: 5, // [idx, n, target_0 .. target_n]  (n+1 targets, the last is the default)
+  // Branches carry the gas charge of the block they enter (see compiler.ts emitBranchOp):
+  BR: 2, // [target, k]
+  BR_IF: 3, // [c, target, k, fallPc, kFall]  jump when S[c] != 0
+  BR_IFZ: 4, // [c, target, k, fallPc, kFall]  jump when S[c] == 0
+  BR_TABLE: 5, // [idx, n, (target, k) x (n+1)]  (the last is the default)
   RETURN: 6, // []
   CALL: 7, // [funcidx, argOff]  callee frame starts at fp + argOff
   CALL_INDIRECT: 8, // [typeidx, tableidx, idx, argOff]
@@ -75,10 +76,10 @@ export const Ops = {
   MEMORY_COPY: 162, // [d, s, n]
   MEMORY_FILL: 163, // [d, val, n]
 
-  // fused compare-and-branch [a, b, target]: jump when `S[a] cmp S[b]` (i32)
+  // fused compare-and-branch [a, b, target, k, fallPc, kFall]: jump when `S[a] cmp S[b]` (i32)
   BR_IF_EQ: 170, BR_IF_NE: 171, BR_IF_LT_S: 172, BR_IF_LT_U: 173, BR_IF_GT_S: 174, BR_IF_GT_U: 175,
   BR_IF_LE_S: 176, BR_IF_LE_U: 177, BR_IF_GE_S: 178, BR_IF_GE_U: 179,
-  // fused compare-with-constant-and-branch [a, imm, target]
+  // fused compare-with-constant-and-branch [a, imm, target, k, fallPc, kFall]
   BR_IF_EQ_IMM: 180, BR_IF_NE_IMM: 181, BR_IF_LT_S_IMM: 182, BR_IF_LT_U_IMM: 183, BR_IF_GT_S_IMM: 184,
   BR_IF_GT_U_IMM: 185, BR_IF_LE_S_IMM: 186, BR_IF_LE_U_IMM: 187, BR_IF_GE_S_IMM: 188, BR_IF_GE_U_IMM: 189,
 } as const;
@@ -87,3 +88,39 @@ export const Ops = {
 export const IMM_DELTA = 30;
 /** Offset between an i32 comparison (50..59) and its fused branch (170..179). */
 export const BR_CMP_DELTA = 120;
+
+/** Record length of each op (operands + 1); BR_TABLE is variable (5 + 2n). */
+export function opLength(code: Int32Array, pc: number): number {
+  const op = code[pc];
+  if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
+  if (op >= 170) return 7; // fused branches
+  if (op >= 20 && op <= 38) return 4; // loads, stores
+  if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
+  if ((op >= 50 && op <= 104) || (op >= 120 && op <= 144)) return 4; // binary
+  switch (op) {
+    case Ops.UNREACHABLE: case Ops.RETURN: return 1;
+    case Ops.BR_IF: case Ops.BR_IFZ: return 6;
+    case Ops.BR: return 3;
+    case Ops.GAS: case Ops.MEMORY_SIZE: case Ops.ELEM_DROP: case Ops.DATA_DROP: return 2;
+    case Ops.CALL: case Ops.COPY: case Ops.CONST32: case Ops.GLOBAL_GET:
+    case Ops.GLOBAL_SET: case Ops.GLOBAL_GET_REF: case Ops.GLOBAL_SET_REF: case Ops.MEMORY_GROW:
+    case Ops.REF_IS_NULL: case Ops.REF_FUNC: case Ops.TABLE_SIZE: return 3;
+    case Ops.CONST64: case Ops.TABLE_GET: case Ops.TABLE_SET: case Ops.MEMORY_COPY: case Ops.MEMORY_FILL: return 4;
+    case Ops.CALL_INDIRECT: case Ops.SELECT: case Ops.TABLE_GROW: case Ops.TABLE_FILL: case Ops.MEMORY_INIT: return 5;
+    case Ops.TABLE_COPY: case Ops.TABLE_INIT: return 6;
+    default: throw new Error(`opLength: unknown op ${op}`);
+  }
+}
+
+const NAMES: string[] = [];
+for (const [k, v] of Object.entries(Ops)) NAMES[v] = k;
+
+/** Human-readable listing of a compiled function (for debugging and tests). */
+export function disassemble(code: Int32Array): string {
+  const lines: string[] = [];
+  for (let pc = 0; pc < code.length; pc += opLength(code, pc)) {
+    const n = opLength(code, pc);
+    lines.push(`${String(pc).padStart(5)}: ${NAMES[code[pc]] ?? code[pc]} ${Array.from(code.subarray(pc + 1, pc + n)).join(' ')}`);
+  }
+  return lines.join('\n');
+}

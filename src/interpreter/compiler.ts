@@ -199,6 +199,8 @@ export function compileFunction(
 
   // Gas block state.
   let needGas = true;
+  /** Pairs (target operand position, gas operand position) for foldGas. */
+  const folds: number[] = [];
   let gasPos = -1;
   // Peephole state: position of the `dst` operand of the instruction that
   // produced the top of stack, its start and its op; -1 when not applicable.
@@ -301,8 +303,14 @@ export function compileFunction(
   }
 
   /** Moves the top n values to the result slots 0..n-1 and returns. */
-  function emitReturn() {
+  function emitReturn(prevDst = -1) {
     const n = type.results.length;
+    if (n === 1 && prevDst >= 0 && kinds[h - 1] === CANON) {
+      // SPEED: the instruction that produced the result writes it to slot 0 directly.
+      out.buf[prevDst] = 0;
+      emit1(Ops.RETURN);
+      return;
+    }
     // Results go to the parameter slots; a result still reading a local < n
     // could be overwritten by an earlier move, so such entries are copied out first.
     for (let i = h - n; i < h; i++) if (kinds[i] === LOCAL && vals[i] < 2 * n) materialize(i);
@@ -334,8 +342,31 @@ export function compileFunction(
     emitJumpTo(c);
   }
   function emitJumpTo(c: Ctrl) {
-    if (c.kind === K_LOOP) emit2(Ops.BR, c.loopPc);
-    else { emit2(Ops.BR, 0); c.fixups.push(out.len - 1); }
+    target(c, emitBranchOp(Ops.BR, 0, 0, 0));
+  }
+  /**
+   * Emits a branch and returns the position of its target operand.
+   * Unconditional: [BR, target, k]; conditional on one slot: [op, c, target,
+   * k, fallPc, kFall]; fused compare: [op, a, b, target, k, fallPc, kFall].
+   * SPEED: the k operands are filled by `foldGas` at the end: when the
+   * target (or the fall-through) starts with `GAS k'`, the branch charges k'
+   * itself and jumps past it, saving one dispatch per taken branch.
+   */
+  function emitBranchOp(op: number, nOperands: number, a: number, b: number): number {
+    out.push(op);
+    if (nOperands > 0) out.push(a);
+    if (nOperands > 1) out.push(b);
+    const tpos = out.len;
+    out.push(0);
+    out.push(0);
+    folds.push(tpos, tpos + 1);
+    if (op !== Ops.BR) {
+      const fpos = out.len;
+      out.push(fpos + 2);
+      out.push(0);
+      folds.push(fpos, fpos + 1);
+    }
+    return tpos;
   }
   /** Writes a target operand at out position p for ctrl c. */
   function target(c: Ctrl, p: number) {
@@ -384,16 +415,17 @@ export function compileFunction(
         if (op === 0x04) {
           charge(op);
           // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
-          const fused = tryFuseCondition(prevDst, prevStart, prevOp, true);
+          let elsePos = tryFuseCondition(prevDst, prevStart, prevOp);
+          const fused = elsePos >= 0;
           if (!fused) {
             const c = operand(h - 1);
             pop();
             materializeAll();
-            emit3(Ops.BR_IFZ, c, 0);
+            elsePos = emitBranchOp(Ops.BR_IFZ, 1, c, 0);
           } else {
             pop();
           }
-          const ctl: Ctrl = { kind: K_IF, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: out.len - 1, unreachable: false };
+          const ctl: Ctrl = { kind: K_IF, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: elsePos, unreachable: false };
           ctrls.push(ctl);
           split();
         } else {
@@ -410,8 +442,7 @@ export function compileFunction(
         if (!c.unreachable) {
           charge(op);
           for (let i = c.height; i < h; i++) materialize(i);
-          emit2(Ops.BR, 0);
-          c.fixups.push(out.len - 1);
+          c.fixups.push(emitBranchOp(Ops.BR, 0, 0, 0));
         }
         placeLabel([c.elseFixup]);
         c.elseFixup = -1;
@@ -426,7 +457,7 @@ export function compileFunction(
         const fallsThrough = !c.unreachable;
         if (fallsThrough) {
           charge(op);
-          if (c.kind === K_FUNC) { emitReturn(); break; }
+          if (c.kind === K_FUNC) { emitReturn(prevDst); break; }
           for (let i = c.height; i < h; i++) materialize(i);
         } else if (c.kind === K_FUNC) {
           break;
@@ -462,11 +493,9 @@ export function compileFunction(
           const arity = labelArity(c);
           for (let i = h - arity; i < h; i++) materialize(i);
           if (c.kind !== K_FUNC && noMoves(c)) {
-            emit3(Ops.BR_IF, cond, 0);
-            target(c, out.len - 1);
+            target(c, emitBranchOp(Ops.BR_IF, 1, cond, 0));
           } else {
-            emit3(Ops.BR_IFZ, cond, 0);
-            const skipPos = out.len - 1;
+            const skipPos = emitBranchOp(Ops.BR_IFZ, 1, cond, 0);
             emitBr(d);
             out.buf[skipPos] = out.len;
           }
@@ -482,22 +511,26 @@ export function compileFunction(
         const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
         const arity = labelArity(c0);
         for (let i = h - arity; i < h; i++) materialize(i);
+        // [BR_TABLE, idx, n, (target, k) x (n + 1)]
         emit3(Ops.BR_TABLE, idx, n);
         const tpos = out.len;
-        for (let i = 0; i <= n; i++) emit1(0);
+        for (let i = 0; i <= n; i++) {
+          folds.push(out.len, out.len + 1);
+          emit2(0, 0);
+        }
         // Targets needing moves (or returns) get a stub after the table, one per distinct label.
         const stubs = new Map<number, number>();
         for (let i = 0; i <= n; i++) {
           const d = body[pc + 3 + i];
           const c = ctrls[ctrls.length - 1 - d];
-          if (c.kind !== K_FUNC && noMoves(c)) { target(c, tpos + i); continue; }
+          if (c.kind !== K_FUNC && noMoves(c)) { target(c, tpos + 2 * i); continue; }
           let s = stubs.get(d);
           if (s === undefined) {
             s = out.len;
             stubs.set(d, s);
             emitBr(d);
           }
-          out.buf[tpos + i] = s;
+          out.buf[tpos + 2 * i] = s;
         }
         split();
         setUnreachable();
@@ -505,7 +538,7 @@ export function compileFunction(
       }
       case 0x0f: // return
         charge(op);
-        emitReturn();
+        emitReturn(prevDst);
         split();
         setUnreachable();
         break;
@@ -785,12 +818,12 @@ export function compileFunction(
    * into a branch-when-false to the (still unknown) else position. Only when
    * nothing else needs materializing before the branch.
    */
-  function tryFuseCondition(pd: number, ps: number, pop_: number, _forIf: boolean): boolean {
-    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return false;
+  /** Returns the else-target operand position, or -1 when not fusable. */
+  function tryFuseCondition(pd: number, ps: number, pop_: number): number {
+    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return -1;
     // the branch must be the last emitted instruction and everything below must be in place
-    for (let i = 0; i < h - 1; i++) if (kinds[i] !== CANON) return false;
-    rewriteAsBranch(ps, pop_, true);
-    return true;
+    for (let i = 0; i < h - 1; i++) if (kinds[i] !== CANON) return -1;
+    return rewriteAsBranch(ps, pop_, true);
   }
   function tryFuseBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
     if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return false;
@@ -800,32 +833,45 @@ export function compileFunction(
       const i = h - 1 - n + j;
       if (kinds[i] !== CANON || i !== c.height + j) return false;
     }
-    rewriteAsBranch(ps, pop_, false);
-    target(c, out.len - 1);
+    target(c, rewriteAsBranch(ps, pop_, false));
     return true;
   }
   function isFusable(iop: number): boolean {
     return iop === Ops.I32_EQZ || (iop >= Ops.I32_EQ && iop <= Ops.I32_GE_U) || (iop >= Ops.I32_EQ_IMM && iop <= Ops.I32_GE_U_IMM);
   }
-  /** Rewrites the comparison record at `start` (the last emitted) into a branch; its target is the last slot. */
-  function rewriteAsBranch(start: number, iop: number, whenFalse: boolean) {
+  /**
+   * Replaces the comparison record at `start` (the last emitted) by a branch;
+   * returns the position of its target operand.
+   */
+  function rewriteAsBranch(start: number, iop: number, whenFalse: boolean): number {
     const b = out.buf;
+    const a = b[start + 2], bb = b[start + 3];
+    out.len = start;
+    lastDst = -1;
     if (iop === Ops.I32_EQZ) {
-      // [EQZ dst a] -> [BR_IFZ a target] (or BR_IF for "when false")
-      b[start] = whenFalse ? Ops.BR_IF : Ops.BR_IFZ;
-      b[start + 1] = b[start + 2];
-      b[start + 2] = 0;
-      return;
+      // eqz a; br_if -> BR_IFZ a (for `if`, branch when false: BR_IF a)
+      return emitBranchOp(whenFalse ? Ops.BR_IF : Ops.BR_IFZ, 1, a, 0);
     }
     const imm = iop >= Ops.I32_EQ_IMM;
     let cmp = imm ? iop - IMM_DELTA : iop;
     if (whenFalse) cmp = negateCmp(cmp);
-    b[start] = cmp + BR_CMP_DELTA + (imm ? 10 : 0);
-    b[start + 1] = b[start + 2];
-    b[start + 2] = b[start + 3];
-    b[start + 3] = 0;
+    return emitBranchOp(cmp + BR_CMP_DELTA + (imm ? 10 : 0), 2, a, bb);
   }
 
+  /** SPEED: see emitBranchOp. Runs when every label and GAS amount is final. */
+  function foldGas() {
+    const b = out.buf;
+    for (let i = 0; i < folds.length; i += 2) {
+      const tp = folds[i];
+      const t = b[tp];
+      if (t < out.len && b[t] === Ops.GAS) {
+        b[folds[i + 1]] = b[t + 1];
+        b[tp] = t + 2;
+      }
+    }
+  }
+
+  foldGas();
   if (stats) stats.steps += steps;
   const code = out.buf.slice(0, out.len);
   return {

@@ -125,19 +125,39 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 2;
           break;
         }
-        case 2: // BR
+        // Branches carry the gas of the block they enter (compiler.ts emitBranchOp):
+        // [.., target, k] taken, [.., fallPc, kFall] not taken.
+        case 2: { // BR
+          const k = code[pc + 2];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
           pc = code[pc + 1];
           break;
-        case 3: // BR_IF
-          pc = S[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+        }
+        case 3: { // BR_IF
+          const j = S[fp + code[pc + 1]] !== 0 ? pc + 2 : pc + 4;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 4: // BR_IFZ
-          pc = S[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+        }
+        case 4: { // BR_IFZ
+          const j = S[fp + code[pc + 1]] === 0 ? pc + 2 : pc + 4;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
+        }
         case 5: { // BR_TABLE
           const i = S[fp + code[pc + 1]] >>> 0;
           const n = code[pc + 2];
-          pc = code[pc + 3 + (i < n ? i : n)];
+          const j = pc + 3 + 2 * (i < n ? i : n);
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
         }
         case 6: // RETURN
@@ -1046,68 +1066,168 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           break;
         }
 
-        // ---- fused compare-and-branch [a, b, target]
-        case 170: // BR_IF_EQ
-          pc = S[fp + code[pc + 1]] === S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        // ---- fused compare-and-branch [a, b, target, k, fallPc, kFall]
+        case 170: { // BR_IF_EQ
+          const j = S[fp + code[pc + 1]] === S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 171: // BR_IF_NE
-          pc = S[fp + code[pc + 1]] !== S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        }
+        case 171: { // BR_IF_NE
+          const j = S[fp + code[pc + 1]] !== S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 172: // BR_IF_LT_S
-          pc = S[fp + code[pc + 1]] < S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        }
+        case 172: { // BR_IF_LT_S
+          const j = S[fp + code[pc + 1]] < S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 173: // BR_IF_LT_U
-          pc = S[fp + code[pc + 1]] >>> 0 < S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 173: { // BR_IF_LT_U
+          const j = S[fp + code[pc + 1]] >>> 0 < S[fp + code[pc + 2]] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 174: // BR_IF_GT_S
-          pc = S[fp + code[pc + 1]] > S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        }
+        case 174: { // BR_IF_GT_S
+          const j = S[fp + code[pc + 1]] > S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 175: // BR_IF_GT_U
-          pc = S[fp + code[pc + 1]] >>> 0 > S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 175: { // BR_IF_GT_U
+          const j = S[fp + code[pc + 1]] >>> 0 > S[fp + code[pc + 2]] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 176: // BR_IF_LE_S
-          pc = S[fp + code[pc + 1]] <= S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        }
+        case 176: { // BR_IF_LE_S
+          const j = S[fp + code[pc + 1]] <= S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 177: // BR_IF_LE_U
-          pc = S[fp + code[pc + 1]] >>> 0 <= S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 177: { // BR_IF_LE_U
+          const j = S[fp + code[pc + 1]] >>> 0 <= S[fp + code[pc + 2]] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 178: // BR_IF_GE_S
-          pc = S[fp + code[pc + 1]] >= S[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+        }
+        case 178: { // BR_IF_GE_S
+          const j = S[fp + code[pc + 1]] >= S[fp + code[pc + 2]] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 179: // BR_IF_GE_U
-          pc = S[fp + code[pc + 1]] >>> 0 >= S[fp + code[pc + 2]] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 179: { // BR_IF_GE_U
+          const j = S[fp + code[pc + 1]] >>> 0 >= S[fp + code[pc + 2]] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        // ---- fused compare-with-constant-and-branch [a, imm, target]
-        case 180: // BR_IF_EQ_IMM
-          pc = S[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        // ---- fused compare-with-constant-and-branch [a, imm, target, k, fallPc, kFall]
+        case 180: { // BR_IF_EQ_IMM
+          const j = S[fp + code[pc + 1]] === code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 181: // BR_IF_NE_IMM
-          pc = S[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        case 181: { // BR_IF_NE_IMM
+          const j = S[fp + code[pc + 1]] !== code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 182: // BR_IF_LT_S_IMM
-          pc = S[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        case 182: { // BR_IF_LT_S_IMM
+          const j = S[fp + code[pc + 1]] < code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 183: // BR_IF_LT_U_IMM
-          pc = S[fp + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 183: { // BR_IF_LT_U_IMM
+          const j = S[fp + code[pc + 1]] >>> 0 < code[pc + 2] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 184: // BR_IF_GT_S_IMM
-          pc = S[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        case 184: { // BR_IF_GT_S_IMM
+          const j = S[fp + code[pc + 1]] > code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 185: // BR_IF_GT_U_IMM
-          pc = S[fp + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 185: { // BR_IF_GT_U_IMM
+          const j = S[fp + code[pc + 1]] >>> 0 > code[pc + 2] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 186: // BR_IF_LE_S_IMM
-          pc = S[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        case 186: { // BR_IF_LE_S_IMM
+          const j = S[fp + code[pc + 1]] <= code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 187: // BR_IF_LE_U_IMM
-          pc = S[fp + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 187: { // BR_IF_LE_U_IMM
+          const j = S[fp + code[pc + 1]] >>> 0 <= code[pc + 2] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 188: // BR_IF_GE_S_IMM
-          pc = S[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+        }
+        case 188: { // BR_IF_GE_S_IMM
+          const j = S[fp + code[pc + 1]] >= code[pc + 2] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
-        case 189: // BR_IF_GE_U_IMM
-          pc = S[fp + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0 ? code[pc + 3] : pc + 4;
+        }
+        case 189: { // BR_IF_GE_U_IMM
+          const j = S[fp + code[pc + 1]] >>> 0 >= code[pc + 2] >>> 0 ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
           break;
+        }
         default:
           throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
       }
