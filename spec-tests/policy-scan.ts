@@ -8,6 +8,7 @@
  */
 import { tokenize } from './lexer.js';
 import { WABT_FEATURES, type Wabt } from './wat2wasm.js';
+import type { WastModule } from './wast.js';
 
 export type PolicyFeature = 'floats' | 'simd' | 'threads';
 
@@ -48,4 +49,9 @@ export function binaryFeatures(wabt: Wabt, binary: Uint8Array): Set<PolicyFeatur
     mod?.destroy();
   }
   return textFeatures(new Uint8Array(Buffer.from(text, 'utf8')));
+}
+
+/** The policy features of a script module (`bytes`: its binary); null when wabt cannot read a binary module. */
+export function moduleFeatures(wabt: Wabt, mod: WastModule, bytes: Uint8Array): Set<PolicyFeature> | null {
+  return mod.source.kind === 'text' ? textFeatures(mod.source.bytes) : binaryFeatures(wabt, bytes);
 }

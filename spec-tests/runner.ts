@@ -15,7 +15,7 @@ import type { Action, Command, WastModule, WastValue, ExpectedResult } from './w
 import type { EngineAdapter, ClassifiedError, Imports } from './engines/types.js';
 import type { Wabt } from './wat2wasm.js';
 import { watToWasm, TextConversionError } from './wat2wasm.js';
-import { textFeatures, binaryFeatures, type PolicyFeature } from './policy-scan.js';
+import { moduleFeatures, type PolicyFeature } from './policy-scan.js';
 import { readBinaryInfo } from './binary-info.js';
 import { matchResult, formatActual } from './compare.js';
 import { newFileResult, type Category, type FileResult } from './results.js';
@@ -203,7 +203,7 @@ export class ScriptRunner {
   /** For engines that enforce the determinism policy: why an accepted module should have been rejected. */
   private policyViolation(mod: WastModule, bytes: Uint8Array): string | undefined {
     if (!this.engine.enforcesPolicy) return undefined;
-    const used = mod.source.kind === 'text' ? textFeatures(mod.source.bytes) : binaryFeatures(this.wabt, bytes);
+    const used = moduleFeatures(this.wabt, mod, bytes);
     if (used === null || used.size === 0) return undefined;
     return `the engine accepted a module that uses ${[...used].join(', ')} (determinism policy)`;
   }
@@ -212,7 +212,7 @@ export class ScriptRunner {
   private confirmPolicy(mod: WastModule, bytes: Uint8Array, feature: string | undefined): PolicyFeature | undefined {
     const f = normalizeFeature(feature);
     if (!f) return undefined;
-    const used = mod.source.kind === 'text' ? textFeatures(mod.source.bytes) : binaryFeatures(this.wabt, bytes);
+    const used = moduleFeatures(this.wabt, mod, bytes);
     return used?.has(f) ? f : undefined;
   }
 

@@ -76,6 +76,21 @@ export type Command =
 
 export type CommandKind = Command['kind'];
 
+/** The module a command defines or asserts about (none for actions, `register` and `module instance`). */
+export function commandModule(cmd: Command): WastModule | undefined {
+  switch (cmd.kind) {
+    case 'module':
+    case 'assert_trap_module':
+    case 'assert_invalid':
+    case 'assert_malformed':
+    case 'assert_unlinkable':
+    case 'assert_uninstantiable':
+      return cmd.module;
+    default:
+      return undefined;
+  }
+}
+
 const MODULE_FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', 'export', 'start', 'elem', 'data']);
 
 // ignoreBOM: a leading U+FEFF is part of a name (names.wast), not a byte order mark.

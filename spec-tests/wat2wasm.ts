@@ -52,12 +52,12 @@ export class TextConversionError extends Error {
   }
 }
 
-/** Converts the UTF-8 text of a `(module ...)` form to a binary. */
-export function watToWasm(wabt: Wabt, text: Uint8Array, filename = 'module.wat'): Uint8Array {
+/** Converts the UTF-8 text of a `(module ...)` form to a binary (wabt features: the 2.0 set unless given). */
+export function watToWasm(wabt: Wabt, text: Uint8Array, filename = 'module.wat', features: object = WABT_FEATURES): Uint8Array {
   let mod: WabtModule | undefined;
   let binary: Uint8Array;
   try {
-    mod = wabt.parseWat(filename, text, WABT_FEATURES);
+    mod = wabt.parseWat(filename, text, features);
     mod.resolveNames();
     binary = mod.toBinary({}).buffer;
   } catch (e) {
