@@ -6,43 +6,15 @@ import { decode } from '../decoder/index.js';
 import { resolveConfig, type EngineConfig, type Limits } from '../config.js';
 import { validate } from './index.js';
 import type { ValidatedModule, ValidateStats } from './types.js';
+import { loadWabt, WABT_FEATURES } from '../../spec-tests/wat2wasm.js';
 
-type Wabt = {
-  parseWat(name: string, text: Uint8Array, features?: Record<string, boolean>): {
-    toBinary(o: object): { buffer: Uint8Array };
-    destroy(): void;
-  };
-};
+/** The 2.0 set plus threads and multi-memory, so wabt accepts what the policy and the validator must reject. */
+const FEATURES = { ...WABT_FEATURES, threads: true, multi_memory: true };
 
-let wabtPromise: Promise<Wabt> | undefined;
-export function loadWabt(): Promise<Wabt> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  wabtPromise ??= (require('wabt') as () => Promise<Wabt>)();
-  return wabtPromise;
-}
-
-/** Every wabt feature on, so wabt accepts whatever the policy must reject. */
-export const WABT_FEATURES: Record<string, boolean> = {
-  exceptions: false,
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  threads: true,
-  multi_value: true,
-  tail_call: false,
-  bulk_memory: true,
-  reference_types: true,
-  annotations: false,
-  gc: false,
-  memory64: false,
-  multi_memory: true,
-  extended_const: false,
-};
-
+/** WAT -> binary as wabt writes it (no DataCount fix, unlike spec-tests' watToWasm: some tests need its absence). */
 export async function wat(text: string): Promise<Uint8Array> {
   const wabt = await loadWabt();
-  const m = wabt.parseWat('test.wat', new Uint8Array(Buffer.from(text, 'utf8')), WABT_FEATURES);
+  const m = wabt.parseWat('test.wat', new Uint8Array(Buffer.from(text, 'utf8')), FEATURES);
   try {
     return new Uint8Array(m.toBinary({}).buffer);
   } finally {
