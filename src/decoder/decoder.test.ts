@@ -2,41 +2,7 @@ import { decode } from './index.js';
 import { MalformedError, LimitError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { Op, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, instrLength } from './opcodes.js';
-
-// ---- a tiny byte builder ----
-type Bytes = number[];
-function u(v: number): Bytes {
-  const out: Bytes = [];
-  v = v >>> 0;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? b | 0x80 : b);
-  } while (v);
-  return out;
-}
-const str = (s: string): Bytes => [...u(Buffer.byteLength(s)), ...Buffer.from(s, 'utf8')];
-const vec = (items: Bytes[]): Bytes => [...u(items.length), ...items.flat()];
-const section = (id: number, content: Bytes): Bytes => [id, ...u(content.length), ...content];
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const mod = (...sections: Bytes[]): Uint8Array => Uint8Array.from([...HEADER, ...sections.flat()]);
-
-const I32 = 0x7f;
-const I64 = 0x7e;
-const FUNCREF = 0x70;
-const EXTERNREF = 0x6f;
-const functype = (params: number[], results: number[]): Bytes => [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
-const typeSec = (...types: Bytes[]) => section(1, vec(types));
-const funcSec = (...typeidx: number[]) => section(3, vec(typeidx.map(u)));
-/** A body from local groups and raw instruction bytes (the final end is added). */
-const body = (instrs: Bytes, locals: Array<[number, number]> = []): Bytes => {
-  const content = [...vec(locals.map(([n, t]) => [...u(n), t])), ...instrs, 0x0b];
-  return [...u(content.length), ...content];
-};
-const codeSec = (...bodies: Bytes[]) => section(10, vec(bodies));
-/** A module with one function of type [] -> [] and the given body instructions. */
-const withBody = (instrs: Bytes, extra: { before?: Bytes[]; after?: Bytes[] } = {}): Uint8Array =>
-  mod(typeSec(functype([], [])), funcSec(0), ...(extra.before ?? []), codeSec(body(instrs)), ...(extra.after ?? []));
+import { type Bytes, uleb, str, vec, section, HEADER, mod, I32, I64, FUNCREF, EXTERNREF, functype, typeSec, funcSec, body, codeSec, withBody } from './testutil.js';
 
 function decodeError(bytes: Uint8Array, limits?: Limits): unknown {
   try {
@@ -121,9 +87,9 @@ describe('section framing', () => {
     expectMalformed(mod(typeSec(), typeSec()), 'unexpected content after last section', 11);
     expectMalformed(mod(section(3, vec([])), typeSec()), 'unexpected content after last section', 11);
     // data count (12) goes before code (10)
-    expectMalformed(mod(codeSec(), section(12, u(0))), 'unexpected content after last section');
-    expectMalformed(mod(section(11, vec([])), section(12, u(0))), 'unexpected content after last section');
-    expect(decodeError(mod(section(12, u(0)), codeSec(), section(11, vec([]))))).toBeNull();
+    expectMalformed(mod(codeSec(), section(12, uleb(0))), 'unexpected content after last section');
+    expectMalformed(mod(section(11, vec([])), section(12, uleb(0))), 'unexpected content after last section');
+    expect(decodeError(mod(section(12, uleb(0)), codeSec(), section(11, vec([]))))).toBeNull();
   });
   test('every section in order, custom sections anywhere', () => {
     const custom = (n: string) => section(0, [...str(n), 1, 2, 3]);
@@ -137,10 +103,10 @@ describe('section framing', () => {
       section(5, vec([[0x00, 0x01]])),
       section(6, vec([[I32, 0x00, 0x41, 0x00, 0x0b]])),
       section(7, vec([[...str('e'), 0x00, 0x01]])),
-      section(8, u(1)),
-      section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([u(0)])]])),
+      section(8, uleb(1)),
+      section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([uleb(0)])]])),
       custom('c'),
-      section(12, u(1)),
+      section(12, uleb(1)),
       codeSec(body([])),
       section(11, vec([[0x01, ...vec([[1], [2]])]])),
       custom('d'),
@@ -331,7 +297,7 @@ describe('table, memory, global, export, start sections', () => {
     ]);
   });
   test('exports', () => {
-    const m = decode(mod(section(7, vec([0, 1, 2, 3].map((k) => [...str(`e${k}`), k, ...u(k + 300)])))));
+    const m = decode(mod(section(7, vec([0, 1, 2, 3].map((k) => [...str(`e${k}`), k, ...uleb(k + 300)])))));
     expect(m.exports.map((e) => [e.name, e.kind, e.index])).toEqual([
       ['e0', 'func', 300],
       ['e1', 'table', 301],
@@ -342,34 +308,34 @@ describe('table, memory, global, export, start sections', () => {
     expectMalformed(mod(section(7, vec([[0x01, 0xc2, 0x00, 0x00]]))), 'malformed UTF-8 encoding', 12);
   });
   test('start', () => {
-    expect(decode(mod(section(8, u(123456)))).start).toBe(123456);
+    expect(decode(mod(section(8, uleb(123456)))).start).toBe(123456);
     expectMalformed(mod(section(8, [0x00, 0x00])), 'section size mismatch');
   });
 });
 
 describe('element section: all eight encodings', () => {
   const expr0 = [0x41, 0x00, 0x0b];
-  const refFunc = (i: number) => [0xd2, ...u(i), 0x0b];
+  const refFunc = (i: number) => [0xd2, ...uleb(i), 0x0b];
   const refNull = (t: number) => [0xd0, t, 0x0b];
   const elem = (...segs: Bytes[]) => decode(mod(section(9, vec(segs)))).elems;
   test('flags 0: active, table 0, function indices', () => {
-    const [e] = elem([0x00, ...expr0, ...vec([u(1), u(2)])]);
+    const [e] = elem([0x00, ...expr0, ...vec([uleb(1), uleb(2)])]);
     expect(e).toMatchObject({ mode: 'active', table: 0, type: FUNCREF, exprs: null, length: 2, offset: 11 });
     expect(Array.from(e.funcs!)).toEqual([1, 2]);
     expect(ops(e.offsetExpr!.code)).toEqual([[Op.i32_const, 0], [Op.end]]);
   });
   test('flags 1: passive, elemkind, function indices', () => {
-    const [e] = elem([0x01, 0x00, ...vec([u(7)])]);
+    const [e] = elem([0x01, 0x00, ...vec([uleb(7)])]);
     expect(e).toMatchObject({ mode: 'passive', type: FUNCREF, offsetExpr: null, length: 1 });
     expect(Array.from(e.funcs!)).toEqual([7]);
   });
   test('flags 2: active, explicit table, elemkind, function indices', () => {
-    const [e] = elem([0x02, ...u(3), ...expr0, 0x00, ...vec([u(4), u(5), u(6)])]);
+    const [e] = elem([0x02, ...uleb(3), ...expr0, 0x00, ...vec([uleb(4), uleb(5), uleb(6)])]);
     expect(e).toMatchObject({ mode: 'active', table: 3, type: FUNCREF, length: 3 });
     expect(Array.from(e.funcs!)).toEqual([4, 5, 6]);
   });
   test('flags 3: declarative, elemkind, function indices', () => {
-    const [e] = elem([0x03, 0x00, ...vec([u(0)])]);
+    const [e] = elem([0x03, 0x00, ...vec([uleb(0)])]);
     expect(e).toMatchObject({ mode: 'declarative', offsetExpr: null, length: 1 });
   });
   test('flags 4: active, table 0, expressions', () => {
@@ -385,7 +351,7 @@ describe('element section: all eight encodings', () => {
     expect(e).toMatchObject({ mode: 'passive', type: EXTERNREF, length: 1 });
   });
   test('flags 6: active, explicit table, reftype, expressions', () => {
-    const [e] = elem([0x06, ...u(2), ...expr0, FUNCREF, ...vec([refFunc(0)])]);
+    const [e] = elem([0x06, ...uleb(2), ...expr0, FUNCREF, ...vec([refFunc(0)])]);
     expect(e).toMatchObject({ mode: 'active', table: 2, type: FUNCREF, length: 1 });
   });
   test('flags 7: declarative, reftype, expressions', () => {
@@ -403,7 +369,7 @@ describe('element section: all eight encodings', () => {
 
 describe('data and data count sections', () => {
   test('flags 0, 1, 2', () => {
-    const m = decode(mod(section(11, vec([[0x00, 0x41, 0x01, 0x0b, ...vec([[0xaa]])], [0x01, ...vec([[1], [2]])], [0x02, ...u(1), 0x41, 0x02, 0x0b, ...vec([])]]))));
+    const m = decode(mod(section(11, vec([[0x00, 0x41, 0x01, 0x0b, ...vec([[0xaa]])], [0x01, ...vec([[1], [2]])], [0x02, ...uleb(1), 0x41, 0x02, 0x0b, ...vec([])]]))));
     expect(m.datas.map((d) => [d.mode, d.memory, Array.from(d.init)])).toEqual([
       ['active', 0, [0xaa]],
       ['passive', 0, [1, 2]],
@@ -417,9 +383,9 @@ describe('data and data count sections', () => {
     expectMalformed(mod(section(11, [0x01, 0x01, 0x05, 0x61])), 'unexpected end of section or function');
   });
   test('data count must match the data section', () => {
-    expectMalformed(mod(section(12, u(2)), section(11, vec([[0x01, ...vec([])]]))), 'data count and data section have inconsistent lengths');
-    expectMalformed(mod(section(12, u(1))), 'data count and data section have inconsistent lengths', 8);
-    expect(decode(mod(section(12, u(0)))).dataCount).toBe(0);
+    expectMalformed(mod(section(12, uleb(2)), section(11, vec([[0x01, ...vec([])]]))), 'data count and data section have inconsistent lengths');
+    expectMalformed(mod(section(12, uleb(1))), 'data count and data section have inconsistent lengths', 8);
+    expect(decode(mod(section(12, uleb(0)))).dataCount).toBe(0);
   });
   test('memory.init and data.drop need a data count section', () => {
     const init = [0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x08, 0x00, 0x00];
@@ -428,7 +394,7 @@ describe('data and data count sections', () => {
     expectMalformed(withBody(init, { after: [data] }), 'data count section required');
     expectMalformed(withBody(drop, { after: [data] }), 'data count section required');
     const ok = (instrs: Bytes) =>
-      mod(typeSec(functype([], [])), funcSec(0), section(12, u(1)), codeSec(body(instrs)), data);
+      mod(typeSec(functype([], [])), funcSec(0), section(12, uleb(1)), codeSec(body(instrs)), data);
     expect(ops(decode(ok(init)).codes[0].body).slice(3)).toEqual([[Op.memory_init, 0, 0], [Op.end]]);
     expect(ops(decode(ok(drop)).codes[0].body)).toEqual([[Op.data_drop, 0], [Op.end]]);
     // other bulk instructions do not need it
@@ -457,7 +423,7 @@ describe('instructions', () => {
     expectMalformed(withBody([0xfc, 0x0b, 0x01]), 'zero byte expected', 25);
     expectMalformed(withBody([0xfc, 0x0a, 0x00, 0x01]), 'zero byte expected', 26);
     expectMalformed(
-      mod(typeSec(functype([], [])), funcSec(0), section(12, u(0)), codeSec(body([0xfc, 0x08, 0x00, 0x01]))),
+      mod(typeSec(functype([], [])), funcSec(0), section(12, uleb(0)), codeSec(body([0xfc, 0x08, 0x00, 0x01]))),
       'zero byte expected',
     );
     expect(bodyOps([0xfc, 0x0a, 0x00, 0x00, 0xfc, 0x0b, 0x00])).toEqual([[Op.memory_copy, 0, 0], [Op.memory_fill, 0], [Op.end]]);
@@ -618,10 +584,10 @@ describe('limits', () => {
   });
   test('maxExports', () => expectLimit(mod(section(7, vec([[...str('a'), 0, 0], [...str('b'), 0, 0]]))), 'maxExports', 1));
   test('maxElemSegments', () => expectLimit(mod(section(9, vec([[0x01, 0x00, 0x00], [0x01, 0x00, 0x00]]))), 'maxElemSegments', 1));
-  test('maxElemSegmentLength', () => expectLimit(mod(section(9, vec([[0x01, 0x00, ...vec([u(0), u(0), u(0)])]]))), 'maxElemSegmentLength', 2));
+  test('maxElemSegmentLength', () => expectLimit(mod(section(9, vec([[0x01, 0x00, ...vec([uleb(0), uleb(0), uleb(0)])]]))), 'maxElemSegmentLength', 2));
   test('maxDataSegments', () => {
     expectLimit(mod(section(11, vec([[0x01, 0x00], [0x01, 0x00]]))), 'maxDataSegments', 1);
-    expectLimit(mod(section(12, u(2)), section(11, vec([[0x01, 0x00], [0x01, 0x00]]))), 'maxDataSegments', 1);
+    expectLimit(mod(section(12, uleb(2)), section(11, vec([[0x01, 0x00], [0x01, 0x00]]))), 'maxDataSegments', 1);
   });
   test('maxFunctionBodySize', () => expectLimit(withBody([0x01, 0x01, 0x01, 0x01]), 'maxFunctionBodySize', 5));
   test('maxBrTableTargets', () => expectLimit(withBody([0x41, 0x00, 0x0e, 0x03, 0x00, 0x00, 0x00, 0x00]), 'maxBrTableTargets', 2));

@@ -9,28 +9,7 @@ import fc from 'fast-check';
 import { decode } from './index.js';
 import { Reader } from './reader.js';
 import { CompileError, MalformedError } from '../errors.js';
-
-type Bytes = number[];
-function u(v: number): Bytes {
-  const out: Bytes = [];
-  v = v >>> 0;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? b | 0x80 : b);
-  } while (v);
-  return out;
-}
-const vec = (items: Bytes[]): Bytes => [...u(items.length), ...items.flat()];
-const section = (id: number, content: Bytes): Bytes => [id, ...u(content.length), ...content];
-const str = (s: string): Bytes => [...u(Buffer.byteLength(s)), ...Buffer.from(s, 'utf8')];
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const mod = (...sections: Bytes[]): Uint8Array => Uint8Array.from([...HEADER, ...sections.flat()]);
-const body = (instrs: Bytes, locals: Bytes[] = []): Bytes => {
-  const content = [...vec(locals), ...instrs, 0x0b];
-  return [...u(content.length), ...content];
-};
-const oneFunc = (b: Bytes) => mod(section(1, vec([[0x60, 0x00, 0x00]])), section(3, vec([[0]])), section(10, vec([b])));
+import { type Bytes, uleb, str, vec, section, HEADER, mod, body, withBody, withCode } from './testutil.js';
 
 let steps = 0;
 let spy: jest.SpyInstance;
@@ -68,9 +47,9 @@ function richModule(): Uint8Array {
     section(5, vec([[0x01, 0x01, 0x02]])),
     section(6, vec([[0x7f, 0x01, 0x41, 0x2a, 0x0b]])),
     section(7, vec([[...str('run'), 0x00, 0x01], [...str('mem'), 0x02, 0x00]])),
-    section(8, u(1)),
-    section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([u(1), u(2)])], [0x05, 0x70, ...vec([[0xd2, 0x00, 0x0b]])]])),
-    section(12, u(2)),
+    section(8, uleb(1)),
+    section(9, vec([[0x00, 0x41, 0x00, 0x0b, ...vec([uleb(1), uleb(2)])], [0x05, 0x70, ...vec([[0xd2, 0x00, 0x0b]])]])),
+    section(12, uleb(2)),
     section(10, vec([
       body([0x02, 0x40, 0x41, 0x00, 0x0e, 0x01, 0x00, 0x00, 0x0b, 0xfc, 0x09, 0x00], [[1, 0x7e]]),
       body([0x20, 0x00, 0x04, 0x7f, 0x41, 0x01, 0x05, 0x42, 0x7f, 0xa7, 0x0b, 0x28, 0x02, 0x00, 0x1c, 0x01, 0x7f, 0xfd, 0x0c, ...new Array(16).fill(7), 0x1a]),
@@ -112,7 +91,7 @@ describe('work is bounded by the input size', () => {
   test('deep nesting is linear too', () => {
     const depth = 20000;
     const instrs = [...new Array(depth).fill([0x02, 0x40]).flat(), ...new Array(depth).fill(0x0b)];
-    const bytes = oneFunc(body(instrs));
+    const bytes = withBody(instrs);
     const { error, steps } = run(bytes);
     expect(error).toBeNull();
     expect(steps).toBeLessThanOrEqual(bytes.length);
@@ -121,21 +100,21 @@ describe('work is bounded by the input size', () => {
 
 describe('huge claimed sizes in tiny modules fail fast', () => {
   const cases: Array<[string, Uint8Array, string]> = [
-    ['type count 2^32-1', mod(section(1, u(0xffffffff))), 'unexpected end of section or function'],
-    ['import count', mod(section(2, [...u(0xfffffff0), 0x00])), 'unexpected end of section or function'],
-    ['function count', mod(section(3, [...u(0x7fffffff), 0x00])), 'unexpected end of section or function'],
-    ['export count', mod(section(7, [...u(0xffffffff), 0x00])), 'unexpected end of section or function'],
-    ['element count', mod(section(9, [...u(0xffffffff), 0x00])), 'unexpected end of section or function'],
-    ['element segment length', mod(section(9, [0x01, 0x01, 0x00, ...u(0xffffffff), 0x00])), 'unexpected end of section or function'],
-    ['data count vs data', mod(section(11, [0x01, 0x01, ...u(0xffffffff)])), 'unexpected end of section or function'],
-    ['code count', mod(section(10, [...u(0xffffffff)])), 'function and code section have inconsistent lengths'],
-    ['body size', oneFunc([...u(0xffffffff), 0x00]), 'unexpected end of section or function'],
-    ['local groups', oneFunc([0x06, ...u(0xffffffff), 0x0b]), 'unexpected end of section or function'],
-    ['2^32 locals', oneFunc(body([], [[...u(0xffffffff), 0x7f], [...u(1), 0x7e]])), 'too many locals'],
-    ['br_table targets', oneFunc(body([0x41, 0x00, 0x0e, ...u(0xffffffff), 0x00])), 'unexpected end of section or function'],
-    ['select types', oneFunc(body([0x1c, ...u(0xffffffff), 0x7f])), 'unexpected end of section or function'],
-    ['name length', mod(section(0, [...u(0xffffffff), 0x61])), 'unexpected end of section or function'],
-    ['section size', Uint8Array.from([...HEADER, 0x01, ...u(0xffffffff)]), 'length out of bounds'],
+    ['type count 2^32-1', mod(section(1, uleb(0xffffffff))), 'unexpected end of section or function'],
+    ['import count', mod(section(2, [...uleb(0xfffffff0), 0x00])), 'unexpected end of section or function'],
+    ['function count', mod(section(3, [...uleb(0x7fffffff), 0x00])), 'unexpected end of section or function'],
+    ['export count', mod(section(7, [...uleb(0xffffffff), 0x00])), 'unexpected end of section or function'],
+    ['element count', mod(section(9, [...uleb(0xffffffff), 0x00])), 'unexpected end of section or function'],
+    ['element segment length', mod(section(9, [0x01, 0x01, 0x00, ...uleb(0xffffffff), 0x00])), 'unexpected end of section or function'],
+    ['data count vs data', mod(section(11, [0x01, 0x01, ...uleb(0xffffffff)])), 'unexpected end of section or function'],
+    ['code count', mod(section(10, [...uleb(0xffffffff)])), 'function and code section have inconsistent lengths'],
+    ['body size', withCode([...uleb(0xffffffff), 0x00]), 'unexpected end of section or function'],
+    ['local groups', withCode([0x06, ...uleb(0xffffffff), 0x0b]), 'unexpected end of section or function'],
+    ['2^32 locals', withCode(body([], [[0xffffffff, 0x7f], [1, 0x7e]])), 'too many locals'],
+    ['br_table targets', withBody([0x41, 0x00, 0x0e, ...uleb(0xffffffff), 0x00]), 'unexpected end of section or function'],
+    ['select types', withBody([0x1c, ...uleb(0xffffffff), 0x7f]), 'unexpected end of section or function'],
+    ['name length', mod(section(0, [...uleb(0xffffffff), 0x61])), 'unexpected end of section or function'],
+    ['section size', Uint8Array.from([...HEADER, 0x01, ...uleb(0xffffffff)]), 'length out of bounds'],
   ];
   test.each(cases)('%s', (_name, bytes, reason) => {
     const { error, steps } = run(bytes);

@@ -12,33 +12,13 @@ import { decode } from './index.js';
 import { MalformedError } from '../errors.js';
 import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, immediateKind, instrLength } from './opcodes.js';
 import type { DecodedModule, expr } from './module.js';
+import { uleb, sleb } from './testutil.js';
 import { parseWast, commandModule } from '../../spec-tests/wast.js';
 import { loadWabt, watToWasm, TextConversionError, WABT_FEATURES, type Wabt } from '../../spec-tests/wat2wasm.js';
 
 const SUITE = process.env.WASM_TESTSUITE ?? path.join(__dirname, '../../../shared/wasm-testsuite');
 
 // ---- re-encoding of decoded streams, to check them against the original bytes ----
-
-function uleb(out: number[], v: number): void {
-  v = v >>> 0;
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v ? b | 0x80 : b);
-  } while (v);
-}
-
-function sleb(out: number[], v: bigint): void {
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && !(b & 0x40)) || (v === -1n && b & 0x40)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 function word(out: number[], w: number): void {
   out.push(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);
@@ -52,30 +32,30 @@ function encodeStream(code: Int32Array, baseOffset: number): number[] {
     const op = code[pc];
     if (code[pc + 1] !== baseOffset + out.length) throw new Error(`offset of op ${op} is ${code[pc + 1]}, expected ${baseOffset + out.length}`);
     if (op < PREFIX_FC) out.push(op);
-    else if (op < PREFIX_FD) (out.push(0xfc), uleb(out, op - PREFIX_FC));
-    else if (op < PREFIX_FE) (out.push(0xfd), uleb(out, op - PREFIX_FD));
-    else (out.push(0xfe), uleb(out, op - PREFIX_FE));
+    else if (op < PREFIX_FD) out.push(0xfc, ...uleb(op - PREFIX_FC));
+    else if (op < PREFIX_FE) out.push(0xfd, ...uleb(op - PREFIX_FD));
+    else out.push(0xfe, ...uleb(op - PREFIX_FE));
     const a = code[pc + 2];
     const b = code[pc + 3];
     switch (immediateKind(op)) {
       case Imm.none: break;
       case Imm.blocktype:
         if (a < 0) out.push(a + 0x80);
-        else sleb(out, BigInt(a));
+        else out.push(...sleb(a));
         break;
-      case Imm.idx: uleb(out, a); break;
-      case Imm.idx2: uleb(out, a); uleb(out, b); break;
+      case Imm.idx: out.push(...uleb(a)); break;
+      case Imm.idx2: out.push(...uleb(a), ...uleb(b)); break;
       case Imm.zero: out.push(0); break;
-      case Imm.idxZero: uleb(out, a); out.push(0); break;
+      case Imm.idxZero: out.push(...uleb(a), 0); break;
       case Imm.zero2: out.push(0, 0); break;
       case Imm.fence: out.push(0); break;
-      case Imm.brTable: for (let i = 0; i <= a + 1; i++) uleb(out, code[pc + 2 + i]); break;
-      case Imm.selectT: uleb(out, a); for (let i = 0; i < a; i++) out.push(code[pc + 3 + i]); break;
-      case Imm.memarg: uleb(out, a); uleb(out, b); break;
-      case Imm.memargLane: uleb(out, a); uleb(out, b); out.push(code[pc + 4]); break;
+      case Imm.brTable: for (let i = 0; i <= a + 1; i++) out.push(...uleb(code[pc + 2 + i])); break;
+      case Imm.selectT: out.push(...uleb(a)); for (let i = 0; i < a; i++) out.push(code[pc + 3 + i]); break;
+      case Imm.memarg: out.push(...uleb(a), ...uleb(b)); break;
+      case Imm.memargLane: out.push(...uleb(a), ...uleb(b)); out.push(code[pc + 4]); break;
       case Imm.lane: out.push(a); break;
-      case Imm.i32: sleb(out, BigInt(a)); break;
-      case Imm.i64: sleb(out, (BigInt(b) << 32n) | BigInt(a >>> 0)); break;
+      case Imm.i32: out.push(...sleb(a)); break;
+      case Imm.i64: out.push(...sleb((BigInt(b) << 32n) | BigInt(a >>> 0))); break;
       case Imm.f32: word(out, a); break;
       case Imm.f64: word(out, a); word(out, b); break;
       case Imm.v128: for (let i = 0; i < 4; i++) word(out, code[pc + 2 + i]); break;
@@ -122,8 +102,8 @@ function roundTrip(m: DecodedModule, bytes: Uint8Array): number {
     p++;
     const bodyStart = p;
     const enc: number[] = [];
-    uleb(enc, c.locals.length);
-    for (const l of c.locals) (uleb(enc, l.count), enc.push(l.type));
+    enc.push(...uleb(c.locals.length));
+    for (const l of c.locals) enc.push(...uleb(l.count), l.type);
     const instrStart = bodyStart + enc.length;
     enc.push(...encodeStream(c.body, instrStart));
     if (enc.length !== c.size || !sameBytes(enc, bytes, bodyStart)) {

@@ -11,37 +11,9 @@ import { decode } from '../decoder/index.js';
 import { resolveConfig } from '../config.js';
 import { CompileError } from '../errors.js';
 import { validate } from './index.js';
+import { uleb, vec, section, I32, I64, FUNCREF, EXTERNREF } from '../decoder/testutil.js';
+import { prng, FUZZ_SEED as SEED, FUZZ_SCALE as SCALE } from './testutil.js';
 
-/** `DETWASM_FUZZ_SEED` / `DETWASM_FUZZ_SCALE` run other or more cases (defaults: fixed seed, scale 1). */
-const SEED = process.env.DETWASM_FUZZ_SEED ? Number(process.env.DETWASM_FUZZ_SEED) : undefined;
-const SCALE = process.env.DETWASM_FUZZ_SCALE ? Number(process.env.DETWASM_FUZZ_SCALE) : 1;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function leb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v = Math.floor(v / 128);
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-
-const I32 = 0x7f, I64 = 0x7e, FUNCREF = 0x70, EXTERNREF = 0x6f;
 /** Types: 0 [] -> [], 1 [i32] -> [i32], 2 [] -> [i32 i64]. */
 const TYPES = [[0x60, 0, 0], [0x60, 1, I32, 1, I32], [0x60, 0, 2, I32, I64]];
 
@@ -54,13 +26,13 @@ class Gen {
   index(n: number): number { return this.chance(0.04) ? n : this.pick(Math.max(n, 1)); }
   limits(maxMin: number): number[] {
     const min = this.pick(maxMin);
-    if (this.chance(0.4)) return [0x00, ...leb(min)];
+    if (this.chance(0.4)) return [0x00, ...uleb(min)];
     const max = this.chance(0.05) ? Math.max(0, min - 1) : min + this.pick(3);
-    return [0x01, ...leb(min), ...leb(max)];
+    return [0x01, ...uleb(min), ...uleb(max)];
   }
   memLimits(): number[] {
-    if (this.chance(0.04)) return [0x00, ...leb(65537)];
-    if (this.chance(0.04)) return [0x01, 0, ...leb(this.oneOf([65536, 65537]))];
+    if (this.chance(0.04)) return [0x00, ...uleb(65537)];
+    if (this.chance(0.04)) return [0x01, 0, ...uleb(this.oneOf([65536, 65537]))];
     return this.limits(3);
   }
   valtype(): number { return this.oneOf([I32, I32, I64, FUNCREF, EXTERNREF]); }
@@ -170,7 +142,7 @@ class Gen {
       else if (k === 1) datas.push([1, 1, 0x2a]);
       else datas.push([2, this.pick(2), ...offset, 0]);
     }
-    if (datas.length && this.chance(0.5)) out.push(...section(12, leb(datas.length)));
+    if (datas.length && this.chance(0.5)) out.push(...section(12, uleb(datas.length)));
 
     // code: `unreachable` fits every type; some bodies use ref.func / memory / tables / globals
     const codes = funcTypes.map(() => {
@@ -180,7 +152,7 @@ class Gen {
       if (this.chance(ntables > 0 ? 0.3 : 0.03)) body.unshift(0xfc, 16, this.index(ntables), 0x1a);
       if (this.chance(0.08)) body.unshift(0x41, 0, 0x24, this.index(nglobals));
       const c = [0, ...body, 0x0b];
-      return [...leb(c.length), ...c];
+      return [...uleb(c.length), ...c];
     });
     if (codes.length) out.push(...section(10, vec(codes)));
     if (datas.length) out.push(...section(11, vec(datas)));

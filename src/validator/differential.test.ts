@@ -9,49 +9,9 @@ import { decode } from '../decoder/index.js';
 import { resolveConfig } from '../config.js';
 import { CompileError } from '../errors.js';
 import { validate } from './index.js';
+import { uleb, sleb, section, I32, I64, FUNCREF, EXTERNREF } from '../decoder/testutil.js';
+import { prng, FUZZ_SEED as SEED, FUZZ_SCALE as SCALE } from './testutil.js';
 
-/** `DETWASM_FUZZ_SEED` / `DETWASM_FUZZ_SCALE` run other or more cases (defaults: fixed seed, scale 1). */
-const SEED = process.env.DETWASM_FUZZ_SEED ? Number(process.env.DETWASM_FUZZ_SEED) : undefined;
-const SCALE = process.env.DETWASM_FUZZ_SCALE ? Number(process.env.DETWASM_FUZZ_SCALE) : 1;
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function leb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
-}
-
-const I32 = 0x7f, I64 = 0x7e, FUNCREF = 0x70, EXTERNREF = 0x6f;
 /** Types: 0 [] -> [], 1 [i32] -> [i32], 2 [i32 i64] -> [i64 i32], 3 [] -> [i32 i32], 4 [i32] -> []. */
 const TYPES: Array<[number[], number[]]> = [[[], []], [[I32], [I32]], [[I32, I64], [I64, I32]], [[], [I32, I32]], [[I32], []]];
 const BLOCKTYPES = [0x40, I32, I64, FUNCREF, 0, 1, 2, 3, 4]; // 0..4 are type indices (s33)
@@ -325,7 +285,7 @@ function module(r: () => number, typed: boolean): Uint8Array<ArrayBuffer> {
     ...section(6, [2, I32, 1, 0x41, 0, 0x0b, I64, 0, 0x42, 0, 0x0b]), // global 0 mut i32, global 1 i64
     ...section(9, [1, 0x03, 0x00, 1, 0]), // declarative elem: func 0
     ...section(12, [1]), // data count
-    ...section(10, [2, ...leb(4), 0, 0x20, 0, 0x0b, ...leb(code.length), ...code]),
+    ...section(10, [2, ...uleb(4), 0, 0x20, 0, 0x0b, ...uleb(code.length), ...code]),
     ...section(11, [1, 0x01, 0]), // passive data segment, empty
   ];
   return new Uint8Array(bytes);

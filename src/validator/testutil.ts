@@ -43,3 +43,19 @@ export async function validateWatWithLimits(text: string, limits: Partial<Limits
   const c = resolveConfig({ limits });
   return validate(decode(await wat(text)), c);
 }
+
+/** `DETWASM_FUZZ_SEED` / `DETWASM_FUZZ_SCALE` make the randomized tests run other or more cases (defaults: their fixed seed, scale 1). */
+export const FUZZ_SEED = process.env.DETWASM_FUZZ_SEED ? Number(process.env.DETWASM_FUZZ_SEED) : undefined;
+export const FUZZ_SCALE = process.env.DETWASM_FUZZ_SCALE ? Number(process.env.DETWASM_FUZZ_SCALE) : 1;
+
+/** A small deterministic PRNG (mulberry32): numbers in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
