@@ -19,8 +19,8 @@ export const Ops = {
   BR_IFZ: 4, // [c, target, k, fallPc, kFall]  jump when S[c] == 0
   BR_TABLE: 5, // [idx, n, (target, k) x (n+1)]  (the last is the default)
   RETURN: 6, // []
-  CALL: 7, // [funcidx, argOff]  callee frame starts at fp + argOff
-  CALL_INDIRECT: 8, // [typeidx, tableidx, idx, argOff]
+  CALL: 7, // [funcidx, argOff, retPc, kRet]  callee frame starts at fp + argOff; kRet charged on return
+  CALL_INDIRECT: 8, // [typeidx, tableidx, idx, argOff, retPc, kRet]
   COPY: 9, // [dst, src]  both slots
   CONST32: 10, // [dst, v]
   CONST64: 11, // [dst, lo, hi]
@@ -61,6 +61,10 @@ export const Ops = {
   I64_DIV_U: 134, I64_REM_S: 135, I64_REM_U: 136, I64_AND: 137, I64_OR: 138, I64_XOR: 139, I64_SHL: 140,
   I64_SHR_S: 141, I64_SHR_U: 142, I64_ROTL: 143, I64_ROTR: 144,
 
+  // i64 binary with a constant right operand [dst, a, lo, hi] (= i64 op + 80; no div/rem)
+  I64_EQ_IMM: 200, I64_NE_IMM: 201, I64_LT_S_IMM: 202, I64_LT_U_IMM: 203, I64_GT_S_IMM: 204, I64_GT_U_IMM: 205, I64_LE_S_IMM: 206, I64_LE_U_IMM: 207,
+  I64_GE_S_IMM: 208, I64_GE_U_IMM: 209, I64_ADD_IMM: 210, I64_SUB_IMM: 211, I64_MUL_IMM: 212, I64_AND_IMM: 217, I64_OR_IMM: 218, I64_XOR_IMM: 219, I64_SHL_IMM: 220, I64_SHR_S_IMM: 221, I64_SHR_U_IMM: 222, I64_ROTL_IMM: 223, I64_ROTR_IMM: 224,
+
   REF_IS_NULL: 150, // [dst, a]
   REF_FUNC: 151, // [dst, funcidx]
   TABLE_GET: 152, // [dst, idx, t]
@@ -86,6 +90,8 @@ export const Ops = {
 
 /** Offset between an i32 binary op and its `[dst, a, imm]` variant. */
 export const IMM_DELTA = 30;
+/** Offset between an i64 binary op and its `[dst, a, lo, hi]` variant. */
+export const IMM64_DELTA = 80;
 /** Offset between an i32 comparison (50..59) and its fused branch (170..179). */
 export const BR_CMP_DELTA = 120;
 
@@ -93,6 +99,7 @@ export const BR_CMP_DELTA = 120;
 export function opLength(code: Int32Array, pc: number): number {
   const op = code[pc];
   if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
+  if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
   if (op >= 20 && op <= 38) return 4; // loads, stores
   if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
@@ -102,11 +109,13 @@ export function opLength(code: Int32Array, pc: number): number {
     case Ops.BR_IF: case Ops.BR_IFZ: return 6;
     case Ops.BR: return 3;
     case Ops.GAS: case Ops.MEMORY_SIZE: case Ops.ELEM_DROP: case Ops.DATA_DROP: return 2;
-    case Ops.CALL: case Ops.COPY: case Ops.CONST32: case Ops.GLOBAL_GET:
+    case Ops.CALL: return 5;
+    case Ops.CALL_INDIRECT: return 7;
+    case Ops.COPY: case Ops.CONST32: case Ops.GLOBAL_GET:
     case Ops.GLOBAL_SET: case Ops.GLOBAL_GET_REF: case Ops.GLOBAL_SET_REF: case Ops.MEMORY_GROW:
     case Ops.REF_IS_NULL: case Ops.REF_FUNC: case Ops.TABLE_SIZE: return 3;
     case Ops.CONST64: case Ops.TABLE_GET: case Ops.TABLE_SET: case Ops.MEMORY_COPY: case Ops.MEMORY_FILL: return 4;
-    case Ops.CALL_INDIRECT: case Ops.SELECT: case Ops.TABLE_GROW: case Ops.TABLE_FILL: case Ops.MEMORY_INIT: return 5;
+    case Ops.SELECT: case Ops.TABLE_GROW: case Ops.TABLE_FILL: case Ops.MEMORY_INIT: return 5;
     case Ops.TABLE_COPY: case Ops.TABLE_INIT: return 6;
     default: throw new Error(`opLength: unknown op ${op}`);
   }

@@ -45,7 +45,7 @@
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
-import { Ops, IMM_DELTA, BR_CMP_DELTA } from './bytecode.js';
+import { Ops, IMM_DELTA, IMM64_DELTA, BR_CMP_DELTA } from './bytecode.js';
 
 export interface CompiledFunc {
   code: Int32Array;
@@ -55,6 +55,13 @@ export interface CompiledFunc {
   localSlots: number;
   /** Slots of the whole frame (locals + operand stack). */
   frameSlots: number;
+  /**
+   * SPEED: where a call enters the function and the gas it charges on entry:
+   * when the body starts with `GAS k` the CALL instruction charges k itself
+   * and starts after it.
+   */
+  entryPc: number;
+  entryGas: number;
 }
 
 const CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
@@ -195,6 +202,12 @@ export function compileFunction(
   let h = 0;
   let maxH = 0;
   const refCount = new Int32Array(nLocals);
+  // SPEED: while no label has been placed since entry, declared locals never
+  // written still hold their zero initial value; `i32.const 0; local.set x`
+  // on them emits nothing.
+  let straight = true;
+  const written = new Uint8Array(nLocals);
+  const nParams = type.params.length;
   const ctrls: Ctrl[] = [];
 
   // Gas block state.
@@ -286,6 +299,7 @@ export function compileFunction(
     lastDst = -1;
   }
   function placeLabel(fixups: number[]) {
+    straight = false;
     const pc = out.len;
     for (const p of fixups) out.buf[p] = pc;
     split();
@@ -352,6 +366,13 @@ export function compileFunction(
    * target (or the fall-through) starts with `GAS k'`, the branch charges k'
    * itself and jumps past it, saving one dispatch per taken branch.
    */
+  /** The (retPc, kRet) operands of a call, folded like a branch's fall-through. */
+  function emitReturnSite() {
+    const pos = out.len;
+    out.push(pos + 2);
+    out.push(0);
+    folds.push(pos, pos + 1);
+  }
   function emitBranchOp(op: number, nOperands: number, a: number, b: number): number {
     out.push(op);
     if (nOperands > 0) out.push(a);
@@ -432,7 +453,7 @@ export function compileFunction(
           charge(op);
           materializeAll();
           const ctl: Ctrl = { kind: op === 0x03 ? K_LOOP : K_BLOCK, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false };
-          if (op === 0x03) { split(); ctl.loopPc = out.len; }
+          if (op === 0x03) { split(); straight = false; ctl.loopPc = out.len; }
           ctrls.push(ctl);
         }
         break;
@@ -548,7 +569,9 @@ export function compileFunction(
         const ft = vm.funcTypes[f];
         const np = ft.params.length;
         for (let i = h - np; i < h; i++) materialize(i);
+        // [CALL, f, argOff, retPc, kRet]: retPc/kRet fold the gas of the block after the call
         emit3(Ops.CALL, f, canon(h - np));
+        emitReturnSite();
         for (let i = 0; i < np; i++) pop();
         ensure(h + Math.max(np, ft.results.length));
         for (let i = 0; i < ft.results.length; i++) pushCanon();
@@ -565,6 +588,7 @@ export function compileFunction(
         for (let i = h - np; i < h; i++) materialize(i);
         emit4(Ops.CALL_INDIRECT, ti, table, idx);
         emit1(canon(h - np));
+        emitReturnSite();
         for (let i = 0; i < np; i++) pop();
         ensure(h + Math.max(np, ft.results.length));
         for (let i = 0; i < ft.results.length; i++) pushCanon();
@@ -603,6 +627,12 @@ export function compileFunction(
           if (op === 0x21) pop();
           break;
         }
+        if (straight && x >= nParams && !written[x] && ((kinds[i] === C32 && vals[i] === 0) || (kinds[i] === C64 && vals[i] === 0 && his[i] === 0))) {
+          pop();
+          if (op === 0x22) pushLocal(2 * x);
+          break;
+        }
+        written[x] = 1;
         const before = out.len;
         protectLocal(x);
         if (kinds[i] === CANON && prevDst >= 0 && out.len === before) {
@@ -792,6 +822,17 @@ export function compileFunction(
             const a = operand(h - 1);
             pop();
             emit4(iop + IMM_DELTA, canon(h), a, imm);
+          } else if (iop >= Ops.I64_EQ && kinds[h - 1] === C64 && (iop < Ops.I64_DIV_S || iop > Ops.I64_REM_U)) {
+            // SPEED: constant right operand of an i64 op becomes an immediate pair.
+            const lo = vals[h - 1], hi = his[h - 1];
+            pop();
+            const a = operand(h - 1);
+            pop();
+            emit4(iop + IMM64_DELTA, canon(h), a, lo);
+            emit1(hi);
+            pushCanon();
+            produced(out.len - 4, out.len - 5, iop + IMM64_DELTA);
+            break;
           } else {
             const b = operand(h - 1);
             const a = operand(h - 2);
@@ -874,8 +915,11 @@ export function compileFunction(
   foldGas();
   if (stats) stats.steps += steps;
   const code = out.buf.slice(0, out.len);
+  const entryFolds = code.length > 1 && code[0] === Ops.GAS;
   return {
     code,
+    entryPc: entryFolds ? 2 : 0,
+    entryGas: entryFolds ? code[1] : 0,
     paramSlots: 2 * type.params.length,
     localSlots: 2 * nLocals,
     frameSlots: 2 * (nLocals + maxH) + 2,

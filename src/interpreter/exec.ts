@@ -160,12 +160,15 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc = code[j];
           break;
         }
-        case 6: // RETURN
+        case 6: { // RETURN
           if (depth === entryDepth) return;
           depth--;
           f = fns[depth]!;
-          pc = cs[2 * depth];
-          fp = cs[2 * depth + 1];
+          pc = cs[3 * depth];
+          fp = cs[3 * depth + 1];
+          const k = cs[3 * depth + 2]; // gas of the caller's block after the call
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
           code = (metered ? f._cm : f._cu)!.code;
           if (f.instance !== inst) {
             inst = f.instance!;
@@ -177,6 +180,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
             memLen = u8.length;
           }
           break;
+        }
         case 7: // CALL
         case 8: { // CALL_INDIRECT
           let next: number;
@@ -206,19 +210,27 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
               dv = mem._dv;
               memLen = u8.length;
             }
-            pc = next;
+            const k = code[next + 1];
+            if (gas < k) trap('out_of_gas');
+            gas -= k;
+            pc = code[next];
             break;
           }
           if (depth >= maxDepth) trap('call_stack_exhausted');
-          cs[2 * depth] = next;
-          cs[2 * depth + 1] = fp;
+          cs[3 * depth] = code[next];
+          cs[3 * depth + 1] = fp;
+          cs[3 * depth + 2] = code[next + 1];
           fns[depth] = f;
           depth++;
           f = callee;
           cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
           code = cf.code;
           fp = nfp;
-          pc = 0;
+          // SPEED: charge the callee's first block here (compiler.ts entryGas)
+          const k = cf.entryGas;
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = cf.entryPc;
           if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
           for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
           if (f.instance !== inst) {
@@ -950,6 +962,176 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           if (k === 0) { S[d] = lo; S[d + 1] = hi; }
           else { S[d] = (lo << k) | (hi >>> (32 - k)); S[d + 1] = (hi << k) | (lo >>> (32 - k)); }
           pc += 4;
+          break;
+        }
+
+        // ---- i64 binary with immediate right operand [dst, a, lo, hi]
+        case 200: { // I64_EQ_IMM
+          const a = fp + code[pc + 2];
+          S[fp + code[pc + 1]] = S[a] === code[pc + 3] && S[a + 1] === code[pc + 4] ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 201: { // I64_NE_IMM
+          const a = fp + code[pc + 2];
+          S[fp + code[pc + 1]] = S[a] !== code[pc + 3] || S[a + 1] !== code[pc + 4] ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 202: { // I64_LT_S_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1], bh = code[pc + 4];
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 < code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 203: { // I64_LT_U_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 4] >>> 0;
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 < code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 204: { // I64_GT_S_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1], bh = code[pc + 4];
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 > code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 205: { // I64_GT_U_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 4] >>> 0;
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 > code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 206: { // I64_LE_S_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1], bh = code[pc + 4];
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 <= code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 207: { // I64_LE_U_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 4] >>> 0;
+          S[fp + code[pc + 1]] = ah < bh || (ah === bh && S[a] >>> 0 <= code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 208: { // I64_GE_S_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1], bh = code[pc + 4];
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 >= code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 209: { // I64_GE_U_IMM
+          const a = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 4] >>> 0;
+          S[fp + code[pc + 1]] = ah > bh || (ah === bh && S[a] >>> 0 >= code[pc + 3] >>> 0) ? 1 : 0;
+          pc += 5;
+          break;
+        }
+        case 210: { // I64_ADD_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const al = S[a], bl = code[pc + 3];
+          const lo = (al + bl) | 0;
+          // carry out of the low word: the unsigned sum wrapped
+          const hi = (S[a + 1] + code[pc + 4] + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+          S[d] = lo;
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 211: { // I64_SUB_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const al = S[a], bl = code[pc + 3];
+          const hi = (S[a + 1] - code[pc + 4] - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
+          S[d] = (al - bl) | 0;
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 212: { // I64_MUL_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const al = S[a], ah = S[a + 1], bl = code[pc + 3], bh = code[pc + 4];
+          // low word: Math.imul is exact mod 2^32; high word: high half of the
+          // u32 x u32 product from 16-bit limbs (all partial sums < 2^53) plus
+          // the cross terms mod 2^32.
+          const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+          const t = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
+          const hi = (a1 * b1 + Math.floor(t / 65536) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          S[d] = Math.imul(al, bl);
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 217: { // I64_AND_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1] & code[pc + 4];
+          S[d] = S[a] & code[pc + 3];
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 218: { // I64_OR_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1] | code[pc + 4];
+          S[d] = S[a] | code[pc + 3];
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 219: { // I64_XOR_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1] ^ code[pc + 4];
+          S[d] = S[a] ^ code[pc + 3];
+          S[d + 1] = hi;
+          pc += 5;
+          break;
+        }
+        case 220: { // I64_SHL_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = code[pc + 3] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d + 1] = (hi << k) | (lo >>> (32 - k)); S[d] = lo << k; }
+          else { S[d + 1] = lo << (k - 32); S[d] = 0; }
+          pc += 5;
+          break;
+        }
+        case 221: { // I64_SHR_S_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = code[pc + 3] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >> k; }
+          else { S[d] = hi >> (k - 32); S[d + 1] = hi >> 31; }
+          pc += 5;
+          break;
+        }
+        case 222: { // I64_SHR_U_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const k = code[pc + 3] & 63;
+          const lo = S[a], hi = S[a + 1];
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else if (k < 32) { S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >>> k; }
+          else { S[d] = hi >>> (k - 32); S[d + 1] = 0; }
+          pc += 5;
+          break;
+        }
+        case 223: // I64_ROTL_IMM
+        case 224: { // I64_ROTR_IMM
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          let k = code[pc + 3] & 63;
+          if (code[pc] === 224) k = (64 - k) & 63; // rotr k == rotl (64 - k)
+          let lo = S[a], hi = S[a + 1];
+          if (k >= 32) { const t = lo; lo = hi; hi = t; k -= 32; }
+          if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+          else { S[d] = (lo << k) | (hi >>> (32 - k)); S[d + 1] = (hi << k) | (lo >>> (32 - k)); }
+          pc += 5;
           break;
         }
 

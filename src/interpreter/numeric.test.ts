@@ -84,11 +84,9 @@ function moduleText(w: 32 | 64, immValues: bigint[]): string {
     fs.push(`(func (export "${op}") (param ${t} ${t}) (result ${rt}) local.get 0 local.get 1 ${t}.${op})`);
     // through a local.set (destination retargeting) and a local.tee
     fs.push(`(func (export "${op}_set") (param ${t} ${t}) (result ${rt}) (local ${rt}) local.get 0 local.get 1 ${t}.${op} local.set 2 local.get 2)`);
-    if (w === 32) {
-      immValues.forEach((v, i) => {
-        fs.push(`(func (export "${op}_imm${i}") (param i32) (result i32) local.get 0 i32.const ${s32(v)} i32.${op})`);
-      });
-    }
+    immValues.forEach((v, i) => {
+      fs.push(`(func (export "${op}_imm${i}") (param ${t}) (result ${rt}) local.get 0 ${t}.const ${w === 32 ? s32(v) : s64(v)} ${t}.${op})`);
+    });
     if (CMPS.includes(op)) {
       fs.push(`(func (export "${op}_brif") (param ${t} ${t}) (result i32) block local.get 0 local.get 1 ${t}.${op} br_if 0 i32.const 0 return end i32.const 1)`);
       fs.push(`(func (export "${op}_if") (param ${t} ${t}) (result i32) local.get 0 local.get 1 ${t}.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
@@ -136,7 +134,9 @@ function normalize(r: bigint | string, w: number, isCmp: boolean): bigint | stri
 for (const w of [32, 64] as const) {
   describe(`i${w}`, () => {
     const vals = values(w);
-    const immVals = [0n, 1n, 5n, 31n, u32(-1n), 0x80000000n, 0x7fffffffn, 1000n];
+    const immVals = w === 32
+      ? [0n, 1n, 5n, 31n, u32(-1n), 0x80000000n, 0x7fffffffn, 1000n]
+      : [0n, 1n, 5n, 31n, 32n, 33n, 63n, u64(-1n), 0x80000000n, 0xffffffffn, 1n << 63n, 0x123456789abcdefn];
     let s: Setup;
     beforeAll(async () => {
       s = await instantiateWat(moduleText(w, immVals));
@@ -181,17 +181,16 @@ for (const w of [32, 64] as const) {
       }
     });
 
-    if (w === 32) {
-      test('immediate right operands (plain, br_if and if) match the reference', () => {
-        const refs = binRefs(32);
+    test('immediate right operands (plain, and for i32 in br_if and if) match the reference', () => {
+        const refs = binRefs(w);
         for (const op of BIN) {
           const isCmp = CMPS.includes(op);
           immVals.forEach((y, i) => {
             for (const x of vals) {
               const want = refs[op](x, y);
-              const got = normalize(call(s.exports[`${op}_imm${i}`], toJs(32, x)), 32, isCmp);
-              if (got !== want) throw new Error(`i32.${op} imm (${x}, ${y}): got ${String(got)}, want ${String(want)}`);
-              if (isCmp) {
+              const got = normalize(call(s.exports[`${op}_imm${i}`], toJs(w, x)), w, isCmp);
+              if (got !== want) throw new Error(`i${w}.${op} imm (${x}, ${y}): got ${String(got)}, want ${String(want)}`);
+              if (isCmp && w === 32) {
                 for (const name of [`${op}_brif_imm${i}`, `${op}_if_imm${i}`]) {
                   const g = call(s.exports[name], toJs(32, x));
                   if (g !== want) throw new Error(`${name}(${x}): got ${String(g)}, want ${String(want)}`);
@@ -200,8 +199,7 @@ for (const w of [32, 64] as const) {
             }
           });
         }
-      });
-    }
+    });
 
     test('unary operators match the reference', () => {
       const W = BigInt(w);

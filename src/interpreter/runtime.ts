@@ -336,7 +336,7 @@ export class Store {
       this._budget = this._gas;
     }
     this._stack = new Int32Array(Math.min(1 << 16, this._limits.maxValueStack));
-    this._callStack = new Int32Array(2 * (this._limits.maxCallDepth + 2));
+    this._callStack = new Int32Array(3 * (this._limits.maxCallDepth + 2));
     this._callFns = [];
   }
 
