@@ -26,33 +26,29 @@ const floatCases: Array<[string, string]> = [
   ['f32.load', '(module (memory 1) (func (drop (f32.load (i32.const 0)))))'],
   ['f64.store', '(module (memory 1) (func (f64.store (i32.const 0) (f64.const 0))))'],
   ['i32.trunc_sat_f64_u', '(module (func (param i64) (result i32) (i32.trunc_sat_f64_u (f64.reinterpret_i64 (local.get 0)))))'],
-  ['f64.const in a global initializer', '(module (global i64 (i64.reinterpret_f64 (f64.const 0))))'],
 ];
 
 describe('floats', () => {
   test.each(floatCases)('%s is rejected (policy floats)', async (_name, text) => {
+    // a module whose only fault is using floats gets the policy error
     const e = await errorOf(text);
-    // A module whose only fault is using floats gets the policy error; the
-    // f64 global initializer case is also not constant (i64.reinterpret_f64).
-    if (_name === 'f64.const in a global initializer') {
-      expect(e).toBeInstanceOf(InvalidError);
-      return;
-    }
     expect(e).toBeInstanceOf(PolicyError);
     expect((e as PolicyError).feature).toBe('floats');
     expect((e as PolicyError).code).toBe('policy');
   });
 
-  test.each(floatCases.filter(([n]) => n !== 'f64.const in a global initializer'))(
-    '%s with floats: true is unsupported',
-    async (_name, text) => {
-      const e = await errorOf(text, { features: { floats: true } });
-      expect(e).toBeInstanceOf(CompileError);
-      expect(e).not.toBeInstanceOf(PolicyError);
-      expect((e as CompileError).code).toBe('unsupported');
-      expect(e.message).toMatch(/^float mode not supported yet/);
-    },
-  );
+  test.each(floatCases)('%s with floats: true is unsupported', async (_name, text) => {
+    const e = await errorOf(text, { features: { floats: true } });
+    expect(e).toBeInstanceOf(CompileError);
+    expect(e).not.toBeInstanceOf(PolicyError);
+    expect((e as CompileError).code).toBe('unsupported');
+    expect(e.message).toMatch(/^float mode not supported yet/);
+  });
+
+  test('f64.const in a global initializer is rejected as invalid (i64.reinterpret_f64 is not constant)', async () => {
+    const e = await errorOf('(module (global i64 (i64.reinterpret_f64 (f64.const 0))))');
+    expect(e).toBeInstanceOf(InvalidError);
+  });
 
   test('the error names the function and offset of the first float use', async () => {
     const e = (await errorOf('(module (func) (func (drop (i32.const 0)) (drop (f64.const 1))))')) as PolicyError;
@@ -81,18 +77,6 @@ const simdCases: Array<[string, string]> = [
   ['v128.load', '(module (memory 1) (func (drop (v128.load (i32.const 0)))))'],
 ];
 
-describe('SIMD', () => {
-  test.each(simdCases)('%s is rejected (policy simd)', async (_name, text) => {
-    const e = await errorOf(text);
-    expect(e).toBeInstanceOf(PolicyError);
-    expect((e as PolicyError).feature).toBe('simd');
-  });
-  test.each(simdCases)('%s with simd: true is unsupported', async (_name, text) => {
-    const e = await errorOf(text, { features: { simd: true } });
-    expect((e as CompileError).code).toBe('unsupported');
-  });
-});
-
 const threadCases: Array<[string, string]> = [
   ['shared memory', '(module (memory 1 1 shared))'],
   ['imported shared memory', '(module (import "m" "mem" (memory 1 1 shared)))'],
@@ -101,14 +85,17 @@ const threadCases: Array<[string, string]> = [
   ['atomic.fence', '(module (func (atomic.fence)))'],
 ];
 
-describe('threads', () => {
-  test.each(threadCases)('%s is rejected (policy threads)', async (_name, text) => {
+describe.each([
+  ['simd', simdCases],
+  ['threads', threadCases],
+] as const)('%s', (feature, cases) => {
+  test.each(cases)(`%s is rejected (policy ${feature})`, async (_name, text) => {
     const e = await errorOf(text);
     expect(e).toBeInstanceOf(PolicyError);
-    expect((e as PolicyError).feature).toBe('threads');
+    expect((e as PolicyError).feature).toBe(feature);
   });
-  test.each(threadCases)('%s with threads: true is unsupported', async (_name, text) => {
-    const e = await errorOf(text, { features: { threads: true } });
+  test.each(cases)(`%s with ${feature}: true is unsupported`, async (_name, text) => {
+    const e = await errorOf(text, { features: { [feature]: true } });
     expect((e as CompileError).code).toBe('unsupported');
   });
 });
