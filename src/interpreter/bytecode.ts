@@ -30,10 +30,10 @@ export const Ops = {
   GLOBAL_GET_REF: 15, // [dst, g]
   GLOBAL_SET_REF: 16, // [g, src]
 
-  // loads [dst, addr, offset]
+  // loads [dst, addr, offset, imm]: effective address u32(S[addr] + imm) + offset
   I32_LOAD: 20, I64_LOAD: 21, I32_LOAD8_S: 22, I32_LOAD8_U: 23, I32_LOAD16_S: 24, I32_LOAD16_U: 25,
   I64_LOAD8_S: 26, I64_LOAD8_U: 27, I64_LOAD16_S: 28, I64_LOAD16_U: 29, I64_LOAD32_S: 30, I64_LOAD32_U: 31,
-  // stores [addr, val, offset]
+  // stores [addr, val, offset, imm]
   I32_STORE: 32, I64_STORE: 33, I32_STORE8: 34, I32_STORE16: 35, I64_STORE8: 36, I64_STORE16: 37, I64_STORE32: 38,
   MEMORY_SIZE: 39, // [dst]
   MEMORY_GROW: 40, // [dst, n]
@@ -51,6 +51,7 @@ export const Ops = {
   I32_MUL_IMM: 92, I32_DIV_S_IMM: 93, I32_DIV_U_IMM: 94, I32_REM_S_IMM: 95, I32_REM_U_IMM: 96, I32_AND_IMM: 97,
   I32_OR_IMM: 98, I32_XOR_IMM: 99, I32_SHL_IMM: 100, I32_SHR_S_IMM: 101, I32_SHR_U_IMM: 102, I32_ROTL_IMM: 103,
   I32_ROTR_IMM: 104,
+  I32_ADD_SHL_IMM: 105, // [dst, x, i, k]  S[x] + (S[i] << k)
 
   // i64 unary [dst, a]
   I64_EQZ: 110, I64_CLZ: 111, I64_CTZ: 112, I64_POPCNT: 113, I64_EXTEND8_S: 114, I64_EXTEND16_S: 115,
@@ -101,7 +102,8 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
   if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
-  if (op >= 20 && op <= 38) return 4; // loads, stores
+  if (op >= 20 && op <= 38) return 5; // loads, stores
+  if (op === Ops.I32_ADD_SHL_IMM) return 5;
   if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
   if ((op >= 50 && op <= 104) || (op >= 120 && op <= 144)) return 4; // binary
   switch (op) {

@@ -218,6 +218,8 @@ export function compileFunction(
   // Peephole state: position of the `dst` operand of the instruction that
   // produced the top of stack, its start and its op; -1 when not applicable.
   let lastDst = -1, lastStart = -1, lastOp = -1;
+  // Start of the last emitted value-producing record, and of the code after the last label.
+  let recStart = -1, labelPos = 0;
 
   const canon = (i: number) => 2 * (nLocals + i);
 
@@ -297,6 +299,21 @@ export function compileFunction(
   function split() {
     needGas = true;
     lastDst = -1;
+    labelPos = out.len;
+  }
+  /**
+   * SPEED (superinstructions): if entry i was produced by the last emitted
+   * record, an `op` writing entry i's own slot, with no label in between,
+   * removes that record and returns its start (its operands stay readable in
+   * out.buf); -1 otherwise. The consumer then does the record's work itself.
+   */
+  function takeProducer(i: number, op: number, len: number): number {
+    const st = recStart;
+    if (st < labelPos || st + len !== out.len || out.buf[st] !== op || kinds[i] !== CANON || out.buf[st + 1] !== canon(i)) return -1;
+    out.len = st;
+    lastDst = -1;
+    recStart = -1;
+    return st;
   }
   function placeLabel(fixups: number[]) {
     straight = false;
@@ -786,20 +803,30 @@ export function compileFunction(
         let iop = loadOp(op);
         if (iop >= 0) {
           charge(op);
-          const addr = operand(h - 1);
+          // [op, dst, addr, offset, imm]: ea = u32(S[addr] + imm) + offset; imm folds a preceding i32.add of a constant
+          let addr: number, imm = 0;
+          const st = takeProducer(h - 1, Ops.I32_ADD_IMM, 4);
+          if (st >= 0) { addr = out.buf[st + 2]; imm = out.buf[st + 3]; }
+          else addr = operand(h - 1);
           pop();
           emit4(iop, canon(h), addr, body[pc + 3]);
+          emit1(imm);
           pushCanon();
-          produced(out.len - 3, out.len - 4, iop);
+          produced(out.len - 4, out.len - 5, iop);
           break;
         }
         iop = storeOp(op);
         if (iop >= 0) {
           charge(op);
+          // [op, addr, val, offset, imm] as for loads
+          let addr: number, imm = 0;
+          const st = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
+          if (st >= 0) { addr = out.buf[st + 2]; imm = out.buf[st + 3]; }
           const v = operand(h - 1);
-          const addr = operand(h - 2);
+          if (st < 0) addr = operand(h - 2);
           pop(); pop();
-          emit4(iop, addr, v, body[pc + 3]);
+          emit4(iop, addr!, v, body[pc + 3]);
+          emit1(imm);
           break;
         }
         iop = unaryI32(op);
@@ -833,6 +860,18 @@ export function compileFunction(
             pushCanon();
             produced(out.len - 4, out.len - 5, iop + IMM64_DELTA);
             break;
+          } else if (iop === Ops.I32_ADD && (takeProducer(h - 1, Ops.I32_SHL_IMM, 4) >= 0 || takeProducer(h - 2, Ops.I32_SHL_IMM, 4) >= 0)) {
+            // SPEED: x + (i << k) (array indexing) as one instruction [dst, x, i, k]
+            const st = out.len;
+            const shiftedTop = kinds[h - 1] === CANON && out.buf[st + 1] === canon(h - 1);
+            const i = out.buf[st + 2], k = out.buf[st + 3];
+            const x = operand(shiftedTop ? h - 2 : h - 1);
+            pop(); pop();
+            emit4(Ops.I32_ADD_SHL_IMM, canon(h), x, i);
+            emit1(k);
+            pushCanon();
+            produced(out.len - 4, out.len - 5, Ops.I32_ADD_SHL_IMM);
+            break;
           } else {
             const b = operand(h - 1);
             const a = operand(h - 2);
@@ -849,6 +888,7 @@ export function compileFunction(
   }
 
   function produced(dstPos: number, start: number, iop: number) {
+    recStart = start;
     lastDst = dstPos;
     lastStart = start;
     lastOp = iop;

@@ -1,0 +1,72 @@
+/**
+ * Register-style translation and superinstructions: semantics at the edges
+ * (address wrap-around, aliasing of destinations and operands) and that the
+ * folds actually happen (instruction counts of the compiled code).
+ */
+import { Engine } from '../index';
+import { compileFunction } from './compiler';
+import { disassemble } from './bytecode';
+import { instantiateWat, thrown, wat } from './testutil';
+
+async function listing(text: string, fn = 0, metered = false): Promise<string> {
+  const e = new Engine();
+  const m = e.compile(await wat(text));
+  return disassemble(compileFunction((m as any)._vm, fn, metered, (e as any)._schedule).code);
+}
+
+test('a folded i32.add of a constant wraps like i32.add before the offset is added', async () => {
+  const s = await instantiateWat(`(module (memory 1) (data (i32.const 0) "\\2a\\00\\00\\00")
+    (func (export "ld") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4))))
+    (func (export "ldoff") (param i32) (result i32) (i32.load offset=8 (i32.add (local.get 0) (i32.const -1))))
+    (func (export "st") (param i32) (i32.store8 (i32.add (local.get 0) (i32.const 4)) (i32.const 7)))
+    (func (export "ld8") (param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 4)))))`);
+  expect(s.exports.ld(-4)).toBe(42); // 0xFFFFFFFC + 4 wraps to 0
+  expect(thrown(() => s.exports.ldoff(0)).code).toBe('memory_out_of_bounds'); // 0xFFFFFFFF + 8 does not wrap
+  expect(thrown(() => s.exports.ldoff(-7)).code).toBe('memory_out_of_bounds'); // u32(-8) + 8 = 2^32
+  expect(s.exports.ldoff(-7 + 8)).toBe(0); // 0 + 8
+  s.exports.st(-3);
+  expect(s.exports.ld8(-3)).toBe(7);
+  expect(thrown(() => s.exports.ld(65533)).code).toBe('memory_out_of_bounds');
+  const l = await listing('(module (memory 1) (func (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 4)))))');
+  expect(l).not.toContain('I32_ADD_IMM');
+});
+
+test('x + (i << k) in both operand orders', async () => {
+  const s = await instantiateWat(`(module
+    (func (export "a") (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))))
+    (func (export "b") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 35)) (local.get 0)))
+    (func (export "c") (param i32) (result i32) (local.set 0 (i32.add (local.get 0) (i32.shl (local.get 0) (i32.const 1)))) (local.get 0)))`);
+  expect(s.exports.a(1, 5)).toBe(41);
+  expect(s.exports.b(1, 5)).toBe(41); // shift count 35 & 31 = 3
+  expect(s.exports.a(0, 0x40000000)).toBe(0);
+  expect(s.exports.c(7)).toBe(21);
+  expect(await listing('(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))))')).toContain('I32_ADD_SHL_IMM');
+});
+
+test('local.set retargets the producer; pending local.get values survive the overwrite', async () => {
+  const s = await instantiateWat(`(module
+    (func (export "swap") (param i32 i32) (result i32 i32)
+      local.get 0 local.get 1 local.set 0 local.set 1 local.get 0 local.get 1)
+    (func (export "old") (param i32) (result i32 i32)
+      local.get 0 (local.set 0 (i32.add (local.get 0) (i32.const 1))) local.get 0)
+    (func (export "tee") (param i32) (result i32)
+      (i32.add (local.tee 0 (i32.mul (local.get 0) (i32.const 3))) (local.get 0))))`);
+  expect(s.exports.swap(1, 2)).toEqual([2, 1]);
+  expect(s.exports.old(5)).toEqual([5, 6]);
+  expect(s.exports.tee(4)).toBe(24);
+  const l = await listing('(module (func (param i32 i32) (local.set 1 (i32.add (local.get 0) (local.get 1)))))');
+  expect(l.split('\n').length).toBe(2); // I32_ADD into the local + RETURN
+});
+
+test('results overwrite parameter slots in the right order', async () => {
+  const s = await instantiateWat(`(module
+    (func (export "rot") (param i32 i32 i32) (result i32 i32 i32) local.get 2 local.get 0 local.get 1))`);
+  expect(s.exports.rot(1, 2, 3)).toEqual([3, 1, 2]);
+});
+
+test('metered code charges taken branches and calls without separate GAS dispatches in loops', async () => {
+  const l = await listing(`(module (func (param i32) (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))`, 0, true);
+  // one GAS at the loop head (entered by fall-through), the back edge charges it itself
+  expect(l.match(/GAS/g)!.length).toBe(1);
+  expect(l).toMatch(/BR_IF \d+ (\d+) [1-9]/);
+});
