@@ -38,46 +38,107 @@ function ctz32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
 }
 
+/** Results of divmodU64 (module-level so the hot path allocates nothing). */
+let QL = 0, QH = 0, RL = 0, RH = 0;
+
+/**
+ * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
+ * sets (QL, QH) = x / y and (RL, RH) = x % y.
+ * SPEED: no BigInt except for divisors >= 2^62 (quotient <= 3).
+ *  - y < 2^32: long division in 16-bit steps; every intermediate is an
+ *    integer < 2^48, so double arithmetic is exact and each partial quotient
+ *    (< 2^16) is the exact floor (the fraction's distance to 1 is >= 2^-32,
+ *    far above half an ulp).
+ *  - 2^32 <= y < 2^62: the quotient is < 2^32; the double estimate
+ *    floor(x / y) is within 1 of it (relative error < 2^-50), so one exact
+ *    correction step on r = x - q*y (computed mod 2^64; |r| < 2y < 2^63, so
+ *    its sign is the high word's sign) gives the exact result.
+ */
+function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
+  const xlu = xl >>> 0, xhu = xh >>> 0, ylu = yl >>> 0, yhu = yh >>> 0;
+  if (yhu === 0) {
+    const d = ylu;
+    const qh = Math.floor(xhu / d);
+    let r = xhu - qh * d;
+    let t = r * 65536 + (xlu >>> 16);
+    const q1 = Math.floor(t / d);
+    r = t - q1 * d;
+    t = r * 65536 + (xlu & 0xffff);
+    const q0 = Math.floor(t / d);
+    r = t - q0 * d;
+    QL = (q1 * 65536 + q0) | 0;
+    QH = qh | 0;
+    RL = r | 0;
+    RH = 0;
+    return;
+  }
+  if (xhu < yhu || (xhu === yhu && xlu < ylu)) {
+    QL = 0; QH = 0; RL = xl; RH = xh;
+    return;
+  }
+  if (yhu >= 0x40000000) {
+    const x = (BigInt(xhu) << 32n) | BigInt(xlu);
+    const y = (BigInt(yhu) << 32n) | BigInt(ylu);
+    const q = Number(x / y), r = x % y;
+    QL = q; QH = 0;
+    RL = Number(BigInt.asIntN(32, r));
+    RH = Number(BigInt.asIntN(32, r >> 32n));
+    return;
+  }
+  let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
+  if (q > 4294967295) q = 4294967295;
+  // t = q * y mod 2^64 (as in i64.mul)
+  const a0 = q & 0xffff, a1 = q >>> 16, b0 = ylu & 0xffff, b1 = ylu >>> 16;
+  const tt = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
+  const tl = Math.imul(q | 0, yl);
+  const th = (a1 * b1 + Math.floor(tt / 65536) + Math.imul(q | 0, yh)) | 0;
+  let rl = (xl - tl) | 0;
+  let rh = (xh - th - (xlu < tl >>> 0 ? 1 : 0)) | 0;
+  if (rh < 0) {
+    q -= 1;
+    const nl = (rl + yl) | 0;
+    rh = (rh + yh + (nl >>> 0 < rl >>> 0 ? 1 : 0)) | 0;
+    rl = nl;
+  } else if (rh >>> 0 > yhu || (rh >>> 0 === yhu && rl >>> 0 >= ylu)) {
+    q += 1;
+    const nl = (rl - yl) | 0;
+    rh = (rh - yh - (rl >>> 0 < ylu ? 1 : 0)) | 0;
+    rl = nl;
+  }
+  QL = q | 0; QH = 0; RL = rl; RH = rh;
+}
+
 /**
  * i64 division and remainder (kind 0 div_s, 1 div_u, 2 rem_s, 3 rem_u).
- * SPEED: operands that fit in 32 bits use exact double arithmetic; the rest
- * use BigInt (rare in practice).
+ * SPEED: operands that fit in int32 use one double division; the rest use
+ * divmodU64 on magnitudes.
  */
 function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number): void {
   const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
   if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
-  if (kind < 2 ? kind === 0 : kind === 2) {
-    if (ah === al >> 31 && bh === bl >> 31) {
-      // both fit in int32: exact in doubles (|quotient| <= 2^31)
-      const r = kind === 0 ? Math.trunc(al / bl) : al % bl;
-      S[d] = r | 0;
-      S[d + 1] = r < 0 ? -1 : 0;
-      return;
-    }
-    const x = (BigInt(ah) << 32n) | BigInt(al >>> 0);
-    const y = (BigInt(bh) << 32n) | BigInt(bl >>> 0);
-    let r: bigint;
-    if (kind === 0) {
-      if (x === -(1n << 63n) && y === -1n) trap('integer_overflow');
-      r = x / y;
-    } else {
-      r = y === -1n ? 0n : x % y;
-    }
-    S[d] = Number(BigInt.asIntN(32, r));
-    S[d + 1] = Number(BigInt.asIntN(32, r >> 32n));
+  if (kind === 1 || kind === 3) {
+    divmodU64(al, ah, bl, bh);
+    if (kind === 1) { S[d] = QL; S[d + 1] = QH; } else { S[d] = RL; S[d + 1] = RH; }
     return;
   }
-  if (ah === 0 && bh === 0) {
-    const x = al >>> 0, y = bl >>> 0;
-    S[d] = kind === 1 ? Math.floor(x / y) : x % y;
-    S[d + 1] = 0;
+  if (ah === al >> 31 && bh === bl >> 31) {
+    // both fit in int32: exact in doubles (|quotient| <= 2^31)
+    const r = kind === 0 ? Math.trunc(al / bl) : al % bl;
+    S[d] = r | 0;
+    S[d + 1] = r < 0 ? -1 : 0;
     return;
   }
-  const x = (BigInt(ah >>> 0) << 32n) | BigInt(al >>> 0);
-  const y = (BigInt(bh >>> 0) << 32n) | BigInt(bl >>> 0);
-  const r = kind === 1 ? x / y : x % y;
-  S[d] = Number(BigInt.asIntN(32, r));
-  S[d + 1] = Number(BigInt.asIntN(32, r >> 32n));
+  if (kind === 0 && al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trap('integer_overflow');
+  const xn = ah < 0, yn = bh < 0;
+  // magnitudes (two's complement negation; -2^63 stays 2^63 as unsigned)
+  const xl = xn ? -al | 0 : al, xh = xn ? (~ah + (al === 0 ? 1 : 0)) | 0 : ah;
+  const yl = yn ? -bl | 0 : bl, yh = yn ? (~bh + (bl === 0 ? 1 : 0)) | 0 : bh;
+  divmodU64(xl, xh, yl, yh);
+  let lo: number, hi: number, neg: boolean;
+  if (kind === 0) { lo = QL; hi = QH; neg = xn !== yn; } else { lo = RL; hi = RH; neg = xn; }
+  if (neg) { const nl = -lo | 0; hi = (~hi + (lo === 0 ? 1 : 0)) | 0; lo = nl; }
+  S[d] = lo;
+  S[d + 1] = hi;
 }
 
 /** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */

@@ -233,3 +233,30 @@ test('integer division traps carry their codes', async () => {
   expect(thrown(() => s.exports.d(-(1n << 63n), -1n)).code).toBe('integer_overflow');
   expect(s.exports.r(-(1n << 63n), -1n)).toBe(0n);
 });
+
+test('i64 division and remainder on many random magnitudes match BigInt', async () => {
+  const s = await instantiateWat(`(module
+    (func (export "div_s") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s)
+    (func (export "div_u") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_u)
+    (func (export "rem_s") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_s)
+    (func (export "rem_u") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_u))`);
+  let x = 0x243f6a8885a308d3n;
+  const next = () => { x ^= (x << 13n) & M64; x ^= x >> 7n; x ^= (x << 17n) & M64; return x; };
+  const bad: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const a = next() >> (next() % 64n), b0 = next() >> (next() % 64n);
+    const b = b0 === 0n ? 1n : b0;
+    const sa = s64(a), sb = s64(b);
+    const want = {
+      div_u: s64(a / b), rem_u: s64(a % b),
+      div_s: sa === -(1n << 63n) && sb === -1n ? null : s64(sa / sb), rem_s: s64(sa % sb),
+    } as Record<string, bigint | null>;
+    for (const op of ['div_u', 'rem_u', 'div_s', 'rem_s']) {
+      const args = op.endsWith('_u') ? [s64(a), s64(b)] : [sa, sb];
+      if (want[op] === null) continue;
+      const got = s.exports[op](...args);
+      if (got !== want[op]) bad.push(`${op}(${args[0]}, ${args[1]}) = ${got}, want ${want[op]}`);
+    }
+  }
+  expect(bad.slice(0, 5)).toEqual([]);
+});
