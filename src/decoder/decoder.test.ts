@@ -50,6 +50,7 @@ describe('preamble', () => {
   test.each([
     [[], 'unexpected end'],
     [[0x00, 0x61, 0x73], 'unexpected end'],
+    [[0x01], 'unexpected end'], // the magic is read whole before it is compared (binary.wast)
     [[0x00, 0x61, 0x73, 0x6d], 'unexpected end'],
     [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00], 'unexpected end'],
     [[0x00, 0x41, 0x53, 0x4d, 0x01, 0x00, 0x00, 0x00], 'magic header not detected'],
@@ -228,8 +229,9 @@ describe('function and code sections', () => {
   test('body must end exactly at its size', () => {
     // end, then a stray nop inside the body
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x0b, 0x01])), 'section size mismatch');
-    // missing end
-    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x02, 0x00, 0x01])), 'unexpected end of section or function');
+    // missing end (binary.wast: "END opcode expected"); cut inside an instruction
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x02, 0x00, 0x01])), 'END opcode expected', 24);
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x41, 0x80])), 'unexpected end of section or function');
     // body size beyond the section
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x09, 0x00, 0x0b])), 'unexpected end of section or function');
   });
@@ -288,7 +290,7 @@ describe('table, memory, global, export, start sections', () => {
     expect(ops(m.globals[1].init.code)).toEqual([[Op.ref_func, 0], [Op.end]]);
     expectMalformed(mod(section(6, vec([[I32, 0x02, 0x41, 0x00, 0x0b]]))), 'malformed mutability', 12);
     // missing end of the initializer
-    expectMalformed(mod(section(6, vec([[I32, 0x00, 0x41, 0x00]]))), 'unexpected end of section or function');
+    expectMalformed(mod(section(6, vec([[I32, 0x00, 0x41, 0x00]]))), 'END opcode expected');
     // non-constant instructions decode (the validator rejects them)
     expect(ops(decode(mod(section(6, vec([[I32, 0x00, 0x01, 0x41, 0x00, 0x0b]])))).globals[0].init.code)).toEqual([
       [Op.nop],

@@ -58,14 +58,20 @@ const SECTION_DECODERS: Array<(r: Reader, st: S.DecodeState) => void> = [
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const VERSION = [0x01, 0x00, 0x00, 0x00];
 
+function sameBytes(a: Uint8Array, b: readonly number[]): boolean {
+  return a.every((x, i) => x === b[i]);
+}
+
 export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): DecodedModule {
   if (bytes.length > limits.maxModuleSize) {
     throw new LimitError('maxModuleSize', limits.maxModuleSize, bytes.length, 0);
   }
   const r = new Reader(bytes, 0, bytes.length, EOF_TOP);
-  // Preamble (5.5.16): magic and version, each checked as far as bytes exist.
-  for (let i = 0; i < 4; i++) if (r.u8() !== MAGIC[i]) r.fail('magic header not detected', 0);
-  for (let i = 0; i < 4; i++) if (r.u8() !== VERSION[i]) r.fail('unknown binary version', 4);
+  // Preamble (5.5.16): magic, then version, each read whole before it is
+  // compared (a binary shorter than 4 bytes is "unexpected end", as in the
+  // reference interpreter).
+  if (!sameBytes(r.bytesView(4), MAGIC)) r.fail('magic header not detected', 0);
+  if (!sameBytes(r.bytesView(4), VERSION)) r.fail('unknown binary version', 4);
 
   const module: DecodedModule = {
     types: [],

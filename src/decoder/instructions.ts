@@ -75,6 +75,8 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   const f64scratch = [0, 0];
   for (;;) {
     const at = r.pos;
+    // the body or section ends between instructions, before the closing end
+    if (r.atEnd()) r.fail('END opcode expected', at);
     const b = r.u8();
     let op = b;
     if (b >= 0xfc && b <= 0xfe) {
