@@ -238,9 +238,12 @@ export function compileFunction(
     const hh = new Int32Array(size); hh.set(his); his = hh;
   }
   function pushCanon() { ensure(h + 1); kinds[h] = CANON; h++; }
-  function pushLocal(slot: number) { ensure(h + 1); kinds[h] = LOCAL; vals[h] = slot; refCount[slot >> 1]++; h++; }
-  function pushC32(v: number) { ensure(h + 1); kinds[h] = C32; vals[h] = v; h++; }
-  function pushC64(lo: number, hi: number) { ensure(h + 1); kinds[h] = C64; vals[h] = lo; his[h] = hi; h++; }
+  // Entries below `pendingFrom` are all CANON (keeps materializeAll linear overall).
+  let pendingFrom = 0;
+  function pending() { if (h < pendingFrom) pendingFrom = h; }
+  function pushLocal(slot: number) { ensure(h + 1); pending(); kinds[h] = LOCAL; vals[h] = slot; refCount[slot >> 1]++; h++; }
+  function pushC32(v: number) { ensure(h + 1); pending(); kinds[h] = C32; vals[h] = v; h++; }
+  function pushC64(lo: number, hi: number) { ensure(h + 1); pending(); kinds[h] = C64; vals[h] = lo; his[h] = hi; h++; }
   function pop() {
     h--;
     if (kinds[h] === LOCAL) refCount[vals[h] >> 1]--;
@@ -254,7 +257,10 @@ export function compileFunction(
     else emit4(Ops.CONST64, dst, vals[i], his[i]);
     kinds[i] = CANON;
   }
-  function materializeAll() { for (let i = 0; i < h; i++) materialize(i); }
+  function materializeAll() {
+    for (let i = pendingFrom; i < h; i++) { steps++; materialize(i); }
+    pendingFrom = h;
+  }
   /** Slot from which the value at height i can be read (constants are written first). */
   function operand(i: number): number {
     const k = kinds[i];
@@ -903,7 +909,7 @@ export function compileFunction(
   function tryFuseCondition(pd: number, ps: number, pop_: number): number {
     if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return -1;
     // the branch must be the last emitted instruction and everything below must be in place
-    for (let i = 0; i < h - 1; i++) if (kinds[i] !== CANON) return -1;
+    for (let i = pendingFrom; i < h - 1; i++) if (kinds[i] !== CANON) return -1;
     return rewriteAsBranch(ps, pop_, true);
   }
   function tryFuseBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {

@@ -70,3 +70,17 @@ test('metered code charges taken branches and calls without separate GAS dispatc
   expect(l.match(/GAS/g)!.length).toBe(1);
   expect(l).toMatch(/BR_IF \d+ (\d+) [1-9]/);
 });
+
+test('compilation work is linear in code size (deep stacks, many blocks)', async () => {
+  const { compileFunction: cf } = await import('./compiler');
+  const steps = async (n: number) => {
+    const body = 'i32.const 1 '.repeat(n) + '(block) (if (local.get 0) (then)) '.repeat(n) + 'drop '.repeat(n);
+    const e = new Engine();
+    const m = e.compile(await wat(`(module (func (param i32) ${body}))`));
+    const stats = { steps: 0 };
+    cf((m as any)._vm, 0, true, (e as any)._schedule, stats);
+    return stats.steps;
+  };
+  const a = await steps(1000), b = await steps(4000);
+  expect(b).toBeLessThanOrEqual(4 * a + 100);
+});
