@@ -98,7 +98,16 @@ export function needsLaterProposal(wabt: WabtApi, bytes: Uint8Array): boolean {
 export type Classification =
   | { status: 'agree'; detwasm: DetwasmVerdict['kind']; v8: boolean }
   | { status: 'expected'; reason: string; detwasm: DetwasmVerdict['kind']; v8: boolean }
-  | { status: 'finding'; reason: string; detwasm: DetwasmVerdict; v8: boolean };
+  | { status: 'finding'; reason: string; detwasm: DetwasmVerdict; v8: boolean }
+  /** The host disagrees with detwasm, but wabt (2.0 features) agrees with detwasm: a host deviation, listed for review. */
+  | { status: 'disputed'; reason: string; detwasm: DetwasmVerdict; v8: boolean };
+
+/** wabt's verdict with exactly the 2.0 feature set (plus SIMD/threads, which only the policy rejects). */
+export function wabtAccepts(wabt: WabtApi, bytes: Uint8Array): boolean {
+  const m = wabtReads(wabt, bytes, FEATURES_2_0);
+  m?.destroy();
+  return m !== null;
+}
 
 /** Compares detwasm with the host on one binary. */
 export function classify(wabt: WabtApi, bytes: Uint8Array<ArrayBuffer>): Classification {
@@ -117,7 +126,9 @@ export function classify(wabt: WabtApi, bytes: Uint8Array<ArrayBuffer>): Classif
   if (!accepted && v8) {
     if (d.kind === 'limit') return { status: 'expected', reason: 'detwasm resource limit', detwasm: d.kind, v8 };
     if (needsLaterProposal(wabt, bytes)) return { status: 'expected', reason: 'post-2.0 proposal', detwasm: d.kind, v8 };
+    if (!wabtAccepts(wabt, bytes)) return { status: 'disputed', reason: 'host accepts; detwasm and wabt reject', detwasm: d, v8 };
     return { status: 'finding', reason: 'host accepts, detwasm rejects', detwasm: d, v8 };
   }
+  if (wabtAccepts(wabt, bytes)) return { status: 'disputed', reason: 'host rejects; detwasm and wabt accept', detwasm: d, v8 };
   return { status: 'finding', reason: 'host rejects, detwasm accepts', detwasm: d, v8 };
 }

@@ -23,6 +23,8 @@ export interface DecodeFuzzResult {
   cases: number;
   stats: Map<string, number>;
   findings: DecodeFinding[];
+  /** Host deviations (detwasm and wabt agree against the host), one sample per reason. */
+  disputed: DecodeFinding[];
 }
 
 export async function decodeCorpus(files?: string[], generated = 200): Promise<CorpusEntry[]> {
@@ -46,6 +48,7 @@ export async function runDecodeFuzz(opts: {
   const rng = new Rng(opts.seed);
   const stats = new Map<string, number>();
   const findings: DecodeFinding[] = [];
+  const disputed: DecodeFinding[] = [];
   const seenReasons = new Set<string>();
   let cases = 0;
   const more = (): boolean =>
@@ -63,6 +66,10 @@ export async function runDecodeFuzz(opts: {
     const c = classify(wabt, b);
     const k = key(c);
     stats.set(k, (stats.get(k) ?? 0) + 1);
+    if (c.status === 'disputed') {
+      if (disputed.length < 20) disputed.push({ origin: `${e.file}#${e.index}`, mutations: whats.join(' '), reason: c.reason, detail: JSON.stringify(c.detwasm), bytes: b, minimized: b });
+      continue;
+    }
     if (c.status !== 'finding') continue;
     const detail = JSON.stringify(c.detwasm);
     // Minimize once per distinct (reason, detwasm kind, error message prefix).
@@ -78,5 +85,5 @@ export async function runDecodeFuzz(opts: {
     findings.push({ origin: `${e.file}#${e.index}`, mutations: whats.join(' '), reason: c.reason, detail, bytes: b, minimized });
     if (opts.maxFindings !== undefined && findings.length >= opts.maxFindings) break;
   }
-  return { cases, stats, findings };
+  return { cases, stats, findings, disputed };
 }

@@ -28,10 +28,10 @@ export function compareOn(adapter: EngineAdapter, gm: GeneratedModule): { host: 
 }
 
 /** Smaller generator options that still reproduce a mismatch for this seed, if any. */
-export function shrinkOptions(adapter: EngineAdapter, seed: number, options: Partial<GenOptions>): Partial<GenOptions> {
+export function shrinkOptions(adapter: EngineAdapter, seed: number, options: Partial<GenOptions>, deadline = Infinity): Partial<GenOptions> {
   let best = { maxFuncs: 5, maxDepth: 5, maxStmts: 4, ...options };
   const fails = (o: Partial<GenOptions>): boolean => compareOn(adapter, generateModule(seed, o)).diff !== null;
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress && Date.now() < deadline; ) {
     progress = false;
     for (const k of ['maxFuncs', 'maxDepth', 'maxStmts'] as const) {
       if (best[k] > 1) {
@@ -47,9 +47,9 @@ export function shrinkOptions(adapter: EngineAdapter, seed: number, options: Par
 }
 
 /** Deletes bytes of the module while the host still validates it and the records still differ. */
-export function shrinkModule(adapter: EngineAdapter, gm: GeneratedModule): GeneratedModule {
+export function shrinkModule(adapter: EngineAdapter, gm: GeneratedModule, deadline = Infinity): GeneratedModule {
   const bytes = shrinkBytes(gm.bytes, b => {
-    if (!WebAssembly.validate(b)) return false;
+    if (Date.now() >= deadline || !WebAssembly.validate(b)) return false;
     const cand = { ...gm, bytes: b };
     return compareOn(adapter, cand).diff !== null;
   }, 2000);
@@ -63,10 +63,13 @@ export function runExecFuzz(opts: {
   deadline?: number;
   options?: Partial<GenOptions>;
   shrink?: boolean;
+  /** Milliseconds spent minimizing one finding. */
+  shrinkMs?: number;
   maxFindings?: number;
 }): ExecFuzzResult {
   const outcomes = new Map<string, number>();
   const findings: ExecFinding[] = [];
+  const shrunk = new Set<string>();
   let modules = 0;
   let calls = 0;
   for (let seed = opts.firstSeed; ; seed++) {
@@ -86,9 +89,13 @@ export function runExecFuzz(opts: {
     let options = opts.options ?? {};
     let module = gm;
     let d = diff;
-    if (opts.shrink !== false) {
-      options = shrinkOptions(opts.adapter, seed, options);
-      module = shrinkModule(opts.adapter, generateModule(seed, options));
+    // Minimize once per kind of mismatch (the two outcomes without arguments).
+    const kind = `${diff.a.replace(/^.*-> /, '')} | ${diff.b.replace(/^.*-> /, '')}`;
+    if (opts.shrink !== false && !shrunk.has(kind)) {
+      shrunk.add(kind);
+      const deadline = Date.now() + (opts.shrinkMs ?? 10_000);
+      options = shrinkOptions(opts.adapter, seed, options, deadline);
+      module = shrinkModule(opts.adapter, generateModule(seed, options), deadline);
       d = compareOn(opts.adapter, module).diff ?? diff;
     }
     findings.push({ seed, options, module, diff: d });

@@ -141,8 +141,15 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
     }
   }
   events.push(`host calls: ${hostLog.join(',')}`);
-  events.push(`memory: ${hashBytes(inst.memoryBytes())}`);
-  for (const g of gm.globals) events.push(`${g.name} = ${show(inst.globalValue(g.name))}`);
+  const attempt = (f: () => string): string => {
+    try {
+      return f();
+    } catch (e) {
+      return describeError(adapter, e);
+    }
+  };
+  events.push(`memory: ${attempt(() => hashBytes(inst.memoryBytes()))}`);
+  for (const g of gm.globals) events.push(`${g.name} = ${attempt(() => show(inst.globalValue(g.name)))}`);
   const probes: string[] = [];
   for (let i = 0; i < gm.tableSize + 8; i++) {
     try {

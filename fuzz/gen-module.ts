@@ -145,6 +145,8 @@ class FuncGen {
   readonly numParams: number;
   private labels: Label[] = [];
   private scratch = new Map<number, number[]>();
+  /** Loop counters: never read or written by random code, or loops could run forever. */
+  private reserved = new Set<number>();
 
   constructor(private m: ModuleCtx, private sig: FuncSig) {
     this.locals = [...sig.params];
@@ -176,7 +178,7 @@ class FuncGen {
 
   private localOfType(t: number): number | undefined {
     const cands: number[] = [];
-    for (let i = 0; i < this.locals.length; i++) if (this.locals[i] === t) cands.push(i);
+    for (let i = 0; i < this.locals.length; i++) if (this.locals[i] === t && !this.reserved.has(i)) cands.push(i);
     return cands.length ? this.rng.pick(cands) : undefined;
   }
 
@@ -232,6 +234,7 @@ class FuncGen {
     let label: Label;
     if (kind === 'loop') {
       const counter = this.newLocal(I32);
+      this.reserved.add(counter);
       label = { kind, types: params, counter, bound: this.rng.range(1, 6) };
     } else {
       label = { kind, types: results };
@@ -785,21 +788,21 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   sections.push(section(4, vec([[FUNCREF, ...tableMax]])));
   sections.push(section(5, vec([[0x01, ...uleb(m.memPages), ...uleb(m.memMax)]])));
   sections.push(section(6, vec(m.globals.map((g, i) => [g.type, g.mutable ? 1 : 0, ...globalInits[i]]))));
-  const exports: Bytes[] = [];
+  const exportEntries: Bytes[] = [];
   const funcs: GeneratedModule['funcs'] = [];
   for (let i = 1; i < numFuncs; i++) {
-    exports.push([...name(`f${i}`), 0x00, ...uleb(i)]);
+    exportEntries.push([...name(`f${i}`), 0x00, ...uleb(i)]);
     funcs.push({ name: `f${i}`, sig: m.funcSigs[i] });
   }
-  exports.push([...name('reset'), 0x00, ...uleb(resetIdx)]);
-  exports.push([...name('probe'), 0x00, ...uleb(probeIdx)]);
-  exports.push([...name('mem'), 0x02, 0x00]);
+  exportEntries.push([...name('reset'), 0x00, ...uleb(resetIdx)]);
+  exportEntries.push([...name('probe'), 0x00, ...uleb(probeIdx)]);
+  exportEntries.push([...name('mem'), 0x02, 0x00]);
   const globals: GeneratedModule['globals'] = [];
   m.globals.forEach((g, i) => {
-    exports.push([...name(`g${i}`), 0x03, ...uleb(i)]);
+    exportEntries.push([...name(`g${i}`), 0x03, ...uleb(i)]);
     globals.push({ name: `g${i}`, type: g.type, mutable: g.mutable });
   });
-  sections.push(section(7, vec(exports)));
+  sections.push(section(7, vec(exportEntries)));
   // Elements: active (flags 0) at 0 with some functions, passive (flags 1), declarative (flags 3) of all.
   const allFuncs = range(0, numFuncs - 1);
   const activeLen = rng.int(m.tableSize + 1);

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
-import { detwasmAdapter } from './detwasm-adapter.js';
+import { ENGINES_UNDER_TEST } from './engines.js';
 import { runExecFuzz } from './exec-fuzz.js';
 import { hashBytes } from './exec-harness.js';
 
@@ -27,9 +27,10 @@ async function main(): Promise<void> {
   console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer`);
 
   if (only === 'all' || only === 'exec') {
+   for (const adapter of ENGINES_UNDER_TEST) {
     const t0 = Date.now();
-    const r = runExecFuzz({ adapter: detwasmAdapter(), firstSeed: seed, deadline: t0 + seconds * 1000, maxFindings: 50 });
-    console.log(`exec: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    const r = runExecFuzz({ adapter, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50 });
+    console.log(`exec on ${adapter.name}: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     for (const f of r.findings) {
       findings++;
@@ -39,9 +40,10 @@ async function main(): Promise<void> {
         const base = path.join(outDir, `exec-${f.seed}`);
         fs.writeFileSync(`${base}.wasm`, f.module.bytes);
         const { bytes: _bytes, ...meta } = f.module;
-        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: adapter.name, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
       }
     }
+   }
   }
 
   if (only === 'all' || only === 'decode') {
@@ -50,6 +52,13 @@ async function main(): Promise<void> {
     const r = await runDecodeFuzz({ seed, deadline: t0 + seconds * 1000, corpus, maxFindings: 200 });
     console.log(`decode: ${r.cases} mutants of ${corpus.length} seed binaries in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     for (const [k, v] of [...r.stats].sort()) console.log(`  ${k}: ${v}`);
+    for (const f of r.disputed.slice(0, 5)) {
+      console.log(`  DISPUTED ${f.reason} from ${f.origin} [${f.mutations}]\n    ${f.detail.slice(0, 300)}`);
+      if (save) {
+        fs.mkdirSync(outDir, { recursive: true });
+        fs.writeFileSync(path.join(outDir, `disputed-${hashBytes(f.bytes).replace(':', '-')}.wasm`), f.bytes);
+      }
+    }
     const seen = new Set<string>();
     for (const f of r.findings) {
       findings++;
