@@ -35,6 +35,19 @@ export interface CellResult {
   error?: string;
   /** How the time was measured, when it is not simply in-process wall time. */
   note?: string;
+  /**
+   * Peers timed in the same worker, interleaved run by run with this one
+   * (native at its full n; others at this cell's n), so that ratios between
+   * them are not skewed by load that changes between cells.
+   */
+  companions?: Record<string, CompanionResult>;
+}
+
+export interface CompanionResult {
+  n: number;
+  medianMs: number;
+  perUnitNs: number;
+  checksum: string;
 }
 
 export interface MeasureOptions {
@@ -89,13 +102,20 @@ export async function measureInProcess(
   program: Program,
   bytes: Uint8Array,
   opts: MeasureOptions,
+  companionPeers: readonly InProcessPeer[] = [],
 ): Promise<CellResult> {
   const cell: CellResult = { peer: peer.name, program: program.name, status: 'ok' };
   let prepared: Prepared;
+  const companions: Array<{ peer: InProcessPeer; prepared: Prepared }> = [];
   try {
     prepared = await peer.prepare(bytes);
   } catch (e) {
     return { ...cell, status: 'failed', error: `load: ${errorText(e)}` };
+  }
+  try {
+    for (const c of companionPeers) companions.push({ peer: c, prepared: await c.prepare(bytes) });
+  } catch (e) {
+    return { ...cell, status: 'failed', error: `load of a companion peer: ${errorText(e)}` };
   }
   let stage = 'run';
   try {
@@ -114,8 +134,21 @@ export async function measureInProcess(
       stage = 'calibration';
       n = calibrate(timeRun, program.n, opts.targetMs);
     }
+    const companionN = companions.map((c) => (opts.quick ? program.quickN : c.peer.name === 'native' ? program.n : n));
+    const companionTimes: number[][] = companions.map(() => []);
+    const companionSums: Set<string>[] = companions.map(() => new Set());
+    const timeCompanion = (k: number): number => {
+      const t0 = nowMs();
+      const v = companions[k].prepared.run(companionN[k]);
+      const t = nowMs() - t0;
+      companionSums[k].add(normalizeChecksum(v, program.result));
+      return t;
+    };
     stage = 'warm-up';
-    for (let i = 0; i < (opts.quick ? 0 : opts.warmup); i++) timeRun(n);
+    for (let i = 0; i < (opts.quick ? 0 : opts.warmup); i++) {
+      timeRun(n);
+      for (let k = 0; k < companions.length; k++) timeCompanion(k);
+    }
     stage = 'timed runs';
     const times: number[] = [];
     const sums = new Set<string>();
@@ -126,11 +159,17 @@ export async function measureInProcess(
       times.push(timeRun(n));
       if (i === reps - 1 && prepared.gasUsed) gas1 = prepared.gasUsed();
       sums.add(normalizeChecksum(last, program.result));
+      for (let k = 0; k < companions.length; k++) companionTimes[k].push(timeCompanion(k));
     }
     if (sums.size !== 1) {
       return { ...cell, status: 'wrong', n, error: `checksum differs between runs of the same n: ${[...sums].join(', ')}` };
     }
     const medianMs = median(times);
+    const companionResults: Record<string, CompanionResult> = {};
+    companions.forEach((c, k) => {
+      const m = median(companionTimes[k]);
+      companionResults[c.peer.name] = { n: companionN[k], medianMs: m, perUnitNs: (m * 1e6) / companionN[k], checksum: [...companionSums[k]].join(' / ') };
+    });
     return {
       ...cell,
       n,
@@ -140,6 +179,7 @@ export async function measureInProcess(
       perUnitNs: (medianMs * 1e6) / n,
       checksum: [...sums][0],
       gasPerUnit: prepared.gasUsed ? (gas1 - gas0) / n : undefined,
+      companions: companions.length ? companionResults : undefined,
     };
   } catch (e) {
     return { ...cell, status: 'failed', error: `${stage}: ${errorText(e)}` };
