@@ -5,10 +5,10 @@
  * Also checks the binary helpers the runner relies on.
  */
 import { loadProgram, normalizeChecksum, PROGRAMS } from './programs.js';
-import { detwasmGasPeer, detwasmNoGasPeer, nativePeer } from './peers.js';
+import { detwasmGasPeer, detwasmNoGasPeer, nativePeer, type InProcessPeer } from './peers.js';
 import { calibrate, DEFAULT_OPTIONS, measureInProcess } from './measure.js';
 import { countFunctions, readSections, replicateFunctions, withMainWrapper } from './wasm-binary.js';
-import { parseArgs } from './run.js';
+import { checkCell, parseArgs } from './run.js';
 import { Engine, Store } from '../src/index.js';
 
 const quick = { ...DEFAULT_OPTIONS, quick: true };
@@ -89,4 +89,33 @@ test('parseArgs: options and their errors', () => {
   expect(() => parseArgs(['--peers', 'nope'])).toThrow(/unknown peer "nope"/);
   expect(() => parseArgs(['--only', 'nope'])).toThrow(/unknown program "nope"/);
   expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option/);
+});
+
+describe('a misbehaving peer is reported, not fatal', () => {
+  const program = PROGRAMS.find((p) => p.name === 'fib')!;
+  const fake = (name: string, run: (n: number) => unknown): InProcessPeer => ({ name, description: name, prepare: async () => ({ run }) });
+
+  test('wrong checksum -> wrong', async () => {
+    const cell = await measureInProcess(fake('liar', () => 42), program, await loadProgram(program), quick);
+    expect(cell.status).toBe('ok');
+    const checked = await checkCell(cell, program);
+    expect(checked.status).toBe('wrong');
+    expect(checked.error).toMatch(/^checksum 42, native 220661 \(n=2\)$/);
+  });
+
+  test('a throwing run -> failed with the error', async () => {
+    const cell = await measureInProcess(fake('thrower', () => { throw new RangeError('boom'); }), program, await loadProgram(program), quick);
+    expect(cell).toMatchObject({ status: 'failed', error: "timed runs: RangeError: boom" });
+  });
+
+  test('a failing load -> failed', async () => {
+    const peer: InProcessPeer = { name: 'noload', description: '', prepare: async () => { throw new Error('cannot load'); } };
+    expect(await measureInProcess(peer, program, new Uint8Array(0), quick)).toMatchObject({ status: 'failed', error: 'load: Error: cannot load' });
+  });
+
+  test('a correct peer -> ok with the native checksum', async () => {
+    const cell = await checkCell(await measureInProcess(detwasmNoGasPeer, program, await loadProgram(program), quick), program);
+    expect(cell.status).toBe('ok');
+    expect(cell.checksum).toBe(cell.expected);
+  });
 });

@@ -125,7 +125,7 @@ async function expectedChecksum(program: Program, n: number): Promise<string> {
   return v;
 }
 
-async function checkCell(cell: CellResult, program: Program): Promise<CellResult> {
+export async function checkCell(cell: CellResult, program: Program): Promise<CellResult> {
   if (cell.status !== 'ok' || cell.n === undefined) return cell;
   const expected = await expectedChecksum(program, cell.n);
   if (cell.checksum !== expected) return { ...cell, expected, status: 'wrong', error: `checksum ${cell.checksum}, native ${expected} (n=${cell.n})` };
