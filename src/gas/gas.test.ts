@@ -217,3 +217,14 @@ test('compileCost is deterministic and linear in module size', async () => {
   const m = decode(await wat(mk(3)));
   expect(compileCost(m)).toBe(m.byteLength + 300 + 2 * 3 * 4);
 });
+
+test('a memory.grow or table.grow that fails costs only its static cost', async () => {
+  const s = await instantiateWat(`(module (memory 1 2) (table 1 3 funcref)
+    (func (export "g") (param i32) (result i32) local.get 0 memory.grow)
+    (func (export "t") (param i32) (result i32) ref.null func local.get 0 table.grow))`, { gas: 1000 });
+  const cost = (f: () => unknown) => { const b = s.store.gasUsed; f(); return s.store.gasUsed - b; };
+  const fail = cost(() => expect(s.exports.g(0x7fffffff)).toBe(-1));
+  expect(cost(() => expect(s.exports.g(1)).toBe(1))).toBe(fail + 64);
+  const tfail = cost(() => expect(s.exports.t(0x7fffffff)).toBe(-1));
+  expect(cost(() => expect(s.exports.t(2)).toBe(1))).toBe(tfail + 2);
+});

@@ -31,9 +31,9 @@ export type GasScheduleConfig = 'default' | 'unit' | { base?: 'default' | 'unit'
 
 /** Dynamic cost keys accepted in `GasScheduleConfig.costs`. */
 export const DYNAMIC_KEYS = [
-  'memory.grow.perPage', // per 64 KiB page requested by memory.grow (charged even if it fails)
+  'memory.grow.perPage', // per 64 KiB page added by memory.grow (a grow that fails costs only its static cost)
   'memory.perBytes8', // per started 8 bytes of memory.copy / memory.fill / memory.init
-  'table.perElement', // per element of table.copy / table.fill / table.init / table.grow
+  'table.perElement', // per element of table.copy / table.fill / table.init, per element added by table.grow
 ] as const;
 
 /** A resolved schedule: static cost per dense op number plus the dynamic costs. */

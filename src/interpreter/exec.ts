@@ -506,9 +506,12 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           break;
         case 40: { // MEMORY_GROW
           const n = S[fp + code[pc + 2]] >>> 0;
-          const cost = n * perPage;
-          if (gas < cost) trap('out_of_gas');
-          gas -= cost;
+          // a grow that cannot succeed returns -1 without the per-page charge
+          if (memLen / 65536 + n <= Math.min(mem!._max ?? 65536, maxPages, 65536)) {
+            const cost = n * perPage;
+            if (gas < cost) trap('out_of_gas');
+            gas -= cost;
+          }
           S[fp + code[pc + 1]] = mem!._grow(n, maxPages);
           u8 = mem!._u8;
           dv = mem!._dv;
@@ -1235,9 +1238,12 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 155: { // TABLE_GROW [dst, init, n, t]
           const tab = inst._tables[code[pc + 4]];
           const n = S[fp + code[pc + 3]] >>> 0;
-          const cost = n * perElem;
-          if (gas < cost) trap('out_of_gas');
-          gas -= cost;
+          // a grow that cannot succeed returns -1 without the per-element charge
+          if (tab._elems.length + n <= Math.min(tab._max ?? 0xffffffff, maxTable)) {
+            const cost = n * perElem;
+            if (gas < cost) trap('out_of_gas');
+            gas -= cost;
+          }
           S[fp + code[pc + 1]] = tab._grow(n, store._refs[S[fp + code[pc + 2]]], maxTable);
           pc += 5;
           break;
