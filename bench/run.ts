@@ -206,12 +206,15 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
           cell = { peer: peerName, program: program.name, status: 'failed', error: errorText(e) };
         }
-      }
-      else {
+      } else {
         const companions = peerName === 'native' ? [] : peerName === 'detwasm-gas' ? ['native', 'detwasm'] : ['native'];
         cell = await runCellInWorker({ peer: peerName, program: program.name, opts, companions }, timeoutMs);
       }
-      cell = await checkCell(cell, program);
+      try {
+        cell = await checkCell(cell, program);
+      } catch (e) {
+        cell = { ...cell, status: 'failed', error: `no reference checksum: ${errorText(e)}` };
+      }
       cells[program.name][peerName] = cell;
       const what = cell.status === 'ok' ? `${fmtNs(cell.perUnitNs!)}/unit, n=${cell.n}` : `${cell.status}: ${cell.error}`;
       console.error(`  ${program.name} / ${peerName}: ${what}`);
