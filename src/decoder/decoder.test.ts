@@ -77,8 +77,8 @@ describe('section framing', () => {
     expectMalformed(mod([0x01, 0x05, 0x01, 0x60, 0x00, 0x00, 0x00]), 'section size mismatch', 14);
   });
   test('section content longer than its size', () => {
-    // the count claims one type of at least 3 bytes, but only 2 bytes are left
-    expectMalformed(mod([0x01, 0x03, 0x01, 0x60, 0x00, 0x00]), 'unexpected end of section or function', 11);
+    // the section ends after the type's parameter count
+    expectMalformed(mod([0x01, 0x03, 0x01, 0x60, 0x00, 0x00]), 'unexpected end of section or function', 13);
     expectMalformed(mod([0x01, 0x04, 0x01, 0x60, 0x00, 0x01, 0x7f]), 'unexpected end of section or function', 14);
   });
   test('vector count beyond the section', () => {
@@ -91,6 +91,8 @@ describe('section framing', () => {
     expectMalformed(mod(codeSec(), section(12, uleb(0))), 'unexpected content after last section');
     expectMalformed(mod(section(11, vec([])), section(12, uleb(0))), 'unexpected content after last section');
     expect(decodeError(mod(section(12, uleb(0)), codeSec(), section(11, vec([]))))).toBeNull();
+    // a second code section is reported before the function/code count mismatch (binary.wast)
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0, 0), codeSec(body([])), codeSec(body([]))), 'unexpected content after last section');
   });
   test('every section in order, custom sections anywhere', () => {
     const custom = (n: string) => section(0, [...str(n), 1, 2, 3]);
@@ -147,6 +149,8 @@ describe('type section', () => {
   });
   test('malformed', () => {
     expectMalformed(mod(typeSec([0x61, 0x00, 0x00])), 'malformed function type', 11);
+    // 0x60 written as a two-byte LEB128 of -0x20 (binary-leb128.wast)
+    expectMalformed(mod(typeSec([0xe0, 0x7f, 0x00, 0x00])), 'integer representation too long: function type', 11);
     expectMalformed(mod(typeSec([0x60, 0x01, 0x7a, 0x00])), 'malformed value type', 13);
     expectMalformed(mod(typeSec([0x60, 0x01, 0x40, 0x00])), 'malformed value type', 13);
   });
@@ -173,9 +177,9 @@ describe('import section', () => {
   test('malformed', () => {
     expectMalformed(imp([0x04, 0x00]), 'malformed import kind', 20);
     expectMalformed(imp([0x01, I32, 0x00, 0x00]), 'malformed reference type', 21);
-    expectMalformed(imp([0x01, FUNCREF, 0x02, 0x00]), 'malformed limits flags', 22);
-    expectMalformed(imp([0x02, 0x04, 0x00]), 'malformed limits flags', 21);
-    expectMalformed(imp([0x02, 0x81, 0x00, 0x00]), 'malformed limits flags', 21);
+    expectMalformed(imp([0x01, FUNCREF, 0x02, 0x00]), 'integer too large: limits flags 0x2', 22);
+    expectMalformed(imp([0x02, 0x04, 0x00]), 'integer too large: limits flags 0x4', 21);
+    expectMalformed(imp([0x02, 0x81, 0x00, 0x00]), 'integer representation too long: limits flags 0x81', 21);
     expectMalformed(imp([0x03, I32, 0x02]), 'malformed mutability', 22);
     expectMalformed(imp([0x03, I32, 0xff]), 'malformed mutability', 22);
     expectMalformed(imp([0x03, 0x00, 0x00]), 'malformed value type', 21);
@@ -229,8 +233,10 @@ describe('function and code sections', () => {
   test('body must end exactly at its size', () => {
     // end, then a stray nop inside the body
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x0b, 0x01])), 'section size mismatch');
-    // missing end (binary.wast: "END opcode expected"); cut inside an instruction
-    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x02, 0x00, 0x01])), 'END opcode expected', 24);
+    // missing end: with more sections after it, and at the end of the binary (binary.wast)
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x02, 0x00, 0x01]), section(0, str('x'))), 'END opcode expected', 24);
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x02, 0x00, 0x01])), 'unexpected end of section or function', 24);
+    // cut inside an instruction
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x41, 0x80])), 'unexpected end of section or function');
     // body size beyond the section
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x09, 0x00, 0x0b])), 'unexpected end of section or function');
@@ -276,7 +282,7 @@ describe('table, memory, global, export, start sections', () => {
     // two memories decode: "multiple memories" is the validator's business
     expect(m.mems).toHaveLength(2);
     expectMalformed(mod(section(4, vec([[0x40, 0x00, 0x00]]))), 'malformed reference type', 11);
-    expectMalformed(mod(section(5, vec([[0x08, 0x00]]))), 'malformed limits flags', 11);
+    expectMalformed(mod(section(5, vec([[0x08, 0x00]]))), 'integer too large: limits flags 0x8', 11);
     expectMalformed(mod(section(5, vec([[0x00, 0x80, 0x80, 0x80, 0x80, 0x10]]))), 'integer too large');
   });
   test('globals', () => {
@@ -289,8 +295,9 @@ describe('table, memory, global, export, start sections', () => {
     expect(m.globals[0].init.offset).toBe(13);
     expect(ops(m.globals[1].init.code)).toEqual([[Op.ref_func, 0], [Op.end]]);
     expectMalformed(mod(section(6, vec([[I32, 0x02, 0x41, 0x00, 0x0b]]))), 'malformed mutability', 12);
-    // missing end of the initializer
-    expectMalformed(mod(section(6, vec([[I32, 0x00, 0x41, 0x00]]))), 'END opcode expected');
+    // missing end of the initializer, with a section after it and at the end of the binary
+    expectMalformed(mod(section(6, vec([[I32, 0x00, 0x41, 0x00]])), section(0, str('x'))), 'END opcode expected', 15);
+    expectMalformed(mod(section(6, vec([[I32, 0x00, 0x41, 0x00]]))), 'unexpected end of section or function', 15);
     // non-constant instructions decode (the validator rejects them)
     expect(ops(decode(mod(section(6, vec([[I32, 0x00, 0x01, 0x41, 0x00, 0x0b]])))).globals[0].init.code)).toEqual([
       [Op.nop],

@@ -127,8 +127,9 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
     r.pos = end;
   }
 
-  // A function section without a code section, or a data count without a
-  // data section (a present code/data section checks its own count).
+  // Function and code section counts (also a function section without a code
+  // section), and a data count without a data section (a present data section
+  // checks its own count).
   if (module.codes.length !== module.funcs.length) {
     r.fail('function and code section have inconsistent lengths', functionAt);
   }

@@ -75,8 +75,14 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   const f64scratch = [0, 0];
   for (;;) {
     const at = r.pos;
-    // the body or section ends between instructions, before the closing end
-    if (r.atEnd()) r.fail('END opcode expected', at);
+    // Out of bytes between instructions, before the closing end: at the end of
+    // the binary that is a truncated module ("unexpected end ..."); a function
+    // body or section that ends while more bytes follow lacks its end (the
+    // reference interpreter's messages in binary.wast).
+    if (r.atEnd()) {
+      if (r.end === r.bytes.length) r.eof();
+      r.fail('END opcode expected', at);
+    }
     const b = r.u8();
     let op = b;
     if (b >= 0xfc && b <= 0xfe) {

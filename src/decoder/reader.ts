@@ -83,13 +83,15 @@ export class Reader {
   }
 
   /**
-   * A length or count that must fit in the bytes left, each item taking at
-   * least `minItemSize` bytes. Checked before anything is allocated, so a huge
-   * claimed count costs nothing.
+   * A vector length: every item takes at least one byte, so it must fit in
+   * the bytes left. Checked before anything is allocated, so a huge claimed
+   * count costs nothing. (Only this lower bound is checked up front, so that
+   * an item that is cut short or malformed reports its own error, in the
+   * reference interpreter's order.)
    */
-  count(minItemSize = 1): number {
+  count(): number {
     const n = this.u32();
-    if (n * minItemSize > this.end - this.pos) this.eof();
+    if (n > this.end - this.pos) this.eof();
     return n;
   }
 

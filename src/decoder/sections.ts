@@ -21,10 +21,10 @@ export interface DecodeState {
   importedGlobals: number;
 }
 
-/** A count with a limit: fits in the remaining bytes (>= minItemSize each) and is at most `max`. */
-function limitedCount(r: Reader, limit: keyof Limits, max: number, already = 0, minItemSize = 1): number {
+/** A vector length with a limit: fits in the remaining bytes and, with `already`, is at most `max`. */
+function limitedCount(r: Reader, limit: keyof Limits, max: number, already = 0): number {
   const at = r.pos;
-  const n = r.count(minItemSize);
+  const n = r.count();
   if (already + n > max) throw new LimitError(limit, max, already + n, at);
   return n;
 }
@@ -45,7 +45,7 @@ export function customSection(r: Reader, st: DecodeState, offset: number): void 
 
 /** Type section (5.5.4). */
 export function typeSection(r: Reader, st: DecodeState): void {
-  const n = limitedCount(r, 'maxTypes', st.limits.maxTypes, 0, 3);
+  const n = limitedCount(r, 'maxTypes', st.limits.maxTypes);
   const types = st.module.types;
   for (let i = 0; i < n; i++) types.push(readFunctype(r, st.limits));
 }
@@ -53,7 +53,7 @@ export function typeSection(r: Reader, st: DecodeState): void {
 /** Import section (5.5.5). */
 export function importSection(r: Reader, st: DecodeState): void {
   const lim = st.limits;
-  const n = limitedCount(r, 'maxImports', lim.maxImports, 0, 4);
+  const n = limitedCount(r, 'maxImports', lim.maxImports);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const moduleName = r.name(lim.maxNameLength);
@@ -94,19 +94,19 @@ export function functionSection(r: Reader, st: DecodeState): void {
 
 /** Table section (5.5.7). */
 export function tableSection(r: Reader, st: DecodeState): void {
-  const n = limitedCount(r, 'maxTables', st.limits.maxTables, st.importedTables, 3);
+  const n = limitedCount(r, 'maxTables', st.limits.maxTables, st.importedTables);
   for (let i = 0; i < n; i++) st.module.tables.push(readTabletype(r));
 }
 
 /** Memory section (5.5.8). More than one memory is invalid, not malformed. */
 export function memorySection(r: Reader, st: DecodeState): void {
-  const n = r.count(2);
+  const n = r.count();
   for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r));
 }
 
 /** Global section (5.5.9). */
 export function globalSection(r: Reader, st: DecodeState): void {
-  const n = limitedCount(r, 'maxGlobals', st.limits.maxGlobals, st.importedGlobals, 3);
+  const n = limitedCount(r, 'maxGlobals', st.limits.maxGlobals, st.importedGlobals);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const type = readGlobaltype(r);
@@ -119,7 +119,7 @@ const EXTERN_KINDS: externkind[] = ['func', 'table', 'memory', 'global'];
 
 /** Export section (5.5.10). */
 export function exportSection(r: Reader, st: DecodeState): void {
-  const n = limitedCount(r, 'maxExports', st.limits.maxExports, 0, 3);
+  const n = limitedCount(r, 'maxExports', st.limits.maxExports);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const name = r.name(st.limits.maxNameLength);
@@ -140,7 +140,7 @@ export function startSection(r: Reader, st: DecodeState): void {
 /** Element section (5.5.12): the eight encodings selected by flags 0-7. */
 export function elementSection(r: Reader, st: DecodeState): void {
   const lim = st.limits;
-  const n = limitedCount(r, 'maxElemSegments', lim.maxElemSegments, 0, 2);
+  const n = limitedCount(r, 'maxElemSegments', lim.maxElemSegments);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const flags = r.u32();
@@ -192,10 +192,10 @@ export function dataCountSection(r: Reader, st: DecodeState): void {
 export function codeSection(r: Reader, st: DecodeState): void {
   const lim = st.limits;
   const m = st.module;
-  const countAt = r.pos;
-  const n = r.u32();
-  if (n !== m.funcs.length) r.fail('function and code section have inconsistent lengths', countAt);
-  if (n > r.remaining()) r.eof();
+  // The count is compared with the function section's only after the last
+  // section (decode), as the reference interpreter does: a second code
+  // section is "unexpected content after last section" first.
+  const n = r.count();
   const noDataCount = m.dataCount === null;
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
@@ -233,8 +233,8 @@ function codeEntry(
   const m = st.module;
   const funcIndex = st.importedFuncs + i;
   const br = new Reader(r.bytes, bodyStart, bodyEnd, EOF_SECTION);
-  // locals: vec(count valtype), at least 2 bytes per entry
-  const groups = br.count(2);
+  // locals: vec(count valtype)
+  const groups = br.count();
   const locals: code['locals'] = new Array(groups);
   let numLocals = 0;
   for (let g = 0; g < groups; g++) {
@@ -245,8 +245,10 @@ function codeEntry(
     if (numLocals > 0xffffffff) br.fail('too many locals', cAt);
     locals[g] = { count, type };
   }
-  const typeidx = m.funcs[i];
-  const params = typeidx < m.types.length ? m.types[typeidx].params.length : 0;
+  // (a body without a function, or of an unknown type: the count or the
+  // validator reports it; only the declared locals are limited then)
+  const type = i < m.funcs.length ? m.types[m.funcs[i]] : undefined;
+  const params = type ? type.params.length : 0;
   if (numLocals + params > lim.maxLocals) {
     throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
   }
@@ -259,7 +261,7 @@ function codeEntry(
 export function dataSection(r: Reader, st: DecodeState): void {
   const m = st.module;
   const countAt = r.pos;
-  const n = limitedCount(r, 'maxDataSegments', st.limits.maxDataSegments, 0, 2);
+  const n = limitedCount(r, 'maxDataSegments', st.limits.maxDataSegments);
   if (m.dataCount !== null && n !== m.dataCount) {
     r.fail('data count and data section have inconsistent lengths', countAt);
   }

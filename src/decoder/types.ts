@@ -30,10 +30,15 @@ export function readReftype(r: Reader): number {
   return b;
 }
 
-/** functype (5.3.6): 0x60 vec(valtype) vec(valtype). */
+/**
+ * functype (5.3.6): 0x60 vec(valtype) vec(valtype). The reference interpreter
+ * reads the 0x60 as a one-byte signed LEB128 (-0x20), so a byte with the
+ * continuation bit is an over-long encoding there (binary-leb128.wast).
+ */
 export function readFunctype(r: Reader, lim: Limits): functype {
   const at = r.pos;
-  if (r.u8() !== 0x60) r.fail('malformed function type', at);
+  const tag = r.u8();
+  if (tag !== 0x60) r.fail(tag & 0x80 ? 'integer representation too long: function type' : 'malformed function type', at);
   const params = resultType(r, lim);
   const results = resultType(r, lim);
   return { params, results };
@@ -51,12 +56,15 @@ function resultType(r: Reader, lim: Limits): valtype[] {
 /**
  * limits (5.3.7) with the flags byte. Tables accept 0x00/0x01; memories also
  * the threads proposal's shared flags 0x02/0x03, decoded so that the
- * determinism policy (not the decoder) rejects shared memories.
+ * determinism policy (not the decoder) rejects shared memories. The reference
+ * interpreter reads the flags as a LEB128 integer of 1 bit, hence its wording
+ * for bad flags: too large a value first, then a continuation bit (binary.wast).
  */
 function readLimits(r: Reader, allowShared: boolean): { limits: limits; shared: boolean } {
   const at = r.pos;
   const flags = r.u8();
-  if (flags > (allowShared ? 3 : 1)) r.fail('malformed limits flags', at);
+  if ((flags & 0x7f) > (allowShared ? 3 : 1)) r.fail(`integer too large: limits flags 0x${flags.toString(16)}`, at);
+  if (flags & 0x80) r.fail(`integer representation too long: limits flags 0x${flags.toString(16)}`, at);
   const min = r.u32();
   const max = flags & 1 ? r.u32() : undefined;
   return { limits: { min, max }, shared: (flags & 2) !== 0 };
