@@ -19,8 +19,6 @@ export interface Context {
   elems: number[];
   /** C.datas: number of data segments. */
   numDatas: number;
-  /** Whether the binary has a data count section (required by memory.init / data.drop). */
-  hasDataCount: boolean;
   /** C.refs: 1 for every function a `ref.func` in a body may name. */
   refs: Uint8Array;
   features: Features;

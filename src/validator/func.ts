@@ -7,7 +7,7 @@
  * so validating an instruction allocates nothing. Operand types are valtype
  * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
  */
-import { InvalidError, LimitError, MalformedError } from '../errors.js';
+import { InvalidError, LimitError } from '../errors.js';
 import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
@@ -735,8 +735,6 @@ export class FuncValidator {
           break;
         case Op.memory_init: {
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.init', off, funcIndex);
-          // spec 5.5.16: memory.init and data.drop need the data count section.
-          if (!c.hasDataCount) throw new MalformedError('data count section required', off, funcIndex);
           this.checkMemory(off);
           const x = code[pc + 2] >>> 0;
           if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
@@ -746,7 +744,6 @@ export class FuncValidator {
         }
         case Op.data_drop: {
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'data.drop', off, funcIndex);
-          if (!c.hasDataCount) throw new MalformedError('data count section required', off, funcIndex);
           const x = code[pc + 2] >>> 0;
           if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
           pc += 3;

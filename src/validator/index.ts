@@ -8,7 +8,7 @@
  * types, tables, memories, globals, element and data segments, functions,
  * start, exports.
  */
-import { InvalidError, LimitError, MalformedError } from '../errors.js';
+import { InvalidError, LimitError } from '../errors.js';
 import type { ResolvedConfig } from '../config.js';
 import type { DecodedModule, expr, functype, globaltype, limits, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
@@ -27,8 +27,9 @@ const MAX_PAGES = 65536;
 /**
  * Validates a decoded module. Throws `InvalidError` (spec validation),
  * `PolicyError` / `CompileError('unsupported')` (determinism policy and
- * feature flags), `LimitError` (config.limits) or `MalformedError` (binary
- * rules only checkable while walking code, e.g. a missing data count section).
+ * feature flags) or `LimitError` (config.limits). The binary-format rules
+ * (counts of function/code and data count/data, the data count section that
+ * memory.init and data.drop need) are the decoder's.
  * `stats.steps` receives a work counter (linear in the module size).
  */
 export function validate(module: DecodedModule, config: ResolvedConfig, stats?: ValidateStats): ValidatedModule {
@@ -86,9 +87,8 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   const numImportedGlobals = globalTypes.length;
 
   // ---- functions, tables, memories (spec 3.4.1-3.4.3) ----
-  if (module.funcs.length !== module.codes.length) {
-    throw new MalformedError('function and code section have inconsistent lengths', 0);
-  }
+  // (the decoder guarantees one code entry per function and a data count that
+  // matches the data section, and rejects memory.init/data.drop without one)
   for (let i = 0; i < module.funcs.length; i++) {
     const x = module.funcs[i];
     funcTypes.push(typeAt(x, module.codes[i].offset));
@@ -142,8 +142,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     mems: memTypes,
     globals: globalTypes.slice(),
     elems: elemTypes,
-    numDatas: module.dataCount ?? module.datas.length,
-    hasDataCount: module.dataCount !== null,
+    numDatas: module.datas.length,
     refs,
     features: f,
     policy,
@@ -193,12 +192,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
 
   // ---- data segments (spec 3.4.6) ----
   if (module.datas.length > lim.maxDataSegments) throw new LimitError('maxDataSegments', lim.maxDataSegments, module.datas.length);
-  if (module.dataCount !== null) {
-    if (!f.bulkMemory) rejectFeature('bulk-memory', 'data count section');
-    if (module.dataCount !== module.datas.length) {
-      throw new MalformedError('data count and data section have inconsistent lengths', 0);
-    }
-  }
+  if (module.dataCount !== null && !f.bulkMemory) rejectFeature('bulk-memory', 'data count section');
   for (let i = 0; i < module.datas.length; i++) {
     const d = module.datas[i];
     if (d.mode === 'passive') {
