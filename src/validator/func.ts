@@ -131,6 +131,8 @@ export class FuncValidator {
   private maxHeight = 0;
   private maxDepth = 0;
   private funcIndex = 0;
+  /** Byte offset of the instruction being validated (for limit errors raised while pushing). */
+  private at = 0;
   /**
    * C.locals, run-length encoded as in the binary so that a function
    * declaring 50,000 locals in a few bytes costs a few entries, not 50,000:
@@ -169,7 +171,7 @@ export class FuncValidator {
     if (this.valsLen > this.maxHeight) {
       this.maxHeight = this.valsLen;
       if (this.valsLen > this.maxOperandStack) {
-        throw new LimitError('maxOperandStack', this.maxOperandStack, this.valsLen, undefined, this.funcIndex);
+        throw new LimitError('maxOperandStack', this.maxOperandStack, this.valsLen, this.at, this.funcIndex);
       }
     }
   }
@@ -265,7 +267,7 @@ export class FuncValidator {
     if (this.ctrlLen - 1 > this.maxDepth) {
       this.maxDepth = this.ctrlLen - 1;
       if (this.maxDepth > this.maxControlDepth) {
-        throw new LimitError('maxControlDepth', this.maxControlDepth, this.maxDepth, undefined, this.funcIndex);
+        throw new LimitError('maxControlDepth', this.maxControlDepth, this.maxDepth, this.at, this.funcIndex);
       }
     }
     if (kind !== K_FUNC) this.pushTypes(this.params(bt));
@@ -375,6 +377,7 @@ export class FuncValidator {
     while (pc < n) {
       const op = code[pc];
       const off = code[pc + 1];
+      this.at = off;
       steps++;
       if (this.ctrlLen === 0) this.fail('instructions after the final end', off);
       if (op < SIG_TABLE_SIZE && SIG_OUT[op] !== 0) {

@@ -59,3 +59,13 @@ test('maxFunctionBodySize counts the body bytes', async () => {
 test('the memory maximum is not limited by maxMemoryPages (the interpreter clamps it)', async () => {
   await expect(validateWatWithLimits('(module (memory 1 65536))', { maxMemoryPages: 2 })).resolves.toBeDefined();
 });
+
+test('operand stack and control depth limits name the function and the instruction', async () => {
+  const wat = '(module (func) (func (i32.const 1) (i32.const 2) (drop) (drop)))';
+  const vm = await validateWatWithLimits(wat, {});
+  const at = vm.module.codes[1].body[4]; // byte offset of the second instruction
+  await expect(validateWatWithLimits(wat, { maxOperandStack: 1 })).rejects.toMatchObject({ limit: 'maxOperandStack', funcIndex: 1, offset: at });
+  const nested = '(module (func (block (nop) (block (nop)))))';
+  const inner = (await validateWatWithLimits(nested, {})).module.codes[0].body[6]; // offset of the inner block
+  await expect(validateWatWithLimits(nested, { maxControlDepth: 1 })).rejects.toMatchObject({ limit: 'maxControlDepth', funcIndex: 0, offset: inner });
+});
