@@ -105,7 +105,7 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
   while (!r.atEnd()) {
     const idAt = r.pos;
     const id = r.u8();
-    if (id > 12) r.fail('malformed section id', idAt);
+    if (id > 12) r.fail(`malformed section id ${id}`, idAt);
     const sizeAt = r.pos;
     const size = r.u32();
     if (size > r.remaining()) r.fail('length out of bounds', sizeAt);

@@ -87,11 +87,11 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     let op = b;
     if (b >= 0xfc && b <= 0xfe) {
       const sub = r.u32();
-      if (sub >= PREFIX_RANGE[b]) r.fail('illegal opcode', at);
+      if (sub >= PREFIX_RANGE[b]) illegalOpcode(r, at, b, sub);
       op = PREFIX_BASE[b] + sub;
     }
     const kind = immediateKind(op);
-    if (kind === Imm.illegal) r.fail('illegal opcode', at);
+    if (kind === Imm.illegal) illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
     w.ensure(6);
     w.push(op);
     w.push(at);
@@ -158,7 +158,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         for (let i = 0; i < n; i++) {
           const tAt = r.pos;
           const t = r.u8();
-          if (!isValtype(t)) r.fail('malformed value type', tAt);
+          if (!isValtype(t)) r.fail(`malformed value type 0x${t.toString(16)}`, tAt);
           w.push(t);
         }
         break;
@@ -197,14 +197,20 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
       case Imm.reftype: {
         const tAt = r.pos;
         const t = r.u8();
-        if (!isReftype(t)) r.fail('malformed reference type', tAt);
+        if (!isReftype(t)) r.fail(`malformed reference type 0x${t.toString(16)}`, tAt);
         w.push(t);
         break;
       }
       default:
-        r.fail('illegal opcode', at);
+        illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
     }
   }
+}
+
+/** "illegal opcode" with the opcode in the reference interpreter's format ("illegal opcode fc 12"). */
+function illegalOpcode(r: Reader, at: number, b: number, sub?: number): never {
+  const hex = (x: number) => x.toString(16).padStart(2, '0');
+  r.fail(`illegal opcode ${hex(b)}${sub === undefined ? '' : ` ${hex(sub)}`}`, at);
 }
 
 /**
@@ -246,7 +252,7 @@ function blocktype(r: Reader): number {
   if (b >= 0x40 && b < 0x80) {
     // a single-byte negative s33: must be a value type
     r.pos++;
-    if (!isValtype(b)) r.fail('malformed value type', at);
+    if (!isValtype(b)) r.fail(`malformed value type 0x${b.toString(16)}`, at);
     return b - 0x80;
   }
   const x = r.s33();

@@ -78,7 +78,7 @@ export function importSection(r: Reader, st: DecodeState): void {
         if (++st.importedGlobals > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, st.importedGlobals, offset);
         break;
       default:
-        r.fail('malformed import kind', kindAt);
+        r.fail(`malformed import kind 0x${kind.toString(16)}`, kindAt);
     }
     const imp: import_ = { module: moduleName, name, desc, offset };
     st.module.imports.push(imp);
@@ -125,7 +125,7 @@ export function exportSection(r: Reader, st: DecodeState): void {
     const name = r.name(st.limits.maxNameLength);
     const kindAt = r.pos;
     const k = r.u8();
-    if (k > 3) r.fail('malformed export kind', kindAt);
+    if (k > 3) r.fail(`malformed export kind 0x${k.toString(16)}`, kindAt);
     const index = r.u32();
     const exp: export_ = { name, kind: EXTERN_KINDS[k], index, offset };
     st.module.exports.push(exp);

@@ -19,14 +19,14 @@ export function isReftype(b: number): boolean {
 export function readValtype(r: Reader): valtype {
   const at = r.pos;
   const b = r.u8();
-  if (!isValtype(b)) r.fail('malformed value type', at);
+  if (!isValtype(b)) r.fail(`malformed value type 0x${b.toString(16)}`, at);
   return b;
 }
 
 export function readReftype(r: Reader): number {
   const at = r.pos;
   const b = r.u8();
-  if (!isReftype(b)) r.fail('malformed reference type', at);
+  if (!isReftype(b)) r.fail(`malformed reference type 0x${b.toString(16)}`, at);
   return b;
 }
 
