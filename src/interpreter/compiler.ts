@@ -90,7 +90,6 @@ function unaryI32(op: number): number {
     case 0x69: return Ops.I32_POPCNT;
     case 0xc0: return Ops.I32_EXTEND8_S;
     case 0xc1: return Ops.I32_EXTEND16_S;
-    case 0xa7: return Ops.COPY; // i32.wrap_i64: the low slot is the result
     case 0x50: return Ops.I64_EQZ;
     case 0x79: return Ops.I64_CLZ;
     case 0x7a: return Ops.I64_CTZ;
@@ -729,6 +728,11 @@ export function compileFunction(
       case 0xd0: // ref.null
         charge(op);
         pushC32(0);
+        break;
+      case 0xa7: // i32.wrap_i64
+        charge(op);
+        // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
+        if (kinds[h - 1] === C64) kinds[h - 1] = C32;
         break;
       case 0xd2: // ref.func
         charge(op);
