@@ -72,7 +72,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   w.reset();
   let ctl = w.ctl;
   let depth = 0;
-  const f64scratch = [0, 0];
+  const i64Halves = [0, 0];
   for (;;) {
     const at = r.pos;
     // Out of bytes between instructions, before the closing end: at the end of
@@ -177,9 +177,9 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         w.push(r.s32());
         break;
       case Imm.i64:
-        r.s64(f64scratch);
-        w.push(f64scratch[0]);
-        w.push(f64scratch[1]);
+        r.s64(i64Halves);
+        w.push(i64Halves[0]);
+        w.push(i64Halves[1]);
         break;
       case Imm.f32:
         w.push(word(r));

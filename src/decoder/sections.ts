@@ -191,12 +191,10 @@ export function dataCountSection(r: Reader, st: DecodeState): void {
 /** Code section (5.5.13). */
 export function codeSection(r: Reader, st: DecodeState): void {
   const lim = st.limits;
-  const m = st.module;
   // The count is compared with the function section's only after the last
   // section (decode), as the reference interpreter does: a second code
   // section is "unexpected content after last section" first.
   const n = r.count();
-  const noDataCount = m.dataCount === null;
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
     const size = r.u32();
@@ -205,34 +203,24 @@ export function codeSection(r: Reader, st: DecodeState): void {
     if (size > lim.maxFunctionBodySize) {
       throw new LimitError('maxFunctionBodySize', lim.maxFunctionBodySize, size, offset, funcIndex);
     }
-    const bodyStart = r.pos;
-    const bodyEnd = bodyStart + size;
+    const br = new Reader(r.bytes, r.pos, r.pos + size, EOF_SECTION);
     try {
-      m.codes.push(codeEntry(r, st, bodyStart, bodyEnd, offset, size, i, noDataCount));
+      st.module.codes.push(codeEntry(br, st, i, offset));
     } catch (e) {
       // name the function in malformations found inside its body
       if (e instanceof MalformedError && e.funcIndex === undefined) throw new MalformedError(e.reason, e.offset!, funcIndex);
       throw e;
     }
-    r.pos = bodyEnd;
+    r.pos = br.end;
   }
 }
 
-/** One entry of the code section: locals and body, `bodyStart..bodyEnd` (5.5.13). */
-function codeEntry(
-  r: Reader,
-  st: DecodeState,
-  bodyStart: number,
-  bodyEnd: number,
-  offset: number,
-  size: number,
-  i: number,
-  noDataCount: boolean,
-): code {
+/** Entry `i` of the code section: locals and body, read from `br` (bounded to the body), whose size field is at `offset`. */
+function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code {
   const lim = st.limits;
   const m = st.module;
   const funcIndex = st.importedFuncs + i;
-  const br = new Reader(r.bytes, bodyStart, bodyEnd, EOF_SECTION);
+  const bodyStart = br.pos;
   // locals: vec(count valtype)
   const groups = br.count();
   const locals: code['locals'] = new Array(groups);
@@ -252,9 +240,9 @@ function codeEntry(
   if (numLocals + params > lim.maxLocals) {
     throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
   }
-  const body = decodeExpr(br, st.writer, { limits: lim, noDataCount, funcIndex });
-  if (br.pos !== bodyEnd) br.fail('section size mismatch', br.pos);
-  return { locals, numLocals, body, offset, size };
+  const body = decodeExpr(br, st.writer, { limits: lim, noDataCount: m.dataCount === null, funcIndex });
+  if (!br.atEnd()) br.fail('section size mismatch', br.pos);
+  return { locals, numLocals, body, offset, size: br.end - bodyStart };
 }
 
 /** Data section (5.5.14): flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
