@@ -167,22 +167,9 @@ export class ScriptRunner {
 
   /** Converts and compiles a module; a failure comes back as the outcome of a command that needs the module. */
   private load(mod: WastModule): Loaded {
-    let bytes: Uint8Array;
-    switch (mod.source.kind) {
-      case 'quote':
-        return { ok: false, outcome: skip('text format: quoted module') };
-      case 'binary':
-        bytes = mod.source.bytes;
-        break;
-      case 'text':
-        try {
-          bytes = watToWasm(this.wabt, mod.source.bytes, `${this.file}:${mod.line}`);
-        } catch (e) {
-          if (e instanceof TextConversionError) return { ok: false, outcome: fail(e.message) };
-          throw e;
-        }
-        break;
-    }
+    const binary = this.binaryOf(mod);
+    if ('outcome' in binary) return { ok: false, outcome: binary.outcome };
+    const bytes = binary.bytes;
     let compiled: unknown;
     try {
       compiled = this.engine.compile(bytes);
@@ -399,19 +386,28 @@ export class ScriptRunner {
     return PASS;
   }
 
+  /** The module's binary (a text module converted by wabt), or the outcome of a command that needs it when there is none. */
+  private binaryOf(mod: WastModule): { bytes: Uint8Array } | { outcome: Outcome } {
+    switch (mod.source.kind) {
+      case 'quote':
+        return { outcome: skip('text format: quoted module') };
+      case 'binary':
+        return { bytes: mod.source.bytes };
+      case 'text':
+        try {
+          return { bytes: watToWasm(this.wabt, mod.source.bytes, `${this.file}:${mod.line}`) };
+        } catch (e) {
+          if (e instanceof TextConversionError) return { outcome: fail(e.message) };
+          throw e;
+        }
+    }
+  }
+
   /** Compiles a module expected not to compile; `undefined` when it compiled. */
   private compileExpectingError(mod: WastModule): { outcome: Outcome } | { error: ClassifiedError; bytes: Uint8Array } | undefined {
-    let bytes: Uint8Array;
-    if (mod.source.kind === 'quote') return { outcome: skip('text format: quoted module') };
-    if (mod.source.kind === 'binary') bytes = mod.source.bytes;
-    else {
-      try {
-        bytes = watToWasm(this.wabt, mod.source.bytes, `${this.file}:${mod.line}`);
-      } catch (e) {
-        if (e instanceof TextConversionError) return { outcome: fail(e.message) };
-        throw e;
-      }
-    }
+    const binary = this.binaryOf(mod);
+    if ('outcome' in binary) return binary;
+    const bytes = binary.bytes;
     try {
       this.engine.compile(bytes);
       return undefined;
