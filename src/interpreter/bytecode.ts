@@ -30,10 +30,10 @@ export const Ops = {
   GLOBAL_GET_REF: 15, // [dst, g]
   GLOBAL_SET_REF: 16, // [g, src]
 
-  // loads [dst, addr, offset, imm]: effective address u32(S[addr] + imm) + offset
+  // loads [dst, addr, offset, imm, k]: effective address u32((S[addr] << k) + imm) + offset
   I32_LOAD: 20, I64_LOAD: 21, I32_LOAD8_S: 22, I32_LOAD8_U: 23, I32_LOAD16_S: 24, I32_LOAD16_U: 25,
   I64_LOAD8_S: 26, I64_LOAD8_U: 27, I64_LOAD16_S: 28, I64_LOAD16_U: 29, I64_LOAD32_S: 30, I64_LOAD32_U: 31,
-  // stores [addr, val, offset, imm]
+  // stores [addr, val, offset, imm, k]
   I32_STORE: 32, I64_STORE: 33, I32_STORE8: 34, I32_STORE16: 35, I64_STORE8: 36, I64_STORE16: 37, I64_STORE32: 38,
   MEMORY_SIZE: 39, // [dst]
   MEMORY_GROW: 40, // [dst, n]
@@ -102,7 +102,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
   if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
-  if (op >= 20 && op <= 38) return 5; // loads, stores
+  if (op >= 20 && op <= 38) return 6; // loads, stores
   if (op === Ops.I32_ADD_SHL_IMM) return 5;
   if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
   if ((op >= 50 && op <= 104) || (op >= 120 && op <= 144)) return 4; // binary

@@ -218,7 +218,7 @@ export function compileFunction(
   // produced the top of stack, its start and its op; -1 when not applicable.
   let lastDst = -1, lastStart = -1, lastOp = -1;
   // Start of the last emitted value-producing record, and of the code after the last label.
-  let recStart = -1, labelPos = 0;
+  let recStart = -1, prevRecStart = -1, labelPos = 0;
 
   const canon = (i: number) => 2 * (nLocals + i);
 
@@ -317,8 +317,29 @@ export function compileFunction(
     if (st < labelPos || st + len !== out.len || out.buf[st] !== op || kinds[i] !== CANON || out.buf[st + 1] !== canon(i)) return -1;
     out.len = st;
     lastDst = -1;
-    recStart = -1;
+    recStart = prevRecStart; // the record before may be taken next (chains)
+    prevRecStart = -1;
     return st;
+  }
+  /**
+   * Address folding for loads and stores of entry i: up to `i32.shl` by a
+   * constant followed by `i32.add` of a constant; returns [addr, imm, k] with
+   * address = u32((S[addr] << k) + imm).
+   */
+  function foldAddress(i: number): [number, number, number] {
+    let addr = -1, imm = 0, k = 0;
+    let st = takeProducer(i, Ops.I32_ADD_IMM, 4);
+    if (st >= 0) {
+      addr = out.buf[st + 2];
+      imm = out.buf[st + 3];
+      if (addr !== canon(i)) return [addr, imm, 0];
+    }
+    st = takeProducer(i, Ops.I32_SHL_IMM, 4);
+    if (st >= 0) {
+      addr = out.buf[st + 2];
+      k = out.buf[st + 3] & 31;
+    }
+    return [addr, imm, k];
   }
   function placeLabel(fixups: number[]) {
     straight = false;
@@ -813,30 +834,27 @@ export function compileFunction(
         let iop = loadOp(op);
         if (iop >= 0) {
           charge(op);
-          // [op, dst, addr, offset, imm]: ea = u32(S[addr] + imm) + offset; imm folds a preceding i32.add of a constant
-          let addr: number, imm = 0;
-          const st = takeProducer(h - 1, Ops.I32_ADD_IMM, 4);
-          if (st >= 0) { addr = out.buf[st + 2]; imm = out.buf[st + 3]; }
-          else addr = operand(h - 1);
+          // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
+          // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
+          let [addr, imm, k] = foldAddress(h - 1);
+          if (addr < 0) addr = operand(h - 1);
           pop();
           emit4(iop, canon(h), addr, body[pc + 3]);
-          emit1(imm);
+          emit2(imm, k);
           pushCanon();
-          produced(out.len - 4, out.len - 5, iop);
+          produced(out.len - 5, out.len - 6, iop);
           break;
         }
         iop = storeOp(op);
         if (iop >= 0) {
           charge(op);
-          // [op, addr, val, offset, imm] as for loads
-          let addr: number, imm = 0;
-          const st = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
-          if (st >= 0) { addr = out.buf[st + 2]; imm = out.buf[st + 3]; }
+          // [op, addr, val, offset, imm, k] as for loads
+          let [addr, imm, k] = foldAddress(h - 2);
           const v = operand(h - 1);
-          if (st < 0) addr = operand(h - 2);
+          if (addr < 0) addr = operand(h - 2);
           pop(); pop();
-          emit4(iop, addr!, v, body[pc + 3]);
-          emit1(imm);
+          emit4(iop, addr, v, body[pc + 3]);
+          emit2(imm, k);
           break;
         }
         iop = unaryI32(op);
@@ -898,6 +916,7 @@ export function compileFunction(
   }
 
   function produced(dstPos: number, start: number, iop: number) {
+    prevRecStart = recStart;
     recStart = start;
     lastDst = dstPos;
     lastStart = start;

@@ -357,147 +357,147 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 3;
           break;
 
-        // ---- loads [dst, addr, offset, imm]: effective address = u32(addr + imm) + u32 offset
-        // (may exceed 2^32; doubles are exact); imm is a folded i32.add of a constant
+        // ---- loads [dst, addr, offset, imm, k]: effective address = u32((addr << k) + imm) + u32 offset
+        // (may exceed 2^32; doubles are exact); k and imm are a folded i32.shl and i32.add by constants
         case 20: { // I32_LOAD
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) trap('memory_out_of_bounds');
           S[fp + code[pc + 1]] = dv.getInt32(ea, true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 21: { // I64_LOAD
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) trap('memory_out_of_bounds');
           const d = fp + code[pc + 1];
           S[d] = dv.getInt32(ea, true);
           S[d + 1] = dv.getInt32(ea + 4, true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 22: { // I32_LOAD8_S
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) trap('memory_out_of_bounds');
           S[fp + code[pc + 1]] = (u8[ea] << 24) >> 24;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 23: { // I32_LOAD8_U
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) trap('memory_out_of_bounds');
           S[fp + code[pc + 1]] = u8[ea];
-          pc += 5;
+          pc += 6;
           break;
         }
         case 24: { // I32_LOAD16_S
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) trap('memory_out_of_bounds');
           S[fp + code[pc + 1]] = dv.getInt16(ea, true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 25: { // I32_LOAD16_U
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) trap('memory_out_of_bounds');
           S[fp + code[pc + 1]] = dv.getUint16(ea, true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 26: { // I64_LOAD8_S
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) trap('memory_out_of_bounds');
           const v = (u8[ea] << 24) >> 24;
           const d = fp + code[pc + 1];
           S[d] = v;
           S[d + 1] = v >> 31;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 27: { // I64_LOAD8_U
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) trap('memory_out_of_bounds');
           const d = fp + code[pc + 1];
           S[d] = u8[ea];
           S[d + 1] = 0;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 28: { // I64_LOAD16_S
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) trap('memory_out_of_bounds');
           const v = dv.getInt16(ea, true);
           const d = fp + code[pc + 1];
           S[d] = v;
           S[d + 1] = v >> 31;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 29: { // I64_LOAD16_U
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) trap('memory_out_of_bounds');
           const d = fp + code[pc + 1];
           S[d] = dv.getUint16(ea, true);
           S[d + 1] = 0;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 30: { // I64_LOAD32_S
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) trap('memory_out_of_bounds');
           const v = dv.getInt32(ea, true);
           const d = fp + code[pc + 1];
           S[d] = v;
           S[d + 1] = v >> 31;
-          pc += 5;
+          pc += 6;
           break;
         }
         case 31: { // I64_LOAD32_U
-          const ea = ((S[fp + code[pc + 2]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 2]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) trap('memory_out_of_bounds');
           const d = fp + code[pc + 1];
           S[d] = dv.getInt32(ea, true);
           S[d + 1] = 0;
-          pc += 5;
+          pc += 6;
           break;
         }
-        // ---- stores [addr, val, offset, imm]
+        // ---- stores [addr, val, offset, imm, k]
         case 32: { // I32_STORE
-          const ea = ((S[fp + code[pc + 1]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) trap('memory_out_of_bounds');
           dv.setInt32(ea, S[fp + code[pc + 2]], true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 33: { // I64_STORE
-          const ea = ((S[fp + code[pc + 1]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 8 > memLen) trap('memory_out_of_bounds');
           const s = fp + code[pc + 2];
           dv.setInt32(ea, S[s], true);
           dv.setInt32(ea + 4, S[s + 1], true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 34: // I32_STORE8
         case 36: { // I64_STORE8
-          const ea = ((S[fp + code[pc + 1]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 1 > memLen) trap('memory_out_of_bounds');
           u8[ea] = S[fp + code[pc + 2]];
-          pc += 5;
+          pc += 6;
           break;
         }
         case 35: // I32_STORE16
         case 37: { // I64_STORE16
-          const ea = ((S[fp + code[pc + 1]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 2 > memLen) trap('memory_out_of_bounds');
           dv.setInt16(ea, S[fp + code[pc + 2]], true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 38: { // I64_STORE32
-          const ea = ((S[fp + code[pc + 1]] + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 5]) + code[pc + 4]) >>> 0) + (code[pc + 3] >>> 0);
           if (ea + 4 > memLen) trap('memory_out_of_bounds');
           dv.setInt32(ea, S[fp + code[pc + 2]], true);
-          pc += 5;
+          pc += 6;
           break;
         }
         case 39: // MEMORY_SIZE

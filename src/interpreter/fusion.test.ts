@@ -84,3 +84,20 @@ test('compilation work is linear in code size (deep stacks, many blocks)', async
   const a = await steps(1000), b = await steps(4000);
   expect(b).toBeLessThanOrEqual(4 * a + 100);
 });
+
+test('folded i32.shl + i32.add address arithmetic wraps like the separate instructions', async () => {
+  const s = await instantiateWat(`(module (memory 1)
+    (func (export "st") (param i32 i32) (i32.store offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)) (local.get 1)))
+    (func (export "ld") (param i32) (result i32) (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024))))
+    (func (export "ld0") (param i32) (result i32) (i32.load (i32.shl (local.get 0) (i32.const 34))))
+    (func (export "raw") (param i32) (result i32) (i32.load (local.get 0))))`);
+  s.exports.st(3, 77);
+  expect(s.exports.raw(1024 + 12 + 4)).toBe(77);
+  expect(s.exports.ld(3)).toBe(77);
+  expect(s.exports.ld(0x40000003)).toBe(77); // (i << 2) wraps to 12
+  expect(s.exports.ld(-253)).toBe(0); // (-253 << 2) + 1024 = 12 (mod 2^32), + 4 = 16
+  expect(thrown(() => s.exports.ld(-257)).code).toBe('memory_out_of_bounds'); // (-257 << 2) + 1024 = -4 -> 2^32 - 4
+  expect(s.exports.ld0(1040 / 4)).toBe(77); // shift count 34 & 31 = 2
+  const l = await listing('(module (memory 1) (func (param i32) (result i32) (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))))');
+  expect(l).not.toMatch(/I32_SHL_IMM|I32_ADD_IMM/);
+});
