@@ -3,6 +3,7 @@
  * records everything observable: each call's results or trap class, the host
  * call log, and the final memory, globals and table null-ness.
  */
+import { createHash } from 'crypto';
 import { GeneratedModule, HostFailure, generateArgs, hostBehaviour } from './gen-module.js';
 import { Rng } from './prng.js';
 
@@ -100,11 +101,9 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/** FNV-1a over the bytes plus the length, to keep records small. */
+/** Length and SHA-1 prefix of the bytes, to keep records small. */
 export function hashBytes(b: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return `${b.length}:${(h >>> 0).toString(16)}`;
+  return `${b.length}:${createHash('sha1').update(b).digest('hex').slice(0, 16)}`;
 }
 
 /**
