@@ -17,3 +17,10 @@ export const ENGINES_UNDER_TEST: EngineAdapter[] = [
   { ...detwasmAdapter({ gas: METERED_GAS }), name: 'detwasm (metered)' },
   { ...detwasmAdapter({ gas: null }), name: 'detwasm (unmetered)' },
 ];
+
+/**
+ * A hang detector: the 'unit' schedule has no dynamic costs and charges 1 per
+ * executed instruction, so 10^8 gas is far beyond any generated module; an
+ * out_of_gas here where the host finished means detwasm would loop.
+ */
+export const HANG_GUARD: EngineAdapter = { ...detwasmAdapter({ gas: 100_000_000, config: { gas: 'unit' } }), name: 'detwasm (unit-metered guard)' };

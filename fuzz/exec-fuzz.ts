@@ -8,6 +8,8 @@ import { GenOptions, GeneratedModule, generateModule } from './gen-module.js';
 import { shrinkBytes } from './shrink.js';
 
 export interface ExecFinding {
+  /** The adapter that disagreed with the host. */
+  engine: string;
   seed: number;
   options: Partial<GenOptions>;
   module: GeneratedModule;
@@ -58,6 +60,12 @@ export function shrinkModule(adapter: EngineAdapter, gm: GeneratedModule, deadli
 
 export function runExecFuzz(opts: {
   adapter: EngineAdapter;
+  /**
+   * Runs first on every module; when it disagrees with the host the module is
+   * reported against it and `adapter` is skipped. A small-budget metered
+   * engine here turns a would-be hang of an unmetered adapter into a finding.
+   */
+  guard?: EngineAdapter;
   firstSeed: number;
   iterations?: number;
   deadline?: number;
@@ -77,7 +85,12 @@ export function runExecFuzz(opts: {
     if (opts.deadline !== undefined && Date.now() >= opts.deadline) break;
     const gm = generateModule(seed, opts.options);
     modules++;
-    const { host, diff } = compareOn(opts.adapter, gm);
+    let adapter = opts.adapter;
+    let { host, diff } = opts.guard ? compareOn(opts.guard, gm) : compareOn(adapter, gm);
+    if (opts.guard) {
+      if (diff) adapter = opts.guard;
+      else diff = diffRecords(host, runGenerated(adapter, gm));
+    }
     for (const e of host.events) {
       const m = / -> (trap \w+|ERROR[^:]*|.)/.exec(e);
       if (!m) continue;
@@ -94,11 +107,11 @@ export function runExecFuzz(opts: {
     if (opts.shrink !== false && !shrunk.has(kind)) {
       shrunk.add(kind);
       const deadline = Date.now() + (opts.shrinkMs ?? 10_000);
-      options = shrinkOptions(opts.adapter, seed, options, deadline);
-      module = shrinkModule(opts.adapter, generateModule(seed, options), deadline);
-      d = compareOn(opts.adapter, module).diff ?? diff;
+      options = shrinkOptions(adapter, seed, options, deadline);
+      module = shrinkModule(adapter, generateModule(seed, options), deadline);
+      d = compareOn(adapter, module).diff ?? diff;
     }
-    findings.push({ seed, options, module, diff: d });
+    findings.push({ engine: adapter.name, seed, options, module, diff: d });
     if (opts.maxFindings !== undefined && findings.length >= opts.maxFindings) break;
   }
   return { modules, calls, outcomes, findings };

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
-import { ENGINES_UNDER_TEST } from './engines.js';
+import { ENGINES_UNDER_TEST, HANG_GUARD } from './engines.js';
 import { runExecFuzz } from './exec-fuzz.js';
 import { hashBytes } from './exec-harness.js';
 
@@ -29,18 +29,18 @@ async function main(): Promise<void> {
   if (only === 'all' || only === 'exec') {
    for (const adapter of ENGINES_UNDER_TEST) {
     const t0 = Date.now();
-    const r = runExecFuzz({ adapter, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50 });
+    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50 });
     console.log(`exec on ${adapter.name}: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     for (const f of r.findings) {
       findings++;
-      console.log(`  MISMATCH seed ${f.seed} options ${JSON.stringify(f.options)} (${f.module.bytes.length} bytes)\n    host:    ${f.diff.a}\n    detwasm: ${f.diff.b}`);
+      console.log(`  MISMATCH (${f.engine}) seed ${f.seed} options ${JSON.stringify(f.options)} (${f.module.bytes.length} bytes)\n    host:    ${f.diff.a}\n    detwasm: ${f.diff.b}`);
       if (save) {
         fs.mkdirSync(outDir, { recursive: true });
         const base = path.join(outDir, `exec-${f.seed}`);
         fs.writeFileSync(`${base}.wasm`, f.module.bytes);
         const { bytes: _bytes, ...meta } = f.module;
-        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: adapter.name, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: f.engine, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
       }
     }
    }
