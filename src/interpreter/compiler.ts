@@ -21,7 +21,14 @@
  *    destination to x (no copy);
  *  - an i32 comparison (or eqz) followed by br_if / if becomes one fused
  *    compare-and-branch instruction;
- *  - branches carry their value moves, precomputed.
+ *  - i32/i64 binary ops with a constant right operand take it as an immediate;
+ *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
+ *    their address, and `x + (i << k)` is one instruction (array indexing);
+ *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
+ *    local not yet written in straight-line entry code emits nothing;
+ *  - branches carry their value moves, precomputed, and the gas charge of the
+ *    block they enter (as do calls for the callee's first block and for the
+ *    block after the call), so no separate GAS dispatch runs on those edges.
  *
  * Gas (see src/gas/schedule.ts for the costs). What counts as executed: every
  * instruction control passes through, in the order of the body:
