@@ -19,10 +19,11 @@ describe('differential decoding and validation against the host WebAssembly', ()
     expect(classify(wabt, floatMod.slice(0, 20))).toMatchObject({ status: 'agree', v8: false });
   });
 
-  test('fixed-seed mutation budget: no crash and no accept/reject disagreement', async () => {
+  test('fixed-seed mutation budget: no crash, no accept/reject disagreement, accepted mutants execute alike', async () => {
+    Error.stackTraceLimit = 0;
     const corpus = await decodeCorpus(undefined, 100);
     expect(corpus.length).toBeGreaterThan(3000);
-    const r = await runDecodeFuzz({ seed: 20261127, iterations: 6000, corpus, maxFindings: 20 });
+    const r = await runDecodeFuzz({ seed: 20261127, iterations: 6000, corpus, maxFindings: 20, execute: true });
     const report = r.findings.map(f => `${f.origin} [${f.mutations}] ${f.reason}: ${f.detail.slice(0, 300)} min=${Buffer.from(f.minimized).toString('hex').slice(0, 400)}`);
     expect(report).toEqual([]);
     // The budget must really exercise both sides.
@@ -30,6 +31,8 @@ describe('differential decoding and validation against the host WebAssembly', ()
     expect(kinds).toMatch(/agree detwasm=accept host=accept/);
     expect(kinds).toMatch(/agree detwasm=invalid host=reject/);
     expect(kinds).toMatch(/agree detwasm=malformed host=reject/);
+    // Accepted mutants were also executed on both engines.
+    expect(r.stats.get('executed: agree') ?? 0).toBeGreaterThan(100);
   });
 
   const files = fs.existsSync(REGRESSIONS) ? fs.readdirSync(REGRESSIONS).filter(f => /^decode-.*\.wasm$/.test(f)) : [];

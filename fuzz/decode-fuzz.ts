@@ -6,6 +6,7 @@
 import { CorpusEntry, loadCorpus, loadWabt } from './corpus.js';
 import { Classification, classify } from './decode-diff.js';
 import { generateModule } from './gen-module.js';
+import { executeMutant } from './mutant-exec.js';
 import { mutate } from './mutate.js';
 import { Rng } from './prng.js';
 import { shrinkBytes } from './shrink.js';
@@ -43,6 +44,8 @@ export async function runDecodeFuzz(opts: {
   deadline?: number;
   corpus: CorpusEntry[];
   maxFindings?: number;
+  /** Also execute accepted mutants on both engines (see mutant-exec.ts). */
+  execute?: boolean;
 }): Promise<DecodeFuzzResult> {
   const wabt = (await loadWabt()) as unknown as Parameters<typeof classify>[0];
   const rng = new Rng(opts.seed);
@@ -66,6 +69,27 @@ export async function runDecodeFuzz(opts: {
     const c = classify(wabt, b);
     const k = key(c);
     stats.set(k, (stats.get(k) ?? 0) + 1);
+    if (opts.execute && c.status === 'agree' && c.detwasm === 'accept') {
+      const x = executeMutant(b);
+      const xk = `executed: ${x.status}${x.status === 'skipped' ? ` (${x.reason})` : ''}`;
+      stats.set(xk, (stats.get(xk) ?? 0) + 1);
+      if (x.status === 'mismatch') {
+        const detail = `host: ${x.host} | detwasm: ${x.detwasm}`;
+        const sig = `exec|${x.host.replace(/^.*-> /, '')}|${x.detwasm.replace(/^.*-> /, '')}`;
+        let minimized = b;
+        if (!seenReasons.has(sig)) {
+          seenReasons.add(sig);
+          minimized = shrinkBytes(b, cand => {
+            const cc = classify(wabt, cand);
+            if (cc.status !== 'agree' || cc.detwasm !== 'accept') return false;
+            const xx = executeMutant(cand);
+            return xx.status === 'mismatch';
+          }, 1500);
+        }
+        findings.push({ origin: `${e.file}#${e.index}`, mutations: whats.join(' '), reason: 'execution mismatch', detail, bytes: b, minimized });
+        if (opts.maxFindings !== undefined && findings.length >= opts.maxFindings) break;
+      }
+    }
     if (c.status === 'disputed') {
       if (disputed.length < 20) disputed.push({ origin: `${e.file}#${e.index}`, mutations: whats.join(' '), reason: c.reason, detail: JSON.stringify(c.detwasm), bytes: b, minimized: b });
       continue;

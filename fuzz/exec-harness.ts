@@ -43,9 +43,10 @@ export function v8TrapClass(e: unknown): TrapClass | null {
   if (e instanceof HostFailure) return 'host';
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack_exhausted';
   if (!(e instanceof WebAssembly.RuntimeError)) return null;
-  const m = e.message;
+  // Instantiation traps carry a prefix ("WebAssembly.Instance(): data segment is out of bounds").
+  const m = e.message.replace(/^WebAssembly\.\w+\(\): /, '');
   if (m === 'unreachable') return 'unreachable';
-  if (m === 'memory access out of bounds' || m === 'data segment out of bounds') return 'memory_oob';
+  if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || m === 'data segment is out of bounds') return 'memory_oob';
   if (m === 'divide by zero' || m === 'remainder by zero') return 'div_by_zero';
   if (m === 'divide result unrepresentable') return 'int_overflow';
   if (m === 'null function or function signature mismatch') return 'indirect_null_or_mismatch';

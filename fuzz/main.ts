@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   if (only === 'all' || only === 'decode') {
     const t0 = Date.now();
     const corpus = await decodeCorpus();
-    const r = await runDecodeFuzz({ seed, deadline: t0 + seconds * 1000, corpus, maxFindings: 200 });
+    const r = await runDecodeFuzz({ seed, deadline: t0 + seconds * 1000, corpus, maxFindings: 200, execute: true });
     console.log(`decode: ${r.cases} mutants of ${corpus.length} seed binaries in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     for (const [k, v] of [...r.stats].sort()) console.log(`  ${k}: ${v}`);
     for (const f of r.disputed.slice(0, 5)) {
