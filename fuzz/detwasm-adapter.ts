@@ -64,3 +64,31 @@ export function detwasmAdapter(options: { gas?: number | bigint | null; config?:
     },
   };
 }
+
+/**
+ * detwasm's standard JS API layer (src/compat.ts) behind the same adapter: a
+ * fresh namespace (engine and store) per module, so the harness exercises the
+ * JS API's conversions and error classes on top of the engine.
+ */
+export function compatAdapter(): EngineAdapter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const compat = require('../src/compat.js') as { createWebAssembly(o?: object): typeof WebAssembly };
+  return {
+    name: 'detwasm compat (JS API)',
+    instantiate(bytes, h): AdapterInstance {
+      const W = compat.createWebAssembly({});
+      const inst = new W.Instance(new W.Module(bytes), { env: { h } });
+      const ex = inst.exports as Record<string, unknown>;
+      return {
+        call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
+        memoryBytes: () => new Uint8Array((ex.mem as WebAssembly.Memory).buffer).slice(),
+        globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
+      };
+    },
+    trapClass(e: unknown): TrapClass | null {
+      if (e instanceof Trap) return detwasmTrapClass(e.code);
+      // The JS API lets a host exception propagate unchanged.
+      return e instanceof Error && e.name === 'HostFailure' ? 'host' : null;
+    },
+  };
+}

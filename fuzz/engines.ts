@@ -8,7 +8,7 @@
  * one bulk instruction can make (2^32 elements), so the comparison checks
  * that metering never changes results; running out of gas is tested apart.
  */
-import { detwasmAdapter } from './detwasm-adapter.js';
+import { compatAdapter, detwasmAdapter } from './detwasm-adapter.js';
 import type { EngineAdapter } from './exec-harness.js';
 
 export const METERED_GAS = 1_000_000_000_000;
@@ -16,6 +16,7 @@ export const METERED_GAS = 1_000_000_000_000;
 export const ENGINES_UNDER_TEST: EngineAdapter[] = [
   { ...detwasmAdapter({ gas: METERED_GAS }), name: 'detwasm (metered)' },
   { ...detwasmAdapter({ gas: null }), name: 'detwasm (unmetered)' },
+  compatAdapter(),
 ];
 
 /**
