@@ -226,6 +226,7 @@ export function compileFunction(
   let lastDst = -1, lastStart = -1, lastOp = -1;
   // Start of the last emitted value-producing record, and of the code after the last label.
   let recStart = -1, prevRecStart = -1, labelPos = 0;
+  let copyStart = -1; // start of the last emitted COPY
 
   const canon = (i: number) => 2 * (nLocals + i);
 
@@ -258,7 +259,7 @@ export function compileFunction(
     const k = kinds[i];
     if (k === CANON) return;
     const dst = canon(i);
-    if (k === LOCAL) { emit3(Ops.COPY, dst, vals[i]); refCount[vals[i] >> 1]--; }
+    if (k === LOCAL) { emitCopy(dst, vals[i]); refCount[vals[i] >> 1]--; }
     else if (k === C32) emit3(Ops.CONST32, dst, vals[i]);
     else emit4(Ops.CONST64, dst, vals[i], his[i]);
     kinds[i] = CANON;
@@ -281,7 +282,7 @@ export function compileFunction(
     else if (k === C64) emit4(Ops.CONST64, dst, vals[i], his[i]);
     else {
       const src = k === LOCAL ? vals[i] : canon(i);
-      if (src !== dst) emit3(Ops.COPY, dst, src);
+      if (src !== dst) emitCopy(dst, src);
     }
   }
   /** Materializes every entry that still reads local x (before x is overwritten). */
@@ -423,7 +424,21 @@ export function compileFunction(
     out.push(0);
     folds.push(pos, pos + 1);
   }
+  function emitCopy(dst: number, src: number) {
+    copyStart = out.len;
+    emit3(Ops.COPY, dst, src);
+  }
   function emitBranchOp(op: number, nOperands: number, a: number, b: number): number {
+    if (op === Ops.BR && copyStart >= labelPos && copyStart + 3 === out.len && out.buf[copyStart] === Ops.COPY) {
+      // SPEED: a copy right before an unconditional branch: [COPY_BR, dst, src, target, k]
+      out.buf[copyStart] = Ops.COPY_BR;
+      copyStart = -1;
+      const tpos = out.len;
+      out.push(0);
+      out.push(0);
+      folds.push(tpos, tpos + 1);
+      return tpos;
+    }
     out.push(op);
     if (nOperands > 0) out.push(a);
     if (nOperands > 1) out.push(b);

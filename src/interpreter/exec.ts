@@ -312,6 +312,16 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 3;
           break;
         }
+        case 17: { // COPY_BR
+          const d = fp + code[pc + 1], s = fp + code[pc + 2];
+          S[d] = S[s];
+          S[d + 1] = S[s + 1];
+          const k = code[pc + 4];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[pc + 3];
+          break;
+        }
         case 10: // CONST32
           S[fp + code[pc + 1]] = code[pc + 2];
           pc += 3;
