@@ -56,11 +56,13 @@ export function detwasmAdapter(options: { gas?: number | bigint | null; config?:
       };
     },
     trapClass(e: unknown): TrapClass | null {
-      if (e instanceof Trap) {
-        // A failing host import surfaces as Trap 'host' with the original error as cause.
-        return detwasmTrapClass(e.code);
-      }
-      return null;
+      if (!(e instanceof Trap)) return null;
+      // A failing host import surfaces as Trap 'host' with the original error as cause;
+      // when that error is itself a trap of a nested (re-entrant) call, classify the
+      // innermost trap, as the JS API propagates it unchanged.
+      let t: Trap = e;
+      while (t.code === 'host' && (t as Error & { cause?: unknown }).cause instanceof Trap) t = (t as Error & { cause?: unknown }).cause as Trap;
+      return detwasmTrapClass(t.code);
     },
   };
 }

@@ -114,14 +114,28 @@ export function hashBytes(b: Uint8Array): string {
  */
 export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsPerFunc = 2): RunRecord {
   const events: string[] = [];
-  const hostLog: number[] = [];
+  const hostLog: string[] = [];
+  let inst: AdapterInstance | undefined;
+  let depth = 0;
   const h = (x: number): number => {
-    hostLog.push(x);
+    hostLog.push(String(x));
+    // Sometimes the host calls back into the instance (host -> wasm -> host ...);
+    // traps of the inner call propagate out through the host function.
+    if ((x & 0xf) === 1 && depth < 4 && inst && gm.funcs.length) {
+      const f = gm.funcs[(x >>> 6) % gm.funcs.length];
+      const args = generateArgs(new Rng(x), f.sig);
+      depth++;
+      try {
+        hostLog.push(`reenter ${f.name} -> ${show(inst.call(f.name, args))}`);
+      } finally {
+        depth--;
+      }
+    }
     return hostBehaviour(x);
   };
-  let inst: AdapterInstance;
+  let instance: AdapterInstance;
   try {
-    inst = adapter.instantiate(gm.bytes, h);
+    instance = inst = adapter.instantiate(gm.bytes, h);
   } catch (e) {
     events.push(`instantiate: ${describeError(adapter, e)}`);
     return { events };
@@ -132,8 +146,8 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
       const args = generateArgs(rng, f.sig);
       let line = `${f.name}(${args.map(show).join(',')}) -> `;
       try {
-        inst.call('reset', []);
-        line += show(inst.call(f.name, args));
+        instance.call('reset', []);
+        line += show(instance.call(f.name, args));
       } catch (e) {
         line += describeError(adapter, e);
       }
@@ -148,12 +162,12 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
       return describeError(adapter, e);
     }
   };
-  events.push(`memory: ${attempt(() => hashBytes(inst.memoryBytes()))}`);
-  for (const g of gm.globals) events.push(`${g.name} = ${attempt(() => show(inst.globalValue(g.name)))}`);
+  events.push(`memory: ${attempt(() => hashBytes(instance.memoryBytes()))}`);
+  for (const g of gm.globals) events.push(`${g.name} = ${attempt(() => show(instance.globalValue(g.name)))}`);
   const probes: string[] = [];
   for (let i = 0; i < gm.tableSize + 8; i++) {
     try {
-      probes.push(show(inst.call('probe', [i])));
+      probes.push(show(instance.call('probe', [i])));
     } catch (e) {
       probes.push(describeError(adapter, e));
     }

@@ -772,6 +772,13 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   const resetIdx = numFuncs;
   const probeIdx = numFuncs + 1;
   bodies.push(funcBody([], [0x41, ...sleb32(opts.callBudget), 0x24, 0x00, 0x0b]));
+  // Sometimes a start function (spec 2.5.9): it runs during instantiation, may trap there.
+  let startBody: Bytes | null = null;
+  if (rng.chance(0.3)) {
+    const g = new FuncGen(m, resetSig);
+    const code = g.body();
+    startBody = funcBody(g.declaredLocals(), code);
+  }
   // probe(i) = i < table.size ? ref.is_null(table.get i) : -1
   bodies.push(funcBody([], [
     0x20, 0x00, 0xfc, ...uleb(0x10), 0x00, 0x49,
@@ -783,6 +790,10 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   sections.push(section(2, vec([[...name(HOST_IMPORT.module), ...name(HOST_IMPORT.name), 0x00, ...uleb(m.funcTypeIdx[0])]])));
   const funcDecls: Bytes[] = m.funcTypeIdx.slice(1).map(t => uleb(t));
   funcDecls.push(uleb(resetType), uleb(probeType));
+  if (startBody) {
+    funcDecls.push(uleb(resetType));
+    bodies.push(startBody);
+  }
   sections.push(section(3, vec(funcDecls)));
   const tableMax = rng.chance(0.5) ? [0x01, ...uleb(m.tableSize), ...uleb(m.tableSize + rng.int(6))] : [0x00, ...uleb(m.tableSize)];
   sections.push(section(4, vec([[FUNCREF, ...tableMax]])));
@@ -803,6 +814,7 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
     globals.push({ name: `g${i}`, type: g.type, mutable: g.mutable });
   });
   sections.push(section(7, vec(exportEntries)));
+  if (startBody) sections.push(section(8, uleb(probeIdx + 1)));
   // Elements: active (flags 0) at 0 with some functions, passive (flags 1), declarative (flags 3) of all.
   const allFuncs = range(0, numFuncs - 1);
   const activeLen = rng.int(m.tableSize + 1);
