@@ -93,3 +93,39 @@ describe.each(ENGINES_UNDER_TEST)('exec regressions on $name', adapter => {
     });
   }
 });
+
+describe('JS API layer (src/compat.ts) vs the host', () => {
+  // Found by probing host-function return conversions: the JS API converts to i64 with
+  // ToBigInt64 -> ToBigInt, which throws a TypeError for a Number (WebAssembly JS API 4.5.x
+  // ToWebAssemblyValue). compat accepted 5 and 2^40 as i64 values.
+  let bytes: Uint8Array<ArrayBuffer>;
+  beforeAll(async () => {
+    const wabt = await loadWabt();
+    const m = wabt.parseWat('i64.wat', new Uint8Array(Buffer.from(`(module
+      (import "env" "h64" (func $h64 (result i64)))
+      (func (export "g") (result i64) (call $h64))
+      (func (export "p") (param i64) (result i64) (local.get 0)))`, 'utf8')), {});
+    bytes = Uint8Array.from(m.toBinary({}).buffer);
+    m.destroy();
+  });
+  const outcome = (f: () => unknown): string => {
+    try {
+      return `value ${String(f())}`;
+    } catch (e) {
+      return e instanceof TypeError ? 'TypeError' : `other ${(e as Error)?.name}`;
+    }
+  };
+  test.each([
+    ['i64 parameter given the Number 5', (ex: Record<string, any>) => ex.p(5)], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['i64 parameter given the string "7"', (ex: Record<string, any>) => ex.p('7')], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['host function returning the Number 2^40 for i64', (ex: Record<string, any>) => ex.g()], // eslint-disable-line @typescript-eslint/no-explicit-any
+  ])('%s', (_name, call) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compat = require('../src/compat.js') as { createWebAssembly(o?: object): typeof WebAssembly };
+    const imports = { env: { h64: () => 2 ** 40 } };
+    const W = compat.createWebAssembly({});
+    const host = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
+    const ours = new W.Instance(new W.Module(bytes), imports).exports;
+    expect(outcome(() => call(ours))).toBe(outcome(() => call(host)));
+  });
+});
