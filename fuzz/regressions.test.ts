@@ -103,6 +103,7 @@ describe('JS API layer (src/compat.ts) vs the host', () => {
     const wabt = await loadWabt();
     const m = wabt.parseWat('i64.wat', new Uint8Array(Buffer.from(`(module
       (import "env" "h64" (func $h64 (result i64)))
+      (global (export "g64") (mut i64) (i64.const 1))
       (func (export "g") (result i64) (call $h64))
       (func (export "p") (param i64) (result i64) (local.get 0)))`, 'utf8')), {});
     bytes = Uint8Array.from(m.toBinary({}).buffer);
@@ -119,6 +120,9 @@ describe('JS API layer (src/compat.ts) vs the host', () => {
     ['i64 parameter given the Number 5', (ex: Record<string, any>) => ex.p(5)], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['i64 parameter given the string "7"', (ex: Record<string, any>) => ex.p('7')], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['host function returning the Number 2^40 for i64', (ex: Record<string, any>) => ex.g()], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['i64 global set to the Number 3', (ex: Record<string, any>) => { ex.g64.value = 3; return ex.g64.value; }], // eslint-disable-line @typescript-eslint/no-explicit-any
+    // JS API "Exported Function": name is ToString(index of the function); p is function 2.
+    ['an exported function\'s name is its function index', (ex: Record<string, any>) => ex.p.name], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])('%s', (_name, call) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const compat = require('../src/compat.js') as { createWebAssembly(o?: object): typeof WebAssembly };
