@@ -443,7 +443,6 @@ class FuncGen {
       /*11 branch away*/ 1,
       /*12 br_if value*/ 1,
       /*13 table ops*/ is32 ? 1 : 0,
-      /*14 unreachable*/ d > 2 ? 0 : 0,
     ];
     switch (r.weighted(w)) {
       case 0: this.leaf(t); return;
@@ -546,7 +545,7 @@ class FuncGen {
             return;
         }
       default:
-        this.emit(0x00);
+        throw new Error('gen-module: expression case out of range');
     }
   }
 
