@@ -18,7 +18,7 @@
  */
 import { Trap } from '../errors.js';
 import { resolveGasSchedule } from '../gas/schedule.js';
-import { compiledOf, type FuncInst, type Store, type Instance, type Memory, type Table } from './runtime.js';
+import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
 import { callHost } from './call.js';
 
 const EMPTY_U8 = new Uint8Array(0);
@@ -1503,4 +1503,3 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   }
 }
 
-export type { Table };

@@ -134,7 +134,7 @@ export class Table {
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
     if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
-    const v = init === undefined ? null : this._fromJS(init);
+    const v = init === undefined ? this._default() : this._fromJS(init);
     this._elems = new Array(initial).fill(v);
     this._max = maximum;
   }
@@ -146,13 +146,18 @@ export class Table {
     if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
     return this._toJS(this._elems[i]);
   }
-  set(index: number, value: unknown = null): void {
+  set(index: number, value?: unknown): void {
     const i = toU32(index, 'index');
     if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
-    this._elems[i] = this._fromJS(value);
+    this._elems[i] = value === undefined ? this._default() : this._fromJS(value);
   }
-  grow(delta: number, init: unknown = null): number {
-    const r = this._grow(toU32(delta, 'delta'), this._fromJS(init), DEFAULT_LIMITS.maxTableSize);
+  /** JS API DefaultValue: null for funcref, undefined for externref. */
+  _default(): unknown {
+    return this._elemtype === 0x70 ? null : undefined;
+  }
+  grow(delta: number, init?: unknown): number {
+    const v = init === undefined ? this._default() : this._fromJS(init);
+    const r = this._grow(toU32(delta, 'delta'), v, DEFAULT_LIMITS.maxTableSize);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
     return r;
   }
@@ -410,7 +415,6 @@ export class Instance {
 
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
   if (f._wrapper) return f._wrapper;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const w = makeWrapper(f);
   f._wrapper = w;
   return w;
