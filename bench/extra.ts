@@ -47,28 +47,35 @@ export interface CompileResult {
   ratio10x: number;
 }
 
-function compilePoint(bytes: Uint8Array, reps: number): CompilePoint {
-  const dv: number[] = [], comp: number[] = [], compM: number[] = [];
-  let functions = 0;
-  for (let i = 0; i < reps; i++) {
-    const engine = new Engine();
-    let t0 = nowMs();
-    const module = engine.compile(bytes);
-    dv.push(nowMs() - t0);
-    t0 = nowMs();
-    functions = compileAllFunctions(module, false);
-    comp.push(nowMs() - t0);
-    t0 = nowMs();
-    compileAllFunctions(module, true);
-    compM.push(nowMs() - t0);
-  }
-  const decodeValidateMs = median(dv), compileMs = median(comp);
+interface CompileSample {
+  decodeValidateMs: number;
+  compileMs: number;
+  compileMeteredMs: number;
+  functions: number;
+}
+
+function compileOnce(bytes: Uint8Array): CompileSample {
+  const engine = new Engine();
+  let t0 = nowMs();
+  const module = engine.compile(bytes);
+  const decodeValidateMs = nowMs() - t0;
+  t0 = nowMs();
+  const functions = compileAllFunctions(module, false);
+  const compileMs = nowMs() - t0;
+  t0 = nowMs();
+  compileAllFunctions(module, true);
+  return { decodeValidateMs, compileMs, compileMeteredMs: nowMs() - t0, functions };
+}
+
+function compilePoint(bytes: Uint8Array, samples: CompileSample[]): CompilePoint {
+  const decodeValidateMs = median(samples.map((s) => s.decodeValidateMs));
+  const compileMs = median(samples.map((s) => s.compileMs));
   return {
     bytes: bytes.length,
-    functions,
+    functions: samples[0].functions,
     decodeValidateMs,
     compileMs,
-    compileMeteredMs: median(compM),
+    compileMeteredMs: median(samples.map((s) => s.compileMeteredMs)),
     mbPerSec: bytes.length / 1e6 / ((decodeValidateMs + compileMs) / 1000),
   };
 }
@@ -88,9 +95,16 @@ export async function measureCompile(targetBytes: number, reps: number): Promise
   const copies = Math.max(1, Math.ceil(targetBytes / bytes.length));
   const m1 = replicateFunctions(bytes, copies);
   const m10 = replicateFunctions(bytes, copies * 10);
-  compilePoint(m1, 2); // warm-up of the decoder, validator and compiler code
-  const x1 = compilePoint(m1, reps);
-  const x10 = compilePoint(m10, Math.max(1, Math.ceil(reps / 2)));
+  compileOnce(m1); // warm-up of the decoder, validator and compiler code
+  compileOnce(m1);
+  // 1x and 10x alternate, so that a change of machine load hits both.
+  const s1: CompileSample[] = [], s10: CompileSample[] = [];
+  for (let i = 0; i < reps; i++) {
+    s1.push(compileOnce(m1));
+    s10.push(compileOnce(m10));
+  }
+  const x1 = compilePoint(m1, s1);
+  const x10 = compilePoint(m10, s10);
   return {
     template: `${p.name}.wasm (${bytes.length} bytes, ${countFunctions(bytes)} functions) x${copies} and x${copies * 10}`,
     what: 'engine.compile (decode + validate) then Module._compiled(i) for every defined function (detwasm compiles lazily on first call; this forces it); metered compile reported separately',

@@ -57,6 +57,8 @@ export interface MeasureOptions {
   targetMs: number;
   warmup: number;
   reps: number;
+  /** Run exactly this n (no calibration). */
+  fixedN?: number;
 }
 
 export const DEFAULT_OPTIONS: MeasureOptions = { quick: false, targetMs: 150, warmup: 2, reps: 5 };
@@ -128,6 +130,8 @@ export async function measureInProcess(
     let n: number;
     if (opts.quick) {
       n = program.quickN;
+    } else if (opts.fixedN !== undefined) {
+      n = opts.fixedN;
     } else if (peer.name === 'native') {
       n = program.n;
     } else {

@@ -26,8 +26,11 @@ import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
 import { BENCH_DIR, findProgram, loadProgram, PROGRAMS, WIDTH_PAIRS, type Program } from './programs.js';
 import { findInProcessPeer, IN_PROCESS_PEERS, nativePeer } from './peers.js';
 import { CLI_PEERS, cliPeerVersion, measureCli } from './cli-peers.js';
-import { DEFAULT_OPTIONS, errorText, measureInProcess, type CellResult, type MeasureOptions } from './measure.js';
+import { DEFAULT_OPTIONS, errorText, measureInProcess, median, type CellResult, type MeasureOptions } from './measure.js';
 import { measureCompile, measureHeap, measureInstantiate, measureInstructionCounts } from './extra.js';
+
+/** Rounds of the gas-overhead measurement. */
+const GAS_ROUNDS = 3;
 
 const ALL_PEERS = [...IN_PROCESS_PEERS.map((p) => p.name), ...CLI_PEERS.map((p) => p.name)];
 
@@ -192,7 +195,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts: MeasureOptions = { ...DEFAULT_OPTIONS, quick: args.quick };
   const timeoutMs = args.timeoutSec * 1000;
-  console.log(`detwasm bench: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${args.quick ? 'quick' : 'full'} mode, timeout ${args.timeoutSec} s per cell`);
+  const loadStart = os.loadavg()[0];
+  console.log(`detwasm bench: node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length}, ${args.quick ? 'quick' : 'full'} mode, timeout ${args.timeoutSec} s per cell, load average ${loadStart.toFixed(1)}`);
+  if (loadStart > os.cpus().length) console.log(`warning: the machine is busy (load ${loadStart.toFixed(1)} on ${os.cpus().length} cpus): timings will be noisy`);
 
   const cells: Record<string, Record<string, CellResult>> = {};
   for (const program of programs) {
@@ -207,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
           cell = { peer: peerName, program: program.name, status: 'failed', error: errorText(e) };
         }
       } else {
-        const companions = peerName === 'native' ? [] : peerName === 'detwasm-gas' ? ['native', 'detwasm'] : ['native'];
+        const companions = peerName === 'native' ? [] : ['native'];
         cell = await runCellInWorker({ peer: peerName, program: program.name, opts, companions }, timeoutMs);
       }
       try {
@@ -271,13 +276,30 @@ async function main(argv: string[]): Promise<number> {
   // Extras and targets.
   const targets: Target[] = [];
   const extra: Record<string, unknown> = {};
-  // Gas overhead: the metered and unmetered stores timed interleaved in the detwasm-gas cell.
-  const gasOk = programs.filter((p) => cells[p.name]['detwasm-gas']?.status === 'ok' && cells[p.name]['detwasm-gas'].companions?.detwasm);
+  // Gas overhead: metered and unmetered detwasm at the same n, in separate workers
+  // run back to back (sharing one isolate would let each mode's type feedback
+  // slow the other), GAS_ROUNDS rounds; the overhead is the median of the rounds.
+  const gasOk = programs.filter((p) => cells[p.name]['detwasm-gas']?.status === 'ok' && cells[p.name].detwasm?.status === 'ok');
   if (gasOk.length && !args.quick) {
-    const per = gasOk.map((p) => ({ program: p.name, overhead: cells[p.name]['detwasm-gas'].perUnitNs! / cells[p.name]['detwasm-gas'].companions!.detwasm.perUnitNs - 1 }));
+    const per: Array<{ program: string; overhead: number; rounds: number[] }> = [];
+    for (const p of gasOk) {
+      const n = cells[p.name]['detwasm-gas'].n!;
+      const rounds: number[] = [];
+      for (let r = 0; r < GAS_ROUNDS; r++) {
+        const jobOpts = { ...opts, fixedN: n };
+        const one = async (peer: string): Promise<CellResult> =>
+          checkCell(await runCellInWorker({ peer, program: p.name, opts: jobOpts, companions: [] }, timeoutMs), p);
+        // Alternate which mode runs first.
+        const [g, u] = r % 2 === 0
+          ? [await one('detwasm-gas'), await one('detwasm')]
+          : await one('detwasm').then(async (x) => [await one('detwasm-gas'), x]);
+        if (g.status === 'ok' && u.status === 'ok') rounds.push(g.perUnitNs! / u.perUnitNs! - 1);
+      }
+      if (rounds.length) per.push({ program: p.name, overhead: median(rounds), rounds });
+    }
     const g = geomean(per.filter((x) => programs.find((p) => p.name === x.program)!.kind === 'corpus').map((x) => 1 + x.overhead));
     extra.gasOverhead = { perProgram: per, geomeanCorpus: g === null ? null : g - 1 };
-    console.log('\nGas on vs off (metered / unmetered detwasm - 1, timed interleaved at the same n): ' + per.map((x) => `${x.program} ${(x.overhead * 100).toFixed(0)}%`).join(', '));
+    console.log(`\nGas on vs off (metered / unmetered detwasm - 1 at the same n, median of ${GAS_ROUNDS} back-to-back rounds): ` + per.map((x) => `${x.program} ${(x.overhead * 100).toFixed(0)}%`).join(', '));
     if (g !== null) targets.push({ name: 'gas on vs off, geomean corpus', target: '<= 15%', value: `${((g - 1) * 100).toFixed(1)}%`, met: g - 1 <= 0.15 });
   }
   if (geo.corpus?.['detwasm-gas'] != null && !args.quick) {
@@ -350,6 +372,8 @@ async function main(argv: string[]): Promise<number> {
       extra.heap = { error: errorText(e) };
     }
   }
+  const loadEnd = os.loadavg()[0];
+  console.log(`\nload average: ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at end (${os.cpus().length} cpus)`);
   if (targets.length) {
     console.log('\nTargets:');
     for (const t of targets) console.log(`  [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.value} (target ${t.target})`);
@@ -361,6 +385,7 @@ async function main(argv: string[]): Promise<number> {
       node: process.version,
       cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}`,
       mode: args.quick ? 'quick' : 'full',
+      loadAverage: { start: loadStart, end: loadEnd, cpus: os.cpus().length },
       method: 'per unit of work: median of timed runs after calibration and warm-up (bench/measure.ts); ratios are per-unit time / native per-unit time',
       peers: Object.fromEntries([
         ...IN_PROCESS_PEERS.filter((p) => peers.includes(p.name)).map((p) => [p.name, { description: p.description }]),
