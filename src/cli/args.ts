@@ -54,7 +54,7 @@ Commands:
 
 Options:
   --invoke NAME       export to call (run)
-  --gas N             gas budget; without it execution is unmetered
+  --gas N             gas budget (clamped to 2^53-1); without it execution is unmetered
   --features LIST     comma-separated feature switches, e.g. "-bulk-memory,multi-value"
                       (a leading "-" turns a feature off)
   --json              print a machine-readable JSON result on stdout

@@ -110,8 +110,10 @@ function ms(t: number): string {
   return t < 10 ? t.toFixed(2) : t < 100 ? t.toFixed(1) : t.toFixed(0);
 }
 
-function gasValue(gas: bigint): number | bigint {
-  return gas <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(gas) : gas;
+/** Stores clamp budgets to Number.MAX_SAFE_INTEGER (src/gas/README.md); show the budget actually used. */
+function gasBudget(gas: bigint | undefined): number | undefined {
+  if (gas === undefined) return undefined;
+  return gas <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(gas) : Number.MAX_SAFE_INTEGER;
 }
 
 async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<number> {
@@ -141,9 +143,10 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
     args = parseValues(cmd.args, type.params, target);
   }
 
-  const store = new Store(engine, cmd.gas !== undefined ? { gas: gasValue(cmd.gas) } : {});
+  const budget = gasBudget(cmd.gas);
+  const store = new Store(engine, budget !== undefined ? { gas: budget } : {});
   const gasLine = () =>
-    cmd.gas !== undefined ? `gas used: ${String(store.gasUsed)} of ${cmd.gas}` : 'gas used: unmetered (pass --gas N to meter)';
+    budget !== undefined ? `gas used: ${String(store.gasUsed)} of ${budget}` : 'gas used: unmetered (pass --gas N to meter)';
 
   const call = `${target}(${cmd.args.join(', ')})`;
   let phase = 'instantiate';
@@ -165,8 +168,8 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
         invoke: target ?? null,
         results: results.map(jsonValue),
         resultTypes: type ? type.results.map(valtypeName) : [],
-        gasUsed: cmd.gas !== undefined ? String(store.gasUsed) : null,
-        gasBudget: cmd.gas !== undefined ? String(cmd.gas) : null,
+        gasUsed: budget !== undefined ? String(store.gasUsed) : null,
+        gasBudget: budget !== undefined ? String(budget) : null,
         timeMs: times,
       }));
     } else {
@@ -180,7 +183,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
     }
     return EXIT.ok;
   } catch (e) {
-    const used = cmd.gas !== undefined ? ` [gas used ${String(store.gasUsed)} of ${cmd.gas}]` : '';
+    const used = budget !== undefined ? ` [gas used ${String(store.gasUsed)} of ${budget}]` : '';
     throw new Located(e, `${cmd.file}: ${phase}`, used);
   }
 }
