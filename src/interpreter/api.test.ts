@@ -297,3 +297,27 @@ describe('values and objects', () => {
     expect(s.exports.g.value).toBe(3);
   });
 });
+
+test('memory growth keeps contents, zero-fills new pages, and buffer is always exactly the memory size', async () => {
+  const s = await instantiateWat(`(module (memory (export "m") 1 100)
+    (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+    (func (export "st") (param i32 i32) local.get 0 local.get 1 i32.store)
+    (func (export "ld") (param i32) (result i32) local.get 0 i32.load))`);
+  const m = s.exports.m as Memory;
+  s.exports.st(100, 7);
+  for (let i = 1; i < 20; i++) {
+    expect(s.exports.grow(1)).toBe(i);
+    s.exports.st(i * 65536 + 8, i);
+    if (i % 5 === 0) {
+      expect(m.buffer.byteLength).toBe((i + 1) * 65536);
+      expect(new DataView(m.buffer).getInt32(i * 65536 + 8, true)).toBe(i);
+    }
+  }
+  expect(s.exports.ld(100)).toBe(7);
+  for (let i = 1; i < 20; i++) expect(s.exports.ld(i * 65536 + 8)).toBe(i);
+  expect(s.exports.ld(19 * 65536 + 12)).toBe(0);
+  expect(thrown(() => s.exports.ld(20 * 65536)).code).toBe('memory_out_of_bounds');
+  expect(m.grow(2)).toBe(20);
+  expect(new Uint8Array(m.buffer).length).toBe(22 * 65536);
+  expect(new Uint8Array(m.buffer).subarray(20 * 65536).every((b) => b === 0)).toBe(true);
+});

@@ -62,7 +62,16 @@ export interface MemoryDescriptor {
   maximum?: number;
 }
 
-/** A linear memory (spec 4.2.8). `buffer` is replaced when the memory grows. */
+/**
+ * A linear memory (spec 4.2.8).
+ *
+ * `_u8` / `_dv` are exact-size views (the memory's current size) over a
+ * backing buffer that may be larger: growth doubles the backing capacity
+ * (bounded by the maximum), so growing one page at a time copies O(final
+ * size) bytes in total instead of O(pages^2) (a module must not buy quadratic
+ * host work with linear gas). `buffer` always returns an ArrayBuffer of exactly
+ * the current size: when the backing is larger it is first compacted (one copy).
+ */
 export class Memory {
   _u8: Uint8Array;
   _dv: DataView;
@@ -78,7 +87,12 @@ export class Memory {
     this._max = maximum;
   }
   get buffer(): ArrayBuffer {
-    return this._u8.buffer as ArrayBuffer;
+    const buf = this._u8.buffer as ArrayBuffer;
+    if (buf.byteLength === this._u8.length) return buf;
+    const exact = new Uint8Array(this._u8.length);
+    exact.set(this._u8);
+    this._view(exact.buffer as ArrayBuffer, exact.length);
+    return exact.buffer as ArrayBuffer;
   }
   /** Current size in pages. */
   get pages(): number {
@@ -90,6 +104,10 @@ export class Memory {
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
     return r;
   }
+  private _view(buf: ArrayBuffer, size: number): void {
+    this._u8 = new Uint8Array(buf, 0, size);
+    this._dv = new DataView(buf, 0, size);
+  }
   /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
   _grow(delta: number, limitPages: number): number {
     const old = this._u8.length / PAGE_SIZE;
@@ -97,15 +115,25 @@ export class Memory {
     const n = old + delta;
     const max = Math.min(this._max ?? 65536, limitPages, 65536);
     if (n > max) return -1;
+    const backing = this._u8.buffer as ArrayBuffer;
+    if (n * PAGE_SIZE <= backing.byteLength) {
+      // bytes beyond the old size were never written (accesses are bounds-checked): still zero
+      this._view(backing, n * PAGE_SIZE);
+      return old;
+    }
+    const capacity = Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max));
     let next: Uint8Array;
     try {
-      next = new Uint8Array(n * PAGE_SIZE);
+      next = new Uint8Array(capacity * PAGE_SIZE);
     } catch {
-      return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
+      try {
+        next = new Uint8Array(n * PAGE_SIZE);
+      } catch {
+        return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
+      }
     }
     next.set(this._u8);
-    this._u8 = next;
-    this._dv = new DataView(next.buffer);
+    this._view(next.buffer as ArrayBuffer, n * PAGE_SIZE);
     return old;
   }
 }
