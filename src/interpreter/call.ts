@@ -154,5 +154,7 @@ setWrapperFactory((f: FuncInst) => {
   };
   Object.defineProperty(w, FUNC_INST, { value: f });
   Object.defineProperty(w, 'length', { value: f.type.params.length });
+  // JS API "Exported Function": the name is the function index (of the defining instance)
+  if (!f.host) Object.defineProperty(w, 'name', { value: String(f.instance!._module._vm.numImportedFuncs + f.codeIndex) });
   return w;
 });
