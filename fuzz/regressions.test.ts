@@ -133,3 +133,27 @@ describe('JS API layer (src/compat.ts) vs the host', () => {
     expect(outcome(() => call(ours))).toBe(outcome(() => call(host)));
   });
 });
+
+describe('imports (found by executing accepted mutants)', () => {
+  // imports.wast module #59 with its import's valtype byte mutated to externref: the
+  // module imports spectest.memory (a Memory object) as an immutable externref global.
+  // JS API "read the imports": a non-Global value for an immutable global of a reference
+  // type is converted with ToWebAssemblyValue, so any JS value is an externref. V8
+  // instantiates; detwasm (public API and compat) threw LinkError "expected a Global".
+  test('a plain JS value satisfies an immutable externref global import (JS API layer)', async () => {
+    const wabt = await loadWabt();
+    const m = wabt.parseWat('ext.wat', new Uint8Array(Buffer.from(`(module
+      (import "m" "e" (global $e externref))
+      (func (export "r") (result externref) (global.get $e)))`, 'utf8')), {});
+    const bytes = Uint8Array.from(m.toBinary({}).buffer);
+    m.destroy();
+    const value = { some: 'host object' };
+    const imports = { m: { e: value } };
+    expect(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports.r()).toBe(value);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compat = require('../src/compat.js') as { createWebAssembly(o?: object): typeof WebAssembly };
+    const W = compat.createWebAssembly({});
+    const ours = new W.Instance(new W.Module(bytes), imports).exports as Record<string, () => unknown>;
+    expect(ours.r()).toBe(value);
+  });
+});
