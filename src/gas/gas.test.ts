@@ -228,3 +228,33 @@ test('a memory.grow or table.grow that fails costs only its static cost', async 
   const tfail = cost(() => expect(s.exports.t(0x7fffffff)).toBe(-1));
   expect(cost(() => expect(s.exports.t(2)).toBe(1))).toBe(tfail + 2);
 });
+
+test('gas charged by a host function and by wasm it calls back is kept when the host call fails', async () => {
+  const engine = new Engine({ gas: 'unit' });
+  const store = new Store(engine, { gas: 1e9 });
+  let inner: any;
+  let mode = 0;
+  const m = engine.compile(await wat(`(module (import "env" "h" (func $h))
+    (func (export "outer") call $h)
+    (func (export "burn") (param i32) (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))`));
+  inner = store.instantiate(m, { env: { h: new HostFunc({ params: [], results: [] }, (caller) => {
+    caller.consumeGas(1000);
+    inner.exports.burn(100); // 5 * 100 + 3 instructions
+    if (mode === 1) throw new Error('boom');
+    if (mode === 2) inner.exports.burn(1e9); // out of gas inside
+  }) } });
+  const before = store.gasUsed;
+  inner.exports.outer();
+  const ok = store.gasUsed - before;
+  expect(ok).toBe(2 + 1000 + 503);
+  mode = 1;
+  const b1 = store.gasUsed;
+  expect(thrown(() => inner.exports.outer()).code).toBe('host');
+  expect(store.gasUsed - b1).toBe(1 + 1000 + 503); // the caller's `end` never ran
+  mode = 2;
+  store.gasRemaining = 5000;
+  const b2 = store.gasUsed;
+  expect(thrown(() => inner.exports.outer()).code).toBe('out_of_gas');
+  expect(store.gasUsed - b2).toBeGreaterThan(4000); // the burn before running out stays charged
+  expect(store.gasRemaining).toBeLessThan(1000);
+});

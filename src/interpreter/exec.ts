@@ -263,8 +263,12 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           if (callee.host) {
             store._gas = gas;
             store._depth = depth;
-            callHost(store, callee, nfp, inst);
-            gas = store._gas;
+            try {
+              callHost(store, callee, nfp, inst);
+            } finally {
+              // the host (and wasm it called back) charged store._gas; keep that even when it throws
+              gas = store._gas;
+            }
             S = store._stack;
             if (mem !== null) {
               u8 = mem._u8;
