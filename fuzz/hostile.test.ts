@@ -85,18 +85,21 @@ describe('hostile binaries are rejected cheaply or compile within bounds', () =>
   test.each([
     ['block', 100_000], ['loop', 100_000], ['if', 100_000],
   ] as const)('%s nested %i deep: LimitError (maxControlDepth)', (kind, n) => {
-    const e = boundedHeap(64, () => compileError(H.nestedBlocks(n, kind)));
+    const bytes = H.nestedBlocks(n, kind); // built outside the measurement
+    const e = boundedHeap(64, () => compileError(bytes));
     expect(e).toBeInstanceOf(LimitError);
     expect((e as LimitError).limit).toBe('maxControlDepth');
   });
 
   test.each(['block', 'loop', 'if'] as const)('%s nested 49,000 deep compiles and runs without a JS stack overflow', kind => {
-    const { exports } = boundedHeap(128, () => instantiate(H.nestedBlocks(49_000, kind), { gas: 10_000_000 }));
+    const bytes = H.nestedBlocks(49_000, kind);
+    const { exports } = boundedHeap(128, () => instantiate(bytes, { gas: 10_000_000 }));
     expect(exports.f()).toBeUndefined();
   });
 
   test('br_table with 1,000,000 targets compiles and branches correctly', () => {
-    const { exports } = boundedHeap(256, () => instantiate(H.hugeBrTable(1_000_000), { gas: 1_000_000 }));
+    const bytes = H.hugeBrTable(1_000_000);
+    const { exports } = boundedHeap(256, () => instantiate(bytes, { gas: 1_000_000 }));
     expect(exports.f(0)).toBe(7);
     expect(exports.f(1)).toBe(9);
     expect(exports.f(999_999)).toBe(9);
@@ -105,14 +108,16 @@ describe('hostile binaries are rejected cheaply or compile within bounds', () =>
   });
 
   test('br_table with 1,000,001 targets: LimitError', () => {
-    const e = boundedHeap(64, () => compileError(H.hugeBrTable(1_000_001)));
+    const bytes = H.hugeBrTable(1_000_001);
+    const e = boundedHeap(16, () => compileError(bytes));
     expect(e).toBeInstanceOf(LimitError);
     expect((e as LimitError).limit).toBe('maxBrTableTargets');
   });
 
   test('50,000 locals (the limit) compile and run; 50,001 are a LimitError', () => {
     for (const runs of [1, 1000]) {
-      const { exports } = boundedHeap(64, () => instantiate(H.manyLocals(49_999, runs), { gas: 1_000_000 }));
+      const bytes = H.manyLocals(49_999, runs);
+      const { exports } = boundedHeap(64, () => instantiate(bytes, { gas: 1_000_000 }));
       expect(exports.f(42)).toBe(42);
       const e = compileError(H.manyLocals(50_000, runs));
       expect(e).toBeInstanceOf(LimitError);
@@ -125,14 +130,16 @@ describe('hostile binaries are rejected cheaply or compile within bounds', () =>
     const e = boundedHeap(8, () => compileError(small));
     expect(e?.code).toMatch(/^(limit|malformed)$/);
     // Two runs summing past 2^32: malformed "too many locals" (spec 5.5.13).
-    const e2 = boundedHeap(8, () => compileError(H.claimedLocals([0x80000000, 0x80000000])));
+    const two = H.claimedLocals([0x80000000, 0x80000000]);
+    const e2 = boundedHeap(8, () => compileError(two));
     expect(e2?.code).toMatch(/^(limit|malformed)$/);
   });
 
   test.each([
     [1, 0x7fffffff], [3, 0xffffffff], [6, 100_000_000], [7, 99_999], [10, 0xffffffff], [11, 0x0fffffff],
   ] as const)('section %i claiming %i entries: MalformedError without allocating', (id, count) => {
-    const e = boundedHeap(8, () => compileError(H.lyingCount(id, count)));
+    const bytes = H.lyingCount(id, count);
+    const e = boundedHeap(8, () => compileError(bytes));
     expect(e).toBeInstanceOf(MalformedError);
   });
 
