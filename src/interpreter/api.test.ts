@@ -321,3 +321,20 @@ test('memory growth keeps contents, zero-fills new pages, and buffer is always e
   expect(new Uint8Array(m.buffer).length).toBe(22 * 65536);
   expect(new Uint8Array(m.buffer).subarray(20 * 65536).every((b) => b === 0)).toBe(true);
 });
+
+test('immutable global imports accept plain values (JS API), mutable ones need a Global', async () => {
+  const e = new Engine();
+  const m = e.compile(await wat(`(module (import "m" "i" (global $i i32)) (import "m" "j" (global $j i64))
+    (import "m" "e" (global $e externref)) (import "m" "f" (global $f funcref))
+    (func (export "i") (result i32) global.get $i) (func (export "j") (result i64) global.get $j)
+    (func (export "e") (result externref) global.get $e) (func (export "f") (result funcref) global.get $f))`));
+  const o = { host: true };
+  const inst = new Store(e).instantiate(m, { m: { i: 5, j: 6n, e: o, f: null } });
+  const x = inst.exports as any;
+  expect([x.i(), x.j(), x.e(), x.f()]).toEqual([5, 6n, o, null]);
+  expect(thrown(() => new Store(e).instantiate(m, { m: { i: 5n, j: 6n, e: o, f: null } }))).toBeInstanceOf(LinkError);
+  expect(thrown(() => new Store(e).instantiate(m, { m: { i: 5, j: 6, e: o, f: null } }))).toBeInstanceOf(LinkError);
+  expect(thrown(() => new Store(e).instantiate(m, { m: { i: 5, j: 6n, e: o, f: () => 1 } }))).toBeInstanceOf(LinkError);
+  const mm = e.compile(await wat('(module (import "m" "g" (global (mut i32))))'));
+  expect(thrown(() => new Store(e).instantiate(mm, { m: { g: 1 } }))).toBeInstanceOf(LinkError);
+});

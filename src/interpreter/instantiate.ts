@@ -78,12 +78,19 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         if (v instanceof Global) {
           g = v;
           if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) throw incompatible('global type mismatch');
-        } else if (!d.type.mutable && (typeof v === 'number' || typeof v === 'bigint')) {
-          // JS API: a plain number/bigint for an immutable numeric global
-          const name = d.type.valtype === 0x7f ? 'i32' : d.type.valtype === 0x7e ? 'i64' : null;
+        } else if (!d.type.mutable) {
+          // JS API "read the imports": a plain value for an immutable global
+          // (i32: a Number, i64: a BigInt, funcref: null or an exported function, externref: anything)
+          const t = d.type.valtype;
+          const name = t === 0x7f ? 'i32' : t === 0x7e ? 'i64' : t === 0x70 ? 'funcref' : t === 0x6f ? 'externref' : null;
           if (name === null) throw incompatible('expected a Global');
-          if ((name === 'i64') !== (typeof v === 'bigint')) throw incompatible('value has the wrong type');
-          g = new Global({ value: name }, v);
+          if (name === 'i32' && typeof v !== 'number') throw incompatible('expected a Global or a Number');
+          if (name === 'i64' && typeof v !== 'bigint') throw incompatible('expected a Global or a BigInt');
+          try {
+            g = new Global({ value: name }, v);
+          } catch {
+            throw incompatible('value has the wrong type');
+          }
         } else {
           throw incompatible('expected a Global');
         }
