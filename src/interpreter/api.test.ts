@@ -272,6 +272,42 @@ describe('values and objects', () => {
     expect(() => new Global({ value: 'f32' } as any, 0)).toThrow(TypeError);
   });
 
+  test('i64 crosses the boundary with ToBigInt64: a Number is a TypeError, booleans and numeric strings convert', async () => {
+    const s = await instantiateWat(`(module (import "env" "h" (func $h (result i64)))
+      (global (export "g") (mut i64) (i64.const 0))
+      (func (export "id") (param i64) (result i64) local.get 0)
+      (func (export "host") (result i64) call $h))`, {
+      imports: { env: { h: () => 2 ** 40 } },
+    });
+    const { id, g } = s.exports;
+    // exported function parameter
+    expect(() => id(5)).toThrow(TypeError);
+    expect(() => id(2 ** 40)).toThrow(TypeError);
+    expect(() => id(undefined)).toThrow(TypeError);
+    expect(() => id()).toThrow(TypeError); // a missing argument is undefined
+    expect(() => id(null)).toThrow(TypeError);
+    expect(() => id('x')).toThrow(SyntaxError);
+    expect(id(true)).toBe(1n);
+    expect(id(false)).toBe(0n);
+    expect(id('5')).toBe(5n);
+    expect(id(2n ** 64n + 3n)).toBe(3n); // wraps (ToBigInt64)
+    expect(id({ valueOf: () => -2n })).toBe(-2n);
+    // Global.value and the Global constructor
+    expect(() => { g.value = 3; }).toThrow(TypeError);
+    expect(g.value).toBe(0n);
+    g.value = '7';
+    expect(g.value).toBe(7n);
+    expect(() => new Global({ value: 'i64' }, 3)).toThrow(TypeError);
+    expect(() => new Global({ value: 'i64', mutable: true }, 1.5)).toThrow(TypeError);
+    expect(new Global({ value: 'i64' }, true).value).toBe(1n);
+    expect(new Global({ value: 'i64' }).value).toBe(0n); // no init: the default value
+    // a host function's Number result for i64 fails like any host exception
+    const e = thrown(() => s.exports.host());
+    expect(e).toBeInstanceOf(Trap);
+    expect(e.code).toBe('host');
+    expect(e.cause).toBeInstanceOf(TypeError);
+  });
+
   test('externref and funcref values cross the boundary', async () => {
     const s = await instantiateWat(`(module (table $t 4 externref)
       (func (export "id") (param externref) (result externref) local.get 0)

@@ -465,9 +465,15 @@ export function toI32(v: unknown): number {
   return (v as number) | 0;
 }
 
-/** ToWebAssemblyValue for i64: BigInt.asIntN(64, BigInt(v)). */
+/**
+ * ToWebAssemblyValue for i64 (JS API): ToBigInt64(v). `BigInt.asIntN` applies
+ * ToBigInt (ECMA-262 7.1.13) itself: a BigInt, a boolean (true -> 1n) or a
+ * numeric string ("5" -> 5n) is accepted; a Number, undefined, null or a Symbol
+ * throws TypeError (an unparsable string SyntaxError). `BigInt(v)` must not be
+ * used here: it would accept integral Numbers.
+ */
 export function toI64(v: unknown): bigint {
-  return BigInt.asIntN(64, BigInt(v as any));
+  return BigInt.asIntN(64, v as bigint);
 }
 
 function toU32(v: unknown, what: string): number {
