@@ -11,7 +11,7 @@ import {
   type Instance, type Store,
 } from './runtime.js';
 
-/** Writes JS value v as a wasm value of type t at slot s. */
+/** Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue: i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError). */
 export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
   switch (t) {
     case 0x7f:

@@ -218,7 +218,12 @@ export interface GlobalDescriptor {
   mutable?: boolean;
 }
 
-/** A global (spec 4.2.9): numbers live in `_cell` (lo, hi), references in `_ref`. */
+/**
+ * A global (spec 4.2.9): numbers live in `_cell` (lo, hi), references in `_ref`.
+ * Values set from JS (constructor `init`, `value =`) are converted as in the JS
+ * API: i32 with ToInt32 (a BigInt is a TypeError), i64 with ToBigInt64 (a Number
+ * is a TypeError; see `toI64`).
+ */
 export class Global {
   readonly _type: globaltype;
   readonly _cell = new Int32Array(2);
