@@ -105,6 +105,9 @@ export function measureCli(peer: CliPeer, program: Program, bytes: Uint8Array, o
     }
     if (sums.size !== 1) return { ...cell, status: 'wrong', n, error: `checksum differs between runs: ${[...sums].join(', ')}` };
     const medianMs = median(times);
+    if (!opts.quick && medianMs - t0 < t0 / 2) {
+      return { ...cell, status: 'failed', n, error: `not measurable: ${medianMs.toFixed(1)} ms at n=${n} is not clearly above the ${t0.toFixed(1)} ms of run(0) (machine load?)` };
+    }
     return {
       ...cell,
       n,
