@@ -186,6 +186,10 @@ describe('same kinds of errors as the native API', () => {
       const { instance } = await api.instantiate(example('fib.wasm'));
       return api.instantiate(wat('(module (import "env" "f" (func (param i64))))'), { env: { f: instance.exports.fib } });
     }],
+    ['Number for an i64 parameter', async (api: Api) => {
+      const { instance } = await api.instantiate(wat('(module (func (export "f") (param i64)))'));
+      return instance.exports.f(1);
+    }],
     ['not a buffer', (api: Api) => api.compile('wasm' as never)],
     ['Module.imports of a non-module', (api: Api) => api.Module.imports({} as never)],
     ['trap', async (api: Api) => {
