@@ -30,6 +30,7 @@ export const Ops = {
   GLOBAL_GET_REF: 15, // [dst, g]
   GLOBAL_SET_REF: 16, // [g, src]
   COPY_BR: 17, // [dst, src, target, k]  COPY then BR
+  COPY2: 18, // [d1, s1, d2, s2]  COPY d1 s1, then COPY d2 s2
 
   // loads [dst, addr, offset, imm, k]: effective address u32((S[addr] << k) + imm) + offset
   I32_LOAD: 20, I64_LOAD: 21, I32_LOAD8_S: 22, I32_LOAD8_U: 23, I32_LOAD16_S: 24, I32_LOAD16_U: 25,
@@ -118,7 +119,7 @@ export function opLength(code: Int32Array, pc: number): number {
     case Ops.GLOBAL_SET: case Ops.GLOBAL_GET_REF: case Ops.GLOBAL_SET_REF: case Ops.MEMORY_GROW:
     case Ops.REF_IS_NULL: case Ops.REF_FUNC: case Ops.TABLE_SIZE: return 3;
     case Ops.CONST64: case Ops.COPY_BR: case Ops.TABLE_GET: case Ops.TABLE_SET: case Ops.MEMORY_COPY: case Ops.MEMORY_FILL: return 4;
-    case Ops.SELECT: case Ops.TABLE_GROW: case Ops.TABLE_FILL: case Ops.MEMORY_INIT: return 5;
+    case Ops.SELECT: case Ops.COPY2: case Ops.TABLE_GROW: case Ops.TABLE_FILL: case Ops.MEMORY_INIT: return 5;
     case Ops.TABLE_COPY: case Ops.TABLE_INIT: return 6;
     default: throw new Error(`opLength: unknown op ${op}`);
   }

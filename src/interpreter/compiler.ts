@@ -24,6 +24,7 @@
  *  - i32/i64 binary ops with a constant right operand take it as an immediate;
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
  *    their address, and `x + (i << k)` is one instruction (array indexing);
+ *  - two consecutive copies are one COPY2;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -425,6 +426,14 @@ export function compileFunction(
     folds.push(pos, pos + 1);
   }
   function emitCopy(dst: number, src: number) {
+    if (copyStart >= labelPos && copyStart + 3 === out.len && out.buf[copyStart] === Ops.COPY) {
+      // SPEED: two copies in a row (local.get/local.set chains, branch moves):
+      // [COPY2, d1, s1, d2, s2], done in that order
+      out.buf[copyStart] = Ops.COPY2;
+      emit2(dst, src);
+      copyStart = -1;
+      return;
+    }
     copyStart = out.len;
     emit3(Ops.COPY, dst, src);
   }

@@ -326,6 +326,17 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc = code[pc + 3];
           break;
         }
+        case 18: { // COPY2
+          let d = fp + code[pc + 1], s = fp + code[pc + 2];
+          S[d] = S[s];
+          S[d + 1] = S[s + 1];
+          d = fp + code[pc + 3];
+          s = fp + code[pc + 4];
+          S[d] = S[s];
+          S[d + 1] = S[s + 1];
+          pc += 5;
+          break;
+        }
         case 10: // CONST32
           S[fp + code[pc + 1]] = code[pc + 2];
           pc += 3;

@@ -101,3 +101,14 @@ test('folded i32.shl + i32.add address arithmetic wraps like the separate instru
   const l = await listing('(module (memory 1) (func (param i32) (result i32) (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)))))');
   expect(l).not.toMatch(/I32_SHL_IMM|I32_ADD_IMM/);
 });
+
+test('consecutive copies become COPY2 and keep their order (a swap through a temporary)', async () => {
+  const text = `(module (func (export "swap") (param i32 i32) (result i32 i32) (local i32)
+    local.get 0 local.set 2 local.get 1 local.set 0 local.get 2 local.set 1 local.get 0 local.get 1))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.swap(3, 9)).toEqual([9, 3]);
+  const l = await listing(text);
+  expect(l).toContain('COPY2 4 0 0 2');
+  // seven copies (three local.set, four result moves) in four records
+  expect(l.split('\n').filter((x) => / COPY2? /.test(x))).toHaveLength(4);
+});
