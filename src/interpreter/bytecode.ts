@@ -53,7 +53,9 @@ export const Ops = {
   I32_MUL_IMM: 92, I32_DIV_S_IMM: 93, I32_DIV_U_IMM: 94, I32_REM_S_IMM: 95, I32_REM_U_IMM: 96, I32_AND_IMM: 97,
   I32_OR_IMM: 98, I32_XOR_IMM: 99, I32_SHL_IMM: 100, I32_SHR_S_IMM: 101, I32_SHR_U_IMM: 102, I32_ROTL_IMM: 103,
   I32_ROTR_IMM: 104,
-  I32_ADD_SHL_IMM: 105, // [dst, x, i, k]  S[x] + (S[i] << k)
+  I32_ADD_SHL_IMM: 105, // [dst, x, i, k, imm]  S[x] + imm + (S[i] << k)
+  I32_LOAD_IDX: 106, // [dst, x, i, offset, imm, k]  i32.load at u32(S[x] + imm + (S[i] << k)) + offset
+  I32_STORE_IDX: 107, // [x, i, val, offset, imm, k]  i32.store at the same address
 
   // i64 unary [dst, a]
   I64_EQZ: 110, I64_CLZ: 111, I64_CTZ: 112, I64_POPCNT: 113, I64_EXTEND8_S: 114, I64_EXTEND16_S: 115,
@@ -105,7 +107,8 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
   if (op >= 20 && op <= 38) return 6; // loads, stores
-  if (op === Ops.I32_ADD_SHL_IMM) return 5;
+  if (op === Ops.I32_ADD_SHL_IMM) return 6;
+  if (op === Ops.I32_LOAD_IDX || op === Ops.I32_STORE_IDX) return 7;
   if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
   if ((op >= 50 && op <= 104) || (op >= 120 && op <= 144)) return 4; // binary
   switch (op) {

@@ -23,7 +23,9 @@
  *    compare-and-branch instruction;
  *  - i32/i64 binary ops with a constant right operand take it as an immediate;
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
- *    their address, and `x + (i << k)` is one instruction (array indexing);
+ *    their address, and `x + (i << k)` is one instruction (array indexing),
+ *    folding a preceding `x = y + imm` too; i32.load/i32.store take such an
+ *    `x + imm + (i << k)` address in one instruction;
  *  - two consecutive copies are one COPY2;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
@@ -865,6 +867,19 @@ export function compileFunction(
         let iop = loadOp(op);
         if (iop >= 0) {
           charge(op);
+          if (iop === Ops.I32_LOAD) {
+            // SPEED: i32.load of x + imm + (i << k): [I32_LOAD_IDX, dst, x, i, offset, imm, k]
+            const st = takeProducer(h - 1, Ops.I32_ADD_SHL_IMM, 6);
+            if (st >= 0) {
+              const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+              pop();
+              emit4(Ops.I32_LOAD_IDX, canon(h), x, i);
+              emit3(body[pc + 3], imm, k);
+              pushCanon();
+              produced(out.len - 6, out.len - 7, Ops.I32_LOAD_IDX);
+              break;
+            }
+          }
           // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
           // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
           let [addr, imm, k] = foldAddress(h - 1);
@@ -879,6 +894,20 @@ export function compileFunction(
         iop = storeOp(op);
         if (iop >= 0) {
           charge(op);
+          // Only for a value still in a local: the folded record's index operand may be the
+          // slot of height h-1, where a constant value would be materialized first.
+          if (iop === Ops.I32_STORE && kinds[h - 1] === LOCAL) {
+            // SPEED: i32.store to x + imm + (i << k): [I32_STORE_IDX, x, i, val, offset, imm, k]
+            const st = takeProducer(h - 2, Ops.I32_ADD_SHL_IMM, 6);
+            if (st >= 0) {
+              const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+              const v = operand(h - 1);
+              pop(); pop();
+              emit4(Ops.I32_STORE_IDX, x, i, v);
+              emit3(body[pc + 3], imm, k);
+              break;
+            }
+          }
           // [op, addr, val, offset, imm, k] as for loads
           let [addr, imm, k] = foldAddress(h - 2);
           const v = operand(h - 1);
@@ -924,12 +953,19 @@ export function compileFunction(
             const st = out.len;
             const shiftedTop = kinds[h - 1] === CANON && out.buf[st + 1] === canon(h - 1);
             const i = out.buf[st + 2], k = out.buf[st + 3];
-            const x = operand(shiftedTop ? h - 2 : h - 1);
+            // SPEED: (x + imm) + (i << k): the i32.add of a constant that produced x
+            // right before is folded too [dst, x, i, k, imm]
+            let x = -1, imm = 0;
+            if (shiftedTop) {
+              const xs = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
+              if (xs >= 0) { x = out.buf[xs + 2]; imm = out.buf[xs + 3]; }
+            }
+            if (x < 0) x = operand(shiftedTop ? h - 2 : h - 1);
             pop(); pop();
             emit4(Ops.I32_ADD_SHL_IMM, canon(h), x, i);
-            emit1(k);
+            emit2(k, imm);
             pushCanon();
-            produced(out.len - 4, out.len - 5, Ops.I32_ADD_SHL_IMM);
+            produced(out.len - 5, out.len - 6, Ops.I32_ADD_SHL_IMM);
             break;
           } else {
             const b = operand(h - 1);

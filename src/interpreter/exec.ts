@@ -809,9 +809,24 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           break;
         }
 
-        case 105: { // I32_ADD_SHL_IMM
-          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] + (S[fp + code[pc + 3]] << code[pc + 4]);
-          pc += 5;
+        case 105: { // I32_ADD_SHL_IMM [dst, x, i, k, imm]
+          S[fp + code[pc + 1]] = S[fp + code[pc + 2]] + code[pc + 5] + (S[fp + code[pc + 3]] << code[pc + 4]);
+          pc += 6;
+          break;
+        }
+        case 106: { // I32_LOAD_IDX [dst, x, i, offset, imm, k]
+          // the sum is exact in doubles (< 2^34); >>> 0 is the i32 wrap of the address
+          const ea = ((S[fp + code[pc + 2]] + code[pc + 5] + (S[fp + code[pc + 3]] << code[pc + 6])) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          S[fp + code[pc + 1]] = dv.getInt32(ea, true);
+          pc += 7;
+          break;
+        }
+        case 107: { // I32_STORE_IDX [x, i, val, offset, imm, k]
+          const ea = ((S[fp + code[pc + 1]] + code[pc + 5] + (S[fp + code[pc + 2]] << code[pc + 6])) >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          dv.setInt32(ea, S[fp + code[pc + 3]], true);
+          pc += 7;
           break;
         }
 

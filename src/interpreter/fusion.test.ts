@@ -112,3 +112,34 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   // seven copies (three local.set, four result moves) in four records
   expect(l.split('\n').filter((x) => / COPY2? /.test(x))).toHaveLength(4);
 });
+
+test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {
+  const text = `(module (memory 1) (data (i32.const 4) "\\2a\\00\\00\\00")
+    (func (export "addr") (param i32 i32) (result i32)
+      (i32.add (i32.add (local.get 0) (i32.const 8)) (i32.shl (local.get 1) (i32.const 2))))
+    (func (export "ld") (param i32 i32) (result i32)
+      (i32.load offset=4 (i32.add (i32.add (local.get 0) (i32.const 8)) (i32.shl (local.get 1) (i32.const 2)))))
+    (func (export "st") (param i32 i32 i32)
+      (i32.store offset=4 (i32.add (i32.add (local.get 0) (i32.const 8)) (i32.shl (local.get 1) (i32.const 2))) (local.get 2)))
+    (func (export "stc") (param i32 i32)
+      (i32.store (i32.add (i32.add (local.get 0) (i32.const 8)) (i32.shl (local.get 1) (i32.const 2))) (i32.const 99)))
+    (func (export "at") (param i32) (result i32) (i32.load (local.get 0))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.addr(1, 3)).toBe(21);
+  expect(s.exports.addr(-8, 0x40000000)).toBe(0); // -8 + 8 + (2^30 << 2) wraps to 0
+  expect(s.exports.ld(-12, 1)).toBe(42); // u32(-12 + 8 + 4) = 0, + offset 4
+  expect(s.exports.ld(-8, 0x40000000)).toBe(42); // the shift wraps to 0
+  expect(thrown(() => s.exports.ld(-12, 0)).code).toBe('memory_out_of_bounds'); // (2^32 - 4) + 4: the offset does not wrap
+  expect(thrown(() => s.exports.ld(-8, 0x3fffffff)).code).toBe('memory_out_of_bounds'); // same through the shift
+  expect(thrown(() => s.exports.ld(65520, 3)).code).toBe('memory_out_of_bounds'); // 65540 + 4 > 65536
+  s.exports.st(-12, 1, 77);
+  expect(s.exports.at(4)).toBe(77);
+  expect(thrown(() => s.exports.st(-12, 0, 1)).code).toBe('memory_out_of_bounds');
+  s.exports.stc(-8, 0x40000001);
+  expect(s.exports.at(4)).toBe(99);
+  expect(await listing(text, 1)).toContain('I32_LOAD_IDX');
+  expect(await listing(text, 1)).not.toContain('I32_ADD');
+  expect(await listing(text, 2)).toContain('I32_STORE_IDX');
+  expect(await listing(text, 3)).not.toContain('I32_STORE_IDX'); // a constant value: not folded
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SHL_IMM \d+ 0 2 2 8/); // [dst, x, i, k, imm]
+});
