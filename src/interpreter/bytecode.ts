@@ -31,6 +31,7 @@ export const Ops = {
   GLOBAL_SET_REF: 16, // [g, src]
   COPY_BR: 17, // [dst, src, target, k]  COPY then BR
   COPY2: 18, // [d1, s1, d2, s2]  COPY d1 s1, then COPY d2 s2
+  BR_TABLE_LOAD: 19, // [addr, offset, imm, k, n, (target, k) x (n+1)]  BR_TABLE on an i32.load (address as for loads)
 
   // loads [dst, addr, offset, imm, k]: effective address u32((S[addr] << k) + imm) + offset
   I32_LOAD: 20, I64_LOAD: 21, I32_LOAD8_S: 22, I32_LOAD8_U: 23, I32_LOAD16_S: 24, I32_LOAD16_U: 25,
@@ -100,10 +101,11 @@ export const IMM64_DELTA = 80;
 /** Offset between an i32 comparison (50..59) and its fused branch (170..179). */
 export const BR_CMP_DELTA = 120;
 
-/** Record length of each op (operands + 1); BR_TABLE is variable (5 + 2n). */
+/** Record length of each op (operands + 1); BR_TABLE (5 + 2n) and BR_TABLE_LOAD (8 + 2n) are variable. */
 export function opLength(code: Int32Array, pc: number): number {
   const op = code[pc];
   if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
+  if (op === Ops.BR_TABLE_LOAD) return 8 + 2 * code[pc + 5];
   if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
   if (op >= 20 && op <= 38) return 6; // loads, stores

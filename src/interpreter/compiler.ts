@@ -26,7 +26,8 @@
  *    their address, and `x + (i << k)` is one instruction (array indexing),
  *    folding a preceding `x = y + imm` too; i32.load/i32.store take such an
  *    `x + imm + (i << k)` address in one instruction;
- *  - two consecutive copies are one COPY2;
+ *  - two consecutive copies are one COPY2; an i32.load feeding a br_table
+ *    is one BR_TABLE_LOAD;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -603,13 +604,24 @@ export function compileFunction(
       case 0x0e: { // br_table
         charge(op);
         const n = body[pc + 2];
-        const idx = operand(h - 1);
-        pop();
         const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
         const arity = labelArity(c0);
-        for (let i = h - arity; i < h; i++) materialize(i);
-        // [BR_TABLE, idx, n, (target, k) x (n + 1)]
-        emit3(Ops.BR_TABLE, idx, n);
+        // SPEED: an i32.load right before a br_table without values (a `switch` on a
+        // loaded byte code): [BR_TABLE_LOAD, addr, offset, imm, k, n, (target, k) x (n + 1)]
+        const ld = arity === 0 ? takeProducer(h - 1, Ops.I32_LOAD, 6) : -1;
+        if (ld >= 0) {
+          const b = out.buf;
+          const addr = b[ld + 2], offset = b[ld + 3], imm = b[ld + 4], k = b[ld + 5];
+          pop();
+          emit4(Ops.BR_TABLE_LOAD, addr, offset, imm);
+          emit2(k, n);
+        } else {
+          const idx = operand(h - 1);
+          pop();
+          for (let i = h - arity; i < h; i++) materialize(i);
+          // [BR_TABLE, idx, n, (target, k) x (n + 1)]
+          emit3(Ops.BR_TABLE, idx, n);
+        }
         const tpos = out.len;
         for (let i = 0; i <= n; i++) {
           folds.push(out.len, out.len + 1);

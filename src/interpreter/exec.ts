@@ -221,6 +221,18 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc = code[j];
           break;
         }
+        case 19: { // BR_TABLE_LOAD [addr, offset, imm, k, n, (target, k) x (n+1)]
+          const ea = (((S[fp + code[pc + 1]] << code[pc + 4]) + code[pc + 3]) >>> 0) + (code[pc + 2] >>> 0);
+          if (ea + 4 > memLen) trap('memory_out_of_bounds');
+          const i = dv.getInt32(ea, true) >>> 0;
+          const n = code[pc + 5];
+          const j = pc + 6 + 2 * (i < n ? i : n);
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
         case 6: { // RETURN
           if (depth === entryDepth) return;
           depth--;

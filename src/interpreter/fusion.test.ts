@@ -143,3 +143,29 @@ test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the sepa
   expect(await listing(text, 3)).not.toContain('I32_STORE_IDX'); // a constant value: not folded
   expect(await listing(text, 0)).toMatch(/I32_ADD_SHL_IMM \d+ 0 2 2 8/); // [dst, x, i, k, imm]
 });
+
+test('an i32.load feeding br_table is one BR_TABLE_LOAD: cases, default, unsigned index, bounds, unit gas', async () => {
+  const text = `(module (memory 1)
+    (data (i32.const 4) "\\00\\00\\00\\00\\01\\00\\00\\00\\02\\00\\00\\00\\07\\00\\00\\00\\ff\\ff\\ff\\ff")
+    (func (export "sw") (param i32) (result i32)
+      (block (block (block (br_table 0 1 2 (i32.load offset=4 (i32.add (local.get 0) (i32.const -4)))))
+        (return (i32.const 10))) (return (i32.const 11)))
+      (i32.const 12)))`;
+  const results: number[] = [];
+  for (const metered of [false, true]) {
+    const s = await instantiateWat(text, metered ? { config: { gas: 'unit' }, gas: 1e9 } : {});
+    for (const a of [4, 8, 12, 16, 20]) results.push(s.exports.sw(a));
+    expect(thrown(() => s.exports.sw(65533)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => s.exports.sw(0)).code).toBe('memory_out_of_bounds'); // u32(0 - 4) + 4 = 2^32
+    if (metered) {
+      const before = s.store.gasUsed;
+      s.exports.sw(4);
+      // block x3, local.get, i32.const, i32.add, i32.load, br_table, i32.const, return
+      expect(s.store.gasUsed - before).toBe(10);
+    }
+  }
+  expect(results).toEqual([10, 11, 12, 12, 12, 10, 11, 12, 12, 12]);
+  const l = await listing(text);
+  expect(l).toContain('BR_TABLE_LOAD');
+  expect(l).not.toContain('I32_LOAD');
+});
