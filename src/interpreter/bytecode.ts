@@ -55,6 +55,7 @@ export const Ops = {
   I32_OR_IMM: 98, I32_XOR_IMM: 99, I32_SHL_IMM: 100, I32_SHR_S_IMM: 101, I32_SHR_U_IMM: 102, I32_ROTL_IMM: 103,
   I32_ROTR_IMM: 104,
   I32_ADD_SHL_IMM: 105, // [dst, x, i, k, imm]  S[x] + imm + (S[i] << k)
+  I32_SHL_ADD_IMM: 108, // [dst, x, k, imm]  (S[x] << k) + imm
   I32_LOAD_IDX: 106, // [dst, x, i, offset, imm, k]  i32.load at u32(S[x] + imm + (S[i] << k)) + offset
   I32_STORE_IDX: 107, // [x, i, val, offset, imm, k]  i32.store at the same address
 
@@ -110,6 +111,7 @@ export function opLength(code: Int32Array, pc: number): number {
   if (op >= 170) return 7; // fused branches
   if (op >= 20 && op <= 38) return 6; // loads, stores
   if (op === Ops.I32_ADD_SHL_IMM) return 6;
+  if (op === Ops.I32_SHL_ADD_IMM) return 5;
   if (op === Ops.I32_LOAD_IDX || op === Ops.I32_STORE_IDX) return 7;
   if ((op >= 41 && op <= 46) || (op >= 110 && op <= 118)) return 3; // unary
   if ((op >= 50 && op <= 104) || (op >= 120 && op <= 144)) return 4; // binary

@@ -24,7 +24,8 @@
  *  - i32/i64 binary ops with a constant right operand take it as an immediate;
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
  *    their address, and `x + (i << k)` is one instruction (array indexing),
- *    folding a preceding `x = y + imm` too; i32.load/i32.store take such an
+ *    folding a preceding `x = y + imm` too, and `(i << k) + imm` is one
+ *    instruction; i32.load/i32.store take such an
  *    `x + imm + (i << k)` address in one instruction;
  *  - two consecutive copies are one COPY2; an i32.load feeding a br_table
  *    is one BR_TABLE_LOAD;
@@ -340,7 +341,9 @@ export function compileFunction(
    */
   function foldAddress(i: number): [number, number, number] {
     let addr = -1, imm = 0, k = 0;
-    let st = takeProducer(i, Ops.I32_ADD_IMM, 4);
+    let st = takeProducer(i, Ops.I32_SHL_ADD_IMM, 5);
+    if (st >= 0) return [out.buf[st + 2], out.buf[st + 4], out.buf[st + 3]];
+    st = takeProducer(i, Ops.I32_ADD_IMM, 4);
     if (st >= 0) {
       addr = out.buf[st + 2];
       imm = out.buf[st + 3];
@@ -946,6 +949,17 @@ export function compileFunction(
             // SPEED: constant right operand becomes an immediate.
             const imm = vals[h - 1];
             pop();
+            const sh = iop === Ops.I32_ADD ? takeProducer(h - 1, Ops.I32_SHL_IMM, 4) : -1;
+            if (sh >= 0) {
+              // SPEED: (x << k) + imm (static array indexing) as one [dst, x, k, imm]
+              const x = out.buf[sh + 2], k = out.buf[sh + 3] & 31;
+              pop();
+              emit4(Ops.I32_SHL_ADD_IMM, canon(h), x, k);
+              emit1(imm);
+              pushCanon();
+              produced(out.len - 4, out.len - 5, Ops.I32_SHL_ADD_IMM);
+              break;
+            }
             const a = operand(h - 1);
             pop();
             emit4(iop + IMM_DELTA, canon(h), a, imm);

@@ -826,6 +826,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 6;
           break;
         }
+        case 108: // I32_SHL_ADD_IMM [dst, x, k, imm]
+          S[fp + code[pc + 1]] = (S[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4];
+          pc += 5;
+          break;
         case 106: { // I32_LOAD_IDX [dst, x, i, offset, imm, k]
           // the sum is exact in doubles (< 2^34); >>> 0 is the i32 wrap of the address
           const ea = ((S[fp + code[pc + 2]] + code[pc + 5] + (S[fp + code[pc + 3]] << code[pc + 6])) >>> 0) + (code[pc + 4] >>> 0);

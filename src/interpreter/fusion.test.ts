@@ -169,3 +169,22 @@ test('an i32.load feeding br_table is one BR_TABLE_LOAD: cases, default, unsigne
   expect(l).toContain('BR_TABLE_LOAD');
   expect(l).not.toContain('I32_LOAD');
 });
+
+test('(i << k) + imm is one I32_SHL_ADD_IMM, still folded into a load, and wraps', async () => {
+  const text = `(module (memory 1) (data (i32.const 8) "\\2a")
+    (func (export "f") (param i32) (result i32) (i32.add (i32.shl (local.get 0) (i32.const 34)) (i32.const 4)))
+    (func (export "tee") (param i32) (result i32) (local i32)
+      (i32.load8_u (local.tee 1 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4)))) (local.get 1) (i32.add))
+    (func (export "ld") (param i32) (result i32) (i32.load8_u (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4)))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.f(3)).toBe(16); // shift count 34 & 31 = 2
+  expect(s.exports.f(0x7fffffff)).toBe(0); // (2^31 - 1) << 2 = -4, + 4 wraps to 0
+  expect(s.exports.tee(1)).toBe(42 + 8);
+  expect(s.exports.ld(1)).toBe(42);
+  expect(s.exports.ld(0x40000001)).toBe(42); // the shift wraps: 4 + 4
+  expect(await listing(text, 0)).toMatch(/^\s+0: I32_SHL_ADD_IMM \d+ 0 2 4$/m);
+  expect(await listing(text, 1)).toContain('I32_SHL_ADD_IMM 2 0 2 4'); // retargeted to local 1 by local.tee
+  const ld = await listing(text, 2);
+  expect(ld).not.toContain('I32_SHL');
+  expect(ld).not.toContain('ADD');
+});
