@@ -71,7 +71,11 @@ export interface Limits {
   maxControlDepth: number;
   /** Operand stack height (values) of one function, computed by the validator. */
   maxOperandStack: number;
-  /** Memory size in 64 KiB pages; memory.grow beyond it returns -1. */
+  /**
+   * Memory size in 64 KiB pages; memory.grow beyond it returns -1. The default
+   * (1 GiB) is one every supported host can really allocate, so growth never
+   * fails for a host-dependent reason (which would break determinism).
+   */
   maxMemoryPages: number;
   /** Table size in elements; table.grow beyond it returns -1. */
   maxTableSize: number;
@@ -101,7 +105,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxBrTableTargets: 1_000_000,
   maxControlDepth: 50_000,
   maxOperandStack: 100_000,
-  maxMemoryPages: 65536,
+  maxMemoryPages: 16384,
   maxTableSize: 10_000_000,
   maxNameLength: 100_000,
   maxCallDepth: 10_000,
