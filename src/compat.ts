@@ -38,7 +38,10 @@ export interface CompatOptions {
   engine?: Engine;
   /** Engine configuration when no engine is given (features, limits, gas schedule). */
   config?: EngineConfig;
-  /** Store every instance of this namespace lives in (default: one new store). */
+  /**
+   * Store every instance of this namespace lives in (default: one new store in
+   * which host exceptions pass through wasm unchanged, as natively).
+   */
   store?: Store;
   /** Gas budget of the default store; omitted = unmetered. */
   gas?: number | bigint;
@@ -93,7 +96,7 @@ function customSections(bytes: Uint8Array, name: string): ArrayBuffer[] {
 export function createWebAssembly(options: CompatOptions = {}) {
   const engine = options.engine ?? options.store?.engine ?? new Engine(options.config);
   let store: Store | undefined = options.store;
-  const getStore = (): Store => (store ??= new Store(engine, options.gas !== undefined ? { gas: options.gas } : {}));
+  const getStore = (): Store => (store ??= new Store(engine, { gas: options.gas, hostErrors: 'propagate' }));
 
   // Per-module state kept outside the class so it stays out of its public type.
   const cores = new WeakMap<object, CoreModule>();

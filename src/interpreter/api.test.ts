@@ -153,6 +153,24 @@ describe('host functions', () => {
     expect(s.exports.ok()).toBe(1);
   });
 
+  test("hostErrors: 'propagate' lets a host exception through unchanged; the store stays usable", async () => {
+    const boom = new RangeError('boom');
+    const engine = new Engine();
+    const store = new Store(engine, { gas: 1000, hostErrors: 'propagate' });
+    let fail = true;
+    const inst = store.instantiate(engine.compile(await wat(`(module (import "env" "h" (func $h))
+      (memory (export "mem") 1)
+      (func (export "f") (i32.store8 (i32.const 0) (i32.const 7)) call $h (i32.store8 (i32.const 1) (i32.const 8))))`)),
+      { env: { h: () => { if (fail) throw boom; } } });
+    const f = inst.exports.f as () => void;
+    expect(thrown(f)).toBe(boom);
+    const mem = new Uint8Array((inst.exports.mem as Memory).buffer);
+    expect([mem[0], mem[1]]).toEqual([7, 0]);
+    fail = false;
+    f();
+    expect(new Uint8Array((inst.exports.mem as Memory).buffer)[1]).toBe(8);
+  });
+
   test('re-entrancy: a host function calls back into wasm', async () => {
     const s = await instantiateWat('(module)');
     const store = s.store;

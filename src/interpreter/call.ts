@@ -54,8 +54,9 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
   }
 }
 
-function hostFailure(e: unknown): Error {
-  if (e instanceof Trap) return e;
+/** What a host function's exception becomes (StoreOptions.hostErrors). */
+function hostFailure(store: Store, e: unknown): unknown {
+  if (e instanceof Trap || store._propagateHostErrors) return e;
   const msg = e instanceof Error ? e.message : String(e);
   return new Trap('host', msg, { cause: e });
 }
@@ -79,7 +80,7 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
     const caller = new Caller(store, callerInst);
     r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
   } catch (e) {
-    throw hostFailure(e);
+    throw hostFailure(store, e);
   } finally {
     store._sp = sp;
     store._depth = depth;
@@ -103,7 +104,7 @@ function writeResults(store: Store, results: valtype[], r: unknown, base: number
     if (arr.length !== results.length) throw new TypeError(`host function returned ${arr.length} values, expected ${results.length}`);
     for (let i = 0; i < arr.length; i++) writeValue(store, S, base + 2 * i, results[i], arr[i]);
   } catch (e) {
-    throw hostFailure(e);
+    throw hostFailure(store, e);
   }
 }
 

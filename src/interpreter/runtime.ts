@@ -326,6 +326,13 @@ export class Caller {
 export interface StoreOptions {
   /** Gas budget; omit for an unmetered store. */
   gas?: number | bigint;
+  /**
+   * What an exception thrown by a host function becomes: 'trap' (default) a
+   * `Trap` with code 'host' and the exception as `cause`; 'propagate' the
+   * exception itself, unchanged, as the WebAssembly JS API does (the compat
+   * entry uses this). A `Trap` thrown by a host function passes through either way.
+   */
+  hostErrors?: 'trap' | 'propagate';
 }
 
 /** Nesting of JS -> wasm entries (host functions calling back into wasm) before call_stack_exhausted. */
@@ -360,9 +367,12 @@ export class Store {
   /** Reference table: id 0 = null; ids are only used on the value stack. */
   readonly _refs: unknown[] = [null];
   readonly _refIds = new Map<unknown, number>();
+  /** StoreOptions.hostErrors === 'propagate'. */
+  readonly _propagateHostErrors: boolean;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     this.engine = engine;
+    this._propagateHostErrors = options.hostErrors === 'propagate';
     this._limits = engine._config.limits;
     if (options.gas === undefined) {
       this._metered = false;
