@@ -231,7 +231,7 @@ describe('detwasm specifics', () => {
     const boom = new RangeError('boom');
     const bytes = wat('(module (import "env" "f" (func)) (func (export "g") (call 0)))');
     for (const api of [W, globalThis.WebAssembly] as const) {
-      const { instance } = await api.instantiate(bytes, { env: { f: () => { throw boom; } } });
+      const { instance } = await api.instantiate(bytes as Uint8Array<ArrayBuffer>, { env: { f: () => { throw boom; } } });
       let caught: unknown;
       try {
         (instance.exports.g as () => void)();
