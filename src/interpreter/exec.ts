@@ -999,11 +999,13 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
           // low word: Math.imul is exact mod 2^32; high word: high half of the
-          // u32 x u32 product from 16-bit limbs (all partial sums < 2^53) plus
-          // the cross terms mod 2^32.
+          // u32 x u32 product from 16-bit limbs (each limb product < 2^32, so
+          // Math.imul keeps its bits; SPEED: no double division) plus the
+          // cross terms mod 2^32.
           const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-          const t = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
-          const hi = (a1 * b1 + Math.floor(t / 65536) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          const p01 = Math.imul(a0, b1), p10 = Math.imul(a1, b0);
+          const mid = (Math.imul(a0, b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
           S[d] = Math.imul(al, bl);
           S[d + 1] = hi;
           pc += 4;
@@ -1185,11 +1187,13 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], d = fp + code[pc + 1];
           const al = S[a], ah = S[a + 1], bl = code[pc + 3], bh = code[pc + 4];
           // low word: Math.imul is exact mod 2^32; high word: high half of the
-          // u32 x u32 product from 16-bit limbs (all partial sums < 2^53) plus
-          // the cross terms mod 2^32.
+          // u32 x u32 product from 16-bit limbs (each limb product < 2^32, so
+          // Math.imul keeps its bits; SPEED: no double division) plus the
+          // cross terms mod 2^32.
           const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
-          const t = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
-          const hi = (a1 * b1 + Math.floor(t / 65536) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+          const p01 = Math.imul(a0, b1), p10 = Math.imul(a1, b0);
+          const mid = (Math.imul(a0, b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+          const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
           S[d] = Math.imul(al, bl);
           S[d + 1] = hi;
           pc += 5;
