@@ -173,8 +173,13 @@ function negateCmp(cmp: number): number {
 
 /** Growable int32 output buffer. */
 class Out {
-  buf = new Int32Array(64);
+  buf = new Int32Array(4096);
   len = 0;
+  /** Clears what the previous function wrote, so the buffer reads as fresh (zeros past `len`). */
+  reset(): void {
+    this.buf.fill(0, 0, this.len);
+    this.len = 0;
+  }
   push(v: number): void {
     if (this.len === this.buf.length) {
       const n = new Int32Array(this.buf.length * 2);
@@ -184,6 +189,8 @@ class Out {
     this.buf[this.len++] = v;
   }
 }
+
+const sharedOut = new Out();
 
 /** Statistics for linearity tests. */
 export interface CompileStats {
@@ -203,7 +210,10 @@ export function compileFunction(
   const body = m.codes[codeIndex].body;
   const nLocals = type.params.length + m.codes[codeIndex].numLocals;
   const costs = schedule.static;
-  const out = new Out();
+  // SPEED: one output buffer shared by all compilations (compileFunction never
+  // re-enters itself); the result is a copy of its used part.
+  const out = sharedOut;
+  out.reset();
   let steps = 0;
 
   // Compile-time operand stack.
