@@ -192,6 +192,21 @@ class Out {
 
 const sharedOut = new Out();
 
+/**
+ * Scratch arrays shared by all compilations (compileFunction never re-enters
+ * itself): the compile-time operand stack (entries below `dirty` may hold
+ * values of the previous function) and the per-local refCount / written
+ * flags (cleared up to the function's local count on entry).
+ */
+const scratch = {
+  kinds: new Int32Array(64),
+  vals: new Int32Array(64),
+  his: new Int32Array(64),
+  dirty: 0,
+  refCount: new Int32Array(64),
+  written: new Uint8Array(64),
+};
+
 /** Statistics for linearity tests. */
 export interface CompileStats {
   steps: number;
@@ -216,18 +231,28 @@ export function compileFunction(
   out.reset();
   let steps = 0;
 
-  // Compile-time operand stack.
-  let kinds = new Int32Array(64);
-  let vals = new Int32Array(64);
-  let his = new Int32Array(64);
+  // Compile-time operand stack. SPEED: shared scratch arrays (see `scratch`),
+  // zeroed up to where the previous function wrote, so they read as fresh.
+  let kinds = scratch.kinds, vals = scratch.vals, his = scratch.his;
+  kinds.fill(0, 0, scratch.dirty);
+  vals.fill(0, 0, scratch.dirty);
+  his.fill(0, 0, scratch.dirty);
+  scratch.dirty = 0;
   let h = 0;
   let maxH = 0;
-  const refCount = new Int32Array(nLocals);
+  if (scratch.refCount.length < nLocals) {
+    scratch.refCount = new Int32Array(nLocals);
+    scratch.written = new Uint8Array(nLocals);
+  } else {
+    scratch.refCount.fill(0, 0, nLocals);
+    scratch.written.fill(0, 0, nLocals);
+  }
+  const refCount = scratch.refCount;
   // SPEED: while no label has been placed since entry, declared locals never
   // written still hold their zero initial value; `i32.const 0; local.set x`
   // on them emits nothing.
   let straight = true;
-  const written = new Uint8Array(nLocals);
+  const written = scratch.written;
   const nParams = type.params.length;
   const ctrls: Ctrl[] = [];
 
@@ -251,13 +276,16 @@ export function compileFunction(
   function emit4(a: number, b: number, c: number, d: number) { out.push(a); out.push(b); out.push(c); out.push(d); }
 
   function ensure(n: number) {
-    if (n > maxH) maxH = n;
+    if (n > maxH) {
+      maxH = n;
+      if (n > scratch.dirty) scratch.dirty = n;
+    }
     if (n <= kinds.length) return;
     let size = kinds.length * 2;
     while (size < n) size *= 2;
-    const k = new Int32Array(size); k.set(kinds); kinds = k;
-    const v = new Int32Array(size); v.set(vals); vals = v;
-    const hh = new Int32Array(size); hh.set(his); his = hh;
+    const k = new Int32Array(size); k.set(kinds); kinds = scratch.kinds = k;
+    const v = new Int32Array(size); v.set(vals); vals = scratch.vals = v;
+    const hh = new Int32Array(size); hh.set(his); his = scratch.his = hh;
   }
   function pushCanon() { ensure(h + 1); kinds[h] = CANON; h++; }
   // Entries below `pendingFrom` are all CANON (keeps materializeAll linear overall).
