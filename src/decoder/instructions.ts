@@ -17,6 +17,8 @@ import { isValtype, isReftype } from './types.js';
 export class InstrWriter {
   buf: Int32Array = new Int32Array(256);
   len = 0;
+  /** Instructions in the expression last decoded (set when it is complete). */
+  count = 0;
   /** Kinds of the open blocks of the expression being decoded (scratch). */
   ctl: Uint8Array = new Uint8Array(16);
 
@@ -72,6 +74,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   w.reset();
   let ctl = w.ctl;
   let depth = 0;
+  let count = 0;
   const i64Halves = [0, 0];
   for (;;) {
     const at = r.pos;
@@ -95,11 +98,15 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     w.ensure(6);
     w.push(op);
     w.push(at);
+    count++;
     switch (kind) {
       case Imm.none:
         if (op === 0x0b) {
           // end
-          if (depth === 0) return w.take();
+          if (depth === 0) {
+            w.count = count;
+            return w.take();
+          }
           depth--;
         } else if (op === 0x05) {
           // else: only once, directly inside an if (5.4.1)

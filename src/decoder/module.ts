@@ -142,6 +142,8 @@ export interface code {
   numLocals: number;
   /** The body's instructions (layout in `opcodes.ts`), ending with the final `end`. */
   body: Int32Array;
+  /** Number of instructions in `body` (records, the final `end` included). */
+  numInstrs: number;
   /** Byte offset of the body's size field, and the body's size in bytes. */
   offset: number;
   size: number;

@@ -242,7 +242,7 @@ function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code
   }
   const body = decodeExpr(br, st.writer, { limits: lim, noDataCount: m.dataCount === null, funcIndex });
   if (!br.atEnd()) br.fail('section size mismatch', br.pos);
-  return { locals, numLocals, body, offset, size: br.end - bodyStart };
+  return { locals, numLocals, body, numInstrs: st.writer.count, offset, size: br.end - bodyStart };
 }
 
 /** Data section (5.5.14): flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */

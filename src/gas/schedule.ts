@@ -24,7 +24,6 @@
  *    `'call_indirect'`) or the dynamic cost keys of `DYNAMIC_KEYS`. Values are
  *    non-negative safe integers.
  */
-import { instrLength } from '../decoder/opcodes.js';
 import type { DecodedModule } from '../decoder/module.js';
 
 export type GasScheduleConfig = 'default' | 'unit' | { base?: 'default' | 'unit'; costs?: Record<string, number> };
@@ -150,10 +149,8 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
 export const COMPILE_COST = { perByte: 1, perFunction: 100, perInstruction: 2 } as const;
 
 export function compileCost(m: DecodedModule): number {
+  // The decoder counted each body's instructions (code.numInstrs), so no second pass over the bodies.
   let instrs = 0;
-  for (const c of m.codes) {
-    const body = c.body;
-    for (let pc = 0; pc < body.length; pc += instrLength(body, pc)) instrs++;
-  }
+  for (const c of m.codes) instrs += c.numInstrs;
   return COMPILE_COST.perByte * m.byteLength + COMPILE_COST.perFunction * m.codes.length + COMPILE_COST.perInstruction * instrs;
 }
