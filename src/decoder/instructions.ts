@@ -13,37 +13,49 @@ import { Reader } from './reader.js';
 import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
 import { isValtype, isReftype } from './types.js';
 
-/** A growable Int32Array the decoder writes records into; reused across bodies. */
+/**
+ * The Int32Array arena the decoder writes records into, one per module:
+ * expressions are written one after another and each decoded expression is a
+ * view of its part (no copy). When an expression does not fit, a chunk twice
+ * as big is started and only that expression's part moves there; earlier
+ * views keep the old chunk. So the module holds at most about twice the slots
+ * of its expressions.
+ */
 export class InstrWriter {
-  buf: Int32Array = new Int32Array(256);
+  buf: Int32Array = new Int32Array(1024);
+  /** Where the expression being decoded starts in `buf`. */
+  start = 0;
   len = 0;
   /** Instructions in the expression last decoded (set when it is complete). */
   count = 0;
   /** Kinds of the open blocks of the expression being decoded (scratch). */
   ctl: Uint8Array = new Uint8Array(16);
 
+  /** Starts a new expression after the ones already taken. */
   reset(): void {
-    this.len = 0;
+    this.start = this.len;
   }
 
   /** Make room for `n` more slots. */
   ensure(n: number): void {
-    const need = this.len + n;
-    if (need <= this.buf.length) return;
+    if (this.len + n <= this.buf.length) return;
+    const used = this.len - this.start;
     let size = this.buf.length * 2;
-    while (size < need) size *= 2;
+    while (size < used + n) size *= 2;
     const next = new Int32Array(size);
-    next.set(this.buf.subarray(0, this.len));
+    next.set(this.buf.subarray(this.start, this.len));
     this.buf = next;
+    this.start = 0;
+    this.len = used;
   }
 
   push(v: number): void {
     this.buf[this.len++] = v;
   }
 
-  /** A copy of what was written since the last reset. */
+  /** What was written since the last reset, as a view (later expressions go after it). */
   take(): Int32Array {
-    return this.buf.slice(0, this.len);
+    return this.buf.subarray(this.start, this.len);
   }
 }
 

@@ -2,9 +2,10 @@
  * Memory used by decoding stays proportional to the input. A decoded
  * instruction takes two Int32 slots plus its immediates (layout in
  * opcodes.ts): at most 2 slots per input byte in general, 1 slot per byte of
- * br_table targets. The InstrWriter grows its Int32Array by doubling and the
- * module keeps an exact-size copy, so a br_table body costs at most about
- * 3 x 4 bytes per input byte while it is decoded.
+ * br_table targets. The InstrWriter grows its Int32Array arena by doubling
+ * (moving only the expression being decoded) and bodies are views into it, so
+ * a br_table body costs at most about 3 x 4 bytes per input byte while it is
+ * decoded (the chunk it ends in plus the smaller chunks left behind).
  *
  * The fuzz engineer's report (heap +100 MiB around a br_table of 1,000,001
  * targets) came from building that module with a JS number[] and spreads, not
