@@ -71,6 +71,11 @@ export const Ops = {
   // i64 binary with a constant right operand [dst, a, lo, hi] (= i64 op + 80; no div/rem)
   I64_EQ_IMM: 200, I64_NE_IMM: 201, I64_LT_S_IMM: 202, I64_LT_U_IMM: 203, I64_GT_S_IMM: 204, I64_GT_U_IMM: 205, I64_LE_S_IMM: 206, I64_LE_U_IMM: 207,
   I64_GE_S_IMM: 208, I64_GE_U_IMM: 209, I64_ADD_IMM: 210, I64_SUB_IMM: 211, I64_MUL_IMM: 212, I64_AND_IMM: 217, I64_OR_IMM: 218, I64_XOR_IMM: 219, I64_SHL_IMM: 220, I64_SHR_S_IMM: 221, I64_SHR_U_IMM: 222, I64_ROTL_IMM: 223, I64_ROTR_IMM: 224,
+  // constant-count shifts/rotates specialised by the compiler (i64ImmRecord), same layout [dst, a, x, y]:
+  // *_LO: count k in 1..31, x = k, y = 32 - k; *_HI: x = k - 32 (y unused);
+  // ROTL_HI: rotl by k in 33..63, x = k - 32, y = 64 - k
+  I64_SHL_IMM_LO: 225, I64_SHL_IMM_HI: 226, I64_SHR_S_IMM_LO: 227, I64_SHR_S_IMM_HI: 228,
+  I64_SHR_U_IMM_LO: 229, I64_SHR_U_IMM_HI: 230, I64_ROTL_IMM_LO: 231, I64_ROTL_IMM_HI: 232,
 
   REF_IS_NULL: 150, // [dst, a]
   REF_FUNC: 151, // [dst, funcidx]

@@ -1007,10 +1007,11 @@ export function compileFunction(
             pop();
             const a = operand(h - 1);
             pop();
-            emit4(iop + IMM64_DELTA, canon(h), a, lo);
-            emit1(hi);
+            const [sop, x, y] = i64ImmRecord(iop, lo, hi);
+            emit4(sop, canon(h), a, x);
+            emit1(y);
             pushCanon();
-            produced(out.len - 4, out.len - 5, iop + IMM64_DELTA);
+            produced(out.len - 4, out.len - 5, sop);
             break;
           } else if (iop === Ops.I32_ADD && (takeProducer(h - 1, Ops.I32_SHL_IMM, 4) >= 0 || takeProducer(h - 2, Ops.I32_SHL_IMM, 4) >= 0)) {
             // SPEED: x + (i << k) (array indexing) as one instruction [dst, x, i, k]
@@ -1128,4 +1129,29 @@ export function compileFunction(
 
 function isRefType(t: number): boolean {
   return t === 0x70 || t === 0x6f;
+}
+
+/**
+ * The `[op, lo, hi]` tail of an i64 op with a constant right operand.
+ * SPEED: shifts and rotates by a constant count (taken mod 64, spec 4.3.2
+ * ishl/ishr/irotl) are specialised here so exec does not branch on the count:
+ * 1..31 -> the *_LO op with (k, 32 - k); 32..63 -> the *_HI op with k - 32
+ * (rotl: 33..63 -> ROTL_HI with (k - 32, 64 - k)). Count 0 and rotate by 32
+ * keep the generic op.
+ */
+function i64ImmRecord(iop: number, lo: number, hi: number): [number, number, number] {
+  let k = lo & 63;
+  switch (iop) {
+    case Ops.I64_SHL: case Ops.I64_SHR_S: case Ops.I64_SHR_U: {
+      if (k === 0) break;
+      const base = iop === Ops.I64_SHL ? Ops.I64_SHL_IMM_LO : iop === Ops.I64_SHR_S ? Ops.I64_SHR_S_IMM_LO : Ops.I64_SHR_U_IMM_LO;
+      return k < 32 ? [base, k, 32 - k] : [base + 1, k - 32, 0];
+    }
+    case Ops.I64_ROTL: case Ops.I64_ROTR: {
+      if (iop === Ops.I64_ROTR) k = (64 - k) & 63; // rotr k == rotl (64 - k)
+      if (k === 0 || k === 32) break;
+      return k < 32 ? [Ops.I64_ROTL_IMM_LO, k, 32 - k] : [Ops.I64_ROTL_IMM_HI, k - 32, 64 - k];
+    }
+  }
+  return [iop + IMM64_DELTA, lo, hi];
 }

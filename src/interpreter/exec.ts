@@ -1266,6 +1266,69 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           break;
         }
 
+        case 225: { // I64_SHL_IMM_LO
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const lo = S[a];
+          S[d + 1] = (S[a + 1] << code[pc + 3]) | (lo >>> code[pc + 4]);
+          S[d] = lo << code[pc + 3];
+          pc += 5;
+          break;
+        }
+        case 226: { // I64_SHL_IMM_HI
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          S[d + 1] = S[a] << code[pc + 3];
+          S[d] = 0;
+          pc += 5;
+          break;
+        }
+        case 227: { // I64_SHR_S_IMM_LO
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1];
+          S[d] = (S[a] >>> code[pc + 3]) | (hi << code[pc + 4]);
+          S[d + 1] = hi >> code[pc + 3];
+          pc += 5;
+          break;
+        }
+        case 228: { // I64_SHR_S_IMM_HI
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1];
+          S[d] = hi >> code[pc + 3];
+          S[d + 1] = hi >> 31;
+          pc += 5;
+          break;
+        }
+        case 229: { // I64_SHR_U_IMM_LO
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const hi = S[a + 1];
+          S[d] = (S[a] >>> code[pc + 3]) | (hi << code[pc + 4]);
+          S[d + 1] = hi >>> code[pc + 3];
+          pc += 5;
+          break;
+        }
+        case 230: { // I64_SHR_U_IMM_HI
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          S[d] = S[a + 1] >>> code[pc + 3];
+          S[d + 1] = 0;
+          pc += 5;
+          break;
+        }
+        case 231: { // I64_ROTL_IMM_LO
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const lo = S[a], hi = S[a + 1], k = code[pc + 3], r = code[pc + 4];
+          S[d] = (lo << k) | (hi >>> r);
+          S[d + 1] = (hi << k) | (lo >>> r);
+          pc += 5;
+          break;
+        }
+        case 232: { // I64_ROTL_IMM_HI (halves swapped, then rotl by k - 32)
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const lo = S[a], hi = S[a + 1], k = code[pc + 3], r = code[pc + 4];
+          S[d] = (hi << k) | (lo >>> r);
+          S[d + 1] = (lo << k) | (hi >>> r);
+          pc += 5;
+          break;
+        }
+
         // ---- references and tables
         case 150: // REF_IS_NULL
           S[fp + code[pc + 1]] = S[fp + code[pc + 2]] === 0 ? 1 : 0;
