@@ -76,6 +76,7 @@ export const Ops = {
   // ROTL_HI: rotl by k in 33..63, x = k - 32, y = 64 - k
   I64_SHL_IMM_LO: 225, I64_SHL_IMM_HI: 226, I64_SHR_S_IMM_LO: 227, I64_SHR_S_IMM_HI: 228,
   I64_SHR_U_IMM_LO: 229, I64_SHR_U_IMM_HI: 230, I64_ROTL_IMM_LO: 231, I64_ROTL_IMM_HI: 232,
+  I64_MUL_IMM_SMALL: 233, // [dst, a, b, 0]  i64.mul by a constant 0 <= b < 2^21
 
   REF_IS_NULL: 150, // [dst, a]
   REF_FUNC: 151, // [dst, funcidx]

@@ -1147,6 +1147,10 @@ function i64ImmRecord(iop: number, lo: number, hi: number): [number, number, num
       const base = iop === Ops.I64_SHL ? Ops.I64_SHL_IMM_LO : iop === Ops.I64_SHR_S ? Ops.I64_SHR_S_IMM_LO : Ops.I64_SHR_U_IMM_LO;
       return k < 32 ? [base, k, 32 - k] : [base + 1, k - 32, 0];
     }
+    case Ops.I64_MUL:
+      // SPEED: 0 <= b < 2^21: (a_lo as u32) * b < 2^53 is exact in a double
+      if (hi === 0 && lo >= 0 && lo < 0x200000) return [Ops.I64_MUL_IMM_SMALL, lo, 0];
+      break;
     case Ops.I64_ROTL: case Ops.I64_ROTR: {
       if (iop === Ops.I64_ROTR) k = (64 - k) & 63; // rotr k == rotl (64 - k)
       if (k === 0 || k === 32) break;

@@ -1342,6 +1342,17 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 5;
           break;
         }
+        case 233: { // I64_MUL_IMM_SMALL
+          const a = fp + code[pc + 2], d = fp + code[pc + 1];
+          const b = code[pc + 3];
+          // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
+          // its low word is ToInt32 (mod 2^32), its high word an exact power-of-2 division
+          const p = (S[a] >>> 0) * b;
+          S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p / 4294967296)) | 0;
+          S[d] = p | 0;
+          pc += 5;
+          break;
+        }
 
         // ---- references and tables
         case 150: // REF_IS_NULL

@@ -136,7 +136,7 @@ for (const w of [32, 64] as const) {
     const vals = values(w);
     const immVals = w === 32
       ? [0n, 1n, 5n, 31n, u32(-1n), 0x80000000n, 0x7fffffffn, 1000n]
-      : [0n, 1n, 5n, 31n, 32n, 33n, 63n, 64n, 65n, 95n, 96n, 97n, 127n, u64(-1n), 0x80000000n, 0xffffffffn, 1n << 63n, 0x123456789abcdefn];
+      : [0n, 1n, 5n, 31n, 32n, 33n, 63n, 64n, 65n, 95n, 96n, 97n, 127n, 0x1fffffn, 0x200000n, u64(-1n), 0x80000000n, 0xffffffffn, 1n << 63n, 0x123456789abcdefn];
     let s: Setup;
     beforeAll(async () => {
       s = await instantiateWat(moduleText(w, immVals));
