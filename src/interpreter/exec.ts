@@ -43,16 +43,12 @@ let QL = 0, QH = 0, RL = 0, RH = 0;
 
 /**
  * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
- * sets (QL, QH) = x / y and (RL, RH) = x % y.
- * SPEED: no BigInt except for divisors >= 2^62 (quotient <= 3).
+ * sets (QL, QH) = x / y and (RL, RH) = x % y. No BigInt.
  *  - y < 2^32: long division in 16-bit steps; every intermediate is an
  *    integer < 2^48, so double arithmetic is exact and each partial quotient
  *    (< 2^16) is the exact floor (the fraction's distance to 1 is >= 2^-32,
  *    far above half an ulp).
- *  - 2^32 <= y < 2^62: the quotient is < 2^32; the double estimate
- *    floor(x / y) is within 1 of it (relative error < 2^-50), so one exact
- *    correction step on r = x - q*y (computed mod 2^64; |r| < 2y < 2^63, so
- *    its sign is the high word's sign) gives the exact result.
+ *  - y >= 2^32: see the I64_DIV_U case in exec (the same steps, inlined there).
  */
 function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
   const xlu = xl >>> 0, xhu = xh >>> 0, ylu = yl >>> 0, yhu = yh >>> 0;
@@ -72,40 +68,23 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
     RH = 0;
     return;
   }
-  if (xhu < yhu || (xhu === yhu && xlu < ylu)) {
-    QL = 0; QH = 0; RL = xl; RH = xh;
-    return;
-  }
-  if (yhu >= 0x40000000) {
-    const x = (BigInt(xhu) << 32n) | BigInt(xlu);
-    const y = (BigInt(yhu) << 32n) | BigInt(ylu);
-    const q = Number(x / y), r = x % y;
-    QL = q; QH = 0;
-    RL = Number(BigInt.asIntN(32, r));
-    RH = Number(BigInt.asIntN(32, r >> 32n));
-    return;
-  }
+  // the quotient estimate and its one correction step, as in exec's I64_DIV_U
   let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
   if (q > 4294967295) q = 4294967295;
-  // t = q * y mod 2^64 (as in i64.mul)
-  const a0 = q & 0xffff, a1 = q >>> 16, b0 = ylu & 0xffff, b1 = ylu >>> 16;
-  const tt = ((a0 * b0) >>> 16) + a0 * b1 + a1 * b0;
-  const tl = Math.imul(q | 0, yl);
-  const th = (a1 * b1 + Math.floor(tt / 65536) + Math.imul(q | 0, yh)) | 0;
-  let rl = (xl - tl) | 0;
-  let rh = (xh - th - (xlu < tl >>> 0 ? 1 : 0)) | 0;
+  let rl = (xl - Math.imul(q, yl)) | 0;
+  let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) / 4294967296);
   if (rh < 0) {
     q -= 1;
     const nl = (rl + yl) | 0;
-    rh = (rh + yh + (nl >>> 0 < rl >>> 0 ? 1 : 0)) | 0;
+    rh += yhu + (nl >>> 0 < rl >>> 0 ? 1 : 0);
     rl = nl;
-  } else if (rh >>> 0 > yhu || (rh >>> 0 === yhu && rl >>> 0 >= ylu)) {
+  } else if (rh > yhu || (rh === yhu && rl >>> 0 >= ylu)) {
     q += 1;
     const nl = (rl - yl) | 0;
-    rh = (rh - yh - (rl >>> 0 < ylu ? 1 : 0)) | 0;
+    rh -= yhu + (rl >>> 0 < ylu ? 1 : 0);
     rl = nl;
   }
-  QL = q | 0; QH = 0; RL = rl; RH = rh;
+  QL = q | 0; QH = 0; RL = rl; RH = rh | 0;
 }
 
 /**
@@ -1016,13 +995,36 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 4;
           break;
         case 134: { // I64_DIV_U
-          // SPEED: straight to divmodU64 (no kind dispatch in i64DivRem)
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
-          const bl = S[b], bh = S[b + 1];
-          if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
-          divmodU64(S[a], S[a + 1], bl, bh);
-          S[d] = QL;
-          S[d + 1] = QH;
+          const yl = S[b], yh = S[b + 1];
+          if (yh !== 0) {
+            // SPEED: divisor y >= 2^32 inline, no call and no BigInt (a call is
+            // never inlined into this big function). The quotient is < 2^32.
+            // 1. Estimate q = floor(X / Y) in doubles: X, Y and the division each
+            //    round by a relative 2^-53, so X / Y is within 3 * 2^-53 * 2^32 of
+            //    x / y < 2^32: q is the exact quotient or off by one.
+            // 2. r = x - q*y exactly (q <= q_exact + 1, so q*y <= x + y < 2^65):
+            //    its low word is exact mod 2^32 (Math.imul); its high word is
+            //    floor(r / 2^32) rounded from a double estimate R of r: q * yh <= 2^33
+            //    is exact, (xh - q*yh) * 2^32 + xl rounds by <= 2^13, q * yl by <= 2^11,
+            //    the two subtractions by <= 2^13 each, so R - lo(r) is within 2^15
+            //    of a multiple of 2^32 and Math.round of its quotient is exact.
+            // 3. r < 0: q was one too big; r >= y: one too small.
+            const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
+            let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
+            if (q > 4294967295) q = 4294967295;
+            const rl = (xl - Math.imul(q, yl)) >>> 0;
+            const rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - rl) / 4294967296);
+            if (rh < 0) q -= 1;
+            else if (rh > yhu || (rh === yhu && rl >= ylu)) q += 1;
+            S[d] = q | 0;
+            S[d + 1] = 0;
+          } else {
+            if (yl === 0) trap('integer_divide_by_zero');
+            divmodU64(S[a], S[a + 1], yl, 0);
+            S[d] = QL;
+            S[d + 1] = QH;
+          }
           pc += 4;
           break;
         }
@@ -1031,13 +1033,34 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 4;
           break;
         case 136: { // I64_REM_U
-          // SPEED: straight to divmodU64 (no kind dispatch in i64DivRem)
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
-          const bl = S[b], bh = S[b + 1];
-          if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
-          divmodU64(S[a], S[a + 1], bl, bh);
-          S[d] = RL;
-          S[d + 1] = RH;
+          const yl = S[b], yh = S[b + 1];
+          if (yh !== 0) {
+            // SPEED: divisor >= 2^32 inline; the steps and their exactness as in I64_DIV_U
+            const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
+            let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
+            if (q > 4294967295) q = 4294967295;
+            let rl = (xl - Math.imul(q, yl)) | 0;
+            let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) / 4294967296);
+            if (rh < 0) {
+              // r += y (rh exact in a double; the final r < y fits 64 bits)
+              const nl = (rl + yl) | 0;
+              rh += yhu + (nl >>> 0 < rl >>> 0 ? 1 : 0);
+              rl = nl;
+            } else if (rh > yhu || (rh === yhu && rl >>> 0 >= ylu)) {
+              // r -= y
+              const nl = (rl - yl) | 0;
+              rh -= yhu + (rl >>> 0 < ylu ? 1 : 0);
+              rl = nl;
+            }
+            S[d] = rl;
+            S[d + 1] = rh | 0;
+          } else {
+            if (yl === 0) trap('integer_divide_by_zero');
+            divmodU64(S[a], S[a + 1], yl, 0);
+            S[d] = RL;
+            S[d + 1] = RH;
+          }
           pc += 4;
           break;
         }
