@@ -99,20 +99,30 @@ export const Ops = {
   // fused compare-with-constant-and-branch [a, imm, target, k, fallPc, kFall]
   BR_IF_EQ_IMM: 180, BR_IF_NE_IMM: 181, BR_IF_LT_S_IMM: 182, BR_IF_LT_U_IMM: 183, BR_IF_GT_S_IMM: 184,
   BR_IF_GT_U_IMM: 185, BR_IF_LE_S_IMM: 186, BR_IF_LE_U_IMM: 187, BR_IF_GE_S_IMM: 188, BR_IF_GE_U_IMM: 189,
+  // fused i64 compare-and-branch [a, b, target, k, fallPc, kFall]: jump when `S[a] cmp S[b]` (i64)
+  BR_IF_I64_EQ: 234, BR_IF_I64_NE: 235, BR_IF_I64_LT_S: 236, BR_IF_I64_LT_U: 237, BR_IF_I64_GT_S: 238,
+  BR_IF_I64_GT_U: 239, BR_IF_I64_LE_S: 240, BR_IF_I64_LE_U: 241, BR_IF_I64_GE_S: 242, BR_IF_I64_GE_U: 243,
+  // fused i64 compare-with-constant-and-branch [a, lo, hi, target, k, fallPc, kFall]
+  BR_IF_I64_EQ_IMM: 244, BR_IF_I64_NE_IMM: 245, BR_IF_I64_LT_S_IMM: 246, BR_IF_I64_LT_U_IMM: 247,
+  BR_IF_I64_GT_S_IMM: 248, BR_IF_I64_GT_U_IMM: 249, BR_IF_I64_LE_S_IMM: 250, BR_IF_I64_LE_U_IMM: 251,
+  BR_IF_I64_GE_S_IMM: 252, BR_IF_I64_GE_U_IMM: 253,
+  // fused i64.eqz and branch [a, target, k, fallPc, kFall]: jump when the i64 S[a] == 0 (EQZ) / != 0 (NEZ)
+  BR_IF_I64_EQZ: 254, BR_IF_I64_NEZ: 255,
 } as const;
 
 /** Offset between an i32 binary op and its `[dst, a, imm]` variant. */
 export const IMM_DELTA = 30;
 /** Offset between an i64 binary op and its `[dst, a, lo, hi]` variant. */
 export const IMM64_DELTA = 80;
-/** Offset between an i32 comparison (50..59) and its fused branch (170..179). */
-export const BR_CMP_DELTA = 120;
 
 /** Record length of each op (operands + 1); BR_TABLE (5 + 2n) and BR_TABLE_LOAD (8 + 2n) are variable. */
 export function opLength(code: Int32Array, pc: number): number {
   const op = code[pc];
   if (op === Ops.BR_TABLE) return 5 + 2 * code[pc + 2];
   if (op === Ops.BR_TABLE_LOAD) return 8 + 2 * code[pc + 5];
+  if (op >= 254) return 6; // fused i64.eqz and branch
+  if (op >= 244) return 8; // fused i64 compare-with-constant and branch
+  if (op >= 234) return 7; // fused i64 compare and branch
   if (op >= 200) return 5; // i64 with immediate
   if (op >= 170) return 7; // fused branches
   if (op >= 20 && op <= 38) return 6; // loads, stores

@@ -57,7 +57,7 @@
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
-import { Ops, IMM_DELTA, IMM64_DELTA, BR_CMP_DELTA } from './bytecode.js';
+import { Ops, IMM_DELTA, IMM64_DELTA } from './bytecode.js';
 
 export interface CompiledFunc {
   code: Int32Array;
@@ -155,19 +155,23 @@ function storeOp(op: number): number {
   }
 }
 
-/** Negation of an i32 comparison op (50..59), for `cmp; if` -> branch-when-false. */
-function negateCmp(cmp: number): number {
-  switch (cmp - Ops.I32_EQ) {
-    case 0: return Ops.I32_NE;
-    case 1: return Ops.I32_EQ;
-    case 2: return Ops.I32_GE_S;
-    case 3: return Ops.I32_GE_U;
-    case 4: return Ops.I32_LE_S;
-    case 5: return Ops.I32_LE_U;
-    case 6: return Ops.I32_GT_S;
-    case 7: return Ops.I32_GT_U;
-    case 8: return Ops.I32_LT_S;
-    default: return Ops.I32_LT_U;
+/**
+ * Negation of comparison number `i` (0..9: eq, ne, lt_s, lt_u, gt_s, gt_u,
+ * le_s, le_u, ge_s, ge_u, the order of both widths' ops), for `cmp; if` ->
+ * branch-when-false.
+ */
+function negateCmp(i: number): number {
+  switch (i) {
+    case 0: return 1; // eq -> ne
+    case 1: return 0; // ne -> eq
+    case 2: return 8; // lt_s -> ge_s
+    case 3: return 9; // lt_u -> ge_u
+    case 4: return 6; // gt_s -> le_s
+    case 5: return 7; // gt_u -> le_u
+    case 6: return 4; // le_s -> gt_s
+    case 7: return 5; // le_u -> gt_u
+    case 8: return 2; // ge_s -> lt_s
+    default: return 3; // ge_u -> lt_u
   }
 }
 
@@ -481,7 +485,7 @@ export function compileFunction(
     copyStart = out.len;
     emit3(Ops.COPY, dst, src);
   }
-  function emitBranchOp(op: number, nOperands: number, a: number, b: number): number {
+  function emitBranchOp(op: number, nOperands: number, a: number, b: number, c = 0): number {
     if (op === Ops.BR && copyStart >= labelPos && copyStart + 3 === out.len && out.buf[copyStart] === Ops.COPY) {
       // SPEED: a copy right before an unconditional branch: [COPY_BR, dst, src, target, k]
       out.buf[copyStart] = Ops.COPY_BR;
@@ -495,6 +499,7 @@ export function compileFunction(
     out.push(op);
     if (nOperands > 0) out.push(a);
     if (nOperands > 1) out.push(b);
+    if (nOperands > 2) out.push(c);
     const tpos = out.len;
     out.push(0);
     out.push(0);
@@ -1056,19 +1061,19 @@ export function compileFunction(
   }
 
   /**
-   * SPEED: `i32.<cmp> ; if` / `i32.eqz ; if`: rewrites the comparison in place
-   * into a branch-when-false to the (still unknown) else position. Only when
-   * nothing else needs materializing before the branch.
+   * SPEED: `i32.<cmp> ; if` / `i32.eqz ; if` (and the i64 ones): rewrites the
+   * comparison in place into a branch-when-false to the (still unknown) else
+   * position. Only when nothing else needs materializing before the branch.
    */
   /** Returns the else-target operand position, or -1 when not fusable. */
   function tryFuseCondition(pd: number, ps: number, pop_: number): number {
-    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return -1;
+    if (pd < 0 || !isFusable(pop_) || ps + cmpRecordLength(pop_) !== out.len) return -1;
     // the branch must be the last emitted instruction and everything below must be in place
     for (let i = pendingFrom; i < h - 1; i++) if (kinds[i] !== CANON) return -1;
     return rewriteAsBranch(ps, pop_, true);
   }
   function tryFuseBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
-    if (pd < 0 || !isFusable(pop_) || ps + (pop_ === Ops.I32_EQZ ? 3 : 4) !== out.len) return false;
+    if (pd < 0 || !isFusable(pop_) || ps + cmpRecordLength(pop_) !== out.len) return false;
     // values the branch carries must already be in place (cond itself is on top)
     const n = labelArity(c);
     for (let j = 0; j < n; j++) {
@@ -1079,7 +1084,13 @@ export function compileFunction(
     return true;
   }
   function isFusable(iop: number): boolean {
-    return iop === Ops.I32_EQZ || (iop >= Ops.I32_EQ && iop <= Ops.I32_GE_U) || (iop >= Ops.I32_EQ_IMM && iop <= Ops.I32_GE_U_IMM);
+    return iop === Ops.I32_EQZ || iop === Ops.I64_EQZ ||
+      (iop >= Ops.I32_EQ && iop <= Ops.I32_GE_U) || (iop >= Ops.I32_EQ_IMM && iop <= Ops.I32_GE_U_IMM) ||
+      (iop >= Ops.I64_EQ && iop <= Ops.I64_GE_U) || (iop >= Ops.I64_EQ_IMM && iop <= Ops.I64_GE_U_IMM);
+  }
+  /** Record length of a fusable comparison: [op, dst, a] eqz, [op, dst, a, b|imm], [op, dst, a, lo, hi] i64 with a constant. */
+  function cmpRecordLength(iop: number): number {
+    return iop === Ops.I32_EQZ || iop === Ops.I64_EQZ ? 3 : iop >= Ops.I64_EQ_IMM ? 5 : 4;
   }
   /**
    * Replaces the comparison record at `start` (the last emitted) by a branch;
@@ -1087,17 +1098,22 @@ export function compileFunction(
    */
   function rewriteAsBranch(start: number, iop: number, whenFalse: boolean): number {
     const b = out.buf;
-    const a = b[start + 2], bb = b[start + 3];
+    const a = b[start + 2], x = b[start + 3], y = b[start + 4];
     out.len = start;
     lastDst = -1;
     if (iop === Ops.I32_EQZ) {
       // eqz a; br_if -> BR_IFZ a (for `if`, branch when false: BR_IF a)
       return emitBranchOp(whenFalse ? Ops.BR_IF : Ops.BR_IFZ, 1, a, 0);
     }
-    const imm = iop >= Ops.I32_EQ_IMM;
-    let cmp = imm ? iop - IMM_DELTA : iop;
-    if (whenFalse) cmp = negateCmp(cmp);
-    return emitBranchOp(cmp + BR_CMP_DELTA + (imm ? 10 : 0), 2, a, bb);
+    if (iop === Ops.I64_EQZ) return emitBranchOp(whenFalse ? Ops.BR_IF_I64_NEZ : Ops.BR_IF_I64_EQZ, 1, a, 0);
+    // comparison number i (see negateCmp) and the first fused op of the form
+    let i: number, base: number, n = 2;
+    if (iop >= Ops.I64_EQ_IMM) { i = iop - Ops.I64_EQ_IMM; base = Ops.BR_IF_I64_EQ_IMM; n = 3; }
+    else if (iop >= Ops.I64_EQ) { i = iop - Ops.I64_EQ; base = Ops.BR_IF_I64_EQ; }
+    else if (iop >= Ops.I32_EQ_IMM) { i = iop - Ops.I32_EQ_IMM; base = Ops.BR_IF_EQ_IMM; }
+    else { i = iop - Ops.I32_EQ; base = Ops.BR_IF_EQ; }
+    if (whenFalse) i = negateCmp(i);
+    return emitBranchOp(base + i, n, a, x, y);
   }
 
   /** SPEED: see emitBranchOp. Runs when every label and GAS amount is final. */

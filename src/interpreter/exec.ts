@@ -1655,6 +1655,224 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc = code[j];
           break;
         }
+        // ---- fused i64 compare-and-branch [a, b, target, k, fallPc, kFall]
+        // SPEED: `i64.<cmp>; br_if` / `i64.<cmp>; if` in one dispatch (compiler.ts rewriteAsBranch)
+        case 234: { // BR_IF_I64_EQ
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const j = S[a] === S[b] && S[a + 1] === S[b + 1] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 235: { // BR_IF_I64_NE
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const j = S[a] !== S[b] || S[a + 1] !== S[b + 1] ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 236: { // BR_IF_I64_LT_S
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1], bh = S[b + 1];
+          const j = ah < bh || (ah === bh && S[a] >>> 0 < S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 237: { // BR_IF_I64_LT_U
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          const j = ah < bh || (ah === bh && S[a] >>> 0 < S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 238: { // BR_IF_I64_GT_S
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1], bh = S[b + 1];
+          const j = ah > bh || (ah === bh && S[a] >>> 0 > S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 239: { // BR_IF_I64_GT_U
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          const j = ah > bh || (ah === bh && S[a] >>> 0 > S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 240: { // BR_IF_I64_LE_S
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1], bh = S[b + 1];
+          const j = ah < bh || (ah === bh && S[a] >>> 0 <= S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 241: { // BR_IF_I64_LE_U
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          const j = ah < bh || (ah === bh && S[a] >>> 0 <= S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 242: { // BR_IF_I64_GE_S
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1], bh = S[b + 1];
+          const j = ah > bh || (ah === bh && S[a] >>> 0 >= S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 243: { // BR_IF_I64_GE_U
+          const a = fp + code[pc + 1], b = fp + code[pc + 2];
+          const ah = S[a + 1] >>> 0, bh = S[b + 1] >>> 0;
+          const j = ah > bh || (ah === bh && S[a] >>> 0 >= S[b] >>> 0) ? pc + 3 : pc + 5;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        // ---- fused i64 compare-with-constant-and-branch [a, lo, hi, target, k, fallPc, kFall]
+        case 244: { // BR_IF_I64_EQ_IMM
+          const a = fp + code[pc + 1];
+          const j = S[a] === code[pc + 2] && S[a + 1] === code[pc + 3] ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 245: { // BR_IF_I64_NE_IMM
+          const a = fp + code[pc + 1];
+          const j = S[a] !== code[pc + 2] || S[a + 1] !== code[pc + 3] ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 246: { // BR_IF_I64_LT_S_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1], bh = code[pc + 3];
+          const j = ah < bh || (ah === bh && S[a] >>> 0 < code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 247: { // BR_IF_I64_LT_U_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 3] >>> 0;
+          const j = ah < bh || (ah === bh && S[a] >>> 0 < code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 248: { // BR_IF_I64_GT_S_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1], bh = code[pc + 3];
+          const j = ah > bh || (ah === bh && S[a] >>> 0 > code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 249: { // BR_IF_I64_GT_U_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 3] >>> 0;
+          const j = ah > bh || (ah === bh && S[a] >>> 0 > code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 250: { // BR_IF_I64_LE_S_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1], bh = code[pc + 3];
+          const j = ah < bh || (ah === bh && S[a] >>> 0 <= code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 251: { // BR_IF_I64_LE_U_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 3] >>> 0;
+          const j = ah < bh || (ah === bh && S[a] >>> 0 <= code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 252: { // BR_IF_I64_GE_S_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1], bh = code[pc + 3];
+          const j = ah > bh || (ah === bh && S[a] >>> 0 >= code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 253: { // BR_IF_I64_GE_U_IMM
+          const a = fp + code[pc + 1];
+          const ah = S[a + 1] >>> 0, bh = code[pc + 3] >>> 0;
+          const j = ah > bh || (ah === bh && S[a] >>> 0 >= code[pc + 2] >>> 0) ? pc + 4 : pc + 6;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        // ---- fused i64.eqz-and-branch [a, target, k, fallPc, kFall]
+        case 254: { // BR_IF_I64_EQZ
+          const a = fp + code[pc + 1];
+          const j = (S[a] | S[a + 1]) === 0 ? pc + 2 : pc + 4;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
+        case 255: { // BR_IF_I64_NEZ
+          const a = fp + code[pc + 1];
+          const j = (S[a] | S[a + 1]) !== 0 ? pc + 2 : pc + 4;
+          const k = code[j + 1];
+          if (gas < k) trap('out_of_gas');
+          gas -= k;
+          pc = code[j];
+          break;
+        }
         default:
           throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
       }

@@ -1,7 +1,8 @@
 /**
  * Every integer instruction against a BigInt reference, on edge values and
  * pseudo-random values; i32 binary ops also with a constant right operand
- * (the immediate forms) and comparisons in fused compare-and-branch form.
+ * (the immediate forms) and comparisons in fused compare-and-branch form
+ * (slot and immediate right operands, both widths).
  */
 import { instantiateWat, thrown, type Setup } from './testutil';
 import { Trap } from '../errors';
@@ -90,12 +91,11 @@ function moduleText(w: 32 | 64, immValues: bigint[]): string {
     if (CMPS.includes(op)) {
       fs.push(`(func (export "${op}_brif") (param ${t} ${t}) (result i32) block local.get 0 local.get 1 ${t}.${op} br_if 0 i32.const 0 return end i32.const 1)`);
       fs.push(`(func (export "${op}_if") (param ${t} ${t}) (result i32) local.get 0 local.get 1 ${t}.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
-      if (w === 32) {
-        immValues.forEach((v, i) => {
-          fs.push(`(func (export "${op}_brif_imm${i}") (param i32) (result i32) block local.get 0 i32.const ${s32(v)} i32.${op} br_if 0 i32.const 0 return end i32.const 1)`);
-          fs.push(`(func (export "${op}_if_imm${i}") (param i32) (result i32) local.get 0 i32.const ${s32(v)} i32.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
-        });
-      }
+      immValues.forEach((v, i) => {
+        const c = `${t}.const ${w === 32 ? s32(v) : s64(v)}`;
+        fs.push(`(func (export "${op}_brif_imm${i}") (param ${t}) (result i32) block local.get 0 ${c} ${t}.${op} br_if 0 i32.const 0 return end i32.const 1)`);
+        fs.push(`(func (export "${op}_if_imm${i}") (param ${t}) (result i32) local.get 0 ${c} ${t}.${op} if (result i32) i32.const 1 else i32.const 0 end)`);
+      });
     }
   }
   for (const op of ['clz', 'ctz', 'popcnt', 'eqz', 'extend8_s', 'extend16_s', ...(w === 64 ? ['extend32_s'] : [])]) {
@@ -181,7 +181,7 @@ for (const w of [32, 64] as const) {
       }
     });
 
-    test('immediate right operands (plain, and for i32 in br_if and if) match the reference', () => {
+    test('immediate right operands (plain, and comparisons in br_if and if) match the reference', () => {
         const refs = binRefs(w);
         for (const op of BIN) {
           const isCmp = CMPS.includes(op);
@@ -190,9 +190,9 @@ for (const w of [32, 64] as const) {
               const want = refs[op](x, y);
               const got = normalize(call(s.exports[`${op}_imm${i}`], toJs(w, x)), w, isCmp);
               if (got !== want) throw new Error(`i${w}.${op} imm (${x}, ${y}): got ${String(got)}, want ${String(want)}`);
-              if (isCmp && w === 32) {
+              if (isCmp) {
                 for (const name of [`${op}_brif_imm${i}`, `${op}_if_imm${i}`]) {
-                  const g = call(s.exports[name], toJs(32, x));
+                  const g = call(s.exports[name], toJs(w, x));
                   if (g !== want) throw new Error(`${name}(${x}): got ${String(g)}, want ${String(want)}`);
                 }
               }

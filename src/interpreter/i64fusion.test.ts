@@ -1,0 +1,108 @@
+/**
+ * Fused i64 compare-and-branch (`i64.<cmp>` / `i64.eqz` followed by `br_if` or
+ * `if`, right operand in a slot or a constant): every comparison taken and not
+ * taken on signed/unsigned edge values and equal-high-word pairs, unmetered
+ * and metered, with the executed-instruction count ('unit' schedule) of each
+ * path counted by hand: the fusion must not change gas.
+ */
+import { Engine, Store } from '../index';
+import { compileFunction } from './compiler';
+import { disassemble } from './bytecode';
+import { wat } from './testutil';
+
+const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
+const s64 = (x: bigint) => BigInt.asIntN(64, x);
+const u64 = (x: bigint) => BigInt.asUintN(64, x);
+const REF: Record<(typeof CMPS)[number], (x: bigint, y: bigint) => boolean> = {
+  eq: (x, y) => x === y, ne: (x, y) => x !== y,
+  lt_s: (x, y) => s64(x) < s64(y), lt_u: (x, y) => u64(x) < u64(y),
+  gt_s: (x, y) => s64(x) > s64(y), gt_u: (x, y) => u64(x) > u64(y),
+  le_s: (x, y) => s64(x) <= s64(y), le_u: (x, y) => u64(x) <= u64(y),
+  ge_s: (x, y) => s64(x) >= s64(y), ge_u: (x, y) => u64(x) >= u64(y),
+};
+
+// signed/unsigned edges and pairs whose high words are equal (only the unsigned low words decide)
+const VALUES = [
+  0n, 1n, -1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0x100000001n, -0x100000000n, -0xffffffffn,
+  0x5_00000001n, 0x5_7fffffffn, 0x5_80000000n, 0x5_ffffffffn, -0x5_00000000n, -0x4_80000000n,
+  (1n << 63n) - 1n, -(1n << 63n), -(1n << 63n) + 1n, 0x7fffffff_80000000n,
+].map(s64);
+
+// 'unit' gas of each path (README: block/if count when entered, br_if once, an `end`
+// reached by a branch does not count; the else arm and the taken path have 2 nops)
+const BRIF_TAKEN = 9, BRIF_FALL = 7, IF_TRUE = 7, IF_FALSE = 9;
+
+function moduleText(): string {
+  const fs: string[] = [];
+  for (const op of CMPS) {
+    const brif = (name: string, param: string, rhs: string) =>
+      fs.push(`(func (export "${name}") (param ${param}) (result i32) block local.get 0 ${rhs} i64.${op} br_if 0 i32.const 0 return end nop nop i32.const 1)`);
+    const iff = (name: string, param: string, rhs: string) =>
+      fs.push(`(func (export "${name}") (param ${param}) (result i32) local.get 0 ${rhs} i64.${op} if (result i32) i32.const 1 else nop nop i32.const 0 end)`);
+    brif(`${op}_brif`, 'i64 i64', 'local.get 1');
+    iff(`${op}_if`, 'i64 i64', 'local.get 1');
+    VALUES.forEach((v, i) => {
+      brif(`${op}_brif_imm${i}`, 'i64', `i64.const ${v}`);
+      iff(`${op}_if_imm${i}`, 'i64', `i64.const ${v}`);
+    });
+  }
+  fs.push('(func (export "eqz_brif") (param i64) (result i32) block local.get 0 i64.eqz br_if 0 i32.const 0 return end nop nop i32.const 1)');
+  fs.push('(func (export "eqz_if") (param i64) (result i32) local.get 0 i64.eqz if (result i32) i32.const 1 else nop nop i32.const 0 end)');
+  return `(module ${fs.join('\n')})`;
+}
+
+for (const metered of [false, true]) {
+  test(`every i64 comparison in br_if and if, slot and constant right operand, ${metered ? "metered ('unit' gas counted per path)" : 'unmetered'}`, async () => {
+    const engine = new Engine(metered ? { gas: 'unit' } : {});
+    const store = new Store(engine, metered ? { gas: 1e15 } : {});
+    const ex = store.instantiate(engine.compile(await wat(moduleText())), {}).exports as Record<string, (...a: bigint[]) => number>;
+    const bad: string[] = [];
+    let checked = 0;
+    const run = (name: string, args: bigint[], want: boolean, brif: boolean) => {
+      const before = store.gasUsed;
+      const got = ex[name](...args);
+      const gas = store.gasUsed - before;
+      const wantGas = metered ? (brif ? (want ? BRIF_TAKEN : BRIF_FALL) : (want ? IF_TRUE : IF_FALSE)) : 0;
+      if (got !== (want ? 1 : 0) || gas !== wantGas) bad.push(`${name}(${args.join(', ')}) = ${got} gas ${gas}, want ${want ? 1 : 0} gas ${wantGas}`);
+      checked++;
+    };
+    for (const op of CMPS) {
+      for (const x of VALUES) {
+        VALUES.forEach((y, i) => {
+          const want = REF[op](x, y);
+          run(`${op}_brif`, [x, y], want, true);
+          run(`${op}_if`, [x, y], want, false);
+          run(`${op}_brif_imm${i}`, [x], want, true);
+          run(`${op}_if_imm${i}`, [x], want, false);
+        });
+      }
+    }
+    for (const x of VALUES) {
+      const before = store.gasUsed;
+      expect([x, ex.eqz_brif(x), store.gasUsed - before]).toEqual([x, x === 0n ? 1 : 0, metered ? (x === 0n ? 8 : 6) : 0]);
+      const mid = store.gasUsed;
+      expect([x, ex.eqz_if(x), store.gasUsed - mid]).toEqual([x, x === 0n ? 1 : 0, metered ? (x === 0n ? 6 : 8) : 0]);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(checked).toBe(CMPS.length * VALUES.length * VALUES.length * 4);
+  });
+}
+
+test('i64 comparisons before br_if / if compile to one fused branch', async () => {
+  const e = new Engine();
+  const m = e.compile(await wat(moduleText()));
+  const names = new Set<string>();
+  const nFuncs = CMPS.length * (2 + 2 * VALUES.length) + 2;
+  for (let f = 0; f < nFuncs; f++) {
+    for (const metered of [false, true]) {
+      const l = disassemble(compileFunction((m as any)._vm, f, metered, (e as any)._schedule).code);
+      expect(l).not.toMatch(/ I64_(EQZ|EQ|NE|[LG][TE]_[SU])(_IMM)? /);
+      for (const x of l.matchAll(/BR_IF_I64_[A-Z_]+/g)) names.add(x[0]);
+    }
+  }
+  // every fused i64 op is produced (the negated forms come from `if`)
+  expect([...names].sort()).toEqual([
+    ...CMPS.map((c) => `BR_IF_I64_${c.toUpperCase()}`), ...CMPS.map((c) => `BR_IF_I64_${c.toUpperCase()}_IMM`),
+    'BR_IF_I64_EQZ', 'BR_IF_I64_NEZ',
+  ].sort());
+});
