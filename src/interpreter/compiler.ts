@@ -216,54 +216,57 @@ export interface CompileStats {
   steps: number;
 }
 
-export function compileFunction(
+/**
+ * Compiles defined function `codeIndex` of `vm` to bytecode (gas
+ * instructions placed when `metered`).
+ */
+export const compileFunction: (
   vm: ValidatedModule,
   codeIndex: number,
   metered: boolean,
   schedule: GasSchedule,
   stats?: CompileStats,
-): CompiledFunc {
-  const m = vm.module;
-  const funcIndex = vm.numImportedFuncs + codeIndex;
-  const type = vm.funcTypes[funcIndex];
-  const body = m.codes[codeIndex].body;
-  const nLocals = type.params.length + m.codes[codeIndex].numLocals;
-  const costs = schedule.static;
-  // SPEED: one output buffer shared by all compilations (compileFunction never
-  // re-enters itself); the result is a copy of its used part.
+) => CompiledFunc = makeCompiler();
+
+/**
+ * SPEED: the compiler's state and its helpers live in one closure made once
+ * (compileFunction never re-enters itself), not in closures made anew for
+ * every compiled function: V8 inlines a helper into the main loop only when
+ * the call site always sees the same function object (a helper made per call
+ * has no feedback of its own and stays a real call).
+ */
+function makeCompiler() {
+  // The function being compiled (set on entry of `compile`).
+  let vm: ValidatedModule;
+  let m: ValidatedModule['module'];
+  let funcIndex = 0;
+  let type: ValidatedModule['funcTypes'][number];
+  let body: Int32Array;
+  let nLocals = 0;
+  let costs: GasSchedule['static'];
+  let metered = false;
+  // SPEED: one output buffer shared by all compilations; the result is a copy of its used part.
   const out = sharedOut;
-  out.reset();
   let steps = 0;
 
   // Compile-time operand stack. SPEED: shared scratch arrays (see `scratch`),
   // zeroed up to where the previous function wrote, so they read as fresh.
   let kinds = scratch.kinds, vals = scratch.vals, his = scratch.his;
-  kinds.fill(0, 0, scratch.dirty);
-  vals.fill(0, 0, scratch.dirty);
-  his.fill(0, 0, scratch.dirty);
-  scratch.dirty = 0;
   let h = 0;
   let maxH = 0;
-  if (scratch.refCount.length < nLocals) {
-    scratch.refCount = new Int32Array(nLocals);
-    scratch.written = new Uint8Array(nLocals);
-  } else {
-    scratch.refCount.fill(0, 0, nLocals);
-    scratch.written.fill(0, 0, nLocals);
-  }
-  const refCount = scratch.refCount;
+  let refCount = scratch.refCount;
   // SPEED: while no label has been placed since entry, declared locals never
   // written still hold their zero initial value; `i32.const 0; local.set x`
   // on them emits nothing.
   let straight = true;
-  const written = scratch.written;
-  const nParams = type.params.length;
-  const ctrls: Ctrl[] = [];
+  let written = scratch.written;
+  let nParams = 0;
+  let ctrls: Ctrl[] = [];
 
   // Gas block state.
   let needGas = true;
   /** Pairs (target operand position, gas operand position) for foldGas. */
-  const folds: number[] = [];
+  let folds: number[] = [];
   let gasPos = -1;
   // Peephole state: position of the `dst` operand of the instruction that
   // produced the top of stack, its start and its op; -1 when not applicable.
@@ -271,6 +274,8 @@ export function compileFunction(
   // Start of the last emitted value-producing record, and of the code after the last label.
   let recStart = -1, prevRecStart = -1, labelPos = 0;
   let copyStart = -1; // start of the last emitted COPY
+  let skip = 0; // nesting depth inside unreachable code
+
 
   const canon = (i: number) => 2 * (nLocals + i);
 
@@ -524,532 +529,590 @@ export function compileFunction(
     while (h > c.height) pop();
   }
 
-  ctrls.push({ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false });
-
-  let skip = 0; // nesting depth inside unreachable code
-  const len = body.length;
-  for (let pc = 0; pc < len; pc += instrLength(body, pc)) {
-    steps++;
-    const op = body[pc];
-    const top = ctrls[ctrls.length - 1];
-    if (top.unreachable) {
-      // Unreachable code is validated but never runs: emit nothing for it.
-      if (op === 0x02 || op === 0x03 || op === 0x04) { skip++; continue; }
-      if (op === 0x0b && skip > 0) { skip--; continue; }
-      if (op === 0x05 && skip > 0) continue;
-      if (op !== 0x0b && op !== 0x05) continue;
+  function compile(
+    vmIn: ValidatedModule,
+    codeIndex: number,
+    meteredIn: boolean,
+    schedule: GasSchedule,
+    stats?: CompileStats,
+  ): CompiledFunc {
+    vm = vmIn;
+    metered = meteredIn;
+    m = vm.module;
+    funcIndex = vm.numImportedFuncs + codeIndex;
+    type = vm.funcTypes[funcIndex];
+    body = m.codes[codeIndex].body;
+    nLocals = type.params.length + m.codes[codeIndex].numLocals;
+    costs = schedule.static;
+    out.reset();
+    steps = 0;
+    kinds = scratch.kinds; vals = scratch.vals; his = scratch.his;
+    kinds.fill(0, 0, scratch.dirty);
+    vals.fill(0, 0, scratch.dirty);
+    his.fill(0, 0, scratch.dirty);
+    scratch.dirty = 0;
+    h = 0;
+    maxH = 0;
+    if (scratch.refCount.length < nLocals) {
+      scratch.refCount = new Int32Array(nLocals);
+      scratch.written = new Uint8Array(nLocals);
+    } else {
+      scratch.refCount.fill(0, 0, nLocals);
+      scratch.written.fill(0, 0, nLocals);
     }
-    const prevDst = lastDst, prevStart = lastStart, prevOp = lastOp;
-    lastDst = -1;
+    refCount = scratch.refCount;
+    straight = true;
+    written = scratch.written;
+    nParams = type.params.length;
+    ctrls = [];
+    needGas = true;
+    folds = [];
+    gasPos = -1;
+    lastDst = -1; lastStart = -1; lastOp = -1;
+    recStart = -1; prevRecStart = -1; labelPos = 0;
+    copyStart = -1;
+    pendingFrom = 0;
+    skip = 0;
 
-    switch (op) {
-      case 0x00: // unreachable
-        charge(op);
-        emit1(Ops.UNREACHABLE);
-        split();
-        setUnreachable();
-        break;
-      case 0x01: // nop
-        charge(op);
-        break;
-      case 0x02: // block
-      case 0x03: // loop
-      case 0x04: { // if
-        const [np, nr] = blockSig(body[pc + 2]);
-        if (op === 0x04) {
+    ctrls.push({ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false });
+
+    const len = body.length;
+    for (let pc = 0; pc < len; pc += instrLength(body, pc)) {
+      steps++;
+      const op = body[pc];
+      const top = ctrls[ctrls.length - 1];
+      if (top.unreachable) {
+        // Unreachable code is validated but never runs: emit nothing for it.
+        if (op === 0x02 || op === 0x03 || op === 0x04) { skip++; continue; }
+        if (op === 0x0b && skip > 0) { skip--; continue; }
+        if (op === 0x05 && skip > 0) continue;
+        if (op !== 0x0b && op !== 0x05) continue;
+      }
+      const prevDst = lastDst, prevStart = lastStart, prevOp = lastOp;
+      lastDst = -1;
+
+      switch (op) {
+        case 0x00: // unreachable
           charge(op);
-          // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
-          let elsePos = tryFuseCondition(prevDst, prevStart, prevOp);
-          const fused = elsePos >= 0;
-          if (!fused) {
-            const c = operand(h - 1);
-            pop();
-            materializeAll();
-            elsePos = emitBranchOp(Ops.BR_IFZ, 1, c, 0);
-          } else {
-            pop();
-          }
-          const ctl: Ctrl = { kind: K_IF, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: elsePos, unreachable: false };
-          ctrls.push(ctl);
+          emit1(Ops.UNREACHABLE);
           split();
-        } else {
+          setUnreachable();
+          break;
+        case 0x01: // nop
           charge(op);
-          materializeAll();
-          const ctl: Ctrl = { kind: op === 0x03 ? K_LOOP : K_BLOCK, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false };
-          if (op === 0x03) { split(); straight = false; ctl.loopPc = out.len; }
-          ctrls.push(ctl);
-        }
-        break;
-      }
-      case 0x05: { // else
-        const c = top;
-        if (!c.unreachable) {
-          charge(op);
-          for (let i = c.height; i < h; i++) materialize(i);
-          c.fixups.push(emitBranchOp(Ops.BR, 0, 0, 0));
-        }
-        placeLabel([c.elseFixup]);
-        c.elseFixup = -1;
-        c.unreachable = false;
-        skip = 0;
-        while (h > c.height) pop();
-        for (let i = 0; i < c.nParams; i++) pushCanon();
-        break;
-      }
-      case 0x0b: { // end
-        const c = top;
-        const fallsThrough = !c.unreachable;
-        if (fallsThrough) {
-          charge(op);
-          if (c.kind === K_FUNC) { emitReturn(prevDst); break; }
-          for (let i = c.height; i < h; i++) materialize(i);
-        } else if (c.kind === K_FUNC) {
+          break;
+        case 0x02: // block
+        case 0x03: // loop
+        case 0x04: { // if
+          const [np, nr] = blockSig(body[pc + 2]);
+          if (op === 0x04) {
+            charge(op);
+            // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
+            let elsePos = tryFuseCondition(prevDst, prevStart, prevOp);
+            const fused = elsePos >= 0;
+            if (!fused) {
+              const c = operand(h - 1);
+              pop();
+              materializeAll();
+              elsePos = emitBranchOp(Ops.BR_IFZ, 1, c, 0);
+            } else {
+              pop();
+            }
+            const ctl: Ctrl = { kind: K_IF, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: elsePos, unreachable: false };
+            ctrls.push(ctl);
+            split();
+          } else {
+            charge(op);
+            materializeAll();
+            const ctl: Ctrl = { kind: op === 0x03 ? K_LOOP : K_BLOCK, height: h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false };
+            if (op === 0x03) { split(); straight = false; ctl.loopPc = out.len; }
+            ctrls.push(ctl);
+          }
           break;
         }
-        skip = 0;
-        ctrls.pop();
-        const fixups = c.fixups;
-        if (c.elseFixup >= 0) fixups.push(c.elseFixup);
-        const reachable = fallsThrough || fixups.length > 0;
-        placeLabel(fixups);
-        while (h > c.height) pop();
-        for (let i = 0; i < c.nResults; i++) pushCanon();
-        if (!reachable) setUnreachable();
-        break;
-      }
-      case 0x0c: { // br
-        charge(op);
-        emitBr(body[pc + 2]);
-        split();
-        setUnreachable();
-        break;
-      }
-      case 0x0d: { // br_if
-        charge(op);
-        const d = body[pc + 2];
-        const c = ctrls[ctrls.length - 1 - d];
-        if (c.kind !== K_FUNC && tryFuseBrIf(prevDst, prevStart, prevOp, c)) {
-          pop();
-        } else {
-          const cond = operand(h - 1);
-          pop();
-          // materialize unconditionally: state changes must hold on both paths
-          const arity = labelArity(c);
-          for (let i = h - arity; i < h; i++) materialize(i);
-          if (c.kind !== K_FUNC && noMoves(c)) {
-            target(c, emitBranchOp(Ops.BR_IF, 1, cond, 0));
-          } else {
-            const skipPos = emitBranchOp(Ops.BR_IFZ, 1, cond, 0);
-            emitBr(d);
-            out.buf[skipPos] = out.len;
+        case 0x05: { // else
+          const c = top;
+          if (!c.unreachable) {
+            charge(op);
+            for (let i = c.height; i < h; i++) materialize(i);
+            c.fixups.push(emitBranchOp(Ops.BR, 0, 0, 0));
           }
+          placeLabel([c.elseFixup]);
+          c.elseFixup = -1;
+          c.unreachable = false;
+          skip = 0;
+          while (h > c.height) pop();
+          for (let i = 0; i < c.nParams; i++) pushCanon();
+          break;
         }
-        split();
-        break;
-      }
-      case 0x0e: { // br_table
-        charge(op);
-        const n = body[pc + 2];
-        const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
-        const arity = labelArity(c0);
-        // SPEED: an i32.load right before a br_table without values (a `switch` on a
-        // loaded byte code): [BR_TABLE_LOAD, addr, offset, imm, k, n, (target, k) x (n + 1)]
-        const ld = arity === 0 ? takeProducer(h - 1, Ops.I32_LOAD, 6) : -1;
-        if (ld >= 0) {
-          const b = out.buf;
-          const addr = b[ld + 2], offset = b[ld + 3], imm = b[ld + 4], k = b[ld + 5];
-          pop();
-          emit4(Ops.BR_TABLE_LOAD, addr, offset, imm);
-          emit2(k, n);
-        } else {
+        case 0x0b: { // end
+          const c = top;
+          const fallsThrough = !c.unreachable;
+          if (fallsThrough) {
+            charge(op);
+            if (c.kind === K_FUNC) { emitReturn(prevDst); break; }
+            for (let i = c.height; i < h; i++) materialize(i);
+          } else if (c.kind === K_FUNC) {
+            break;
+          }
+          skip = 0;
+          ctrls.pop();
+          const fixups = c.fixups;
+          if (c.elseFixup >= 0) fixups.push(c.elseFixup);
+          const reachable = fallsThrough || fixups.length > 0;
+          placeLabel(fixups);
+          while (h > c.height) pop();
+          for (let i = 0; i < c.nResults; i++) pushCanon();
+          if (!reachable) setUnreachable();
+          break;
+        }
+        case 0x0c: { // br
+          charge(op);
+          emitBr(body[pc + 2]);
+          split();
+          setUnreachable();
+          break;
+        }
+        case 0x0d: { // br_if
+          charge(op);
+          const d = body[pc + 2];
+          const c = ctrls[ctrls.length - 1 - d];
+          if (c.kind !== K_FUNC && tryFuseBrIf(prevDst, prevStart, prevOp, c)) {
+            pop();
+          } else {
+            const cond = operand(h - 1);
+            pop();
+            // materialize unconditionally: state changes must hold on both paths
+            const arity = labelArity(c);
+            for (let i = h - arity; i < h; i++) materialize(i);
+            if (c.kind !== K_FUNC && noMoves(c)) {
+              target(c, emitBranchOp(Ops.BR_IF, 1, cond, 0));
+            } else {
+              const skipPos = emitBranchOp(Ops.BR_IFZ, 1, cond, 0);
+              emitBr(d);
+              out.buf[skipPos] = out.len;
+            }
+          }
+          split();
+          break;
+        }
+        case 0x0e: { // br_table
+          charge(op);
+          const n = body[pc + 2];
+          const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
+          const arity = labelArity(c0);
+          // SPEED: an i32.load right before a br_table without values (a `switch` on a
+          // loaded byte code): [BR_TABLE_LOAD, addr, offset, imm, k, n, (target, k) x (n + 1)]
+          const ld = arity === 0 ? takeProducer(h - 1, Ops.I32_LOAD, 6) : -1;
+          if (ld >= 0) {
+            const b = out.buf;
+            const addr = b[ld + 2], offset = b[ld + 3], imm = b[ld + 4], k = b[ld + 5];
+            pop();
+            emit4(Ops.BR_TABLE_LOAD, addr, offset, imm);
+            emit2(k, n);
+          } else {
+            const idx = operand(h - 1);
+            pop();
+            for (let i = h - arity; i < h; i++) materialize(i);
+            // [BR_TABLE, idx, n, (target, k) x (n + 1)]
+            emit3(Ops.BR_TABLE, idx, n);
+          }
+          const tpos = out.len;
+          for (let i = 0; i <= n; i++) {
+            folds.push(out.len, out.len + 1);
+            emit2(0, 0);
+          }
+          // Targets needing moves (or returns) get a stub after the table, one per distinct label.
+          const stubs = new Map<number, number>();
+          for (let i = 0; i <= n; i++) {
+            const d = body[pc + 3 + i];
+            const c = ctrls[ctrls.length - 1 - d];
+            if (c.kind !== K_FUNC && noMoves(c)) { target(c, tpos + 2 * i); continue; }
+            let s = stubs.get(d);
+            if (s === undefined) {
+              s = out.len;
+              stubs.set(d, s);
+              emitBr(d);
+            }
+            out.buf[tpos + 2 * i] = s;
+          }
+          split();
+          setUnreachable();
+          break;
+        }
+        case 0x0f: // return
+          charge(op);
+          emitReturn(prevDst);
+          split();
+          setUnreachable();
+          break;
+        case 0x10: { // call
+          charge(op);
+          const f = body[pc + 2];
+          const ft = vm.funcTypes[f];
+          const np = ft.params.length;
+          for (let i = h - np; i < h; i++) materialize(i);
+          // [CALL, f, argOff, retPc, kRet]: retPc/kRet fold the gas of the block after the call
+          emit3(Ops.CALL, f, canon(h - np));
+          emitReturnSite();
+          for (let i = 0; i < np; i++) pop();
+          ensure(h + Math.max(np, ft.results.length));
+          for (let i = 0; i < ft.results.length; i++) pushCanon();
+          split();
+          break;
+        }
+        case 0x11: { // call_indirect
+          charge(op);
+          const ti = body[pc + 2], table = body[pc + 3];
+          const ft = m.types[ti];
+          const np = ft.params.length;
           const idx = operand(h - 1);
           pop();
-          for (let i = h - arity; i < h; i++) materialize(i);
-          // [BR_TABLE, idx, n, (target, k) x (n + 1)]
-          emit3(Ops.BR_TABLE, idx, n);
-        }
-        const tpos = out.len;
-        for (let i = 0; i <= n; i++) {
-          folds.push(out.len, out.len + 1);
-          emit2(0, 0);
-        }
-        // Targets needing moves (or returns) get a stub after the table, one per distinct label.
-        const stubs = new Map<number, number>();
-        for (let i = 0; i <= n; i++) {
-          const d = body[pc + 3 + i];
-          const c = ctrls[ctrls.length - 1 - d];
-          if (c.kind !== K_FUNC && noMoves(c)) { target(c, tpos + 2 * i); continue; }
-          let s = stubs.get(d);
-          if (s === undefined) {
-            s = out.len;
-            stubs.set(d, s);
-            emitBr(d);
-          }
-          out.buf[tpos + 2 * i] = s;
-        }
-        split();
-        setUnreachable();
-        break;
-      }
-      case 0x0f: // return
-        charge(op);
-        emitReturn(prevDst);
-        split();
-        setUnreachable();
-        break;
-      case 0x10: { // call
-        charge(op);
-        const f = body[pc + 2];
-        const ft = vm.funcTypes[f];
-        const np = ft.params.length;
-        for (let i = h - np; i < h; i++) materialize(i);
-        // [CALL, f, argOff, retPc, kRet]: retPc/kRet fold the gas of the block after the call
-        emit3(Ops.CALL, f, canon(h - np));
-        emitReturnSite();
-        for (let i = 0; i < np; i++) pop();
-        ensure(h + Math.max(np, ft.results.length));
-        for (let i = 0; i < ft.results.length; i++) pushCanon();
-        split();
-        break;
-      }
-      case 0x11: { // call_indirect
-        charge(op);
-        const ti = body[pc + 2], table = body[pc + 3];
-        const ft = m.types[ti];
-        const np = ft.params.length;
-        const idx = operand(h - 1);
-        pop();
-        for (let i = h - np; i < h; i++) materialize(i);
-        emit4(Ops.CALL_INDIRECT, ti, table, idx);
-        emit1(canon(h - np));
-        emitReturnSite();
-        for (let i = 0; i < np; i++) pop();
-        ensure(h + Math.max(np, ft.results.length));
-        for (let i = 0; i < ft.results.length; i++) pushCanon();
-        split();
-        break;
-      }
-      case 0x1a: // drop
-        charge(op);
-        pop();
-        break;
-      case 0x1b: // select
-      case 0x1c: { // select t*
-        charge(op);
-        const c = operand(h - 1);
-        const b = operand(h - 2);
-        const a = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.SELECT, canon(h), a, b);
-        emit1(c);
-        pushCanon();
-        produced(out.len - 4, out.len - 5, Ops.SELECT);
-        break;
-      }
-      case 0x20: // local.get
-        charge(op);
-        // SPEED: no instruction; consumers read the local's slot.
-        pushLocal(2 * body[pc + 2]);
-        break;
-      case 0x21: // local.set
-      case 0x22: { // local.tee
-        charge(op);
-        const x = body[pc + 2];
-        const i = h - 1;
-        if (kinds[i] === LOCAL && vals[i] === 2 * x) {
-          // local.set x of local.get x: nothing to do
-          if (op === 0x21) pop();
+          for (let i = h - np; i < h; i++) materialize(i);
+          emit4(Ops.CALL_INDIRECT, ti, table, idx);
+          emit1(canon(h - np));
+          emitReturnSite();
+          for (let i = 0; i < np; i++) pop();
+          ensure(h + Math.max(np, ft.results.length));
+          for (let i = 0; i < ft.results.length; i++) pushCanon();
+          split();
           break;
         }
-        if (straight && x >= nParams && !written[x] && ((kinds[i] === C32 && vals[i] === 0) || (kinds[i] === C64 && vals[i] === 0 && his[i] === 0))) {
+        case 0x1a: // drop
+          charge(op);
+          pop();
+          break;
+        case 0x1b: // select
+        case 0x1c: { // select t*
+          charge(op);
+          const c = operand(h - 1);
+          const b = operand(h - 2);
+          const a = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.SELECT, canon(h), a, b);
+          emit1(c);
+          pushCanon();
+          produced(out.len - 4, out.len - 5, Ops.SELECT);
+          break;
+        }
+        case 0x20: // local.get
+          charge(op);
+          // SPEED: no instruction; consumers read the local's slot.
+          pushLocal(2 * body[pc + 2]);
+          break;
+        case 0x21: // local.set
+        case 0x22: { // local.tee
+          charge(op);
+          const x = body[pc + 2];
+          const i = h - 1;
+          if (kinds[i] === LOCAL && vals[i] === 2 * x) {
+            // local.set x of local.get x: nothing to do
+            if (op === 0x21) pop();
+            break;
+          }
+          if (straight && x >= nParams && !written[x] && ((kinds[i] === C32 && vals[i] === 0) || (kinds[i] === C64 && vals[i] === 0 && his[i] === 0))) {
+            pop();
+            if (op === 0x22) pushLocal(2 * x);
+            break;
+          }
+          written[x] = 1;
+          const before = out.len;
+          protectLocal(x);
+          if (kinds[i] === CANON && prevDst >= 0 && out.len === before) {
+            // SPEED: retarget the producing instruction's destination to the local.
+            out.buf[prevDst] = 2 * x;
+          } else {
+            moveTo(i, 2 * x);
+          }
           pop();
           if (op === 0x22) pushLocal(2 * x);
           break;
         }
-        written[x] = 1;
-        const before = out.len;
-        protectLocal(x);
-        if (kinds[i] === CANON && prevDst >= 0 && out.len === before) {
-          // SPEED: retarget the producing instruction's destination to the local.
-          out.buf[prevDst] = 2 * x;
-        } else {
-          moveTo(i, 2 * x);
-        }
-        pop();
-        if (op === 0x22) pushLocal(2 * x);
-        break;
-      }
-      case 0x23: { // global.get
-        charge(op);
-        const g = body[pc + 2];
-        const isRef = isRefType(vm.globalTypes[g].valtype);
-        emit3(isRef ? Ops.GLOBAL_GET_REF : Ops.GLOBAL_GET, canon(h), g);
-        pushCanon();
-        produced(out.len - 2, out.len - 3, -1);
-        break;
-      }
-      case 0x24: { // global.set
-        charge(op);
-        const g = body[pc + 2];
-        const isRef = isRefType(vm.globalTypes[g].valtype);
-        const src = operand(h - 1);
-        pop();
-        emit3(isRef ? Ops.GLOBAL_SET_REF : Ops.GLOBAL_SET, g, src);
-        break;
-      }
-      case 0x25: { // table.get
-        charge(op);
-        const i = operand(h - 1);
-        pop();
-        emit4(Ops.TABLE_GET, canon(h), i, body[pc + 2]);
-        pushCanon();
-        produced(out.len - 3, out.len - 4, -1);
-        break;
-      }
-      case 0x26: { // table.set
-        charge(op);
-        const v = operand(h - 1);
-        const i = operand(h - 2);
-        pop(); pop();
-        emit4(Ops.TABLE_SET, body[pc + 2], i, v);
-        break;
-      }
-      case 0x3f: // memory.size
-        charge(op);
-        emit2(Ops.MEMORY_SIZE, canon(h));
-        pushCanon();
-        produced(out.len - 1, out.len - 2, -1);
-        break;
-      case 0x40: { // memory.grow
-        charge(op);
-        const n = operand(h - 1);
-        pop();
-        emit3(Ops.MEMORY_GROW, canon(h), n);
-        pushCanon();
-        produced(out.len - 2, out.len - 3, -1);
-        break;
-      }
-      case 0x41: // i32.const
-        charge(op);
-        pushC32(body[pc + 2]);
-        break;
-      case 0x42: // i64.const
-        charge(op);
-        pushC64(body[pc + 2], body[pc + 3]);
-        break;
-      case 0xd0: // ref.null
-        charge(op);
-        pushC32(0);
-        break;
-      case 0xa7: // i32.wrap_i64
-        charge(op);
-        // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
-        if (kinds[h - 1] === C64) kinds[h - 1] = C32;
-        break;
-      case 0xd2: // ref.func
-        charge(op);
-        emit3(Ops.REF_FUNC, canon(h), body[pc + 2]);
-        pushCanon();
-        produced(out.len - 2, out.len - 3, -1);
-        break;
-      case 0x108: { // memory.init
-        charge(op);
-        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.MEMORY_INIT, body[pc + 2], d, s);
-        emit1(n);
-        break;
-      }
-      case 0x109: // data.drop
-        charge(op);
-        emit2(Ops.DATA_DROP, body[pc + 2]);
-        break;
-      case 0x10a: { // memory.copy
-        charge(op);
-        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.MEMORY_COPY, d, s, n);
-        break;
-      }
-      case 0x10b: { // memory.fill
-        charge(op);
-        const n = operand(h - 1), v = operand(h - 2), d = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.MEMORY_FILL, d, v, n);
-        break;
-      }
-      case 0x10c: { // table.init
-        charge(op);
-        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.TABLE_INIT, body[pc + 3], body[pc + 2], d);
-        emit2(s, n);
-        break;
-      }
-      case 0x10d: // elem.drop
-        charge(op);
-        emit2(Ops.ELEM_DROP, body[pc + 2]);
-        break;
-      case 0x10e: { // table.copy
-        charge(op);
-        const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.TABLE_COPY, body[pc + 2], body[pc + 3], d);
-        emit2(s, n);
-        break;
-      }
-      case 0x10f: { // table.grow
-        charge(op);
-        const n = operand(h - 1), init = operand(h - 2);
-        pop(); pop();
-        emit4(Ops.TABLE_GROW, canon(h), init, n);
-        emit1(body[pc + 2]);
-        pushCanon();
-        break;
-      }
-      case 0x110: // table.size
-        charge(op);
-        emit3(Ops.TABLE_SIZE, canon(h), body[pc + 2]);
-        pushCanon();
-        produced(out.len - 2, out.len - 3, -1);
-        break;
-      case 0x111: { // table.fill
-        charge(op);
-        const n = operand(h - 1), v = operand(h - 2), i = operand(h - 3);
-        pop(); pop(); pop();
-        emit4(Ops.TABLE_FILL, body[pc + 2], i, v);
-        emit1(n);
-        break;
-      }
-      default: {
-        let iop = loadOp(op);
-        if (iop >= 0) {
+        case 0x23: { // global.get
           charge(op);
-          if (iop === Ops.I32_LOAD) {
-            // SPEED: i32.load of x + imm + (i << k): [I32_LOAD_IDX, dst, x, i, offset, imm, k]
-            const st = takeProducer(h - 1, Ops.I32_ADD_SHL_IMM, 6);
-            if (st >= 0) {
-              const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
-              pop();
-              emit4(Ops.I32_LOAD_IDX, canon(h), x, i);
-              emit3(body[pc + 3], imm, k);
-              pushCanon();
-              produced(out.len - 6, out.len - 7, Ops.I32_LOAD_IDX);
-              break;
-            }
-          }
-          // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
-          // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
-          let [addr, imm, k] = foldAddress(h - 1);
-          if (addr < 0) addr = operand(h - 1);
-          pop();
-          emit4(iop, canon(h), addr, body[pc + 3]);
-          emit2(imm, k);
+          const g = body[pc + 2];
+          const isRef = isRefType(vm.globalTypes[g].valtype);
+          emit3(isRef ? Ops.GLOBAL_GET_REF : Ops.GLOBAL_GET, canon(h), g);
           pushCanon();
-          produced(out.len - 5, out.len - 6, iop);
+          produced(out.len - 2, out.len - 3, -1);
           break;
         }
-        iop = storeOp(op);
-        if (iop >= 0) {
+        case 0x24: { // global.set
           charge(op);
-          // Only for a value still in a local: the folded record's index operand may be the
-          // slot of height h-1, where a constant value would be materialized first.
-          if (iop === Ops.I32_STORE && kinds[h - 1] === LOCAL) {
-            // SPEED: i32.store to x + imm + (i << k): [I32_STORE_IDX, x, i, val, offset, imm, k]
-            const st = takeProducer(h - 2, Ops.I32_ADD_SHL_IMM, 6);
-            if (st >= 0) {
-              const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
-              const v = operand(h - 1);
-              pop(); pop();
-              emit4(Ops.I32_STORE_IDX, x, i, v);
-              emit3(body[pc + 3], imm, k);
-              break;
-            }
-          }
-          // [op, addr, val, offset, imm, k] as for loads
-          let [addr, imm, k] = foldAddress(h - 2);
+          const g = body[pc + 2];
+          const isRef = isRefType(vm.globalTypes[g].valtype);
+          const src = operand(h - 1);
+          pop();
+          emit3(isRef ? Ops.GLOBAL_SET_REF : Ops.GLOBAL_SET, g, src);
+          break;
+        }
+        case 0x25: { // table.get
+          charge(op);
+          const i = operand(h - 1);
+          pop();
+          emit4(Ops.TABLE_GET, canon(h), i, body[pc + 2]);
+          pushCanon();
+          produced(out.len - 3, out.len - 4, -1);
+          break;
+        }
+        case 0x26: { // table.set
+          charge(op);
           const v = operand(h - 1);
-          if (addr < 0) addr = operand(h - 2);
+          const i = operand(h - 2);
           pop(); pop();
-          emit4(iop, addr, v, body[pc + 3]);
-          emit2(imm, k);
+          emit4(Ops.TABLE_SET, body[pc + 2], i, v);
           break;
         }
-        iop = unaryI32(op);
-        if (iop >= 0) {
+        case 0x3f: // memory.size
           charge(op);
-          const a = operand(h - 1);
+          emit2(Ops.MEMORY_SIZE, canon(h));
+          pushCanon();
+          produced(out.len - 1, out.len - 2, -1);
+          break;
+        case 0x40: { // memory.grow
+          charge(op);
+          const n = operand(h - 1);
           pop();
-          emit3(iop, canon(h), a);
+          emit3(Ops.MEMORY_GROW, canon(h), n);
           pushCanon();
-          produced(out.len - 2, out.len - 3, iop);
+          produced(out.len - 2, out.len - 3, -1);
           break;
         }
-        iop = binaryOp(op);
-        if (iop >= 0) {
+        case 0x41: // i32.const
           charge(op);
-          if (iop < Ops.I64_EQ && kinds[h - 1] === C32) {
-            // SPEED: constant right operand becomes an immediate.
-            const imm = vals[h - 1];
-            pop();
-            const sh = iop === Ops.I32_ADD ? takeProducer(h - 1, Ops.I32_SHL_IMM, 4) : -1;
-            if (sh >= 0) {
-              // SPEED: (x << k) + imm (static array indexing) as one [dst, x, k, imm]
-              const x = out.buf[sh + 2], k = out.buf[sh + 3] & 31;
-              pop();
-              emit4(Ops.I32_SHL_ADD_IMM, canon(h), x, k);
-              emit1(imm);
-              pushCanon();
-              produced(out.len - 4, out.len - 5, Ops.I32_SHL_ADD_IMM);
-              break;
-            }
-            const a = operand(h - 1);
-            pop();
-            emit4(iop + IMM_DELTA, canon(h), a, imm);
-          } else if (iop >= Ops.I64_EQ && kinds[h - 1] === C64 && (iop < Ops.I64_DIV_S || iop > Ops.I64_REM_U)) {
-            // SPEED: constant right operand of an i64 op becomes an immediate pair.
-            const lo = vals[h - 1], hi = his[h - 1];
-            pop();
-            const a = operand(h - 1);
-            pop();
-            const [sop, x, y] = i64ImmRecord(iop, lo, hi);
-            emit4(sop, canon(h), a, x);
-            emit1(y);
-            pushCanon();
-            produced(out.len - 4, out.len - 5, sop);
-            break;
-          } else if (iop === Ops.I32_ADD && (takeProducer(h - 1, Ops.I32_SHL_IMM, 4) >= 0 || takeProducer(h - 2, Ops.I32_SHL_IMM, 4) >= 0)) {
-            // SPEED: x + (i << k) (array indexing) as one instruction [dst, x, i, k]
-            const st = out.len;
-            const shiftedTop = kinds[h - 1] === CANON && out.buf[st + 1] === canon(h - 1);
-            const i = out.buf[st + 2], k = out.buf[st + 3];
-            // SPEED: (x + imm) + (i << k): the i32.add of a constant that produced x
-            // right before is folded too [dst, x, i, k, imm]
-            let x = -1, imm = 0;
-            if (shiftedTop) {
-              const xs = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
-              if (xs >= 0) { x = out.buf[xs + 2]; imm = out.buf[xs + 3]; }
-            }
-            if (x < 0) x = operand(shiftedTop ? h - 2 : h - 1);
-            pop(); pop();
-            emit4(Ops.I32_ADD_SHL_IMM, canon(h), x, i);
-            emit2(k, imm);
-            pushCanon();
-            produced(out.len - 5, out.len - 6, Ops.I32_ADD_SHL_IMM);
-            break;
-          } else {
-            const b = operand(h - 1);
-            const a = operand(h - 2);
-            pop(); pop();
-            emit4(iop, canon(h), a, b);
-          }
+          pushC32(body[pc + 2]);
+          break;
+        case 0x42: // i64.const
+          charge(op);
+          pushC64(body[pc + 2], body[pc + 3]);
+          break;
+        case 0xd0: // ref.null
+          charge(op);
+          pushC32(0);
+          break;
+        case 0xa7: // i32.wrap_i64
+          charge(op);
+          // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
+          if (kinds[h - 1] === C64) kinds[h - 1] = C32;
+          break;
+        case 0xd2: // ref.func
+          charge(op);
+          emit3(Ops.REF_FUNC, canon(h), body[pc + 2]);
           pushCanon();
-          produced(out.len - 3, out.len - 4, out.buf[out.len - 4]);
+          produced(out.len - 2, out.len - 3, -1);
+          break;
+        case 0x108: { // memory.init
+          charge(op);
+          const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.MEMORY_INIT, body[pc + 2], d, s);
+          emit1(n);
           break;
         }
-        throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${funcIndex}`);
+        case 0x109: // data.drop
+          charge(op);
+          emit2(Ops.DATA_DROP, body[pc + 2]);
+          break;
+        case 0x10a: { // memory.copy
+          charge(op);
+          const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.MEMORY_COPY, d, s, n);
+          break;
+        }
+        case 0x10b: { // memory.fill
+          charge(op);
+          const n = operand(h - 1), v = operand(h - 2), d = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.MEMORY_FILL, d, v, n);
+          break;
+        }
+        case 0x10c: { // table.init
+          charge(op);
+          const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.TABLE_INIT, body[pc + 3], body[pc + 2], d);
+          emit2(s, n);
+          break;
+        }
+        case 0x10d: // elem.drop
+          charge(op);
+          emit2(Ops.ELEM_DROP, body[pc + 2]);
+          break;
+        case 0x10e: { // table.copy
+          charge(op);
+          const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.TABLE_COPY, body[pc + 2], body[pc + 3], d);
+          emit2(s, n);
+          break;
+        }
+        case 0x10f: { // table.grow
+          charge(op);
+          const n = operand(h - 1), init = operand(h - 2);
+          pop(); pop();
+          emit4(Ops.TABLE_GROW, canon(h), init, n);
+          emit1(body[pc + 2]);
+          pushCanon();
+          break;
+        }
+        case 0x110: // table.size
+          charge(op);
+          emit3(Ops.TABLE_SIZE, canon(h), body[pc + 2]);
+          pushCanon();
+          produced(out.len - 2, out.len - 3, -1);
+          break;
+        case 0x111: { // table.fill
+          charge(op);
+          const n = operand(h - 1), v = operand(h - 2), i = operand(h - 3);
+          pop(); pop(); pop();
+          emit4(Ops.TABLE_FILL, body[pc + 2], i, v);
+          emit1(n);
+          break;
+        }
+        default: {
+          let iop = loadOp(op);
+          if (iop >= 0) {
+            charge(op);
+            if (iop === Ops.I32_LOAD) {
+              // SPEED: i32.load of x + imm + (i << k): [I32_LOAD_IDX, dst, x, i, offset, imm, k]
+              const st = takeProducer(h - 1, Ops.I32_ADD_SHL_IMM, 6);
+              if (st >= 0) {
+                const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+                pop();
+                emit4(Ops.I32_LOAD_IDX, canon(h), x, i);
+                emit3(body[pc + 3], imm, k);
+                pushCanon();
+                produced(out.len - 6, out.len - 7, Ops.I32_LOAD_IDX);
+                break;
+              }
+            }
+            // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
+            // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
+            let [addr, imm, k] = foldAddress(h - 1);
+            if (addr < 0) addr = operand(h - 1);
+            pop();
+            emit4(iop, canon(h), addr, body[pc + 3]);
+            emit2(imm, k);
+            pushCanon();
+            produced(out.len - 5, out.len - 6, iop);
+            break;
+          }
+          iop = storeOp(op);
+          if (iop >= 0) {
+            charge(op);
+            // Only for a value still in a local: the folded record's index operand may be the
+            // slot of height h-1, where a constant value would be materialized first.
+            if (iop === Ops.I32_STORE && kinds[h - 1] === LOCAL) {
+              // SPEED: i32.store to x + imm + (i << k): [I32_STORE_IDX, x, i, val, offset, imm, k]
+              const st = takeProducer(h - 2, Ops.I32_ADD_SHL_IMM, 6);
+              if (st >= 0) {
+                const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+                const v = operand(h - 1);
+                pop(); pop();
+                emit4(Ops.I32_STORE_IDX, x, i, v);
+                emit3(body[pc + 3], imm, k);
+                break;
+              }
+            }
+            // [op, addr, val, offset, imm, k] as for loads
+            let [addr, imm, k] = foldAddress(h - 2);
+            const v = operand(h - 1);
+            if (addr < 0) addr = operand(h - 2);
+            pop(); pop();
+            emit4(iop, addr, v, body[pc + 3]);
+            emit2(imm, k);
+            break;
+          }
+          iop = unaryI32(op);
+          if (iop >= 0) {
+            charge(op);
+            const a = operand(h - 1);
+            pop();
+            emit3(iop, canon(h), a);
+            pushCanon();
+            produced(out.len - 2, out.len - 3, iop);
+            break;
+          }
+          iop = binaryOp(op);
+          if (iop >= 0) {
+            charge(op);
+            if (iop < Ops.I64_EQ && kinds[h - 1] === C32) {
+              // SPEED: constant right operand becomes an immediate.
+              const imm = vals[h - 1];
+              pop();
+              const sh = iop === Ops.I32_ADD ? takeProducer(h - 1, Ops.I32_SHL_IMM, 4) : -1;
+              if (sh >= 0) {
+                // SPEED: (x << k) + imm (static array indexing) as one [dst, x, k, imm]
+                const x = out.buf[sh + 2], k = out.buf[sh + 3] & 31;
+                pop();
+                emit4(Ops.I32_SHL_ADD_IMM, canon(h), x, k);
+                emit1(imm);
+                pushCanon();
+                produced(out.len - 4, out.len - 5, Ops.I32_SHL_ADD_IMM);
+                break;
+              }
+              const a = operand(h - 1);
+              pop();
+              emit4(iop + IMM_DELTA, canon(h), a, imm);
+            } else if (iop >= Ops.I64_EQ && kinds[h - 1] === C64 && (iop < Ops.I64_DIV_S || iop > Ops.I64_REM_U)) {
+              // SPEED: constant right operand of an i64 op becomes an immediate pair.
+              const lo = vals[h - 1], hi = his[h - 1];
+              pop();
+              const a = operand(h - 1);
+              pop();
+              const [sop, x, y] = i64ImmRecord(iop, lo, hi);
+              emit4(sop, canon(h), a, x);
+              emit1(y);
+              pushCanon();
+              produced(out.len - 4, out.len - 5, sop);
+              break;
+            } else if (iop === Ops.I32_ADD && (takeProducer(h - 1, Ops.I32_SHL_IMM, 4) >= 0 || takeProducer(h - 2, Ops.I32_SHL_IMM, 4) >= 0)) {
+              // SPEED: x + (i << k) (array indexing) as one instruction [dst, x, i, k]
+              const st = out.len;
+              const shiftedTop = kinds[h - 1] === CANON && out.buf[st + 1] === canon(h - 1);
+              const i = out.buf[st + 2], k = out.buf[st + 3];
+              // SPEED: (x + imm) + (i << k): the i32.add of a constant that produced x
+              // right before is folded too [dst, x, i, k, imm]
+              let x = -1, imm = 0;
+              if (shiftedTop) {
+                const xs = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
+                if (xs >= 0) { x = out.buf[xs + 2]; imm = out.buf[xs + 3]; }
+              }
+              if (x < 0) x = operand(shiftedTop ? h - 2 : h - 1);
+              pop(); pop();
+              emit4(Ops.I32_ADD_SHL_IMM, canon(h), x, i);
+              emit2(k, imm);
+              pushCanon();
+              produced(out.len - 5, out.len - 6, Ops.I32_ADD_SHL_IMM);
+              break;
+            } else {
+              const b = operand(h - 1);
+              const a = operand(h - 2);
+              pop(); pop();
+              emit4(iop, canon(h), a, b);
+            }
+            pushCanon();
+            produced(out.len - 3, out.len - 4, out.buf[out.len - 4]);
+            break;
+          }
+          throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${funcIndex}`);
+        }
       }
     }
+
+    foldGas();
+    if (stats) stats.steps += steps;
+    const code = out.buf.slice(0, out.len);
+    const entryFolds = code.length > 1 && code[0] === Ops.GAS;
+    return {
+      code,
+      entryPc: entryFolds ? 2 : 0,
+      entryGas: entryFolds ? code[1] : 0,
+      paramSlots: 2 * type.params.length,
+      localSlots: 2 * nLocals,
+      frameSlots: 2 * (nLocals + maxH) + 2,
+    };
   }
 
   function produced(dstPos: number, start: number, iop: number) {
@@ -1129,18 +1192,7 @@ export function compileFunction(
     }
   }
 
-  foldGas();
-  if (stats) stats.steps += steps;
-  const code = out.buf.slice(0, out.len);
-  const entryFolds = code.length > 1 && code[0] === Ops.GAS;
-  return {
-    code,
-    entryPc: entryFolds ? 2 : 0,
-    entryGas: entryFolds ? code[1] : 0,
-    paramSlots: 2 * type.params.length,
-    localSlots: 2 * nLocals,
-    frameSlots: 2 * (nLocals + maxH) + 2,
-  };
+  return compile;
 }
 
 function isRefType(t: number): boolean {
