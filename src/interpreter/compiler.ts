@@ -155,6 +155,22 @@ function storeOp(op: number): number {
   }
 }
 
+/** Dense ops 0x00..0xff: every instruction the default case of the main loop handles is below 0x100. */
+const OP_TABLE_SIZE = 0x100;
+/**
+ * SPEED: `f` tabulated for every op (one load in the main loop's default
+ * case instead of a chain of switches); ops at or above OP_TABLE_SIZE map to -1.
+ */
+function opTable(f: (op: number) => number): Int16Array {
+  const t = new Int16Array(OP_TABLE_SIZE);
+  for (let op = 0; op < OP_TABLE_SIZE; op++) t[op] = f(op);
+  return t;
+}
+const LOAD_OP = opTable(loadOp);
+const STORE_OP = opTable(storeOp);
+const UNARY_OP = opTable(unaryI32);
+const BINARY_OP = opTable(binaryOp);
+
 /**
  * Negation of comparison number `i` (0..9: eq, ne, lt_s, lt_u, gt_s, gt_u,
  * le_s, le_u, ge_s, ge_u, the order of both widths' ops), for `cmp; if` ->
@@ -971,7 +987,8 @@ function makeCompiler() {
           break;
         }
         default: {
-          let iop = loadOp(op);
+          const small = op < OP_TABLE_SIZE;
+          let iop = small ? LOAD_OP[op] : -1;
           if (iop >= 0) {
             charge(op);
             if (iop === Ops.I32_LOAD) {
@@ -998,7 +1015,7 @@ function makeCompiler() {
             produced(out.len - 5, out.len - 6, iop);
             break;
           }
-          iop = storeOp(op);
+          iop = small ? STORE_OP[op] : -1;
           if (iop >= 0) {
             charge(op);
             // Only for a value still in a local: the folded record's index operand may be the
@@ -1024,7 +1041,7 @@ function makeCompiler() {
             emit2(imm, k);
             break;
           }
-          iop = unaryI32(op);
+          iop = small ? UNARY_OP[op] : -1;
           if (iop >= 0) {
             charge(op);
             const a = operand(h - 1);
@@ -1034,7 +1051,7 @@ function makeCompiler() {
             produced(out.len - 2, out.len - 3, iop);
             break;
           }
-          iop = binaryOp(op);
+          iop = small ? BINARY_OP[op] : -1;
           if (iop >= 0) {
             charge(op);
             if (iop < Ops.I64_EQ && kinds[h - 1] === C32) {
