@@ -381,7 +381,7 @@ export class FuncValidator {
       steps++;
       if (this.ctrlLen === 0) this.fail('instructions after the final end', off);
       if (op < SIG_TABLE_SIZE && SIG_OUT[op] !== 0) {
-        if (op >= Op.i32_trunc_sat_f32_s && !f.saturatingFloatToInt) {
+        if (op >= 0x100 && !f.saturatingFloatToInt) { // Op.i32_trunc_sat_f32_s and after
           rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
         }
         if (isFloatOp(op)) c.policy.float(`float instruction 0x${op.toString(16)}`, off, funcIndex);
@@ -392,17 +392,20 @@ export class FuncValidator {
         pc += 2;
         continue;
       }
+      // SPEED: the case labels are number literals (the Op name in a comment): a
+      // label like `Op.local_get` is a property load evaluated at run time, case
+      // after case, so V8 cannot turn the switch into a jump table.
       switch (op) {
         // ---- control instructions (spec 3.3.8) ----
-        case Op.unreachable:
+        case 0x00: // Op.unreachable
           this.setUnreachable();
           pc += 2;
           break;
-        case Op.nop:
+        case 0x01: // Op.nop
           pc += 2;
           break;
-        case Op.block:
-        case Op.loop: {
+        case 0x02: // Op.block
+        case 0x03: { // Op.loop
           const bt = code[pc + 2];
           this.checkBlockType(bt, off);
           this.popTypes(this.params(bt), off);
@@ -410,7 +413,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.if: {
+        case 0x04: { // Op.if
           const bt = code[pc + 2];
           this.checkBlockType(bt, off);
           this.pop(I32, off);
@@ -419,7 +422,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.else: {
+        case 0x05: { // Op.else
           const i = this.ctrlLen - 1;
           if (this.ctrlKind[i] !== K_IF) this.fail('else without matching if', off);
           const bt = this.ctrlBt[i];
@@ -428,7 +431,7 @@ export class FuncValidator {
           pc += 2;
           break;
         }
-        case Op.end: {
+        case 0x0b: { // Op.end
           const i = this.popCtrl(off);
           const bt = this.ctrlBt[i];
           if (this.ctrlKind[i] === K_IF) {
@@ -443,7 +446,7 @@ export class FuncValidator {
           pc += 2;
           break;
         }
-        case Op.br: {
+        case 0x0c: { // Op.br
           const l = code[pc + 2] >>> 0;
           if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
           this.popTypes(this.labelTypes(l), off);
@@ -451,7 +454,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.br_if: {
+        case 0x0d: { // Op.br_if
           const l = code[pc + 2] >>> 0;
           if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
           this.pop(I32, off);
@@ -461,7 +464,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.br_table: {
+        case 0x0e: { // Op.br_table
           const count = code[pc + 2] >>> 0;
           const m = code[pc + 3 + count] >>> 0;
           this.pop(I32, off);
@@ -490,12 +493,12 @@ export class FuncValidator {
           pc += 4 + count;
           break;
         }
-        case Op.return:
+        case 0x0f: // Op.return
           this.popTypes(this.results(this.ctrlBt[0]), off);
           this.setUnreachable();
           pc += 2;
           break;
-        case Op.call: {
+        case 0x10: { // Op.call
           const x = code[pc + 2] >>> 0;
           if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
           const ft = c.funcs[x];
@@ -504,7 +507,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.call_indirect: {
+        case 0x11: { // Op.call_indirect
           const y = code[pc + 2] >>> 0;
           const x = code[pc + 3] >>> 0;
           if (x !== 0 && !f.referenceTypes) rejectFeature('reference-types', 'call_indirect with a table index other than 0', off, funcIndex);
@@ -520,7 +523,7 @@ export class FuncValidator {
         }
 
         // ---- reference instructions (spec 3.3.2) ----
-        case Op.ref_null: {
+        case 0xd0: { // Op.ref_null
           const t = code[pc + 2];
           if (!f.referenceTypes) rejectFeature('reference-types', 'ref.null', off, funcIndex);
           checkRefType(t, f, 'ref.null type', off, funcIndex);
@@ -528,7 +531,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.ref_is_null: {
+        case 0xd1: { // Op.ref_is_null
           if (!f.referenceTypes) rejectFeature('reference-types', 'ref.is_null', off, funcIndex);
           const t = this.pop(UNKNOWN, off);
           if (t !== UNKNOWN && !isRefType(t)) this.fail(`type mismatch: ref.is_null expects a reference, got ${valtypeName(t)}`, off);
@@ -536,7 +539,7 @@ export class FuncValidator {
           pc += 2;
           break;
         }
-        case Op.ref_func: {
+        case 0xd2: { // Op.ref_func
           if (!f.referenceTypes) rejectFeature('reference-types', 'ref.func', off, funcIndex);
           const x = code[pc + 2] >>> 0;
           if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
@@ -547,11 +550,11 @@ export class FuncValidator {
         }
 
         // ---- parametric instructions (spec 3.3.4) ----
-        case Op.drop:
+        case 0x1a: // Op.drop
           this.pop(UNKNOWN, off);
           pc += 2;
           break;
-        case Op.select: {
+        case 0x1b: { // Op.select
           this.pop(I32, off);
           const t1 = this.pop(UNKNOWN, off);
           const t2 = this.pop(UNKNOWN, off);
@@ -565,7 +568,7 @@ export class FuncValidator {
           pc += 2;
           break;
         }
-        case Op.select_t: {
+        case 0x1c: { // Op.select_t
           const k = code[pc + 2] >>> 0;
           if (!f.referenceTypes) rejectFeature('reference-types', 'select with a type', off, funcIndex);
           if (k !== 1) this.fail(`invalid result arity ${k} of select`, off);
@@ -580,29 +583,29 @@ export class FuncValidator {
         }
 
         // ---- variable instructions (spec 3.3.5) ----
-        case Op.local_get:
+        case 0x20: // Op.local_get
           this.push(this.local(code[pc + 2] >>> 0, off));
           pc += 3;
           break;
-        case Op.local_set:
+        case 0x21: // Op.local_set
           this.pop(this.local(code[pc + 2] >>> 0, off), off);
           pc += 3;
           break;
-        case Op.local_tee: {
+        case 0x22: { // Op.local_tee
           const t = this.local(code[pc + 2] >>> 0, off);
           this.pop(t, off);
           this.push(t);
           pc += 3;
           break;
         }
-        case Op.global_get: {
+        case 0x23: { // Op.global_get
           const x = code[pc + 2] >>> 0;
           if (x >= c.globals.length) this.fail(`unknown global ${x}`, off);
           this.push(c.globals[x].valtype);
           pc += 3;
           break;
         }
-        case Op.global_set: {
+        case 0x24: { // Op.global_set
           const x = code[pc + 2] >>> 0;
           if (x >= c.globals.length) this.fail(`unknown global ${x}`, off);
           const g = c.globals[x];
@@ -613,7 +616,7 @@ export class FuncValidator {
         }
 
         // ---- table instructions (spec 3.3.6) ----
-        case Op.table_get: {
+        case 0x25: { // Op.table_get
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.get', off, funcIndex);
           const t = this.checkTable(code[pc + 2] >>> 0, off);
           this.pop(I32, off);
@@ -621,7 +624,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.table_set: {
+        case 0x26: { // Op.table_set
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.set', off, funcIndex);
           const t = this.checkTable(code[pc + 2] >>> 0, off);
           this.pop(t, off);
@@ -629,13 +632,13 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.table_size:
+        case 0x110: // Op.table_size
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.size', off, funcIndex);
           this.checkTable(code[pc + 2] >>> 0, off);
           this.push(I32);
           pc += 3;
           break;
-        case Op.table_grow: {
+        case 0x10f: { // Op.table_grow
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.grow', off, funcIndex);
           const t = this.checkTable(code[pc + 2] >>> 0, off);
           this.pop(I32, off);
@@ -644,7 +647,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.table_fill: {
+        case 0x111: { // Op.table_fill
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.fill', off, funcIndex);
           const t = this.checkTable(code[pc + 2] >>> 0, off);
           this.pop(I32, off);
@@ -653,7 +656,7 @@ export class FuncValidator {
           pc += 3;
           break;
         }
-        case Op.table_copy: {
+        case 0x10e: { // Op.table_copy
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'table.copy', off, funcIndex);
           const dst = code[pc + 2] >>> 0;
           const src = code[pc + 3] >>> 0;
@@ -665,7 +668,7 @@ export class FuncValidator {
           pc += 4;
           break;
         }
-        case Op.table_init: {
+        case 0x10c: { // Op.table_init
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'table.init', off, funcIndex);
           const y = code[pc + 2] >>> 0;
           const x = code[pc + 3] >>> 0;
@@ -677,7 +680,7 @@ export class FuncValidator {
           pc += 4;
           break;
         }
-        case Op.elem_drop: {
+        case 0x10d: { // Op.elem_drop
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'elem.drop', off, funcIndex);
           const y = code[pc + 2] >>> 0;
           if (y >= c.elems.length) this.fail(`unknown elem segment ${y}`, off);
@@ -686,13 +689,13 @@ export class FuncValidator {
         }
 
         // ---- memory instructions (spec 3.3.7) ----
-        case Op.f32_load: case Op.f64_load:
+        case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
           c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
         // fallthrough
-        case Op.i32_load: case Op.i64_load:
-        case Op.i32_load8_s: case Op.i32_load8_u: case Op.i32_load16_s: case Op.i32_load16_u:
-        case Op.i64_load8_s: case Op.i64_load8_u: case Op.i64_load16_s: case Op.i64_load16_u:
-        case Op.i64_load32_s: case Op.i64_load32_u: {
+        case 0x28: case 0x29: // Op.i32_load, Op.i64_load
+        case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
+        case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
+        case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
           this.checkMemory(off);
           if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
           this.pop(I32, off);
@@ -700,12 +703,12 @@ export class FuncValidator {
           pc += 4;
           break;
         }
-        case Op.f32_store: case Op.f64_store:
+        case 0x38: case 0x39: // Op.f32_store, Op.f64_store
           c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
         // fallthrough
-        case Op.i32_store: case Op.i64_store:
-        case Op.i32_store8: case Op.i32_store16:
-        case Op.i64_store8: case Op.i64_store16: case Op.i64_store32: {
+        case 0x36: case 0x37: // Op.i32_store, Op.i64_store
+        case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
+        case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
           this.checkMemory(off);
           if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
           this.pop(MEM_TYPE[op], off);
@@ -713,30 +716,30 @@ export class FuncValidator {
           pc += 4;
           break;
         }
-        case Op.memory_size:
+        case 0x3f: // Op.memory_size
           this.checkMemory(off);
           this.push(I32);
           pc += 3;
           break;
-        case Op.memory_grow:
+        case 0x40: // Op.memory_grow
           this.checkMemory(off);
           this.pop(I32, off);
           this.push(I32);
           pc += 3;
           break;
-        case Op.memory_fill:
+        case 0x10b: // Op.memory_fill
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.fill', off, funcIndex);
           this.checkMemory(off);
           this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
           pc += 3;
           break;
-        case Op.memory_copy:
+        case 0x10a: // Op.memory_copy
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.copy', off, funcIndex);
           this.checkMemory(off);
           this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
           pc += 4;
           break;
-        case Op.memory_init: {
+        case 0x108: { // Op.memory_init
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.init', off, funcIndex);
           this.checkMemory(off);
           const x = code[pc + 2] >>> 0;
@@ -745,7 +748,7 @@ export class FuncValidator {
           pc += 4;
           break;
         }
-        case Op.data_drop: {
+        case 0x109: { // Op.data_drop
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'data.drop', off, funcIndex);
           const x = code[pc + 2] >>> 0;
           if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
@@ -754,34 +757,34 @@ export class FuncValidator {
         }
 
         // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
-        case Op.i32_const:
+        case 0x41: // Op.i32_const
           this.push(I32);
           pc += 3;
           break;
-        case Op.i64_const:
+        case 0x42: // Op.i64_const
           this.push(I64);
           pc += 4;
           break;
-        case Op.f32_const:
+        case 0x43: // Op.f32_const
           c.policy.float('f32.const', off, funcIndex);
           this.push(F32);
           pc += 3;
           break;
-        case Op.f64_const:
+        case 0x44: // Op.f64_const
           c.policy.float('f64.const', off, funcIndex);
           this.push(F64);
           pc += 4;
           break;
-        case Op.i32_extend8_s:
-        case Op.i32_extend16_s:
+        case 0xc0: // Op.i32_extend8_s
+        case 0xc1: // Op.i32_extend16_s
           if (!f.signExtension) rejectFeature('sign-extension', 'i32.extend8_s/extend16_s', off, funcIndex);
           this.pop(I32, off);
           this.push(I32);
           pc += 2;
           break;
-        case Op.i64_extend8_s:
-        case Op.i64_extend16_s:
-        case Op.i64_extend32_s:
+        case 0xc2: // Op.i64_extend8_s
+        case 0xc3: // Op.i64_extend16_s
+        case 0xc4: // Op.i64_extend32_s
           if (!f.signExtension) rejectFeature('sign-extension', 'i64.extend8_s/extend16_s/extend32_s', off, funcIndex);
           this.pop(I64, off);
           this.push(I64);
