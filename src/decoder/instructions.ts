@@ -111,8 +111,11 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     w.push(op);
     w.push(at);
     count++;
+    // SPEED: the case labels are number literals (the Imm name in a comment): a
+    // label like `Imm.none` is a property load evaluated at run time, case after
+    // case, so V8 cannot turn the switch into a jump table.
     switch (kind) {
-      case Imm.none:
+      case 0: // Imm.none
         if (op === 0x0b) {
           // end
           if (depth === 0) {
@@ -126,7 +129,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           ctl[depth - 1] = CTL_ELSE;
         }
         break;
-      case Imm.blocktype: {
+      case 1: { // Imm.blocktype
         w.push(blocktype(r));
         if (depth === ctl.length) {
           const next = new Uint8Array(ctl.length * 2);
@@ -136,30 +139,30 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         ctl[depth++] = op === 0x04 ? CTL_IF : CTL_BLOCK;
         break;
       }
-      case Imm.idx:
+      case 2: // Imm.idx
         if (opts.noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
         w.push(r.u32());
         break;
-      case Imm.idx2:
+      case 3: // Imm.idx2
         w.push(r.u32());
         w.push(r.u32());
         break;
-      case Imm.zero:
+      case 4: // Imm.zero
         w.push(r.zeroByte());
         break;
-      case Imm.idxZero:
+      case 5: // Imm.idxZero
         if (opts.noDataCount) r.fail('data count section required', at);
         w.push(r.u32());
         w.push(r.zeroByte());
         break;
-      case Imm.zero2:
+      case 6: // Imm.zero2
         w.push(r.zeroByte());
         w.push(r.zeroByte());
         break;
-      case Imm.fence:
+      case 7: // Imm.fence
         r.zeroByte();
         break;
-      case Imm.brTable: {
+      case 8: { // Imm.brTable
         const countAt = r.pos;
         const n = r.count(); // each target takes at least one byte
         if (n > opts.limits.maxBrTableTargets) {
@@ -170,7 +173,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         for (let i = 0; i <= n; i++) w.push(r.u32());
         break;
       }
-      case Imm.selectT: {
+      case 9: { // Imm.selectT
         const n = r.count();
         w.ensure(n + 1);
         w.push(n);
@@ -182,38 +185,38 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         }
         break;
       }
-      case Imm.memarg:
+      case 10: // Imm.memarg
         memarg(r, w);
         break;
-      case Imm.memargLane:
+      case 18: // Imm.memargLane
         memarg(r, w);
         w.push(r.u8());
         break;
-      case Imm.lane:
+      case 17: // Imm.lane
         w.push(r.u8());
         break;
-      case Imm.i32:
+      case 11: // Imm.i32
         w.push(r.s32());
         break;
-      case Imm.i64:
+      case 12: // Imm.i64
         r.s64(i64Halves);
         w.push(i64Halves[0]);
         w.push(i64Halves[1]);
         break;
-      case Imm.f32:
+      case 13: // Imm.f32
         w.push(word(r));
         break;
-      case Imm.f64:
-        w.push(word(r));
-        w.push(word(r));
-        break;
-      case Imm.v128:
-        w.push(word(r));
-        w.push(word(r));
+      case 14: // Imm.f64
         w.push(word(r));
         w.push(word(r));
         break;
-      case Imm.reftype: {
+      case 16: // Imm.v128
+        w.push(word(r));
+        w.push(word(r));
+        w.push(word(r));
+        w.push(word(r));
+        break;
+      case 15: { // Imm.reftype
         const tAt = r.pos;
         const t = r.u8();
         if (!isReftype(t)) r.fail(`malformed reference type 0x${t.toString(16)}`, tAt);
