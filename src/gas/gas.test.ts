@@ -178,6 +178,70 @@ describe('dynamic costs and overrides', () => {
     expect(s.store.gasRemaining).toBe(10);
   });
 
+  // Regression (session 1 left it): bulk ops charged per element before the bounds
+  // check, so a huge out-of-bounds op gave out_of_gas instead of the spec's trap.
+  test('an out-of-bounds bulk op traps out of bounds before its dynamic charge, writing nothing', async () => {
+    const OPS = `(module (memory 1) (table $t 10 funcref) (table $u 10 funcref)
+      (data $d "abcdefgh") (elem $e func $f $f $f)
+      (func $f)
+      (func (export "mfill") (param i32 i32) local.get 0 i32.const 7 local.get 1 memory.fill)
+      (func (export "mcopy") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.copy)
+      (func (export "minit") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.init $d)
+      (func (export "tfill") (param i32 i32) local.get 0 ref.func $f local.get 1 table.fill $t)
+      (func (export "tcopy") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 table.copy $t $u)
+      (func (export "tinit") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 table.init $t $e)
+      (func (export "byte") (param i32) (result i32) local.get 0 i32.load8_u)
+      (func (export "null") (param i32) (result i32) local.get 0 table.get $t ref.is_null))`;
+    const HUGE = 0xfffffff0 | 0;
+    // [export, trap, out-of-bounds arguments (huge counts, and a count one past the end)]
+    const cases: [string, string, number[]][] = [
+      ['mfill', 'memory_out_of_bounds', [1, HUGE]],
+      ['mfill', 'memory_out_of_bounds', [65536 - 8, 9]],
+      ['mcopy', 'memory_out_of_bounds', [0, 1, HUGE]],
+      ['mcopy', 'memory_out_of_bounds', [65536 - 8, 0, 9]],
+      ['minit', 'memory_out_of_bounds', [0, 0, HUGE]],
+      ['minit', 'memory_out_of_bounds', [0, 1, 8]],
+      ['tfill', 'table_out_of_bounds', [1, HUGE]],
+      ['tfill', 'table_out_of_bounds', [8, 3]],
+      ['tcopy', 'table_out_of_bounds', [1, 0, HUGE]],
+      ['tcopy', 'table_out_of_bounds', [0, 1, 10]],
+      ['tinit', 'table_out_of_bounds', [0, 0, HUGE]],
+      ['tinit', 'table_out_of_bounds', [9, 0, 2]],
+    ];
+    for (const [name, code, oob] of cases) {
+      // a budget that covers the static costs many times over but not a huge dynamic charge
+      const s = await instantiateWat(OPS, { gas: 10_000 });
+      const before = s.store.gasUsed;
+      const e = thrown(() => s.exports[name](...oob));
+      expect([name, e.code]).toEqual([name, code]);
+      // only the static block cost was paid: the same as a zero-length op of the same export
+      const paid = s.store.gasUsed - before;
+      const z = await instantiateWat(OPS, { gas: 10_000 });
+      z.exports[name](...oob.map(() => 0));
+      expect([name, paid]).toEqual([name, z.store.gasUsed]);
+      // nothing was written
+      expect([name, s.exports.byte(1), s.exports.byte(65535)]).toEqual([name, 0, 0]);
+      for (let i = 0; i < 10; i++) expect([name, i, s.exports.null(i)]).toEqual([name, i, 1]);
+    }
+    // in bounds, the dynamic charge still applies before the effect
+    const s = await instantiateWat(OPS, { gas: 1e9 });
+    const cost = (f: () => void) => { const b = s.store.gasUsed; f(); return s.store.gasUsed - b; };
+    expect(cost(() => s.exports.tfill(0, 10)) - cost(() => s.exports.tfill(0, 0))).toBe(10);
+    expect(cost(() => s.exports.mfill(0, 64)) - cost(() => s.exports.mfill(0, 0))).toBe(8);
+  });
+
+  test('an in-bounds bulk op over budget is out_of_gas without effect', async () => {
+    const s = await instantiateWat(`(module (memory 1)
+      (func (export "fill") (param i32) i32.const 0 i32.const 7 local.get 0 memory.fill)
+      (func (export "byte") (param i32) (result i32) local.get 0 i32.load8_u))`, { gas: 1e9 });
+    const b = s.store.gasUsed;
+    s.exports.fill(0);
+    const static0 = s.store.gasUsed - b;
+    s.store.gasRemaining = static0 + 10; // 65536 bytes need 8192 dynamic
+    expect(thrown(() => s.exports.fill(65536)).code).toBe('out_of_gas');
+    expect(s.exports.byte(0)).toBe(0);
+  });
+
   test('overrides change the cost of single instructions', async () => {
     const t = '(module (func (export "f") (result i32) i32.const 1 i32.const 2 i32.add))';
     const a = await instantiateWat(t, { config: { gas: 'unit' }, gas: 1000 });

@@ -1419,13 +1419,17 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 5;
           break;
         }
+        // Bulk operations (spec 4.4.6 table.fill/copy/init, 4.4.7 memory.fill/copy/init):
+        // the bounds check comes first, as in the spec, so an out-of-bounds op traps
+        // without writing anything and without paying its per-element gas; only an
+        // in-bounds op pays (src/gas/README.md), still before it has any effect.
         case 156: { // TABLE_FILL [t, i, val, n]
           const tab = inst._tables[code[pc + 1]];
           const i = S[fp + code[pc + 2]] >>> 0, n = S[fp + code[pc + 4]] >>> 0;
+          if (i + n > tab._elems.length) trap('table_out_of_bounds');
           const cost = n * perElem;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (i + n > tab._elems.length) trap('table_out_of_bounds');
           tab._elems.fill(store._refs[S[fp + code[pc + 3]]], i, i + n);
           pc += 5;
           break;
@@ -1433,10 +1437,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 157: { // TABLE_COPY [dt, st, d, s, n]
           const dt = inst._tables[code[pc + 1]], st = inst._tables[code[pc + 2]];
           const d = S[fp + code[pc + 3]] >>> 0, s = S[fp + code[pc + 4]] >>> 0, n = S[fp + code[pc + 5]] >>> 0;
+          if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
           const cost = n * perElem;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
           if (dt === st) dt._elems.copyWithin(d, s, s + n);
           else for (let k = 0; k < n; k++) dt._elems[d + k] = st._elems[s + k];
           pc += 6;
@@ -1445,10 +1449,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 158: { // TABLE_INIT [t, e, d, s, n]
           const tab = inst._tables[code[pc + 1]], seg = inst._elems[code[pc + 2]];
           const d = S[fp + code[pc + 3]] >>> 0, s = S[fp + code[pc + 4]] >>> 0, n = S[fp + code[pc + 5]] >>> 0;
+          if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
           const cost = n * perElem;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
           for (let k = 0; k < n; k++) tab._elems[d + k] = seg[s + k];
           pc += 6;
           break;
@@ -1460,10 +1464,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 160: { // MEMORY_INIT [seg, d, s, n]
           const seg = inst._datas[code[pc + 1]];
           const d = S[fp + code[pc + 2]] >>> 0, s = S[fp + code[pc + 3]] >>> 0, n = S[fp + code[pc + 4]] >>> 0;
+          if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
           const cost = Math.ceil(n / 8) * perBytes8;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
           u8.set(seg.subarray(s, s + n), d);
           pc += 5;
           break;
@@ -1474,20 +1478,20 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           break;
         case 162: { // MEMORY_COPY [d, s, n]
           const d = S[fp + code[pc + 1]] >>> 0, s = S[fp + code[pc + 2]] >>> 0, n = S[fp + code[pc + 3]] >>> 0;
+          if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
           const cost = Math.ceil(n / 8) * perBytes8;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
           u8.copyWithin(d, s, s + n);
           pc += 4;
           break;
         }
         case 163: { // MEMORY_FILL [d, val, n]
           const d = S[fp + code[pc + 1]] >>> 0, n = S[fp + code[pc + 3]] >>> 0;
+          if (d + n > memLen) trap('memory_out_of_bounds');
           const cost = Math.ceil(n / 8) * perBytes8;
           if (gas < cost) trap('out_of_gas');
           gas -= cost;
-          if (d + n > memLen) trap('memory_out_of_bounds');
           u8.fill(S[fp + code[pc + 2]] & 255, d, d + n);
           pc += 4;
           break;
