@@ -15,7 +15,8 @@ async function watToWasm(wabt, file) {
   try {
     mod.resolveNames();
     mod.validate();
-    return mod.toBinary({ canonicalize_lebs: true }).buffer;
+    // the name section keeps the $names, so traps say "in function 5 ($divide)"
+    return mod.toBinary({ canonicalize_lebs: true, write_debug_names: true }).buffer;
   } finally {
     mod.destroy();
   }

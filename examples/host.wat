@@ -16,7 +16,7 @@
     (call $random))
 
   ;; Traps with integer_divide_by_zero when $b is 0.
-  (func (export "divide") (param $a i32) (param $b i32) (result i32)
+  (func $divide (export "divide") (param $a i32) (param $b i32) (result i32)
     (i32.div_s (local.get $a) (local.get $b)))
 
   ;; Counts down from $n: runs out of gas for a large $n and a small budget.

@@ -117,12 +117,61 @@ const TRAP_MESSAGES: Record<TrapCode, string> = {
   invalid_conversion: 'invalid conversion',
 };
 
-/** A WebAssembly trap (the JS API's `RuntimeError`). */
+/** One wasm frame of a trap's backtrace. */
+export interface TrapFrame {
+  /** Index of the function in its module's function index space (imports first). */
+  readonly funcIndex: number;
+  /** The function's name from the module's name section, when it has one. */
+  readonly name: string | undefined;
+}
+
+/**
+ * A WebAssembly trap (the JS API's `RuntimeError`).
+ *
+ * When wasm code was running, the trap says where: `funcIndex` / `funcName`
+ * are the innermost wasm function (for a `host` trap or a `Trap` thrown by a
+ * host function: the wasm function that called the host), `backtrace` lists
+ * the wasm frames, innermost first (host functions between them are not
+ * listed), and the message ends with "in function N ($name)". A trap while
+ * instantiating outside any function (an out-of-bounds active segment) has no
+ * location: `funcIndex` undefined, `backtrace` empty.
+ */
 export class Trap extends Error {
   readonly code: TrapCode;
+  /** The message without the location, e.g. 'integer divide by zero'. */
+  readonly reason: string;
+  /** The innermost wasm function's index, when the trap happened in wasm code. */
+  funcIndex: number | undefined = undefined;
+  /** The innermost wasm function's name-section name, when it has one. */
+  funcName: string | undefined = undefined;
+  /** The wasm call stack at the trap, innermost first. */
+  backtrace: TrapFrame[] = [];
   constructor(code: TrapCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${TRAP_MESSAGES[code]}: ${detail}` : TRAP_MESSAGES[code], options as ErrorOptions);
+    const reason = detail ? `${TRAP_MESSAGES[code]}: ${detail}` : TRAP_MESSAGES[code];
+    super(reason, options as ErrorOptions);
     this.name = 'Trap';
     this.code = code;
+    this.reason = reason;
   }
+
+  /**
+   * Appends the frames of one interpreter activation (innermost first) as the
+   * trap leaves it; the first activation to see the trap sets its location.
+   * Internal: called by the interpreter, not per instruction but once per
+   * activation the trap unwinds through.
+   */
+  _addFrames(frames: TrapFrame[]): void {
+    if (frames.length === 0) return;
+    if (this.backtrace.length === 0) {
+      this.funcIndex = frames[0].funcIndex;
+      this.funcName = frames[0].name;
+      this.message = `${this.reason} in ${formatFrame(frames[0])}`;
+    }
+    for (const f of frames) this.backtrace.push(f);
+  }
+}
+
+/** "function 3 ($div)" or "function 3". */
+export function formatFrame(f: TrapFrame): string {
+  return f.name === undefined ? `function ${f.funcIndex}` : `function ${f.funcIndex} ($${f.name})`;
 }

@@ -144,14 +144,30 @@ describe('failures: one line on stderr, exit code per kind', () => {
   });
 
   test('trap (5): in the invoked function and in the start function', () => {
-    const div = file('div.wat', '(module (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))');
+    const div = file('div.wat', `(module (func (export "div") (param i32 i32) (result i32) (call $div (local.get 0) (local.get 1)))
+      (func $div (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))`);
     expect(detwasm('run', div, '--invoke', 'div', '7', '-2').stdout).toBe('-3\n');
     const r = detwasm('run', div, '--invoke', 'div', '1', '0');
     expect(r.code).toBe(5);
-    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*div\.wat: div\(1, 0\): trap \(integer_divide_by_zero\): integer divide by zero/);
+    // where: the function index and its name from the text ($div), and the caller
+    expect(oneLine(r.stderr)).toMatch(
+      /^detwasm: .*div\.wat: div\(1, 0\): trap \(integer_divide_by_zero\): integer divide by zero in function 1 \(\$div\), called from function 0$/,
+    );
     const start = detwasm('run', file('start.wat', '(module (func $s unreachable) (start $s))'));
     expect(start.code).toBe(5);
-    expect(oneLine(start.stderr)).toMatch(/^detwasm: .*start\.wat: instantiate: trap \(unreachable\): unreachable/);
+    expect(oneLine(start.stderr)).toMatch(/^detwasm: .*start\.wat: instantiate: trap \(unreachable\): unreachable executed in function 0 \(\$s\)$/);
+    // --json carries the location too
+    const j = detwasm('run', div, '--invoke', 'div', '1', '0', '--json');
+    expect(JSON.parse(j.stdout).error).toMatchObject({
+      kind: 'trap', code: 'integer_divide_by_zero', funcIndex: 1, funcName: 'div',
+      backtrace: [{ funcIndex: 1, name: 'div' }, { funcIndex: 0 }],
+    });
+    // deep recursion: the callers are summarised, still one line
+    const rec = detwasm('run', file('rec.wat', '(module (func $rec (export "rec") (call $rec)))'), '--invoke', 'rec');
+    expect(rec.code).toBe(5);
+    expect(oneLine(rec.stderr)).toMatch(
+      /call stack exhausted in function 0 \(\$rec\), called from function 0 \(\$rec\), function 0 \(\$rec\), function 0 \(\$rec\), \.\.\. \(\d{4,} wasm frames\)$/,
+    );
   });
 
   test('out of gas (6)', () => {

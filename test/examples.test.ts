@@ -18,7 +18,7 @@ test('examples/host.mjs: host functions, memory, gas, trap and out of gas', () =
   expect(charged).not.toBeNull();
   expect(Number(charged![2])).toBeGreaterThan(500);
   expect(lines[4]).toBe('divide(7, 2) = 3');
-  expect(lines[5]).toBe('divide(1, 0) trapped: code=integer_divide_by_zero message="integer divide by zero"');
+  expect(lines[5]).toBe('divide(1, 0) trapped: code=integer_divide_by_zero message="integer divide by zero in function 5 ($divide)"');
   expect(lines[6]).toMatch(/^spin\(1000000\) ran out of gas: gas used \d+, remaining \d+$/);
   expect(lines[7]).toMatch(/^after top-up: spin\(1000\) = 0, gas remaining \d+$/);
   // Deterministic: a second run prints exactly the same.

@@ -84,7 +84,8 @@ export async function watToWasm(text: Uint8Array, filename: string): Promise<Uin
   }
   try {
     mod.resolveNames();
-    return mod.toBinary({}).buffer;
+    // the name section carries the $names, so traps can say "in function 3 ($div)"
+    return mod.toBinary({ write_debug_names: true }).buffer;
   } catch (e) {
     throw watError(e, filename);
   } finally {

@@ -76,7 +76,10 @@ function fail(io: Io, err: unknown, context: string, verbose: boolean, json: boo
   f.message = (f.message + suffix).replace(/\s*\n\s*/g, ' ');
   io.err(`detwasm: ${f.message}`);
   if (verbose) io.err(verboseDetails(err));
-  if (json) io.out(JSON.stringify({ ok: false, error: { kind: f.kind, code: f.code, message: f.message, exitCode: f.exitCode } }));
+  if (json) {
+    const where = f.funcIndex === undefined ? {} : { funcIndex: f.funcIndex, funcName: f.funcName, backtrace: f.backtrace };
+    io.out(JSON.stringify({ ok: false, error: { kind: f.kind, code: f.code, message: f.message, exitCode: f.exitCode, ...where } }));
+  }
   return f.exitCode;
 }
 

@@ -2,7 +2,7 @@
  * Turns any error the CLI can meet into ONE line for stderr and an exit code
  * (see `EXIT`). Stack traces only with --verbose.
  */
-import { CompileError, LinkError, Trap } from '../errors.js';
+import { CompileError, LinkError, Trap, formatFrame, type TrapFrame } from '../errors.js';
 import { EXIT, UsageError } from './args.js';
 import { IoError, WatError } from './load.js';
 
@@ -14,6 +14,10 @@ export interface Failure {
   message: string;
   /** Stable sub-code: the CompileError/Trap/LinkError `code`, when there is one. */
   code?: string;
+  /** Traps in wasm code: the innermost function, its name, and the wasm frames (innermost first, at most 50). */
+  funcIndex?: number;
+  funcName?: string;
+  backtrace?: TrapFrame[];
 }
 
 /**
@@ -35,12 +39,31 @@ export function describeFailure(err: unknown, context: string): Failure {
   }
   if (err instanceof Trap) {
     if (err.code === 'out_of_gas') {
-      return { exitCode: EXIT.outOfGas, kind: 'out_of_gas', code: err.code, message: `${context}: ${err.message}` };
+      return { exitCode: EXIT.outOfGas, kind: 'out_of_gas', code: err.code, message: `${context}: ${err.message}${callers(err)}`, ...location(err) };
     }
-    return { exitCode: EXIT.trap, kind: 'trap', code: err.code, message: `${context}: trap (${err.code}): ${err.message}` };
+    return { exitCode: EXIT.trap, kind: 'trap', code: err.code, message: `${context}: trap (${err.code}): ${err.message}${callers(err)}`, ...location(err) };
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { exitCode: EXIT.internal, kind: 'internal', message: `${context}: internal error: ${oneLine(text)} (rerun with --verbose for details)` };
+}
+
+/** Callers shown on the one line after "in function N ($name)". */
+const SHOWN_CALLERS = 3;
+/** Frames in --json's backtrace. */
+const JSON_FRAMES = 50;
+
+/** ", called from function 2 ($mid), function 1 ($main)" (a long backtrace ends with "... (N wasm frames)"). */
+function callers(t: Trap): string {
+  const rest = t.backtrace.slice(1);
+  if (rest.length === 0) return '';
+  const shown = rest.slice(0, SHOWN_CALLERS).map(formatFrame).join(', ');
+  return rest.length > SHOWN_CALLERS ? `, called from ${shown}, ... (${t.backtrace.length} wasm frames)` : `, called from ${shown}`;
+}
+
+/** Trap location fields for --json. */
+function location(t: Trap): Pick<Failure, 'funcIndex' | 'funcName' | 'backtrace'> {
+  if (t.funcIndex === undefined) return {};
+  return { funcIndex: t.funcIndex, funcName: t.funcName, backtrace: t.backtrace.slice(0, JSON_FRAMES) };
 }
 
 const COMPILE_KINDS: Record<string, string> = {

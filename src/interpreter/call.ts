@@ -7,7 +7,7 @@ import type { valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
 import {
-  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, setWrapperFactory, toI32, toI64, wrapperOf,
+  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, locateTrap, setWrapperFactory, toI32, toI64, wrapperOf,
   type Instance, type Store,
 } from './runtime.js';
 
@@ -133,7 +133,13 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
       const cf = compiledOf(f, store._metered);
       store._depth = depth + 1;
       store._sp = base + cf.frameSlots;
-      exec(store, f, base);
+      try {
+        exec(store, f, base);
+      } catch (e) {
+        // the frames of this activation: the function it stopped in and its callers
+        if (e instanceof Trap) locateTrap(e, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
+        throw e;
+      }
     }
     S = store._stack;
     const n = t.results.length;

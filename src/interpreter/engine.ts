@@ -10,6 +10,7 @@ import { CompileError } from '../errors.js';
 import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedule.js';
 import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
+import { functionNames } from './names.js';
 import type { Instance, Store } from './runtime.js';
 
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global';
@@ -24,9 +25,14 @@ export class Engine {
     this._schedule = resolveGasSchedule(this._config.gas);
   }
 
-  /** Decodes and validates `bytes`; throws a `CompileError` subclass. */
+  /**
+   * Decodes and validates `bytes`; throws a `CompileError` subclass. The bytes
+   * are copied first (as the JS API does): changing them afterwards does not
+   * change the module (its data segments and names are views of the copy).
+   */
   compile(bytes: Uint8Array | ArrayBuffer): Module {
-    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    // new Uint8Array(typedArray) copies (a subclass's slice may return a view)
+    const u8 = bytes instanceof Uint8Array ? new Uint8Array(bytes) : new Uint8Array(bytes.slice(0));
     const decoded = decode(u8, this._config.limits);
     const vm = validate(decoded, this._config);
     return new Module(this, vm);
@@ -51,6 +57,15 @@ export class Module {
   private readonly _code: [(CompiledFunc | undefined)[], (CompiledFunc | undefined)[]] = [[], []];
   constructor(readonly _engine: Engine, readonly _vm: ValidatedModule) {
     this.compileCost = compileCost(_vm.module);
+  }
+
+  /** Name-section function names, parsed on first use (only traps ask). */
+  private _names: Map<number, string> | undefined;
+
+  /** The name-section name of function `funcIndex` (function index space), if any. */
+  _funcName(funcIndex: number): string | undefined {
+    this._names ??= functionNames(this._vm.module.customs);
+    return this._names.get(funcIndex);
   }
 
   imports(): { module: string; name: string; kind: ExternKindName }[] {

@@ -1883,6 +1883,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
     }
   } finally {
     store._gas = gas;
+    // SPEED: where the activation stopped, for a trap's location (call.ts invoke
+    // builds it from these and fns only when a trap unwinds; nothing is tracked
+    // per instruction or call, and exec itself has no catch handler).
+    store._lastFunc = f;
+    store._lastDepth = depth;
   }
 }
-

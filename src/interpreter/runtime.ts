@@ -6,7 +6,7 @@
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
-import { Trap } from '../errors.js';
+import { Trap, type TrapFrame } from '../errors.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Module, Engine } from './engine.js';
 
@@ -45,6 +45,23 @@ export class FuncInst {
     readonly fn: ((...args: any[]) => unknown) | null,
     readonly explicitCaller: boolean,
   ) {}
+}
+
+/** A wasm function's frame in a trap backtrace: its index in its module and its name-section name. */
+export function frameOf(f: FuncInst): TrapFrame {
+  const m = f.instance!._module;
+  const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
+  return { funcIndex, name: m._funcName(funcIndex) };
+}
+
+/**
+ * Adds one interpreter activation's frames to a trap that unwinds through it:
+ * `top` is the running function, `fns[from..to-1]` its callers (innermost last).
+ */
+export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | undefined)[], from: number, to: number): void {
+  const frames = [frameOf(top)];
+  for (let d = to - 1; d >= from; d--) frames.push(frameOf(fns[d]!));
+  t._addFrames(frames);
 }
 
 /** Returns the compiled code of a wasm function, compiling it on first use. */
@@ -367,6 +384,9 @@ export class Store {
   /** Reference table: id 0 = null; ids are only used on the value stack. */
   readonly _refs: unknown[] = [null];
   readonly _refIds = new Map<unknown, number>();
+  /** Where the last interpreter activation stopped: its running function and call depth (exec.ts, for trap locations). */
+  _lastFunc: FuncInst | null = null;
+  _lastDepth = 0;
   /** StoreOptions.hostErrors === 'propagate'. */
   readonly _propagateHostErrors: boolean;
 

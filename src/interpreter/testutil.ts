@@ -5,11 +5,12 @@ import type { EngineConfig } from '../config.js';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wabtPromise: Promise<any> = require('wabt')();
 
-export async function wat(text: string): Promise<Uint8Array> {
+/** `names`: also write the name section (function names from `$ids`). */
+export async function wat(text: string, opts: { names?: boolean } = {}): Promise<Uint8Array> {
   const wabt = await wabtPromise;
   const mod = wabt.parseWat('test.wat', new Uint8Array(Buffer.from(text, 'utf8')), { multi_value: true, bulk_memory: true, reference_types: true });
   try {
-    return new Uint8Array(mod.toBinary({}).buffer);
+    return new Uint8Array(mod.toBinary({ write_debug_names: !!opts.names }).buffer);
   } finally {
     mod.destroy();
   }
