@@ -72,7 +72,7 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
   let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
   if (q > 4294967295) q = 4294967295;
   let rl = (xl - Math.imul(q, yl)) | 0;
-  let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) / 4294967296);
+  let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) * 2.3283064365386963e-10);
   if (rh < 0) {
     q -= 1;
     const nl = (rl + yl) | 0;
@@ -958,8 +958,9 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const al = S[a], bl = S[b];
           const lo = (al + bl) | 0;
-          // carry out of the low word: the unsigned sum wrapped
-          const hi = (S[a + 1] + S[b + 1] + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+          // carry out of the low word, from the top bits (Hacker's Delight 2-13);
+          // SPEED: no compare-and-branch, which mispredicts on random operands
+          const hi = (S[a + 1] + S[b + 1] + (((al & bl) | ((al | bl) & ~lo)) >>> 31)) | 0;
           S[d] = lo;
           S[d + 1] = hi;
           pc += 4;
@@ -968,8 +969,11 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 131: { // I64_SUB
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const al = S[a], bl = S[b];
-          const hi = (S[a + 1] - S[b + 1] - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
-          S[d] = (al - bl) | 0;
+          const lo = (al - bl) | 0;
+          // borrow out of the low word, from the top bits (Hacker's Delight 2-13);
+          // SPEED: no compare-and-branch, which mispredicts on random operands
+          const hi = (S[a + 1] - S[b + 1] - (((~al & bl) | ((~al | bl) & lo)) >>> 31)) | 0;
+          S[d] = lo;
           S[d + 1] = hi;
           pc += 4;
           break;
@@ -1000,23 +1004,29 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           if (yh !== 0) {
             // SPEED: divisor y >= 2^32 inline, no call and no BigInt (a call is
             // never inlined into this big function). The quotient is < 2^32.
-            // 1. Estimate q = floor(X / Y) in doubles: X, Y and the division each
-            //    round by a relative 2^-53, so X / Y is within 3 * 2^-53 * 2^32 of
-            //    x / y < 2^32: q is the exact quotient or off by one.
-            // 2. r = x - q*y exactly (q <= q_exact + 1, so q*y <= x + y < 2^65):
+            // 1. t = X / Y in doubles: X, Y and the division each round by a
+            //    relative 2^-53, so t is within 3 * 2^-53 * 2^32 < 2^-19 of
+            //    x / y < 2^32, and q = floor(t) is the exact quotient or off by one.
+            //    SPEED: when t's fraction is at least 2^-18 away from an integer,
+            //    x / y lies strictly between q and q + 1: q is exact (nearly always).
+            // 2. Otherwise r = x - q*y exactly (q <= q_exact + 1, so q*y <= x + y < 2^65):
             //    its low word is exact mod 2^32 (Math.imul); its high word is
             //    floor(r / 2^32) rounded from a double estimate R of r: q * yh <= 2^33
             //    is exact, (xh - q*yh) * 2^32 + xl rounds by <= 2^13, q * yl by <= 2^11,
             //    the two subtractions by <= 2^13 each, so R - lo(r) is within 2^15
-            //    of a multiple of 2^32 and Math.round of its quotient is exact.
+            //    of a multiple of 2^32 and Math.round of it times 2^-32 is exact.
             // 3. r < 0: q was one too big; r >= y: one too small.
             const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
-            let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
-            if (q > 4294967295) q = 4294967295;
-            const rl = (xl - Math.imul(q, yl)) >>> 0;
-            const rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - rl) / 4294967296);
-            if (rh < 0) q -= 1;
-            else if (rh > yhu || (rh === yhu && rl >= ylu)) q += 1;
+            const t = (xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu);
+            let q = Math.floor(t);
+            const f = t - q; // exact
+            if (f < 3.814697265625e-6 || f > 0.999996185302734375) { // within 2^-18 of an integer
+              if (q > 4294967295) q = 4294967295;
+              const rl = (xl - Math.imul(q, yl)) >>> 0;
+              const rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - rl) * 2.3283064365386963e-10);
+              if (rh < 0) q -= 1;
+              else if (rh > yhu || (rh === yhu && rl >= ylu)) q += 1;
+            }
             S[d] = q | 0;
             S[d + 1] = 0;
           } else {
@@ -1041,7 +1051,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
             let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
             if (q > 4294967295) q = 4294967295;
             let rl = (xl - Math.imul(q, yl)) | 0;
-            let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) / 4294967296);
+            let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) * 2.3283064365386963e-10);
             if (rh < 0) {
               // r += y (rh exact in a double; the final r < y fits 64 bits)
               const nl = (rl + yl) | 0;
@@ -1204,7 +1214,8 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], d = fp + code[pc + 1];
           const al = S[a], bl = code[pc + 3];
           const lo = (al + bl) | 0;
-          // carry out of the low word: the unsigned sum wrapped
+          // carry out of the low word: the unsigned sum wrapped (a compare: with
+          // the usual small constants it is well predicted, unlike I64_ADD's)
           const hi = (S[a + 1] + code[pc + 4] + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
           S[d] = lo;
           S[d + 1] = hi;
@@ -1214,6 +1225,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 211: { // I64_SUB_IMM
           const a = fp + code[pc + 2], d = fp + code[pc + 1];
           const al = S[a], bl = code[pc + 3];
+          // borrow out of the low word (a compare, see I64_ADD_IMM)
           const hi = (S[a + 1] - code[pc + 4] - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
           S[d] = (al - bl) | 0;
           S[d + 1] = hi;
