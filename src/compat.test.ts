@@ -140,6 +140,71 @@ describe('same results as the native API', () => {
     expect(b).toEqual(a);
   });
 
+  // JS API "Memory objects": the buffer is the same object until a grow, and every
+  // successful grow (grow(0) and wasm's memory.grow included) detaches it.
+  test('memory.buffer is detached by every grow, as natively: Memory.grow, grow(0), memory.grow', async () => {
+    const bytes = wat(`(module (memory (export "m") 1 4)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+      (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0))))`);
+    const [a, b] = await both(async (api) => {
+      const e = (await api.instantiate(bytes)).instance.exports;
+      const out: unknown[] = [];
+      const b0 = e.m.buffer;
+      out.push(b0 === e.m.buffer, b0.byteLength);
+      new Uint8Array(b0)[5] = 42;
+      out.push(e.m.grow(0), b0.byteLength, e.m.buffer === b0, e.m.buffer.byteLength, new Uint8Array(e.m.buffer)[5]);
+      const b1 = e.m.buffer;
+      out.push(e.grow(1), b1.byteLength, e.m.buffer.byteLength, new Uint8Array(e.m.buffer)[5], e.load(5));
+      const b2 = e.m.buffer;
+      out.push(e.grow(0), b2.byteLength, e.m.buffer.byteLength);
+      const b3 = e.m.buffer;
+      out.push(e.grow(100), b3.byteLength, e.m.buffer === b3); // a failed grow (-1) detaches nothing
+      try {
+        e.m.grow(100);
+      } catch (x) {
+        out.push((x as Error).constructor.name);
+      }
+      out.push(b3.byteLength, e.m.buffer === b3);
+      // wasm writes after the grows are seen through the current buffer, and the other way round
+      e.store(65536 + 3, 9);
+      new Uint8Array(e.m.buffer)[65536 + 4] = 10;
+      out.push(new Uint8Array(e.m.buffer)[65536 + 3], e.load(65536 + 4), e.m.grow(1), new Uint8Array(e.m.buffer)[65536 + 3]);
+      return out;
+    });
+    expect(b).toEqual(a);
+    expect(a.slice(0, 2)).toEqual([true, 65536]);
+  });
+
+  test('a host function grows the memory (from JS, or through wasm) in the middle of a wasm call', async () => {
+    const bytes = wat(`(module (import "env" "h" (func $h (param i32)))
+      (memory (export "m") 1 8)
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "run") (param i32) (result i32)
+        (i32.store8 (i32.const 100) (i32.const 1))
+        (call $h (local.get 0))
+        ;; the memory is bigger now: write and read past the old end
+        (i32.store8 (i32.const 70000) (i32.const 2))
+        (i32.add (i32.load8_u (i32.const 100)) (i32.load8_u (i32.const 70000)))))`);
+    const [a, b] = await both(async (api) => {
+      let exports: Api;
+      let before: ArrayBuffer | undefined;
+      const h = (how: number) => {
+        before = exports.m.buffer;
+        if (how === 0) exports.m.grow(1);
+        else exports.grow(1);
+      };
+      exports = (await api.instantiate(bytes, { env: { h } })).instance.exports;
+      const out: unknown[] = [];
+      for (const how of [0, 1]) {
+        out.push(exports.run(how), before!.byteLength, exports.m.buffer.byteLength, new Uint8Array(exports.m.buffer)[70000]);
+      }
+      return out;
+    });
+    expect(b).toEqual(a);
+    expect(a).toEqual([3, 0, 131072, 2, 3, 0, 196608, 2]);
+  });
+
   test('exports object: frozen, no prototype', async () => {
     const [a, b] = await both(async (api) => {
       const { instance } = await api.instantiate(example('fib.wasm'));

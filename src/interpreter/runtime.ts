@@ -88,11 +88,22 @@ export interface MemoryDescriptor {
  * size) bytes in total instead of O(pages^2) (a module must not buy quadratic
  * host work with linear gas). `buffer` always returns an ArrayBuffer of exactly
  * the current size: when the backing is larger it is first compacted (one copy).
+ *
+ * As in the JS API ("Memory objects": grow, "refresh the memory buffer"), the
+ * ArrayBuffer `buffer` returned is the same object until the memory grows;
+ * every successful grow, `grow(0)` and wasm's `memory.grow` included, detaches
+ * it (its byteLength becomes 0) and `buffer` then returns a new one. A failed
+ * grow changes nothing. Detaching uses `ArrayBuffer.prototype.transfer` or
+ * `structuredClone` with a transfer list (both move the bytes, no copy); it
+ * only happens when a buffer was handed out, so wasm code that grows a memory
+ * nobody looked at pays nothing for it.
  */
 export class Memory {
   _u8: Uint8Array;
   _dv: DataView;
   _max: number | undefined;
+  /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
+  private _exposed: ArrayBuffer | null = null;
   constructor(descriptor: MemoryDescriptor) {
     const initial = toU32(descriptor?.initial, 'initial');
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
@@ -103,13 +114,18 @@ export class Memory {
     this._dv = new DataView(this._u8.buffer);
     this._max = maximum;
   }
+  /** The memory's bytes; the same ArrayBuffer until the next grow, which detaches it. */
   get buffer(): ArrayBuffer {
-    const buf = this._u8.buffer as ArrayBuffer;
-    if (buf.byteLength === this._u8.length) return buf;
-    const exact = new Uint8Array(this._u8.length);
-    exact.set(this._u8);
-    this._view(exact.buffer as ArrayBuffer, exact.length);
-    return exact.buffer as ArrayBuffer;
+    if (this._exposed !== null) return this._exposed;
+    let buf = this._u8.buffer as ArrayBuffer;
+    if (buf.byteLength !== this._u8.length) {
+      const exact = new Uint8Array(this._u8.length);
+      exact.set(this._u8);
+      buf = exact.buffer as ArrayBuffer;
+      this._view(buf, exact.length);
+    }
+    this._exposed = buf;
+    return buf;
   }
   /** Current size in pages. */
   get pages(): number {
@@ -125,17 +141,32 @@ export class Memory {
     this._u8 = new Uint8Array(buf, 0, size);
     this._dv = new DataView(buf, 0, size);
   }
+  /**
+   * JS API "refresh the memory buffer": detaches the ArrayBuffer handed out by
+   * `buffer`, moving the bytes to a new ArrayBuffer that the views now use.
+   */
+  private _refresh(): void {
+    const exposed = this._exposed;
+    if (exposed === null) return;
+    this._exposed = null;
+    const size = this._u8.length; // (read first: detaching empties the views)
+    this._view(detach(exposed), size);
+  }
   /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
   _grow(delta: number, limitPages: number): number {
     const old = this._u8.length / PAGE_SIZE;
-    if (delta === 0) return old;
+    if (delta === 0) {
+      this._refresh(); // JS API: even grow(0) detaches the old buffer
+      return old;
+    }
     const n = old + delta;
     const max = Math.min(this._max ?? 65536, limitPages, 65536);
     if (n > max) return -1;
     const backing = this._u8.buffer as ArrayBuffer;
     if (n * PAGE_SIZE <= backing.byteLength) {
       // bytes beyond the old size were never written (accesses are bounds-checked): still zero
-      this._view(backing, n * PAGE_SIZE);
+      this._refresh();
+      this._view(this._u8.buffer as ArrayBuffer, n * PAGE_SIZE);
       return old;
     }
     const capacity = Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max));
@@ -150,9 +181,24 @@ export class Memory {
       }
     }
     next.set(this._u8);
+    this._refresh();
     this._view(next.buffer as ArrayBuffer, n * PAGE_SIZE);
     return old;
   }
+}
+
+/**
+ * Detaches `buf` and returns a new ArrayBuffer with its bytes (moved, not
+ * copied). ArrayBuffer.prototype.transfer (ES2024) where the host has it, else
+ * structuredClone with a transfer list (Node 17+, every current browser); a
+ * host with neither gets a copy and the old buffer stays attached (stale).
+ */
+function detach(buf: ArrayBuffer): ArrayBuffer {
+  const transfer = (buf as { transfer?: () => ArrayBuffer }).transfer;
+  if (typeof transfer === 'function') return transfer.call(buf);
+  const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: ArrayBuffer[] }) => unknown }).structuredClone;
+  if (typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
+  return buf.slice(0);
 }
 
 export type RefKind = 'funcref' | 'externref';
