@@ -217,6 +217,48 @@ describe('wast', () => {
   });
 });
 
+describe('without the optional wabt package', () => {
+  // The built CLI copied to a directory with no node_modules above it: what a user
+  // of an installed detwasm gets when wabt (a devDependency) is not installed.
+  let bare: string;
+  const bareRun = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(bare, 'bin/detwasm.js'), ...args], { cwd: bare, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  beforeAll(() => {
+    bare = fs.mkdtempSync(path.join(os.tmpdir(), 'detwasm-nowabt-'));
+    for (const d of ['dist/cjs/src', 'dist/cjs/spec-tests', 'bin', 'examples']) {
+      fs.cpSync(path.join(ROOT, d), path.join(bare, d), { recursive: true });
+    }
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(bare, 'package.json'));
+    fs.writeFileSync(path.join(bare, 't.wast'), '(module (func (export "f") (result i32) i32.const 1))\n(assert_return (invoke "f") (i32.const 1))\n');
+    // the premise: wabt cannot be resolved from there
+    const probe = spawnSync(process.execPath, ['-e', 'require.resolve("wabt")'], { cwd: bare, encoding: 'utf8' });
+    expect(probe.status).not.toBe(0);
+  });
+  afterAll(() => fs.rmSync(bare, { recursive: true, force: true }));
+
+  test('.wat input: exit 7 and a message that names the package and the fix', () => {
+    const r = bareRun('run', 'examples/fib.wat', '--invoke', 'fib', '3');
+    expect(r.code).toBe(7);
+    expect(oneLine(r.stderr)).toBe(
+      'detwasm: examples/fib.wat: converting WebAssembly text (.wat) needs the "wabt" package, which is not installed: run "npm install wabt", or pass a .wasm binary',
+    );
+    const j = bareRun('validate', 'examples/fib.wat', '--json');
+    expect(j.code).toBe(7);
+    expect(JSON.parse(j.stdout).error).toMatchObject({ kind: 'missing_package', code: 'wabt', exitCode: 7 });
+    // binaries need no wabt
+    expect(bareRun('run', 'examples/fib.wasm', '--invoke', 'fib', '10')).toMatchObject({ code: 0, stdout: '55\n' });
+  });
+
+  test('wast: exit 7 before running anything (not a failed assertion)', () => {
+    const r = bareRun('wast', 't.wast');
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('');
+    expect(oneLine(r.stderr)).toBe('detwasm: t.wast: running .wast scripts needs the "wabt" package, which is not installed: run "npm install wabt"');
+  });
+});
+
 describe('validate, inspect, help', () => {
   test('validate a valid module', () => {
     expect(detwasm('validate', 'examples/hash.wasm')).toMatchObject({ code: 0, stdout: 'examples/hash.wasm: valid\n' });

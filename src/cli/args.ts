@@ -15,7 +15,7 @@ export const EXIT = Object.freeze({
   link: 4,
   trap: 5,
   outOfGas: 6,
-  /** The file cannot be read. */
+  /** The file cannot be read, or the `wabt` package that .wat input and `wast` need is not installed. */
   io: 7,
   /** `wast`: at least one assertion failed. */
   wastFailed: 8,
@@ -65,7 +65,8 @@ Arguments are parsed by the export's parameter types: i32 and i64 as decimal or
 0x-hex integers (negative allowed), funcref/externref as "null".
 
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 compile error (malformed, invalid,
-policy, limit), 4 link error, 5 trap, 6 out of gas, 7 I/O error, 8 wast failures.`;
+policy, limit), 4 link error, 5 trap, 6 out of gas, 7 I/O error (or the "wabt"
+package, needed for .wat input and wast, is not installed), 8 wast failures.`;
 
 /** Feature names on the command line (kebab-case, as in the proposals) → `Features` keys. */
 export const FEATURE_NAMES: Readonly<Record<string, keyof Features>> = Object.freeze({

@@ -13,6 +13,19 @@ export class IoError extends Error {
   }
 }
 
+/**
+ * An optional package the command needs is not installed: `wabt`, for `.wat`
+ * input and `wast` scripts (a devDependency of detwasm, so an installed detwasm
+ * does not bring it). Exit code 7, like a file that cannot be read: the input
+ * cannot be read as given.
+ */
+export class MissingPackageError extends Error {
+  constructor(readonly packageName: string, readonly purpose: string, alternative?: string) {
+    super(`${purpose} needs the "${packageName}" package, which is not installed: run "npm install ${packageName}"${alternative ? `, or ${alternative}` : ''}`);
+    this.name = 'MissingPackageError';
+  }
+}
+
 /** The text format could not be converted to a binary (a compile error, exit code 3). */
 export class WatError extends Error {
   constructor(message: string, readonly line?: number, readonly column?: number) {
@@ -59,17 +72,19 @@ type Wabt = { parseWat(filename: string, text: Uint8Array, features: object): Wa
 
 let wabtPromise: Promise<Wabt> | undefined;
 
-function loadWabt(): Promise<Wabt> {
-  if (!wabtPromise) {
-    let factory: () => Promise<Wabt>;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      factory = require('wabt');
-    } catch {
-      throw new IoError('converting .wat needs the "wabt" package (npm install wabt), or pass a .wasm file');
-    }
-    wabtPromise = factory();
+/** Throws MissingPackageError when `wabt` cannot be loaded (`purpose` says what needed it). */
+export function requireWabt(purpose: string, alternative?: string): () => Promise<Wabt> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('wabt');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new MissingPackageError('wabt', purpose, alternative);
+    throw e;
   }
+}
+
+function loadWabt(): Promise<Wabt> {
+  if (!wabtPromise) wabtPromise = requireWabt('converting WebAssembly text (.wat)', 'pass a .wasm binary')();
   return wabtPromise;
 }
 

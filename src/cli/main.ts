@@ -10,7 +10,7 @@ import type { DecodedModule, functype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { Engine, Store } from '../index.js';
 import { EXIT, USAGE, UsageError, parseArgs, type Command } from './args.js';
-import { loadModule, readFile } from './load.js';
+import { loadModule, readFile, requireWabt } from './load.js';
 import type { FileResult as WastFileResult } from '../../spec-tests/results.js';
 import { describeFailure, verboseDetails } from './report.js';
 import { listSections } from './sections.js';
@@ -266,6 +266,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
 
 async function wast(cmd: Extract<Command, { kind: 'wast' }>, io: Io): Promise<number> {
   for (const f of cmd.files) readFile(f); // I/O errors (exit 7) before anything runs
+  requireWabt('running .wast scripts'); // the scripts' text modules are converted with wabt (exit 7 when missing)
   const features = Object.keys(cmd.features);
   if (features.length) throw new UsageError('wast: --features is not supported (spec scripts run with the default features)');
   // The spec runner (spec-tests/, compiled to dist/cjs/spec-tests) is loaded only for this command.

@@ -4,11 +4,11 @@
  */
 import { CompileError, LinkError, Trap, formatFrame, type TrapFrame } from '../errors.js';
 import { EXIT, UsageError } from './args.js';
-import { IoError, WatError } from './load.js';
+import { IoError, MissingPackageError, WatError } from './load.js';
 
 export interface Failure {
   exitCode: number;
-  /** Short kind for --json output: usage, io, compile, link, trap, out_of_gas, internal. */
+  /** Short kind for --json output: usage, io, missing_package, compile, link, trap, out_of_gas, internal. */
   kind: string;
   /** The one line (without the "detwasm: " prefix). */
   message: string;
@@ -27,6 +27,9 @@ export interface Failure {
 export function describeFailure(err: unknown, context: string): Failure {
   if (err instanceof UsageError) return { exitCode: EXIT.usage, kind: 'usage', message: err.message };
   if (err instanceof IoError) return { exitCode: EXIT.io, kind: 'io', message: err.message };
+  if (err instanceof MissingPackageError) {
+    return { exitCode: EXIT.io, kind: 'missing_package', code: err.packageName, message: `${context}: ${err.message}` };
+  }
   if (err instanceof WatError) {
     return { exitCode: EXIT.compile, kind: 'compile', code: 'malformed', message: `${context}: text format error: ${err.message}` };
   }
