@@ -76,8 +76,10 @@ export interface CompiledFunc {
   entryGas: number;
 }
 
-const CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
-const K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
+// SPEED: `var` (never reassigned): reading a module-level `const` from a function costs a
+// temporal-dead-zone check per access in V8, a `var` does not.
+var CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
+var K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
 
 interface Ctrl {
   kind: number;
@@ -259,48 +261,51 @@ export const compileFunction: (
  * has no feedback of its own and stays a real call).
  */
 function makeCompiler() {
+  // SPEED: the state is `var`, not `let`/`const`: a `let` that the helpers
+  // capture is checked for its temporal dead zone on every access (V8 emits a
+  // hole check per read and write), `var` is not.
   // The function being compiled (set on entry of `compile`).
-  let vm: ValidatedModule;
-  let m: ValidatedModule['module'];
-  let funcIndex = 0;
-  let type: ValidatedModule['funcTypes'][number];
-  let body: Int32Array;
-  let nLocals = 0;
-  let costs: GasSchedule['static'];
-  let metered = false;
+  var vm: ValidatedModule;
+  var m: ValidatedModule['module'];
+  var funcIndex = 0;
+  var type: ValidatedModule['funcTypes'][number];
+  var body: Int32Array;
+  var nLocals = 0;
+  var costs: GasSchedule['static'];
+  var metered = false;
   // SPEED: one output buffer shared by all compilations; the result is a copy of its used part.
-  const out = sharedOut;
-  let steps = 0;
+  var out = sharedOut;
+  var steps = 0;
 
   // Compile-time operand stack. SPEED: shared scratch arrays (see `scratch`),
   // zeroed up to where the previous function wrote, so they read as fresh.
-  let kinds = scratch.kinds, vals = scratch.vals, his = scratch.his;
-  let h = 0;
-  let maxH = 0;
-  let refCount = scratch.refCount;
+  var kinds = scratch.kinds, vals = scratch.vals, his = scratch.his;
+  var h = 0;
+  var maxH = 0;
+  var refCount = scratch.refCount;
   // SPEED: while no label has been placed since entry, declared locals never
   // written still hold their zero initial value; `i32.const 0; local.set x`
   // on them emits nothing.
-  let straight = true;
-  let written = scratch.written;
-  let nParams = 0;
-  let ctrls: Ctrl[] = [];
+  var straight = true;
+  var written = scratch.written;
+  var nParams = 0;
+  var ctrls: Ctrl[] = [];
 
   // Gas block state.
-  let needGas = true;
+  var needGas = true;
   /** Pairs (target operand position, gas operand position) for foldGas. */
-  let folds: number[] = [];
-  let gasPos = -1;
+  var folds: number[] = [];
+  var gasPos = -1;
   // Peephole state: position of the `dst` operand of the instruction that
   // produced the top of stack, its start and its op; -1 when not applicable.
-  let lastDst = -1, lastStart = -1, lastOp = -1;
+  var lastDst = -1, lastStart = -1, lastOp = -1;
   // Start of the last emitted value-producing record, and of the code after the last label.
-  let recStart = -1, prevRecStart = -1, labelPos = 0;
-  let copyStart = -1; // start of the last emitted COPY
-  let skip = 0; // nesting depth inside unreachable code
+  var recStart = -1, prevRecStart = -1, labelPos = 0;
+  var copyStart = -1; // start of the last emitted COPY
+  var skip = 0; // nesting depth inside unreachable code
 
 
-  const canon = (i: number) => 2 * (nLocals + i);
+  var canon = (i: number) => 2 * (nLocals + i);
 
   function emit1(a: number) { out.push(a); }
   function emit2(a: number, b: number) {
@@ -333,7 +338,7 @@ function makeCompiler() {
   }
   function pushCanon() { ensure(h + 1); kinds[h] = CANON; h++; }
   // Entries below `pendingFrom` are all CANON (keeps materializeAll linear overall).
-  let pendingFrom = 0;
+  var pendingFrom = 0;
   function pending() { if (h < pendingFrom) pendingFrom = h; }
   function pushLocal(slot: number) { ensure(h + 1); pending(); kinds[h] = LOCAL; vals[h] = slot; refCount[slot >> 1]++; h++; }
   function pushC32(v: number) { ensure(h + 1); pending(); kinds[h] = C32; vals[h] = v; h++; }
