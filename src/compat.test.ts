@@ -205,6 +205,34 @@ describe('same results as the native API', () => {
     expect(a).toEqual([3, 0, 131072, 2, 3, 0, 196608, 2]);
   });
 
+  test('JS API details: [EnforceRange] sizes, exported functions are not constructors, toStringTag', async () => {
+    const bytes = wat('(module (func (export "f") (result i32) i32.const 1))');
+    const [a, b] = await both(async (api) => {
+      const r = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return (e as Error).constructor.name;
+        }
+      };
+      const f = (await api.instantiate(bytes)).instance.exports.f;
+      return [
+        r(() => new api.Memory({ initial: 1.5 }).buffer.byteLength),
+        r(() => new api.Memory({ initial: 1 }).grow(1.9)),
+        r(() => new api.Memory({ initial: NaN })),
+        r(() => new api.Memory({ initial: -1 })),
+        r(() => new api.Table({ element: 'anyfunc', initial: 2.7 }).length),
+        r(() => new f()),
+        'prototype' in f,
+        Object.prototype.toString.call(new api.Memory({ initial: 0 })),
+        Object.prototype.toString.call(new api.Table({ element: 'anyfunc', initial: 0 })),
+        Object.prototype.toString.call(new api.Global({ value: 'i32' })),
+      ];
+    });
+    expect(b).toEqual(a);
+    expect(a.slice(0, 6)).toEqual([65536, 1, 'TypeError', 'TypeError', 2, 'TypeError']);
+  });
+
   test('exports object: frozen, no prototype', async () => {
     const [a, b] = await both(async (api) => {
       const { instance } = await api.instantiate(example('fib.wasm'));
@@ -282,6 +310,11 @@ describe('same kinds of errors as the native API', () => {
 });
 
 describe('detwasm specifics', () => {
+  test('a shared memory is a TypeError (threads are rejected by the determinism policy)', () => {
+    expect(() => new W.Memory({ initial: 1, maximum: 1, shared: true } as never)).toThrow(/shared memories are not supported/);
+  });
+
+
   const FLOATS = '(module (func (export "f") (result f32) (f32.const 1)))';
 
   test('float modules: native accepts, compat rejects with a CompileError that is a PolicyError', async () => {

@@ -156,9 +156,8 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
 }
 
 setWrapperFactory((f: FuncInst) => {
-  const w = function (...args: unknown[]): unknown {
-    return invoke(f, args);
-  };
+  // an arrow function: like the JS API's exported functions, not a constructor (`new` is a TypeError)
+  const w = (...args: unknown[]): unknown => invoke(f, args);
   Object.defineProperty(w, FUNC_INST, { value: f });
   Object.defineProperty(w, 'length', { value: f.type.params.length });
   // JS API "Exported Function": the name is the function index (of the defining instance)

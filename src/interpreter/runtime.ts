@@ -105,6 +105,9 @@ export class Memory {
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
   constructor(descriptor: MemoryDescriptor) {
+    if ((descriptor as { shared?: unknown })?.shared) {
+      throw new TypeError('Memory: shared memories are not supported (threads are rejected by the determinism policy)');
+    }
     const initial = toU32(descriptor?.initial, 'initial');
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
     if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
@@ -113,6 +116,9 @@ export class Memory {
     this._u8 = new Uint8Array(initial * PAGE_SIZE);
     this._dv = new DataView(this._u8.buffer);
     this._max = maximum;
+  }
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Memory';
   }
   /** The memory's bytes; the same ArrayBuffer until the next grow, which detaches it. */
   get buffer(): ArrayBuffer {
@@ -229,6 +235,9 @@ export class Table {
     this._elems = new Array(initial).fill(v);
     this._max = maximum;
   }
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Table';
+  }
   get length(): number {
     return this._elems.length;
   }
@@ -321,6 +330,9 @@ export class Global {
   }
   valueOf(): unknown {
     return this.value;
+  }
+  get [Symbol.toStringTag](): string {
+    return 'WebAssembly.Global';
   }
   _setJS(v: unknown): void {
     const t = this._type.valtype;
@@ -557,8 +569,15 @@ export function toI64(v: unknown): bigint {
   return BigInt.asIntN(64, v as bigint);
 }
 
+/**
+ * WebIDL `[EnforceRange] unsigned long` (the JS API's descriptors and deltas):
+ * ToNumber, NaN and infinities are a TypeError, the fraction is dropped
+ * (1.5 -> 1), and the result must be in 0..2^32-1.
+ */
 function toU32(v: unknown, what: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a u32 integer`);
-  return n;
+  if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);
+  const i = Math.trunc(n);
+  if (i < 0 || i > 0xffffffff) throw new TypeError(`${what} must be in 0..2^32-1, got ${i}`);
+  return i + 0; // -0 -> 0
 }
