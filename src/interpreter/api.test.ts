@@ -392,3 +392,29 @@ test('immutable global imports accept plain values (JS API), mutable ones need a
   const mm = e.compile(await wat('(module (import "m" "g" (global (mut i32))))'));
   expect(thrown(() => new Store(e).instantiate(mm, { m: { g: 1 } }))).toBeInstanceOf(LinkError);
 });
+
+describe('engine.compile input', () => {
+  test('compile copies the bytes: changing them afterwards does not change the module', async () => {
+    const bytes = await wat('(module (memory (export "m") 1) (data (i32.const 0) "abc"))');
+    const engine = new Engine();
+    const module = engine.compile(bytes);
+    const at = bytes.findIndex((b, i) => b === 0x61 && bytes[i + 1] === 0x62 && bytes[i + 2] === 0x63);
+    expect(at).toBeGreaterThan(8);
+    bytes[at] = 0x7a; // 'a' -> 'z' in the caller's buffer
+    const inst = new Store(engine).instantiate(module);
+    expect(new Uint8Array((inst.exports.m as { buffer: ArrayBuffer }).buffer, 0, 3)).toEqual(Uint8Array.from([0x61, 0x62, 0x63]));
+  });
+
+  test('compile accepts any buffer view or ArrayBuffer, and rejects other values with a TypeError', async () => {
+    const bytes = await wat('(module (func (export "f") (result i32) i32.const 7))');
+    const engine = new Engine();
+    const padded = new Uint8Array(bytes.length + 3);
+    padded.set(bytes, 3);
+    for (const b of [bytes, bytes.slice().buffer, new DataView(padded.buffer, 3), Buffer.from(bytes)]) {
+      const inst = new Store(engine).instantiate(engine.compile(b as Uint8Array));
+      expect((inst.exports.f as () => number)()).toBe(7);
+    }
+    expect(() => engine.compile('\0asm' as never)).toThrow(TypeError);
+    expect(() => engine.compile([0, 0x61, 0x73, 0x6d] as never)).toThrow(TypeError);
+  });
+});

@@ -13,13 +13,20 @@ import { instantiate } from './instantiate.js';
 import { functionNames } from './names.js';
 import type { Instance, Store } from './runtime.js';
 
+/** The kind of an import or export, spelled as in the JS API. */
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global';
 
 const KIND_NAMES: Record<string, ExternKindName> = { func: 'function', table: 'table', memory: 'memory', global: 'global' };
 
+/**
+ * Compiles modules under one configuration: enabled features, resource
+ * limits and the gas schedule (README "Configuration"). Stores are created
+ * for an engine and run only its modules.
+ */
 export class Engine {
   readonly _config: ResolvedConfig;
   readonly _schedule: GasSchedule;
+  /** Throws TypeError for an unknown gas schedule entry or a bad limit. */
   constructor(config: EngineConfig = {}) {
     this._config = resolveConfig(config);
     this._schedule = resolveGasSchedule(this._config.gas);
@@ -30,16 +37,15 @@ export class Engine {
    * are copied first (as the JS API does): changing them afterwards does not
    * change the module (its data segments and names are views of the copy).
    */
-  compile(bytes: Uint8Array | ArrayBuffer): Module {
-    // new Uint8Array(typedArray) copies (a subclass's slice may return a view)
-    const u8 = bytes instanceof Uint8Array ? new Uint8Array(bytes) : new Uint8Array(bytes.slice(0));
+  compile(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Module {
+    const u8 = copyBytes(bytes);
     const decoded = decode(u8, this._config.limits);
     const vm = validate(decoded, this._config);
     return new Module(this, vm);
   }
 
   /** True when `bytes` is a module this engine accepts. */
-  validate(bytes: Uint8Array | ArrayBuffer): boolean {
+  validate(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
     try {
       this.compile(bytes);
       return true;
@@ -50,6 +56,20 @@ export class Engine {
   }
 }
 
+/** A copy of the bytes of a buffer or view; TypeError for anything else (a string, a plain array). */
+function copyBytes(bytes: unknown): Uint8Array {
+  if (ArrayBuffer.isView(bytes)) {
+    // a fresh Uint8Array over the same bytes, then slice (copies; Buffer#slice would be a view)
+    return Uint8Array.prototype.slice.call(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
+  throw new TypeError('compile: expected the module bytes as a Uint8Array, another ArrayBuffer view or an ArrayBuffer');
+}
+
+/**
+ * A decoded and validated module, compiled lazily per function and shared by
+ * every instance of it in every store of its engine.
+ */
 export class Module {
   /** Deterministic compile cost (src/gas/schedule.ts `compileCost`). */
   readonly compileCost: number;
@@ -68,10 +88,12 @@ export class Module {
     return this._names.get(funcIndex);
   }
 
+  /** The imports in order: module name, field name and kind. */
   imports(): { module: string; name: string; kind: ExternKindName }[] {
     return this._vm.module.imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
   }
 
+  /** The exports in order: name and kind. */
   exports(): { name: string; kind: ExternKindName }[] {
     return this._vm.module.exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
   }

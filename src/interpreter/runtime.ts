@@ -74,8 +74,11 @@ export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
   return compiled;
 }
 
+/** `new Memory(descriptor)`: sizes in 64 KiB pages. */
 export interface MemoryDescriptor {
+  /** Initial size in pages. */
   initial: number;
+  /** Maximum size in pages (grows beyond it fail); none = up to the engine limit. */
   maximum?: number;
 }
 
@@ -133,7 +136,7 @@ export class Memory {
     this._exposed = buf;
     return buf;
   }
-  /** Current size in pages. */
+  /** Current size in pages (detwasm extension; the JS API has `buffer.byteLength / 65536`). */
   get pages(): number {
     return this._u8.length / PAGE_SIZE;
   }
@@ -209,9 +212,13 @@ function detach(buf: ArrayBuffer): ArrayBuffer {
 
 export type RefKind = 'funcref' | 'externref';
 
+/** `new Table(descriptor, init?)`: element type and sizes in elements. */
 export interface TableDescriptor {
+  /** 'funcref' (JS API spelling: 'anyfunc') or 'externref'. */
   element: 'funcref' | 'anyfunc' | 'externref';
+  /** Initial number of elements. */
   initial: number;
+  /** Maximum number of elements; none = up to the engine limit. */
   maximum?: number;
 }
 
@@ -238,14 +245,17 @@ export class Table {
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Table';
   }
+  /** Number of elements. */
   get length(): number {
     return this._elems.length;
   }
+  /** Element `index`: an exported function or null (funcref), any value (externref); RangeError past the end. */
   get(index: number): unknown {
     const i = toU32(index, 'index');
     if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
     return this._toJS(this._elems[i]);
   }
+  /** Sets element `index` (omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
   set(index: number, value?: unknown): void {
     const i = toU32(index, 'index');
     if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
@@ -255,6 +265,7 @@ export class Table {
   _default(): unknown {
     return this._elemtype === 0x70 ? null : undefined;
   }
+  /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
   grow(delta: number, init?: unknown): number {
     const v = init === undefined ? this._default() : this._fromJS(init);
     const r = this._grow(toU32(delta, 'delta'), v, DEFAULT_LIMITS.maxTableSize);
@@ -284,9 +295,13 @@ export class Table {
   }
 }
 
+/** Value types by name ('anyfunc' is the JS API's spelling of 'funcref'). */
 export type ValueTypeName = 'i32' | 'i64' | 'funcref' | 'externref' | 'anyfunc';
+/** `new Global(descriptor, init?)`. */
 export interface GlobalDescriptor {
+  /** The value type ('f32'/'f64' throw TypeError: floats are rejected by the determinism policy). */
   value: ValueTypeName | 'f32' | 'f64';
+  /** Whether `value` may be set (from JS and by `global.set`). */
   mutable?: boolean;
 }
 
@@ -317,6 +332,7 @@ export class Global {
     if (init !== undefined) this._setJS(init);
     else if (t === 0x6f) this._ref = undefined;
   }
+  /** The value: i32 a number, i64 a bigint, funcref an exported function or null, externref any value. */
   get value(): unknown {
     const t = this._type.valtype;
     if (t === 0x7f) return this._cell[0];
@@ -328,6 +344,7 @@ export class Global {
     if (!this._type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
     this._setJS(v);
   }
+  /** The value (JS API `valueOf`). */
   valueOf(): unknown {
     return this.value;
   }
@@ -352,6 +369,7 @@ export class Global {
   }
 }
 
+/** A host function's wasm type: value type names ('i32', 'i64', 'funcref', 'externref'). */
 export interface HostFuncType {
   params: string[];
   results: string[];
@@ -359,13 +377,16 @@ export interface HostFuncType {
 
 /** A host function with a declared type; `fn` receives the `Caller` first. */
 export class HostFunc {
+  /** The declared type (checked against the import at instantiation: LinkError on a mismatch). */
   readonly type: functype;
+  /** `fn(caller, ...args)`: i32 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
   constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
     this.type = { params: type.params.map(parseValtype), results: type.results.map(parseValtype) };
   }
 }
 
+/** A value type name → its binary encoding; TypeError for floats and unknown names. */
 export function parseValtype(s: string): valtype {
   switch (s) {
     case 'i32': return 0x7f;
@@ -381,6 +402,7 @@ export function parseValtype(s: string): valtype {
 
 /** What a host function sees of its caller. */
 export class Caller {
+  /** `store`: the store the call runs in; `instance`: the calling instance (null when called directly from JS). */
   constructor(readonly store: Store, readonly instance: Instance | null) {}
   /** The calling instance's exported memory, else its first memory, else null. */
   get memory(): Memory | null {
@@ -393,6 +415,7 @@ export class Caller {
     if (this.store._gas < k) throw new Trap('out_of_gas');
     this.store._gas -= k;
   }
+  /** The store's remaining gas (Infinity when unmetered). */
   get gasRemaining(): number {
     return this.store.gasRemaining;
   }
@@ -466,12 +489,15 @@ export class Store {
     this._callFns = [];
   }
 
+  /** Gas charged so far (0 when unmetered); top-ups do not change it. */
   get gasUsed(): number {
     return this._metered ? this._budget - this._gas : 0;
   }
+  /** Gas left (Infinity when unmetered). */
   get gasRemaining(): number {
     return this._gas;
   }
+  /** Sets the gas left (top up or lower it); TypeError on an unmetered store, RangeError for a negative amount. */
   set gasRemaining(v: number | bigint) {
     if (!this._metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
     const n = gasNumber(v);
@@ -479,6 +505,13 @@ export class Store {
     this._gas = n;
   }
 
+  /**
+   * Instantiates `module` in this store (spec 4.5.4): links the imports
+   * (`imports[module][name]`: functions, HostFunc, Memory, Table, Global or a
+   * plain number/bigint for an immutable global), applies the segments and runs
+   * the start function. Throws LinkError, or Trap from a segment or the start
+   * function; TypeError for a module of another engine.
+   */
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
     return module._instantiate(this, imports ?? {});
   }
@@ -520,6 +553,7 @@ function gasNumber(v: number | bigint): number {
 
 /** A module instance (spec 4.2.5). */
 export class Instance {
+  /** The exports by name (frozen, no prototype): functions, Memory, Table and Global objects. */
   readonly exports: Record<string, unknown> = Object.create(null);
   _funcs: FuncInst[] = [];
   _tables: Table[] = [];
