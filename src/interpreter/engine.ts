@@ -59,7 +59,7 @@ export class Engine {
 /** A copy of the bytes of a buffer or view; TypeError for anything else (a string, a plain array). */
 function copyBytes(bytes: unknown): Uint8Array {
   if (ArrayBuffer.isView(bytes)) {
-    // a fresh Uint8Array over the same bytes, then slice (copies; Buffer#slice would be a view)
+    // a fresh Uint8Array over the same bytes, then slice: a copy (a subclass's own slice may be a view)
     return Uint8Array.prototype.slice.call(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
