@@ -418,3 +418,40 @@ describe('engine.compile input', () => {
     expect(() => engine.compile([0, 0x61, 0x73, 0x6d] as never)).toThrow(TypeError);
   });
 });
+
+describe('argument conversion errors and consumeGas amounts', () => {
+  test('a bad argument says which function, which argument and its type; the class is kept', async () => {
+    const s = await instantiateWat('(module (func $nop) (func (export "f") (param i32 i64) (result i32) local.get 0))');
+    const big = thrown(() => s.exports.f(1n, 2n));
+    expect(big).toBeInstanceOf(TypeError);
+    expect(big.message).toMatch(/^function 1: argument 0 \(i32\): /);
+    const num = thrown(() => s.exports.f(1, 2));
+    expect(num).toBeInstanceOf(TypeError);
+    expect(num.message).toMatch(/^function 1: argument 1 \(i64\): /);
+    const str = thrown(() => s.exports.f(1, 'x'));
+    expect(str).toBeInstanceOf(SyntaxError);
+    expect(s.exports.f(5, 0n)).toBe(5); // the store is untouched
+  });
+
+  test('consumeGas takes non-negative integers only (number or bigint)', async () => {
+    let amount: number | bigint = 0;
+    const s = await instantiateWat('(module (import "env" "burn" (func $b)) (func (export "f") call $b))', {
+      gas: 1000,
+      imports: { env: { burn(this: Caller) { this.consumeGas(amount); } } },
+    });
+    for (const bad of [1.5, -1, NaN, -1n]) {
+      amount = bad;
+      const e = thrown(() => s.exports.f());
+      expect([String(bad), e.code, e.cause instanceof RangeError]).toEqual([String(bad), 'host', true]);
+    }
+    const before = s.store.gasUsed;
+    amount = 10n;
+    s.exports.f();
+    amount = 10;
+    s.exports.f();
+    expect(Number.isInteger(s.store.gasUsed)).toBe(true);
+    expect(s.store.gasUsed - before).toBeGreaterThanOrEqual(20);
+    amount = 2n ** 70n;
+    expect(thrown(() => s.exports.f()).code).toBe('out_of_gas');
+  });
+});

@@ -3,7 +3,7 @@
  * function wrappers, the start function), calling host functions from wasm,
  * and converting values (JS API ToJSValue / ToWebAssemblyValue).
  */
-import type { valtype } from '../decoder/module.js';
+import { valtypeName, type valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
 import {
@@ -108,6 +108,15 @@ function writeResults(store: Store, results: valtype[], r: unknown, base: number
   }
 }
 
+/** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
+function argumentError(f: FuncInst, i: number, e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const where = f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
+  const type = valtypeName(f.type.params[i]);
+  const Ctor = e.constructor as new (message: string) => Error;
+  return new Ctor(`${where}: argument ${i} (${type}): ${e.message}`);
+}
+
 /**
  * Invokes f with JS arguments (spec 4.5.5 "Invocation"); returns undefined,
  * one value, or an array for multiple results. The store's stacks are
@@ -123,7 +132,13 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const slots = 2 * Math.max(t.params.length, t.results.length);
   let S = store._stack;
   if (base + slots > S.length) S = store._growStack(base + slots);
-  for (let i = 0; i < t.params.length; i++) writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+  for (let i = 0; i < t.params.length; i++) {
+    try {
+      writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+    } catch (e) {
+      throw argumentError(f, i, e);
+    }
+  }
   store._nesting++;
   try {
     if (f.host) {

@@ -408,10 +408,14 @@ export class Caller {
   get memory(): Memory | null {
     return this.instance ? this.instance._memory : null;
   }
-  /** Charges n gas (same rule as instructions: out_of_gas leaves the remaining gas untouched). */
+  /**
+   * Charges n gas (same rule as instructions: out_of_gas leaves the remaining
+   * gas untouched). `n` is a non-negative integer (number or bigint; a
+   * fraction, NaN or a negative amount is a RangeError, so gas stays integral).
+   */
   consumeGas(n: number | bigint): void {
     const k = Number(n);
-    if (!(k >= 0)) throw new RangeError('consumeGas: amount must be a non-negative number');
+    if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
     if (this.store._gas < k) throw new Trap('out_of_gas');
     this.store._gas -= k;
   }
