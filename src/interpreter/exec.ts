@@ -69,10 +69,11 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
     return;
   }
   // the quotient estimate and its one correction step, as in exec's I64_DIV_U
-  let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
+  const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
+  let q = Math.floor(X / Y);
   if (q > 4294967295) q = 4294967295;
   let rl = (xl - Math.imul(q, yl)) | 0;
-  let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) * 2.3283064365386963e-10);
+  let rh = Math.round((X - q * Y - (rl >>> 0)) * 2.3283064365386963e-10);
   if (rh < 0) {
     q -= 1;
     const nl = (rl + yl) | 0;
@@ -1011,19 +1012,21 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
             //    x / y lies strictly between q and q + 1: q is exact (nearly always).
             // 2. Otherwise r = x - q*y exactly (q <= q_exact + 1, so q*y <= x + y < 2^65):
             //    its low word is exact mod 2^32 (Math.imul); its high word is
-            //    floor(r / 2^32) rounded from a double estimate R of r: q * yh <= 2^33
-            //    is exact, (xh - q*yh) * 2^32 + xl rounds by <= 2^13, q * yl by <= 2^11,
-            //    the two subtractions by <= 2^13 each, so R - lo(r) is within 2^15
-            //    of a multiple of 2^32 and Math.round of it times 2^-32 is exact.
+            //    floor(r / 2^32), rounded from R - lo(r) where R = X - q*Y estimates r:
+            //    |X - x| <= 2^10, q*|Y - y| <= q*y*2^-53 < 2^12, and the product and
+            //    the two subtractions (values < 2^65) round by <= 2^11 each, so
+            //    R - lo(r) is within 2^14 of the multiple of 2^32 r - lo(r), and
+            //    Math.round of it times 2^-32 is exact.
             // 3. r < 0: q was one too big; r >= y: one too small.
             const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
-            const t = (xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu);
+            const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
+            const t = X / Y;
             let q = Math.floor(t);
             const f = t - q; // exact
             if (f < 3.814697265625e-6 || f > 0.999996185302734375) { // within 2^-18 of an integer
               if (q > 4294967295) q = 4294967295;
               const rl = (xl - Math.imul(q, yl)) >>> 0;
-              const rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - rl) * 2.3283064365386963e-10);
+              const rh = Math.round((X - q * Y - rl) * 2.3283064365386963e-10);
               if (rh < 0) q -= 1;
               else if (rh > yhu || (rh === yhu && rl >= ylu)) q += 1;
             }
@@ -1048,10 +1051,11 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           if (yh !== 0) {
             // SPEED: divisor >= 2^32 inline; the steps and their exactness as in I64_DIV_U
             const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
-            let q = Math.floor((xhu * 4294967296 + xlu) / (yhu * 4294967296 + ylu));
+            const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
+            let q = Math.floor(X / Y);
             if (q > 4294967295) q = 4294967295;
             let rl = (xl - Math.imul(q, yl)) | 0;
-            let rh = Math.round(((xhu - q * yhu) * 4294967296 + xlu - q * ylu - (rl >>> 0)) * 2.3283064365386963e-10);
+            let rh = Math.round((X - q * Y - (rl >>> 0)) * 2.3283064365386963e-10);
             if (rh < 0) {
               // r += y (rh exact in a double; the final r < y fits 64 bits)
               const nl = (rl + yl) | 0;
@@ -1381,9 +1385,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], d = fp + code[pc + 1];
           const b = code[pc + 3];
           // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
-          // its low word is ToInt32 (mod 2^32), its high word an exact power-of-2 division
+          // its low word is ToInt32 (mod 2^32), its high word floor(p * 2^-32) (exact
+          // power-of-2 scaling; SPEED: a multiply, not a division)
           const p = (S[a] >>> 0) * b;
-          S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p / 4294967296)) | 0;
+          S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p * 2.3283064365386963e-10)) | 0;
           S[d] = p | 0;
           pc += 5;
           break;

@@ -41,15 +41,15 @@ test('powers of two +-1, +-2 and max values as both operands', () => {
   expect(bad.slice(0, 5)).toEqual([]);
 });
 
-test('quotients 0, 1, 2, 2^32 - 1 with remainders 0, 1, y - 1 for divisors just above 2^32, around 2^62, near 2^64', () => {
+test('quotients 0, 1, 2, 2^20 +- 1, 2^32 - 1 with remainders 0, 1, y - 1 for divisors just above 2^32, around 2^62, near 2^64', () => {
   const divisors: bigint[] = [];
-  for (const base of [1n << 32n, 1n << 33n, 1n << 52n, 1n << 53n, 1n << 61n, 1n << 62n, 1n << 63n]) {
+  for (const base of [1n << 32n, 1n << 33n, 1n << 43n, 1n << 44n, 1n << 52n, 1n << 53n, 1n << 61n, 1n << 62n, 1n << 63n]) {
     for (const d of [-3n, -1n, 0n, 1n, 3n, 0x12345n]) divisors.push(base + d);
   }
   divisors.push(0x1_0000_0001n, 0x1_ffff_ffffn, 0x3fff_ffff_ffff_ffffn, M64, M64 - 0x12345n);
   const bad: string[] = [];
   for (const y of divisors) {
-    for (const q of [0n, 1n, 2n, 3n, 0xffffn, 0x10000n, 0xffff_fffen, 0xffff_ffffn]) {
+    for (const q of [0n, 1n, 2n, 3n, 7n, 8n, 0xffn, 0x100n, 0xffffn, 0x10000n, 0xfffffn, 0x100000n, 0x100001n, 0xffff_fffen, 0xffff_ffffn]) {
       for (const r of [0n, 1n, y - 1n, y / 2n]) {
         const x = q * y + r;
         if (x <= M64) check(x, y, bad);
