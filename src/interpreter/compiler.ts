@@ -425,27 +425,36 @@ function makeCompiler() {
     prevRecStart = -1;
     return st;
   }
+  // SPEED: foldAddress's other two results (no array allocated per load and store).
+  var foldedImm = 0, foldedK = 0;
   /**
    * Address folding for loads and stores of entry i: up to `i32.shl` by a
-   * constant followed by `i32.add` of a constant; returns [addr, imm, k] with
-   * address = u32((S[addr] << k) + imm).
+   * constant followed by `i32.add` of a constant; returns addr and sets
+   * foldedImm, foldedK with address = u32((S[addr] << foldedK) + foldedImm)
+   * (addr -1: nothing folded).
    */
-  function foldAddress(i: number): [number, number, number] {
-    let addr = -1, imm = 0, k = 0;
+  function foldAddress(i: number): number {
+    foldedImm = 0;
+    foldedK = 0;
     let st = takeProducer(i, Ops.I32_SHL_ADD_IMM, 5);
-    if (st >= 0) return [out.buf[st + 2], out.buf[st + 4], out.buf[st + 3]];
+    if (st >= 0) {
+      foldedImm = out.buf[st + 4];
+      foldedK = out.buf[st + 3];
+      return out.buf[st + 2];
+    }
+    let addr = -1;
     st = takeProducer(i, Ops.I32_ADD_IMM, 4);
     if (st >= 0) {
       addr = out.buf[st + 2];
-      imm = out.buf[st + 3];
-      if (addr !== canon(i)) return [addr, imm, 0];
+      foldedImm = out.buf[st + 3];
+      if (addr !== canon(i)) return addr;
     }
     st = takeProducer(i, Ops.I32_SHL_IMM, 4);
     if (st >= 0) {
       addr = out.buf[st + 2];
-      k = out.buf[st + 3] & 31;
+      foldedK = out.buf[st + 3] & 31;
     }
-    return [addr, imm, k];
+    return addr;
   }
   function placeLabel(fixups: number[]) {
     straight = false;
@@ -454,11 +463,13 @@ function makeCompiler() {
     split();
   }
 
-  function blockSig(bt: number): [number, number] {
-    if (bt === BLOCKTYPE_EMPTY) return [0, 0];
-    if (bt < 0) return [0, 1];
-    const t = m.types[bt];
-    return [t.params.length, t.results.length];
+  /** Parameter and result counts of a blocktype (SPEED: two functions, no array per block). */
+  function blockParams(bt: number): number {
+    return bt >= 0 ? m.types[bt].params.length : 0;
+  }
+  function blockResults(bt: number): number {
+    if (bt >= 0) return m.types[bt].results.length;
+    return bt === BLOCKTYPE_EMPTY ? 0 : 1;
   }
 
   function labelArity(c: Ctrl): number {
@@ -648,7 +659,7 @@ function makeCompiler() {
         case 0x02: // block
         case 0x03: // loop
         case 0x04: { // if
-          const [np, nr] = blockSig(body[pc + 2]);
+          const np = blockParams(body[pc + 2]), nr = blockResults(body[pc + 2]);
           if (op === 0x04) {
             charge(op);
             // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
@@ -1034,7 +1045,8 @@ function makeCompiler() {
             }
             // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
             // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
-            let [addr, imm, k] = foldAddress(h - 1);
+            let addr = foldAddress(h - 1);
+            const imm = foldedImm, k = foldedK;
             if (addr < 0) addr = operand(h - 1);
             pop();
             emit4(iop, canon(h), addr, body[pc + 3]);
@@ -1061,7 +1073,8 @@ function makeCompiler() {
               }
             }
             // [op, addr, val, offset, imm, k] as for loads
-            let [addr, imm, k] = foldAddress(h - 2);
+            let addr = foldAddress(h - 2);
+            const imm = foldedImm, k = foldedK;
             const v = operand(h - 1);
             if (addr < 0) addr = operand(h - 2);
             pop(); pop();
