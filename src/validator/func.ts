@@ -386,8 +386,19 @@ export class FuncValidator {
         }
         if (isFloatOp(op)) c.policy.float(`float instruction 0x${op.toString(16)}`, off, funcIndex);
         const tin = SIG_IN[op];
+        const arity = SIG_ARITY[op];
+        const vals = this.vals;
+        const len = this.valsLen;
+        if (len - arity >= this.height && vals[len - 1] === tin && vals[len - arity] === tin) {
+          // SPEED: the operands are there with the expected type (the common case):
+          // the result replaces them in place (the stack does not grow).
+          vals[len - arity] = SIG_OUT[op];
+          this.valsLen = len - arity + 1;
+          pc += 2;
+          continue;
+        }
         this.pop(tin, off);
-        if (SIG_ARITY[op] === 2) this.pop(tin, off);
+        if (arity === 2) this.pop(tin, off);
         this.push(SIG_OUT[op]);
         pc += 2;
         continue;
