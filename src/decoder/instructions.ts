@@ -84,6 +84,10 @@ const PREFIX_BASE: Record<number, number> = { 0xfc: PREFIX_FC, 0xfd: PREFIX_FD, 
  */
 export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32Array {
   w.reset();
+  // SPEED: the writer's buffer and length live in locals while decoding; they
+  // are synced with `w` around every growth and when the expression is done.
+  let buf = w.buf;
+  let len = w.len;
   let ctl = w.ctl;
   let depth = 0;
   let count = 0;
@@ -107,9 +111,14 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     }
     const kind = immediateKind(op);
     if (kind === Imm.illegal) illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
-    w.ensure(6);
-    w.push(op);
-    w.push(at);
+    if (len + 6 > buf.length) {
+      w.len = len;
+      w.ensure(6);
+      buf = w.buf;
+      len = w.len;
+    }
+    buf[len++] = op;
+    buf[len++] = at;
     count++;
     // SPEED: the case labels are number literals (the Imm name in a comment): a
     // label like `Imm.none` is a property load evaluated at run time, case after
@@ -119,6 +128,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         if (op === 0x0b) {
           // end
           if (depth === 0) {
+            w.len = len;
             w.count = count;
             return w.take();
           }
@@ -130,7 +140,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         }
         break;
       case 1: { // Imm.blocktype
-        w.push(blocktype(r));
+        buf[len++] = blocktype(r);
         if (depth === ctl.length) {
           const next = new Uint8Array(ctl.length * 2);
           next.set(ctl);
@@ -141,23 +151,23 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
       }
       case 2: // Imm.idx
         if (opts.noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
-        w.push(r.u32());
+        buf[len++] = r.u32();
         break;
       case 3: // Imm.idx2
-        w.push(r.u32());
-        w.push(r.u32());
+        buf[len++] = r.u32();
+        buf[len++] = r.u32();
         break;
       case 4: // Imm.zero
-        w.push(r.zeroByte());
+        buf[len++] = r.zeroByte();
         break;
       case 5: // Imm.idxZero
         if (opts.noDataCount) r.fail('data count section required', at);
-        w.push(r.u32());
-        w.push(r.zeroByte());
+        buf[len++] = r.u32();
+        buf[len++] = r.zeroByte();
         break;
       case 6: // Imm.zero2
-        w.push(r.zeroByte());
-        w.push(r.zeroByte());
+        buf[len++] = r.zeroByte();
+        buf[len++] = r.zeroByte();
         break;
       case 7: // Imm.fence
         r.zeroByte();
@@ -168,59 +178,67 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         if (n > opts.limits.maxBrTableTargets) {
           throw new LimitError('maxBrTableTargets', opts.limits.maxBrTableTargets, n, countAt, opts.funcIndex);
         }
+        w.len = len;
         w.ensure(n + 2);
-        w.push(n);
-        for (let i = 0; i <= n; i++) w.push(r.u32());
+        buf = w.buf;
+        len = w.len;
+        buf[len++] = n;
+        for (let i = 0; i <= n; i++) buf[len++] = r.u32();
         break;
       }
       case 9: { // Imm.selectT
         const n = r.count();
+        w.len = len;
         w.ensure(n + 1);
-        w.push(n);
+        buf = w.buf;
+        len = w.len;
+        buf[len++] = n;
         for (let i = 0; i < n; i++) {
           const tAt = r.pos;
           const t = r.u8();
           if (!isValtype(t)) r.fail(`malformed value type 0x${t.toString(16)}`, tAt);
-          w.push(t);
+          buf[len++] = t;
         }
         break;
       }
       case 10: // Imm.memarg
-        memarg(r, w);
+        buf[len++] = memargAlign(r);
+        buf[len++] = r.u32();
         break;
       case 18: // Imm.memargLane
-        memarg(r, w);
-        w.push(r.u8());
+        buf[len++] = memargAlign(r);
+        buf[len++] = r.u32();
+        buf[len++] = r.u8();
         break;
       case 17: // Imm.lane
-        w.push(r.u8());
+        buf[len++] = r.u8();
         break;
       case 11: // Imm.i32
-        w.push(r.s32());
+        buf[len++] = r.s32();
         break;
       case 12: // Imm.i64
         r.s64(i64Halves);
-        w.push(i64Halves[0]);
-        w.push(i64Halves[1]);
+        buf[len++] = i64Halves[0];
+        buf[len++] = i64Halves[1];
         break;
       case 13: // Imm.f32
-        w.push(word(r));
+        buf[len++] = word(r);
         break;
       case 14: // Imm.f64
-        w.push(word(r));
-        w.push(word(r));
+        buf[len++] = word(r);
+        buf[len++] = word(r);
         break;
       case 16: // Imm.v128
-        w.push(word(r));
-        w.push(word(r));
-        w.push(word(r));
-        w.push(word(r));
+        buf[len++] = word(r);
+        buf[len++] = word(r);
+        buf[len++] = word(r);
+        buf[len++] = word(r);
         break;
       case 15: { // Imm.reftype
         const tAt = r.pos;
         const t = r.u8();
         if (!isReftype(t)) r.fail(`malformed reference type 0x${t.toString(16)}`, tAt);
-        w.push(t);
+        buf[len++] = t;
         break;
       }
       default:
@@ -236,17 +254,17 @@ function illegalOpcode(r: Reader, at: number, b: number, sub?: number): never {
 }
 
 /**
- * memarg (5.4.6): u32 alignment exponent and u32 offset. In 2.0 an exponent of
- * 32 or more cannot come from any valid flags value (bit 6 would be the
- * multi-memory flag), so it is malformed; smaller too-large exponents are
- * left for the validator ("alignment must not be larger than natural").
+ * The alignment exponent of a memarg (5.4.6: u32 alignment exponent, then u32
+ * offset). In 2.0 an exponent of 32 or more cannot come from any valid flags
+ * value (bit 6 would be the multi-memory flag), so it is malformed; smaller
+ * too-large exponents are left for the validator ("alignment must not be
+ * larger than natural").
  */
-function memarg(r: Reader, w: InstrWriter): void {
+function memargAlign(r: Reader): number {
   const at = r.pos;
   const align = r.u32();
   if (align >= 32) r.fail('malformed memop flags', at);
-  w.push(align);
-  w.push(r.u32());
+  return align;
 }
 
 /** Four raw bytes, little-endian, as an int32. */
