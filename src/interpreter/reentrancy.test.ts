@@ -115,3 +115,27 @@ test('random nesting of traps, out of gas, host errors and growth leaves the sto
     expect([k, (outcomes.get(k) ?? 0) > 0]).toEqual([k, true]);
   }
 });
+
+test('unbounded host re-entry ends with call_stack_exhausted at 64 nested entries, not a JS RangeError', async () => {
+  const engine = new Engine();
+  for (const hostErrors of ['trap', 'propagate'] as const) {
+    const store = new Store(engine, { gas: 1e9, hostErrors });
+    let entries = 0;
+    let deepest = 0;
+    const ref: { f?: () => void } = {};
+    const inst = store.instantiate(engine.compile(await wat(`(module (import "env" "h" (func $h))
+      (func $f (export "f") call $h) (func (export "ok") (result i32) i32.const 1))`)), {
+      env: { h: () => { entries++; deepest = Math.max(deepest, store._nesting); ref.f!(); } },
+    });
+    ref.f = inst.exports.f as () => void;
+    const e = (() => { try { ref.f!(); } catch (x) { return x; } return undefined; })() as Trap;
+    expect([hostErrors, e instanceof Trap, e.code, e.message]).toEqual([
+      hostErrors, true, 'call_stack_exhausted', 'call stack exhausted: too many nested host-to-wasm calls in function 1',
+    ]);
+    expect([entries, deepest]).toEqual([64, 64]);
+    // every wasm activation the trap unwound through is in its backtrace
+    expect(e.backtrace.length).toBe(64);
+    expect([store._depth, store._sp, store._nesting]).toEqual([0, 0, 0]);
+    expect((inst.exports.ok as () => number)()).toBe(1);
+  }
+});
