@@ -4,7 +4,7 @@
  */
 import './interpreter/call.js'; // installs the exported-function wrapper factory
 export { Engine, Module } from './interpreter/engine.js';
-export type { ExternKindName } from './interpreter/engine.js';
+export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
 export type {
   StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,

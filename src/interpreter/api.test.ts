@@ -11,12 +11,40 @@ describe('engine and module', () => {
     const bytes = await wat(`(module (import "env" "f" (func (param i32))) (import "env" "m" (memory 1))
       (global (export "g") i32 (i32.const 1)) (func (export "h")) (table (export "t") 1 funcref))`);
     const m = e.compile(bytes);
-    expect(m.imports()).toEqual([{ module: 'env', name: 'f', kind: 'function' }, { module: 'env', name: 'm', kind: 'memory' }]);
-    expect(m.exports()).toEqual([{ name: 'g', kind: 'global' }, { name: 'h', kind: 'function' }, { name: 't', kind: 'table' }]);
+    expect(m.imports()).toEqual([
+      { module: 'env', name: 'f', kind: 'function', type: { params: ['i32'], results: [] } },
+      { module: 'env', name: 'm', kind: 'memory', type: { minimum: 1 } },
+    ]);
+    expect(m.exports()).toEqual([
+      { name: 'g', kind: 'global', type: { value: 'i32', mutable: false } },
+      { name: 'h', kind: 'function', type: { params: [], results: [] } },
+      { name: 't', kind: 'table', type: { element: 'funcref', minimum: 1 } },
+    ]);
     expect(e.validate(bytes)).toBe(true);
     expect(e.validate(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0]))).toBe(false);
     expect(() => e.compile(new Uint8Array([1, 2, 3]))).toThrow(MalformedError);
     expect(() => e.compile(new Uint8Array([1, 2, 3]))).toThrow(CompileError);
+  });
+
+  test('export types follow the index spaces: imports first, then definitions', async () => {
+    const m = new Engine().compile(await wat(`(module
+      (import "a" "f" (func $f (param i64) (result i32 i64)))
+      (import "a" "t" (table $t 2 10 externref))
+      (import "a" "g" (global $g (mut i64)))
+      (func $own (param i32 externref) (result funcref) ref.null func)
+      (table $u 3 funcref) (memory $m 1 2) (global $h i32 (i32.const 0))
+      (export "f" (func $f)) (export "own" (func $own)) (export "t" (table $t)) (export "u" (table $u))
+      (export "g" (global $g)) (export "h" (global $h)) (export "m" (memory $m)))`));
+    expect(Object.fromEntries(m.exports().map((e) => [e.name, e.type]))).toEqual({
+      f: { params: ['i64'], results: ['i32', 'i64'] },
+      own: { params: ['i32', 'externref'], results: ['funcref'] },
+      t: { element: 'externref', minimum: 2, maximum: 10 },
+      u: { element: 'funcref', minimum: 3 },
+      g: { value: 'i64', mutable: true },
+      h: { value: 'i32', mutable: false },
+      m: { minimum: 1, maximum: 2 },
+    });
+    expect(m.imports()[1].type).toEqual({ element: 'externref', minimum: 2, maximum: 10 });
   });
 });
 

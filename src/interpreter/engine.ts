@@ -11,10 +11,34 @@ import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedu
 import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { functionNames } from './names.js';
+import { valtypeName, type functype, type globaltype, type limits, type memtype, type tabletype } from '../decoder/module.js';
+
+function tableElement(t: tabletype): 'funcref' | 'externref' {
+  return t.elemtype === 0x6f ? 'externref' : 'funcref';
+}
 import type { Instance, Store } from './runtime.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global';
+
+/**
+ * The type of an import or export (in the spirit of the JS API's type
+ * reflection proposal): value types by name ('i32', 'i64', 'funcref',
+ * 'externref'), sizes in pages (memory) or elements (table).
+ */
+export type ExternTypeDesc =
+  | { params: string[]; results: string[] }
+  | { element: 'funcref' | 'externref'; minimum: number; maximum?: number }
+  | { minimum: number; maximum?: number }
+  | { value: string; mutable: boolean };
+
+function limitsDesc(l: limits): { minimum: number; maximum?: number } {
+  return l.max === undefined ? { minimum: l.min } : { minimum: l.min, maximum: l.max };
+}
+
+function funcDesc(t: functype): ExternTypeDesc {
+  return { params: t.params.map(valtypeName), results: t.results.map(valtypeName) };
+}
 
 const KIND_NAMES: Record<string, ExternKindName> = { func: 'function', table: 'table', memory: 'memory', global: 'global' };
 
@@ -88,14 +112,51 @@ export class Module {
     return this._names.get(funcIndex);
   }
 
-  /** The imports in order: module name, field name and kind. */
-  imports(): { module: string; name: string; kind: ExternKindName }[] {
-    return this._vm.module.imports.map((i) => ({ module: i.module, name: i.name, kind: KIND_NAMES[i.desc.kind] }));
+  /**
+   * The imports in order: module name, field name, kind and type, e.g.
+   * `{ module: 'env', name: 'log', kind: 'function', type: { params: ['i32', 'i32'], results: [] } }`.
+   */
+  imports(): { module: string; name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
+    const m = this._vm.module;
+    return m.imports.map((i) => {
+      const d = i.desc;
+      let type: ExternTypeDesc;
+      switch (d.kind) {
+        case 'func': type = funcDesc(m.types[d.typeidx]); break;
+        case 'table': type = { element: tableElement(d.type), ...limitsDesc(d.type.limits) }; break;
+        case 'memory': type = limitsDesc(d.type.limits); break;
+        case 'global': type = { value: valtypeName(d.type.valtype), mutable: d.type.mutable }; break;
+      }
+      return { module: i.module, name: i.name, kind: KIND_NAMES[d.kind], type };
+    });
   }
 
-  /** The exports in order: name and kind. */
-  exports(): { name: string; kind: ExternKindName }[] {
-    return this._vm.module.exports.map((e) => ({ name: e.name, kind: KIND_NAMES[e.kind] }));
+  /** The exports in order: name, kind and type (as in `imports()`). */
+  exports(): { name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
+    const m = this._vm.module;
+    // index spaces: imports first, then the module's own definitions
+    const funcs: functype[] = [], tables: tabletype[] = [], mems: memtype[] = [], globals: globaltype[] = [];
+    for (const i of m.imports) {
+      const d = i.desc;
+      if (d.kind === 'func') funcs.push(m.types[d.typeidx]);
+      else if (d.kind === 'table') tables.push(d.type);
+      else if (d.kind === 'memory') mems.push(d.type);
+      else globals.push(d.type);
+    }
+    for (const t of m.funcs) funcs.push(m.types[t]);
+    tables.push(...m.tables);
+    mems.push(...m.mems);
+    for (const g of m.globals) globals.push(g.type);
+    return m.exports.map((e) => {
+      let type: ExternTypeDesc;
+      switch (e.kind) {
+        case 'func': type = funcDesc(funcs[e.index]); break;
+        case 'table': type = { element: tableElement(tables[e.index]), ...limitsDesc(tables[e.index].limits) }; break;
+        case 'memory': type = limitsDesc(mems[e.index].limits); break;
+        case 'global': type = { value: valtypeName(globals[e.index].valtype), mutable: globals[e.index].mutable }; break;
+      }
+      return { name: e.name, kind: KIND_NAMES[e.kind], type };
+    });
   }
 
   /** Bytecode of defined function `codeIndex`, compiled on first use. */
