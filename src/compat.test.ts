@@ -233,6 +233,18 @@ describe('same results as the native API', () => {
     expect(a.slice(0, 6)).toEqual([65536, 1, 'TypeError', 'TypeError', 2, 'TypeError']);
   });
 
+  test('a re-exported import is a new exported function named by its index', async () => {
+    const bytes = wat(`(module (import "m" "a" (func $a)) (import "m" "h" (func $h (result i32)))
+      (export "h" (func $h)) (export "a" (func $a)))`);
+    const [a, b] = await both(async (api) => {
+      const h = () => 5;
+      const e = (await api.instantiate(bytes, { m: { h, a() {} } })).instance.exports;
+      return [e.h.name, e.a.name, e.h.length, e.h === h, e.h()];
+    });
+    expect(b).toEqual(a);
+    expect(a).toEqual(['1', '0', 0, false, 5]);
+  });
+
   test('exports object: frozen, no prototype', async () => {
     const [a, b] = await both(async (api) => {
       const { instance } = await api.instantiate(example('fib.wasm'));

@@ -175,7 +175,9 @@ setWrapperFactory((f: FuncInst) => {
   const w = (...args: unknown[]): unknown => invoke(f, args);
   Object.defineProperty(w, FUNC_INST, { value: f });
   Object.defineProperty(w, 'length', { value: f.type.params.length });
-  // JS API "Exported Function": the name is the function index (of the defining instance)
-  if (!f.host) Object.defineProperty(w, 'name', { value: String(f.instance!._module._vm.numImportedFuncs + f.codeIndex) });
+  // JS API "Exported Function": the name is the function index (of the defining instance;
+  // for a re-exported import, of the importing one)
+  const index = f.host ? f._hostIndex : f.instance!._module._vm.numImportedFuncs + f.codeIndex;
+  Object.defineProperty(w, 'name', { value: String(index) });
   return w;
 });

@@ -57,6 +57,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         } else {
           throw incompatible('expected a function');
         }
+        if (f.host) f._hostIndex = inst._funcs.length;
         inst._funcs.push(f);
         break;
       }

@@ -33,6 +33,8 @@ export class FuncInst {
   _cm: CompiledFunc | null = null;
   _cu: CompiledFunc | null = null;
   _wrapper: ((...args: unknown[]) => unknown) | null = null;
+  /** Host functions: the function index of the import that created it (the exported function's `name`). */
+  _hostIndex = -1;
   constructor(
     readonly store: Store,
     readonly type: functype,
