@@ -148,6 +148,9 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
       const cf = compiledOf(f, store._metered);
       store._depth = depth + 1;
       store._sp = base + cf.frameSlots;
+      // where a trap before exec's loop starts (its frame does not fit the value stack) is located
+      store._lastFunc = f;
+      store._lastDepth = depth + 1;
       try {
         exec(store, f, base);
       } catch (e) {

@@ -140,3 +140,17 @@ test('HostFunc traps thrown with consumeGas are located at the caller', async ()
   const e = thrown(() => (inst.exports.f as (n: number) => void)(1000));
   expect([e.code, e.funcIndex, e.funcName]).toEqual(['out_of_gas', 1, 'f']);
 });
+
+// Regression: a trap raised while exec set up its entry frame (before its loop)
+// surfaced as "TypeError: Cannot read properties of null" from the locating code.
+test('a trap while entering the first frame (value stack limit) is a located Trap', async () => {
+  const engine = new Engine({ limits: { maxValueStack: 1024 } });
+  const locals = '(local' + ' i64'.repeat(600) + ')';
+  const store = new Store(engine);
+  const inst = store.instantiate(engine.compile(await wat(`(module (func $big (export "big") ${locals}) (func (export "ok") (result i32) i32.const 1))`, { names: true })));
+  const e = thrown(() => (inst.exports.big as () => void)());
+  expect(e).toBeInstanceOf(Trap);
+  expect([e.code, e.funcIndex, e.funcName]).toEqual(['call_stack_exhausted', 0, 'big']);
+  expect((inst.exports.ok as () => number)()).toBe(1);
+  expect([store._depth, store._sp, store._nesting]).toEqual([0, 0, 0]);
+});
