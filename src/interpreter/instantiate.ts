@@ -6,13 +6,28 @@
  * the ones before it stay applied), drop active and declarative segments, and
  * run the start function.
  */
-import type { expr, functype, limits } from '../decoder/module.js';
+import { valtypeName, type expr, type functype, type limits } from '../decoder/module.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import type { Module } from './engine.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
 } from './runtime.js';
+
+/** "(i32, i64) -> (i32)" */
+function funcTypeText(t: functype): string {
+  return `(${t.params.map(valtypeName).join(', ')}) -> (${t.results.map(valtypeName).join(', ')})`;
+}
+
+/** "at least 2 pages, at most 3" / "1 page, no maximum" */
+function limitsText(min: number, max: number | undefined, unit: string, declared: boolean): string {
+  const size = `${declared ? 'at least ' : ''}${min} ${unit}${min === 1 ? '' : 's'}`;
+  return max === undefined ? `${size}, no maximum` : `${size}, ${declared ? 'at most' : 'maximum'} ${max}`;
+}
+
+function globalTypeText(t: { valtype: number; mutable: boolean }): string {
+  return `${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
+}
 
 function sameType(a: functype, b: functype): boolean {
   return typeIdOf(a) === typeIdOf(b);
@@ -46,11 +61,11 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         let f: FuncInst;
         if (typeof v === 'function' && (v as any)[FUNC_INST] instanceof FuncInst) {
           const g = (v as any)[FUNC_INST] as FuncInst;
-          if (!sameType(g.type, t)) throw incompatible('function type mismatch');
+          if (!sameType(g.type, t)) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
           // another store's function is called through its JS wrapper, like a host function
           f = g.store === store ? g : new FuncInst(store, t, typeIdOf(t), true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
         } else if (v instanceof HostFunc) {
-          if (!sameType(v.type, t)) throw incompatible('host function type mismatch');
+          if (!sameType(v.type, t)) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
           f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v.fn, true);
         } else if (typeof v === 'function') {
           f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v as (...a: any[]) => unknown, false);
@@ -63,14 +78,22 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       }
       case 'table': {
         if (!(v instanceof Table)) throw incompatible('expected a Table');
-        if (v._elemtype !== d.type.elemtype) throw incompatible('table element type mismatch');
-        if (!limitsMatch(v._elems.length, v._max, d.type.limits)) throw incompatible('table limits mismatch');
+        if (v._elemtype !== d.type.elemtype) {
+          throw incompatible(`table element type mismatch: expected ${valtypeName(d.type.elemtype)}, got ${valtypeName(v._elemtype)}`);
+        }
+        if (!limitsMatch(v._elems.length, v._max, d.type.limits)) {
+          const l = d.type.limits;
+          throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(v._elems.length, v._max, 'element', false)}`);
+        }
         inst._tables.push(v);
         break;
       }
       case 'memory': {
         if (!(v instanceof Memory)) throw incompatible('expected a Memory');
-        if (!limitsMatch(v._u8.length / PAGE_SIZE, v._max, d.type.limits)) throw incompatible('memory limits mismatch');
+        if (!limitsMatch(v._u8.length / PAGE_SIZE, v._max, d.type.limits)) {
+          const l = d.type.limits;
+          throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(v._u8.length / PAGE_SIZE, v._max, 'page', false)}`);
+        }
         inst._memory = v;
         break;
       }
@@ -78,7 +101,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         let g: Global;
         if (v instanceof Global) {
           g = v;
-          if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) throw incompatible('global type mismatch');
+          if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) {
+            throw incompatible(`global type mismatch: expected ${globalTypeText(d.type)}, got ${globalTypeText(g._type)}`);
+          }
         } else if (!d.type.mutable) {
           // JS API "read the imports": a plain value for an immutable global
           // (i32: a Number, i64: a BigInt, funcref: null or an exported function, externref: anything)
