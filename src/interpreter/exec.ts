@@ -41,6 +41,12 @@ function ctz32(x: number): number {
 /** Results of divmodU64 (module-level so the hot path allocates nothing). */
 let QL = 0, QH = 0, RL = 0, RH = 0;
 
+/** A double's bits as int32 words (the sign of a remainder estimate in divmodU64). */
+const F64 = new Float64Array(1);
+const F64_WORDS = new Int32Array(F64.buffer);
+/** Index of the word holding the sign and exponent (1 on little-endian platforms). */
+const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
 /**
  * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
  * sets (QL, QH) = x / y and (RL, RH) = x % y. No BigInt.
@@ -48,7 +54,30 @@ let QL = 0, QH = 0, RL = 0, RH = 0;
  *    integer < 2^48, so double arithmetic is exact and each partial quotient
  *    (< 2^16) is the exact floor (the fraction's distance to 1 is >= 2^-32,
  *    far above half an ulp).
- *  - y >= 2^32: see the I64_DIV_U case in exec (the same steps, inlined there).
+ *  - y >= 2^32 (exec's I64_DIV_U and I64_REM_U inline the same steps): the
+ *    quotient is < 2^32.
+ *    1. X, Y = x, y rounded to doubles and X / Y each round by a relative
+ *       2^-53, so X / Y is within 3 * 2^-53 * 2^32 < 2^-19 of x / y; adding
+ *       2^-18 (rounding by <= 2^-21) gives u with x / y < u < x / y + 2^-17.
+ *       So q = floor(u) is floor(x / y) or one more, and exactly floor(x / y)
+ *       when u - q >= 2^-17 (x / y > u - 2^-17 >= q): nearly always.
+ *    2. Otherwise (u - q < 2^-17, or always when the remainder is needed; also
+ *       when q = 2^32, clamped to 2^32 - 1, which is then exact) the sign of
+ *       r = x - q*y decides: q is one too big
+ *       when r < 0. q <= floor(x / y) + 1, so q*y <= x + y < 2^65 and
+ *       -y <= r < y. R = X - q*Y estimates r within 2^14: |X - x| <= 2^10,
+ *       q*|Y - y| <= q*y*2^-53 < 2^12, and the product and the subtraction
+ *       (values < 2^65) round by <= 2^11 each. So when |R| >= 2^15, r has R's
+ *       sign; otherwise |r| < 2^16 and r is its low word lo(r) as an int32,
+ *       exact from Math.imul. SPEED: both read as sign bits and picked with a
+ *       mask (the word of R's sign and exponent is below 0x40e00000 exactly when
+ *       |R| < 2^15): no data-dependent branch (on r's sign it would mispredict
+ *       when x / y sits on an integer, as in exact divisions or i64arith's
+ *       m / (m >> 3 | 1)) and a short dependency chain.
+ *    3. r = x - q*y of the corrected q: lo(r) + (y's low word when q was
+ *       decremented) is exact mod 2^32; its high word is (R' - lo(r)) * 2^-32
+ *       rounded to the nearest integer, R' = R (+ Y) within 2^15 of r, as
+ *       floor(v + 0.5) (one roundsd; V8's Math.round adds a select).
  */
 function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
   const xlu = xl >>> 0, xhu = xh >>> 0, ylu = yl >>> 0, yhu = yh >>> 0;
@@ -68,24 +97,19 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
     RH = 0;
     return;
   }
-  // the quotient estimate and its one correction step, as in exec's I64_DIV_U
   const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
-  let q = Math.floor(X / Y);
+  let q = Math.floor(X / Y + 3.814697265625e-6); // + 2^-18
   if (q > 4294967295) q = 4294967295;
-  let rl = (xl - Math.imul(q, yl)) | 0;
-  let rh = Math.round((X - q * Y - (rl >>> 0)) * 2.3283064365386963e-10);
-  if (rh < 0) {
-    q -= 1;
-    const nl = (rl + yl) | 0;
-    rh += yhu + (nl >>> 0 < rl >>> 0 ? 1 : 0);
-    rl = nl;
-  } else if (rh > yhu || (rh === yhu && rl >>> 0 >= ylu)) {
-    q += 1;
-    const nl = (rl - yl) | 0;
-    rh -= yhu + (rl >>> 0 < ylu ? 1 : 0);
-    rl = nl;
-  }
-  QL = q | 0; QH = 0; RL = rl; RH = rh | 0;
+  const R = X - q * Y;
+  F64[0] = R;
+  const hR = F64_WORDS[F64_HI];
+  const rl = (xl - Math.imul(q, yl)) | 0;
+  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
+  const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0
+  const rlc = (rl + (yl & neg)) | 0;
+  QL = (q + neg) | 0; QH = 0;
+  RL = rlc;
+  RH = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0; // * 2^-32
 }
 
 /**
@@ -1003,32 +1027,18 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
           if (yh !== 0) {
-            // SPEED: divisor y >= 2^32 inline, no call and no BigInt (a call is
-            // never inlined into this big function). The quotient is < 2^32.
-            // 1. t = X / Y in doubles: X, Y and the division each round by a
-            //    relative 2^-53, so t is within 3 * 2^-53 * 2^32 < 2^-19 of
-            //    x / y < 2^32, and q = floor(t) is the exact quotient or off by one.
-            //    SPEED: when t's fraction is at least 2^-18 away from an integer,
-            //    x / y lies strictly between q and q + 1: q is exact (nearly always).
-            // 2. Otherwise r = x - q*y exactly (q <= q_exact + 1, so q*y <= x + y < 2^65):
-            //    its low word is exact mod 2^32 (Math.imul); its high word is
-            //    floor(r / 2^32), rounded from R - lo(r) where R = X - q*Y estimates r:
-            //    |X - x| <= 2^10, q*|Y - y| <= q*y*2^-53 < 2^12, and the product and
-            //    the two subtractions (values < 2^65) round by <= 2^11 each, so
-            //    R - lo(r) is within 2^14 of the multiple of 2^32 r - lo(r), and
-            //    Math.round of it times 2^-32 is exact.
-            // 3. r < 0: q was one too big; r >= y: one too small.
-            const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
-            const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
-            const t = X / Y;
-            let q = Math.floor(t);
-            const f = t - q; // exact
-            if (f < 3.814697265625e-6 || f > 0.999996185302734375) { // within 2^-18 of an integer
+            // SPEED: divisor y >= 2^32 inline, no call, no BigInt and no data-dependent
+            // branch (a call is never inlined into this big function). See divmodU64
+            // for the steps and why they are exact.
+            const xl = S[a], X = (S[a + 1] >>> 0) * 4294967296 + (xl >>> 0), Y = (yh >>> 0) * 4294967296 + (yl >>> 0);
+            const u = X / Y + 3.814697265625e-6;
+            let q = Math.floor(u);
+            if (u - q < 7.62939453125e-6) {
               if (q > 4294967295) q = 4294967295;
-              const rl = (xl - Math.imul(q, yl)) >>> 0;
-              const rh = Math.round((X - q * Y - rl) * 2.3283064365386963e-10);
-              if (rh < 0) q -= 1;
-              else if (rh > yhu || (rh === yhu && rl >= ylu)) q += 1;
+              F64[0] = X - q * Y;
+              const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+              const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+              q += ((rl & small) | (hR & ~small)) >> 31;
             }
             S[d] = q | 0;
             S[d + 1] = 0;
@@ -1049,26 +1059,19 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
           if (yh !== 0) {
-            // SPEED: divisor >= 2^32 inline; the steps and their exactness as in I64_DIV_U
-            const xl = S[a], xhu = S[a + 1] >>> 0, xlu = xl >>> 0, yhu = yh >>> 0, ylu = yl >>> 0;
-            const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
-            let q = Math.floor(X / Y);
+            // SPEED: divisor >= 2^32 inline, the steps of divmodU64 (r is needed
+            // anyway, so the sign test runs always)
+            const xl = S[a], X = (S[a + 1] >>> 0) * 4294967296 + (xl >>> 0), Y = (yh >>> 0) * 4294967296 + (yl >>> 0);
+            let q = Math.floor(X / Y + 3.814697265625e-6);
             if (q > 4294967295) q = 4294967295;
-            let rl = (xl - Math.imul(q, yl)) | 0;
-            let rh = Math.round((X - q * Y - (rl >>> 0)) * 2.3283064365386963e-10);
-            if (rh < 0) {
-              // r += y (rh exact in a double; the final r < y fits 64 bits)
-              const nl = (rl + yl) | 0;
-              rh += yhu + (nl >>> 0 < rl >>> 0 ? 1 : 0);
-              rl = nl;
-            } else if (rh > yhu || (rh === yhu && rl >>> 0 >= ylu)) {
-              // r -= y
-              const nl = (rl - yl) | 0;
-              rh -= yhu + (rl >>> 0 < ylu ? 1 : 0);
-              rl = nl;
-            }
-            S[d] = rl;
-            S[d + 1] = rh | 0;
+            const R = X - q * Y;
+            F64[0] = R;
+            const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+            const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+            const neg = ((rl & small) | (hR & ~small)) >> 31;
+            const rlc = (rl + (yl & neg)) | 0;
+            S[d] = rlc;
+            S[d + 1] = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
           } else {
             if (yl === 0) trap('integer_divide_by_zero');
             divmodU64(S[a], S[a + 1], yl, 0);
