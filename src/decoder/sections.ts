@@ -6,7 +6,7 @@
  */
 import { LimitError, MalformedError } from '../errors.js';
 import type { Limits } from '../config.js';
-import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc } from './module.js';
+import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc, valtype } from './module.js';
 import { Reader, EOF_SECTION } from './reader.js';
 import { InstrWriter, decodeExpr } from './instructions.js';
 import { readFunctype, readGlobaltype, readMemtype, readReftype, readTabletype, readValtype } from './types.js';
@@ -215,6 +215,23 @@ export function codeSection(r: Reader, st: DecodeState): void {
   }
 }
 
+/**
+ * One run of declared locals, `count` locals of type `type`. SPEED: a class,
+ * not a `{ count, type }` literal: V8 gives every object literal that starts
+ * with a `count` property the same shape, so one such literal anywhere in the
+ * program holding a non-integer count made these counts boxed doubles too, and
+ * the validator's sum of them a double field that V8 keeps re-shaping.
+ */
+class LocalsRun {
+  constructor(
+    readonly count: number,
+    readonly type: valtype,
+  ) {}
+}
+
+/** SPEED: keeps LocalsRun's shape alive between modules (see KEPT_READER in reader.ts). */
+export const KEPT_LOCALS_RUN = new LocalsRun(0, 0x7f);
+
 /** Entry `i` of the code section: locals and body, read from `br` (bounded to the body), whose size field is at `offset`. */
 function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code {
   const lim = st.limits;
@@ -231,7 +248,7 @@ function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code
     const type = readValtype(br);
     numLocals += count; // exact: fewer than 2^32 groups of fewer than 2^32
     if (numLocals > 0xffffffff) br.fail('too many locals', cAt);
-    locals[g] = { count, type };
+    locals[g] = new LocalsRun(count, type);
   }
   // (a body without a function, or of an unknown type: the count or the
   // validator reports it; only the declared locals are limited then)

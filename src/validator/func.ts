@@ -8,6 +8,7 @@
  * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
  */
 import { InvalidError, LimitError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../config.js';
 import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
@@ -813,4 +814,14 @@ export class FuncValidator {
     return { maxStackHeight: this.maxHeight, maxControlDepth: this.maxDepth };
   }
 }
+
+/**
+ * SPEED: one FuncValidator that is never freed. V8 drops an object
+ * shape (map) once no object has it, and with it all optimized code that
+ * embeds the shape ("weak objects" deoptimization): without this, every
+ * garbage collection after the last module was compiled threw away the
+ * optimized decoder and validator, which then ran unoptimized until V8
+ * optimized them again.
+ */
+export const KEPT_FUNCVALIDATOR = new FuncValidator({ limits: DEFAULT_LIMITS } as Context);
 
