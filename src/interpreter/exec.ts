@@ -12,7 +12,8 @@
  * instance).
  *
  * Values: two int32 slots each (DESIGN.md); i64 is (lo, hi) and all i64
- * arithmetic except division runs on int32 pairs. Every op reads all its
+ * arithmetic except division runs on int32 pairs (division: exact steps on
+ * doubles, see divmodU64; no BigInt). Every op reads all its
  * operands before writing its destination (the compiler may make a
  * destination equal to an operand).
  */
