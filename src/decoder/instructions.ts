@@ -14,6 +14,14 @@ import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } 
 import { isValtype, isReftype } from './types.js';
 
 /**
+ * Largest chunk the arena grows to by doubling, in slots (1 MiB). SPEED: past
+ * it new chunks keep this size (bigger only for an expression that needs it),
+ * so a big module allocates and zeroes about the slots it uses, not up to 4x
+ * (the doubled chunks plus the half-empty last one).
+ */
+const CHUNK_CAP = 1 << 18;
+
+/**
  * The Int32Array arena the decoder writes records into, one per module:
  * expressions are written one after another and each decoded expression is a
  * view of its part (no copy). When an expression does not fit, a chunk twice
@@ -40,7 +48,7 @@ export class InstrWriter {
   ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     const used = this.len - this.start;
-    let size = this.buf.length * 2;
+    let size = Math.min(this.buf.length * 2, CHUNK_CAP);
     while (size < used + n) size *= 2;
     const next = new Int32Array(size);
     next.set(this.buf.subarray(this.start, this.len));
