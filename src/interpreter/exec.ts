@@ -51,54 +51,43 @@ const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 /**
  * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
  * sets (QL, QH) = x / y and (RL, RH) = x % y. No BigInt.
- *  - y < 2^32: long division in 16-bit steps; every intermediate is an
- *    integer < 2^48, so double arithmetic is exact and each partial quotient
- *    (< 2^16) is the exact floor (the fraction's distance to 1 is >= 2^-32,
- *    far above half an ulp).
- *  - y >= 2^32 (exec's I64_DIV_U and I64_REM_U inline the same steps): the
- *    quotient is < 2^32.
- *    1. X, Y = x, y rounded to doubles and X / Y each round by a relative
- *       2^-53, so X / Y is within 3 * 2^-53 * 2^32 < 2^-19 of x / y; adding
- *       2^-18 (rounding by <= 2^-21) gives u with x / y < u < x / y + 2^-17.
- *       So q = floor(u) is floor(x / y) or one more, and exactly floor(x / y)
- *       when u - q >= 2^-17 (x / y > u - 2^-17 >= q): nearly always.
+ * (exec's I64_DIV_U and I64_REM_U inline the same steps.)
+ *    0. y < 2^32: the quotient's high word first, qh = floor(xh / y), exact
+ *       from doubles (a non-integer a / b of integers below 2^32 is >= 1 / b
+ *       below the next integer, its rounding error < 2^32 / b * 2^-53 is not);
+ *       x' = (xh - qh*y) * 2^32 + xl < y * 2^32 is left. Otherwise qh = 0, x' = x.
+ *       Either way x / y = qh * 2^32 + x' / y with x' / y < 2^32, x' < 2^64.
+ *    1. X, Y = x', y rounded to doubles and X / Y each round by a relative
+ *       2^-53, so X / Y is within 3 * 2^-53 * 2^32 < 2^-19 of x' / y; adding
+ *       2^-18 (rounding by <= 2^-21) gives u with x' / y < u < x' / y + 2^-17.
+ *       So q = floor(u) is floor(x' / y) or one more, and exactly floor(x' / y)
+ *       when u - q >= 2^-17 (x' / y > u - 2^-17 >= q): nearly always.
  *    2. Otherwise (u - q < 2^-17, or always when the remainder is needed; also
  *       when q = 2^32, clamped to 2^32 - 1, which is then exact) the sign of
- *       r = x - q*y decides: q is one too big
- *       when r < 0. q <= floor(x / y) + 1, so q*y <= x + y < 2^65 and
- *       -y <= r < y. R = X - q*Y estimates r within 2^14: |X - x| <= 2^10,
+ *       r = x' - q*y decides: q is one too big
+ *       when r < 0. q <= floor(x' / y) + 1, so q*y <= x' + y < 2^65 and
+ *       -y <= r < y. R = X - q*Y estimates r within 2^14: |X - x'| <= 2^10,
  *       q*|Y - y| <= q*y*2^-53 < 2^12, and the product and the subtraction
  *       (values < 2^65) round by <= 2^11 each. So when |R| >= 2^15, r has R's
  *       sign; otherwise |r| < 2^16 and r is its low word lo(r) as an int32,
- *       exact from Math.imul. SPEED: both read as sign bits and picked with a
+ *       exact from Math.imul (x' and x have the same low word). SPEED: both read as sign bits and picked with a
  *       mask (the word of R's sign and exponent is below 0x40e00000 exactly when
  *       |R| < 2^15): no data-dependent branch (on r's sign it would mispredict
  *       when x / y sits on an integer, as in exact divisions or i64arith's
  *       m / (m >> 3 | 1)) and a short dependency chain.
- *    3. r = x - q*y of the corrected q: lo(r) + (y's low word when q was
+ *    3. r = x' - q*y (= x mod y) of the corrected q: lo(r) + (y's low word when q was
  *       decremented) is exact mod 2^32; its high word is (R' - lo(r)) * 2^-32
  *       rounded to the nearest integer, R' = R (+ Y) within 2^15 of r, as
  *       floor(v + 0.5) (one roundsd; V8's Math.round adds a select).
  */
 function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
-  const xlu = xl >>> 0, xhu = xh >>> 0, ylu = yl >>> 0, yhu = yh >>> 0;
+  const ylu = yl >>> 0, yhu = yh >>> 0;
+  let xr = xh >>> 0, qh = 0;
   if (yhu === 0) {
-    const d = ylu;
-    const qh = Math.floor(xhu / d);
-    let r = xhu - qh * d;
-    let t = r * 65536 + (xlu >>> 16);
-    const q1 = Math.floor(t / d);
-    r = t - q1 * d;
-    t = r * 65536 + (xlu & 0xffff);
-    const q0 = Math.floor(t / d);
-    r = t - q0 * d;
-    QL = (q1 * 65536 + q0) | 0;
-    QH = qh | 0;
-    RL = r | 0;
-    RH = 0;
-    return;
+    qh = Math.floor(xr / ylu);
+    xr -= qh * ylu;
   }
-  const X = xhu * 4294967296 + xlu, Y = yhu * 4294967296 + ylu;
+  const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
   let q = Math.floor(X / Y + 3.814697265625e-6); // + 2^-18
   if (q > 4294967295) q = 4294967295;
   const R = X - q * Y;
@@ -108,7 +97,7 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
   const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
   const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0
   const rlc = (rl + (yl & neg)) | 0;
-  QL = (q + neg) | 0; QH = 0;
+  QL = (q + neg) | 0; QH = qh | 0;
   RL = rlc;
   RH = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0; // * 2^-32
 }
@@ -1027,28 +1016,27 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 134: { // I64_DIV_U
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
-          if (yh !== 0) {
-            // SPEED: divisor y >= 2^32 inline, no call, no BigInt and no data-dependent
-            // branch (a call is never inlined into this big function). See divmodU64
-            // for the steps and why they are exact.
-            const xl = S[a], X = (S[a + 1] >>> 0) * 4294967296 + (xl >>> 0), Y = (yh >>> 0) * 4294967296 + (yl >>> 0);
-            const u = X / Y + 3.814697265625e-6;
-            let q = Math.floor(u);
-            if (u - q < 7.62939453125e-6) {
-              if (q > 4294967295) q = 4294967295;
-              F64[0] = X - q * Y;
-              const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
-              const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
-              q += ((rl & small) | (hR & ~small)) >> 31;
-            }
-            S[d] = q | 0;
-            S[d + 1] = 0;
-          } else {
-            if (yl === 0) trap('integer_divide_by_zero');
-            divmodU64(S[a], S[a + 1], yl, 0);
-            S[d] = QL;
-            S[d + 1] = QH;
+          if ((yl | yh) === 0) trap('integer_divide_by_zero');
+          // SPEED: inline, no call (never inlined into this big function), no BigInt
+          // and no data-dependent branch; the steps of divmodU64 and why they are exact
+          const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
+          let xr = S[a + 1] >>> 0, qh = 0;
+          if (yhu === 0) {
+            qh = Math.floor(xr / ylu);
+            xr -= qh * ylu;
           }
+          const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+          const u = X / Y + 3.814697265625e-6;
+          let q = Math.floor(u);
+          if (u - q < 7.62939453125e-6) {
+            if (q > 4294967295) q = 4294967295;
+            F64[0] = X - q * Y;
+            const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+            const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+            q += ((rl & small) | (hR & ~small)) >> 31;
+          }
+          S[d] = q | 0;
+          S[d + 1] = qh | 0;
           pc += 4;
           break;
         }
@@ -1059,26 +1047,34 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
         case 136: { // I64_REM_U
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
-          if (yh !== 0) {
-            // SPEED: divisor >= 2^32 inline, the steps of divmodU64 (r is needed
-            // anyway, so the sign test runs always)
-            const xl = S[a], X = (S[a + 1] >>> 0) * 4294967296 + (xl >>> 0), Y = (yh >>> 0) * 4294967296 + (yl >>> 0);
-            let q = Math.floor(X / Y + 3.814697265625e-6);
-            if (q > 4294967295) q = 4294967295;
-            const R = X - q * Y;
-            F64[0] = R;
-            const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
-            const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
-            const neg = ((rl & small) | (hR & ~small)) >> 31;
-            const rlc = (rl + (yl & neg)) | 0;
-            S[d] = rlc;
-            S[d + 1] = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
-          } else {
-            if (yl === 0) trap('integer_divide_by_zero');
-            divmodU64(S[a], S[a + 1], yl, 0);
-            S[d] = RL;
-            S[d + 1] = RH;
+          if ((yl | yh) === 0) trap('integer_divide_by_zero');
+          // SPEED: inline, the steps of divmodU64 (r is needed anyway, so the sign
+          // test runs always)
+          const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
+          let xr = S[a + 1] >>> 0;
+          if (yhu === 0) xr -= Math.floor(xr / ylu) * ylu;
+          const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+          if (xr < 2097152) {
+            // SPEED: x' < 2^53 (always when y < 2^21): X is exact, and floor(X / Y)
+            // too (Y >= 2^53 > X gives 0; else Y is exact and a non-integer x' / y is
+            // >= 1 / y below the next integer, more than its rounding error
+            // x' / y * 2^-53), so r = X - q*Y < 2^53 is exact: no correction
+            const r = X - Math.floor(X / Y) * Y;
+            S[d] = r | 0;
+            S[d + 1] = Math.floor(r * 2.3283064365386963e-10);
+            pc += 4;
+            break;
           }
+          let q = Math.floor(X / Y + 3.814697265625e-6);
+          if (q > 4294967295) q = 4294967295;
+          const R = X - q * Y;
+          F64[0] = R;
+          const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+          const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+          const neg = ((rl & small) | (hR & ~small)) >> 31;
+          const rlc = (rl + (yl & neg)) | 0;
+          S[d] = rlc;
+          S[d + 1] = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
           pc += 4;
           break;
         }

@@ -1,9 +1,10 @@
 /**
- * i64 division and remainder by divisors >= 2^32 (the inline estimate-and-
- * correct path of exec's I64_DIV_U / I64_REM_U and divmodU64) against BigInt:
+ * i64 division and remainder (the inline estimate-and-correct steps of exec's
+ * I64_DIV_U / I64_REM_U and divmodU64) against BigInt:
  * operands around powers of two, quotients at 0, 1 and 2^32 - 1 with
  * remainders 0 and y - 1 (where the double estimate is off by one), divisors
- * just above 2^32, around 2^62 and up to 2^64 - 1.
+ * just above 2^32, around 2^62 and up to 2^64 - 1; divisors below 2^32 (the
+ * high word divided first).
  */
 import { instantiateWat, type Setup } from './testutil';
 
@@ -54,6 +55,21 @@ test('quotients 0, 1, 2, 2^20 +- 1, 2^32 - 1 with remainders 0, 1, y - 1 for div
         const x = q * y + r;
         if (x <= M64) check(x, y, bad);
       }
+    }
+  }
+  expect(bad.slice(0, 5)).toEqual([]);
+});
+
+test('divisors below 2^32 (small constants, around 2^21 and 2^31, 2^32 - 1): random dividends and multiples +0/+1/+(y-1)', () => {
+  let v = 0x13198a2e03707344n;
+  const next = () => { v ^= (v << 13n) & M64; v ^= v >> 7n; v ^= (v << 17n) & M64; return v; };
+  const bad: string[] = [];
+  for (const y of [1n, 2n, 3n, 7n, 10n, 1000n, 0xffffn, 0x1fffffn, 0x200000n, 0x200001n, 1000000000n, 0x7fffffffn, 0x80000000n, 0x80000001n, 0xfffffffen, 0xffffffffn]) {
+    for (let i = 0; i < 300; i++) {
+      const x = next() >> (next() % 64n);
+      check(x, y, bad);
+      const q = x / y;
+      for (const r of [0n, 1n, y - 1n]) if (q * y + r <= M64) check(q * y + r, y, bad);
     }
   }
   expect(bad.slice(0, 5)).toEqual([]);
