@@ -103,18 +103,13 @@ function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
 }
 
 /**
- * i64 division and remainder (kind 0 div_s, 1 div_u, 2 rem_s, 3 rem_u).
- * SPEED: operands that fit in int32 use one double division; the rest use
- * divmodU64 on magnitudes.
+ * Signed i64 division and remainder (kind 0 div_s, 2 rem_s; exec inlines the
+ * case where both operands fit in int32). SPEED: operands that fit in int32 use
+ * one double division; the rest use divmodU64 on magnitudes.
  */
 function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number): void {
   const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
   if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
-  if (kind === 1 || kind === 3) {
-    divmodU64(al, ah, bl, bh);
-    if (kind === 1) { S[d] = QL; S[d + 1] = QH; } else { S[d] = RL; S[d + 1] = RH; }
-    return;
-  }
   if (ah === al >> 31 && bh === bl >> 31) {
     // both fit in int32: exact in doubles (|quotient| <= 2^31)
     const r = kind === 0 ? Math.trunc(al / bl) : al % bl;
@@ -1009,10 +1004,22 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 4;
           break;
         }
-        case 133: // I64_DIV_S
-          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 0);
+        case 133: { // I64_DIV_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const al = S[a], bl = S[b];
+          if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
+            // SPEED: both operands fit in int32 (common) inline, no call: exact in
+            // doubles, -2^31 <= quotient <= 2^31; high word floor(q * 2^-32) is the
+            // sign without a branch
+            const q = Math.trunc(al / bl), d = fp + code[pc + 1];
+            S[d] = q | 0;
+            S[d + 1] = Math.floor(q * 2.3283064365386963e-10);
+          } else {
+            i64DivRem(S, fp + code[pc + 1], a, b, 0);
+          }
           pc += 4;
           break;
+        }
         case 134: { // I64_DIV_U
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
@@ -1040,10 +1047,20 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
           pc += 4;
           break;
         }
-        case 135: // I64_REM_S
-          i64DivRem(S, fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3], 2);
+        case 135: { // I64_REM_S
+          const a = fp + code[pc + 2], b = fp + code[pc + 3];
+          const al = S[a], bl = S[b];
+          if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
+            // SPEED: both operands fit in int32 inline, as in I64_DIV_S
+            const r = al % bl, d = fp + code[pc + 1];
+            S[d] = r | 0;
+            S[d + 1] = Math.floor(r * 2.3283064365386963e-10);
+          } else {
+            i64DivRem(S, fp + code[pc + 1], a, b, 2);
+          }
           pc += 4;
           break;
+        }
         case 136: { // I64_REM_U
           const a = fp + code[pc + 2], b = fp + code[pc + 3], d = fp + code[pc + 1];
           const yl = S[b], yh = S[b + 1];
