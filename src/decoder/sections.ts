@@ -229,6 +229,25 @@ class LocalsRun {
   ) {}
 }
 
+/**
+ * A code section entry. SPEED: a class, not an object literal: V8 tracks how
+ * long the objects of each literal live and, once most outlive a young-
+ * generation collection (as code entries do, kept by their module), switches
+ * the literal to old-space allocation and discards the optimized decoder to do
+ * so, in the middle of decoding a big module; objects made by `new` are not
+ * tracked that way.
+ */
+class CodeEntry implements code {
+  constructor(
+    public locals: LocalsRun[],
+    public numLocals: number,
+    public body: Int32Array,
+    public numInstrs: number,
+    public offset: number,
+    public size: number,
+  ) {}
+}
+
 /** SPEED: keeps LocalsRun's shape alive between modules (see KEPT_READER in reader.ts). */
 export const KEPT_LOCALS_RUN = new LocalsRun(0, 0x7f);
 
@@ -240,7 +259,7 @@ function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code
   const bodyStart = br.pos;
   // locals: vec(count valtype)
   const groups = br.count();
-  const locals: code['locals'] = new Array(groups);
+  const locals: LocalsRun[] = new Array(groups);
   let numLocals = 0;
   for (let g = 0; g < groups; g++) {
     const cAt = br.pos;
@@ -259,7 +278,7 @@ function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code
   }
   const body = decodeExpr(br, st.writer, { limits: lim, noDataCount: m.dataCount === null, funcIndex });
   if (!br.atEnd()) br.fail('section size mismatch', br.pos);
-  return { locals, numLocals, body, numInstrs: st.writer.count, offset, size: br.end - bodyStart };
+  return new CodeEntry(locals, numLocals, body, st.writer.count, offset, br.end - bodyStart);
 }
 
 /** Data section (5.5.14): flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
