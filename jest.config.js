@@ -7,4 +7,6 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
+  // the execution loop and op tables are generated from src/interpreter/isa.ts
+  globalSetup: '<rootDir>/scripts/gen-isa.js',
 };

@@ -57,7 +57,16 @@
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
-import { Ops, IMM_DELTA, IMM64_DELTA } from './bytecode.js';
+import { Out } from './encoder.js';
+import {
+  Op, F, DST_AT, OP_LENGTH, TARGET_AT, FALL_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR,
+  BR_IF_TRUE, BR_IF_FALSE,
+  rec_none, rec_k, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas, rec_dst_src, rec_dst_v,
+  rec_dst_lo_hi, rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
+  rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
+  rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
+  rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+} from './ops.js';
 
 export interface CompiledFunc {
   code: Int32Array;
@@ -113,129 +122,6 @@ interface Ctrl {
   /** For `if`: position of the false-branch target operand, -1 once patched. */
   elseFixup: number;
   unreachable: boolean;
-}
-
-function unaryI32(op: number): number {
-  switch (op) {
-    case 0x45: return Ops.I32_EQZ;
-    case 0x67: return Ops.I32_CLZ;
-    case 0x68: return Ops.I32_CTZ;
-    case 0x69: return Ops.I32_POPCNT;
-    case 0xc0: return Ops.I32_EXTEND8_S;
-    case 0xc1: return Ops.I32_EXTEND16_S;
-    case 0x50: return Ops.I64_EQZ;
-    case 0x79: return Ops.I64_CLZ;
-    case 0x7a: return Ops.I64_CTZ;
-    case 0x7b: return Ops.I64_POPCNT;
-    case 0xc2: return Ops.I64_EXTEND8_S;
-    case 0xc3: return Ops.I64_EXTEND16_S;
-    case 0xc4: return Ops.I64_EXTEND32_S;
-    case 0xac: return Ops.I64_EXTEND_I32_S;
-    case 0xad: return Ops.I64_EXTEND_I32_U;
-    case 0xd1: return Ops.REF_IS_NULL;
-    default: return -1;
-  }
-}
-
-function binaryOp(op: number): number {
-  if (op >= 0x46 && op <= 0x4f) return Ops.I32_EQ + (op - 0x46);
-  if (op >= 0x6a && op <= 0x78) return Ops.I32_ADD + (op - 0x6a);
-  if (op >= 0x51 && op <= 0x5a) return Ops.I64_EQ + (op - 0x51);
-  if (op >= 0x7c && op <= 0x8a) return Ops.I64_ADD + (op - 0x7c);
-  return -1;
-}
-
-function loadOp(op: number): number {
-  switch (op) {
-    case 0x28: return Ops.I32_LOAD;
-    case 0x29: return Ops.I64_LOAD;
-    case 0x2c: return Ops.I32_LOAD8_S;
-    case 0x2d: return Ops.I32_LOAD8_U;
-    case 0x2e: return Ops.I32_LOAD16_S;
-    case 0x2f: return Ops.I32_LOAD16_U;
-    case 0x30: return Ops.I64_LOAD8_S;
-    case 0x31: return Ops.I64_LOAD8_U;
-    case 0x32: return Ops.I64_LOAD16_S;
-    case 0x33: return Ops.I64_LOAD16_U;
-    case 0x34: return Ops.I64_LOAD32_S;
-    case 0x35: return Ops.I64_LOAD32_U;
-    default: return -1;
-  }
-}
-
-function storeOp(op: number): number {
-  switch (op) {
-    case 0x36: return Ops.I32_STORE;
-    case 0x37: return Ops.I64_STORE;
-    case 0x3a: return Ops.I32_STORE8;
-    case 0x3b: return Ops.I32_STORE16;
-    case 0x3c: return Ops.I64_STORE8;
-    case 0x3d: return Ops.I64_STORE16;
-    case 0x3e: return Ops.I64_STORE32;
-    default: return -1;
-  }
-}
-
-/** Dense ops 0x00..0xff: every instruction the default case of the main loop handles is below 0x100. */
-const OP_TABLE_SIZE = 0x100;
-/**
- * SPEED: `f` tabulated for every op (one load in the main loop's default
- * case instead of a chain of switches); ops at or above OP_TABLE_SIZE map to -1.
- */
-function opTable(f: (op: number) => number): Int16Array {
-  const t = new Int16Array(OP_TABLE_SIZE);
-  for (let op = 0; op < OP_TABLE_SIZE; op++) t[op] = f(op);
-  return t;
-}
-const LOAD_OP = opTable(loadOp);
-const STORE_OP = opTable(storeOp);
-const UNARY_OP = opTable(unaryI32);
-const BINARY_OP = opTable(binaryOp);
-
-/**
- * Negation of comparison number `i` (0..9: eq, ne, lt_s, lt_u, gt_s, gt_u,
- * le_s, le_u, ge_s, ge_u, the order of both widths' ops), for `cmp; if` ->
- * branch-when-false.
- */
-function negateCmp(i: number): number {
-  switch (i) {
-    case 0: return 1; // eq -> ne
-    case 1: return 0; // ne -> eq
-    case 2: return 8; // lt_s -> ge_s
-    case 3: return 9; // lt_u -> ge_u
-    case 4: return 6; // gt_s -> le_s
-    case 5: return 7; // gt_u -> le_u
-    case 6: return 4; // le_s -> gt_s
-    case 7: return 5; // le_u -> gt_u
-    case 8: return 2; // ge_s -> lt_s
-    default: return 3; // ge_u -> lt_u
-  }
-}
-
-/** Growable int32 output buffer. */
-class Out {
-  buf = new Int32Array(4096);
-  len = 0;
-  /** Clears what the previous function wrote, so the buffer reads as fresh (zeros past `len`). */
-  reset(): void {
-    this.buf.fill(0, 0, this.len);
-    this.len = 0;
-  }
-  /** The buffer, with room for `n` more slots. SPEED: one capacity check per emitted record, not one per slot. */
-  room(n: number): Int32Array {
-    if (this.len + n > this.buf.length) this.grow(this.len + n);
-    return this.buf;
-  }
-  private grow(min: number): void {
-    let size = this.buf.length * 2;
-    while (size < min) size *= 2;
-    const n = new Int32Array(size);
-    n.set(this.buf);
-    this.buf = n;
-  }
-  push(v: number): void {
-    this.room(1)[this.len++] = v;
-  }
 }
 
 const sharedOut = new Out();
@@ -326,22 +212,6 @@ function makeCompiler() {
 
   var canon = (i: number) => 2 * (nLocals + i);
 
-  function emit1(a: number) { out.push(a); }
-  function emit2(a: number, b: number) {
-    const p = out.len, buf = out.room(2);
-    buf[p] = a; buf[p + 1] = b;
-    out.len = p + 2;
-  }
-  function emit3(a: number, b: number, c: number) {
-    const p = out.len, buf = out.room(3);
-    buf[p] = a; buf[p + 1] = b; buf[p + 2] = c;
-    out.len = p + 3;
-  }
-  function emit4(a: number, b: number, c: number, d: number) {
-    const p = out.len, buf = out.room(4);
-    buf[p] = a; buf[p + 1] = b; buf[p + 2] = c; buf[p + 3] = d;
-    out.len = p + 4;
-  }
 
   function ensure(n: number) {
     if (n > maxH) {
@@ -371,8 +241,8 @@ function makeCompiler() {
     if (k === CANON) return;
     const dst = canon(i);
     if (k === LOCAL) { emitCopy(dst, vals[i]); refCount[vals[i] >> 1]--; }
-    else if (k === C32) emit3(Ops.CONST32, dst, vals[i]);
-    else emit4(Ops.CONST64, dst, vals[i], his[i]);
+    else if (k === C32) rec_dst_v(out, Op.CONST32, dst, vals[i]);
+    else rec_dst_lo_hi(out, Op.CONST64, dst, vals[i], his[i]);
     kinds[i] = CANON;
   }
   function materializeAll() {
@@ -389,8 +259,8 @@ function makeCompiler() {
   /** Writes the value of entry i into slot dst (a copy or a constant store); nothing if already there. */
   function moveTo(i: number, dst: number) {
     const k = kinds[i];
-    if (k === C32) emit3(Ops.CONST32, dst, vals[i]);
-    else if (k === C64) emit4(Ops.CONST64, dst, vals[i], his[i]);
+    if (k === C32) rec_dst_v(out, Op.CONST32, dst, vals[i]);
+    else if (k === C64) rec_dst_lo_hi(out, Op.CONST64, dst, vals[i], his[i]);
     else {
       const src = k === LOCAL ? vals[i] : canon(i);
       if (src !== dst) emitCopy(dst, src);
@@ -415,8 +285,7 @@ function makeCompiler() {
     const c = costs[op];
     if (c === 0) return;
     if (needGas) {
-      emit2(Ops.GAS, 0);
-      gasPos = out.len - 1;
+      gasPos = rec_k(out, Op.GAS, 0) + F.GAS.k;
       needGas = false;
       // SPEED/peephole: a GAS between producer and consumer breaks "previous instruction".
       lastDst = -1;
@@ -435,9 +304,9 @@ function makeCompiler() {
    * removes that record and returns its start (its operands stay readable in
    * out.buf); -1 otherwise. The consumer then does the record's work itself.
    */
-  function takeProducer(i: number, op: number, len: number): number {
+  function takeProducer(i: number, op: number): number {
     const st = recStart;
-    if (st < labelPos || st + len !== out.len || out.buf[st] !== op || kinds[i] !== CANON || out.buf[st + 1] !== canon(i)) return -1;
+    if (st < labelPos || st + OP_LENGTH[op] !== out.len || out.buf[st] !== op || kinds[i] !== CANON || out.buf[st + 1] !== canon(i)) return -1;
     out.len = st;
     lastDst = -1;
     recStart = prevRecStart; // the record before may be taken next (chains)
@@ -455,23 +324,23 @@ function makeCompiler() {
   function foldAddress(i: number): number {
     foldedImm = 0;
     foldedK = 0;
-    let st = takeProducer(i, Ops.I32_SHL_ADD_IMM, 5);
+    let st = takeProducer(i, Op.I32_SHL_ADD_SII);
     if (st >= 0) {
-      foldedImm = out.buf[st + 4];
-      foldedK = out.buf[st + 3];
-      return out.buf[st + 2];
+      foldedImm = out.buf[st + F.I32_SHL_ADD_SII.imm];
+      foldedK = out.buf[st + F.I32_SHL_ADD_SII.k];
+      return out.buf[st + F.I32_SHL_ADD_SII.x];
     }
     let addr = -1;
-    st = takeProducer(i, Ops.I32_ADD_IMM, 4);
+    st = takeProducer(i, Op.I32_ADD_SI);
     if (st >= 0) {
-      addr = out.buf[st + 2];
-      foldedImm = out.buf[st + 3];
+      addr = out.buf[st + F.I32_ADD_SI.a];
+      foldedImm = out.buf[st + F.I32_ADD_SI.b];
       if (addr !== canon(i)) return addr;
     }
-    st = takeProducer(i, Ops.I32_SHL_IMM, 4);
+    st = takeProducer(i, Op.I32_SHL_SI);
     if (st >= 0) {
-      addr = out.buf[st + 2];
-      foldedK = out.buf[st + 3] & 31;
+      addr = out.buf[st + F.I32_SHL_SI.a];
+      foldedK = out.buf[st + F.I32_SHL_SI.b] & 31;
     }
     return addr;
   }
@@ -501,14 +370,14 @@ function makeCompiler() {
     if (n === 1 && prevDst >= 0 && kinds[h - 1] === CANON) {
       // SPEED: the instruction that produced the result writes it to slot 0 directly.
       out.buf[prevDst] = 0;
-      emit1(Ops.RETURN);
+      rec_none(out, Op.RETURN);
       return;
     }
     // Results go to the parameter slots; a result still reading a local < n
     // could be overwritten by an earlier move, so such entries are copied out first.
     for (let i = h - n; i < h; i++) if (kinds[i] === LOCAL && vals[i] < 2 * n) materialize(i);
     for (let j = 0; j < n; j++) moveTo(h - n + j, 2 * j);
-    emit1(Ops.RETURN);
+    rec_none(out, Op.RETURN);
   }
 
   /** Emits the moves of a branch to ctrl c (values = top arity entries). */
@@ -535,7 +404,7 @@ function makeCompiler() {
     emitJumpTo(c);
   }
   function emitJumpTo(c: Ctrl) {
-    target(c, emitBranchOp(Ops.BR, 0, 0, 0));
+    target(c, emitBranchOp(Op.BR, 0, 0, 0));
   }
   /**
    * Emits a branch and returns the position of its target operand.
@@ -545,49 +414,56 @@ function makeCompiler() {
    * target (or the fall-through) starts with `GAS k'`, the branch charges k'
    * itself and jumps past it, saving one dispatch per taken branch.
    */
-  /** The (retPc, kRet) operands of a call, folded like a branch's fall-through. */
-  function emitReturnSite() {
-    const pos = out.len;
-    out.push(pos + 2);
-    out.push(0);
-    folds.push(pos, pos + 1);
+  /** A call's return site (`ret`: the pc after the call and its block's gas), folded like a branch's fall-through. */
+  function returnSite(p: number, op: number) {
+    const r = p + TARGET_AT[op];
+    out.buf[r] = p + OP_LENGTH[op];
+    folds.push(r, r + 1);
   }
   function emitCopy(dst: number, src: number) {
-    if (copyStart >= labelPos && copyStart + 3 === out.len && out.buf[copyStart] === Ops.COPY) {
+    if (copyStart >= labelPos && copyStart + OP_LENGTH[Op.COPY] === out.len && out.buf[copyStart] === Op.COPY) {
       // SPEED: two copies in a row (local.get/local.set chains, branch moves):
-      // [COPY2, d1, s1, d2, s2], done in that order
-      out.buf[copyStart] = Ops.COPY2;
-      emit2(dst, src);
+      // one copy2, done in that order (the copy's fields are copy2's first two)
+      out.buf[copyStart] = Op.COPY2;
+      const p = out.len, b = out.room(2);
+      b[copyStart + F.COPY2.dst2] = dst;
+      b[copyStart + F.COPY2.src2] = src;
+      out.len = p + 2;
       copyStart = -1;
       return;
     }
-    copyStart = out.len;
-    emit3(Ops.COPY, dst, src);
+    copyStart = rec_dst_src(out, Op.COPY, dst, src);
   }
   function emitBranchOp(op: number, nOperands: number, a: number, b: number, c = 0): number {
-    if (op === Ops.BR && copyStart >= labelPos && copyStart + 3 === out.len && out.buf[copyStart] === Ops.COPY) {
-      // SPEED: a copy right before an unconditional branch: [COPY_BR, dst, src, target, k]
-      out.buf[copyStart] = Ops.COPY_BR;
+    if (op === Op.BR && copyStart >= labelPos && copyStart + OP_LENGTH[Op.COPY] === out.len && out.buf[copyStart] === Op.COPY) {
+      // SPEED: a copy right before an unconditional branch: one copy_br (the copy's fields are its first two)
+      const st = copyStart;
       copyStart = -1;
-      const tpos = out.len;
-      out.push(0);
-      out.push(0);
+      const buf = out.room(OP_LENGTH[Op.COPY_BR] - OP_LENGTH[Op.COPY]);
+      buf[st] = Op.COPY_BR;
+      const tpos = st + F.COPY_BR.target;
+      buf[tpos] = 0;
+      buf[tpos + 1] = 0;
+      out.len = st + OP_LENGTH[Op.COPY_BR];
       folds.push(tpos, tpos + 1);
       return tpos;
     }
-    out.push(op);
-    if (nOperands > 0) out.push(a);
-    if (nOperands > 1) out.push(b);
-    if (nOperands > 2) out.push(c);
-    const tpos = out.len;
-    out.push(0);
-    out.push(0);
+    // the operands come first, then `target` (and `fall`), all zero until patched
+    const p = out.len, buf = out.room(OP_LENGTH[op]);
+    buf[p] = op;
+    if (nOperands > 0) buf[p + 1] = a;
+    if (nOperands > 1) buf[p + 2] = b;
+    if (nOperands > 2) buf[p + 3] = c;
+    out.len = p + OP_LENGTH[op];
+    const tpos = p + TARGET_AT[op];
+    buf[tpos] = 0;
+    buf[tpos + 1] = 0;
     folds.push(tpos, tpos + 1);
-    if (op !== Ops.BR) {
-      const fpos = out.len;
-      out.push(fpos + 2);
-      out.push(0);
-      folds.push(fpos, fpos + 1);
+    const fa = FALL_AT[op];
+    if (fa !== 0) {
+      buf[p + fa] = out.len;
+      buf[p + fa + 1] = 0;
+      folds.push(p + fa, p + fa + 1);
     }
     return tpos;
   }
@@ -668,7 +544,7 @@ function makeCompiler() {
       switch (op) {
         case 0x00: // unreachable
           charge(op);
-          emit1(Ops.UNREACHABLE);
+          rec_none(out, Op.UNREACHABLE);
           split();
           setUnreachable();
           break;
@@ -688,7 +564,7 @@ function makeCompiler() {
               const c = operand(h - 1);
               pop();
               materializeAll();
-              elsePos = emitBranchOp(Ops.BR_IFZ, 1, c, 0);
+              elsePos = emitBranchOp(Op.BR_IF_EQZ_S, 1, c, 0);
             } else {
               pop();
             }
@@ -709,7 +585,7 @@ function makeCompiler() {
           if (!c.unreachable) {
             charge(op);
             for (let i = c.height; i < h; i++) materialize(i);
-            c.fixups.push(emitBranchOp(Ops.BR, 0, 0, 0));
+            c.fixups.push(emitBranchOp(Op.BR, 0, 0, 0));
           }
           placeLabel([c.elseFixup]);
           c.elseFixup = -1;
@@ -760,9 +636,9 @@ function makeCompiler() {
             const arity = labelArity(c);
             for (let i = h - arity; i < h; i++) materialize(i);
             if (c.kind !== K_FUNC && noMoves(c)) {
-              target(c, emitBranchOp(Ops.BR_IF, 1, cond, 0));
+              target(c, emitBranchOp(Op.BR_IF_S, 1, cond, 0));
             } else {
-              const skipPos = emitBranchOp(Ops.BR_IFZ, 1, cond, 0);
+              const skipPos = emitBranchOp(Op.BR_IF_EQZ_S, 1, cond, 0);
               emitBr(d);
               out.buf[skipPos] = out.len;
             }
@@ -776,26 +652,29 @@ function makeCompiler() {
           const c0 = ctrls[ctrls.length - 1 - body[pc + 3 + n]];
           const arity = labelArity(c0);
           // SPEED: an i32.load right before a br_table without values (a `switch` on a
-          // loaded byte code): [BR_TABLE_LOAD, addr, offset, imm, k, n, (target, k) x (n + 1)]
-          const ld = arity === 0 ? takeProducer(h - 1, Ops.I32_LOAD, 6) : -1;
+          // loaded byte code): one br_table_load
+          const ld = arity === 0 ? takeProducer(h - 1, Op.I32_LOAD) : -1;
           if (ld >= 0) {
-            const b = out.buf;
-            const addr = b[ld + 2], offset = b[ld + 3], imm = b[ld + 4], k = b[ld + 5];
+            const b = out.buf, L = F.I32_LOAD;
+            const addr = b[ld + L.addr], offset = b[ld + L.offset], imm = b[ld + L.imm], k = b[ld + L.k];
             pop();
-            emit4(Ops.BR_TABLE_LOAD, addr, offset, imm);
-            emit2(k, n);
+            rec_addr_offset_imm_k_n(out, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
           } else {
             const idx = operand(h - 1);
             pop();
             for (let i = h - arity; i < h; i++) materialize(i);
-            // [BR_TABLE, idx, n, (target, k) x (n + 1)]
-            emit3(Ops.BR_TABLE, idx, n);
+            rec_idx_n(out, Op.BR_TABLE_S, idx, n);
           }
+          // then n + 1 (target, gas) pairs, the last the default
           const tpos = out.len;
+          const tb = out.room(2 * (n + 1));
           for (let i = 0; i <= n; i++) {
-            folds.push(out.len, out.len + 1);
-            emit2(0, 0);
+            const q = tpos + 2 * i;
+            tb[q] = 0;
+            tb[q + 1] = 0;
+            folds.push(q, q + 1);
           }
+          out.len = tpos + 2 * (n + 1);
           // Targets needing moves (or returns) get a stub after the table, one per distinct label.
           const stubs = new Map<number, number>();
           for (let i = 0; i <= n; i++) {
@@ -826,9 +705,7 @@ function makeCompiler() {
           const ft = vm.funcTypes[f];
           const np = ft.params.length;
           for (let i = h - np; i < h; i++) materialize(i);
-          // [CALL, f, argOff, retPc, kRet]: retPc/kRet fold the gas of the block after the call
-          emit3(Ops.CALL, f, canon(h - np));
-          emitReturnSite();
+          returnSite(rec_func_args_ret_retGas(out, Op.CALL, f, canon(h - np), 0, 0), Op.CALL);
           for (let i = 0; i < np; i++) pop();
           ensure(h + Math.max(np, ft.results.length));
           for (let i = 0; i < ft.results.length; i++) pushCanon();
@@ -843,9 +720,7 @@ function makeCompiler() {
           const idx = operand(h - 1);
           pop();
           for (let i = h - np; i < h; i++) materialize(i);
-          emit4(Ops.CALL_INDIRECT, ti, table, idx);
-          emit1(canon(h - np));
-          emitReturnSite();
+          returnSite(rec_type_table_idx_args_ret_retGas(out, Op.CALL_INDIRECT_S, ti, table, idx, canon(h - np), 0, 0), Op.CALL_INDIRECT_S);
           for (let i = 0; i < np; i++) pop();
           ensure(h + Math.max(np, ft.results.length));
           for (let i = 0; i < ft.results.length; i++) pushCanon();
@@ -863,10 +738,9 @@ function makeCompiler() {
           const b = operand(h - 2);
           const a = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.SELECT, canon(h), a, b);
-          emit1(c);
+          const p = rec_dst_a_b_c(out, Op.SELECT, canon(h), a, b, c);
           pushCanon();
-          produced(out.len - 4, out.len - 5, Ops.SELECT);
+          produced(p, Op.SELECT);
           break;
         }
         case 0x20: // local.get
@@ -906,9 +780,9 @@ function makeCompiler() {
           charge(op);
           const g = body[pc + 2];
           const isRef = isRefType(vm.globalTypes[g].valtype);
-          emit3(isRef ? Ops.GLOBAL_GET_REF : Ops.GLOBAL_GET, canon(h), g);
+          const p = rec_dst_g(out, isRef ? Op.GLOBAL_GET_REF : Op.GLOBAL_GET, canon(h), g);
           pushCanon();
-          produced(out.len - 2, out.len - 3, -1);
+          produced(p, -1);
           break;
         }
         case 0x24: { // global.set
@@ -917,16 +791,16 @@ function makeCompiler() {
           const isRef = isRefType(vm.globalTypes[g].valtype);
           const src = operand(h - 1);
           pop();
-          emit3(isRef ? Ops.GLOBAL_SET_REF : Ops.GLOBAL_SET, g, src);
+          rec_g_src(out, isRef ? Op.GLOBAL_SET_REF : Op.GLOBAL_SET, g, src);
           break;
         }
         case 0x25: { // table.get
           charge(op);
           const i = operand(h - 1);
           pop();
-          emit4(Ops.TABLE_GET, canon(h), i, body[pc + 2]);
+          const p = rec_dst_idx_t(out, Op.TABLE_GET_S, canon(h), i, body[pc + 2]);
           pushCanon();
-          produced(out.len - 3, out.len - 4, -1);
+          produced(p, -1);
           break;
         }
         case 0x26: { // table.set
@@ -934,22 +808,23 @@ function makeCompiler() {
           const v = operand(h - 1);
           const i = operand(h - 2);
           pop(); pop();
-          emit4(Ops.TABLE_SET, body[pc + 2], i, v);
+          rec_t_idx_val(out, Op.TABLE_SET_SS, body[pc + 2], i, v);
           break;
         }
-        case 0x3f: // memory.size
+        case 0x3f: { // memory.size
           charge(op);
-          emit2(Ops.MEMORY_SIZE, canon(h));
+          const p = rec_dst(out, Op.MEMORY_SIZE, canon(h));
           pushCanon();
-          produced(out.len - 1, out.len - 2, -1);
+          produced(p, -1);
           break;
+        }
         case 0x40: { // memory.grow
           charge(op);
           const n = operand(h - 1);
           pop();
-          emit3(Ops.MEMORY_GROW, canon(h), n);
+          const p = rec_dst_n(out, Op.MEMORY_GROW_S, canon(h), n);
           pushCanon();
-          produced(out.len - 2, out.len - 3, -1);
+          produced(p, -1);
           break;
         }
         case 0x41: // i32.const
@@ -969,208 +844,206 @@ function makeCompiler() {
           // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
           if (kinds[h - 1] === C64) kinds[h - 1] = C32;
           break;
-        case 0xd2: // ref.func
+        case 0xd2: { // ref.func
           charge(op);
-          emit3(Ops.REF_FUNC, canon(h), body[pc + 2]);
+          const p = rec_dst_func(out, Op.REF_FUNC, canon(h), body[pc + 2]);
           pushCanon();
-          produced(out.len - 2, out.len - 3, -1);
+          produced(p, -1);
           break;
+        }
         case 0x108: { // memory.init
           charge(op);
           const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.MEMORY_INIT, body[pc + 2], d, s);
-          emit1(n);
+          rec_seg_d_s_n(out, Op.MEMORY_INIT_SSS, body[pc + 2], d, s, n);
           break;
         }
         case 0x109: // data.drop
           charge(op);
-          emit2(Ops.DATA_DROP, body[pc + 2]);
+          rec_seg(out, Op.DATA_DROP, body[pc + 2]);
           break;
         case 0x10a: { // memory.copy
           charge(op);
           const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.MEMORY_COPY, d, s, n);
+          rec_d_s_n(out, Op.MEMORY_COPY_SSS, d, s, n);
           break;
         }
         case 0x10b: { // memory.fill
           charge(op);
           const n = operand(h - 1), v = operand(h - 2), d = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.MEMORY_FILL, d, v, n);
+          rec_d_val_n(out, Op.MEMORY_FILL_SSS, d, v, n);
           break;
         }
         case 0x10c: { // table.init
           charge(op);
           const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.TABLE_INIT, body[pc + 3], body[pc + 2], d);
-          emit2(s, n);
+          rec_t_e_d_s_n(out, Op.TABLE_INIT_SSS, body[pc + 3], body[pc + 2], d, s, n);
           break;
         }
         case 0x10d: // elem.drop
           charge(op);
-          emit2(Ops.ELEM_DROP, body[pc + 2]);
+          rec_e(out, Op.ELEM_DROP, body[pc + 2]);
           break;
         case 0x10e: { // table.copy
           charge(op);
           const n = operand(h - 1), s = operand(h - 2), d = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.TABLE_COPY, body[pc + 2], body[pc + 3], d);
-          emit2(s, n);
+          rec_dt_st_d_s_n(out, Op.TABLE_COPY_SSS, body[pc + 2], body[pc + 3], d, s, n);
           break;
         }
         case 0x10f: { // table.grow
           charge(op);
           const n = operand(h - 1), init = operand(h - 2);
           pop(); pop();
-          emit4(Ops.TABLE_GROW, canon(h), init, n);
-          emit1(body[pc + 2]);
+          rec_dst_init_n_t(out, Op.TABLE_GROW_SS, canon(h), init, n, body[pc + 2]);
           pushCanon();
           break;
         }
-        case 0x110: // table.size
+        case 0x110: { // table.size
           charge(op);
-          emit3(Ops.TABLE_SIZE, canon(h), body[pc + 2]);
+          const p = rec_dst_t(out, Op.TABLE_SIZE, canon(h), body[pc + 2]);
           pushCanon();
-          produced(out.len - 2, out.len - 3, -1);
+          produced(p, -1);
           break;
+        }
         case 0x111: { // table.fill
           charge(op);
           const n = operand(h - 1), v = operand(h - 2), i = operand(h - 3);
           pop(); pop(); pop();
-          emit4(Ops.TABLE_FILL, body[pc + 2], i, v);
-          emit1(n);
+          rec_t_i_val_n(out, Op.TABLE_FILL_SSS, body[pc + 2], i, v, n);
           break;
         }
         default: {
-          const small = op < OP_TABLE_SIZE;
-          let iop = small ? LOAD_OP[op] : -1;
+          const small = op < WASM_LOAD.length;
+          let iop = small ? WASM_LOAD[op] : -1;
           if (iop >= 0) {
             charge(op);
-            if (iop === Ops.I32_LOAD) {
-              // SPEED: i32.load of x + imm + (i << k): [I32_LOAD_IDX, dst, x, i, offset, imm, k]
-              const st = takeProducer(h - 1, Ops.I32_ADD_SHL_IMM, 6);
+            if (iop === Op.I32_LOAD) {
+              // SPEED: i32.load of x + imm + (i << k): one i32.load_idx
+              const st = takeProducer(h - 1, Op.I32_ADD_SHL_SSII);
               if (st >= 0) {
-                const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+                const b = out.buf, L = F.I32_ADD_SHL_SSII;
+                const x = b[st + L.x], i = b[st + L.i], k = b[st + L.k], imm = b[st + L.imm];
                 pop();
-                emit4(Ops.I32_LOAD_IDX, canon(h), x, i);
-                emit3(body[pc + 3], imm, k);
+                const p = rec_dst_x_i_offset_imm_k(out, Op.I32_LOAD_IDX, canon(h), x, i, body[pc + 3], imm, k);
                 pushCanon();
-                produced(out.len - 6, out.len - 7, Ops.I32_LOAD_IDX);
+                produced(p, Op.I32_LOAD_IDX);
                 break;
               }
             }
-            // [op, dst, addr, offset, imm, k]: ea = u32((S[addr] << k) + imm) + offset, folding a
-            // preceding i32.shl / i32.add by constants (SPEED: array indexing, field offsets)
+            // ea = u32((S[addr] << k) + imm) + offset, folding a preceding i32.shl /
+            // i32.add by constants (SPEED: array indexing, field offsets)
             let addr = foldAddress(h - 1);
             const imm = foldedImm, k = foldedK;
             if (addr < 0) addr = operand(h - 1);
             pop();
-            emit4(iop, canon(h), addr, body[pc + 3]);
-            emit2(imm, k);
+            const p = rec_dst_addr_offset_imm_k(out, iop, canon(h), addr, body[pc + 3], imm, k);
             pushCanon();
-            produced(out.len - 5, out.len - 6, iop);
+            produced(p, iop);
             break;
           }
-          iop = small ? STORE_OP[op] : -1;
+          iop = small ? WASM_STORE[op] : -1;
           if (iop >= 0) {
             charge(op);
             // Only for a value still in a local: the folded record's index operand may be the
             // slot of height h-1, where a constant value would be materialized first.
-            if (iop === Ops.I32_STORE && kinds[h - 1] === LOCAL) {
-              // SPEED: i32.store to x + imm + (i << k): [I32_STORE_IDX, x, i, val, offset, imm, k]
-              const st = takeProducer(h - 2, Ops.I32_ADD_SHL_IMM, 6);
+            if (iop === Op.I32_STORE && kinds[h - 1] === LOCAL) {
+              // SPEED: i32.store to x + imm + (i << k): one i32.store_idx
+              const st = takeProducer(h - 2, Op.I32_ADD_SHL_SSII);
               if (st >= 0) {
-                const x = out.buf[st + 2], i = out.buf[st + 3], k = out.buf[st + 4], imm = out.buf[st + 5];
+                const b = out.buf, L = F.I32_ADD_SHL_SSII;
+                const x = b[st + L.x], i = b[st + L.i], k = b[st + L.k], imm = b[st + L.imm];
                 const v = operand(h - 1);
                 pop(); pop();
-                emit4(Ops.I32_STORE_IDX, x, i, v);
-                emit3(body[pc + 3], imm, k);
+                rec_x_i_val_offset_imm_k(out, Op.I32_STORE_IDX, x, i, v, body[pc + 3], imm, k);
                 break;
               }
             }
-            // [op, addr, val, offset, imm, k] as for loads
+            // address as for loads
             let addr = foldAddress(h - 2);
             const imm = foldedImm, k = foldedK;
             const v = operand(h - 1);
             if (addr < 0) addr = operand(h - 2);
             pop(); pop();
-            emit4(iop, addr, v, body[pc + 3]);
-            emit2(imm, k);
+            rec_addr_val_offset_imm_k(out, iop, addr, v, body[pc + 3], imm, k);
             break;
           }
-          iop = small ? UNARY_OP[op] : -1;
+          iop = small ? WASM_UNARY[op] : -1;
           if (iop >= 0) {
             charge(op);
             const a = operand(h - 1);
             pop();
-            emit3(iop, canon(h), a);
+            const p = rec_dst_a(out, iop, canon(h), a);
             pushCanon();
-            produced(out.len - 2, out.len - 3, iop);
+            produced(p, iop);
             break;
           }
-          iop = small ? BINARY_OP[op] : -1;
+          iop = small ? WASM_BINARY[op] : -1;
           if (iop >= 0) {
             charge(op);
-            if (iop < Ops.I64_EQ && kinds[h - 1] === C32) {
+            const immOp = IMM_FORM[iop];
+            if (immOp >= 0 && IMM_PAIR[iop] === 0 && kinds[h - 1] === C32) {
               // SPEED: constant right operand becomes an immediate.
               const imm = vals[h - 1];
               pop();
-              const sh = iop === Ops.I32_ADD ? takeProducer(h - 1, Ops.I32_SHL_IMM, 4) : -1;
+              const sh = iop === Op.I32_ADD_SS ? takeProducer(h - 1, Op.I32_SHL_SI) : -1;
               if (sh >= 0) {
-                // SPEED: (x << k) + imm (static array indexing) as one [dst, x, k, imm]
-                const x = out.buf[sh + 2], k = out.buf[sh + 3] & 31;
+                // SPEED: (x << k) + imm (static array indexing) as one i32.shl_add_sii
+                const x = out.buf[sh + F.I32_SHL_SI.a], k = out.buf[sh + F.I32_SHL_SI.b] & 31;
                 pop();
-                emit4(Ops.I32_SHL_ADD_IMM, canon(h), x, k);
-                emit1(imm);
+                const p = rec_dst_x_k_imm(out, Op.I32_SHL_ADD_SII, canon(h), x, k, imm);
                 pushCanon();
-                produced(out.len - 4, out.len - 5, Ops.I32_SHL_ADD_IMM);
+                produced(p, Op.I32_SHL_ADD_SII);
                 break;
               }
               const a = operand(h - 1);
               pop();
-              emit4(iop + IMM_DELTA, canon(h), a, imm);
-            } else if (iop >= Ops.I64_EQ && kinds[h - 1] === C64 && (iop < Ops.I64_DIV_S || iop > Ops.I64_REM_U)) {
+              const p = rec_dst_a_b(out, immOp, canon(h), a, imm);
+              pushCanon();
+              produced(p, immOp);
+              break;
+            }
+            if (immOp >= 0 && IMM_PAIR[iop] === 1 && kinds[h - 1] === C64) {
               // SPEED: constant right operand of an i64 op becomes an immediate pair.
               const lo = vals[h - 1], hi = his[h - 1];
               pop();
               const a = operand(h - 1);
               pop();
-              const [sop, x, y] = i64ImmRecord(iop, lo, hi);
-              emit4(sop, canon(h), a, x);
-              emit1(y);
+              const sop = i64ImmRecord(iop, lo, hi);
+              const p = rec_dst_a_lo_hi(out, sop, canon(h), a, immX, immY);
               pushCanon();
-              produced(out.len - 4, out.len - 5, sop);
+              produced(p, sop);
               break;
-            } else if (iop === Ops.I32_ADD && (takeProducer(h - 1, Ops.I32_SHL_IMM, 4) >= 0 || takeProducer(h - 2, Ops.I32_SHL_IMM, 4) >= 0)) {
-              // SPEED: x + (i << k) (array indexing) as one instruction [dst, x, i, k]
+            }
+            if (iop === Op.I32_ADD_SS && (takeProducer(h - 1, Op.I32_SHL_SI) >= 0 || takeProducer(h - 2, Op.I32_SHL_SI) >= 0)) {
+              // SPEED: x + (i << k) (array indexing) as one i32.add_shl_ssii; the taken
+              // i32.shl_si record's fields are still readable at out.len
               const st = out.len;
-              const shiftedTop = kinds[h - 1] === CANON && out.buf[st + 1] === canon(h - 1);
-              const i = out.buf[st + 2], k = out.buf[st + 3];
+              const shiftedTop = kinds[h - 1] === CANON && out.buf[st + DST_AT] === canon(h - 1);
+              const i = out.buf[st + F.I32_SHL_SI.a], k = out.buf[st + F.I32_SHL_SI.b];
               // SPEED: (x + imm) + (i << k): the i32.add of a constant that produced x
-              // right before is folded too [dst, x, i, k, imm]
+              // right before is folded too
               let x = -1, imm = 0;
               if (shiftedTop) {
-                const xs = takeProducer(h - 2, Ops.I32_ADD_IMM, 4);
-                if (xs >= 0) { x = out.buf[xs + 2]; imm = out.buf[xs + 3]; }
+                const xs = takeProducer(h - 2, Op.I32_ADD_SI);
+                if (xs >= 0) { x = out.buf[xs + F.I32_ADD_SI.a]; imm = out.buf[xs + F.I32_ADD_SI.b]; }
               }
               if (x < 0) x = operand(shiftedTop ? h - 2 : h - 1);
               pop(); pop();
-              emit4(Ops.I32_ADD_SHL_IMM, canon(h), x, i);
-              emit2(k, imm);
+              const p = rec_dst_x_i_k_imm(out, Op.I32_ADD_SHL_SSII, canon(h), x, i, k, imm);
               pushCanon();
-              produced(out.len - 5, out.len - 6, Ops.I32_ADD_SHL_IMM);
+              produced(p, Op.I32_ADD_SHL_SSII);
               break;
-            } else {
-              const b = operand(h - 1);
-              const a = operand(h - 2);
-              pop(); pop();
-              emit4(iop, canon(h), a, b);
             }
+            const b = operand(h - 1);
+            const a = operand(h - 2);
+            pop(); pop();
+            const p = rec_dst_a_b(out, iop, canon(h), a, b);
             pushCanon();
-            produced(out.len - 3, out.len - 4, out.buf[out.len - 4]);
+            produced(p, iop);
             break;
           }
           throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${funcIndex}`);
@@ -1181,7 +1054,7 @@ function makeCompiler() {
     foldGas();
     if (stats) stats.steps += steps;
     const code = out.buf.slice(0, out.len);
-    const entryFolds = code.length > 1 && code[0] === Ops.GAS;
+    const entryFolds = code.length > 1 && code[0] === Op.GAS;
     return new Compiled(
       code,
       2 * type.params.length,
@@ -1192,10 +1065,11 @@ function makeCompiler() {
     );
   }
 
-  function produced(dstPos: number, start: number, iop: number) {
+  /** Records that the record at `start` (op `iop`, -1 when it may not be fused) produced the top of stack. */
+  function produced(start: number, iop: number) {
     prevRecStart = recStart;
     recStart = start;
-    lastDst = dstPos;
+    lastDst = start + DST_AT;
     lastStart = start;
     lastOp = iop;
   }
@@ -1224,36 +1098,24 @@ function makeCompiler() {
     return true;
   }
   function isFusable(iop: number): boolean {
-    return iop === Ops.I32_EQZ || iop === Ops.I64_EQZ ||
-      (iop >= Ops.I32_EQ && iop <= Ops.I32_GE_U) || (iop >= Ops.I32_EQ_IMM && iop <= Ops.I32_GE_U_IMM) ||
-      (iop >= Ops.I64_EQ && iop <= Ops.I64_GE_U) || (iop >= Ops.I64_EQ_IMM && iop <= Ops.I64_GE_U_IMM);
+    return iop >= 0 && BR_IF_TRUE[iop] >= 0;
   }
-  /** Record length of a fusable comparison: [op, dst, a] eqz, [op, dst, a, b|imm], [op, dst, a, lo, hi] i64 with a constant. */
+  /** Record length of a fusable comparison. */
   function cmpRecordLength(iop: number): number {
-    return iop === Ops.I32_EQZ || iop === Ops.I64_EQZ ? 3 : iop >= Ops.I64_EQ_IMM ? 5 : 4;
+    return OP_LENGTH[iop];
   }
   /**
-   * Replaces the comparison record at `start` (the last emitted) by a branch;
-   * returns the position of its target operand.
+   * Replaces the comparison record at `start` (the last emitted) by the fused
+   * branch, which takes the comparison's operands (all fields but `dst`, in
+   * order; gen-isa.js checks this); returns the position of its target operand.
    */
   function rewriteAsBranch(start: number, iop: number, whenFalse: boolean): number {
     const b = out.buf;
-    const a = b[start + 2], x = b[start + 3], y = b[start + 4];
+    const n = OP_LENGTH[iop] - 2;
+    const x = b[start + 2], y = b[start + 3], z = b[start + 4];
     out.len = start;
     lastDst = -1;
-    if (iop === Ops.I32_EQZ) {
-      // eqz a; br_if -> BR_IFZ a (for `if`, branch when false: BR_IF a)
-      return emitBranchOp(whenFalse ? Ops.BR_IF : Ops.BR_IFZ, 1, a, 0);
-    }
-    if (iop === Ops.I64_EQZ) return emitBranchOp(whenFalse ? Ops.BR_IF_I64_NEZ : Ops.BR_IF_I64_EQZ, 1, a, 0);
-    // comparison number i (see negateCmp) and the first fused op of the form
-    let i: number, base: number, n = 2;
-    if (iop >= Ops.I64_EQ_IMM) { i = iop - Ops.I64_EQ_IMM; base = Ops.BR_IF_I64_EQ_IMM; n = 3; }
-    else if (iop >= Ops.I64_EQ) { i = iop - Ops.I64_EQ; base = Ops.BR_IF_I64_EQ; }
-    else if (iop >= Ops.I32_EQ_IMM) { i = iop - Ops.I32_EQ_IMM; base = Ops.BR_IF_EQ_IMM; }
-    else { i = iop - Ops.I32_EQ; base = Ops.BR_IF_EQ; }
-    if (whenFalse) i = negateCmp(i);
-    return emitBranchOp(base + i, n, a, x, y);
+    return emitBranchOp(whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop], n, x, y, z);
   }
 
   /** SPEED: see emitBranchOp. Runs when every label and GAS amount is final. */
@@ -1262,7 +1124,7 @@ function makeCompiler() {
     for (let i = 0; i < folds.length; i += 2) {
       const tp = folds[i];
       const t = b[tp];
-      if (t < out.len && b[t] === Ops.GAS) {
+      if (t < out.len && b[t] === Op.GAS) {
         b[folds[i + 1]] = b[t + 1];
         b[tp] = t + 2;
       }
@@ -1276,31 +1138,42 @@ function isRefType(t: number): boolean {
   return t === 0x70 || t === 0x6f;
 }
 
+/** i64ImmRecord's other two results: the immediate fields of the chosen op. */
+var immX = 0, immY = 0;
 /**
- * The `[op, lo, hi]` tail of an i64 op with a constant right operand.
+ * The op for an i64 op with a constant right operand (lo, hi); its two
+ * immediate fields are left in immX, immY.
  * SPEED: shifts and rotates by a constant count (taken mod 64, spec 4.3.2
  * ishl/ishr/irotl) are specialised here so exec does not branch on the count:
- * 1..31 -> the *_LO op with (k, 32 - k); 32..63 -> the *_HI op with k - 32
- * (rotl: 33..63 -> ROTL_HI with (k - 32, 64 - k)). Count 0 and rotate by 32
+ * 1..31 -> the *_si_lo op with (k, 32 - k); 32..63 -> the *_si_hi op with k - 32
+ * (rotl: 33..63 -> rotl_si_hi with (k - 32, 64 - k)). Count 0 and rotate by 32
  * keep the generic op.
  */
-function i64ImmRecord(iop: number, lo: number, hi: number): [number, number, number] {
+function i64ImmRecord(iop: number, lo: number, hi: number): number {
   let k = lo & 63;
   switch (iop) {
-    case Ops.I64_SHL: case Ops.I64_SHR_S: case Ops.I64_SHR_U: {
+    case Op.I64_SHL_SS: case Op.I64_SHR_S_SS: case Op.I64_SHR_U_SS: {
       if (k === 0) break;
-      const base = iop === Ops.I64_SHL ? Ops.I64_SHL_IMM_LO : iop === Ops.I64_SHR_S ? Ops.I64_SHR_S_IMM_LO : Ops.I64_SHR_U_IMM_LO;
-      return k < 32 ? [base, k, 32 - k] : [base + 1, k - 32, 0];
+      const small = k < 32;
+      immX = small ? k : k - 32;
+      immY = small ? 32 - k : 0;
+      if (iop === Op.I64_SHL_SS) return small ? Op.I64_SHL_SI_LO : Op.I64_SHL_SI_HI;
+      if (iop === Op.I64_SHR_S_SS) return small ? Op.I64_SHR_S_SI_LO : Op.I64_SHR_S_SI_HI;
+      return small ? Op.I64_SHR_U_SI_LO : Op.I64_SHR_U_SI_HI;
     }
-    case Ops.I64_MUL:
+    case Op.I64_MUL_SS:
       // SPEED: 0 <= b < 2^21: (a_lo as u32) * b < 2^53 is exact in a double
-      if (hi === 0 && lo >= 0 && lo < 0x200000) return [Ops.I64_MUL_IMM_SMALL, lo, 0];
+      if (hi === 0 && lo >= 0 && lo < 0x200000) { immX = lo; immY = 0; return Op.I64_MUL_SI_SMALL; }
       break;
-    case Ops.I64_ROTL: case Ops.I64_ROTR: {
-      if (iop === Ops.I64_ROTR) k = (64 - k) & 63; // rotr k == rotl (64 - k)
+    case Op.I64_ROTL_SS: case Op.I64_ROTR_SS: {
+      if (iop === Op.I64_ROTR_SS) k = (64 - k) & 63; // rotr k == rotl (64 - k)
       if (k === 0 || k === 32) break;
-      return k < 32 ? [Ops.I64_ROTL_IMM_LO, k, 32 - k] : [Ops.I64_ROTL_IMM_HI, k - 32, 64 - k];
+      if (k < 32) { immX = k; immY = 32 - k; return Op.I64_ROTL_SI_LO; }
+      immX = k - 32; immY = 64 - k;
+      return Op.I64_ROTL_SI_HI;
     }
   }
-  return [iop + IMM64_DELTA, lo, hi];
+  immX = lo;
+  immY = hi;
+  return IMM_FORM[iop];
 }

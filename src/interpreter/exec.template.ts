@@ -1,0 +1,181 @@
+/**
+ * The execution loop: one function, one dense `switch` over the internal
+ * bytecode (bytecode.ts). Case labels are numeric literals with the op name in
+ * a comment (bytecode.test.ts checks they agree with `Ops`): SPEED: V8 turns a
+ * switch over dense integer literals into a jump table.
+ *
+ * SPEED: pc, fp, gas, the code array and the value stack are locals; wasm calls
+ * push (return pc, fp) on the store's Int32Array call stack and the function on
+ * a parallel array, so no JS recursion and no allocation per call or per
+ * instruction. Memory views and instance tables are locals reloaded only when
+ * they can change (memory.grow, host calls, calls and returns that switch
+ * instance).
+ *
+ * Values: two int32 slots each (DESIGN.md); i64 is (lo, hi) and all i64
+ * arithmetic except division runs on int32 pairs (division: exact steps on
+ * doubles, see divmodU64; no BigInt). Every op reads all its
+ * operands before writing its destination (the compiler may make a
+ * destination equal to an operand).
+ */
+import { Trap } from '../errors.js';
+import { resolveGasSchedule } from '../gas/schedule.js';
+import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
+import { callHost } from './call.js';
+
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
+
+function trap(code: ConstructorParameters<typeof Trap>[0]): never {
+  throw new Trap(code);
+}
+
+function popcnt32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+/** Results of divmodU64 (module-level so the hot path allocates nothing). */
+let QL = 0, QH = 0, RL = 0, RH = 0;
+
+/** A double's bits as int32 words (the sign of a remainder estimate in divmodU64). */
+const F64 = new Float64Array(1);
+const F64_WORDS = new Int32Array(F64.buffer);
+/** Index of the word holding the sign and exponent (1 on little-endian platforms). */
+const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
+ * sets (QL, QH) = x / y and (RL, RH) = x % y. No BigInt.
+ * (exec's I64_DIV_U and I64_REM_U inline the same steps.)
+ *    0. y < 2^32: the quotient's high word first, qh = floor(xh / y), exact
+ *       from doubles (a non-integer a / b of integers below 2^32 is >= 1 / b
+ *       below the next integer, its rounding error < 2^32 / b * 2^-53 is not);
+ *       x' = (xh - qh*y) * 2^32 + xl < y * 2^32 is left. Otherwise qh = 0, x' = x.
+ *       Either way x / y = qh * 2^32 + x' / y with x' / y < 2^32, x' < 2^64.
+ *    1. X, Y = x', y rounded to doubles and X / Y each round by a relative
+ *       2^-53, so X / Y is within 3 * 2^-53 * 2^32 < 2^-19 of x' / y; adding
+ *       2^-18 (rounding by <= 2^-21) gives u with x' / y < u < x' / y + 2^-17.
+ *       So q = floor(u) is floor(x' / y) or one more, and exactly floor(x' / y)
+ *       when u - q >= 2^-17 (x' / y > u - 2^-17 >= q): nearly always.
+ *    2. Otherwise (u - q < 2^-17, or always when the remainder is needed; also
+ *       when q = 2^32, clamped to 2^32 - 1, which is then exact) the sign of
+ *       r = x' - q*y decides: q is one too big
+ *       when r < 0. q <= floor(x' / y) + 1, so q*y <= x' + y < 2^65 and
+ *       -y <= r < y. R = X - q*Y estimates r within 2^14: |X - x'| <= 2^10,
+ *       q*|Y - y| <= q*y*2^-53 < 2^12, and the product and the subtraction
+ *       (values < 2^65) round by <= 2^11 each. So when |R| >= 2^15, r has R's
+ *       sign; otherwise |r| < 2^16 and r is its low word lo(r) as an int32,
+ *       exact from Math.imul (x' and x have the same low word). SPEED: both read as sign bits and picked with a
+ *       mask (the word of R's sign and exponent is below 0x40e00000 exactly when
+ *       |R| < 2^15): no data-dependent branch (on r's sign it would mispredict
+ *       when x / y sits on an integer, as in exact divisions or i64arith's
+ *       m / (m >> 3 | 1)) and a short dependency chain.
+ *    3. r = x' - q*y (= x mod y) of the corrected q: lo(r) + (y's low word when q was
+ *       decremented) is exact mod 2^32; its high word is (R' - lo(r)) * 2^-32
+ *       rounded to the nearest integer, R' = R (+ Y) within 2^15 of r, as
+ *       floor(v + 0.5) (one roundsd; V8's Math.round adds a select).
+ */
+function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
+  const ylu = yl >>> 0, yhu = yh >>> 0;
+  let xr = xh >>> 0, qh = 0;
+  if (yhu === 0) {
+    qh = Math.floor(xr / ylu);
+    xr -= qh * ylu;
+  }
+  const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+  let q = Math.floor(X / Y + 3.814697265625e-6); // + 2^-18
+  if (q > 4294967295) q = 4294967295;
+  const R = X - q * Y;
+  F64[0] = R;
+  const hR = F64_WORDS[F64_HI];
+  const rl = (xl - Math.imul(q, yl)) | 0;
+  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
+  const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0
+  const rlc = (rl + (yl & neg)) | 0;
+  QL = (q + neg) | 0; QH = qh | 0;
+  RL = rlc;
+  RH = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0; // * 2^-32
+}
+
+/**
+ * Signed i64 division and remainder (kind 0 div_s, 2 rem_s; exec inlines the
+ * case where both operands fit in int32). SPEED: operands that fit in int32 use
+ * one double division; the rest use divmodU64 on magnitudes.
+ */
+function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number): void {
+  const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
+  if (bl === 0 && bh === 0) trap('integer_divide_by_zero');
+  if (ah === al >> 31 && bh === bl >> 31) {
+    // both fit in int32: exact in doubles (|quotient| <= 2^31)
+    const r = kind === 0 ? Math.trunc(al / bl) : al % bl;
+    S[d] = r | 0;
+    S[d + 1] = r < 0 ? -1 : 0;
+    return;
+  }
+  if (kind === 0 && al === 0 && ah === -2147483648 && bl === -1 && bh === -1) trap('integer_overflow');
+  const xn = ah < 0, yn = bh < 0;
+  // magnitudes (two's complement negation; -2^63 stays 2^63 as unsigned)
+  const xl = xn ? -al | 0 : al, xh = xn ? (~ah + (al === 0 ? 1 : 0)) | 0 : ah;
+  const yl = yn ? -bl | 0 : bl, yh = yn ? (~bh + (bl === 0 ? 1 : 0)) | 0 : bh;
+  divmodU64(xl, xh, yl, yh);
+  let lo: number, hi: number, neg: boolean;
+  if (kind === 0) { lo = QL; hi = QH; neg = xn !== yn; } else { lo = RL; hi = RH; neg = xn; }
+  if (neg) { const nl = -lo | 0; hi = (~hi + (lo === 0 ? 1 : 0)) | 0; lo = nl; }
+  S[d] = lo;
+  S[d + 1] = hi;
+}
+
+/** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */
+export function exec(store: Store, entry: FuncInst, entryFp: number): void {
+  const metered = store._metered;
+  const limits = store._limits;
+  const maxDepth = limits.maxCallDepth;
+  const maxPages = limits.maxMemoryPages;
+  const maxTable = limits.maxTableSize;
+  const sched = resolveGasSchedule(store.engine._config.gas);
+  const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
+  const cs = store._callStack;
+  const fns = store._callFns;
+  const entryDepth = store._depth;
+  let depth = entryDepth;
+  let S = store._stack;
+  let f = entry;
+  let cf = compiledOf(f, metered);
+  let code = cf.code;
+  let fp = entryFp;
+  let pc = 0;
+  let gas = store._gas;
+  let inst: Instance = f.instance!;
+  let funcs = inst._funcs;
+  let globalCells = inst._globalCells;
+  let mem: Memory | null = inst._memory;
+  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
+  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  let memLen = u8.length;
+  if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
+  for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+
+  let callee: FuncInst;
+  let nfp = 0;
+  try {
+    for (;;) {
+      switch (code[pc]) {
+        // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+        default:
+          throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+      }
+    }
+  } finally {
+    store._gas = gas;
+    // SPEED: where the activation stopped, for a trap's location (call.ts invoke
+    // builds it from these and fns only when a trap unwinds; nothing is tracked
+    // per instruction or call, and exec itself has no catch handler).
+    store._lastFunc = f;
+    store._lastDepth = depth;
+  }
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ISA } from './isa';
+import { Op, OP_COUNT, OP_LENGTH, OP_NAMES } from './ops';
+import { disassemble, opLength } from './bytecode';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { generate } = require("../../scripts/gen-isa.js") as { generate(): { exec: string; ops: string } };
+
+test('the generated exec.ts and ops.ts are what isa.ts gives (npm run gen rewrites them)', () => {
+  const g = generate();
+  expect(readFileSync(join(__dirname, 'exec.ts'), 'utf8') === g.exec).toBe(true);
+  expect(readFileSync(join(__dirname, 'ops.ts'), 'utf8') === g.ops).toBe(true);
+});
+
+test('op numbers are dense and in table order, names unique', () => {
+  expect(OP_COUNT).toBe(ISA.length);
+  expect(new Set(OP_NAMES).size).toBe(ISA.length);
+  ISA.forEach((d, i) => {
+    expect(OP_NAMES[i]).toBe(d.name);
+    expect((Op as Record<string, number>)[d.name.toUpperCase().replace(/\./g, '_')]).toBe(i);
+  });
+});
+
+test('every op has exactly one case in the execution loop, labelled with its name', () => {
+  const src = readFileSync(join(__dirname, 'exec.ts'), 'utf8');
+  const re = /case (\d+):(?: \{)? \/\/ (\S+)/g;
+  const seen = new Map<number, string>();
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(src)) !== null) {
+    expect(seen.has(Number(m[1]))).toBe(false);
+    seen.set(Number(m[1]), m[2]);
+  }
+  ISA.forEach((d, i) => expect([i, seen.get(i)]).toEqual([i, d.name]));
+});
+
+test('opLength: fixed records and br_table forms', () => {
+  const code = new Int32Array([Op.BR_TABLE_S, 0, 2, 0, 0, 0, 0, 0, 0, Op.RETURN]);
+  expect(opLength(code, 0)).toBe(OP_LENGTH[Op.BR_TABLE_S] + 6);
+  expect(opLength(code, 9)).toBe(1);
+  expect(disassemble(code).split('\n')).toEqual(['    0: BR_TABLE_S 0 2 0 0 0 0 0 0', '    9: RETURN ']);
+  expect(() => opLength(new Int32Array([OP_COUNT]), 0)).toThrow(/unknown op/);
+});

@@ -1,0 +1,751 @@
+/**
+ * The instruction set of the internal bytecode, declared once.
+ *
+ * Every internal op is one row: its name (the wasm instruction it implements,
+ * or what it fuses, with a suffix that says its operand kinds: `s` a frame
+ * slot, `i` an immediate, e.g. `i32.add_ss`, `i32.add_si`,
+ * `br_if_i32_lt_s_si`), its operand fields in record order, and its semantics
+ * as a TypeScript fragment for the execution loop. Families (every i32 binary
+ * op in slot and immediate form, every comparison as a value and as a fused
+ * branch, ...) are built by loops, so each semantic is written once here.
+ *
+ * `scripts/gen-isa.js` derives everything else from these rows when the
+ * project is built: the op numbers (dense, in row order), record lengths,
+ * field positions and the compiler's translation tables
+ * (`ops.ts`), and the cases of the execution loop's one `switch`
+ * (`exec.ts`, from `exec.template.ts`). Neither generated file is committed;
+ * `isa.test.ts` checks that they match this table.
+ *
+ * Template language (expanded by the generator):
+ *  - `$f` — operand field `f`: a slot field reads as its absolute stack index
+ *    `fp + code[pc + i]`, any other field as its word `code[pc + i]`; a `target`
+ *    field (branch target and the gas it charges, two words) as its position `pc + i`.
+ *  - `@END` — the position after the record's fixed fields (`pc + length`).
+ *  - `@OP(name)` — the number of op `name`.
+ *  - `CHARGE(x);` — take `x` gas, or trap `out_of_gas` leaving the gas untouched.
+ *  - `JUMP(j);` — continue at the target stored at position `j`, charging the
+ *    gas stored after it (branches carry the first block charge of where they go).
+ *  - `RELOAD_INSTANCE;` — reload the instance-dependent locals after `inst` changed.
+ * A row whose `next` is 'auto' gets `pc += length; break;` appended; a
+ * control row (`next: 'self'`) sets `pc` itself. A row with `cond` is a
+ * two-way branch on that condition with fields `target` and `fall`.
+ */
+
+/** What an operand word means. */
+export type FieldKind =
+  /** A frame slot (every value takes two, see DESIGN.md). */
+  | 'slot'
+  /** A 32-bit immediate (constant, index, offset, shift count). */
+  | 'imm'
+  /** A branch target and the gas charged when taking it: two words. */
+  | 'target'
+  /** The number of extra (target, gas) pairs after the fixed fields (br_table). */
+  | 'count';
+
+/** One row of the table. */
+export interface OpDef {
+  /** Name: the wasm instruction and a suffix with its operand kinds. */
+  name: string;
+  /** Operand fields in record order. */
+  fields: ReadonlyArray<readonly [string, FieldKind]>;
+  /** Semantics: a fragment of the execution loop (see the template language above). */
+  exec: string;
+  /** 'auto': the generator advances pc past the record; 'self': the fragment sets pc. */
+  next: 'auto' | 'self';
+  /** Two-way branch condition (fields `target` and `fall`). */
+  cond?: string;
+  /** Rows with the same group share one case body (the first row's), told apart by `@OP`. */
+  group?: string;
+  /** The wasm instruction (decoder number, src/decoder/opcodes.ts) this op translates directly. */
+  wasm?: number;
+  /** How the compiler translates `wasm`: a load, a store, a unary or a binary op. */
+  shape?: 'load' | 'store' | 'unary' | 'binary';
+  /** The variant of a binary op with a constant right operand (i32 immediate or i64 pair). */
+  immForm?: string;
+  /** Fused compare-and-branch: the op branching when this comparison is true / false. */
+  brIfTrue?: string;
+  brIfFalse?: string;
+  /** One-line description for the disassembler and documentation. */
+  doc: string;
+}
+
+const rows: OpDef[] = [];
+
+const S: FieldKind = 'slot';
+const I: FieldKind = 'imm';
+const T: FieldKind = 'target';
+
+function fieldsOf(spec: string): Array<[string, FieldKind]> {
+  if (spec === '') return [];
+  return spec.split(' ').map((f) => {
+    const [name, kind] = f.split(':');
+    return [name, kind === 's' ? S : kind === 't' ? T : kind === 'n' ? 'count' : I];
+  });
+}
+
+/**
+ * Adds a row. `fields` is `name:kind ...` with kinds s (slot), i (immediate),
+ * t (target), n (count).
+ */
+function op(name: string, fields: string, exec: string, doc: string, extra: Partial<OpDef> = {}): void {
+  rows.push({ name, fields: fieldsOf(fields), exec, next: 'auto', doc, ...extra });
+}
+
+/** Adds a fused two-way branch: jumps to `target` when `cond` holds, else to `fall`. */
+function branch(name: string, fields: string, pre: string, cond: string, doc: string): void {
+  const all = cond === 'true' ? `${fields} target:t` : `${fields} target:t fall:t`;
+  rows.push({ name, fields: fieldsOf(all.trim()), exec: pre, next: 'self', cond, doc });
+}
+
+// ---------------------------------------------------------------- control
+op('unreachable', '', "trap('unreachable');\n", 'trap', { next: 'self' });
+op('gas', 'k:i', 'const k = $k;\nCHARGE(k);', 'charge k: the static cost of the basic block that starts here');
+branch('br', '', '', 'true', 'jump');
+branch('br_if_s', 'c:s', '', 'S[$c] !== 0', 'jump when S[c] != 0');
+branch('br_if_eqz_s', 'c:s', '', 'S[$c] === 0', 'jump when S[c] == 0');
+op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
+const n = $n;
+const j = @END + 2 * (i < n ? i : n);
+JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
+op('return', '', `if (depth === entryDepth) return;
+depth--;
+f = fns[depth]!;
+pc = cs[3 * depth];
+fp = cs[3 * depth + 1];
+const k = cs[3 * depth + 2]; // gas of the caller's block after the call
+CHARGE(k);
+code = (metered ? f._cm : f._cu)!.code;
+RELOAD_INSTANCE;
+break;`, 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
+
+/**
+ * Calls: the callee's frame starts at the caller's argument slots, so
+ * arguments and results are never copied. `ret` is the return site: the pc
+ * after the call and the gas of the caller's block there, charged on return.
+ */
+const CALL = `let ret: number;
+if (code[pc] === @OP(call)) {
+  callee = funcs[$func];
+  nfp = fp + $args;
+  ret = $ret;
+} else {
+  const tab = inst._tables[$table@call_indirect_s];
+  const i = S[$idx@call_indirect_s] >>> 0;
+  if (i >= tab._elems.length) trap('undefined_element');
+  const c = tab._elems[i] as FuncInst | null;
+  if (c === null) trap('uninitialized_element');
+  if (c.typeId !== inst._typeIds[$type@call_indirect_s]) trap('indirect_call_type_mismatch');
+  callee = c;
+  nfp = fp + $args@call_indirect_s;
+  ret = $ret@call_indirect_s;
+}
+if (callee.host) {
+  store._gas = gas;
+  store._depth = depth;
+  try {
+    callHost(store, callee, nfp, inst);
+  } finally {
+    // the host (and wasm it called back) charged store._gas; keep that even when it throws
+    gas = store._gas;
+  }
+  S = store._stack;
+  if (mem !== null) {
+    u8 = mem._u8;
+    dv = mem._dv;
+    memLen = u8.length;
+  }
+  JUMP(ret);
+}
+if (depth >= maxDepth) trap('call_stack_exhausted');
+cs[3 * depth] = code[ret];
+cs[3 * depth + 1] = fp;
+cs[3 * depth + 2] = code[ret + 1];
+fns[depth] = f;
+depth++;
+f = callee;
+cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+code = cf.code;
+fp = nfp;
+// SPEED: the callee's first block is charged here (CompiledFunc.entryGas)
+const k = cf.entryGas;
+CHARGE(k);
+pc = cf.entryPc;
+if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+RELOAD_INSTANCE;
+break;`;
+op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
+op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
+  'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
+
+// ---------------------------------------------------------------- moves, constants, globals
+op('copy', 'dst:s src:s', `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];`, 'copy one value (two slots)');
+branch('copy_br', 'dst:s src:s', `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];`, 'true', 'copy, then jump');
+op('copy2', 'dst:s src:s dst2:s src2:s', `let d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst2;
+s = $src2;
+S[d] = S[s];
+S[d + 1] = S[s + 1];`, 'two copies, in order');
+op('const32', 'dst:s v:i', 'S[$dst] = $v;', 'write a 32-bit constant (i32; null reference)');
+op('const64', 'dst:s lo:i hi:i', `const d = $dst;
+S[d] = $lo;
+S[d + 1] = $hi;`, 'write a 64-bit constant');
+op('select', 'dst:s a:s b:s c:s', `const s = S[$c] !== 0 ? $a : $b;
+const d = $dst;
+const lo = S[s], hi = S[s + 1];
+S[d] = lo;
+S[d + 1] = hi;`, 'S[dst] = S[c] != 0 ? S[a] : S[b]');
+op('global.get', 'dst:s g:i', `const c = globalCells[$g];
+const d = $dst;
+S[d] = c[0];
+S[d + 1] = c[1];`, 'read a numeric global');
+op('global.set', 'g:i src:s', `const c = globalCells[$g];
+const s = $src;
+c[0] = S[s];
+c[1] = S[s + 1];`, 'write a numeric global');
+op('global.get_ref', 'dst:s g:i', 'S[$dst] = store._intern(inst._globals[$g]._ref);', 'read a reference global');
+op('global.set_ref', 'g:i src:s', 'inst._globals[$g]._ref = store._refs[S[$src]];', 'write a reference global');
+
+// ---------------------------------------------------------------- memory
+/**
+ * Loads and stores take `[.., addr, offset, imm, k]`: the effective address is
+ * u32((S[addr] << k) + imm) + u32 offset, where k and imm are a folded
+ * `i32.shl` and `i32.add` by constants (array indexing, field offsets). The
+ * sum may exceed 2^32: doubles are exact there.
+ */
+function ea(size: number): string {
+  return `const ea = (((S[$addr] << $k) + $imm) >>> 0) + ($offset >>> 0);
+if (ea + ${size} > memLen) trap('memory_out_of_bounds');\n`;
+}
+const LOAD_FIELDS = 'dst:s addr:s offset:i imm:i k:i';
+const STORE_FIELDS = 'addr:s val:s offset:i imm:i k:i';
+/** Writes the i64 `v` sign- or zero-extended from int32 (`hi` is its high word). */
+function write64(v: string, hi: string): string {
+  return `const v = ${v};
+const d = $dst;
+S[d] = v;
+S[d + 1] = ${hi};`;
+}
+const loads: Array<[string, number, number, string]> = [
+  ['i32.load', 0x28, 4, 'S[$dst] = dv.getInt32(ea, true);'],
+  ['i64.load', 0x29, 8, 'const d = $dst;\nS[d] = dv.getInt32(ea, true);\nS[d + 1] = dv.getInt32(ea + 4, true);'],
+  ['i32.load8_s', 0x2c, 1, 'S[$dst] = (u8[ea] << 24) >> 24;'],
+  ['i32.load8_u', 0x2d, 1, 'S[$dst] = u8[ea];'],
+  ['i32.load16_s', 0x2e, 2, 'S[$dst] = dv.getInt16(ea, true);'],
+  ['i32.load16_u', 0x2f, 2, 'S[$dst] = dv.getUint16(ea, true);'],
+  ['i64.load8_s', 0x30, 1, write64('(u8[ea] << 24) >> 24', 'v >> 31')],
+  ['i64.load8_u', 0x31, 1, write64('u8[ea]', '0')],
+  ['i64.load16_s', 0x32, 2, write64('dv.getInt16(ea, true)', 'v >> 31')],
+  ['i64.load16_u', 0x33, 2, write64('dv.getUint16(ea, true)', '0')],
+  ['i64.load32_s', 0x34, 4, write64('dv.getInt32(ea, true)', 'v >> 31')],
+  ['i64.load32_u', 0x35, 4, write64('dv.getInt32(ea, true)', '0')],
+];
+for (const [name, wasm, size, body] of loads) {
+  op(name, LOAD_FIELDS, ea(size) + body, `load ${size} bytes`, { wasm, shape: 'load' });
+}
+const stores: Array<[string, number, number, string, string?]> = [
+  ['i32.store', 0x36, 4, 'dv.setInt32(ea, S[$val], true);'],
+  ['i64.store', 0x37, 8, 'const s = $val;\ndv.setInt32(ea, S[s], true);\ndv.setInt32(ea + 4, S[s + 1], true);'],
+  ['i32.store8', 0x3a, 1, 'u8[ea] = S[$val];', 'store8'],
+  ['i32.store16', 0x3b, 2, 'dv.setInt16(ea, S[$val], true);', 'store16'],
+  ['i64.store8', 0x3c, 1, 'u8[ea] = S[$val];', 'store8'],
+  ['i64.store16', 0x3d, 2, 'dv.setInt16(ea, S[$val], true);', 'store16'],
+  ['i64.store32', 0x3e, 4, 'dv.setInt32(ea, S[$val], true);'],
+];
+for (const [name, wasm, size, body, group] of stores) {
+  op(name, STORE_FIELDS, ea(size) + body, `store ${size} bytes`, { wasm, shape: 'store', group });
+}
+op('i32.load_idx', 'dst:s x:s i:s offset:i imm:i k:i', `// the sum is exact in doubles (< 2^34); >>> 0 is the i32 wrap of the address
+const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
+if (ea + 4 > memLen) trap('memory_out_of_bounds');
+S[$dst] = dv.getInt32(ea, true);`, 'i32.load at u32(S[x] + imm + (S[i] << k)) + offset');
+op('i32.store_idx', 'x:s i:s val:s offset:i imm:i k:i', `const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
+if (ea + 4 > memLen) trap('memory_out_of_bounds');
+dv.setInt32(ea, S[$val], true);`, 'i32.store at u32(S[x] + imm + (S[i] << k)) + offset');
+op('br_table_load', 'addr:s offset:i imm:i k:i n:n', `${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
+const n = $n;
+const j = @END + 2 * (i < n ? i : n);
+JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
+op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
+op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
+// a grow that cannot succeed returns -1 without the per-page charge
+if (memLen / 65536 + n <= Math.min(mem!._max ?? 65536, maxPages, 65536)) {
+  const cost = n * perPage;
+  CHARGE(cost);
+}
+S[$dst] = mem!._grow(n, maxPages);
+u8 = mem!._u8;
+dv = mem!._dv;
+memLen = u8.length;`, 'grow memory by S[n] pages');
+
+// ---------------------------------------------------------------- i32 numeric
+op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
+const i32Unary: Array<[string, number, string]> = [
+  ['clz', 0x67, 'Math.clz32(S[$a])'],
+  ['ctz', 0x68, 'ctz32(S[$a])'],
+  ['popcnt', 0x69, 'popcnt32(S[$a])'],
+  ['extend8_s', 0xc0, '(S[$a] << 24) >> 24'],
+  ['extend16_s', 0xc1, '(S[$a] << 16) >> 16'],
+];
+for (const [name, wasm, expr] of i32Unary) {
+  op(`i32.${name}_s`, 'dst:s a:s', `S[$dst] = ${expr};`, `i32.${name}`, { wasm, shape: 'unary' });
+}
+
+/** The comparisons, in wasm opcode order, with their negations (for `cmp; if`: branch when false). */
+const COMPARISONS: Array<[string, string]> = [
+  ['eq', 'ne'], ['ne', 'eq'], ['lt_s', 'ge_s'], ['lt_u', 'ge_u'], ['gt_s', 'le_s'],
+  ['gt_u', 'le_u'], ['le_s', 'gt_s'], ['le_u', 'gt_u'], ['ge_s', 'lt_s'], ['ge_u', 'lt_u'],
+];
+const JS_CMP: Record<string, string> = { eq: '===', ne: '!==', lt: '<', gt: '>', le: '<=', ge: '>=' };
+/** i32 comparison `x cmp y` of two int32 expressions. */
+function cmp32(c: string, x: string, y: string): string {
+  const [rel, sign] = c.split('_');
+  return sign === 'u' ? `${x} >>> 0 ${JS_CMP[rel]} ${y} >>> 0` : `${x} ${JS_CMP[rel]} ${y}`;
+}
+
+/**
+ * An i32 binary op: `exec` computes `r` (or writes S[$dst] itself) from int32
+ * operands `a` and `b`, given as expressions.
+ */
+interface Bin32 { name: string; wasm: number; body: (a: string, b: string) => string; }
+const i32Binary: Bin32[] = [];
+COMPARISONS.forEach(([c], i) => i32Binary.push({ name: c, wasm: 0x46 + i, body: (a, b) => `S[$dst] = ${cmp32(c, a, b)} ? 1 : 0;` }));
+const simple32: Array<[string, (a: string, b: string) => string]> = [
+  ['add', (a, b) => `${a} + ${b}`], ['sub', (a, b) => `${a} - ${b}`], ['mul', (a, b) => `Math.imul(${a}, ${b})`],
+];
+simple32.forEach(([name, e], i) => i32Binary.push({ name, wasm: 0x6a + i, body: (a, b) => `S[$dst] = ${e(a, b)};` }));
+i32Binary.push(
+  { name: 'div_s', wasm: 0x6d, body: (a, b) => `const a = ${a}, b = ${b};
+if (b === 0) trap('integer_divide_by_zero');
+if (a === -2147483648 && b === -1) trap('integer_overflow');
+S[$dst] = a / b;` },
+  { name: 'div_u', wasm: 0x6e, body: (a, b) => `const b = ${b} >>> 0;
+if (b === 0) trap('integer_divide_by_zero');
+S[$dst] = (${a} >>> 0) / b;` },
+  { name: 'rem_s', wasm: 0x6f, body: (a, b) => `const b = ${b};
+if (b === 0) trap('integer_divide_by_zero');
+S[$dst] = ${a} % b;` },
+  { name: 'rem_u', wasm: 0x70, body: (a, b) => `const b = ${b} >>> 0;
+if (b === 0) trap('integer_divide_by_zero');
+S[$dst] = (${a} >>> 0) % b;` },
+);
+const bits32: Array<[string, string]> = [['and', '&'], ['or', '|'], ['xor', '^'], ['shl', '<<'], ['shr_s', '>>'], ['shr_u', '>>>']];
+bits32.forEach(([name, o], i) => i32Binary.push({ name, wasm: 0x71 + i, body: (a, b) => `S[$dst] = ${a} ${o} ${b};` }));
+i32Binary.push(
+  { name: 'rotl', wasm: 0x77, body: (a, b) => `const a = ${a}, k = ${b} & 31;
+S[$dst] = (a << k) | (a >>> (32 - k));` },
+  { name: 'rotr', wasm: 0x78, body: (a, b) => `const a = ${a}, k = ${b} & 31;
+S[$dst] = (a >>> k) | (a << (32 - k));` },
+);
+const isCmp = (n: string) => COMPARISONS.some(([c]) => c === n);
+const negOf = (n: string) => COMPARISONS.find(([c]) => c === n)![1];
+for (const b of i32Binary) {
+  const c = isCmp(b.name);
+  op(`i32.${b.name}_ss`, 'dst:s a:s b:s', b.body('S[$a]', 'S[$b]'), `i32.${b.name}`, {
+    wasm: b.wasm, shape: 'binary', immForm: `i32.${b.name}_si`,
+    ...(c ? { brIfTrue: `br_if_i32_${b.name}_ss`, brIfFalse: `br_if_i32_${negOf(b.name)}_ss` } : {}),
+  });
+}
+for (const b of i32Binary) {
+  const c = isCmp(b.name);
+  op(`i32.${b.name}_si`, 'dst:s a:s b:i', b.body('S[$a]', '$b'), `i32.${b.name} with a constant right operand`,
+    c ? { brIfTrue: `br_if_i32_${b.name}_si`, brIfFalse: `br_if_i32_${negOf(b.name)}_si` } : {});
+}
+op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
+op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
+for (const [c] of COMPARISONS) {
+  branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
+}
+for (const [c] of COMPARISONS) {
+  branch(`br_if_i32_${c}_si`, 'a:s b:i', '', cmp32(c, 'S[$a]', '$b'), `jump when S[a] ${c} b (i32)`);
+}
+
+// ---------------------------------------------------------------- i64 numeric
+/** Writes the i64 result (lo, hi) to S[$dst]. */
+function set64(lo: string, hi: string): string {
+  return `const d = $dst;\nS[d] = ${lo};\nS[d + 1] = ${hi};`;
+}
+op('i64.eqz_s', 'dst:s a:s', `const a = $a;
+S[$dst] = (S[a] | S[a + 1]) === 0 ? 1 : 0;`, 'i64.eqz', { wasm: 0x50, shape: 'unary', brIfTrue: 'br_if_i64_eqz_s', brIfFalse: 'br_if_i64_nez_s' });
+const i64Unary: Array<[string, number, string]> = [
+  ['clz', 0x79, `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(S[a]);
+S[d + 1] = 0;`],
+  ['ctz', 0x7a, `const a = $a, d = $dst;
+const lo = S[a];
+S[d] = lo !== 0 ? ctz32(lo) : 32 + ctz32(S[a + 1]);
+S[d + 1] = 0;`],
+  ['popcnt', 0x7b, `const a = $a, d = $dst;
+S[d] = popcnt32(S[a]) + popcnt32(S[a + 1]);
+S[d + 1] = 0;`],
+  ['extend8_s', 0xc2, `const v = (S[$a] << 24) >> 24, d = $dst;
+S[d] = v;
+S[d + 1] = v >> 31;`],
+  ['extend16_s', 0xc3, `const v = (S[$a] << 16) >> 16, d = $dst;
+S[d] = v;
+S[d + 1] = v >> 31;`],
+];
+for (const [name, wasm, body] of i64Unary) op(`i64.${name}_s`, 'dst:s a:s', body, `i64.${name}`, { wasm, shape: 'unary' });
+const EXTEND_S = `const v = S[$a], d = $dst;
+S[d] = v;
+S[d + 1] = v >> 31;`;
+op('i64.extend32_s_s', 'dst:s a:s', EXTEND_S, 'i64.extend32_s', { wasm: 0xc4, shape: 'unary', group: 'extend_s' });
+op('i64.extend_i32_s_s', 'dst:s a:s', EXTEND_S, 'i64.extend_i32_s', { wasm: 0xac, shape: 'unary', group: 'extend_s' });
+op('i64.extend_i32_u_s', 'dst:s a:s', `const v = S[$a], d = $dst;
+S[d] = v;
+S[d + 1] = 0;`, 'i64.extend_i32_u', { wasm: 0xad, shape: 'unary' });
+
+/**
+ * i64 comparison of (S[a], S[a + 1]) with (bl, bh): `pre` declares what the
+ * condition `cond` reads. Signed and unsigned differ only in the high words.
+ */
+function cmp64(c: string, bl: string, bh: string): { pre: string; cond: string } {
+  if (c === 'eq') return { pre: 'const a = $a;\n', cond: `S[a] === ${bl} && S[a + 1] === ${bh}` };
+  if (c === 'ne') return { pre: 'const a = $a;\n', cond: `S[a] !== ${bl} || S[a + 1] !== ${bh}` };
+  const [rel, sign] = c.split('_');
+  const u = sign === 'u' ? ' >>> 0' : '';
+  const strict = rel === 'lt' || rel === 'le' ? '<' : '>';
+  return {
+    pre: `const a = $a;\nconst ah = S[a + 1]${u}, bh = ${bh}${u};\n`,
+    cond: `ah ${strict} bh || (ah === bh && S[a] >>> 0 ${JS_CMP[rel]} ${bl} >>> 0)`,
+  };
+}
+
+/**
+ * An i64 binary op on (al, ah) and (bl, bh) given as expressions: the body
+ * writes S[$dst] (two slots); `a` is declared as the left operand's index.
+ * `slot` is true for the slot form (b is declared as the right operand's index).
+ */
+interface Bin64 { name: string; wasm: number; body: (bl: string, bh: string) => string; imm: boolean; }
+const i64Binary: Bin64[] = [];
+COMPARISONS.forEach(([c], i) => i64Binary.push({
+  name: c, wasm: 0x51 + i, imm: true,
+  body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = ${k.cond} ? 1 : 0;`; },
+}));
+/** The high word of the u32 x u32 product al * bl, plus the cross terms, mod 2^32. */
+const MUL64 = (bl: string, bh: string) => `const a = $a;
+const al = S[a], ah = S[a + 1], bl = ${bl}, bh = ${bh};
+// low word: Math.imul is exact mod 2^32; high word: high half of the
+// u32 x u32 product from 16-bit limbs (each limb product < 2^32, so
+// Math.imul keeps its bits; SPEED: no double division) plus the
+// cross terms mod 2^32.
+const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
+const p01 = Math.imul(a0, b1), p10 = Math.imul(a1, b0);
+const mid = (Math.imul(a0, b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+${set64('Math.imul(al, bl)', 'hi')}`;
+i64Binary.push(
+  {
+    name: 'add', wasm: 0x7c, imm: true,
+    body: (bl, bh) => bl.startsWith('S[')
+      ? `const a = $a;
+const al = S[a], bl = ${bl};
+const lo = (al + bl) | 0;
+// carry out of the low word, from the top bits (Hacker's Delight 2-13);
+// SPEED: no compare-and-branch, which mispredicts on random operands
+const hi = (S[a + 1] + ${bh} + (((al & bl) | ((al | bl) & ~lo)) >>> 31)) | 0;
+${set64('lo', 'hi')}`
+      : `const a = $a;
+const al = S[a], bl = ${bl};
+const lo = (al + bl) | 0;
+// carry out of the low word: the unsigned sum wrapped (a compare: with
+// the usual small constants it is well predicted, unlike the slot form's)
+const hi = (S[a + 1] + ${bh} + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+${set64('lo', 'hi')}`,
+  },
+  {
+    name: 'sub', wasm: 0x7d, imm: true,
+    body: (bl, bh) => bl.startsWith('S[')
+      ? `const a = $a;
+const al = S[a], bl = ${bl};
+const lo = (al - bl) | 0;
+// borrow out of the low word, from the top bits (Hacker's Delight 2-13);
+// SPEED: no compare-and-branch, which mispredicts on random operands
+const hi = (S[a + 1] - ${bh} - (((~al & bl) | ((~al | bl) & lo)) >>> 31)) | 0;
+${set64('lo', 'hi')}`
+      : `const a = $a;
+const al = S[a], bl = ${bl};
+// borrow out of the low word (a compare, see i64.add_si)
+const hi = (S[a + 1] - ${bh} - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
+${set64('(al - bl) | 0', 'hi')}`,
+  },
+  { name: 'mul', wasm: 0x7e, imm: true, body: MUL64 },
+  {
+    name: 'div_s', wasm: 0x7f, imm: false,
+    body: () => `const a = $a, b = $b;
+const al = S[a], bl = S[b];
+if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
+  // SPEED: both operands fit in int32 (common) inline, no call: exact in
+  // doubles, -2^31 <= quotient <= 2^31; high word floor(q * 2^-32) is the
+  // sign without a branch
+  const q = Math.trunc(al / bl);
+  ${set64('q | 0', 'Math.floor(q * 2.3283064365386963e-10)').replace(/\n/g, '\n  ')}
+} else {
+  i64DivRem(S, $dst, a, b, 0);
+}`,
+  },
+  {
+    name: 'div_u', wasm: 0x80, imm: false,
+    body: () => `const a = $a, b = $b;
+const yl = S[b], yh = S[b + 1];
+if ((yl | yh) === 0) trap('integer_divide_by_zero');
+// SPEED: inline, no call (never inlined into this big function), no BigInt
+// and no data-dependent branch; the steps of divmodU64 and why they are exact
+const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
+let xr = S[a + 1] >>> 0, qh = 0;
+if (yhu === 0) {
+  qh = Math.floor(xr / ylu);
+  xr -= qh * ylu;
+}
+const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+const u = X / Y + 3.814697265625e-6;
+let q = Math.floor(u);
+if (u - q < 7.62939453125e-6) {
+  if (q > 4294967295) q = 4294967295;
+  F64[0] = X - q * Y;
+  const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+  q += ((rl & small) | (hR & ~small)) >> 31;
+}
+${set64('q | 0', 'qh | 0')}`,
+  },
+  {
+    name: 'rem_s', wasm: 0x81, imm: false,
+    body: () => `const a = $a, b = $b;
+const al = S[a], bl = S[b];
+if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
+  // SPEED: both operands fit in int32 inline, as in i64.div_s_ss
+  const r = al % bl;
+  ${set64('r | 0', 'Math.floor(r * 2.3283064365386963e-10)').replace(/\n/g, '\n  ')}
+} else {
+  i64DivRem(S, $dst, a, b, 2);
+}`,
+  },
+  {
+    name: 'rem_u', wasm: 0x82, imm: false,
+    body: () => `const a = $a, b = $b, d = $dst;
+const yl = S[b], yh = S[b + 1];
+if ((yl | yh) === 0) trap('integer_divide_by_zero');
+// SPEED: inline, the steps of divmodU64 (r is needed anyway, so the sign
+// test runs always)
+const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
+let xr = S[a + 1] >>> 0;
+if (yhu === 0) xr -= Math.floor(xr / ylu) * ylu;
+const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+if (xr < 2097152) {
+  // SPEED: x' < 2^53 (always when y < 2^21): X is exact, and floor(X / Y)
+  // too (Y >= 2^53 > X gives 0; else Y is exact and a non-integer x' / y is
+  // >= 1 / y below the next integer, more than its rounding error
+  // x' / y * 2^-53), so r = X - q*Y < 2^53 is exact: no correction
+  const r = X - Math.floor(X / Y) * Y;
+  S[d] = r | 0;
+  S[d + 1] = Math.floor(r * 2.3283064365386963e-10);
+} else {
+  let q = Math.floor(X / Y + 3.814697265625e-6);
+  if (q > 4294967295) q = 4294967295;
+  const R = X - q * Y;
+  F64[0] = R;
+  const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
+  const neg = ((rl & small) | (hR & ~small)) >> 31;
+  const rlc = (rl + (yl & neg)) | 0;
+  S[d] = rlc;
+  S[d + 1] = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
+}`,
+  },
+);
+const bits64: Array<[string, string]> = [['and', '&'], ['or', '|'], ['xor', '^']];
+bits64.forEach(([name, o], i) => i64Binary.push({
+  name, wasm: 0x83 + i, imm: true,
+  body: (bl, bh) => `const a = $a, d = $dst;
+const hi = S[a + 1] ${o} ${bh};
+S[d] = S[a] ${o} ${bl};
+S[d + 1] = hi;`,
+}));
+/** Shifts by a count k read from `count` (taken mod 64, spec 4.3.2 ishl/ishr). */
+const shift64: Array<[string, number, string, string]> = [
+  ['shl', 0x86, 'S[d + 1] = (hi << k) | (lo >>> (32 - k)); S[d] = lo << k;', 'S[d + 1] = lo << (k - 32); S[d] = 0;'],
+  ['shr_s', 0x87, 'S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >> k;', 'S[d] = hi >> (k - 32); S[d + 1] = hi >> 31;'],
+  ['shr_u', 0x88, 'S[d] = (lo >>> k) | (hi << (32 - k)); S[d + 1] = hi >>> k;', 'S[d] = hi >>> (k - 32); S[d + 1] = 0;'],
+];
+for (const [name, wasm, below, above] of shift64) {
+  i64Binary.push({
+    name, wasm, imm: true,
+    body: (bl) => `const a = $a, d = $dst;
+const k = ${bl} & 63;
+const lo = S[a], hi = S[a + 1];
+if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+else if (k < 32) { ${below} }
+else { ${above} }`,
+  });
+}
+/** Rotates: rotr k == rotl (64 - k); a rotl by 32 or more swaps the halves first. */
+const ROT64 = (bl: string, rotr: string) => `const a = $a, d = $dst;
+let k = ${bl} & 63;
+if (code[pc] === @OP(${rotr})) k = (64 - k) & 63; // rotr k == rotl (64 - k)
+let lo = S[a], hi = S[a + 1];
+if (k >= 32) { const t = lo; lo = hi; hi = t; k -= 32; }
+if (k === 0) { S[d] = lo; S[d + 1] = hi; }
+else { S[d] = (lo << k) | (hi >>> (32 - k)); S[d + 1] = (hi << k) | (lo >>> (32 - k)); }`;
+i64Binary.push(
+  { name: 'rotl', wasm: 0x89, imm: true, body: (bl) => ROT64(bl, bl.startsWith('S[') ? 'i64.rotr_ss' : 'i64.rotr_si') },
+  { name: 'rotr', wasm: 0x8a, imm: true, body: (bl) => ROT64(bl, bl.startsWith('S[') ? 'i64.rotr_ss' : 'i64.rotr_si') },
+);
+for (const b of i64Binary) {
+  const c = isCmp(b.name);
+  const rot = b.name === 'rotl' || b.name === 'rotr';
+  const body = b.body('S[b]', 'S[b + 1]');
+  // the slot form reads the right operand through `b`
+  const exec = body.includes('const a = $a, b = $b') ? body : body.replace('const a = $a', 'const a = $a, b = $b');
+  op(`i64.${b.name}_ss`, 'dst:s a:s b:s', exec, `i64.${b.name}`, {
+    wasm: b.wasm, shape: 'binary', ...(b.imm ? { immForm: `i64.${b.name}_si` } : {}),
+    ...(c ? { brIfTrue: `br_if_i64_${b.name}_ss`, brIfFalse: `br_if_i64_${negOf(b.name)}_ss` } : {}),
+    ...(rot ? { group: 'i64.rot_ss' } : {}),
+  });
+}
+for (const b of i64Binary) {
+  if (!b.imm) continue;
+  const c = isCmp(b.name);
+  const rot = b.name === 'rotl' || b.name === 'rotr';
+  op(`i64.${b.name}_si`, 'dst:s a:s lo:i hi:i', b.body('$lo', '$hi'), `i64.${b.name} with a constant right operand`, {
+    ...(c ? { brIfTrue: `br_if_i64_${b.name}_si`, brIfFalse: `br_if_i64_${negOf(b.name)}_si` } : {}),
+    ...(rot ? { group: 'i64.rot_si' } : {}),
+  });
+}
+/**
+ * Constant-count shifts and rotates, specialised by the compiler so the loop
+ * does not branch on the count: `_lo` for a count k in 1..31 with x = k and
+ * y = 32 - k; `_hi` for 32..63 with x = k - 32 (rotl: 33..63, y = 64 - k).
+ */
+const I64_SHIFT_FIELDS = 'dst:s a:s x:i y:i';
+op('i64.shl_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+const lo = S[a];
+S[d + 1] = (S[a + 1] << $x) | (lo >>> $y);
+S[d] = lo << $x;`, 'i64.shl by 1..31');
+op('i64.shl_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+S[d + 1] = S[a] << $x;
+S[d] = 0;`, 'i64.shl by 32..63');
+op('i64.shr_s_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = (S[a] >>> $x) | (hi << $y);
+S[d + 1] = hi >> $x;`, 'i64.shr_s by 1..31');
+op('i64.shr_s_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = hi >> $x;
+S[d + 1] = hi >> 31;`, 'i64.shr_s by 32..63');
+op('i64.shr_u_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = (S[a] >>> $x) | (hi << $y);
+S[d + 1] = hi >>> $x;`, 'i64.shr_u by 1..31');
+op('i64.shr_u_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+S[d] = S[a + 1] >>> $x;
+S[d + 1] = 0;`, 'i64.shr_u by 32..63');
+op('i64.rotl_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+const lo = S[a], hi = S[a + 1], k = $x, r = $y;
+S[d] = (lo << k) | (hi >>> r);
+S[d + 1] = (hi << k) | (lo >>> r);`, 'i64.rotl by 1..31');
+op('i64.rotl_si_hi', I64_SHIFT_FIELDS, `// halves swapped, then rotl by k - 32
+const a = $a, d = $dst;
+const lo = S[a], hi = S[a + 1], k = $x, r = $y;
+S[d] = (hi << k) | (lo >>> r);
+S[d + 1] = (lo << k) | (hi >>> r);`, 'i64.rotl by 33..63');
+op('i64.mul_si_small', 'dst:s a:s b:i unused:i', `const a = $a, d = $dst;
+const b = $b;
+// 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
+// its low word is ToInt32 (mod 2^32), its high word floor(p * 2^-32) (exact
+// power-of-2 scaling; SPEED: a multiply, not a division)
+const p = (S[a] >>> 0) * b;
+S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p * 2.3283064365386963e-10)) | 0;
+S[d] = p | 0;`, 'i64.mul by a constant 0 <= b < 2^21');
+for (const [c] of COMPARISONS) {
+  const k = cmp64(c, 'S[b]', 'S[b + 1]');
+  branch(`br_if_i64_${c}_ss`, 'a:s b:s', k.pre.replace('const a = $a;', 'const a = $a, b = $b;'), k.cond, `jump when S[a] ${c} S[b] (i64)`);
+}
+for (const [c] of COMPARISONS) {
+  const k = cmp64(c, '$lo', '$hi');
+  branch(`br_if_i64_${c}_si`, 'a:s lo:i hi:i', k.pre, k.cond, `jump when S[a] ${c} (lo, hi) (i64)`);
+}
+branch('br_if_i64_eqz_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) === 0', 'jump when the i64 S[a] == 0');
+branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', 'jump when the i64 S[a] != 0');
+
+// ---------------------------------------------------------------- references and tables
+op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null', { wasm: 0xd1, shape: 'unary' });
+op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
+op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
+const i = S[$idx] >>> 0;
+if (i >= tab._elems.length) trap('table_out_of_bounds');
+S[$dst] = store._intern(tab._elems[i]);`, 'table.get');
+op('table.set_ss', 't:i idx:s val:s', `const tab = inst._tables[$t];
+const i = S[$idx] >>> 0;
+if (i >= tab._elems.length) trap('table_out_of_bounds');
+tab._elems[i] = store._refs[S[$val]];`, 'table.set');
+op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t]._elems.length;', 'table.size');
+op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst._tables[$t];
+const n = S[$n] >>> 0;
+// a grow that cannot succeed returns -1 without the per-element charge
+if (tab._elems.length + n <= Math.min(tab._max ?? 0xffffffff, maxTable)) {
+  const cost = n * perElem;
+  CHARGE(cost);
+}
+S[$dst] = tab._grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
+/**
+ * Bulk operations (spec 4.4.6 table.fill/copy/init, 4.4.7 memory.fill/copy/init):
+ * the bounds check comes first, as in the spec, so an out-of-bounds op traps
+ * without writing anything and without paying its per-element gas; only an
+ * in-bounds op pays (src/gas/README.md), still before it has any effect.
+ */
+const PER_ELEM = 'const cost = n * perElem;\nCHARGE(cost);\n';
+const PER_BYTES = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
+op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst._tables[$t];
+const i = S[$i] >>> 0, n = S[$n] >>> 0;
+if (i + n > tab._elems.length) trap('table_out_of_bounds');
+${PER_ELEM}tab._elems.fill(store._refs[S[$val]], i, i + n);`, 'table.fill');
+op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst._tables[$dt], st = inst._tables[$st];
+const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
+${PER_ELEM}if (dt === st) dt._elems.copyWithin(d, s, s + n);
+else for (let k = 0; k < n; k++) dt._elems[d + k] = st._elems[s + k];`, 'table.copy');
+op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst._tables[$t], seg = inst._elems[$e];
+const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
+${PER_ELEM}for (let k = 0; k < n; k++) tab._elems[d + k] = seg[s + k];`, 'table.init');
+op('elem.drop', 'e:i', 'inst._elems[$e] = [];', 'elem.drop');
+op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst._datas[$seg];
+const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES}u8.set(seg.subarray(s, s + n), d);`, 'memory.init');
+op('data.drop', 'seg:i', 'inst._datas[$seg] = EMPTY_U8;', 'data.drop');
+op('memory.copy_sss', 'd:s s:s n:s', `const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES}u8.copyWithin(d, s, s + n);`, 'memory.copy');
+op('memory.fill_sss', 'd:s val:s n:s', `const d = S[$d] >>> 0, n = S[$n] >>> 0;
+if (d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
+
+/**
+ * Macros of the execution loop shared by rows and by exec.template.ts.
+ * RELOAD_INSTANCE: after a call or return, `f` may belong to another
+ * instance; its function table, globals and memory views are locals of the
+ * loop (SPEED: reloaded only here, after memory.grow and after host calls).
+ */
+export const MACROS: Readonly<Record<string, string>> = {
+  RELOAD_INSTANCE: `if (f.instance !== inst) {
+  inst = f.instance!;
+  funcs = inst._funcs;
+  globalCells = inst._globalCells;
+  mem = inst._memory;
+  u8 = mem !== null ? mem._u8 : EMPTY_U8;
+  dv = mem !== null ? mem._dv : EMPTY_DV;
+  memLen = u8.length;
+}`,
+};
+
+/** Every op, in op-number order. */
+export const ISA: readonly OpDef[] = rows;
