@@ -1,9 +1,26 @@
 /**
- * Where the compiler writes bytecode records. The typed record emitters of
- * ops.ts (`rec_*`, generated from isa.ts) write into a `Sink` and return the
- * record's start, so the compiler names fields by position (`p + F.X.field`)
- * instead of counting back from the end.
+ * The encoder: where the compiler writes bytecode records, and the part of
+ * the compiler that owns gas placement and the peephole view of "the record
+ * just emitted".
+ *
+ * Records are written through the typed emitters of ops.ts (`rec_*`,
+ * generated from isa.ts), which take a `Sink` and return the record's start,
+ * so fields are named by position (`p + F.X.field`).
+ *
+ * Gas (costs in src/gas/schedule.ts; what counts as executed: compiler.ts).
+ * The body is cut into basic blocks at every label and after every branch,
+ * return and call (`split`); the first charged instruction of a block emits
+ * a `gas k` record whose k accumulates the block's static costs (`charge`).
+ * So a block is charged in full before any of its instructions runs; when an
+ * instruction traps in the middle of a block, the instructions after it in
+ * that block have been charged too. Calls end a block, so a callee's
+ * out_of_gas never includes the caller's instructions after the call.
+ * SPEED: every branch target, fall-through and call return site is recorded
+ * (`folds`); `foldGas` makes the branch charge the `gas k` that starts its
+ * destination itself and land after it, saving one dispatch per edge.
  */
+import type { GasSchedule } from '../gas/schedule.js';
+import { Op, F, OP_LENGTH, TARGET_AT, FALL_AT, DST_AT, rec_k, rec_dst_src } from './ops.js';
 
 /** A growable int32 output buffer. */
 export interface Sink {
@@ -13,18 +30,53 @@ export interface Sink {
   room(n: number): Int32Array;
 }
 
-/** The compiler's output buffer (one, reused for every function). */
-export class Out implements Sink {
-  /** The buffer; only `[0, len)` is meaningful, the rest reads as zeros. */
+/** Bytecode output, gas placement and the last-record peephole state of one compiled function at a time. */
+export class Encoder implements Sink {
+  /** The buffer; only `[0, len)` is meaningful, the rest reads as zeros until written. */
   buf = new Int32Array(4096);
   /** Words written. */
   len = 0;
-  /** Clears what the previous function wrote, so the buffer reads as fresh (zeros past `len`). */
-  reset(): void {
+  /** Whether gas records are placed (a metered compile). */
+  metered = false;
+  /** Static cost of each wasm instruction (decoder numbering). */
+  costs: GasSchedule['static'] = new Float64Array(0);
+  /** The next charged instruction starts a new block (emits a `gas` record). */
+  needGas = true;
+  /** Position of the current block's gas amount. */
+  gasPos = -1;
+  /** Pairs (target position, gas position) of every edge, for foldGas. */
+  folds: number[] = [];
+  /** Start of the code after the last label: records before it may not be fused with what follows. */
+  labelPos = 0;
+  /** Start of the last value-producing record and of the one before (chains of takeProducer). */
+  recStart = -1;
+  prevRecStart = -1;
+  /** Position of the `dst` field of the record that produced the top of stack, its start and op (-1: none). */
+  lastDst = -1;
+  lastStart = -1;
+  lastOp = -1;
+  /** Start of the last emitted `copy` record, -1 when something came after it. */
+  copyStart = -1;
+
+  /** Starts a function: empty output, no block open. */
+  reset(metered: boolean, costs: GasSchedule['static']): void {
     this.buf.fill(0, 0, this.len);
     this.len = 0;
+    this.metered = metered;
+    this.costs = costs;
+    this.needGas = true;
+    this.gasPos = -1;
+    this.folds = [];
+    this.labelPos = 0;
+    this.recStart = -1;
+    this.prevRecStart = -1;
+    this.lastDst = -1;
+    this.lastStart = -1;
+    this.lastOp = -1;
+    this.copyStart = -1;
   }
-  /** The buffer, with room for `n` more slots. SPEED: one capacity check per emitted record, not one per slot. */
+
+  /** The buffer, with room for `n` more words. SPEED: one capacity check per record, not one per word. */
   room(n: number): Int32Array {
     if (this.len + n > this.buf.length) this.grow(this.len + n);
     return this.buf;
@@ -36,8 +88,143 @@ export class Out implements Sink {
     n.set(this.buf);
     this.buf = n;
   }
-  /** Appends one word. */
-  push(v: number): void {
-    this.room(1)[this.len++] = v;
+
+  /** Adds wasm instruction `op`'s static cost to the current block's gas record (placed on the block's first charge). */
+  charge(op: number): void {
+    // SPEED: small enough for V8 to inline everywhere; an unmetered compile pays one test.
+    if (this.metered) this.chargeStatic(op);
+  }
+  private chargeStatic(op: number): void {
+    const c = this.costs[op];
+    if (c === 0) return;
+    if (this.needGas) {
+      this.gasPos = rec_k(this, Op.GAS, 0) + F.GAS.k;
+      this.needGas = false;
+      // a gas record between producer and consumer breaks "previous record"
+      this.lastDst = -1;
+    }
+    this.buf[this.gasPos] += c;
+  }
+  /** Ends the current basic block; the next charged instruction starts a new one. */
+  split(): void {
+    this.needGas = true;
+    this.lastDst = -1;
+    this.labelPos = this.len;
+  }
+  /** Places a label here: patches `fixups` (target positions) with it and starts a block. */
+  placeLabel(fixups: number[]): void {
+    const pc = this.len;
+    for (const p of fixups) this.buf[p] = pc;
+    this.split();
+  }
+
+  /** Records that the record at `start` (op `iop`, -1 when it may not be fused) produced the top of stack. */
+  produced(start: number, iop: number): void {
+    this.prevRecStart = this.recStart;
+    this.recStart = start;
+    this.lastDst = start + DST_AT;
+    this.lastStart = start;
+    this.lastOp = iop;
+  }
+  /**
+   * SPEED (superinstructions): when the last emitted record is an `op`
+   * writing `slot`, with no label in between, removes it and returns its
+   * start (its fields stay readable in buf); -1 otherwise. The consumer then
+   * does the record's work itself.
+   */
+  takeProducer(op: number, slot: number): number {
+    const st = this.recStart;
+    if (st < this.labelPos || st + OP_LENGTH[op] !== this.len || this.buf[st] !== op || this.buf[st + DST_AT] !== slot) return -1;
+    this.len = st;
+    this.lastDst = -1;
+    this.recStart = this.prevRecStart; // the record before may be taken next (chains)
+    this.prevRecStart = -1;
+    return st;
+  }
+
+  /** Emits a copy of one value (two slots). */
+  copy(dst: number, src: number): void {
+    const cs = this.copyStart;
+    if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      // SPEED: two copies in a row (local.get/local.set chains, branch moves):
+      // one copy2, done in that order (the copy's fields are copy2's first two)
+      const b = this.room(OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
+      b[cs] = Op.COPY2;
+      b[cs + F.COPY2.dst2] = dst;
+      b[cs + F.COPY2.src2] = src;
+      this.len = cs + OP_LENGTH[Op.COPY2];
+      this.copyStart = -1;
+      return;
+    }
+    this.copyStart = rec_dst_src(this, Op.COPY, dst, src);
+  }
+
+  /**
+   * Emits a branch whose first `n` fields are a, b, c and returns the
+   * position of its `target` field (patched later: a label's fixup or a
+   * loop's start). A two-way branch's `fall` is the next record.
+   */
+  branch(op: number, n: number, a: number, b: number, c = 0): number {
+    const cs = this.copyStart;
+    if (op === Op.BR && cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      // SPEED: a copy right before an unconditional branch: one copy_br (the copy's fields are its first two)
+      this.copyStart = -1;
+      const w = this.room(OP_LENGTH[Op.COPY_BR] - OP_LENGTH[Op.COPY]);
+      w[cs] = Op.COPY_BR;
+      const t = cs + F.COPY_BR.target;
+      w[t] = 0;
+      w[t + 1] = 0;
+      this.len = cs + OP_LENGTH[Op.COPY_BR];
+      this.folds.push(t, t + 1);
+      return t;
+    }
+    const p = this.len, w = this.room(OP_LENGTH[op]);
+    w[p] = op;
+    if (n > 0) w[p + 1] = a;
+    if (n > 1) w[p + 2] = b;
+    if (n > 2) w[p + 3] = c;
+    this.len = p + OP_LENGTH[op];
+    const t = p + TARGET_AT[op];
+    w[t] = 0;
+    w[t + 1] = 0;
+    this.folds.push(t, t + 1);
+    const fa = FALL_AT[op];
+    if (fa !== 0) {
+      w[p + fa] = this.len;
+      w[p + fa + 1] = 0;
+      this.folds.push(p + fa, p + fa + 1);
+    }
+    return t;
+  }
+  /** A call's return site (`ret`: the pc after the call record and its block's gas), folded like a fall-through. */
+  returnSite(p: number, op: number): void {
+    const r = p + TARGET_AT[op];
+    this.buf[r] = p + OP_LENGTH[op];
+    this.folds.push(r, r + 1);
+  }
+  /** `n` (target, gas) pairs for a br_table, zero until patched; returns the first's position. */
+  targets(n: number): number {
+    const t = this.len, w = this.room(2 * n);
+    for (let i = 0; i < n; i++) {
+      const q = t + 2 * i;
+      w[q] = 0;
+      w[q + 1] = 0;
+      this.folds.push(q, q + 1);
+    }
+    this.len = t + 2 * n;
+    return t;
+  }
+
+  /** See the file comment. Runs when every label and gas amount is final. */
+  foldGas(): void {
+    const b = this.buf, f = this.folds;
+    for (let i = 0; i < f.length; i += 2) {
+      const tp = f[i];
+      const t = b[tp];
+      if (t < this.len && b[t] === Op.GAS) {
+        b[f[i + 1]] = b[t + 1];
+        b[tp] = t + 2;
+      }
+    }
   }
 }
