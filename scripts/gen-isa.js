@@ -151,10 +151,16 @@ function generate() {
   }
   o.push('} as const;', '');
   // translation tables, indexed by the decoder's instruction number
-  const maxWasm = Math.max(...ISA.filter((d) => d.wasm !== undefined).map((d) => d.wasm)) + 1;
+  const wasmOf = (d) => (d.wasm === undefined ? [] : typeof d.wasm === 'number' ? [d.wasm] : d.wasm);
+  const maxWasm = Math.max(...ISA.flatMap(wasmOf)) + 1;
+  const seen = new Map();
+  for (const d of ISA) for (const w of wasmOf(d)) {
+    if (seen.has(w)) throw new Error(`gen-isa: wasm 0x${w.toString(16)} translated by ${seen.get(w)} and ${d.name}`);
+    seen.set(w, d.name);
+  }
   for (const shape of ['load', 'store', 'unary', 'binary']) {
     const t = new Array(maxWasm).fill(-1);
-    for (const d of ISA) if (d.shape === shape) t[d.wasm] = number.get(d.name);
+    for (const d of ISA) if (d.shape === shape) for (const w of wasmOf(d)) t[w] = number.get(d.name);
     o.push(`/** The ${shape} op translating each wasm instruction (decoder numbering), -1 for none. */`);
     o.push(`export const WASM_${shape.toUpperCase()} = new Int16Array(${JSON.stringify(t)});`, '');
   }

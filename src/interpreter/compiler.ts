@@ -367,7 +367,17 @@ class FuncTranslator {
         st.pushC32(body[pc + 2]);
         return;
       case 0x42: // i64.const
+      case 0x44: // f64.const (its bits)
         st.pushC64(body[pc + 2], body[pc + 3]);
+        return;
+      case 0x43: // f32.const (its bits)
+        st.pushC32(body[pc + 2]);
+        return;
+      case 0xbc: // i32.reinterpret_f32
+      case 0xbd: // i64.reinterpret_f64
+      case 0xbe: // f32.reinterpret_i32
+      case 0xbf: // f64.reinterpret_i64
+        // values are their bits in the slots (isa.ts): nothing to emit
         return;
       case 0xd0: // ref.null
         st.pushC32(0);

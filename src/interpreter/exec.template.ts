@@ -45,8 +45,29 @@ let QL = 0, QH = 0, RL = 0, RH = 0;
 /** A double's bits as int32 words (the sign of a remainder estimate in divmodU64). */
 const F64 = new Float64Array(1);
 const F64_WORDS = new Int32Array(F64.buffer);
-/** Index of the word holding the sign and exponent (1 on little-endian platforms). */
+/** Index of the word holding the sign and exponent (1 on little-endian platforms), and of the other. */
 const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+const F64_LO = 1 - F64_HI;
+/** An f32's bits as an int32 (float ops: see isa.ts). */
+const F32 = new Float32Array(1);
+const F32_BITS = new Int32Array(F32.buffer);
+
+/**
+ * The u64 (lo, hi) as the double nearest to its f32 rounding: rounded once
+ * to f32 by the caller's Float32Array store (spec 4.3.3 convert; no double
+ * rounding). Below 2^53 the double is exact. Above, the bits below the
+ * double's 53 are dropped with round-to-odd (the lowest kept bit is set when
+ * any dropped bit is): a value rounded to odd with at least 2 more bits than
+ * the target rounds to the target correctly.
+ */
+function u64ToF32(lo: number, hi: number): number {
+  const h = hi >>> 0;
+  if (h < 0x200000) return h * 4294967296 + (lo >>> 0);
+  const shift = 11 - Math.clz32(h); // bit length of the value - 53, in 1..11
+  const mask = (1 << shift) - 1;
+  const kept = (lo & ~mask) | ((lo & mask) !== 0 ? 1 << shift : 0);
+  return h * 4294967296 + (kept >>> 0);
+}
 
 /**
  * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;

@@ -56,8 +56,8 @@ export interface OpDef {
   cond?: string;
   /** Rows with the same group share one case body (the first row's), told apart by `@OP`. */
   group?: string;
-  /** The wasm instruction (decoder number, src/decoder/opcodes.ts) this op translates directly. */
-  wasm?: number;
+  /** The wasm instruction(s) (decoder numbers, src/decoder/opcodes.ts) this op translates directly. */
+  wasm?: number | readonly number[];
   /** How the compiler translates `wasm`: a load, a store, a unary or a binary op. */
   shape?: 'load' | 'store' | 'unary' | 'binary';
   /** The variant of a binary op with a constant right operand (i32 immediate or i64 pair). */
@@ -232,9 +232,10 @@ const d = $dst;
 S[d] = v;
 S[d + 1] = ${hi};`;
 }
-const loads: Array<[string, number, number, string]> = [
-  ['i32.load', 0x28, 4, 'S[$dst] = dv.getInt32(ea, true);'],
-  ['i64.load', 0x29, 8, 'const d = $dst;\nS[d] = dv.getInt32(ea, true);\nS[d + 1] = dv.getInt32(ea + 4, true);'],
+/** Loads and stores move bits: f32.load/f64.load are i32.load/i64.load (and stores likewise). */
+const loads: Array<[string, number | number[], number, string]> = [
+  ['i32.load', [0x28, 0x2a], 4, 'S[$dst] = dv.getInt32(ea, true);'],
+  ['i64.load', [0x29, 0x2b], 8, 'const d = $dst;\nS[d] = dv.getInt32(ea, true);\nS[d + 1] = dv.getInt32(ea + 4, true);'],
   ['i32.load8_s', 0x2c, 1, 'S[$dst] = (u8[ea] << 24) >> 24;'],
   ['i32.load8_u', 0x2d, 1, 'S[$dst] = u8[ea];'],
   ['i32.load16_s', 0x2e, 2, 'S[$dst] = dv.getInt16(ea, true);'],
@@ -249,9 +250,9 @@ const loads: Array<[string, number, number, string]> = [
 for (const [name, wasm, size, body] of loads) {
   op(name, LOAD_FIELDS, ea(size) + body, `load ${size} bytes`, { wasm, shape: 'load' });
 }
-const stores: Array<[string, number, number, string, string?]> = [
-  ['i32.store', 0x36, 4, 'dv.setInt32(ea, S[$val], true);'],
-  ['i64.store', 0x37, 8, 'const s = $val;\ndv.setInt32(ea, S[s], true);\ndv.setInt32(ea + 4, S[s + 1], true);'],
+const stores: Array<[string, number | number[], number, string, string?]> = [
+  ['i32.store', [0x36, 0x38], 4, 'dv.setInt32(ea, S[$val], true);'],
+  ['i64.store', [0x37, 0x39], 8, 'const s = $val;\ndv.setInt32(ea, S[s], true);\ndv.setInt32(ea + 4, S[s + 1], true);'],
   ['i32.store8', 0x3a, 1, 'u8[ea] = S[$val];', 'store8'],
   ['i32.store16', 0x3b, 2, 'dv.setInt16(ea, S[$val], true);', 'store16'],
   ['i64.store8', 0x3c, 1, 'u8[ea] = S[$val];', 'store8'],
@@ -674,6 +675,145 @@ for (const [c] of COMPARISONS) {
 }
 branch('br_if_i64_eqz_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) === 0', 'jump when the i64 S[a] == 0');
 branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', 'jump when the i64 S[a] != 0');
+
+// ---------------------------------------------------------------- f32 / f64
+/**
+ * Floats live in the slots as their raw bits (f32: one word; f64: lo, hi),
+ * never as JS doubles between instructions, so no NaN payload depends on a
+ * JS engine. Arithmetic reads the bits into a double through one shared
+ * Float32Array/Float64Array (exact), computes, and writes the bits back;
+ * every NaN it produces is written as the canonical NaN (f32 0x7fc00000, f64
+ * 0x7ff8000000000000), so results are deterministic (WebAssembly
+ * Nondeterminism.md: NaN bit patterns are the only float nondeterminism).
+ * f32 results are rounded once: the double result of + - * / sqrt of f32
+ * values is rounded to f32 by the Float32Array store, which is correct
+ * because a double has more than 2 * 24 + 2 bits (spec 4.3.3, IEEE 754
+ * 5.4). abs, neg, copysign, loads, stores, constants and reinterpretations
+ * are bitwise: payloads are kept.
+ */
+/** The f32 in slot index expression `s`, as a double. */
+const f32 = (s: string) => `(F32_BITS[0] = S[${s}], F32[0])`;
+/** The f64 in slot index expression `s`, as a double. */
+const f64 = (s: string) => `(F64_WORDS[F64_LO] = S[${s}], F64_WORDS[F64_HI] = S[${s} + 1], F64[0])`;
+/** Writes double `r` (an identifier) as f32 bits to S[$dst], canonicalizing NaN. */
+const setF32 = (r: string) => `S[$dst] = ${r} === ${r} ? (F32[0] = ${r}, F32_BITS[0]) : 0x7fc00000;`;
+/** Writes double `r` (an identifier) as f64 bits to S[$dst], canonicalizing NaN. */
+const setF64 = (r: string) => `const d = $dst;
+if (${r} === ${r}) {
+  F64[0] = ${r};
+  S[d] = F64_WORDS[F64_LO];
+  S[d + 1] = F64_WORDS[F64_HI];
+} else {
+  S[d] = 0;
+  S[d + 1] = 0x7ff80000;
+}`;
+/**
+ * nearest (roundTiesToEven, spec 4.3.3 fnearest): Math.round rounds ties
+ * up, so a tie that went to an odd integer goes one down; -0.5 < x < 0 gives
+ * -0 as Math.round does.
+ */
+const NEAREST = (x: string) => `let r = Math.round(${x});
+if (r - ${x} === 0.5 && r % 2 !== 0) r -= 1;`;
+const F_CMP: Array<[string, string]> = [['eq', '==='], ['ne', '!=='], ['lt', '<'], ['gt', '>'], ['le', '<='], ['ge', '>=']];
+for (const [w, read, set, base] of [['f32', f32, setF32, 0x5b], ['f64', f64, setF64, 0x61]] as const) {
+  F_CMP.forEach(([c, o], i) => op(`${w}.${c}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
+S[$dst] = a ${o} b ? 1 : 0;`, `${w}.${c}`, { wasm: base + i, shape: 'binary' }));
+}
+for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, setF64, 0x99]] as const) {
+  // bitwise: the sign bit of the (high) word
+  const bitwise = (expr: string) => w === 'f32'
+    ? `S[$dst] = ${expr};`
+    : `const a = $a, d = $dst;\nconst lo = S[a];\nS[d + 1] = ${expr.replace(/\$a/g, 'a + 1').replace(/\$b/g, 'b + 1')};\nS[d] = lo;`;
+  op(`${w}.abs_s`, 'dst:s a:s', bitwise('S[$a] & 0x7fffffff'), `${w}.abs (clears the sign bit)`, { wasm: base, shape: 'unary' });
+  op(`${w}.neg_s`, 'dst:s a:s', bitwise('S[$a] ^ -2147483648'), `${w}.neg (flips the sign bit)`, { wasm: base + 1, shape: 'unary' });
+  const un: Array<[string, string]> = [['ceil', 'Math.ceil(a)'], ['floor', 'Math.floor(a)'], ['trunc', 'Math.trunc(a)'], ['nearest', ''], ['sqrt', 'Math.sqrt(a)']];
+  un.forEach(([name, e], i) => op(`${w}.${name}_s`, 'dst:s a:s',
+    name === 'nearest' ? `const a = ${read('$a')};\n${NEAREST('a')}\n${set('r')}` : `const r = ${e.replace('(a)', `(${read('$a')})`)};\n${set('r')}`,
+    `${w}.${name}`, { wasm: base + 2 + i, shape: 'unary' }));
+  const bin: Array<[string, string]> = [['add', 'a + b'], ['sub', 'a - b'], ['mul', 'a * b'], ['div', 'a / b'], ['min', 'Math.min(a, b)'], ['max', 'Math.max(a, b)']];
+  bin.forEach(([name, e], i) => op(`${w}.${name}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
+const r = ${e};
+${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary' }));
+  op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
+    ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
+    : `const a = $a, b = $b, d = $dst;
+const lo = S[a];
+S[d + 1] = (S[a + 1] & 0x7fffffff) | (S[b + 1] & -2147483648);
+S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
+}
+
+/**
+ * Float -> integer truncation (spec 4.3.3 trunc / trunc_sat): NaN traps
+ * invalid_conversion and a value whose truncation is out of range traps
+ * integer_overflow; the saturating forms give 0 for NaN and the nearest
+ * bound. `lo < x < hi` is the range before truncation. An i64 result is
+ * split exactly: t is an integer below 2^64, so t / 2^32 is exact.
+ */
+const truncs: Array<[string, number, number, string, string, string, string]> = [
+  // name, wasm, sat wasm, source, lower (exclusive), upper (exclusive), result width
+  ['i32.trunc_f32_s', 0xa8, 0x100, 'f32', '-2147483649', '2147483648', 'i32s'],
+  ['i32.trunc_f32_u', 0xa9, 0x101, 'f32', '-1', '4294967296', 'i32u'],
+  ['i32.trunc_f64_s', 0xaa, 0x102, 'f64', '-2147483649', '2147483648', 'i32s'],
+  ['i32.trunc_f64_u', 0xab, 0x103, 'f64', '-1', '4294967296', 'i32u'],
+  ['i64.trunc_f32_s', 0xae, 0x104, 'f32', '-9223373136366403584', '9223372036854775808', 'i64s'],
+  ['i64.trunc_f32_u', 0xaf, 0x105, 'f32', '-1', '18446744073709551616', 'i64u'],
+  ['i64.trunc_f64_s', 0xb0, 0x106, 'f64', '-9223372036854777856', '9223372036854775808', 'i64s'],
+  ['i64.trunc_f64_u', 0xb1, 0x107, 'f64', '-1', '18446744073709551616', 'i64u'],
+];
+/** Writes the integer-valued double t as i64 (lo, hi) words. */
+const SET_I64_FROM_T = `const hi = Math.floor(t * 2.3283064365386963e-10);
+const d = $dst;
+S[d] = t - hi * 4294967296;
+S[d + 1] = hi;`;
+for (const [name, wasm, satWasm, src, lo, hi, res] of truncs) {
+  const read = src === 'f32' ? f32('$a') : f64('$a');
+  const write = res.startsWith('i32') ? 'S[$dst] = t;' : SET_I64_FROM_T;
+  op(`${name}_s`, 'dst:s a:s', `const x = ${read};
+if (x !== x) trap('invalid_conversion');
+if (!(x > ${lo} && x < ${hi})) trap('integer_overflow');
+const t = Math.trunc(x);
+${write}`, name, { wasm, shape: 'unary' });
+  // saturating: the bounds themselves (the storing of t wraps an unsigned i32 into the slot)
+  const [min, max] = res === 'i32s' ? ['-2147483648', '2147483647'] : res === 'i32u' ? ['0', '4294967295']
+    : res === 'i64s' ? ['-9223372036854775808', '9223372036854775807'] : ['0', '18446744073709551615'];
+  const sat = res.startsWith('i32')
+    ? `const x = ${read};
+S[$dst] = x !== x ? 0 : x <= ${lo} ? ${min} : x >= ${hi} ? ${max} : Math.trunc(x);`
+    : `const x = ${read};
+const d = $dst;
+if (x !== x) { S[d] = 0; S[d + 1] = 0; }
+else if (x <= ${lo}) { S[d] = 0; S[d + 1] = ${res === 'i64s' ? '-2147483648' : '0'}; }
+else if (x >= ${hi}) { S[d] = -1; S[d + 1] = ${res === 'i64s' ? '0x7fffffff' : '-1'}; }
+else {
+  const t = Math.trunc(x);
+  const hi = Math.floor(t * 2.3283064365386963e-10);
+  S[d] = t - hi * 4294967296;
+  S[d + 1] = hi;
+}`;
+  op(`${name.replace('trunc', 'trunc_sat')}_s`, 'dst:s a:s', sat, `${name.replace('trunc', 'trunc_sat')} (saturating)`, { wasm: satWasm, shape: 'unary' });
+}
+/** Integer -> float (spec 4.3.3 convert): one rounding; i64 -> f32 through u64ToF32 (round to odd). */
+op('f32.convert_i32_s_s', 'dst:s a:s', `const r = S[$a];\n${setF32('r')}`, 'f32.convert_i32_s', { wasm: 0xb2, shape: 'unary' });
+op('f32.convert_i32_u_s', 'dst:s a:s', `const r = S[$a] >>> 0;\n${setF32('r')}`, 'f32.convert_i32_u', { wasm: 0xb3, shape: 'unary' });
+op('f32.convert_i64_s_s', 'dst:s a:s', `const a = $a;
+const lo = S[a], hi = S[a + 1];
+// |x| as u64 (two's complement negation; -2^63 stays 2^63), converted, signed
+const r = hi < 0 ? -u64ToF32(-lo | 0, (~hi + (lo === 0 ? 1 : 0)) | 0) : u64ToF32(lo, hi);
+${setF32('r')}`, 'f32.convert_i64_s', { wasm: 0xb4, shape: 'unary' });
+op('f32.convert_i64_u_s', 'dst:s a:s', `const a = $a;
+const r = u64ToF32(S[a], S[a + 1]);
+${setF32('r')}`, 'f32.convert_i64_u', { wasm: 0xb5, shape: 'unary' });
+op('f32.demote_f64_s', 'dst:s a:s', `const r = ${f64('$a')};\n${setF32('r')}`, 'f32.demote_f64 (rounded by the Float32Array store)', { wasm: 0xb6, shape: 'unary' });
+op('f64.convert_i32_s_s', 'dst:s a:s', `const r = S[$a];\n${setF64('r')}`, 'f64.convert_i32_s', { wasm: 0xb7, shape: 'unary' });
+op('f64.convert_i32_u_s', 'dst:s a:s', `const r = S[$a] >>> 0;\n${setF64('r')}`, 'f64.convert_i32_u', { wasm: 0xb8, shape: 'unary' });
+// hi * 2^32 is exact; adding the low word rounds once
+op('f64.convert_i64_s_s', 'dst:s a:s', `const a = $a;
+const r = S[a + 1] * 4294967296 + (S[a] >>> 0);
+${setF64('r')}`, 'f64.convert_i64_s', { wasm: 0xb9, shape: 'unary' });
+op('f64.convert_i64_u_s', 'dst:s a:s', `const a = $a;
+const r = (S[a + 1] >>> 0) * 4294967296 + (S[a] >>> 0);
+${setF64('r')}`, 'f64.convert_i64_u', { wasm: 0xba, shape: 'unary' });
+op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 'f64.promote_f32 (exact)', { wasm: 0xbb, shape: 'unary' });
 
 // ---------------------------------------------------------------- references and tables
 op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null', { wasm: 0xd1, shape: 'unary' });

@@ -1,8 +1,9 @@
 /**
  * The determinism policy and the feature flags (src/config.ts), as the
- * validator applies them. Floats, SIMD and threads are never executed: with
- * their flag off a module using them gets a `PolicyError`; with the flag on it
- * gets `CompileError('unsupported')` because no execution mode exists yet.
+ * validator applies them. A module using floats, SIMD or threads with the flag
+ * off gets a `PolicyError`. With `floats` on, floats run deterministically
+ * (NaNs canonicalized, src/interpreter/isa.ts); SIMD and threads have no
+ * execution mode: with their flag on a module gets `CompileError('unsupported')`.
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
 import { DEFAULT_FEATURES, type Features } from '../config.js';
@@ -17,8 +18,7 @@ export const FUNCREF = 0x70;
 export const EXTERNREF = 0x6f;
 
 /** A module uses f32/f64 (`what` says where). Never returns. */
-export function rejectFloats(f: Features, what: string, offset?: number, funcIndex?: number): never {
-  if (f.floats) throw new CompileError('unsupported', `float mode not supported yet: ${what}`, offset, funcIndex);
+export function rejectFloats(_f: Features, what: string, offset?: number, funcIndex?: number): never {
   throw new PolicyError('floats', `${what} rejected by the determinism policy (floats)`, offset, funcIndex);
 }
 
@@ -61,7 +61,7 @@ export class Policy {
 
   /** Throws the deferred float rejection, if floats were used. */
   finish(): void {
-    if (this.floatWhat !== null) rejectFloats(this.features, this.floatWhat, this.floatOffset, this.floatFunc);
+    if (this.floatWhat !== null && !this.features.floats) rejectFloats(this.features, this.floatWhat, this.floatOffset, this.floatFunc);
   }
 
   /**
