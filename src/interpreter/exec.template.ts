@@ -72,7 +72,8 @@ function u64ToF32(lo: number, hi: number): number {
 /**
  * Unsigned 64-bit division on int32 pairs: x = (xl, xh), y = (yl, yh) != 0;
  * sets (QL, QH) = x / y and (RL, RH) = x % y. No BigInt.
- * (exec's I64_DIV_U and I64_REM_U inline the same steps.)
+ * (i64.div_u_ss and i64.rem_u_ss inline the same steps: the macros
+ * U64_DIV_HIGH_WORD and U64_REM_SIGN of isa.ts.)
  *    0. y < 2^32: the quotient's high word first, qh = floor(xh / y), exact
  *       from doubles (a non-integer a / b of integers below 2^32 is >= 1 / b
  *       below the next integer, its rounding error < 2^32 / b * 2^-53 is not);
@@ -102,21 +103,10 @@ function u64ToF32(lo: number, hi: number): number {
  *       floor(v + 0.5) (one roundsd; V8's Math.round adds a select).
  */
 function divmodU64(xl: number, xh: number, yl: number, yh: number): void {
-  const ylu = yl >>> 0, yhu = yh >>> 0;
-  let xr = xh >>> 0, qh = 0;
-  if (yhu === 0) {
-    qh = Math.floor(xr / ylu);
-    xr -= qh * ylu;
-  }
-  const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+  U64_DIV_HIGH_WORD;
   let q = Math.floor(X / Y + 3.814697265625e-6); // + 2^-18
   if (q > 4294967295) q = 4294967295;
-  const R = X - q * Y;
-  F64[0] = R;
-  const hR = F64_WORDS[F64_HI];
-  const rl = (xl - Math.imul(q, yl)) | 0;
-  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
-  const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0
+  U64_REM_SIGN;
   const rlc = (rl + (yl & neg)) | 0;
   QL = (q + neg) | 0; QH = qh | 0;
   RL = rlc;

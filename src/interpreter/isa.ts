@@ -495,25 +495,17 @@ if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
   {
     name: 'div_u', wasm: 0x80, imm: false,
     body: () => `const a = $a, b = $b;
-const yl = S[b], yh = S[b + 1];
+const xl = S[a], xh = S[a + 1], yl = S[b], yh = S[b + 1];
 if ((yl | yh) === 0) trap('integer_divide_by_zero');
 // SPEED: inline, no call (never inlined into this big function), no BigInt
 // and no data-dependent branch; the steps of divmodU64 and why they are exact
-const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
-let xr = S[a + 1] >>> 0, qh = 0;
-if (yhu === 0) {
-  qh = Math.floor(xr / ylu);
-  xr -= qh * ylu;
-}
-const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+U64_DIV_HIGH_WORD;
 const u = X / Y + 3.814697265625e-6;
 let q = Math.floor(u);
 if (u - q < 7.62939453125e-6) {
   if (q > 4294967295) q = 4294967295;
-  F64[0] = X - q * Y;
-  const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
-  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
-  q += ((rl & small) | (hR & ~small)) >> 31;
+  U64_REM_SIGN;
+  q += neg;
 }
 ${set64('q | 0', 'qh | 0')}`,
   },
@@ -532,14 +524,11 @@ if (S[a + 1] === al >> 31 && S[b + 1] === bl >> 31 && bl !== 0) {
   {
     name: 'rem_u', wasm: 0x82, imm: false,
     body: () => `const a = $a, b = $b, d = $dst;
-const yl = S[b], yh = S[b + 1];
+const xl = S[a], xh = S[a + 1], yl = S[b], yh = S[b + 1];
 if ((yl | yh) === 0) trap('integer_divide_by_zero');
 // SPEED: inline, the steps of divmodU64 (r is needed anyway, so the sign
 // test runs always)
-const xl = S[a], ylu = yl >>> 0, yhu = yh >>> 0;
-let xr = S[a + 1] >>> 0;
-if (yhu === 0) xr -= Math.floor(xr / ylu) * ylu;
-const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;
+U64_DIV_HIGH_WORD;
 if (xr < 2097152) {
   // SPEED: x' < 2^53 (always when y < 2^21): X is exact, and floor(X / Y)
   // too (Y >= 2^53 > X gives 0; else Y is exact and a non-integer x' / y is
@@ -551,11 +540,7 @@ if (xr < 2097152) {
 } else {
   let q = Math.floor(X / Y + 3.814697265625e-6);
   if (q > 4294967295) q = 4294967295;
-  const R = X - q * Y;
-  F64[0] = R;
-  const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
-  const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31;
-  const neg = ((rl & small) | (hR & ~small)) >> 31;
+  U64_REM_SIGN;
   const rlc = (rl + (yl & neg)) | 0;
   S[d] = rlc;
   S[d + 1] = Math.floor((R - neg * Y - (rlc >>> 0)) * 2.3283064365386963e-10 + 0.5) | 0;
@@ -876,6 +861,28 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  * loop (SPEED: reloaded only here, after memory.grow and after host calls).
  */
 export const MACROS: Readonly<Record<string, string>> = {
+  /**
+   * Unsigned 64-bit division, step 0 (exec.template.ts divmodU64 has the
+   * proof): from int32 words xl, xh, yl, yh, the quotient's high word qh
+   * (y < 2^32) and the rest x' = (xr, xl) as a double X, y as Y.
+   */
+  U64_DIV_HIGH_WORD: `const ylu = yl >>> 0, yhu = yh >>> 0;
+let xr = xh >>> 0, qh = 0;
+if (yhu === 0) {
+  qh = Math.floor(xr / ylu);
+  xr -= qh * ylu;
+}
+const X = xr * 4294967296 + (xl >>> 0), Y = yhu * 4294967296 + ylu;`,
+  /**
+   * Unsigned 64-bit division, step 2: for the estimate q (floor(x' / y) or
+   * one more), R = X - q*Y, the exact low word rl of x' - q*y, and neg = -1
+   * when q is one too big (r < 0), read from sign bits without a branch.
+   */
+  U64_REM_SIGN: `const R = X - q * Y;
+F64[0] = R;
+const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
+const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
+const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   inst = f.instance!;
   funcs = inst._funcs;
