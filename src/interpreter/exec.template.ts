@@ -1,20 +1,13 @@
 /**
  * The execution loop: one function, one dense `switch` over the internal
- * bytecode (bytecode.ts). Case labels are numeric literals with the op name in
- * a comment (bytecode.test.ts checks they agree with `Ops`): SPEED: V8 turns a
- * switch over dense integer literals into a jump table.
- *
- * SPEED: pc, fp, gas, the code array and the value stack are locals; wasm calls
- * push (return pc, fp) on the store's Int32Array call stack and the function on
- * a parallel array, so no JS recursion and no allocation per call or per
- * instruction. Memory views and instance tables are locals reloaded only when
- * they can change (memory.grow, host calls, calls and returns that switch
- * instance).
+ * bytecode. This is the template: scripts/gen-isa.js writes exec.ts from it,
+ * putting the cases of isa.ts at the `@isa:cases` line and expanding the
+ * macros of isa.ts. How the loop is made fast: README.md, "Speed".
  *
  * Values: two int32 slots each (DESIGN.md); i64 is (lo, hi) and all i64
  * arithmetic except division runs on int32 pairs (division: exact steps on
- * doubles, see divmodU64; no BigInt). Every op reads all its
- * operands before writing its destination (the compiler may make a
+ * doubles, see divmodU64; no BigInt); floats are their bits. Every op reads
+ * all its operands before writing its destination (the compiler may make a
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
