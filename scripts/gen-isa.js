@@ -97,9 +97,20 @@ function generate() {
     return expandMacros(out, MACROS);
   }
 
-  // ---- exec.ts: the cases, grouped rows sharing one body
+  // ---- exec.ts: the cases, grouped rows sharing one body; cold rows in execCold,
+  // reached from one case of the main loop
   const cases = [];
+  const coldCases = [];
   const done = new Set();
+  const cold = ISA.filter((d) => d.cold);
+  for (const d of cold) {
+    if (d.next !== 'auto') throw new Error(`gen-isa: cold op ${d.name} must not set pc`);
+    if (d.group && ISA.some((x) => x.group === d.group && !x.cold)) throw new Error(`gen-isa: group ${d.group} is partly cold`);
+  }
+  if (cold.length > 0) {
+    const labels = cold.map((d, i) => `case ${number.get(d.name)}:${i === cold.length - 1 ? ' {' : ''} // ${d.name}`);
+    cases.push(`${labels.join('\n')}\n${indent(expandMacros('EXEC_COLD;', MACROS), 2)}\n}`);
+  }
   for (const def of ISA) {
     if (done.has(def.name)) continue;
     const members = def.group ? ISA.filter((d) => d.group === def.group) : [def];
@@ -118,14 +129,15 @@ function generate() {
     body = expand(body, def);
     if (def.next === 'auto') body += `pc += ${len};\nbreak;`;
     const labels = members.map((m, i) => `case ${number.get(m.name)}:${i === members.length - 1 ? ' {' : ''} // ${m.name}`);
-    cases.push(`${labels.join('\n')}\n${indent(body.replace(/\n+$/, ''), 2)}\n}`);
+    (def.cold ? coldCases : cases).push(`${labels.join('\n')}\n${indent(body.replace(/\n+$/, ''), 2)}\n}`);
   }
-  const template = fs.readFileSync(path.join(DIR, 'exec.template.ts'), 'utf8');
-  const marker = /^( *)\/\/ @isa:cases.*$/m;
-  const m = marker.exec(template);
-  if (!m) throw new Error('gen-isa: exec.template.ts has no // @isa:cases line');
-  const pad = m[1];
-  const exec = `${HEADER}\n${expandMacros(template.slice(0, m.index), MACROS)}${cases.map((c) => indent(c, pad.length)).join('\n')}\n${expandMacros(template.slice(m.index + m[0].length + 1), MACROS)}`;
+  let exec = expandMacros(fs.readFileSync(path.join(DIR, 'exec.template.ts'), 'utf8'), MACROS);
+  for (const [tag, list] of [['cases', cases], ['cold-cases', coldCases]]) {
+    const m = new RegExp(`^( *)// @isa:${tag} .*$`, 'm').exec(exec);
+    if (!m) throw new Error(`gen-isa: exec.template.ts has no // @isa:${tag} line`);
+    exec = exec.slice(0, m.index) + list.map((c) => indent(c, m[1].length)).join('\n') + exec.slice(m.index + m[0].length);
+  }
+  exec = `${HEADER}\n${exec}`;
 
   // ---- ops.ts
   const o = [HEADER, '/* eslint-disable */', "import type { Sink } from './encoder.js';", ''];

@@ -11,7 +11,6 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { resolveGasSchedule } from '../gas/schedule.js';
 import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
 import { callHost } from './call.js';
 
@@ -141,8 +140,6 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   const maxDepth = limits.maxCallDepth;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
-  const sched = resolveGasSchedule(store.engine._config.gas);
-  const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
   const cs = store._callStack;
   const fns = store._callFns;
   const entryDepth = store._depth;
@@ -182,4 +179,32 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
     store._lastFunc = f;
     store._lastDepth = depth;
   }
+}
+
+/**
+ * The cold half of the loop: ops that run rarely (conversions, table, bulk
+ * memory and reference ops, memory.size/grow), kept out of `exec` so that
+ * exec stays within the bytecode size V8 optimizes (README.md, "Speed").
+ * exec calls it with its gas in store._gas and reloads its memory views
+ * after; the cases see the same names as exec's. Returns the next pc.
+ */
+function execCold(store: Store, inst: Instance, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
+  let gas = store._gas;
+  const limits = store._limits;
+  const maxPages = limits.maxMemoryPages;
+  const maxTable = limits.maxTableSize;
+  const sched = store.engine._schedule;
+  const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
+  const funcs = inst._funcs;
+  const mem: Memory | null = inst._memory;
+  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
+  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  let memLen = u8.length;
+  switch (code[pc]) {
+    // @isa:cold-cases (scripts/gen-isa.js puts the cold cases of isa.ts here)
+    default:
+      throw new Error(`internal: bad cold bytecode ${code[pc]} at ${pc}`);
+  }
+  store._gas = gas;
+  return pc;
 }

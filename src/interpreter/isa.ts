@@ -65,6 +65,12 @@ export interface OpDef {
   /** Fused compare-and-branch: the op branching when this comparison is true / false. */
   brIfTrue?: string;
   brIfFalse?: string;
+  /**
+   * Rarely run: its case is in execCold, outside the main loop, which keeps
+   * the loop within the bytecode size V8 optimizes (README.md, "Speed").
+   * A cold op may not set pc; it sees exec's names, gas through the store.
+   */
+  cold?: boolean;
   /** One-line description for the disassembler and documentation. */
   doc: string;
 }
@@ -861,6 +867,16 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  * loop (SPEED: reloaded only here, after memory.grow and after host calls).
  */
 export const MACROS: Readonly<Record<string, string>> = {
+  /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
+  EXEC_COLD: `store._gas = gas;
+pc = execCold(store, inst, S, fp, code, pc);
+gas = store._gas;
+if (mem !== null) {
+  u8 = mem._u8;
+  dv = mem._dv;
+  memLen = u8.length;
+}
+break;`,
   /**
    * Unsigned 64-bit division, step 0 (exec.template.ts divmodU64 has the
    * proof): from int32 words xl, xh, yl, yh, the quotient's high word qh
@@ -893,6 +909,15 @@ const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
   memLen = u8.length;
 }`,
 };
+
+/**
+ * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and bulk
+ * ops, reference and table ops, the rarer i64 bit counts and extensions,
+ * float rounding to integers, copysign, and every conversion between integers
+ * and floats. Their call costs a few loads and stores around the case.
+ */
+const COLD = /^(memory\.(size|grow_s|init|copy|fill)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
 export const ISA: readonly OpDef[] = rows;
