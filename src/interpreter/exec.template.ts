@@ -39,10 +39,8 @@ const F64 = new Float64Array(1);
 const F64_WORDS = new Int32Array(F64.buffer);
 /** Index of the word holding the sign and exponent (1 on little-endian platforms), and of the other. */
 const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
-const F64_LO = 1 - F64_HI;
-/** An f32's bits as an int32 (float ops: see isa.ts). */
-const F32 = new Float32Array(1);
-const F32_BITS = new Int32Array(F32.buffer);
+// The value stack's float views (isa.ts) put the low word of an f64 first.
+if (F64_HI !== 1) throw new Error('detwasm needs a little-endian host (every JavaScript engine it supports is)');
 
 /**
  * The u64 (lo, hi) as the double nearest to its f32 rounding: rounded once
@@ -144,7 +142,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   const fns = store._callFns;
   const entryDepth = store._depth;
   let depth = entryDepth;
-  let S = store._stack;
+  let S = store._stack, SF64 = store._stackF64, SF32 = store._stackF32;
   let f = entry;
   let cf = compiledOf(f, metered);
   let code = cf.code;
@@ -158,7 +156,10 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   let u8 = mem !== null ? mem._u8 : EMPTY_U8;
   let dv = mem !== null ? mem._dv : EMPTY_DV;
   let memLen = u8.length;
-  if (fp + cf.frameSlots > S.length) S = store._growStack(fp + cf.frameSlots);
+  if (fp + cf.frameSlots > S.length) {
+    store._growStack(fp + cf.frameSlots);
+    RELOAD_STACK;
+  }
   for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
 
   let callee: FuncInst;
@@ -190,6 +191,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
  */
 function execCold(store: Store, inst: Instance, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
   let gas = store._gas;
+  const SF64 = store._stackF64, SF32 = store._stackF32;
   const limits = store._limits;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;

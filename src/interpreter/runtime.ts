@@ -459,6 +459,9 @@ export class Store {
   /** Sum of all budgets given; gasUsed = _budget - _gas. */
   _budget: number;
   _stack: Int32Array;
+  /** `_stack` seen as f64 (element i = slots 2i, 2i + 1) and as f32 (element i = slot i): float ops read and write through them. */
+  _stackF64: Float64Array;
+  _stackF32: Float32Array;
   /** Top of the used part of `_stack` (where a new entry frame may start). */
   _sp = 0;
   /** Number of active frames (wasm and host). */
@@ -491,6 +494,8 @@ export class Store {
       this._budget = this._gas;
     }
     this._stack = new Int32Array(Math.min(1 << 16, this._limits.maxValueStack));
+    this._stackF64 = new Float64Array(this._stack.buffer, 0, this._stack.length >> 1);
+    this._stackF32 = new Float32Array(this._stack.buffer);
     this._callStack = new Int32Array(3 * (this._limits.maxCallDepth + 2));
     this._callFns = [];
   }
@@ -544,6 +549,8 @@ export class Store {
     const next = new Int32Array(size);
     next.set(this._stack);
     this._stack = next;
+    this._stackF64 = new Float64Array(next.buffer, 0, size >> 1);
+    this._stackF32 = new Float32Array(next.buffer);
     return next;
   }
 }
