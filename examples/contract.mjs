@@ -15,22 +15,23 @@ const GAS = { readBase: 50, writeBase: 100, readPerByte: 2, writePerByte: 10 };
 class Storage {
   #committed = new Map(); // key (hex) -> value bytes
   #journal = null; // writes of the running call, or null between calls
+  /** How many keys the last call wrote (committed or rolled back). */
+  lastWrites = 0;
   begin() {
     this.#journal = new Map();
   }
-  /** Applies the journal; returns how many keys it wrote. */
+  /** Applies the journal to the committed state. */
   commit() {
     for (const [key, value] of this.#journal) this.#committed.set(key, value);
-    return this.#end();
+    this.#end();
   }
-  /** Drops the journal; returns how many keys it had written. */
+  /** Drops the journal. */
   rollback() {
-    return this.#end();
+    this.#end();
   }
   #end() {
-    const n = this.#journal.size;
+    this.lastWrites = this.#journal.size;
     this.#journal = null;
-    return n;
   }
   get(key) {
     return this.#journal.has(key) ? this.#journal.get(key) : this.#committed.get(key);
@@ -71,9 +72,9 @@ const imports = {
     }),
     // storage_write(key_ptr, key_len, value_ptr, value_len): goes to the journal.
     storage_write: new HostFunc({ params: ['i32', 'i32', 'i32', 'i32'], results: [] }, (caller, keyPtr, keyLen, valuePtr, valueLen) => {
-      caller.consumeGas(GAS.writeBase + GAS.writePerByte * (keyLen + valueLen));
-      const key = hex(guestBytes(caller, keyPtr, keyLen));
-      storage.set(key, guestBytes(caller, valuePtr, valueLen).slice()); // a copy: the memory changes later
+      caller.consumeGas(GAS.writeBase + GAS.writePerByte * (keyLen + valueLen)); // Trap('out_of_gas') past the budget
+      const key = hex(guestBytes(caller, keyPtr, keyLen));                         // bounds-checked view of the guest memory
+      storage.set(key, guestBytes(caller, valuePtr, valueLen).slice());            // into the journal, as a copy
     }),
   },
 };
@@ -85,21 +86,32 @@ const store = new Store(engine, { gas: 0 });
 /**
  * Runs one call as a transaction with a budget of `gas`: a fresh instance (no
  * state survives in wasm memory between calls), writes journaled, committed
- * if the call returns and rolled back on any trap.
+ * if the call returns and rolled back on any trap. Returns the call's result;
+ * a trap is thrown on after the rollback.
  */
-function call(name, args, gas) {
-  store.gasRemaining = gas;
-  const before = store.gasUsed;
+function transact(name, args, gas) {
+  store.gasRemaining = gas;                        // this call's budget
   storage.begin();
-  let outcome;
   try {
     const result = store.instantiate(module, imports).exports[name](...args);
-    const writes = storage.commit();
-    outcome = `ok${result === undefined ? '' : ` = ${result}`}, ${writes} keys written`;
+    storage.commit();                              // success: the writes become state
+    return result;
   } catch (e) {
-    const writes = storage.rollback();
+    storage.rollback();                            // any trap: as if the call never ran
+    throw e;
+  }
+}
+
+/** Runs a transaction and prints its outcome, the keys it wrote and the gas it used. */
+function call(name, args, gas) {
+  const before = store.gasUsed;
+  let outcome;
+  try {
+    const result = transact(name, args, gas);
+    outcome = `ok${result === undefined ? '' : ` = ${result}`}, ${storage.lastWrites} keys written`;
+  } catch (e) {
     if (!(e instanceof Trap)) throw e;
-    outcome = `trap ${e.code}, ${writes} keys written and rolled back`;
+    outcome = `trap ${e.code}, ${storage.lastWrites} keys written and rolled back`;
   }
   console.log(`${name}(${args.join(', ')}) with ${gas} gas: ${outcome}, gas used ${store.gasUsed - before}`);
 }
@@ -108,6 +120,7 @@ call('mint', [1, 1000n], 10_000);
 call('transfer', [1, 2, 300n], 10_000);
 call('transfer', [2, 3, 500n], 10_000); // 2 has only 300: unreachable
 call('airdrop', [1, 100, 50, 1n], 10_000); // 100 writes do not fit in 10,000 gas
+call('airdrop', [2, 200, 5, 100n], 10_000); // 2 can pay 3 of the 5 accounts: unreachable after 6 writes
 call('airdrop', [1, 100, 3, 10n], 10_000);
 call('balance_of', [1], 10_000);
 // The committed balances, by account (key "bal:" + account id, value an i64, both little-endian).
