@@ -1,7 +1,9 @@
 /**
- * The package as users get it: `npm pack`, unpacked into a temporary
- * node_modules, then loaded by name with `require` and with ESM `import` in
- * fresh Node processes; plus the self-reference from inside the repo.
+ * The package as users get it: `npm pack`, installed with `npm install
+ * --offline` into an empty temporary project, then loaded by name with
+ * `require` and with ESM `import` in fresh Node processes, type-checked by
+ * tsc under every module resolution, and its CLI run; plus the
+ * self-reference from inside the repo.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -49,9 +51,10 @@ describe('package', () => {
     const packOut = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     packInfo = JSON.parse(packOut)[0];
     const tarball = path.join(tmp, packInfo.filename);
+    // Installed as a user would, into an empty project; offline: the package has no dependencies.
+    fs.writeFileSync(path.join(tmp, 'package.json'), '{ "private": true }\n');
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     installed = path.join(tmp, 'node_modules', 'detwasm');
-    fs.mkdirSync(installed, { recursive: true });
-    execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1']);
   });
 
   afterAll(() => {
@@ -116,6 +119,9 @@ describe('package', () => {
     expect(fs.readFileSync(path.join(installed, pkg.bin.detwasm), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), '--version'])).toBe(`detwasm ${pkg.version}`);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), 'run', path.join(installed, 'examples/fib.wasm'), '--invoke', 'fib', '10'])).toBe('55');
+    // The command npm linked, as `npx detwasm` runs it.
+    const out = execFileSync(path.join(tmp, 'node_modules/.bin/detwasm'), ['run', 'node_modules/detwasm/examples/fib.wasm', '--invoke', 'fib', '20', '--gas', '1000000'], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe('6765\n');
   });
 
   /** Runs tsc (strict) on `files` in the temp project; returns its output ('' when clean). */
