@@ -369,7 +369,7 @@ export const WebAssembly: WebAssemblyNamespace = createWebAssembly();
 export const Module = WebAssembly.Module;
 export type Module = InstanceType<typeof Module>;
 export const Instance = WebAssembly.Instance;
-export type Instance<E extends Record<keyof E, ExportValue> = Exports> = InstanceType<typeof Instance> & { readonly exports: E };
+export type Instance<E extends Record<keyof E, ExportValue> = Exports> = InstanceType<typeof Instance<E>>;
 export const validate = WebAssembly.validate;
 export const compile = WebAssembly.compile;
 export const instantiate = WebAssembly.instantiate;

@@ -630,15 +630,25 @@ export type Imports = { readonly [module: string]: { readonly [name: string]: Im
 export interface Instance<E extends object = Exports> {
   /** The exports by name (frozen, no prototype): functions, Memory, Table and Global objects. */
   readonly exports: E;
+  /** The module it instantiates. */
   readonly _module: Module;
+  /** The store it lives in. */
   readonly _store: Store;
+  /** Function index space: imported functions first, then the module's own. */
   _funcs: FuncInst[];
+  /** Table index space. */
   _tables: Table[];
+  /** The memory (imported or defined), or null. */
   _memory: Memory | null;
+  /** Global index space. */
   _globals: Global[];
+  /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
   _globalCells: Int32Array[];
+  /** Structural type id of each type index (call_indirect compares them). */
   _typeIds: Int32Array;
+  /** Element segments (resolved references); dropped = empty. */
   _elems: unknown[][];
+  /** Data segments; dropped = empty. */
   _datas: Uint8Array[];
 }
 
