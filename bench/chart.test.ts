@@ -46,3 +46,17 @@ test('one bar per program and engine with a result, labelled with its ratio; lon
   const perDecade2 = (w('geomean corpus, wabt-js: 399x') - w('geomean corpus, polywasm: 2.59x')) / Math.log10(399.18 / 2.5856);
   expect(Math.abs(perDecade - perDecade2)).toBeLessThan(1);
 });
+
+test('a results file without any successful cell still gives a valid chart (no NaN coordinates)', () => {
+  const failed: ChartResults = {
+    ...results,
+    programs: results.programs.slice(0, 2).map((p) => ({
+      ...p,
+      cells: Object.fromEntries(Object.keys(p.cells).map((k) => [k, { peer: k, program: p.name, status: 'failed' as const, error: 'x' }])),
+    })),
+    geomean: { corpus: { 'detwasm-gas': null } },
+  };
+  const chart = renderChart(failed);
+  expect(chart).not.toMatch(/NaN|Infinity/);
+  expect(chart).toContain('<svg');
+});

@@ -64,8 +64,9 @@ export function renderChart(results: ChartResults): string {
   for (const g of groups) g.ratios = g.ratios.filter((_, i) => keep[i]);
 
   const values = groups.flatMap((g) => g.ratios).filter((x): x is number => x !== null && x > 0);
-  const lo = Math.min(0, Math.floor(Math.log10(Math.min(...values))));
-  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...values))));
+  // Whole decades covering every ratio and 1x (native); 1x..10x when there is no result at all.
+  const lo = values.length === 0 ? 0 : Math.min(0, Math.floor(Math.log10(Math.min(...values))));
+  const hi = values.length === 0 ? 1 : Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...values))));
 
   const bar = 8;
   const gap = 8;

@@ -87,6 +87,7 @@ export interface Limits {
   maxValueStack: number;
 }
 
+/** The default limits (the README's Limits table lists them). */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxModuleSize: 64 * 1024 * 1024,
   maxTypes: 1_000_000,
