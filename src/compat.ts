@@ -20,19 +20,28 @@ import type { Module as CoreModule, ExportValue, Exports } from './index.js';
 import { checkKeys, type EngineConfig } from './config.js';
 import { CompileError as CoreCompileError, LinkError as CoreLinkError } from './errors.js';
 
+/** A module binary: an ArrayBuffer or a view of one (the JS API's BufferSource). */
 export type BufferSourceLike = ArrayBuffer | ArrayBufferView;
+/** The import object: `importObject[module][name]` (functions, Memory, Table, Global or a number/bigint for a global). */
 export type ImportObject = Record<string, Record<string, unknown>>;
+/** The JS API's names of the extern kinds. */
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
+/** One entry of `Module.imports(module)`. */
 export interface ModuleImportDescriptor {
+  /** The import's module name. */
   module: string;
+  /** The import's name. */
   name: string;
   kind: ImportExportKind;
 }
+/** One entry of `Module.exports(module)`. */
 export interface ModuleExportDescriptor {
+  /** The export's name. */
   name: string;
   kind: ImportExportKind;
 }
 
+/** What `createWebAssembly(options)` accepts; unknown keys are a TypeError. */
 export interface CompatOptions {
   /** Engine to compile with (default: `new Engine(config)`). */
   engine?: Engine;
@@ -361,18 +370,37 @@ export function createWebAssembly(options: CompatOptions = {}) {
   };
 }
 
+/** A `WebAssembly`-shaped namespace, as `createWebAssembly` builds it. */
 export type WebAssemblyNamespace = ReturnType<typeof createWebAssembly>;
 
 /** The default namespace: default engine configuration, unmetered, one shared store. */
 export const WebAssembly: WebAssemblyNamespace = createWebAssembly();
 
+/**
+ * `WebAssembly.Module` of the default namespace: `new Module(bytes)` compiles
+ * (a `CompileError` for a malformed, invalid or policy-rejected module);
+ * static `imports`, `exports`, `customSections`, and `core` (the detwasm
+ * `Module` behind it).
+ */
 export const Module = WebAssembly.Module;
+/** A compiled module of the default namespace. */
 export type Module = InstanceType<typeof Module>;
+/**
+ * `WebAssembly.Instance` of the default namespace: `new Instance(module,
+ * importObject)` instantiates synchronously; `exports` is frozen and has no
+ * prototype.
+ */
 export const Instance = WebAssembly.Instance;
+/** An instance of the default namespace; `E` types its exports. */
 export type Instance<E extends Record<keyof E, ExportValue> = Exports> = InstanceType<typeof Instance<E>>;
+/** `WebAssembly.validate`: true for a module this engine compiles (false for float/SIMD/thread modules too). */
 export const validate = WebAssembly.validate;
+/** `WebAssembly.compile`: resolves to a `Module`. */
 export const compile = WebAssembly.compile;
+/** `WebAssembly.instantiate`: from bytes to `{ module, instance }`, or from a `Module` to an `Instance`. */
 export const instantiate = WebAssembly.instantiate;
+/** `WebAssembly.compileStreaming`: from a `fetch` Response (the MIME type is not checked). */
 export const compileStreaming = WebAssembly.compileStreaming;
+/** `WebAssembly.instantiateStreaming`: from a `fetch` Response to `{ module, instance }`. */
 export const instantiateStreaming = WebAssembly.instantiateStreaming;
 export default WebAssembly;
