@@ -82,10 +82,10 @@ export function renderChart(results: ChartResults): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${left}" y="16" font-size="13" font-weight="bold">Time per unit of work as a multiple of native WebAssembly (log scale, lower is better)</text>`);
-  out.push(`<text x="${left}" y="31" fill="#57606a">${escape(`${results.date.slice(0, 10)}, Node ${results.node.replace(/^v/, '')}, ${results.cpu}; from bench/results.json`)}</text>`);
+  out.push(`<text x="10" y="16" font-size="13" font-weight="bold">Time per unit of work as a multiple of native WebAssembly (log scale, lower is better)</text>`);
+  out.push(`<text x="10" y="31" fill="#57606a">${escape(`${results.date.slice(0, 10)}, Node ${results.node.replace(/^v/, '')}, ${results.cpu}; from bench/results.json`)}</text>`);
   // Legend.
-  let lx = left;
+  let lx = 10;
   peers.forEach((peer, i) => {
     out.push(`<rect x="${lx}" y="39" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/>`);
     out.push(`<text x="${lx + 14}" y="48">${escape(peer)}</text>`);
