@@ -404,6 +404,27 @@ describe('every constructor of the facade behaves as the native one', () => {
     }
   });
 
+  test('a RuntimeError made by JS and thrown through wasm (Emscripten abort) arrives unchanged', async () => {
+    const bytes = wat('(module (import "env" "abort" (func $abort)) (func $main (export "main") (call $abort)))');
+    const [a, b] = await both(async (api) => {
+      const made = new api.RuntimeError('Aborted(boom)');
+      const { instance } = await api.instantiate(bytes, { env: { abort: () => { throw made; } } });
+      try {
+        instance.exports.main();
+        return 'no error';
+      } catch (e) {
+        return { same: e === made, message: (e as Error).message, string: String(e), own: Object.keys(e as object) };
+      }
+    });
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ same: true, message: 'Aborted(boom)' });
+    const made = new W.RuntimeError();
+    const { instance } = await W.instantiate(bytes, { env: { abort: () => { throw made; } } });
+    expect(() => (instance.exports.main as () => void)()).toThrow(made);
+    // The location is still recorded (detwasm's extension), just not in the message.
+    expect([made.message, made.funcIndex, made.backtrace.length]).toEqual(['', 1, 1]);
+  });
+
   test('errors thrown by detwasm are instances of the facade classes, and a made RuntimeError keeps its code', async () => {
     await expect(W.compile(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(W.CompileError);
     await expect(W.instantiate(example('host.wasm'), { env: {} })).rejects.toBeInstanceOf(W.LinkError);

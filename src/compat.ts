@@ -135,6 +135,10 @@ function nativeStyleError<E extends Error>(
       Object.defineProperty(e, 'cause', { value: (options as { cause: unknown }).cause, writable: true, enumerable: false, configurable: true });
     }
     Object.defineProperty(e, 'name', { value: name, writable: true, enumerable: false, configurable: true });
+    if (e instanceof Trap) keepMessage(e);
+    // detwasm's extra fields (code, reason, offset, funcIndex, ...) stay readable but are
+    // not enumerable, so the error has no own enumerable key, as a native one.
+    for (const key of Object.keys(e)) Object.defineProperty(e, key, { enumerable: false });
     return e;
   };
   return new Proxy(Core, {
@@ -142,6 +146,27 @@ function nativeStyleError<E extends Error>(
     apply: (target, _this, args) => build(args, target),
     get: (target, key, receiver) => (key === 'name' ? name : key === 'length' ? 1 : Reflect.get(target, key, receiver)),
   }) as unknown as ErrorConstructorLike<E>;
+}
+
+/**
+ * A `RuntimeError` made by JS and thrown through wasm (Emscripten's abort)
+ * keeps its message, as natively: detwasm still records where it passed
+ * (`funcIndex`, `funcName`, `backtrace`) but does not append the location to
+ * the message as it does for its own traps.
+ */
+function keepMessage(trap: Trap): void {
+  const addFrames = trap._addFrames;
+  Object.defineProperty(trap, '_addFrames', {
+    value(this: Trap, frames: Parameters<Trap['_addFrames']>[0]): void {
+      const message = Object.getOwnPropertyDescriptor(this, 'message');
+      addFrames.call(this, frames);
+      if (message) Object.defineProperty(this, 'message', message);
+      else delete (this as { message?: string }).message;
+    },
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 /**
