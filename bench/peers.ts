@@ -66,19 +66,8 @@ export const polywasmPeer: InProcessPeer = {
   },
 };
 
-export const webassemblyjsPeer: InProcessPeer = {
-  name: 'webassemblyjs',
-  description: 'webassemblyjs 1.14 (npm): AST-walking interpreter in JS',
-  async prepare(bytes) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const W = require('webassemblyjs') as { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
-    const { instance } = await W.instantiate(bytes, {});
-    return { run: runExport(instance.exports) };
-  },
-};
-
 export const IN_PROCESS_PEERS: readonly InProcessPeer[] = [
-  nativePeer, detwasmGasPeer, detwasmNoGasPeer, polywasmPeer, webassemblyjsPeer,
+  nativePeer, detwasmGasPeer, detwasmNoGasPeer, polywasmPeer,
 ];
 
 export function findInProcessPeer(name: string): InProcessPeer | undefined {

@@ -27,6 +27,7 @@ import { BENCH_DIR, findProgram, loadProgram, PROGRAMS, WIDTH_PAIRS, type Progra
 import { findInProcessPeer, IN_PROCESS_PEERS, nativePeer } from './peers.js';
 import { CLI_PEERS, cliPeerVersion, measureCli } from './cli-peers.js';
 import { DEFAULT_OPTIONS, errorText, measureInProcess, median, type CellResult, type MeasureOptions } from './measure.js';
+import { ratioToNative, writeChart } from './chart.js';
 import { measureCompile, measureHeap, measureInstantiate, measureInstructionCounts } from './extra.js';
 
 /** Rounds of the gas-overhead measurement. */
@@ -137,16 +138,6 @@ export async function checkCell(cell: CellResult, program: Program): Promise<Cel
     if (c.checksum !== e) return { ...cell, expected, status: 'wrong', error: `companion ${name}: checksum ${c.checksum}, native ${e} (n=${c.n})` };
   }
   return { ...cell, expected };
-}
-
-/**
- * Per-unit time of `cell` over native's: against the native engine timed
- * interleaved in the same worker when there is one, else the native cell.
- */
-function ratioToNative(cell: CellResult | undefined, native: CellResult | undefined): number | null {
-  if (cell?.status !== 'ok') return null;
-  const ref = cell.companions?.native?.perUnitNs ?? (native?.status === 'ok' ? native.perUnitNs : undefined);
-  return ref ? cell.perUnitNs! / ref : null;
 }
 
 function geomean(xs: number[]): number | null {
@@ -397,7 +388,9 @@ async function main(argv: string[]): Promise<number> {
       targets,
     };
     fs.writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
-    console.log(`\nwrote ${path.relative(process.cwd(), args.out)}`);
+    const chart = args.out.replace(/\.json$/, '') + '.svg';
+    writeChart(args.out, chart);
+    console.log(`\nwrote ${path.relative(process.cwd(), args.out)} and ${path.relative(process.cwd(), chart)}`);
   }
   return 0;
 }

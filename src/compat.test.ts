@@ -321,6 +321,118 @@ describe('same kinds of errors as the native API', () => {
   });
 });
 
+describe('every constructor of the facade behaves as the native one', () => {
+  /** What an outcome looks like from outside: its kind, and for errors the fields the native constructors set. */
+  function outcome(api: Api, f: () => unknown): unknown {
+    let v: unknown;
+    try {
+      v = f();
+    } catch (e) {
+      const kind = ['CompileError', 'LinkError', 'RuntimeError'].find((k) => e instanceof api[k]) ?? (e as Error).constructor.name;
+      return { throws: kind };
+    }
+    if (v instanceof Error) {
+      return {
+        error: ['CompileError', 'LinkError', 'RuntimeError'].find((k) => v instanceof api[k]),
+        isError: v instanceof Error,
+        name: v.name,
+        message: v.message,
+        ownMessage: Object.prototype.hasOwnProperty.call(v, 'message'),
+        cause: (v as { cause?: unknown }).cause,
+        ownCause: Object.prototype.hasOwnProperty.call(v, 'cause'),
+        string: String(v),
+        tag: Object.prototype.toString.call(v),
+      };
+    }
+    for (const k of ['Module', 'Instance', 'Memory', 'Table', 'Global'] as const) {
+      if (v instanceof api[k]) {
+        const o = v as Record<string, any>;
+        const detail = k === 'Memory' ? o.buffer.byteLength : k === 'Table' ? o.length : k === 'Global' ? String(o.value) : k === 'Instance' ? Object.keys(o.exports) : api.Module.exports(o);
+        return { instance: k, detail, tag: Object.prototype.toString.call(v) };
+      }
+    }
+    return { other: String(v) };
+  }
+
+  const ADD = () => wat('(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))');
+  const cases: [string, (api: Api) => unknown][] = [];
+  for (const k of ['CompileError', 'LinkError', 'RuntimeError']) {
+    cases.push(
+      [`new ${k}()`, (api) => new api[k]()],
+      [`new ${k}(msg)`, (api) => new api[k]('Aborted(boom)')],
+      [`new ${k}(number)`, (api) => new api[k](42)],
+      [`new ${k}(msg, { cause })`, (api) => new api[k]('m', { cause: 'why' })],
+      [`new ${k}(undefined, { cause: undefined })`, (api) => new api[k](undefined, { cause: undefined })],
+      [`${k}(msg) without new`, (api) => api[k]('called')],
+      [`a subclass of ${k}`, (api) => {
+        class Sub extends api[k] {}
+        const e = new (Sub as unknown as new (m: string) => Error)('sub');
+        return e instanceof Sub ? e : 'not a Sub';
+      }],
+    );
+  }
+  cases.push(
+    ['new Module(bytes)', (api) => new api.Module(ADD())],
+    ['Module(bytes) without new', (api) => api.Module(ADD())],
+    ['new Module() without bytes', (api) => new api.Module()],
+    ['new Module(invalid bytes)', (api) => new api.Module(new Uint8Array([0, 97, 115, 109, 2, 0, 0, 0]))],
+    ['new Instance(module)', (api) => new api.Instance(new api.Module(ADD()))],
+    ['Instance(module) without new', (api) => api.Instance(new api.Module(ADD()))],
+    ['new Instance(not a module)', (api) => new api.Instance({})],
+    ['new Memory({ initial, maximum })', (api) => new api.Memory({ initial: 1, maximum: 2 })],
+    ['new Memory with an unknown key (ignored, as a WebIDL dictionary)', (api) => new api.Memory({ initial: 1, maxium: 2 })],
+    ['Memory() without new', (api) => api.Memory({ initial: 1 })],
+    ['new Memory() without descriptor', (api) => new api.Memory()],
+    ['new Memory(maximum < initial)', (api) => new api.Memory({ initial: 2, maximum: 1 })],
+    ['new Table({ element, initial })', (api) => new api.Table({ element: 'anyfunc', initial: 3 })],
+    ['new Table with an unknown key', (api) => new api.Table({ element: 'externref', initial: 2, size: 9 })],
+    ['new Table(bad element)', (api) => new api.Table({ element: 'i32', initial: 1 })],
+    ['Table() without new', (api) => api.Table({ element: 'anyfunc', initial: 1 })],
+    ['new Global({ value: i32 }, 7)', (api) => new api.Global({ value: 'i32', mutable: true }, 7)],
+    ['new Global with an unknown key', (api) => new api.Global({ value: 'i64', mutible: true }, 5n)],
+    ['new Global(i64, Number)', (api) => new api.Global({ value: 'i64' }, 1)],
+    ['Global() without new', (api) => api.Global({ value: 'i32' }, 1)],
+  );
+
+  test.each(cases)('%s', (_name, f) => {
+    expect(outcome(W, () => f(W))).toEqual(outcome(native, () => f(native)));
+  });
+
+  test('name and length of every constructor', () => {
+    for (const k of ['Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError'] as const) {
+      expect({ k, name: W[k].name, length: W[k].length }).toEqual({ k, name: native[k].name, length: native[k].length });
+    }
+  });
+
+  test('a RuntimeError made by JS and thrown through wasm (Emscripten abort) arrives unchanged', async () => {
+    const bytes = wat('(module (import "env" "abort" (func $abort)) (func $main (export "main") (call $abort)))');
+    const [a, b] = await both(async (api) => {
+      const made = new api.RuntimeError('Aborted(boom)');
+      const { instance } = await api.instantiate(bytes, { env: { abort: () => { throw made; } } });
+      try {
+        instance.exports.main();
+        return 'no error';
+      } catch (e) {
+        return { same: e === made, message: (e as Error).message, string: String(e), own: Object.keys(e as object) };
+      }
+    });
+    expect(b).toEqual(a);
+    expect(a).toMatchObject({ same: true, message: 'Aborted(boom)' });
+    const made = new W.RuntimeError();
+    const { instance } = await W.instantiate(bytes, { env: { abort: () => { throw made; } } });
+    expect(() => (instance.exports.main as () => void)()).toThrow(made);
+    // The location is still recorded (detwasm's extension), just not in the message.
+    expect([made.message, made.funcIndex, made.backtrace.length]).toEqual(['', 1, 1]);
+  });
+
+  test('errors thrown by detwasm are instances of the facade classes, and a made RuntimeError keeps its code', async () => {
+    await expect(W.compile(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(W.CompileError);
+    await expect(W.instantiate(example('host.wasm'), { env: {} })).rejects.toBeInstanceOf(W.LinkError);
+    const e = new W.RuntimeError('Aborted(x)');
+    expect([e instanceof Trap, e.code, e.reason, e.message]).toEqual([true, 'host', 'Aborted(x)', 'Aborted(x)']);
+  });
+});
+
 describe('detwasm specifics', () => {
   test('a shared memory is a TypeError (threads are rejected by the determinism policy)', () => {
     expect(() => new W.Memory({ initial: 1, maximum: 1, shared: true } as never)).toThrow(/shared memories are not supported/);
@@ -340,8 +452,9 @@ describe('detwasm specifics', () => {
   test('an exception thrown by an import passes through wasm unchanged, as natively', async () => {
     const boom = new RangeError('boom');
     const bytes = wat('(module (import "env" "f" (func)) (func (export "g") (call 0)))');
+    type Instantiate = (b: Uint8Array<ArrayBuffer>, i: object) => Promise<{ instance: { exports: Record<string, unknown> } }>;
     for (const api of [W, globalThis.WebAssembly] as const) {
-      const { instance } = await api.instantiate(bytes as Uint8Array<ArrayBuffer>, { env: { f: () => { throw boom; } } });
+      const { instance } = await (api.instantiate as Instantiate)(bytes as Uint8Array<ArrayBuffer>, { env: { f: () => { throw boom; } } });
       let caught: unknown;
       try {
         (instance.exports.g as () => void)();
@@ -387,7 +500,8 @@ describe('detwasm specifics', () => {
     expect(compat.Module).toBe(W.Module);
     expect(compat.Instance).toBe(W.Instance);
     expect(compat.instantiate).toBe(W.instantiate);
-    expect(compat.RuntimeError).toBe(Trap);
+    expect(compat.RuntimeError).toBe(W.RuntimeError);
+    expect(compat.Memory).toBe(W.Memory);
     expect(compat.default).toBe(W);
     expect(Object.prototype.toString.call(W)).toBe('[object WebAssembly]');
   });

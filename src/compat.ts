@@ -15,24 +15,33 @@
  *
  * No Node-only API here: this file also runs in browsers.
  */
-import { Engine, Global, Memory, Store, Table, Trap } from './index.js';
-import type { Module as CoreModule } from './index.js';
-import type { EngineConfig } from './config.js';
-import { CompileError, LinkError } from './errors.js';
+import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as CoreTable, Trap } from './index.js';
+import type { Module as CoreModule, ExportValue, Exports } from './index.js';
+import { checkKeys, type EngineConfig } from './config.js';
+import { CompileError as CoreCompileError, LinkError as CoreLinkError } from './errors.js';
 
+/** A module binary: an ArrayBuffer or a view of one (the JS API's BufferSource). */
 export type BufferSourceLike = ArrayBuffer | ArrayBufferView;
+/** The import object: `importObject[module][name]` (functions, Memory, Table, Global or a number/bigint for a global). */
 export type ImportObject = Record<string, Record<string, unknown>>;
+/** The JS API's names of the extern kinds. */
 export type ImportExportKind = 'function' | 'table' | 'memory' | 'global';
+/** One entry of `Module.imports(module)`. */
 export interface ModuleImportDescriptor {
+  /** The import's module name. */
   module: string;
+  /** The import's name. */
   name: string;
   kind: ImportExportKind;
 }
+/** One entry of `Module.exports(module)`. */
 export interface ModuleExportDescriptor {
+  /** The export's name. */
   name: string;
   kind: ImportExportKind;
 }
 
+/** What `createWebAssembly(options)` accepts; unknown keys are a TypeError. */
 export interface CompatOptions {
   /** Engine to compile with (default: `new Engine(config)`). */
   engine?: Engine;
@@ -92,8 +101,132 @@ function customSections(bytes: Uint8Array, name: string): ArrayBuffer[] {
   return out;
 }
 
+/**
+ * A native-style error constructor over a detwasm error class:
+ * `new F(message?, options?)` and `F(message?, options?)` (the native error
+ * constructors need no `new`) put `message` in `.message` (none: the
+ * inherited empty message) and `options.cause` in `.cause`; `name` is the
+ * JS API's name. The error is an instance of the detwasm class, and every
+ * error detwasm throws of that class is `instanceof F` (they share the
+ * prototype). Subclassing works (`class E extends WebAssembly.RuntimeError`).
+ */
+export type ErrorConstructorLike<E extends Error> = {
+  new (message?: string, options?: { cause?: unknown }): E;
+  (message?: string, options?: { cause?: unknown }): E;
+  readonly prototype: E;
+};
+
+function nativeStyleError<E extends Error>(
+  Core: abstract new (...args: any[]) => E,
+  name: string,
+  coreArgs: (message: string) => unknown[],
+): ErrorConstructorLike<E> {
+  const build = (args: unknown[], newTarget: Function): E => {
+    const [message, options] = args;
+    const e = Reflect.construct(Core, coreArgs(message === undefined ? '' : String(message)), newTarget) as E & { reason?: string };
+    // As the native constructors (ECMA-262 NativeError): an own `message` only when one is given.
+    delete (e as { message?: string }).message;
+    if (message !== undefined) {
+      Object.defineProperty(e, 'message', { value: String(message), writable: true, enumerable: false, configurable: true });
+    }
+    if ('reason' in e) e.reason = e.message;
+    delete (e as { cause?: unknown }).cause;
+    if (options !== null && typeof options === 'object' && 'cause' in options) {
+      Object.defineProperty(e, 'cause', { value: (options as { cause: unknown }).cause, writable: true, enumerable: false, configurable: true });
+    }
+    Object.defineProperty(e, 'name', { value: name, writable: true, enumerable: false, configurable: true });
+    if (e instanceof Trap) keepMessage(e);
+    // detwasm's extra fields (code, reason, offset, funcIndex, ...) stay readable but are
+    // not enumerable, so the error has no own enumerable key, as a native one.
+    for (const key of Object.keys(e)) Object.defineProperty(e, key, { enumerable: false });
+    return e;
+  };
+  return new Proxy(Core, {
+    construct: (_target, args, newTarget) => build(args, newTarget),
+    apply: (target, _this, args) => build(args, target),
+    get: (target, key, receiver) => (key === 'name' ? name : key === 'length' ? 1 : Reflect.get(target, key, receiver)),
+  }) as unknown as ErrorConstructorLike<E>;
+}
+
+/**
+ * A `RuntimeError` made by JS and thrown through wasm (Emscripten's abort)
+ * keeps its message, as natively: detwasm still records where it passed
+ * (`funcIndex`, `funcName`, `backtrace`) but does not append the location to
+ * the message as it does for its own traps.
+ */
+function keepMessage(trap: Trap): void {
+  const addFrames = trap._addFrames;
+  Object.defineProperty(trap, '_addFrames', {
+    value(this: Trap, frames: Parameters<Trap['_addFrames']>[0]): void {
+      const message = Object.getOwnPropertyDescriptor(this, 'message');
+      addFrames.call(this, frames);
+      if (message) Object.defineProperty(this, 'message', message);
+      else delete (this as { message?: string }).message;
+    },
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
+ * A descriptor-taking class (`Memory`, `Table`, `Global`) that reads only the
+ * descriptor members the JS API defines and ignores any other key, as WebIDL
+ * dictionaries do (the core classes reject unknown keys instead).
+ */
+function nativeStyleDescriptor<C extends new (descriptor: any, ...rest: any[]) => object>(Core: C, members: readonly string[]): C {
+  return new Proxy(Core, {
+    construct(target, args, newTarget) {
+      const [descriptor, ...rest] = args;
+      let copy = descriptor;
+      if (descriptor !== null && typeof descriptor === 'object') {
+        copy = {};
+        for (const m of members) {
+          const v = (descriptor as Record<string, unknown>)[m];
+          if (v !== undefined) copy[m] = v;
+        }
+      }
+      return Reflect.construct(target, [copy, ...rest], newTarget);
+    },
+    // As the native constructors: `length` 1 (the descriptor; the initial value is optional).
+    get: (target, key, receiver) => (key === 'length' ? 1 : Reflect.get(target, key, receiver)),
+  });
+}
+
+/** `WebAssembly.Memory`: detwasm's `Memory`; unknown descriptor keys are ignored, as natively. */
+export const Memory = nativeStyleDescriptor(CoreMemory, ['initial', 'maximum', 'shared']);
+export type Memory = CoreMemory;
+/** `WebAssembly.Table`: detwasm's `Table`; unknown descriptor keys are ignored, as natively. */
+export const Table = nativeStyleDescriptor(CoreTable, ['element', 'initial', 'maximum']);
+export type Table = CoreTable;
+/** `WebAssembly.Global`: detwasm's `Global`; unknown descriptor keys are ignored, as natively. */
+export const Global = nativeStyleDescriptor(CoreGlobal, ['value', 'mutable']);
+export type Global = CoreGlobal;
+
+/**
+ * `WebAssembly.CompileError`: detwasm's `CompileError` (also the base of
+ * `MalformedError`, `InvalidError`, `PolicyError`, `LimitError`). One made by
+ * `new CompileError(message)` has code 'compile'.
+ */
+export const CompileError = nativeStyleError(CoreCompileError, 'CompileError', (m) => ['compile', m]);
+export type CompileError = CoreCompileError;
+/** `WebAssembly.LinkError`: detwasm's `LinkError` (code 'link'). */
+export const LinkError = nativeStyleError(CoreLinkError, 'LinkError', (m) => [m]);
+export type LinkError = CoreLinkError;
+/**
+ * `WebAssembly.RuntimeError`: detwasm's `Trap`, with a stable `.code`
+ * ('unreachable', 'out_of_gas', ...). One made by `new RuntimeError(message)`
+ * (as Emscripten's glue does for an abort) has code 'host': it comes from JS.
+ */
+export const RuntimeError = nativeStyleError(Trap, 'RuntimeError', () => ['host']);
+export type RuntimeError = Trap;
+
+/** The keys of `createWebAssembly(options)`. */
+const COMPAT_OPTION_KEYS = ['engine', 'config', 'store', 'gas'];
+
 /** Builds a `WebAssembly`-shaped namespace bound to one engine and store. */
 export function createWebAssembly(options: CompatOptions = {}) {
+  checkKeys(options, COMPAT_OPTION_KEYS, 'createWebAssembly options');
   const engine = options.engine ?? options.store?.engine ?? new Engine(options.config);
   let store: Store | undefined = options.store;
   const getStore = (): Store => (store ??= new Store(engine, { gas: options.gas, hostErrors: 'propagate' }));
@@ -142,6 +275,9 @@ export function createWebAssembly(options: CompatOptions = {}) {
     }
   }
 
+  // As natively, `length` counts the required arguments only.
+  Object.defineProperty(Module, 'length', { value: 1 });
+
   function checkModule(module: unknown, where: string): Module {
     if (!(module instanceof Module) || !cores.has(module)) throw new TypeError(`${where}: Argument 0 must be a WebAssembly.Module`);
     return module;
@@ -163,23 +299,29 @@ export function createWebAssembly(options: CompatOptions = {}) {
     });
   }
 
-  /** `WebAssembly.Instance`: an instantiated module; `exports` is a frozen object without prototype. */
-  class Instance {
-    readonly exports: Record<string, unknown>;
+  /**
+   * `WebAssembly.Instance`: an instantiated module; `exports` is a frozen
+   * object without prototype. `E` types the exports (default `Exports`), e.g.
+   * `new Instance<{ main: () => void }>(module)`.
+   */
+  class Instance<E extends Record<keyof E, ExportValue> = Exports> {
+    readonly exports: E;
 
     constructor(module: Module, importObject?: ImportObject) {
       const m = checkModule(module, 'WebAssembly.Instance()');
       checkImportObject(m, importObject, 'WebAssembly.Instance()');
       const instance = getStore().instantiate(core(m), importObject ?? {});
-      const exports = Object.create(null) as Record<string, unknown>;
+      const exports = Object.create(null) as Record<string, ExportValue>;
       for (const name of Object.keys(instance.exports)) exports[name] = instance.exports[name];
-      this.exports = Object.freeze(exports);
+      this.exports = Object.freeze(exports) as E;
     }
 
     get [Symbol.toStringTag](): string {
       return 'WebAssembly.Instance';
     }
   }
+
+  Object.defineProperty(Instance, 'length', { value: 1 });
 
   function validate(bytes: BufferSourceLike): boolean {
     return engine.validate(copyBytes(bytes, 'WebAssembly.validate()'));
@@ -189,8 +331,16 @@ export function createWebAssembly(options: CompatOptions = {}) {
     return new Module(bytes);
   }
 
-  function instantiate(bytes: BufferSourceLike, importObject?: ImportObject): Promise<{ module: Module; instance: Instance }>;
-  function instantiate(module: Module, importObject?: ImportObject): Promise<Instance>;
+  /**
+   * Compiles and instantiates `bytes` (resolves to `{ module, instance }`), or
+   * instantiates a compiled `Module` (resolves to the `Instance`). `E` types
+   * the instance's exports.
+   */
+  function instantiate<E extends Record<keyof E, ExportValue> = Exports>(
+    bytes: BufferSourceLike,
+    importObject?: ImportObject,
+  ): Promise<{ module: Module; instance: Instance<E> }>;
+  function instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, importObject?: ImportObject): Promise<Instance<E>>;
   async function instantiate(
     source: BufferSourceLike | Module,
     importObject?: ImportObject,
@@ -212,12 +362,12 @@ export function createWebAssembly(options: CompatOptions = {}) {
     return new Module(await responseBytes(source, 'WebAssembly.compileStreaming()'));
   }
 
-  async function instantiateStreaming(
+  async function instantiateStreaming<E extends Record<keyof E, ExportValue> = Exports>(
     source: unknown,
     importObject?: ImportObject,
-  ): Promise<{ module: Module; instance: Instance }> {
+  ): Promise<{ module: Module; instance: Instance<E> }> {
     const module = new Module(await responseBytes(source, 'WebAssembly.instantiateStreaming()'));
-    return { module, instance: new Instance(module, importObject) };
+    return { module, instance: new Instance<E>(module, importObject) };
   }
 
   return {
@@ -229,7 +379,7 @@ export function createWebAssembly(options: CompatOptions = {}) {
     CompileError,
     LinkError,
     /** Traps: detwasm's `Trap`, with a stable `.code` ('unreachable', 'out_of_gas', ...). */
-    RuntimeError: Trap,
+    RuntimeError,
     validate,
     compile,
     instantiate,
@@ -245,21 +395,37 @@ export function createWebAssembly(options: CompatOptions = {}) {
   };
 }
 
+/** A `WebAssembly`-shaped namespace, as `createWebAssembly` builds it. */
 export type WebAssemblyNamespace = ReturnType<typeof createWebAssembly>;
 
 /** The default namespace: default engine configuration, unmetered, one shared store. */
 export const WebAssembly: WebAssemblyNamespace = createWebAssembly();
 
+/**
+ * `WebAssembly.Module` of the default namespace: `new Module(bytes)` compiles
+ * (a `CompileError` for a malformed, invalid or policy-rejected module);
+ * static `imports`, `exports`, `customSections`, and `core` (the detwasm
+ * `Module` behind it).
+ */
 export const Module = WebAssembly.Module;
+/** A compiled module of the default namespace. */
 export type Module = InstanceType<typeof Module>;
+/**
+ * `WebAssembly.Instance` of the default namespace: `new Instance(module,
+ * importObject)` instantiates synchronously; `exports` is frozen and has no
+ * prototype.
+ */
 export const Instance = WebAssembly.Instance;
-export type Instance = InstanceType<typeof Instance>;
+/** An instance of the default namespace; `E` types its exports. */
+export type Instance<E extends Record<keyof E, ExportValue> = Exports> = InstanceType<typeof Instance<E>>;
+/** `WebAssembly.validate`: true for a module this engine compiles (false for float/SIMD/thread modules too). */
 export const validate = WebAssembly.validate;
+/** `WebAssembly.compile`: resolves to a `Module`. */
 export const compile = WebAssembly.compile;
+/** `WebAssembly.instantiate`: from bytes to `{ module, instance }`, or from a `Module` to an `Instance`. */
 export const instantiate = WebAssembly.instantiate;
+/** `WebAssembly.compileStreaming`: from a `fetch` Response (the MIME type is not checked). */
 export const compileStreaming = WebAssembly.compileStreaming;
+/** `WebAssembly.instantiateStreaming`: from a `fetch` Response to `{ module, instance }`. */
 export const instantiateStreaming = WebAssembly.instantiateStreaming;
-export const RuntimeError = Trap;
-export type RuntimeError = Trap;
-export { CompileError, LinkError, Memory, Table, Global };
 export default WebAssembly;

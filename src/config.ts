@@ -87,6 +87,7 @@ export interface Limits {
   maxValueStack: number;
 }
 
+/** The default limits (the README's Limits table lists them). */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxModuleSize: 64 * 1024 * 1024,
   maxTypes: 1_000_000,
@@ -112,6 +113,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxValueStack: 8 * 1024 * 1024,
 });
 
+/** The keys `new Engine(config)` accepts. */
+export const ENGINE_CONFIG_KEYS: readonly string[] = ['features', 'limits', 'gas'];
+
 /** What `new Engine(config)` accepts. Every field is optional. */
 export interface EngineConfig {
   features?: Partial<Features>;
@@ -127,10 +131,65 @@ export interface ResolvedConfig {
   gas: GasScheduleConfig;
 }
 
+/**
+ * Fills in the defaults. Throws a `TypeError` for an unknown key in the
+ * configuration or in `limits` (see `checkKeys`); `features` and `gas` are
+ * checked where they are resolved.
+ */
 export function resolveConfig(config: EngineConfig = {}): ResolvedConfig {
+  checkKeys(config, ENGINE_CONFIG_KEYS, 'Engine config');
+  checkKeys(config.limits, Object.keys(DEFAULT_LIMITS), 'Engine config limits');
   return {
     features: { ...DEFAULT_FEATURES, ...(config.features ?? {}) },
     limits: { ...DEFAULT_LIMITS, ...(config.limits ?? {}) },
     gas: config.gas ?? 'default',
   };
+}
+
+/**
+ * Checks an options object of the public API: every own enumerable key of
+ * `obj` must be one of `validKeys`, else a `TypeError` names the key, `where`
+ * it was found and the valid keys (with the closest one when the key looks
+ * misspelled), e.g. "Engine config limits: unknown key 'maxMemoryPage' (did
+ * you mean 'maxMemoryPages'?); valid keys: maxModuleSize, ...". `undefined`
+ * (an omitted options object) passes; anything else that is not an object is
+ * a `TypeError`. Keys whose value is `undefined` count too: a misspelled key
+ * is a mistake whatever its value.
+ */
+export function checkKeys(obj: unknown, validKeys: readonly string[], where: string): void {
+  if (obj === undefined) return;
+  if (obj === null || typeof obj !== 'object') throw new TypeError(`${where} must be an object, got ${obj === null ? 'null' : typeof obj}`);
+  for (const key of Object.keys(obj)) {
+    if (validKeys.includes(key)) continue;
+    const near = closestKey(key, validKeys);
+    const hint = near === undefined ? '' : ` (did you mean '${near}'?)`;
+    throw new TypeError(`${where}: unknown key '${key}'${hint}; valid keys: ${validKeys.join(', ')}`);
+  }
+}
+
+/** The valid key nearest to `key` (case-insensitive edit distance at most 2, or a case-only difference), if any. */
+function closestKey(key: string, validKeys: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of validKeys) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (insert, delete, substitute: 1 each). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
 }

@@ -8,9 +8,11 @@ export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
 export type {
   StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,
+  ExportedFunction, ExportValue, Exports, WasmValue, WasmFunction, HostFunction, ImportValue, Imports,
 } from './interpreter/runtime.js';
 export { Trap, CompileError, MalformedError, InvalidError, PolicyError, LimitError, LinkError } from './errors.js';
-export type { TrapCode } from './errors.js';
+export type { TrapCode, TrapFrame } from './errors.js';
+export type { functype, valtype } from './decoder/module.js';
 export type { EngineConfig, Features, Limits } from './config.js';
 export { DEFAULT_FEATURES, DEFAULT_LIMITS } from './config.js';
 export type { GasScheduleConfig } from './gas/schedule.js';

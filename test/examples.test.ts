@@ -1,5 +1,6 @@
 /** The shipped examples stay buildable and runnable. */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
 
@@ -23,4 +24,48 @@ test('examples/host.mjs: host functions, memory, gas, trap and out of gas', () =
   expect(lines[7]).toMatch(/^after top-up: spin\(1000\) = 0, gas remaining \d+$/);
   // Deterministic: a second run prints exactly the same.
   expect(execFileSync(process.execPath, [path.join(ROOT, 'examples/host.mjs')], { cwd: ROOT, encoding: 'utf8' })).toBe(out);
+});
+
+test('examples/contract.mjs: storage charged per byte, journaled writes committed on success, rolled back on any trap', () => {
+  requireBuild();
+  const run = () => execFileSync(process.execPath, [path.join(ROOT, 'examples/contract.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  const out = run();
+  const gas = String.raw`gas used (\d+)`;
+  const patterns = [
+    String.raw`^mint\(1, 1000\) with 10000 gas: ok, 1 keys written, ${gas}$`,
+    String.raw`^transfer\(1, 2, 300\) with 10000 gas: ok, 2 keys written, ${gas}$`,
+    String.raw`^transfer\(2, 3, 500\) with 10000 gas: trap unreachable, 0 keys written and rolled back, ${gas}$`,
+    String.raw`^airdrop\(1, 100, 50, 1\) with 10000 gas: trap out_of_gas, (\d+) keys written and rolled back, ${gas}$`,
+    String.raw`^airdrop\(2, 200, 5, 100\) with 10000 gas: trap unreachable, 4 keys written and rolled back, ${gas}$`,
+    String.raw`^airdrop\(1, 100, 3, 10\) with 10000 gas: ok, 4 keys written, ${gas}$`,
+    String.raw`^balance_of\(1\) with 10000 gas: ok = 670, 0 keys written, ${gas}$`,
+  ];
+  const lines = out.trim().split('\n');
+  expect(lines).toHaveLength(patterns.length + 1);
+  const matches = patterns.map((p, i) => {
+    const m = new RegExp(p).exec(lines[i]);
+    expect({ line: lines[i], matches: m !== null }).toEqual({ line: lines[i], matches: true });
+    return m!;
+  });
+  // The out-of-gas airdrop had written several keys before it ran out, the failing one 4
+  // (2, 200, 201, 202); none of them stuck: account 1 paid only the committed transfers
+  // (1000 - 300 - 3 * 10), account 2 kept its 300, accounts 200.. have nothing.
+  expect(Number(matches[3][1])).toBeGreaterThan(2);
+  expect(lines[patterns.length]).toBe('balances: 1=670 2=300 100=10 101=10 102=10');
+  // The budget bounds every call, host charges included; storage makes calls cost more than their instructions.
+  const used = matches.map((m) => Number(m[m.length - 1]));
+  for (const g of used) expect(g).toBeLessThanOrEqual(10000);
+  expect(used[3]).toBeGreaterThan(10000 - 300); // ran out: within one storage charge of the budget
+  expect(used[1]).toBeGreaterThan(2 * (100 + 10 * 16)); // two writes of 8 + 8 bytes at least
+  // Deterministic: a second run prints exactly the same, gas included; the README shows this output.
+  expect(run()).toBe(out);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  expect(readme).toContain('```text\n' + out + '```');
+  // The README's code excerpts in "Running smart contracts" are the example's own lines.
+  const section = readme.slice(readme.indexOf('## Running smart contracts'), readme.indexOf('## Configuration'));
+  const dedent = (text: string) => text.split('\n').map((l) => l.trim()).join('\n');
+  const source = dedent(fs.readFileSync(path.join(ROOT, 'examples/contract.mjs'), 'utf8'));
+  const excerpts = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => dedent(m[1].trimEnd()));
+  expect(excerpts.length).toBe(2);
+  for (const e of excerpts) expect({ excerpt: e, inExample: source.includes(e) }).toEqual({ excerpt: e, inExample: true });
 });

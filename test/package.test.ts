@@ -1,7 +1,9 @@
 /**
- * The package as users get it: `npm pack`, unpacked into a temporary
- * node_modules, then loaded by name with `require` and with ESM `import` in
- * fresh Node processes; plus the self-reference from inside the repo.
+ * The package as users get it: `npm pack`, installed with `npm install
+ * --offline` into an empty temporary project, then loaded by name with
+ * `require` and with ESM `import` in fresh Node processes, type-checked by
+ * tsc under every module resolution, and its CLI run; plus the
+ * self-reference from inside the repo.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -41,29 +43,61 @@ const EXPECTED_ESM = JSON.stringify([5, 9, true, 'function', 2]);
 describe('package', () => {
   let tmp: string;
   let installed: string;
+  let packInfo: { filename: string; size: number; unpackedSize: number; entryCount: number };
 
   beforeAll(() => {
     requireBuild();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'detwasm-pkg-'));
     const packOut = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const tarball = path.join(tmp, JSON.parse(packOut)[0].filename);
+    packInfo = JSON.parse(packOut)[0];
+    const tarball = path.join(tmp, packInfo.filename);
+    // Installed as a user would, into an empty project; offline: the package has no dependencies.
+    fs.writeFileSync(path.join(tmp, 'package.json'), '{ "private": true }\n');
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     installed = path.join(tmp, 'node_modules', 'detwasm');
-    fs.mkdirSync(installed, { recursive: true });
-    execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1']);
   });
 
   afterAll(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('the tarball ships dist, bin, examples and README, not sources or tests', () => {
+  test('the tarball ships the library, CLI, types, README, LICENSE and examples only', () => {
     const has = (p: string) => fs.existsSync(path.join(installed, p));
     expect({
       cjs: has('dist/cjs/src/index.js'), esm: has('dist/esm/index.js'), esmType: has('dist/esm/package.json'),
+      types: has('dist/cjs/src/index.d.ts') && has('dist/esm/index.d.ts'), compatFolder: has('compat/package.json'),
       cli: has('dist/cjs/src/cli/main.js'), bin: has('bin/detwasm.js'), example: has('examples/fib.wat'),
-      readme: has('README.md'), src: has('src'), test: has('test'),
-    }).toEqual({ cjs: true, esm: true, esmType: true, cli: true, bin: true, example: true, readme: true, src: false, test: false });
+      readme: has('README.md'), license: has('LICENSE'), src: has('src'), test: has('test'),
+      bench: has('dist/cjs/bench') || has('bench'), spec: has('dist/cjs/spec-tests') || has('spec-tests'),
+    }).toEqual({
+      cjs: true, esm: true, esmType: true, types: true, compatFolder: true, cli: true, bin: true, example: true,
+      readme: true, license: true, src: false, test: false, bench: false, spec: false,
+    });
     expect(JSON.parse(fs.readFileSync(path.join(installed, 'dist/esm/package.json'), 'utf8'))).toEqual({ type: 'module' });
+    expect(fs.readFileSync(path.join(installed, 'LICENSE'), 'utf8')).toContain('Apache License');
+    // No source maps (their sources are not shipped), and no reference to one.
+    const maps: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.map') || (e.name.endsWith('.js') && fs.readFileSync(p, 'utf8').includes('sourceMappingURL'))) {
+          maps.push(path.relative(installed, p));
+        }
+      }
+    };
+    walk(path.join(installed, 'dist'));
+    expect(maps).toEqual([]);
+  });
+
+  test('the README states the packed size', () => {
+    const kb = (n: number) => Math.round(n / 1024);
+    const m = /`npm pack`: (\d+) kB packed, (\d+) kB unpacked, (\d+) files/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    expect(m).not.toBeNull();
+    // Within 10% (the README is rounded and changes with the code).
+    expect(Math.abs(Number(m![1]) - kb(packInfo.size))).toBeLessThanOrEqual(kb(packInfo.size) / 10);
+    expect(Math.abs(Number(m![2]) - kb(packInfo.unpackedSize))).toBeLessThanOrEqual(kb(packInfo.unpackedSize) / 10);
+    expect(Math.abs(Number(m![3]) - packInfo.entryCount)).toBeLessThanOrEqual(packInfo.entryCount / 10);
   });
 
   test('require() by package name (CommonJS)', () => {
@@ -85,35 +119,78 @@ describe('package', () => {
     expect(fs.readFileSync(path.join(installed, pkg.bin.detwasm), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), '--version'])).toBe(`detwasm ${pkg.version}`);
     expect(node(tmp, [path.join(installed, pkg.bin.detwasm), 'run', path.join(installed, 'examples/fib.wasm'), '--invoke', 'fib', '10'])).toBe('55');
+    // The command npm linked, as `npx detwasm` runs it.
+    const out = execFileSync(path.join(tmp, 'node_modules/.bin/detwasm'), ['run', 'node_modules/detwasm/examples/fib.wasm', '--invoke', 'fib', '20', '--gas', '1000000'], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe('6765\n');
   });
 
-  test('TypeScript consumers get the declarations through the exports map (ESM and CommonJS)', () => {
-    fs.writeFileSync(path.join(tmp, 'a.mts'), [
-      "import { Engine, Store, Trap, type Features } from 'detwasm';",
-      "import { WebAssembly, instantiate, type Module } from 'detwasm/compat';",
-      'const e: Engine = new Engine({ features: { bulkMemory: false } as Partial<Features> });',
-      'const s = new Store(e, { gas: 10 });',
-      'const p: Promise<{ module: Module; instance: InstanceType<typeof WebAssembly.Instance> }> = instantiate(new Uint8Array(8));',
-      // If the declarations were missing or `any`, this directive would be unused: error TS2578.
-      '// @ts-expect-error an Engine is not a number',
-      'const n: number = new Engine();',
-      'void s; void p; void Trap; void n;',
-    ].join('\n'));
-    fs.writeFileSync(path.join(tmp, 'b.cts'), [
-      "import d = require('detwasm');",
-      "import c = require('detwasm/compat');",
-      'const ok: boolean = c.WebAssembly.validate(new Uint8Array(8));',
-      '// @ts-expect-error a Store is not a string',
-      'const str: string = new d.Store(new d.Engine());',
-      'void ok; void str;',
-    ].join('\n'));
-    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  /** Runs tsc (strict) on `files` in the temp project; returns its output ('' when clean). */
+  function tsc(files: string[], options: string[]): string {
     const r = spawnSync(process.execPath, [
-      tsc, '--noEmit', '--strict', '--skipLibCheck', '--lib', 'es2022,dom', '--types', 'node',
-      '--typeRoots', path.join(ROOT, 'node_modules/@types'), '--module', 'node16', '--moduleResolution', 'node16', 'a.mts', 'b.cts',
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--lib', 'es2022,dom',
+      '--target', 'es2022', '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules/@types'), ...options, ...files,
     ], { cwd: tmp, encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    return (r.stdout + r.stderr).trim() + (r.status === 0 ? '' : `\n(exit ${r.status})`);
+  }
+
+  /** A consumer of both entry points; each @ts-expect-error fails (TS2578) if the types were missing or `any`. */
+  const CONSUMER_ESM = [
+    "import { Engine, Store, Trap, Memory, type Features, type ExportValue } from 'detwasm';",
+    "import { WebAssembly, instantiate, RuntimeError, type Module } from 'detwasm/compat';",
+    'const e: Engine = new Engine({ features: { bulkMemory: false } as Partial<Features> });',
+    'const s = new Store(e, { gas: 10 });',
+    'const p: Promise<{ module: Module; instance: InstanceType<typeof WebAssembly.Instance> }> = instantiate(new Uint8Array(8));',
+    'const i = s.instantiate<{ add: (a: number, b: number) => number; memory: Memory }>(e.compile(new Uint8Array(8)));',
+    'const sum: number = i.exports.add(1, 2);',
+    'const v: ExportValue = s.instantiate(e.compile(new Uint8Array(8))).exports.x;',
+    '// @ts-expect-error an export is not known to be callable without narrowing',
+    'v(1);',
+    '// @ts-expect-error an Engine is not a number',
+    'const n: number = new Engine();',
+    'const r: Trap = new RuntimeError("x");',
+    'void s; void p; void Trap; void n; void sum; void r;',
+  ].join('\n');
+  const CONSUMER_CJS = [
+    "import d = require('detwasm');",
+    "import c = require('detwasm/compat');",
+    'const ok: boolean = c.WebAssembly.validate(new Uint8Array(8));',
+    '// @ts-expect-error a Store is not a string',
+    'const str: string = new d.Store(new d.Engine());',
+    'void ok; void str;',
+  ].join('\n');
+
+  test('TypeScript: both entry points resolve with types under node16, nodenext, bundler and node10', () => {
+    fs.writeFileSync(path.join(tmp, 'a.mts'), CONSUMER_ESM);
+    fs.writeFileSync(path.join(tmp, 'b.cts'), CONSUMER_CJS);
+    fs.writeFileSync(path.join(tmp, 'c.ts'), CONSUMER_ESM);
+    fs.writeFileSync(path.join(tmp, 'd.ts'), CONSUMER_CJS);
+    expect({
+      node16: tsc(['a.mts', 'b.cts'], ['--module', 'node16', '--moduleResolution', 'node16']),
+      nodenext: tsc(['a.mts', 'b.cts'], ['--module', 'nodenext', '--moduleResolution', 'nodenext']),
+      bundler: tsc(['c.ts'], ['--module', 'esnext', '--moduleResolution', 'bundler']),
+      node10: tsc(['c.ts', 'd.ts'], ['--module', 'commonjs', '--moduleResolution', 'node10']),
+    }).toEqual({ node16: '', nodenext: '', bundler: '', node10: '' });
+  });
+
+  test('node10 resolution uses the compat/ folder for detwasm/compat', () => {
+    fs.writeFileSync(path.join(tmp, 'e.ts'), CONSUMER_CJS);
+    expect(tsc(['e.ts'], ['--module', 'commonjs', '--moduleResolution', 'node10', '--traceResolution']))
+      .toContain("Module name 'detwasm/compat' was successfully resolved to '" + path.join(fs.realpathSync(installed), 'dist/cjs/src/compat.d.ts') + "'");
+  });
+
+  test("the README's TypeScript examples compile under strict against the package", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    // Free variables the examples use: the module binary and an import object.
+    fs.writeFileSync(path.join(tmp, 'readme-globals.d.ts'),
+      'declare const bytes: Uint8Array<ArrayBuffer>;\ndeclare const imports: Record<string, Record<string, unknown>>;\n');
+    const files = blocks.map((code, i) => {
+      const name = `readme-${i}.mts`;
+      fs.writeFileSync(path.join(tmp, name), code + '\nexport {};\n');
+      return name;
+    });
+    expect(tsc(['readme-globals.d.ts', ...files], ['--module', 'node16', '--moduleResolution', 'node16'])).toBe('');
   });
 
   test('the ESM build uses no Node-only API', () => {

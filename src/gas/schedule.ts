@@ -25,6 +25,7 @@
  *    non-negative safe integers.
  */
 import type { DecodedModule } from '../decoder/module.js';
+import { checkKeys } from '../config.js';
 
 export type GasScheduleConfig = 'default' | 'unit' | { base?: 'default' | 'unit'; costs?: Record<string, number> };
 
@@ -109,6 +110,10 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
   const key = typeof config === 'string' ? config : JSON.stringify(config);
   const hit = cache.get(key);
   if (hit) return hit;
+  if (typeof config !== 'string') {
+    checkKeys(config, ['base', 'costs'], 'gas schedule');
+    checkKeys(config.costs, [...new Set([...OP_NAMES.values(), 'select_t', ...DYNAMIC_KEYS])], 'gas schedule costs');
+  }
   const base = typeof config === 'string' ? config : config.base ?? 'default';
   if (base !== 'default' && base !== 'unit') throw new TypeError(`gas schedule: unknown base '${String(base)}'`);
   const unit = base === 'unit';

@@ -5,7 +5,7 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Module, Engine } from './engine.js';
@@ -110,6 +110,7 @@ export class Memory {
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
   constructor(descriptor: MemoryDescriptor) {
+    checkKeys(descriptor, ['initial', 'maximum', 'shared'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
       throw new TypeError('Memory: shared memories are not supported (threads are rejected by the determinism policy)');
     }
@@ -233,6 +234,7 @@ export class Table {
   _max: number | undefined;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
+    checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
     this._elemtype = el === 'externref' ? 0x6f : 0x70;
@@ -318,6 +320,7 @@ export class Global {
   readonly _cell = new Int32Array(2);
   _ref: unknown = null;
   constructor(descriptor: GlobalDescriptor, init?: unknown) {
+    checkKeys(descriptor, ['value', 'mutable'], 'Global descriptor');
     const v = descriptor?.value;
     let t: valtype;
     switch (v) {
@@ -384,6 +387,7 @@ export class HostFunc {
   /** `fn(caller, ...args)`: i32 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
   constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
+    checkKeys(type, ['params', 'results'], 'HostFunc type');
     this.type = { params: type.params.map(parseValtype), results: type.results.map(parseValtype) };
   }
 }
@@ -481,6 +485,7 @@ export class Store {
   readonly _propagateHostErrors: boolean;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
+    checkKeys(options, ['gas', 'hostErrors'], 'Store options');
     this.engine = engine;
     this._propagateHostErrors = options.hostErrors === 'propagate';
     this._limits = engine._config.limits;
@@ -522,7 +527,14 @@ export class Store {
    * plain number/bigint for an immutable global), applies the segments and runs
    * the start function. Throws LinkError, or Trap from a segment or the start
    * function; TypeError for a module of another engine.
+   *
+   * `E` types the exports (a type only, not checked at run time), e.g.
+   * `store.instantiate<{ run: (n: number) => number; memory: Memory }>(module)`;
+   * by default every export is an `ExportValue`.
    */
+  instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Imports): Instance<E>;
+  /** The same, for an import object already typed as a record of unknown values. */
+  instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
     return module._instantiate(this, imports ?? {});
   }
@@ -564,9 +576,91 @@ function gasNumber(v: number | bigint): number {
   return Math.min(Math.floor(v), Number.MAX_SAFE_INTEGER);
 }
 
-/** A module instance (spec 4.2.5). */
-export class Instance {
+/**
+ * An exported wasm function as JS sees it (JS API "Exported Function"): i32
+ * arguments and results are numbers, i64 bigints, funcref an exported function
+ * or null, externref any value; no result is `undefined`, several an array.
+ * `WasmFunction` spells out a precise signature.
+ */
+export type ExportedFunction = (...args: any[]) => any;
+
+/** One export of an instance: a function, memory, table or global. */
+export type ExportValue = ExportedFunction | Memory | Table | Global;
+
+/**
+ * The exports of an instance by name (the default type of
+ * `Instance.exports`). Name the exports you rely on with a type argument,
+ * `store.instantiate<{ run: (n: number) => number; memory: Memory }>(...)`,
+ * or narrow a value with `instanceof Memory` / `typeof f === 'function'`.
+ */
+export type Exports = { readonly [name: string]: ExportValue };
+
+/** The JS type of a wasm value of type `T` (JS API ToJSValue). */
+export type WasmValue<T extends ValueTypeName> =
+  T extends 'i32' ? number
+  : T extends 'i64' ? bigint
+  : T extends 'funcref' | 'anyfunc' ? ExportedFunction | null
+  : unknown;
+
+/**
+ * An exported function typed by its wasm signature:
+ * `WasmFunction<['i32', 'i64'], ['i64']>` is `(a: number, b: bigint) => bigint`;
+ * no result gives `undefined`, several results a tuple.
+ */
+export type WasmFunction<P extends readonly ValueTypeName[] = [], R extends readonly ValueTypeName[] = []> = (
+  ...args: { -readonly [K in keyof P]: WasmValue<P[K]> }
+) => R extends readonly [] ? undefined
+  : R extends readonly [infer One extends ValueTypeName] ? WasmValue<One>
+  : { -readonly [K in keyof R]: WasmValue<R[K]> };
+
+/**
+ * A plain JS function given as an import: called with the wasm arguments
+ * (i32 → number, i64 → bigint) and `this` = the `Caller`; returns the result
+ * (an iterable for several results).
+ */
+export type HostFunction = (this: Caller, ...args: any[]) => unknown;
+
+/**
+ * One import value: a function (`HostFunction`, a `HostFunc`, or another
+ * instance's exported function), a `Memory`, `Table` or `Global`, or a plain
+ * number / bigint / reference for an immutable global.
+ */
+export type ImportValue = HostFunction | HostFunc | Memory | Table | Global | number | bigint | object | null;
+
+/** The import object of `Store.instantiate`: `imports[module][name]`. */
+export type Imports = { readonly [module: string]: { readonly [name: string]: ImportValue } };
+
+/**
+ * A module instance (spec 4.2.5), made by `Store.instantiate`. `E` types its
+ * exports (default `Exports`: every name maps to an `ExportValue`).
+ */
+export interface Instance<E extends object = Exports> {
   /** The exports by name (frozen, no prototype): functions, Memory, Table and Global objects. */
+  readonly exports: E;
+  /** The module it instantiates. */
+  readonly _module: Module;
+  /** The store it lives in. */
+  readonly _store: Store;
+  /** Function index space: imported functions first, then the module's own. */
+  _funcs: FuncInst[];
+  /** Table index space. */
+  _tables: Table[];
+  /** The memory (imported or defined), or null. */
+  _memory: Memory | null;
+  /** Global index space. */
+  _globals: Global[];
+  /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
+  _globalCells: Int32Array[];
+  /** Structural type id of each type index (call_indirect compares them). */
+  _typeIds: Int32Array;
+  /** Element segments (resolved references); dropped = empty. */
+  _elems: unknown[][];
+  /** Data segments; dropped = empty. */
+  _datas: Uint8Array[];
+}
+
+/** The implementation of `Instance` (its exports are filled in by instantiate.ts). */
+class InstanceObject {
   readonly exports: Record<string, unknown> = Object.create(null);
   _funcs: FuncInst[] = [];
   _tables: Table[] = [];
@@ -580,6 +674,13 @@ export class Instance {
   _datas: Uint8Array[] = [];
   constructor(readonly _module: Module, readonly _store: Store) {}
 }
+Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
+
+/**
+ * The `Instance` class, for `instanceof Instance`. Instances are made by
+ * `Store.instantiate` only.
+ */
+export const Instance: { new (module: Module, store: Store): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
 
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
   if (f._wrapper) return f._wrapper;
