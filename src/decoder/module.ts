@@ -5,31 +5,12 @@
  * their layout): immediates already decoded, so no later stage reads LEB128.
  */
 
-/** Value types as their binary encoding (spec 5.3.1 / 5.3.3). */
-export const enum ValType {
-  i32 = 0x7f,
-  i64 = 0x7e,
-  f32 = 0x7d,
-  f64 = 0x7c,
-  v128 = 0x7b,
-  funcref = 0x70,
-  externref = 0x6f,
-}
+/** A value type (encoding in `valtype.ts`). */
 export type valtype = number;
-export type reftype = number; // ValType.funcref | ValType.externref
+/** A reference type (a `valtype` for which `isRefType` holds). */
+export type reftype = number;
 
-export function valtypeName(t: valtype): string {
-  switch (t) {
-    case 0x7f: return 'i32';
-    case 0x7e: return 'i64';
-    case 0x7d: return 'f32';
-    case 0x7c: return 'f64';
-    case 0x7b: return 'v128';
-    case 0x70: return 'funcref';
-    case 0x6f: return 'externref';
-    default: return `valtype(0x${t.toString(16)})`;
-  }
-}
+export { valtypeName } from './valtype.js';
 
 /** spec 2.3.6 */
 export interface functype {

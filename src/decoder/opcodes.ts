@@ -17,7 +17,8 @@
  *                            >= 0 a type index; -64 (0x40) empty; otherwise the
  *                            negative s7 value of a valtype byte (i32 0x7F -> -1,
  *                            i64 -> -2, f32 -> -3, f64 -> -4, v128 -> -5,
- *                            funcref 0x70 -> -16, externref 0x6F -> -17).
+ *                            funcref 0x70 -> -16, externref 0x6F -> -17;
+ *                            constants in `valtype.ts`).
  *   br, br_if                [labelidx]
  *   br_table                 [n, l_0, ..., l_{n-1}, l_default]
  *   call                     [funcidx]

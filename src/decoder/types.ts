@@ -6,14 +6,16 @@ import { LimitError } from '../errors.js';
 import type { Limits } from '../config.js';
 import type { functype, globaltype, limits, memtype, tabletype, valtype } from './module.js';
 import { Reader } from './reader.js';
+import { EXTERNREF, FUNCREF, I32, V128 } from './valtype.js';
 
 /** numtype, vectype or reftype byte (5.3.1-5.3.4). */
 export function isValtype(b: number): boolean {
-  return (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f;
+  return (b >= V128 && b <= I32) || b === FUNCREF || b === EXTERNREF;
 }
 
+/** funcref or externref byte (5.3.3). */
 export function isReftype(b: number): boolean {
-  return b === 0x70 || b === 0x6f;
+  return b === FUNCREF || b === EXTERNREF;
 }
 
 export function readValtype(r: Reader): valtype {

@@ -12,9 +12,10 @@ import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { functionNames } from './names.js';
 import { valtypeName, type functype, type globaltype, type limits, type memtype, type tabletype } from '../decoder/module.js';
+import { EXTERNREF } from '../decoder/valtype.js';
 
 function tableElement(t: tabletype): 'funcref' | 'externref' {
-  return t.elemtype === 0x6f ? 'externref' : 'funcref';
+  return t.elemtype === EXTERNREF ? 'externref' : 'funcref';
 }
 import type { Instance, Store } from './runtime.js';
 

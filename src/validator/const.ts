@@ -9,7 +9,8 @@ import type { expr, valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { isSimdOp, isAtomicOp, Op } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
-import { F32, F64, FUNCREF, I32, I64, checkRefType, rejectSimd, rejectThreads } from './policy.js';
+import { F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { checkRefType, rejectSimd, rejectThreads } from './policy.js';
 
 /**
  * Validates `e` as a constant expression of type `expected`. Returns the

@@ -13,9 +13,8 @@ import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
-import {
-  F32, F64, FUNCREF, I32, I64, checkRefType, isNumType, isRefType, rejectFeature, rejectSimd, rejectThreads,
-} from './policy.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, isNumType, isRefType } from '../decoder/valtype.js';
+import { checkRefType, rejectFeature, rejectSimd, rejectThreads } from './policy.js';
 
 const UNKNOWN = 0;
 
@@ -28,7 +27,7 @@ const K_ELSE = Op.else;
 const EMPTY: readonly valtype[] = Object.freeze([]);
 /** `[t]` for every value type byte, so a single-result blocktype needs no allocation. */
 const SINGLE: Array<readonly valtype[]> = [];
-for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) SINGLE[t] = Object.freeze([t]);
+for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF]) SINGLE[t] = Object.freeze([t]);
 
 /**
  * Numeric instructions with a fixed signature (spec 3.3.1), by op (< 0x110):

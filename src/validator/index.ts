@@ -16,7 +16,8 @@ import { BLOCKTYPE_EMPTY, Op, instrLength } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import { validateConstExpr } from './const.js';
 import { FuncValidator } from './func.js';
-import { FUNCREF, I32, Policy, checkRefType, rejectFeature, rejectThreads } from './policy.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128 } from '../decoder/valtype.js';
+import { Policy, checkRefType, rejectFeature, rejectThreads } from './policy.js';
 import type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
 
 export type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
@@ -307,7 +308,7 @@ export function blockSig(vm: ValidatedModule, bt: number): BlockSig {
 }
 const EMPTY_SIG: BlockSig = Object.freeze({ params: Object.freeze([]), results: Object.freeze([]) });
 const SINGLE_SIGS: BlockSig[] = [];
-for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) {
+for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF]) {
   SINGLE_SIGS[t] = Object.freeze({ params: Object.freeze([]), results: Object.freeze([t]) });
 }
 

@@ -6,15 +6,8 @@
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
 import { DEFAULT_FEATURES, type Features } from '../config.js';
-import { valtypeName } from '../decoder/module.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, valtypeName } from '../decoder/valtype.js';
 
-export const I32 = 0x7f;
-export const I64 = 0x7e;
-export const F32 = 0x7d;
-export const F64 = 0x7c;
-export const V128 = 0x7b;
-export const FUNCREF = 0x70;
-export const EXTERNREF = 0x6f;
 
 /** A module uses f32/f64 (`what` says where). Never returns. */
 export function rejectFloats(f: Features, what: string, offset?: number, funcIndex?: number): never {
@@ -110,10 +103,3 @@ export function checkRefType(t: number, f: Features, what: string, offset?: numb
   throw new InvalidError(`malformed reference type 0x${t.toString(16)} (${what})`, offset, funcIndex);
 }
 
-export function isNumType(t: number): boolean {
-  return t === I32 || t === I64 || t === F32 || t === F64;
-}
-
-export function isRefType(t: number): boolean {
-  return t === FUNCREF || t === EXTERNREF;
-}
