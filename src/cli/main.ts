@@ -8,6 +8,7 @@ import { resolveConfig, type EngineConfig } from '../config.js';
 import { decode } from '../decoder/index.js';
 import type { DecodedModule, functype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
+import { indexSpaces } from '../decoder/spaces.js';
 import { Engine, Store } from '../index.js';
 import { EXIT, USAGE, UsageError, parseArgs, type Command } from './args.js';
 import { loadModule, readFile, requireWabt } from './load.js';
@@ -101,14 +102,6 @@ function engineConfig(cmd: { features: EngineConfig['features'] }): EngineConfig
   return { features: cmd.features };
 }
 
-/** Function type of every function in the function index space (imports first). */
-function funcTypes(m: DecodedModule): functype[] {
-  const out: functype[] = [];
-  for (const imp of m.imports) if (imp.desc.kind === 'func') out.push(m.types[imp.desc.typeidx]);
-  for (const t of m.funcs) out.push(m.types[t]);
-  return out;
-}
-
 function ms(t: number): string {
   return t < 10 ? t.toFixed(2) : t < 100 ? t.toFixed(1) : t.toFixed(0);
 }
@@ -128,7 +121,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
   const module = engine.compile(bytes);
   const t1 = performance.now();
   const decoded = decode(bytes, resolveConfig(config).limits);
-  const types = funcTypes(decoded);
+  const types = indexSpaces(decoded).funcTypes;
 
   // Resolve the export to call before instantiating, so usage errors come first.
   let target = cmd.invoke;
@@ -206,7 +199,6 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   const engine = new Engine(config);
   const module = engine.compile(bytes);
   const m = decode(bytes, resolveConfig(config).limits);
-  const types = funcTypes(m);
   const limits = (l: { min: number; max: number | undefined }) => (l.max === undefined ? `${l.min}..` : `${l.min}..${l.max}`);
   const describeImport = (d: DecodedModule['imports'][number]['desc']): string => {
     switch (d.kind) {
@@ -216,23 +208,18 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
       case 'global': return `global ${d.type.mutable ? 'mut ' : ''}${valtypeName(d.type.valtype)}`;
     }
   };
-  const importedFuncs = m.imports.filter((i) => i.desc.kind === 'func').length;
-  const importedTables = m.imports.filter((i) => i.desc.kind === 'table');
-  const importedMems = m.imports.filter((i) => i.desc.kind === 'memory');
-  const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global');
+  const spaces = indexSpaces(m);
+  const importedFuncs = spaces.numImportedFuncs;
   const describeExport = (e: DecodedModule['exports'][number]): string => {
     switch (e.kind) {
-      case 'func': return `func ${formatFuncType(types[e.index].params, types[e.index].results)}`;
+      case 'func': return `func ${formatFuncType(spaces.funcTypes[e.index].params, spaces.funcTypes[e.index].results)}`;
       case 'table': {
-        const t = e.index < importedTables.length ? (importedTables[e.index].desc as { type: DecodedModule['tables'][number] }).type : m.tables[e.index - importedTables.length];
+        const t = spaces.tableTypes[e.index];
         return `table ${valtypeName(t.elemtype)} ${limits(t.limits)}`;
       }
-      case 'memory': {
-        const t = e.index < importedMems.length ? (importedMems[e.index].desc as { type: DecodedModule['mems'][number] }).type : m.mems[e.index - importedMems.length];
-        return `memory ${limits(t.limits)} pages`;
-      }
+      case 'memory': return `memory ${limits(spaces.memTypes[e.index].limits)} pages`;
       case 'global': {
-        const t = e.index < importedGlobals.length ? (importedGlobals[e.index].desc as { type: DecodedModule['globals'][number]['type'] }).type : m.globals[e.index - importedGlobals.length].type;
+        const t = spaces.globalTypes[e.index];
         return `global ${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
       }
     }
@@ -257,7 +244,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   io.out(`exports (${m.exports.length}):`);
   for (const e of m.exports) io.out(`  ${e.name}: ${describeExport(e)}`);
   io.out(`functions: ${m.funcs.length} defined (${codeBytes} bytes of code), ${importedFuncs} imported`);
-  io.out(`memories: ${m.mems.length + importedMems.length}, tables: ${m.tables.length + importedTables.length}, globals: ${m.globals.length + importedGlobals.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
+  io.out(`memories: ${spaces.memTypes.length}, tables: ${spaces.tableTypes.length}, globals: ${spaces.globalTypes.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
   io.out('sections:');
   for (const s of sections) io.out(`  ${s.name.padEnd(12)} offset 0x${s.offset.toString(16).padStart(4, '0')}  ${s.size} bytes`);
   io.out(`compile cost: ${String(module.compileCost)} gas`);

@@ -67,15 +67,6 @@ export class InstrWriter {
   }
 }
 
-/**
- * SPEED: one InstrWriter that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_INSTRWRITER = new InstrWriter();
 
 export interface ExprOptions {
   limits: Limits;

@@ -210,12 +210,3 @@ export class Reader {
   }
 }
 
-/**
- * SPEED: one Reader that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_READER = new Reader(new Uint8Array(0));

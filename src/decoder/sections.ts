@@ -9,7 +9,7 @@ import type { Limits } from '../config.js';
 import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc, valtype } from './module.js';
 import { Reader, EOF_SECTION } from './reader.js';
 import { InstrWriter, decodeExpr } from './instructions.js';
-import { FUNCREF, I32 } from './valtype.js';
+import { FUNCREF } from './valtype.js';
 import { readFunctype, readGlobaltype, readMemtype, readReftype, readTabletype, readValtype } from './types.js';
 
 export interface DecodeState {
@@ -249,8 +249,6 @@ class CodeEntry implements code {
   ) {}
 }
 
-/** SPEED: keeps LocalsRun's shape alive between modules (see KEPT_READER in reader.ts). */
-export const KEPT_LOCALS_RUN = new LocalsRun(0, I32);
 
 /** Entry `i` of the code section: locals and body, read from `br` (bounded to the body), whose size field is at `offset`. */
 function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code {

@@ -11,7 +11,7 @@ import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedu
 import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { functionNames } from './names.js';
-import { valtypeName, type functype, type globaltype, type limits, type memtype, type tabletype } from '../decoder/module.js';
+import { valtypeName, type functype, type limits, type tabletype } from '../decoder/module.js';
 import { EXTERNREF } from '../decoder/valtype.js';
 
 function tableElement(t: tabletype): 'funcref' | 'externref' {
@@ -134,21 +134,9 @@ export class Module {
 
   /** The exports in order: name, kind and type (as in `imports()`). */
   exports(): { name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
-    const m = this._vm.module;
-    // index spaces: imports first, then the module's own definitions
-    const funcs: functype[] = [], tables: tabletype[] = [], mems: memtype[] = [], globals: globaltype[] = [];
-    for (const i of m.imports) {
-      const d = i.desc;
-      if (d.kind === 'func') funcs.push(m.types[d.typeidx]);
-      else if (d.kind === 'table') tables.push(d.type);
-      else if (d.kind === 'memory') mems.push(d.type);
-      else globals.push(d.type);
-    }
-    for (const t of m.funcs) funcs.push(m.types[t]);
-    tables.push(...m.tables);
-    mems.push(...m.mems);
-    for (const g of m.globals) globals.push(g.type);
-    return m.exports.map((e) => {
+    const vm = this._vm;
+    const { funcTypes: funcs, tableTypes: tables, memTypes: mems, globalTypes: globals } = vm;
+    return vm.module.exports.map((e) => {
       let type: ExternTypeDesc;
       switch (e.kind) {
         case 'func': type = funcDesc(funcs[e.index]); break;

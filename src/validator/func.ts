@@ -8,7 +8,6 @@
  * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
  */
 import { InvalidError, LimitError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../config.js';
 import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
@@ -102,12 +101,6 @@ setMem(Op.i64_store8, I64, 0); setMem(Op.i64_store16, I64, 1); setMem(Op.i64_sto
 
 function tname(t: number): string {
   return t === UNKNOWN ? 'unknown' : valtypeName(t);
-}
-
-/** What validating one function found. */
-export interface FuncResult {
-  maxStackHeight: number;
-  maxControlDepth: number;
 }
 
 /**
@@ -349,7 +342,7 @@ export class FuncValidator {
    * space, `typeidx` its type, `locals` the declared locals (runs of
    * count × type, as in the binary; parameters come from the type).
    */
-  validate(funcIndex: number, typeidx: number, locals: ReadonlyArray<{ count: number; type: valtype }>, body: Int32Array): FuncResult {
+  validate(funcIndex: number, typeidx: number, locals: ReadonlyArray<{ count: number; type: valtype }>, body: Int32Array): void {
     const c = this.c;
     const f = c.features;
     this.funcIndex = funcIndex;
@@ -810,17 +803,7 @@ export class FuncValidator {
     }
     this.steps += steps;
     if (this.ctrlLen !== 0) throw new InvalidError('function body does not end with end', undefined, funcIndex);
-    return { maxStackHeight: this.maxHeight, maxControlDepth: this.maxDepth };
   }
 }
 
-/**
- * SPEED: one FuncValidator that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_FUNCVALIDATOR = new FuncValidator({ limits: DEFAULT_LIMITS } as Context);
 

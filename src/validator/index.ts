@@ -10,17 +10,18 @@
  */
 import { InvalidError, LimitError } from '../errors.js';
 import type { ResolvedConfig } from '../config.js';
-import type { DecodedModule, expr, functype, globaltype, limits, memtype, tabletype } from '../decoder/module.js';
+import type { DecodedModule, expr, functype, limits, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
-import { BLOCKTYPE_EMPTY, Op, instrLength } from '../decoder/opcodes.js';
+import { Op, instrLength } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import { validateConstExpr } from './const.js';
 import { FuncValidator } from './func.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128 } from '../decoder/valtype.js';
+import { FUNCREF, I32 } from '../decoder/valtype.js';
 import { Policy, checkRefType, rejectFeature, rejectThreads } from './policy.js';
-import type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
+import type { ValidatedModule, ValidateStats } from './types.js';
+import { indexSpaces } from '../decoder/spaces.js';
 
-export type { ValidatedModule, ValidateStats, BlockSig } from './types.js';
+export type { ValidatedModule, ValidateStats } from './types.js';
 
 /** Largest memory in 64 KiB pages (spec 3.2.3 / 4.2.8: 2^16 pages). */
 const MAX_PAGES = 65536;
@@ -53,59 +54,42 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   };
 
   // ---- imports (spec 3.4.9) ----
-  const funcTypes: functype[] = [];
-  const funcTypeIdx: number[] = [];
-  const tableTypes: tabletype[] = [];
-  const memTypes: memtype[] = [];
-  const globalTypes: globaltype[] = [];
   for (const im of module.imports) {
     const d = im.desc;
     const what = `import "${im.module}" "${im.name}"`;
     switch (d.kind) {
       case 'func':
-        funcTypes.push(typeAt(d.typeidx, im.offset));
-        funcTypeIdx.push(d.typeidx);
+        typeAt(d.typeidx, im.offset);
         break;
       case 'table':
         checkTableType(d.type, config, what, im.offset);
-        tableTypes.push(d.type);
         break;
       case 'memory':
         checkMemType(d.type, config, what, im.offset);
-        memTypes.push(d.type);
         break;
       case 'global':
         policy.valtype(d.type.valtype, `global ${what}`, im.offset);
         if (d.type.mutable && !f.mutableGlobals) rejectFeature('mutable-globals', `mutable global ${what}`, im.offset);
-        globalTypes.push(d.type);
         break;
     }
     steps++;
   }
-  const numImportedFuncs = funcTypes.length;
-  const numImportedTables = tableTypes.length;
-  const numImportedMems = memTypes.length;
-  const numImportedGlobals = globalTypes.length;
 
   // ---- functions, tables, memories (spec 3.4.1-3.4.3) ----
   // (the decoder guarantees one code entry per function and a data count that
   // matches the data section, and rejects memory.init/data.drop without one)
-  for (let i = 0; i < module.funcs.length; i++) {
-    const x = module.funcs[i];
-    funcTypes.push(typeAt(x, module.codes[i].offset));
-    funcTypeIdx.push(x);
-  }
+  for (let i = 0; i < module.funcs.length; i++) typeAt(module.funcs[i], module.codes[i].offset);
   steps += module.funcs.length;
+  const spaces = indexSpaces(module);
+  const { funcTypes, tableTypes, memTypes, globalTypes, numImportedFuncs, numImportedTables, numImportedMems, numImportedGlobals } = spaces;
   if (funcTypes.length > lim.maxFunctions) throw new LimitError('maxFunctions', lim.maxFunctions, funcTypes.length);
   for (let i = 0; i < module.tables.length; i++) {
     checkTableType(module.tables[i], config, `table ${numImportedTables + i}`, undefined);
-    tableTypes.push(module.tables[i]);
   }
   if (tableTypes.length > lim.maxTables) throw new LimitError('maxTables', lim.maxTables, tableTypes.length);
   if (tableTypes.length > 1 && !f.referenceTypes) rejectFeature('reference-types', `${tableTypes.length} tables`);
   for (let i = 0; i < module.mems.length; i++) {
     checkMemType(module.mems[i], config, `memory ${numImportedMems + i}`, undefined);
-    memTypes.push(module.mems[i]);
   }
   // spec 3.4.10: at most one memory (multi-memory is a later proposal).
   if (memTypes.length > 1) throw new InvalidError(`multiple memories are not allowed (module has ${memTypes.length})`);
@@ -141,7 +125,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     funcs: funcTypes,
     tables: tableTypes,
     mems: memTypes,
-    globals: globalTypes.slice(),
+    globals: globalTypes.slice(0, numImportedGlobals),
     elems: elemTypes,
     numDatas: module.datas.length,
     refs,
@@ -156,7 +140,6 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     const gi = numImportedGlobals + i;
     policy.valtype(g.type.valtype, `global ${gi}`, g.offset);
     steps += validateConstExpr(g.init, g.type.valtype, ctx, `initializer of global ${gi}`);
-    globalTypes.push(g.type);
   }
   if (globalTypes.length > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, globalTypes.length);
 
@@ -209,8 +192,6 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   ctx.globals = globalTypes;
   const fv = new FuncValidator(ctx);
   const n = module.codes.length;
-  const maxStackHeights = new Uint32Array(n);
-  const maxControlDepths = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const code = module.codes[i];
     const funcIndex = numImportedFuncs + i;
@@ -221,9 +202,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
     const numLocals = ft.params.length + code.numLocals;
     if (numLocals > lim.maxLocals) throw new LimitError('maxLocals', lim.maxLocals, numLocals, code.offset, funcIndex);
     steps += code.locals.length;
-    const r = fv.validate(funcIndex, funcTypeIdx[funcIndex], code.locals, code.body);
-    maxStackHeights[i] = r.maxStackHeight;
-    maxControlDepths[i] = r.maxControlDepth;
+    fv.validate(funcIndex, module.funcs[i], code.locals, code.body);
   }
   steps += fv.steps;
 
@@ -265,51 +244,7 @@ export function validate(module: DecodedModule, config: ResolvedConfig, stats?: 
   // Floats are typed like other values; a module using them is rejected only now.
   policy.finish();
   if (stats) stats.steps += steps;
-  return {
-    module,
-    funcTypes,
-    funcTypeIndices: Uint32Array.from(funcTypeIdx),
-    numImportedFuncs,
-    numImportedTables,
-    numImportedMems,
-    numImportedGlobals,
-    globalTypes,
-    tableTypes,
-    memTypes,
-    maxStackHeights,
-    maxControlDepths,
-    refs,
-  };
-}
-
-/**
- * The value types of all locals of defined function `codeIndex` (index into
- * `module.codes`), parameters first (C.locals). Computed on demand: a module
- * may declare many locals in few bytes.
- */
-export function localTypes(vm: ValidatedModule, codeIndex: number): Uint8Array {
-  const code = vm.module.codes[codeIndex];
-  const params = vm.funcTypes[vm.numImportedFuncs + codeIndex].params;
-  const out = new Uint8Array(params.length + code.numLocals);
-  out.set(params);
-  let k = params.length;
-  for (const run of code.locals) {
-    out.fill(run.type, k, k + run.count);
-    k += run.count;
-  }
-  return out;
-}
-
-/** Parameter and result types of a blocktype immediate (see opcodes.ts), for the compiler. */
-export function blockSig(vm: ValidatedModule, bt: number): BlockSig {
-  if (bt >= 0) return vm.module.types[bt];
-  if (bt === BLOCKTYPE_EMPTY) return EMPTY_SIG;
-  return SINGLE_SIGS[bt + 128];
-}
-const EMPTY_SIG: BlockSig = Object.freeze({ params: Object.freeze([]), results: Object.freeze([]) });
-const SINGLE_SIGS: BlockSig[] = [];
-for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF]) {
-  SINGLE_SIGS[t] = Object.freeze({ params: Object.freeze([]), results: Object.freeze([t]) });
+  return { module, ...spaces };
 }
 
 /** spec 3.2.2 limits within range k. */

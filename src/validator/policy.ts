@@ -5,7 +5,7 @@
  * gets `CompileError('unsupported')` because no execution mode exists yet.
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
-import { DEFAULT_FEATURES, type Features } from '../config.js';
+import type { Features } from '../config.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, valtypeName } from '../decoder/valtype.js';
 
 
@@ -83,15 +83,6 @@ export class Policy {
   }
 }
 
-/**
- * SPEED: one Policy that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_POLICY = new Policy(DEFAULT_FEATURES);
 
 /** Checks the element type of a table or element segment. */
 export function checkRefType(t: number, f: Features, what: string, offset?: number, funcIndex?: number): void {
