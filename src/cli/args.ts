@@ -80,6 +80,14 @@ export const FEATURE_NAMES: Readonly<Record<string, keyof Features>> = Object.fr
   floats: 'floats',
   simd: 'simd',
   threads: 'threads',
+  'tail-call': 'tailCall',
+  'extended-const': 'extendedConst',
+  'multi-memory': 'multiMemory',
+  memory64: 'memory64',
+  exceptions: 'exceptions',
+  'function-references': 'functionReferences',
+  'wide-arithmetic': 'wideArithmetic',
+  'custom-page-sizes': 'customPageSizes',
 });
 
 export function parseFeatures(list: string): Partial<Features> {

@@ -6,7 +6,7 @@
 import { performance } from 'perf_hooks';
 import { resolveConfig, type EngineConfig } from '../config.js';
 import { decode } from '../decoder/index.js';
-import type { DecodedModule, functype } from '../decoder/module.js';
+import type { DecodedModule, functype, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { indexSpaces } from '../decoder/spaces.js';
 import { Engine, Store } from '../index.js';
@@ -120,7 +120,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
   const t0 = performance.now();
   const module = engine.compile(bytes);
   const t1 = performance.now();
-  const decoded = decode(bytes, resolveConfig(config).limits);
+  const decoded = decode(bytes, resolveConfig(config).limits, resolveConfig(config).features);
   const types = indexSpaces(decoded).funcTypes;
 
   // Resolve the export to call before instantiating, so usage errors come first.
@@ -198,14 +198,18 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   const config = engineConfig(cmd);
   const engine = new Engine(config);
   const module = engine.compile(bytes);
-  const m = decode(bytes, resolveConfig(config).limits);
+  const m = decode(bytes, resolveConfig(config).limits, resolveConfig(config).features);
   const limits = (l: { min: number; max: number | undefined }) => (l.max === undefined ? `${l.min}..` : `${l.min}..${l.max}`);
+  const tableText = (t: tabletype): string => `table ${t.is64 ? 'i64 ' : ''}${valtypeName(t.elemtype)} ${limits(t.limits)}`;
+  const memoryText = (t: memtype): string =>
+    `memory ${t.is64 ? 'i64 ' : ''}${limits(t.limits)} pages${t.pageSizeLog2 === 16 ? '' : ` of ${2 ** t.pageSizeLog2} bytes`}`;
   const describeImport = (d: DecodedModule['imports'][number]['desc']): string => {
     switch (d.kind) {
       case 'func': return `func ${formatFuncType(m.types[d.typeidx].params, m.types[d.typeidx].results)}`;
-      case 'table': return `table ${valtypeName(d.type.elemtype)} ${limits(d.type.limits)}`;
-      case 'memory': return `memory ${limits(d.type.limits)} pages`;
+      case 'table': return tableText(d.type);
+      case 'memory': return memoryText(d.type);
       case 'global': return `global ${d.type.mutable ? 'mut ' : ''}${valtypeName(d.type.valtype)}`;
+      case 'tag': return `tag ${formatFuncType(m.types[d.typeidx].params, [])}`;
     }
   };
   const spaces = indexSpaces(m);
@@ -213,11 +217,9 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   const describeExport = (e: DecodedModule['exports'][number]): string => {
     switch (e.kind) {
       case 'func': return `func ${formatFuncType(spaces.funcTypes[e.index].params, spaces.funcTypes[e.index].results)}`;
-      case 'table': {
-        const t = spaces.tableTypes[e.index];
-        return `table ${valtypeName(t.elemtype)} ${limits(t.limits)}`;
-      }
-      case 'memory': return `memory ${limits(spaces.memTypes[e.index].limits)} pages`;
+      case 'table': return tableText(spaces.tableTypes[e.index]);
+      case 'memory': return memoryText(spaces.memTypes[e.index]);
+      case 'tag': return `tag ${formatFuncType(spaces.tagTypes[e.index].params, [])}`;
       case 'global': {
         const t = spaces.globalTypes[e.index];
         return `global ${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
@@ -244,7 +246,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   io.out(`exports (${m.exports.length}):`);
   for (const e of m.exports) io.out(`  ${e.name}: ${describeExport(e)}`);
   io.out(`functions: ${m.funcs.length} defined (${codeBytes} bytes of code), ${importedFuncs} imported`);
-  io.out(`memories: ${spaces.memTypes.length}, tables: ${spaces.tableTypes.length}, globals: ${spaces.globalTypes.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
+  io.out(`memories: ${spaces.memTypes.length}, tables: ${spaces.tableTypes.length}, globals: ${spaces.globalTypes.length}, tags: ${spaces.tagTypes.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
   io.out('sections:');
   for (const s of sections) io.out(`  ${s.name.padEnd(12)} offset 0x${s.offset.toString(16).padStart(4, '0')}  ${s.size} bytes`);
   io.out(`compile cost: ${String(module.compileCost)} gas`);

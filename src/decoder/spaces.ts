@@ -1,6 +1,6 @@
 /**
  * The index spaces of a module (spec 2.5.1 "Indices"): functions, tables,
- * memories and globals, each with the imports first, then the module's own
+ * memories, globals and tags, each with the imports first, then the module's own
  * definitions. Built here once for every stage that needs them (validator,
  * `Module.imports()/exports()`, the CLI).
  */
@@ -16,27 +16,35 @@ export interface IndexSpaces {
   memTypes: memtype[];
   /** Type of every global (C.globals). */
   globalTypes: globaltype[];
+  /** Type index of every function. */
+  funcTypeIndices: number[];
+  /** Function type of every tag (C.tags, exception handling). */
+  tagTypes: functype[];
   /** Number of imported functions, tables, memories, globals (they come first in each space). */
   numImportedFuncs: number;
   numImportedTables: number;
   numImportedMems: number;
   numImportedGlobals: number;
+  numImportedTags: number;
 }
 
 /**
- * The index spaces of `m`. Function types are looked up by type index
- * without a range check: call it on a validated module, or after checking
- * every function's type index (the validator does).
+ * The index spaces of `m`. Function and tag types are looked up by type
+ * index without a range check: call it on a validated module, or after
+ * checking every function's and tag's type index (the validator does).
  */
 export function indexSpaces(m: DecodedModule): IndexSpaces {
   const funcTypes: functype[] = [];
   const tableTypes: tabletype[] = [];
   const memTypes: memtype[] = [];
   const globalTypes: globaltype[] = [];
+  const funcTypeIndices: number[] = [];
+  const tagTypes: functype[] = [];
   for (const im of m.imports) {
     const d = im.desc;
     switch (d.kind) {
-      case 'func': funcTypes.push(m.types[d.typeidx]); break;
+      case 'func': funcTypes.push(m.types[d.typeidx]); funcTypeIndices.push(d.typeidx); break;
+      case 'tag': tagTypes.push(m.types[d.typeidx]); break;
       case 'table': tableTypes.push(d.type); break;
       case 'memory': memTypes.push(d.type); break;
       case 'global': globalTypes.push(d.type); break;
@@ -46,9 +54,17 @@ export function indexSpaces(m: DecodedModule): IndexSpaces {
   const numImportedTables = tableTypes.length;
   const numImportedMems = memTypes.length;
   const numImportedGlobals = globalTypes.length;
-  for (const x of m.funcs) funcTypes.push(m.types[x]);
+  const numImportedTags = tagTypes.length;
+  for (const x of m.funcs) {
+    funcTypes.push(m.types[x]);
+    funcTypeIndices.push(x);
+  }
+  for (const x of m.tags) tagTypes.push(m.types[x]);
   for (const t of m.tables) tableTypes.push(t);
   for (const t of m.mems) memTypes.push(t);
   for (const g of m.globals) globalTypes.push(g.type);
-  return { funcTypes, tableTypes, memTypes, globalTypes, numImportedFuncs, numImportedTables, numImportedMems, numImportedGlobals };
+  return {
+    funcTypes, tableTypes, memTypes, globalTypes, funcTypeIndices, tagTypes,
+    numImportedFuncs, numImportedTables, numImportedMems, numImportedGlobals, numImportedTags,
+  };
 }

@@ -99,7 +99,37 @@ export function valtypeName(t: number): string {
     case EXTERNREF: return 'externref';
     case EXNREF: return 'exnref';
   }
+  if (t === BOT_REF) return '(ref bot)';
   if (t >= CONCRETE) return `(ref ${t & 1 ? '' : 'null '}${concreteIndex(t)})`;
   if (t >= NON_NULL && ABSTRACT_NAMES[t - NON_NULL] !== undefined) return `(ref ${ABSTRACT_NAMES[t - NON_NULL]})`;
   return `valtype(0x${t.toString(16)})`;
+}
+
+/**
+ * The bottom reference type `(ref bot)` of the validation algorithm (spec 3.0
+ * appendix): what `ref.as_non_null` and the branch-on-null instructions give
+ * for an operand of unknown type in unreachable code. A subtype of every
+ * reference type.
+ */
+export const BOT_REF = NON_NULL;
+
+/**
+ * Reference subtyping without GC (spec 3.0, 3.3.3 "Matching"): `a` matches
+ * `b` when they are equal, or both are reference types, `b` admits null if
+ * `a` does, and a's heap type is b's, or a concrete (function) type when b's
+ * is func, or concrete types whose canonical indices (`canon[typeidx]`,
+ * equivalent types share one) agree. 0 (the unknown operand type of
+ * unreachable code) matches everything.
+ */
+export function matchesType(a: number, b: number, canon: ArrayLike<number>): boolean {
+  if (a === b || a === 0) return true;
+  if (!isRefType(a) || !isRefType(b)) return false;
+  if (isNullable(a) && !isNullable(b)) return false;
+  if (a === BOT_REF) return true;
+  const ca = concreteIndex(a);
+  const cb = concreteIndex(b);
+  if (cb >= 0) return ca >= 0 && canon[ca] === canon[cb];
+  const hb = abstractHeap(b);
+  if (ca >= 0) return hb === FUNCREF;
+  return abstractHeap(a) === hb;
 }

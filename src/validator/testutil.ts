@@ -25,7 +25,7 @@ export async function wat(text: string): Promise<Uint8Array> {
 /** Decodes and validates a WAT module. */
 export async function validateWat(text: string, config: EngineConfig = {}, stats?: ValidateStats): Promise<ValidatedModule> {
   const c = resolveConfig(config);
-  return validate(decode(await wat(text), c.limits), c, stats);
+  return validate(decode(await wat(text), c.limits, c.features), c, stats);
 }
 
 /** The error validating a WAT module throws; fails the test when it validates. */
@@ -41,7 +41,7 @@ export async function errorOf(text: string, config: EngineConfig = {}): Promise<
 /** Decodes with the default limits, then validates with `limits`, so the validator's own limit checks are what is tested. */
 export async function validateWatWithLimits(text: string, limits: Partial<Limits>): Promise<ValidatedModule> {
   const c = resolveConfig({ limits });
-  return validate(decode(await wat(text)), c);
+  return validate(decode(await wat(text), c.limits, c.features), c);
 }
 
 /** `DETWASM_FUZZ_SEED` / `DETWASM_FUZZ_SCALE` make the randomized tests run other or more cases (defaults: their fixed seed, scale 1). */
