@@ -70,11 +70,11 @@ export function importSection(r: Reader, st: DecodeState): void {
         if (++st.importedFuncs > lim.maxFunctions) throw new LimitError('maxFunctions', lim.maxFunctions, st.importedFuncs, offset);
         break;
       case 0x01:
-        desc = { kind: 'table', type: readTabletype(r) };
+        desc = { kind: 'table', type: readTabletype(r, st.features.memory64) };
         if (++st.importedTables > lim.maxTables) throw new LimitError('maxTables', lim.maxTables, st.importedTables, offset);
         break;
       case 0x02:
-        desc = { kind: 'memory', type: readMemtype(r) };
+        desc = { kind: 'memory', type: readMemtype(r, st.features.memory64) };
         if (++st.importedMems > lim.maxMemories) throw new LimitError('maxMemories', lim.maxMemories, st.importedMems, offset);
         break;
       case 0x03:
@@ -110,10 +110,10 @@ export function tableSection(r: Reader, st: DecodeState): void {
       r.pos++;
       const at = r.pos;
       if (r.u8() !== 0x00) r.fail('malformed table', at);
-      st.module.tables.push(readTabletype(r));
+      st.module.tables.push(readTabletype(r, st.features.memory64));
       st.module.tableInits.push(readConstExpr(r, st));
     } else {
-      st.module.tables.push(readTabletype(r));
+      st.module.tables.push(readTabletype(r, st.features.memory64));
       st.module.tableInits.push(null);
     }
   }
@@ -122,7 +122,7 @@ export function tableSection(r: Reader, st: DecodeState): void {
 /** Memory section (5.5.8). Whether several memories are allowed is the validator's question (multi-memory). */
 export function memorySection(r: Reader, st: DecodeState): void {
   const n = limitedCount(r, 'maxMemories', st.limits.maxMemories, st.importedMems);
-  for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r));
+  for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r, st.features.memory64));
 }
 
 /** Tag section (exception handling; id 13, between the memory and global sections): tagtypes. */

@@ -52,7 +52,7 @@ export function readHeaptype(r: Reader, nullable: boolean): valtype {
 
 /**
  * valtype (5.3.1-5.3.4) whose first byte `b` was already read at `at`:
- * a one-byte type, exnref, or `0x64 ht` / `0x63 ht` reference types.
+ * a one-byte type, exnref, or `0x63 ht` (ref null ht) / `0x64 ht` (ref ht).
  * Returns -1 when `b` starts no value type (the caller reports it).
  */
 export function valtypeAfter(r: Reader, b: number, at: number): valtype {
@@ -127,14 +127,14 @@ const PAGE_SIZE = 8;
  * LEB128 integer, hence its wording for bad flags: too large a value first,
  * then a continuation bit (binary.wast).
  */
-function readLimits(r: Reader, allowed: number): { limits: limits; flags: number; pageSizeLog2: number } {
+function readLimits(r: Reader, allowed: number, wide: boolean): { limits: limits; flags: number; pageSizeLog2: number } {
   const at = r.pos;
   const flags = r.u8();
   if ((flags & 0x7f & ~allowed) !== 0) r.fail(`integer too large: limits flags 0x${flags.toString(16)}`, at);
   if (flags & 0x80) r.fail(`integer representation too long: limits flags 0x${flags.toString(16)}`, at);
   let min: number;
   let max: number | undefined;
-  if (flags & IS_64) {
+  if (flags & IS_64 || wide) {
     min = u64Number(r);
     max = flags & HAS_MAX ? u64Number(r) : undefined;
   } else {
@@ -157,16 +157,20 @@ function u64Number(r: Reader): number {
   return (halves[1] >>> 0) * 0x100000000 + (halves[0] >>> 0);
 }
 
-/** tabletype (5.3.9): reftype limits (flags 0x00/0x01, and 0x04/0x05 for table64). */
-export function readTabletype(r: Reader): tabletype {
+/**
+ * tabletype (5.3.9): reftype limits (flags 0x00/0x01, and 0x04/0x05 for
+ * table64). `wide`: sizes are u64 LEB128 for every address type, as in 3.0
+ * (the validator bounds them); otherwise u32 for 32-bit ones, as in 2.0.
+ */
+export function readTabletype(r: Reader, wide = false): tabletype {
   const elemtype = readReftype(r);
-  const { limits, flags } = readLimits(r, HAS_MAX | IS_64);
+  const { limits, flags } = readLimits(r, HAS_MAX | IS_64, wide);
   return { limits, elemtype, is64: (flags & IS_64) !== 0 };
 }
 
-/** memtype (5.3.8). */
-export function readMemtype(r: Reader): memtype {
-  const { limits, flags, pageSizeLog2 } = readLimits(r, HAS_MAX | SHARED | IS_64 | PAGE_SIZE);
+/** memtype (5.3.8); `wide` as for `readTabletype`. */
+export function readMemtype(r: Reader, wide = false): memtype {
+  const { limits, flags, pageSizeLog2 } = readLimits(r, HAS_MAX | SHARED | IS_64 | PAGE_SIZE, wide);
   return { limits, shared: (flags & SHARED) !== 0, is64: (flags & IS_64) !== 0, pageSizeLog2 };
 }
 

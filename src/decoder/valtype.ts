@@ -37,8 +37,8 @@ export const NON_NULL = 0x100;
 export const CONCRETE = 0x10000;
 
 /** Binary prefix bytes of a reference type with a heap type (5.3.3): `ref null ht` and `ref ht`. */
-export const REF_NULL_PREFIX = 0x64;
-export const REF_PREFIX = 0x63;
+export const REF_NULL_PREFIX = 0x63;
+export const REF_PREFIX = 0x64;
 
 /** The abstract heap types of WebAssembly 3.0's GC proposal (any, eq, i31, struct, array, none, nofunc, noextern, noexn), by byte. */
 export const GC_HEAP_TYPES: ReadonlySet<number> = new Set([0x6e, 0x6d, 0x6c, 0x6b, 0x6a, 0x71, 0x73, 0x72, 0x74]);

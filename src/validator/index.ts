@@ -341,7 +341,8 @@ function checkTableType(t: tabletype, config: ResolvedConfig, policy: Policy, wh
  * spec 3.2.3 memory types (+ the threads policy for shared memories,
  * memory64, custom page sizes: only 1 byte and 64 KiB pages). The size
  * bound is 2^32 bytes for 32-bit memories and 2^64 bytes (2^48 64 KiB pages)
- * for 64-bit ones, in pages of the memory's page size.
+ * for 64-bit ones, in pages of the memory's page size, and at most 2^32-1
+ * (2^64-1) pages.
  */
 function checkMemType(t: memtype, config: ResolvedConfig, what: string, offset: number | undefined): void {
   const f: Features = config.features;
@@ -351,14 +352,12 @@ function checkMemType(t: memtype, config: ResolvedConfig, what: string, offset: 
     if (!f.customPageSizes) rejectFeature('custom-page-sizes', `page size 2^${t.pageSizeLog2} of ${what}`, offset);
     if (t.pageSizeLog2 !== 0) throw new InvalidError(`invalid custom page size 2^${t.pageSizeLog2} (${what})`, offset);
   }
+  // at most 2^bits bytes and at most 2^bits - 1 pages (custom-page-sizes)
   const p = t.pageSizeLog2;
-  if (t.is64) {
-    const k = p === 16 ? 2 ** 48 : 2 ** 64 - 1;
-    checkLimits(t.limits, k, what, `memory size must be at most ${p === 16 ? '2^48 pages' : '2^64-1 bytes'}`, offset);
-  } else {
-    const k = 2 ** (32 - p);
-    checkLimits(t.limits, k, what, p === 16 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${k} pages`, offset);
-  }
+  const bits = t.is64 ? 64 : 32;
+  const k = Math.min(2 ** (bits - p), 2 ** bits - 1);
+  const range = p === 16 && !t.is64 ? 'memory size must be at most 65536 pages (4GiB)' : `memory size must be at most ${p === 16 ? '2^48' : `2^${bits}-1`} pages`;
+  checkLimits(t.limits, k, what, range, offset);
   // the engine's limit is in 64 KiB pages
   const max = config.limits.maxMemoryPages;
   const minPages = t.limits.min / 2 ** (16 - p);
