@@ -11,6 +11,6 @@ export type {
 } from './interpreter/runtime.js';
 export { Trap, CompileError, MalformedError, InvalidError, PolicyError, LimitError, LinkError } from './errors.js';
 export type { TrapCode } from './errors.js';
-export type { EngineConfig, Features, Limits } from './config.js';
-export { DEFAULT_FEATURES, DEFAULT_LIMITS } from './config.js';
+export type { EngineConfig, Features, FeaturePreset, FeaturesConfig, Limits } from './config.js';
+export { DEFAULT_FEATURES, DEFAULT_LIMITS, DEFAULT_PRESET, FEATURE_PRESETS } from './config.js';
 export type { GasScheduleConfig } from './gas/schedule.js';
