@@ -1,6 +1,6 @@
 /** Module.imports()/exports() describe 3.0 types: tags, 64-bit memories and tables, page sizes, typed references. */
 import { Engine } from '../index.js';
-import { wat3 } from '../validator/wat3.js';
+import { wat3 } from '../validator/testutil.js';
 
 test('tags, memory64/table64, custom page sizes and typed references in import and export types', () => {
   const [bytes] = wat3([`(module

@@ -11,7 +11,7 @@ import { CONCRETE } from '../decoder/valtype.js';
 import { resolveConfig, type FeaturesConfig } from '../config.js';
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
 import { validate } from './index.js';
-import { wat3 } from './wat3.js';
+import { wat3 } from './testutil.js';
 
 const V3: FeaturesConfig = { preset: '3.0' };
 const ALL: FeaturesConfig = { preset: '3.0', wideArithmetic: true, customPageSizes: true };
