@@ -8,6 +8,7 @@ import { runWastFile } from './run-file.js';
 import { runInWorkers } from './pool.js';
 import type { EngineName } from './engines/index.js';
 import type { FileResult } from './results.js';
+import type { FeaturesConfig } from '../src/config.js';
 
 export { parseWast } from './wast.js';
 export type { Command, WastModule, WastValue, ExpectedResult, Action } from './wast.js';
@@ -25,6 +26,10 @@ export interface RunWastOptions {
   timeoutMs?: number;
   /** Run in worker threads (default: when the compiled worker is available). */
   isolate?: boolean;
+  /** Text converter for text modules (default wabt). */
+  text?: 'wabt' | 'wasm-tools';
+  /** detwasm's feature configuration (default: the engine's default preset). */
+  features?: FeaturesConfig;
   /** Called as each file finishes, with its index in `files`. */
   onResult?: (result: FileResult, index: number) => void;
 }
@@ -36,6 +41,8 @@ export async function runWastFiles(files: string[], options: RunWastOptions = {}
   const runOptions = {
     engine: options.engine ?? 'detwasm',
     gas: options.gas === undefined ? undefined : BigInt(options.gas),
+    text: options.text,
+    features: options.features,
   };
   const isolate = options.isolate ?? existsSync(WORKER_SCRIPT);
   if (isolate) {
@@ -64,4 +71,43 @@ export function testsuiteDir(repoRoot: string): string {
 /** The top-level `*.wast` files of the suite (WebAssembly 2.0), sorted. */
 export function topLevelWastFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.wast')).sort().map((f) => join(dir, f));
+}
+
+/**
+ * Files of the WebAssembly 3.0 folders that are out of scope (GC, SIMD,
+ * relaxed SIMD, legacy exceptions), by name, with the reason. Every other
+ * file of `proposals/wasm-3.0` is run.
+ */
+export const OUT_OF_SCOPE_3_0: Readonly<Record<string, string>> = Object.freeze({
+  'array.wast': 'gc', 'array_copy.wast': 'gc', 'array_fill.wast': 'gc', 'array_init_data.wast': 'gc',
+  'array_init_elem.wast': 'gc', 'array_new_data.wast': 'gc', 'array_new_elem.wast': 'gc', 'binary-gc.wast': 'gc',
+  'br_on_cast.wast': 'gc', 'br_on_cast_fail.wast': 'gc', 'extern.wast': 'gc', 'i31.wast': 'gc',
+  'ref_cast.wast': 'gc', 'ref_eq.wast': 'gc', 'ref_test.wast': 'gc', 'struct.wast': 'gc',
+  'type-canon.wast': 'gc', 'type-equivalence.wast': 'gc', 'type-rec.wast': 'gc', 'type-subtyping.wast': 'gc',
+  'i16x8_relaxed_q15mulr_s.wast': 'relaxed SIMD', 'i32x4_relaxed_trunc.wast': 'relaxed SIMD',
+  'i8x16_relaxed_swizzle.wast': 'relaxed SIMD', 'relaxed_dot_product.wast': 'relaxed SIMD',
+  'relaxed_laneselect.wast': 'relaxed SIMD', 'relaxed_madd_nmadd.wast': 'relaxed SIMD', 'relaxed_min_max.wast': 'relaxed SIMD',
+  'simd_address.wast': 'SIMD', 'simd_lane.wast': 'SIMD', 'simd_memory-multi.wast': 'SIMD',
+  'legacy/rethrow.wast': 'legacy exceptions', 'legacy/throw.wast': 'legacy exceptions',
+  'legacy/try_catch.wast': 'legacy exceptions', 'legacy/try_delegate.wast': 'legacy exceptions',
+});
+
+/** The feature set the 3.0 suite runs with: WebAssembly 3.0 plus the two proposals it includes. */
+export const SUITE_3_0_FEATURES: FeaturesConfig = Object.freeze({ preset: '3.0', wideArithmetic: true, customPageSizes: true });
+
+/**
+ * The files of the 3.0 suite: `proposals/wasm-3.0/*.wast` except
+ * `OUT_OF_SCOPE_3_0`, then `proposals/wide-arithmetic` and
+ * `proposals/custom-page-sizes`, each sorted.
+ */
+export function wasm3WastFiles(dir: string): string[] {
+  const folder = (sub: string): string[] => {
+    const d = join(dir, 'proposals', sub);
+    return readdirSync(d).filter((f) => f.endsWith('.wast')).sort().map((f) => join(d, f));
+  };
+  return [
+    ...folder('wasm-3.0').filter((f) => !(f.slice(f.lastIndexOf('/') + 1) in OUT_OF_SCOPE_3_0)),
+    ...folder('wide-arithmetic'),
+    ...folder('custom-page-sizes'),
+  ];
 }

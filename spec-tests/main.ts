@@ -1,16 +1,20 @@
 /**
  * CLI of the spec test runner.
  *
- *   node dist/cjs/spec-tests/main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout S] [FILE...]
+ *   node dist/cjs/spec-tests/main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout S]
+ *                                    [--suite 2.0|3.0] [--text wabt|wasm-tools] [FILE...]
  *
  * Without FILE it runs the top-level `*.wast` files of `$WASM_TESTSUITE`
- * (default spec-tests/testsuite, relative to the repository). Prints one line
+ * (default spec-tests/testsuite, relative to the repository), or with
+ * `--suite 3.0` the WebAssembly 3.0 folders (`wasm3WastFiles`: detwasm with
+ * the 3.0 preset plus wide arithmetic and custom page sizes, text modules
+ * converted by wasm-tools; the out-of-scope files are listed). Prints one line
  * per file and, last, exactly `N passed, N failed, N skipped`. Exit code 1 on
  * any failure, 2 on bad usage.
  */
 import { writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runWastFiles, testsuiteDir, topLevelWastFiles } from './index.js';
+import { OUT_OF_SCOPE_3_0, SUITE_3_0_FEATURES, runWastFiles, testsuiteDir, topLevelWastFiles, wasm3WastFiles } from './index.js';
 import { totals, type FileResult } from './results.js';
 import { ENGINE_NAMES, type EngineName } from './engines/index.js';
 
@@ -21,13 +25,15 @@ interface CliOptions {
   jobs: number;
   timeoutMs: number;
   files: string[];
+  suite: '2.0' | '3.0';
+  text: 'wabt' | 'wasm-tools' | undefined;
 }
 
-const USAGE = 'usage: main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout SECONDS] [FILE...]';
+const USAGE = 'usage: main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout SECONDS] [--suite 2.0|3.0] [--text wabt|wasm-tools] [FILE...]';
 const SHOWN_FAILURES = 5;
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { engine: 'detwasm', gas: undefined, json: undefined, jobs: 2, timeoutMs: 60_000, files: [] };
+  const o: CliOptions = { engine: 'detwasm', gas: undefined, json: undefined, jobs: 2, timeoutMs: 60_000, files: [], suite: '2.0', text: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -51,6 +57,18 @@ function parseArgs(argv: string[]): CliOptions {
       case '--json': o.json = value(); break;
       case '--jobs': o.jobs = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case '--timeout': o.timeoutMs = Math.max(1, Number(value())) * 1000; break;
+      case '--suite': {
+        const v = value();
+        if (v !== '2.0' && v !== '3.0') throw new Error(`--suite needs 2.0 or 3.0, got "${v}"`);
+        o.suite = v;
+        break;
+      }
+      case '--text': {
+        const v = value();
+        if (v !== 'wabt' && v !== 'wasm-tools') throw new Error(`--text needs wabt or wasm-tools, got "${v}"`);
+        o.text = v;
+        break;
+      }
       case '-h': case '--help': throw new Error('help');
       default:
         if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
@@ -83,7 +101,10 @@ async function main(): Promise<number> {
       process.stderr.write(`test suite not found at ${dir} (set WASM_TESTSUITE or run npm run spec:fetch)\n`);
       return 2;
     }
-    files = topLevelWastFiles(dir);
+    if (o.suite === '3.0') {
+      files = wasm3WastFiles(dir);
+      process.stdout.write(`out of scope (not run): ${Object.entries(OUT_OF_SCOPE_3_0).map(([f, why]) => `${f} (${why})`).join(', ')}\n`);
+    } else files = topLevelWastFiles(dir);
   }
   // Print in the order given, as soon as each file and all before it are done.
   const done = new Map<number, FileResult>();
@@ -93,6 +114,8 @@ async function main(): Promise<number> {
     gas: o.gas,
     jobs: o.jobs,
     timeoutMs: o.timeoutMs,
+    text: o.text ?? (o.suite === '3.0' ? 'wasm-tools' : 'wabt'),
+    features: o.suite === '3.0' ? SUITE_3_0_FEATURES : undefined,
     onResult: (r, index) => {
       done.set(index, r);
       while (done.has(printed)) process.stdout.write(fileLine(done.get(printed++)!) + '\n');

@@ -1,6 +1,7 @@
 /**
  * An independent check that a module really uses a feature the determinism
- * policy rejects (floats, SIMD, threads), so that a `PolicyError` from the
+ * policy or the engine rejects (floats, SIMD, threads; GC, relaxed SIMD and
+ * the legacy exception instructions), so that a `PolicyError` from the
  * engine is only accepted as a reason to skip when the runner can confirm it.
  * Text modules are scanned token by token (comments and strings never count,
  * identifiers like `$f32` neither); binary modules are disassembled with wabt
@@ -10,7 +11,18 @@ import { tokenize } from './lexer.js';
 import { WABT_FEATURES, type Wabt } from './wat2wasm.js';
 import type { WastModule } from './wast.js';
 
-export type PolicyFeature = 'floats' | 'simd' | 'threads';
+export type PolicyFeature = 'floats' | 'simd' | 'threads' | 'gc' | 'relaxed-simd' | 'legacy-exceptions';
+
+/** Keywords of the GC proposal (types, heap types, instructions) that detwasm rejects as 'gc'. */
+const GC_KEYWORDS = new Set([
+  'rec', 'sub', 'final', 'struct', 'array', 'field', 'mut', 'i8', 'i16',
+  'any', 'eq', 'i31', 'none', 'nofunc', 'noextern', 'noexn',
+  'anyref', 'eqref', 'i31ref', 'structref', 'arrayref', 'nullref', 'nullfuncref', 'nullexternref', 'nullexnref',
+  'ref.eq', 'ref.i31', 'ref.test', 'ref.cast', 'br_on_cast', 'br_on_cast_fail', 'any.convert_extern', 'extern.convert_any',
+]);
+const GC_PREFIX = /^(?:struct|array|i31)\./;
+/** Legacy exception instructions (try/catch/delegate form). */
+const LEGACY_EH = new Set(['try', 'delegate', 'rethrow']); // (catch, catch_all also name try_table's clauses)
 
 const SIMD_SHAPE = /^(?:v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)(?:[._]|$)/;
 /** f32/f64 as a whole word inside a keyword: `f32`, `f64.add`, `i32.trunc_f32_s`, `i64.reinterpret_f64`. */
@@ -23,6 +35,9 @@ export function keywordFeatures(keyword: string): PolicyFeature[] {
   if (SIMD_SHAPE.test(keyword) || /\bv128\b/.test(keyword)) found.push('simd');
   else if (FLOAT_WORD.test(keyword)) found.push('floats');
   if (keyword === 'shared' || keyword.includes('atomic')) found.push('threads');
+  if (keyword.includes('relaxed')) found.push('relaxed-simd');
+  if ((GC_KEYWORDS.has(keyword) && keyword !== 'mut') || GC_PREFIX.test(keyword)) found.push('gc');
+  if (LEGACY_EH.has(keyword)) found.push('legacy-exceptions');
   return found;
 }
 

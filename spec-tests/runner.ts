@@ -15,6 +15,7 @@ import type { Action, Command, WastModule, WastValue, ExpectedResult } from './w
 import type { EngineAdapter, ClassifiedError, Imports } from './engines/types.js';
 import type { Wabt } from './wat2wasm.js';
 import { watToWasm, TextConversionError } from './wat2wasm.js';
+import type { TextConverter } from './wasm-tools.js';
 import { moduleFeatures, type PolicyFeature } from './policy-scan.js';
 import { readBinaryInfo } from './binary-info.js';
 import { matchResult, formatActual } from './compare.js';
@@ -69,6 +70,9 @@ function normalizeFeature(feature: string | undefined): PolicyFeature | undefine
   if (f.startsWith('float')) return 'floats';
   if (f.startsWith('simd') || f.startsWith('v128')) return 'simd';
   if (f.startsWith('thread') || f.startsWith('atomic') || f.startsWith('shared')) return 'threads';
+  if (f === 'gc') return 'gc';
+  if (f === 'relaxed-simd') return 'relaxed-simd';
+  if (f === 'legacy-exceptions') return 'legacy-exceptions';
   return undefined;
 }
 
@@ -109,7 +113,17 @@ export class ScriptRunner {
   private readonly registered = new Map<string, Registration>();
   private readonly spectest: Record<string, unknown>;
 
-  constructor(private readonly engine: EngineAdapter, private readonly wabt: Wabt, private readonly file: string) {
+  /**
+   * `convert` turns text modules into binaries (wabt's `watToWasm` unless
+   * given, e.g. wasm-tools' parser for the 3.0 text format); `wabt` also
+   * disassembles binary modules for the policy scan.
+   */
+  constructor(
+    private readonly engine: EngineAdapter,
+    private readonly wabt: Wabt,
+    private readonly file: string,
+    private readonly convert: TextConverter = (text, name) => watToWasm(wabt, text, name),
+  ) {
     this.spectest = engine.spectest();
   }
 
@@ -190,9 +204,10 @@ export class ScriptRunner {
   /** For engines that enforce the determinism policy: why an accepted module should have been rejected. */
   private policyViolation(mod: WastModule, bytes: Uint8Array): string | undefined {
     if (!this.engine.enforcesPolicy) return undefined;
-    const used = moduleFeatures(this.wabt, mod, bytes);
-    if (used === null || used.size === 0) return undefined;
-    return `the engine accepted a module that uses ${[...used].join(', ')} (determinism policy)`;
+    const found = moduleFeatures(this.wabt, mod, bytes);
+    const used = found && [...found].filter((f) => f === 'floats' || f === 'simd' || f === 'threads');
+    if (!used || used.length === 0) return undefined;
+    return `the engine accepted a module that uses ${used.join(', ')} (determinism policy)`;
   }
 
   /** The policy feature, if the runner's own scan finds it in the module. */
@@ -395,7 +410,7 @@ export class ScriptRunner {
         return { bytes: mod.source.bytes };
       case 'text':
         try {
-          return { bytes: watToWasm(this.wabt, mod.source.bytes, `${this.file}:${mod.line}`) };
+          return { bytes: this.convert(mod.source.bytes, `${this.file}:${mod.line}`) };
         } catch (e) {
           if (e instanceof TextConversionError) return { outcome: fail(e.message) };
           throw e;

@@ -5,7 +5,12 @@
  */
 import type { GasScheduleConfig } from './gas/schedule.js';
 
-/** WebAssembly features. Post-MVP 2.0 features default to on; non-deterministic ones are off. */
+/**
+ * WebAssembly features (the determinism policy and the proposals the engine
+ * understands). A module using a switched-off feature gets a `PolicyError`
+ * naming it. Floats, SIMD and threads are not deterministic: off in every
+ * preset unless named.
+ */
 export interface Features {
   /** i32/i64 extend8_s, extend16_s, extend32_s. */
   signExtension: boolean;
@@ -25,19 +30,89 @@ export interface Features {
   simd: boolean;
   /** Shared memories and atomics. Not deterministic; always rejected. */
   threads: boolean;
+  /** return_call, return_call_indirect (and return_call_ref with function references). WebAssembly 3.0. */
+  tailCall: boolean;
+  /** i32/i64 add, sub, mul and global.get of earlier immutable globals in constant expressions. WebAssembly 3.0. */
+  extendedConst: boolean;
+  /** Several memories: memory indices on loads, stores, memory.* and data segments. WebAssembly 3.0. */
+  multiMemory: boolean;
+  /** 64-bit memories and tables (i64 addresses, sizes and offsets). WebAssembly 3.0. */
+  memory64: boolean;
+  /** Exception handling: tags, throw, throw_ref, try_table, exnref. WebAssembly 3.0. */
+  exceptions: boolean;
+  /** Typed function references: (ref $t), call_ref, ref.as_non_null, br_on_null/non_null, non-nullable locals. WebAssembly 3.0. */
+  functionReferences: boolean;
+  /** i64.add128, i64.sub128, i64.mul_wide_s/u (proposal, not part of 3.0). */
+  wideArithmetic: boolean;
+  /** Memory page sizes of 1 byte or 64 KiB declared in the memory type (proposal, not part of 3.0). */
+  customPageSizes: boolean;
 }
 
-export const DEFAULT_FEATURES: Readonly<Features> = Object.freeze({
-  signExtension: true,
-  multiValue: true,
-  bulkMemory: true,
-  referenceTypes: true,
-  mutableGlobals: true,
-  saturatingFloatToInt: true,
-  floats: false,
-  simd: false,
-  threads: false,
+/** The standard versions a feature set can be pinned to. */
+export type FeaturePreset = '1.0' | '2.0' | '3.0';
+
+const NONE: Features = {
+  signExtension: false, multiValue: false, bulkMemory: false, referenceTypes: false, mutableGlobals: true,
+  saturatingFloatToInt: false, floats: false, simd: false, threads: false, tailCall: false, extendedConst: false,
+  multiMemory: false, memory64: false, exceptions: false, functionReferences: false, wideArithmetic: false,
+  customPageSizes: false,
+};
+const V2: Features = {
+  ...NONE, signExtension: true, multiValue: true, bulkMemory: true, referenceTypes: true, saturatingFloatToInt: true,
+};
+const V3: Features = {
+  ...V2, tailCall: true, extendedConst: true, multiMemory: true, memory64: true, exceptions: true, functionReferences: true,
+};
+
+/**
+ * The feature set of each standard version, with floats, SIMD and threads off
+ * (WebAssembly 1.0 includes the import/export of mutable globals; 3.0's GC,
+ * relaxed SIMD and the legacy exception instructions are not supported and
+ * have no switch).
+ */
+export const FEATURE_PRESETS: Readonly<Record<FeaturePreset, Readonly<Features>>> = Object.freeze({
+  '1.0': Object.freeze(NONE),
+  '2.0': Object.freeze(V2),
+  '3.0': Object.freeze(V3),
 });
+
+/** The preset used when `features.preset` is not given. */
+export const DEFAULT_PRESET: FeaturePreset = '2.0';
+
+/** The default feature set (the `DEFAULT_PRESET`). */
+export const DEFAULT_FEATURES: Readonly<Features> = FEATURE_PRESETS[DEFAULT_PRESET];
+
+/**
+ * What `EngineConfig.features` accepts: an optional preset, then per-feature
+ * overrides, e.g. `{ preset: '3.0', floats: true, tailCall: false }`.
+ */
+export type FeaturesConfig = Partial<Features> & { preset?: FeaturePreset };
+
+/**
+ * The feature set of `config`: its preset (default `DEFAULT_PRESET`) with its
+ * overrides applied. Throws a TypeError naming an unknown feature or preset,
+ * or a feature whose value is not a boolean.
+ */
+export function resolveFeatures(config: FeaturesConfig = {}): Features {
+  if (typeof config !== 'object' || config === null) throw new TypeError('features: expected an object');
+  const preset = config.preset ?? DEFAULT_PRESET;
+  const base = FEATURE_PRESETS[preset as FeaturePreset];
+  if (!Object.prototype.hasOwnProperty.call(FEATURE_PRESETS, preset) || base === undefined) {
+    throw new TypeError(`features: unknown preset ${JSON.stringify(preset)} (valid presets: ${Object.keys(FEATURE_PRESETS).join(', ')})`);
+  }
+  const out: Features = { ...base };
+  for (const key of Object.keys(config)) {
+    if (key === 'preset') continue;
+    if (!Object.prototype.hasOwnProperty.call(NONE, key)) {
+      throw new TypeError(`features: unknown feature "${key}" (valid features: preset, ${Object.keys(NONE).join(', ')})`);
+    }
+    const v = (config as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new TypeError(`features: ${key} must be true or false, got ${typeof v}`);
+    (out as unknown as Record<string, boolean>)[key] = v;
+  }
+  return out;
+}
 
 /**
  * Deterministic resource limits. Decode-time and validation-time limits give a
@@ -97,7 +172,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxFunctions: 1_000_000,
   maxGlobals: 1_000_000,
   maxTables: 100_000,
-  maxMemories: 1,
+  maxMemories: 100,
   maxElemSegments: 100_000,
   maxDataSegments: 100_000,
   maxElemSegmentLength: 10_000_000,
@@ -118,7 +193,8 @@ export const ENGINE_CONFIG_KEYS: readonly string[] = ['features', 'limits', 'gas
 
 /** What `new Engine(config)` accepts. Every field is optional. */
 export interface EngineConfig {
-  features?: Partial<Features>;
+  /** A preset ('1.0', '2.0', '3.0'; default `DEFAULT_PRESET`) and per-feature overrides. */
+  features?: FeaturesConfig;
   limits?: Partial<Limits>;
   /** Gas schedule: 'default', 'unit', or overrides of the default schedule. */
   gas?: GasScheduleConfig;
@@ -140,7 +216,7 @@ export function resolveConfig(config: EngineConfig = {}): ResolvedConfig {
   checkKeys(config, ENGINE_CONFIG_KEYS, 'Engine config');
   checkKeys(config.limits, Object.keys(DEFAULT_LIMITS), 'Engine config limits');
   return {
-    features: { ...DEFAULT_FEATURES, ...(config.features ?? {}) },
+    features: resolveFeatures(config.features),
     limits: { ...DEFAULT_LIMITS, ...(config.limits ?? {}) },
     gas: config.gas ?? 'default',
   };

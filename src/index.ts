@@ -13,6 +13,6 @@ export type {
 export { Trap, CompileError, MalformedError, InvalidError, PolicyError, LimitError, LinkError } from './errors.js';
 export type { TrapCode, TrapFrame } from './errors.js';
 export type { functype, valtype } from './decoder/module.js';
-export type { EngineConfig, Features, Limits } from './config.js';
-export { DEFAULT_FEATURES, DEFAULT_LIMITS } from './config.js';
+export type { EngineConfig, Features, FeaturePreset, FeaturesConfig, Limits } from './config.js';
+export { DEFAULT_FEATURES, DEFAULT_LIMITS, DEFAULT_PRESET, FEATURE_PRESETS } from './config.js';
 export type { GasScheduleConfig } from './gas/schedule.js';

@@ -14,7 +14,7 @@ import {
 import type { EngineOptions } from './index.js';
 
 export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter {
-  const engine = new Engine();
+  const engine = new Engine(options.features === undefined ? {} : { features: options.features });
   let store: Store | undefined;
   const getStore = (): Store => (store ??= new Store(engine, options.gas === undefined ? {} : { gas: options.gas }));
 

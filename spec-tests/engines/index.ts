@@ -1,5 +1,6 @@
 /** Engine adapters by name. */
 import type { EngineAdapter } from './types.js';
+import type { FeaturesConfig } from '../../src/config.js';
 import { createNativeEngine } from './native.js';
 
 export type EngineName = 'native' | 'detwasm';
@@ -8,6 +9,8 @@ export const ENGINE_NAMES: readonly EngineName[] = ['native', 'detwasm'];
 export interface EngineOptions {
   /** Gas budget of every store (metered run); undefined = unmetered. */
   gas?: bigint;
+  /** detwasm's feature configuration (default: the engine's default preset). */
+  features?: FeaturesConfig;
 }
 
 export function createEngine(name: EngineName, options: EngineOptions = {}): EngineAdapter {

@@ -1,4 +1,5 @@
 import { EXIT, UsageError, parseArgs, parseFeatures, parseGas } from './args.js';
+import * as VT from '../decoder/valtype.js';
 import { parseValue, parseValues, resultList, formatFuncType } from './values.js';
 
 describe('parseArgs', () => {
@@ -53,12 +54,14 @@ describe('parseArgs', () => {
 
   test('parseFeatures and parseGas', () => {
     expect(parseFeatures('+simd, -threads,reference-types')).toEqual({ simd: true, threads: false, referenceTypes: true });
+    expect(parseFeatures('3.0,-tail-call,wide-arithmetic')).toEqual({ preset: '3.0', tailCall: false, wideArithmetic: true });
+    expect(() => parseFeatures('4.0')).toThrow(/unknown feature "4.0".*presets: 1.0, 2.0, 3.0/);
     expect(parseGas('18446744073709551616')).toBe(1n << 64n);
   });
 });
 
 describe('values', () => {
-  const I32 = 0x7f, I64 = 0x7e, FUNCREF = 0x70, F32 = 0x7d;
+  const { I32, I64, FUNCREF, F32 } = VT;
   test('i32 accepts signed and unsigned ranges and wraps to the bit pattern', () => {
     expect(parseValue('42', I32, 'a')).toBe(42);
     expect(parseValue('-2147483648', I32, 'a')).toBe(-2147483648);

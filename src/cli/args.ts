@@ -2,7 +2,7 @@
  * Command-line parsing for `detwasm`. Pure (no I/O) so it is unit-testable:
  * turns argv into a `Command` or throws `UsageError` with one clear line.
  */
-import type { Features } from '../config.js';
+import { FEATURE_PRESETS, type FeaturePreset, type Features, type FeaturesConfig } from '../config.js';
 
 /** Exit codes, one per kind of failure (documented in README.md and `detwasm --help`). */
 export const EXIT = Object.freeze({
@@ -31,7 +31,7 @@ export class UsageError extends Error {
 export interface CommonOptions {
   verbose: boolean;
   json: boolean;
-  features: Partial<Features>;
+  features: FeaturesConfig;
 }
 
 export type Command =
@@ -56,7 +56,8 @@ Options:
   --invoke NAME       export to call (run)
   --gas N             gas budget (clamped to 2^53-1); without it execution is unmetered
   --features LIST     comma-separated feature switches, e.g. "-bulk-memory,multi-value"
-                      (a leading "-" turns a feature off)
+                      (a leading "-" turns a feature off); a version (1.0, 2.0, 3.0)
+                      selects that preset first, e.g. "3.0,-tail-call,wide-arithmetic"
   --json              print a machine-readable JSON result on stdout
   --verbose           print stack traces of errors
   -h, --help          this text;  --version  the version
@@ -80,20 +81,32 @@ export const FEATURE_NAMES: Readonly<Record<string, keyof Features>> = Object.fr
   floats: 'floats',
   simd: 'simd',
   threads: 'threads',
+  'tail-call': 'tailCall',
+  'extended-const': 'extendedConst',
+  'multi-memory': 'multiMemory',
+  memory64: 'memory64',
+  exceptions: 'exceptions',
+  'function-references': 'functionReferences',
+  'wide-arithmetic': 'wideArithmetic',
+  'custom-page-sizes': 'customPageSizes',
 });
 
-export function parseFeatures(list: string): Partial<Features> {
-  const out: Partial<Features> = {};
+export function parseFeatures(list: string): FeaturesConfig {
+  const out: FeaturesConfig = {};
   for (const raw of list.split(',')) {
     const item = raw.trim();
     if (item === '') continue;
+    if (Object.prototype.hasOwnProperty.call(FEATURE_PRESETS, item)) {
+      out.preset = item as FeaturePreset;
+      continue;
+    }
     let on = true;
     let name = item;
     if (name.startsWith('-')) { on = false; name = name.slice(1); } else if (name.startsWith('+')) name = name.slice(1);
     const kebab = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
     const key = FEATURE_NAMES[kebab];
     if (key === undefined) {
-      throw new UsageError(`unknown feature "${name}" in --features (known: ${Object.keys(FEATURE_NAMES).join(', ')})`);
+      throw new UsageError(`unknown feature "${name}" in --features (known: ${Object.keys(FEATURE_NAMES).join(', ')}; presets: ${Object.keys(FEATURE_PRESETS).join(', ')})`);
     }
     out[key] = on;
   }
@@ -122,7 +135,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const positional: string[] = [];
   let invoke: string | undefined;
   let gas: bigint | undefined;
-  let features: Partial<Features> = {};
+  let features: FeaturesConfig = {};
   let verbose = false;
   let json = false;
   let help = false;

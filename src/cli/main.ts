@@ -6,8 +6,9 @@
 import { performance } from 'perf_hooks';
 import { resolveConfig, type EngineConfig } from '../config.js';
 import { decode } from '../decoder/index.js';
-import type { DecodedModule, functype } from '../decoder/module.js';
+import type { DecodedModule, functype, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
+import { indexSpaces } from '../decoder/spaces.js';
 import { Engine, Store } from '../index.js';
 import { EXIT, USAGE, UsageError, parseArgs, type Command } from './args.js';
 import { loadModule, readFile, requireWabt } from './load.js';
@@ -101,14 +102,6 @@ function engineConfig(cmd: { features: EngineConfig['features'] }): EngineConfig
   return { features: cmd.features };
 }
 
-/** Function type of every function in the function index space (imports first). */
-function funcTypes(m: DecodedModule): functype[] {
-  const out: functype[] = [];
-  for (const imp of m.imports) if (imp.desc.kind === 'func') out.push(m.types[imp.desc.typeidx]);
-  for (const t of m.funcs) out.push(m.types[t]);
-  return out;
-}
-
 function ms(t: number): string {
   return t < 10 ? t.toFixed(2) : t < 100 ? t.toFixed(1) : t.toFixed(0);
 }
@@ -127,8 +120,8 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
   const t0 = performance.now();
   const module = engine.compile(bytes);
   const t1 = performance.now();
-  const decoded = decode(bytes, resolveConfig(config).limits);
-  const types = funcTypes(decoded);
+  const decoded = decode(bytes, resolveConfig(config).limits, resolveConfig(config).features);
+  const types = indexSpaces(decoded).funcTypes;
 
   // Resolve the export to call before instantiating, so usage errors come first.
   let target = cmd.invoke;
@@ -205,34 +198,30 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   const config = engineConfig(cmd);
   const engine = new Engine(config);
   const module = engine.compile(bytes);
-  const m = decode(bytes, resolveConfig(config).limits);
-  const types = funcTypes(m);
+  const m = decode(bytes, resolveConfig(config).limits, resolveConfig(config).features);
   const limits = (l: { min: number; max: number | undefined }) => (l.max === undefined ? `${l.min}..` : `${l.min}..${l.max}`);
+  const tableText = (t: tabletype): string => `table ${t.is64 ? 'i64 ' : ''}${valtypeName(t.elemtype)} ${limits(t.limits)}`;
+  const memoryText = (t: memtype): string =>
+    `memory ${t.is64 ? 'i64 ' : ''}${limits(t.limits)} pages${t.pageSizeLog2 === 16 ? '' : ` of ${2 ** t.pageSizeLog2} bytes`}`;
   const describeImport = (d: DecodedModule['imports'][number]['desc']): string => {
     switch (d.kind) {
       case 'func': return `func ${formatFuncType(m.types[d.typeidx].params, m.types[d.typeidx].results)}`;
-      case 'table': return `table ${valtypeName(d.type.elemtype)} ${limits(d.type.limits)}`;
-      case 'memory': return `memory ${limits(d.type.limits)} pages`;
+      case 'table': return tableText(d.type);
+      case 'memory': return memoryText(d.type);
       case 'global': return `global ${d.type.mutable ? 'mut ' : ''}${valtypeName(d.type.valtype)}`;
+      case 'tag': return `tag ${formatFuncType(m.types[d.typeidx].params, [])}`;
     }
   };
-  const importedFuncs = m.imports.filter((i) => i.desc.kind === 'func').length;
-  const importedTables = m.imports.filter((i) => i.desc.kind === 'table');
-  const importedMems = m.imports.filter((i) => i.desc.kind === 'memory');
-  const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global');
+  const spaces = indexSpaces(m);
+  const importedFuncs = spaces.numImportedFuncs;
   const describeExport = (e: DecodedModule['exports'][number]): string => {
     switch (e.kind) {
-      case 'func': return `func ${formatFuncType(types[e.index].params, types[e.index].results)}`;
-      case 'table': {
-        const t = e.index < importedTables.length ? (importedTables[e.index].desc as { type: DecodedModule['tables'][number] }).type : m.tables[e.index - importedTables.length];
-        return `table ${valtypeName(t.elemtype)} ${limits(t.limits)}`;
-      }
-      case 'memory': {
-        const t = e.index < importedMems.length ? (importedMems[e.index].desc as { type: DecodedModule['mems'][number] }).type : m.mems[e.index - importedMems.length];
-        return `memory ${limits(t.limits)} pages`;
-      }
+      case 'func': return `func ${formatFuncType(spaces.funcTypes[e.index].params, spaces.funcTypes[e.index].results)}`;
+      case 'table': return tableText(spaces.tableTypes[e.index]);
+      case 'memory': return memoryText(spaces.memTypes[e.index]);
+      case 'tag': return `tag ${formatFuncType(spaces.tagTypes[e.index].params, [])}`;
       case 'global': {
-        const t = e.index < importedGlobals.length ? (importedGlobals[e.index].desc as { type: DecodedModule['globals'][number]['type'] }).type : m.globals[e.index - importedGlobals.length].type;
+        const t = spaces.globalTypes[e.index];
         return `global ${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
       }
     }
@@ -257,7 +246,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
   io.out(`exports (${m.exports.length}):`);
   for (const e of m.exports) io.out(`  ${e.name}: ${describeExport(e)}`);
   io.out(`functions: ${m.funcs.length} defined (${codeBytes} bytes of code), ${importedFuncs} imported`);
-  io.out(`memories: ${m.mems.length + importedMems.length}, tables: ${m.tables.length + importedTables.length}, globals: ${m.globals.length + importedGlobals.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
+  io.out(`memories: ${spaces.memTypes.length}, tables: ${spaces.tableTypes.length}, globals: ${spaces.globalTypes.length}, tags: ${spaces.tagTypes.length}, data segments: ${m.datas.length}, elem segments: ${m.elems.length}`);
   io.out('sections:');
   for (const s of sections) io.out(`  ${s.name.padEnd(12)} offset 0x${s.offset.toString(16).padStart(4, '0')}  ${s.size} bytes`);
   io.out(`compile cost: ${String(module.compileCost)} gas`);

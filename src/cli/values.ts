@@ -3,6 +3,7 @@
  * i64 as a bigint (the JS API's conventions), references as null.
  */
 import { valtypeName, type valtype } from '../decoder/module.js';
+import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { UsageError } from './args.js';
 
 const INTEGER = /^([+-]?)(0x[0-9a-f]+(?:_[0-9a-f]+)*|[0-9]+(?:_[0-9]+)*)$/i;
@@ -23,9 +24,9 @@ function parseInteger(text: string): bigint | null {
 export function parseValue(text: string, type: valtype, position: string): unknown {
   const name = valtypeName(type);
   switch (type) {
-    case 0x7f:
-    case 0x7e: {
-      const bits = type === 0x7f ? 32 : 64;
+    case I32:
+    case I64: {
+      const bits = type === I32 ? 32 : 64;
       const v = parseInteger(text);
       if (v === null) throw new UsageError(`${position}: expected an ${name} integer, got "${text}"`);
       if (v < -(1n << BigInt(bits - 1)) || v >= 1n << BigInt(bits)) {
@@ -33,8 +34,8 @@ export function parseValue(text: string, type: valtype, position: string): unkno
       }
       return bits === 32 ? Number(BigInt.asIntN(32, v)) : BigInt.asIntN(64, v);
     }
-    case 0x70:
-    case 0x6f:
+    case FUNCREF:
+    case EXTERNREF:
       if (text !== 'null') throw new UsageError(`${position}: only "null" can be passed as ${name}`);
       return null;
     default:

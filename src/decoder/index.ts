@@ -7,7 +7,7 @@
  * count is checked against the remaining bytes before it is used.
  */
 import { LimitError } from '../errors.js';
-import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import { DEFAULT_FEATURES, DEFAULT_LIMITS, type Features, type Limits } from '../config.js';
 import type { DecodedModule } from './module.js';
 import { Reader, EOF_SECTION, EOF_TOP } from './reader.js';
 import { InstrWriter } from './instructions.js';
@@ -31,13 +31,14 @@ export const SectionId = {
   code: 10,
   data: 11,
   datacount: 12,
+  tag: 13,
 } as const;
 
 /**
  * Position of each non-custom section id in the required order (5.5.16):
- * type import function table memory global export start element datacount code data.
+ * type import function table memory tag global export start element datacount code data.
  */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10];
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 const SECTION_DECODERS: Array<(r: Reader, st: S.DecodeState) => void> = [
   () => undefined, // custom: handled separately
@@ -53,6 +54,7 @@ const SECTION_DECODERS: Array<(r: Reader, st: S.DecodeState) => void> = [
   S.codeSection,
   S.dataSection,
   S.dataCountSection,
+  S.tagSection,
 ];
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -62,7 +64,13 @@ function sameBytes(a: Uint8Array, b: readonly number[]): boolean {
   return a.every((x, i) => x === b[i]);
 }
 
-export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): DecodedModule {
+/**
+ * Decodes a module binary. `features` select the binary grammar where
+ * WebAssembly 2.0 and a later feature differ (see `ExprOptions.features`);
+ * everything else a feature adds is decoded always and checked by the
+ * validator.
+ */
+export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS, features: Features = DEFAULT_FEATURES): DecodedModule {
   if (bytes.length > limits.maxModuleSize) {
     throw new LimitError('maxModuleSize', limits.maxModuleSize, bytes.length, 0);
   }
@@ -78,7 +86,9 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
     imports: [],
     funcs: [],
     tables: [],
+    tableInits: [],
     mems: [],
+    tags: [],
     globals: [],
     exports: [],
     start: null,
@@ -92,10 +102,12 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
   const st: S.DecodeState = {
     module,
     limits,
+    features,
     writer: new InstrWriter(),
     importedFuncs: 0,
     importedTables: 0,
     importedGlobals: 0,
+    importedMems: 0,
   };
 
   let lastRank = 0;
@@ -105,7 +117,7 @@ export function decode(bytes: Uint8Array, limits: Limits = DEFAULT_LIMITS): Deco
   while (!r.atEnd()) {
     const idAt = r.pos;
     const id = r.u8();
-    if (id > 12) r.fail(`malformed section id ${id}`, idAt);
+    if (id > 13) r.fail(`malformed section id ${id}`, idAt);
     const sizeAt = r.pos;
     const size = r.u32();
     if (size > r.remaining()) r.fail('length out of bounds', sizeAt);

@@ -7,11 +7,12 @@
  * `end` matching its implicit outer block. Everything about types and index
  * ranges is the validator's job.
  */
-import { LimitError } from '../errors.js';
-import type { Limits } from '../config.js';
+import { LimitError, PolicyError } from '../errors.js';
+import type { Features, Limits } from '../config.js';
 import { Reader } from './reader.js';
-import { Imm, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
-import { isValtype, isReftype } from './types.js';
+import { Imm, MEMARG_EXT, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
+import { readHeaptype, readValtype, rejectGc, valtypeAfter } from './types.js';
+import { NON_NULL } from './valtype.js';
 
 /**
  * Largest chunk the arena grows to by doubling, in slots (1 MiB). SPEED: past
@@ -67,18 +68,15 @@ export class InstrWriter {
   }
 }
 
-/**
- * SPEED: one InstrWriter that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_INSTRWRITER = new InstrWriter();
 
 export interface ExprOptions {
   limits: Limits;
+  /**
+   * The engine's features. Only `multiMemory` changes the binary grammar
+   * here: without it memory instructions keep WebAssembly 2.0's reserved
+   * zero bytes and memarg flags of 32 or more are malformed, as in 2.0.
+   */
+  features: Features;
   /**
    * True inside the code section of a module without a data count section:
    * memory.init and data.drop are then malformed (spec 5.5.13).
@@ -122,6 +120,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     }
     const b = r.u8();
     let op = b;
+    if (b === 0xfb) rejectGc('GC instruction (0xfb prefix)', at);
     if (b >= 0xfc && b <= 0xfe) {
       const sub = r.u32();
       if (sub >= PREFIX_RANGE[b]) illegalOpcode(r, at, b, sub);
@@ -157,8 +156,25 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           ctl[depth - 1] = CTL_ELSE;
         }
         break;
+      case 19: // Imm.tryTable
       case 1: { // Imm.blocktype
         buf[len++] = blocktype(r);
+        if (kind === 19) {
+          const n = r.count();
+          w.len = len;
+          w.ensure(1 + 3 * n);
+          buf = w.buf;
+          len = w.len;
+          buf[len++] = n;
+          for (let i = 0; i < n; i++) {
+            const kAt = r.pos;
+            const k = r.u8();
+            if (k > 3) r.fail(`malformed catch clause 0x${k.toString(16)}`, kAt);
+            buf[len++] = k;
+            buf[len++] = k < 2 ? r.u32() : 0;
+            buf[len++] = r.u32();
+          }
+        }
         if (depth === ctl.length) {
           const next = new Uint8Array(ctl.length * 2);
           next.set(ctl);
@@ -175,17 +191,17 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = r.u32();
         buf[len++] = r.u32();
         break;
-      case 4: // Imm.zero
-        buf[len++] = r.zeroByte();
+      case 4: // Imm.zero (a memory index with multi-memory)
+        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
         break;
       case 5: // Imm.idxZero
         if (opts.noDataCount) r.fail('data count section required', at);
         buf[len++] = r.u32();
-        buf[len++] = r.zeroByte();
+        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
         break;
       case 6: // Imm.zero2
-        buf[len++] = r.zeroByte();
-        buf[len++] = r.zeroByte();
+        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
+        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
         break;
       case 7: // Imm.fence
         r.zeroByte();
@@ -211,23 +227,31 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf = w.buf;
         len = w.len;
         buf[len++] = n;
-        for (let i = 0; i < n; i++) {
-          const tAt = r.pos;
-          const t = r.u8();
-          if (!isValtype(t)) r.fail(`malformed value type 0x${t.toString(16)}`, tAt);
-          buf[len++] = t;
+        for (let i = 0; i < n; i++) buf[len++] = readValtype(r);
+        break;
+      }
+      case 10: { // Imm.memarg
+        const flags = memargFlags(r, opts.features);
+        const memidx = flags & 0x40 ? r.u32() : 0;
+        memargOffset(r, opts.features, i64Halves);
+        buf[len++] = flags & 0x3f;
+        buf[len++] = i64Halves[0];
+        if ((memidx !== 0 || i64Halves[1] !== 0) && op <= 0x3e) {
+          buf[len - 4] = op + MEMARG_EXT;
+          buf[len++] = memidx;
+          buf[len++] = i64Halves[1];
         }
         break;
       }
-      case 10: // Imm.memarg
-        buf[len++] = memargAlign(r);
-        buf[len++] = r.u32();
-        break;
-      case 18: // Imm.memargLane
-        buf[len++] = memargAlign(r);
-        buf[len++] = r.u32();
+      case 18: { // Imm.memargLane
+        const flags = memargFlags(r, opts.features);
+        if (flags & 0x40) r.u32();
+        memargOffset(r, opts.features, i64Halves);
+        buf[len++] = flags & 0x3f;
+        buf[len++] = i64Halves[0];
         buf[len++] = r.u8();
         break;
+      }
       case 17: // Imm.lane
         buf[len++] = r.u8();
         break;
@@ -252,13 +276,13 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = word(r);
         buf[len++] = word(r);
         break;
-      case 15: { // Imm.reftype
-        const tAt = r.pos;
-        const t = r.u8();
-        if (!isReftype(t)) r.fail(`malformed reference type 0x${t.toString(16)}`, tAt);
-        buf[len++] = t;
+      case 21: // Imm.heaptype
+        buf[len++] = readHeaptype(r, true);
         break;
-      }
+      case 22: // Imm.legacy
+        throw new PolicyError('legacy-exceptions', `legacy exception instruction 0x${b.toString(16)} (try/catch/rethrow/delegate) is not supported; use try_table`, at, opts.funcIndex);
+      case 23: // Imm.gc
+        rejectGc(`GC instruction 0x${b.toString(16)}`, at);
       default:
         illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
     }
@@ -272,17 +296,27 @@ function illegalOpcode(r: Reader, at: number, b: number, sub?: number): never {
 }
 
 /**
- * The alignment exponent of a memarg (5.4.6: u32 alignment exponent, then u32
- * offset). In 2.0 an exponent of 32 or more cannot come from any valid flags
- * value (bit 6 would be the multi-memory flag), so it is malformed; smaller
- * too-large exponents are left for the validator ("alignment must not be
- * larger than natural").
+ * The flags of a memarg (5.4.6): the alignment exponent in bits 0-5 and, with
+ * multi-memory, bit 6 saying a memory index follows; then the offset, a u64
+ * (memory64; the validator limits it to u32 for 32-bit memories). Flags of
+ * 128 or more are malformed; without multi-memory, as in WebAssembly 2.0,
+ * so are flags of 32 or more. Too-large exponents below that are left for
+ * the validator ("alignment must not be larger than natural").
  */
-function memargAlign(r: Reader): number {
+function memargFlags(r: Reader, f: Features): number {
   const at = r.pos;
-  const align = r.u32();
-  if (align >= 32) r.fail('malformed memop flags', at);
-  return align;
+  const flags = r.u32();
+  if (flags >= (f.multiMemory ? 128 : 32)) r.fail('malformed memop flags', at);
+  return flags;
+}
+
+/** A memarg offset: a u64 with memory64, a u32 (high half 0) otherwise, as in WebAssembly 2.0. */
+function memargOffset(r: Reader, f: Features, out: number[]): void {
+  if (f.memory64) r.u64(out);
+  else {
+    out[0] = r.u32();
+    out[1] = 0;
+  }
 }
 
 /** Four raw bytes, little-endian, as an int32. */
@@ -310,8 +344,9 @@ function blocktype(r: Reader): number {
   if (b >= 0x40 && b < 0x80) {
     // a single-byte negative s33: must be a value type
     r.pos++;
-    if (!isValtype(b)) r.fail(`malformed value type 0x${b.toString(16)}`, at);
-    return b - 0x80;
+    const t = valtypeAfter(r, b, at);
+    if (t < 0) r.fail(`malformed value type 0x${b.toString(16)}`, at);
+    return t < NON_NULL ? t - 0x80 : -t;
   }
   const x = r.s33();
   if (x < 0) r.fail('malformed block type', at);

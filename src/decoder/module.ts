@@ -5,31 +5,12 @@
  * their layout): immediates already decoded, so no later stage reads LEB128.
  */
 
-/** Value types as their binary encoding (spec 5.3.1 / 5.3.3). */
-export const enum ValType {
-  i32 = 0x7f,
-  i64 = 0x7e,
-  f32 = 0x7d,
-  f64 = 0x7c,
-  v128 = 0x7b,
-  funcref = 0x70,
-  externref = 0x6f,
-}
+/** A value type (encoding in `valtype.ts`). */
 export type valtype = number;
-export type reftype = number; // ValType.funcref | ValType.externref
+/** A reference type (a `valtype` for which `isRefType` holds). */
+export type reftype = number;
 
-export function valtypeName(t: valtype): string {
-  switch (t) {
-    case 0x7f: return 'i32';
-    case 0x7e: return 'i64';
-    case 0x7d: return 'f32';
-    case 0x7c: return 'f64';
-    case 0x7b: return 'v128';
-    case 0x70: return 'funcref';
-    case 0x6f: return 'externref';
-    default: return `valtype(0x${t.toString(16)})`;
-  }
-}
+export { valtypeName } from './valtype.js';
 
 /** spec 2.3.6 */
 export interface functype {
@@ -37,7 +18,10 @@ export interface functype {
   results: valtype[];
 }
 
-/** spec 2.3.7; `max` is undefined when absent. Values are u32 (0..2^32-1) as numbers. */
+/**
+ * spec 2.3.7; `max` is undefined when absent. Values are u32 (0..2^32-1), or
+ * u64 for 64-bit memories and tables, as numbers (exact below 2^53).
+ */
 export interface limits {
   min: number;
   max: number | undefined;
@@ -47,12 +31,18 @@ export interface limits {
 export interface memtype {
   limits: limits;
   shared: boolean;
+  /** Address type i64 (memory64, limits flag bit 2); i32 otherwise. */
+  is64: boolean;
+  /** log2 of the page size in bytes (custom page sizes, limits flag bit 3); 16 (64 KiB) by default. */
+  pageSizeLog2: number;
 }
 
 /** spec 2.3.9 */
 export interface tabletype {
   limits: limits;
   elemtype: reftype;
+  /** Address type i64 (table64, limits flag bit 2); i32 otherwise. */
+  is64: boolean;
 }
 
 /** spec 2.3.10 */
@@ -66,7 +56,8 @@ export type importdesc =
   | { kind: 'func'; typeidx: number }
   | { kind: 'table'; type: tabletype }
   | { kind: 'memory'; type: memtype }
-  | { kind: 'global'; type: globaltype };
+  | { kind: 'global'; type: globaltype }
+  | { kind: 'tag'; typeidx: number };
 
 export interface import_ {
   module: string;
@@ -76,7 +67,7 @@ export interface import_ {
   offset: number;
 }
 
-export type externkind = 'func' | 'table' | 'memory' | 'global';
+export type externkind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 /** spec 2.5.10 */
 export interface export_ {
@@ -162,7 +153,14 @@ export interface DecodedModule {
   /** Type indices of the defined functions (function section). */
   funcs: number[];
   tables: tabletype[];
+  /**
+   * Per defined table: the initializer expression of the `0x40 0x00` table
+   * form (typed function references), or null (elements start as null).
+   */
+  tableInits: (expr | null)[];
   mems: memtype[];
+  /** Type indices of the defined tags (tag section, exception handling). */
+  tags: number[];
   globals: global[];
   exports: export_[];
   start: number | null;

@@ -5,7 +5,11 @@
  *   - single-byte opcodes keep their byte value (0x00..0xFF),
  *   - 0xFC-prefixed `sub` becomes 0x100 + sub (bulk memory, saturating truncation),
  *   - 0xFD-prefixed `sub` becomes 0x200 + sub (SIMD, sub < 0x200),
- *   - 0xFE-prefixed `sub` becomes 0x400 + sub (threads/atomics, sub < 0x100).
+ *   - 0xFE-prefixed `sub` becomes 0x400 + sub (threads/atomics, sub < 0x100),
+ *   - a load or store (0x28..0x3E) whose memarg names a memory other than 0
+ *     or has an offset of 2^32 or more (multi-memory, memory64) becomes
+ *     `MEMARG_EXT` + its byte (0x528..0x53E), with the longer record below;
+ *     with memory 0 and a 32-bit offset it keeps its byte and its record.
  *
  * A decoded stream (function body or constant expression) is an Int32Array of
  * records `[op, byteOffset, ...immediates]`. `byteOffset` is the offset of the
@@ -17,19 +21,36 @@
  *                            >= 0 a type index; -64 (0x40) empty; otherwise the
  *                            negative s7 value of a valtype byte (i32 0x7F -> -1,
  *                            i64 -> -2, f32 -> -3, f64 -> -4, v128 -> -5,
- *                            funcref 0x70 -> -16, externref 0x6F -> -17).
+ *                            funcref 0x70 -> -16, externref 0x6F -> -17;
+ *                            constants in `valtype.ts`).
+ *                            A reference type (typed function references,
+ *                            exnref) is stored as minus its valtype number
+ *                            (valtype.ts): exnref 0x69 -> -23 like the
+ *                            one-byte types; (ref func) 0x170 -> -0x170 and
+ *                            concrete types -(0x10000 + ...), all < -128.
+ *                            So: bt >= 0 type index; -128 <= bt < 0 the
+ *                            valtype bt + 128; bt < -128 the valtype -bt.
  *   br, br_if                [labelidx]
  *   br_table                 [n, l_0, ..., l_{n-1}, l_default]
- *   call                     [funcidx]
- *   call_indirect            [typeidx, tableidx]
- *   select_t (0x1C)          [n, t_0, ..., t_{n-1}]  (valtype bytes)
+ *   call, return_call        [funcidx]
+ *   call_indirect,
+ *   return_call_indirect     [typeidx, tableidx]
+ *   call_ref, return_call_ref [typeidx]
+ *   select_t (0x1C)          [n, t_0, ..., t_{n-1}]  (valtype numbers, valtype.ts)
  *   local.*, global.*        [idx]
  *   table.get, table.set     [tableidx]
- *   loads/stores             [align, offset]  (align is the exponent, as encoded)
+ *   loads/stores             [align, offset]  (align is the exponent; memory 0,
+ *                            offset < 2^32 as a u32 pattern)
+ *   loads/stores + MEMARG_EXT [align, offset_lo, memidx, offset_hi]  (the
+ *                            first two slots as in the short form; the u64
+ *                            offset is offset_hi * 2^32 + offset_lo, halves
+ *                            as u32 patterns)
  *   memory.size/grow         [memidx]
  *   i32.const, f32.const     [bits]
  *   i64.const, f64.const     [lo, hi]
- *   ref.null                 [reftype byte]
+ *   ref.null                 [reftype]  (the valtype number of (ref null ht):
+ *                            0x70 funcref, 0x6F externref, 0x69 exnref, or a
+ *                            concrete (ref null t); valtype.ts)
  *   ref.func                 [funcidx]
  *   memory.init              [dataidx, memidx]
  *   data.drop                [dataidx]
@@ -39,12 +60,29 @@
  *   elem.drop                [elemidx]
  *   table.copy               [dsttable, srctable]
  *   table.grow/size/fill     [tableidx]
- *   SIMD / atomics           see `immediateKind`
+ *   throw                    [tagidx]
+ *   throw_ref                []
+ *   try_table (0x1F)         [blocktype, n, (kind, tagidx, labelidx) x n]
+ *                            kind 0 catch, 1 catch_ref, 2 catch_all,
+ *                            3 catch_all_ref; tagidx is 0 for the catch_all kinds
+ *   ref.as_non_null          []
+ *   br_on_null, br_on_non_null [labelidx]
+ *   i64.add128, i64.sub128,
+ *   i64.mul_wide_s/u (0x113..0x116) []
+ *   SIMD / atomics           see `immediateKind` (a memarg's memory index and
+ *                            the high half of its offset are not stored: the
+ *                            validator rejects SIMD and atomics)
+ *
+ * Legacy exception instructions (try, catch, catch_all, delegate, rethrow),
+ * GC instructions (ref.eq, the 0xFB prefix) are rejected while decoding
+ * with a PolicyError ('legacy-exceptions', 'gc').
  */
 
 export const PREFIX_FC = 0x100;
 export const PREFIX_FD = 0x200;
 export const PREFIX_FE = 0x400;
+/** Added to a load/store byte for its extended-memarg form (see above). */
+export const MEMARG_EXT = 0x500;
 
 /** Blocktype encodings (signed 33-bit view of the byte). */
 export const BLOCKTYPE_EMPTY = -64;
@@ -63,6 +101,13 @@ export const Op = {
   return: 0x0f,
   call: 0x10,
   call_indirect: 0x11,
+  throw: 0x08,
+  throw_ref: 0x0a,
+  return_call: 0x12,
+  return_call_indirect: 0x13,
+  call_ref: 0x14,
+  return_call_ref: 0x15,
+  try_table: 0x1f,
   drop: 0x1a,
   select: 0x1b,
   select_t: 0x1c,
@@ -185,6 +230,9 @@ export const Op = {
   ref_null: 0xd0,
   ref_is_null: 0xd1,
   ref_func: 0xd2,
+  ref_as_non_null: 0xd4,
+  br_on_null: 0xd5,
+  br_on_non_null: 0xd6,
 
   // 0xFC prefix
   i32_trunc_sat_f32_s: 0x100, // 0x100..0x107 saturating truncations (floats)
@@ -199,6 +247,10 @@ export const Op = {
   table_grow: 0x10f,
   table_size: 0x110,
   table_fill: 0x111,
+  i64_add128: 0x113,
+  i64_sub128: 0x114,
+  i64_mul_wide_s: 0x115,
+  i64_mul_wide_u: 0x116,
 } as const;
 
 /** True for every instruction that reads, writes or produces f32/f64 values. */
@@ -213,6 +265,11 @@ export function isFloatOp(op: number): boolean {
     (op >= 0xae && op <= 0xbf) || // i64.trunc_f*, converts, demote/promote, reinterprets
     (op >= 0x100 && op <= 0x107) // trunc_sat
   );
+}
+
+/** True for relaxed SIMD instructions (0xFD 0x100..0x113). */
+export function isRelaxedSimdOp(op: number): boolean {
+  return op >= PREFIX_FD + 0x100 && op < PREFIX_FE;
 }
 
 export function isSimdOp(op: number): boolean {
@@ -253,6 +310,12 @@ export function isAtomicOp(op: number): boolean {
  *   Imm.lane         one lane index byte                         [op, off, lane]
  *   Imm.memargLane   memarg then a lane index byte (v128.loadN_lane/storeN_lane)
  *                                                                [op, off, align, offset, lane]
+ *   Imm.tryTable     blocktype vec(catch)                        [op, off, bt, n, (kind, x, l) x n]
+ *   Imm.memargExt    memarg with memidx / u64 offset (MEMARG_EXT ops)
+ *                                                                [op, off, align, offset_lo, memidx, offset_hi]
+ *   Imm.heaptype     heaptype (ref.null)                          [op, off, reftype]
+ *   Imm.legacy       legacy exception instruction: PolicyError while decoding
+ *   Imm.gc           GC instruction: PolicyError while decoding
  * ---------------------------------------------------------------------------
  */
 export const Imm = {
@@ -275,15 +338,20 @@ export const Imm = {
   v128: 16,
   lane: 17,
   memargLane: 18,
+  tryTable: 19,
+  memargExt: 20,
+  heaptype: 21,
+  legacy: 22,
+  gc: 23,
   /** Not an instruction (illegal opcode). */
   illegal: 255,
 } as const;
 
 /** Record length (in Int32Array slots) by immediate kind; -1 = variable. */
-const RECORD_LENGTH: readonly number[] = [2, 3, 3, 4, 3, 4, 4, 2, -1, -1, 4, 3, 4, 3, 4, 3, 6, 3, 5];
+const RECORD_LENGTH: readonly number[] = [2, 3, 3, 4, 3, 4, 4, 2, -1, -1, 4, 3, 4, 3, 4, 3, 6, 3, 5, -1, 6, 3, -1, -1];
 
-/** Number of dense op numbers (0x000..0x4FF). */
-export const OP_COUNT = 0x500;
+/** Number of dense op numbers (0x000..0x5FF). */
+export const OP_COUNT = 0x600;
 
 const IMMEDIATE_KIND: Uint8Array = buildImmediateKinds();
 
@@ -302,10 +370,21 @@ function buildImmediateKinds(): Uint8Array {
   k[0x0f] = Imm.none; // return
   k[0x10] = Imm.idx; // call
   k[0x11] = Imm.idx2; // call_indirect typeidx tableidx
+  k[0x12] = Imm.idx; // return_call
+  k[0x13] = Imm.idx2; // return_call_indirect typeidx tableidx
+  k[0x14] = Imm.idx; // call_ref typeidx
+  k[0x15] = Imm.idx; // return_call_ref typeidx
+  k[0x08] = Imm.idx; // throw tagidx
+  k[0x0a] = Imm.none; // throw_ref
+  k[0x1f] = Imm.tryTable;
+  for (const legacy of [0x06, 0x07, 0x09, 0x18, 0x19]) k[legacy] = Imm.legacy; // try catch rethrow delegate catch_all
   // Reference (5.4.2)
-  k[0xd0] = Imm.reftype;
+  k[0xd0] = Imm.heaptype;
   k[0xd1] = Imm.none;
   k[0xd2] = Imm.idx;
+  k[0xd3] = Imm.gc; // ref.eq
+  k[0xd4] = Imm.none; // ref.as_non_null
+  set(0xd5, 0xd6, Imm.idx); // br_on_null, br_on_non_null
   // Parametric (5.4.3)
   set(0x1a, 0x1b, Imm.none);
   k[0x1c] = Imm.selectT;
@@ -313,6 +392,7 @@ function buildImmediateKinds(): Uint8Array {
   set(0x20, 0x26, Imm.idx);
   // Memory (5.4.6)
   set(0x28, 0x3e, Imm.memarg);
+  set(MEMARG_EXT + 0x28, MEMARG_EXT + 0x3e, Imm.memargExt);
   set(0x3f, 0x40, Imm.zero);
   // Numeric (5.4.7)
   k[0x41] = Imm.i32;
@@ -331,6 +411,7 @@ function buildImmediateKinds(): Uint8Array {
   k[FC + 13] = Imm.idx; // elem.drop
   k[FC + 14] = Imm.idx2; // table.copy dst src
   set(FC + 15, FC + 17, Imm.idx); // table.grow/size/fill
+  set(FC + 19, FC + 22, Imm.none); // i64.add128, sub128, mul_wide_s, mul_wide_u
   // 0xFD prefix: SIMD (spec 5.4.8, WebAssembly 2.0 final SIMD)
   const FD = PREFIX_FD;
   set(FD + 0x00, FD + 0x0b, Imm.memarg); // v128.load*, v128.store
@@ -342,6 +423,7 @@ function buildImmediateKinds(): Uint8Array {
   set(FD + 0x54, FD + 0x5b, Imm.memargLane); // load/store lane
   set(FD + 0x5c, FD + 0x5d, Imm.memarg); // load32_zero, load64_zero
   set(FD + 0x5e, FD + 0xff, Imm.none);
+  set(FD + 0x100, FD + 0x113, Imm.none); // relaxed SIMD
   for (const unused of [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee]) {
     k[FD + unused] = Imm.illegal;
   }
@@ -367,5 +449,6 @@ export function instrLength(code: Int32Array, pc: number): number {
   const kind = IMMEDIATE_KIND[code[pc]];
   if (kind === Imm.brTable) return 4 + code[pc + 2];
   if (kind === Imm.selectT) return 3 + code[pc + 2];
+  if (kind === Imm.tryTable) return 4 + 3 * code[pc + 3];
   return RECORD_LENGTH[kind];
 }

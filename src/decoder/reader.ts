@@ -184,6 +184,37 @@ export class Reader {
     out[1] = hi;
   }
 
+  /**
+   * u64 in unsigned LEB128 (memory64 limits and memarg offsets): at most 10
+   * bytes, the 10th may use only its lowest bit. The two 32-bit halves are
+   * written to `out[0]` (low) and `out[1]` (high), as unsigned patterns.
+   */
+  u64(out: Int32Array | number[]): void {
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    for (let i = 0; ; i++) {
+      const at = this.pos;
+      const b = this.u8();
+      const g = b & 0x7f;
+      if (i === 9) {
+        if (b & 0x80) this.fail('integer representation too long', at);
+        if (g > 1) this.fail('integer too large', at);
+        hi |= g << 31;
+        break;
+      }
+      if (shift < 28) lo |= g << shift;
+      else if (shift === 28) {
+        lo |= g << 28;
+        hi |= g >>> 4;
+      } else hi |= g << (shift - 32);
+      shift += 7;
+      if (!(b & 0x80)) break;
+    }
+    out[0] = lo;
+    out[1] = hi;
+  }
+
   /** `n` raw bytes as a view into the binary. */
   bytesView(n: number): Uint8Array {
     if (n > this.end - this.pos) this.eof();
@@ -210,12 +241,3 @@ export class Reader {
   }
 }
 
-/**
- * SPEED: one Reader that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_READER = new Reader(new Uint8Array(0));

@@ -4,21 +4,24 @@
  * Every count is checked against the bytes left (and its `Limits` entry)
  * before anything is allocated for it.
  */
-import { LimitError, MalformedError } from '../errors.js';
-import type { Limits } from '../config.js';
+import { LimitError, MalformedError, PolicyError } from '../errors.js';
+import type { Features, Limits } from '../config.js';
 import type { DecodedModule, code, data, elem, export_, expr, externkind, import_, importdesc, valtype } from './module.js';
 import { Reader, EOF_SECTION } from './reader.js';
 import { InstrWriter, decodeExpr } from './instructions.js';
-import { readFunctype, readGlobaltype, readMemtype, readReftype, readTabletype, readValtype } from './types.js';
+import { FUNCREF } from './valtype.js';
+import { readFunctype, readGlobaltype, readMemtype, readReftype, readTabletype, readTagtype, readValtype } from './types.js';
 
 export interface DecodeState {
   module: DecodedModule;
   limits: Limits;
+  features: Features;
   writer: InstrWriter;
   /** Imported functions/tables/globals, for the combined count limits. */
   importedFuncs: number;
   importedTables: number;
   importedGlobals: number;
+  importedMems: number;
 }
 
 /** A vector length with a limit: fits in the remaining bytes and, with `already`, is at most `max`. */
@@ -32,7 +35,7 @@ function limitedCount(r: Reader, limit: keyof Limits, max: number, already = 0):
 /** A constant expression (5.4.9 / 3.3.10), decoded as any instruction sequence. */
 export function readConstExpr(r: Reader, st: DecodeState): expr {
   const offset = r.pos;
-  const code = decodeExpr(r, st.writer, { limits: st.limits, noDataCount: false });
+  const code = decodeExpr(r, st.writer, { limits: st.limits, features: st.features, noDataCount: false });
   return { code, offset };
 }
 
@@ -67,15 +70,19 @@ export function importSection(r: Reader, st: DecodeState): void {
         if (++st.importedFuncs > lim.maxFunctions) throw new LimitError('maxFunctions', lim.maxFunctions, st.importedFuncs, offset);
         break;
       case 0x01:
-        desc = { kind: 'table', type: readTabletype(r) };
+        desc = { kind: 'table', type: readTabletype(r, st.features.memory64) };
         if (++st.importedTables > lim.maxTables) throw new LimitError('maxTables', lim.maxTables, st.importedTables, offset);
         break;
       case 0x02:
-        desc = { kind: 'memory', type: readMemtype(r) };
+        desc = { kind: 'memory', type: readMemtype(r, st.features.memory64) };
+        if (++st.importedMems > lim.maxMemories) throw new LimitError('maxMemories', lim.maxMemories, st.importedMems, offset);
         break;
       case 0x03:
         desc = { kind: 'global', type: readGlobaltype(r) };
         if (++st.importedGlobals > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, st.importedGlobals, offset);
+        break;
+      case 0x04:
+        desc = { kind: 'tag', typeidx: readTagtype(r) };
         break;
       default:
         r.fail(`malformed import kind 0x${kind.toString(16)}`, kindAt);
@@ -92,16 +99,37 @@ export function functionSection(r: Reader, st: DecodeState): void {
   for (let i = 0; i < n; i++) funcs.push(r.u32());
 }
 
-/** Table section (5.5.7). */
+/**
+ * Table section (5.5.7): `tabletype`, or (typed function references)
+ * `0x40 0x00 tabletype expr` with an initializer expression for the elements.
+ */
 export function tableSection(r: Reader, st: DecodeState): void {
   const n = limitedCount(r, 'maxTables', st.limits.maxTables, st.importedTables);
-  for (let i = 0; i < n; i++) st.module.tables.push(readTabletype(r));
+  for (let i = 0; i < n; i++) {
+    if (r.peek() === 0x40) {
+      r.pos++;
+      const at = r.pos;
+      if (r.u8() !== 0x00) r.fail('malformed table', at);
+      st.module.tables.push(readTabletype(r, st.features.memory64));
+      st.module.tableInits.push(readConstExpr(r, st));
+    } else {
+      st.module.tables.push(readTabletype(r, st.features.memory64));
+      st.module.tableInits.push(null);
+    }
+  }
 }
 
-/** Memory section (5.5.8). More than one memory is invalid, not malformed. */
+/** Memory section (5.5.8). Whether several memories are allowed is the validator's question (multi-memory). */
 export function memorySection(r: Reader, st: DecodeState): void {
+  const n = limitedCount(r, 'maxMemories', st.limits.maxMemories, st.importedMems);
+  for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r, st.features.memory64));
+}
+
+/** Tag section (exception handling; id 13, between the memory and global sections): tagtypes. */
+export function tagSection(r: Reader, st: DecodeState): void {
+  if (!st.features.exceptions) throw new PolicyError('exceptions', 'tag section requires the exceptions feature, which is disabled', r.pos);
   const n = r.count();
-  for (let i = 0; i < n; i++) st.module.mems.push(readMemtype(r));
+  for (let i = 0; i < n; i++) st.module.tags.push(readTagtype(r));
 }
 
 /** Global section (5.5.9). */
@@ -115,7 +143,7 @@ export function globalSection(r: Reader, st: DecodeState): void {
   }
 }
 
-const EXTERN_KINDS: externkind[] = ['func', 'table', 'memory', 'global'];
+const EXTERN_KINDS: externkind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 /** Export section (5.5.10). */
 export function exportSection(r: Reader, st: DecodeState): void {
@@ -125,7 +153,7 @@ export function exportSection(r: Reader, st: DecodeState): void {
     const name = r.name(st.limits.maxNameLength);
     const kindAt = r.pos;
     const k = r.u8();
-    if (k > 3) r.fail(`malformed export kind 0x${k.toString(16)}`, kindAt);
+    if (k > 4) r.fail(`malformed export kind 0x${k.toString(16)}`, kindAt);
     const index = r.u32();
     const exp: export_ = { name, kind: EXTERN_KINDS[k], index, offset };
     st.module.exports.push(exp);
@@ -156,7 +184,7 @@ export function elementSection(r: Reader, st: DecodeState): void {
       offsetExpr = readConstExpr(r, st);
     }
     const usesExprs = (flags & 4) !== 0;
-    let type = 0x70; // funcref
+    let type = FUNCREF;
     if (!active || flags & 2) {
       // explicit elemkind (indices) or reftype (expressions)
       if (usesExprs) {
@@ -248,8 +276,6 @@ class CodeEntry implements code {
   ) {}
 }
 
-/** SPEED: keeps LocalsRun's shape alive between modules (see KEPT_READER in reader.ts). */
-export const KEPT_LOCALS_RUN = new LocalsRun(0, 0x7f);
 
 /** Entry `i` of the code section: locals and body, read from `br` (bounded to the body), whose size field is at `offset`. */
 function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code {
@@ -276,7 +302,7 @@ function codeEntry(br: Reader, st: DecodeState, i: number, offset: number): code
   if (numLocals + params > lim.maxLocals) {
     throw new LimitError('maxLocals', lim.maxLocals, numLocals + params, bodyStart, funcIndex);
   }
-  const body = decodeExpr(br, st.writer, { limits: lim, noDataCount: m.dataCount === null, funcIndex });
+  const body = decodeExpr(br, st.writer, { limits: lim, features: st.features, noDataCount: m.dataCount === null, funcIndex });
   if (!br.atEnd()) br.fail('section size mismatch', br.pos);
   return new CodeEntry(locals, numLocals, body, st.writer.count, offset, br.end - bodyStart);
 }

@@ -32,10 +32,7 @@ export function sleb(value: number | bigint): Bytes {
   }
 }
 
-export const I32 = 0x7f;
-export const I64 = 0x7e;
-export const FUNCREF = 0x70;
-export const EXTERNREF = 0x6f;
+export { I32, I64, FUNCREF, EXTERNREF } from './valtype.js';
 
 /** A name (5.2.4): length, then UTF-8. */
 export const str = (s: string): Bytes => [...uleb(Buffer.byteLength(s)), ...Buffer.from(s, 'utf8')];

@@ -4,6 +4,7 @@
  * and converting values (JS API ToJSValue / ToWebAssemblyValue).
  */
 import { valtypeName, type valtype } from '../decoder/module.js';
+import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
 import {
@@ -14,23 +15,23 @@ import {
 /** Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue: i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError). */
 export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
   switch (t) {
-    case 0x7f:
+    case I32:
       S[s] = toI32(v);
       return;
-    case 0x7e: {
+    case I64: {
       const b = toI64(v);
       S[s] = Number(BigInt.asIntN(32, b));
       S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
       return;
     }
-    case 0x70: {
+    case FUNCREF: {
       if (v === null) { S[s] = 0; return; }
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
       if (!(f instanceof FuncInst)) throw new TypeError('value is not a WebAssembly function or null');
       S[s] = store._intern(f);
       return;
     }
-    case 0x6f:
+    case EXTERNREF:
       S[s] = store._intern(v);
       return;
     default:
@@ -41,9 +42,9 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
 /** Reads the wasm value of type t at slot s as a JS value. */
 export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
   switch (t) {
-    case 0x7f: return S[s];
-    case 0x7e: return i64ToBigInt(S[s], S[s + 1]);
-    case 0x70: {
+    case I32: return S[s];
+    case I64: return i64ToBigInt(S[s], S[s + 1]);
+    case FUNCREF: {
       const id = S[s];
       return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
     }

@@ -56,7 +56,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
-import { isReftype } from '../decoder/types.js';
+import { isRefType } from '../decoder/valtype.js';
 
 /** A compiled function: its bytecode and frame size. */
 export interface CompiledFunc {
@@ -329,13 +329,13 @@ class FuncTranslator {
         return;
       case 0x23: { // global.get
         const g = body[pc + 2];
-        const isRef = isReftype(this.vm.globalTypes[g].valtype);
+        const isRef = isRefType(this.vm.globalTypes[g].valtype);
         this.push(rec_dst_g(enc, isRef ? Op.GLOBAL_GET_REF : Op.GLOBAL_GET, st.canon(st.h), g), -1);
         return;
       }
       case 0x24: { // global.set
         const g = body[pc + 2];
-        const isRef = isReftype(this.vm.globalTypes[g].valtype);
+        const isRef = isRefType(this.vm.globalTypes[g].valtype);
         const src = st.operand(st.h - 1);
         st.pop();
         rec_g_src(enc, isRef ? Op.GLOBAL_SET_REF : Op.GLOBAL_SET, g, src);

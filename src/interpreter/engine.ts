@@ -11,26 +11,27 @@ import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedu
 import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { functionNames } from './names.js';
-import { valtypeName, type functype, type globaltype, type limits, type memtype, type tabletype } from '../decoder/module.js';
+import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
-function tableElement(t: tabletype): 'funcref' | 'externref' {
-  return t.elemtype === 0x6f ? 'externref' : 'funcref';
-}
 import type { Instance, Store } from './runtime.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
-export type ExternKindName = 'function' | 'table' | 'memory' | 'global';
+export type ExternKindName = 'function' | 'table' | 'memory' | 'global' | 'tag';
 
 /**
  * The type of an import or export (in the spirit of the JS API's type
  * reflection proposal): value types by name ('i32', 'i64', 'funcref',
- * 'externref'), sizes in pages (memory) or elements (table).
+ * 'externref', 'exnref', '(ref 3)', '(ref null func)'...), sizes in pages
+ * (memory) or elements (table). `address: 'i64'` marks a 64-bit memory or
+ * table (memory64), `pageSize` a memory's page size in bytes when it is not
+ * 65536 (custom page sizes). A tag has the parameters of its exception.
  */
 export type ExternTypeDesc =
   | { params: string[]; results: string[] }
-  | { element: 'funcref' | 'externref'; minimum: number; maximum?: number }
-  | { minimum: number; maximum?: number }
-  | { value: string; mutable: boolean };
+  | { element: string; minimum: number; maximum?: number; address?: 'i64' }
+  | { minimum: number; maximum?: number; address?: 'i64'; pageSize?: number }
+  | { value: string; mutable: boolean }
+  | { parameters: string[] };
 
 function limitsDesc(l: limits): { minimum: number; maximum?: number } {
   return l.max === undefined ? { minimum: l.min } : { minimum: l.min, maximum: l.max };
@@ -40,7 +41,24 @@ function funcDesc(t: functype): ExternTypeDesc {
   return { params: t.params.map(valtypeName), results: t.results.map(valtypeName) };
 }
 
-const KIND_NAMES: Record<string, ExternKindName> = { func: 'function', table: 'table', memory: 'memory', global: 'global' };
+function tableDesc(t: tabletype): ExternTypeDesc {
+  const d: ExternTypeDesc = { element: valtypeName(t.elemtype), ...limitsDesc(t.limits) };
+  if (t.is64) d.address = 'i64';
+  return d;
+}
+
+function memoryDesc(t: memtype): ExternTypeDesc {
+  const d: { minimum: number; maximum?: number; address?: 'i64'; pageSize?: number } = limitsDesc(t.limits);
+  if (t.is64) d.address = 'i64';
+  if (t.pageSizeLog2 !== 16) d.pageSize = 2 ** t.pageSizeLog2;
+  return d;
+}
+
+function tagDesc(t: functype): ExternTypeDesc {
+  return { parameters: t.params.map(valtypeName) };
+}
+
+const KIND_NAMES: Record<string, ExternKindName> = { func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag' };
 
 /**
  * Compiles modules under one configuration: enabled features, resource
@@ -63,7 +81,7 @@ export class Engine {
    */
   compile(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Module {
     const u8 = copyBytes(bytes);
-    const decoded = decode(u8, this._config.limits);
+    const decoded = decode(u8, this._config.limits, this._config.features);
     const vm = validate(decoded, this._config);
     return new Module(this, vm);
   }
@@ -123,9 +141,10 @@ export class Module {
       let type: ExternTypeDesc;
       switch (d.kind) {
         case 'func': type = funcDesc(m.types[d.typeidx]); break;
-        case 'table': type = { element: tableElement(d.type), ...limitsDesc(d.type.limits) }; break;
-        case 'memory': type = limitsDesc(d.type.limits); break;
+        case 'table': type = tableDesc(d.type); break;
+        case 'memory': type = memoryDesc(d.type); break;
         case 'global': type = { value: valtypeName(d.type.valtype), mutable: d.type.mutable }; break;
+        case 'tag': type = tagDesc(m.types[d.typeidx]); break;
       }
       return { module: i.module, name: i.name, kind: KIND_NAMES[d.kind], type };
     });
@@ -133,27 +152,16 @@ export class Module {
 
   /** The exports in order: name, kind and type (as in `imports()`). */
   exports(): { name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
-    const m = this._vm.module;
-    // index spaces: imports first, then the module's own definitions
-    const funcs: functype[] = [], tables: tabletype[] = [], mems: memtype[] = [], globals: globaltype[] = [];
-    for (const i of m.imports) {
-      const d = i.desc;
-      if (d.kind === 'func') funcs.push(m.types[d.typeidx]);
-      else if (d.kind === 'table') tables.push(d.type);
-      else if (d.kind === 'memory') mems.push(d.type);
-      else globals.push(d.type);
-    }
-    for (const t of m.funcs) funcs.push(m.types[t]);
-    tables.push(...m.tables);
-    mems.push(...m.mems);
-    for (const g of m.globals) globals.push(g.type);
-    return m.exports.map((e) => {
+    const vm = this._vm;
+    const { funcTypes: funcs, tableTypes: tables, memTypes: mems, globalTypes: globals, tagTypes: tags } = vm;
+    return vm.module.exports.map((e) => {
       let type: ExternTypeDesc;
       switch (e.kind) {
         case 'func': type = funcDesc(funcs[e.index]); break;
-        case 'table': type = { element: tableElement(tables[e.index]), ...limitsDesc(tables[e.index].limits) }; break;
-        case 'memory': type = limitsDesc(mems[e.index].limits); break;
+        case 'table': type = tableDesc(tables[e.index]); break;
+        case 'memory': type = memoryDesc(mems[e.index]); break;
         case 'global': type = { value: valtypeName(globals[e.index].valtype), mutable: globals[e.index].mutable }; break;
+        case 'tag': type = tagDesc(tags[e.index]); break;
       }
       return { name: e.name, kind: KIND_NAMES[e.kind], type };
     });

@@ -7,6 +7,7 @@
  * run the start function.
  */
 import { valtypeName, type expr, type functype, type limits } from '../decoder/module.js';
+import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import type { Module } from './engine.js';
@@ -108,7 +109,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           // JS API "read the imports": a plain value for an immutable global
           // (i32: a Number, i64: a BigInt, funcref: null or an exported function, externref: anything)
           const t = d.type.valtype;
-          const name = t === 0x7f ? 'i32' : t === 0x7e ? 'i64' : t === 0x70 ? 'funcref' : t === 0x6f ? 'externref' : null;
+          const name = t === I32 ? 'i32' : t === I64 ? 'i64' : t === FUNCREF ? 'funcref' : t === EXTERNREF ? 'externref' : null;
           if (name === null) throw incompatible('expected a Global');
           if (name === 'i32' && typeof v !== 'number') throw incompatible('expected a Global or a Number');
           if (name === 'i64' && typeof v !== 'bigint') throw incompatible('expected a Global or a BigInt');
@@ -134,7 +135,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
   // ---- tables
   for (const tt of m.tables) {
-    const t = new Table({ element: tt.elemtype === 0x6f ? 'externref' : 'funcref', initial: 0 });
+    const t = new Table({ element: tt.elemtype === EXTERNREF ? 'externref' : 'funcref', initial: 0 });
     t._elems = new Array(tt.limits.min).fill(null);
     t._max = tt.limits.max;
     inst._tables.push(t);
@@ -146,7 +147,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
-    const glob = new Global({ value: t === 0x7f ? 'i32' : t === 0x7e ? 'i64' : t === 0x70 ? 'funcref' : 'externref', mutable: g.type.mutable });
+    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === FUNCREF ? 'funcref' : 'externref', mutable: g.type.mutable });
     const v = evalConst(g.init, inst);
     if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
     else if (typeof v === 'bigint') {
@@ -226,8 +227,8 @@ function evalConst(e: expr, inst: Instance): ConstValue {
       case 0x23: {
         const g = inst._globals[c[pc + 2]];
         const t = g._type.valtype;
-        if (t === 0x7f) stack.push(g._cell[0]);
-        else if (t === 0x7e) stack.push(BigInt.asIntN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
+        if (t === I32) stack.push(g._cell[0]);
+        else if (t === I64) stack.push(BigInt.asIntN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
         else stack.push({ ref: g._ref });
         pc += 3;
         break;

@@ -5,6 +5,7 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
+import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import type { CompiledFunc } from './compiler.js';
@@ -237,7 +238,7 @@ export class Table {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
-    this._elemtype = el === 'externref' ? 0x6f : 0x70;
+    this._elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
     const initial = toU32(descriptor.initial, 'initial');
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
@@ -267,7 +268,7 @@ export class Table {
   }
   /** JS API DefaultValue: null for funcref, undefined for externref. */
   _default(): unknown {
-    return this._elemtype === 0x70 ? null : undefined;
+    return this._elemtype === FUNCREF ? null : undefined;
   }
   /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
   grow(delta: number, init?: unknown): number {
@@ -285,11 +286,11 @@ export class Table {
     return old;
   }
   _toJS(v: unknown): unknown {
-    if (this._elemtype === 0x70) return v === null ? null : wrapperOf(v as FuncInst);
+    if (this._elemtype === FUNCREF) return v === null ? null : wrapperOf(v as FuncInst);
     return v;
   }
   _fromJS(v: unknown): unknown {
-    if (this._elemtype === 0x70) {
+    if (this._elemtype === FUNCREF) {
       if (v === null) return null;
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
       if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
@@ -324,10 +325,10 @@ export class Global {
     const v = descriptor?.value;
     let t: valtype;
     switch (v) {
-      case 'i32': t = 0x7f; break;
-      case 'i64': t = 0x7e; break;
-      case 'funcref': case 'anyfunc': t = 0x70; break;
-      case 'externref': t = 0x6f; break;
+      case 'i32': t = I32; break;
+      case 'i64': t = I64; break;
+      case 'funcref': case 'anyfunc': t = FUNCREF; break;
+      case 'externref': t = EXTERNREF; break;
       case 'f32': case 'f64':
         throw new TypeError(`Global: ${v} is not supported (floats are rejected by the determinism policy)`);
       default:
@@ -335,14 +336,14 @@ export class Global {
     }
     this._type = { valtype: t, mutable: !!descriptor.mutable };
     if (init !== undefined) this._setJS(init);
-    else if (t === 0x6f) this._ref = undefined;
+    else if (t === EXTERNREF) this._ref = undefined;
   }
   /** The value: i32 a number, i64 a bigint, funcref an exported function or null, externref any value. */
   get value(): unknown {
     const t = this._type.valtype;
-    if (t === 0x7f) return this._cell[0];
-    if (t === 0x7e) return i64ToBigInt(this._cell[0], this._cell[1]);
-    if (t === 0x70) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
+    if (t === I32) return this._cell[0];
+    if (t === I64) return i64ToBigInt(this._cell[0], this._cell[1]);
+    if (t === FUNCREF) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
     return this._ref;
   }
   set value(v: unknown) {
@@ -358,12 +359,12 @@ export class Global {
   }
   _setJS(v: unknown): void {
     const t = this._type.valtype;
-    if (t === 0x7f) this._cell[0] = toI32(v);
-    else if (t === 0x7e) {
+    if (t === I32) this._cell[0] = toI32(v);
+    else if (t === I64) {
       const b = toI64(v);
       this._cell[0] = Number(BigInt.asIntN(32, b));
       this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
-    } else if (t === 0x70) {
+    } else if (t === FUNCREF) {
       if (v === null) this._ref = null;
       else {
         const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -395,10 +396,10 @@ export class HostFunc {
 /** A value type name → its binary encoding; TypeError for floats and unknown names. */
 export function parseValtype(s: string): valtype {
   switch (s) {
-    case 'i32': return 0x7f;
-    case 'i64': return 0x7e;
-    case 'funcref': case 'anyfunc': return 0x70;
-    case 'externref': return 0x6f;
+    case 'i32': return I32;
+    case 'i64': return I64;
+    case 'funcref': case 'anyfunc': return FUNCREF;
+    case 'externref': return EXTERNREF;
     case 'f32': case 'f64':
       throw new TypeError(`${s} is not supported (floats are rejected by the determinism policy)`);
     default:

@@ -9,12 +9,18 @@ export interface Context {
   types: functype[];
   /** C.funcs: type of every function, imports first. */
   funcs: functype[];
+  /** The type index of every function, imports first. */
+  funcTypeIdx: number[];
   /** C.tables */
   tables: tabletype[];
   /** C.mems */
   mems: memtype[];
   /** C.globals (for constant expressions of globals, elems and data: the imported ones only). */
   globals: globaltype[];
+  /** C.tags: the function type of every tag (exception handling), imports first. */
+  tags: functype[];
+  /** Canonical type index of every type index: equivalent types share one (spec 3.0, 3.4.1). */
+  canon: Int32Array;
   /** C.elems: the element type of every element segment. */
   elems: number[];
   /** C.datas: number of data segments. */

@@ -5,17 +5,22 @@
  *
  * The stacks are typed arrays reused across functions and grown by doubling,
  * so validating an instruction allocates nothing. Operand types are valtype
- * bytes; 0 is the spec's `Unknown` (the bottom type of unreachable code).
+ * numbers (valtype.ts); 0 is the spec's `Unknown` (the bottom type of
+ * unreachable code). Reference types match by the subtyping of typed function
+ * references (`matchesType`); non-defaultable locals follow the local
+ * initialization rules of spec 3.0 (3.3.5, 3.3.8: set by local.set/tee,
+ * unset again after the end of the enclosing block).
  */
 import { InvalidError, LimitError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../config.js';
 import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
-import { BLOCKTYPE_EMPTY, Op, isAtomicOp, isFloatOp, isSimdOp } from '../decoder/opcodes.js';
+import { BLOCKTYPE_EMPTY, MEMARG_EXT, Op, isAtomicOp, isFloatOp, isRelaxedSimdOp, isSimdOp } from '../decoder/opcodes.js';
 import type { Context } from './context.js';
 import {
-  F32, F64, FUNCREF, I32, I64, checkRefType, isNumType, isRefType, rejectFeature, rejectSimd, rejectThreads,
-} from './policy.js';
+  BOT_REF, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, NON_NULL, V128, concreteIndex, isNullable, isNumType, isRefType,
+  matchesType, refOfIndex, withNullability,
+} from '../decoder/valtype.js';
+import { rejectFeature, rejectSimd, rejectThreads } from './policy.js';
 
 const UNKNOWN = 0;
 
@@ -26,9 +31,22 @@ const K_IF = Op.if;
 const K_ELSE = Op.else;
 
 const EMPTY: readonly valtype[] = Object.freeze([]);
-/** `[t]` for every value type byte, so a single-result blocktype needs no allocation. */
+/** `[t]` for every one-byte value type, so a single-result blocktype needs no allocation. */
 const SINGLE: Array<readonly valtype[]> = [];
-for (const t of [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) SINGLE[t] = Object.freeze([t]);
+for (const t of [I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF]) SINGLE[t] = Object.freeze([t]);
+/** `[t]` for the other value types (reference types with a heap type), made on first use. */
+const SINGLE_REF = new Map<number, readonly valtype[]>();
+function single(t: number): readonly valtype[] {
+  if (t < 0x80) return SINGLE[t];
+  let ts = SINGLE_REF.get(t);
+  if (ts === undefined) {
+    ts = Object.freeze([t]);
+    SINGLE_REF.set(t, ts);
+  }
+  return ts;
+}
+/** The label type of catch_ref / catch_all_ref: (ref exn). */
+const REF_EXN = EXNREF + NON_NULL;
 
 /**
  * Numeric instructions with a fixed signature (spec 3.3.1), by op (< 0x110):
@@ -105,23 +123,28 @@ function tname(t: number): string {
   return t === UNKNOWN ? 'unknown' : valtypeName(t);
 }
 
-/** What validating one function found. */
-export interface FuncResult {
-  maxStackHeight: number;
-  maxControlDepth: number;
-}
-
 /**
  * Validates function bodies of one module. Create one per module and call
  * `validate` for each defined function.
  */
 export class FuncValidator {
-  private vals = new Uint8Array(256);
+  private vals = new Int32Array(256);
   private valsLen = 0;
   private ctrlKind = new Uint8Array(32);
   private ctrlBt = new Int32Array(32);
   private ctrlHeight = new Uint32Array(32);
   private ctrlUnreachable = new Uint8Array(32);
+  /** Per control frame: the height of the initialized-locals stack when it was entered. */
+  private ctrlInits = new Uint32Array(32);
+  /**
+   * Local initialization (spec 3.0): for a function with non-defaultable
+   * locals, `initSet[x] === 1` when local x is set, and `inits` lists the
+   * locals set since each enclosing block began (unset again at its end).
+   */
+  private hasNonDefaultable = false;
+  private initSet = new Uint8Array(0);
+  private inits = new Uint32Array(16);
+  private initsLen = 0;
   private ctrlLen = 0;
   /** Per control frame: the serial number of the last br_table that checked a branch to it. */
   private brSeen = new Int32Array(32);
@@ -141,7 +164,7 @@ export class FuncValidator {
    * [runStart[k], runStart[k+1]) and has type runType[k].
    */
   private runStart = new Uint32Array(16);
-  private runType = new Uint8Array(16);
+  private runType = new Int32Array(16);
   private numRuns = 0;
   private numLocals = 0;
   private numParams = 0;
@@ -164,7 +187,7 @@ export class FuncValidator {
 
   private push(t: number): void {
     if (this.valsLen === this.vals.length) {
-      const grown = new Uint8Array(this.vals.length * 2);
+      const grown = new Int32Array(this.vals.length * 2);
       grown.set(this.vals);
       this.vals = grown;
     }
@@ -184,7 +207,7 @@ export class FuncValidator {
       this.fail(`type mismatch: expected ${expect === UNKNOWN ? 'a value' : valtypeName(expect)}, but the stack is empty`, offset);
     }
     const actual = this.vals[--this.valsLen];
-    if (actual !== expect && actual !== UNKNOWN && expect !== UNKNOWN) {
+    if (actual !== expect && actual !== UNKNOWN && expect !== UNKNOWN && !matchesType(actual, expect, this.c.canon)) {
       this.fail(`type mismatch: expected ${valtypeName(expect)}, got ${valtypeName(actual)}`, offset);
     }
     return actual;
@@ -223,7 +246,7 @@ export class FuncValidator {
     const first = n > avail ? n - avail : 0;
     for (let i = first; i < n; i++) {
       const actual = this.vals[this.valsLen - n + i];
-      if (actual !== ts[i] && actual !== UNKNOWN) {
+      if (actual !== ts[i] && actual !== UNKNOWN && !matchesType(actual, ts[i], this.c.canon)) {
         this.fail(`type mismatch: branch expects ${valtypeName(ts[i])}, got ${valtypeName(actual)}`, offset);
       }
     }
@@ -239,7 +262,7 @@ export class FuncValidator {
   private results(bt: number): readonly valtype[] {
     if (bt >= 0) return this.c.types[bt].results;
     if (bt === BLOCKTYPE_EMPTY) return EMPTY;
-    return SINGLE[bt + 128];
+    return bt >= -128 ? SINGLE[bt + 128] : single(-bt);
   }
 
   /** The types a branch to the frame `depth` labels out passes (label_types). */
@@ -256,12 +279,14 @@ export class FuncValidator {
       const h = new Uint32Array(n); h.set(this.ctrlHeight); this.ctrlHeight = h;
       const u = new Uint8Array(n); u.set(this.ctrlUnreachable); this.ctrlUnreachable = u;
       const seen = new Int32Array(n); seen.set(this.brSeen); this.brSeen = seen;
+      const ini = new Uint32Array(n); ini.set(this.ctrlInits); this.ctrlInits = ini;
     }
     const i = this.ctrlLen++;
     this.ctrlKind[i] = kind;
     this.ctrlBt[i] = bt;
     this.ctrlHeight[i] = this.valsLen;
     this.ctrlUnreachable[i] = 0;
+    this.ctrlInits[i] = this.initsLen;
     this.height = this.valsLen;
     this.unreachable = false;
     // The function frame does not count as nesting.
@@ -282,11 +307,27 @@ export class FuncValidator {
       this.fail(`type mismatch: ${this.valsLen - this.ctrlHeight[i]} values left on the stack at the end of the block`, offset);
     }
     this.ctrlLen--;
+    if (this.hasNonDefaultable) this.resetInits(this.ctrlInits[i]);
     if (i > 0) {
       this.height = this.ctrlHeight[i - 1];
       this.unreachable = this.ctrlUnreachable[i - 1] === 1;
     }
     return i;
+  }
+
+  /** Unsets the locals set since the init stack had height `h`. */
+  private resetInits(h: number): void {
+    while (this.initsLen > h) this.initSet[this.inits[--this.initsLen]] = 0;
+  }
+
+  /** Records that local x (of type t) is set: a non-defaultable local becomes initialized. */
+  private setLocal(x: number, t: number): void {
+    if (!this.hasNonDefaultable || isNullable(t) || this.initSet[x] === 1) return;
+    this.initSet[x] = 1;
+    if (this.initsLen === this.inits.length) {
+      const g = new Uint32Array(this.inits.length * 2); g.set(this.inits); this.inits = g;
+    }
+    this.inits[this.initsLen++] = x;
   }
 
   private setUnreachable(): void {
@@ -306,14 +347,24 @@ export class FuncValidator {
         rejectFeature('multi-value', 'block type with parameters or several results', offset, this.funcIndex);
       }
     } else if (bt !== BLOCKTYPE_EMPTY) {
+      if (bt < -128) {
+        this.c.policy.valtype(-bt, 'block type', offset, this.funcIndex);
+        return;
+      }
       const t = bt + 128;
       if (bt < -64 || SINGLE[t] === undefined) this.fail(`invalid block type ${bt}`, offset);
       this.c.policy.valtype(t, 'block type', offset, this.funcIndex);
     }
   }
 
+  /** Checks memory x exists (multi-memory for x > 0); returns its address type (I32, or I64 for memory64). */
+  private memAddr(x: number, offset: number): number {
+    if (x >= this.c.mems.length) this.fail(`unknown memory ${x}`, offset);
+    return this.c.mems[x].is64 ? I64 : I32;
+  }
+
   private checkMemory(offset: number): void {
-    if (this.c.mems.length === 0) this.fail('unknown memory 0', offset);
+    this.memAddr(0, offset);
   }
 
   private checkTable(x: number, offset: number): number {
@@ -321,11 +372,60 @@ export class FuncValidator {
     return this.c.tables[x].elemtype;
   }
 
+  /** The address type of table x (I64 for table64), which must exist. */
+  private tableAddr(x: number): number {
+    return this.c.tables[x].is64 ? I64 : I32;
+  }
+
+  /**
+   * Checks a load/store's memarg (record at `pc`, the extended-memarg form
+   * when `ext`): memory index, alignment at most natural, a 32-bit memory's
+   * offset below 2^32. Returns the memory's address type.
+   */
+  private memarg(base: number, code: Int32Array, pc: number, ext: boolean, offset: number): number {
+    const at = this.memAddr(ext ? code[pc + 4] >>> 0 : 0, offset);
+    if ((code[pc + 2] >>> 0) > MEM_ALIGN[base]) this.fail('alignment must not be larger than natural', offset);
+    if (ext && code[pc + 5] !== 0 && at === I32) this.fail('offset out of range: a 32-bit memory needs an offset below 2^32', offset);
+    return at;
+  }
+
+  /** Checks that `a` matches `b` (subtyping), failing with `what`. */
+  private expectMatch(a: number, b: number, what: string, offset: number): void {
+    if (!matchesType(a, b, this.c.canon)) this.fail(`type mismatch: ${what}: ${valtypeName(a)} does not match ${valtypeName(b)}`, offset);
+  }
+
+  /** Checks that `as` matches `bs` element-wise (same length). */
+  private expectMatchAll(as: readonly valtype[], bs: readonly valtype[], what: string, offset: number): void {
+    if (as.length !== bs.length) this.fail(`type mismatch: ${what}: ${as.length} values for ${bs.length}`, offset);
+    for (let i = 0; i < as.length; i++) this.expectMatch(as[i], bs[i], what, offset);
+  }
+
+  /** pop_ref() (spec 3.0 appendix): a reference operand; Unknown gives (ref bot). */
+  private popRef(offset: number): number {
+    const t = this.pop(UNKNOWN, offset);
+    if (t === UNKNOWN) return BOT_REF;
+    if (!isRefType(t)) this.fail(`type mismatch: expected a reference, got ${valtypeName(t)}`, offset);
+    return t;
+  }
+
+  /** A function type by type index (call_ref and friends). */
+  private funcType(y: number, offset: number) {
+    if (y >= this.c.types.length) this.fail(`unknown type ${y}`, offset);
+    return this.c.types[y];
+  }
+
+  /** Tail call rule (spec 3.0 3.3.8): the callee's results must match the caller's. */
+  private checkTailResults(results: readonly valtype[], offset: number): void {
+    const own = this.results(this.ctrlBt[0]);
+    if (results.length !== own.length) this.fail(`type mismatch: tail call results (${results.length}) differ from the function's (${own.length})`, offset);
+    for (let i = 0; i < own.length; i++) this.expectMatch(results[i], own[i], 'tail call result', offset);
+  }
+
   private addRun(start: number, t: number): void {
     if (this.numRuns === this.runStart.length) {
       const n = this.runStart.length * 2;
       const s = new Uint32Array(n); s.set(this.runStart); this.runStart = s;
-      const t2 = new Uint8Array(n); t2.set(this.runType); this.runType = t2;
+      const t2 = new Int32Array(n); t2.set(this.runType); this.runType = t2;
     }
     this.runStart[this.numRuns] = start;
     this.runType[this.numRuns++] = t;
@@ -334,6 +434,12 @@ export class FuncValidator {
   /** The type of local x (spec 3.3.5 C.locals[x]): parameters directly, declared locals by binary search over the runs. */
   private local(x: number, offset: number): number {
     if (x >= this.numLocals) this.fail(`unknown local ${x}`, offset);
+    if (x < this.numParams) return this.params0[x];
+    return this.declaredLocal(x);
+  }
+
+  /** The type of declared local x (x >= numParams). */
+  private declaredLocal(x: number): number {
     if (x < this.numParams) return this.params0[x];
     let lo = 0;
     let hi = this.numRuns - 1;
@@ -350,7 +456,7 @@ export class FuncValidator {
    * space, `typeidx` its type, `locals` the declared locals (runs of
    * count × type, as in the binary; parameters come from the type).
    */
-  validate(funcIndex: number, typeidx: number, locals: ReadonlyArray<{ count: number; type: valtype }>, body: Int32Array): FuncResult {
+  validate(funcIndex: number, typeidx: number, locals: ReadonlyArray<{ count: number; type: valtype }>, body: Int32Array): void {
     const c = this.c;
     const f = c.features;
     this.funcIndex = funcIndex;
@@ -358,14 +464,22 @@ export class FuncValidator {
     this.numParams = this.params0.length;
     this.numRuns = 0;
     let next = this.numParams;
+    let nonDefaultable = false;
     for (let k = 0; k < locals.length; k++) {
       const run = locals[k];
       if (run.count === 0) continue;
       c.policy.valtype(run.type, 'local', undefined, funcIndex);
+      if (!isNullable(run.type)) nonDefaultable = true;
       this.addRun(next, run.type);
       next += run.count;
     }
     this.numLocals = next;
+    this.hasNonDefaultable = nonDefaultable;
+    this.initsLen = 0;
+    if (nonDefaultable) {
+      if (this.initSet.length < next) this.initSet = new Uint8Array(next);
+      else this.initSet.fill(0, 0, next);
+    }
     this.valsLen = 0;
     this.ctrlLen = 0;
     this.maxHeight = 0;
@@ -451,7 +565,7 @@ export class FuncValidator {
             const ps = this.params(bt);
             const rs = this.results(bt);
             let same = ps.length === rs.length;
-            for (let k = 0; same && k < ps.length; k++) same = ps[k] === rs[k];
+            for (let k = 0; same && k < ps.length; k++) same = matchesType(ps[k], rs[k], c.canon);
             if (!same) this.fail('type mismatch: if without else must leave its parameters unchanged', off);
           }
           if (this.ctrlLen > 0) this.pushTypes(this.results(bt));
@@ -519,17 +633,88 @@ export class FuncValidator {
           pc += 3;
           break;
         }
+        case 0x12: { // Op.return_call
+          if (!f.tailCall) rejectFeature('tail-call', 'return_call', off, funcIndex);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
+          const ft = c.funcs[x];
+          this.popTypes(ft.params, off);
+          this.checkTailResults(ft.results, off);
+          this.setUnreachable();
+          pc += 3;
+          break;
+        }
+        case 0x14: // Op.call_ref
+        case 0x15: { // Op.return_call_ref
+          if (!f.functionReferences) rejectFeature('function-references', op === 0x14 ? 'call_ref' : 'return_call_ref', off, funcIndex);
+          if (op === 0x15 && !f.tailCall) rejectFeature('tail-call', 'return_call_ref', off, funcIndex);
+          const y = code[pc + 2] >>> 0;
+          const ft = this.funcType(y, off);
+          this.pop(refOfIndex(y, true), off);
+          this.popTypes(ft.params, off);
+          if (op === 0x15) {
+            this.checkTailResults(ft.results, off);
+            this.setUnreachable();
+          } else this.pushTypes(ft.results);
+          pc += 3;
+          break;
+        }
+        case 0x08: { // Op.throw
+          if (!f.exceptions) rejectFeature('exceptions', 'throw', off, funcIndex);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.tags.length) this.fail(`unknown tag ${x}`, off);
+          this.popTypes(c.tags[x].params, off);
+          this.setUnreachable();
+          pc += 3;
+          break;
+        }
+        case 0x0a: // Op.throw_ref
+          if (!f.exceptions) rejectFeature('exceptions', 'throw_ref', off, funcIndex);
+          this.pop(EXNREF, off);
+          this.setUnreachable();
+          pc += 2;
+          break;
+        case 0x1f: { // Op.try_table
+          if (!f.exceptions) rejectFeature('exceptions', 'try_table', off, funcIndex);
+          const bt = code[pc + 2];
+          this.checkBlockType(bt, off);
+          const n = code[pc + 3];
+          // catch clauses: labels relative to the try_table's outside (spec 3.0 3.3.8)
+          for (let k = 0; k < n; k++) {
+            const kind = code[pc + 4 + 3 * k];
+            const x = code[pc + 5 + 3 * k] >>> 0;
+            const l = code[pc + 6 + 3 * k] >>> 0;
+            if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+            const lts = this.labelTypes(l);
+            let given: readonly valtype[] = EMPTY;
+            if (kind < 2) {
+              if (x >= c.tags.length) this.fail(`unknown tag ${x}`, off);
+              given = c.tags[x].params;
+            }
+            if (kind === 1 || kind === 3) given = [...given, REF_EXN];
+            this.expectMatchAll(given, lts, `catch clause ${k} for label ${l}`, off);
+          }
+          this.popTypes(this.params(bt), off);
+          this.pushCtrl(0x02, bt);
+          pc += 4 + 3 * n;
+          break;
+        }
+        case 0x13: // Op.return_call_indirect
         case 0x11: { // Op.call_indirect
           const y = code[pc + 2] >>> 0;
           const x = code[pc + 3] >>> 0;
           if (x !== 0 && !f.referenceTypes) rejectFeature('reference-types', 'call_indirect with a table index other than 0', off, funcIndex);
           const et = this.checkTable(x, off);
-          if (et !== FUNCREF) this.fail(`type mismatch: call_indirect needs a funcref table, table ${x} holds ${valtypeName(et)}`, off);
+          if (!matchesType(et, FUNCREF, c.canon)) this.fail(`type mismatch: call_indirect needs a funcref table, table ${x} holds ${valtypeName(et)}`, off);
           if (y >= c.types.length) this.fail(`unknown type ${y}`, off);
           const ft = c.types[y];
-          this.pop(I32, off);
+          this.pop(this.tableAddr(x), off);
           this.popTypes(ft.params, off);
-          this.pushTypes(ft.results);
+          if (op === 0x13) { // Op.return_call_indirect
+            if (!f.tailCall) rejectFeature('tail-call', 'return_call_indirect', off, funcIndex);
+            this.checkTailResults(ft.results, off);
+            this.setUnreachable();
+          } else this.pushTypes(ft.results);
           pc += 4;
           break;
         }
@@ -538,17 +723,51 @@ export class FuncValidator {
         case 0xd0: { // Op.ref_null
           const t = code[pc + 2];
           if (!f.referenceTypes) rejectFeature('reference-types', 'ref.null', off, funcIndex);
-          checkRefType(t, f, 'ref.null type', off, funcIndex);
+          c.policy.reftype(t, 'ref.null type', off, funcIndex);
           this.push(t);
           pc += 3;
           break;
         }
         case 0xd1: { // Op.ref_is_null
           if (!f.referenceTypes) rejectFeature('reference-types', 'ref.is_null', off, funcIndex);
-          const t = this.pop(UNKNOWN, off);
-          if (t !== UNKNOWN && !isRefType(t)) this.fail(`type mismatch: ref.is_null expects a reference, got ${valtypeName(t)}`, off);
+          this.popRef(off);
           this.push(I32);
           pc += 2;
+          break;
+        }
+        case 0xd4: { // Op.ref_as_non_null
+          if (!f.functionReferences) rejectFeature('function-references', 'ref.as_non_null', off, funcIndex);
+          const t = this.popRef(off);
+          this.push(withNullability(t, false));
+          pc += 2;
+          break;
+        }
+        case 0xd5: { // Op.br_on_null
+          if (!f.functionReferences) rejectFeature('function-references', 'br_on_null', off, funcIndex);
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          const t = this.popRef(off);
+          const ts = this.labelTypes(l);
+          this.popTypes(ts, off);
+          this.pushTypes(ts);
+          this.push(withNullability(t, false));
+          pc += 3;
+          break;
+        }
+        case 0xd6: { // Op.br_on_non_null
+          if (!f.functionReferences) rejectFeature('function-references', 'br_on_non_null', off, funcIndex);
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          const ts = this.labelTypes(l);
+          if (ts.length === 0) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, label ${l} has none`, off);
+          const last = ts[ts.length - 1];
+          if (!isRefType(last)) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, got ${valtypeName(last)}`, off);
+          const t = this.popRef(off);
+          this.expectMatch(withNullability(t, false), last, 'br_on_non_null operand', off);
+          const rest = ts.slice(0, ts.length - 1);
+          this.popTypes(rest, off);
+          this.pushTypes(rest);
+          pc += 3;
           break;
         }
         case 0xd2: { // Op.ref_func
@@ -556,7 +775,7 @@ export class FuncValidator {
           const x = code[pc + 2] >>> 0;
           if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
           if (!c.refs[x]) this.fail(`undeclared function reference ${x}`, off);
-          this.push(FUNCREF);
+          this.push(f.functionReferences ? refOfIndex(c.funcTypeIdx[x], false) : FUNCREF);
           pc += 3;
           break;
         }
@@ -595,17 +814,29 @@ export class FuncValidator {
         }
 
         // ---- variable instructions (spec 3.3.5) ----
-        case 0x20: // Op.local_get
-          this.push(this.local(code[pc + 2] >>> 0, off));
+        case 0x20: { // Op.local_get
+          const x = code[pc + 2] >>> 0;
+          const t = this.local(x, off);
+          if (this.hasNonDefaultable && !isNullable(t) && x >= this.numParams && this.initSet[x] === 0) {
+            this.fail(`uninitialized local ${x}`, off);
+          }
+          this.push(t);
           pc += 3;
           break;
-        case 0x21: // Op.local_set
-          this.pop(this.local(code[pc + 2] >>> 0, off), off);
-          pc += 3;
-          break;
-        case 0x22: { // Op.local_tee
-          const t = this.local(code[pc + 2] >>> 0, off);
+        }
+        case 0x21: { // Op.local_set
+          const x = code[pc + 2] >>> 0;
+          const t = this.local(x, off);
           this.pop(t, off);
+          this.setLocal(x, t);
+          pc += 3;
+          break;
+        }
+        case 0x22: { // Op.local_tee
+          const x = code[pc + 2] >>> 0;
+          const t = this.local(x, off);
+          this.pop(t, off);
+          this.setLocal(x, t);
           this.push(t);
           pc += 3;
           break;
@@ -627,44 +858,52 @@ export class FuncValidator {
           break;
         }
 
-        // ---- table instructions (spec 3.3.6) ----
+        // ---- table instructions (spec 3.3.6; table64: indices of the table's address type) ----
         case 0x25: { // Op.table_get
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.get', off, funcIndex);
-          const t = this.checkTable(code[pc + 2] >>> 0, off);
-          this.pop(I32, off);
+          const x = code[pc + 2] >>> 0;
+          const t = this.checkTable(x, off);
+          this.pop(this.tableAddr(x), off);
           this.push(t);
           pc += 3;
           break;
         }
         case 0x26: { // Op.table_set
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.set', off, funcIndex);
-          const t = this.checkTable(code[pc + 2] >>> 0, off);
+          const x = code[pc + 2] >>> 0;
+          const t = this.checkTable(x, off);
           this.pop(t, off);
-          this.pop(I32, off);
+          this.pop(this.tableAddr(x), off);
           pc += 3;
           break;
         }
-        case 0x110: // Op.table_size
+        case 0x110: { // Op.table_size
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.size', off, funcIndex);
-          this.checkTable(code[pc + 2] >>> 0, off);
-          this.push(I32);
+          const x = code[pc + 2] >>> 0;
+          this.checkTable(x, off);
+          this.push(this.tableAddr(x));
           pc += 3;
           break;
+        }
         case 0x10f: { // Op.table_grow
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.grow', off, funcIndex);
-          const t = this.checkTable(code[pc + 2] >>> 0, off);
-          this.pop(I32, off);
+          const x = code[pc + 2] >>> 0;
+          const t = this.checkTable(x, off);
+          const at = this.tableAddr(x);
+          this.pop(at, off);
           this.pop(t, off);
-          this.push(I32);
+          this.push(at);
           pc += 3;
           break;
         }
         case 0x111: { // Op.table_fill
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.fill', off, funcIndex);
-          const t = this.checkTable(code[pc + 2] >>> 0, off);
-          this.pop(I32, off);
+          const x = code[pc + 2] >>> 0;
+          const t = this.checkTable(x, off);
+          const at = this.tableAddr(x);
+          this.pop(at, off);
           this.pop(t, off);
-          this.pop(I32, off);
+          this.pop(at, off);
           pc += 3;
           break;
         }
@@ -675,8 +914,12 @@ export class FuncValidator {
           if ((dst !== 0 || src !== 0) && !f.referenceTypes) rejectFeature('reference-types', 'table.copy with a table index other than 0', off, funcIndex);
           const t1 = this.checkTable(dst, off);
           const t2 = this.checkTable(src, off);
-          if (t1 !== t2) this.fail(`type mismatch: table.copy from ${valtypeName(t2)} table to ${valtypeName(t1)} table`, off);
-          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          if (!matchesType(t2, t1, c.canon)) this.fail(`type mismatch: table.copy from ${valtypeName(t2)} table to ${valtypeName(t1)} table`, off);
+          const a1 = this.tableAddr(dst);
+          const a2 = this.tableAddr(src);
+          this.pop(a1 === I64 && a2 === I64 ? I64 : I32, off);
+          this.pop(a2, off);
+          this.pop(a1, off);
           pc += 4;
           break;
         }
@@ -687,8 +930,9 @@ export class FuncValidator {
           if (x !== 0 && !f.referenceTypes) rejectFeature('reference-types', 'table.init with a table index other than 0', off, funcIndex);
           const t = this.checkTable(x, off);
           if (y >= c.elems.length) this.fail(`unknown elem segment ${y}`, off);
-          if (c.elems[y] !== t) this.fail(`type mismatch: table.init of ${valtypeName(c.elems[y])} segment ${y} into ${valtypeName(t)} table ${x}`, off);
-          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          if (!matchesType(c.elems[y], t, c.canon)) this.fail(`type mismatch: table.init of ${valtypeName(c.elems[y])} segment ${y} into ${valtypeName(t)} table ${x}`, off);
+          this.pop(I32, off); this.pop(I32, off);
+          this.pop(this.tableAddr(x), off);
           pc += 4;
           break;
         }
@@ -700,63 +944,73 @@ export class FuncValidator {
           break;
         }
 
-        // ---- memory instructions (spec 3.3.7) ----
+        // ---- memory instructions (spec 3.3.7; multi-memory, memory64) ----
         case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
-          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
+        case 0x52a: case 0x52b: // (extended memarg)
+          c.policy.float(`float load 0x${(op & 0xff).toString(16)}`, off, funcIndex);
         // fallthrough
         case 0x28: case 0x29: // Op.i32_load, Op.i64_load
         case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
         case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
-        case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
-          this.checkMemory(off);
-          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(I32, off);
-          this.push(MEM_TYPE[op]);
-          pc += 4;
+        case 0x34: case 0x35: // Op.i64_load32_s, Op.i64_load32_u
+        case 0x528: case 0x529: case 0x52c: case 0x52d: case 0x52e: case 0x52f: // (extended memarg)
+        case 0x530: case 0x531: case 0x532: case 0x533: case 0x534: case 0x535: {
+          const base = op & 0xff;
+          this.pop(this.memarg(base, code, pc, op >= MEMARG_EXT, off), off);
+          this.push(MEM_TYPE[base]);
+          pc += op >= MEMARG_EXT ? 6 : 4;
           break;
         }
         case 0x38: case 0x39: // Op.f32_store, Op.f64_store
-          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
+        case 0x538: case 0x539: // (extended memarg)
+          c.policy.float(`float store 0x${(op & 0xff).toString(16)}`, off, funcIndex);
         // fallthrough
         case 0x36: case 0x37: // Op.i32_store, Op.i64_store
         case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
-        case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
-          this.checkMemory(off);
-          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(MEM_TYPE[op], off);
-          this.pop(I32, off);
+        case 0x3c: case 0x3d: case 0x3e: // Op.i64_store8, Op.i64_store16, Op.i64_store32
+        case 0x536: case 0x537: case 0x53a: case 0x53b: case 0x53c: case 0x53d: case 0x53e: { // (extended memarg)
+          const base = op & 0xff;
+          const at = this.memarg(base, code, pc, op >= MEMARG_EXT, off);
+          this.pop(MEM_TYPE[base], off);
+          this.pop(at, off);
+          pc += op >= MEMARG_EXT ? 6 : 4;
+          break;
+        }
+        case 0x3f: { // Op.memory_size
+          this.push(this.memAddr(code[pc + 2] >>> 0, off));
+          pc += 3;
+          break;
+        }
+        case 0x40: { // Op.memory_grow
+          const at = this.memAddr(code[pc + 2] >>> 0, off);
+          this.pop(at, off);
+          this.push(at);
+          pc += 3;
+          break;
+        }
+        case 0x10b: { // Op.memory_fill
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.fill', off, funcIndex);
+          const at = this.memAddr(code[pc + 2] >>> 0, off);
+          this.pop(at, off); this.pop(I32, off); this.pop(at, off);
+          pc += 3;
+          break;
+        }
+        case 0x10a: { // Op.memory_copy
+          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.copy', off, funcIndex);
+          const a1 = this.memAddr(code[pc + 2] >>> 0, off);
+          const a2 = this.memAddr(code[pc + 3] >>> 0, off);
+          this.pop(a1 === I64 && a2 === I64 ? I64 : I32, off);
+          this.pop(a2, off);
+          this.pop(a1, off);
           pc += 4;
           break;
         }
-        case 0x3f: // Op.memory_size
-          this.checkMemory(off);
-          this.push(I32);
-          pc += 3;
-          break;
-        case 0x40: // Op.memory_grow
-          this.checkMemory(off);
-          this.pop(I32, off);
-          this.push(I32);
-          pc += 3;
-          break;
-        case 0x10b: // Op.memory_fill
-          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.fill', off, funcIndex);
-          this.checkMemory(off);
-          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
-          pc += 3;
-          break;
-        case 0x10a: // Op.memory_copy
-          if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.copy', off, funcIndex);
-          this.checkMemory(off);
-          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
-          pc += 4;
-          break;
         case 0x108: { // Op.memory_init
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.init', off, funcIndex);
-          this.checkMemory(off);
+          const at = this.memAddr(code[pc + 3] >>> 0, off);
           const x = code[pc + 2] >>> 0;
           if (x >= c.numDatas) this.fail(`unknown data segment ${x}`, off);
-          this.pop(I32, off); this.pop(I32, off); this.pop(I32, off);
+          this.pop(I32, off); this.pop(I32, off); this.pop(at, off);
           pc += 4;
           break;
         }
@@ -767,6 +1021,22 @@ export class FuncValidator {
           pc += 3;
           break;
         }
+
+        // ---- wide arithmetic (proposal) ----
+        case 0x113: // Op.i64_add128
+        case 0x114: // Op.i64_sub128
+          if (!f.wideArithmetic) rejectFeature('wide-arithmetic', op === 0x113 ? 'i64.add128' : 'i64.sub128', off, funcIndex);
+          this.pop(I64, off); this.pop(I64, off); this.pop(I64, off); this.pop(I64, off);
+          this.push(I64); this.push(I64);
+          pc += 2;
+          break;
+        case 0x115: // Op.i64_mul_wide_s
+        case 0x116: // Op.i64_mul_wide_u
+          if (!f.wideArithmetic) rejectFeature('wide-arithmetic', op === 0x115 ? 'i64.mul_wide_s' : 'i64.mul_wide_u', off, funcIndex);
+          this.pop(I64, off); this.pop(I64, off);
+          this.push(I64); this.push(I64);
+          pc += 2;
+          break;
 
         // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
         case 0x41: // Op.i32_const
@@ -804,6 +1074,7 @@ export class FuncValidator {
           break;
 
         default:
+          if (isRelaxedSimdOp(op)) rejectFeature('relaxed-simd', `relaxed SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isSimdOp(op)) rejectSimd(f, `SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isAtomicOp(op)) rejectThreads(f, `atomic instruction 0x${op.toString(16)}`, off, funcIndex);
           this.fail(`unknown instruction 0x${op.toString(16)}`, off);
@@ -811,17 +1082,7 @@ export class FuncValidator {
     }
     this.steps += steps;
     if (this.ctrlLen !== 0) throw new InvalidError('function body does not end with end', undefined, funcIndex);
-    return { maxStackHeight: this.maxHeight, maxControlDepth: this.maxDepth };
   }
 }
 
-/**
- * SPEED: one FuncValidator that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_FUNCVALIDATOR = new FuncValidator({ limits: DEFAULT_LIMITS } as Context);
 

@@ -6,16 +6,11 @@
  * execution mode: with their flag on a module gets `CompileError('unsupported')`.
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
-import { DEFAULT_FEATURES, type Features } from '../config.js';
-import { valtypeName } from '../decoder/module.js';
+import type { Features } from '../config.js';
+import {
+  CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, NON_NULL, V128, concreteIndex, isRefType, valtypeName,
+} from '../decoder/valtype.js';
 
-export const I32 = 0x7f;
-export const I64 = 0x7e;
-export const F32 = 0x7d;
-export const F64 = 0x7c;
-export const V128 = 0x7b;
-export const FUNCREF = 0x70;
-export const EXTERNREF = 0x6f;
 
 /** A module uses f32/f64 (`what` says where). Never returns. */
 export function rejectFloats(_f: Features, what: string, offset?: number, funcIndex?: number): never {
@@ -49,7 +44,11 @@ export class Policy {
   private floatWhat: string | null = null;
   private floatOffset: number | undefined;
   private floatFunc: number | undefined;
-  constructor(readonly features: Features) {}
+  /** `numTypes`: the module's number of types (concrete reference types must name one). */
+  constructor(
+    readonly features: Features,
+    readonly numTypes = 0,
+  ) {}
 
   /** Records a use of f32/f64 (the first one is reported). */
   float(what: string, offset?: number, funcIndex?: number): void {
@@ -67,7 +66,9 @@ export class Policy {
   /**
    * Checks a value type used as a value (parameter, result, local, global,
    * block type, select type): i32/i64 always; funcref/externref with
-   * reference types; f32/f64 recorded; v128 rejected.
+   * reference types; exnref and (ref exn) with exceptions; other reference
+   * types with a heap type with function references (a concrete one must
+   * name an existing type); f32/f64 recorded; v128 rejected.
    */
   valtype(t: number, what: string, offset?: number, funcIndex?: number): void {
     switch (t) {
@@ -84,36 +85,30 @@ export class Policy {
       case EXTERNREF:
         if (!this.features.referenceTypes) rejectFeature('reference-types', `${valtypeName(t)} ${what}`, offset, funcIndex);
         return;
-      default:
-        throw new InvalidError(`invalid value type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+      case EXNREF:
+        if (!this.features.exceptions) rejectFeature('exceptions', `exnref ${what}`, offset, funcIndex);
+        return;
     }
+    if (t >= NON_NULL) {
+      if (!this.features.functionReferences) rejectFeature('function-references', `${valtypeName(t)} ${what}`, offset, funcIndex);
+      if (t === EXNREF + NON_NULL && !this.features.exceptions) rejectFeature('exceptions', `${valtypeName(t)} ${what}`, offset, funcIndex);
+      if (t >= CONCRETE) {
+        const x = concreteIndex(t);
+        if (x >= this.numTypes) throw new InvalidError(`unknown type ${x} (${what})`, offset, funcIndex);
+        return;
+      }
+      if (t === FUNCREF + NON_NULL || t === EXTERNREF + NON_NULL || t === EXNREF + NON_NULL) return;
+    }
+    throw new InvalidError(`invalid value type 0x${t.toString(16)} (${what})`, offset, funcIndex);
   }
-}
 
-/**
- * SPEED: one Policy that is never freed. V8 drops an object
- * shape (map) once no object has it, and with it all optimized code that
- * embeds the shape ("weak objects" deoptimization): without this, every
- * garbage collection after the last module was compiled threw away the
- * optimized decoder and validator, which then ran unoptimized until V8
- * optimized them again.
- */
-export const KEPT_POLICY = new Policy(DEFAULT_FEATURES);
-
-/** Checks the element type of a table or element segment. */
-export function checkRefType(t: number, f: Features, what: string, offset?: number, funcIndex?: number): void {
-  if (t === FUNCREF) return;
-  if (t === EXTERNREF) {
-    if (!f.referenceTypes) rejectFeature('reference-types', `externref ${what}`, offset, funcIndex);
-    return;
+  /**
+   * Checks a reference type (table element type, element segment type,
+   * ref.null type): `valtype` plus being a reference; funcref is always
+   * allowed here (MVP tables).
+   */
+  reftype(t: number, what: string, offset?: number, funcIndex?: number): void {
+    if (!isRefType(t)) throw new InvalidError(`malformed reference type 0x${t.toString(16)} (${what})`, offset, funcIndex);
+    if (t !== FUNCREF) this.valtype(t, what, offset, funcIndex); // funcref tables are MVP
   }
-  throw new InvalidError(`malformed reference type 0x${t.toString(16)} (${what})`, offset, funcIndex);
-}
-
-export function isNumType(t: number): boolean {
-  return t === I32 || t === I64 || t === F32 || t === F64;
-}
-
-export function isRefType(t: number): boolean {
-  return t === FUNCREF || t === EXTERNREF;
 }
