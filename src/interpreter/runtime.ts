@@ -581,8 +581,16 @@ export interface StoreOptions {
   hostErrors?: 'trap' | 'propagate';
 }
 
-/** Nesting of JS -> wasm entries (host functions calling back into wasm) before call_stack_exhausted. */
-export const MAX_REENTRANCY = 64;
+/**
+ * Nesting of JS -> wasm entries (host functions calling back into wasm) before
+ * call_stack_exhausted. Each level costs JS stack: up to ~5.5 KB while the
+ * execution loop is not yet optimized by the JS engine (its interpreted frame
+ * is ~4.7 KB), ~1 KB once it is (measured on Node 20 by `--stack-size`
+ * bisection; test/reentry-stack.test.ts runs it on a 250 KB stack). 32 levels take at most ~180 KB, so on
+ * a 256 KB stack (small-stack hosts, browser workers) the cap is reached the
+ * same way — same trap, depth and gas — as on any larger stack.
+ */
+export const MAX_REENTRANCY = 32;
 
 /**
  * A store (spec 4.2.3): owns the execution stacks, the gas counter and the
