@@ -217,8 +217,9 @@ describe('dynamic costs and overrides', () => {
       // only the static block cost was paid: the same as a zero-length op of the same export
       const paid = s.store.gasUsed - before;
       const z = await instantiateWat(OPS, { gas: 10_000 });
+      const zBefore = z.store.gasUsed; // (instantiation's price)
       z.exports[name](...oob.map(() => 0));
-      expect([name, paid]).toEqual([name, z.store.gasUsed]);
+      expect([name, paid]).toEqual([name, z.store.gasUsed - zBefore]);
       // nothing was written
       expect([name, s.exports.byte(1), s.exports.byte(65535)]).toEqual([name, 0, 0]);
       for (let i = 0; i < 10; i++) expect([name, i, s.exports.null(i)]).toEqual([name, i, 1]);
@@ -321,4 +322,83 @@ test('gas charged by a host function and by wasm it calls back is kept when the 
   expect(thrown(() => inner.exports.outer()).code).toBe('out_of_gas');
   expect(store.gasUsed - b2).toBeGreaterThan(4000); // the burn before running out stays charged
   expect(store.gasRemaining).toBeLessThan(1000);
+});
+
+describe('instantiation is priced', () => {
+  const PRICED = `(module
+    (memory 3)
+    (table 5 funcref)
+    (global i32 (i32.const 1)) (global (mut i64) (i64.const 2))
+    (func $f)
+    (elem (i32.const 0) $f $f)
+    (elem funcref (ref.func $f) (ref.null func) (ref.func $f))
+    (data (i32.const 0) "123456789")
+    (data "passive: charged by memory.init, not here"))`;
+
+  test('memory pages, table elements, element entries, active data bytes and globals, before the start function', async () => {
+    const s = await instantiateWat(PRICED, { gas: 1_000_000 });
+    // 3 pages x 64 + (5 table elements + 2 + 3 segment entries) x 1 + ceil(9 / 8) x 1 + 2 globals x 10
+    expect(s.store.gasUsed).toBe(3 * 64 + 10 + 2 + 20);
+    const bytes = await wat(PRICED);
+    const custom = new Engine({ gas: { costs: { 'memory.grow.perPage': 1, 'table.perElement': 0, 'memory.perBytes8': 100, 'instantiate.perGlobal': 1000 } } });
+    const store = new Store(custom, { gas: 1_000_000 });
+    store.instantiate(custom.compile(bytes));
+    expect(store.gasUsed).toBe(3 + 0 + 200 + 2000);
+    // 'unit' counts executed instructions only; an unmetered store charges nothing
+    const unit = new Engine({ gas: 'unit' });
+    const u = new Store(unit, { gas: 10 });
+    u.instantiate(unit.compile(bytes));
+    expect(u.gasUsed).toBe(0);
+    const free = new Store(new Engine());
+    free.instantiate(free.engine.compile(bytes));
+    expect(free.gasUsed).toBe(0);
+  });
+
+  test('imported memories and tables cost nothing; a LinkError charges nothing', async () => {
+    const bytes = await wat(`(module (import "env" "m" (memory 100)) (import "env" "t" (table 1000 funcref)))`);
+    const engine = new Engine();
+    const store = new Store(engine, { gas: 1000 });
+    const { Memory, Table } = await import('../index');
+    store.instantiate(engine.compile(bytes), { env: { m: new Memory({ initial: 100 }), t: new Table({ element: 'funcref', initial: 1000 }) } });
+    expect(store.gasUsed).toBe(0);
+    const own = engine.compile(await wat('(module (import "env" "missing" (func)) (memory 1))'));
+    expect(() => store.instantiate(own, {})).toThrow(/unknown import/);
+    expect(store.gasUsed).toBe(0);
+  });
+
+  test('a 16,384-page module with a 1,000-gas budget is out_of_gas with nothing allocated; the store stays usable', async () => {
+    const { memoryWork } = await import('../interpreter/runtime');
+    const big = await wat('(module (memory (export "m") 16384) (table 1000000 funcref) (func (export "f") (result i32) (i32.const 7)))');
+    const engine = new Engine();
+    const store = new Store(engine, { gas: 1000 });
+    const module = engine.compile(big);
+    const allocated = memoryWork.allocated;
+    const heap = process.memoryUsage().arrayBuffers;
+    const e = thrown(() => store.instantiate(module));
+    expect(e.code).toBe('out_of_gas');
+    expect(memoryWork.allocated).toBe(allocated); // no memory was created
+    expect(process.memoryUsage().arrayBuffers - heap).toBeLessThan(1 << 20);
+    expect(store.gasRemaining).toBe(1000); // untouched, as for any out_of_gas
+    // usable: a small module instantiates and runs; with enough gas the big one does too
+    const small = store.instantiate(engine.compile(await wat('(module (memory 1) (func (export "f") (result i32) (i32.const 7)))')));
+    expect((small.exports.f as () => number)()).toBe(7);
+    expect(store.gasUsed).toBe(64 + 1);
+    store.gasRemaining = 16384 * 64 + 1_000_000 + 1;
+    const inst = store.instantiate(module);
+    expect((inst.exports.f as () => number)()).toBe(7);
+    expect(store.gasRemaining).toBe(0);
+  });
+
+  test('store.consumeGas bills compileCost (same rule as Caller.consumeGas)', async () => {
+    const engine = new Engine();
+    const module = engine.compile(await wat('(module (func (export "f")))'));
+    const store = new Store(engine, { gas: module.compileCost + 5 });
+    store.consumeGas(module.compileCost);
+    expect(store.gasUsed).toBe(module.compileCost);
+    expect(thrown(() => store.consumeGas(6)).code).toBe('out_of_gas');
+    expect(store.gasRemaining).toBe(5);
+    expect(() => store.consumeGas(-1)).toThrow(RangeError);
+    expect(() => store.consumeGas(0.5)).toThrow(RangeError);
+    new Store(engine).consumeGas(1e9); // unmetered: nothing to charge
+  });
 });

@@ -34,6 +34,7 @@ export const DYNAMIC_KEYS = [
   'memory.grow.perPage', // per 64 KiB page added by memory.grow (a grow that fails costs only its static cost)
   'memory.perBytes8', // per started 8 bytes of memory.copy / memory.fill / memory.init
   'table.perElement', // per element of table.copy / table.fill / table.init, per element added by table.grow
+  'instantiate.perGlobal', // per global a module defines, charged by instantiation
 ] as const;
 
 /** A resolved schedule: static cost per dense op number plus the dynamic costs. */
@@ -43,6 +44,7 @@ export interface GasSchedule {
   readonly memoryGrowPerPage: number;
   readonly memoryPerBytes8: number;
   readonly tablePerElement: number;
+  readonly instantiatePerGlobal: number;
 }
 
 /** Text-format names of every integer-only WebAssembly 2.0 instruction, by dense op number. */
@@ -122,6 +124,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
   let memoryGrowPerPage = unit ? 0 : 64;
   let memoryPerBytes8 = unit ? 0 : 1;
   let tablePerElement = unit ? 0 : 1;
+  let instantiatePerGlobal = unit ? 0 : 10;
   if (typeof config === 'object' && config.costs) {
     const byName = new Map<string, number>();
     for (const [op, name] of OP_NAMES) byName.set(name, op);
@@ -132,6 +135,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
       if (name === 'memory.grow.perPage') memoryGrowPerPage = value;
       else if (name === 'memory.perBytes8') memoryPerBytes8 = value;
       else if (name === 'table.perElement') tablePerElement = value;
+      else if (name === 'instantiate.perGlobal') instantiatePerGlobal = value;
       else {
         const op = byName.get(name);
         if (op === undefined) throw new TypeError(`gas schedule: unknown instruction '${name}'`);
@@ -141,7 +145,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
     }
     if (config.costs['select_t'] !== undefined) table[0x1c] = config.costs['select_t'];
   }
-  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement };
+  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement, instantiatePerGlobal };
   cache.set(key, s);
   return s;
 }
@@ -158,4 +162,26 @@ export function compileCost(m: DecodedModule): number {
   let instrs = 0;
   for (const c of m.codes) instrs += c.numInstrs;
   return COMPILE_COST.perByte * m.byteLength + COMPILE_COST.perFunction * m.codes.length + COMPILE_COST.perInstruction * instrs;
+}
+
+/**
+ * Gas charged by instantiating `m` in a metered store, before anything is
+ * allocated (src/interpreter/instantiate.ts): what the instance makes the host
+ * allocate or copy, at the rates of the instructions that do the same work at
+ * run time:
+ *  - each initial page of a memory the module defines: `memory.grow.perPage`;
+ *  - each initial element of a table it defines: `table.perElement`;
+ *  - each entry of every element segment (resolved into the instance): `table.perElement`;
+ *  - each started 8 bytes of every active data segment (copied into memory):
+ *    `memory.perBytes8` (passive segments are charged by `memory.init`);
+ *  - each global it defines: `instantiate.perGlobal`.
+ * Imported memories, tables and globals cost nothing: their owner made them.
+ */
+export function instantiationCost(m: DecodedModule, s: GasSchedule): number {
+  let pages = 0, elements = 0, bytes8 = 0;
+  for (const mt of m.mems) pages += mt.limits.min;
+  for (const tt of m.tables) elements += tt.limits.min;
+  for (const seg of m.elems) elements += seg.length;
+  for (const d of m.datas) if (d.mode === 'active') bytes8 += Math.ceil(d.init.length / 8);
+  return pages * s.memoryGrowPerPage + elements * s.tablePerElement + bytes8 * s.memoryPerBytes8 + m.globals.length * s.instantiatePerGlobal;
 }

@@ -488,3 +488,20 @@ describe('argument conversion errors and consumeGas amounts', () => {
     expect(thrown(() => s.exports.f()).code).toBe('out_of_gas');
   });
 });
+
+describe('growth from JS uses the owning engine\'s limits', () => {
+  test('Memory.grow and Table.grow of an instance\'s memory and table stop at its engine\'s maxMemoryPages / maxTableSize', async () => {
+    const s = await instantiateWat('(module (memory (export "m") 1) (table (export "t") 1 funcref))', { config: { limits: { maxMemoryPages: 5, maxTableSize: 10 } } });
+    const m = s.exports.m as Memory, t = s.exports.t as Table;
+    expect(m.grow(4)).toBe(1);
+    expect(() => m.grow(1)).toThrow(RangeError);
+    expect(t.grow(9)).toBe(1);
+    expect(() => t.grow(1)).toThrow(RangeError);
+    // a standalone table: the default limit until the first store imports it
+    const standalone = new Table({ element: 'funcref', initial: 1 });
+    const engine = new Engine({ limits: { maxTableSize: 3 } });
+    new Store(engine).instantiate(engine.compile(await wat('(module (import "e" "t" (table 1 funcref)))')), { e: { t: standalone } });
+    expect(standalone.grow(2)).toBe(1);
+    expect(() => standalone.grow(1)).toThrow(RangeError);
+  });
+});

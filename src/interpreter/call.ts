@@ -55,9 +55,33 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
   }
 }
 
-/** What a host function's exception becomes (StoreOptions.hostErrors). */
+/**
+ * Whether `e` is the JS engine's "out of stack" error: a RangeError "Maximum
+ * call stack size exceeded" (V8, JavaScriptCore) or an InternalError "too
+ * much recursion" (SpiderMonkey).
+ */
+export function isStackOverflow(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e instanceof RangeError) return /call stack/i.test(e.message);
+  return e.name === 'InternalError' && /recursion/i.test(e.message);
+}
+
+/**
+ * The trap a JS stack overflow crossing the engine boundary becomes. The
+ * re-entry cap (MAX_REENTRANCY) keeps the engine's own frames far below any
+ * supported stack, so this happens only when the host itself runs out of stack
+ * (its own frames are deep, or it recurses): then the outcome depends on the
+ * host, but it is still this trap, never a RangeError.
+ */
+function stackTrap(e: unknown): Trap {
+  return new Trap('call_stack_exhausted', 'JavaScript stack exhausted', { cause: e });
+}
+
+/** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
 function hostFailure(store: Store, e: unknown): unknown {
-  if (e instanceof Trap || store._propagateHostErrors) return e;
+  if (e instanceof Trap) return e;
+  if (isStackOverflow(e)) return stackTrap(e);
+  if (store._propagateHostErrors) return e;
   const msg = e instanceof Error ? e.message : String(e);
   return new Trap('host', msg, { cause: e });
 }
@@ -155,9 +179,11 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
       try {
         exec(store, f, base);
       } catch (e) {
+        // a JS stack overflow in the engine's own frames (the host entered with little stack left)
+        const t = isStackOverflow(e) ? stackTrap(e) : e;
         // the frames of this activation: the function it stopped in and its callers
-        if (e instanceof Trap) locateTrap(e, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
-        throw e;
+        if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
+        throw t;
       }
     }
     S = store._stack;

@@ -1,6 +1,8 @@
 /**
  * Instantiation (spec 4.5.4 "Instantiation", WebAssembly 2.0 order):
- * resolve and check imports (LinkError), allocate functions, tables, memory,
+ * resolve and check imports (LinkError); in a metered store, charge the
+ * instantiation's price (src/gas/schedule.ts `instantiationCost`) before
+ * allocating anything (`out_of_gas` leaves the store as it was); allocate functions, tables, memory,
  * globals (init expressions in order), exports; then apply the element
  * segments and data segments in order (an out-of-bounds active segment traps;
  * the ones before it stay applied), drop active and declarative segments, and
@@ -10,6 +12,7 @@ import { valtypeName, type expr, type functype, type limits } from '../decoder/m
 import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
+import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
@@ -128,6 +131,26 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     }
   }
 
+  // ---- price (metered stores): checked before anything is allocated; out of gas leaves the store as it was
+  if (store._metered) {
+    const cost = instantiationCost(m, module._engine._schedule);
+    if (store._gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store._gas} left`);
+    store._gas -= cost;
+  }
+
+  // ---- standalone memories and tables now belong to this store (their JS grow limit)
+  const limits = store._limits;
+  for (const t of inst._tables) {
+    if (!t._owned) {
+      t._owned = true;
+      t._limit = limits.maxTableSize;
+    }
+  }
+  if (inst._memory !== null && !inst._memory._owned) {
+    inst._memory._owned = true;
+    inst._memory._limit = limits.maxMemoryPages;
+  }
+
   // ---- functions
   for (let i = 0; i < m.funcs.length; i++) {
     const t = m.types[m.funcs[i]];
@@ -138,11 +161,16 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     const t = new Table({ element: tt.elemtype === EXTERNREF ? 'externref' : 'funcref', initial: 0 });
     t._elems = new Array(tt.limits.min).fill(null);
     t._max = tt.limits.max;
+    t._owned = true;
+    t._limit = limits.maxTableSize;
     inst._tables.push(t);
   }
   // ---- memory
   for (const mt of m.mems) {
-    inst._memory = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
+    const mem = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
+    mem._owned = true;
+    mem._limit = limits.maxMemoryPages;
+    inst._memory = mem;
   }
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {

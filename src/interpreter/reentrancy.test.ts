@@ -8,6 +8,7 @@
  */
 import { Engine, Store, Trap, type Memory } from '../index';
 import { wat } from './testutil';
+import { MAX_REENTRANCY } from './runtime';
 
 const MODULE = `(module
   (import "env" "host" (func $host (param i32 i32) (result i32)))
@@ -116,7 +117,7 @@ test('random nesting of traps, out of gas, host errors and growth leaves the sto
   }
 });
 
-test('unbounded host re-entry ends with call_stack_exhausted at 64 nested entries, not a JS RangeError', async () => {
+test('unbounded host re-entry ends with call_stack_exhausted at MAX_REENTRANCY (32) nested entries, not a JS RangeError', async () => {
   const engine = new Engine();
   for (const hostErrors of ['trap', 'propagate'] as const) {
     const store = new Store(engine, { gas: 1e9, hostErrors });
@@ -132,10 +133,33 @@ test('unbounded host re-entry ends with call_stack_exhausted at 64 nested entrie
     expect([hostErrors, e instanceof Trap, e.code, e.message]).toEqual([
       hostErrors, true, 'call_stack_exhausted', 'call stack exhausted: too many nested host-to-wasm calls in function 1',
     ]);
-    expect([entries, deepest]).toEqual([64, 64]);
+    expect([entries, deepest]).toEqual([MAX_REENTRANCY, MAX_REENTRANCY]);
+    expect(MAX_REENTRANCY).toBe(32); // documented in README "Limits and costs"
     // every wasm activation the trap unwound through is in its backtrace
-    expect(e.backtrace.length).toBe(64);
+    expect(e.backtrace.length).toBe(MAX_REENTRANCY);
     expect([store._depth, store._sp, store._nesting]).toEqual([0, 0, 0]);
     expect((inst.exports.ok as () => number)()).toBe(1);
+  }
+});
+
+test('a JS stack overflow crossing the boundary is call_stack_exhausted in both hostErrors modes; other RangeErrors are host errors', async () => {
+  const bytes = await wat(`(module (import "env" "h" (func $h (param i32)))
+    (func (export "f") (param i32) (call $h (local.get 0))))`);
+  const engine = new Engine();
+  const recurse = (n: number): number => recurse(n + 1) + 1; // overflows the JS stack
+  for (const hostErrors of ['trap', 'propagate'] as const) {
+    const store = new Store(engine, { gas: 1000, hostErrors });
+    const inst = store.instantiate(engine.compile(bytes), {
+      env: { h: (k: number) => { if (k === 0) recurse(0); else throw new RangeError('not a stack overflow'); } },
+    });
+    const f = inst.exports.f as (k: number) => void;
+    let e: unknown;
+    try { f(0); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(Trap);
+    expect((e as Trap).code).toBe('call_stack_exhausted');
+    expect((e as Trap).cause).toBeInstanceOf(RangeError);
+    try { f(1); } catch (x) { e = x; }
+    if (hostErrors === 'trap') expect([(e as Trap).code, ((e as Trap).cause as Error).message]).toEqual(['host', 'not a stack overflow']);
+    else expect([(e as Error).constructor, (e as Error).message]).toEqual([RangeError, 'not a stack overflow']);
   }
 });

@@ -86,14 +86,46 @@ export interface MemoryDescriptor {
 }
 
 /**
+ * Work the memories of this process have done on the host, in bytes: backing
+ * stores allocated (including pages committed by resizing a resizable one) and
+ * bytes copied between backing stores. Engine-internal, monotonic; the hostile
+ * tests (fuzz/hostile-memory.test.ts) assert on it instead of on wall time.
+ */
+export const memoryWork = { allocated: 0, copied: 0 };
+
+/**
+ * Largest fixed-length backing store a growing memory gets (64 MiB): growth
+ * beyond it moves the memory to a resizable backing, so a large memory is
+ * copied at most once however it grows.
+ */
+export const FIXED_BACKING_MAX = 64 * 1024 * 1024;
+
+/**
  * A linear memory (spec 4.2.8).
  *
- * `_u8` / `_dv` are exact-size views (the memory's current size) over a
- * backing buffer that may be larger: growth doubles the backing capacity
- * (bounded by the maximum), so growing one page at a time copies O(final
- * size) bytes in total instead of O(pages^2) (a module must not buy quadratic
- * host work with linear gas). `buffer` always returns an ArrayBuffer of exactly
- * the current size: when the backing is larger it is first compacted (one copy).
+ * `_u8` / `_dv` are always views of exactly the memory's current size (the
+ * execution loop reads them again after every grow and host call). The bytes
+ * live in one of two kinds of backing store:
+ *
+ * - a fixed-length ArrayBuffer, possibly larger than the memory: growth doubles
+ *   its capacity (bounded by the maximum), so growth that nobody observes
+ *   copies O(final size) bytes in total. This is the fast kind for the
+ *   execution loop (V8 optimizes typed-array and DataView access to it best).
+ * - a resizable ArrayBuffer reserved up to the memory's page limit (virtual
+ *   address space only: pages are committed as the memory grows), which grows
+ *   in place and is detached without copying.
+ *
+ * `buffer` must be an ArrayBuffer of exactly the current size that the next
+ * grow detaches (JS API). With a fixed-length backing, the first grow after
+ * `buffer` was read needs a new backing store (one copy), and reading `buffer`
+ * when the backing has spare capacity needs a compacted one (one copy). Those
+ * copies are paid for by the host's reads, not by the guest's gas, so they are
+ * bounded: `_debt` counts them, and once they would exceed the memory's size
+ * the memory moves to a resizable backing (one more copy) and never copies
+ * again. A guest growing one page at a time while the host reads `buffer`
+ * after each grow therefore costs at most a small constant times the final
+ * size in copies, whatever the host does. Hosts without resizable
+ * ArrayBuffers (pre-2023 engines) stay on fixed-length backing stores.
  *
  * As in the JS API ("Memory objects": grow, "refresh the memory buffer"), the
  * ArrayBuffer `buffer` returned is the same object until the memory grows;
@@ -102,14 +134,30 @@ export interface MemoryDescriptor {
  * grow changes nothing. Detaching uses `ArrayBuffer.prototype.transfer` or
  * `structuredClone` with a transfer list (both move the bytes, no copy); it
  * only happens when a buffer was handed out, so wasm code that grows a memory
- * nobody looked at pays nothing for it.
+ * nobody looked at pays nothing for it. Once the backing is resizable, the
+ * `buffer` handed out is that resizable ArrayBuffer (`resizable` is true,
+ * `maxByteLength` the reservation); the host must not `resize` or transfer it.
+ *
+ * `_limit` is the page limit `grow` from JS uses: the `maxMemoryPages` of the
+ * engine of the store the memory belongs to, which is the store that created
+ * it (instantiating a module that defines it) or, for a memory made with
+ * `new Memory()`, the first store that imports it; until then the default
+ * limit (16,384 pages). Wasm's `memory.grow` uses the running engine's limit.
  */
 export class Memory {
   _u8: Uint8Array;
   _dv: DataView;
   _max: number | undefined;
+  /** Page limit of `grow` called from JS (see the class comment). */
+  _limit: number = DEFAULT_LIMITS.maxMemoryPages;
+  /** Whether a store owns the memory (`_limit` is its engine's): set by instantiation. */
+  _owned = false;
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
+  /** The resizable backing store once the memory has moved to one, else null. */
+  private _rab: ArrayBuffer | null = null;
+  /** Bytes copied on a fixed-length backing because `buffer` was read (see the class comment). */
+  private _debt = 0;
   constructor(descriptor: MemoryDescriptor) {
     checkKeys(descriptor, ['initial', 'maximum', 'shared'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
@@ -121,6 +169,7 @@ export class Memory {
       throw new RangeError('Memory: invalid limits');
     }
     this._u8 = new Uint8Array(initial * PAGE_SIZE);
+    memoryWork.allocated += initial * PAGE_SIZE;
     this._dv = new DataView(this._u8.buffer);
     this._max = maximum;
   }
@@ -130,12 +179,20 @@ export class Memory {
   /** The memory's bytes; the same ArrayBuffer until the next grow, which detaches it. */
   get buffer(): ArrayBuffer {
     if (this._exposed !== null) return this._exposed;
+    const size = this._u8.length;
     let buf = this._u8.buffer as ArrayBuffer;
-    if (buf.byteLength !== this._u8.length) {
-      const exact = new Uint8Array(this._u8.length);
-      exact.set(this._u8);
-      buf = exact.buffer as ArrayBuffer;
-      this._view(buf, exact.length);
+    if (this._rab === null && buf.byteLength !== size) {
+      // spare capacity: move to a resizable backing (one copy, the last), or compact (one copy per read)
+      if (!this._toResizable(size, this._limit)) {
+        const exact = new Uint8Array(size);
+        exact.set(this._u8);
+        this._debt += size;
+        memoryWork.allocated += size;
+        memoryWork.copied += size;
+        buf = exact.buffer as ArrayBuffer;
+        this._view(buf, size);
+      }
+      buf = this._u8.buffer as ArrayBuffer;
     }
     this._exposed = buf;
     return buf;
@@ -144,9 +201,9 @@ export class Memory {
   get pages(): number {
     return this._u8.length / PAGE_SIZE;
   }
-  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). */
+  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). The page limit is `_limit` (see the class comment). */
   grow(delta: number): number {
-    const r = this._grow(toU32(delta, 'delta'), DEFAULT_LIMITS.maxMemoryPages);
+    const r = this._grow(toU32(delta, 'delta'), this._limit);
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
     return r;
   }
@@ -163,7 +220,42 @@ export class Memory {
     if (exposed === null) return;
     this._exposed = null;
     const size = this._u8.length; // (read first: detaching empties the views)
-    this._view(detach(exposed), size);
+    const moved = detach(exposed);
+    if (this._rab !== null) {
+      if ((moved as ResizableArrayBuffer).resizable === true) this._rab = moved;
+      else {
+        // the host could only copy (no transfer, no structuredClone): a new reservation
+        const rab = newResizable(size, (this._rab as ResizableArrayBuffer).maxByteLength);
+        new Uint8Array(rab).set(new Uint8Array(moved, 0, size));
+        memoryWork.allocated += size;
+        memoryWork.copied += size;
+        this._rab = rab;
+      }
+      this._view(this._rab, size);
+    } else {
+      this._view(moved, size);
+    }
+  }
+  /**
+   * Moves the bytes to a resizable ArrayBuffer of `size` bytes reserved up to
+   * the memory's maximum under `limitPages` (one copy). False when the host
+   * has no resizable ArrayBuffers or cannot reserve the address space.
+   */
+  private _toResizable(size: number, limitPages: number): boolean {
+    const pages = Math.min(this._max ?? 65536, limitPages, 65536);
+    let rab: ArrayBuffer;
+    try {
+      rab = newResizable(size, Math.max(pages * PAGE_SIZE, size));
+    } catch {
+      return false;
+    }
+    if ((rab as ResizableArrayBuffer).resizable !== true) return false;
+    new Uint8Array(rab).set(this._u8);
+    memoryWork.allocated += size;
+    memoryWork.copied += size;
+    this._rab = rab;
+    this._view(rab, size);
+    return true;
   }
   /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
   _grow(delta: number, limitPages: number): number {
@@ -175,42 +267,95 @@ export class Memory {
     const n = old + delta;
     const max = Math.min(this._max ?? 65536, limitPages, 65536);
     if (n > max) return -1;
-    const backing = this._u8.buffer as ArrayBuffer;
-    if (n * PAGE_SIZE <= backing.byteLength) {
-      // bytes beyond the old size were never written (accesses are bounds-checked): still zero
+    const size = n * PAGE_SIZE;
+    const rab = this._rab;
+    if (rab !== null && size > (rab as ResizableArrayBuffer).maxByteLength) {
+      // imported into a store whose engine allows more pages than the reservation: reserve again
       this._refresh();
-      this._view(this._u8.buffer as ArrayBuffer, n * PAGE_SIZE);
+      this._rab = null;
+      if (!this._toResizable(old * PAGE_SIZE, limitPages)) return this._growFixed(old, n, limitPages);
+    }
+    return this._rab !== null ? this._growResizable(old, n) : this._growFixed(old, n, limitPages);
+  }
+  /** memory.grow on a resizable backing store: detach what was handed out, then grow in place. */
+  private _growResizable(old: number, n: number): number {
+    this._refresh();
+    const rab = this._rab as ResizableArrayBuffer;
+    const size = n * PAGE_SIZE;
+    try {
+      rab.resize(size);
+    } catch {
+      return -1; // the host cannot commit the pages: the only non-deterministic failure, reported as -1
+    }
+    memoryWork.allocated += size - old * PAGE_SIZE;
+    this._view(rab, size);
+    return old;
+  }
+  /** memory.grow on a fixed-length backing store (see the class comment). */
+  private _growFixed(old: number, n: number, limitPages: number): number {
+    const backing = this._u8.buffer as ArrayBuffer;
+    const oldSize = old * PAGE_SIZE, size = n * PAGE_SIZE;
+    if (this._exposed === null && size <= backing.byteLength) {
+      // bytes beyond the old size were never written (accesses are bounds-checked): still zero
+      this._view(backing, size);
       return old;
     }
-    const capacity = Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max));
+    if (size > FIXED_BACKING_MAX || (this._exposed !== null && this._debt + oldSize > size)) {
+      // a large memory, or a copy caused by the host's reads beyond the debt bound: move (one last copy)
+      if (this._toResizable(oldSize, limitPages)) return this._growResizable(old, n);
+    }
+    if (this._exposed !== null) this._debt += oldSize;
+    const max = Math.min(this._max ?? 65536, 65536);
+    const capacity = this._exposed !== null ? n : Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max, FIXED_BACKING_MAX / PAGE_SIZE));
     let next: Uint8Array;
     try {
       next = new Uint8Array(capacity * PAGE_SIZE);
     } catch {
       try {
-        next = new Uint8Array(n * PAGE_SIZE);
+        next = new Uint8Array(size);
       } catch {
         return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
       }
     }
+    memoryWork.allocated += next.length;
+    memoryWork.copied += oldSize;
     next.set(this._u8);
     this._refresh();
-    this._view(next.buffer as ArrayBuffer, n * PAGE_SIZE);
+    this._view(next.buffer as ArrayBuffer, size);
     return old;
   }
 }
 
+/** The ES2024 resizable ArrayBuffer members detwasm uses (the TypeScript target library is ES2022). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly resizable: boolean;
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+
+/** `new ArrayBuffer(size, { maxByteLength })`: resizable where the host supports it (else a fixed-length one, `resizable` undefined). */
+function newResizable(size: number, maxByteLength: number): ArrayBuffer {
+  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength });
+}
+
 /**
  * Detaches `buf` and returns a new ArrayBuffer with its bytes (moved, not
- * copied). ArrayBuffer.prototype.transfer (ES2024) where the host has it, else
- * structuredClone with a transfer list (Node 17+, every current browser); a
- * host with neither gets a copy and the old buffer stays attached (stale).
+ * copied; a resizable one stays resizable). A fixed-length buffer uses
+ * ArrayBuffer.prototype.transfer (ES2024) where the host has it, a resizable
+ * one structuredClone with a transfer list (Node 17+, every current browser):
+ * measured on 256 MiB, Chromium 156's `transfer()` of a resizable buffer
+ * copies it (500 ms) while its structuredClone moves it (0.03 ms), and Node
+ * 20 has no `transfer()`. A host with neither gets a copy and the old buffer
+ * stays attached (stale).
  */
 function detach(buf: ArrayBuffer): ArrayBuffer {
-  const transfer = (buf as { transfer?: () => ArrayBuffer }).transfer;
-  if (typeof transfer === 'function') return transfer.call(buf);
   const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: ArrayBuffer[] }) => unknown }).structuredClone;
+  const transfer = (buf as { transfer?: () => ArrayBuffer }).transfer;
+  if ((buf as ResizableArrayBuffer).resizable === true && typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
+  if (typeof transfer === 'function') return transfer.call(buf);
   if (typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
+  memoryWork.allocated += buf.byteLength;
+  memoryWork.copied += buf.byteLength;
   return buf.slice(0);
 }
 
@@ -233,6 +378,10 @@ export interface TableDescriptor {
 export class Table {
   _elems: unknown[];
   _max: number | undefined;
+  /** Element limit of `grow` called from JS: `maxTableSize` of the engine of the store the table belongs to (as `Memory._limit`). */
+  _limit: number = DEFAULT_LIMITS.maxTableSize;
+  /** Whether a store owns the table (`_limit` is its engine's): set by instantiation. */
+  _owned = false;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
@@ -273,7 +422,7 @@ export class Table {
   /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
   grow(delta: number, init?: unknown): number {
     const v = init === undefined ? this._default() : this._fromJS(init);
-    const r = this._grow(toU32(delta, 'delta'), v, DEFAULT_LIMITS.maxTableSize);
+    const r = this._grow(toU32(delta, 'delta'), v, this._limit);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
     return r;
   }
@@ -421,10 +570,7 @@ export class Caller {
    * fraction, NaN or a negative amount is a RangeError, so gas stays integral).
    */
   consumeGas(n: number | bigint): void {
-    const k = Number(n);
-    if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
-    if (this.store._gas < k) throw new Trap('out_of_gas');
-    this.store._gas -= k;
+    this.store.consumeGas(n);
   }
   /** The store's remaining gas (Infinity when unmetered). */
   get gasRemaining(): number {
@@ -444,8 +590,16 @@ export interface StoreOptions {
   hostErrors?: 'trap' | 'propagate';
 }
 
-/** Nesting of JS -> wasm entries (host functions calling back into wasm) before call_stack_exhausted. */
-export const MAX_REENTRANCY = 64;
+/**
+ * Nesting of JS -> wasm entries (host functions calling back into wasm) before
+ * call_stack_exhausted. Each level costs JS stack: up to ~5.5 KB while the
+ * execution loop is not yet optimized by the JS engine (its interpreted frame
+ * is ~4.7 KB), ~1 KB once it is (measured on Node 20 by `--stack-size`
+ * bisection; test/reentry-stack.test.ts runs it on a 250 KB stack). 32 levels take at most ~180 KB, so on
+ * a 256 KB stack (small-stack hosts, browser workers) the cap is reached the
+ * same way — same trap, depth and gas — as on any larger stack.
+ */
+export const MAX_REENTRANCY = 32;
 
 /**
  * A store (spec 4.2.3): owns the execution stacks, the gas counter and the
@@ -504,6 +658,19 @@ export class Store {
     this._stackF32 = new Float32Array(this._stack.buffer);
     this._callStack = new Int32Array(3 * (this._limits.maxCallDepth + 2));
     this._callFns = [];
+  }
+
+  /**
+   * Charges n gas to the store, as `Caller.consumeGas` does (out_of_gas
+   * leaves the remaining gas untouched; a fraction, NaN or a negative amount
+   * is a RangeError); nothing on an unmetered store. For example
+   * `store.consumeGas(module.compileCost)` bills a module's compilation.
+   */
+  consumeGas(n: number | bigint): void {
+    const k = Number(n);
+    if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
+    if (this._gas < k) throw new Trap('out_of_gas');
+    this._gas -= k;
   }
 
   /** Gas charged so far (0 when unmetered); top-ups do not change it. */
