@@ -160,7 +160,7 @@ function moduleText(): string {
 
 let N: Record<string, (...a: unknown[]) => any>;
 beforeAll(async () => {
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(await wat(moduleText())));
+  const inst = new WebAssembly.Instance(new WebAssembly.Module((await wat(moduleText())) as Uint8Array<ArrayBuffer>));
   N = inst.exports as any;
 });
 
