@@ -6,12 +6,18 @@
 import { valtypeName, type valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
+import { f32Val, f64At } from './float.js';
 import {
-  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, locateTrap, setWrapperFactory, toI32, toI64, wrapperOf,
+  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, locateTrap, putF64FromJS, setWrapperFactory, toF32Bits, toI32, toI64, wrapperOf,
   type Instance, type Store,
 } from './runtime.js';
 
-/** Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue: i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError). */
+/**
+ * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
+ * i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError, f32/f64 ToNumber
+ * so a BigInt throws TypeError; f32 rounded to nearest; a NaN enters wasm as
+ * the canonical NaN).
+ */
 export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
   switch (t) {
     case 0x7f:
@@ -23,6 +29,13 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
       S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
       return;
     }
+    case 0x7d:
+      S[s] = toF32Bits(v);
+      S[s + 1] = 0;
+      return;
+    case 0x7c:
+      putF64FromJS(S, s, v);
+      return;
     case 0x70: {
       if (v === null) { S[s] = 0; return; }
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -38,11 +51,16 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
   }
 }
 
-/** Reads the wasm value of type t at slot s as a JS value. */
+/**
+ * Reads the wasm value of type t at slot s as a JS value (ToJSValue; f32/f64
+ * as a number: a NaN is a JS NaN, its payload not observable from JS).
+ */
 export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
   switch (t) {
     case 0x7f: return S[s];
     case 0x7e: return i64ToBigInt(S[s], S[s + 1]);
+    case 0x7d: return f32Val(S[s]);
+    case 0x7c: return f64At(S, s);
     case 0x70: {
       const id = S[s];
       return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);

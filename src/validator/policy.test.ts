@@ -1,9 +1,12 @@
 /**
  * The determinism policy: every use of f32/f64, v128/SIMD, shared memory and
- * atomics is rejected with a PolicyError naming the feature; with the feature
- * switched on the module gets CompileError('unsupported').
+ * atomics is rejected with a PolicyError naming the feature. With floats on,
+ * float modules validate (float instructions in function bodies get
+ * CompileError('unsupported') while FLOAT_INSTRUCTIONS is false); with SIMD
+ * or threads on, the module gets CompileError('unsupported').
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
+import { FLOAT_INSTRUCTIONS } from './policy.js';
 import { errorOf, validateWat } from './testutil.js';
 
 const floatCases: Array<[string, string]> = [
@@ -37,12 +40,24 @@ describe('floats', () => {
     expect((e as PolicyError).code).toBe('policy');
   });
 
-  test.each(floatCases)('%s with floats: true is unsupported', async (_name, text) => {
-    const e = await errorOf(text, { features: { floats: true } });
-    expect(e).toBeInstanceOf(CompileError);
-    expect(e).not.toBeInstanceOf(PolicyError);
-    expect((e as CompileError).code).toBe('unsupported');
-    expect(e.message).toMatch(/^float mode not supported yet/);
+  // the cases whose function bodies use a float instruction
+  const instructionCases = new Set(['f32.const', 'f64.add', 'i32.trunc_f32_s', 'f32.load', 'f64.store', 'i32.trunc_sat_f64_u']);
+
+  test.each(floatCases)('%s with floats: true validates', async (name, text) => {
+    if (instructionCases.has(name) && !FLOAT_INSTRUCTIONS) {
+      const e = await errorOf(text, { features: { floats: true } });
+      expect(e).toBeInstanceOf(CompileError);
+      expect(e).not.toBeInstanceOf(PolicyError);
+      expect((e as CompileError).code).toBe('unsupported');
+      expect(e.message).toMatch(/^float instructions are not executable yet: .*\(at function \d+, offset 0x/);
+    } else {
+      await expect(validateWat(text, { features: { floats: true } })).resolves.toBeDefined();
+    }
+  });
+
+  test('with floats: true, an invalid float module is still invalid', async () => {
+    const e = await errorOf('(module (func (result i32) (f32.const 0)))', { features: { floats: true } });
+    expect(e).toBeInstanceOf(InvalidError);
   });
 
   test('f64.const in a global initializer is rejected as invalid (i64.reinterpret_f64 is not constant)', async () => {

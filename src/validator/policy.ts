@@ -1,8 +1,12 @@
 /**
  * The determinism policy and the feature flags (src/config.ts), as the
- * validator applies them. Floats, SIMD and threads are never executed: with
- * their flag off a module using them gets a `PolicyError`; with the flag on it
- * gets `CompileError('unsupported')` because no execution mode exists yet.
+ * validator applies them. With `floats` off a module using f32/f64 gets a
+ * `PolicyError`; with it on, float modules are accepted (floats run
+ * deterministically: every NaN an arithmetic instruction produces is
+ * canonical, see src/interpreter/float.ts), except float instructions in
+ * function bodies while the execution loop has none (`FLOAT_INSTRUCTIONS`).
+ * SIMD and threads are never executed: with their flag off a module using
+ * them gets a `PolicyError`; with the flag on `CompileError('unsupported')`.
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
 import { DEFAULT_FEATURES, type Features } from '../config.js';
@@ -16,9 +20,18 @@ export const V128 = 0x7b;
 export const FUNCREF = 0x70;
 export const EXTERNREF = 0x6f;
 
-/** A module uses f32/f64 (`what` says where). Never returns. */
-export function rejectFloats(f: Features, what: string, offset?: number, funcIndex?: number): never {
-  if (f.floats) throw new CompileError('unsupported', `float mode not supported yet: ${what}`, offset, funcIndex);
+/**
+ * Whether the execution loop runs float instructions (arithmetic,
+ * comparisons, conversions, float loads/stores and constants in function
+ * bodies). While false, a module with `floats` on whose function bodies use
+ * one gets `CompileError('unsupported')` at validation, never an error from
+ * the compiler; float value types (params, results, locals, globals, block
+ * and select types) and float constants in constant expressions are accepted.
+ */
+export const FLOAT_INSTRUCTIONS = false;
+
+/** A module uses f32/f64 with floats off (`what` says where). Never returns. */
+export function rejectFloats(what: string, offset?: number, funcIndex?: number): never {
   throw new PolicyError('floats', `${what} rejected by the determinism policy (floats)`, offset, funcIndex);
 }
 
@@ -41,7 +54,7 @@ export function rejectFeature(feature: string, what: string, offset?: number, fu
 
 /**
  * Applies the policy while a module is validated. Floats are typed like any
- * other value so that an invalid module is reported as invalid; the float
+ * other value so that an invalid module is reported as invalid; a float
  * rejection is recorded at the first use and thrown by `finish()` once the
  * module is otherwise valid. SIMD and threads are rejected on sight.
  */
@@ -49,19 +62,44 @@ export class Policy {
   private floatWhat: string | null = null;
   private floatOffset: number | undefined;
   private floatFunc: number | undefined;
+  private instrWhat: string | null = null;
+  private instrOffset: number | undefined;
+  private instrFunc: number | undefined;
   constructor(readonly features: Features) {}
 
-  /** Records a use of f32/f64 (the first one is reported). */
+  /**
+   * Records a use of f32/f64 (the first one is reported). A use with a
+   * `funcIndex` is a float instruction in that function's body (value types
+   * go through `valtype`); one without is a float constant in a constant
+   * expression.
+   */
   float(what: string, offset?: number, funcIndex?: number): void {
+    if (funcIndex !== undefined && this.instrWhat === null) {
+      this.instrWhat = what;
+      this.instrOffset = offset;
+      this.instrFunc = funcIndex;
+    }
+    this.floatType(what, offset, funcIndex);
+  }
+
+  private floatType(what: string, offset?: number, funcIndex?: number): void {
     if (this.floatWhat !== null) return;
     this.floatWhat = what;
     this.floatOffset = offset;
     this.floatFunc = funcIndex;
   }
 
-  /** Throws the deferred float rejection, if floats were used. */
+  /**
+   * Throws the deferred float rejection: with floats off, a `PolicyError` for
+   * the first float use; with floats on, `CompileError('unsupported')` for
+   * the first float instruction while `FLOAT_INSTRUCTIONS` is false.
+   */
   finish(): void {
-    if (this.floatWhat !== null) rejectFloats(this.features, this.floatWhat, this.floatOffset, this.floatFunc);
+    if (this.floatWhat === null) return;
+    if (!this.features.floats) rejectFloats(this.floatWhat, this.floatOffset, this.floatFunc);
+    if (!FLOAT_INSTRUCTIONS && this.instrWhat !== null) {
+      throw new CompileError('unsupported', `float instructions are not executable yet: ${this.instrWhat}`, this.instrOffset, this.instrFunc);
+    }
   }
 
   /**
@@ -76,7 +114,7 @@ export class Policy {
         return;
       case F32:
       case F64:
-        this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
+        this.floatType(`${valtypeName(t)} ${what}`, offset, funcIndex);
         return;
       case V128:
         rejectSimd(this.features, `v128 ${what}`, offset, funcIndex);
