@@ -19,6 +19,8 @@ export interface RunWastOptions {
   engine?: EngineName;
   /** Gas budget of every store (metered run). */
   gas?: bigint | number;
+  /** detwasm: `features.floats` on. */
+  floats?: boolean;
   /** Files run in parallel (worker threads). Default 2. */
   jobs?: number;
   /** Per-file time limit in ms (with workers). Default 60 000. */
@@ -36,6 +38,7 @@ export async function runWastFiles(files: string[], options: RunWastOptions = {}
   const runOptions = {
     engine: options.engine ?? 'detwasm',
     gas: options.gas === undefined ? undefined : BigInt(options.gas),
+    floats: !!options.floats,
   };
   const isolate = options.isolate ?? existsSync(WORKER_SCRIPT);
   if (isolate) {

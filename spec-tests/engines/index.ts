@@ -8,6 +8,8 @@ export const ENGINE_NAMES: readonly EngineName[] = ['native', 'detwasm'];
 export interface EngineOptions {
   /** Gas budget of every store (metered run); undefined = unmetered. */
   gas?: bigint;
+  /** detwasm: run with `features.floats` on (float modules validate and run instead of being skipped by policy). */
+  floats?: boolean;
 }
 
 export function createEngine(name: EngineName, options: EngineOptions = {}): EngineAdapter {

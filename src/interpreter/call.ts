@@ -159,24 +159,7 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   }
   store._nesting++;
   try {
-    if (f.host) {
-      callHost(store, f, base, null);
-    } else {
-      if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-      const cf = compiledOf(f, store._metered);
-      store._depth = depth + 1;
-      store._sp = base + cf.frameSlots;
-      // where a trap before exec's loop starts (its frame does not fit the value stack) is located
-      store._lastFunc = f;
-      store._lastDepth = depth + 1;
-      try {
-        exec(store, f, base);
-      } catch (e) {
-        // the frames of this activation: the function it stopped in and its callers
-        if (e instanceof Trap) locateTrap(e, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
-        throw e;
-      }
-    }
+    run(store, f, base, depth);
     S = store._stack;
     const n = t.results.length;
     if (n === 0) return undefined;
@@ -184,6 +167,64 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
     const out = new Array(n);
     for (let i = 0; i < n; i++) out[i] = readValue(store, S, base + 2 * i, t.results[i]);
     return out;
+  } finally {
+    store._nesting--;
+    store._depth = depth;
+    store._sp = sp;
+  }
+}
+
+/** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
+function run(store: Store, f: FuncInst, base: number, depth: number): void {
+  if (f.host) {
+    callHost(store, f, base, null);
+    return;
+  }
+  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const cf = compiledOf(f, store._metered);
+  store._depth = depth + 1;
+  store._sp = base + cf.frameSlots;
+  // where a trap before exec's loop starts (its frame does not fit the value stack) is located
+  store._lastFunc = f;
+  store._lastDepth = depth + 1;
+  try {
+    exec(store, f, base);
+  } catch (e) {
+    // the frames of this activation: the function it stopped in and its callers
+    if (e instanceof Trap) locateTrap(e, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
+    throw e;
+  }
+}
+
+/**
+ * Invokes exported function `fn` with its arguments as raw value words and
+ * returns its results the same way: two int32 words per value (i32 and f32:
+ * the bits, then 0; i64 and f64: lo, hi). For tools and tests that need float
+ * bits exactly (a JS number cannot carry a NaN's payload). Only for
+ * functions whose parameters and results are all numbers (i32, i64, f32,
+ * f64); TypeError otherwise. Traps and limits as `invoke`.
+ */
+export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
+  const f = typeof fn === 'function' ? (fn as any)[FUNC_INST] : undefined;
+  if (!(f instanceof FuncInst)) throw new TypeError('invokeRaw: not an exported function');
+  const t = f.type;
+  for (const v of [...t.params, ...t.results]) {
+    if (v !== 0x7f && v !== 0x7e && v !== 0x7d && v !== 0x7c) throw new TypeError(`invokeRaw: ${valtypeName(v)} is not a number type`);
+  }
+  if (args.length !== 2 * t.params.length) throw new TypeError(`invokeRaw: expected ${2 * t.params.length} words, got ${args.length}`);
+  const store = f.store;
+  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
+  const depth = store._depth;
+  const sp = store._sp;
+  const base = sp;
+  const slots = 2 * Math.max(t.params.length, t.results.length);
+  let S = store._stack;
+  if (base + slots > S.length) S = store._growStack(base + slots);
+  for (let i = 0; i < args.length; i++) S[base + i] = args[i];
+  store._nesting++;
+  try {
+    run(store, f, base, depth);
+    return store._stack.slice(base, base + 2 * t.results.length);
   } finally {
     store._nesting--;
     store._depth = depth;
