@@ -1050,14 +1050,22 @@ function generateOne(seed: number, options: Partial<GenOptions>): GeneratedModul
   return { bytes: moduleBytes(sections), funcs, globals, tableSize: m.tableSize, seed };
 }
 
-/** Deterministic argument lists for calling a generated function (floats as JS numbers). */
+/**
+ * Deterministic argument lists for calling a generated function (floats as JS
+ * numbers). A NaN argument is the plain JS `NaN`: which NaN a JS number turns
+ * into in wasm is up to the engine (JS API ToWebAssemblyValue), detwasm's is
+ * canonical and so is V8's for `NaN` itself, while a NaN read from a typed
+ * array may keep its payload in V8.
+ */
 export function generateArgs(rng: Rng, sig: FuncSig): Array<number | bigint> {
   return sig.params.map(t => {
     if (t === I32) return rng.i32Interesting();
     if (t === I64) return rng.i64Interesting();
     const bits = rng.chance(0.5) ? rng.pick(F32_EDGES) : rng.u32();
-    if (t === F32) return new Float32Array(new Uint32Array([bits]).buffer)[0];
-    return new Float64Array(new Uint32Array([rng.u32(), rng.chance(0.5) ? rng.pick(F64_EDGES_HI) : bits]).buffer)[0];
+    const v = t === F32
+      ? new Float32Array(new Uint32Array([bits]).buffer)[0]
+      : new Float64Array(new Uint32Array([rng.u32(), rng.chance(0.5) ? rng.pick(F64_EDGES_HI) : bits]).buffer)[0];
+    return Number.isNaN(v) ? NaN : v;
   });
 }
 
