@@ -165,6 +165,8 @@ beforeAll(async () => {
 });
 
 const S = new Int32Array(16);
+const F64V = new Float64Array(S.buffer);
+const F32V = new Float32Array(S.buffer);
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 /** Native outcome: a value or 'trap'. */
@@ -205,11 +207,19 @@ function checkF64(what: string, arithmetic: boolean, native: bigint, lo: number,
 
 describe('f32/f64 arithmetic and comparisons match V8 bit for bit (NaNs canonical)', () => {
   test.each(UN32)('f32.%s', (op) => {
-    const fn = (F as any)[`f32${cap(op)}`] as (a: number) => number;
-    for (const a of f32Inputs) checkF32(`f32.${op} ${hex32(a)}`, !BITWISE.has(op), N[`f32.${op}`](a), fn(a));
+    const f = (F as any)[`f32${cap(op)}`];
+    const fn = BITWISE.has(op) ? (d: number, a: number) => f(S, d, a) : (d: number, a: number) => f(F32V, S, d, a);
+    for (const a of f32Inputs) {
+      S[2] = a;
+      fn(4, 2);
+      checkF32(`f32.${op} ${hex32(a)}`, !BITWISE.has(op), N[`f32.${op}`](a), S[4]);
+      fn(2, 2); // destination = operand
+      if (S[2] !== S[4]) throw new Error(`f32.${op} in place differs`);
+    }
   });
   test.each(UN32)('f64.%s', (op) => {
-    const fn = (F as any)[`f64${cap(op)}`] as (S: Int32Array, d: number, a: number) => void;
+    const f = (F as any)[`f64${cap(op)}`];
+    const fn = BITWISE.has(op) ? (S: Int32Array, d: number, a: number) => f(S, d, a) : (S: Int32Array, d: number, a: number) => f(F64V, S, d, a);
     for (const [lo, hi] of f64Inputs) {
       S[2] = lo; S[3] = hi;
       fn(S, 4, 2);
@@ -219,11 +229,20 @@ describe('f32/f64 arithmetic and comparisons match V8 bit for bit (NaNs canonica
     }
   });
   test.each(BIN32)('f32.%s', (op) => {
-    const fn = (F as any)[`f32${cap(op)}`] as (a: number, b: number) => number;
-    for (const [a, b] of f32Pairs) checkF32(`f32.${op} ${hex32(a)} ${hex32(b)}`, !BITWISE.has(op), N[`f32.${op}`](a, b), fn(a, b));
+    const f = (F as any)[`f32${cap(op)}`];
+    const fn = BITWISE.has(op) ? (d: number, a: number, b: number) => f(S, d, a, b) : (d: number, a: number, b: number) => f(F32V, S, d, a, b);
+    for (const [a, b] of f32Pairs) {
+      S[2] = a; S[4] = b;
+      fn(6, 2, 4);
+      checkF32(`f32.${op} ${hex32(a)} ${hex32(b)}`, !BITWISE.has(op), N[`f32.${op}`](a, b), S[6]);
+      fn(4, 2, 4);
+      if (S[4] !== S[6]) throw new Error(`f32.${op} in place differs`);
+    }
   });
   test.each(BIN32)('f64.%s', (op) => {
-    const fn = (F as any)[`f64${cap(op)}`] as (S: Int32Array, d: number, a: number, b: number) => void;
+    const f = (F as any)[`f64${cap(op)}`];
+    const fn = BITWISE.has(op) ? (S: Int32Array, d: number, a: number, b: number) => f(S, d, a, b)
+      : (S: Int32Array, d: number, a: number, b: number) => f(F64V, S, d, a, b);
     for (const [[alo, ahi], [blo, bhi]] of f64Pairs) {
       S[2] = alo; S[3] = ahi; S[4] = blo; S[5] = bhi;
       fn(S, 6, 2, 4);
@@ -233,12 +252,16 @@ describe('f32/f64 arithmetic and comparisons match V8 bit for bit (NaNs canonica
     }
   });
   test.each(CMP)('f32.%s / f64.%s', (op) => {
-    const f32 = (F as any)[`f32${cap(op)}`] as (a: number, b: number) => number;
-    const f64 = (F as any)[`f64${cap(op)}`] as (S: Int32Array, a: number, b: number) => number;
-    for (const [a, b] of f32Pairs) expect([a, b, f32(a, b)]).toEqual([a, b, N[`f32.${op}`](a, b)]);
+    const f32 = (F as any)[`f32${cap(op)}`] as (G: Float32Array, a: number, b: number) => number;
+    const f64 = (F as any)[`f64${cap(op)}`] as (F: Float64Array, a: number, b: number) => number;
+    for (const [a, b] of f32Pairs) {
+      S[2] = a; S[4] = b;
+      const r = f32(F32V, 2, 4);
+      if (r !== N[`f32.${op}`](a, b)) throw new Error(`f32.${op} ${hex32(a)} ${hex32(b)}: ours ${r}`);
+    }
     for (const [[alo, ahi], [blo, bhi]] of f64Pairs) {
       S[0] = alo; S[1] = ahi; S[2] = blo; S[3] = bhi;
-      const r = f64(S, 0, 2);
+      const r = f64(F64V, 0, 2);
       if (r !== N[`f64.${op}`](big(alo, ahi), big(blo, bhi))) throw new Error(`f64.${op} ${hex64(alo, ahi)} ${hex64(blo, bhi)}: ours ${r}`);
     }
   });
@@ -246,33 +269,33 @@ describe('f32/f64 arithmetic and comparisons match V8 bit for bit (NaNs canonica
 
 describe('conversions match V8', () => {
   test.each(['i32.trunc_f32_s', 'i32.trunc_f32_u', 'i32.trunc_sat_f32_s', 'i32.trunc_sat_f32_u'])('%s', (name) => {
-    const fn = (F as any)[name.replace(/^i32\.trunc_(sat_)?f32_(.)$/, (_m, sat, s) => `i32Trunc${sat ? 'Sat' : ''}F32${s.toUpperCase()}`)] as (a: number) => number;
+    const fn = (F as any)[name.replace(/^i32\.trunc_(sat_)?f32_(.)$/, (_m, sat, s) => `i32Trunc${sat ? 'Sat' : ''}F32${s.toUpperCase()}`)] as (G: Float32Array, a: number) => number;
     for (const a of f32Inputs) {
+      S[2] = a;
       const n = nat(() => N[name](a));
-      const m = ours(() => fn(a));
+      const m = ours(() => fn(F32V, 2));
       const expected = n === 'trap' ? (isNaN32(a) ? 'invalid_conversion' : 'integer_overflow') : n;
       if (m !== expected) throw new Error(`${name} ${hex32(a)}: V8 ${String(n)}, ours ${String(m)}`);
     }
   });
   test.each(['i32.trunc_f64_s', 'i32.trunc_f64_u', 'i32.trunc_sat_f64_s', 'i32.trunc_sat_f64_u'])('%s', (name) => {
-    const fn = (F as any)[name.replace(/^i32\.trunc_(sat_)?f64_(.)$/, (_m, sat, s) => `i32Trunc${sat ? 'Sat' : ''}F64${s.toUpperCase()}`)] as (S: Int32Array, a: number) => number;
+    const fn = (F as any)[name.replace(/^i32\.trunc_(sat_)?f64_(.)$/, (_m, sat, s) => `i32Trunc${sat ? 'Sat' : ''}F64${s.toUpperCase()}`)] as (F: Float64Array, a: number) => number;
     for (const [lo, hi] of f64Inputs) {
       S[0] = lo; S[1] = hi;
       const n = nat(() => N[name](big(lo, hi)));
-      const m = ours(() => fn(S, 0));
+      const m = ours(() => fn(F64V, 0));
       const expected = n === 'trap' ? (isNaN64(lo, hi) ? 'invalid_conversion' : 'integer_overflow') : n;
       if (m !== expected) throw new Error(`${name} ${hex64(lo, hi)}: V8 ${String(n)}, ours ${String(m)}`);
     }
   });
   test.each(['i64.trunc_f32_s', 'i64.trunc_f32_u', 'i64.trunc_sat_f32_s', 'i64.trunc_sat_f32_u', 'i64.trunc_f64_s', 'i64.trunc_f64_u', 'i64.trunc_sat_f64_s', 'i64.trunc_sat_f64_u'])('%s', (name) => {
     const m = /^i64\.trunc_(sat_)?(f32|f64)_(.)$/.exec(name)!;
-    const fn = (F as any)[`i64Trunc${m[1] ? 'Sat' : ''}${m[2].toUpperCase()}${m[3].toUpperCase()}`] as (S: Int32Array, d: number, a: number) => void;
+    const fn = (F as any)[`i64Trunc${m[1] ? 'Sat' : ''}${m[2].toUpperCase()}${m[3].toUpperCase()}`] as (V: Float32Array | Float64Array, S: Int32Array, d: number, a: number) => void;
     const inputs: [number, number][] = m[2] === 'f32' ? f32Inputs.map((a) => [a, 0]) : f64Inputs;
     for (const [lo, hi] of inputs) {
       S[0] = lo; S[1] = hi; S[2] = 0x5555; S[3] = 0x5555;
       const n = nat(() => N[name](m[2] === 'f32' ? lo : big(lo, hi)) as bigint);
-      // f32 operands are bits, f64 operands slots
-      const mine = ours(() => { fn(S, 2, m[2] === 'f32' ? lo : 0); return big(S[2], S[3]); });
+      const mine = ours(() => { fn(m[2] === 'f32' ? F32V : F64V, S, 2, 0); return big(S[2], S[3]); });
       const nan = m[2] === 'f32' ? isNaN32(lo) : isNaN64(lo, hi);
       const expected = n === 'trap' ? (nan ? 'invalid_conversion' : 'integer_overflow') : n;
       if (mine !== expected) throw new Error(`${name} ${m[2] === 'f32' ? hex32(lo) : hex64(lo, hi)}: V8 ${String(n)}, ours ${String(mine)}`);
@@ -280,23 +303,28 @@ describe('conversions match V8', () => {
   });
   test('f32.convert_i32_s/u, f64.convert_i32_s/u', () => {
     for (const x of i32Inputs) {
-      checkF32(`f32.convert_i32_s ${x}`, false, N['f32.convert_i32_s'](x), F.f32ConvertI32S(x));
-      checkF32(`f32.convert_i32_u ${x}`, false, N['f32.convert_i32_u'](x), F.f32ConvertI32U(x));
-      F.f64ConvertI32S(S, 0, x);
+      S[2] = x;
+      F.f32ConvertI32S(F32V, S, 4, 2);
+      checkF32(`f32.convert_i32_s ${x}`, false, N['f32.convert_i32_s'](x), S[4]);
+      F.f32ConvertI32U(F32V, S, 4, 2);
+      checkF32(`f32.convert_i32_u ${x}`, false, N['f32.convert_i32_u'](x), S[4]);
+      F.f64ConvertI32S(F64V, S, 0, 2);
       checkF64(`f64.convert_i32_s ${x}`, false, N['f64.convert_i32_s'](x), S[0], S[1]);
-      F.f64ConvertI32U(S, 0, x);
+      F.f64ConvertI32U(F64V, S, 0, 2);
       checkF64(`f64.convert_i32_u ${x}`, false, N['f64.convert_i32_u'](x), S[0], S[1]);
     }
   });
   test('f32.convert_i64_s/u, f64.convert_i64_s/u (rounded once)', () => {
     for (const [lo, hi] of i64Inputs) {
       const b = big(lo, hi);
-      checkF32(`f32.convert_i64_s ${b}`, false, N['f32.convert_i64_s'](b), F.f32ConvertI64S(lo, hi));
-      checkF32(`f32.convert_i64_u ${b}`, false, N['f32.convert_i64_u'](b), F.f32ConvertI64U(lo, hi));
       S[0] = lo; S[1] = hi;
-      F.f64ConvertI64S(S, 2, 0);
+      F.f32ConvertI64S(F32V, S, 4, 0);
+      checkF32(`f32.convert_i64_s ${b}`, false, N['f32.convert_i64_s'](b), S[4]);
+      F.f32ConvertI64U(F32V, S, 4, 0);
+      checkF32(`f32.convert_i64_u ${b}`, false, N['f32.convert_i64_u'](b), S[4]);
+      F.f64ConvertI64S(F64V, S, 2, 0);
       checkF64(`f64.convert_i64_s ${b}`, false, N['f64.convert_i64_s'](b), S[2], S[3]);
-      F.f64ConvertI64U(S, 0, 0);
+      F.f64ConvertI64U(F64V, S, 0, 0);
       checkF64(`f64.convert_i64_u ${b}`, false, N['f64.convert_i64_u'](b), S[0], S[1]);
     }
   });
@@ -304,17 +332,22 @@ describe('conversions match V8', () => {
     // 2^54 + 2^30 + 1: the double rounds to 2^54 + 2^30 (a tie for f32), which rounds to even 2^54;
     // the integer itself is above the tie and rounds up to 2^54 + 2^31
     const v = (1n << 54n) + (1n << 30n) + 1n;
-    const [lo, hi] = words(v);
-    expect(F.f32Val(F.f32ConvertI64U(lo, hi))).toBe(2 ** 54 + 2 ** 31);
-    expect(F.f32Val(F.f32ConvertI64S(...words(-v)))).toBe(-(2 ** 54 + 2 ** 31));
+    [S[0], S[1]] = words(v);
+    F.f32ConvertI64U(F32V, S, 2, 0);
+    expect(F32V[2]).toBe(2 ** 54 + 2 ** 31);
+    [S[0], S[1]] = words(-v);
+    F.f32ConvertI64S(F32V, S, 0, 0); // in place
+    expect(F32V[0]).toBe(-(2 ** 54 + 2 ** 31));
   });
   test('f32.demote_f64, f64.promote_f32 (NaN canonical)', () => {
     for (const [lo, hi] of f64Inputs) {
       S[0] = lo; S[1] = hi;
-      checkF32(`f32.demote_f64 ${hex64(lo, hi)}`, true, N['f32.demote_f64'](big(lo, hi)), F.f32DemoteF64(S, 0));
+      F.f32DemoteF64(F32V, F64V, S, 2, 0);
+      checkF32(`f32.demote_f64 ${hex64(lo, hi)}`, true, N['f32.demote_f64'](big(lo, hi)), S[2]);
     }
     for (const a of f32Inputs) {
-      F.f64PromoteF32(S, 0, a);
+      S[2] = a;
+      F.f64PromoteF32(F64V, F32V, S, 0, 2);
       checkF64(`f64.promote_f32 ${hex32(a)}`, true, N['f64.promote_f32'](a), S[0], S[1]);
     }
   });
@@ -322,34 +355,51 @@ describe('conversions match V8', () => {
 
 describe('exact properties', () => {
   test('arithmetic NaNs are canonical whatever the input payload and sign', () => {
-    const snan = 0xff800001 | 0;
-    expect(F.f32Add(snan, 0)).toBe(F.F32_CANONICAL_NAN);
-    expect(F.f32Sqrt(0xbf800000 | 0)).toBe(F.F32_CANONICAL_NAN); // sqrt(-1)
+    S[0] = 0xff800001 | 0; S[2] = 0;
+    F.f32Add(F32V, S, 4, 0, 2);
+    expect(S[4]).toBe(F.F32_CANONICAL_NAN);
+    S[0] = 0xbf800000 | 0;
+    F.f32Sqrt(F32V, S, 4, 0); // sqrt(-1)
+    expect(S[4]).toBe(F.F32_CANONICAL_NAN);
     S[0] = 5; S[1] = 0xfff00000 | 0; // -sNaN payload 5
-    F.f64Mul(S, 2, 0, 0);
+    F.f64Mul(F64V, S, 2, 0, 0);
     expect([S[2], S[3]]).toEqual([0, F.F64_CANONICAL_NAN_HI]);
-    F.f64Nearest(S, 2, 0);
+    F.f64Nearest(F64V, S, 2, 0);
     expect([S[2], S[3]]).toEqual([0, F.F64_CANONICAL_NAN_HI]);
   });
   test('bitwise ops keep NaN payloads', () => {
-    expect(F.f32Neg(0x7f812345)).toBe(0xff812345 | 0);
-    expect(F.f32Abs(0xff812345 | 0)).toBe(0x7f812345);
-    expect(F.f32Copysign(0x7f812345, 0x80000000 | 0)).toBe(0xff812345 | 0);
+    S[0] = 0x7f812345; S[2] = 0x80000000 | 0;
+    F.f32Neg(S, 4, 0);
+    expect(S[4]).toBe(0xff812345 | 0);
+    F.f32Abs(S, 4, 4);
+    expect(S[4]).toBe(0x7f812345);
+    F.f32Copysign(S, 4, 0, 2);
+    expect(S[4]).toBe(0xff812345 | 0);
     S[0] = 5; S[1] = 0xfff00000 | 0;
     F.f64Abs(S, 2, 0);
     expect([S[2], S[3]]).toEqual([5, 0x7ff00000]);
   });
   test('min/max order -0 below +0', () => {
-    expect(F.f32Min(0, 0x80000000 | 0)).toBe(0x80000000 | 0);
-    expect(F.f32Max(0x80000000 | 0, 0)).toBe(0);
+    S[0] = 0; S[2] = 0x80000000 | 0;
+    F.f32Min(F32V, S, 4, 0, 2);
+    expect(S[4]).toBe(0x80000000 | 0);
+    F.f32Max(F32V, S, 4, 2, 0);
+    expect(S[4]).toBe(0);
+  });
+  test('the f64 view of the stack holds (lo, hi) slot pairs (little-endian)', () => {
+    expect(F.LITTLE_ENDIAN).toBe(true);
+    F64V[1] = 1.5;
+    expect([S[2], S[3]]).toEqual([0, 0x3ff80000]);
+    expect(F.f64At(S, 2)).toBe(1.5);
   });
   test('nearest rounds ties to even', () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 4503599627370495.5].map(F.nearest)).toEqual([0, 2, 2, -0, -2, -2, 4503599627370496]);
     expect(Object.is(F.nearest(-0.5), -0)).toBe(true);
   });
   test('trunc traps carry the spec codes', () => {
-    expect(ours(() => F.i32TruncF32S(0x7fc00000))).toBe('invalid_conversion');
-    expect(ours(() => F.i32TruncF32S(0x4f000000))).toBe('integer_overflow'); // 2^31
-    expect(F.i32TruncF32S(0xcf000000 | 0)).toBe(-0x80000000); // -2^31
+    S[0] = 0x7fc00000; S[1] = 0x4f000000; S[2] = 0xcf000000 | 0;
+    expect(ours(() => F.i32TruncF32S(F32V, 0))).toBe('invalid_conversion');
+    expect(ours(() => F.i32TruncF32S(F32V, 1))).toBe('integer_overflow'); // 2^31
+    expect(F.i32TruncF32S(F32V, 2)).toBe(-0x80000000); // -2^31
   });
 });
