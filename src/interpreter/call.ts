@@ -199,7 +199,7 @@ function run(store: Store, f: FuncInst, base: number, depth: number): void {
 /**
  * Invokes exported function `fn` with its arguments as raw value words and
  * returns its results the same way: two int32 words per value (i32 and f32:
- * the bits, then 0; i64 and f64: lo, hi). For tools and tests that need float
+ * the bits, then 0 — an argument's second word is ignored; i64 and f64: lo, hi). For tools and tests that need float
  * bits exactly (a JS number cannot carry a NaN's payload). Only for
  * functions whose parameters and results are all numbers (i32, i64, f32,
  * f64); TypeError otherwise. Traps and limits as `invoke`.
@@ -224,7 +224,10 @@ export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
   store._nesting++;
   try {
     run(store, f, base, depth);
-    return store._stack.slice(base, base + 2 * t.results.length);
+    const out = store._stack.slice(base, base + 2 * t.results.length);
+    // the high slot of an i32 or f32 is not part of the value
+    for (let j = 0; j < t.results.length; j++) if (t.results[j] === 0x7f || t.results[j] === 0x7d) out[2 * j + 1] = 0;
+    return out;
   } finally {
     store._nesting--;
     store._depth = depth;

@@ -10,6 +10,7 @@ import { instantiateWat, thrown, wat } from './testutil';
 import { Engine, Global, HostFunc, PolicyError, Store } from '../index';
 import { CompileError } from '../errors';
 import { FLOAT_INSTRUCTIONS } from '../validator/policy';
+import { invokeRaw } from './call';
 
 const FLOATS = { features: { floats: true } };
 
@@ -154,5 +155,18 @@ describe('policy', () => {
       expect(e.code).toBe('unsupported');
       expect(e.funcIndex).toBe(0);
     }
+  });
+});
+
+describe('invokeRaw', () => {
+  test('arguments and results as raw words: NaN payloads pass exactly, 32-bit results have a zero high word', async () => {
+    const { exports } = await instantiateWat(`(module
+      (func (export "id") (param f32 f64 i32 i64) (result f64 f32 i64 i32) (local.get 1) (local.get 0) (local.get 3) (local.get 2))
+      (func (export "r") (param externref) (result i32) (i32.const 1)))`, { config: FLOATS });
+    const out = invokeRaw(exports.id, [0x7fa00001, 77, 5, 0xfff40000 | 0, -1, 99, 7, 8]);
+    expect(Array.from(out)).toEqual([5, 0xfff40000 | 0, 0x7fa00001, 0, 7, 8, -1, 0]);
+    expect(() => invokeRaw(exports.r, [0, 0])).toThrow(/externref is not a number type/);
+    expect(() => invokeRaw(exports.id, [1, 2])).toThrow(/expected 8 words/);
+    expect(() => invokeRaw(() => 1, [])).toThrow(/not an exported function/);
   });
 });
