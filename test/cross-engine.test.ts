@@ -31,7 +31,19 @@ const INT_FILES = ['i32.wast', 'i64.wast', 'int_exprs.wast', 'memory.wast', 'add
 const BENCH: Array<[string, number[]]> = [
   ['nbody.wasm', [0, 1, 7, 100]], ['matmul.wasm', [0, 1, 3]], ['sha256.wasm', [1, 5]], ['i64arith.wasm', [3, 10]], ['lz.wasm', [1]],
 ];
-const BUN = path.join(ROOT, 'node_modules/.bin/bun');
+/**
+ * The bun binary: the package's bin (set up by its postinstall script), else
+ * the platform package's own binary (what the postinstall would link; there
+ * when install scripts did not run).
+ */
+function findBun(): string | undefined {
+  const candidates = [
+    path.join(ROOT, 'node_modules/.bin/bun'),
+    ...['bun-linux-x64', 'bun-linux-x64-baseline', 'bun-linux-aarch64', 'bun-darwin-aarch64', 'bun-darwin-x64']
+      .map((p) => path.join(ROOT, 'node_modules/@oven', p, 'bin/bun')),
+  ];
+  return candidates.find((c) => fs.existsSync(c) && spawnSync(c, ['--version'], { encoding: 'utf8' }).status === 0);
+}
 
 type Op =
   | { op: 'script'; file: string; line: number }
@@ -85,15 +97,16 @@ beforeAll(() => {
 afterAll(() => { if (!process.env.KEEP) fs.rmSync(tmp, { recursive: true, force: true }); });
 
 test('Node (V8) and Bun (JavaScriptCore) give identical results, traps, gas and memory', async () => {
-  expect({ bun: fs.existsSync(BUN) }).toEqual({ bun: true }); // npm ci installs the bun devDependency
+  const bun = findBun();
+  expect({ bun: bun !== undefined }).toEqual({ bun: true }); // npm ci installs the bun devDependency
   const wabt = await loadWabt();
   const ops = [...FLOAT_FILES, ...INT_FILES].flatMap((f) => specOps(wabt, f)).concat(benchOps());
   const workload = path.join(tmp, 'workload.json');
   fs.writeFileSync(workload, JSON.stringify({ ops }));
 
   const node = runWith(process.execPath, workload);
-  const bun = runWith(BUN, workload);
-  const a = node.split('\n'), b = bun.split('\n');
+  const viaBun = runWith(bun!, workload);
+  const a = node.split('\n'), b = viaBun.split('\n');
   const first = a.findIndex((l, i) => l !== b[i]);
   expect({ firstDifference: first < 0 && a.length === b.length ? null : { node: a[first], bun: b[first] } }).toEqual({ firstDifference: null });
 
