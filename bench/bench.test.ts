@@ -33,7 +33,7 @@ describe('corpus checksums: detwasm equals the native engine', () => {
 test('the C corpus has no float or SIMD instruction (wabt disassembly) and detwasm validates it under its policy', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wabt = await require('wabt')();
-  for (const program of PROGRAMS.filter((p) => p.kind === 'corpus')) {
+  for (const program of PROGRAMS.filter((p) => p.kind === 'corpus' && !p.floats)) {
     const mod = wabt.readWasm(await loadProgram(program), { bulk_memory: true });
     const text: string = mod.toText({});
     mod.destroy();
@@ -118,4 +118,21 @@ describe('a misbehaving peer is reported, not fatal', () => {
     expect(cell.status).toBe('ok');
     expect(cell.checksum).toBe(cell.expected);
   });
+});
+
+test('the float programs use f32/f64 but no SIMD, and validate with floats on', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wabt = await require('wabt')();
+  const floatPrograms = PROGRAMS.filter((p) => p.floats);
+  expect(floatPrograms.map((p) => p.name)).toEqual(['nbody', 'matmul', 'micro-f32', 'micro-f64']);
+  for (const program of floatPrograms) {
+    const bytes = await loadProgram(program);
+    const mod = wabt.readWasm(bytes, {});
+    const text: string = mod.toText({});
+    mod.destroy();
+    expect({ program: program.name, simd: text.match(/\bv128\b/g), floats: /\b(f32|f64)\./.test(text) }).toEqual({ program: program.name, simd: null, floats: true });
+    const engine = new Engine({ features: { floats: true } });
+    expect(engine.validate(bytes)).toBe(true);
+    expect(new Engine().validate(bytes)).toBe(false);
+  }
 });

@@ -43,7 +43,8 @@ function detwasmPeer(metered: boolean): InProcessPeer {
       ? 'detwasm, default gas schedule, metered store (budget 2^53-1)'
       : 'detwasm, unmetered store (bytecode without gas instructions)',
     async prepare(bytes) {
-      const engine = new Engine();
+      // floats on: the float programs need them; integer modules compile exactly as without
+      const engine = new Engine({ features: { floats: true } });
       const module = engine.compile(bytes);
       const store = new Store(engine, metered ? { gas: BENCH_GAS } : {});
       const instance = store.instantiate(module, {});

@@ -26,6 +26,8 @@ export interface Program {
   quickN: number;
   /** What one unit is. */
   unit: string;
+  /** Uses f32/f64 (needs `features.floats`; the rest of the corpus is integer-only). */
+  floats?: true;
 }
 
 export const PROGRAMS: readonly Program[] = [
@@ -38,11 +40,15 @@ export const PROGRAMS: readonly Program[] = [
   { name: 'vm', kind: 'corpus', file: 'corpus/vm.wasm', result: 'i32', n: 900, quickN: 1, unit: 'one bytecode-VM run (primes + Collatz below 200)' },
   { name: 'indirect', kind: 'corpus', file: 'corpus/indirect.wasm', result: 'i32', n: 13_000, quickN: 2, unit: '1024 call_indirect through an 8-entry table' },
   { name: 'bulk', kind: 'corpus', file: 'corpus/bulk.wasm', result: 'i32', n: 60_000, quickN: 2, unit: '64 memory.copy + 16 memory.fill of up to 4 KiB' },
+  { name: 'nbody', kind: 'corpus', file: 'corpus/nbody.wasm', result: 'i64', n: 1_000_000, quickN: 16, unit: 'one f64 n-body step (5 bodies, 10 pairs)', floats: true },
+  { name: 'matmul', kind: 'corpus', file: 'corpus/matmul.wasm', result: 'i32', n: 30_000, quickN: 2, unit: 'one f32 16x16 matrix product + frac', floats: true },
   { name: 'micro-locals', kind: 'micro', file: 'micro/locals.wat', result: 'i32', n: 200_000_000, quickN: 1000, unit: 'loop iteration: 12 local ops + 4 i32.add' },
   { name: 'micro-calls', kind: 'micro', file: 'micro/calls.wat', result: 'i32', n: 20_000_000, quickN: 1000, unit: 'loop iteration: 4 direct calls' },
   { name: 'micro-memory', kind: 'micro', file: 'micro/memory.wat', result: 'i32', n: 60_000_000, quickN: 1000, unit: 'loop iteration: 4 stores + 4 loads' },
   { name: 'micro-i32', kind: 'micro', file: 'micro/i32.wat', result: 'i32', n: 40_000_000, quickN: 1000, unit: 'loop iteration: 12 i32 ops incl. mul, div_u, rotl' },
   { name: 'micro-i64', kind: 'micro', file: 'micro/i64.wat', result: 'i64', n: 40_000_000, quickN: 1000, unit: 'the micro-i32 iteration on i64' },
+  { name: 'micro-f32', kind: 'micro', file: 'micro/f32.wat', result: 'i32', n: 15_000_000, quickN: 1000, unit: 'loop iteration: 11 f32 ops incl. div, abs + the counter (micro-i32 shape)', floats: true },
+  { name: 'micro-f64', kind: 'micro', file: 'micro/f64.wat', result: 'i64', n: 15_000_000, quickN: 1000, unit: 'the micro-f32 iteration on f64', floats: true },
   { name: 'micro-brtable', kind: 'micro', file: 'micro/brtable.wat', result: 'i32', n: 200_000_000, quickN: 1000, unit: 'loop iteration: one 9-way br_table + one op' },
 ];
 
@@ -50,6 +56,12 @@ export const PROGRAMS: readonly Program[] = [
 export const WIDTH_PAIRS: ReadonlyArray<{ i64: string; i32: string }> = [
   { i64: 'i64arith', i32: 'i32arith' },
   { i64: 'micro-i64', i32: 'micro-i32' },
+];
+
+/** Float programs of the same loop shape as an integer one (per-instruction cost of floats vs i32). */
+export const FLOAT_PAIRS: ReadonlyArray<{ float: string; i32: string }> = [
+  { float: 'micro-f32', i32: 'micro-i32' },
+  { float: 'micro-f64', i32: 'micro-i32' },
 ];
 
 export const BENCH_DIR = findBenchDir();

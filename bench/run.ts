@@ -23,7 +23,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
-import { BENCH_DIR, findProgram, loadProgram, PROGRAMS, WIDTH_PAIRS, type Program } from './programs.js';
+import { BENCH_DIR, findProgram, FLOAT_PAIRS, loadProgram, PROGRAMS, WIDTH_PAIRS, type Program } from './programs.js';
 import { findInProcessPeer, IN_PROCESS_PEERS, nativePeer } from './peers.js';
 import { CLI_PEERS, cliPeerVersion, measureCli } from './cli-peers.js';
 import { DEFAULT_OPTIONS, errorText, measureInProcess, median, type CellResult, type MeasureOptions } from './measure.js';
@@ -307,9 +307,9 @@ async function main(argv: string[]): Promise<number> {
       for (const p of wanted) {
         const per = (peer: string): string => {
           const c = cells[p.name][peer];
-          return c?.status === 'ok' ? (c.perUnitNs! / instr[p.name]).toFixed(2) : '-';
+          return c?.status === 'ok' && instr[p.name] !== undefined ? (c.perUnitNs! / instr[p.name]).toFixed(2) : '-';
         };
-        irows.push([p.name, instr[p.name].toFixed(1), per('native'), per('detwasm-gas'), per('detwasm')]);
+        irows.push([p.name, instr[p.name]?.toFixed(1) ?? '-', per('native'), per('detwasm-gas'), per('detwasm')]);
       }
       console.log(table(irows));
       for (const w of WIDTH_PAIRS) {
@@ -317,6 +317,17 @@ async function main(argv: string[]): Promise<number> {
         if (a?.status !== 'ok' || b?.status !== 'ok') continue;
         const r = (a.perUnitNs! / instr[w.i64]) / (b.perUnitNs! / instr[w.i32]);
         targets.push({ name: `${w.i64} vs ${w.i32}: detwasm-gas time per instruction`, target: '<= 2x', value: `${r.toFixed(2)}x`, met: r <= 2 });
+      }
+      for (const w of FLOAT_PAIRS) {
+        if (!wanted.some((p) => p.name === w.float)) continue;
+        const a = cells[w.float]?.['detwasm-gas'], b = cells[w.i32]?.['detwasm-gas'];
+        const name = `${w.float} vs ${w.i32}: detwasm-gas time per instruction`;
+        if (a?.status !== 'ok' || b?.status !== 'ok' || instr[w.float] === undefined) {
+          targets.push({ name, target: '<= 2x', value: `- (${w.float}: ${a?.status ?? 'not run'})`, met: a?.status === 'ok' ? null : false });
+          continue;
+        }
+        const r = (a.perUnitNs! / instr[w.float]) / (b.perUnitNs! / instr[w.i32]);
+        targets.push({ name, target: '<= 2x', value: `${r.toFixed(2)}x`, met: r <= 2 });
       }
     } catch (e) {
       console.log(`\ninstruction counts failed: ${errorText(e)}`);

@@ -13,9 +13,12 @@ import type { EngineAdapter } from './exec-harness.js';
 
 export const METERED_GAS = 1_000_000_000_000;
 
+/** detwasm engines run with floats on (float modules from `generateModule(seed, { floats: true })`; integer modules compile the same). */
+const FLOATS = { features: { floats: true } };
+
 export const ENGINES_UNDER_TEST: EngineAdapter[] = [
-  { ...detwasmAdapter({ gas: METERED_GAS }), name: 'detwasm (metered)' },
-  { ...detwasmAdapter({ gas: null }), name: 'detwasm (unmetered)' },
+  { ...detwasmAdapter({ gas: METERED_GAS, config: FLOATS }), name: 'detwasm (metered)' },
+  { ...detwasmAdapter({ gas: null, config: FLOATS }), name: 'detwasm (unmetered)' },
   compatAdapter(),
 ];
 
@@ -24,4 +27,4 @@ export const ENGINES_UNDER_TEST: EngineAdapter[] = [
  * executed instruction, so 10^8 gas is far beyond any generated module; an
  * out_of_gas here where the host finished means detwasm would loop.
  */
-export const HANG_GUARD: EngineAdapter = { ...detwasmAdapter({ gas: 100_000_000, config: { gas: 'unit' } }), name: 'detwasm (unit-metered guard)' };
+export const HANG_GUARD: EngineAdapter = { ...detwasmAdapter({ gas: 100_000_000, config: { gas: 'unit', ...FLOATS } }), name: 'detwasm (unit-metered guard)' };

@@ -48,8 +48,13 @@ export function shrinkOptions(adapter: EngineAdapter, seed: number, options: Par
   return best;
 }
 
-/** Deletes bytes of the module while the host still validates it and the records still differ. */
+/**
+ * Deletes bytes of the module while the host still validates it and the
+ * records still differ. Not for float modules (their host variant,
+ * `referenceBytes`, could not follow the deletions): returned as they are.
+ */
 export function shrinkModule(adapter: EngineAdapter, gm: GeneratedModule, deadline = Infinity): GeneratedModule {
+  if (gm.referenceBytes) return gm;
   const bytes = shrinkBytes(gm.bytes, b => {
     if (Date.now() >= deadline || !WebAssembly.validate(b)) return false;
     const cand = { ...gm, bytes: b };

@@ -16,6 +16,8 @@ export interface AdapterInstance {
 
 export interface EngineAdapter {
   readonly name: string;
+  /** The reference engine: runs a generated module's `referenceBytes` (NaNs canonicalized) when it has them. */
+  readonly reference?: boolean;
   /** Compiles and instantiates; `h` is the host import env.h. */
   instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number): AdapterInstance;
   /** Maps an exception thrown by a call to a trap class (see `TrapClass`), or null if it is not a trap. */
@@ -48,7 +50,8 @@ export function v8TrapClass(e: unknown): TrapClass | null {
   if (m === 'unreachable') return 'unreachable';
   if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || m === 'data segment is out of bounds') return 'memory_oob';
   if (m === 'divide by zero' || m === 'remainder by zero') return 'div_by_zero';
-  if (m === 'divide result unrepresentable') return 'int_overflow';
+  // float -> int truncation out of range or of a NaN: detwasm's integer_overflow / invalid_conversion
+  if (m === 'divide result unrepresentable' || m === 'float unrepresentable in integer range') return 'int_overflow';
   if (m === 'null function or function signature mismatch') return 'indirect_null_or_mismatch';
   // table.init reading past its (possibly dropped) element segment.
   if (m === 'table index is out of bounds' || m === 'element segment out of bounds') return 'table_oob';
@@ -61,7 +64,9 @@ export function detwasmTrapClass(code: string): TrapClass | null {
     case 'unreachable': return 'unreachable';
     case 'memory_out_of_bounds': return 'memory_oob';
     case 'integer_divide_by_zero': return 'div_by_zero';
-    case 'integer_overflow': return 'int_overflow';
+    case 'integer_overflow':
+    case 'invalid_conversion':
+      return 'int_overflow';
     case 'indirect_call_type_mismatch':
     case 'uninitialized_element':
       return 'indirect_null_or_mismatch';
@@ -77,6 +82,7 @@ export function detwasmTrapClass(code: string): TrapClass | null {
 
 export const nativeAdapter: EngineAdapter = {
   name: 'v8',
+  reference: true,
   instantiate(bytes, h) {
     const mod = new WebAssembly.Module(bytes);
     const inst = new WebAssembly.Instance(mod, { env: { h } });
@@ -99,6 +105,7 @@ function show(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (Array.isArray(v)) return `[${v.map(show).join(',')}]`;
   if (v === undefined) return 'void';
+  if (Object.is(v, -0)) return '-0';
   return String(v);
 }
 
@@ -135,7 +142,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   };
   let instance: AdapterInstance;
   try {
-    instance = inst = adapter.instantiate(gm.bytes, h);
+    instance = inst = adapter.instantiate(adapter.reference && gm.referenceBytes ? gm.referenceBytes : gm.bytes, h);
   } catch (e) {
     events.push(`instantiate: ${describeError(adapter, e)}`);
     return { events };

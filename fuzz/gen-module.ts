@@ -1,6 +1,14 @@
 /**
- * A structured generator of random *valid*, integer-only WebAssembly 2.0
- * modules for differential execution (detwasm vs the host's `WebAssembly`).
+ * A structured generator of random *valid* WebAssembly 2.0 modules for
+ * differential execution (detwasm vs the host's `WebAssembly`): integer-only
+ * by default; with `floats`, f32/f64 values, locals, globals, parameters,
+ * results, block types and every float instruction too.
+ *
+ * NaNs with floats: detwasm makes every NaN an arithmetic instruction produces
+ * canonical, the host engine does not. The host runs `referenceBytes`, the
+ * same module (same random choices) with every NaN-producing arithmetic
+ * instruction followed by a canonicalizing sequence (`x == x ? x :
+ * canonical NaN`, through a reserved local), so both must agree bit for bit.
  *
  * The generator is type-directed: `expr(t)` emits code that pushes exactly one
  * value of type t, `stmt()` emits code with no net stack effect. Branches may
@@ -35,6 +43,11 @@ export interface GenExport {
 
 export interface GeneratedModule {
   bytes: Uint8Array<ArrayBuffer>;
+  /**
+   * With floats: the module the host (reference) engine runs, `bytes` with
+   * V8's NaNs canonicalized after every arithmetic instruction.
+   */
+  referenceBytes?: Uint8Array<ArrayBuffer>;
   /** Exported test functions `f<i>` with their signatures. */
   funcs: Array<{ name: string; sig: FuncSig }>;
   /** Exported globals `g<i>` and their types. */
@@ -53,9 +66,16 @@ export interface GenOptions {
   maxStmts: number;
   /** Calls allowed per `reset` (bounds recursion). */
   callBudget: number;
+  /** Generate f32/f64 code too. */
+  floats?: boolean;
+  /** Internal: emit the NaN-canonicalizing sequences (`referenceBytes`). */
+  canonicalizeNaNs?: boolean;
 }
 
 export const DEFAULT_GEN_OPTIONS: GenOptions = { maxFuncs: 5, maxDepth: 5, maxStmts: 4, callBudget: 40 };
+
+export const F32 = 0x7d;
+export const F64 = 0x7c;
 
 /** The host import every generated module declares: env.h (i32) -> i32. */
 export const HOST_IMPORT = { module: 'env', name: 'h' };
@@ -71,7 +91,8 @@ export class HostFailure extends Error {
   }
 }
 
-const VALTYPES = [I32, I64];
+const INT_TYPES = [I32, I64];
+const ALL_TYPES = [I32, I64, F32, F64];
 
 interface Label {
   kind: 'block' | 'loop' | 'if' | 'func';
@@ -85,6 +106,8 @@ interface Label {
 interface ModuleCtx {
   rng: Rng;
   opts: GenOptions;
+  /** The value types code is generated for. */
+  valtypes: number[];
   types: FuncSig[];
   typeKeys: Map<string, number>;
   /** Function index space: [host import, ...defined]. */
@@ -113,10 +136,10 @@ function typeIndex(m: ModuleCtx, sig: FuncSig): number {
   return i;
 }
 
-function randomTypes(rng: Rng, max: number): number[] {
+function randomTypes(rng: Rng, max: number, valtypes: number[]): number[] {
   const n = rng.int(max + 1);
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(rng.pick(VALTYPES));
+  for (let i = 0; i < n; i++) out.push(rng.pick(valtypes));
   return out;
 }
 
@@ -132,6 +155,24 @@ const I64_LOADS: Array<[number, number]> = [[0x29, 3], [0x30, 0], [0x31, 0], [0x
 const I32_STORES: Array<[number, number]> = [[0x36, 2], [0x3a, 0], [0x3b, 1]];
 const I64_STORES: Array<[number, number]> = [[0x37, 3], [0x3c, 0], [0x3d, 1], [0x3e, 2]];
 
+/** Float instructions by operand type: [opcode, produces a NaN by arithmetic (needs canonicalizing on the host)]. */
+const F32_UNOPS: Array<[number, boolean]> = [[0x8b, false], [0x8c, false], [0x8d, true], [0x8e, true], [0x8f, true], [0x90, true], [0x91, true]];
+const F64_UNOPS: Array<[number, boolean]> = [[0x99, false], [0x9a, false], [0x9b, true], [0x9c, true], [0x9d, true], [0x9e, true], [0x9f, true]];
+const F32_BINOPS: Array<[number, boolean]> = [[0x92, true], [0x93, true], [0x94, true], [0x95, true], [0x96, true], [0x97, true], [0x98, false]];
+const F64_BINOPS: Array<[number, boolean]> = [[0xa0, true], [0xa1, true], [0xa2, true], [0xa3, true], [0xa4, true], [0xa5, true], [0xa6, false]];
+const F32_CMPS = range(0x5b, 0x60);
+const F64_CMPS = range(0x61, 0x66);
+/** Float values worth testing (bits): zeros, infinities, NaNs with payloads and signs, subnormals, ties, integer-range edges. */
+const F32_EDGES = [
+  0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00001, 0xff812345, 1, 0x807fffff, 0x00800000,
+  0x3f800000, 0xbf800000, 0x3f000000, 0xbfc00000, 0x40200000, 0x4b000001, 0x4f000000, 0xcf000000, 0x4effffff, 0x4f800000,
+  0x5f000000, 0xdf000000, 0x5f800000, 0x7f7fffff, 0x3effffff,
+];
+const F64_EDGES_HI = [
+  0, 0x80000000, 0x7ff00000, 0xfff00000, 0x7ff80000, 0xfff80000, 0x7ff40000, 0x00000000, 0x000fffff, 0x00100000,
+  0x3ff00000, 0xbff00000, 0x3fe00000, 0xbff80000, 0x40040000, 0x43300000, 0x43400000, 0x41e00000, 0xc1e00000, 0x41efffff,
+  0x41f00000, 0x43e00000, 0xc3e00000, 0x43f00000, 0x7fefffff, 0x3fdfffff,
+];
 function range(a: number, b: number): number[] {
   const out: number[] = [];
   for (let i = a; i <= b; i++) out.push(i);
@@ -148,11 +189,49 @@ class FuncGen {
   /** Loop counters: never read or written by random code, or loops could run forever. */
   private reserved = new Set<number>();
 
+  /** With floats: the reserved locals of the host variant's NaN canonicalization. */
+  private canonLocal = new Map<number, number>();
+
   constructor(private m: ModuleCtx, private sig: FuncSig) {
     this.locals = [...sig.params];
     this.numParams = sig.params.length;
     const extra = m.rng.int(4);
-    for (let i = 0; i < extra; i++) this.locals.push(m.rng.pick(VALTYPES));
+    for (let i = 0; i < extra; i++) this.locals.push(m.rng.pick(m.valtypes));
+    if (m.opts.floats) {
+      for (const t of [F32, F64]) {
+        const l = this.newLocal(t);
+        this.reserved.add(l);
+        this.canonLocal.set(t, l);
+      }
+    }
+  }
+
+  /**
+   * Emits float instruction `op` leaving a value of type t; when it can make a
+   * NaN by arithmetic and this is the host variant, canonicalizes it:
+   * `local.tee c; const NaN; local.get c; local.get c; eq; select`.
+   */
+  private floatOp(op: number, nan: boolean, t: number): void {
+    this.emit(op);
+    if (!nan || !this.m.opts.canonicalizeNaNs) return;
+    const c = this.canonLocal.get(t)!;
+    this.emit(0x22, ...uleb(c));
+    if (t === F32) this.emit(0x43, 0x00, 0x00, 0xc0, 0x7f);
+    else this.emit(0x44, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f);
+    this.emit(0x20, ...uleb(c), 0x20, ...uleb(c), t === F32 ? 0x5b : 0x61, 0x1b);
+  }
+
+  /** A float constant of type t (bits: edges, their neighbours, random). */
+  private floatConst(t: number): void {
+    const r = this.rng;
+    if (t === F32) {
+      const bits = r.chance(0.5) ? r.pick(F32_EDGES) + (r.chance(0.3) ? r.range(-2, 2) : 0) : r.u32();
+      this.emit(0x43, ...le32(bits));
+    } else {
+      const hi = r.chance(0.5) ? r.pick(F64_EDGES_HI) : r.u32();
+      const lo = r.chance(0.5) ? r.pick([0, 1, 0xffffffff, 0x80000000]) : r.u32();
+      this.emit(0x44, ...le32(lo), ...le32(hi));
+    }
   }
 
   private get rng(): Rng {
@@ -261,7 +340,13 @@ class FuncGen {
       const t = params[0];
       if (this.rng.chance(0.5)) {
         this.expr(t, d - 1);
-        this.emit(this.rng.pick(t === I32 ? I32_BINOPS : I64_BINOPS));
+        if (t === F32 || t === F64) {
+          const [op, nan] = this.rng.pick(t === F32 ? F32_BINOPS : F64_BINOPS);
+          this.floatOp(op, nan, t);
+        } else this.emit(this.rng.pick(t === I32 ? I32_BINOPS : I64_BINOPS));
+      } else if (t === F32 || t === F64) {
+        const [op, nan] = this.rng.pick(t === F32 ? F32_UNOPS : F64_UNOPS);
+        this.floatOp(op, nan, t);
       } else {
         this.emit(this.rng.pick(t === I32 ? I32_UNOPS : I64_UNOPS));
       }
@@ -427,6 +512,10 @@ class FuncGen {
       this.leaf(t);
       return;
     }
+    if (t === F32 || t === F64) {
+      this.floatExpr(t, d);
+      return;
+    }
     const is32 = t === I32;
     const w = [
       /*0 leaf*/ 6,
@@ -456,7 +545,13 @@ class FuncGen {
         this.emit(r.pick(is32 ? I32_BINOPS : I64_BINOPS));
         return;
       case 3: {
-        const u = r.pick(VALTYPES);
+        const u = r.pick(this.m.valtypes);
+        if (u === F32 || u === F64) {
+          this.expr(u, d - 1);
+          this.expr(u, d - 1);
+          this.emit(r.pick(u === F32 ? F32_CMPS : F64_CMPS));
+          return;
+        }
         if (r.chance(0.2)) {
           this.expr(u, d - 1);
           this.emit(u === I32 ? 0x45 : 0x50);
@@ -468,6 +563,19 @@ class FuncGen {
         return;
       }
       case 4:
+        if (this.m.opts.floats && r.chance(0.5)) {
+          // from a float: trapping or saturating truncation, or reinterpret
+          const from = r.pick([F32, F64]);
+          this.expr(from, d - 1);
+          const k = r.int(3);
+          if (k === 2 && (from === F32) === is32) this.emit(is32 ? 0xbc : 0xbd);
+          else {
+            const base = is32 ? (from === F32 ? 0 : 2) : (from === F32 ? 4 : 6);
+            if (k === 0) this.emit([0xa8, 0xaa, 0xae, 0xb0][base / 2] + r.int(2)); // trunc_*_s/u
+            else this.emit(0xfc, ...uleb(base + r.int(2))); // trunc_sat_*_s/u
+          }
+          return;
+        }
         if (is32) {
           this.expr(I64, d - 1);
           this.emit(0xa7);
@@ -510,8 +618,8 @@ class FuncGen {
         this.leaf(t);
         return;
       case 10: {
-        const params = randomTypes(r, 2);
-        const results = [t, ...randomTypes(r, 1)];
+        const params = randomTypes(r, 2, this.m.valtypes);
+        const results = [t, ...randomTypes(r, 1, this.m.valtypes)];
         this.structured(r.pick(['block', 'loop', 'if'] as const), params, results, d);
         this.discard(results.slice(1));
         return;
@@ -549,6 +657,101 @@ class FuncGen {
     }
   }
 
+  /** Pushes one f32 or f64 value (d > 0). */
+  private floatExpr(t: number, d: number): void {
+    const r = this.rng;
+    const f32 = t === F32;
+    const w = [
+      /*0 leaf*/ 6,
+      /*1 unop*/ 3,
+      /*2 binop*/ 8,
+      /*3 convert*/ 3,
+      /*4 load*/ 2,
+      /*5 select*/ 2,
+      /*6 local.tee*/ 1,
+      /*7 call*/ 2,
+      /*8 block/loop/if*/ 2,
+      /*9 branch away*/ 1,
+      /*10 br_if value*/ 1,
+    ];
+    switch (r.weighted(w)) {
+      case 0: this.leaf(t); return;
+      case 1: {
+        this.expr(t, d - 1);
+        const [op, nan] = r.pick(f32 ? F32_UNOPS : F64_UNOPS);
+        this.floatOp(op, nan, t);
+        return;
+      }
+      case 2: {
+        this.expr(t, d - 1);
+        this.expr(t, d - 1);
+        const [op, nan] = r.pick(f32 ? F32_BINOPS : F64_BINOPS);
+        this.floatOp(op, nan, t);
+        return;
+      }
+      case 3: {
+        switch (r.int(3)) {
+          case 0: { // convert_i32/i64_s/u
+            const from = r.pick(INT_TYPES);
+            this.expr(from, d - 1);
+            this.emit((f32 ? (from === I32 ? 0xb2 : 0xb4) : (from === I32 ? 0xb7 : 0xb9)) + r.int(2));
+            return;
+          }
+          case 1: // demote / promote
+            this.expr(f32 ? F64 : F32, d - 1);
+            this.floatOp(f32 ? 0xb6 : 0xbb, true, t);
+            return;
+          default: // reinterpret
+            this.expr(f32 ? I32 : I64, d - 1);
+            this.emit(f32 ? 0xbe : 0xbf);
+            return;
+        }
+      }
+      case 4:
+        this.address(d);
+        this.emit(f32 ? 0x2a : 0x2b);
+        this.memarg(f32 ? 2 : 3);
+        return;
+      case 5:
+        this.expr(t, d - 1);
+        this.expr(t, d - 1);
+        this.expr(I32, d - 1);
+        if (r.chance(0.5)) this.emit(0x1b);
+        else this.emit(0x1c, 0x01, t);
+        return;
+      case 6: {
+        const l = this.localOfType(t) ?? this.newLocal(t);
+        this.expr(t, d - 1);
+        this.emit(0x22, ...uleb(l));
+        return;
+      }
+      case 7:
+        for (let tries = 0; tries < 4; tries++) if (this.call(d, t)) return;
+        this.leaf(t);
+        return;
+      case 8: {
+        const params = randomTypes(r, 2, this.m.valtypes);
+        const results = [t, ...randomTypes(r, 1, this.m.valtypes)];
+        this.structured(r.pick(['block', 'loop', 'if'] as const), params, results, d);
+        this.discard(results.slice(1));
+        return;
+      }
+      case 9:
+        this.branchAway(d);
+        return;
+      default: {
+        const rel = this.pickLabel(l => l.types.length === 1 && l.types[0] === t);
+        if (rel === undefined) {
+          this.leaf(t);
+          return;
+        }
+        this.expr(t, d - 1);
+        this.branchCondition(this.label(rel), d);
+        this.emit(0x0d, ...uleb(rel));
+      }
+    }
+  }
+
   private leaf(t: number): void {
     const r = this.rng;
     switch (r.int(4)) {
@@ -570,7 +773,8 @@ class FuncGen {
       }
     }
     if (t === I32) this.emit(0x41, ...sleb32(r.i32Interesting()));
-    else this.emit(0x42, ...slebBig(r.i64Interesting()));
+    else if (t === I64) this.emit(0x42, ...slebBig(r.i64Interesting()));
+    else this.floatConst(t);
   }
 
   /** Emits one stack-neutral statement. */
@@ -578,7 +782,7 @@ class FuncGen {
     const r = this.rng;
     const m = this.m;
     if (d <= 0) {
-      const t = r.pick(VALTYPES);
+      const t = r.pick(this.m.valtypes);
       const l = this.localOfType(t) ?? this.newLocal(t);
       this.leaf(t);
       this.emit(0x21, ...uleb(l));
@@ -599,14 +803,14 @@ class FuncGen {
     ];
     switch (r.weighted(w)) {
       case 0: {
-        const t = r.pick(VALTYPES);
+        const t = r.pick(this.m.valtypes);
         const l = this.localOfType(t) ?? this.newLocal(t);
         this.expr(t, d - 1);
         this.emit(0x21, ...uleb(l));
         return;
       }
       case 1: {
-        const t = r.pick(VALTYPES);
+        const t = r.pick(this.m.valtypes);
         const g = this.globalOfType(t, true);
         if (g === undefined) return this.stmt(d - 1);
         this.expr(t, d - 1);
@@ -614,8 +818,8 @@ class FuncGen {
         return;
       }
       case 2: {
-        const t = r.pick(VALTYPES);
-        const [op, nat] = r.pick(t === I32 ? I32_STORES : I64_STORES);
+        const t = r.pick(this.m.valtypes);
+        const [op, nat] = t === F32 ? [0x38, 2] : t === F64 ? [0x39, 3] : r.pick(t === I32 ? I32_STORES : I64_STORES);
         this.address(d);
         this.expr(t, d - 1);
         this.emit(op);
@@ -623,13 +827,13 @@ class FuncGen {
         return;
       }
       case 3: {
-        this.expr(r.pick(VALTYPES), d - 1);
+        this.expr(r.pick(this.m.valtypes), d - 1);
         this.emit(0x1a);
         return;
       }
       case 4: {
-        const params = r.chance(0.3) ? randomTypes(r, 2) : [];
-        const results = r.chance(0.3) ? randomTypes(r, 2) : [];
+        const params = r.chance(0.3) ? randomTypes(r, 2, this.m.valtypes) : [];
+        const results = r.chance(0.3) ? randomTypes(r, 2, this.m.valtypes) : [];
         this.structured(r.pick(['block', 'loop', 'if'] as const), params, results, d);
         this.discard(results);
         return;
@@ -720,12 +924,21 @@ class FuncGen {
   }
 }
 
-/** Generates one module from a seed. */
+/**
+ * Generates one module from a seed. With `floats`, also its host variant
+ * (`referenceBytes`): the same random choices, NaNs canonicalized.
+ */
 export function generateModule(seed: number, options: Partial<GenOptions> = {}): GeneratedModule {
+  const gm = generateOne(seed, { ...options, canonicalizeNaNs: false });
+  if (options.floats) gm.referenceBytes = generateOne(seed, { ...options, canonicalizeNaNs: true }).bytes;
+  return gm;
+}
+
+function generateOne(seed: number, options: Partial<GenOptions>): GeneratedModule {
   const rng = new Rng(seed);
   const opts = { ...DEFAULT_GEN_OPTIONS, ...options };
   const m: ModuleCtx = {
-    rng, opts, types: [], typeKeys: new Map(), funcSigs: [], funcTypeIdx: [], globals: [], budgetGlobal: 0,
+    rng, opts, valtypes: opts.floats ? ALL_TYPES : INT_TYPES, types: [], typeKeys: new Map(), funcSigs: [], funcTypeIdx: [], globals: [], budgetGlobal: 0,
     memPages: 1, memMax: 1, tableSize: 0, passiveData: 0, numData: 0, passiveElem: 0, numElem: 0, usesDataCount: false,
   };
   const hostSig: FuncSig = { params: [I32], results: [I32] };
@@ -733,7 +946,7 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   m.funcTypeIdx.push(typeIndex(m, hostSig));
   const nFuncs = rng.range(1, opts.maxFuncs);
   for (let i = 0; i < nFuncs; i++) {
-    const sig: FuncSig = { params: randomTypes(rng, 3), results: randomTypes(rng, rng.chance(0.2) ? 3 : 1) };
+    const sig: FuncSig = { params: randomTypes(rng, 3, m.valtypes), results: randomTypes(rng, rng.chance(0.2) ? 3 : 1, m.valtypes) };
     m.funcSigs.push(sig);
     m.funcTypeIdx.push(typeIndex(m, sig));
   }
@@ -742,16 +955,18 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   const probeSig: FuncSig = { params: [I32], results: [I32] };
   const probeType = typeIndex(m, probeSig);
   // A few extra types so call_indirect can name types no function has.
-  for (let i = rng.int(3); i > 0; i--) typeIndex(m, { params: randomTypes(rng, 2), results: randomTypes(rng, 2) });
+  for (let i = rng.int(3); i > 0; i--) typeIndex(m, { params: randomTypes(rng, 2, m.valtypes), results: randomTypes(rng, 2, m.valtypes) });
 
   m.budgetGlobal = 0;
   m.globals.push({ type: I32, mutable: true });
   const nGlobals = rng.range(1, 5);
   const globalInits: Bytes[] = [[0x41, ...sleb32(opts.callBudget), 0x0b]];
   for (let i = 0; i < nGlobals; i++) {
-    const t = rng.pick(VALTYPES);
+    const t = rng.pick(m.valtypes);
     m.globals.push({ type: t, mutable: rng.chance(0.7) });
-    globalInits.push(t === I32 ? [0x41, ...sleb32(rng.i32Interesting()), 0x0b] : [0x42, ...slebBig(rng.i64Interesting()), 0x0b]);
+    globalInits.push(t === I32 ? [0x41, ...sleb32(rng.i32Interesting()), 0x0b]
+      : t === I64 ? [0x42, ...slebBig(rng.i64Interesting()), 0x0b]
+        : t === F32 ? [0x43, ...le32(rng.pick(F32_EDGES)), 0x0b] : [0x44, ...le32(rng.u32()), ...le32(rng.pick(F64_EDGES_HI)), 0x0b]);
   }
   m.memPages = rng.range(1, 2);
   m.memMax = m.memPages + rng.int(3);
@@ -835,9 +1050,28 @@ export function generateModule(seed: number, options: Partial<GenOptions> = {}):
   return { bytes: moduleBytes(sections), funcs, globals, tableSize: m.tableSize, seed };
 }
 
-/** Deterministic argument lists for calling a generated function. */
+/**
+ * Deterministic argument lists for calling a generated function (floats as JS
+ * numbers). A NaN argument is the plain JS `NaN`: which NaN a JS number turns
+ * into in wasm is up to the engine (JS API ToWebAssemblyValue), detwasm's is
+ * canonical and so is V8's for `NaN` itself, while a NaN read from a typed
+ * array may keep its payload in V8.
+ */
 export function generateArgs(rng: Rng, sig: FuncSig): Array<number | bigint> {
-  return sig.params.map(t => (t === I32 ? rng.i32Interesting() : rng.i64Interesting()));
+  return sig.params.map(t => {
+    if (t === I32) return rng.i32Interesting();
+    if (t === I64) return rng.i64Interesting();
+    const bits = rng.chance(0.5) ? rng.pick(F32_EDGES) : rng.u32();
+    const v = t === F32
+      ? new Float32Array(new Uint32Array([bits]).buffer)[0]
+      : new Float64Array(new Uint32Array([rng.u32(), rng.chance(0.5) ? rng.pick(F64_EDGES_HI) : bits]).buffer)[0];
+    return Number.isNaN(v) ? NaN : v;
+  });
+}
+
+/** Little-endian bytes of a 32-bit word. */
+function le32(x: number): Bytes {
+  return [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff];
 }
 
 export { append };

@@ -1,5 +1,5 @@
 /**
- * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--save]`.
+ * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--save]`.
  * Runs the differential execution fuzzer and the differential decoding fuzzer
  * for N seconds each against detwasm and the host's WebAssembly, prints
  * statistics and findings, and with --save writes minimized findings to
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed', String(Date.now() % 1_000_000_000)));
   const only = arg('only', 'all');
   const save = process.argv.includes('--save');
+  // --floats: generated modules use f32/f64 too (the host runs them with NaNs canonicalized)
+  const options = process.argv.includes('--floats') ? { floats: true } : {};
   const outDir = path.resolve(arg('out', path.join('fuzz', 'regressions')));
   let findings = 0;
   console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer`);
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   if (only === 'all' || only === 'exec') {
    for (const adapter of ENGINES_UNDER_TEST) {
     const t0 = Date.now();
-    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50 });
+    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50, options });
     console.log(`exec on ${adapter.name}: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     for (const f of r.findings) {

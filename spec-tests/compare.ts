@@ -5,7 +5,7 @@
  */
 import type { ExpectedResult, WastValue } from './wast.js';
 import { f32ToBits, f64ToBits } from './numbers.js';
-import { externObject, isExternObject } from './engines/values.js';
+import { externObject, isExternObject, F32Bits, F64Bits } from './engines/values.js';
 
 export interface CompareOptions {
   /** Treat a NaN whose payload differs as a skip instead of a failure (native backend). */
@@ -48,6 +48,8 @@ export function formatExpected(e: ExpectedResult): string {
 
 export function formatActual(x: unknown): string {
   if (typeof x === 'bigint') return `${x}n`;
+  if (x instanceof F32Bits) return `(f32 bits 0x${x.bits.toString(16)})`;
+  if (x instanceof F64Bits) return `(f64 bits 0x${x.bits.toString(16)})`;
   if (typeof x === 'number') return Object.is(x, -0) ? '-0' : String(x);
   if (typeof x === 'function') return `[function ${x.name || 'anonymous'}]`;
   if (isExternObject(x)) return `[extern ${x.externId}]`;
@@ -98,6 +100,16 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
       return ok ? OK : mismatch();
     }
     case 'nan': {
+      if (actual instanceof F32Bits || actual instanceof F64Bits) {
+        // exact bits: no JS number in between
+        if (expected.type === 'f32') {
+          if (!(actual instanceof F32Bits) || !isF32NaN(actual.bits)) return mismatch();
+          return (expected.which === 'canonical' ? (actual.bits & 0x7fffffff) === 0x7fc00000 : (actual.bits & 0x00400000) !== 0) ? OK : mismatch();
+        }
+        if (!(actual instanceof F64Bits) || !isF64NaN(actual.bits)) return mismatch();
+        return (expected.which === 'canonical'
+          ? (actual.bits & 0x7fffffffffffffffn) === 0x7ff8000000000000n : (actual.bits & 0x0008000000000000n) !== 0n) ? OK : mismatch();
+      }
       if (typeof actual !== 'number') return mismatch();
       if (expected.type === 'f32') {
         if (Math.fround(actual) !== actual && !Number.isNaN(actual)) return mismatch();
@@ -121,6 +133,7 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
         case 'i64': // the API's representation: a signed bigint
           return typeof actual === 'bigint' && actual === v.value ? OK : mismatch();
         case 'f32': {
+          if (actual instanceof F32Bits) return actual.bits === v.bits >>> 0 ? OK : mismatch();
           if (typeof actual !== 'number') return mismatch();
           if (!Number.isNaN(actual) && Math.fround(actual) !== actual) return mismatch();
           const bits = f32ToBits(actual);
@@ -131,6 +144,7 @@ export function matchResult(expected: ExpectedResult, actual: unknown, opts: Com
           return mismatch();
         }
         case 'f64': {
+          if (actual instanceof F64Bits) return actual.bits === v.bits ? OK : mismatch();
           if (typeof actual !== 'number') return mismatch();
           const bits = f64ToBits(actual);
           if (bits === v.bits) return OK;

@@ -20,6 +20,8 @@ export interface RunWastOptions {
   engine?: EngineName;
   /** Gas budget of every store (metered run). */
   gas?: bigint | number;
+  /** detwasm: `features.floats` on. */
+  floats?: boolean;
   /** Files run in parallel (worker threads). Default 2. */
   jobs?: number;
   /** Per-file time limit in ms (with workers). Default 60 000. */
@@ -43,6 +45,7 @@ export async function runWastFiles(files: string[], options: RunWastOptions = {}
     gas: options.gas === undefined ? undefined : BigInt(options.gas),
     text: options.text,
     features: options.features,
+    floats: !!options.floats,
   };
   const isolate = options.isolate ?? existsSync(WORKER_SCRIPT);
   if (isolate) {

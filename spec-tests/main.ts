@@ -1,8 +1,12 @@
 /**
  * CLI of the spec test runner.
  *
- *   node dist/cjs/spec-tests/main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout S]
+ *   node dist/cjs/spec-tests/main.js [--engine detwasm|native] [--gas N] [--floats] [--json FILE] [--jobs N] [--timeout S]
  *                                    [--suite 2.0|3.0] [--text wabt|wasm-tools] [FILE...]
+ *
+ * `--floats` runs detwasm with `features.floats` on: float modules are
+ * compiled and run instead of being skipped by the determinism policy, and
+ * float results are checked bit for bit.
  *
  * Without FILE it runs the top-level `*.wast` files of `$WASM_TESTSUITE`
  * (default spec-tests/testsuite, relative to the repository), or with
@@ -21,6 +25,7 @@ import { ENGINE_NAMES, type EngineName } from './engines/index.js';
 interface CliOptions {
   engine: EngineName;
   gas: bigint | undefined;
+  floats: boolean;
   json: string | undefined;
   jobs: number;
   timeoutMs: number;
@@ -29,11 +34,11 @@ interface CliOptions {
   text: 'wabt' | 'wasm-tools' | undefined;
 }
 
-const USAGE = 'usage: main.js [--engine detwasm|native] [--gas N] [--json FILE] [--jobs N] [--timeout SECONDS] [--suite 2.0|3.0] [--text wabt|wasm-tools] [FILE...]';
+const USAGE = 'usage: main.js [--engine detwasm|native] [--gas N] [--floats] [--json FILE] [--jobs N] [--timeout SECONDS] [--suite 2.0|3.0] [--text wabt|wasm-tools] [FILE...]';
 const SHOWN_FAILURES = 5;
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { engine: 'detwasm', gas: undefined, json: undefined, jobs: 2, timeoutMs: 60_000, files: [], suite: '2.0', text: undefined };
+  const o: CliOptions = { engine: 'detwasm', gas: undefined, floats: false, json: undefined, jobs: 2, timeoutMs: 60_000, files: [], suite: '2.0', text: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -54,6 +59,7 @@ function parseArgs(argv: string[]): CliOptions {
         o.gas = BigInt(v);
         break;
       }
+      case '--floats': o.floats = true; break;
       case '--json': o.json = value(); break;
       case '--jobs': o.jobs = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case '--timeout': o.timeoutMs = Math.max(1, Number(value())) * 1000; break;
@@ -112,6 +118,7 @@ async function main(): Promise<number> {
   const results = await runWastFiles(files, {
     engine: o.engine,
     gas: o.gas,
+    floats: o.floats,
     jobs: o.jobs,
     timeoutMs: o.timeoutMs,
     text: o.text ?? (o.suite === '3.0' ? 'wasm-tools' : 'wabt'),
@@ -126,6 +133,7 @@ async function main(): Promise<number> {
     const report = {
       engine: o.engine,
       gas: o.gas === undefined ? null : o.gas.toString(),
+      floats: o.floats,
       totals: t,
       files: results,
     };

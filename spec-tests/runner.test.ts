@@ -192,7 +192,7 @@ describe('runner skips', () => {
       (module (func (export "f") (result f32) (f32.const 1)))
       (assert_return (invoke "f") (f32.const 1))
       (module (func (export "g") (result i32) (i32.const 1)))
-    `, { ...createNativeEngine(), enforcesPolicy: true });
+    `, { ...createNativeEngine(), enforcesPolicy: true, allowsFloats: false });
     expect(r.failures.map((f) => [f.line, f.message])).toEqual([
       [2, 'the engine accepted a module that uses floats (determinism policy)'],
       [3, 'depends on a module that failed (line 2)'],
@@ -283,5 +283,68 @@ describe('runner with the detwasm engine', () => {
     const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
     const r = run(script, createDetwasmEngine({ gas: 10n }));
     expect(r.failures[0].message).toMatch(/out_of_gas/);
+  });
+});
+
+describe('float results are checked bit for bit', () => {
+  // identity functions: their results are exactly their (NaN-payload) arguments
+  const ids = `
+    (module
+      (func (export "f32") (param f32) (result f32) (local.get 0))
+      (func (export "f64") (param f64) (result f64) (local.get 0))
+      (func (export "two") (param f64 f32) (result f32 f64) (local.get 1) (local.get 0))
+      (global (export "g") f64 (f64.const nan:0x4000000000001)))`;
+
+  function engines(): Array<[string, EngineAdapter]> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
+    return [['native', createNativeEngine()], ['detwasm --floats', createDetwasmEngine({ floats: true })]];
+  }
+
+  it.each(engines())('%s: payloads, signs, nan:canonical and nan:arithmetic by bits', (_name, engine) => {
+    const r = run(`${ids}
+      (assert_return (invoke "f32" (f32.const nan:0x200001)) (f32.const nan:0x200001))
+      (assert_return (invoke "f32" (f32.const -nan)) (f32.const -nan))
+      (assert_return (invoke "f32" (f32.const nan)) (f32.const nan:canonical))
+      (assert_return (invoke "f32" (f32.const nan:0x600000)) (f32.const nan:arithmetic))
+      (assert_return (invoke "f64" (f64.const -nan:0x4000000000001)) (f64.const -nan:0x4000000000001))
+      (assert_return (invoke "f64" (f64.const -0)) (f64.const -0))
+      (assert_return (invoke "two" (f64.const nan:0x1) (f32.const nan:0x1)) (f32.const nan:0x1) (f64.const nan:0x1))
+    `, engine);
+    expect(r.failures).toEqual([]);
+    expect([r.passed, r.failed, r.skipped]).toEqual([8, 0, 0]);
+  });
+
+  it.each(engines())('%s: a different payload, sign or non-canonical NaN is a failure, not a skip', (_name, engine) => {
+    const r = run(`${ids}
+      (assert_return (invoke "f32" (f32.const nan:0x200001)) (f32.const nan:0x200002))
+      (assert_return (invoke "f32" (f32.const nan)) (f32.const -nan))
+      (assert_return (invoke "f32" (f32.const nan:0x600000)) (f32.const nan:canonical))
+      (assert_return (invoke "f32" (f32.const nan:0x200000)) (f32.const nan:arithmetic))
+      (assert_return (invoke "f64" (f64.const 0)) (f64.const -0))
+      (assert_return (invoke "f64" (f64.const nan:0x1)) (f64.const nan:0x2))
+    `, engine);
+    expect([r.passed, r.failed, r.skipped]).toEqual([1, 6, 0]);
+    expect(r.failures[0].message).toBe('expected (f32.const bits 0x7fa00002), got (f32 bits 0x7fa00001)');
+  });
+
+  it('detwasm reads float globals from their bits', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
+    const r = run(`${ids}
+      (assert_return (get "g") (f64.const nan:0x4000000000001))
+      (assert_return (get "g") (f64.const nan:0x4000000000002))`, createDetwasmEngine({ floats: true }));
+    expect([r.passed, r.failed]).toEqual([2, 1]);
+  });
+
+  it('detwasm --floats: float modules run; floats off, a policy skip', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDetwasmEngine } = require('./engines/detwasm.js') as typeof import('./engines/detwasm.js');
+    const script = `(module (func (export "add") (param f32) (result f32) (f32.add (local.get 0) (local.get 0))))
+      (assert_return (invoke "add" (f32.const 1)) (f32.const 2))`;
+    const on = run(script, createDetwasmEngine({ floats: true }));
+    expect([on.passed, on.failed, on.skipped]).toEqual([2, 0, 0]);
+    const off = run(script, createDetwasmEngine({}));
+    expect(off.skips[0].message).toMatch(/^policy: module uses floats/);
   });
 });

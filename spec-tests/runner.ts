@@ -7,8 +7,10 @@
  * `assert_trap`/`assert_exhaustion` a trap with the matching code,
  * `assert_unlinkable` a link error, `assert_uninstantiable` a trap during
  * instantiation. Skips are only: quoted (text-syntax) modules; modules the
- * engine rejected by policy where `policy-scan.ts` confirms the feature; and
- * commands depending on such modules. The native backend additionally skips
+ * engine rejected by policy where `policy-scan.ts` confirms the feature;
+ * modules the engine reports it cannot run yet (detwasm with floats on:
+ * float instructions, while the interpreter has none); and commands
+ * depending on such modules. The native backend additionally skips
  * what the JS API cannot express (v128 values, NaN payloads).
  */
 import type { Action, Command, WastModule, WastValue, ExpectedResult } from './wast.js';
@@ -194,6 +196,7 @@ export class ScriptRunner {
         if (confirmed) return { ok: false, outcome: skip(`policy: module uses ${confirmed} (${err.message})`) };
         return { ok: false, outcome: fail(`policy error, but the module does not use "${err.feature}": ${err.message}`) };
       }
+      if (err.kind === 'unsupported') return { ok: false, outcome: skip(`unsupported: ${err.message}`) };
       return { ok: false, outcome: fail(`compile failed: ${describe(err)}`) };
     }
     const violation = this.policyViolation(mod, bytes);
@@ -205,7 +208,7 @@ export class ScriptRunner {
   private policyViolation(mod: WastModule, bytes: Uint8Array): string | undefined {
     if (!this.engine.enforcesPolicy) return undefined;
     const found = moduleFeatures(this.wabt, mod, bytes);
-    const used = found && [...found].filter((f) => f === 'floats' || f === 'simd' || f === 'threads');
+    const used = found && [...found].filter((f) => (f === 'floats' && !this.engine.allowsFloats) || f === 'simd' || f === 'threads');
     if (!used || used.length === 0) return undefined;
     return `the engine accepted a module that uses ${used.join(', ')} (determinism policy)`;
   }
@@ -358,7 +361,8 @@ export class ScriptRunner {
       if (!v.ok) {
         const where = results.length > 1 ? `result ${k}: ` : '';
         if (v.skip) return skip(`native: ${v.message}`);
-        if (opts.nanPayloadUnobservable && action.kind === 'invoke' && action.args.some(isNaNWithPayload)) {
+        // a JS number may have lost an argument's NaN payload; exact bits (F32Bits/F64Bits) cannot have
+        if (opts.nanPayloadUnobservable && typeof values[k] === 'number' && action.kind === 'invoke' && action.args.some(isNaNWithPayload)) {
           return skip(`native: NaN argument payload is not preserved through JS numbers (${v.message})`);
         }
         return fail(where + v.message);

@@ -439,14 +439,27 @@ describe('detwasm specifics', () => {
   });
 
 
-  const FLOATS = '(module (func (export "f") (result f32) (f32.const 1)))';
+  const FLOATS = '(module (func (export "f") (param f64 f32) (result f32 f64) (local.get 1) (local.get 0)))';
 
-  test('float modules: native accepts, compat rejects with a CompileError that is a PolicyError', async () => {
+  test('floats are on by default: f32/f64 params and results cross as numbers, as natively', async () => {
     const bytes = wat(FLOATS);
-    expect(native.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
-    expect(W.validate(bytes)).toBe(false);
-    await expect(W.compile(bytes)).rejects.toBeInstanceOf(W.CompileError);
-    await expect(W.compile(bytes)).rejects.toBeInstanceOf(PolicyError);
+    type Api = { validate(b: Uint8Array<ArrayBuffer>): boolean; instantiate(b: Uint8Array<ArrayBuffer>): Promise<{ instance: { exports: Record<string, unknown> } }> };
+    for (const api of [W as unknown as Api, native as unknown as Api]) {
+      expect(api.validate(bytes as Uint8Array<ArrayBuffer>)).toBe(true);
+      const { instance } = await api.instantiate(bytes as Uint8Array<ArrayBuffer>);
+      const f = instance.exports.f as (a: unknown, b: unknown) => [number, number];
+      expect(f(0.1, 0.1)).toEqual([Math.fround(0.1), 0.1]);
+      expect(f(-0, NaN).map((x) => Object.is(x, -0) || Number.isNaN(x))).toEqual([true, true]);
+      expect(() => f(1n, 1)).toThrow(TypeError);
+    }
+  });
+
+  test('a namespace whose config switches floats off rejects float modules with a PolicyError', async () => {
+    const off = createWebAssembly({ config: { features: { floats: false } } });
+    const bytes = wat(FLOATS);
+    expect(off.validate(bytes)).toBe(false);
+    await expect(off.compile(bytes)).rejects.toBeInstanceOf(off.CompileError);
+    await expect(off.compile(bytes)).rejects.toBeInstanceOf(PolicyError);
   });
 
   test('an exception thrown by an import passes through wasm unchanged, as natively', async () => {

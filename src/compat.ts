@@ -6,9 +6,15 @@
  *   import { WebAssembly } from 'detwasm/compat';
  *   const { instance } = await WebAssembly.instantiate(bytes, imports);
  *
- * Differences from the native API: modules using floats, SIMD or threads are
- * rejected (`CompileError`, a detwasm `PolicyError`) by the determinism
- * policy; `RuntimeError` is detwasm's `Trap` (with a stable `.code`). The
+ * Floats are on by default here (`features.floats`; most compiler output
+ * uses some float code): they run deterministically, every NaN an arithmetic
+ * instruction produces being the canonical NaN. A NaN crossing into JS is a
+ * JS NaN (its payload is not observable from JS).
+ *
+ * Differences from the native API: modules using SIMD or threads (or floats,
+ * when a `config` switches them off) are rejected (`CompileError`, a detwasm
+ * `PolicyError`) by the determinism policy; `RuntimeError` is detwasm's
+ * `Trap` (with a stable `.code`). The
  * default namespace runs unmetered in one shared store (so instances can link
  * to each other's exports as in the standard API); `createWebAssembly({ gas })`
  * gives a metered namespace whose `store.gasUsed` can be read.
@@ -45,7 +51,11 @@ export interface ModuleExportDescriptor {
 export interface CompatOptions {
   /** Engine to compile with (default: `new Engine(config)`). */
   engine?: Engine;
-  /** Engine configuration when no engine is given (features, limits, gas schedule). */
+  /**
+   * Engine configuration when no engine is given (features, limits, gas
+   * schedule). Unlike the core `Engine`'s default, `features.floats` defaults
+   * to true; `{ features: { floats: false } }` switches floats off.
+   */
   config?: EngineConfig;
   /**
    * Store every instance of this namespace lives in (default: one new store in
@@ -224,10 +234,15 @@ export type RuntimeError = Trap;
 /** The keys of `createWebAssembly(options)`. */
 const COMPAT_OPTION_KEYS = ['engine', 'config', 'store', 'gas'];
 
+/** `config` with floats on unless it says otherwise. */
+function compatConfig(config: EngineConfig | undefined): EngineConfig {
+  return { ...config, features: { floats: true, ...config?.features } };
+}
+
 /** Builds a `WebAssembly`-shaped namespace bound to one engine and store. */
 export function createWebAssembly(options: CompatOptions = {}) {
   checkKeys(options, COMPAT_OPTION_KEYS, 'createWebAssembly options');
-  const engine = options.engine ?? options.store?.engine ?? new Engine(options.config);
+  const engine = options.engine ?? options.store?.engine ?? new Engine(compatConfig(options.config));
   let store: Store | undefined = options.store;
   const getStore = (): Store => (store ??= new Store(engine, { gas: options.gas, hostErrors: 'propagate' }));
 

@@ -24,7 +24,12 @@ export interface Features {
   mutableGlobals: boolean;
   /** Non-trapping float-to-int conversions (only meaningful with floats). */
   saturatingFloatToInt: boolean;
-  /** f32/f64 types and instructions. Not deterministic; `true` is reserved and rejected for now. */
+  /**
+   * f32/f64 types and instructions. Off by default (a float module gets a
+   * `PolicyError`). On, floats are deterministic: every NaN an arithmetic
+   * instruction produces is the canonical NaN, and the bitwise instructions
+   * keep payloads (src/interpreter/float.ts). `detwasm/compat` turns it on.
+   */
   floats: boolean;
   /** v128 and SIMD instructions. Not deterministic; always rejected. */
   simd: boolean;

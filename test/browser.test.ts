@@ -128,7 +128,7 @@ describe('browser (headless Chromium)', () => {
         outOfGas: 'out_of_gas',
         floats: 'PolicyError floats',
         compatHash: '4905232055466566377',
-        compatValidateFloats: false,
+        compatValidateFloats: true,
       });
       expect(BigInt(inNode.hashGas as string)).toBeGreaterThan(0n);
       expect(BigInt(inNode.fibGas as string)).toBeGreaterThan(0n);

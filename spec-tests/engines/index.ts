@@ -11,6 +11,8 @@ export interface EngineOptions {
   gas?: bigint;
   /** detwasm's feature configuration (default: the engine's default preset). */
   features?: FeaturesConfig;
+  /** detwasm: run with `features.floats` on (float modules validate and run instead of being skipped by policy). */
+  floats?: boolean;
 }
 
 export function createEngine(name: EngineName, options: EngineOptions = {}): EngineAdapter {

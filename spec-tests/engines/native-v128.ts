@@ -3,10 +3,12 @@
  * cannot pass): a small wrapper module imports the function, loads every
  * argument from its memory, calls it, and stores every result back, so the
  * values cross as raw bytes. Results come back as numbers/bigints for
- * scalars and as 16-byte `Uint8Array`s for v128.
+ * integers, `F32Bits`/`F64Bits` (exact bits) for floats and as 16-byte
+ * `Uint8Array`s for v128.
  */
 import type { FuncSig } from '../binary-info.js';
 import type { WastValue } from '../wast.js';
+import { F32Bits, F64Bits } from './values.js';
 
 const SLOT = 16;
 const RESULTS_AT = 1024;
@@ -20,6 +22,20 @@ function u32leb(n: number): number[] {
     out.push(b);
   } while (n !== 0);
   return out;
+}
+
+/** Signed LEB128 of a non-negative i32 (an `i32.const` immediate: 64..127 need a second byte). */
+function i32leb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>>= 7;
+    if (n === 0 && (b & 0x40) === 0) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
 }
 
 function section(id: number, content: number[]): number[] {
@@ -46,10 +62,10 @@ function wrapperBinary(sig: FuncSig): Uint8Array {
   const body: number[] = [];
   body.push(...u32leb(sig.results.length));
   for (const t of sig.results) body.push(1, t);
-  sig.params.forEach((t, k) => body.push(0x41, ...u32leb(k * SLOT), ...LOAD[t], 0, 0));
+  sig.params.forEach((t, k) => body.push(0x41, ...i32leb(k * SLOT), ...LOAD[t], 0, 0));
   body.push(0x10, 0);
   for (let j = sig.results.length - 1; j >= 0; j--) body.push(0x21, ...u32leb(j));
-  sig.results.forEach((t, j) => body.push(0x41, ...u32leb(RESULTS_AT + j * SLOT), 0x20, ...u32leb(j), ...STORE[t], 0, 0));
+  sig.results.forEach((t, j) => body.push(0x41, ...i32leb(RESULTS_AT + j * SLOT), 0x20, ...u32leb(j), ...STORE[t], 0, 0));
   body.push(0x0b);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -104,8 +120,8 @@ export function callThroughMemory(f: (...a: unknown[]) => unknown, sig: FuncSig,
     switch (t) {
       case 0x7f: return view.getInt32(at, true);
       case 0x7e: return view.getBigInt64(at, true);
-      case 0x7d: return view.getFloat32(at, true);
-      case 0x7c: return view.getFloat64(at, true);
+      case 0x7d: return new F32Bits(view.getUint32(at, true));
+      case 0x7c: return new F64Bits(view.getBigUint64(at, true));
       default: return bytes.slice(at, at + SLOT);
     }
   });

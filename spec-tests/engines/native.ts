@@ -2,8 +2,13 @@
  * The `native` backend: the host's own WebAssembly implementation. Used to
  * check the parser and runner (float tests pass here too). It cannot tell
  * malformed from invalid modules (both are `WebAssembly.CompileError`) and its
- * trap messages are engine-specific, mapped below. Functions with v128 in
- * their signature are called through a wrapper module (native-v128.ts).
+ * trap messages are engine-specific, mapped below. Functions with v128, f32
+ * or f64 in their signature are called through a wrapper module
+ * (native-v128.ts) that passes values through memory, so float arguments and
+ * results keep their exact bits (NaN payloads included). What it cannot check
+ * bitwise: float globals (read through `Global.value`, a JS number, where V8
+ * may canonicalize a NaN) and float values of functions that also pass
+ * references (called directly); a NaN payload mismatch there is a skip.
  */
 import type { EngineAdapter, ClassifiedError, Imports } from './types.js';
 import type { WastValue } from '../wast.js';
@@ -37,6 +42,7 @@ export function createNativeEngine(): EngineAdapter {
     distinguishesMalformed: false,
     supportsV128: true,
     preservesNaNPayloads: false,
+    allowsFloats: true,
     compile(bytes: Uint8Array): unknown {
       const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       const m: NativeModule = { module, funcExports: readBinaryInfo(bytes).funcExports };
@@ -68,7 +74,7 @@ export function createNativeEngine(): EngineAdapter {
       const f = inst.instance.exports[name];
       if (typeof f !== 'function') throw new Error(`no exported function "${name}"`);
       const sig = inst.funcExports.get(name);
-      if (sig && [...sig.params, ...sig.results].includes(0x7b) && wrappable(sig)) {
+      if (sig && [...sig.params, ...sig.results].some((t) => t === 0x7b || t === 0x7d || t === 0x7c) && wrappable(sig)) {
         return callThroughMemory(f as (...a: unknown[]) => unknown, sig, args);
       }
       return resultList((f as (...a: unknown[]) => unknown)(...args.map(toJS)), resultCount);

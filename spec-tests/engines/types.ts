@@ -15,7 +15,11 @@ export type ErrorKind =
   | 'compile'
   | 'link'
   | 'trap'
-  /** the call cannot be expressed through the engine's JS API (native: v128 signatures) */
+  /**
+   * the call cannot be expressed through the engine's JS API (native: v128
+   * signatures), or the engine cannot run the module yet (detwasm with
+   * floats on: float instructions, `CompileError('unsupported')`)
+   */
   | 'unsupported'
   /** anything else: a bug in the engine or the runner */
   | 'other';
@@ -51,6 +55,8 @@ export interface EngineAdapter {
   readonly supportsV128: boolean;
   /** False when NaN payloads do not survive the trip through JS numbers. */
   readonly preservesNaNPayloads: boolean;
+  /** True when the engine accepts float modules (native; detwasm with `floats`): using floats is then no policy violation. */
+  readonly allowsFloats: boolean;
   /** Compiles (decodes and validates) a binary. */
   compile(bytes: Uint8Array): unknown;
   /** Instantiates a compiled module (runs the start function). */

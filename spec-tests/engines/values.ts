@@ -8,6 +8,42 @@ import { f32FromBits, f64FromBits } from '../numbers.js';
 
 export interface ExternObject { readonly externId: number }
 
+/**
+ * An f32 result as its exact bits (an adapter that can read them returns
+ * this instead of a JS number, so NaN payloads are checked bit for bit).
+ */
+export class F32Bits {
+  constructor(readonly bits: number) {}
+}
+/** An f64 result as its exact bits (unsigned). */
+export class F64Bits {
+  constructor(readonly bits: bigint) {}
+}
+
+/** The words (two per value, as `invokeRaw` takes them) of a numeric argument; undefined for references and v128. */
+export function argWords(v: WastValue): [number, number] | undefined {
+  switch (v.type) {
+    case 'i32': return [v.value | 0, 0];
+    case 'f32': return [v.bits | 0, 0];
+    case 'i64': case 'f64': {
+      const b = BigInt.asUintN(64, BigInt(v.type === 'i64' ? v.value : v.bits));
+      return [Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n))];
+    }
+    default: return undefined;
+  }
+}
+
+/** A result of value type `t` (binary encoding) from its two words: i32 number, i64 bigint, f32/f64 bits. */
+export function fromWords(t: number, lo: number, hi: number): unknown {
+  switch (t) {
+    case 0x7f: return lo | 0;
+    case 0x7e: return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+    case 0x7d: return new F32Bits(lo >>> 0);
+    case 0x7c: return new F64Bits(BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)));
+    default: throw new TypeError(`fromWords: not a number type 0x${t.toString(16)}`);
+  }
+}
+
 const externObjects = new Map<number, ExternObject>();
 
 export function externObject(id: number): ExternObject {

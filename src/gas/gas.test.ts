@@ -4,7 +4,7 @@
  */
 import { Engine, Store, HostFunc, Trap } from '../index';
 import { instantiateWat, thrown, wat } from '../interpreter/testutil';
-import { resolveGasSchedule, compileCost } from './schedule';
+import { resolveGasSchedule, compileCost, OP_NAMES } from './schedule';
 import { decode } from '../decoder/index';
 
 const LOOP = `(module
@@ -250,7 +250,8 @@ describe('dynamic costs and overrides', () => {
     a.exports.f(); b.exports.f();
     expect(a.store.gasUsed).toBe(4);
     expect(b.store.gasUsed).toBe(13);
-    expect(() => resolveGasSchedule({ costs: { 'f32.add': 1 } })).toThrow(TypeError);
+    expect(() => resolveGasSchedule({ costs: { 'v128.load': 1 } })).toThrow(TypeError);
+    expect(resolveGasSchedule({ costs: { 'f64.div': 9 } }).static[0xa3]).toBe(9);
     expect(() => resolveGasSchedule({ costs: { 'i32.add': -1 } })).toThrow(TypeError);
   });
 
@@ -400,5 +401,29 @@ describe('instantiation is priced', () => {
     expect(() => store.consumeGas(-1)).toThrow(RangeError);
     expect(() => store.consumeGas(0.5)).toThrow(RangeError);
     new Store(engine).consumeGas(1e9); // unmetered: nothing to charge
+  });
+});
+
+describe('float instructions', () => {
+  test('every float instruction of WebAssembly 2.0 has a name and a default cost', () => {
+    const s = resolveGasSchedule('default');
+    const floatOps = [0x2a, 0x2b, 0x38, 0x39, 0x43, 0x44];
+    for (let op = 0x5b; op <= 0x66; op++) floatOps.push(op);
+    for (let op = 0x8b; op <= 0xa6; op++) floatOps.push(op);
+    for (let op = 0xa8; op <= 0xbf; op++) if (op !== 0xac && op !== 0xad) floatOps.push(op);
+    for (let op = 0x100; op <= 0x107; op++) floatOps.push(op);
+    const byName: Record<string, number> = {};
+    for (const op of floatOps) {
+      expect({ op, named: OP_NAMES.has(op) }).toEqual({ op, named: true });
+      byName[OP_NAMES.get(op)!] = s.static[op];
+    }
+    expect(byName).toMatchObject({
+      'f32.add': 1, 'f64.mul': 1, 'f64.min': 1, 'f32.neg': 1, 'f64.copysign': 1, 'f32.eq': 1, 'f64.const': 1,
+      'f32.div': 4, 'f64.sqrt': 4, 'f64.nearest': 2, 'f32.floor': 2, 'f32.convert_i64_u': 2, 'f64.convert_i64_s': 1,
+      'i64.trunc_f64_s': 2, 'i32.trunc_sat_f32_u': 2, 'f32.demote_f64': 1, 'i64.reinterpret_f64': 1,
+      'f32.load': 2, 'f64.store': 2,
+    });
+    const unit = resolveGasSchedule('unit');
+    for (const op of floatOps) expect(unit.static[op]).toBe(1);
   });
 });

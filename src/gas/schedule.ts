@@ -15,7 +15,14 @@
  *    i64.mul 2; divisions and remainders 4 (i32) or 8 (i64); `br_table` 2;
  *    `call` 5; `call_indirect` 8; `memory.grow` 10 + 64 per page; bulk memory
  *    instructions 4 + 1 per 8 bytes (rounded up); table instructions that
- *    move elements 4 + 1 per element.
+ *    move elements 4 + 1 per element. Floats (`features.floats`): constants,
+ *    comparisons, the bitwise abs/neg/copysign, reinterpret, add, sub, mul,
+ *    min, max and the exact conversions cost 1 like integer arithmetic;
+ *    rounding (ceil, floor, trunc, nearest), f32.convert_i64_*, and
+ *    float-to-int truncations (range checks, traps, i64 results as word
+ *    pairs) 2; div and sqrt 4 like i32 division (a native divider or square
+ *    root takes 10-20 cycles where an add takes 1-4); float loads and
+ *    stores 2 like all loads and stores.
  *  - `'unit'`: every executed wasm instruction costs exactly 1 and there are
  *    no dynamic costs, so `gasUsed` equals the number of executed instructions
  *    (what counts as executed is defined in src/interpreter/compiler.ts).
@@ -47,7 +54,7 @@ export interface GasSchedule {
   readonly instantiatePerGlobal: number;
 }
 
-/** Text-format names of every integer-only WebAssembly 2.0 instruction, by dense op number. */
+/** Text-format names of every WebAssembly 2.0 instruction (SIMD and threads excluded), by dense op number. */
 export const OP_NAMES: ReadonlyMap<number, string> = buildNames();
 
 function buildNames(): Map<number, string> {
@@ -77,6 +84,24 @@ function buildNames(): Map<number, string> {
     [0xa7, 'i32.wrap_i64'], [0xac, 'i64.extend_i32_s'], [0xad, 'i64.extend_i32_u'],
     [0xc0, 'i32.extend8_s'], [0xc1, 'i32.extend16_s'], [0xc2, 'i64.extend8_s'], [0xc3, 'i64.extend16_s'], [0xc4, 'i64.extend32_s'],
     [0xd0, 'ref.null'], [0xd1, 'ref.is_null'], [0xd2, 'ref.func'],
+    // floats
+    [0x2a, 'f32.load'], [0x2b, 'f64.load'], [0x38, 'f32.store'], [0x39, 'f64.store'], [0x43, 'f32.const'], [0x44, 'f64.const'],
+    [0x5b, 'f32.eq'], [0x5c, 'f32.ne'], [0x5d, 'f32.lt'], [0x5e, 'f32.gt'], [0x5f, 'f32.le'], [0x60, 'f32.ge'],
+    [0x61, 'f64.eq'], [0x62, 'f64.ne'], [0x63, 'f64.lt'], [0x64, 'f64.gt'], [0x65, 'f64.le'], [0x66, 'f64.ge'],
+    [0x8b, 'f32.abs'], [0x8c, 'f32.neg'], [0x8d, 'f32.ceil'], [0x8e, 'f32.floor'], [0x8f, 'f32.trunc'], [0x90, 'f32.nearest'],
+    [0x91, 'f32.sqrt'], [0x92, 'f32.add'], [0x93, 'f32.sub'], [0x94, 'f32.mul'], [0x95, 'f32.div'], [0x96, 'f32.min'],
+    [0x97, 'f32.max'], [0x98, 'f32.copysign'],
+    [0x99, 'f64.abs'], [0x9a, 'f64.neg'], [0x9b, 'f64.ceil'], [0x9c, 'f64.floor'], [0x9d, 'f64.trunc'], [0x9e, 'f64.nearest'],
+    [0x9f, 'f64.sqrt'], [0xa0, 'f64.add'], [0xa1, 'f64.sub'], [0xa2, 'f64.mul'], [0xa3, 'f64.div'], [0xa4, 'f64.min'],
+    [0xa5, 'f64.max'], [0xa6, 'f64.copysign'],
+    [0xa8, 'i32.trunc_f32_s'], [0xa9, 'i32.trunc_f32_u'], [0xaa, 'i32.trunc_f64_s'], [0xab, 'i32.trunc_f64_u'],
+    [0xae, 'i64.trunc_f32_s'], [0xaf, 'i64.trunc_f32_u'], [0xb0, 'i64.trunc_f64_s'], [0xb1, 'i64.trunc_f64_u'],
+    [0xb2, 'f32.convert_i32_s'], [0xb3, 'f32.convert_i32_u'], [0xb4, 'f32.convert_i64_s'], [0xb5, 'f32.convert_i64_u'],
+    [0xb6, 'f32.demote_f64'], [0xb7, 'f64.convert_i32_s'], [0xb8, 'f64.convert_i32_u'], [0xb9, 'f64.convert_i64_s'],
+    [0xba, 'f64.convert_i64_u'], [0xbb, 'f64.promote_f32'], [0xbc, 'i32.reinterpret_f32'], [0xbd, 'i64.reinterpret_f64'],
+    [0xbe, 'f32.reinterpret_i32'], [0xbf, 'f64.reinterpret_i64'],
+    [0x100, 'i32.trunc_sat_f32_s'], [0x101, 'i32.trunc_sat_f32_u'], [0x102, 'i32.trunc_sat_f64_s'], [0x103, 'i32.trunc_sat_f64_u'],
+    [0x104, 'i64.trunc_sat_f32_s'], [0x105, 'i64.trunc_sat_f32_u'], [0x106, 'i64.trunc_sat_f64_s'], [0x107, 'i64.trunc_sat_f64_u'],
     [0x108, 'memory.init'], [0x109, 'data.drop'], [0x10a, 'memory.copy'], [0x10b, 'memory.fill'],
     [0x10c, 'table.init'], [0x10d, 'elem.drop'], [0x10e, 'table.copy'], [0x10f, 'table.grow'], [0x110, 'table.size'], [0x111, 'table.fill'],
   ];
@@ -99,7 +124,14 @@ function defaultCost(op: number): number {
     case 0x108: case 0x10a: case 0x10b: return 4; // memory.init/copy/fill (+ per 8 bytes)
     case 0x10c: case 0x10e: case 0x10f: case 0x111: return 4; // table.init/copy/grow/fill (+ per element)
     case 0x25: case 0x26: return 2; // table.get/set
+    case 0x95: case 0x91: case 0xa3: case 0x9f: return 4; // f32/f64 div, sqrt
+    case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x9b: case 0x9c: case 0x9d: case 0x9e:
+      return 2; // f32/f64 ceil, floor, trunc, nearest
+    case 0xb4: case 0xb5: return 2; // f32.convert_i64_s/u (rounded once through a sticky bit)
     default:
+      if ((op >= 0xa8 && op <= 0xb1 && op !== 0xac && op !== 0xad) || (op >= 0x100 && op <= 0x107)) {
+        return 2; // float -> int truncations, trapping and saturating
+      }
       if (op >= 0x28 && op <= 0x3e) return 2; // loads and stores
       return 1;
   }

@@ -320,7 +320,7 @@ describe('values and objects', () => {
     expect(s.exports.gg()).toBe(5n);
     expect(c.valueOf()).toBe(9);
     expect(() => { c.value = 1; }).toThrow(TypeError);
-    expect(() => new Global({ value: 'f32' } as any, 0)).toThrow(TypeError);
+    expect(() => new Global({ value: 'v128' } as any, 0)).toThrow(TypeError);
   });
 
   test('i64 crosses the boundary with ToBigInt64: a Number is a TypeError, booleans and numeric strings convert', async () => {

@@ -4,15 +4,21 @@
  * and converting values (JS API ToJSValue / ToWebAssemblyValue).
  */
 import { valtypeName, type valtype } from '../decoder/module.js';
-import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
+import { f32Val, f64At } from './float.js';
 import {
-  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, locateTrap, setWrapperFactory, toI32, toI64, wrapperOf,
+  Caller, FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, i64ToBigInt, locateTrap, putF64FromJS, setWrapperFactory, toF32Bits, toI32, toI64, wrapperOf,
   type Instance, type Store,
 } from './runtime.js';
 
-/** Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue: i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError). */
+/**
+ * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
+ * i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError, f32/f64 ToNumber
+ * so a BigInt throws TypeError; f32 rounded to nearest; a NaN enters wasm as
+ * the canonical NaN).
+ */
 export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
   switch (t) {
     case I32:
@@ -24,6 +30,13 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
       S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
       return;
     }
+    case F32:
+      S[s] = toF32Bits(v);
+      S[s + 1] = 0;
+      return;
+    case F64:
+      putF64FromJS(S, s, v);
+      return;
     case FUNCREF: {
       if (v === null) { S[s] = 0; return; }
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -39,11 +52,16 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
   }
 }
 
-/** Reads the wasm value of type t at slot s as a JS value. */
+/**
+ * Reads the wasm value of type t at slot s as a JS value (ToJSValue; f32/f64
+ * as a number: a NaN is a JS NaN, its payload not observable from JS).
+ */
 export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
   switch (t) {
     case I32: return S[s];
     case I64: return i64ToBigInt(S[s], S[s + 1]);
+    case F32: return f32Val(S[s]);
+    case F64: return f64At(S, s);
     case FUNCREF: {
       const id = S[s];
       return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
@@ -166,32 +184,76 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   }
   store._nesting++;
   try {
-    if (f.host) {
-      callHost(store, f, base, null);
-    } else {
-      if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-      const cf = compiledOf(f, store._metered);
-      store._depth = depth + 1;
-      store._sp = base + cf.frameSlots;
-      // where a trap before exec's loop starts (its frame does not fit the value stack) is located
-      store._lastFunc = f;
-      store._lastDepth = depth + 1;
-      try {
-        exec(store, f, base);
-      } catch (e) {
-        // a JS stack overflow in the engine's own frames (the host entered with little stack left)
-        const t = isStackOverflow(e) ? stackTrap(e) : e;
-        // the frames of this activation: the function it stopped in and its callers
-        if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
-        throw t;
-      }
-    }
+    run(store, f, base, depth);
     S = store._stack;
     const n = t.results.length;
     if (n === 0) return undefined;
     if (n === 1) return readValue(store, S, base, t.results[0]);
     const out = new Array(n);
     for (let i = 0; i < n; i++) out[i] = readValue(store, S, base + 2 * i, t.results[i]);
+    return out;
+  } finally {
+    store._nesting--;
+    store._depth = depth;
+    store._sp = sp;
+  }
+}
+
+/** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
+function run(store: Store, f: FuncInst, base: number, depth: number): void {
+  if (f.host) {
+    callHost(store, f, base, null);
+    return;
+  }
+  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const cf = compiledOf(f, store._metered);
+  store._depth = depth + 1;
+  store._sp = base + cf.frameSlots;
+  // where a trap before exec's loop starts (its frame does not fit the value stack) is located
+  store._lastFunc = f;
+  store._lastDepth = depth + 1;
+  try {
+    exec(store, f, base);
+  } catch (e) {
+    // a JS stack overflow in the engine's own frames (the host entered with little stack left)
+    const t = isStackOverflow(e) ? stackTrap(e) : e;
+    // the frames of this activation: the function it stopped in and its callers
+    if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
+    throw t;
+  }
+}
+
+/**
+ * Invokes exported function `fn` with its arguments as raw value words and
+ * returns its results the same way: two int32 words per value (i32 and f32:
+ * the bits, then 0 — an argument's second word is ignored; i64 and f64: lo, hi). For tools and tests that need float
+ * bits exactly (a JS number cannot carry a NaN's payload). Only for
+ * functions whose parameters and results are all numbers (i32, i64, f32,
+ * f64); TypeError otherwise. Traps and limits as `invoke`.
+ */
+export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
+  const f = typeof fn === 'function' ? (fn as any)[FUNC_INST] : undefined;
+  if (!(f instanceof FuncInst)) throw new TypeError('invokeRaw: not an exported function');
+  const t = f.type;
+  for (const v of [...t.params, ...t.results]) {
+    if (v !== I32 && v !== I64 && v !== F32 && v !== F64) throw new TypeError(`invokeRaw: ${valtypeName(v)} is not a number type`);
+  }
+  if (args.length !== 2 * t.params.length) throw new TypeError(`invokeRaw: expected ${2 * t.params.length} words, got ${args.length}`);
+  const store = f.store;
+  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
+  const depth = store._depth;
+  const sp = store._sp;
+  const base = sp;
+  const slots = 2 * Math.max(t.params.length, t.results.length);
+  let S = store._stack;
+  if (base + slots > S.length) S = store._growStack(base + slots);
+  for (let i = 0; i < args.length; i++) S[base + i] = args[i];
+  store._nesting++;
+  try {
+    run(store, f, base, depth);
+    const out = store._stack.slice(base, base + 2 * t.results.length);
+    // the high slot of an i32 or f32 is not part of the value
+    for (let j = 0; j < t.results.length; j++) if (t.results[j] === I32 || t.results[j] === F32) out[2 * j + 1] = 0;
     return out;
   } finally {
     store._nesting--;

@@ -9,7 +9,7 @@
  * run the start function.
  */
 import { valtypeName, type expr, type functype, type limits } from '../decoder/module.js';
-import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
@@ -110,11 +110,11 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           }
         } else if (!d.type.mutable) {
           // JS API "read the imports": a plain value for an immutable global
-          // (i32: a Number, i64: a BigInt, funcref: null or an exported function, externref: anything)
+          // (i32, f32, f64: a Number, i64: a BigInt, funcref: null or an exported function, externref: anything)
           const t = d.type.valtype;
-          const name = t === I32 ? 'i32' : t === I64 ? 'i64' : t === FUNCREF ? 'funcref' : t === EXTERNREF ? 'externref' : null;
+          const name = t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : t === FUNCREF ? 'funcref' : t === EXTERNREF ? 'externref' : null;
           if (name === null) throw incompatible('expected a Global');
-          if (name === 'i32' && typeof v !== 'number') throw incompatible('expected a Global or a Number');
+          if ((name === 'i32' || name === 'f32' || name === 'f64') && typeof v !== 'number') throw incompatible('expected a Global or a Number');
           if (name === 'i64' && typeof v !== 'bigint') throw incompatible('expected a Global or a BigInt');
           try {
             g = new Global({ value: name }, v);
@@ -175,9 +175,13 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
-    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === FUNCREF ? 'funcref' : 'externref', mutable: g.type.mutable });
+    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : t === FUNCREF ? 'funcref' : 'externref', mutable: g.type.mutable });
     const v = evalConst(g.init, inst);
     if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
+    else if (typeof v === 'object' && v !== null) {
+      glob._cell[0] = v.lo; // f32/f64 bits, kept exactly (payloads included)
+      glob._cell[1] = v.hi;
+    }
     else if (typeof v === 'bigint') {
       glob._cell[0] = Number(BigInt.asIntN(32, v));
       glob._cell[1] = Number(BigInt.asIntN(32, v >> 32n));
@@ -237,7 +241,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   return inst;
 }
 
-type ConstValue = number | bigint | { ref: unknown };
+/** A constant's value: i32 a number, i64 a bigint, f32/f64 their bits (f32: hi 0), references { ref }. */
+type ConstValue = number | bigint | { ref: unknown } | { lo: number; hi: number };
 
 /** Evaluates a constant expression (spec 3.3.10; extended-const arithmetic included). */
 function evalConst(e: expr, inst: Instance): ConstValue {
@@ -250,6 +255,8 @@ function evalConst(e: expr, inst: Instance): ConstValue {
       case 0x0b: return stack[stack.length - 1];
       case 0x41: stack.push(c[pc + 2]); pc += 3; break;
       case 0x42: stack.push(BigInt.asIntN(64, (BigInt(c[pc + 3]) << 32n) | BigInt(c[pc + 2] >>> 0))); pc += 4; break;
+      case 0x43: stack.push({ lo: c[pc + 2], hi: 0 }); pc += 3; break; // f32.const [bits]
+      case 0x44: stack.push({ lo: c[pc + 2], hi: c[pc + 3] }); pc += 4; break; // f64.const [lo, hi]
       case 0xd0: stack.push({ ref: null }); pc += 3; break;
       case 0xd2: stack.push({ ref: inst._funcs[c[pc + 2]] }); pc += 3; break;
       case 0x23: {
@@ -257,6 +264,7 @@ function evalConst(e: expr, inst: Instance): ConstValue {
         const t = g._type.valtype;
         if (t === I32) stack.push(g._cell[0]);
         else if (t === I64) stack.push(BigInt.asIntN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
+        else if (t === F32 || t === F64) stack.push({ lo: g._cell[0], hi: g._cell[1] });
         else stack.push({ ref: g._ref });
         pc += 3;
         break;

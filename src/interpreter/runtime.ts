@@ -5,9 +5,10 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { EXTERNREF, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
+import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Module, Engine } from './engine.js';
 
@@ -450,20 +451,23 @@ export class Table {
 }
 
 /** Value types by name ('anyfunc' is the JS API's spelling of 'funcref'). */
-export type ValueTypeName = 'i32' | 'i64' | 'funcref' | 'externref' | 'anyfunc';
+export type ValueTypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref' | 'anyfunc';
 /** `new Global(descriptor, init?)`. */
 export interface GlobalDescriptor {
-  /** The value type ('f32'/'f64' throw TypeError: floats are rejected by the determinism policy). */
-  value: ValueTypeName | 'f32' | 'f64';
+  /** The value type. */
+  value: ValueTypeName;
   /** Whether `value` may be set (from JS and by `global.set`). */
   mutable?: boolean;
 }
 
 /**
- * A global (spec 4.2.9): numbers live in `_cell` (lo, hi), references in `_ref`.
- * Values set from JS (constructor `init`, `value =`) are converted as in the JS
- * API: i32 with ToInt32 (a BigInt is a TypeError), i64 with ToBigInt64 (a Number
- * is a TypeError; see `toI64`).
+ * A global (spec 4.2.9): numbers live in `_cell` (lo, hi) as their bits (f32
+ * in `_cell[0]`), references in `_ref`. Values set from JS (constructor
+ * `init`, `value =`) are converted as in the JS API: i32 with ToInt32 (a
+ * BigInt is a TypeError), i64 with ToBigInt64 (a Number is a TypeError; see
+ * `toI64`), f32/f64 with ToNumber (f32 rounded to nearest; a NaN stored as
+ * the canonical NaN). Reading an f32/f64 gives a number; a NaN's payload is
+ * not observable from JS.
  */
 export class Global {
   readonly _type: globaltype;
@@ -478,8 +482,8 @@ export class Global {
       case 'i64': t = I64; break;
       case 'funcref': case 'anyfunc': t = FUNCREF; break;
       case 'externref': t = EXTERNREF; break;
-      case 'f32': case 'f64':
-        throw new TypeError(`Global: ${v} is not supported (floats are rejected by the determinism policy)`);
+      case 'f32': t = F32; break;
+      case 'f64': t = F64; break;
       default:
         throw new TypeError(`Global: unknown value type ${String(v)}`);
     }
@@ -487,11 +491,13 @@ export class Global {
     if (init !== undefined) this._setJS(init);
     else if (t === EXTERNREF) this._ref = undefined;
   }
-  /** The value: i32 a number, i64 a bigint, funcref an exported function or null, externref any value. */
+  /** The value: i32, f32 and f64 a number, i64 a bigint, funcref an exported function or null, externref any value. */
   get value(): unknown {
     const t = this._type.valtype;
     if (t === I32) return this._cell[0];
     if (t === I64) return i64ToBigInt(this._cell[0], this._cell[1]);
+    if (t === F32) return f32Val(this._cell[0]);
+    if (t === F64) return f64At(this._cell, 0);
     if (t === FUNCREF) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
     return this._ref;
   }
@@ -513,7 +519,9 @@ export class Global {
       const b = toI64(v);
       this._cell[0] = Number(BigInt.asIntN(32, b));
       this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
-    } else if (t === FUNCREF) {
+    } else if (t === F32) this._cell[0] = toF32Bits(v);
+    else if (t === F64) putF64FromJS(this._cell, 0, v);
+    else if (t === FUNCREF) {
       if (v === null) this._ref = null;
       else {
         const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -524,7 +532,7 @@ export class Global {
   }
 }
 
-/** A host function's wasm type: value type names ('i32', 'i64', 'funcref', 'externref'). */
+/** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */
 export interface HostFuncType {
   params: string[];
   results: string[];
@@ -534,7 +542,7 @@ export interface HostFuncType {
 export class HostFunc {
   /** The declared type (checked against the import at instantiation: LinkError on a mismatch). */
   readonly type: functype;
-  /** `fn(caller, ...args)`: i32 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
+  /** `fn(caller, ...args)`: i32, f32 and f64 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
   constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
     checkKeys(type, ['params', 'results'], 'HostFunc type');
@@ -542,15 +550,15 @@ export class HostFunc {
   }
 }
 
-/** A value type name → its binary encoding; TypeError for floats and unknown names. */
+/** A value type name → its binary encoding; TypeError for unknown names. */
 export function parseValtype(s: string): valtype {
   switch (s) {
     case 'i32': return I32;
     case 'i64': return I64;
+    case 'f32': return F32;
+    case 'f64': return F64;
     case 'funcref': case 'anyfunc': return FUNCREF;
     case 'externref': return EXTERNREF;
-    case 'f32': case 'f64':
-      throw new TypeError(`${s} is not supported (floats are rejected by the determinism policy)`);
     default:
       throw new TypeError(`unknown value type ${s}`);
   }
@@ -869,6 +877,20 @@ export function i64ToBigInt(lo: number, hi: number): bigint {
 }
 
 /** ToWebAssemblyValue for i32 (JS API): ToInt32(ToNumber(v)); BigInt throws TypeError. */
+/**
+ * ToWebAssemblyValue for f32 (JS API): ToNumber(v) (a BigInt or a Symbol
+ * throws TypeError) rounded to f32, as bits. A NaN becomes the canonical NaN:
+ * a JS NaN has no observable payload, so none is carried into wasm.
+ */
+export function toF32Bits(v: unknown): number {
+  return f32Bits(+(v as number));
+}
+
+/** ToWebAssemblyValue for f64: ToNumber(v), written as bits to `S[d..]` (a NaN canonical). */
+export function putF64FromJS(S: Int32Array, d: number, v: unknown): void {
+  putF64(S, d, +(v as number));
+}
+
 export function toI32(v: unknown): number {
   if (typeof v === 'bigint') throw new TypeError('cannot convert a BigInt to i32');
   return (v as number) | 0;

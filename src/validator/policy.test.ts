@@ -42,6 +42,11 @@ describe('floats', () => {
     await expect(validateWat(text, { features: { floats: true } })).resolves.toBeDefined();
   });
 
+  test('with floats: true, an invalid float module is still invalid', async () => {
+    const e = await errorOf('(module (func (result i32) (f32.const 0)))', { features: { floats: true } });
+    expect(e).toBeInstanceOf(InvalidError);
+  });
+
   test('f64.const in a global initializer is rejected as invalid (i64.reinterpret_f64 is not constant)', async () => {
     const e = await errorOf('(module (global i64 (i64.reinterpret_f64 (f64.const 0))))');
     expect(e).toBeInstanceOf(InvalidError);

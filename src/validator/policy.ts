@@ -12,8 +12,8 @@ import {
 } from '../decoder/valtype.js';
 
 
-/** A module uses f32/f64 (`what` says where). Never returns. */
-export function rejectFloats(_f: Features, what: string, offset?: number, funcIndex?: number): never {
+/** A module uses f32/f64 with floats off (`what` says where). Never returns. */
+export function rejectFloats(what: string, offset?: number, funcIndex?: number): never {
   throw new PolicyError('floats', `${what} rejected by the determinism policy (floats)`, offset, funcIndex);
 }
 
@@ -36,7 +36,7 @@ export function rejectFeature(feature: string, what: string, offset?: number, fu
 
 /**
  * Applies the policy while a module is validated. Floats are typed like any
- * other value so that an invalid module is reported as invalid; the float
+ * other value so that an invalid module is reported as invalid; a float
  * rejection is recorded at the first use and thrown by `finish()` once the
  * module is otherwise valid. SIMD and threads are rejected on sight.
  */
@@ -58,9 +58,9 @@ export class Policy {
     this.floatFunc = funcIndex;
   }
 
-  /** Throws the deferred float rejection, if floats were used. */
+  /** Throws the deferred float rejection (floats off): a `PolicyError` for the first float use. */
   finish(): void {
-    if (this.floatWhat !== null && !this.features.floats) rejectFloats(this.features, this.floatWhat, this.floatOffset, this.floatFunc);
+    if (this.floatWhat !== null && !this.features.floats) rejectFloats(this.floatWhat, this.floatOffset, this.floatFunc);
   }
 
   /**
