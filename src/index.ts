@@ -2,7 +2,6 @@
  * detwasm: deterministic, gas-metered WebAssembly in pure TypeScript.
  * The public API (see DESIGN.md and README.md).
  */
-import './interpreter/call.js'; // installs the exported-function wrapper factory
 export { Engine, Module } from './interpreter/engine.js';
 export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';

@@ -10,10 +10,11 @@ import { CompileError } from '../errors.js';
 import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedule.js';
 import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
+import { makeWrapper } from './call.js';
 import { functionNames } from './names.js';
 import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
-import type { Instance, Store } from './runtime.js';
+import type { FuncInst, Instance, Store } from './runtime.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global' | 'tag';
@@ -84,6 +85,11 @@ export class Engine {
     const decoded = decode(u8, this._config.limits, this._config.features);
     const vm = validate(decoded, this._config);
     return new Module(this, vm);
+  }
+
+  /** The JS function for an exported wasm function (runtime.ts `wrapperOf` caches it). */
+  _wrap(f: FuncInst): (...args: unknown[]) => unknown {
+    return makeWrapper(f);
   }
 
   /** True when `bytes` is a module this engine accepts. */

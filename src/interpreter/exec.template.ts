@@ -12,7 +12,7 @@
  */
 import { Trap } from '../errors.js';
 import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
-import { callHost } from './call.js';
+import { callHost } from './host.js';
 
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_DV = new DataView(new ArrayBuffer(0));

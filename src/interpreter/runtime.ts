@@ -858,18 +858,16 @@ Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
  */
 export const Instance: { new (module: Module, store: Store): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
 
+/**
+ * The exported-function wrapper of `f` (one per function instance), made by
+ * its store's engine (`Engine._wrap`, call.ts `makeWrapper`): the runtime
+ * objects never import the invocation code, which imports them.
+ */
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
   if (f._wrapper) return f._wrapper;
-  const w = makeWrapper(f);
+  const w = f.store.engine._wrap(f);
   f._wrapper = w;
   return w;
-}
-
-let makeWrapper: (f: FuncInst) => (...args: unknown[]) => unknown = () => {
-  throw new Error('internal: wrapper factory not installed');
-};
-export function setWrapperFactory(fn: (f: FuncInst) => (...args: unknown[]) => unknown): void {
-  makeWrapper = fn;
 }
 
 export function i64ToBigInt(lo: number, hi: number): bigint {

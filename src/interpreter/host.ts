@@ -1,0 +1,153 @@
+/**
+ * Host functions called from wasm, and the conversion of values between wasm
+ * slots and JS (JS API ToJSValue / ToWebAssemblyValue). The execution loop
+ * calls `callHost`; nothing here calls back into the loop (a host function
+ * that calls wasm goes through an exported function, call.ts).
+ */
+import type { valtype } from '../decoder/module.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { Trap } from '../errors.js';
+import { f32Val, f64At } from './float.js';
+import {
+  Caller, FuncInst, FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf,
+  type Instance, type Store,
+} from './runtime.js';
+
+/**
+ * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
+ * i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError, f32/f64 ToNumber
+ * so a BigInt throws TypeError; f32 rounded to nearest; a NaN enters wasm as
+ * the canonical NaN).
+ */
+export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
+  switch (t) {
+    case I32:
+      S[s] = toI32(v);
+      return;
+    case I64: {
+      const b = toI64(v);
+      S[s] = Number(BigInt.asIntN(32, b));
+      S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
+      return;
+    }
+    case F32:
+      S[s] = toF32Bits(v);
+      S[s + 1] = 0;
+      return;
+    case F64:
+      putF64FromJS(S, s, v);
+      return;
+    case FUNCREF: {
+      if (v === null) { S[s] = 0; return; }
+      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+      if (!(f instanceof FuncInst)) throw new TypeError('value is not a WebAssembly function or null');
+      S[s] = store._intern(f);
+      return;
+    }
+    case EXTERNREF:
+      S[s] = store._intern(v);
+      return;
+    default:
+      throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
+  }
+}
+
+/**
+ * Reads the wasm value of type t at slot s as a JS value (ToJSValue; f32/f64
+ * as a number: a NaN is a JS NaN, its payload not observable from JS).
+ */
+export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
+  switch (t) {
+    case I32: return S[s];
+    case I64: return i64ToBigInt(S[s], S[s + 1]);
+    case F32: return f32Val(S[s]);
+    case F64: return f64At(S, s);
+    case FUNCREF: {
+      const id = S[s];
+      return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
+    }
+    default: {
+      const id = S[s];
+      return id === 0 ? null : store._refs[id];
+    }
+  }
+}
+
+/**
+ * Whether `e` is the JS engine's "out of stack" error: a RangeError "Maximum
+ * call stack size exceeded" (V8, JavaScriptCore) or an InternalError "too
+ * much recursion" (SpiderMonkey).
+ */
+export function isStackOverflow(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e instanceof RangeError) return /call stack/i.test(e.message);
+  return e.name === 'InternalError' && /recursion/i.test(e.message);
+}
+
+/**
+ * The trap a JS stack overflow crossing the engine boundary becomes. The
+ * re-entry cap (MAX_REENTRANCY) keeps the engine's own frames far below any
+ * supported stack, so this happens only when the host itself runs out of stack
+ * (its own frames are deep, or it recurses): then the outcome depends on the
+ * host, but it is still this trap, never a RangeError.
+ */
+export function stackTrap(e: unknown): Trap {
+  return new Trap('call_stack_exhausted', 'JavaScript stack exhausted', { cause: e });
+}
+
+/** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
+function hostFailure(store: Store, e: unknown): unknown {
+  if (e instanceof Trap) return e;
+  if (isStackOverflow(e)) return stackTrap(e);
+  if (store._propagateHostErrors) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new Trap('host', msg, { cause: e });
+}
+
+/**
+ * Calls host function f from wasm: arguments at slots nfp.., results written
+ * back to nfp... Counts as one frame against maxCallDepth.
+ */
+export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Instance | null): void {
+  const t = f.type;
+  const depth = store._depth;
+  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const S = store._stack;
+  const args: unknown[] = new Array(t.params.length);
+  for (let i = 0; i < args.length; i++) args[i] = readValue(store, S, nfp + 2 * i, t.params[i]);
+  const sp = store._sp;
+  store._sp = nfp + 2 * Math.max(t.params.length, t.results.length);
+  store._depth = depth + 1;
+  let r: unknown;
+  try {
+    const caller = new Caller(store, callerInst);
+    r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
+  } catch (e) {
+    throw hostFailure(store, e);
+  } finally {
+    store._sp = sp;
+    store._depth = depth;
+  }
+  writeResults(store, t.results, r, nfp);
+}
+
+function writeResults(store: Store, results: valtype[], r: unknown, base: number): void {
+  try {
+    if (results.length === 0) return;
+    let S = store._stack;
+    if (base + 2 * results.length > S.length) S = store._growStack(base + 2 * results.length);
+    if (results.length === 1) {
+      writeValue(store, S, base, results[0], r);
+      return;
+    }
+    if (r === null || typeof r !== 'object' || typeof (r as any)[Symbol.iterator] !== 'function') {
+      throw new TypeError('host function must return an iterable for multiple results');
+    }
+    const arr = Array.from(r as Iterable<unknown>);
+    if (arr.length !== results.length) throw new TypeError(`host function returned ${arr.length} values, expected ${results.length}`);
+    for (let i = 0; i < arr.length; i++) writeValue(store, S, base + 2 * i, results[i], arr[i]);
+  } catch (e) {
+    throw hostFailure(store, e);
+  }
+}
+
