@@ -135,7 +135,7 @@ describe('package', () => {
 
   /** A consumer of both entry points; each @ts-expect-error fails (TS2578) if the types were missing or `any`. */
   const CONSUMER_ESM = [
-    "import { Engine, Store, Trap, Memory, type Features, type ExportValue } from 'detwasm';",
+    "import { Engine, Store, Trap, Memory, HostFunc, type Features, type ExportValue } from 'detwasm';",
     "import { WebAssembly, instantiate, RuntimeError, type Module } from 'detwasm/compat';",
     'const e: Engine = new Engine({ features: { bulkMemory: false } as Partial<Features> });',
     'const s = new Store(e, { gas: 10 });',
@@ -148,6 +148,8 @@ describe('package', () => {
     '// @ts-expect-error an Engine is not a number',
     'const n: number = new Engine();',
     'const r: Trap = new RuntimeError("x");',
+    '// @ts-expect-error a host function\'s i64 argument is a bigint',
+    "new HostFunc({ params: ['i32', 'i64'], results: [] }, (_caller, a, b) => { const n: number = b; return a + n; });",
     'void s; void p; void Trap; void n; void sum; void r;',
   ].join('\n');
   const CONSUMER_CJS = [

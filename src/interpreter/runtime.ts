@@ -380,12 +380,26 @@ export interface HostFuncType {
   results: string[];
 }
 
-/** A host function with a declared type; `fn` receives the `Caller` first. */
-export class HostFunc {
+/**
+ * The JS arguments of a host function whose wasm parameters are `P`: a tuple
+ * (`['i32', 'i64']` gives `[number, bigint]`), or `any[]` when the types are
+ * only known as `string[]`.
+ */
+export type HostArgs<P extends readonly string[]> = string[] extends P
+  ? any[]
+  : { -readonly [K in keyof P]: P[K] extends ValueTypeName ? WasmValue<P[K]> : any };
+
+/**
+ * A host function with a declared type; `fn` receives the `Caller` first.
+ * With the type written inline, `fn`'s arguments are typed from it:
+ * `new HostFunc({ params: ['i32', 'i64'], results: [] }, (caller, a, b) => ...)`
+ * gives `a: number`, `b: bigint`.
+ */
+export class HostFunc<const P extends readonly string[] = string[]> {
   /** The declared type (checked against the import at instantiation: LinkError on a mismatch). */
   readonly type: functype;
   /** `fn(caller, ...args)`: i32 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
-  constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
+  constructor(type: { params: P; results: readonly string[] }, readonly fn: (caller: Caller, ...args: HostArgs<P>) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
     checkKeys(type, ['params', 'results'], 'HostFunc type');
     this.type = { params: type.params.map(parseValtype), results: type.results.map(parseValtype) };
