@@ -398,7 +398,7 @@ export type HostArgs<P extends readonly string[]> = string[] extends P
 export class HostFunc<const P extends readonly string[] = string[]> {
   /** The declared type (checked against the import at instantiation: LinkError on a mismatch). */
   readonly type: functype;
-  /** `fn(caller, ...args)`: i32, f32 and f64 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
+  /** `fn(caller, ...args)`: i32 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
   constructor(type: { params: P; results: readonly string[] }, readonly fn: (caller: Caller, ...args: HostArgs<P>) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
     checkKeys(type, ['params', 'results'], 'HostFunc type');
