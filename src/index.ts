@@ -7,7 +7,7 @@ export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
 export type {
   StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,
-  ExportedFunction, ExportValue, Exports, WasmValue, WasmFunction, HostFunction, ImportValue, Imports,
+  ExportedFunction, ExportValue, Exports, WasmValue, WasmFunction, HostFunction, HostArgs, ImportValue, Imports,
 } from './interpreter/runtime.js';
 export { Trap, CompileError, MalformedError, InvalidError, PolicyError, LimitError, LinkError } from './errors.js';
 export type { TrapCode, TrapFrame } from './errors.js';

@@ -533,12 +533,26 @@ export interface HostFuncType {
   results: string[];
 }
 
-/** A host function with a declared type; `fn` receives the `Caller` first. */
-export class HostFunc {
+/**
+ * The JS arguments of a host function whose wasm parameters are `P`: a tuple
+ * (`['i32', 'i64']` gives `[number, bigint]`), or `any[]` when the types are
+ * only known as `string[]`.
+ */
+export type HostArgs<P extends readonly string[]> = string[] extends P
+  ? any[]
+  : { -readonly [K in keyof P]: WasmValue<P[K]> };
+
+/**
+ * A host function with a declared type; `fn` receives the `Caller` first.
+ * With the type written inline, `fn`'s arguments are typed from it:
+ * `new HostFunc({ params: ['i32', 'i64'], results: [] }, (caller, a, b) => ...)`
+ * gives `a: number`, `b: bigint`.
+ */
+export class HostFunc<const P extends readonly string[] = string[]> {
   /** The declared type (checked against the import at instantiation: LinkError on a mismatch). */
   readonly type: functype;
   /** `fn(caller, ...args)`: i32, f32 and f64 arguments arrive as numbers, i64 as bigints; return one value, or an iterable for several results. */
-  constructor(type: HostFuncType, readonly fn: (caller: Caller, ...args: any[]) => unknown) {
+  constructor(type: { params: P; results: readonly string[] }, readonly fn: (caller: Caller, ...args: HostArgs<P>) => unknown) {
     if (typeof fn !== 'function') throw new TypeError('HostFunc: fn must be a function');
     checkKeys(type, ['params', 'results'], 'HostFunc type');
     this.type = { params: type.params.map(parseValtype), results: type.results.map(parseValtype) };
@@ -766,22 +780,27 @@ export type ExportValue = ExportedFunction | Memory | Table | Global;
  */
 export type Exports = { readonly [name: string]: ExportValue };
 
-/** The JS type of a wasm value of type `T` (JS API ToJSValue). */
-export type WasmValue<T extends ValueTypeName> =
-  T extends 'i32' ? number
+/**
+ * The JS type of a wasm value of type `T` (JS API ToJSValue): i32, f32 and
+ * f64 a number, i64 a bigint, funcref an exported function or null,
+ * externref any value (`unknown`); a name that is no value type gives `any`.
+ */
+export type WasmValue<T extends string> =
+  T extends 'i32' | 'f32' | 'f64' ? number
   : T extends 'i64' ? bigint
   : T extends 'funcref' | 'anyfunc' ? ExportedFunction | null
-  : unknown;
+  : T extends 'externref' ? unknown
+  : any;
 
 /**
  * An exported function typed by its wasm signature:
  * `WasmFunction<['i32', 'i64'], ['i64']>` is `(a: number, b: bigint) => bigint`;
  * no result gives `undefined`, several results a tuple.
  */
-export type WasmFunction<P extends readonly ValueTypeName[] = [], R extends readonly ValueTypeName[] = []> = (
+export type WasmFunction<P extends readonly string[] = [], R extends readonly string[] = []> = (
   ...args: { -readonly [K in keyof P]: WasmValue<P[K]> }
 ) => R extends readonly [] ? undefined
-  : R extends readonly [infer One extends ValueTypeName] ? WasmValue<One>
+  : R extends readonly [infer One extends string] ? WasmValue<One>
   : { -readonly [K in keyof R]: WasmValue<R[K]> };
 
 /**
