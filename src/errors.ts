@@ -99,7 +99,8 @@ export type TrapCode =
   | 'call_stack_exhausted'
   | 'out_of_gas'
   | 'host'
-  | 'invalid_conversion';
+  | 'invalid_conversion'
+  | 'async_host';
 
 const TRAP_MESSAGES: Record<TrapCode, string> = {
   unreachable: 'unreachable executed',
@@ -115,6 +116,7 @@ const TRAP_MESSAGES: Record<TrapCode, string> = {
   out_of_gas: 'out of gas',
   host: 'host function failed',
   invalid_conversion: 'invalid conversion',
+  async_host: 'host function returned a Promise in a synchronous call',
 };
 
 /** One wasm frame of a trap's backtrace. */

@@ -3,6 +3,8 @@
  * The public API (see DESIGN.md and README.md).
  */
 export { Engine, Module } from './interpreter/engine.js';
+export { callResumable, callAsync } from './interpreter/resume.js';
+export type { ResumableCall, Finished, Paused } from './interpreter/resume.js';
 export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
 export type {

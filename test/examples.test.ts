@@ -70,3 +70,13 @@ test('examples/contract.mjs: storage charged per byte, journaled writes committe
   expect(excerpts.length).toBe(2);
   for (const e of excerpts) expect({ excerpt: e, inExample: source.includes(e) }).toEqual({ excerpt: e, inExample: true });
 });
+
+test('examples/async-storage.mjs: async host functions with callAsync, out-of-gas pauses with callResumable', () => {
+  const run = () => execFileSync(process.execPath, [path.join(ROOT, 'examples/async-storage.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  const out = run();
+  const lines = out.trim().split('\n');
+  expect(lines[0]).toMatch(/^bump\(7, 5, 3\) = 15, gas used \d+$/);
+  expect(lines[1]).toBe('synchronous call: async_host');
+  expect(lines[2]).toMatch(/^bump\(1, 2, 20\) = 40 after [1-9]\d* out-of-gas pauses$/);
+  expect(run()).toBe(out);
+});

@@ -80,7 +80,7 @@ test('every trap code is documented', () => {
   const codes: TrapCode[] = [
     'unreachable', 'memory_out_of_bounds', 'integer_divide_by_zero', 'integer_overflow', 'indirect_call_type_mismatch',
     'undefined_element', 'uninitialized_element', 'table_out_of_bounds', 'null_reference', 'call_stack_exhausted',
-    'out_of_gas', 'host', 'invalid_conversion',
+    'out_of_gas', 'host', 'invalid_conversion', 'async_host',
   ];
   for (const code of codes) {
     expect({ code, documented: documented.has(code) }).toEqual({ code, documented: true });

@@ -27,6 +27,7 @@ function argumentError(f: FuncInst, i: number, e: unknown): unknown {
 export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const store = f.store;
   const t = f.type;
+  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
   if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
   const depth = store._depth;
   const sp = store._sp;
@@ -99,6 +100,7 @@ export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
   }
   if (args.length !== 2 * t.params.length) throw new TypeError(`invokeRaw: expected ${2 * t.params.length} words, got ${args.length}`);
   const store = f.store;
+  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
   if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
   const depth = store._depth;
   const sp = store._sp;

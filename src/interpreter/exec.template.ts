@@ -11,7 +11,7 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
+import { compiledOf, type Activation, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
 import { callHost } from './host.js';
 
 const EMPTY_U8 = new Uint8Array(0);
@@ -19,6 +19,22 @@ const EMPTY_DV = new DataView(new ArrayBuffer(0));
 
 function trap(code: ConstructorParameters<typeof Trap>[0]): never {
   throw new Trap(code);
+}
+
+/**
+ * Out of gas (the remaining gas is untouched). The activation's state is
+ * saved by exec's `finally`; `pending` is gas the resumed call must charge
+ * before it continues (CHARGE_PENDING sites, where pc has moved on), 0 where
+ * it runs the instruction at pc again. The trap is remembered with the entry
+ * nesting it came from, so `invokeResumable` can tell it from an out-of-gas
+ * thrown elsewhere (a host's consumeGas, a nested call), which is final.
+ */
+function outOfGas(store: Store, pending: number): never {
+  const t = new Trap('out_of_gas');
+  store._pendingGas = pending;
+  store._oogTrap = t;
+  store._oogNesting = store._nesting;
+  throw t;
 }
 
 function popcnt32(x: number): number {
@@ -131,8 +147,15 @@ function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number)
   S[d + 1] = hi;
 }
 
-/** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */
-export function exec(store: Store, entry: FuncInst, entryFp: number): void {
+/**
+ * Runs wasm function `entry` whose frame (arguments in place) starts at
+ * `entryFp`; or, with `resume`, continues a paused activation where it
+ * stopped (resume.ts: its pending gas is charged first, or its error thrown
+ * there). Returns true when a host function suspended the activation (its
+ * state is then in the store, see the host case of `call`), false when the
+ * entry function returned.
+ */
+export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Activation | null = null): boolean {
   const metered = store._metered;
   const limits = store._limits;
   const maxDepth = limits.maxCallDepth;
@@ -140,14 +163,14 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   const maxTable = limits.maxTableSize;
   const cs = store._callStack;
   const fns = store._callFns;
-  const entryDepth = store._depth;
-  let depth = entryDepth;
+  const entryDepth = resume === null ? store._depth : resume.entryDepth;
+  let depth = resume === null ? entryDepth : resume.depth;
   let S = store._stack, SF64 = store._stackF64, SF32 = store._stackF32;
-  let f = entry;
+  let f = resume === null ? entry : resume.f;
   let cf = compiledOf(f, metered);
   let code = cf.code;
-  let fp = entryFp;
-  let pc = 0;
+  let fp = resume === null ? entryFp : resume.fp;
+  let pc = resume === null ? 0 : resume.pc;
   let gas = store._gas;
   let inst: Instance = f.instance!;
   let funcs = inst._funcs;
@@ -156,15 +179,22 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   let u8 = mem !== null ? mem._u8 : EMPTY_U8;
   let dv = mem !== null ? mem._dv : EMPTY_DV;
   let memLen = u8.length;
-  if (fp + cf.frameSlots > S.length) {
-    store._growStack(fp + cf.frameSlots);
-    RELOAD_STACK;
+  if (resume === null) {
+    if (fp + cf.frameSlots > S.length) {
+      store._growStack(fp + cf.frameSlots);
+      RELOAD_STACK;
+    }
+    for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
   }
-  for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
 
   let callee: FuncInst;
   let nfp = 0;
   try {
+    if (resume !== null) {
+      if (resume.error !== null) throw resume.error;
+      const k = resume.pendingGas;
+      CHARGE_PENDING(k);
+    }
     for (;;) {
       switch (code[pc]) {
         // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
@@ -179,6 +209,9 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
     // per instruction or call, and exec itself has no catch handler).
     store._lastFunc = f;
     store._lastDepth = depth;
+    // and where to resume it (resume.ts)
+    store._lastPc = pc;
+    store._lastFp = fp;
   }
 }
 

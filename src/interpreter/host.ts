@@ -9,7 +9,7 @@ import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { f32Val, f64At } from './float.js';
 import {
-  Caller, FuncInst, FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf,
+  Caller, FuncInst, FUNC_INST, HostPause, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf,
   type Instance, type Store,
 } from './runtime.js';
 
@@ -96,7 +96,7 @@ export function stackTrap(e: unknown): Trap {
 }
 
 /** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
-function hostFailure(store: Store, e: unknown): unknown {
+export function hostFailure(store: Store, e: unknown): unknown {
   if (e instanceof Trap) return e;
   if (isStackOverflow(e)) return stackTrap(e);
   if (store._propagateHostErrors) return e;
@@ -106,9 +106,12 @@ function hostFailure(store: Store, e: unknown): unknown {
 
 /**
  * Calls host function f from wasm: arguments at slots nfp.., results written
- * back to nfp... Counts as one frame against maxCallDepth.
+ * back to nfp... Counts as one frame against maxCallDepth. Returns true when
+ * the call suspends the activation instead (resume.ts): the host returned a
+ * Promise inside `callAsync`, or called `Caller.pause` inside
+ * `callResumable`; its results are written when the call is resumed.
  */
-export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Instance | null): void {
+export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Instance | null): boolean {
   const t = f.type;
   const depth = store._depth;
   if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
@@ -123,12 +126,45 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
     const caller = new Caller(store, callerInst);
     r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
   } catch (e) {
+    if (e instanceof HostPause) {
+      const rc = store._resumable;
+      if (rc !== null && !rc.async && rc.nesting === store._nesting) return suspend(store, 'host', e.payload);
+      throw new Trap('host', 'Caller.pause outside callResumable (only a call started with callResumable can pause)', { cause: e });
+    }
     throw hostFailure(store, e);
   } finally {
     store._sp = sp;
     store._depth = depth;
   }
+  if (isThenable(r)) {
+    const rc = store._resumable;
+    if (rc !== null && rc.async && rc.nesting === store._nesting) return suspend(store, 'promise', r);
+    // (a Promise must not reach wasm as a value: it was silently 0 before)
+    Promise.resolve(r).catch(() => undefined); // (its rejection is not the program's business any more)
+    throw new Trap('async_host', `host function ${hostName(f)} returned a Promise: call the export with callAsync (a synchronous call, or a host function called from inside another host function, cannot wait)`);
+  }
   writeResults(store, t.results, r, nfp);
+  return false;
+}
+
+function suspend(store: Store, reason: 'promise' | 'host', payload: unknown): boolean {
+  store._suspendReason = reason;
+  store._suspendPayload = payload;
+  return true;
+}
+
+function isThenable(r: unknown): r is PromiseLike<unknown> {
+  return r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function';
+}
+
+/** How a host function is named in messages: its import name when known. */
+function hostName(f: FuncInst): string {
+  return f._hostName ?? `(import ${f._hostIndex})`;
+}
+
+/** Writes a host function's return value `r` as its results at `base` (after a resumed suspension too). */
+export function writeHostResults(store: Store, f: FuncInst, r: unknown, base: number): void {
+  writeResults(store, f.type.results, r, base);
 }
 
 function writeResults(store: Store, results: valtype[], r: unknown, base: number): void {

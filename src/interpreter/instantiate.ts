@@ -76,7 +76,10 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         } else {
           throw incompatible('expected a function');
         }
-        if (f.host) f._hostIndex = inst._funcs.length;
+        if (f.host) {
+          f._hostIndex = inst._funcs.length;
+          f._hostName = `${imp.module}.${imp.name}`;
+        }
         inst._funcs.push(f);
         break;
       }

@@ -22,7 +22,10 @@
  *    field (branch target and the gas it charges, two words) as its position `pc + i`.
  *  - `@END` — the position after the record's fixed fields (`pc + length`).
  *  - `@OP(name)` — the number of op `name`.
- *  - `CHARGE(x);` — take `x` gas, or trap `out_of_gas` leaving the gas untouched.
+ *  - `CHARGE(x);` — take `x` gas, or trap `out_of_gas` leaving the gas untouched
+ *    (and pc at the instruction, which a resumed call runs again);
+ *    `CHARGE_PENDING(x);` the same where the state has already moved on (pc
+ *    is where to continue): a resumed call first charges `x` (resume.ts).
  *  - `JUMP(j);` — continue at the target stored at position `j`, charging the
  *    gas stored after it (branches carry the first block charge of where they go).
  *  - `RELOAD_INSTANCE;` — reload the instance-dependent locals after `inst` changed.
@@ -113,13 +116,13 @@ op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
-op('return', '', `if (depth === entryDepth) return;
+op('return', '', `if (depth === entryDepth) return false;
 depth--;
 f = fns[depth]!;
 pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const k = cs[3 * depth + 2]; // gas of the caller's block after the call
-CHARGE(k);
+CHARGE_PENDING(k);
 code = (metered ? f._cm : f._cu)!.code;
 RELOAD_INSTANCE;
 break;`, 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
@@ -148,8 +151,9 @@ if (code[pc] === @OP(call)) {
 if (callee.host) {
   store._gas = gas;
   store._depth = depth;
+  let suspended: boolean;
   try {
-    callHost(store, callee, nfp, inst);
+    suspended = callHost(store, callee, nfp, inst);
   } finally {
     // the host (and wasm it called back) charged store._gas; keep that even when it throws
     gas = store._gas;
@@ -160,7 +164,17 @@ if (callee.host) {
     dv = mem._dv;
     memLen = u8.length;
   }
-  JUMP(ret);
+  pc = code[ret];
+  const k = code[ret + 1];
+  if (suspended) {
+    // the host's results come later (resume): then the block after the call is charged
+    store._suspendedAt = nfp;
+    store._suspendedHost = callee;
+    store._pendingGas = k;
+    return true;
+  }
+  CHARGE_PENDING(k);
+  break;
 }
 if (depth >= maxDepth) trap('call_stack_exhausted');
 cs[3 * depth] = code[ret];
@@ -172,16 +186,16 @@ f = callee;
 cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
 code = cf.code;
 fp = nfp;
-// SPEED: the callee's first block is charged here (CompiledFunc.entryGas)
-const k = cf.entryGas;
-CHARGE(k);
-pc = cf.entryPc;
 if (fp + cf.frameSlots > S.length) {
   store._growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
 RELOAD_INSTANCE;
+pc = cf.entryPc;
+// SPEED: the callee's first block is charged here (CompiledFunc.entryGas)
+const k = cf.entryGas;
+CHARGE_PENDING(k);
 break;`;
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,

@@ -37,6 +37,8 @@ export class FuncInst {
   _wrapper: ((...args: unknown[]) => unknown) | null = null;
   /** Host functions: the function index of the import that created it (the exported function's `name`). */
   _hostIndex = -1;
+  /** Host functions: the import's `module.name` (messages). */
+  _hostName: string | null = null;
   constructor(
     readonly store: Store,
     readonly type: functype,
@@ -593,6 +595,41 @@ export class Caller {
   get gasRemaining(): number {
     return this.store.gasRemaining;
   }
+  /**
+   * Pauses the whole execution and hands control back to the embedder
+   * (wasmi's resumable host trap): `callResumable` returns a `Paused` call
+   * with reason 'host' and this `payload`; `paused.resume(value)` later
+   * continues as if this host function had returned `value`. Only inside
+   * `callResumable` (elsewhere a Trap 'host'). Never returns.
+   */
+  pause(payload?: unknown): never {
+    throw new HostPause(payload);
+  }
+}
+
+/** Thrown by `Caller.pause` (host.ts turns it into a suspension). */
+export class HostPause {
+  constructor(readonly payload: unknown) {}
+}
+
+/**
+ * A paused interpreter activation (resume.ts): where it stopped and what the
+ * resumed call does first (charge `pendingGas`, or throw `error` there).
+ */
+export class Activation {
+  constructor(
+    /** The running function, its pc and frame pointer, and the call depth. */
+    readonly f: FuncInst,
+    readonly pc: number,
+    readonly fp: number,
+    readonly depth: number,
+    /** Depth of the activation's entry frame (its return ends the call). */
+    readonly entryDepth: number,
+    /** Gas to charge before continuing (0: run the instruction at pc again). */
+    public pendingGas: number,
+    /** An error to throw at pc instead (a rejected host Promise). */
+    public error: unknown,
+  ) {}
 }
 
 export interface StoreOptions {
@@ -655,6 +692,27 @@ export class Store {
   _lastDepth = 0;
   /** StoreOptions.hostErrors === 'propagate'. */
   readonly _propagateHostErrors: boolean;
+  /** Where the last activation stopped (with `_lastFunc`, `_lastDepth`): what a resumed call continues from. */
+  _lastPc = 0;
+  _lastFp = 0;
+  /** Gas the resumed call charges first (see exec.ts outOfGas and the host case of `call`). */
+  _pendingGas = 0;
+  /** The last out-of-gas trap the loop threw and the entry nesting it came from (resume.ts). */
+  _oogTrap: Trap | null = null;
+  _oogNesting = -1;
+  /** A host call that suspended the loop: its results' slot and the host function. */
+  _suspendedAt = -1;
+  _suspendedHost: FuncInst | null = null;
+  /** Why and with what: 'promise' (the Promise to await) or 'host' (Caller.pause's payload). */
+  _suspendReason: 'promise' | 'host' = 'host';
+  _suspendPayload: unknown = undefined;
+  /**
+   * The resumable call in progress (resume.ts), null when none: its entry
+   * nesting (host calls at that level may suspend) and mode; `_paused` while
+   * it is paused (the store then refuses other calls).
+   */
+  _resumable: { nesting: number; async: boolean } | null = null;
+  _paused = false;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     checkKeys(options, ['gas', 'hostErrors'], 'Store options');
