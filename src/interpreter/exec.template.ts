@@ -55,6 +55,9 @@ const F64 = new Float64Array(1);
 const F64_WORDS = new Int32Array(F64.buffer);
 /** Index of the word holding the sign and exponent (1 on little-endian platforms), and of the other. */
 const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** A float immediate's bits as a number (f32 `_si` ops; f64 ones use F64/F64_WORDS). */
+const F32_IMM = new Float32Array(1);
+const F32_IMM_BITS = new Int32Array(F32_IMM.buffer);
 // The value stack's float views (isa.ts) put the low word of an f64 first.
 if (F64_HI !== 1) throw new Error('detwasm needs a little-endian host (every JavaScript engine it supports is)');
 

@@ -176,3 +176,42 @@ test('float values keep their bits through locals, memory, select and calls; con
   const native = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes))).exports as any;
   expect(ex.loop(1000)).toBe(native.loop(1000));
 });
+
+test('float arithmetic with a constant right operand (immediate forms) matches native bit for bit', async () => {
+  const consts32 = [0x3f800000, 0xbf000000, 0x7fc00000, 0x7fa00001, 0xff800000, 0x00000001, 0x80000000, 0x4f000000, 0x3eaaaaab].map((x) => x | 0);
+  const consts64 = [0x3ff0000000000000n, 0xbfe0000000000000n, 0x7ff8000000000000n, 0x7ff4000000000001n, 0xfff0000000000000n, 1n, 0x8000000000000000n, 0x400921fb54442d18n];
+  const fns: string[] = [];
+  const sigs: Array<['f32' | 'f64', string, number | bigint]> = [];
+  for (const o of ['add', 'sub', 'mul', 'div']) {
+    for (const c of consts32) {
+      fns.push(`(func (export "g${sigs.length}") (param i32) (result i32) (i32.reinterpret_f32 (f32.${o} (f32.reinterpret_i32 (local.get 0)) (f32.reinterpret_i32 (i32.const ${c})))))`);
+      sigs.push(['f32', o, c]);
+    }
+    for (const c of consts64) {
+      fns.push(`(func (export "g${sigs.length}") (param i64) (result i64) (i64.reinterpret_f64 (f64.${o} (f64.reinterpret_i64 (local.get 0)) (f64.reinterpret_i64 (i64.const ${BigInt.asIntN(64, c)})))))`);
+      sigs.push(['f64', o, c]);
+    }
+  }
+  const bytes = await wat(`(module ${fns.join('\n')})`);
+  const native = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes))).exports as Record<string, (x: unknown) => unknown>;
+  const engine = new Engine({ features: { floats: true } });
+  const det = new Store(engine).instantiate(engine.compile(bytes)).exports as Record<string, (x: unknown) => unknown>;
+  const r = rng(31337);
+  const bad: string[] = [];
+  let n = 0;
+  sigs.forEach(([w, o, c], k) => {
+    for (const x of inputs(w, r, 60)) {
+      const a = native[`g${k}`](x), b = det[`g${k}`](x);
+      n++;
+      const ok = isNaNBits(w, a as number | bigint) ? (w === 'f32' ? b === CANON32 : BigInt.asUintN(64, b as bigint) === CANON64) : a === b;
+      if (!ok && bad.length < 10) bad.push(`${w}.${o}(${String(x)}, const ${String(c)}): native ${String(a)}, detwasm ${String(b)}`);
+    }
+  });
+  expect(bad).toEqual([]);
+  expect(n).toBeGreaterThan(5000);
+  // the immediate forms were used
+  const { disassemble } = await import('./bytecode');
+  const { compileFunction } = await import('./compiler');
+  const m = engine.compile(bytes) as unknown as { _vm: never };
+  expect(disassemble(compileFunction(m._vm, 0, false, (engine as unknown as { _schedule: never })._schedule).code)).toMatch(/F32_ADD_SI/);
+});

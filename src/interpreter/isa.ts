@@ -708,6 +708,10 @@ branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', '
 const f32 = (s: string) => `SF32[${s}]`;
 /** The f64 in slot index expression `s`, as a double. */
 const f64 = (s: string) => `SF64[(${s}) >> 1]`;
+/** The f32 with bits `b` (an immediate), as a double. */
+const f32Imm = (b: string) => `(F32_IMM_BITS[0] = ${b}, F32_IMM[0])`;
+/** The f64 with bits (lo, hi) (immediates), as a double. */
+const f64Imm = (lo: string, hi: string) => `(F64_WORDS[0] = ${lo}, F64_WORDS[1] = ${hi}, F64[0])`;
 /** Writes double `r` (an identifier) as f32 to S[$dst] (the store rounds it), a NaN as the canonical NaN. */
 const setF32 = (r: string) => `const d = $dst;
 if (${r} === ${r}) SF32[d] = ${r};
@@ -743,9 +747,17 @@ for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, set
     name === 'nearest' ? `const a = ${read('$a')};\n${NEAREST('a')}\n${set('r')}` : `const r = ${e.replace('(a)', `(${read('$a')})`)};\n${set('r')}`,
     `${w}.${name}`, { wasm: base + 2 + i, shape: 'unary' }));
   const bin: Array<[string, string]> = [['add', 'a + b'], ['sub', 'a - b'], ['mul', 'a * b'], ['div', 'a / b'], ['min', 'Math.min(a, b)'], ['max', 'Math.max(a, b)']];
+  const withImm = new Set(['add', 'sub', 'mul', 'div']);
   bin.forEach(([name, e], i) => op(`${w}.${name}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
 const r = ${e};
-${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary' }));
+${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary', ...(withImm.has(name) ? { immForm: `${w}.${name}_si` } : {}) }));
+  // SPEED: a constant right operand as an immediate (its bits), as for integers: no const record per use
+  for (const [name, e] of bin) {
+    if (!withImm.has(name)) continue;
+    op(`${w}.${name}_si`, w === 'f32' ? 'dst:s a:s b:i' : 'dst:s a:s lo:i hi:i', `const a = ${read('$a')}, b = ${w === 'f32' ? f32Imm('$b') : f64Imm('$lo', '$hi')};
+const r = ${e};
+${set('r')}`, `${w}.${name} with a constant right operand`);
+  }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
     : `const a = $a, b = $b, d = $dst;
