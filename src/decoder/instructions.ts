@@ -234,15 +234,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           break;
         }
         if (flags >= flagsLimit) r.fail('malformed memop flags', flagsAt);
-        const memidx = flags & 0x40 ? r.u32() : 0;
-        memargOffset(r, memory64, i64Halves);
-        buf[len++] = flags & 0x3f;
-        buf[len++] = i64Halves[0];
-        if ((memidx !== 0 || i64Halves[1] !== 0) && op <= 0x3e) {
-          buf[len - 4] = op + MEMARG_EXT;
-          buf[len++] = memidx;
-          buf[len++] = i64Halves[1];
-        }
+        len = memargRest(r, flags, memory64, op, buf, len);
         break;
       }
       case 18: { // Imm.memargLane
@@ -292,6 +284,26 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     }
   }
 }
+
+/**
+ * The rest of a memarg after its flags (memory index, u64 offset), written at
+ * `len` of `buf` (room for 4 slots); a load or store naming a memory other
+ * than 0 or with an offset of 2^32 or more becomes its MEMARG_EXT form
+ * (opcodes.ts). Returns the new length.
+ */
+function memargRest(r: Reader, flags: number, memory64: boolean, op: number, buf: Int32Array, len: number): number {
+  const memidx = flags & 0x40 ? r.u32() : 0;
+  memargOffset(r, memory64, MEMARG_HALVES);
+  buf[len++] = flags & 0x3f;
+  buf[len++] = MEMARG_HALVES[0];
+  if ((memidx !== 0 || MEMARG_HALVES[1] !== 0) && op <= 0x3e) {
+    buf[len - 4] = op + MEMARG_EXT;
+    buf[len++] = memidx;
+    buf[len++] = MEMARG_HALVES[1];
+  }
+  return len;
+}
+const MEMARG_HALVES = [0, 0];
 
 /** try_table's immediates (blocktype, vec(catch)) appended to `w`'s expression (record layout in opcodes.ts). */
 function tryTableImmediates(r: Reader, w: InstrWriter): void {

@@ -143,6 +143,8 @@ export class FuncValidator {
    * locals set since each enclosing block began (unset again at its end).
    */
   private hasNonDefaultable = false;
+  /** Address type of memory 0 (I32, or I64 for memory64), 0 when the module has no memory. */
+  private mem0Addr = 0;
   private initSet = new Uint8Array(0);
   private inits = new Uint32Array(16);
   private initsLen = 0;
@@ -176,6 +178,7 @@ export class FuncValidator {
   steps = 0;
 
   constructor(private readonly c: Context) {
+    this.mem0Addr = c.mems === undefined || c.mems.length === 0 ? 0 : c.mems[0].is64 ? I64 : I32;
     this.maxOperandStack = c.limits.maxOperandStack;
     this.maxControlDepth = c.limits.maxControlDepth;
   }
@@ -947,7 +950,10 @@ export class FuncValidator {
         case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
         case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
         case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
-          this.pop(this.memarg(op, code, pc, false, off), off);
+          // (the short memarg form: memory 0, offset < 2^32)
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(this.mem0Addr, off);
           this.push(MEM_TYPE[op]);
           pc += 4;
           break;
@@ -958,9 +964,10 @@ export class FuncValidator {
         case 0x36: case 0x37: // Op.i32_store, Op.i64_store
         case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
         case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
-          const at = this.memarg(op, code, pc, false, off);
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
           this.pop(MEM_TYPE[op], off);
-          this.pop(at, off);
+          this.pop(this.mem0Addr, off);
           pc += 4;
           break;
         }
