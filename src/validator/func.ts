@@ -1,7 +1,8 @@
 /**
  * Function body validation: the operand and control stack algorithm of the
- * spec's appendix "Validation Algorithm" (WebAssembly 2.0, A.3), over the
- * decoded instruction stream of `opcodes.ts`.
+ * spec's appendix "Validation Algorithm" (WebAssembly 2.0 A.3, with the 3.0
+ * additions behind their feature switches), over the decoded instruction
+ * stream of `opcodes.ts`.
  *
  * The stacks are typed arrays reused across functions and grown by doubling,
  * so validating an instruction allocates nothing. Operand types are valtype
