@@ -136,6 +136,7 @@ export interface Limits {
   maxFunctions: number;
   maxGlobals: number;
   maxTables: number;
+  /** Memories, imported and defined (more than one needs the multiMemory feature). */
   maxMemories: number;
   maxElemSegments: number;
   maxDataSegments: number;

@@ -108,6 +108,10 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   let depth = 0;
   let count = 0;
   const i64Halves = [0, 0];
+  const multiMemory = opts.features.multiMemory;
+  const memory64 = opts.features.memory64;
+  /** memarg flags at or above this are malformed (5.4.6; 32 without multi-memory, as in 2.0) */
+  const flagsLimit = multiMemory ? 128 : 32;
   for (;;) {
     const at = r.pos;
     // Out of bytes between instructions, before the closing end: at the end of
@@ -158,22 +162,12 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         break;
       case 19: // Imm.tryTable
       case 1: { // Imm.blocktype
-        buf[len++] = blocktype(r);
-        if (kind === 19) {
-          const n = r.count();
+        if (kind === 1) buf[len++] = blocktype(r);
+        else {
           w.len = len;
-          w.ensure(1 + 3 * n);
+          tryTableImmediates(r, w);
           buf = w.buf;
           len = w.len;
-          buf[len++] = n;
-          for (let i = 0; i < n; i++) {
-            const kAt = r.pos;
-            const k = r.u8();
-            if (k > 3) r.fail(`malformed catch clause 0x${k.toString(16)}`, kAt);
-            buf[len++] = k;
-            buf[len++] = k < 2 ? r.u32() : 0;
-            buf[len++] = r.u32();
-          }
         }
         if (depth === ctl.length) {
           const next = new Uint8Array(ctl.length * 2);
@@ -192,16 +186,16 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = r.u32();
         break;
       case 4: // Imm.zero (a memory index with multi-memory)
-        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
+        buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         break;
       case 5: // Imm.idxZero
         if (opts.noDataCount) r.fail('data count section required', at);
         buf[len++] = r.u32();
-        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
+        buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         break;
       case 6: // Imm.zero2
-        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
-        buf[len++] = opts.features.multiMemory ? r.u32() : r.zeroByte();
+        buf[len++] = multiMemory ? r.u32() : r.zeroByte();
+        buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         break;
       case 7: // Imm.fence
         r.zeroByte();
@@ -231,22 +225,24 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         break;
       }
       case 10: { // Imm.memarg
-        const flags = memargFlags(r, opts.features);
-        const memidx = flags & 0x40 ? r.u32() : 0;
-        memargOffset(r, opts.features, i64Halves);
-        buf[len++] = flags & 0x3f;
-        buf[len++] = i64Halves[0];
-        if ((memidx !== 0 || i64Halves[1] !== 0) && op <= 0x3e) {
-          buf[len - 4] = op + MEMARG_EXT;
-          buf[len++] = memidx;
-          buf[len++] = i64Halves[1];
+        const flagsAt = r.pos;
+        const flags = r.u32();
+        if (flags < 32 && !memory64) {
+          // SPEED: the 2.0 form (memory 0, u32 offset) without further calls
+          buf[len++] = flags;
+          buf[len++] = r.u32();
+          break;
         }
+        if (flags >= flagsLimit) r.fail('malformed memop flags', flagsAt);
+        len = memargRest(r, flags, memory64, op, buf, len);
         break;
       }
       case 18: { // Imm.memargLane
-        const flags = memargFlags(r, opts.features);
+        const flagsAt = r.pos;
+        const flags = r.u32();
+        if (flags >= flagsLimit) r.fail('malformed memop flags', flagsAt);
         if (flags & 0x40) r.u32();
-        memargOffset(r, opts.features, i64Halves);
+        memargOffset(r, memory64, i64Halves);
         buf[len++] = flags & 0x3f;
         buf[len++] = i64Halves[0];
         buf[len++] = r.u8();
@@ -280,13 +276,55 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = readHeaptype(r, true);
         break;
       case 22: // Imm.legacy
-        throw new PolicyError('legacy-exceptions', `legacy exception instruction 0x${b.toString(16)} (try/catch/rethrow/delegate) is not supported; use try_table`, at, opts.funcIndex);
+        rejectLegacy(b, at, opts.funcIndex);
       case 23: // Imm.gc
         rejectGc(`GC instruction 0x${b.toString(16)}`, at);
       default:
         illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
     }
   }
+}
+
+/**
+ * The rest of a memarg after its flags (memory index, u64 offset), written at
+ * `len` of `buf` (room for 4 slots); a load or store naming a memory other
+ * than 0 or with an offset of 2^32 or more becomes its MEMARG_EXT form
+ * (opcodes.ts). Returns the new length.
+ */
+function memargRest(r: Reader, flags: number, memory64: boolean, op: number, buf: Int32Array, len: number): number {
+  const memidx = flags & 0x40 ? r.u32() : 0;
+  memargOffset(r, memory64, MEMARG_HALVES);
+  buf[len++] = flags & 0x3f;
+  buf[len++] = MEMARG_HALVES[0];
+  if ((memidx !== 0 || MEMARG_HALVES[1] !== 0) && op <= 0x3e) {
+    buf[len - 4] = op + MEMARG_EXT;
+    buf[len++] = memidx;
+    buf[len++] = MEMARG_HALVES[1];
+  }
+  return len;
+}
+const MEMARG_HALVES = [0, 0];
+
+/** try_table's immediates (blocktype, vec(catch)) appended to `w`'s expression (record layout in opcodes.ts). */
+function tryTableImmediates(r: Reader, w: InstrWriter): void {
+  w.ensure(2);
+  w.push(blocktype(r));
+  const n = r.count();
+  w.ensure(1 + 3 * n);
+  w.push(n);
+  for (let i = 0; i < n; i++) {
+    const kAt = r.pos;
+    const k = r.u8();
+    if (k > 3) r.fail(`malformed catch clause 0x${k.toString(16)}`, kAt);
+    w.push(k);
+    w.push(k < 2 ? r.u32() : 0);
+    w.push(r.u32());
+  }
+}
+
+/** The legacy exception instructions (try, catch, catch_all, delegate, rethrow) are not supported. */
+function rejectLegacy(b: number, at: number, funcIndex: number | undefined): never {
+  throw new PolicyError('legacy-exceptions', `legacy exception instruction 0x${b.toString(16)} (try/catch/rethrow/delegate) is not supported; use try_table`, at, funcIndex);
 }
 
 /** "illegal opcode" with the opcode in the reference interpreter's format ("illegal opcode fc 12"). */
@@ -296,23 +334,16 @@ function illegalOpcode(r: Reader, at: number, b: number, sub?: number): never {
 }
 
 /**
- * The flags of a memarg (5.4.6): the alignment exponent in bits 0-5 and, with
- * multi-memory, bit 6 saying a memory index follows; then the offset, a u64
- * (memory64; the validator limits it to u32 for 32-bit memories). Flags of
- * 128 or more are malformed; without multi-memory, as in WebAssembly 2.0,
- * so are flags of 32 or more. Too-large exponents below that are left for
- * the validator ("alignment must not be larger than natural").
+ * A memarg's offset (5.4.6): a u64 with memory64 (the validator limits it to
+ * u32 for 32-bit memories), a u32 (high half 0) otherwise, as in 2.0. The
+ * flags before it hold the alignment exponent in bits 0-5 and, with
+ * multi-memory, bit 6 saying a memory index follows; flags of 128 or more
+ * are malformed, and without multi-memory, as in 2.0, so are flags of 32 or
+ * more. Too-large exponents below that are left for the validator
+ * ("alignment must not be larger than natural").
  */
-function memargFlags(r: Reader, f: Features): number {
-  const at = r.pos;
-  const flags = r.u32();
-  if (flags >= (f.multiMemory ? 128 : 32)) r.fail('malformed memop flags', at);
-  return flags;
-}
-
-/** A memarg offset: a u64 with memory64, a u32 (high half 0) otherwise, as in WebAssembly 2.0. */
-function memargOffset(r: Reader, f: Features, out: number[]): void {
-  if (f.memory64) r.u64(out);
+function memargOffset(r: Reader, memory64: boolean, out: number[]): void {
+  if (memory64) r.u64(out);
   else {
     out[0] = r.u32();
     out[1] = 0;
@@ -352,3 +383,5 @@ function blocktype(r: Reader): number {
   if (x < 0) r.fail('malformed block type', at);
   return x > 0x7fffffff ? 0x7fffffff : x;
 }
+/** SPEED: keeps this class's object shape alive between modules (src/validator/README.md, "Object shapes"). */
+export const KEPT_INSTRWRITER = new InstrWriter();

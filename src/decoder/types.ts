@@ -61,6 +61,7 @@ export function valtypeAfter(r: Reader, b: number, at: number): valtype {
 export function readValtype(r: Reader): valtype {
   const at = r.pos;
   const b = r.u8();
+  if (b >= V128 && b <= I32) return b; // SPEED: number types first
   const t = valtypeAfter(r, b, at);
   if (t < 0) r.fail(`malformed value type 0x${b.toString(16)}`, at);
   return t;

@@ -1,7 +1,8 @@
 /**
  * Function body validation: the operand and control stack algorithm of the
- * spec's appendix "Validation Algorithm" (WebAssembly 2.0, A.3), over the
- * decoded instruction stream of `opcodes.ts`.
+ * spec's appendix "Validation Algorithm" (WebAssembly 2.0 A.3, with the 3.0
+ * additions behind their feature switches), over the decoded instruction
+ * stream of `opcodes.ts`.
  *
  * The stacks are typed arrays reused across functions and grown by doubling,
  * so validating an instruction allocates nothing. Operand types are valtype
@@ -12,6 +13,7 @@
  * unset again after the end of the enclosing block).
  */
 import { InvalidError, LimitError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../config.js';
 import type { valtype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { BLOCKTYPE_EMPTY, MEMARG_EXT, Op, isAtomicOp, isFloatOp, isRelaxedSimdOp, isSimdOp } from '../decoder/opcodes.js';
@@ -142,6 +144,8 @@ export class FuncValidator {
    * locals set since each enclosing block began (unset again at its end).
    */
   private hasNonDefaultable = false;
+  /** Address type of memory 0 (I32, or I64 for memory64), 0 when the module has no memory. */
+  private mem0Addr = 0;
   private initSet = new Uint8Array(0);
   private inits = new Uint32Array(16);
   private initsLen = 0;
@@ -175,6 +179,7 @@ export class FuncValidator {
   steps = 0;
 
   constructor(private readonly c: Context) {
+    this.mem0Addr = c.mems === undefined || c.mems.length === 0 ? 0 : c.mems[0].is64 ? I64 : I32;
     this.maxOperandStack = c.limits.maxOperandStack;
     this.maxControlDepth = c.limits.maxControlDepth;
   }
@@ -320,9 +325,9 @@ export class FuncValidator {
     while (this.initsLen > h) this.initSet[this.inits[--this.initsLen]] = 0;
   }
 
-  /** Records that local x (of type t) is set: a non-defaultable local becomes initialized. */
+  /** Records that local x (of type t) is set: a non-defaultable local becomes initialized (only called when the function has such locals). */
   private setLocal(x: number, t: number): void {
-    if (!this.hasNonDefaultable || isNullable(t) || this.initSet[x] === 1) return;
+    if (isNullable(t) || this.initSet[x] === 1) return;
     this.initSet[x] = 1;
     if (this.initsLen === this.inits.length) {
       const g = new Uint32Array(this.inits.length * 2); g.set(this.inits); this.inits = g;
@@ -434,12 +439,6 @@ export class FuncValidator {
   /** The type of local x (spec 3.3.5 C.locals[x]): parameters directly, declared locals by binary search over the runs. */
   private local(x: number, offset: number): number {
     if (x >= this.numLocals) this.fail(`unknown local ${x}`, offset);
-    if (x < this.numParams) return this.params0[x];
-    return this.declaredLocal(x);
-  }
-
-  /** The type of declared local x (x >= numParams). */
-  private declaredLocal(x: number): number {
     if (x < this.numParams) return this.params0[x];
     let lo = 0;
     let hi = this.numRuns - 1;
@@ -828,7 +827,7 @@ export class FuncValidator {
           const x = code[pc + 2] >>> 0;
           const t = this.local(x, off);
           this.pop(t, off);
-          this.setLocal(x, t);
+          if (this.hasNonDefaultable) this.setLocal(x, t);
           pc += 3;
           break;
         }
@@ -836,7 +835,7 @@ export class FuncValidator {
           const x = code[pc + 2] >>> 0;
           const t = this.local(x, off);
           this.pop(t, off);
-          this.setLocal(x, t);
+          if (this.hasNonDefaultable) this.setLocal(x, t);
           this.push(t);
           pc += 3;
           break;
@@ -946,34 +945,31 @@ export class FuncValidator {
 
         // ---- memory instructions (spec 3.3.7; multi-memory, memory64) ----
         case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
-        case 0x52a: case 0x52b: // (extended memarg)
-          c.policy.float(`float load 0x${(op & 0xff).toString(16)}`, off, funcIndex);
+          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
         // fallthrough
         case 0x28: case 0x29: // Op.i32_load, Op.i64_load
         case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
         case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
-        case 0x34: case 0x35: // Op.i64_load32_s, Op.i64_load32_u
-        case 0x528: case 0x529: case 0x52c: case 0x52d: case 0x52e: case 0x52f: // (extended memarg)
-        case 0x530: case 0x531: case 0x532: case 0x533: case 0x534: case 0x535: {
-          const base = op & 0xff;
-          this.pop(this.memarg(base, code, pc, op >= MEMARG_EXT, off), off);
-          this.push(MEM_TYPE[base]);
-          pc += op >= MEMARG_EXT ? 6 : 4;
+        case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
+          // (the short memarg form: memory 0, offset < 2^32)
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(this.mem0Addr, off);
+          this.push(MEM_TYPE[op]);
+          pc += 4;
           break;
         }
         case 0x38: case 0x39: // Op.f32_store, Op.f64_store
-        case 0x538: case 0x539: // (extended memarg)
-          c.policy.float(`float store 0x${(op & 0xff).toString(16)}`, off, funcIndex);
+          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
         // fallthrough
         case 0x36: case 0x37: // Op.i32_store, Op.i64_store
         case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
-        case 0x3c: case 0x3d: case 0x3e: // Op.i64_store8, Op.i64_store16, Op.i64_store32
-        case 0x536: case 0x537: case 0x53a: case 0x53b: case 0x53c: case 0x53d: case 0x53e: { // (extended memarg)
-          const base = op & 0xff;
-          const at = this.memarg(base, code, pc, op >= MEMARG_EXT, off);
-          this.pop(MEM_TYPE[base], off);
-          this.pop(at, off);
-          pc += op >= MEMARG_EXT ? 6 : 4;
+        case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(MEM_TYPE[op], off);
+          this.pop(this.mem0Addr, off);
+          pc += 4;
           break;
         }
         case 0x3f: { // Op.memory_size
@@ -1074,6 +1070,25 @@ export class FuncValidator {
           break;
 
         default:
+          // SPEED: the extended-memarg loads and stores (MEMARG_EXT + 0x28..0x3e)
+          // are handled here, not as cases: numbers that far from the others
+          // would make the switch too sparse for a jump table.
+          if (op >= MEMARG_EXT + 0x28 && op <= MEMARG_EXT + 0x3e) {
+            const base = op - MEMARG_EXT;
+            if (base === 0x2a || base === 0x2b || base === 0x38 || base === 0x39) {
+              c.policy.float(`float load/store 0x${base.toString(16)}`, off, funcIndex);
+            }
+            const at = this.memarg(base, code, pc, true, off);
+            if (base <= 0x35) {
+              this.pop(at, off);
+              this.push(MEM_TYPE[base]);
+            } else {
+              this.pop(MEM_TYPE[base], off);
+              this.pop(at, off);
+            }
+            pc += 6;
+            break;
+          }
           if (isRelaxedSimdOp(op)) rejectFeature('relaxed-simd', `relaxed SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isSimdOp(op)) rejectSimd(f, `SIMD instruction 0x${op.toString(16)}`, off, funcIndex);
           if (isAtomicOp(op)) rejectThreads(f, `atomic instruction 0x${op.toString(16)}`, off, funcIndex);
@@ -1085,4 +1100,5 @@ export class FuncValidator {
   }
 }
 
-
+/** SPEED: keeps this class's object shape alive between modules (src/validator/README.md, "Object shapes"). */
+export const KEPT_FUNCVALIDATOR = new FuncValidator({ limits: DEFAULT_LIMITS } as Context);

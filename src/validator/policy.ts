@@ -6,7 +6,7 @@
  * execution mode: with their flag on a module gets `CompileError('unsupported')`.
  */
 import { CompileError, InvalidError, PolicyError } from '../errors.js';
-import type { Features } from '../config.js';
+import { DEFAULT_FEATURES, type Features } from '../config.js';
 import {
   CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, NON_NULL, V128, concreteIndex, isRefType, valtypeName,
 } from '../decoder/valtype.js';
@@ -112,3 +112,5 @@ export class Policy {
     if (t !== FUNCREF) this.valtype(t, what, offset, funcIndex); // funcref tables are MVP
   }
 }
+/** SPEED: keeps this class's object shape alive between modules (src/validator/README.md, "Object shapes"). */
+export const KEPT_POLICY = new Policy(DEFAULT_FEATURES);

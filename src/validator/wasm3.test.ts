@@ -166,3 +166,17 @@ describe('decoded records of new instructions (opcodes.ts layouts)', () => {
     expect([b[6], b[8]]).toEqual([Op.ref_null, CONCRETE]);
   });
 });
+
+test('maxMemories limits imported and defined memories together', () => {
+  const [bytes] = wat3(['(module (import "m" "a" (memory 1)) (memory 1) (memory 1))']);
+  const ok = resolveConfig({ features: V3, limits: { maxMemories: 3 } });
+  expect(() => validate(decode(bytes, ok.limits, ok.features), ok)).not.toThrow();
+  const tight = resolveConfig({ features: V3, limits: { maxMemories: 2 } });
+  let error: unknown;
+  try {
+    validate(decode(bytes, tight.limits, tight.features), tight);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toMatchObject({ code: 'limit', limit: 'maxMemories', maximum: 2 });
+});
