@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Engine, Memory, Store, Trap, callAsync, callResumable, type Paused, type ResumableCall } from '../index';
 import { wat } from './testutil';
+import { parseWast, type Command, type WastValue } from '../../spec-tests/wast';
+import { loadWabt, watToWasm, ensureDataCount } from '../../spec-tests/wat2wasm';
 
 /** A deterministic xorshift generator. */
 function rng(seed: number): () => number {
@@ -278,3 +280,74 @@ test('out of gas inside a callAsync call is final, as in a synchronous call', as
   const again = await callAsync(ex.run, 2);
   await expect(callAsync(ex.run, 2)).resolves.toBe(again);
 });
+
+/** Spec modules whose integer calls run long enough to pause (the suite at $WASM_TESTSUITE). */
+const SPEC_FILES = ['fac.wast', 'call.wast', 'call_indirect.wast', 'loop.wast', 'br_table.wast', 'block.wast', 'if.wast', 'memory_grow.wast', 'local_tee.wast', 'return.wast', 'select.wast', 'br_if.wast', 'f64.wast', 'conversions.wast', 'memory_copy.wast', 'table_copy.wast'];
+
+test('spec modules: every call of a script (integer and float), paused at random budgets and resumed, gives the uninterrupted results, traps and gas', async () => {
+  const dir = process.env.WASM_TESTSUITE ?? path.join(__dirname, '../../spec-tests/testsuite');
+  if (!fs.existsSync(path.join(dir, 'fac.wast'))) throw new Error(`the spec suite is not at ${dir} (set WASM_TESTSUITE)`);
+  const wabt = await loadWabt();
+  const r = rng(4242);
+  const engine = new Engine({ features: { floats: true } });
+  const f32 = new Float32Array(1), f32b = new Int32Array(f32.buffer), f64 = new Float64Array(1), f64b = new BigInt64Array(f64.buffer);
+  const arg = (v: WastValue) => {
+    if (v.type === 'i32' || v.type === 'i64') return v.value;
+    if (v.type === 'f32') { f32b[0] = v.bits; return f32[0]; }
+    if (v.type === 'f64') { f64b[0] = v.bits; return f64[0]; }
+    return undefined;
+  };
+  const imports = { spectest: { print_i32: () => undefined, print: () => undefined, global_i32: 666 } };
+  let calls = 0, pauses = 0;
+  for (const file of SPEC_FILES) {
+    // the same script on two stores: one called plainly, one resumably with small budgets
+    let ref: Record<string, unknown> | null = null, res: Record<string, unknown> | null = null;
+    let refStore: Store | null = null, resStore: Store | null = null;
+    for (const cmd of parseWast(fs.readFileSync(path.join(dir, file))) as Command[]) {
+      if (cmd.kind === 'module') {
+        ref = res = null;
+        const src = cmd.module.source;
+        const bytes = src.kind === 'text' ? ensureDataCount(watToWasm(wabt, src.bytes)) : src.kind === 'binary' ? src.bytes : null;
+        if (bytes === null || !engine.validate(bytes)) continue;
+        try {
+          refStore = new Store(engine, { gas: 1e12 });
+          ref = refStore.instantiate(engine.compile(bytes), imports).exports as Record<string, unknown>;
+          resStore = new Store(engine, { gas: 1e12 });
+          res = resStore.instantiate(engine.compile(bytes), imports).exports as Record<string, unknown>;
+        } catch {
+          ref = res = null;
+        }
+        continue;
+      }
+      if (cmd.kind !== 'assert_return' && cmd.kind !== 'action' && cmd.kind !== 'assert_trap') continue;
+      if (cmd.action.kind !== 'invoke' || cmd.action.module !== undefined || ref === null || res === null) continue;
+      const args = cmd.action.args.map(arg);
+      if (args.some((a) => a === undefined)) continue;
+      const f = ref[cmd.action.name], g = res[cmd.action.name];
+      if (typeof f !== 'function' || typeof g !== 'function') continue;
+      const g0 = refStore!.gasUsed;
+      let want: unknown;
+      try { want = (f as (...a: unknown[]) => unknown)(...args); } catch (e) { want = `trap ${(e as Trap).code}`; }
+      const wantGas = refStore!.gasUsed - g0;
+      const h0 = resStore!.gasUsed;
+      resStore!.gasRemaining = r() % Math.max(1, wantGas + 1);
+      let got: unknown;
+      try {
+        let c = callResumable(g, ...args);
+        while (!c.done) {
+          pauses++;
+          resStore!.gasRemaining = resStore!.gasRemaining + 1 + (r() % Math.max(40, Math.floor(wantGas / 8)));
+          c = c.resume();
+        }
+        got = c.value;
+      } catch (e) {
+        got = `trap ${(e as Trap).code}`;
+      }
+      expect([file, cmd.line, got, resStore!.gasUsed - h0]).toEqual([file, cmd.line, want, wantGas]);
+      resStore!.gasRemaining = 1e12;
+      calls++;
+    }
+  }
+  expect(calls).toBeGreaterThan(300);
+  expect(pauses).toBeGreaterThan(300);
+}, 120_000);
