@@ -209,7 +209,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
       case 'table': return tableText(d.type);
       case 'memory': return memoryText(d.type);
       case 'global': return `global ${d.type.mutable ? 'mut ' : ''}${valtypeName(d.type.valtype)}`;
-      case 'tag': return `tag ${formatFuncType(m.types[d.typeidx].params, [])}`;
+      case 'tag': return `tag (${m.types[d.typeidx].params.map(valtypeName).join(', ')})`;
     }
   };
   const spaces = indexSpaces(m);
@@ -219,7 +219,7 @@ async function inspect(cmd: Extract<Command, { kind: 'inspect' }>, io: Io): Prom
       case 'func': return `func ${formatFuncType(spaces.funcTypes[e.index].params, spaces.funcTypes[e.index].results)}`;
       case 'table': return tableText(spaces.tableTypes[e.index]);
       case 'memory': return memoryText(spaces.memTypes[e.index]);
-      case 'tag': return `tag ${formatFuncType(spaces.tagTypes[e.index].params, [])}`;
+      case 'tag': return `tag (${spaces.tagTypes[e.index].params.map(valtypeName).join(', ')})`;
       case 'global': {
         const t = spaces.globalTypes[e.index];
         return `global ${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;

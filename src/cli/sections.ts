@@ -11,7 +11,7 @@ export interface SectionInfo {
   size: number;
 }
 
-const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount'];
+const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount', 'tag'];
 
 function readU32(bytes: Uint8Array, pos: number): [value: number, next: number] {
   let result = 0;

@@ -176,6 +176,8 @@ describe('import section', () => {
   });
   test('malformed', () => {
     expectMalformed(imp([0x05, 0x00]), 'malformed import kind 0x5', 20);
+    // a tag import (kind 4) is malformed without the exceptions feature, as in 2.0
+    expectMalformed(imp([0x04, 0x00, 0x00]), 'malformed import kind 0x4', 20);
     expectMalformed(imp([0x01, I32, 0x00, 0x00]), 'malformed reference type 0x7f', 21);
     expectMalformed(imp([0x01, FUNCREF, 0x02, 0x00]), 'integer too large: limits flags 0x2', 22);
     expectMalformed(imp([0x02, 0x10, 0x00]), 'integer too large: limits flags 0x10', 21);

@@ -82,6 +82,8 @@ export function importSection(r: Reader, st: DecodeState): void {
         if (++st.importedGlobals > lim.maxGlobals) throw new LimitError('maxGlobals', lim.maxGlobals, st.importedGlobals, offset);
         break;
       case 0x04:
+        // (without exceptions, kind 4 is malformed as in WebAssembly 2.0)
+        if (!st.features.exceptions) r.fail(`malformed import kind 0x${kind.toString(16)}`, kindAt);
         desc = { kind: 'tag', typeidx: readTagtype(r) };
         break;
       default:
@@ -153,7 +155,7 @@ export function exportSection(r: Reader, st: DecodeState): void {
     const name = r.name(st.limits.maxNameLength);
     const kindAt = r.pos;
     const k = r.u8();
-    if (k > 4) r.fail(`malformed export kind 0x${k.toString(16)}`, kindAt);
+    if (k > (st.features.exceptions ? 4 : 3)) r.fail(`malformed export kind 0x${k.toString(16)}`, kindAt);
     const index = r.u32();
     const exp: export_ = { name, kind: EXTERN_KINDS[k], index, offset };
     st.module.exports.push(exp);
