@@ -34,6 +34,7 @@ build lz.wasm lz.c
 build vm.wasm vm.c
 build indirect.wasm indirect.c
 build bulk.wasm bulk.c -mbulk-memory
+build mixed.wasm mixed.c
 build nbody.wasm nbody.c
 build matmul.wasm matmul.c
 
