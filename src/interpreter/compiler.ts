@@ -734,6 +734,7 @@ class FuncTranslator {
   private noMoves(c: Ctrl): boolean {
     const st = this.st;
     const n = this.labelArity(c);
+    st.steps += n;
     for (let j = 0; j < n; j++) {
       const i = st.h - n + j;
       if (st.kinds[i] !== CANON || i !== c.height + j) return false;
@@ -792,11 +793,16 @@ class FuncTranslator {
     // then n + 1 (target, gas) pairs, the last the default
     const tpos = enc.targets(n + 1);
     // Targets needing moves (or returns) get a stub after the table, one per distinct label.
+    // Every target has the same arity (validation), so whether the values are already in
+    // place is one test of the stack, done once: linear in the targets whatever the arity.
+    let inPlace = true;
+    for (let i = st.h - arity; i < st.h; i++) if (st.kinds[i] !== CANON) inPlace = false;
+    const valuesAt = st.h - arity;
     const stubs = new Map<number, number>();
     for (let i = 0; i <= n; i++) {
       const d = body[pc + 3 + i];
       const c = this.ctrls[this.ctrls.length - 1 - d];
-      if (c.kind !== K_FUNC && this.noMoves(c)) { this.target(c, tpos + 2 * i); continue; }
+      if (c.kind !== K_FUNC && inPlace && c.height === valuesAt) { this.target(c, tpos + 2 * i); continue; }
       let s = stubs.get(d);
       if (s === undefined) {
         s = enc.len;

@@ -85,6 +85,22 @@ test('compilation work is linear in code size (deep stacks, many blocks)', async
   expect(b).toBeLessThanOrEqual(4 * a + 100);
 });
 
+test('br_table to a label with many results compiles in time linear in its targets (issue 21: was O(targets x arity))', async () => {
+  const { compileFunction: cf } = await import('./compiler');
+  const steps = async (targets: number, results: number) => {
+    const t = 'i32 '.repeat(results);
+    const body = `(block (result ${t}) ${'(i32.const 0) '.repeat(results)} (br_table ${'0 '.repeat(targets)}0 (local.get 0)))` + ' drop'.repeat(results);
+    const e = new Engine();
+    const m = e.compile(await wat(`(module (func (param i32) ${body}))`));
+    const stats = { steps: 0 };
+    cf((m as any)._vm, 0, true, (e as any)._schedule, stats);
+    return stats.steps;
+  };
+  const one = await steps(20000, 1), many = await steps(20000, 300);
+  // the 300 values cost their own instructions once, not once per target
+  expect(many).toBeLessThan(one + 20 * 300);
+});
+
 test('folded i32.shl + i32.add address arithmetic wraps like the separate instructions', async () => {
   const s = await instantiateWat(`(module (memory 1)
     (func (export "st") (param i32 i32) (i32.store offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 1024)) (local.get 1)))
