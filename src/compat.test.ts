@@ -434,6 +434,18 @@ describe('every constructor of the facade behaves as the native one', () => {
 });
 
 describe('detwasm specifics', () => {
+  test('an import that returns a Promise is a RuntimeError (Trap async_host) naming it, not a silent 0', async () => {
+    // (module (import "env" "get" (func $g (result i32))) (func (export "f") (result i32) (call $g)))
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 2, 11, 1, 3, 101, 110, 118, 3, 103, 101, 116, 0, 0,
+      3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 1, 10, 6, 1, 4, 0, 16, 0, 11]);
+    const { instance } = await W.instantiate(bytes, { env: { get: async () => 7 } });
+    let e: unknown;
+    try { (instance.exports.f as () => number)(); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(W.RuntimeError);
+    expect((e as Trap).code).toBe('async_host');
+    expect((e as Error).message).toMatch(/env\.get returned a Promise/);
+  });
+
   test('a shared memory is a TypeError (threads are rejected by the determinism policy)', () => {
     expect(() => new W.Memory({ initial: 1, maximum: 1, shared: true } as never)).toThrow(/shared memories are not supported/);
   });
