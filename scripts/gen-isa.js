@@ -137,7 +137,17 @@ function generate() {
     if (!m) throw new Error(`gen-isa: exec.template.ts has no // @isa:${tag} line`);
     exec = exec.slice(0, m.index) + list.map((c) => indent(c, m[1].length)).join('\n') + exec.slice(m.index + m[0].length);
   }
-  exec = `${HEADER}\n${exec}`;
+  // The traced variant (a profile or a trace is on: StoreOptions): the same
+  // loop with a hook before every instruction; without them the hooks are gone.
+  const vb = /^\/\/ @isa:variant-begin.*\n/m.exec(exec), ve = /^\/\/ @isa:variant-end\n/m.exec(exec);
+  if (!vb || !ve) throw new Error('gen-isa: exec.template.ts has no @isa:variant-begin/-end lines');
+  const body = exec.slice(vb.index + vb[0].length, ve.index);
+  const plain = body.replace(/^ *TRACE_(INIT|HOOK);\n/gm, '');
+  const traced = body
+    .replace('export function exec(', 'export function execTraced(')
+    .replace(/^( *)TRACE_INIT;$/m, '$1const hook = store._hook!;')
+    .replace(/^( *)TRACE_HOOK;$/m, '$1hook.step(f, pc, fp, depth, gas, code, S);');
+  exec = `${HEADER}\n${exec.slice(0, vb.index)}${plain}\n/** \`exec\` with \`store._hook.step\` called before every instruction (profile.ts). */\n${traced}${exec.slice(ve.index + ve[0].length)}`;
 
   // ---- ops.ts
   const o = [HEADER, '/* eslint-disable */', "import type { Sink } from './encoder.js';", ''];
@@ -150,6 +160,8 @@ function generate() {
   o.push(`export const OP_NAMES: readonly string[] = ${JSON.stringify(ISA.map((d) => d.name))};`, '');
   o.push('/** Field names of each op, by number, in record order (a target field takes two words). */');
   o.push(`export const OP_FIELDS: readonly (readonly string[])[] = ${JSON.stringify(ISA.map((d) => d.fields.map((f) => f[0])))};`, '');
+  o.push('/** Names of the slot fields of each op, by number (the tracer shows their values). */');
+  o.push(`export const OP_SLOT_FIELDS: readonly (readonly string[])[] = ${JSON.stringify(ISA.map((d) => d.fields.filter((f) => f[1] === 'slot').map((f) => f[0])))};`, '');
   o.push('/** Fixed record length of each op (op word + fields). */');
   o.push(`export const OP_LENGTH = new Uint8Array(${JSON.stringify(ISA.map((d) => layouts.get(d.name).length))});`, '');
   o.push('/** Position of the count field (br_table forms: n + 1 (target, gas) pairs follow the record), or 0. */');

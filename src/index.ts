@@ -5,6 +5,8 @@
 export { Engine, Module } from './interpreter/engine.js';
 export { callResumable, callAsync } from './interpreter/resume.js';
 export type { ResumableCall, Finished, Paused } from './interpreter/resume.js';
+export { formatStep } from './interpreter/profile.js';
+export type { GasProfile, FunctionGas, TraceStep } from './interpreter/profile.js';
 export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
 export type {

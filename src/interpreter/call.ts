@@ -6,7 +6,7 @@
 import { valtypeName } from '../decoder/module.js';
 import { F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
-import { exec } from './exec.js';
+import { exec, execTraced } from './exec.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
@@ -72,14 +72,20 @@ function run(store: Store, f: FuncInst, base: number, depth: number): void {
   // where a trap before exec's loop starts (its frame does not fit the value stack) is located
   store._lastFunc = f;
   store._lastDepth = depth + 1;
+  // a profile counts from the start of a call from JS (nested calls continue it)
+  const top = store._hook !== null && store._nesting === 1;
+  if (top) store._hook!.begin(store._gas);
   try {
-    exec(store, f, base);
+    if (store._hook === null) exec(store, f, base);
+    else execTraced(store, f, base);
   } catch (e) {
     // a JS stack overflow in the engine's own frames (the host entered with little stack left)
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     // the frames of this activation: the function it stopped in and its callers
     if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
     throw t;
+  } finally {
+    if (top) store._hook!.end(store._gas);
   }
 }
 

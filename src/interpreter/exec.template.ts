@@ -158,7 +158,9 @@ function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number)
  * state is then in the store, see the host case of `call`), false when the
  * entry function returned.
  */
+// @isa:variant-begin (scripts/gen-isa.js also writes this function as execTraced, with the hooks)
 export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Activation | null = null): boolean {
+  TRACE_INIT;
   const metered = store._metered;
   const limits = store._limits;
   const maxDepth = limits.maxCallDepth;
@@ -199,6 +201,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
       CHARGE_PENDING(k);
     }
     for (;;) {
+      TRACE_HOOK;
       switch (code[pc]) {
         // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
         default:
@@ -217,6 +220,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
     store._lastFp = fp;
   }
 }
+// @isa:variant-end
 
 /**
  * The cold half of the loop: ops that run rarely (conversions, table, bulk

@@ -26,15 +26,20 @@ function caseLabels(src: string): Map<number, string> {
   return seen;
 }
 
-test('every op has exactly one case in the main loop, and a cold op one more in execCold', () => {
+test('every op has exactly one case in the main loop (and in its traced variant), and a cold op one more in execCold', () => {
   const src = readFileSync(join(__dirname, 'exec.ts'), 'utf8');
-  const at = src.indexOf('function execCold(');
-  expect(at).toBeGreaterThan(0);
-  const main = caseLabels(src.slice(0, at)), cold = caseLabels(src.slice(at));
+  const t = src.indexOf('function execTraced('), at = src.indexOf('function execCold(');
+  expect(t).toBeGreaterThan(0);
+  expect(at).toBeGreaterThan(t);
+  const main = caseLabels(src.slice(0, t)), traced = caseLabels(src.slice(t, at)), cold = caseLabels(src.slice(at));
   ISA.forEach((d, i) => {
     expect([i, main.get(i)]).toEqual([i, d.name]);
+    expect([i, traced.get(i)]).toEqual([i, d.name]);
     expect([i, cold.get(i)]).toEqual([i, d.cold ? d.name : undefined]);
   });
+  // the hook is only in the traced variant
+  expect(src.slice(0, t)).not.toMatch(/hook\.step\(/);
+  expect(src.slice(t, at)).toMatch(/hook\.step\(/);
   expect(ISA.filter((d) => d.cold).length).toBeGreaterThan(20);
 });
 

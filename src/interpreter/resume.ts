@@ -25,7 +25,7 @@
  * is resumed to the end or cancelled.
  */
 import { Trap } from '../errors.js';
-import { exec } from './exec.js';
+import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
 import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type Store } from './runtime.js';
@@ -121,8 +121,9 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
   const store = inv.store;
   store._paused = false;
   let suspended: boolean;
+  if (store._hook !== null) store._hook.begin(store._gas);
   try {
-    suspended = exec(store, inv.f, inv.base, resume);
+    suspended = store._hook === null ? exec(store, inv.f, inv.base, resume) : execTraced(store, inv.f, inv.base, resume);
   } catch (e) {
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     if (t === store._oogTrap && store._oogNesting === inv.nesting && !inv.async) {
@@ -132,6 +133,8 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
     if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, inv.depth + 1, store._lastDepth);
     inv.end();
     throw t;
+  } finally {
+    if (store._hook !== null) store._hook.end(store._gas);
   }
   if (!suspended) {
     const t = inv.f.type, S = store._stack;

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
+import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
 import type { Module, Engine } from './engine.js';
 
 export const PAGE_SIZE = 65536;
@@ -642,6 +643,10 @@ export interface StoreOptions {
    * entry uses this). A `Trap` thrown by a host function passes through either way.
    */
   hostErrors?: 'trap' | 'propagate';
+  /** Collect a gas profile of every call in this store (`store.profile()`; profile.ts). */
+  profile?: boolean;
+  /** Called with every executed instruction of every call in this store (profile.ts `TraceStep`). */
+  trace?: (step: TraceStep) => void;
 }
 
 /**
@@ -713,9 +718,16 @@ export class Store {
    */
   _resumable: { nesting: number; async: boolean } | null = null;
   _paused = false;
+  /** The hook of the traced loop (profile and/or trace), null: the plain loop runs. */
+  _hook: ExecHook | null;
+  readonly _profiler: GasProfiler | null;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
-    checkKeys(options, ['gas', 'hostErrors'], 'Store options');
+    checkKeys(options, ['gas', 'hostErrors', 'profile', 'trace'], 'Store options');
+    if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('Store options: trace must be a function');
+    this._profiler = options.profile ? new GasProfiler() : null;
+    this._hook = options.trace !== undefined ? new Tracer(options.trace) : this._profiler;
+    if (options.trace !== undefined && this._profiler !== null) this._hook = bothHooks(this._profiler, this._hook!);
     this.engine = engine;
     this._propagateHostErrors = options.hostErrors === 'propagate';
     this._limits = engine._config.limits;
@@ -746,6 +758,16 @@ export class Store {
     if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
     if (this._gas < k) throw new Trap('out_of_gas');
     this._gas -= k;
+  }
+
+  /**
+   * The gas profile of the calls made so far (a store created with
+   * `profile: true`; else TypeError): gas per function, self and inclusive,
+   * and folded stacks for flame graphs (profile.ts).
+   */
+  profile(): GasProfile {
+    if (this._profiler === null) throw new TypeError('profile: create the store with { profile: true }');
+    return this._profiler.result();
   }
 
   /** Gas charged so far (0 when unmetered); top-ups do not change it. */
@@ -988,4 +1010,22 @@ function toU32(v: unknown, what: string): number {
   const i = Math.trunc(n);
   if (i < 0 || i > 0xffffffff) throw new TypeError(`${what} must be in 0..2^32-1, got ${i}`);
   return i + 0; // -0 -> 0
+}
+
+/** Both hooks, profile first. */
+function bothHooks(a: ExecHook, b: ExecHook): ExecHook {
+  return {
+    step(f, pc, fp, depth, gas, code, S) {
+      a.step(f, pc, fp, depth, gas, code, S);
+      b.step(f, pc, fp, depth, gas, code, S);
+    },
+    begin(gas) {
+      a.begin(gas);
+      b.begin(gas);
+    },
+    end(gas) {
+      a.end(gas);
+      b.end(gas);
+    },
+  };
 }
