@@ -126,9 +126,13 @@ class Mem {
     this.u8 = m._u8;
     this.dv = m._dv;
   }
-  /** Whether [ptr, ptr + len) lies in memory (ptr and len as unsigned 32-bit). */
+  /**
+   * Whether [ptr, ptr + len) lies in memory: `ptr` is a guest i32 (read as
+   * unsigned); `len` a guest i32 (a negative one read as unsigned) or a
+   * non-negative size computed by the host, which may exceed 2^32.
+   */
   ok(ptr: number, len: number): boolean {
-    return (ptr >>> 0) + (len >>> 0) <= this.u8.length;
+    return (ptr >>> 0) + (len < 0 ? len >>> 0 : len) <= this.u8.length;
   }
 }
 
