@@ -84,6 +84,27 @@ describe('two fresh processes', () => {
   });
 });
 
+describe('the browser scenario (test/fixtures/scenario.mjs, run in Chromium by test/browser.test.ts)', () => {
+  test('runs the same programs with the same inputs and, in Node, gives the expected output', () => {
+    const esm = (f: string) => JSON.stringify(new URL('file://' + path.join(ROOT, f)).href);
+    const script = `
+      import * as detwasm from ${esm('dist/esm/index.js')};
+      import * as compat from ${esm('dist/esm/compat.js')};
+      import { scenario, WASI_RUNS } from ${esm('test/fixtures/scenario.mjs')};
+      import { readFileSync } from 'node:fs';
+      const load = async (name) => new Uint8Array(readFileSync(${JSON.stringify(path.join(ROOT, 'examples'))} + '/' + name));
+      console.log(JSON.stringify({ runs: WASI_RUNS, wasi: (await scenario(detwasm, compat, load)).wasi }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const { runs, wasi } = JSON.parse(r.stdout);
+    const inputs = Object.fromEntries(Object.entries(CASES).map(([k, c]) => [k, { program: c.program, args: c.args, env: c.env, data: c.data }]));
+    expect(runs).toEqual(inputs);
+    for (const [name, c] of Object.entries(CASES)) {
+      expect(wasi[name]).toEqual({ exitCode: c.exitCode, stdout: c.stdout, stderr: c.stderr, files: c.files, gasUsed: expect.stringMatching(/^[1-9]\d*$/) });
+    }
+  });
+});
+
 describe("Node's node:wasi (real files, real clocks and randomness)", () => {
   const SCRIPT = `
     const { WASI } = require('node:wasi');
