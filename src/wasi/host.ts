@@ -147,6 +147,12 @@ interface Resolved {
   mustBeDir: boolean;
 }
 
+/** Whether a path component is longer than 255 bytes of UTF-8. */
+function tooLong(name: string): boolean {
+  // (a UTF-16 unit is 1 to 3 bytes of UTF-8)
+  return name.length > MAX_NAME || (name.length * 3 > MAX_NAME && encoder.encode(name).length > MAX_NAME);
+}
+
 function toBig(v: number | bigint | undefined, dflt: bigint, what: string): bigint {
   if (v === undefined) return dflt;
   if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new RangeError(`${what} must be an integer, got ${v}`);
@@ -399,7 +405,7 @@ export class Wasi {
         stack.pop();
         continue;
       }
-      if (c.length > MAX_NAME) return E.NAMETOOLONG;
+      if (tooLong(c)) return E.NAMETOOLONG;
       const next = top().entries.get(c);
       if (next === undefined) return E.NOENT;
       if (next.kind !== 'dir') return E.NOTDIR;
@@ -412,7 +418,7 @@ export class Wasi {
       stack.pop();
       return { parent: top(), name: null, node: top(), mustBeDir: true };
     }
-    if (last.length > MAX_NAME) return E.NAMETOOLONG;
+    if (tooLong(last)) return E.NAMETOOLONG;
     return { parent: top(), name: last, node: top().entries.get(last), mustBeDir };
   }
   /** The directory of a dir fd: EBADF for no fd, ENOTDIR for a non-directory. */
@@ -683,13 +689,12 @@ export class Wasi {
         const names = ['.', '..', ...dir.sortedNames()];
         const start = cookie < 0n ? names.length : cookie > BigInt(names.length) ? names.length : Number(cookie);
         const cap = len >>> 0;
-        const entry = new Uint8Array(SIZE.dirent + MAX_NAME * 4);
-        const edv = new DataView(entry.buffer);
         let used = 0;
         for (let i = start; i < names.length && used < cap; i++) {
           const name = encoder.encode(names[i]);
           const node = i === 0 ? dir : i === 1 ? (dir.parent ?? dir) : dir.entries.get(names[i])!;
-          entry.fill(0, 0, SIZE.dirent);
+          const entry = new Uint8Array(SIZE.dirent + name.length);
+          const edv = new DataView(entry.buffer);
           edv.setBigUint64(0, BigInt(i + 1), true);
           edv.setBigUint64(8, node.ino, true);
           edv.setUint32(16, name.length, true);

@@ -144,6 +144,8 @@ describe('bad descriptors, flags, paths and values', () => {
     expect(open(s, 'f\0')).toBe(E.INVAL);
     expect(open(s, 'x'.repeat(4097))).toBe(E.NAMETOOLONG);
     expect(open(s, 'x'.repeat(256), 1)).toBe(E.NAMETOOLONG);
+    expect(open(s, '\u00e9'.repeat(128), 1)).toBe(E.NAMETOOLONG); // 256 bytes of UTF-8
+    expect(open(s, '\u00e9'.repeat(127), 1)).toBe(E.SUCCESS);
     expect(open(s, 'f.txt/')).toBe(E.NOTDIR);
     expect(open(s, 'f.txt/x')).toBe(E.NOTDIR);
     expect(open(s, 'nope/x', 1)).toBe(E.NOENT);

@@ -153,6 +153,12 @@ describe('clocks, random, options', () => {
     expect(wasi.readFile('/nope')).toBeUndefined();
   });
 
+  test('fd_readdir lists a name longer than 255 bytes given by the embedder (C readdir)', () => {
+    const long = 'n'.repeat(1500);
+    const r = runWasi(program('files'), { args: ['files', '/data'], preopens: { '/data': { [long]: 'x' } } });
+    expect(td.decode(r.stdout)).toContain(`/data: 1 entries\n  ${long}: stat: Filename too long\n`);
+  });
+
   test('all 46 wasi_snapshot_preview1 functions are provided', () => {
     expect(Object.keys(new Wasi().imports().wasi_snapshot_preview1).sort()).toEqual([
       'args_get', 'args_sizes_get', 'clock_res_get', 'clock_time_get', 'environ_get', 'environ_sizes_get', 'fd_advise', 'fd_allocate',
