@@ -239,7 +239,7 @@ async function runWasiProgram(cmd: Extract<Command, { kind: 'run' }>, io: Io, by
     args: [cmd.file, ...cmd.args],
     env: cmd.env,
     preopens,
-    stdin: io.stdin ? io.stdin() : new Uint8Array(0),
+    stdin: io.stdin ?? new Uint8Array(0), // read when the program first reads stdin
     stdout: (b) => writeOut(io, 'stdout', b),
     stderr: (b) => writeOut(io, 'stderr', b),
   });

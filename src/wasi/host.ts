@@ -79,8 +79,12 @@ export interface WasiOptions {
   args?: readonly string[];
   /** The environment, as an object (`{ HOME: '/' }`, in key order) or as `'K=V'` strings. */
   env?: Readonly<Record<string, string>> | readonly string[];
-  /** The bytes of standard input (a string is UTF-8); default empty. */
-  stdin?: Uint8Array | string;
+  /**
+   * The bytes of standard input (a string is UTF-8; default empty), or a
+   * function returning them, called once when the program first reads or
+   * polls stdin (so a program that never reads it never waits for it).
+   */
+  stdin?: Uint8Array | string | (() => Uint8Array | string);
   /** Where standard output goes (default 'capture'). */
   stdout?: OutputSink;
   /** Where standard error goes (default 'capture'). */
@@ -197,7 +201,7 @@ export class Wasi {
   exitCode: number | null = null;
   private readonly args: Uint8Array[];
   private readonly env: Uint8Array[];
-  private readonly stdinBytes: Uint8Array;
+  private stdinSource: Uint8Array | (() => Uint8Array | string);
   private readonly sinks: { stdout: OutputSink; stderr: OutputSink };
   private readonly captured: { stdout: Uint8Array[]; stderr: Uint8Array[] } = { stdout: [], stderr: [] };
   private readonly fds = new Map<number, Fd>();
@@ -230,8 +234,10 @@ export class Wasi {
         });
     this.env = cstrings(envList, 'env');
     const stdin = options.stdin ?? new Uint8Array(0);
-    if (typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) throw new TypeError('WASI stdin must be a Uint8Array or a string');
-    this.stdinBytes = typeof stdin === 'string' ? encoder.encode(stdin) : stdin.slice();
+    if (typeof stdin !== 'string' && typeof stdin !== 'function' && !(stdin instanceof Uint8Array)) {
+      throw new TypeError('WASI stdin must be a Uint8Array, a string or a function returning one');
+    }
+    this.stdinSource = typeof stdin === 'string' ? encoder.encode(stdin) : typeof stdin === 'function' ? stdin : stdin.slice();
     for (const k of ['stdout', 'stderr'] as const) {
       const s = options[k];
       if (s !== undefined && s !== 'capture' && typeof s !== 'function') throw new TypeError(`WASI ${k} must be 'capture' or a function`);
@@ -335,6 +341,15 @@ export class Wasi {
 
   // ---- helpers --------------------------------------------------------------
 
+  /** Standard input's bytes (calling the embedder's function on first use). */
+  private get stdinBytes(): Uint8Array {
+    const src = this.stdinSource;
+    if (src instanceof Uint8Array) return src;
+    const v = src();
+    if (typeof v !== 'string' && !(v instanceof Uint8Array)) throw new TypeError('WASI stdin function must return a Uint8Array or a string');
+    this.stdinSource = typeof v === 'string' ? encoder.encode(v) : v.slice();
+    return this.stdinSource;
+  }
   private ino(): bigint {
     return this.nextIno++;
   }
@@ -512,8 +527,9 @@ export class Wasi {
     if (!m.ok(outPtr, 4)) return E.FAULT;
     const io = this.iovecs(caller, m, iovs, iovsLen);
     if (typeof io === 'number') return io;
-    const src = f.kind === 'stdin' ? this.stdinBytes : (f.node as VFile).data;
-    const size = f.kind === 'stdin' ? this.stdinBytes.length : (f.node as VFile).size;
+    const stdin = f.kind === 'stdin' ? this.stdinBytes : null;
+    const src = stdin ?? (f.node as VFile).data;
+    const size = stdin !== null ? stdin.length : (f.node as VFile).size;
     const pos = at === null ? f.pos : at > BigInt(size) ? size : Number(at);
     const n = Math.max(0, Math.min(io.total, size - pos));
     this.charge(caller, n);

@@ -48,6 +48,15 @@ describe('example programs', () => {
     expect(td.decode(r.stdout)).toBe('      2       3       6 -\n');
   });
 
+  test('stdin given as a function is read once, when the program first reads it', () => {
+    let calls = 0;
+    const stdin = () => { calls++; return 'x y z'; };
+    expect(td.decode(runWasi(program('wc'), { args: ['wc'], stdin }).stdout)).toBe('      0       3       5 -\n');
+    expect(calls).toBe(1);
+    runWasi(program('exit'), { args: ['exit', '0'], stdin });
+    expect(calls).toBe(1);
+  });
+
   test('stdout and stderr streamed to callbacks are not captured', () => {
     const out: string[] = [], err: string[] = [];
     const r = runWasi(program('exit'), { args: ['exit', '0'], stdout: (b) => out.push(td.decode(b)), stderr: (b) => err.push(td.decode(b)) });
