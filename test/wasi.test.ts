@@ -177,6 +177,23 @@ describe('detwasm run (WASI programs)', () => {
     expect(last).toMatchObject({ ok: true, wasi: true, exitCode: 4, floats: true });
   });
 
+  test('a WASI reactor called with --invoke gets the WASI imports after _initialize', () => {
+    const reactor = path.join(tmp, 'reactor.wat');
+    fs.writeFileSync(reactor, `(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $ready (mut i32) (i32.const 0))
+      (data (i32.const 16) "hi from a reactor\\n")
+      (func (export "_initialize") (global.set $ready (i32.const 1)))
+      (func (export "hello") (param $n i32) (result i32)
+        (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (local.get $n))
+        (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (i32.add (global.get $ready) (i32.load (i32.const 8)))))`);
+    const r = detwasm(['run', reactor, '--invoke', 'hello', '18']);
+    expect([r.code, r.stdout]).toEqual([0, 'hi from a reactor\n19\n']);
+  });
+
   test('usage errors: WASI options for a non-WASI module, arguments without --invoke, a missing directory', () => {
     expect(detwasm(['run', 'examples/fib.wasm', '--env', 'A=1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--dir and --env are for WASI programs/) });
     expect(detwasm(['run', 'examples/fib.wasm', '1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/arguments given without --invoke/) });
