@@ -65,8 +65,9 @@ export const RIGHTS_FILE =
 /** Rights of a directory (everything but reading/writing/seeking its bytes). */
 export const RIGHTS_DIR = RIGHTS_ALL & ~(RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGHTS.FD_SEEK | RIGHTS.FD_TELL | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE);
 
-/** Rights of stdin (read side) and stdout/stderr (write side): no seek or tell, so programs see a terminal-like stream. */
+/** Rights of stdin: reading, no seek or tell, so programs see a terminal-like stream. */
 export const RIGHTS_STDIN = RIGHTS.FD_READ | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE;
+/** Rights of stdout and stderr: writing, no seek or tell. */
 export const RIGHTS_STDOUT = RIGHTS.FD_WRITE | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE;
 
 /** `eventtype` / subscription tags of `poll_oneoff`. */

@@ -34,8 +34,9 @@ export interface RunWasiOptions extends WasiOptions {
 export interface WasiRunResult {
   /** The exit code: 0 when `_start` returned, else proc_exit's code. */
   exitCode: number;
-  /** Captured standard output and error (empty when streamed to a callback). */
+  /** Captured standard output (empty when streamed to a callback). */
   stdout: Uint8Array;
+  /** Captured standard error (empty when streamed to a callback). */
   stderr: Uint8Array;
   /** Every regular file under the preopened directories after the run, by full guest path. */
   files: Record<string, Uint8Array>;

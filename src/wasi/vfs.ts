@@ -25,11 +25,18 @@ export class VFile {
   data: Uint8Array;
   /** The file's length in bytes. */
   size: number;
-  /** Last access, modification and status change times, in ns since the epoch. */
+  /** Last access time, in ns since the epoch. */
   atim: bigint;
+  /** Last modification time, in ns since the epoch. */
   mtim: bigint;
+  /** Last status change time, in ns since the epoch. */
   ctim: bigint;
-  constructor(readonly ino: bigint, bytes: Uint8Array, now: bigint) {
+  constructor(
+    /** The inode number (unique in the host, in creation order). */
+    readonly ino: bigint,
+    bytes: Uint8Array,
+    now: bigint,
+  ) {
     this.data = bytes.slice();
     this.size = bytes.length;
     this.atim = this.mtim = this.ctim = now;
@@ -63,11 +70,17 @@ export class VDir {
   readonly entries = new Map<string, VNode>();
   /** The directory containing this one (null for a root). */
   parent: VDir | null = null;
-  /** Last access, modification and status change times, in ns since the epoch. */
+  /** Last access time, in ns since the epoch. */
   atim: bigint;
+  /** Last modification time, in ns since the epoch. */
   mtim: bigint;
+  /** Last status change time, in ns since the epoch. */
   ctim: bigint;
-  constructor(readonly ino: bigint, now: bigint) {
+  constructor(
+    /** The inode number (unique in the host, in creation order). */
+    readonly ino: bigint,
+    now: bigint,
+  ) {
     this.atim = this.mtim = this.ctim = now;
   }
   /** Entry names in listing order. */
