@@ -192,6 +192,10 @@ describe('detwasm run (WASI programs)', () => {
         (i32.add (global.get $ready) (i32.load (i32.const 8)))))`);
     const r = detwasm(['run', reactor, '--invoke', 'hello', '18']);
     expect([r.code, r.stdout]).toEqual([0, 'hi from a reactor\n19\n']);
+    // without --invoke it is only instantiated (it has no _start), as any module
+    const i = detwasm(['run', reactor]);
+    expect([i.code, i.stdout, i.stderr]).toEqual([0, '', expect.stringContaining('no --invoke given (exported functions: _initialize, hello)')]);
+    expect(detwasm(['run', reactor, 'x'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/arguments given without --invoke/) });
   });
 
   test('usage errors: WASI options for a non-WASI module, arguments without --invoke, a missing directory', () => {

@@ -126,18 +126,20 @@ const WASI_MODULE = 'wasi_snapshot_preview1';
 
 async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<number> {
   const { bytes } = await loadModule(cmd.file);
-  let isWasi = false;
+  let isWasi = false, isCommand = false;
   try {
     const resolved = resolveConfig(engineConfig(cmd));
-    isWasi = decode(bytes, resolved.limits, resolved.features).imports.some((i) => i.module === WASI_MODULE);
+    const m = decode(bytes, resolved.limits, resolved.features);
+    isWasi = m.imports.some((i) => i.module === WASI_MODULE);
+    isCommand = m.exports.some((e) => e.name === '_start' && e.kind === 'func');
   } catch {
     // a module that does not decode: compiling it below reports why
   }
-  if (!isWasi) {
-    if (cmd.dirs.length > 0 || cmd.env.length > 0) throw new UsageError(`run: --dir and --env are for WASI programs; ${cmd.file} does not import ${WASI_MODULE}`);
-    if (cmd.invoke === undefined && cmd.args.length > 0) throw new UsageError('run: arguments given without --invoke NAME');
+  if (!isWasi && (cmd.dirs.length > 0 || cmd.env.length > 0)) {
+    throw new UsageError(`run: --dir and --env are for WASI programs; ${cmd.file} does not import ${WASI_MODULE}`);
   }
-  if (isWasi && cmd.invoke === undefined) return runWasiProgram(cmd, io, bytes);
+  if (isWasi && isCommand && cmd.invoke === undefined) return runWasiProgram(cmd, io, bytes);
+  if (cmd.invoke === undefined && cmd.args.length > 0) throw new UsageError('run: arguments given without --invoke NAME');
   const config = isWasi ? wasiEngineConfig(engineConfig(cmd)) : engineConfig(cmd);
   const engine = new Engine(config);
   // a WASI reactor called with --invoke gets the WASI imports (no directories or environment from the command line)
