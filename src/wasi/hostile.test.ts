@@ -257,3 +257,70 @@ describe('random arguments to every function', () => {
     expect(exits).toBeGreaterThan(0);
   });
 });
+
+describe('raw calls: poll_oneoff and fd_readdir semantics', () => {
+  test('poll_oneoff: a sleep advances the clocks to the earliest deadline; fd subscriptions are ready at once', () => {
+    const s = setup();
+    const dv = new DataView(s.mem.buffer);
+    const now = (): bigint => {
+      expect(s.x.clock_time_get(1, 0n, 8)).toBe(E.SUCCESS);
+      return dv.getBigUint64(8, true);
+    };
+    const clockSub = (at: number, userdata: bigint, timeout: bigint, abstime: boolean) => {
+      s.mem.fill(0, at, at + 48);
+      dv.setBigUint64(at, userdata, true);
+      dv.setUint8(at + 8, 0);
+      dv.setUint32(at + 16, 1, true); // monotonic
+      dv.setBigUint64(at + 24, timeout, true);
+      dv.setUint16(at + 40, abstime ? 1 : 0, true);
+    };
+    const t0 = now(); // 1 ms (one clock_time_get, default step)
+    clockSub(1000, 11n, 5_000_000n, false);
+    clockSub(1048, 22n, t0 + 1_000_000n, true);
+    expect(s.x.poll_oneoff(1000, 2000, 2, 16)).toBe(E.SUCCESS);
+    expect(dv.getUint32(16, true)).toBe(1);
+    expect([dv.getBigUint64(2000, true), dv.getUint16(2008, true), dv.getUint8(2010)]).toEqual([22n, 0, 0]);
+    expect(now()).toBe(t0 + 1_000_000n + 1_000_000n); // slept 1 ms, plus this call's step
+    // stdin readable with 5 bytes ("input") and a clock: the fd event comes at once, the clock is not due
+    s.mem.fill(0, 1000, 1048);
+    dv.setBigUint64(1000, 33n, true);
+    dv.setUint8(1008, 1);
+    dv.setUint32(1016, 0, true);
+    clockSub(1048, 44n, 1_000_000_000n, false);
+    const t1 = now();
+    expect(s.x.poll_oneoff(1000, 2000, 2, 16)).toBe(E.SUCCESS);
+    expect(dv.getUint32(16, true)).toBe(1);
+    expect([dv.getBigUint64(2000, true), dv.getUint16(2008, true), dv.getUint8(2010), dv.getBigUint64(2016, true)]).toEqual([33n, 0, 1, 5n]);
+    expect(now()).toBe(t1 + 1_000_000n);
+    // a closed fd: the event carries EBADF
+    dv.setUint32(1016, 77, true);
+    expect(s.x.poll_oneoff(1000, 2000, 1, 16)).toBe(E.SUCCESS);
+    expect([dv.getUint32(16, true), dv.getUint16(2008, true)]).toEqual([1, E.BADF]);
+  });
+
+  test('fd_readdir: ".", "..", then sorted names; a full buffer is truncated and the cookie continues', () => {
+    const s = setup();
+    const dv = new DataView(s.mem.buffer);
+    const read = (cookie: bigint, len: number): { used: number; names: string[]; next: bigint[] } => {
+      s.mem.fill(0, 4096, 8192);
+      expect(s.x.fd_readdir(3, 4096, len, cookie, 16)).toBe(E.SUCCESS);
+      const used = dv.getUint32(16, true);
+      const names: string[] = [], next: bigint[] = [];
+      for (let p = 4096; p + 24 <= 4096 + used;) {
+        const n = dv.getUint32(p + 16, true);
+        next.push(dv.getBigUint64(p, true));
+        names.push(new TextDecoder().decode(s.mem.subarray(p + 24, Math.min(p + 24 + n, 4096 + used))));
+        p += 24 + n;
+      }
+      return { used, names, next };
+    };
+    const all = read(0n, 1000);
+    expect(all.names).toEqual(['.', '..', 'empty', 'f.txt', 'sub']);
+    expect(all.next).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(all.used).toBe(5 * 24 + 1 + 2 + 5 + 5 + 3);
+    const part = read(0n, 60); // 25 + 26 bytes fit, then 9 bytes of the third entry's header
+    expect(part.used).toBe(60);
+    expect(read(3n, 1000).names).toEqual(['f.txt', 'sub']);
+    expect(read(99n, 1000).used).toBe(0);
+  });
+});
