@@ -196,6 +196,56 @@ describe('package', () => {
     expect(tsc(['readme-globals.d.ts', ...files], ['--module', 'node16', '--moduleResolution', 'node16'])).toBe('');
   });
 
+  test('detwasm/wasi by package name: require and import run a WASI program shipped in examples/', () => {
+    const prog = JSON.stringify(path.join(installed, 'examples/wasi/exit.wasm'));
+    const cjs = `const { runWasi, Wasi, WasiExit } = require('detwasm/wasi');
+      const r = runWasi(require('fs').readFileSync(${prog}), { args: ['exit', '3'] });
+      console.log(JSON.stringify([r.exitCode, new TextDecoder().decode(r.stdout), typeof Wasi, typeof WasiExit]));`;
+    const esm = `import { runWasi, Wasi, WasiExit } from 'detwasm/wasi';
+      import { Engine } from 'detwasm';
+      import { readFileSync } from 'node:fs';
+      const r = runWasi(new Engine({ features: { floats: true } }).compile(readFileSync(${prog})), { args: ['exit', '3'] });
+      console.log(JSON.stringify([r.exitCode, new TextDecoder().decode(r.stdout), typeof Wasi, typeof WasiExit]));`;
+    const expected = JSON.stringify([3, 'exiting with 3\n', 'function', 'function']);
+    expect(node(tmp, ['-e', cjs])).toBe(expected);
+    expect(node(tmp, ['--input-type=module', '-e', esm])).toBe(expected);
+    expect(fs.existsSync(path.join(installed, 'wasi/package.json'))).toBe(true);
+  });
+
+  test('detwasm/wasi types resolve under node16, bundler and node10 (through the wasi/ folder)', () => {
+    const consumer = [
+      "import { runWasi, Wasi, WasiExit, type WasiOptions, type WasiRunResult } from 'detwasm/wasi';",
+      "const options: WasiOptions = { args: ['p'], env: { A: 'b' }, preopens: { '/d': { 'f.txt': 'x', sub: {} } }, clock: { step: 0n }, seed: 1 };",
+      'const r: WasiRunResult = runWasi(new Uint8Array(8), { ...options, budget: 10 });',
+      'const code: number = r.exitCode;',
+      'const w = new Wasi(options);',
+      "// @ts-expect-error exit codes are numbers",
+      'const s: string = new WasiExit(1).code;',
+      'void code; void w; void s;',
+    ].join('\n');
+    fs.writeFileSync(path.join(tmp, 'w.mts'), consumer);
+    fs.writeFileSync(path.join(tmp, 'w.ts'), consumer);
+    expect({
+      node16: tsc(['w.mts'], ['--module', 'node16', '--moduleResolution', 'node16']),
+      bundler: tsc(['w.ts'], ['--module', 'esnext', '--moduleResolution', 'bundler']),
+      node10: tsc(['w.ts'], ['--module', 'commonjs', '--moduleResolution', 'node10']),
+    }).toEqual({ node16: '', bundler: '', node10: '' });
+    expect(tsc(['w.ts'], ['--module', 'commonjs', '--moduleResolution', 'node10', '--traceResolution']))
+      .toContain("Module name 'detwasm/wasi' was successfully resolved to '" + path.join(fs.realpathSync(installed), 'dist/cjs/src/wasi/index.d.ts') + "'");
+  });
+
+  test('the ESM build of detwasm/wasi imports only its own relative modules (no node: or other packages)', () => {
+    const dir = path.join(installed, 'dist/esm/wasi');
+    const specifiers: string[] = [];
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const code = fs.readFileSync(path.join(dir, f), 'utf8');
+      for (const m of code.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) specifiers.push(m[1]);
+      expect({ f, node: /['"]node:|\brequire\(|\bprocess\.|\bBuffer\b/.test(code) }).toEqual({ f, node: false });
+    }
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((s) => !s.startsWith('./') && !s.startsWith('../'))).toEqual([]);
+  });
+
   test('the ESM build uses no Node-only API', () => {
     const offenders: string[] = [];
     const walk = (dir: string) => {

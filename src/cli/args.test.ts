@@ -6,7 +6,7 @@ describe('parseArgs', () => {
   test('run with invoke, args (negative numbers are values), gas and features', () => {
     const c = parseArgs(['run', 'f.wat', '--invoke', 'add', '-5', '0x10', '--gas', '1_000', '--features', '-bulk-memory,multiValue']);
     expect(c).toEqual({
-      kind: 'run', file: 'f.wat', invoke: 'add', args: ['-5', '0x10'], gas: 1000n,
+      kind: 'run', file: 'f.wat', invoke: 'add', args: ['-5', '0x10'], gas: 1000n, dirs: [], env: [],
       verbose: false, json: false, features: { bulkMemory: false, multiValue: true },
     });
   });
@@ -14,6 +14,14 @@ describe('parseArgs', () => {
   test('--opt=value form, -- ends options', () => {
     const c = parseArgs(['run', '--gas=7', 'f.wasm', '--invoke=f', '--', '--json']);
     expect(c).toMatchObject({ kind: 'run', file: 'f.wasm', invoke: 'f', gas: 7n, args: ['--json'], json: false });
+  });
+
+  test('WASI: --dir, --env (repeatable) and program arguments after --', () => {
+    const c = parseArgs(['run', 'p.wasm', '--dir', 'data', '--dir', '/tmp/x:/work', '--env', 'A=1', '--env=B=2=3', '--', 'a', '--b']);
+    expect(c).toMatchObject({
+      kind: 'run', file: 'p.wasm', invoke: undefined, args: ['a', '--b'], env: ['A=1', 'B=2=3'],
+      dirs: [{ host: 'data', guest: 'data' }, { host: '/tmp/x', guest: '/work' }],
+    });
   });
 
   test('help and version', () => {
@@ -30,7 +38,9 @@ describe('parseArgs', () => {
     [[], /missing command/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['run'], /run: missing FILE/],
-    [['run', 'f', '1'], /arguments given without --invoke/],
+    [['run', 'f', '--env', 'K'], /--env expects NAME=VALUE/],
+    [['run', 'f', '--dir', ':x'], /--dir expects HOST\[:GUEST\]/],
+    [['validate', 'f', '--env', 'K=V'], /--dir and --env are only valid for run/],
     [['run', 'f', '--invoke'], /--invoke expects a value/],
     [['run', 'f', '--gas', '-1'], /--gas expects a non-negative integer/],
     [['run', 'f', '--gas', '1.5'], /--gas expects a non-negative integer/],

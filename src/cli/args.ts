@@ -34,10 +34,16 @@ export interface CommonOptions {
   features: FeaturesConfig;
 }
 
+/** `--dir HOST[:GUEST]`: a real directory given to a WASI program as the preopened directory GUEST. */
+export interface DirMapping {
+  host: string;
+  guest: string;
+}
+
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | ({ kind: 'run'; file: string; invoke: string | undefined; args: string[]; gas: bigint | undefined } & CommonOptions)
+  | ({ kind: 'run'; file: string; invoke: string | undefined; args: string[]; gas: bigint | undefined; dirs: DirMapping[]; env: string[] } & CommonOptions)
   | ({ kind: 'validate'; file: string } & CommonOptions)
   | ({ kind: 'inspect'; file: string } & CommonOptions)
   | ({ kind: 'wast'; files: string[]; gas: bigint | undefined } & CommonOptions);
@@ -48,6 +54,12 @@ Commands:
   run FILE [--invoke NAME] [ARGS...] [--gas N] [--features LIST]
                       instantiate FILE (.wasm or .wat) and call export NAME with ARGS
                       (without --invoke: calls "_start" if exported, else only instantiates)
+  run FILE [--dir HOST[:GUEST]]... [--env K=V]... [--gas N] [-- ARGS...]
+                      a WASI program (FILE imports wasi_snapshot_preview1): runs _start
+                      with ARGS, stdout/stderr passed through, the directories
+                      mapped (changes written back after the run); exits with the
+                      program's exit code. Deterministic floats are on for WASI
+                      programs (--features -floats turns them off)
   validate FILE       check that FILE is a valid module under the determinism policy
   inspect FILE        list imports, exports, section sizes and the compile cost
   wast FILE...        run WebAssembly spec test scripts (.wast)
@@ -58,6 +70,8 @@ Options:
   --features LIST     comma-separated feature switches, e.g. "-bulk-memory,multi-value"
                       (a leading "-" turns a feature off); a version (1.0, 2.0, 3.0)
                       selects that preset first, e.g. "3.0,-tail-call,wide-arithmetic"
+  --dir HOST[:GUEST]   WASI: preopen real directory HOST as GUEST (default: HOST)
+  --env K=V           WASI: an environment variable (repeatable)
   --json              print a machine-readable JSON result on stdout
   --verbose           print stack traces of errors
   -h, --help          this text;  --version  the version
@@ -113,6 +127,15 @@ export function parseFeatures(list: string): FeaturesConfig {
   return out;
 }
 
+/** `HOST[:GUEST]` of --dir (GUEST defaults to HOST; a GUEST must not be empty). */
+export function parseDir(text: string): DirMapping {
+  const colon = text.lastIndexOf(':');
+  const host = colon >= 0 ? text.slice(0, colon) : text;
+  const guest = colon >= 0 ? text.slice(colon + 1) : text;
+  if (host === '' || guest === '') throw new UsageError(`--dir expects HOST[:GUEST], got "${text}"`);
+  return { host, guest };
+}
+
 export function parseGas(text: string): bigint {
   if (!/^(0|[1-9][0-9_]*)$/.test(text)) throw new UsageError(`--gas expects a non-negative integer, got "${text}"`);
   return BigInt(text.replace(/_/g, ''));
@@ -140,6 +163,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let json = false;
   let help = false;
   let onlyValues = false;
+  const dirs: DirMapping[] = [];
+  const env: string[] = [];
 
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i];
@@ -161,6 +186,13 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--invoke': invoke = value(); break;
       case '--gas': gas = parseGas(value()); break;
       case '--features': features = { ...features, ...parseFeatures(value()) }; break;
+      case '--dir': dirs.push(parseDir(value())); break;
+      case '--env': {
+        const v = value();
+        if (!/^[^=]+=/.test(v)) throw new UsageError(`--env expects NAME=VALUE, got "${v}"`);
+        env.push(v);
+        break;
+      }
       case '--verbose': verbose = flag(); break;
       case '--json': json = flag(); break;
       case '-h': case '--help': help = flag(); break;
@@ -173,13 +205,14 @@ export function parseArgs(argv: readonly string[]): Command {
   const onlyFor = (what: string, allowed: string[]) => {
     if (invoke !== undefined && !allowed.includes('invoke')) throw new UsageError(`--invoke is only valid for run, not ${what}`);
     if (gas !== undefined && !allowed.includes('gas')) throw new UsageError(`--gas is only valid for run and wast, not ${what}`);
+    if (dirs.length > 0 || env.length > 0) throw new UsageError(`--dir and --env are only valid for run, not ${what}`);
   };
   switch (command) {
     case 'run': {
       if (positional.length === 0) throw new UsageError('run: missing FILE');
       const [file, ...args] = positional;
-      if (invoke === undefined && args.length > 0) throw new UsageError(`run: arguments given without --invoke NAME`);
-      return { kind: 'run', file, invoke, args, gas, ...common };
+      // (arguments without --invoke are a WASI program's; main checks that the module is one)
+      return { kind: 'run', file, invoke, args, gas, dirs, env, ...common };
     }
     case 'validate':
     case 'inspect': {

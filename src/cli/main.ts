@@ -16,16 +16,25 @@ import type { FileResult as WastFileResult } from '../../spec-tests/results.js';
 import { describeFailure, verboseDetails } from './report.js';
 import { listSections } from './sections.js';
 import { formatFuncType, formatValue, jsonValue, parseValues, resultList } from './values.js';
+import { processStdin, readTree, writeBack } from './wasi.js';
+import { Wasi, wasiEngineConfig } from '../wasi/index.js';
+import type { FileTree } from '../wasi/vfs.js';
 
 /** Where output goes; tests may capture it. */
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** A WASI program's output bytes (default: `out`/`err` of their UTF-8 text, without a newline added). */
+  write?(stream: 'stdout' | 'stderr', bytes: Uint8Array): void;
+  /** A WASI program's standard input (default: empty). */
+  stdin?(): Uint8Array;
 }
 
 const processIo: Io = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
+  write: (stream, bytes) => (stream === 'stdout' ? process.stdout : process.stderr).write(bytes),
+  stdin: processStdin,
 };
 
 /** Runs the CLI and returns the exit code (never throws). */
@@ -112,10 +121,29 @@ function gasBudget(gas: bigint | undefined): number | undefined {
   return gas <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(gas) : Number.MAX_SAFE_INTEGER;
 }
 
+/** The module the name of whose imports makes a module a WASI program. */
+const WASI_MODULE = 'wasi_snapshot_preview1';
+
 async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<number> {
   const { bytes } = await loadModule(cmd.file);
-  const config = engineConfig(cmd);
+  let isWasi = false, isCommand = false;
+  try {
+    const resolved = resolveConfig(engineConfig(cmd));
+    const m = decode(bytes, resolved.limits, resolved.features);
+    isWasi = m.imports.some((i) => i.module === WASI_MODULE);
+    isCommand = m.exports.some((e) => e.name === '_start' && e.kind === 'func');
+  } catch {
+    // a module that does not decode: compiling it below reports why
+  }
+  if (!isWasi && (cmd.dirs.length > 0 || cmd.env.length > 0)) {
+    throw new UsageError(`run: --dir and --env are for WASI programs; ${cmd.file} does not import ${WASI_MODULE}`);
+  }
+  if (isWasi && isCommand && cmd.invoke === undefined) return runWasiProgram(cmd, io, bytes);
+  if (cmd.invoke === undefined && cmd.args.length > 0) throw new UsageError('run: arguments given without --invoke NAME');
+  const config = isWasi ? wasiEngineConfig(engineConfig(cmd)) : engineConfig(cmd);
   const engine = new Engine(config);
+  // a WASI reactor called with --invoke gets the WASI imports (no directories or environment from the command line)
+  const wasi = isWasi ? new Wasi({ args: [cmd.file], stdout: (b) => writeOut(io, 'stdout', b), stderr: (b) => writeOut(io, 'stderr', b) }) : null;
 
   const t0 = performance.now();
   const module = engine.compile(bytes);
@@ -148,7 +176,8 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
   let phase = 'instantiate';
   try {
     const t2 = performance.now();
-    const instance = store.instantiate(module, {});
+    const instance = store.instantiate(module, wasi ? wasi.imports() : {});
+    if (wasi) wasi.initialize(instance);
     const t3 = performance.now();
     let results: unknown[] = [];
     if (target !== undefined && type !== undefined) {
@@ -182,6 +211,64 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
     const used = budget !== undefined ? ` [gas used ${String(store.gasUsed)} of ${budget}]` : '';
     throw new Located(e, `${cmd.file}: ${phase}`, used);
   }
+}
+
+function writeOut(io: Io, stream: 'stdout' | 'stderr', bytes: Uint8Array): void {
+  if (io.write) io.write(stream, bytes);
+  else (stream === 'stdout' ? io.out : io.err)(new TextDecoder().decode(bytes).replace(/\n$/, ''));
+}
+
+/**
+ * Runs a WASI command: `_start` with the program arguments, the mapped
+ * directories and environment; returns the program's exit code. The
+ * program's changes to the mapped directories are written back even when it
+ * traps.
+ */
+async function runWasiProgram(cmd: Extract<Command, { kind: 'run' }>, io: Io, bytes: Uint8Array): Promise<number> {
+  const config = wasiEngineConfig(engineConfig(cmd));
+  const floats = resolveConfig(config).features.floats;
+  const engine = new Engine(config);
+  const module = engine.compile(bytes);
+  const preopens: Record<string, FileTree> = {};
+  const trees: { [name: string]: Uint8Array | FileTree }[] = [];
+  for (const d of cmd.dirs) {
+    if (Object.prototype.hasOwnProperty.call(preopens, d.guest)) throw new UsageError(`run: --dir maps two directories to ${d.guest}`);
+    const tree = readTree(d.host);
+    trees.push(tree);
+    preopens[d.guest] = tree;
+  }
+  const wasi = new Wasi({
+    args: [cmd.file, ...cmd.args],
+    env: cmd.env,
+    preopens,
+    stdin: io.stdin ?? new Uint8Array(0), // read when the program first reads stdin
+    stdout: (b) => writeOut(io, 'stdout', b),
+    stderr: (b) => writeOut(io, 'stderr', b),
+  });
+  const budget = gasBudget(cmd.gas);
+  const store = new Store(engine, budget !== undefined ? { gas: budget } : {});
+  const t0 = performance.now();
+  let code: number;
+  try {
+    code = wasi.start(store.instantiate(module, wasi.imports()));
+  } catch (e) {
+    const used = budget !== undefined ? ` [gas used ${String(store.gasUsed)} of ${budget}]` : '';
+    throw new Located(e, `${cmd.file}: _start`, used);
+  } finally {
+    const files = wasi.files(), dirs = wasi.directories();
+    cmd.dirs.forEach((d, i) => writeBack(d, trees[i], files, dirs));
+  }
+  const ms_ = performance.now() - t0;
+  const gas = budget !== undefined ? `gas used: ${String(store.gasUsed)} of ${budget}` : 'gas used: unmetered (pass --gas N to meter)';
+  if (cmd.json) {
+    io.out(JSON.stringify({
+      ok: true, wasi: true, exitCode: code, floats,
+      gasUsed: budget !== undefined ? String(store.gasUsed) : null, gasBudget: budget !== undefined ? String(budget) : null, timeMs: { run: ms_ },
+    }));
+  } else if (budget !== undefined || cmd.verbose) {
+    io.err(`detwasm: WASI exit code ${code}, ${gas}, deterministic floats ${floats ? 'on' : 'off'}, run ${ms(ms_)} ms`);
+  }
+  return code;
 }
 
 async function validateCmd(cmd: Extract<Command, { kind: 'validate' }>, io: Io): Promise<number> {
