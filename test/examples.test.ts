@@ -60,7 +60,8 @@ test('examples/contract.mjs: storage charged per byte, journaled writes committe
   // Deterministic: a second run prints exactly the same, gas included; the README shows this output.
   expect(run()).toBe(out);
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Running smart contracts'), readme.indexOf('## Configuration'));
+  const start = readme.indexOf('## Running smart contracts');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   // The README shows this output (a gas schedule change shows up here as a diff to copy).
   expect(/^```text\n([\s\S]*?)^```$/m.exec(section)?.[1]).toBe(out);
   // The README's code excerpts in "Running smart contracts" are the example's own lines.
