@@ -282,3 +282,31 @@ describe('validate, inspect, help', () => {
     expect(detwasm('--version').stdout).toMatch(/^detwasm \d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('run --profile / --trace', () => {
+  test('on the bench corpus, the per-function self gas (with instantiation) sums exactly to the gas used', () => {
+    for (const [name, n] of [['fib', '1'], ['sha256', '2'], ['sort', '1'], ['vm', '1'], ['indirect', '1'], ['bulk', '1'], ['mixed', '1'], ['nbody', '2'], ['lz', '1']]) {
+      const out = path.join(os.tmpdir(), `detwasm-profile-${process.pid}-${name}.folded`);
+      const r = detwasm('run', `bench/corpus/${name}.wasm`, '--invoke', 'run', n, '--gas', '1000000000', '--profile=1000', '--profile-out', out, '--features', 'floats');
+      expect([name, r.code]).toEqual([name, 0]);
+      const used = Number(/gas used: (\d+) of/.exec(r.stderr)![1]);
+      const rows = r.stderr.split('\n').filter((l) => /^\s+\d+\s+[\d.]+%/.test(l));
+      const self = rows.reduce((s, l) => s + Number(l.trim().split(/\s+/)[0]), 0);
+      expect([name, self]).toEqual([name, used]);
+      const folded = fs.readFileSync(out, 'utf8').trim().split('\n').reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      expect([name, folded]).toEqual([name, used]);
+      fs.rmSync(out);
+    }
+  });
+
+  test('--trace=N prints the first N instructions, then says it stopped; bad values are usage errors', () => {
+    const r = detwasm('run', 'examples/fib.wat', '--invoke', 'fib', '10', '--gas', '100000', '--trace=5');
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('trace: '));
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^trace: func 0 \(fib\) @0 gas k=\d+ gas=100000$/);
+    expect(lines[5]).toBe('trace: (stopped after 5 instructions)');
+    expect(detwasm('run', 'examples/fib.wat', '--trace=0').code).toBe(2);
+    expect(detwasm('validate', 'examples/fib.wat', '--profile').code).toBe(2);
+  });
+});

@@ -43,7 +43,13 @@ export interface DirMapping {
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | ({ kind: 'run'; file: string; invoke: string | undefined; args: string[]; gas: bigint | undefined; dirs: DirMapping[]; env: string[] } & CommonOptions)
+  | ({
+      kind: 'run'; file: string; invoke: string | undefined; args: string[]; gas: bigint | undefined; dirs: DirMapping[]; env: string[];
+      /** --profile[=N]: print the top N functions by gas (default 20); --profile-out FILE: folded stacks. */
+      profile: number | undefined; profileOut: string | undefined;
+      /** --trace[=N]: print the first N executed instructions (default 1000). */
+      trace: number | undefined;
+    } & CommonOptions)
   | ({ kind: 'validate'; file: string } & CommonOptions)
   | ({ kind: 'inspect'; file: string } & CommonOptions)
   | ({ kind: 'wast'; files: string[]; gas: bigint | undefined } & CommonOptions);
@@ -70,6 +76,11 @@ Options:
   --features LIST     comma-separated feature switches, e.g. "-bulk-memory,multi-value"
                       (a leading "-" turns a feature off); a version (1.0, 2.0, 3.0)
                       selects that preset first, e.g. "3.0,-tail-call,wide-arithmetic"
+  --profile[=N]       run: print gas per function (self and inclusive, top N, default
+                      20) after the run; --profile-out FILE writes folded stacks
+                      ("a;b;c gas" lines) for flame-graph tools
+  --trace[=N]         run: print the first N executed instructions (default 1000) with
+                      their bytecode offset, fields (slot values before) and gas left
   --dir HOST[:GUEST]   WASI: preopen real directory HOST as GUEST (default: HOST)
   --env K=V           WASI: an environment variable (repeatable)
   --json              print a machine-readable JSON result on stdout
@@ -165,6 +176,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let onlyValues = false;
   const dirs: DirMapping[] = [];
   const env: string[] = [];
+  let profile: number | undefined, profileOut: string | undefined, trace: number | undefined;
 
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i];
@@ -193,6 +205,9 @@ export function parseArgs(argv: readonly string[]): Command {
         env.push(v);
         break;
       }
+      case '--profile': profile = inline === undefined ? 20 : parseCount(name, inline); break;
+      case '--profile-out': profileOut = value(); break;
+      case '--trace': trace = inline === undefined ? 1000 : parseCount(name, inline); break;
       case '--verbose': verbose = flag(); break;
       case '--json': json = flag(); break;
       case '-h': case '--help': help = flag(); break;
@@ -203,6 +218,9 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const common: CommonOptions = { verbose, json, features };
   const onlyFor = (what: string, allowed: string[]) => {
+    if ((profile !== undefined || profileOut !== undefined || trace !== undefined) && !allowed.includes('profile')) {
+      throw new UsageError(`--profile, --profile-out and --trace are only valid for run, not ${what}`);
+    }
     if (invoke !== undefined && !allowed.includes('invoke')) throw new UsageError(`--invoke is only valid for run, not ${what}`);
     if (gas !== undefined && !allowed.includes('gas')) throw new UsageError(`--gas is only valid for run and wast, not ${what}`);
     if (dirs.length > 0 || env.length > 0) throw new UsageError(`--dir and --env are only valid for run, not ${what}`);
@@ -212,7 +230,7 @@ export function parseArgs(argv: readonly string[]): Command {
       if (positional.length === 0) throw new UsageError('run: missing FILE');
       const [file, ...args] = positional;
       // (arguments without --invoke are a WASI program's; main checks that the module is one)
-      return { kind: 'run', file, invoke, args, gas, dirs, env, ...common };
+      return { kind: 'run', file, invoke, args, gas, dirs, env, profile: profile ?? (profileOut !== undefined ? 20 : undefined), profileOut, trace, ...common };
     }
     case 'validate':
     case 'inspect': {
@@ -226,4 +244,10 @@ export function parseArgs(argv: readonly string[]): Command {
       return { kind: 'wast', files: positional, gas, ...common };
     }
   }
+}
+
+/** A positive count of --profile=N / --trace=N. */
+function parseCount(name: string, text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text)) throw new UsageError(`${name}=N expects a positive integer, got "${text}"`);
+  return Number(text);
 }

@@ -9,7 +9,8 @@ import { decode } from '../decoder/index.js';
 import type { DecodedModule, functype, memtype, tabletype } from '../decoder/module.js';
 import { valtypeName } from '../decoder/module.js';
 import { indexSpaces } from '../decoder/spaces.js';
-import { Engine, Store } from '../index.js';
+import { writeFileSync } from 'fs';
+import { Engine, Store, formatStep, type TraceStep } from '../index.js';
 import { EXIT, USAGE, UsageError, parseArgs, type Command } from './args.js';
 import { loadModule, readFile, requireWabt } from './load.js';
 import type { FileResult as WastFileResult } from '../../spec-tests/results.js';
@@ -168,7 +169,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
   }
 
   const budget = gasBudget(cmd.gas);
-  const store = new Store(engine, budget !== undefined ? { gas: budget } : {});
+  const store = new Store(engine, { ...(budget !== undefined ? { gas: budget } : {}), ...observers(cmd, io) });
   const gasLine = () =>
     budget !== undefined ? `gas used: ${String(store.gasUsed)} of ${budget}` : 'gas used: unmetered (pass --gas N to meter)';
 
@@ -179,6 +180,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
     const instance = store.instantiate(module, wasi ? wasi.imports() : {});
     if (wasi) wasi.initialize(instance);
     const t3 = performance.now();
+    const instantiation = store.gasUsed;
     let results: unknown[] = [];
     if (target !== undefined && type !== undefined) {
       phase = call;
@@ -204,6 +206,7 @@ async function run(cmd: Extract<Command, { kind: 'run' }>, io: Io): Promise<numb
       }
       for (const r of results) io.out(formatValue(r));
       io.err(gasLine());
+      if (cmd.profile !== undefined) printProfile(cmd, io, store, instantiation);
       io.err(`time: compile ${ms(times.compile)} ms, instantiate ${ms(times.instantiate)} ms, run ${ms(times.run)} ms`);
     }
     return EXIT.ok;
@@ -246,11 +249,14 @@ async function runWasiProgram(cmd: Extract<Command, { kind: 'run' }>, io: Io, by
     stderr: (b) => writeOut(io, 'stderr', b),
   });
   const budget = gasBudget(cmd.gas);
-  const store = new Store(engine, budget !== undefined ? { gas: budget } : {});
+  const store = new Store(engine, { ...(budget !== undefined ? { gas: budget } : {}), ...observers(cmd, io) });
   const t0 = performance.now();
   let code: number;
+  let instantiation = 0;
   try {
-    code = wasi.start(store.instantiate(module, wasi.imports()));
+    const instance = store.instantiate(module, wasi.imports());
+    instantiation = store.gasUsed;
+    code = wasi.start(instance);
   } catch (e) {
     const used = budget !== undefined ? ` [gas used ${String(store.gasUsed)} of ${budget}]` : '';
     throw new Located(e, `${cmd.file}: _start`, used);
@@ -268,6 +274,7 @@ async function runWasiProgram(cmd: Extract<Command, { kind: 'run' }>, io: Io, by
   } else if (budget !== undefined || cmd.verbose) {
     io.err(`detwasm: WASI exit code ${code}, ${gas}, deterministic floats ${floats ? 'on' : 'off'}, run ${ms(ms_)} ms`);
   }
+  if (cmd.profile !== undefined && !cmd.json) printProfile(cmd, io, store, instantiation);
   return code;
 }
 
@@ -373,4 +380,41 @@ async function wast(cmd: Extract<Command, { kind: 'wast' }>, io: Io): Promise<nu
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
+
+/** The store options of --profile and --trace (trace lines go to stderr, the first N). */
+function observers(cmd: Extract<Command, { kind: 'run' }>, io: Io): { profile?: boolean; trace?: (s: TraceStep) => void } {
+  const o: { profile?: boolean; trace?: (s: TraceStep) => void } = {};
+  if (cmd.profile !== undefined) o.profile = true;
+  if (cmd.trace !== undefined) {
+    let left = cmd.trace;
+    o.trace = (s) => {
+      if (left > 0) io.err(`trace: ${formatStep(s)}`);
+      else if (left === 0) io.err(`trace: (stopped after ${cmd.trace} instructions)`);
+      left--;
+    };
+  }
+  return o;
+}
+
+/**
+ * The gas profile after a run: the top N functions by self gas with their
+ * inclusive gas, instantiation as its own line, so the column sums to the gas
+ * used; folded stacks to --profile-out.
+ */
+function printProfile(cmd: Extract<Command, { kind: 'run' }>, io: Io, store: Store, instantiation: number): void {
+  const p = store.profile();
+  const total = instantiation + p.total;
+  const pct = (g: number) => (total > 0 ? `${((100 * g) / total).toFixed(1)}%` : '-');
+  io.err(`profile: gas per function (self = while it ran; inclusive = with what it called), ${total} in all`);
+  io.err(`${'self'.padStart(14)} ${'%'.padStart(6)} ${'inclusive'.padStart(14)}  function`);
+  if (instantiation > 0) io.err(`${String(instantiation).padStart(14)} ${pct(instantiation).padStart(6)} ${''.padStart(14)}  (instantiation)`);
+  for (const f of p.functions.slice(0, cmd.profile)) {
+    io.err(`${String(f.self).padStart(14)} ${pct(f.self).padStart(6)} ${String(f.inclusive).padStart(14)}  ${f.funcIndex}${f.name !== undefined ? ` (${f.name})` : ''}`);
+  }
+  if (p.functions.length > cmd.profile!) io.err(`  (${p.functions.length - cmd.profile!} more functions)`);
+  if (cmd.profileOut !== undefined) {
+    writeFileSync(cmd.profileOut, (instantiation > 0 ? `(instantiation) ${instantiation}\n` : '') + p.folded);
+    io.err(`profile: folded stacks written to ${cmd.profileOut}`);
+  }
 }
