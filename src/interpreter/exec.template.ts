@@ -166,6 +166,7 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
   const maxDepth = limits.maxCallDepth;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
+  const perBytes8 = store.engine._schedule.memoryPerBytes8;
   const cs = store._callStack;
   const fns = store._callFns;
   const entryDepth = resume === null ? store._depth : resume.entryDepth;
