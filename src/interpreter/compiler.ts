@@ -54,6 +54,7 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
+  rec_func_args, rec_ref_args, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -307,6 +308,34 @@ class FuncTranslator {
         this.callResults(np, ft.results.length);
         return;
       }
+      case 0x12: { // return_call
+        const f = body[pc + 2];
+        this.tailCall(Op.RETURN_CALL, this.vm.funcTypes[f].params.length, f, 0, -1);
+        return;
+      }
+      case 0x13: { // return_call_indirect
+        const ti = body[pc + 2];
+        const idx = st.operand(st.h - 1);
+        st.pop();
+        this.tailCall(Op.RETURN_CALL_INDIRECT_S, this.m.types[ti].params.length, ti, body[pc + 3], idx);
+        return;
+      }
+      case 0x14: { // call_ref
+        const ft = this.m.types[body[pc + 2]];
+        const np = ft.params.length;
+        const ref = st.operand(st.h - 1);
+        st.pop();
+        st.materializeFrom(st.h - np);
+        enc.returnSite(rec_ref_args_ret_retGas(enc, Op.CALL_REF_S, ref, st.canon(st.h - np), 0, 0), Op.CALL_REF_S);
+        this.callResults(np, ft.results.length);
+        return;
+      }
+      case 0x15: { // return_call_ref
+        const ref = st.operand(st.h - 1);
+        st.pop();
+        this.tailCall(Op.RETURN_CALL_REF_S, this.m.types[body[pc + 2]].params.length, ref, 0, -1);
+        return;
+      }
       case 0x1a: // drop
         st.pop();
         return;
@@ -461,6 +490,22 @@ class FuncTranslator {
         throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${this.funcIndex}`);
       }
     }
+  }
+
+  /**
+   * A tail call (isa.ts TAIL_CALL): the np arguments are written to their
+   * canonical slots (the callee's frame base moves them down at run time);
+   * `a`, `b`, `c` are the record's fields before `args` (c < 0: two fields).
+   */
+  private tailCall(iop: number, np: number, a: number, b: number, c: number): void {
+    const st = this.st, enc = this.enc;
+    st.materializeFrom(st.h - np);
+    const args = st.canon(st.h - np);
+    if (iop === Op.RETURN_CALL) rec_func_args(enc, iop, a, args);
+    else if (iop === Op.RETURN_CALL_REF_S) rec_ref_args(enc, iop, a, args);
+    else rec_type_table_idx_args(enc, iop, a, b, c, args);
+    enc.split();
+    this.setUnreachable();
   }
 
   /** Pushes the value the record at `p` (op `iop`, -1: not fusable) produced in the top canonical slot. */

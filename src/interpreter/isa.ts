@@ -113,16 +113,7 @@ op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
-op('return', '', `if (depth === entryDepth) return;
-depth--;
-f = fns[depth]!;
-pc = cs[3 * depth];
-fp = cs[3 * depth + 1];
-const k = cs[3 * depth + 2]; // gas of the caller's block after the call
-CHARGE(k);
-code = (metered ? f._cm : f._cu)!.code;
-RELOAD_INSTANCE;
-break;`, 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
+op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
 
 /**
  * Calls: the callee's frame starts at the caller's argument slots, so
@@ -134,7 +125,7 @@ if (code[pc] === @OP(call)) {
   callee = funcs[$func];
   nfp = fp + $args;
   ret = $ret;
-} else {
+} else if (code[pc] === @OP(call_indirect_s)) {
   const tab = inst._tables[$table@call_indirect_s];
   const i = S[$idx@call_indirect_s] >>> 0;
   if (i >= tab._elems.length) trap('undefined_element');
@@ -144,6 +135,12 @@ if (code[pc] === @OP(call)) {
   callee = c;
   nfp = fp + $args@call_indirect_s;
   ret = $ret@call_indirect_s;
+} else {
+  const c = store._refs[S[$ref@call_ref_s]] as FuncInst | null;
+  if (c === null) trap('null_reference');
+  callee = c;
+  nfp = fp + $args@call_ref_s;
+  ret = $ret@call_ref_s;
 }
 if (callee.host) {
   store._gas = gas;
@@ -186,6 +183,70 @@ break;`;
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
   'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
+op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
+
+/**
+ * Tail calls (return_call, return_call_indirect, return_call_ref): the
+ * callee replaces the running function's frame. Its arguments (at slot
+ * `args`, above the frame's locals) move to the frame's base (a forward copy:
+ * the destination is below the source), and the callee starts there at the
+ * same call depth, so unbounded tail recursion runs in constant stack and
+ * the call-depth limit does not count tail calls. The callee returns to this
+ * function's caller, charging the return-site gas the caller pushed. A host
+ * callee runs at the frame's base, then this function returns its results.
+ */
+const TAIL_CALL = `if (code[pc] === @OP(return_call)) {
+  callee = funcs[$func];
+  nfp = fp + $args;
+} else if (code[pc] === @OP(return_call_indirect_s)) {
+  const tab = inst._tables[$table@return_call_indirect_s];
+  const i = S[$idx@return_call_indirect_s] >>> 0;
+  if (i >= tab._elems.length) trap('undefined_element');
+  const c = tab._elems[i] as FuncInst | null;
+  if (c === null) trap('uninitialized_element');
+  if (c.typeId !== inst._typeIds[$type@return_call_indirect_s]) trap('indirect_call_type_mismatch');
+  callee = c;
+  nfp = fp + $args@return_call_indirect_s;
+} else {
+  const c = store._refs[S[$ref@return_call_ref_s]] as FuncInst | null;
+  if (c === null) trap('null_reference');
+  callee = c;
+  nfp = fp + $args@return_call_ref_s;
+}
+for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
+if (callee.host) {
+  store._gas = gas;
+  store._depth = depth;
+  try {
+    callHost(store, callee, fp, inst);
+  } finally {
+    gas = store._gas;
+  }
+  RELOAD_STACK;
+  if (mem !== null) {
+    u8 = mem._u8;
+    dv = mem._dv;
+    memLen = u8.length;
+  }
+  RETURN_TO_CALLER;
+}
+f = callee;
+cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+code = cf.code;
+const k = cf.entryGas;
+CHARGE(k);
+pc = cf.entryPc;
+if (fp + cf.frameSlots > S.length) {
+  store._growStack(fp + cf.frameSlots);
+  RELOAD_STACK;
+}
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+RELOAD_INSTANCE;
+break;`;
+op('return_call', 'func:i args:i', TAIL_CALL, 'tail call of function `func` (arguments at slot `args`)', { next: 'self', group: 'return_call' });
+op('return_call_indirect_s', 'type:i table:i idx:s args:i', TAIL_CALL,
+  'tail call of the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'return_call' });
+op('return_call_ref_s', 'ref:s args:i', TAIL_CALL, 'tail call of the function reference S[ref] (null traps)', { next: 'self', group: 'return_call' });
 
 // ---------------------------------------------------------------- moves, constants, globals
 op('copy', 'dst:s src:s', `const d = $dst, s = $src;
@@ -910,6 +971,17 @@ F64[0] = R;
 const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
 const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
 const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
+  /** Return from the running function: results are in its frame's first slots. */
+  RETURN_TO_CALLER: `if (depth === entryDepth) return;
+depth--;
+f = fns[depth]!;
+pc = cs[3 * depth];
+fp = cs[3 * depth + 1];
+const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
+CHARGE(rk);
+code = (metered ? f._cm : f._cu)!.code;
+RELOAD_INSTANCE;
+break;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   inst = f.instance!;
   funcs = inst._funcs;
