@@ -54,7 +54,7 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
-  rec_func_args, rec_ref_args, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -468,6 +468,22 @@ class FuncTranslator {
         const n = st.operand(st.h - 1), v = st.operand(st.h - 2), i = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
         rec_t_i_val_n(enc, Op.TABLE_FILL_SSS, body[pc + 2], i, v, n);
+        return;
+      }
+      case 0x113: // i64.add128
+      case 0x114: { // i64.sub128
+        const d = st.operand(st.h - 1), c = st.operand(st.h - 2), b = st.operand(st.h - 3), a = st.operand(st.h - 4);
+        st.pop(); st.pop(); st.pop(); st.pop();
+        rec_dst_a_b_c_d(enc, op === 0x113 ? Op.I64_ADD128_S : Op.I64_SUB128_S, st.canon(st.h), a, b, c, d);
+        st.pushCanon(); st.pushCanon();
+        return;
+      }
+      case 0x115: // i64.mul_wide_s
+      case 0x116: { // i64.mul_wide_u
+        const b = st.operand(st.h - 1), a = st.operand(st.h - 2);
+        st.pop(); st.pop();
+        rec_dst_a_b(enc, op === 0x115 ? Op.I64_MUL_WIDE_S_S : Op.I64_MUL_WIDE_U_S, st.canon(st.h), a, b);
+        st.pushCanon(); st.pushCanon();
         return;
       }
       default: {

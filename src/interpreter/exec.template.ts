@@ -131,6 +131,68 @@ function i64DivRem(S: Int32Array, d: number, a: number, b: number, kind: number)
   S[d + 1] = hi;
 }
 
+/**
+ * i64.add128 / i64.sub128 (wide-arithmetic proposal): (S[a], S[b]) +/- (S[c], S[d])
+ * as 128-bit numbers, each the low i64 then the high i64; the 128-bit result
+ * is written as two i64 at S[dst] and S[dst + 2]. Word by word with the carry
+ * (borrow) exact in doubles.
+ */
+function add128(S: Int32Array, dst: number, a: number, b: number, c: number, d: number, sub: boolean): void {
+  const x0 = S[a] >>> 0, x1 = S[a + 1] >>> 0, x2 = S[b] >>> 0, x3 = S[b + 1] >>> 0;
+  let y0 = S[c] >>> 0, y1 = S[c + 1] >>> 0, y2 = S[d] >>> 0, y3 = S[d + 1] >>> 0;
+  let carry = 0;
+  if (sub) {
+    // x - y = x + ~y + 1
+    y0 = ~y0 >>> 0; y1 = ~y1 >>> 0; y2 = ~y2 >>> 0; y3 = ~y3 >>> 0;
+    carry = 1;
+  }
+  let t = x0 + y0 + carry;
+  const r0 = t | 0; carry = t > 4294967295 ? 1 : 0;
+  t = x1 + y1 + carry;
+  const r1 = t | 0; carry = t > 4294967295 ? 1 : 0;
+  t = x2 + y2 + carry;
+  const r2 = t | 0; carry = t > 4294967295 ? 1 : 0;
+  t = x3 + y3 + carry;
+  S[dst] = r0; S[dst + 1] = r1; S[dst + 2] = r2; S[dst + 3] = t | 0;
+}
+
+/** Scratch limbs of mulWide (module-level: nothing allocated per instruction). */
+const LIMBS = new Float64Array(8);
+
+/**
+ * i64.mul_wide_s/u (wide-arithmetic proposal): the 128-bit product of the
+ * i64s S[a] and S[b], written as two i64 (low, high) at S[dst] and S[dst + 2].
+ * Schoolbook on 16-bit limbs (every partial sum < 2^53, exact in doubles);
+ * the signed product is the unsigned one minus (b << 64 when a < 0) and
+ * (a << 64 when b < 0), mod 2^128 (two's complement).
+ */
+function mulWide(S: Int32Array, dst: number, a: number, b: number, signed: boolean): void {
+  const al = S[a], ah = S[a + 1], bl = S[b], bh = S[b + 1];
+  const x = [al & 0xffff, al >>> 16, ah & 0xffff, ah >>> 16];
+  const y = [bl & 0xffff, bl >>> 16, bh & 0xffff, bh >>> 16];
+  const r = LIMBS;
+  r.fill(0);
+  for (let i = 0; i < 4; i++) {
+    let carry = 0;
+    for (let j = 0; j < 4; j++) {
+      const t = r[i + j] + x[i] * y[j] + carry;
+      r[i + j] = t % 65536;
+      carry = Math.floor(t / 65536);
+    }
+    r[i + 4] += carry;
+  }
+  let w2 = (r[4] + r[5] * 65536) >>> 0, w3 = (r[6] + r[7] * 65536) >>> 0;
+  if (signed) {
+    // subtract the other operand from the high i64 for each negative operand
+    if (ah < 0) { const lo = w2 - (bl >>> 0); w3 = (w3 - (bh >>> 0) - (lo < 0 ? 1 : 0)) >>> 0; w2 = lo >>> 0; }
+    if (bh < 0) { const lo = w2 - (al >>> 0); w3 = (w3 - (ah >>> 0) - (lo < 0 ? 1 : 0)) >>> 0; w2 = lo >>> 0; }
+  }
+  S[dst] = r[0] + r[1] * 65536;
+  S[dst + 1] = r[2] + r[3] * 65536;
+  S[dst + 2] = w2;
+  S[dst + 3] = w3;
+}
+
 /** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */
 export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   const metered = store._metered;

@@ -874,6 +874,19 @@ const r = (S[a + 1] >>> 0) * 4294967296 + (S[a] >>> 0);
 ${setF64('r')}`, 'f64.convert_i64_u', { wasm: 0xba, shape: 'unary' });
 op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 'f64.promote_f32 (exact)', { wasm: 0xbb, shape: 'unary' });
 
+// ---------------------------------------------------------------- wide arithmetic (proposal)
+/**
+ * i64.add128 / i64.sub128 ((a, b) +/- (c, d) as 128-bit numbers, low halves
+ * first) and i64.mul_wide_s/u (the 128-bit product of two i64): two i64
+ * results at S[dst] (low half) and S[dst + 2] (high half). Run in execCold
+ * through add128/mulWide (exec.template.ts), which read every operand before
+ * writing.
+ */
+op('i64.add128_s', 'dst:s a:s b:s c:s d:s', 'add128(S, $dst, $a, $b, $c, $d, false);', 'i64.add128: two i64 results (low, high)');
+op('i64.sub128_s', 'dst:s a:s b:s c:s d:s', 'add128(S, $dst, $a, $b, $c, $d, true);', 'i64.sub128: two i64 results (low, high)');
+op('i64.mul_wide_s_s', 'dst:s a:s b:s', 'mulWide(S, $dst, $a, $b, true);', 'i64.mul_wide_s: the signed 128-bit product (low, high)');
+op('i64.mul_wide_u_s', 'dst:s a:s b:s', 'mulWide(S, $dst, $a, $b, false);', 'i64.mul_wide_u: the unsigned 128-bit product (low, high)');
+
 // ---------------------------------------------------------------- references and tables
 op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null', { wasm: 0xd1, shape: 'unary' });
 op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
@@ -999,7 +1012,7 @@ break;`,
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case.
  */
-const COLD = /^(memory\.(size|grow_s|init|copy|fill)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init|copy|fill)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
