@@ -45,7 +45,7 @@
  */
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
-import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
+import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
@@ -54,7 +54,8 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
-  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64, rec_seg_mem_a64_d_s_n,
+  rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -152,6 +153,8 @@ class FuncTranslator {
   /** foldAddress's other two results (no array allocated per load and store). */
   private foldedImm = 0;
   private foldedK = 0;
+  /** Memory 0 is a 64-bit memory (its loads and stores go through memAccess). */
+  private mem0is64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
   private immX = 0;
   private immY = 0;
@@ -171,6 +174,7 @@ class FuncTranslator {
     else this.written.fill(0, 0, nLocals);
     this.straight = true;
     this.nParams = type.params.length;
+    this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
     this.skip = 0;
     this.ctrls = [{ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false }];
 
@@ -383,13 +387,18 @@ class FuncTranslator {
         rec_t_idx_val(enc, Op.TABLE_SET_SS, body[pc + 2], i, v);
         return;
       }
-      case 0x3f: // memory.size
-        this.push(rec_dst(enc, Op.MEMORY_SIZE, st.canon(st.h)), -1);
+      case 0x3f: { // memory.size
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64 && mt.pageSizeLog2 === 16) this.push(rec_dst(enc, Op.MEMORY_SIZE, st.canon(st.h)), -1);
+        else this.push(rec_dst_mem_a64_pg(enc, Op.MEMORY_SIZE_M, st.canon(st.h), mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
+      }
       case 0x40: { // memory.grow
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
         const n = st.operand(st.h - 1);
         st.pop();
-        this.push(rec_dst_n(enc, Op.MEMORY_GROW_S, st.canon(st.h), n), -1);
+        if (mi === 0 && !mt.is64 && mt.pageSizeLog2 === 16) this.push(rec_dst_n(enc, Op.MEMORY_GROW_S, st.canon(st.h), n), -1);
+        else this.push(rec_dst_n_mem_a64(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0), -1);
         return;
       }
       case 0x41: // i32.const
@@ -421,7 +430,9 @@ class FuncTranslator {
       case 0x108: { // memory.init
         const n = st.operand(st.h - 1), s = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_seg_d_s_n(enc, Op.MEMORY_INIT_SSS, body[pc + 2], d, s, n);
+        const mi = body[pc + 3], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64) rec_seg_d_s_n(enc, Op.MEMORY_INIT_SSS, body[pc + 2], d, s, n);
+        else rec_seg_mem_a64_d_s_n(enc, Op.MEMORY_INIT_M, body[pc + 2], mi, mt.is64 ? 1 : 0, d, s, n);
         return;
       }
       case 0x109: // data.drop
@@ -430,13 +441,18 @@ class FuncTranslator {
       case 0x10a: { // memory.copy
         const n = st.operand(st.h - 1), s = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_d_s_n(enc, Op.MEMORY_COPY_SSS, d, s, n);
+        const dm = body[pc + 2], sm = body[pc + 3];
+        const d64 = this.vm.memTypes[dm].is64 ? 1 : 0, s64 = this.vm.memTypes[sm].is64 ? 1 : 0;
+        if (dm === 0 && sm === 0 && d64 === 0) rec_d_s_n(enc, Op.MEMORY_COPY_SSS, d, s, n);
+        else rec_dm_sm_da64_sa64_d_s_n(enc, Op.MEMORY_COPY_M, dm, sm, d64, s64, d, s, n);
         return;
       }
       case 0x10b: { // memory.fill
         const n = st.operand(st.h - 1), v = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_d_val_n(enc, Op.MEMORY_FILL_SSS, d, v, n);
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64) rec_d_val_n(enc, Op.MEMORY_FILL_SSS, d, v, n);
+        else rec_mem_a64_d_val_n(enc, Op.MEMORY_FILL_M, mi, mt.is64 ? 1 : 0, d, v, n);
         return;
       }
       case 0x10c: { // table.init
@@ -488,11 +504,24 @@ class FuncTranslator {
       }
       default: {
         // SPEED: loads, stores, unary and binary ops by table lookup (ops.ts, from isa.ts's `wasm`/`shape`)
+        if (op >= MEMARG_EXT) {
+          // a load or store with memory index and u64 offset (multi-memory, memory64)
+          this.memAccess(op - MEMARG_EXT, body[pc + 4], body[pc + 3], body[pc + 5]);
+          return;
+        }
         if (op < WASM_LOAD.length) {
           let iop = WASM_LOAD[op];
-          if (iop >= 0) { this.load(iop, body[pc + 3]); return; }
+          if (iop >= 0) {
+            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+            else this.load(iop, body[pc + 3]);
+            return;
+          }
           iop = WASM_STORE[op];
-          if (iop >= 0) { this.store(iop, body[pc + 3]); return; }
+          if (iop >= 0) {
+            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+            else this.store(iop, body[pc + 3]);
+            return;
+          }
           iop = WASM_UNARY[op];
           if (iop >= 0) {
             const a = st.operand(st.h - 1);
@@ -505,6 +534,46 @@ class FuncTranslator {
         }
         throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${this.funcIndex}`);
       }
+    }
+  }
+
+  /**
+   * A load or store `wop` (decoder numbering, short form) of memory `mem` at
+   * u64 offset (offlo, offhi) that the fast path cannot take as it is
+   * (isa.ts, "other memories, 64-bit memories"): a 64-bit memory 0 with an
+   * offset below 2^32 narrows the address with addr64_s and uses the fast
+   * rows; anything else is a cold `_m` row.
+   */
+  private memAccess(wop: number, mem: number, offlo: number, offhi: number): void {
+    const st = this.st, enc = this.enc;
+    const is64 = this.vm.memTypes[mem].is64;
+    const load = WASM_LOAD[wop];
+    const iop = load >= 0 ? load : WASM_STORE[wop];
+    if (mem === 0 && offhi === 0 && is64) {
+      if (load >= 0) {
+        const a = st.operand(st.h - 1);
+        st.pop();
+        const t = st.canon(st.h);
+        rec_dst_a(enc, Op.ADDR64_S, t, a);
+        this.push(rec_dst_addr_offset_imm_k(enc, iop, t, t, offlo, 0, 0), iop);
+      } else {
+        const v = st.operand(st.h - 1), a = st.operand(st.h - 2);
+        st.pop(); st.pop();
+        const t = st.canon(st.h);
+        rec_dst_a(enc, Op.ADDR64_S, t, a);
+        rec_addr_val_offset_imm_k(enc, iop, t, v, offlo, 0, 0);
+      }
+      return;
+    }
+    const mop = MEM_M_OP[iop];
+    if (load >= 0) {
+      const a = st.operand(st.h - 1);
+      st.pop();
+      this.push(rec_dst_addr_mem_offlo_offhi_a64(enc, mop, st.canon(st.h), a, mem, offlo, offhi, is64 ? 1 : 0), -1);
+    } else {
+      const v = st.operand(st.h - 1), a = st.operand(st.h - 2);
+      st.pop(); st.pop();
+      rec_addr_val_mem_offlo_offhi_a64(enc, mop, a, v, mem, offlo, offhi, is64 ? 1 : 0);
     }
   }
 
@@ -912,6 +981,16 @@ class FuncTranslator {
     return enc.branch(whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop], n, x, y, z);
   }
 }
+
+/** The cold `_m` row (isa.ts) of every fast load and store row, by op number (-1: none). */
+const MEM_M_OP: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  OP_NAMES.forEach((name, i) => {
+    const j = OP_NAMES.indexOf(`${name}_m`);
+    if (j >= 0) t[i] = j;
+  });
+  return t;
+})();
 
 const translator = new FuncTranslator();
 

@@ -98,7 +98,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           const l = d.type.limits;
           throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(v._u8.length / PAGE_SIZE, v._max, 'page', false)}`);
         }
-        inst._memory = v;
+        if (v._is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
+        if (inst._memory === null) inst._memory = v;
+        inst._memories.push(v);
         break;
       }
       case 'global': {
@@ -146,9 +148,11 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       t._limit = limits.maxTableSize;
     }
   }
-  if (inst._memory !== null && !inst._memory._owned) {
-    inst._memory._owned = true;
-    inst._memory._limit = limits.maxMemoryPages;
+  for (const mem of inst._memories) {
+    if (!mem._owned) {
+      mem._owned = true;
+      mem._limit = limits.maxMemoryPages;
+    }
   }
 
   // ---- functions
@@ -170,7 +174,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     const mem = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
     mem._owned = true;
     mem._limit = limits.maxMemoryPages;
-    inst._memory = mem;
+    mem._is64 = mt.is64;
+    if (inst._memory === null) inst._memory = mem;
+    inst._memories.push(mem);
   }
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
@@ -195,7 +201,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     switch (e.kind) {
       case 'func': v = wrapperOf(inst._funcs[e.index]); break;
       case 'table': v = inst._tables[e.index]; break;
-      case 'memory': v = inst._memory; break;
+      case 'memory': v = inst._memories[e.index]; break;
       case 'global': v = inst._globals[e.index]; break;
     }
     inst.exports[e.name] = v;
@@ -231,8 +237,10 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   for (let i = 0; i < m.datas.length; i++) {
     const seg = m.datas[i];
     if (seg.mode !== 'active') continue;
-    const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
-    const mem = inst._memory!;
+    const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
+    // a 64-bit memory's offset is an i64 (exact as a double below 2^53; larger ones are out of bounds anyway)
+    const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
+    const mem = inst._memories[seg.memory];
     if (off + seg.init.length > mem._u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
     mem._u8.set(seg.init, off);
     inst._datas[i] = new Uint8Array(0);

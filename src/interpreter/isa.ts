@@ -355,6 +355,73 @@ u8 = mem!._u8;
 dv = mem!._dv;
 memLen = u8.length;`, 'grow memory by S[n] pages');
 
+// ---------------------------------------------------------------- other memories, 64-bit memories
+/**
+ * Multiple memories and memory64 (WebAssembly 3.0). The loop's fast path is
+ * memory 0 with 32-bit addresses (the rows above). A 64-bit memory 0 with an
+ * offset below 2^32 uses them too, behind `addr64_s`, which narrows the i64
+ * address to a u32 word: an address of 2^32 or more becomes 2^32 - 1, so
+ * any access from it ends past 2^32 and traps exactly while the memory is
+ * smaller than 4 GiB (the deterministic page limit, maxMemoryPages <= 65535).
+ * Everything else (memories other than 0, offsets of 2^32 or more) runs the
+ * `_m` rows in execCold: the memory comes from the instance's memory array,
+ * the effective address is computed exactly in doubles (exact below 2^53;
+ * a larger sum is inexact but still far past any memory's end).
+ */
+const PER_BYTES_M = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
+op('addr64_s', 'dst:s a:s', `const a = $a;
+S[$dst] = S[a + 1] !== 0 ? -1 : S[a];`, 'an i64 address (memory64) as a u32 word, 2^32 - 1 when it is 2^32 or more');
+/** An address or length operand of a memory `_m` op: the u64 at slot expression `x` when `is64` (a field) is set, else the u32. */
+const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? (S[${x} + 1] >>> 0) * 4294967296 : 0))`;
+/** Selects memory `$mem` of the instance for the cold `_m` rows (u8, dv, memLen are execCold's locals). */
+const USE_MEM = `const mm = inst._memories[$mem];
+u8 = mm._u8;
+dv = mm._dv;
+memLen = u8.length;
+`;
+function eaM(size: number): string {
+  return `${USE_MEM}const ea = ${u64At('$addr', '$a64')} + ($offhi >>> 0) * 4294967296 + ($offlo >>> 0);
+if (ea + ${size} > memLen) trap('memory_out_of_bounds');\n`;
+}
+for (const [name, , size, body] of loads) {
+  op(`${name}_m`, 'dst:s addr:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} from memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
+}
+for (const [name, , size, body] of stores) {
+  op(`${name}_m`, 'addr:s val:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} to memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
+}
+op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
+S[d] = inst._memories[$mem]._u8.length / 2 ** $pg;
+if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
+op('memory.grow_m', 'dst:s n:s mem:i a64:i', `const mm = inst._memories[$mem];
+const ns = $n;
+const n = ${u64At('ns', '$a64')};
+let r = -1;
+if (n <= 65536) {
+  // a grow that cannot succeed returns -1 without the per-page charge
+  if (mm._u8.length / 65536 + n <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
+    const cost = n * perPage;
+    CHARGE(cost);
+  }
+  r = mm._grow(n, maxPages);
+}
+const d = $dst;
+S[d] = r;
+if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n] pages (i64 operand and result when a64)', { cold: true });
+op('memory.fill_m', 'mem:i a64:i d:s val:s n:s', `${USE_MEM}const d = ${u64At('$d', '$a64')}, n = ${u64At('$n', '$a64')};
+if (d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES_M}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill of memory `mem` (i64 operands when a64)', { cold: true });
+op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst._memories[$dm], smem = inst._memories[$sm];
+const d = ${u64At('$d', '$da64')}, s = ${u64At('$s', '$sa64')};
+// n is an i64 only when both memories are 64-bit (spec 3.4.7 memory.copy)
+const n = ${u64At('$n', '($da64 & $sa64)')};
+if (s + n > smem._u8.length || d + n > dmem._u8.length) trap('memory_out_of_bounds');
+${PER_BYTES_M}if (dmem === smem) dmem._u8.copyWithin(d, s, s + n);
+else dmem._u8.set(smem._u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
+op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst._datas[$seg];
+const d = ${u64At('$d', '$a64')}, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
+
 // ---------------------------------------------------------------- i32 numeric
 op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
 const i32Unary: Array<[string, number, string]> = [

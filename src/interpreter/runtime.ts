@@ -153,6 +153,8 @@ export class Memory {
   _limit: number = DEFAULT_LIMITS.maxMemoryPages;
   /** Whether a store owns the memory (`_limit` is its engine's): set by instantiation. */
   _owned = false;
+  /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
+  _is64 = false;
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
   /** The resizable backing store once the memory has moved to one, else null. */
@@ -823,6 +825,8 @@ export interface Instance<E extends object = Exports> {
   _tables: Table[];
   /** The memory (imported or defined), or null. */
   _memory: Memory | null;
+  /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
+  _memories: Memory[];
   /** Global index space. */
   _globals: Global[];
   /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
@@ -841,6 +845,7 @@ class InstanceObject {
   _funcs: FuncInst[] = [];
   _tables: Table[] = [];
   _memory: Memory | null = null;
+  _memories: Memory[] = [];
   _globals: Global[] = [];
   _globalCells: Int32Array[] = [];
   _typeIds: Int32Array = new Int32Array(0);
