@@ -155,6 +155,8 @@ class FuncTranslator {
   private foldedK = 0;
   /** Memory 0 is a 64-bit memory (its loads and stores go through memAccess). */
   private mem0is64 = false;
+  /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
+  private hasTable64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
   private immX = 0;
   private immY = 0;
@@ -175,6 +177,7 @@ class FuncTranslator {
     this.straight = true;
     this.nParams = type.params.length;
     this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
+    this.hasTable64 = vm.tableTypes.some((t) => t.is64);
     this.skip = 0;
     this.ctrls = [{ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false }];
 
@@ -207,6 +210,7 @@ class FuncTranslator {
     enc.lastDst = -1;
     // `else` and `end` count only when control falls through to them
     if ((op !== 0x05 && op !== 0x0b) || !this.ctrls[this.ctrls.length - 1].unreachable) enc.charge(op);
+    if (this.hasTable64) this.narrowTable64(op, body, pc);
     switch (op) {
       case 0x00: // unreachable
         rec_none(enc, Op.UNREACHABLE);
@@ -475,10 +479,12 @@ class FuncTranslator {
         st.pop(); st.pop();
         rec_dst_init_n_t(enc, Op.TABLE_GROW_SS, st.canon(st.h), init, n, body[pc + 2]);
         st.pushCanon();
+        if (this.vm.tableTypes[body[pc + 2]].is64) this.extendTop();
         return;
       }
       case 0x110: // table.size
         this.push(rec_dst_t(enc, Op.TABLE_SIZE, st.canon(st.h), body[pc + 2]), -1);
+        if (this.vm.tableTypes[body[pc + 2]].is64) this.extendTop();
         return;
       case 0x111: { // table.fill
         const n = st.operand(st.h - 1), v = st.operand(st.h - 2), i = st.operand(st.h - 3);
@@ -535,6 +541,58 @@ class FuncTranslator {
         throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${this.funcIndex}`);
       }
     }
+  }
+
+  /**
+   * table64 (WebAssembly 3.0): the table ops read 32-bit indices and sizes,
+   * so the i64 operands of an op on a 64-bit table are narrowed in place
+   * first with addr64_s (2^32 or more -> 2^32 - 1, which is out of bounds of
+   * every table: maxTableSize < 2^32), and i64 results (table.size,
+   * table.grow; below 2^31) are sign-extended after it (`extendTop`).
+   */
+  private narrowTable64(op: number, body: Int32Array, pc: number): void {
+    const st = this.st, tt = this.vm.tableTypes;
+    const h = st.h;
+    switch (op) {
+      case 0x11: case 0x13: case 0x25: // call_indirect, return_call_indirect [type, table]; table.get [table]
+        if (tt[body[pc + (op === 0x25 ? 2 : 3)]].is64) this.narrow(h - 1);
+        return;
+      case 0x26: // table.set: index below the value
+        if (tt[body[pc + 2]].is64) this.narrow(h - 2);
+        return;
+      case 0x10f: // table.grow: the delta
+        if (tt[body[pc + 2]].is64) this.narrow(h - 1);
+        return;
+      case 0x111: // table.fill: index and count
+        if (tt[body[pc + 2]].is64) { this.narrow(h - 3); this.narrow(h - 1); }
+        return;
+      case 0x10e: { // table.copy [dst, src]: n is i64 when both are
+        const d64 = tt[body[pc + 2]].is64, s64 = tt[body[pc + 3]].is64;
+        if (d64) this.narrow(h - 3);
+        if (s64) this.narrow(h - 2);
+        if (d64 && s64) this.narrow(h - 1);
+        return;
+      }
+      case 0x10c: // table.init [elem, table]: the destination index
+        if (tt[body[pc + 3]].is64) this.narrow(h - 3);
+        return;
+    }
+  }
+  /** Narrows stack entry i (an i64) to a u32 word in its canonical slot (addr64_s). */
+  private narrow(i: number): void {
+    const st = this.st;
+    const a = st.operand(i);
+    if (st.kinds[i] === LOCAL) {
+      st.refCount[st.vals[i] >> 1]--;
+      st.kinds[i] = CANON;
+    }
+    rec_dst_a(this.enc, Op.ADDR64_S, st.canon(i), a);
+  }
+  /** Sign-extends the i32 on top of the stack to the i64 a 64-bit table's size or grow returns. */
+  private extendTop(): void {
+    const t = this.st.canon(this.st.h - 1);
+    rec_dst_a(this.enc, Op.I64_EXTEND_I32_S_S, t, t);
+    this.enc.lastDst = -1;
   }
 
   /**

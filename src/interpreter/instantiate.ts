@@ -89,6 +89,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           const l = d.type.limits;
           throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(v._elems.length, v._max, 'element', false)}`);
         }
+        if (v._is64 !== d.type.is64) throw incompatible(`table address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
         inst._tables.push(v);
         break;
       }
@@ -167,6 +168,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     t._max = tt.limits.max;
     t._owned = true;
     t._limit = limits.maxTableSize;
+    t._is64 = tt.is64;
     inst._tables.push(t);
   }
   // ---- memory
@@ -226,7 +228,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   for (let i = 0; i < m.elems.length; i++) {
     const seg = m.elems[i];
     if (seg.mode === 'active') {
-      const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
+      const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
+      // a 64-bit table's offset is an i64 (exact below 2^53; larger ones are out of bounds anyway)
+      const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
       const tab = inst._tables[seg.table];
       const vals = inst._elems[i];
       if (off + vals.length > tab._elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);

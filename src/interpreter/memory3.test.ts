@@ -91,3 +91,34 @@ describe('multiple memories', () => {
     expect(() => store.instantiate(engine.compile(wat3([`(module (import "a" "m0" (memory i64 1)))`])[0]), { a: a.exports as any })).toThrow(/address type/);
   });
 });
+
+describe('table64', () => {
+  test('i64 indices, sizes and deltas; indices of 2^32 or more are out of bounds', () => {
+    const { exports } = setup(`(module
+      (type $v (func (result i32)))
+      (table $t i64 2 funcref) (elem (table $t) (i64.const 1) func $one)
+      (func $one (result i32) (i32.const 1))
+      (func (export "call") (param i64) (result i32) (call_indirect $t (type $v) (local.get 0)))
+      (func (export "isnull") (param i64) (result i32) (ref.is_null (table.get $t (local.get 0))))
+      (func (export "set") (param i64) (table.set $t (local.get 0) (ref.func $one)))
+      (func (export "size") (result i64) (table.size $t))
+      (func (export "grow") (param i64) (result i64) (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "fill") (param i64 i64) (table.fill $t (local.get 0) (ref.func $one) (local.get 1))))`);
+    expect(exports.call(1n)).toBe(1);
+    expect(trapCode(() => exports.call(0n))).toBe('uninitialized_element');
+    expect(trapCode(() => exports.call(0x100000001n))).toBe('undefined_element');
+    expect(exports.isnull(0n)).toBe(1);
+    expect(trapCode(() => exports.isnull(0x100000000n))).toBe('table_out_of_bounds');
+    expect(trapCode(() => exports.set(0x100000000n))).toBe('table_out_of_bounds');
+    exports.set(0n);
+    expect(exports.call(0n)).toBe(1);
+    expect(exports.size()).toBe(2n);
+    expect(exports.grow(3n)).toBe(2n);
+    expect(exports.grow(0x100000000n)).toBe(-1n);
+    expect(exports.size()).toBe(5n);
+    exports.fill(2n, 3n);
+    expect(exports.call(4n)).toBe(1);
+    expect(trapCode(() => exports.fill(0x100000000n, 0n))).toBe('table_out_of_bounds');
+    expect(trapCode(() => exports.fill(0n, 0x100000000n))).toBe('table_out_of_bounds');
+  });
+});

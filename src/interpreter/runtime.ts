@@ -385,6 +385,8 @@ export class Table {
   _limit: number = DEFAULT_LIMITS.maxTableSize;
   /** Whether a store owns the table (`_limit` is its engine's): set by instantiation. */
   _owned = false;
+  /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
+  _is64 = false;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
