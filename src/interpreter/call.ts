@@ -4,7 +4,7 @@
  * and converting values (JS API ToJSValue / ToWebAssemblyValue).
  */
 import { valtypeName, type valtype } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec } from './exec.js';
 import { f32Val, f64At } from './float.js';
@@ -48,6 +48,12 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
       S[s] = store._intern(v);
       return;
     default:
+      // typed references (WebAssembly 3.0): (ref null? func|extern|$t); exnref does not cross the JS boundary
+      if (isRefType(t) && abstractHeap(t) !== EXNREF) {
+        if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
+        writeValue(store, S, s, abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF, v);
+        return;
+      }
       throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
   }
 }
@@ -68,7 +74,10 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
     }
     default: {
       const id = S[s];
-      return id === 0 ? null : store._refs[id];
+      if (id === 0) return null;
+      // typed function references (WebAssembly 3.0) are functions in JS, as funcref
+      if (t >= CONCRETE || abstractHeap(t) === FUNCREF) return wrapperOf(store._refs[id] as FuncInst);
+      return store._refs[id];
     }
   }
 }

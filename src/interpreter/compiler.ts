@@ -428,6 +428,20 @@ class FuncTranslator {
         // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
         if (st.kinds[st.h - 1] === C64) st.kinds[st.h - 1] = C32;
         return;
+      case 0xd4: { // ref.as_non_null
+        const a = st.operand(st.h - 1);
+        st.pop();
+        this.push(rec_dst_a(enc, Op.REF_AS_NON_NULL_S, st.canon(st.h), a), -1);
+        return;
+      }
+      case 0xd5: // br_on_null
+        this.brOnNull(body[pc + 2]);
+        enc.split();
+        return;
+      case 0xd6: // br_on_non_null
+        this.brOnNonNull(body[pc + 2]);
+        enc.split();
+        return;
       case 0xd2: // ref.func
         this.push(rec_dst_func(enc, Op.REF_FUNC, st.canon(st.h), body[pc + 2]), -1);
         return;
@@ -957,6 +971,44 @@ class FuncTranslator {
       this.emitBr(d);
       enc.buf[skipPos] = enc.len;
     }
+  }
+
+  /**
+   * br_on_null d: branches with the values below the reference when it is
+   * null (reference id 0); otherwise the reference stays on the stack.
+   */
+  private brOnNull(d: number): void {
+    const st = this.st, enc = this.enc;
+    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const r = st.operand(st.h - 1);
+    const inLocal = st.kinds[st.h - 1] === LOCAL;
+    st.pop();
+    st.materializeFrom(st.h - this.labelArity(c));
+    if (c.kind !== K_FUNC && this.noMoves(c)) {
+      this.target(c, enc.branch(Op.BR_IF_EQZ_S, 1, r, 0));
+    } else {
+      const skipPos = enc.branch(Op.BR_IF_S, 1, r, 0);
+      this.emitBr(d);
+      enc.buf[skipPos] = enc.len;
+    }
+    if (inLocal) st.pushLocal(r);
+    else st.pushCanon();
+  }
+
+  /** br_on_non_null d: branches with the reference (the label's last value) when it is not null; otherwise drops it. */
+  private brOnNonNull(d: number): void {
+    const st = this.st, enc = this.enc;
+    const c = this.ctrls[this.ctrls.length - 1 - d];
+    st.materializeFrom(st.h - this.labelArity(c));
+    const r = st.canon(st.h - 1);
+    if (c.kind !== K_FUNC && this.noMoves(c)) {
+      this.target(c, enc.branch(Op.BR_IF_S, 1, r, 0));
+    } else {
+      const skipPos = enc.branch(Op.BR_IF_EQZ_S, 1, r, 0);
+      this.emitBr(d);
+      enc.buf[skipPos] = enc.len;
+    }
+    st.pop();
   }
 
   private brTable(body: Int32Array, pc: number): void {

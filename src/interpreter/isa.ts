@@ -956,6 +956,9 @@ op('i64.mul_wide_u_s', 'dst:s a:s b:s', 'mulWide(S, $dst, $a, $b, false);', 'i64
 
 // ---------------------------------------------------------------- references and tables
 op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null', { wasm: 0xd1, shape: 'unary' });
+op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
+if (r === 0) trap('null_reference');
+S[$dst] = r;`, 'ref.as_non_null: traps on null');
 op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
 op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
