@@ -173,6 +173,7 @@ export class ScriptRunner {
       case 'assert_return': return this.assertReturn(cmd.action, cmd.results);
       case 'assert_trap':
       case 'assert_exhaustion': return this.assertTrap(cmd.action, cmd.message);
+      case 'assert_exception': return this.assertException(cmd.action);
       case 'assert_trap_module':
       case 'assert_uninstantiable': return this.assertInstantiationTrap(cmd.module, cmd.message);
       case 'assert_invalid': return this.assertInvalid(cmd.module, cmd.message);
@@ -378,6 +379,14 @@ export class ScriptRunner {
     if (error.kind !== 'trap') return fail(`expected trap "${message}", got ${describe(error)}`);
     if (code === undefined) return fail(`runner does not know the trap message "${message}"`);
     if (!code.split('|').some((c) => error.trapCodes.includes(c))) return fail(`expected trap "${message}" (${code}), got ${describe(error)}`);
+    return PASS;
+  }
+
+  private assertException(action: Action): Outcome {
+    const r = this.act(action, 0);
+    if ('outcome' in r) return r.outcome;
+    if (!r.error) return fail(`expected an exception, got results [${r.values.map(formatActual).join(', ')}]`);
+    if (r.error.kind !== 'exception') return fail(`expected an exception, got ${describe(r.error)}`);
     return PASS;
   }
 

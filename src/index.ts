@@ -6,6 +6,7 @@ import './interpreter/call.js'; // installs the exported-function wrapper factor
 export { Engine, Module } from './interpreter/engine.js';
 export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
+export { Tag, Exception, type TagType } from './interpreter/exn.js';
 export type {
   StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,
   ExportedFunction, ExportValue, Exports, WasmValue, WasmFunction, HostFunction, ImportValue, Imports,

@@ -18,7 +18,7 @@ import { invokeRaw } from '../../src/interpreter/call.js';
 import { FUNC_INST, type FuncInst } from '../../src/interpreter/runtime.js';
 import {
   Engine, Store, Memory, Table, Global, Instance, Module,
-  MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap,
+  MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap, Exception,
 } from '../../src/index.js';
 import type { EngineOptions } from './index.js';
 
@@ -91,6 +91,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
       if (error instanceof CompileError) return { kind: 'other', trapCodes: [], message: `CompileError(${error.code}): ${message}` };
       if (error instanceof LinkError) return { kind: 'link', trapCodes: [], message };
       if (error instanceof Trap) return { kind: 'trap', trapCodes: [error.code], message };
+      if (error instanceof Exception) return { kind: 'exception', trapCodes: [], message: 'uncaught wasm exception' };
       return { kind: 'other', trapCodes: [], message: error instanceof Error ? `${error.name}: ${message}` : message };
     },
   };

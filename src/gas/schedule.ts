@@ -43,6 +43,7 @@ export const DYNAMIC_KEYS = [
   'memory.perBytes8', // per started 8 bytes of memory.copy / memory.fill / memory.init
   'table.perElement', // per element of table.copy / table.fill / table.init, per element added by table.grow
   'instantiate.perGlobal', // per global a module defines, charged by instantiation
+  'exception.perFrame', // per wasm frame an exception unwinds (leaves) on its way to a handler or out of the activation
 ] as const;
 
 /** A resolved schedule: static cost per dense op number plus the dynamic costs. */
@@ -52,6 +53,8 @@ export interface GasSchedule {
   readonly memoryGrowPerPage: number;
   readonly memoryPerBytes8: number;
   readonly tablePerElement: number;
+  /** Per wasm frame an exception unwinds ('exception.perFrame'). */
+  readonly exceptionPerFrame: number;
   readonly instantiatePerGlobal: number;
 }
 
@@ -164,6 +167,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
   let memoryGrowPerPage = unit ? 0 : 64;
   let memoryPerBytes8 = unit ? 0 : 1;
   let tablePerElement = unit ? 0 : 1;
+  let exceptionPerFrame = unit ? 0 : 5;
   let instantiatePerGlobal = unit ? 0 : 10;
   if (typeof config === 'object' && config.costs) {
     const byName = new Map<string, number>();
@@ -175,6 +179,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
       if (name === 'memory.grow.perPage') memoryGrowPerPage = value;
       else if (name === 'memory.perBytes8') memoryPerBytes8 = value;
       else if (name === 'table.perElement') tablePerElement = value;
+      else if (name === 'exception.perFrame') exceptionPerFrame = value;
       else if (name === 'instantiate.perGlobal') instantiatePerGlobal = value;
       else {
         const op = byName.get(name);
@@ -187,7 +192,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
   }
   // a load or store with an extended memarg (another memory, a 64-bit offset) costs what its short form costs
   for (let op = 0x28; op <= 0x3e; op++) table[MEMARG_EXT + op] = table[op];
-  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement, instantiatePerGlobal };
+  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement, instantiatePerGlobal, exceptionPerFrame };
   cache.set(key, s);
   return s;
 }

@@ -6,6 +6,7 @@
 import { valtypeName, type valtype } from '../decoder/module.js';
 import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
+import { Exception, setPayloadCodec } from './exn.js';
 import { exec } from './exec.js';
 import { f32Val, f64At } from './float.js';
 import {
@@ -82,6 +83,25 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
   }
 }
 
+// Exception payloads (exn.ts) convert with the JS API's conversions above.
+setPayloadCodec({
+  write(store, w, i, t, v) {
+    if (store !== null) { writeValue(store, w, i, t, v); return; }
+    // a payload made in JS (new Exception): numbers converted, references only checked
+    if (isRefType(t)) {
+      if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
+      if (abstractHeap(t) !== EXTERNREF && v !== null && !(typeof v === 'function' && (v as any)[FUNC_INST] instanceof FuncInst)) {
+        throw new TypeError('value is not a WebAssembly function or null');
+      }
+      return;
+    }
+    writeValue(null as unknown as Store, w, i, t, v);
+  },
+  read(store, w, i, t) {
+    return readValue(store as Store, w, i, t);
+  },
+});
+
 /**
  * Whether `e` is the JS engine's "out of stack" error: a RangeError "Maximum
  * call stack size exceeded" (V8, JavaScriptCore) or an InternalError "too
@@ -107,6 +127,8 @@ function stackTrap(e: unknown): Trap {
 /** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
 function hostFailure(store: Store, e: unknown): unknown {
   if (e instanceof Trap) return e;
+  // a wasm exception thrown (or rethrown) by the host goes on into wasm, where handlers may catch it
+  if (e instanceof Exception) return e;
   if (isStackOverflow(e)) return stackTrap(e);
   if (store._propagateHostErrors) return e;
   const msg = e instanceof Error ? e.message : String(e);

@@ -54,7 +54,7 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
-  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64, rec_seg_mem_a64_d_s_n,
+  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
@@ -78,6 +78,16 @@ export interface CompiledFunc {
   entryPc: number;
   /** Gas charged by the call on entry (see entryPc). */
   entryGas: number;
+  /**
+   * The try_table regions (exception handling), innermost first, or null:
+   * per region `start, end, n` and n catch clauses `tag, isRef, dst, target`
+   * (tag -1: catch_all; isRef: the clause also gives the exnref; dst: the
+   * label's first value slot; target: the label's position). A frame whose
+   * position p (pc + 1 where an instruction throws, the return position of a
+   * call) has start < p <= end (end extended past a `gas` record there, where
+   * a call's return site may be folded) is inside the region.
+   */
+  handlers: Int32Array | null;
 }
 
 /**
@@ -96,6 +106,7 @@ class Compiled implements CompiledFunc {
     public frameSlots: number,
     public entryPc: number,
     public entryGas: number,
+    public handlers: Int32Array | null,
   ) {}
 }
 
@@ -116,6 +127,11 @@ interface Ctrl {
   /** For `if`: position of the false-branch target operand, -1 once patched. */
   elseFixup: number;
   unreachable: boolean;
+  /** try_table: where its body starts and its catch clauses (4 words each, see CompiledFunc.handlers). */
+  tryStart?: number;
+  clauses?: number[];
+  /** Positions in `handlerWords` to patch with this label's position at `end` (catch clauses branching here). */
+  handlerFixups?: number[];
 }
 
 /** Statistics for linearity tests. */
@@ -153,6 +169,9 @@ class FuncTranslator {
   /** foldAddress's other two results (no array allocated per load and store). */
   private foldedImm = 0;
   private foldedK = 0;
+  /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
+  private handlerWords: number[] = [];
+  private returnStubFixups: number[] = [];
   /** Memory 0 is a 64-bit memory (its loads and stores go through memAccess). */
   private mem0is64 = false;
   /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
@@ -177,6 +196,8 @@ class FuncTranslator {
     this.straight = true;
     this.nParams = type.params.length;
     this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
+    this.handlerWords = [];
+    this.returnStubFixups = [];
     this.hasTable64 = vm.tableTypes.some((t) => t.is64);
     this.skip = 0;
     this.ctrls = [{ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false }];
@@ -188,16 +209,23 @@ class FuncTranslator {
       if (this.ctrls[this.ctrls.length - 1].unreachable && this.skipUnreachable(op)) continue;
       this.instr(op, body, pc);
     }
+    if (this.returnStubFixups.length > 0) {
+      // catch clauses whose label is the function's: their values are the results, then a return
+      const stub = enc.len;
+      rec_none(enc, Op.RETURN);
+      for (const q of this.returnStubFixups) this.handlerWords[q] = stub;
+    }
     enc.foldGas();
     if (stats) stats.steps += st.steps;
     const code = enc.buf.slice(0, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
-    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0);
+    const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
+    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
   }
 
   /** Unreachable code is validated but never runs: nothing is emitted for it until its block's else/end. */
   private skipUnreachable(op: number): boolean {
-    if (op === 0x02 || op === 0x03 || op === 0x04) { this.skip++; return true; }
+    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x1f) { this.skip++; return true; }
     if (op === 0x0b && this.skip > 0) { this.skip--; return true; }
     if (op === 0x05 && this.skip > 0) return true;
     return op !== 0x0b && op !== 0x05;
@@ -270,7 +298,10 @@ class FuncTranslator {
         this.ctrls.pop();
         const fixups = c.fixups;
         if (c.elseFixup >= 0) fixups.push(c.elseFixup);
-        const reachable = fallsThrough || fixups.length > 0;
+        const reachable = fallsThrough || fixups.length > 0 || (c.handlerFixups !== undefined && c.handlerFixups.length > 0);
+        const labelPos = enc.len;
+        if (c.clauses !== undefined) this.endTry(c, labelPos);
+        if (c.handlerFixups !== undefined) for (const q of c.handlerFixups) this.handlerWords[q] = labelPos;
         this.placeLabel(fixups);
         st.popTo(c.height);
         for (let i = 0; i < c.nResults; i++) st.pushCanon();
@@ -344,6 +375,25 @@ class FuncTranslator {
         this.tailCall(Op.RETURN_CALL_REF_S, this.m.types[body[pc + 2]].params.length, ref, 0, -1);
         return;
       }
+      case 0x08: { // throw
+        const np = this.vm.tagTypes[body[pc + 2]].params.length;
+        st.materializeFrom(st.h - np);
+        rec_tag_args(enc, Op.THROW, body[pc + 2], st.canon(st.h - np));
+        enc.split();
+        this.setUnreachable();
+        return;
+      }
+      case 0x0a: { // throw_ref
+        const a = st.operand(st.h - 1);
+        st.pop();
+        rec_a(enc, Op.THROW_REF_S, a);
+        enc.split();
+        this.setUnreachable();
+        return;
+      }
+      case 0x1f: // try_table
+        this.tryTable(body, pc);
+        return;
       case 0x1a: // drop
         st.pop();
         return;
@@ -970,6 +1020,48 @@ class FuncTranslator {
       const skipPos = enc.branch(Op.BR_IF_EQZ_S, 1, cond, 0);
       this.emitBr(d);
       enc.buf[skipPos] = enc.len;
+    }
+  }
+
+  /**
+   * try_table bt catch*: a block whose body is a handler region
+   * (CompiledFunc.handlers). The clauses' labels are relative to the
+   * try_table's context; each gets the slot of its label's first value and
+   * the label's position (patched at the label's `end`, a loop's start now,
+   * or a return stub for the function's label). The body starts a block of
+   * its own (nothing before it is fused into it), so the region is exact.
+   */
+  private tryTable(body: Int32Array, pc: number): void {
+    const st = this.st, enc = this.enc;
+    const bt = body[pc + 2], n = body[pc + 3];
+    const np = this.blockParams(bt), nr = this.blockResults(bt);
+    st.materializeAll();
+    enc.split();
+    const clauses: number[] = [];
+    const targets: Ctrl[] = [];
+    for (let i = 0; i < n; i++) {
+      const kind = body[pc + 4 + 3 * i], tag = body[pc + 5 + 3 * i], l = body[pc + 6 + 3 * i];
+      const c = this.ctrls[this.ctrls.length - 1 - l];
+      clauses.push(kind >= 2 ? -1 : tag, kind & 1, c.kind === K_FUNC ? 0 : st.canon(c.height), c.kind === K_LOOP ? c.loopPc : -1);
+      targets.push(c);
+    }
+    this.ctrls.push({ kind: K_BLOCK, height: st.h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false, tryStart: enc.len, clauses });
+    // remember which labels the clauses branch to (their positions are patched when the region is written)
+    (this.ctrls[this.ctrls.length - 1] as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets = targets;
+  }
+
+  /** At a try_table's `end` (its label at `labelPos`): writes its region to handlerWords. */
+  private endTry(c: Ctrl, labelPos: number): void {
+    const h = this.handlerWords, clauses = c.clauses!;
+    const targets = (c as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets!;
+    const n = clauses.length / 4;
+    h.push(c.tryStart!, labelPos, n);
+    for (let k = 0; k < n; k++) {
+      const q = h.length;
+      h.push(clauses[4 * k], clauses[4 * k + 1], clauses[4 * k + 2], clauses[4 * k + 3]);
+      const t = targets[k];
+      if (t.kind === K_FUNC) this.returnStubFixups.push(q + 3);
+      else if (t.kind !== K_LOOP) (t.handlerFixups ??= []).push(q + 3);
     }
   }
 

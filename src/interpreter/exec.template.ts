@@ -13,6 +13,8 @@
 import { Trap } from '../errors.js';
 import { compiledOf, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
 import { callHost } from './call.js';
+import { Exception } from './exn.js';
+import { Op } from './ops.js';
 
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
@@ -193,6 +195,78 @@ function mulWide(S: Int32Array, dst: number, a: number, b: number, signed: boole
   S[dst + 3] = w3;
 }
 
+/** The exception a `throw` makes: tag `tag` of `inst`, its payload the tag's parameters at slot `a`. */
+function throwException(store: Store, inst: Instance, tag: number, S: Int32Array, a: number): Exception {
+  const t = inst._tags[tag];
+  return Exception._fromWasm(t, S.slice(a, a + 2 * t._type.params.length), store);
+}
+
+/** unwind's results: the frame and position of the handler, and the gas left. */
+let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
+
+/**
+ * The search for a handler of exception `x` (spec 4.4.x throw / throw_ref:
+ * the innermost enclosing try_table whose catch clause matches, in the
+ * running function, then in each caller of this activation). `p` is a
+ * position inside the instruction where control is in each frame: pc + 1 in
+ * the frame that threw, the return position in a caller (see
+ * CompiledFunc.handlers). Every frame left behind costs `perFrame` gas (an
+ * out_of_gas trap while unwinding ends the search). On a match: writes the
+ * payload (and for the _ref clauses the exnref) to the label's slots, sets
+ * UF, UPC, UFP, UDEPTH, UGAS and returns true; false when no frame of the
+ * activation catches it.
+ */
+function unwind(store: Store, x: Exception, f: FuncInst, pc: number, fp: number, depth: number, entryDepth: number, gas: number, metered: boolean): boolean {
+  const cs = store._callStack, fns = store._callFns;
+  const perFrame = metered ? store.engine._schedule.exceptionPerFrame : 0;
+  // a tail call to a host function that throws has already left its caller's try_table regions
+  const op = compiledOf(f, metered).code[pc];
+  let p = op === Op.RETURN_CALL || op === Op.RETURN_CALL_INDIRECT_S || op === Op.RETURN_CALL_REF_S ? -1 : pc + 1;
+  for (;;) {
+    const cf = compiledOf(f, metered);
+    const h = cf.handlers;
+    if (h !== null) {
+      const code = cf.code;
+      for (let i = 0; i < h.length; i += 3 + 4 * h[i + 2]) {
+        const end = h[i + 1] + (code[h[i + 1]] === Op.GAS ? 2 : 0);
+        if (!(h[i] < p && p <= end)) continue;
+        for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
+          const tag = h[q];
+          if (tag >= 0 && f.instance!._tags[tag] !== x._tag) continue;
+          const S = store._stack;
+          let d = fp + h[q + 2];
+          if (tag >= 0) {
+            const w = x._wordsIn(store);
+            for (let j = 0; j < w.length; j++) S[d + j] = w[j];
+            d += w.length;
+          }
+          if (h[q + 1] !== 0) {
+            S[d] = store._intern(x);
+            S[d + 1] = 0;
+          }
+          UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = gas;
+          return true;
+        }
+      }
+    }
+    if (depth === entryDepth) {
+      store._gas = gas;
+      return false;
+    }
+    if (gas < perFrame) {
+      store._gas = gas;
+      store._lastFunc = f;
+      store._lastDepth = depth;
+      trap('out_of_gas');
+    }
+    gas -= perFrame;
+    depth--;
+    f = fns[depth]!;
+    p = cs[3 * depth];
+    fp = cs[3 * depth + 1];
+  }
+}
+
 /** Runs wasm function `entry` whose frame (arguments in place) starts at `entryFp`. */
 export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   const metered = store._metered;
@@ -228,10 +302,32 @@ export function exec(store: Store, entry: FuncInst, entryFp: number): void {
   let nfp = 0;
   try {
     for (;;) {
-      switch (code[pc]) {
-        // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-        default:
-          throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+      try {
+        for (;;) {
+          switch (code[pc]) {
+            // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+            default:
+              throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+          }
+        }
+      } catch (e) {
+        // a wasm exception (exn.ts): continue at the handler that catches it, or leave the activation with it
+        if (!(e instanceof Exception) || !unwind(store, e, f, pc, fp, depth, entryDepth, gas, metered)) throw e;
+        f = UF!;
+        depth = UDEPTH;
+        fp = UFP;
+        pc = UPC;
+        gas = UGAS;
+        cf = compiledOf(f, metered);
+        code = cf.code;
+        RELOAD_STACK;
+        inst = f.instance!;
+        funcs = inst._funcs;
+        globalCells = inst._globalCells;
+        mem = inst._memory;
+        u8 = mem !== null ? mem._u8 : EMPTY_U8;
+        dv = mem !== null ? mem._dv : EMPTY_DV;
+        memLen = u8.length;
       }
     }
   } finally {

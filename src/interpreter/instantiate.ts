@@ -14,6 +14,7 @@ import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
+import { Tag } from './exn.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
 } from './runtime.js';
@@ -104,6 +105,15 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         inst._memories.push(v);
         break;
       }
+      case 'tag': {
+        if (!(v instanceof Tag)) throw incompatible('expected a Tag');
+        const t = m.types[d.typeidx];
+        if (!sameType(v._type, { params: t.params, results: [] })) {
+          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
+        }
+        inst._tags.push(v);
+        break;
+      }
       case 'global': {
         let g: Global;
         if (v instanceof Global) {
@@ -180,6 +190,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     if (inst._memory === null) inst._memory = mem;
     inst._memories.push(mem);
   }
+  // ---- tags (each instantiation makes new ones)
+  for (const x of m.tags) inst._tags.push(Tag._of(m.types[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
@@ -205,6 +217,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       case 'table': v = inst._tables[e.index]; break;
       case 'memory': v = inst._memories[e.index]; break;
       case 'global': v = inst._globals[e.index]; break;
+      case 'tag': v = inst._tags[e.index]; break;
     }
     inst.exports[e.name] = v;
   }

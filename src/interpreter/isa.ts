@@ -941,6 +941,18 @@ const r = (S[a + 1] >>> 0) * 4294967296 + (S[a] >>> 0);
 ${setF64('r')}`, 'f64.convert_i64_u', { wasm: 0xba, shape: 'unary' });
 op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 'f64.promote_f32 (exact)', { wasm: 0xbb, shape: 'unary' });
 
+// ---------------------------------------------------------------- exceptions
+/**
+ * throw and throw_ref (exception handling, exn.ts): they throw the Exception
+ * object as a JS exception; exec's handler (`unwind` in exec.template.ts)
+ * finds the try_table that catches it, frame by frame, or lets it leave the
+ * activation. The payload of `throw` is the tag's parameters at slot `args`.
+ */
+op('throw', 'tag:i args:s', 'throw throwException(store, inst, $tag, S, $args);', 'throw an exception with tag `tag` (payload at slot `args`)', { cold: true });
+op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]];
+if (x === null || x === undefined) trap('null_reference');
+throw x;`, 'throw_ref: rethrow the exception S[a] (null traps)', { cold: true });
+
 // ---------------------------------------------------------------- wide arithmetic (proposal)
 /**
  * i64.add128 / i64.sub128 ((a, b) +/- (c, d) as 128-bit numbers, low halves

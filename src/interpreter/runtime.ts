@@ -11,6 +11,7 @@ import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Module, Engine } from './engine.js';
+import type { Tag } from './exn.js';
 
 export const PAGE_SIZE = 65536;
 
@@ -829,6 +830,8 @@ export interface Instance<E extends object = Exports> {
   _memory: Memory | null;
   /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
   _memories: Memory[];
+  /** Tag index space (exception handling; exn.ts `Tag`). */
+  _tags: Tag[];
   /** Global index space. */
   _globals: Global[];
   /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
@@ -848,6 +851,7 @@ class InstanceObject {
   _tables: Table[] = [];
   _memory: Memory | null = null;
   _memories: Memory[] = [];
+  _tags: Tag[] = [];
   _globals: Global[] = [];
   _globalCells: Int32Array[] = [];
   _typeIds: Int32Array = new Int32Array(0);
