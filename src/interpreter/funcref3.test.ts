@@ -44,3 +44,25 @@ test('call_ref, ref.as_non_null, br_on_null and br_on_non_null', () => {
   expect(x.take(x.get(1))).toBe(2);
   expect(() => x.take(null)).toThrow(TypeError);
 });
+
+test('typed references in imports: globals match by subtyping across modules, tables exactly; table initializers', () => {
+  const engine = new Engine({ features: { preset: '3.0' } });
+  const store = new Store(engine);
+  const a = store.instantiate(engine.compile(wat3([`(module
+    (type $t (func (result i32)))
+    (func $f (type $t) (i32.const 7)) (elem declare func $f)
+    (global (export "g") (ref $t) (ref.func $f))
+    (global (export "m") (mut (ref null $t)) (ref.null $t))
+    (table (export "tab") 2 (ref $t) (ref.func $f)))`])[0])).exports as any;
+  // a different module layout of the same structural type
+  const imp = (decl: string) => `(module (type (func (param i64))) (type $u (func (result i32))) ${decl}
+    (func (export "call") (result i32) (call_indirect (type $u) (i32.const 1))))`;
+  const ok = store.instantiate(engine.compile(wat3([imp('(import "a" "g" (global (ref null $u))) (import "a" "tab" (table 2 (ref $u)))')])[0]), { a });
+  expect((ok.exports as any).call()).toBe(7);
+  store.instantiate(engine.compile(wat3([`(module (type $u (func (result i32))) (import "a" "g" (global funcref)))`])[0]), { a });
+  const link = (decl: string) => () => store.instantiate(engine.compile(wat3([`(module (type $u (func (result i32))) (type $v (func)) ${decl})`])[0]), { a });
+  expect(link('(import "a" "g" (global (ref $v)))')).toThrow(/global type mismatch/);
+  expect(link('(import "a" "m" (global (mut funcref)))')).toThrow(/global type mismatch/);
+  link('(import "a" "m" (global (mut (ref null $u))))')();
+  expect(link('(import "a" "tab" (table 2 funcref))')).toThrow(/element type mismatch/);
+});

@@ -8,8 +8,8 @@
  * the ones before it stay applied), drop active and declarative segments, and
  * run the start function.
  */
-import { valtypeName, type expr, type functype, type limits } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { valtypeName, type expr, type functype, type limits, type valtype } from '../decoder/module.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
@@ -43,6 +43,38 @@ function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
   if (n1 < l.min) return false;
   if (l.max === undefined) return true;
   return m1 !== undefined && m1 <= l.max;
+}
+
+/**
+ * A value type in module-independent terms, for matching imports across
+ * modules (typed function references, WebAssembly 3.0): a concrete reference
+ * type `(ref null? $t)` names the structural id of its function type
+ * (`typeIdOf` of the type with its own references made independent the same
+ * way) instead of the module's type index. Other types are themselves.
+ */
+function linkType(t: valtype, types: readonly functype[]): valtype {
+  const i = concreteIndex(t);
+  if (i < 0) return t;
+  const ft = types[i];
+  // without GC's recursive types a function type refers only to earlier types: this ends
+  const id = typeIdOf({ params: ft.params.map((p) => linkType(p, types)), results: ft.results.map((r) => linkType(r, types)) });
+  return CONCRETE + 2 * id + (t & 1);
+}
+
+/** Reference subtyping between link types (spec 3.0 3.3.3 without GC): equal, or a non-null / concrete function type where a nullable / func one is declared. */
+function linkMatches(a: valtype, b: valtype): boolean {
+  if (a === b) return true;
+  if (!isRefType(a) || !isRefType(b)) return false;
+  if (isNullable(a) && !isNullable(b)) return false;
+  const ca = concreteIndex(a), cb = concreteIndex(b);
+  if (cb >= 0) return ca === cb;
+  if (ca >= 0) return abstractHeap(b) === FUNCREF;
+  return abstractHeap(a) === abstractHeap(b);
+}
+
+/** The JS API element / value type name detwasm's Table and Global hold a reference type of `t`'s heap type as. */
+function refName(t: valtype): 'funcref' | 'externref' {
+  return abstractHeap(t) === EXTERNREF ? 'externref' : 'funcref';
 }
 
 export function instantiate(module: Module, store: Store, imports: Record<string, Record<string, unknown>>): Instance {
@@ -83,7 +115,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       }
       case 'table': {
         if (!(v instanceof Table)) throw incompatible('expected a Table');
-        if (v._elemtype !== d.type.elemtype) {
+        if ((v._linkElem || v._elemtype) !== linkType(d.type.elemtype, m.types)) {
           throw incompatible(`table element type mismatch: expected ${valtypeName(d.type.elemtype)}, got ${valtypeName(v._elemtype)}`);
         }
         if (!limitsMatch(v._elems.length, v._max, d.type.limits)) {
@@ -118,7 +150,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
         let g: Global;
         if (v instanceof Global) {
           g = v;
-          if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) {
+          // a mutable global's type must be the same, an immutable one's a subtype (reference types)
+          const actual = g._linkType || g._type.valtype, declared = linkType(d.type.valtype, m.types);
+          if (g._type.mutable !== d.type.mutable || !(d.type.mutable ? actual === declared : linkMatches(actual, declared))) {
             throw incompatible(`global type mismatch: expected ${globalTypeText(d.type)}, got ${globalTypeText(g._type)}`);
           }
         } else if (!d.type.mutable) {
@@ -173,7 +207,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
   // ---- tables
   for (const tt of m.tables) {
-    const t = new Table({ element: tt.elemtype === EXTERNREF ? 'externref' : 'funcref', initial: 0 });
+    const t = new Table({ element: refName(tt.elemtype), initial: 0 });
+    if (tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
     t._elems = new Array(tt.limits.min).fill(null);
     t._max = tt.limits.max;
     t._owned = true;
@@ -183,7 +218,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
   // ---- memory
   for (const mt of m.mems) {
-    const mem = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
+    // a declared maximum beyond the JS API's range (memory64, custom page sizes) is kept as it is
+    const mem = new Memory({ initial: mt.limits.min });
+    mem._max = mt.limits.max;
     mem._owned = true;
     mem._limit = limits.maxMemoryPages;
     mem._is64 = mt.is64;
@@ -195,7 +232,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
-    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : t === FUNCREF ? 'funcref' : 'externref', mutable: g.type.mutable });
+    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : refName(t), mutable: g.type.mutable });
+    if (isRefType(t) && t !== FUNCREF && t !== EXTERNREF) glob._linkType = linkType(t, m.types);
     const v = evalConst(g.init, inst);
     if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
     else if (typeof v === 'object' && v !== null) {
@@ -208,6 +246,13 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     } else glob._cell[0] = v as number;
     inst._globals.push(glob);
     inst._globalCells.push(glob._cell);
+  }
+  // ---- table initializer expressions (typed function references: `(table n (ref $t) expr)`)
+  for (let i = 0; i < m.tables.length; i++) {
+    const init = m.tableInits[i];
+    if (init === null || init === undefined) continue;
+    const v = evalConst(init, inst) as { ref: unknown };
+    inst._tables[vm.numImportedTables + i]._elems.fill(v.ref);
   }
   // ---- exports
   for (const e of m.exports) {

@@ -388,6 +388,8 @@ export class Table {
   _owned = false;
   /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
   _is64 = false;
+  /** A typed element type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_elemtype`. */
+  _linkElem = 0;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
@@ -478,6 +480,8 @@ export class Global {
   readonly _type: globaltype;
   readonly _cell = new Int32Array(2);
   _ref: unknown = null;
+  /** A typed reference type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_type.valtype`. */
+  _linkType = 0;
   constructor(descriptor: GlobalDescriptor, init?: unknown) {
     checkKeys(descriptor, ['value', 'mutable'], 'Global descriptor');
     const v = descriptor?.value;
