@@ -226,7 +226,8 @@ export function compileCost(m: DecodedModule): number {
  */
 export function instantiationCost(m: DecodedModule, s: GasSchedule): number {
   let pages = 0, elements = 0, bytes8 = 0;
-  for (const mt of m.mems) pages += mt.limits.min;
+  // 64 KiB pages, started ones for a custom page size (which is 64 KiB or 1 byte)
+  for (const mt of m.mems) pages += Math.ceil(mt.limits.min * 2 ** (mt.pageSizeLog2 ?? 16) / 65536);
   for (const tt of m.tables) elements += tt.limits.min;
   for (const seg of m.elems) elements += seg.length;
   for (const d of m.datas) if (d.mode === 'active') bytes8 += Math.ceil(d.init.length / 8);

@@ -54,7 +54,7 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
-  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64, rec_seg_mem_a64_d_s_n,
+  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
@@ -452,7 +452,7 @@ class FuncTranslator {
         const n = st.operand(st.h - 1);
         st.pop();
         if (mi === 0 && !mt.is64 && mt.pageSizeLog2 === 16) this.push(rec_dst_n(enc, Op.MEMORY_GROW_S, st.canon(st.h), n), -1);
-        else this.push(rec_dst_n_mem_a64(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0), -1);
+        else this.push(rec_dst_n_mem_a64_pg(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
       }
       case 0x41: // i32.const

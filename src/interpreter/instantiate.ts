@@ -128,9 +128,13 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       }
       case 'memory': {
         if (!(v instanceof Memory)) throw incompatible('expected a Memory');
-        if (!limitsMatch(v._u8.length / PAGE_SIZE, v._max, d.type.limits)) {
+        if (v._pageSizeLog2 !== d.type.pageSizeLog2) throw incompatible(`memory page size mismatch: expected ${2 ** d.type.pageSizeLog2}, got ${2 ** v._pageSizeLog2}`);
+        // sizes in the memory's pages (Memory counts 64 KiB ones)
+        const scale = PAGE_SIZE / 2 ** d.type.pageSizeLog2;
+        const size = v._u8.length / 2 ** d.type.pageSizeLog2, max = v._max === undefined ? undefined : v._max * scale;
+        if (!limitsMatch(size, max, d.type.limits)) {
           const l = d.type.limits;
-          throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(v._u8.length / PAGE_SIZE, v._max, 'page', false)}`);
+          throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(size, max, 'page', false)}`);
         }
         if (v._is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
         if (inst._memory === null) inst._memory = v;
@@ -218,9 +222,13 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
   // ---- memory
   for (const mt of m.mems) {
-    // a declared maximum beyond the JS API's range (memory64, custom page sizes) is kept as it is
-    const mem = new Memory({ initial: mt.limits.min });
-    mem._max = mt.limits.max;
+    // Memory counts 64 KiB pages; a custom page size (1 byte) makes fractions of them, exact in doubles.
+    // A declared maximum beyond the JS API's range (memory64, custom page sizes) is kept as it is.
+    const scale = 2 ** mt.pageSizeLog2 / PAGE_SIZE;
+    const mem = new Memory({ initial: scale === 1 ? mt.limits.min : 0 });
+    if (scale !== 1 && mt.limits.min > 0) mem._grow(mt.limits.min * scale, Infinity);
+    mem._max = mt.limits.max === undefined ? undefined : mt.limits.max * scale;
+    mem._pageSizeLog2 = mt.pageSizeLog2;
     mem._owned = true;
     mem._limit = limits.maxMemoryPages;
     mem._is64 = mt.is64;

@@ -392,21 +392,29 @@ for (const [name, , size, body] of stores) {
 op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
 S[d] = inst._memories[$mem]._u8.length / 2 ** $pg;
 if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
-op('memory.grow_m', 'dst:s n:s mem:i a64:i', `const mm = inst._memories[$mem];
+/**
+ * memory.grow of another, 64-bit or custom-page-size memory. Memory counts in
+ * 64 KiB pages; a delta of n pages of 2^pg bytes is n * 2^pg / 65536 of them
+ * (a fraction for small pages: exact in doubles, so sizes stay exact byte
+ * counts). Gas: memory.grow.perPage per started 64 KiB.
+ */
+op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst._memories[$mem];
 const ns = $n;
 const n = ${u64At('ns', '$a64')};
+const scale = 2 ** $pg / 65536;
 let r = -1;
-if (n <= 65536) {
+if (n * scale <= 65536) {
+  const delta = n * scale;
   // a grow that cannot succeed returns -1 without the per-page charge
-  if (mm._u8.length / 65536 + n <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
-    const cost = n * perPage;
+  if (mm._u8.length / 65536 + delta <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
+    const cost = Math.ceil(delta) * perPage;
     CHARGE(cost);
   }
-  r = mm._grow(n, maxPages);
+  r = mm._grow(delta, maxPages);
 }
 const d = $dst;
-S[d] = r;
-if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n] pages (i64 operand and result when a64)', { cold: true });
+S[d] = r < 0 ? -1 : r / scale;
+if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n] pages of 2^pg bytes (i64 operand and result when a64)', { cold: true });
 op('memory.fill_m', 'mem:i a64:i d:s val:s n:s', `${USE_MEM}const d = ${u64At('$d', '$a64')}, n = ${u64At('$n', '$a64')};
 if (d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill of memory `mem` (i64 operands when a64)', { cold: true });

@@ -122,3 +122,27 @@ describe('table64', () => {
     expect(trapCode(() => exports.fill(0n, 0x100000000n))).toBe('table_out_of_bounds');
   });
 });
+
+describe('custom page sizes', () => {
+  test('a memory of 1-byte pages: size, grow and bounds in bytes; the page limit in 64 KiB pages still governs', () => {
+    const engine = new Engine({ features: { preset: '3.0', customPageSizes: true }, limits: { maxMemoryPages: 2 } });
+    const store = new Store(engine);
+    const x = store.instantiate(engine.compile(wat3([`(module
+      (memory 3 (pagesize 1))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "store8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))`])[0])).exports as any;
+    expect(x.size()).toBe(3);
+    x.store8(2, 9);
+    expect(x.load8(2)).toBe(9);
+    expect(trapCode(() => x.load8(3))).toBe('memory_out_of_bounds');
+    expect(x.grow(5)).toBe(3);
+    expect(x.size()).toBe(8);
+    expect(x.load8(7)).toBe(0);
+    expect(trapCode(() => x.load8(8))).toBe('memory_out_of_bounds');
+    expect(x.grow(131072 - 8)).toBe(8);
+    expect(x.size()).toBe(131072);
+    expect(x.grow(1)).toBe(-1);
+  });
+});

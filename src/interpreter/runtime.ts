@@ -156,6 +156,8 @@ export class Memory {
   _owned = false;
   /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
   _is64 = false;
+  /** log2 of the page size of the memory type (custom page sizes; sizes here stay in 64 KiB pages, fractions for small pages). */
+  _pageSizeLog2 = 16;
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
   /** The resizable backing store once the memory has moved to one, else null. */
