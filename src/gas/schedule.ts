@@ -13,7 +13,9 @@
  *    (`nop`, `block`, `loop`, `else`, `end`, `drop`) cost 0; plain arithmetic,
  *    locals, globals, constants and branches cost 1; loads and stores 2;
  *    i64.mul 2; divisions and remainders 4 (i32) or 8 (i64); `br_table` 2;
- *    `call` 5; `call_indirect` 8; `memory.grow` 10 + 64 per page; bulk memory
+ *    `call` 5; `call_indirect` 8 (tail calls and `call_ref` like the matching
+ *    call); `throw`/`throw_ref` 20 + 5 per frame unwound; `i64.add128`/`sub128`
+ *    2, `i64.mul_wide_*` 4; `memory.grow` 10 + 64 per page; bulk memory
  *    instructions 4 + 1 per 8 bytes (rounded up); table instructions that
  *    move elements 4 + 1 per element. Floats (`features.floats`): constants,
  *    comparisons, the bitwise abs/neg/copysign, reinterpret, add, sub, mul,
