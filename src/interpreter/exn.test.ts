@@ -111,6 +111,63 @@ describe('exceptions', () => {
     store.instantiate(engine.compile(wat3([imp])[0]), { m: { t } });
     expect(() => store.instantiate(engine.compile(wat3([imp])[0]), { m: { t: new Tag({ parameters: ['i32'] }) } })).toThrow(LinkError);
   });
+  test('payloads of several values, a loop label, catch_ref + throw_ref, and a tail call leaving its try_table', () => {
+    let exports: Record<string, any> = {};
+    ({ exports } = setup(`(module
+      (tag $p (param i32 i64))
+      (tag $e (export "tagE") (param i32))
+      (import "env" "host" (func $host (param i32)))
+      (func $t (param i32) (param i64) (throw $p (local.get 0) (local.get 1)))
+      (func (export "pair") (result i32 i64)
+        (block $h (result i32 i64)
+          (try_table (catch $p $h) (call $t (i32.const 3) (i64.const -5)))
+          (unreachable)))
+      (func (export "retry") (param $n i32) (result i32)
+        (local $tries i32)
+        (loop $again
+          (local.set $tries (i32.add (local.get $tries) (i32.const 1)))
+          (try_table (catch_all $again)
+            (if (i32.lt_u (local.get $tries) (local.get $n)) (then (throw $e (local.get $tries))))))
+        (local.get $tries))
+      (func $inner (result i32 exnref)
+        (block $h (result i32 exnref)
+          (try_table (catch_ref $e $h) (throw $e (i32.const 11)))
+          (unreachable)))
+      (func (export "rethrow_outer") (result i32)
+        (block $o (result i32)
+          (try_table (catch $e $o) (call $inner) (throw_ref))
+          (i32.const -1)))
+      (func $tail (param i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (return_call $host (local.get 0)))
+          (unreachable))
+        (drop))
+      (func (export "tail") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $tail (local.get 0)))
+          (i32.const -1))
+        (i32.add (i32.const 1000))))`, {
+      imports: { env: { host: (x: number) => { throw new Exception(exports.tagE, [x]); } } },
+    }));
+    expect(exports.pair()).toEqual([3, -5n]);
+    expect(exports.retry(5)).toBe(5);
+    expect(exports.rethrow_outer()).toBe(11);
+    // the host's exception is caught by the caller of $tail, not by $tail's own try_table (it has left it)
+    expect(exports.tail(4)).toBe(1004);
+  });
+
+  test('running out of gas while unwinding is out_of_gas; no handler runs', () => {
+    const text = MOD;
+    const { store, exports } = setup(text, { imports: { env: { host: () => {} } }, gas: 1e9 });
+    const before = store.gasUsed;
+    exports.catch_deep(100);
+    const cost = store.gasUsed - before;
+    const small = setup(text, { imports: { env: { host: () => {} } }, gas: cost - 200 }); // the 100 frames cost 500 to unwind; the code after the handler far less than 200
+    let e: unknown;
+    try { small.exports.catch_deep(100); } catch (x) { e = x; }
+    expect((e as Trap).code).toBe('out_of_gas');
+  });
+
   test('unwinding is charged per frame left, deterministically', () => {
     const run = (n: number) => {
       const { store, exports } = setup(MOD, { imports: { env: { host: () => {} } }, gas: 1e9 });
