@@ -78,7 +78,7 @@ export function compatAdapter(): EngineAdapter {
   return {
     name: 'detwasm compat (JS API)',
     instantiate(bytes, h): AdapterInstance {
-      const W = compat.createWebAssembly({});
+      const W = compat.createWebAssembly({ config: { features: { tailCall: true } } });
       const inst = new W.Instance(new W.Module(bytes), { env: { h } });
       const ex = inst.exports as Record<string, unknown>;
       return {

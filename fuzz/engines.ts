@@ -13,8 +13,11 @@ import type { EngineAdapter } from './exec-harness.js';
 
 export const METERED_GAS = 1_000_000_000_000;
 
-/** detwasm engines run with floats on (float modules from `generateModule(seed, { floats: true })`; integer modules compile the same). */
-const FLOATS = { features: { floats: true } };
+/**
+ * detwasm engines run with floats on (float modules from `generateModule(seed, { floats: true })`)
+ * and tail calls (`{ tailCalls: true }`); other modules compile the same.
+ */
+const FLOATS = { features: { floats: true, tailCall: true } };
 
 export const ENGINES_UNDER_TEST: EngineAdapter[] = [
   { ...detwasmAdapter({ gas: METERED_GAS, config: FLOATS }), name: 'detwasm (metered)' },

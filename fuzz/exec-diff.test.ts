@@ -21,6 +21,7 @@ describe.each(ENGINES_UNDER_TEST)('random modules: $name vs host', adapter => {
     ['default shape', 1, 500, {}],
     ['small modules', 100_001, 1000, { maxFuncs: 2, maxDepth: 3, maxStmts: 2 }],
     ['deep expressions', 200_001, 200, { maxFuncs: 3, maxDepth: 8, maxStmts: 3 }],
+    ['tail calls', 500_001, 300, { tailCalls: true }],
   ] as const)('%s: seeds %i.. (%i modules)', (_name, firstSeed, iterations, options) => {
     const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed, iterations, options, shrinkMs: 5_000, maxFindings: 3 });
     const report = r.findings.map(f => `seed ${f.seed} ${JSON.stringify(f.options)}: host ${f.diff.a} / ${f.engine} ${f.diff.b}`);

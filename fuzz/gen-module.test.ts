@@ -91,3 +91,26 @@ describe('with floats', () => {
     expect(differs).toBeGreaterThan(0);
   });
 });
+
+describe('with tail calls', () => {
+  test('valid modules; many use return_call/return_call_indirect (rejected with tail calls off); off, the modules are the plain ones', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Engine, PolicyError } = require('../src/index.js');
+    const on = new Engine({ features: { tailCall: true } });
+    const off = new Engine();
+    let tail = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const m = generateModule(seed, { tailCalls: true });
+      expect(WebAssembly.validate(m.bytes)).toBe(true);
+      on.compile(m.bytes);
+      try {
+        off.compile(m.bytes);
+      } catch (e) {
+        expect(e).toBeInstanceOf(PolicyError);
+        tail++;
+      }
+      expect(generateModule(seed, { tailCalls: false }).bytes).toEqual(generateModule(seed).bytes);
+    }
+    expect(tail).toBeGreaterThan(100);
+  });
+});

@@ -70,6 +70,8 @@ export interface GenOptions {
   floats?: boolean;
   /** Internal: emit the NaN-canonicalizing sequences (`referenceBytes`). */
   canonicalizeNaNs?: boolean;
+  /** Generate tail calls too (return_call, return_call_indirect; WebAssembly 3.0). */
+  tailCalls?: boolean;
 }
 
 export const DEFAULT_GEN_OPTIONS: GenOptions = { maxFuncs: 5, maxDepth: 5, maxStmts: 4, callBudget: 40 };
@@ -777,10 +779,37 @@ class FuncGen {
     else this.floatConst(t);
   }
 
+  /**
+   * A tail call (return_call / return_call_indirect through the table) of a
+   * function whose results are this function's; false when there is none.
+   * Like every call it spends the call budget, so tail recursion ends too.
+   */
+  private tailCall(d: number): boolean {
+    const m = this.m;
+    const same = (sig: FuncSig) => sig.results.length === this.sig.results.length && sig.results.every((t, i) => t === this.sig.results[i]);
+    if (this.rng.chance(0.3)) {
+      const types = m.types.map((sig, i) => [sig, i] as const).filter(([sig]) => same(sig));
+      if (types.length === 0) return false;
+      const [sig, typeIdx] = this.rng.pick(types);
+      this.pushValues(sig.params, d - 1);
+      this.tableIndex(d);
+      this.emit(0x13, ...uleb(typeIdx), 0x00);
+      return true;
+    }
+    const funcs = m.funcSigs.map((sig, i) => [sig, i] as const).filter(([sig]) => same(sig));
+    if (funcs.length === 0) return false;
+    const [sig, funcIdx] = this.rng.pick(funcs);
+    this.pushValues(sig.params, d - 1);
+    this.emit(0x12, ...uleb(funcIdx));
+    return true;
+  }
+
   /** Emits one stack-neutral statement. */
   stmt(d: number): void {
     const r = this.rng;
     const m = this.m;
+    // (the random choice is only made with tail calls on: other modules stay byte-identical)
+    if (m.opts.tailCalls && d > 0 && r.chance(0.06) && this.tailCall(d)) return;
     if (d <= 0) {
       const t = r.pick(this.m.valtypes);
       const l = this.localOfType(t) ?? this.newLocal(t);

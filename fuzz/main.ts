@@ -1,5 +1,5 @@
 /**
- * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--save]`.
+ * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--tail-calls] [--save]`.
  * Runs the differential execution fuzzer and the differential decoding fuzzer
  * for N seconds each against detwasm and the host's WebAssembly, prints
  * statistics and findings, and with --save writes minimized findings to
@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const only = arg('only', 'all');
   const save = process.argv.includes('--save');
   // --floats: generated modules use f32/f64 too (the host runs them with NaNs canonicalized)
-  const options = process.argv.includes('--floats') ? { floats: true } : {};
+  // --tail-calls: return_call / return_call_indirect too (WebAssembly 3.0)
+  const options = { ...(process.argv.includes('--floats') ? { floats: true } : {}), ...(process.argv.includes('--tail-calls') ? { tailCalls: true } : {}) };
   const outDir = path.resolve(arg('out', path.join('fuzz', 'regressions')));
   let findings = 0;
   console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer`);

@@ -241,8 +241,12 @@ function fieldList(def) {
 
 /** Expands `NAME;` macros, CHARGE(x); and JUMP(j); keeping the line's indentation. */
 function expandMacros(text, macros) {
+  // macros may use macros: expand until none is left
+  for (let prev = ''; prev !== text;) {
+    prev = text;
+    text = text.replace(/^( *)(\w+);$/gm, (all, pad, name) => (macros[name] ? indent(macros[name], pad.length) : all));
+  }
   return text
-    .replace(/^( *)(\w+);$/gm, (all, pad, name) => (macros[name] ? indent(macros[name], pad.length) : all))
     .replace(/^( *)CHARGE\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, 0);\ngas -= ${x};`, pad.length))
     .replace(/^( *)CHARGE_PENDING\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, ${x});\ngas -= ${x};`, pad.length))
     .replace(/^( *)JUMP\(([^;]+)\);$/gm, (_, pad, j) => {

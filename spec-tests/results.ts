@@ -4,7 +4,7 @@
 export type Category =
   | 'module' | 'module_instance' | 'register' | 'invoke' | 'get'
   | 'assert_return' | 'assert_trap' | 'assert_exhaustion' | 'assert_invalid'
-  | 'assert_malformed' | 'assert_unlinkable' | 'assert_uninstantiable';
+  | 'assert_malformed' | 'assert_unlinkable' | 'assert_uninstantiable' | 'assert_exception';
 
 export interface Counts { passed: number; failed: number; skipped: number }
 

@@ -21,7 +21,7 @@
  *
  * No Node-only API here: this file also runs in browsers.
  */
-import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as CoreTable, Trap } from './index.js';
+import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as CoreTable, Trap, Tag as CoreTag, Exception as CoreException } from './index.js';
 import type { Module as CoreModule, ExportValue, Exports } from './index.js';
 import { checkKeys, type EngineConfig } from './config.js';
 import { CompileError as CoreCompileError, LinkError as CoreLinkError } from './errors.js';
@@ -214,6 +214,20 @@ export const Global = nativeStyleDescriptor(CoreGlobal, ['value', 'mutable']);
 export type Global = CoreGlobal;
 
 /**
+ * `WebAssembly.Tag` (exception handling): detwasm's `Tag`, `new Tag({ parameters: ['i32'] })`;
+ * imported and exported like the other extern values.
+ */
+export const Tag = CoreTag;
+export type Tag = CoreTag;
+/**
+ * `WebAssembly.Exception`: detwasm's `Exception` (`new Exception(tag, payload)`,
+ * `is(tag)`, `getArg(tag, index)`). A wasm exception nothing catches reaches
+ * JS as one; one thrown by an imported function is thrown into wasm.
+ */
+export const Exception = CoreException;
+export type Exception = CoreException;
+
+/**
  * `WebAssembly.CompileError`: detwasm's `CompileError` (also the base of
  * `MalformedError`, `InvalidError`, `PolicyError`, `LimitError`). One made by
  * `new CompileError(message)` has code 'compile'.
@@ -391,6 +405,8 @@ export function createWebAssembly(options: CompatOptions = {}) {
     Memory,
     Table,
     Global,
+    Tag,
+    Exception,
     CompileError,
     LinkError,
     /** Traps: detwasm's `Trap`, with a stable `.code` ('unreachable', 'out_of_gas', ...). */

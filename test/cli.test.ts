@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
+import { wat3 } from '../src/validator/testutil.js';
 
 const BIN = path.join(ROOT, 'bin/detwasm.js');
 let tmp: string;
@@ -168,6 +169,16 @@ describe('failures: one line on stderr, exit code per kind', () => {
     expect(oneLine(rec.stderr)).toMatch(
       /call stack exhausted in function 0 \(\$rec\), called from function 0 \(\$rec\), function 0 \(\$rec\), function 0 \(\$rec\), \.\.\. \(\d{4,} wasm frames\)$/,
     );
+  });
+
+  test('an uncaught wasm exception: the trap exit code (5), kind exception', () => {
+    // (module (tag $e (param i32)) (func (export "f") (throw $e (i32.const 1))))
+    const bin = file('throw.wasm', Array.from(wat3([`(module (tag $e (param i32)) (func (export "f") (throw $e (i32.const 1))))`])[0]));
+    const r = detwasm('run', bin, '--invoke', 'f', '--features', '3.0');
+    expect(r.code).toBe(5);
+    expect(oneLine(r.stderr)).toMatch(/^detwasm: .*throw\.wasm: f\(\): uncaught wasm exception \(a tag with 1 parameter\)$/);
+    const j = detwasm('run', bin, '--invoke', 'f', '--features', '3.0', '--json');
+    expect(JSON.parse(j.stdout).error).toMatchObject({ kind: 'exception' });
   });
 
   test('out of gas (6)', () => {

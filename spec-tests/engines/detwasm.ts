@@ -18,7 +18,7 @@ import { invokeRaw } from '../../src/interpreter/call.js';
 import { FUNC_INST, type FuncInst } from '../../src/interpreter/runtime.js';
 import {
   Engine, Store, Memory, Table, Global, Instance, Module,
-  MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap,
+  MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap, Exception,
 } from '../../src/index.js';
 import type { EngineOptions } from './index.js';
 
@@ -53,6 +53,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
         global_f32: new Global({ value: 'f32' }, 666.6),
         global_f64: new Global({ value: 'f64' }, 666.6),
         table: new Table({ element: 'funcref', initial: 10, maximum: 20 }),
+        table64: Object.assign(new Table({ element: 'funcref', initial: 10, maximum: 20 }), { _is64: true }),
         memory: new Memory({ initial: 1, maximum: 2 }),
         print, print_i32: print, print_i64: print, print_f32: print, print_f64: print,
         print_i32_f32: print, print_f64_f64: print,
@@ -91,6 +92,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
       if (error instanceof CompileError) return { kind: 'other', trapCodes: [], message: `CompileError(${error.code}): ${message}` };
       if (error instanceof LinkError) return { kind: 'link', trapCodes: [], message };
       if (error instanceof Trap) return { kind: 'trap', trapCodes: [error.code], message };
+      if (error instanceof Exception) return { kind: 'exception', trapCodes: [], message: 'uncaught wasm exception' };
       return { kind: 'other', trapCodes: [], message: error instanceof Error ? `${error.name}: ${message}` : message };
     },
   };

@@ -88,6 +88,8 @@ export function createNativeEngine(): EngineAdapter {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof WebAssembly.CompileError) return { kind: 'compile', trapCodes: [], message };
       if (error instanceof WebAssembly.LinkError) return { kind: 'link', trapCodes: [], message };
+      const Exn = (WebAssembly as unknown as { Exception?: new (...a: unknown[]) => unknown }).Exception;
+      if (Exn !== undefined && error instanceof Exn) return { kind: 'exception', trapCodes: [], message: 'uncaught wasm exception' };
       if (error instanceof WebAssembly.RuntimeError) {
         const hit = V8_TRAPS.find(([re]) => re.test(message));
         return { kind: 'trap', trapCodes: hit ? hit[1] : [], message };

@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'compile'
   | 'link'
   | 'trap'
+  /** an uncaught wasm exception (exception handling) */
+  | 'exception'
   /**
    * the call cannot be expressed through the engine's JS API (native: v128
    * signatures), or the engine cannot run the module yet (detwasm with

@@ -5,10 +5,11 @@
 import { CompileError, LinkError, Trap, formatFrame, type TrapFrame } from '../errors.js';
 import { EXIT, UsageError } from './args.js';
 import { IoError, MissingPackageError, WatError } from './load.js';
+import { Exception } from '../interpreter/exn.js';
 
 export interface Failure {
   exitCode: number;
-  /** Short kind for --json output: usage, io, missing_package, compile, link, trap, out_of_gas, internal. */
+  /** Short kind for --json output: usage, io, missing_package, compile, link, trap, out_of_gas, exception, internal. */
   kind: string;
   /** The one line (without the "detwasm: " prefix). */
   message: string;
@@ -45,6 +46,11 @@ export function describeFailure(err: unknown, context: string): Failure {
       return { exitCode: EXIT.outOfGas, kind: 'out_of_gas', code: err.code, message: `${context}: ${err.message}${callers(err)}`, ...location(err) };
     }
     return { exitCode: EXIT.trap, kind: 'trap', code: err.code, message: `${context}: trap (${err.code}): ${err.message}${callers(err)}`, ...location(err) };
+  }
+  if (err instanceof Exception) {
+    // a wasm exception nothing caught (exception handling): the trap exit code, its own kind
+    const n = err._tag._type.params.length;
+    return { exitCode: EXIT.trap, kind: 'exception', message: `${context}: uncaught wasm exception (a tag with ${n} parameter${n === 1 ? '' : 's'})` };
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { exitCode: EXIT.internal, kind: 'internal', message: `${context}: internal error: ${oneLine(text)} (rerun with --verbose for details)` };

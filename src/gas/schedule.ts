@@ -13,7 +13,9 @@
  *    (`nop`, `block`, `loop`, `else`, `end`, `drop`) cost 0; plain arithmetic,
  *    locals, globals, constants and branches cost 1; loads and stores 2;
  *    i64.mul 2; divisions and remainders 4 (i32) or 8 (i64); `br_table` 2;
- *    `call` 5; `call_indirect` 8; `memory.grow` 10 + 64 per page; bulk memory
+ *    `call` 5; `call_indirect` 8 (tail calls and `call_ref` like the matching
+ *    call); `throw`/`throw_ref` 20 + 5 per frame unwound; `i64.add128`/`sub128`
+ *    2, `i64.mul_wide_*` 4; `memory.grow` 10 + 64 per page; bulk memory
  *    instructions 4 + 1 per 8 bytes (rounded up); table instructions that
  *    move elements 4 + 1 per element. Floats (`features.floats`): constants,
  *    comparisons, the bitwise abs/neg/copysign, reinterpret, add, sub, mul,
@@ -33,6 +35,7 @@
  */
 import type { DecodedModule } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
+import { MEMARG_EXT } from '../decoder/opcodes.js';
 
 export type GasScheduleConfig = 'default' | 'unit' | { base?: 'default' | 'unit'; costs?: Record<string, number> };
 
@@ -42,6 +45,7 @@ export const DYNAMIC_KEYS = [
   'memory.perBytes8', // per started 8 bytes of memory.copy / memory.fill / memory.init
   'table.perElement', // per element of table.copy / table.fill / table.init, per element added by table.grow
   'instantiate.perGlobal', // per global a module defines, charged by instantiation
+  'exception.perFrame', // per wasm frame an exception unwinds (leaves) on its way to a handler or out of the activation
 ] as const;
 
 /** A resolved schedule: static cost per dense op number plus the dynamic costs. */
@@ -51,6 +55,8 @@ export interface GasSchedule {
   readonly memoryGrowPerPage: number;
   readonly memoryPerBytes8: number;
   readonly tablePerElement: number;
+  /** Per wasm frame an exception unwinds ('exception.perFrame'). */
+  readonly exceptionPerFrame: number;
   readonly instantiatePerGlobal: number;
 }
 
@@ -104,6 +110,10 @@ function buildNames(): Map<number, string> {
     [0x104, 'i64.trunc_sat_f32_s'], [0x105, 'i64.trunc_sat_f32_u'], [0x106, 'i64.trunc_sat_f64_s'], [0x107, 'i64.trunc_sat_f64_u'],
     [0x108, 'memory.init'], [0x109, 'data.drop'], [0x10a, 'memory.copy'], [0x10b, 'memory.fill'],
     [0x10c, 'table.init'], [0x10d, 'elem.drop'], [0x10e, 'table.copy'], [0x10f, 'table.grow'], [0x110, 'table.size'], [0x111, 'table.fill'],
+    // WebAssembly 3.0 and the wide-arithmetic proposal
+    [0x08, 'throw'], [0x0a, 'throw_ref'], [0x12, 'return_call'], [0x13, 'return_call_indirect'], [0x14, 'call_ref'],
+    [0x15, 'return_call_ref'], [0x1f, 'try_table'], [0xd4, 'ref.as_non_null'], [0xd5, 'br_on_null'], [0xd6, 'br_on_non_null'],
+    [0x113, 'i64.add128'], [0x114, 'i64.sub128'], [0x115, 'i64.mul_wide_s'], [0x116, 'i64.mul_wide_u'],
   ];
   for (const [op, name] of list) m.set(op, name);
   return m;
@@ -115,8 +125,11 @@ function defaultCost(op: number): number {
     case 0x01: case 0x02: case 0x03: case 0x05: case 0x0b: case 0x1a:
       return 0; // nop, block, loop, else, end, drop: no run-time work
     case 0x0e: return 2; // br_table
-    case 0x10: return 5; // call
-    case 0x11: return 8; // call_indirect
+    case 0x10: case 0x12: case 0x14: case 0x15: return 5; // call, return_call, call_ref, return_call_ref
+    case 0x11: case 0x13: return 8; // call_indirect, return_call_indirect
+    case 0x08: case 0x0a: return 20; // throw, throw_ref
+    case 0x113: case 0x114: return 2; // i64.add128, i64.sub128
+    case 0x115: case 0x116: return 4; // i64.mul_wide_s/u
     case 0x7e: return 2; // i64.mul
     case 0x6d: case 0x6e: case 0x6f: case 0x70: return 4; // i32 div/rem
     case 0x7f: case 0x80: case 0x81: case 0x82: return 8; // i64 div/rem
@@ -151,11 +164,12 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
   const base = typeof config === 'string' ? config : config.base ?? 'default';
   if (base !== 'default' && base !== 'unit') throw new TypeError(`gas schedule: unknown base '${String(base)}'`);
   const unit = base === 'unit';
-  const table = new Float64Array(0x200);
+  const table = new Float64Array(MEMARG_EXT + 0x40);
   for (const op of OP_NAMES.keys()) table[op] = unit ? 1 : defaultCost(op);
   let memoryGrowPerPage = unit ? 0 : 64;
   let memoryPerBytes8 = unit ? 0 : 1;
   let tablePerElement = unit ? 0 : 1;
+  let exceptionPerFrame = unit ? 0 : 5;
   let instantiatePerGlobal = unit ? 0 : 10;
   if (typeof config === 'object' && config.costs) {
     const byName = new Map<string, number>();
@@ -167,6 +181,7 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
       if (name === 'memory.grow.perPage') memoryGrowPerPage = value;
       else if (name === 'memory.perBytes8') memoryPerBytes8 = value;
       else if (name === 'table.perElement') tablePerElement = value;
+      else if (name === 'exception.perFrame') exceptionPerFrame = value;
       else if (name === 'instantiate.perGlobal') instantiatePerGlobal = value;
       else {
         const op = byName.get(name);
@@ -177,7 +192,9 @@ export function resolveGasSchedule(config: GasScheduleConfig = 'default'): GasSc
     }
     if (config.costs['select_t'] !== undefined) table[0x1c] = config.costs['select_t'];
   }
-  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement, instantiatePerGlobal };
+  // a load or store with an extended memarg (another memory, a 64-bit offset) costs what its short form costs
+  for (let op = 0x28; op <= 0x3e; op++) table[MEMARG_EXT + op] = table[op];
+  const s: GasSchedule = { static: table, memoryGrowPerPage, memoryPerBytes8, tablePerElement, instantiatePerGlobal, exceptionPerFrame };
   cache.set(key, s);
   return s;
 }
@@ -211,7 +228,8 @@ export function compileCost(m: DecodedModule): number {
  */
 export function instantiationCost(m: DecodedModule, s: GasSchedule): number {
   let pages = 0, elements = 0, bytes8 = 0;
-  for (const mt of m.mems) pages += mt.limits.min;
+  // 64 KiB pages, started ones for a custom page size (which is 64 KiB or 1 byte)
+  for (const mt of m.mems) pages += Math.ceil(mt.limits.min * 2 ** (mt.pageSizeLog2 ?? 16) / 65536);
   for (const tt of m.tables) elements += tt.limits.min;
   for (const seg of m.elems) elements += seg.length;
   for (const d of m.datas) if (d.mode === 'active') bytes8 += Math.ceil(d.init.length / 8);

@@ -45,7 +45,7 @@
  */
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
-import { BLOCKTYPE_EMPTY, instrLength } from '../decoder/opcodes.js';
+import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
@@ -54,6 +54,8 @@ import {
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
+  rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
+  rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -76,6 +78,16 @@ export interface CompiledFunc {
   entryPc: number;
   /** Gas charged by the call on entry (see entryPc). */
   entryGas: number;
+  /**
+   * The try_table regions (exception handling), innermost first, or null:
+   * per region `start, end, n` and n catch clauses `tag, isRef, dst, target`
+   * (tag -1: catch_all; isRef: the clause also gives the exnref; dst: the
+   * label's first value slot; target: the label's position). A frame whose
+   * position p (pc + 1 where an instruction throws, the return position of a
+   * call) has start < p <= end (end extended past a `gas` record there, where
+   * a call's return site may be folded) is inside the region.
+   */
+  handlers: Int32Array | null;
 }
 
 /**
@@ -94,6 +106,7 @@ class Compiled implements CompiledFunc {
     public frameSlots: number,
     public entryPc: number,
     public entryGas: number,
+    public handlers: Int32Array | null,
   ) {}
 }
 
@@ -114,6 +127,11 @@ interface Ctrl {
   /** For `if`: position of the false-branch target operand, -1 once patched. */
   elseFixup: number;
   unreachable: boolean;
+  /** try_table: where its body starts and its catch clauses (4 words each, see CompiledFunc.handlers). */
+  tryStart?: number;
+  clauses?: number[];
+  /** Positions in `handlerWords` to patch with this label's position at `end` (catch clauses branching here). */
+  handlerFixups?: number[];
 }
 
 /** Statistics for linearity tests. */
@@ -151,6 +169,13 @@ class FuncTranslator {
   /** foldAddress's other two results (no array allocated per load and store). */
   private foldedImm = 0;
   private foldedK = 0;
+  /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
+  private handlerWords: number[] = [];
+  private returnStubFixups: number[] = [];
+  /** Memory 0 is a 64-bit memory (its loads and stores go through memAccess). */
+  private mem0is64 = false;
+  /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
+  private hasTable64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
   private immX = 0;
   private immY = 0;
@@ -170,6 +195,10 @@ class FuncTranslator {
     else this.written.fill(0, 0, nLocals);
     this.straight = true;
     this.nParams = type.params.length;
+    this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
+    this.handlerWords = [];
+    this.returnStubFixups = [];
+    this.hasTable64 = vm.tableTypes.some((t) => t.is64);
     this.skip = 0;
     this.ctrls = [{ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false }];
 
@@ -180,16 +209,23 @@ class FuncTranslator {
       if (this.ctrls[this.ctrls.length - 1].unreachable && this.skipUnreachable(op)) continue;
       this.instr(op, body, pc);
     }
+    if (this.returnStubFixups.length > 0) {
+      // catch clauses whose label is the function's: their values are the results, then a return
+      const stub = enc.len;
+      rec_none(enc, Op.RETURN);
+      for (const q of this.returnStubFixups) this.handlerWords[q] = stub;
+    }
     enc.foldGas();
     if (stats) stats.steps += st.steps;
     const code = enc.buf.slice(0, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
-    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0);
+    const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
+    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
   }
 
   /** Unreachable code is validated but never runs: nothing is emitted for it until its block's else/end. */
   private skipUnreachable(op: number): boolean {
-    if (op === 0x02 || op === 0x03 || op === 0x04) { this.skip++; return true; }
+    if (op === 0x02 || op === 0x03 || op === 0x04 || op === 0x1f) { this.skip++; return true; }
     if (op === 0x0b && this.skip > 0) { this.skip--; return true; }
     if (op === 0x05 && this.skip > 0) return true;
     return op !== 0x0b && op !== 0x05;
@@ -202,6 +238,7 @@ class FuncTranslator {
     enc.lastDst = -1;
     // `else` and `end` count only when control falls through to them
     if ((op !== 0x05 && op !== 0x0b) || !this.ctrls[this.ctrls.length - 1].unreachable) enc.charge(op);
+    if (this.hasTable64) this.narrowTable64(op, body, pc);
     switch (op) {
       case 0x00: // unreachable
         rec_none(enc, Op.UNREACHABLE);
@@ -261,7 +298,10 @@ class FuncTranslator {
         this.ctrls.pop();
         const fixups = c.fixups;
         if (c.elseFixup >= 0) fixups.push(c.elseFixup);
-        const reachable = fallsThrough || fixups.length > 0;
+        const reachable = fallsThrough || fixups.length > 0 || (c.handlerFixups !== undefined && c.handlerFixups.length > 0);
+        const labelPos = enc.len;
+        if (c.clauses !== undefined) this.endTry(c, labelPos);
+        if (c.handlerFixups !== undefined) for (const q of c.handlerFixups) this.handlerWords[q] = labelPos;
         this.placeLabel(fixups);
         st.popTo(c.height);
         for (let i = 0; i < c.nResults; i++) st.pushCanon();
@@ -307,6 +347,53 @@ class FuncTranslator {
         this.callResults(np, ft.results.length);
         return;
       }
+      case 0x12: { // return_call
+        const f = body[pc + 2];
+        this.tailCall(Op.RETURN_CALL, this.vm.funcTypes[f].params.length, f, 0, -1);
+        return;
+      }
+      case 0x13: { // return_call_indirect
+        const ti = body[pc + 2];
+        const idx = st.operand(st.h - 1);
+        st.pop();
+        this.tailCall(Op.RETURN_CALL_INDIRECT_S, this.m.types[ti].params.length, ti, body[pc + 3], idx);
+        return;
+      }
+      case 0x14: { // call_ref
+        const ft = this.m.types[body[pc + 2]];
+        const np = ft.params.length;
+        const ref = st.operand(st.h - 1);
+        st.pop();
+        st.materializeFrom(st.h - np);
+        enc.returnSite(rec_ref_args_ret_retGas(enc, Op.CALL_REF_S, ref, st.canon(st.h - np), 0, 0), Op.CALL_REF_S);
+        this.callResults(np, ft.results.length);
+        return;
+      }
+      case 0x15: { // return_call_ref
+        const ref = st.operand(st.h - 1);
+        st.pop();
+        this.tailCall(Op.RETURN_CALL_REF_S, this.m.types[body[pc + 2]].params.length, ref, 0, -1);
+        return;
+      }
+      case 0x08: { // throw
+        const np = this.vm.tagTypes[body[pc + 2]].params.length;
+        st.materializeFrom(st.h - np);
+        rec_tag_args(enc, Op.THROW, body[pc + 2], st.canon(st.h - np));
+        enc.split();
+        this.setUnreachable();
+        return;
+      }
+      case 0x0a: { // throw_ref
+        const a = st.operand(st.h - 1);
+        st.pop();
+        rec_a(enc, Op.THROW_REF_S, a);
+        enc.split();
+        this.setUnreachable();
+        return;
+      }
+      case 0x1f: // try_table
+        this.tryTable(body, pc);
+        return;
       case 0x1a: // drop
         st.pop();
         return;
@@ -354,13 +441,18 @@ class FuncTranslator {
         rec_t_idx_val(enc, Op.TABLE_SET_SS, body[pc + 2], i, v);
         return;
       }
-      case 0x3f: // memory.size
-        this.push(rec_dst(enc, Op.MEMORY_SIZE, st.canon(st.h)), -1);
+      case 0x3f: { // memory.size
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64 && mt.pageSizeLog2 === 16) this.push(rec_dst(enc, Op.MEMORY_SIZE, st.canon(st.h)), -1);
+        else this.push(rec_dst_mem_a64_pg(enc, Op.MEMORY_SIZE_M, st.canon(st.h), mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
+      }
       case 0x40: { // memory.grow
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
         const n = st.operand(st.h - 1);
         st.pop();
-        this.push(rec_dst_n(enc, Op.MEMORY_GROW_S, st.canon(st.h), n), -1);
+        if (mi === 0 && !mt.is64 && mt.pageSizeLog2 === 16) this.push(rec_dst_n(enc, Op.MEMORY_GROW_S, st.canon(st.h), n), -1);
+        else this.push(rec_dst_n_mem_a64_pg(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
       }
       case 0x41: // i32.const
@@ -386,13 +478,29 @@ class FuncTranslator {
         // SPEED: an i32 is the low slot of the i64 it wraps: nothing to emit.
         if (st.kinds[st.h - 1] === C64) st.kinds[st.h - 1] = C32;
         return;
+      case 0xd4: { // ref.as_non_null
+        const a = st.operand(st.h - 1);
+        st.pop();
+        this.push(rec_dst_a(enc, Op.REF_AS_NON_NULL_S, st.canon(st.h), a), -1);
+        return;
+      }
+      case 0xd5: // br_on_null
+        this.brOnNull(body[pc + 2]);
+        enc.split();
+        return;
+      case 0xd6: // br_on_non_null
+        this.brOnNonNull(body[pc + 2]);
+        enc.split();
+        return;
       case 0xd2: // ref.func
         this.push(rec_dst_func(enc, Op.REF_FUNC, st.canon(st.h), body[pc + 2]), -1);
         return;
       case 0x108: { // memory.init
         const n = st.operand(st.h - 1), s = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_seg_d_s_n(enc, Op.MEMORY_INIT_SSS, body[pc + 2], d, s, n);
+        const mi = body[pc + 3], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64) rec_seg_d_s_n(enc, Op.MEMORY_INIT_SSS, body[pc + 2], d, s, n);
+        else rec_seg_mem_a64_d_s_n(enc, Op.MEMORY_INIT_M, body[pc + 2], mi, mt.is64 ? 1 : 0, d, s, n);
         return;
       }
       case 0x109: // data.drop
@@ -401,13 +509,18 @@ class FuncTranslator {
       case 0x10a: { // memory.copy
         const n = st.operand(st.h - 1), s = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_d_s_n(enc, Op.MEMORY_COPY_SSS, d, s, n);
+        const dm = body[pc + 2], sm = body[pc + 3];
+        const d64 = this.vm.memTypes[dm].is64 ? 1 : 0, s64 = this.vm.memTypes[sm].is64 ? 1 : 0;
+        if (dm === 0 && sm === 0 && d64 === 0) rec_d_s_n(enc, Op.MEMORY_COPY_SSS, d, s, n);
+        else rec_dm_sm_da64_sa64_d_s_n(enc, Op.MEMORY_COPY_M, dm, sm, d64, s64, d, s, n);
         return;
       }
       case 0x10b: { // memory.fill
         const n = st.operand(st.h - 1), v = st.operand(st.h - 2), d = st.operand(st.h - 3);
         st.pop(); st.pop(); st.pop();
-        rec_d_val_n(enc, Op.MEMORY_FILL_SSS, d, v, n);
+        const mi = body[pc + 2], mt = this.vm.memTypes[mi];
+        if (mi === 0 && !mt.is64) rec_d_val_n(enc, Op.MEMORY_FILL_SSS, d, v, n);
+        else rec_mem_a64_d_val_n(enc, Op.MEMORY_FILL_M, mi, mt.is64 ? 1 : 0, d, v, n);
         return;
       }
       case 0x10c: { // table.init
@@ -430,10 +543,12 @@ class FuncTranslator {
         st.pop(); st.pop();
         rec_dst_init_n_t(enc, Op.TABLE_GROW_SS, st.canon(st.h), init, n, body[pc + 2]);
         st.pushCanon();
+        if (this.vm.tableTypes[body[pc + 2]].is64) this.extendTop();
         return;
       }
       case 0x110: // table.size
         this.push(rec_dst_t(enc, Op.TABLE_SIZE, st.canon(st.h), body[pc + 2]), -1);
+        if (this.vm.tableTypes[body[pc + 2]].is64) this.extendTop();
         return;
       case 0x111: { // table.fill
         const n = st.operand(st.h - 1), v = st.operand(st.h - 2), i = st.operand(st.h - 3);
@@ -441,13 +556,42 @@ class FuncTranslator {
         rec_t_i_val_n(enc, Op.TABLE_FILL_SSS, body[pc + 2], i, v, n);
         return;
       }
+      case 0x113: // i64.add128
+      case 0x114: { // i64.sub128
+        const d = st.operand(st.h - 1), c = st.operand(st.h - 2), b = st.operand(st.h - 3), a = st.operand(st.h - 4);
+        st.pop(); st.pop(); st.pop(); st.pop();
+        rec_dst_a_b_c_d(enc, op === 0x113 ? Op.I64_ADD128_S : Op.I64_SUB128_S, st.canon(st.h), a, b, c, d);
+        st.pushCanon(); st.pushCanon();
+        return;
+      }
+      case 0x115: // i64.mul_wide_s
+      case 0x116: { // i64.mul_wide_u
+        const b = st.operand(st.h - 1), a = st.operand(st.h - 2);
+        st.pop(); st.pop();
+        rec_dst_a_b(enc, op === 0x115 ? Op.I64_MUL_WIDE_S_S : Op.I64_MUL_WIDE_U_S, st.canon(st.h), a, b);
+        st.pushCanon(); st.pushCanon();
+        return;
+      }
       default: {
         // SPEED: loads, stores, unary and binary ops by table lookup (ops.ts, from isa.ts's `wasm`/`shape`)
+        if (op >= MEMARG_EXT) {
+          // a load or store with memory index and u64 offset (multi-memory, memory64)
+          this.memAccess(op - MEMARG_EXT, body[pc + 4], body[pc + 3], body[pc + 5]);
+          return;
+        }
         if (op < WASM_LOAD.length) {
           let iop = WASM_LOAD[op];
-          if (iop >= 0) { this.load(iop, body[pc + 3]); return; }
+          if (iop >= 0) {
+            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+            else this.load(iop, body[pc + 3]);
+            return;
+          }
           iop = WASM_STORE[op];
-          if (iop >= 0) { this.store(iop, body[pc + 3]); return; }
+          if (iop >= 0) {
+            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+            else this.store(iop, body[pc + 3]);
+            return;
+          }
           iop = WASM_UNARY[op];
           if (iop >= 0) {
             const a = st.operand(st.h - 1);
@@ -461,6 +605,114 @@ class FuncTranslator {
         throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${this.funcIndex}`);
       }
     }
+  }
+
+  /**
+   * table64 (WebAssembly 3.0): the table ops read 32-bit indices and sizes,
+   * so the i64 operands of an op on a 64-bit table are narrowed in place
+   * first with addr64_s (2^32 or more -> 2^32 - 1, which is out of bounds of
+   * every table: maxTableSize < 2^32), and i64 results (table.size,
+   * table.grow; below 2^31) are sign-extended after it (`extendTop`).
+   */
+  private narrowTable64(op: number, body: Int32Array, pc: number): void {
+    const st = this.st, tt = this.vm.tableTypes;
+    const h = st.h;
+    switch (op) {
+      case 0x11: case 0x13: case 0x25: // call_indirect, return_call_indirect [type, table]; table.get [table]
+        if (tt[body[pc + (op === 0x25 ? 2 : 3)]].is64) this.narrow(h - 1);
+        return;
+      case 0x26: // table.set: index below the value
+        if (tt[body[pc + 2]].is64) this.narrow(h - 2);
+        return;
+      case 0x10f: // table.grow: the delta
+        if (tt[body[pc + 2]].is64) this.narrow(h - 1);
+        return;
+      case 0x111: // table.fill: index and count
+        if (tt[body[pc + 2]].is64) { this.narrow(h - 3); this.narrow(h - 1); }
+        return;
+      case 0x10e: { // table.copy [dst, src]: n is i64 when both are
+        const d64 = tt[body[pc + 2]].is64, s64 = tt[body[pc + 3]].is64;
+        if (d64) this.narrow(h - 3);
+        if (s64) this.narrow(h - 2);
+        if (d64 && s64) this.narrow(h - 1);
+        return;
+      }
+      case 0x10c: // table.init [elem, table]: the destination index
+        if (tt[body[pc + 3]].is64) this.narrow(h - 3);
+        return;
+    }
+  }
+  /** Narrows stack entry i (an i64) to a u32 word in its canonical slot (addr64_s). */
+  private narrow(i: number): void {
+    const st = this.st;
+    const a = st.operand(i);
+    if (st.kinds[i] === LOCAL) {
+      st.refCount[st.vals[i] >> 1]--;
+      st.kinds[i] = CANON;
+    }
+    rec_dst_a(this.enc, Op.ADDR64_S, st.canon(i), a);
+  }
+  /** Sign-extends the i32 on top of the stack to the i64 a 64-bit table's size or grow returns. */
+  private extendTop(): void {
+    const t = this.st.canon(this.st.h - 1);
+    rec_dst_a(this.enc, Op.I64_EXTEND_I32_S_S, t, t);
+    this.enc.lastDst = -1;
+  }
+
+  /**
+   * A load or store `wop` (decoder numbering, short form) of memory `mem` at
+   * u64 offset (offlo, offhi) that the fast path cannot take as it is
+   * (isa.ts, "other memories, 64-bit memories"): a 64-bit memory 0 with an
+   * offset below 2^32 narrows the address with addr64_s and uses the fast
+   * rows; anything else is a cold `_m` row.
+   */
+  private memAccess(wop: number, mem: number, offlo: number, offhi: number): void {
+    const st = this.st, enc = this.enc;
+    const is64 = this.vm.memTypes[mem].is64;
+    const load = WASM_LOAD[wop];
+    const iop = load >= 0 ? load : WASM_STORE[wop];
+    if (mem === 0 && offhi === 0 && is64) {
+      if (load >= 0) {
+        const a = st.operand(st.h - 1);
+        st.pop();
+        const t = st.canon(st.h);
+        rec_dst_a(enc, Op.ADDR64_S, t, a);
+        this.push(rec_dst_addr_offset_imm_k(enc, iop, t, t, offlo, 0, 0), iop);
+      } else {
+        const v = st.operand(st.h - 1), a = st.operand(st.h - 2);
+        st.pop(); st.pop();
+        const t = st.canon(st.h);
+        rec_dst_a(enc, Op.ADDR64_S, t, a);
+        rec_addr_val_offset_imm_k(enc, iop, t, v, offlo, 0, 0);
+      }
+      return;
+    }
+    const mop = MEM_M_OP[iop];
+    if (load >= 0) {
+      const a = st.operand(st.h - 1);
+      st.pop();
+      this.push(rec_dst_addr_mem_offlo_offhi_a64(enc, mop, st.canon(st.h), a, mem, offlo, offhi, is64 ? 1 : 0), -1);
+    } else {
+      const v = st.operand(st.h - 1), a = st.operand(st.h - 2);
+      st.pop(); st.pop();
+      rec_addr_val_mem_offlo_offhi_a64(enc, mop, a, v, mem, offlo, offhi, is64 ? 1 : 0);
+    }
+  }
+
+  /**
+   * A tail call (isa.ts TAIL_CALL): the np arguments are written to their
+   * canonical slots (the callee's frame base moves them down at run time);
+   * `a`, `b`, `c` are the record's fields before `args` (c < 0: two fields).
+   */
+  private tailCall(iop: number, np: number, a: number, b: number, c: number): void {
+    const st = this.st, enc = this.enc;
+    st.materializeFrom(st.h - np);
+    const args = st.canon(st.h - np);
+    if (iop === Op.RETURN_CALL) rec_func_args(enc, iop, a, args);
+    else if (iop === Op.RETURN_CALL_REF_S) rec_ref_args(enc, iop, a, args);
+    else rec_type_table_idx_args(enc, iop, a, b, c, args);
+    enc.split();
+    this.setUnreachable();
   }
 
   /** Pushes the value the record at `p` (op `iop`, -1: not fusable) produced in the top canonical slot. */
@@ -772,6 +1024,86 @@ class FuncTranslator {
     }
   }
 
+  /**
+   * try_table bt catch*: a block whose body is a handler region
+   * (CompiledFunc.handlers). The clauses' labels are relative to the
+   * try_table's context; each gets the slot of its label's first value and
+   * the label's position (patched at the label's `end`, a loop's start now,
+   * or a return stub for the function's label). The body starts a block of
+   * its own (nothing before it is fused into it), so the region is exact.
+   */
+  private tryTable(body: Int32Array, pc: number): void {
+    const st = this.st, enc = this.enc;
+    const bt = body[pc + 2], n = body[pc + 3];
+    const np = this.blockParams(bt), nr = this.blockResults(bt);
+    st.materializeAll();
+    enc.split();
+    const clauses: number[] = [];
+    const targets: Ctrl[] = [];
+    for (let i = 0; i < n; i++) {
+      const kind = body[pc + 4 + 3 * i], tag = body[pc + 5 + 3 * i], l = body[pc + 6 + 3 * i];
+      const c = this.ctrls[this.ctrls.length - 1 - l];
+      clauses.push(kind >= 2 ? -1 : tag, kind & 1, c.kind === K_FUNC ? 0 : st.canon(c.height), c.kind === K_LOOP ? c.loopPc : -1);
+      targets.push(c);
+    }
+    this.ctrls.push({ kind: K_BLOCK, height: st.h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false, tryStart: enc.len, clauses });
+    // remember which labels the clauses branch to (their positions are patched when the region is written)
+    (this.ctrls[this.ctrls.length - 1] as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets = targets;
+  }
+
+  /** At a try_table's `end` (its label at `labelPos`): writes its region to handlerWords. */
+  private endTry(c: Ctrl, labelPos: number): void {
+    const h = this.handlerWords, clauses = c.clauses!;
+    const targets = (c as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets!;
+    const n = clauses.length / 4;
+    h.push(c.tryStart!, labelPos, n);
+    for (let k = 0; k < n; k++) {
+      const q = h.length;
+      h.push(clauses[4 * k], clauses[4 * k + 1], clauses[4 * k + 2], clauses[4 * k + 3]);
+      const t = targets[k];
+      if (t.kind === K_FUNC) this.returnStubFixups.push(q + 3);
+      else if (t.kind !== K_LOOP) (t.handlerFixups ??= []).push(q + 3);
+    }
+  }
+
+  /**
+   * br_on_null d: branches with the values below the reference when it is
+   * null (reference id 0); otherwise the reference stays on the stack.
+   */
+  private brOnNull(d: number): void {
+    const st = this.st, enc = this.enc;
+    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const r = st.operand(st.h - 1);
+    const inLocal = st.kinds[st.h - 1] === LOCAL;
+    st.pop();
+    st.materializeFrom(st.h - this.labelArity(c));
+    if (c.kind !== K_FUNC && this.noMoves(c)) {
+      this.target(c, enc.branch(Op.BR_IF_EQZ_S, 1, r, 0));
+    } else {
+      const skipPos = enc.branch(Op.BR_IF_S, 1, r, 0);
+      this.emitBr(d);
+      enc.buf[skipPos] = enc.len;
+    }
+    if (inLocal) st.pushLocal(r);
+    else st.pushCanon();
+  }
+
+  /** br_on_non_null d: branches with the reference (the label's last value) when it is not null; otherwise drops it. */
+  private brOnNonNull(d: number): void {
+    const st = this.st, enc = this.enc;
+    const c = this.ctrls[this.ctrls.length - 1 - d];
+    st.materializeFrom(st.h - this.labelArity(c));
+    const r = st.canon(st.h - 1);
+    if (c.kind !== K_FUNC && this.noMoves(c)) {
+      this.target(c, enc.branch(Op.BR_IF_S, 1, r, 0));
+    } else {
+      const skipPos = enc.branch(Op.BR_IF_EQZ_S, 1, r, 0);
+      this.emitBr(d);
+      enc.buf[skipPos] = enc.len;
+    }
+    st.pop();
+  }
+
   private brTable(body: Int32Array, pc: number): void {
     const st = this.st, enc = this.enc;
     const n = body[pc + 2];
@@ -857,6 +1189,16 @@ class FuncTranslator {
     return enc.branch(whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop], n, x, y, z);
   }
 }
+
+/** The cold `_m` row (isa.ts) of every fast load and store row, by op number (-1: none). */
+const MEM_M_OP: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  OP_NAMES.forEach((name, i) => {
+    const j = OP_NAMES.indexOf(`${name}_m`);
+    if (j >= 0) t[i] = j;
+  });
+  return t;
+})();
 
 const translator = new FuncTranslator();
 

@@ -5,73 +5,12 @@
  * that calls wasm goes through an exported function, call.ts).
  */
 import type { valtype } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
-import { f32Val, f64At } from './float.js';
-import {
-  Caller, FuncInst, FUNC_INST, HostPause, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf,
-  type Instance, type Store,
-} from './runtime.js';
+import { Exception } from './exn.js';
+import { Caller, HostPause, type FuncInst, type Instance, type Store } from './runtime.js';
+import { readValue, writeValue } from './values.js';
 
-/**
- * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
- * i32 ToInt32, i64 ToBigInt64 so a Number throws TypeError, f32/f64 ToNumber
- * so a BigInt throws TypeError; f32 rounded to nearest; a NaN enters wasm as
- * the canonical NaN).
- */
-export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
-  switch (t) {
-    case I32:
-      S[s] = toI32(v);
-      return;
-    case I64: {
-      const b = toI64(v);
-      S[s] = Number(BigInt.asIntN(32, b));
-      S[s + 1] = Number(BigInt.asIntN(32, b >> 32n));
-      return;
-    }
-    case F32:
-      S[s] = toF32Bits(v);
-      S[s + 1] = 0;
-      return;
-    case F64:
-      putF64FromJS(S, s, v);
-      return;
-    case FUNCREF: {
-      if (v === null) { S[s] = 0; return; }
-      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
-      if (!(f instanceof FuncInst)) throw new TypeError('value is not a WebAssembly function or null');
-      S[s] = store._intern(f);
-      return;
-    }
-    case EXTERNREF:
-      S[s] = store._intern(v);
-      return;
-    default:
-      throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
-  }
-}
-
-/**
- * Reads the wasm value of type t at slot s as a JS value (ToJSValue; f32/f64
- * as a number: a NaN is a JS NaN, its payload not observable from JS).
- */
-export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
-  switch (t) {
-    case I32: return S[s];
-    case I64: return i64ToBigInt(S[s], S[s + 1]);
-    case F32: return f32Val(S[s]);
-    case F64: return f64At(S, s);
-    case FUNCREF: {
-      const id = S[s];
-      return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
-    }
-    default: {
-      const id = S[s];
-      return id === 0 ? null : store._refs[id];
-    }
-  }
-}
+export { readValue, writeValue };
 
 /**
  * Whether `e` is the JS engine's "out of stack" error: a RangeError "Maximum
@@ -98,6 +37,8 @@ export function stackTrap(e: unknown): Trap {
 /** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
 export function hostFailure(store: Store, e: unknown): unknown {
   if (e instanceof Trap) return e;
+  // a wasm exception thrown (or rethrown) by the host goes on into wasm, where handlers may catch it
+  if (e instanceof Exception) return e;
   if (isStackOverflow(e)) return stackTrap(e);
   if (store._propagateHostErrors) return e;
   const msg = e instanceof Error ? e.message : String(e);

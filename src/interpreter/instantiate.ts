@@ -8,12 +8,13 @@
  * the ones before it stay applied), drop active and declarative segments, and
  * run the start function.
  */
-import { valtypeName, type expr, type functype, type limits } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { valtypeName, type expr, type functype, type limits, type valtype } from '../decoder/module.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
+import { Tag } from './exn.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
 } from './runtime.js';
@@ -42,6 +43,38 @@ function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
   if (n1 < l.min) return false;
   if (l.max === undefined) return true;
   return m1 !== undefined && m1 <= l.max;
+}
+
+/**
+ * A value type in module-independent terms, for matching imports across
+ * modules (typed function references, WebAssembly 3.0): a concrete reference
+ * type `(ref null? $t)` names the structural id of its function type
+ * (`typeIdOf` of the type with its own references made independent the same
+ * way) instead of the module's type index. Other types are themselves.
+ */
+function linkType(t: valtype, types: readonly functype[]): valtype {
+  const i = concreteIndex(t);
+  if (i < 0) return t;
+  const ft = types[i];
+  // without GC's recursive types a function type refers only to earlier types: this ends
+  const id = typeIdOf({ params: ft.params.map((p) => linkType(p, types)), results: ft.results.map((r) => linkType(r, types)) });
+  return CONCRETE + 2 * id + (t & 1);
+}
+
+/** Reference subtyping between link types (spec 3.0 3.3.3 without GC): equal, or a non-null / concrete function type where a nullable / func one is declared. */
+function linkMatches(a: valtype, b: valtype): boolean {
+  if (a === b) return true;
+  if (!isRefType(a) || !isRefType(b)) return false;
+  if (isNullable(a) && !isNullable(b)) return false;
+  const ca = concreteIndex(a), cb = concreteIndex(b);
+  if (cb >= 0) return ca === cb;
+  if (ca >= 0) return abstractHeap(b) === FUNCREF;
+  return abstractHeap(a) === abstractHeap(b);
+}
+
+/** The JS API element / value type name detwasm's Table and Global hold a reference type of `t`'s heap type as. */
+function refName(t: valtype): 'funcref' | 'externref' {
+  return abstractHeap(t) === EXTERNREF ? 'externref' : 'funcref';
 }
 
 export function instantiate(module: Module, store: Store, imports: Record<string, Record<string, unknown>>): Instance {
@@ -85,30 +118,48 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       }
       case 'table': {
         if (!(v instanceof Table)) throw incompatible('expected a Table');
-        if (v._elemtype !== d.type.elemtype) {
+        if ((v._linkElem || v._elemtype) !== linkType(d.type.elemtype, m.types)) {
           throw incompatible(`table element type mismatch: expected ${valtypeName(d.type.elemtype)}, got ${valtypeName(v._elemtype)}`);
         }
         if (!limitsMatch(v._elems.length, v._max, d.type.limits)) {
           const l = d.type.limits;
           throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(v._elems.length, v._max, 'element', false)}`);
         }
+        if (v._is64 !== d.type.is64) throw incompatible(`table address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
         inst._tables.push(v);
         break;
       }
       case 'memory': {
         if (!(v instanceof Memory)) throw incompatible('expected a Memory');
-        if (!limitsMatch(v._u8.length / PAGE_SIZE, v._max, d.type.limits)) {
+        if (v._pageSizeLog2 !== d.type.pageSizeLog2) throw incompatible(`memory page size mismatch: expected ${2 ** d.type.pageSizeLog2}, got ${2 ** v._pageSizeLog2}`);
+        // sizes in the memory's pages (Memory counts 64 KiB ones)
+        const scale = PAGE_SIZE / 2 ** d.type.pageSizeLog2;
+        const size = v._u8.length / 2 ** d.type.pageSizeLog2, max = v._max === undefined ? undefined : v._max * scale;
+        if (!limitsMatch(size, max, d.type.limits)) {
           const l = d.type.limits;
-          throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(v._u8.length / PAGE_SIZE, v._max, 'page', false)}`);
+          throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(size, max, 'page', false)}`);
         }
-        inst._memory = v;
+        if (v._is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
+        if (inst._memory === null) inst._memory = v;
+        inst._memories.push(v);
+        break;
+      }
+      case 'tag': {
+        if (!(v instanceof Tag)) throw incompatible('expected a Tag');
+        const t = m.types[d.typeidx];
+        if (!sameType(v._type, { params: t.params, results: [] })) {
+          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
+        }
+        inst._tags.push(v);
         break;
       }
       case 'global': {
         let g: Global;
         if (v instanceof Global) {
           g = v;
-          if (g._type.valtype !== d.type.valtype || g._type.mutable !== d.type.mutable) {
+          // a mutable global's type must be the same, an immutable one's a subtype (reference types)
+          const actual = g._linkType || g._type.valtype, declared = linkType(d.type.valtype, m.types);
+          if (g._type.mutable !== d.type.mutable || !(d.type.mutable ? actual === declared : linkMatches(actual, declared))) {
             throw incompatible(`global type mismatch: expected ${globalTypeText(d.type)}, got ${globalTypeText(g._type)}`);
           }
         } else if (!d.type.mutable) {
@@ -149,9 +200,11 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       t._limit = limits.maxTableSize;
     }
   }
-  if (inst._memory !== null && !inst._memory._owned) {
-    inst._memory._owned = true;
-    inst._memory._limit = limits.maxMemoryPages;
+  for (const mem of inst._memories) {
+    if (!mem._owned) {
+      mem._owned = true;
+      mem._limit = limits.maxMemoryPages;
+    }
   }
 
   // ---- functions
@@ -161,24 +214,37 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
   // ---- tables
   for (const tt of m.tables) {
-    const t = new Table({ element: tt.elemtype === EXTERNREF ? 'externref' : 'funcref', initial: 0 });
+    const t = new Table({ element: refName(tt.elemtype), initial: 0 });
+    if (tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
     t._elems = new Array(tt.limits.min).fill(null);
     t._max = tt.limits.max;
     t._owned = true;
     t._limit = limits.maxTableSize;
+    t._is64 = tt.is64;
     inst._tables.push(t);
   }
   // ---- memory
   for (const mt of m.mems) {
-    const mem = new Memory({ initial: mt.limits.min, maximum: mt.limits.max });
+    // Memory counts 64 KiB pages; a custom page size (1 byte) makes fractions of them, exact in doubles.
+    // A declared maximum beyond the JS API's range (memory64, custom page sizes) is kept as it is.
+    const scale = 2 ** mt.pageSizeLog2 / PAGE_SIZE;
+    const mem = new Memory({ initial: scale === 1 ? mt.limits.min : 0 });
+    if (scale !== 1 && mt.limits.min > 0) mem._grow(mt.limits.min * scale, Infinity);
+    mem._max = mt.limits.max === undefined ? undefined : mt.limits.max * scale;
+    mem._pageSizeLog2 = mt.pageSizeLog2;
     mem._owned = true;
     mem._limit = limits.maxMemoryPages;
-    inst._memory = mem;
+    mem._is64 = mt.is64;
+    if (inst._memory === null) inst._memory = mem;
+    inst._memories.push(mem);
   }
+  // ---- tags (each instantiation makes new ones)
+  for (const x of m.tags) inst._tags.push(Tag._of(m.types[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
-    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : t === FUNCREF ? 'funcref' : 'externref', mutable: g.type.mutable });
+    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : refName(t), mutable: g.type.mutable });
+    if (isRefType(t) && t !== FUNCREF && t !== EXTERNREF) glob._linkType = linkType(t, m.types);
     const v = evalConst(g.init, inst);
     if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
     else if (typeof v === 'object' && v !== null) {
@@ -192,14 +258,22 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     inst._globals.push(glob);
     inst._globalCells.push(glob._cell);
   }
+  // ---- table initializer expressions (typed function references: `(table n (ref $t) expr)`)
+  for (let i = 0; i < m.tables.length; i++) {
+    const init = m.tableInits[i];
+    if (init === null || init === undefined) continue;
+    const v = evalConst(init, inst) as { ref: unknown };
+    inst._tables[vm.numImportedTables + i]._elems.fill(v.ref);
+  }
   // ---- exports
   for (const e of m.exports) {
     let v: unknown;
     switch (e.kind) {
       case 'func': v = wrapperOf(inst._funcs[e.index]); break;
       case 'table': v = inst._tables[e.index]; break;
-      case 'memory': v = inst._memory; break;
+      case 'memory': v = inst._memories[e.index]; break;
       case 'global': v = inst._globals[e.index]; break;
+      case 'tag': v = inst._tags[e.index]; break;
     }
     inst.exports[e.name] = v;
   }
@@ -223,7 +297,9 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   for (let i = 0; i < m.elems.length; i++) {
     const seg = m.elems[i];
     if (seg.mode === 'active') {
-      const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
+      const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
+      // a 64-bit table's offset is an i64 (exact below 2^53; larger ones are out of bounds anyway)
+      const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
       const tab = inst._tables[seg.table];
       const vals = inst._elems[i];
       if (off + vals.length > tab._elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);
@@ -234,8 +310,10 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   for (let i = 0; i < m.datas.length; i++) {
     const seg = m.datas[i];
     if (seg.mode !== 'active') continue;
-    const off = (evalConst(seg.offsetExpr!, inst) as number) >>> 0;
-    const mem = inst._memory!;
+    const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
+    // a 64-bit memory's offset is an i64 (exact as a double below 2^53; larger ones are out of bounds anyway)
+    const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
+    const mem = inst._memories[seg.memory];
     if (off + seg.init.length > mem._u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
     mem._u8.set(seg.init, off);
     inst._datas[i] = new Uint8Array(0);

@@ -116,16 +116,7 @@ op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
-op('return', '', `if (depth === entryDepth) return false;
-depth--;
-f = fns[depth]!;
-pc = cs[3 * depth];
-fp = cs[3 * depth + 1];
-const k = cs[3 * depth + 2]; // gas of the caller's block after the call
-CHARGE_PENDING(k);
-code = (metered ? f._cm : f._cu)!.code;
-RELOAD_INSTANCE;
-break;`, 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
+op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
 
 /**
  * Calls: the callee's frame starts at the caller's argument slots, so
@@ -137,7 +128,7 @@ if (code[pc] === @OP(call)) {
   callee = funcs[$func];
   nfp = fp + $args;
   ret = $ret;
-} else {
+} else if (code[pc] === @OP(call_indirect_s)) {
   const tab = inst._tables[$table@call_indirect_s];
   const i = S[$idx@call_indirect_s] >>> 0;
   if (i >= tab._elems.length) trap('undefined_element');
@@ -147,6 +138,12 @@ if (code[pc] === @OP(call)) {
   callee = c;
   nfp = fp + $args@call_indirect_s;
   ret = $ret@call_indirect_s;
+} else {
+  const c = store._refs[S[$ref@call_ref_s]] as FuncInst | null;
+  if (c === null) trap('null_reference');
+  callee = c;
+  nfp = fp + $args@call_ref_s;
+  ret = $ret@call_ref_s;
 }
 if (callee.host) {
   store._gas = gas;
@@ -200,6 +197,75 @@ break;`;
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
   'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
+op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
+
+/**
+ * Tail calls (return_call, return_call_indirect, return_call_ref): the
+ * callee replaces the running function's frame. Its arguments (at slot
+ * `args`, above the frame's locals) move to the frame's base (a forward copy:
+ * the destination is below the source), and the callee starts there at the
+ * same call depth, so unbounded tail recursion runs in constant stack and
+ * the call-depth limit does not count tail calls. The callee returns to this
+ * function's caller, charging the return-site gas the caller pushed. A host
+ * callee runs at the frame's base, then this function returns its results.
+ */
+const TAIL_CALL = `if (code[pc] === @OP(return_call)) {
+  callee = funcs[$func];
+  nfp = fp + $args;
+} else if (code[pc] === @OP(return_call_indirect_s)) {
+  const tab = inst._tables[$table@return_call_indirect_s];
+  const i = S[$idx@return_call_indirect_s] >>> 0;
+  if (i >= tab._elems.length) trap('undefined_element');
+  const c = tab._elems[i] as FuncInst | null;
+  if (c === null) trap('uninitialized_element');
+  if (c.typeId !== inst._typeIds[$type@return_call_indirect_s]) trap('indirect_call_type_mismatch');
+  callee = c;
+  nfp = fp + $args@return_call_indirect_s;
+} else {
+  const c = store._refs[S[$ref@return_call_ref_s]] as FuncInst | null;
+  if (c === null) trap('null_reference');
+  callee = c;
+  nfp = fp + $args@return_call_ref_s;
+}
+for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
+if (callee.host) {
+  store._gas = gas;
+  store._depth = depth;
+  // (a host function reached by a tail call cannot suspend the call: the frame
+  // it would resume in is gone, so callResumable/callAsync see an error there)
+  const rc = store._resumable;
+  store._resumable = null;
+  try {
+    callHost(store, callee, fp, inst);
+  } finally {
+    gas = store._gas;
+    store._resumable = rc;
+  }
+  RELOAD_STACK;
+  if (mem !== null) {
+    u8 = mem._u8;
+    dv = mem._dv;
+    memLen = u8.length;
+  }
+  RETURN_TO_CALLER;
+}
+f = callee;
+cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+code = cf.code;
+if (fp + cf.frameSlots > S.length) {
+  store._growStack(fp + cf.frameSlots);
+  RELOAD_STACK;
+}
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+RELOAD_INSTANCE;
+pc = cf.entryPc;
+const k = cf.entryGas;
+CHARGE_PENDING(k);
+break;`;
+op('return_call', 'func:i args:i', TAIL_CALL, 'tail call of function `func` (arguments at slot `args`)', { next: 'self', group: 'return_call' });
+op('return_call_indirect_s', 'type:i table:i idx:s args:i', TAIL_CALL,
+  'tail call of the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'return_call' });
+op('return_call_ref_s', 'ref:s args:i', TAIL_CALL, 'tail call of the function reference S[ref] (null traps)', { next: 'self', group: 'return_call' });
 
 // ---------------------------------------------------------------- moves, constants, globals
 op('copy', 'dst:s src:s', `const d = $dst, s = $src;
@@ -307,6 +373,81 @@ S[$dst] = mem!._grow(n, maxPages);
 u8 = mem!._u8;
 dv = mem!._dv;
 memLen = u8.length;`, 'grow memory by S[n] pages');
+
+// ---------------------------------------------------------------- other memories, 64-bit memories
+/**
+ * Multiple memories and memory64 (WebAssembly 3.0). The loop's fast path is
+ * memory 0 with 32-bit addresses (the rows above). A 64-bit memory 0 with an
+ * offset below 2^32 uses them too, behind `addr64_s`, which narrows the i64
+ * address to a u32 word: an address of 2^32 or more becomes 2^32 - 1, so
+ * any access from it ends past 2^32 and traps exactly while the memory is
+ * smaller than 4 GiB (the deterministic page limit, maxMemoryPages <= 65535).
+ * Everything else (memories other than 0, offsets of 2^32 or more) runs the
+ * `_m` rows in execCold: the memory comes from the instance's memory array,
+ * the effective address is computed exactly in doubles (exact below 2^53;
+ * a larger sum is inexact but still far past any memory's end).
+ */
+const PER_BYTES_M = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
+op('addr64_s', 'dst:s a:s', `const a = $a;
+S[$dst] = S[a + 1] !== 0 ? -1 : S[a];`, 'an i64 address (memory64) as a u32 word, 2^32 - 1 when it is 2^32 or more');
+/** An address or length operand of a memory `_m` op: the u64 at slot expression `x` when `is64` (a field) is set, else the u32. */
+const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? (S[${x} + 1] >>> 0) * 4294967296 : 0))`;
+/** Selects memory `$mem` of the instance for the cold `_m` rows (u8, dv, memLen are execCold's locals). */
+const USE_MEM = `const mm = inst._memories[$mem];
+u8 = mm._u8;
+dv = mm._dv;
+memLen = u8.length;
+`;
+function eaM(size: number): string {
+  return `${USE_MEM}const ea = ${u64At('$addr', '$a64')} + ($offhi >>> 0) * 4294967296 + ($offlo >>> 0);
+if (ea + ${size} > memLen) trap('memory_out_of_bounds');\n`;
+}
+for (const [name, , size, body] of loads) {
+  op(`${name}_m`, 'dst:s addr:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} from memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
+}
+for (const [name, , size, body] of stores) {
+  op(`${name}_m`, 'addr:s val:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} to memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
+}
+op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
+S[d] = inst._memories[$mem]._u8.length / 2 ** $pg;
+if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
+/**
+ * memory.grow of another, 64-bit or custom-page-size memory. Memory counts in
+ * 64 KiB pages; a delta of n pages of 2^pg bytes is n * 2^pg / 65536 of them
+ * (a fraction for small pages: exact in doubles, so sizes stay exact byte
+ * counts). Gas: memory.grow.perPage per started 64 KiB.
+ */
+op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst._memories[$mem];
+const ns = $n;
+const n = ${u64At('ns', '$a64')};
+const scale = 2 ** $pg / 65536;
+let r = -1;
+if (n * scale <= 65536) {
+  const delta = n * scale;
+  // a grow that cannot succeed returns -1 without the per-page charge
+  if (mm._u8.length / 65536 + delta <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
+    const cost = Math.ceil(delta) * perPage;
+    CHARGE(cost);
+  }
+  r = mm._grow(delta, maxPages);
+}
+const d = $dst;
+S[d] = r < 0 ? -1 : r / scale;
+if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n] pages of 2^pg bytes (i64 operand and result when a64)', { cold: true });
+op('memory.fill_m', 'mem:i a64:i d:s val:s n:s', `${USE_MEM}const d = ${u64At('$d', '$a64')}, n = ${u64At('$n', '$a64')};
+if (d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES_M}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill of memory `mem` (i64 operands when a64)', { cold: true });
+op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst._memories[$dm], smem = inst._memories[$sm];
+const d = ${u64At('$d', '$da64')}, s = ${u64At('$s', '$sa64')};
+// n is an i64 only when both memories are 64-bit (spec 3.4.7 memory.copy)
+const n = ${u64At('$n', '($da64 & $sa64)')};
+if (s + n > smem._u8.length || d + n > dmem._u8.length) trap('memory_out_of_bounds');
+${PER_BYTES_M}if (dmem === smem) dmem._u8.copyWithin(d, s, s + n);
+else dmem._u8.set(smem._u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
+op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst._datas[$seg];
+const d = ${u64At('$d', '$a64')}, s = S[$s] >>> 0, n = S[$n] >>> 0;
+if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
+${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
 
 // ---------------------------------------------------------------- i32 numeric
 op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
@@ -839,8 +980,36 @@ const r = (S[a + 1] >>> 0) * 4294967296 + (S[a] >>> 0);
 ${setF64('r')}`, 'f64.convert_i64_u', { wasm: 0xba, shape: 'unary' });
 op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 'f64.promote_f32 (exact)', { wasm: 0xbb, shape: 'unary' });
 
+// ---------------------------------------------------------------- exceptions
+/**
+ * throw and throw_ref (exception handling, exn.ts): they throw the Exception
+ * object as a JS exception; exec's handler (`unwind` in exec.template.ts)
+ * finds the try_table that catches it, frame by frame, or lets it leave the
+ * activation. The payload of `throw` is the tag's parameters at slot `args`.
+ */
+op('throw', 'tag:i args:s', 'throw throwException(store, inst, $tag, S, $args);', 'throw an exception with tag `tag` (payload at slot `args`)', { cold: true });
+op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]];
+if (x === null || x === undefined) trap('null_reference');
+throw x;`, 'throw_ref: rethrow the exception S[a] (null traps)', { cold: true });
+
+// ---------------------------------------------------------------- wide arithmetic (proposal)
+/**
+ * i64.add128 / i64.sub128 ((a, b) +/- (c, d) as 128-bit numbers, low halves
+ * first) and i64.mul_wide_s/u (the 128-bit product of two i64): two i64
+ * results at S[dst] (low half) and S[dst + 2] (high half). Run in execCold
+ * through add128/mulWide (exec.template.ts), which read every operand before
+ * writing.
+ */
+op('i64.add128_s', 'dst:s a:s b:s c:s d:s', 'add128(S, $dst, $a, $b, $c, $d, false);', 'i64.add128: two i64 results (low, high)');
+op('i64.sub128_s', 'dst:s a:s b:s c:s d:s', 'add128(S, $dst, $a, $b, $c, $d, true);', 'i64.sub128: two i64 results (low, high)');
+op('i64.mul_wide_s_s', 'dst:s a:s b:s', 'mulWide(S, $dst, $a, $b, true);', 'i64.mul_wide_s: the signed 128-bit product (low, high)');
+op('i64.mul_wide_u_s', 'dst:s a:s b:s', 'mulWide(S, $dst, $a, $b, false);', 'i64.mul_wide_u: the unsigned 128-bit product (low, high)');
+
 // ---------------------------------------------------------------- references and tables
 op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null', { wasm: 0xd1, shape: 'unary' });
+op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
+if (r === 0) trap('null_reference');
+S[$dst] = r;`, 'ref.as_non_null: traps on null');
 op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
 op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
@@ -936,6 +1105,17 @@ F64[0] = R;
 const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
 const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
 const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
+  /** Return from the running function: results are in its frame's first slots. */
+  RETURN_TO_CALLER: `if (depth === entryDepth) return false;
+depth--;
+f = fns[depth]!;
+pc = cs[3 * depth];
+fp = cs[3 * depth + 1];
+const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
+CHARGE_PENDING(rk);
+code = (metered ? f._cm : f._cu)!.code;
+RELOAD_INSTANCE;
+break;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   inst = f.instance!;
   funcs = inst._funcs;
@@ -955,7 +1135,7 @@ const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */

@@ -12,6 +12,7 @@ import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
 import type { Module, Engine } from './engine.js';
+import type { Tag } from './exn.js';
 
 export const PAGE_SIZE = 65536;
 
@@ -162,6 +163,10 @@ export class Memory {
   _limit: number = DEFAULT_LIMITS.maxMemoryPages;
   /** Whether a store owns the memory (`_limit` is its engine's): set by instantiation. */
   _owned = false;
+  /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
+  _is64 = false;
+  /** log2 of the page size of the memory type (custom page sizes; sizes here stay in 64 KiB pages, fractions for small pages). */
+  _pageSizeLog2 = 16;
   /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
   private _exposed: ArrayBuffer | null = null;
   /** The resizable backing store once the memory has moved to one, else null. */
@@ -381,6 +386,10 @@ export class Table {
   _limit: number = DEFAULT_LIMITS.maxTableSize;
   /** Whether a store owns the table (`_limit` is its engine's): set by instantiation. */
   _owned = false;
+  /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
+  _is64 = false;
+  /** A typed element type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_elemtype`. */
+  _linkElem = 0;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
@@ -471,6 +480,8 @@ export class Global {
   readonly _type: globaltype;
   readonly _cell = new Int32Array(2);
   _ref: unknown = null;
+  /** A typed reference type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_type.valtype`. */
+  _linkType = 0;
   constructor(descriptor: GlobalDescriptor, init?: unknown) {
     checkKeys(descriptor, ['value', 'mutable'], 'Global descriptor');
     const v = descriptor?.value;
@@ -917,6 +928,10 @@ export interface Instance<E extends object = Exports> {
   _tables: Table[];
   /** The memory (imported or defined), or null. */
   _memory: Memory | null;
+  /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
+  _memories: Memory[];
+  /** Tag index space (exception handling; exn.ts `Tag`). */
+  _tags: Tag[];
   /** Global index space. */
   _globals: Global[];
   /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
@@ -935,6 +950,8 @@ class InstanceObject {
   _funcs: FuncInst[] = [];
   _tables: Table[] = [];
   _memory: Memory | null = null;
+  _memories: Memory[] = [];
+  _tags: Tag[] = [];
   _globals: Global[] = [];
   _globalCells: Int32Array[] = [];
   _typeIds: Int32Array = new Int32Array(0);

@@ -1,0 +1,181 @@
+/**
+ * Exception handling (exnref form): throw, throw_ref, try_table clauses,
+ * unwinding across wasm frames and through host functions in both
+ * directions, uncaught exceptions as Exception objects, gas of unwinding.
+ */
+import { Engine, Store, HostFunc, Tag, Exception, Trap, LinkError } from '../index.js';
+import { wat3 } from '../validator/testutil.js';
+
+function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
+  const engine = new Engine({ features: { preset: '3.0' } });
+  const store = new Store(engine, opts.gas === undefined ? {} : { gas: opts.gas });
+  const instance = store.instantiate(engine.compile(wat3([text])[0]), opts.imports);
+  return { store, exports: instance.exports as Record<string, any> };
+}
+
+const MOD = `(module
+  (tag $e (export "e") (param i32))
+  (tag $f (export "f"))
+  (import "env" "host" (func $host (param i32)))
+  (func $thrower (export "thrower") (param i32) (throw $e (local.get 0)))
+  (func $deep (param i32) (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 99)))) (call $deep (i32.sub (local.get 0) (i32.const 1))))
+  (func (export "catch") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $thrower (local.get 0)))
+      (i32.const -1)))
+  (func (export "catch_deep") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $deep (local.get 0)))
+      (i32.const -1)))
+  (func (export "through_host") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $host (local.get 0)))
+      (i32.const -1)))
+  (func (export "catch_all_ref") (result i32)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $f))
+      (unreachable))
+    (drop) (i32.const 5))
+  (func (export "rethrow") (param i32)
+    (block $h (result i32 exnref)
+      (try_table (catch_ref $e $h) (call $thrower (local.get 0)))
+      (unreachable))
+    (throw_ref))
+  (func (export "uncaught") (throw $f))
+  (func (export "null_ref") (throw_ref (ref.null exn)))
+  (func (export "other_tag") (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw $f))
+      (i32.const -1))))`;
+
+describe('exceptions', () => {
+  test('caught in the same frame, across frames, by tag, catch_all_ref', () => {
+    const { exports } = setup(MOD, { imports: { env: { host: () => {} } } });
+    expect(exports.catch(7)).toBe(7);
+    expect(exports.catch_deep(1000)).toBe(99);
+    expect(exports.catch_all_ref()).toBe(5);
+  });
+  test('wasm -> host -> wasm: an exception thrown by wasm called from the host goes back through it and is caught in wasm', () => {
+    let exports: Record<string, any> = {};
+    const seen: unknown[] = [];
+    ({ exports } = setup(MOD, {
+      imports: { env: { host: (x: number) => {
+        try {
+          exports.thrower(x + 1);
+        } catch (e) {
+          seen.push(e);
+          throw e;
+        }
+      } } },
+    }));
+    expect(exports.through_host(41)).toBe(42);
+    expect(seen[0]).toBeInstanceOf(Exception);
+    expect((seen[0] as Exception).is(exports.e)).toBe(true);
+    expect((seen[0] as Exception).getArg(exports.e, 0)).toBe(42);
+  });
+  test('an Exception made in JS and thrown by a host function is caught by its tag', () => {
+    let tag: Tag | null = null;
+    const { exports } = setup(MOD, { imports: { env: { host: (x: number) => { throw new Exception(tag!, [x * 2]); } } } });
+    tag = exports.e;
+    expect(exports.through_host(21)).toBe(42);
+  });
+  test('other host errors are traps, which no handler catches', () => {
+    const { exports } = setup(MOD, { imports: { env: { host: () => { throw new Error('boom'); } } } });
+    expect(() => exports.through_host(1)).toThrow(Trap);
+  });
+  test('uncaught exceptions reach JS as Exception objects; throw_ref rethrows the same object', () => {
+    const { exports } = setup(MOD, { imports: { env: { host: () => {} } } });
+    let e: unknown;
+    try { exports.uncaught(); } catch (x) { e = x; }
+    expect(e).toBeInstanceOf(Exception);
+    expect((e as Exception).is(exports.f)).toBe(true);
+    expect((e as Exception).is(exports.e)).toBe(false);
+    expect(() => (e as Exception).getArg(exports.e, 0)).toThrow(TypeError);
+    try { exports.rethrow(3); } catch (x) { e = x; }
+    expect((e as Exception).getArg(exports.e, 0)).toBe(3);
+    expect(() => exports.other_tag()).toThrow(Exception);
+    try { exports.null_ref(); } catch (x) { e = x; }
+    expect((e as Trap).code).toBe('null_reference');
+  });
+  test('JS API: Tag and Exception', () => {
+    const t = new Tag({ parameters: ['i32', 'i64'] });
+    const x = new Exception(t, [1.9, 5n]);
+    expect(x.getArg(t, 0)).toBe(1);
+    expect(x.getArg(t, 1)).toBe(5n);
+    expect(() => x.getArg(t, 2)).toThrow(RangeError);
+    expect(() => new Exception(t, [1])).toThrow(TypeError);
+    expect(() => new Exception(t, [1, 2])).toThrow(TypeError);
+    const imp = `(module (import "m" "t" (tag (param i32 i64))))`;
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    store.instantiate(engine.compile(wat3([imp])[0]), { m: { t } });
+    expect(() => store.instantiate(engine.compile(wat3([imp])[0]), { m: { t: new Tag({ parameters: ['i32'] }) } })).toThrow(LinkError);
+  });
+  test('payloads of several values, a loop label, catch_ref + throw_ref, and a tail call leaving its try_table', () => {
+    let exports: Record<string, any> = {};
+    ({ exports } = setup(`(module
+      (tag $p (param i32 i64))
+      (tag $e (export "tagE") (param i32))
+      (import "env" "host" (func $host (param i32)))
+      (func $t (param i32) (param i64) (throw $p (local.get 0) (local.get 1)))
+      (func (export "pair") (result i32 i64)
+        (block $h (result i32 i64)
+          (try_table (catch $p $h) (call $t (i32.const 3) (i64.const -5)))
+          (unreachable)))
+      (func (export "retry") (param $n i32) (result i32)
+        (local $tries i32)
+        (loop $again
+          (local.set $tries (i32.add (local.get $tries) (i32.const 1)))
+          (try_table (catch_all $again)
+            (if (i32.lt_u (local.get $tries) (local.get $n)) (then (throw $e (local.get $tries))))))
+        (local.get $tries))
+      (func $inner (result i32 exnref)
+        (block $h (result i32 exnref)
+          (try_table (catch_ref $e $h) (throw $e (i32.const 11)))
+          (unreachable)))
+      (func (export "rethrow_outer") (result i32)
+        (block $o (result i32)
+          (try_table (catch $e $o) (call $inner) (throw_ref))
+          (i32.const -1)))
+      (func $tail (param i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (return_call $host (local.get 0)))
+          (unreachable))
+        (drop))
+      (func (export "tail") (param i32) (result i32)
+        (block $h (result i32)
+          (try_table (catch $e $h) (call $tail (local.get 0)))
+          (i32.const -1))
+        (i32.add (i32.const 1000))))`, {
+      imports: { env: { host: (x: number) => { throw new Exception(exports.tagE, [x]); } } },
+    }));
+    expect(exports.pair()).toEqual([3, -5n]);
+    expect(exports.retry(5)).toBe(5);
+    expect(exports.rethrow_outer()).toBe(11);
+    // the host's exception is caught by the caller of $tail, not by $tail's own try_table (it has left it)
+    expect(exports.tail(4)).toBe(1004);
+  });
+
+  test('running out of gas while unwinding is out_of_gas; no handler runs', () => {
+    const text = MOD;
+    const { store, exports } = setup(text, { imports: { env: { host: () => {} } }, gas: 1e9 });
+    const before = store.gasUsed;
+    exports.catch_deep(100);
+    const cost = store.gasUsed - before;
+    const small = setup(text, { imports: { env: { host: () => {} } }, gas: cost - 200 }); // the 100 frames cost 500 to unwind; the code after the handler far less than 200
+    let e: unknown;
+    try { small.exports.catch_deep(100); } catch (x) { e = x; }
+    expect((e as Trap).code).toBe('out_of_gas');
+  });
+
+  test('unwinding is charged per frame left, deterministically', () => {
+    const run = (n: number) => {
+      const { store, exports } = setup(MOD, { imports: { env: { host: () => {} } }, gas: 1e9 });
+      exports.catch_deep(n);
+      return store.gasUsed;
+    };
+    const a = run(10), b = run(20), c = run(30);
+    expect(b - a).toBe(c - b);
+    expect(run(20)).toBe(b);
+  });
+});

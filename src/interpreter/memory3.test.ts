@@ -1,0 +1,148 @@
+/**
+ * Multiple memories and memory64 (WebAssembly 3.0): memory indices on every
+ * access, i64 addresses with exact bounds past 4 GiB, the fast path for
+ * memory 0 and the cold rows for the others.
+ */
+import { Engine, Store, Trap } from '../index.js';
+import { wat3 } from '../validator/testutil.js';
+
+function setup(text: string, gas?: number) {
+  const engine = new Engine({ features: { preset: '3.0' } });
+  const store = new Store(engine, gas === undefined ? {} : { gas });
+  const instance = store.instantiate(engine.compile(wat3([text])[0]));
+  return { store, exports: instance.exports as Record<string, any> };
+}
+const trapCode = (f: () => unknown) => { try { f(); } catch (e) { return (e as Trap).code; } return 'none'; };
+
+describe('memory64', () => {
+  const { exports } = setup(`(module
+    (memory i64 1)
+    (func (export "load") (param i64) (result i32) (i32.load (local.get 0)))
+    (func (export "load_off") (param i64) (result i32) (i32.load offset=0x100000000 (local.get 0)))
+    (func (export "store") (param i64 i32) (i64.store32 (local.get 0) (i64.extend_i32_u (local.get 1))))
+    (func (export "load8") (param i64) (result i32) (i32.load8_u (local.get 0)))
+    (func (export "size") (result i64) (memory.size))
+    (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+    (func (export "fill") (param i64 i32 i64) (memory.fill (local.get 0) (local.get 1) (local.get 2))))`);
+  test('addresses below, at and past 4 GiB', () => {
+    exports.store(65532n, 0x01020304);
+    expect(exports.load(65532n)).toBe(0x01020304);
+    expect(trapCode(() => exports.load(65533n))).toBe('memory_out_of_bounds');
+    // 2^32 + 4: its low word is an in-bounds address
+    expect(trapCode(() => exports.load(0x100000004n))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.load8(0x100000000n))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.load(-1n))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.store(0x100000000n, 1))).toBe('memory_out_of_bounds');
+    // a u64 offset of 2^32 with address 0
+    expect(trapCode(() => exports.load_off(0n))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.fill(0x100000000n, 0, 0n))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.fill(0n, 0, 0x100000000n))).toBe('memory_out_of_bounds');
+  });
+  test('size and grow in i64; the deterministic page limit still governs', () => {
+    expect(exports.size()).toBe(1n);
+    expect(exports.grow(1n)).toBe(1n);
+    expect(exports.size()).toBe(2n);
+    expect(exports.grow(0x100000000n)).toBe(-1n);
+    expect(exports.grow(1_000_000n)).toBe(-1n);
+    expect(exports.size()).toBe(2n);
+  });
+});
+
+describe('multiple memories', () => {
+  test('loads, stores, size, grow, fill, copy, init and data segments per memory', () => {
+    const { exports } = setup(`(module
+      (memory $a 1) (memory $b 2) (memory $c i64 1)
+      (data (memory $b) (i32.const 8) "\\01\\02\\03\\04")
+      (data $p "hello")
+      (func (export "ld") (param i32) (result i32) (i32.load $b (local.get 0)))
+      (func (export "ld_a") (param i32) (result i32) (i32.load $a (local.get 0)))
+      (func (export "st_b") (param i32 i32) (i32.store $b (local.get 0) (local.get 1)))
+      (func (export "ld8_c") (param i64) (result i32) (i32.load8_u $c (local.get 0)))
+      (func (export "sizes") (result i32 i32 i64) (memory.size $a) (memory.size $b) (memory.size $c))
+      (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+      (func (export "copy_bc") (memory.copy $c $b (i64.const 100) (i32.const 8) (i32.const 4)))
+      (func (export "init_c") (memory.init $c $p (i64.const 200) (i32.const 0) (i32.const 5)))
+      (func (export "fill_b") (param i32 i32 i32) (memory.fill $b (local.get 0) (local.get 1) (local.get 2))))`);
+    expect(exports.ld(8)).toBe(0x04030201);
+    expect(exports.ld_a(8)).toBe(0);
+    exports.st_b(131068, 7);
+    expect(exports.ld(131068)).toBe(7);
+    expect(trapCode(() => exports.ld(131069))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => exports.ld_a(65533))).toBe('memory_out_of_bounds');
+    expect(exports.sizes()).toEqual([1, 2, 1n]);
+    expect(exports.grow_b(1)).toBe(2);
+    expect(exports.sizes()).toEqual([1, 3, 1n]);
+    exports.copy_bc();
+    expect(exports.ld8_c(103n)).toBe(4);
+    exports.init_c();
+    expect(exports.ld8_c(204n)).toBe('o'.charCodeAt(0));
+    exports.fill_b(0, 9, 4);
+    expect(exports.ld(0)).toBe(0x09090909);
+    expect(trapCode(() => exports.fill_b(196605, 1, 4))).toBe('memory_out_of_bounds');
+  });
+  test('several memories imported and exported', () => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const a = store.instantiate(engine.compile(wat3([`(module (memory (export "m0") 1) (memory (export "m1") 1)
+      (data (memory 1) (i32.const 0) "\\2a"))`])[0]));
+    const b = store.instantiate(engine.compile(wat3([`(module (import "a" "m1" (memory 1)) (import "a" "m0" (memory 1))
+      (func (export "f") (result i32) (i32.add (i32.load8_u 0 (i32.const 0)) (i32.load8_u 1 (i32.const 0)))))`])[0]), { a: a.exports as any });
+    expect((b.exports as any).f()).toBe(42);
+    expect(() => store.instantiate(engine.compile(wat3([`(module (import "a" "m0" (memory i64 1)))`])[0]), { a: a.exports as any })).toThrow(/address type/);
+  });
+});
+
+describe('table64', () => {
+  test('i64 indices, sizes and deltas; indices of 2^32 or more are out of bounds', () => {
+    const { exports } = setup(`(module
+      (type $v (func (result i32)))
+      (table $t i64 2 funcref) (elem (table $t) (i64.const 1) func $one)
+      (func $one (result i32) (i32.const 1))
+      (func (export "call") (param i64) (result i32) (call_indirect $t (type $v) (local.get 0)))
+      (func (export "isnull") (param i64) (result i32) (ref.is_null (table.get $t (local.get 0))))
+      (func (export "set") (param i64) (table.set $t (local.get 0) (ref.func $one)))
+      (func (export "size") (result i64) (table.size $t))
+      (func (export "grow") (param i64) (result i64) (table.grow $t (ref.null func) (local.get 0)))
+      (func (export "fill") (param i64 i64) (table.fill $t (local.get 0) (ref.func $one) (local.get 1))))`);
+    expect(exports.call(1n)).toBe(1);
+    expect(trapCode(() => exports.call(0n))).toBe('uninitialized_element');
+    expect(trapCode(() => exports.call(0x100000001n))).toBe('undefined_element');
+    expect(exports.isnull(0n)).toBe(1);
+    expect(trapCode(() => exports.isnull(0x100000000n))).toBe('table_out_of_bounds');
+    expect(trapCode(() => exports.set(0x100000000n))).toBe('table_out_of_bounds');
+    exports.set(0n);
+    expect(exports.call(0n)).toBe(1);
+    expect(exports.size()).toBe(2n);
+    expect(exports.grow(3n)).toBe(2n);
+    expect(exports.grow(0x100000000n)).toBe(-1n);
+    expect(exports.size()).toBe(5n);
+    exports.fill(2n, 3n);
+    expect(exports.call(4n)).toBe(1);
+    expect(trapCode(() => exports.fill(0x100000000n, 0n))).toBe('table_out_of_bounds');
+    expect(trapCode(() => exports.fill(0n, 0x100000000n))).toBe('table_out_of_bounds');
+  });
+});
+
+describe('custom page sizes', () => {
+  test('a memory of 1-byte pages: size, grow and bounds in bytes; the page limit in 64 KiB pages still governs', () => {
+    const engine = new Engine({ features: { preset: '3.0', customPageSizes: true }, limits: { maxMemoryPages: 2 } });
+    const store = new Store(engine);
+    const x = store.instantiate(engine.compile(wat3([`(module
+      (memory 3 (pagesize 1))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load8") (param i32) (result i32) (i32.load8_u (local.get 0)))
+      (func (export "store8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))`])[0])).exports as any;
+    expect(x.size()).toBe(3);
+    x.store8(2, 9);
+    expect(x.load8(2)).toBe(9);
+    expect(trapCode(() => x.load8(3))).toBe('memory_out_of_bounds');
+    expect(x.grow(5)).toBe(3);
+    expect(x.size()).toBe(8);
+    expect(x.load8(7)).toBe(0);
+    expect(trapCode(() => x.load8(8))).toBe('memory_out_of_bounds');
+    expect(x.grow(131072 - 8)).toBe(8);
+    expect(x.size()).toBe(131072);
+    expect(x.grow(1)).toBe(-1);
+  });
+});
