@@ -11,6 +11,7 @@ import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Module, Engine } from './engine.js';
+import type { RestoreImports, Restored } from './snapshot.js';
 
 export const PAGE_SIZE = 65536;
 
@@ -632,6 +633,26 @@ export class Activation {
   ) {}
 }
 
+/**
+ * The paused call of a store (resume.ts keeps it in `Store._pausedState`
+ * while the call is paused; snapshot.ts saves and rebuilds it): the
+ * invocation (entry function, where its arguments and results are, the
+ * store's depth, stack top and nesting before it), the activation, the
+ * suspended host call, and why it paused.
+ */
+export interface PausedCallState {
+  readonly f: FuncInst;
+  readonly base: number;
+  readonly depth: number;
+  readonly sp: number;
+  readonly nesting: number;
+  readonly async: boolean;
+  readonly act: Activation;
+  readonly host: { readonly f: FuncInst; readonly nfp: number } | null;
+  readonly reason: 'out_of_gas' | 'host';
+  readonly payload: unknown;
+}
+
 export interface StoreOptions {
   /** Gas budget; omit for an unmetered store. */
   gas?: number | bigint;
@@ -713,6 +734,10 @@ export class Store {
    */
   _resumable: { nesting: number; async: boolean } | null = null;
   _paused = false;
+  /** Snapshots: every instance made in this store, in creation order (instantiate.ts adds it once linked). */
+  readonly _instances: Instance[] = [];
+  /** Snapshots: the paused call, while there is one (resume.ts). */
+  _pausedState: PausedCallState | null = null;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     checkKeys(options, ['gas', 'hostErrors'], 'Store options');
@@ -780,6 +805,27 @@ export class Store {
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
     return module._instantiate(this, imports ?? {});
+  }
+
+  /**
+   * The store as bytes (snapshot.ts, README "Snapshots"): every instance's
+   * memories, tables, globals and segment state, the gas counters and the
+   * paused call, if any. Throws `SnapshotError` ('unsupported') for state
+   * that cannot be saved (a call running or suspended by `callAsync`, an
+   * externref that is an object).
+   */
+  snapshot(): Uint8Array {
+    return this.engine._snapshot(this);
+  }
+
+  /**
+   * Rebuilds a store from `store.snapshot()` bytes (snapshot.ts `restore`):
+   * `modules` the compiled modules of its instances (matched by their bytes'
+   * hash), `imports` the host functions, re-linked by import name. Returns
+   * the store, its instances and the paused call (or null).
+   */
+  static restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
+    return engine._restore(modules, bytes, imports);
   }
 
   /** The reference id of a value (FuncInst or extern value); 0 for null. */
