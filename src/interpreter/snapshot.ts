@@ -818,7 +818,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // ---- memories
   const memories: Memory[] = [];
   const nmem = r.count('memory count', 18);
-  for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k));
+  for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k, engine._config.limits.maxMemoryPages));
 
   // ---- tables
   const tables: Table[] = [];
@@ -922,7 +922,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   return { store, instances, call };
 }
 
-function readMemory(r: Reader, k: number): Memory {
+function readMemory(r: Reader, k: number, maxPages: number): Memory {
   const pages = r.u32(`memory ${k} size`);
   const hasMax = r.bool(`memory ${k} maximum`);
   const max = r.u32(`memory ${k} maximum`);
@@ -937,7 +937,13 @@ function readMemory(r: Reader, k: number): Memory {
   for (let p = pages; p < 32 * nw; p++) if ((map[p >> 3] >> (p & 7)) & 1) throw malformed(`memory ${k} page map marks page ${p} past the end`);
   // every saved page must be there before the memory is allocated
   if (used * PAGE_SIZE > r.b.length - r.pos) throw malformed(`memory ${k} pages run past the end`);
-  const mem = new Memory(hasMax ? { initial: pages, maximum: max } : { initial: pages });
+  if (owned && (limit !== maxPages || pages > maxPages)) throw malformed(`memory ${k}: ${pages} pages, limit ${limit} (this engine: ${maxPages})`);
+  let mem: Memory;
+  try {
+    mem = new Memory(hasMax ? { initial: pages, maximum: max } : { initial: pages });
+  } catch (e) {
+    throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${pages} pages (${e instanceof Error ? e.message : String(e)})`);
+  }
   mem._limit = limit;
   mem._owned = owned;
   const u8 = mem._u8;
