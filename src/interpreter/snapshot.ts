@@ -65,7 +65,7 @@ const HEADER = 32;
  * The host functions of a restored store: one import object for every
  * instance, or one per instance (in instance order).
  */
-export type RestoreImports = Imports | readonly Imports[];
+export type RestoreImports = Imports | Record<string, Record<string, unknown>> | readonly (Imports | Record<string, Record<string, unknown>>)[];
 
 /** What `restore` rebuilds. */
 export interface Restored {
