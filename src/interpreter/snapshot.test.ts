@@ -135,6 +135,7 @@ test('a store at rest: memories, tables (funcref, externref), globals, segment d
   w.ex.run(30);
   const bytes = w.store.snapshot();
   expect(sameBytes(snapshot(w.store), bytes)).toBe(true);
+  expect(sameBytes(Store.restore(w.engine, [w.lib, w.main], bytes, { env: { h: hostH } }).store.snapshot(), bytes)).toBe(true);
   const r = restore(w.engine, [w.main, w.lib], bytes, { env: { h: hostH } });
   expect(sameBytes(r.store.snapshot(), bytes)).toBe(true);
   expect(r.call).toBeNull();
@@ -326,7 +327,7 @@ test('damaged snapshots (every truncation, random bit flips, foreign bytes) are 
     return b;
   };
   const outcomes = new Map<string, number>();
-  for (let k = 0; k < 1000; k++) {
+  for (let k = 0; k < 600; k++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const b = bytes.slice();
     // the metadata at the start, the paused call at the end (the memory pages between are plain data)
@@ -345,5 +346,5 @@ test('damaged snapshots (every truncation, random bit flips, foreign bytes) are 
     outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
   }
   expect(outcomes.get('malformed')).toBeGreaterThan(10);
-  expect(outcomes.get('engine_mismatch')).toBeGreaterThan(10);
+  expect(outcomes.get('engine_mismatch')).toBeGreaterThan(5);
 }, 60_000);
