@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Engine, HostFunc, LinkError, Trap, Memory, SnapshotError, Store, Table, callAsync, callResumable, restore, snapshot,
+  Engine, Global, HostFunc, LinkError, Trap, Memory, SnapshotError, Store, Table, callAsync, callResumable, restore, snapshot,
   type Paused, type ResumableCall,
 } from '../index';
 import { hash64, xxh32 } from './hash';
@@ -348,3 +348,68 @@ test('damaged snapshots (every truncation, random bit flips, foreign bytes) are 
   expect(outcomes.get('malformed')).toBeGreaterThan(10);
   expect(outcomes.get('engine_mismatch')).toBeGreaterThan(5);
 }, 60_000);
+
+test('host-made memories, tables and globals come back as new objects with their state; imports per instance', async () => {
+  const engine = new Engine();
+  const m = engine.compile(await wat(`(module
+    (import "env" "mem" (memory 1))
+    (import "env" "tab" (table 2 funcref))
+    (import "env" "g" (global $g (mut i32)))
+    (import "env" "f" (func $f (result i32)))
+    (func $k (result i32) (i32.const 11))
+    (elem (i32.const 0) $k)
+    (export "mem" (memory 0)) (export "tab" (table 0)) (export "g" (global 0))
+    (func (export "bump") (result i32)
+      (global.set $g (i32.add (global.get $g) (call $f)))
+      (i32.store (i32.const 8) (global.get $g))
+      (global.get $g)))`));
+  const store = new Store(engine, { gas: 1e6 });
+  const env = { mem: new Memory({ initial: 1, maximum: 3 }), tab: new Table({ element: 'funcref', initial: 2 }), g: new Global({ value: 'i32', mutable: true }, 5), f: () => 2 };
+  env.mem.grow(1);
+  const a = store.instantiate(m, { env });
+  const b = store.instantiate(m, { env: { ...env, f: () => 100 } });
+  expect([(a.exports.bump as () => number)(), (b.exports.bump as () => number)()]).toEqual([7, 107]);
+  const bytes = store.snapshot();
+  const r = restore(engine, [m], bytes, [{ env: { f: () => 2 } }, { env: { f: () => 100 } }]);
+  const [ea, eb] = r.instances.map((i) => i.exports as Record<string, any>);
+  expect(ea.mem).not.toBe(env.mem);
+  expect(ea.mem).toBe(eb.mem); // still one memory, shared
+  expect(ea.g).toBe(eb.g);
+  expect(ea.tab).toBe(eb.tab);
+  expect([ea.mem.pages, ea.g.value, new Int32Array(ea.mem.buffer)[2], ea.tab.get(0)()]).toEqual([2, 107, 107, 11]);
+  expect(() => ea.mem.grow(1)).not.toThrow();
+  expect(() => ea.mem.grow(1)).toThrow(RangeError); // the maximum (3) came back too
+  expect([ea.bump(), eb.bump()]).toEqual([109, 209]);
+  expect(r.store.gasUsed).toBeGreaterThan(store.gasUsed);
+});
+
+test('the header: bad magic, another version, a wrong code hash (resealed) are named', async () => {
+  const w = await world(0);
+  const c = callResumable(w.ex.run, 60);
+  expect(c.done).toBe(false);
+  const bytes = w.store.snapshot();
+  const code = (b: Uint8Array) => {
+    try {
+      restore(w.engine, [w.lib, w.main], b, { env: { h: hostH } });
+    } catch (e) {
+      return (e as SnapshotError).code;
+    }
+    return 'restored';
+  };
+  const magic = bytes.slice();
+  magic[1] = 0x45;
+  expect(code(magic)).toBe('bad_magic');
+  const version = bytes.slice();
+  version[8] = 2;
+  expect(code(version)).toBe('version');
+  // the last hash string of the snapshot is a frame function's code hash: change one digit, make the hash valid again
+  const text = Buffer.from(bytes).toString('latin1');
+  const at = [...text.matchAll(/\x10\x00\x00\x00[0-9a-f]{16}/g)].pop()!.index! + 4;
+  const other = bytes.slice();
+  other[at] = other[at] === 0x30 ? 0x31 : 0x30;
+  const [h0, h1] = hash64(other.subarray(32));
+  new DataView(other.buffer).setUint32(24, h0, true);
+  new DataView(other.buffer).setUint32(28, h1, true);
+  expect(code(other)).toBe('code_mismatch');
+  expect(code(bytes)).toBe('restored');
+});
