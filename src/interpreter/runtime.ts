@@ -641,14 +641,21 @@ export class Activation {
  * suspended host call, and why it paused.
  */
 export interface PausedCallState {
+  /** The called (entry) function. */
   readonly f: FuncInst;
+  /** Value-stack slot of its arguments and results. */
   readonly base: number;
+  /** The store's call depth, stack top and JS -> wasm nesting before the call. */
   readonly depth: number;
   readonly sp: number;
   readonly nesting: number;
+  /** Started by `callAsync` (its suspensions wait for Promises). */
   readonly async: boolean;
+  /** Where the activation stopped and what it does first on resume. */
   readonly act: Activation;
+  /** The host call that paused it (its function and results' slot), or null for out of gas. */
   readonly host: { readonly f: FuncInst; readonly nfp: number } | null;
+  /** Why it paused, and the `Paused.payload`. */
   readonly reason: 'out_of_gas' | 'host';
   readonly payload: unknown;
 }
@@ -734,7 +741,11 @@ export class Store {
    */
   _resumable: { nesting: number; async: boolean } | null = null;
   _paused = false;
-  /** Snapshots: every instance made in this store, in creation order (instantiate.ts adds it once linked). */
+  /**
+   * Snapshots: every instance made in this store, in creation order
+   * (instantiate.ts adds it once linked). The store owns its instances, as a
+   * wasmtime or wasmi Store does: they live as long as the store.
+   */
   readonly _instances: Instance[] = [];
   /** Snapshots: the paused call, while there is one (resume.ts). */
   _pausedState: PausedCallState | null = null;
