@@ -29,6 +29,7 @@ import { CLI_PEERS, cliPeerVersion, measureCli } from './cli-peers.js';
 import { DEFAULT_OPTIONS, errorText, measureInProcess, median, type CellResult, type MeasureOptions } from './measure.js';
 import { ratioToNative, writeChart } from './chart.js';
 import { measureCompile, measureHeap, measureInstantiate, measureInstructionCounts } from './extra.js';
+import { measureSnapshot, printSnapshot } from './snapshot.js';
 
 /** Rounds of the gas-overhead measurement. */
 const GAS_ROUNDS = 3;
@@ -372,6 +373,18 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
       console.log(`\nheap measurement failed: ${errorText(e)}`);
       extra.heap = { error: errorText(e) };
+    }
+    try {
+      const snap = measureSnapshot(64, 7);
+      extra.snapshot = snap;
+      printSnapshot(snap);
+      for (const p of snap) {
+        targets.push({ name: `snapshot of a 64 MiB memory (${p.fill}) vs a plain copy`, target: '< 10x', value: `${p.snapshotRatio.toFixed(2)}x`, met: p.snapshotRatio < 10 });
+        targets.push({ name: `restore of a 64 MiB memory (${p.fill}) vs a plain copy`, target: '< 10x', value: `${p.restoreRatio.toFixed(2)}x`, met: p.restoreRatio < 10 });
+      }
+    } catch (e) {
+      console.log(`\nsnapshot measurement failed: ${errorText(e)}`);
+      extra.snapshot = { error: errorText(e) };
     }
   }
   const loadEnd = os.loadavg()[0];

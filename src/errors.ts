@@ -177,3 +177,33 @@ export class Trap extends Error {
 export function formatFrame(f: TrapFrame): string {
   return f.name === undefined ? `function ${f.funcIndex}` : `function ${f.funcIndex} ($${f.name})`;
 }
+
+/**
+ * Stable codes of `SnapshotError`:
+ * - 'truncated': the bytes end before the snapshot does (or its length field disagrees);
+ * - 'bad_magic': not a detwasm snapshot;
+ * - 'version': a snapshot format this detwasm does not read;
+ * - 'checksum': the content does not match its hash (damaged);
+ * - 'malformed': intact but inconsistent content (an index or size out of range);
+ * - 'engine_mismatch': made under another engine configuration (features, limits, gas schedule) or metering;
+ * - 'module_mismatch': no module given for one of its instances, or a module that does not fit;
+ * - 'code_mismatch': a paused function compiles to other bytecode here (another detwasm version);
+ * - 'unsupported': state that cannot be saved (a running or `callAsync` call, an object externref).
+ */
+export type SnapshotErrorCode =
+  | 'truncated' | 'bad_magic' | 'version' | 'checksum' | 'malformed'
+  | 'engine_mismatch' | 'module_mismatch' | 'code_mismatch' | 'unsupported';
+
+/**
+ * A store could not be saved as a snapshot, or snapshot bytes could not be
+ * restored; `code` says why, the message what does not match (README "Snapshots").
+ */
+export class SnapshotError extends Error {
+  /** Stable machine-readable kind (see `SnapshotErrorCode`). */
+  readonly code: SnapshotErrorCode;
+  constructor(code: SnapshotErrorCode, message: string) {
+    super(`snapshot: ${message}`);
+    this.name = 'SnapshotError';
+    this.code = code;
+  }
+}

@@ -81,3 +81,16 @@ test('examples/async-storage.mjs: async host functions with callAsync, out-of-ga
   expect(lines[2]).toMatch(/^bump\(1, 2, 20\) = 40 after [1-9]\d* out-of-gas pauses$/);
   expect(run()).toBe(out);
 });
+
+test('examples/snapshot.mjs: paused by out of gas, snapshotted, finished in a child process with the uninterrupted result and gas', () => {
+  requireBuild();
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'examples/snapshot.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  const ref = /^uninterrupted: run\(65536\) = (-?\d+), total gas used (\d+)$/.exec(lines[0]);
+  expect(ref).not.toBeNull();
+  expect(lines[1]).toMatch(/^paused: out_of_gas after \d+ gas$/);
+  expect(Number(/after (\d+) gas/.exec(lines[1])![1])).toBeLessThan(Number(ref![2]) / 2);
+  expect(lines[2]).toMatch(/^snapshot: \d+ bytes$/);
+  expect(lines[3]).toBe(`child process: restored, run(65536) = ${ref![1]}, total gas used ${ref![2]}, memory 2 pages`);
+  expect(lines[4]).toBe('damaged snapshot: checksum');
+});

@@ -12,6 +12,8 @@ import { compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { makeWrapper } from './call.js';
 import { functionNames } from './names.js';
+import { restore, snapshot, type RestoreImports, type Restored } from './snapshot.js';
+import { hash64Hex } from './hash.js';
 import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
 import type { FuncInst, Instance, Store } from './runtime.js';
@@ -84,7 +86,19 @@ export class Engine {
     const u8 = copyBytes(bytes);
     const decoded = decode(u8, this._config.limits, this._config.features);
     const vm = validate(decoded, this._config);
-    return new Module(this, vm);
+    const module = new Module(this, vm);
+    module._bytes = u8;
+    return module;
+  }
+
+  /** `Store.snapshot` (snapshot.ts; reached through the engine so the runtime objects need no import of it). */
+  _snapshot(store: Store): Uint8Array {
+    return snapshot(store);
+  }
+
+  /** `Store.restore` (snapshot.ts). */
+  _restore(modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
+    return restore(this, modules, bytes, imports);
   }
 
   /** The JS function for an exported wasm function (runtime.ts `wrapperOf` caches it). */
@@ -125,6 +139,19 @@ export class Module {
   private readonly _code: [(CompiledFunc | undefined)[], (CompiledFunc | undefined)[]] = [[], []];
   constructor(readonly _engine: Engine, readonly _vm: ValidatedModule) {
     this.compileCost = compileCost(_vm.module);
+  }
+
+  /** The module's bytes (the engine's copy): snapshots identify a module by their hash. */
+  _bytes: Uint8Array | null = null;
+  private _hashHex: string | null = null;
+
+  /** `hash64Hex` of the module's bytes (computed once): its identity in snapshots. */
+  _hash(): string {
+    if (this._hashHex === null) {
+      if (this._bytes === null) throw new TypeError('snapshot: the module has no bytes to identify it');
+      this._hashHex = hash64Hex(this._bytes);
+    }
+    return this._hashHex;
   }
 
   /** Name-section function names, parsed on first use (only traps ask). */

@@ -191,6 +191,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     if (store._gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store._gas} left`);
     store._gas -= cost;
   }
+  // ---- the store lists its instances (snapshots), from here on even if a segment or the start function traps
+  store._instances.push(inst);
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
   const limits = store._limits;

@@ -28,7 +28,7 @@ import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
-import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type Store } from './runtime.js';
+import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type PausedCallState, type Store } from './runtime.js';
 
 /** A call that ran to its end: `value` as an exported function returns it. */
 export interface Finished {
@@ -82,6 +82,7 @@ class Invocation {
     store._sp = this.sp;
     store._resumable = null;
     store._paused = false;
+    store._pausedState = null;
   }
 }
 
@@ -168,10 +169,16 @@ function saved(inv: Invocation, host: FuncInst | null): { act: Activation; host:
 
 function paused(inv: Invocation, reason: 'out_of_gas' | 'host', payload: unknown, state: { act: Activation; host: PendingHost | null }): Paused {
   inv.store._paused = true;
+  // (snapshots: what a restored store rebuilds the paused call from)
+  inv.store._pausedState = {
+    f: inv.f, base: inv.base, depth: inv.depth, sp: inv.sp, nesting: inv.nesting, async: inv.async,
+    act: state.act, host: state.host, reason, payload,
+  };
   let used = false;
   const once = (what: string) => {
     if (used || inv.ended) throw new TypeError(`${what}: this paused call was already resumed or cancelled`);
     used = true;
+    inv.store._pausedState = null;
   };
   return {
     done: false,
@@ -241,4 +248,14 @@ export async function callAsync(fn: unknown, ...args: unknown[]): Promise<unknow
     r = p.resume(v);
   }
   return r.value;
+}
+
+/**
+ * Snapshots (snapshot.ts): the paused call `state` of a restored store, whose
+ * stacks already hold its frames, as a `Paused` call to resume or cancel.
+ */
+export function restorePaused(store: Store, state: PausedCallState): Paused {
+  const inv = new Invocation(store, state.f, state.base, state.depth, state.sp, state.nesting, state.async);
+  store._resumable = { nesting: inv.nesting, async: inv.async };
+  return paused(inv, state.reason, state.payload, { act: state.act, host: state.host });
 }

@@ -13,6 +13,7 @@ import type { CompiledFunc } from './compiler.js';
 import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
 import type { Module, Engine } from './engine.js';
 import type { Tag } from './exn.js';
+import type { RestoreImports, Restored } from './snapshot.js';
 
 export const PAGE_SIZE = 65536;
 
@@ -644,6 +645,33 @@ export class Activation {
   ) {}
 }
 
+/**
+ * The paused call of a store (resume.ts keeps it in `Store._pausedState`
+ * while the call is paused; snapshot.ts saves and rebuilds it): the
+ * invocation (entry function, where its arguments and results are, the
+ * store's depth, stack top and nesting before it), the activation, the
+ * suspended host call, and why it paused.
+ */
+export interface PausedCallState {
+  /** The called (entry) function. */
+  readonly f: FuncInst;
+  /** Value-stack slot of its arguments and results. */
+  readonly base: number;
+  /** The store's call depth, stack top and JS -> wasm nesting before the call. */
+  readonly depth: number;
+  readonly sp: number;
+  readonly nesting: number;
+  /** Started by `callAsync` (its suspensions wait for Promises). */
+  readonly async: boolean;
+  /** Where the activation stopped and what it does first on resume. */
+  readonly act: Activation;
+  /** The host call that paused it (its function and results' slot), or null for out of gas. */
+  readonly host: { readonly f: FuncInst; readonly nfp: number } | null;
+  /** Why it paused, and the `Paused.payload`. */
+  readonly reason: 'out_of_gas' | 'host';
+  readonly payload: unknown;
+}
+
 export interface StoreOptions {
   /** Gas budget; omit for an unmetered store. */
   gas?: number | bigint;
@@ -732,6 +760,14 @@ export class Store {
   /** The hook of the traced loop (profile and/or trace), null: the plain loop runs. */
   _hook: ExecHook | null;
   readonly _profiler: GasProfiler | null;
+  /**
+   * Snapshots: every instance made in this store, in creation order
+   * (instantiate.ts adds it once linked). The store owns its instances, as a
+   * wasmtime or wasmi Store does: they live as long as the store.
+   */
+  readonly _instances: Instance[] = [];
+  /** Snapshots: the paused call, while there is one (resume.ts). */
+  _pausedState: PausedCallState | null = null;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     checkKeys(options, ['gas', 'hostErrors', 'profile', 'trace'], 'Store options');
@@ -813,6 +849,27 @@ export class Store {
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
     return module._instantiate(this, imports ?? {});
+  }
+
+  /**
+   * The store as bytes (snapshot.ts, README "Snapshots"): every instance's
+   * memories, tables, globals and segment state, the gas counters and the
+   * paused call, if any. Throws `SnapshotError` ('unsupported') for state
+   * that cannot be saved (a call running or suspended by `callAsync`, an
+   * externref that is an object).
+   */
+  snapshot(): Uint8Array {
+    return this.engine._snapshot(this);
+  }
+
+  /**
+   * Rebuilds a store from `store.snapshot()` bytes (snapshot.ts `restore`):
+   * `modules` the compiled modules of its instances (matched by their bytes'
+   * hash), `imports` the host functions, re-linked by import name. Returns
+   * the store, its instances and the paused call (or null).
+   */
+  static restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
+    return engine._restore(modules, bytes, imports);
   }
 
   /** The reference id of a value (FuncInst or extern value); 0 for null. */
