@@ -27,14 +27,10 @@ function argumentError(f: FuncInst, i: number, e: unknown): unknown {
 export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const store = f.store;
   const t = f.type;
-  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
-  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
   const depth = store._depth;
   const sp = store._sp;
   const base = sp;
-  const slots = 2 * Math.max(t.params.length, t.results.length);
-  let S = store._stack;
-  if (base + slots > S.length) S = store._growStack(base + slots);
+  let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {
       writeValue(store, S, base + 2 * i, t.params[i], args[i]);
@@ -57,6 +53,18 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
     store._depth = depth;
     store._sp = sp;
   }
+}
+
+/**
+ * The checks of a call from JS (no paused call in the store, the re-entry
+ * cap) and room on the value stack at `base` for f's arguments and results;
+ * returns the (possibly grown) stack.
+ */
+function enter(store: Store, t: FuncInst['type'], base: number): Int32Array {
+  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
+  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
+  const slots = 2 * Math.max(t.params.length, t.results.length);
+  return base + slots > store._stack.length ? store._growStack(base + slots) : store._stack;
 }
 
 /** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
@@ -106,14 +114,10 @@ export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
   }
   if (args.length !== 2 * t.params.length) throw new TypeError(`invokeRaw: expected ${2 * t.params.length} words, got ${args.length}`);
   const store = f.store;
-  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
-  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
   const depth = store._depth;
   const sp = store._sp;
   const base = sp;
-  const slots = 2 * Math.max(t.params.length, t.results.length);
-  let S = store._stack;
-  if (base + slots > S.length) S = store._growStack(base + slots);
+  const S = enter(store, t, base);
   for (let i = 0; i < args.length; i++) S[base + i] = args[i];
   store._nesting++;
   try {

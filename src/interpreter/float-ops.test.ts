@@ -7,7 +7,7 @@
  * must be identical, traps included.
  */
 import { Engine, Store } from '../index';
-import { wat } from './testutil';
+import { rng, wat } from './testutil.js';
 
 const CANON32 = 0x7fc00000;
 const CANON64 = 0x7ff8000000000000n;
@@ -52,15 +52,6 @@ function moduleText(): string {
 }
 
 /** A deterministic xorshift generator (the test must be reproducible). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 const EDGE32 = [
   0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00000, 0x7f800001,

@@ -8,20 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Engine, Memory, Store, Trap, callAsync, callResumable, type Paused, type ResumableCall } from '../index';
-import { wat } from './testutil';
+import { rng, wat } from './testutil.js';
 import { parseWast, type Command, type WastValue } from '../../spec-tests/wast';
 import { loadWabt, watToWasm, ensureDataCount } from '../../spec-tests/wat2wasm';
 
 /** A deterministic xorshift generator. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 /** FNV-1a over every exported memory's bytes. */
 function memoryHash(exports: Record<string, unknown>): string {

@@ -42,3 +42,14 @@ export function thrown(fn: () => unknown): any {
   }
   throw new Error('expected an exception');
 }
+
+/** A seeded generator of unsigned 32-bit integers (xorshift32) for reproducible randomized tests. */
+export function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
