@@ -292,12 +292,11 @@ function unwind(store: Store, x: Exception, f: FuncInst, pc: number, fp: number,
  * stopped (resume.ts: its pending gas is charged first, or its error thrown
  * there). Returns true when a host function suspended the activation (its
  * state is then in the store, see the host case of `call`), false when the
- * entry function returned. A wasm exception (exn.ts) thrown in the loop goes
- * to `unwind`: the loop continues at the handler a frame of this activation
- * has for it, or the exception leaves the activation. (Measured: the catch
- * around the inner loop costs nothing on the micro benchmarks; moving it to a
- * wrapper function around a separate loop function made memory, i32 and
- * br_table code 10-30% slower.)
+ * entry function returned. Wasm exceptions (exn.ts) are handled where they
+ * arise, by `throw`/`throw_ref` and by the host-call paths (isa.ts
+ * CATCH_EXCEPTION). SPEED: a catch around the loop made the corpus programs
+ * 5-13% slower (and a wrapper function around a separate loop function
+ * 10-30%), so the loop has none.
  */
 // @isa:variant-begin (scripts/gen-isa.js also writes this function as execTraced, with the hooks)
 export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Activation | null = null): boolean {
@@ -343,40 +342,18 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
       CHARGE_PENDING(k);
     }
     for (;;) {
-      try {
-        for (;;) {
-          TRACE_HOOK;
-          switch (code[pc]) {
-            // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-            default:
-              throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
-          }
-        }
-      } catch (e) {
-        // a wasm exception (exn.ts): continue at the handler that catches it, or leave the activation with it
-        if (!(e instanceof Exception) || !unwind(store, e, f, pc, fp, depth, entryDepth, gas, metered)) throw e;
-        f = UF!;
-        depth = UDEPTH;
-        fp = UFP;
-        pc = UPC;
-        gas = UGAS;
-        cf = compiledOf(f, metered);
-        code = cf.code;
-        RELOAD_STACK;
-        inst = f.instance!;
-        funcs = inst._funcs;
-        globalCells = inst._globalCells;
-        mem = inst._memory;
-        u8 = mem !== null ? mem._u8 : EMPTY_U8;
-        dv = mem !== null ? mem._dv : EMPTY_DV;
-        memLen = u8.length;
+      TRACE_HOOK;
+      switch (code[pc]) {
+        // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+        default:
+          throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
       }
     }
   } finally {
     store._gas = gas;
     // SPEED: where the activation stopped, for a trap's location (call.ts invoke
     // builds it from these and fns only when a trap unwinds; nothing is tracked
-    // per instruction or call; the catch above only handles wasm exceptions).
+    // per instruction or call, and exec itself has no catch handler).
     store._lastFunc = f;
     store._lastDepth = depth;
     // and where to resume it (resume.ts)

@@ -148,12 +148,20 @@ if (code[pc] === @OP(call)) {
 if (callee.host) {
   store._gas = gas;
   store._depth = depth;
-  let suspended: boolean;
+  let suspended = false;
+  let x: Exception | null = null;
   try {
     suspended = callHost(store, callee, nfp, inst);
+  } catch (e) {
+    // a wasm exception from the host (or wasm it called) may have a handler here
+    if (!(e instanceof Exception)) throw e;
+    x = e;
   } finally {
     // the host (and wasm it called back) charged store._gas; keep that even when it throws
     gas = store._gas;
+  }
+  if (x !== null) {
+    CATCH_EXCEPTION;
   }
   RELOAD_STACK;
   if (mem !== null) {
@@ -235,11 +243,18 @@ if (callee.host) {
   // it would resume in is gone, so callResumable/callAsync see an error there)
   const rc = store._resumable;
   store._resumable = null;
+  let x: Exception | null = null;
   try {
     callHost(store, callee, fp, inst);
+  } catch (e) {
+    if (!(e instanceof Exception)) throw e;
+    x = e;
   } finally {
     gas = store._gas;
     store._resumable = rc;
+  }
+  if (x !== null) {
+    CATCH_EXCEPTION;
   }
   RELOAD_STACK;
   if (mem !== null) {
@@ -982,15 +997,18 @@ op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 
 
 // ---------------------------------------------------------------- exceptions
 /**
- * throw and throw_ref (exception handling, exn.ts): they throw the Exception
- * object as a JS exception; exec's handler (`unwind` in exec.template.ts)
- * finds the try_table that catches it, frame by frame, or lets it leave the
- * activation. The payload of `throw` is the tag's parameters at slot `args`.
+ * throw and throw_ref (exception handling, exn.ts): `unwind`
+ * (exec.template.ts) finds the try_table that catches the Exception, frame by
+ * frame, and the loop continues there (CATCH_EXCEPTION); otherwise it leaves
+ * the activation as a JS exception. An Exception a host function throws is
+ * handled the same way where the host was called. The payload of `throw` is
+ * the tag's parameters at slot `args`.
  */
-op('throw', 'tag:i args:s', 'throw throwException(store, inst, $tag, S, $args);', 'throw an exception with tag `tag` (payload at slot `args`)', { cold: true });
-op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]];
+op('throw', 'tag:i args:s', `const x: Exception | null = throwException(store, inst, $tag, S, $args);
+CATCH_EXCEPTION;`, 'throw an exception with tag `tag` (payload at slot `args`)', { next: 'self' });
+op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]] as Exception | null;
 if (x === null || x === undefined) trap('null_reference');
-throw x;`, 'throw_ref: rethrow the exception S[a] (null traps)', { cold: true });
+CATCH_EXCEPTION;`, 'throw_ref: rethrow the exception S[a] (null traps)', { next: 'self' });
 
 // ---------------------------------------------------------------- wide arithmetic (proposal)
 /**
@@ -1116,14 +1134,33 @@ CHARGE_PENDING(rk);
 code = (metered ? f._cm : f._cu)!.code;
 RELOAD_INSTANCE;
 break;`,
+  /**
+   * Wasm exception `x` raised at the running instruction: continue at the
+   * handler `unwind` finds in this activation, or leave it with `x`.
+   */
+  CATCH_EXCEPTION: `if (!unwind(store, x, f, pc, fp, depth, entryDepth, gas, metered)) {
+  gas = store._gas; // with the unwinding charged
+  throw x;
+}
+f = UF!;
+depth = UDEPTH;
+fp = UFP;
+pc = UPC;
+gas = UGAS;
+code = compiledOf(f, metered).code;
+RELOAD_STACK;
+LOAD_INSTANCE;
+break;`,
+  /** The running function's instance and its memory 0 views into the loop's locals. */
+  LOAD_INSTANCE: `inst = f.instance!;
+funcs = inst._funcs;
+globalCells = inst._globalCells;
+mem = inst._memory;
+u8 = mem !== null ? mem._u8 : EMPTY_U8;
+dv = mem !== null ? mem._dv : EMPTY_DV;
+memLen = u8.length;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
-  inst = f.instance!;
-  funcs = inst._funcs;
-  globalCells = inst._globalCells;
-  mem = inst._memory;
-  u8 = mem !== null ? mem._u8 : EMPTY_U8;
-  dv = mem !== null ? mem._dv : EMPTY_DV;
-  memLen = u8.length;
+  LOAD_INSTANCE;
 }`,
 };
 
