@@ -52,7 +52,7 @@ function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
  * (`typeIdOf` of the type with its own references made independent the same
  * way) instead of the module's type index. Other types are themselves.
  */
-function linkType(t: valtype, types: readonly functype[]): valtype {
+export function linkType(t: valtype, types: readonly functype[]): valtype {
   const i = concreteIndex(t);
   if (i < 0) return t;
   const ft = types[i];
