@@ -36,7 +36,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const CONFIG = { features: { preset: '3.0' } };
+const CONFIG = { features: { preset: '3.0' as const } };
 
 const hostH = (x: number) => (Math.imul(x, 2654435761) ^ 0x5bd1e995) | 0;
 

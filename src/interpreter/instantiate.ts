@@ -192,7 +192,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     store._gas -= cost;
   }
   // ---- the store lists its instances (snapshots), from here on even if a segment or the start function traps
-  store._instances.push(inst);
+  // (not a store that does not keep them: compat's default store, Store._recordsInstances)
+  if (store._recordsInstances) store._instances.push(inst);
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
   const limits = store._limits;

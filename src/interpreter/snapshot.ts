@@ -417,6 +417,9 @@ export function snapshot(store: Store): Uint8Array {
   } else if (store._nesting !== 0) {
     throw unsupported('a call is running in the store (a snapshot from inside a host function); take it when the store is at rest or paused');
   }
+  if (!store._recordsInstances) {
+    throw unsupported('the store does not keep its instances (the default store of detwasm/compat drops them so that they can be collected), so a snapshot cannot enumerate them; give createWebAssembly({ store }) a Store to snapshot');
+  }
   const engine = store.engine;
   const insts = store._instances;
   const w = new Writer();
