@@ -20,6 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
 import { wat3 } from '../src/validator/testutil.js';
+import { LIB3, MAIN3 } from './fixtures/snapshot3-modules.js';
 
 // the built package, as the child uses it
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,87 +40,6 @@ function rng(seed: number): () => number {
 const CONFIG = { features: { preset: '3.0' as const } };
 
 const hostH = (x: number) => (Math.imul(x, 2654435761) ^ 0x5bd1e995) | 0;
-
-/** The library: a tag, a memory and a memory64, and a function that writes to the memory64 and throws. */
-export const LIB3 = `(module
-  (tag $e (export "e") (param i32 i64))
-  (memory $m0 (export "mem0") 1 2)
-  (memory $m1 (export "mem1") i64 2 4)
-  (func (export "thrower") (param i32)
-    (i64.store $m1 (i64.extend_i32_u (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 3))) (i64.extend_i32_u (local.get 0)))
-    (throw $e (local.get 0) (i64.mul (i64.extend_i32_u (local.get 0)) (i64.const 7)))))`;
-
-/** The main module (see the file comment). */
-export const MAIN3 = `(module
-  (type $ft (func (param i32) (result i32)))
-  (import "lib" "e" (tag $e (param i32 i64)))
-  (import "env" "t" (tag $t (param i32)))
-  (import "lib" "thrower" (func $thrower (param i32)))
-  (import "env" "h" (func $h (param i32) (result i32)))
-  (import "lib" "mem0" (memory $m0 1 2))
-  (import "lib" "mem1" (memory $m1 i64 2 4))
-  (memory $own (export "own") 1 3)
-  (table $t64 i64 2 funcref)
-  (elem (table $t64) (i64.const 0) func $sq)
-  (table $xt 2 exnref)
-  (global $last (mut exnref) (ref.null exn))
-  (elem declare func $sq)
-  (func $sq (type $ft) (i32.add (i32.mul (local.get 0) (local.get 0)) (i32.const 1)))
-  (func $tc (param i32 i32) (result i32)
-    (if (i32.eqz (local.get 0)) (then (return (local.get 1))))
-    (return_call $tc (i32.sub (local.get 0) (i32.const 1)) (i32.add (i32.mul (local.get 1) (i32.const 31)) (local.get 0))))
-  (func $catchit (param $i i32) (result i32)
-    (local $x exnref) (local $a i32) (local $b i64)
-    (block $h (result i32 i64 exnref)
-      (try_table (catch_ref $e $h) (call $thrower (local.get $i)))
-      (unreachable))
-    (local.set $x) (local.set $b) (local.set $a)
-    ;; an exnref in a local while the host pauses
-    (local.set $a (i32.add (local.get $a) (call $h (local.get $a))))
-    (global.set $last (local.get $x))
-    (table.set $xt (i32.const 1) (local.get $x))
-    ;; rethrown from the table, caught by tag again
-    (block $h2 (result i32 i64)
-      (try_table (catch $e $h2) (throw_ref (table.get $xt (i32.const 1))))
-      (unreachable))
-    (i32.wrap_i64) (i32.add) (local.get $a) (i32.add) (i32.wrap_i64 (local.get $b)) (i32.add))
-  (func $inhandler (param $i i32) (result i32)
-    ;; a host pause inside a try_table region, then a throw caught by it; and the host's tag
-    (block $h3 (result i32 i64)
-      (try_table (catch $e $h3)
-        (drop (call $h (local.get $i)))
-        (call $thrower (i32.add (local.get $i) (i32.const 3))))
-      (unreachable))
-    (i32.wrap_i64) (i32.add)
-    (block $h4 (result i32)
-      (try_table (catch $t $h4) (throw $t (i32.mul (local.get $i) (i32.const 5))))
-      (unreachable))
-    (i32.add))
-  (func (export "run") (param $n i32) (result i32)
-    (local $i i32) (local $acc i32) (local $p i64)
-    (loop $l
-      ;; an exception kept in the global by an earlier iteration (maybe before a snapshot) is thrown again
-      (if (i32.eqz (ref.is_null (global.get $last)))
-        (then
-          (local.set $acc (i32.add (local.get $acc)
-            (block $hg (result i32 i64)
-              (try_table (catch $e $hg) (throw_ref (global.get $last)))
-              (unreachable))
-            (drop)))))
-      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 17)) (call $catchit (local.get $i))))
-      (local.set $acc (i32.add (local.get $acc) (call $tc (i32.and (local.get $i) (i32.const 63)) (local.get $acc))))
-      (local.set $acc (i32.add (local.get $acc) (call_ref $ft (local.get $i) (ref.func $sq))))
-      (local.set $acc (i32.add (local.get $acc) (call_indirect $t64 (type $ft) (local.get $acc) (i64.const 0))))
-      (if (i32.eqz (i32.and (local.get $i) (i32.const 7))) (then (local.set $acc (i32.add (local.get $acc) (call $inhandler (local.get $i))))))
-      ;; multi-memory: the own memory, memory 0 of the library, its memory64
-      (i32.store $own (i32.shl (i32.and (local.get $i) (i32.const 1023)) (i32.const 2)) (local.get $acc))
-      (memory.copy $m0 $own (i32.const 8192) (i32.shl (i32.and (local.get $i) (i32.const 511)) (i32.const 2)) (i32.const 64))
-      (local.set $p (i64.add (i64.const 65536) (i64.extend_i32_u (i32.shl (i32.and (local.get $i) (i32.const 4095)) (i32.const 3)))))
-      (i64.store $m1 (local.get $p) (i64.add (i64.load $m1 (i64.sub (local.get $p) (i64.const 8))) (i64.extend_i32_s (local.get $acc))))
-      (memory.copy $m1 $m1 (i64.const 1024) (local.get $p) (i64.const 16))
-      (local.set $acc (i32.add (local.get $acc) (i32.wrap_i64 (i64.load $m1 (i64.const 1024)))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $acc)))`;
 
 /** FNV-1a over every exported memory of every instance, in order (as the child computes it). */
 function memoryHash(instances: Array<{ exports: Record<string, unknown> }>, Memory: unknown): string {
