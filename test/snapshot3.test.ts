@@ -121,8 +121,12 @@ test('3.0 state (tags shared across instances, exnrefs in locals, tables and glo
           continue;
         }
         if (c.done) continue;
-        if (c.reason === 'host') hostPauses++;
-        else gasPauses++;
+        if (c.reason === 'host') {
+          hostPauses++;
+          // the small budget may run out later while an exception unwinds, which is final (see above): the
+          // restored call gets enough gas to finish (a top-up does not change gasUsed)
+          if (p.metered) run.store.gasRemaining = 1e12;
+        } else gasPauses++;
         const file = path.join(dir, `${p.name}-${round}.snap`);
         fs.writeFileSync(file, run.store.snapshot());
         jobs.push({ file });
