@@ -866,7 +866,9 @@ export class Store {
    * memories, tables, globals and segment state, the gas counters and the
    * paused call, if any. Throws `SnapshotError` ('unsupported') for state
    * that cannot be saved (a call running or suspended by `callAsync`, an
-   * externref that is an object).
+   * externref that is an object, an exception made in JS or another store
+   * with references in its payload, a store that does not keep its
+   * instances: `_recordsInstances`).
    */
   snapshot(): Uint8Array {
     return this.engine._snapshot(this);

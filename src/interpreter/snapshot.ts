@@ -1119,7 +1119,13 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
   if (owned && (limit !== maxPages || len > maxPages * PAGE_SIZE)) throw malformed(`memory ${k}: ${len} bytes, limit ${limit} pages (this engine: ${maxPages})`);
   // allocated as instantiation does: empty, then grown to the size (a fraction of a 64 KiB page for small pages)
   const mem = new Memory({ initial: 0 });
-  if (len > 0 && mem._grow(len / PAGE_SIZE, Infinity) !== 0) throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes`);
+  let grown: number;
+  try {
+    grown = len > 0 ? mem._grow(len / PAGE_SIZE, Infinity) : 0;
+  } catch (e) {
+    throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (grown !== 0) throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes`);
   mem._max = hasMax ? max : undefined;
   mem._limit = limit;
   mem._owned = owned;
