@@ -153,3 +153,18 @@ test('damaged 3.0 snapshots with a valid hash: restore rejects them with Snapsho
   }
   expect(outcomes.get('malformed')).toBeGreaterThan(10);
 }, 60_000);
+
+test('a memory64 whose maximum is beyond the JS API range comes back with it, and memory.grow still sees it', () => {
+  const [bytes] = wat3([`(module (memory (export "m") i64 1 1000000)
+    (func (export "grow") (result i64) (memory.grow (i64.const 1)))
+    (func (export "poke") (i64.store (i64.const 65528) (i64.const 0x0102030405060708))))`]);
+  const m = engine.compile(bytes);
+  const store = new Store(engine);
+  const ex = store.instantiate(m).exports as Record<string, any>;
+  ex.poke();
+  const r = restore(engine, [m], store.snapshot());
+  const mem = r.instances[0]._memories[0];
+  expect([mem._is64, mem._max, mem._u8.length, mem._u8[65528]]).toEqual([true, 1000000, 65536, 8]);
+  expect((r.instances[0].exports as Record<string, any>).grow()).toBe(1n);
+  expect(mem._u8.length).toBe(131072);
+});
