@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as compat from './compat.js';
 import { WebAssembly as W, createWebAssembly } from './compat.js';
-import { PolicyError, Trap } from './index.js';
+import { Engine, PolicyError, SnapshotError, Store, Trap } from './index.js';
 
 const native = globalThis.WebAssembly;
 const EXAMPLES = path.join(__dirname, '..', 'examples');
@@ -529,5 +529,36 @@ describe('detwasm specifics', () => {
     expect(compat.Memory).toBe(W.Memory);
     expect(compat.default).toBe(W);
     expect(Object.prototype.toString.call(W)).toBe('[object WebAssembly]');
+  });
+});
+
+describe('the default store does not keep its instances (Store._recordsInstances)', () => {
+  test('instances made through compat are not retained by the store, and snapshotting it is SnapshotError unsupported, saying why', async () => {
+    const ns = createWebAssembly();
+    const bytes = wat('(module (memory (export "m") 1) (func (export "f") (result i32) (i32.const 7)))');
+    for (let i = 0; i < 50; i++) {
+      const { instance } = await ns.instantiate(bytes);
+      expect((instance.exports as { f(): number }).f()).toBe(7);
+      new ns.Instance(new ns.Module(bytes));
+    }
+    expect(ns.store._instances.length).toBe(0);
+    expect(W.store._instances.length).toBe(0);
+    let err: unknown;
+    try {
+      ns.store.snapshot();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SnapshotError);
+    expect((err as SnapshotError).code).toBe('unsupported');
+    expect((err as SnapshotError).message).toMatch(/does not keep its instances.*detwasm\/compat/);
+  });
+  test('a store given to createWebAssembly keeps its instances and can be snapshotted', async () => {
+    const engine = new Engine({ features: { floats: true } });
+    const store = new Store(engine);
+    const ns = createWebAssembly({ store });
+    await ns.instantiate(wat('(module (func (export "f") (result i32) (i32.const 7)))'));
+    expect(store._instances.length).toBe(1);
+    expect(store.snapshot()).toBeInstanceOf(Uint8Array);
   });
 });

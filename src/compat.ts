@@ -258,7 +258,16 @@ export function createWebAssembly(options: CompatOptions = {}) {
   checkKeys(options, COMPAT_OPTION_KEYS, 'createWebAssembly options');
   const engine = options.engine ?? options.store?.engine ?? new Engine(compatConfig(options.config));
   let store: Store | undefined = options.store;
-  const getStore = (): Store => (store ??= new Store(engine, { gas: options.gas, hostErrors: 'propagate' }));
+  // the default store does not keep its instances (Store._recordsInstances): JS API code instantiates
+  // without ever seeing a store, and one that kept every instance would leak them; a store given in
+  // `options.store` keeps its own (and can be snapshotted)
+  const getStore = (): Store => {
+    if (store === undefined) {
+      store = new Store(engine, { gas: options.gas, hostErrors: 'propagate' });
+      store._recordsInstances = false;
+    }
+    return store;
+  };
 
   // Per-module state kept outside the class so it stays out of its public type.
   const cores = new WeakMap<object, CoreModule>();

@@ -52,7 +52,7 @@ function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
  * (`typeIdOf` of the type with its own references made independent the same
  * way) instead of the module's type index. Other types are themselves.
  */
-function linkType(t: valtype, types: readonly functype[]): valtype {
+export function linkType(t: valtype, types: readonly functype[]): valtype {
   const i = concreteIndex(t);
   if (i < 0) return t;
   const ft = types[i];
@@ -192,7 +192,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     store._gas -= cost;
   }
   // ---- the store lists its instances (snapshots), from here on even if a segment or the start function traps
-  store._instances.push(inst);
+  // (not a store that does not keep them: compat's default store, Store._recordsInstances)
+  if (store._recordsInstances) store._instances.push(inst);
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
   const limits = store._limits;

@@ -766,6 +766,16 @@ export class Store {
    * wasmtime or wasmi Store does: they live as long as the store.
    */
   readonly _instances: Instance[] = [];
+  /**
+   * Whether instantiation adds its instances to `_instances` (internal, not a
+   * `StoreOptions` key). The default store of `detwasm/compat` (compat.ts)
+   * turns it off before its first instantiation: code written against the
+   * WebAssembly JS API instantiates modules without ever seeing a store, so
+   * a store that kept them all would only grow; its instances then live as
+   * long as the program holds them, and `snapshot()` refuses the store
+   * ('unsupported'), which cannot enumerate them.
+   */
+  _recordsInstances = true;
   /** Snapshots: the paused call, while there is one (resume.ts). */
   _pausedState: PausedCallState | null = null;
 
@@ -856,7 +866,9 @@ export class Store {
    * memories, tables, globals and segment state, the gas counters and the
    * paused call, if any. Throws `SnapshotError` ('unsupported') for state
    * that cannot be saved (a call running or suspended by `callAsync`, an
-   * externref that is an object).
+   * externref that is an object, an exception made in JS or another store
+   * with references in its payload, a store that does not keep its
+   * instances: `_recordsInstances`).
    */
   snapshot(): Uint8Array {
     return this.engine._snapshot(this);

@@ -13,24 +13,39 @@
  * the modules' hashes, the engine configuration and gas schedule, metering,
  * and the hash of the compiled code of every function with a paused frame.
  *
- * Format (version 1), little-endian:
+ * Format (version 2), little-endian:
  *
  *     0  magic      89 44 57 53 4E 50 0D 0A ("\x89DWSNP\r\n")
- *     8  u32        format version (1)
+ *     8  u32        format version (2)
  *    12  u32        0 (reserved)
  *    16  f64        total length in bytes
  *    24  u32 x 2    hash64 (hash.ts: XXH32 seeds 0 and 1) of bytes [32, length)
  *    32  body       sections in this order: engine, modules, store, instance
- *                   functions, reference table, memories, tables, globals,
- *                   instance state, paused call (see `snapshot` below)
+ *                   functions, tags, reference table, memories, tables,
+ *                   globals, instance state, paused call (see `snapshot` below)
+ *
+ * Version 2 (WebAssembly 3.0 state) added the tags section, exception
+ * references (a tag and its payload words), each memory's byte length, page
+ * size, address type (memory64) and maximum as a number, each table's
+ * address type (table64) and heap type (func, extern, exn). Version 1
+ * snapshots are refused ('version').
  *
  * Memories are saved page by page (64 KiB): a bitmap of the pages that are
  * not all zero, then those pages; a zero page costs one bit. Saving copies
  * each such page once, into the result; restoring copies it once, into the
  * new memory; both read it once more for the hash.
  *
+ * Tags: a tag an instance defines is saved as (instance, tag index) and made
+ * again from its module on restore, once, so every instance that imported it
+ * shares it again (an exception thrown in one is caught in the other). A tag
+ * from the host (`new Tag`) is saved by its type and re-linked by import name
+ * from `imports` on restore when a `Tag` is given there (else a new tag of
+ * that type, shared by the restored instances that imported it).
+ *
  * What can be saved: function references of the store (as (instance,
- * index)); externref values null, undefined, booleans, numbers, strings and
+ * index)); exception references (exnref) as their tag and payload (an
+ * exception made in JS or another store whose payload has references:
+ * 'unsupported'); externref values null, undefined, booleans, numbers, strings and
  * bigints (an object has an identity no bytes can carry: 'unsupported'); a
  * host pause's payload may also be arrays and plain objects of those (saved
  * by value). A call suspended by `callAsync` (it waits for a Promise) or a
@@ -43,11 +58,13 @@
  * globals, stack values) as freely as the module's own code could, but not
  * make the interpreter run outside its functions' code.
  */
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isRefType } from '../decoder/valtype.js';
 import { valtypeName, type functype } from '../decoder/module.js';
 import { LinkError, SnapshotError, Trap } from '../errors.js';
 import { opLength } from './bytecode.js';
+import { Exception, Tag } from './exn.js';
 import { hash64, hash64Hex } from './hash.js';
+import { linkType } from './instantiate.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
   Activation, FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Store, Table, compiledOf, typeIdOf, wrapperOf,
@@ -58,7 +75,7 @@ import type { Engine, Module } from './engine.js';
 /** The first 8 bytes of every snapshot. */
 const MAGIC = [0x89, 0x44, 0x57, 0x53, 0x4e, 0x50, 0x0d, 0x0a];
 /** The format version this code writes and reads. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const HEADER = 32;
 
 /**
@@ -225,7 +242,20 @@ class Writer {
 }
 
 /** Reference values: their tags. */
-const R_NULL = 0, R_FUNC = 1, R_UNDEFINED = 2, R_FALSE = 3, R_TRUE = 4, R_NUMBER = 5, R_STRING = 6, R_BIGINT = 7, R_ARRAY = 8, R_OBJECT = 9;
+const R_NULL = 0, R_FUNC = 1, R_UNDEFINED = 2, R_FALSE = 3, R_TRUE = 4, R_NUMBER = 5, R_STRING = 6, R_BIGINT = 7, R_ARRAY = 8, R_OBJECT = 9, R_EXN = 10;
+
+/** The heap type of a table's elements as saved: what restore lets its elements be. */
+const HEAP_FUNC = 0, HEAP_EXTERN = 1, HEAP_EXN = 2;
+
+/** What references are written with: where each function and each tag of the store is. */
+interface RefIds {
+  /** Each function instance's first place in an instance's function index space. */
+  readonly funcs: FuncIds;
+  /** Each tag's index in the tags section. */
+  readonly tags: Map<Tag, number>;
+  /** The store being saved (an exception's payload words are in its terms). */
+  readonly store: Store;
+}
 
 /** Where each function instance of the store is: its first place in an instance's function index space. */
 type FuncIds = Map<FuncInst, [number, number]>;
@@ -234,9 +264,13 @@ function unsupported(what: string): SnapshotError {
   return new SnapshotError('unsupported', what);
 }
 
-function writeRef(w: Writer, v: unknown, ids: FuncIds, what: string): void {
+function writeRef(w: Writer, v: unknown, ids: RefIds, what: string): void {
+  if (v instanceof Exception) {
+    writeExn(w, v, ids, what);
+    return;
+  }
   if (v instanceof FuncInst) {
-    const at = ids.get(v);
+    const at = ids.funcs.get(v);
     if (at === undefined) throw unsupported(`${what}: a function of another store`);
     w.u8(R_FUNC);
     w.u32(at[0]);
@@ -244,6 +278,24 @@ function writeRef(w: Writer, v: unknown, ids: FuncIds, what: string): void {
     return;
   }
   writeData(w, v, what, false, 0);
+}
+
+/**
+ * An exception reference: its tag (index in the tags section) and payload
+ * words in the store's terms (references as ids of the reference table).
+ */
+function writeExn(w: Writer, x: Exception, ids: RefIds, what: string): void {
+  const t = ids.tags.get(x._tag);
+  if (t === undefined) throw unsupported(`${what}: an exception whose tag no instance of the store has`);
+  const ps = x._tag._type.params;
+  let words: Int32Array;
+  if (x._words !== null && x._store === ids.store) words = x._words;
+  else if (ps.every(isNumType)) words = x._wordsIn(ids.store); // numbers only: nothing is interned
+  else throw unsupported(`${what}: an exception made in JS or in another store with references in its payload`);
+  w.u8(R_EXN);
+  w.u32(t);
+  w.u32(words.length);
+  w.words(words);
 }
 
 /** A JS value: primitives; with `deep`, arrays and plain objects of them (host pause payloads). */
@@ -282,17 +334,39 @@ function writeData(w: Writer, v: unknown, what: string, deep: boolean, level: nu
 /** Nesting limit of saved arrays and objects (host pause payloads). */
 const MAX_DATA_DEPTH = 64;
 
-/** The memories of an instance (multi-memory: `_memories` where the instance has it). */
+/** The memories of an instance (its memory index space, multi-memory). */
 function memoriesOf(inst: Instance): Memory[] {
-  const ms = (inst as { _memories?: Memory[] })._memories;
-  if (Array.isArray(ms)) return ms;
-  return inst._memory !== null ? [inst._memory] : [];
+  return inst._memories;
 }
 
+/** Sets an instance's memory index space (`_memory` is its first entry, the interpreter's fast path). */
 function setMemories(inst: Instance, ms: Memory[]): void {
   inst._memory = ms.length > 0 ? ms[0] : null;
-  const holder = inst as { _memories?: Memory[] };
-  if (Array.isArray(holder._memories)) holder._memories = ms;
+  inst._memories = ms;
+}
+
+/** Number of tags an instance's module imports (its tag index space starts with them). */
+function importedTagCount(inst: Instance): number {
+  return inst._module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
+}
+
+/** The value type a `Global` or `Table` of a module's reference type `t` holds (numbers: `t` itself): funcref or externref, as instantiate.ts makes them. */
+function storedType(t: number): number {
+  if (!isRefType(t)) return t;
+  return abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF;
+}
+
+/** The heap a reference type's values come from, as saved (a concrete function type is func). */
+function heapOf(t: number): number {
+  const h = abstractHeap(t);
+  return h === EXTERNREF ? HEAP_EXTERN : h === EXNREF ? HEAP_EXN : HEAP_FUNC;
+}
+
+/** Whether `v` may be an element or value of a reference of heap `heap` (restore's check of saved references). */
+function fitsHeap(v: unknown, heap: number): boolean {
+  if (heap === HEAP_FUNC) return v === null || v instanceof FuncInst;
+  if (heap === HEAP_EXN) return v === null || v instanceof Exception;
+  return !(v instanceof FuncInst);
 }
 
 /** Index of each object in its store-wide list (first seen first). */
@@ -309,6 +383,11 @@ function globalTypeName(t: number): 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 
 
 function isNumType(t: number): boolean {
   return t === I32 || t === I64 || t === F32 || t === F64;
+}
+
+/** A tag parameter type a tag from outside the store may have (module-independent: numbers and abstract references). */
+function isPortableType(t: number): boolean {
+  return isNumType(t) || (isRefType(t) && t < CONCRETE);
 }
 
 /**
@@ -338,6 +417,9 @@ export function snapshot(store: Store): Uint8Array {
   } else if (store._nesting !== 0) {
     throw unsupported('a call is running in the store (a snapshot from inside a host function); take it when the store is at rest or paused');
   }
+  if (!store._recordsInstances) {
+    throw unsupported('the store does not keep its instances (the default store of detwasm/compat drops them so that they can be collected), so a snapshot cannot enumerate them; give createWebAssembly({ store }) a Store to snapshot');
+  }
   const engine = store.engine;
   const insts = store._instances;
   const w = new Writer();
@@ -364,14 +446,14 @@ export function snapshot(store: Store): Uint8Array {
   w.u32(store._nesting);
 
   // ---- instances and their functions
-  const ids: FuncIds = new Map();
-  insts.forEach((inst, i) => inst._funcs.forEach((f, j) => { if (!ids.has(f)) ids.set(f, [i, j]); }));
+  const funcIds: FuncIds = new Map();
+  insts.forEach((inst, i) => inst._funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
   w.u32(insts.length);
   insts.forEach((inst, i) => {
     w.u32(modIndex.get(inst._module)!);
     w.u32(inst._funcs.length);
     inst._funcs.forEach((f, j) => {
-      const at = ids.get(f)!;
+      const at = funcIds.get(f)!;
       if (at[0] === i && at[1] === j) w.u8(f.host ? 1 : 0);
       else {
         w.u8(2);
@@ -380,6 +462,37 @@ export function snapshot(store: Store): Uint8Array {
       }
     });
   });
+
+  // ---- tags (before the reference table: exceptions name them). A tag an
+  // instance defines is saved as where (its first definer); any other by its type.
+  const tagIndex = indexAll(insts.map((i) => i._tags));
+  const definedAt = new Map<Tag, [number, number]>();
+  insts.forEach((inst, i) => {
+    const nImp = importedTagCount(inst);
+    inst._tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
+  });
+  w.u32(tagIndex.size);
+  let n = 0;
+  for (const t of tagIndex.keys()) {
+    const at = definedAt.get(t);
+    if (at !== undefined) {
+      w.u8(0);
+      w.u32(at[0]);
+      w.u32(at[1]);
+    } else {
+      const ps = t._type.params;
+      if (!ps.every(isPortableType)) throw unsupported(`tag ${n}: a tag from outside the store with typed function reference parameters`);
+      w.u8(1);
+      w.u32(ps.length);
+      for (const p of ps) w.u32(p);
+    }
+    n++;
+  }
+  for (const inst of insts) {
+    w.u32(inst._tags.length);
+    for (const t of inst._tags) w.u32(tagIndex.get(t)!);
+  }
+  const ids: RefIds = { funcs: funcIds, tags: tagIndex, store };
 
   // ---- reference table (ids on the value stack point into it)
   w.u32(store._refs.length - 1);
@@ -393,9 +506,10 @@ export function snapshot(store: Store): Uint8Array {
   // ---- tables
   const tabIndex = indexAll(insts.map((i) => i._tables));
   w.u32(tabIndex.size);
-  let n = 0;
+  n = 0;
   for (const t of tabIndex.keys()) {
-    w.u8(t._elemtype === EXTERNREF ? 1 : 0);
+    w.u8(heapOf(t._linkElem || t._elemtype));
+    w.u8(t._is64 ? 1 : 0);
     w.u32(t._elems.length);
     w.u8(t._max === undefined ? 0 : 1);
     w.u32(t._max ?? 0);
@@ -442,26 +556,34 @@ export function snapshot(store: Store): Uint8Array {
   return w.finish();
 }
 
+/**
+ * A memory: its size in bytes (custom page sizes make sizes that are not
+ * whole 64 KiB pages), maximum (in 64 KiB pages, as `Memory._max`: a
+ * fraction for small pages, above 65536 for memory64), limit, owner, page
+ * size and address type, then its 64 KiB pages (the last one may be partial).
+ */
 function writeMemory(w: Writer, mem: Memory): void {
   const u8 = mem._u8;
-  const pages = u8.length / PAGE_SIZE;
-  w.u32(pages);
+  const len = u8.length;
+  const pages = Math.ceil(len / PAGE_SIZE);
+  w.f64(len);
   w.u8(mem._max === undefined ? 0 : 1);
-  w.u32(mem._max ?? 0);
+  w.f64(mem._max ?? 0);
   w.f64(mem._limit);
   w.u8(mem._owned ? 1 : 0);
+  w.u8(mem._pageSizeLog2);
+  w.u8(mem._is64 ? 1 : 0);
   // the pages that are not all zero: a bitmap, then their bytes (runs of them as one part)
-  const words = new Int32Array(u8.buffer, u8.byteOffset, u8.length >> 2);
+  const words = new Int32Array(u8.buffer, u8.byteOffset, len >> 2);
   const bitmap = new Int32Array((pages + 31) >> 5);
   const WORDS = PAGE_SIZE >> 2;
   for (let p = 0; p < pages; p++) {
-    const end = (p + 1) * WORDS;
-    for (let k = p * WORDS; k < end; k++) {
-      if (words[k] !== 0) {
-        bitmap[p >> 5] |= 1 << (p & 31);
-        break;
-      }
-    }
+    const end = Math.min((p + 1) * WORDS, words.length);
+    let used = false;
+    for (let k = p * WORDS; k < end && !used; k++) used = words[k] !== 0;
+    // the bytes past the last whole word (a size that is not a multiple of 4)
+    for (let k = 4 * end; p === pages - 1 && k < len && !used; k++) used = u8[k] !== 0;
+    if (used) bitmap[p >> 5] |= 1 << (p & 31);
   }
   w.u32(bitmap.length);
   w.words(bitmap);
@@ -473,12 +595,12 @@ function writeMemory(w: Writer, mem: Memory): void {
     }
     let q = p + 1;
     while (q < pages && (bitmap[q >> 5] & (1 << (q & 31))) !== 0) q++;
-    w.external(u8.subarray(p * PAGE_SIZE, q * PAGE_SIZE));
+    w.external(u8.subarray(p * PAGE_SIZE, Math.min(q * PAGE_SIZE, len)));
     p = q;
   }
 }
 
-function writePaused(w: Writer, store: Store, st: PausedCallState, ids: FuncIds): void {
+function writePaused(w: Writer, store: Store, st: PausedCallState, ids: RefIds): void {
   const a = st.act;
   if (a.error !== null) throw unsupported('the paused call continues with a host error (callAsync)');
   w.u8(1);
@@ -628,6 +750,10 @@ interface Ctx {
   readonly store: Store;
   readonly r: Reader;
   readonly instances: Instance[];
+  /** The tags section, once read (exception references name its entries). */
+  tags: Tag[];
+  /** Every exception read: their payloads' reference ids are checked once the reference table is complete. */
+  readonly exns: Exception[];
 }
 
 function readFuncAt(c: Ctx, what: string): FuncInst {
@@ -639,7 +765,28 @@ function readFuncAt(c: Ctx, what: string): FuncInst {
 function readRef(c: Ctx, what: string): unknown {
   const tag = c.r.u8(what);
   if (tag === R_FUNC) return readFuncAt(c, what);
+  if (tag === R_EXN) return readExn(c, what);
   return readDataTag(c.r, tag, what, false, 0);
+}
+
+/** An exception reference (`writeExn`): a new Exception of the store, with the saved payload words. */
+function readExn(c: Ctx, what: string): Exception {
+  const t = c.tags[c.r.index(`${what} (tag)`, c.tags.length)];
+  const n = c.r.u32(`${what} (payload size)`);
+  if (n !== 2 * t._type.params.length) throw malformed(`${what}: a payload of ${n} words for a tag of ${t._type.params.length} values`);
+  const raw = c.r.bytes(4 * n, `${what} (payload)`);
+  const words = new Int32Array(n);
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let k = 0; k < n; k++) words[k] = dv.getInt32(4 * k, true);
+  const x = Exception._fromWasm(t, words, c.store);
+  c.exns.push(x);
+  return x;
+}
+
+/** The import object restore links instance `i`'s host imports from. */
+function importsOf(imports: RestoreImports, i: number): Record<string, Record<string, unknown> | undefined> {
+  const ns = Array.isArray(imports) ? (imports as readonly Imports[])[i] ?? {} : (imports as Imports);
+  return ns as Record<string, Record<string, unknown> | undefined>;
 }
 
 function readData(r: Reader, what: string, deep: boolean, level: number): unknown {
@@ -766,7 +913,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // ---- instances and their functions
   const ni = r.count('instance count', 8);
   const instances: Instance[] = [];
-  const c: Ctx = { store, r, instances };
+  const c: Ctx = { store, r, instances, tags: [], exns: [] };
   for (let i = 0; i < ni; i++) {
     const module = mods[r.index(`instance ${i} module`, mods.length)];
     const vm = module._vm;
@@ -776,7 +923,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     const nf = r.u32(`instance ${i} function count`);
     if (nf !== vm.numImportedFuncs + m.funcs.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nf} functions, its module ${vm.numImportedFuncs + m.funcs.length}`);
     const funcImports = m.imports.filter((x) => x.desc.kind === 'func');
-    const ns = Array.isArray(imports) ? (imports as readonly Imports[])[i] ?? {} : (imports as Imports);
+    const ns = importsOf(imports, i);
     for (let j = 0; j < nf; j++) {
       const kind = r.u8(`instance ${i} function ${j}`);
       const imported = j < vm.numImportedFuncs;
@@ -787,7 +934,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       } else if (kind === 1 && imported) {
         const imp = funcImports[j];
         const t = m.types[(imp.desc as { typeidx: number }).typeidx];
-        const space = (ns as Record<string, Record<string, unknown> | undefined>)[imp.module];
+        const space = ns[imp.module];
         const v = space !== undefined && space !== null ? space[imp.name] : undefined;
         f = linkHost(store, t, v, `"${imp.module}" "${imp.name}"${Array.isArray(imports) ? ` of instance ${i}` : ''}`);
         f._hostIndex = j;
@@ -805,6 +952,9 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     instances.push(inst);
     store._instances.push(inst);
   }
+
+  // ---- tags
+  c.tags = readTags(c, imports);
 
   // ---- reference table
   const nr = r.count('reference count', 1);
@@ -824,7 +974,10 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   const tables: Table[] = [];
   const nt = r.count('table count', 18);
   for (let k = 0; k < nt; k++) {
-    const ext = r.bool(`table ${k} type`);
+    const heap = r.u8(`table ${k} heap type`);
+    if (heap > HEAP_EXN) throw malformed(`table ${k} heap type ${heap}`);
+    const ext = heap === HEAP_EXTERN;
+    const is64 = r.bool(`table ${k} address type`);
     const len = r.count(`table ${k} length`, 1, engine._config.limits.maxTableSize);
     const hasMax = r.bool(`table ${k} maximum`);
     const max = r.u32(`table ${k} maximum`);
@@ -834,10 +987,12 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     const elems = new Array(len);
     for (let e = 0; e < len; e++) {
       const v = readRef(c, `table ${k} element ${e}`);
-      if (!ext && v !== null && !(v instanceof FuncInst)) throw malformed(`table ${k} element ${e} is not a function reference`);
-      if (ext && v instanceof FuncInst) throw malformed(`table ${k} element ${e} is a function in an externref table`);
+      if (!fitsHeap(v, heap)) throw malformed(`table ${k} element ${e} is not a ${['function', 'extern', 'exception'][heap]} reference`);
       elems[e] = v;
     }
+    // an exnref table is a funcref-kind Table whose link type says exn (instantiate.ts refName); set again per instance below
+    if (heap === HEAP_EXN) t._linkElem = EXNREF;
+    t._is64 = is64;
     t._elems = elems;
     t._max = hasMax ? max : undefined;
     t._limit = limit;
@@ -850,6 +1005,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   const ng = r.count('global count', 13);
   for (let k = 0; k < ng; k++) {
     const vt = r.u32(`global ${k} type`);
+    if (!isNumType(vt) && vt !== FUNCREF && vt !== EXTERNREF) throw malformed(`global ${k} type ${vt}`);
     const mutable = r.bool(`global ${k} mutability`);
     const g = new Global({ value: globalTypeName(vt), mutable });
     (g as { _type: { valtype: number; mutable: boolean } })._type = { valtype: vt, mutable };
@@ -873,14 +1029,24 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     };
     inst._tables = pick(tables, 'table', vm.tableTypes.length);
     inst._tables.forEach((t, k) => {
-      if (t._elemtype !== (vm.tableTypes[k].elemtype === EXTERNREF ? EXTERNREF : FUNCREF)) {
-        throw malformed(`instance ${i} table ${k} has the wrong element type`);
+      const tt = vm.tableTypes[k];
+      if (t._elemtype !== storedType(tt.elemtype) || t._is64 !== tt.is64 || heapOf(t._linkElem || t._elemtype) !== heapOf(tt.elemtype)) {
+        throw malformed(`instance ${i} table ${k} has the wrong element or address type`);
       }
+      // the module-independent element type of a table the instance defines (typed function references; type ids are per process)
+      if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
     });
     setMemories(inst, pick(memories, 'memory', vm.memTypes.length));
+    inst._memories.forEach((mem, k) => {
+      const mt = vm.memTypes[k];
+      if (mem._is64 !== mt.is64 || mem._pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
+    });
     inst._globals = pick(globals, 'global', vm.globalTypes.length);
     inst._globals.forEach((g, k) => {
-      if (g._type.valtype !== vm.globalTypes[k].valtype) throw malformed(`instance ${i} global ${k} has the wrong type`);
+      const gt = vm.globalTypes[k].valtype;
+      if (g._type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
+      if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g._linkType = linkType(gt, m.types);
+      if (isRefType(gt) && !fitsHeap(g._ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
     });
     inst._globalCells = inst._globals.map((g) => g._cell);
     const ne = r.u32(`instance ${i} element segment count`);
@@ -903,6 +1069,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
         case 'table': v = inst._tables[e.index]; break;
         case 'memory': v = mems[e.index]; break;
         case 'global': v = inst._globals[e.index]; break;
+        case 'tag': v = inst._tags[e.index]; break;
         default: continue;
       }
       (inst.exports as Record<string, unknown>)[e.name] = v;
@@ -919,16 +1086,28 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     throw malformed('a store at rest with frames');
   }
   if (r.pos !== b.length) throw malformed(`${b.length - r.pos} unread bytes at the end`);
+  // every reference an exception's payload holds is an id of the (now complete) reference table
+  for (const x of c.exns) {
+    x._tag._type.params.forEach((p, k) => {
+      if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store._refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
+    });
+  }
   return { store, instances, call };
 }
 
+/** A memory (`writeMemory`): allocated at its saved size, then its saved pages copied in. */
 function readMemory(r: Reader, k: number, maxPages: number): Memory {
-  const pages = r.u32(`memory ${k} size`);
+  const len = r.amount(`memory ${k} size`, false);
   const hasMax = r.bool(`memory ${k} maximum`);
-  const max = r.u32(`memory ${k} maximum`);
+  const max = r.f64(`memory ${k} maximum`);
   const limit = r.amount(`memory ${k} limit`, false);
   const owned = r.bool(`memory ${k} owner`);
-  if (pages > 65536 || (hasMax && (max > 65536 || max < pages))) throw malformed(`memory ${k}: ${pages} pages, maximum ${max}`);
+  const pageSizeLog2 = r.u8(`memory ${k} page size`);
+  const is64 = r.bool(`memory ${k} address type`);
+  const pages = Math.ceil(len / PAGE_SIZE);
+  if (pageSizeLog2 > 16 || len % 2 ** pageSizeLog2 !== 0 || len > 65536 * PAGE_SIZE || (hasMax && !(max >= len / PAGE_SIZE))) {
+    throw malformed(`memory ${k}: ${len} bytes, page size 2^${pageSizeLog2}, maximum ${hasMax ? max : 'none'}`);
+  }
   const nw = r.u32(`memory ${k} page map`);
   if (nw !== (pages + 31) >> 5) throw malformed(`memory ${k} page map size`);
   const map = r.bytes(4 * nw, `memory ${k} page map`);
@@ -936,16 +1115,22 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
   for (let p = 0; p < pages; p++) if ((map[p >> 3] >> (p & 7)) & 1) used++;
   for (let p = pages; p < 32 * nw; p++) if ((map[p >> 3] >> (p & 7)) & 1) throw malformed(`memory ${k} page map marks page ${p} past the end`);
   // every saved page must be there before the memory is allocated
-  if (used * PAGE_SIZE > r.b.length - r.pos) throw malformed(`memory ${k} pages run past the end`);
-  if (owned && (limit !== maxPages || pages > maxPages)) throw malformed(`memory ${k}: ${pages} pages, limit ${limit} (this engine: ${maxPages})`);
-  let mem: Memory;
+  if (used * PAGE_SIZE > r.b.length - r.pos + (len % PAGE_SIZE === 0 ? 0 : PAGE_SIZE)) throw malformed(`memory ${k} pages run past the end`);
+  if (owned && (limit !== maxPages || len > maxPages * PAGE_SIZE)) throw malformed(`memory ${k}: ${len} bytes, limit ${limit} pages (this engine: ${maxPages})`);
+  // allocated as instantiation does: empty, then grown to the size (a fraction of a 64 KiB page for small pages)
+  const mem = new Memory({ initial: 0 });
+  let grown: number;
   try {
-    mem = new Memory(hasMax ? { initial: pages, maximum: max } : { initial: pages });
+    grown = len > 0 ? mem._grow(len / PAGE_SIZE, Infinity) : 0;
   } catch (e) {
-    throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${pages} pages (${e instanceof Error ? e.message : String(e)})`);
+    throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes (${e instanceof Error ? e.message : String(e)})`);
   }
+  if (grown !== 0) throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes`);
+  mem._max = hasMax ? max : undefined;
   mem._limit = limit;
   mem._owned = owned;
+  mem._pageSizeLog2 = pageSizeLog2;
+  mem._is64 = is64;
   const u8 = mem._u8;
   let p = 0;
   while (p < pages) {
@@ -955,10 +1140,82 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
     }
     let q = p + 1;
     while (q < pages && ((map[q >> 3] >> (q & 7)) & 1) !== 0) q++;
-    u8.set(r.bytes((q - p) * PAGE_SIZE, `memory ${k} pages`), p * PAGE_SIZE);
+    const end = Math.min(q * PAGE_SIZE, len);
+    u8.set(r.bytes(end - p * PAGE_SIZE, `memory ${k} pages`), p * PAGE_SIZE);
     p = q;
   }
   return mem;
+}
+
+/**
+ * The tags section (see `snapshot`): each tag an instance defines made again
+ * from its module, once, and shared by every instance whose tag list names
+ * it; each other tag re-linked from `imports` by the import name of an
+ * instance that imports it (a `Tag` of the same type), else a new tag of the
+ * saved type. Then every instance's tag index space.
+ */
+function readTags(c: Ctx, imports: RestoreImports): Tag[] {
+  const { r, instances } = c;
+  const nt = r.count('tag count', 5);
+  const tags: (Tag | null)[] = [];
+  const hostTypes: (functype | null)[] = [];
+  /** Where each defined tag is defined: "instance:index". */
+  const defined = new Map<string, number>();
+  for (let k = 0; k < nt; k++) {
+    if (r.bool(`tag ${k} kind`)) {
+      const n = r.count(`tag ${k} parameter count`, 4);
+      const params: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const p = r.u32(`tag ${k} parameter ${j}`);
+        if (!isPortableType(p)) throw malformed(`tag ${k} parameter ${j}: type ${p}`);
+        params.push(p);
+      }
+      tags.push(null);
+      hostTypes.push({ params, results: [] });
+    } else {
+      const i = r.index(`tag ${k} instance`, instances.length);
+      const inst = instances[i], m = inst._module._vm.module;
+      const nImp = importedTagCount(inst);
+      const at = r.u32(`tag ${k} index`);
+      if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
+      defined.set(`${i}:${at}`, k);
+      tags.push(Tag._of(m.types[m.tags[at - nImp]]));
+      hostTypes.push(null);
+    }
+  }
+  const lists: number[][] = [];
+  instances.forEach((inst, i) => {
+    const m = inst._module._vm.module;
+    const tagImports = m.imports.filter((x) => x.desc.kind === 'tag');
+    const n = r.u32(`instance ${i} tag count`);
+    if (n !== tagImports.length + m.tags.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${n} tags, its module ${tagImports.length + m.tags.length}`);
+    const list: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const x = r.index(`instance ${i} tag ${k}`, nt);
+      if (k >= tagImports.length ? defined.get(`${i}:${k}`) !== x : defined.get(`${i}:${k}`) !== undefined) throw malformed(`instance ${i} tag ${k}`);
+      const declared: functype = k < tagImports.length
+        ? { params: m.types[(tagImports[k].desc as { typeidx: number }).typeidx].params, results: [] }
+        : { params: m.types[m.tags[k - tagImports.length]].params, results: [] };
+      const saved = tags[x]?._type ?? hostTypes[x]!;
+      if (!sameType(saved, declared)) throw malformed(`instance ${i} tag ${k} has the wrong type`);
+      if (k < tagImports.length && tags[x] === null) {
+        // a tag from the host: the one the import object gives, by this import's name
+        const imp = tagImports[k];
+        const v = importsOf(imports, i)[imp.module]?.[imp.name];
+        if (v instanceof Tag) {
+          if (!sameType(v._type, declared)) {
+            throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(v._type)}`, 'incompatible_import');
+          }
+          tags[x] = v;
+        }
+      }
+      list.push(x);
+    }
+    lists.push(list);
+  });
+  const all = tags.map((t, k) => t ?? Tag._of(hostTypes[k]!));
+  instances.forEach((inst, i) => { inst._tags = lists[i].map((x) => all[x]); });
+  return all;
 }
 
 function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused {
