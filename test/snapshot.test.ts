@@ -15,21 +15,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
+import { rng } from '../src/interpreter/testutil.js';
 
 // the built package, as the child uses it
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const load = () => require(path.join(ROOT, 'dist/cjs/src/index.js')) as typeof import('../src/index');
-
-/** A deterministic xorshift generator. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
 
 const CONFIG = { features: { floats: true } };
 const CORPUS: Array<[string, number]> = [
