@@ -104,8 +104,8 @@ test('3.0 state (tags shared across instances, exnrefs in locals, tables and glo
             }
           }
         } catch (e) {
-          // running out of gas while an exception unwinds frames is final, not a pause (exec.template.ts
-          // `unwind`: no resumable state exists mid-unwind), so there is nothing to snapshot there
+          // running out of gas to unwind an exception a host function raised is final, not a pause
+          // (exec.template.ts `unwind`: resuming would call the host again), so there is nothing to snapshot
           if ((e as { code?: string }).code !== 'out_of_gas') throw e;
           finalInUnwind++;
           continue;
@@ -113,7 +113,7 @@ test('3.0 state (tags shared across instances, exnrefs in locals, tables and glo
         if (c.done) continue;
         if (c.reason === 'host') {
           hostPauses++;
-          // the small budget may run out later while an exception unwinds, which is final (see above): the
+          // the small budget may run out later unwinding a host's exception, which is final (see above): the
           // restored call gets enough gas to finish (a top-up does not change gasUsed)
           if (p.metered) run.store.gasRemaining = 1e12;
         } else gasPauses++;

@@ -12,6 +12,7 @@
  */
 import { Trap } from '../errors.js';
 import { compiledOf, type Activation, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
+import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
 import { Exception } from './exn.js';
 import { Op } from './ops.js';
@@ -229,61 +230,72 @@ let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
  * running function, then in each caller of this activation). `p` is a
  * position inside the instruction where control is in each frame: pc + 1 in
  * the frame that threw, the return position in a caller (see
- * CompiledFunc.handlers). Every frame left behind costs `perFrame` gas (an
- * out_of_gas trap while unwinding ends the search). On a match: writes the
- * payload (and for the _ref clauses the exnref) to the label's slots, sets
- * UF, UPC, UFP, UDEPTH, UGAS and returns true; false when no frame of the
- * activation catches it.
+ * CompiledFunc.handlers). Every frame left behind costs `perFrame` gas,
+ * charged at once before anything moves, so out of gas leaves the gas and
+ * the activation untouched: at a throw or throw_ref it is a pause (a resumed
+ * call runs the throw again); for an exception a host call raised it is
+ * final (running the call again would call the host again). On a match:
+ * writes the payload (and for the _ref clauses the exnref) to the label's
+ * slots, sets UF, UPC, UFP, UDEPTH, UGAS and returns true; false, with the
+ * gas charged, when no frame of the activation catches it.
  */
 function unwind(store: Store, x: Exception, f: FuncInst, pc: number, fp: number, depth: number, entryDepth: number, gas: number, metered: boolean): boolean {
   const cs = store._callStack, fns = store._callFns;
   const perFrame = metered ? store.engine._schedule.exceptionPerFrame : 0;
-  // a tail call to a host function that throws has already left its caller's try_table regions
   const op = compiledOf(f, metered).code[pc];
+  const pausable = op === Op.THROW || op === Op.THROW_REF_S;
+  // a tail call to a host function that throws has already left its caller's try_table regions
   let p = op === Op.RETURN_CALL || op === Op.RETURN_CALL_INDIRECT_S || op === Op.RETURN_CALL_REF_S ? -1 : pc + 1;
+  let q = -1;
+  const d0 = depth;
   for (;;) {
-    const cf = compiledOf(f, metered);
-    const h = cf.handlers;
-    if (h !== null) {
-      const code = cf.code;
-      for (let i = 0; i < h.length; i += 3 + 4 * h[i + 2]) {
-        const end = h[i + 1] + (code[h[i + 1]] === Op.GAS ? 2 : 0);
-        if (!(h[i] < p && p <= end)) continue;
-        for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
-          const tag = h[q];
-          if (tag >= 0 && f.instance!._tags[tag] !== x._tag) continue;
-          const S = store._stack;
-          let d = fp + h[q + 2];
-          if (tag >= 0) {
-            const w = x._wordsIn(store);
-            for (let j = 0; j < w.length; j++) S[d + j] = w[j];
-            d += w.length;
-          }
-          if (h[q + 1] !== 0) {
-            S[d] = store._intern(x);
-            S[d + 1] = 0;
-          }
-          UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = gas;
-          return true;
-        }
-      }
-    }
-    if (depth === entryDepth) {
-      store._gas = gas;
-      return false;
-    }
-    if (gas < perFrame) {
-      store._gas = gas;
-      store._lastFunc = f;
-      store._lastDepth = depth;
-      trap('out_of_gas');
-    }
-    gas -= perFrame;
+    q = findHandler(compiledOf(f, metered), f, x, p);
+    if (q >= 0 || depth === entryDepth) break;
     depth--;
     f = fns[depth]!;
     p = cs[3 * depth];
     fp = cs[3 * depth + 1];
   }
+  const cost = (d0 - depth) * perFrame;
+  if (gas < cost) {
+    if (pausable) outOfGas(store, 0);
+    trap('out_of_gas');
+  }
+  gas -= cost;
+  if (q < 0) {
+    store._gas = gas;
+    return false;
+  }
+  const h = compiledOf(f, metered).handlers!;
+  const S = store._stack;
+  let d = fp + h[q + 2];
+  if (h[q] >= 0) {
+    const w = x._wordsIn(store);
+    for (let j = 0; j < w.length; j++) S[d + j] = w[j];
+    d += w.length;
+  }
+  if (h[q + 1] !== 0) {
+    S[d] = store._intern(x);
+    S[d + 1] = 0;
+  }
+  UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = gas;
+  return true;
+}
+
+/** The catch clause (its index in cf.handlers) of function f that catches x at position p, or -1. */
+function findHandler(cf: CompiledFunc, f: FuncInst, x: Exception, p: number): number {
+  const h = cf.handlers;
+  if (h === null) return -1;
+  const code = cf.code;
+  for (let i = 0; i < h.length; i += 3 + 4 * h[i + 2]) {
+    const end = h[i + 1] + (code[h[i + 1]] === Op.GAS ? 2 : 0);
+    if (!(h[i] < p && p <= end)) continue;
+    for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
+      const tag = h[q];
+      if (tag < 0 || f.instance!._tags[tag] === x._tag) return q;
+    }
+  }
+  return -1;
 }
 
 /**

@@ -3,7 +3,7 @@
  * unwinding across wasm frames and through host functions in both
  * directions, uncaught exceptions as Exception objects, gas of unwinding.
  */
-import { Engine, Store, HostFunc, Tag, Exception, Trap, LinkError } from '../index.js';
+import { Engine, Store, HostFunc, Tag, Exception, Trap, LinkError, callResumable, type ResumableCall } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 
 function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
@@ -166,6 +166,33 @@ describe('exceptions', () => {
     let e: unknown;
     try { small.exports.catch_deep(100); } catch (x) { e = x; }
     expect((e as Trap).code).toBe('out_of_gas');
+  });
+
+  test('out of gas while unwinding from a throw leaves the gas untouched and is a pause: resumed one unit at a time, same result and gas', () => {
+    const host = { env: { host: () => {} } };
+    const ref = setup(MOD, { imports: host, gas: 1e9 });
+    const g0 = ref.store.gasUsed;
+    expect(ref.exports.catch_deep(40)).toBe(99);
+    const total = ref.store.gasUsed - g0;
+    // just short of the unwinding's cost at the throw: nothing is charged for it
+    const { store, exports } = setup(MOD, { imports: host, gas: total - 1 });
+    const s0 = store.gasUsed;
+    expect(() => exports.catch_deep(40)).toThrow(expect.objectContaining({ code: 'out_of_gas' }));
+    expect(store.gasUsed - s0).toBeLessThan(total - 5 * 40);
+    // callResumable with one unit of gas at a time pauses inside the unwinding too and ends as one run
+    const r = setup(MOD, { imports: host, gas: 1 });
+    const r0 = r.store.gasUsed;
+    let c: ResumableCall = callResumable(r.exports.catch_deep, 40);
+    let pauses = 0;
+    while (!c.done) {
+      expect(c.reason).toBe('out_of_gas');
+      pauses++;
+      r.store.gasRemaining = r.store.gasRemaining + 1;
+      c = c.resume();
+    }
+    expect(c.value).toBe(99);
+    expect(r.store.gasUsed - r0).toBe(total);
+    expect(pauses).toBeGreaterThan(5 * 40);
   });
 
   test('unwinding is charged per frame left, deterministically', () => {
