@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
+import { hostH, memoryHash } from './fixtures/snapshot-common.js';
 import { rng } from '../src/interpreter/testutil.js';
 
 // the built package, as the child uses it
@@ -26,22 +27,6 @@ const CORPUS: Array<[string, number]> = [
   ['fib', 1], ['sha256', 3], ['i64arith', 3], ['i32arith', 3], ['sort', 1], ['lz', 1], ['vm', 1], ['indirect', 1], ['bulk', 1], ['nbody', 4], ['matmul', 1],
 ];
 
-const hostH = (x: number) => (Math.imul(x, 2654435761) ^ 0x5bd1e995) | 0;
-
-/** FNV-1a over every exported memory of every instance, in order (as the child computes it). */
-function memoryHash(instances: Array<{ exports: Record<string, unknown> }>, Memory: unknown): string {
-  let h = 0x811c9dc5;
-  const seen = new Set<unknown>();
-  for (const inst of instances) {
-    for (const v of Object.values(inst.exports)) {
-      if (!(v instanceof (Memory as new () => object)) || seen.has(v)) continue;
-      seen.add(v);
-      const b = new Uint8Array((v as { buffer: ArrayBuffer }).buffer);
-      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
-    }
-  }
-  return (h >>> 0).toString(16);
-}
 
 /** One program: its module files, how to set it up, and the argument of run. */
 interface Program {

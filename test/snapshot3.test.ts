@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
+import { hostH, memoryHash } from './fixtures/snapshot-common.js';
 import { rng } from '../src/interpreter/testutil.js';
 import { wat3 } from '../src/validator/testutil.js';
 import { LIB3, MAIN3 } from './fixtures/snapshot3-modules.js';
@@ -29,22 +30,6 @@ const load = () => require(path.join(ROOT, 'dist/cjs/src/index.js')) as typeof i
 
 const CONFIG = { features: { preset: '3.0' as const } };
 
-const hostH = (x: number) => (Math.imul(x, 2654435761) ^ 0x5bd1e995) | 0;
-
-/** FNV-1a over every exported memory of every instance, in order (as the child computes it). */
-function memoryHash(instances: Array<{ exports: Record<string, unknown> }>, Memory: unknown): string {
-  let h = 0x811c9dc5;
-  const seen = new Set<unknown>();
-  for (const inst of instances) {
-    for (const v of Object.values(inst.exports)) {
-      if (!(v instanceof (Memory as new () => object)) || seen.has(v)) continue;
-      seen.add(v);
-      const b = new Uint8Array((v as { buffer: ArrayBuffer }).buffer);
-      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
-    }
-  }
-  return (h >>> 0).toString(16);
-}
 
 /** What the child prints for one snapshot. */
 interface Expected {
