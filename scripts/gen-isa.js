@@ -253,13 +253,13 @@ function expandMacros(text, macros) {
     text = text.replace(/^( *)(\w+);$/gm, (all, pad, name) => (macros[name] ? indent(macros[name], pad.length) : all));
   }
   return text
-    .replace(/^( *)CHARGE\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, 0);\ngas -= ${x};`, pad.length))
-    .replace(/^( *)CHARGE_PENDING\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, ${x});\ngas -= ${x};`, pad.length))
+    .replace(/^( *)CHARGE\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, 0, pc, fp);\ngas -= ${x};`, pad.length))
+    .replace(/^( *)CHARGE_PENDING\(([^)]+)\);$/gm, (_, pad, x) => indent(`if (gas < ${x}) outOfGas(store, ${x}, pc, fp);\ngas -= ${x};`, pad.length))
     .replace(/^( *)JUMP\(([^;]+)\);$/gm, (_, pad, j) => {
       // a position expression is named j first (no fragment declares j before a JUMP of one)
       const v = /^\w+$/.test(j) ? j : 'j';
       const first = v === 'j' && j !== 'j' ? `const j = ${j};\n` : '';
-      return indent(`${first}const k = code[${v} + 1];\nif (gas < k) outOfGas(store, 0);\ngas -= k;\npc = code[${v}];\nbreak;`, pad.length);
+      return indent(`${first}const k = code[${v} + 1];\nif (gas < k) outOfGas(store, 0, pc, fp);\ngas -= k;\npc = code[${v}];\nbreak;`, pad.length);
     });
 }
 

@@ -176,6 +176,8 @@ if (callee.host) {
     store._suspendedAt = nfp;
     store._suspendedHost = callee;
     store._pendingGas = k;
+    store._lastPc = pc;
+    store._lastFp = fp;
     return true;
   }
   CHARGE_PENDING(k);
