@@ -123,29 +123,33 @@ op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the 
  * arguments and results are never copied. `ret` is the return site: the pc
  * after the call and the gas of the caller's block there, charged on return.
  */
-const CALL = `let ret: number;
-if (code[pc] === @OP(call)) {
+/**
+ * The callee of a call group (direct / through a table / through a reference)
+ * into `callee`, and its frame base into `nfp`; `extra(op)` adds lines per
+ * form (the return site of a non-tail call).
+ */
+const selectCallee = (direct: string, indirect: string, ref: string, extra: (op: string) => string) => `if (code[pc] === @OP(${direct})) {
   callee = funcs[$func];
-  nfp = fp + $args;
-  ret = $ret;
-} else if (code[pc] === @OP(call_indirect_s)) {
-  const tab = inst._tables[$table@call_indirect_s];
-  const i = S[$idx@call_indirect_s] >>> 0;
+  nfp = fp + $args;${extra('')}
+} else if (code[pc] === @OP(${indirect})) {
+  const tab = inst._tables[$table@${indirect}];
+  const i = S[$idx@${indirect}] >>> 0;
   if (i >= tab._elems.length) trap('undefined_element');
   const c = tab._elems[i] as FuncInst | null;
   if (c === null) trap('uninitialized_element');
-  if (c.typeId !== inst._typeIds[$type@call_indirect_s]) trap('indirect_call_type_mismatch');
+  if (c.typeId !== inst._typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
   callee = c;
-  nfp = fp + $args@call_indirect_s;
-  ret = $ret@call_indirect_s;
+  nfp = fp + $args@${indirect};${extra('@' + indirect)}
 } else {
-  const c = store._refs[S[$ref@call_ref_s]] as FuncInst | null;
+  const c = store._refs[S[$ref@${ref}]] as FuncInst | null;
   if (c === null) trap('null_reference');
   callee = c;
-  nfp = fp + $args@call_ref_s;
-  ret = $ret@call_ref_s;
+  nfp = fp + $args@${ref};${extra('@' + ref)}
 }
-if (callee.host) {
+`;
+
+const CALL = `let ret: number;
+${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret${at};`)}if (callee.host) {
   store._gas = gas;
   store._depth = depth;
   let suspended = false;
@@ -219,25 +223,7 @@ op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref]
  * function's caller, charging the return-site gas the caller pushed. A host
  * callee runs at the frame's base, then this function returns its results.
  */
-const TAIL_CALL = `if (code[pc] === @OP(return_call)) {
-  callee = funcs[$func];
-  nfp = fp + $args;
-} else if (code[pc] === @OP(return_call_indirect_s)) {
-  const tab = inst._tables[$table@return_call_indirect_s];
-  const i = S[$idx@return_call_indirect_s] >>> 0;
-  if (i >= tab._elems.length) trap('undefined_element');
-  const c = tab._elems[i] as FuncInst | null;
-  if (c === null) trap('uninitialized_element');
-  if (c.typeId !== inst._typeIds[$type@return_call_indirect_s]) trap('indirect_call_type_mismatch');
-  callee = c;
-  nfp = fp + $args@return_call_indirect_s;
-} else {
-  const c = store._refs[S[$ref@return_call_ref_s]] as FuncInst | null;
-  if (c === null) trap('null_reference');
-  callee = c;
-  nfp = fp + $args@return_call_ref_s;
-}
-for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
+const TAIL_CALL = `${selectCallee('return_call', 'return_call_indirect_s', 'return_call_ref_s', () => '')}for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
 if (callee.host) {
   store._gas = gas;
   store._depth = depth;
