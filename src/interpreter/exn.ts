@@ -22,7 +22,7 @@
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
 import { isRefType } from '../decoder/valtype.js';
-import { parseValtype, type Store } from './runtime.js';
+import { parseValtype, typeIdOf, type Store } from './runtime.js';
 import { readValue, writePayloadValue } from './values.js';
 
 /** The type of a tag, as the JS API's `WebAssembly.Tag` constructor takes it: the exception's parameters. */
@@ -40,6 +40,8 @@ export interface TagType {
 export class Tag {
   /** The payload types (a function type without results). */
   readonly _type: functype;
+  /** The structural id of `_type` (instantiate.ts `typeIdsOf`), what linking a tag import compares. */
+  readonly _typeId: number;
   constructor(type: TagType) {
     checkKeys(type, ['parameters'], 'Tag type');
     const ps = type?.parameters;
@@ -47,11 +49,13 @@ export class Tag {
       throw new TypeError('Tag: parameters must be a sequence of value types');
     }
     this._type = { params: Array.from(ps, (p) => parseValtype(String(p))), results: [] };
+    this._typeId = typeIdOf(this._type);
   }
-  /** A tag of a module instance (payload types from the module). */
-  static _of(type: functype): Tag {
-    const t = Object.create(Tag.prototype) as { _type: functype };
+  /** A tag of a module instance (payload types from the module; `typeId` the structural id of its type in that module). */
+  static _of(type: functype, typeId: number): Tag {
+    const t = Object.create(Tag.prototype) as { _type: functype; _typeId: number };
     t._type = { params: type.params.slice(), results: [] };
+    t._typeId = typeId;
     return t as Tag;
   }
   get [Symbol.toStringTag](): string {

@@ -66,3 +66,94 @@ test('typed references in imports: globals match by subtyping across modules, ta
   link('(import "a" "m" (global (mut (ref null $u))))')();
   expect(link('(import "a" "tab" (table 2 funcref))')).toThrow(/element type mismatch/);
 });
+
+describe('call_indirect matches function types structurally across modules (3.0 type equivalence, indices resolved)', () => {
+  // The callee's type mentions (ref $t) / (ref null $t) at a different type index in each module.
+  const callee = `(module
+    (type $t (func (result i32)))
+    (type $k (func (param (ref $t) (ref null $t)) (result i32)))
+    (func $seven (type $t) (i32.const 7)) (elem declare func $seven)
+    (func $f (type $k) (call_ref $t (local.get 0)))
+    (table (export "tab") 2 funcref)
+    (elem (table 0) (i32.const 0) func $f)
+    (func (export "seven") (result (ref $t)) (ref.func $seven)))`;
+  const setup2 = (caller: string) => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const a = store.instantiate(engine.compile(wat3([callee])[0])).exports as any;
+    const b = store.instantiate(engine.compile(wat3([caller])[0]), { a }).exports as any;
+    return { a, b };
+  };
+
+  test('the same structural type at other indices matches', () => {
+    const { b } = setup2(`(module
+      (type (func (param i64)))
+      (type (func (param i32)))
+      (type $u (func (result i32)))
+      (type $kk (func (param (ref $u) (ref null $u)) (result i32)))
+      (import "a" "tab" (table 2 funcref))
+      (func $s (type $u) (i32.const 7)) (elem declare func $s)
+      (func (export "go") (result i32) (call_indirect (type $kk) (ref.func $s) (ref.null $u) (i32.const 0))))`);
+    expect(b.go()).toBe(7);
+  });
+
+  test('a type whose referenced type differs (same index, other structure) does not match', () => {
+    const { b } = setup2(`(module
+      (type $t (func (result i64)))
+      (type $k (func (param (ref $t) (ref null $t)) (result i32)))
+      (import "a" "tab" (table 2 funcref))
+      (func $s (type $t) (i64.const 7)) (elem declare func $s)
+      (func (export "go") (result i32) (call_indirect (type $k) (ref.func $s) (ref.null $t) (i32.const 0))))`);
+    expect(trapCode(() => b.go())).toBe('indirect_call_type_mismatch');
+  });
+
+  test('nullability is part of the type', () => {
+    const { b } = setup2(`(module
+      (type $t (func (result i32)))
+      (type $k (func (param (ref null $t) (ref null $t)) (result i32)))
+      (import "a" "tab" (table 2 funcref))
+      (func (export "go") (result i32) (call_indirect (type $k) (ref.null $t) (ref.null $t) (i32.const 0))))`);
+    expect(trapCode(() => b.go())).toBe('indirect_call_type_mismatch');
+  });
+
+  test('within one module, equivalent types mentioning different (equivalent) indices match', () => {
+    const x = setup(`(module
+      (type $t1 (func (result i32)))
+      (type $t2 (func (result i32)))
+      (type $k1 (func (param (ref $t1)) (result i32)))
+      (type $k2 (func (param (ref $t2)) (result i32)))
+      (func $seven (type $t1) (i32.const 7)) (elem declare func $seven)
+      (func $f (type $k1) (call_ref $t1 (local.get 0)))
+      (table 1 funcref) (elem (i32.const 0) func $f)
+      (func (export "go") (result i32) (call_indirect (type $k2) (ref.func $seven) (i32.const 0))))`);
+    expect(x.go()).toBe(7);
+  });
+
+  test('a self-referencing function type links and calls indirectly', () => {
+    const { b } = setup2(`(module
+      (type $r (func (param (ref null $r)) (result i32)))
+      (import "a" "tab" (table 2 funcref))
+      (func $g (type $r) (i32.const 3))
+      (table $own 1 funcref) (elem (table $own) (i32.const 0) func $g)
+      (global (export "gr") (ref null $r) (ref.null $r))
+      (func (export "go") (result i32) (call_indirect $own (type $r) (ref.null $r) (i32.const 0))))`);
+    expect(b.go()).toBe(3);
+  });
+
+  test('function and tag imports whose types mention typed references match by structure', () => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const a = store.instantiate(engine.compile(wat3([`(module
+      (type $t (func (result i32)))
+      (type $k (func (param (ref null $t)) (result i32)))
+      (tag (export "e") (param (ref null $t)))
+      (func (export "f") (type $k) (i32.const 1)))`])[0])).exports as any;
+    const importer = (t: string) => engine.compile(wat3([`(module (type (func (param i64))) (type $u (func (result ${t})))
+      (import "a" "f" (func (param (ref null $u)) (result i32)))
+      (import "a" "e" (tag (param (ref null $u)))))`])[0]);
+    expect(() => store.instantiate(importer('i32'), { a })).not.toThrow();
+    expect(() => store.instantiate(importer('i64'), { a })).toThrow(/function type mismatch/);
+    const tagOnly = engine.compile(wat3([`(module (type $u (func (result i64))) (import "a" "e" (tag (param (ref null $u)))))`])[0]);
+    expect(() => store.instantiate(tagOnly, { a })).toThrow(/tag type mismatch/);
+  });
+});
