@@ -34,13 +34,18 @@ export function stackTrap(e: unknown): Trap {
   return new Trap('call_stack_exhausted', 'JavaScript stack exhausted', { cause: e });
 }
 
-/** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
+/**
+ * What a host function's exception becomes (StoreOptions.hostErrors; a JS
+ * stack overflow is call_stack_exhausted either way): with 'propagate', a
+ * wasm exception with tag JSTag carrying it (exn.ts), which call.ts and
+ * resume.ts turn back into the value when it leaves wasm.
+ */
 export function hostFailure(store: Store, e: unknown): unknown {
   if (e instanceof Trap) return e;
   // a wasm exception thrown (or rethrown) by the host goes on into wasm, where handlers may catch it
   if (e instanceof Exception) return e;
   if (isStackOverflow(e)) return stackTrap(e);
-  if (store._propagateHostErrors) return e;
+  if (store._propagateHostErrors) return Exception._fromJS(e);
   const msg = e instanceof Error ? e.message : String(e);
   return new Trap('host', msg, { cause: e });
 }

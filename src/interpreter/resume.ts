@@ -25,6 +25,7 @@
  * is resumed to the end or cancelled.
  */
 import { Trap } from '../errors.js';
+import { Exception } from './exn.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
@@ -133,7 +134,8 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
     }
     if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, inv.depth + 1, store._lastDepth);
     inv.end();
-    throw t;
+    // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
+    throw t instanceof Exception ? Exception._toJS(t) : t;
   } finally {
     if (store._hook !== null) store._hook.end(store._gas);
   }
