@@ -4,10 +4,11 @@
  * and tests). Host functions called from wasm are in host.ts.
  */
 import { valtypeName } from '../decoder/module.js';
-import { F32, F64, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { Exception } from './exn.js';
+import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
@@ -34,7 +35,8 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {
-      writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+      // (a typed reference is checked against its type in module-independent terms)
+      writeValue(store, S, base + 2 * i, t.params[i] >= CONCRETE ? linkedFuncType(t).params[i] : t.params[i], args[i]);
     } catch (e) {
       throw argumentError(f, i, e);
     }

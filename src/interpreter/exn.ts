@@ -56,7 +56,7 @@ export class Tag {
     this._type = { params: Array.from(ps, (p) => parseValtype(String(p))), results: [] };
     this._typeId = typeIdOf(this._type);
   }
-  /** A tag of a module instance (payload types from the module; `typeId` the structural id of its type in that module). */
+  /** A tag of a module instance: payload types from the module in module-independent terms (types.ts `linkedFuncType`), `typeId` their structural id. */
   static _of(type: functype, typeId: number): Tag {
     const t = Object.create(Tag.prototype) as { _type: functype; _typeId: number };
     t._type = { params: type.params.slice(), results: [] };

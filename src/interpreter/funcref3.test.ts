@@ -1,5 +1,5 @@
 /** Typed function references (WebAssembly 3.0): call_ref, ref.as_non_null, br_on_null, br_on_non_null, typed values at the JS boundary. */
-import { Engine, Store, Trap } from '../index.js';
+import { Engine, Exception, Store, Trap } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 
 function setup(text: string) {
@@ -155,5 +155,61 @@ describe('call_indirect matches function types structurally across modules (3.0 
     expect(() => store.instantiate(importer('i64'), { a })).toThrow(/function type mismatch/);
     const tagOnly = engine.compile(wat3([`(module (type $u (func (result i64))) (import "a" "e" (tag (param (ref null $u)))))`])[0]);
     expect(() => store.instantiate(tagOnly, { a })).toThrow(/tag type mismatch/);
+  });
+});
+
+describe('typed function references from JS are checked against the referenced type (JS API ToWebAssemblyValue)', () => {
+  const MOD = `(module
+    (type $ii (func (param i32) (result i32)))
+    (type $v (func))
+    (import "env" "get" (func $get (result (ref $ii))))
+    (tag (export "e") (param (ref null $ii)))
+    (func $inc (export "inc") (type $ii) (i32.add (local.get 0) (i32.const 1)))
+    (func $nop (export "nop") (type $v))
+    (global (export "g") (mut (ref null $ii)) (ref.null $ii))
+    (table (export "t") 1 (ref null $ii))
+    (func (export "take") (param (ref $ii)) (result i32) (call_ref $ii (i32.const 1) (local.get 0)))
+    (func (export "from_host") (result i32) (call_ref $ii (i32.const 1) (call $get)))
+    (func (export "call_global") (result i32) (call_ref $ii (i32.const 1) (ref.as_non_null (global.get 0))))
+    (func (export "call_table") (result i32) (call_ref $ii (i32.const 1) (ref.as_non_null (table.get 0 (i32.const 0))))))`;
+  const make = (get: () => unknown) => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    return store.instantiate(engine.compile(wat3([MOD])[0]), { env: { get } }).exports as Record<string, any>;
+  };
+  const wrong = /function of another type/;
+
+  test('an exported function argument', () => {
+    const x = make(() => null);
+    expect(x.take(x.inc)).toBe(2);
+    expect(() => x.take(x.nop)).toThrow(wrong);
+    expect(() => x.take(() => 1)).toThrow(TypeError);
+  });
+
+  test('a host function result', () => {
+    let x: Record<string, any> = {};
+    x = make(() => x.nop);
+    expect(trapCode(() => x.from_host())).toBe('host');
+    let y: Record<string, any> = {};
+    y = make(() => y.inc);
+    expect(y.from_host()).toBe(2);
+  });
+
+  test('Global.value, Table.set and Table.grow of a typed global or table', () => {
+    const x = make(() => null);
+    expect(() => { x.g.value = x.nop; }).toThrow(wrong);
+    expect(() => { x.g.value = () => 1; }).toThrow(TypeError);
+    x.g.value = x.inc;
+    expect(x.call_global()).toBe(2);
+    expect(() => x.t.set(0, x.nop)).toThrow(wrong);
+    expect(() => x.t.grow(1, x.nop)).toThrow(wrong);
+    x.t.set(0, x.inc);
+    expect(x.call_table()).toBe(2);
+  });
+
+  test('an Exception payload for a tag with a typed reference parameter', () => {
+    const x = make(() => null);
+    expect(() => new Exception(x.e, [x.nop])).toThrow(wrong);
+    expect(new Exception(x.e, [x.inc]).getArg(x.e, 0)).toBe(x.inc);
   });
 });

@@ -8,6 +8,7 @@ import type { valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
 import { Exception } from './exn.js';
 import { Caller, HostPause, type FuncInst, type Instance, type Store } from './runtime.js';
+import { linkedFuncType } from './types.js';
 import { readValue, writeValue } from './values.js';
 
 export { readValue, writeValue };
@@ -89,7 +90,7 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
     Promise.resolve(r).catch(() => undefined); // (its rejection is not the program's business any more)
     throw new Trap('async_host', `host function ${hostName(f)} returned a Promise: call the export with callAsync (a synchronous call, or a host function called from inside another host function, cannot wait)`);
   }
-  writeResults(store, t.results, r, nfp);
+  writeResults(store, linkedFuncType(t).results, r, nfp);
   return false;
 }
 
@@ -110,9 +111,10 @@ function hostName(f: FuncInst): string {
 
 /** Writes a host function's return value `r` as its results at `base` (after a resumed suspension too). */
 export function writeHostResults(store: Store, f: FuncInst, r: unknown, base: number): void {
-  writeResults(store, f.type.results, r, base);
+  writeResults(store, linkedFuncType(f.type).results, r, base);
 }
 
+/** Writes `r` as values of `results` (in module-independent terms, types.ts `linkedFuncType`) at `base`. */
 function writeResults(store: Store, results: valtype[], r: unknown, base: number): void {
   try {
     if (results.length === 0) return;

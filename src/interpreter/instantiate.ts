@@ -9,12 +9,13 @@
  * run the start function.
  */
 import { valtypeName, type expr, type functype, type limits, type valtype } from '../decoder/module.js';
-import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import { Tag } from './exn.js';
+import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
 } from './runtime.js';
@@ -39,50 +40,6 @@ function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
   if (n1 < l.min) return false;
   if (l.max === undefined) return true;
   return m1 !== undefined && m1 <= l.max;
-}
-
-/** The structural ids of each module's function types (`typeIdsOf`), computed once per type section. */
-const typeIdCache = new WeakMap<readonly functype[], Int32Array>();
-
-/**
- * The structural id of every function type of a module (spec 3.0, 3.4.1
- * "type equivalence" without GC's rec groups: every type is its own group),
- * the key call_indirect and import matching compare across modules. A type's
- * id is `typeIdOf` of the type with each concrete reference `(ref null? $t)`
- * naming the id of `$t` instead of the module's index `$t`, and a reference
- * of a type to itself naming id 0 ("self"; ids start at 1): two types of any
- * modules get one id exactly when they are equivalent. A type refers only to
- * earlier types and itself, so one pass in index order resolves them all.
- * A type without concrete references keeps `typeIdOf`'s id (a `HostFunc`'s
- * type matches it).
- */
-export function typeIdsOf(types: readonly functype[]): Int32Array {
-  let ids = typeIdCache.get(types);
-  if (ids !== undefined) return ids;
-  ids = new Int32Array(types.length);
-  for (let i = 0; i < types.length; i++) {
-    const own = ids;
-    const resolve = (t: valtype): valtype => {
-      const x = concreteIndex(t);
-      return x < 0 ? t : CONCRETE + 2 * (x === i ? 0 : own[x]) + (t & 1);
-    };
-    const ft = types[i];
-    ids[i] = typeIdOf({ params: ft.params.map(resolve), results: ft.results.map(resolve) });
-  }
-  typeIdCache.set(types, ids);
-  return ids;
-}
-
-/**
- * A value type in module-independent terms, for matching imports across
- * modules (typed function references, WebAssembly 3.0): a concrete reference
- * type `(ref null? $t)` names the structural id of `$t` (`typeIdsOf`)
- * instead of the module's type index. Other types are themselves.
- */
-export function linkType(t: valtype, types: readonly functype[]): valtype {
-  const i = concreteIndex(t);
-  if (i < 0) return t;
-  return CONCRETE + 2 * typeIdsOf(types)[i] + (t & 1);
 }
 
 /** Reference subtyping between link types (spec 3.0 3.3.3 without GC): equal, or a non-null / concrete function type where a nullable / func one is declared. */
@@ -267,7 +224,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     inst._memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst._tags.push(Tag._of(m.types[x], typeIds[x]));
+  for (const x of m.tags) inst._tags.push(Tag._of(linkedFuncType(m.types[x]), typeIds[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;

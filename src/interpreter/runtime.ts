@@ -5,7 +5,7 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
@@ -467,6 +467,7 @@ export class Table {
     return v;
   }
   _fromJS(v: unknown): unknown {
+    if (this._linkElem !== 0) return funcRefFromJS(v, this._linkElem, 'Table');
     if (this._elemtype === FUNCREF) {
       if (v === null) return null;
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -550,6 +551,7 @@ export class Global {
       this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
     } else if (t === F32) this._cell[0] = toF32Bits(v);
     else if (t === F64) putF64FromJS(this._cell, 0, v);
+    else if (this._linkType !== 0 && abstractHeap(this._linkType) !== EXTERNREF) this._ref = funcRefFromJS(v, this._linkType, 'Global');
     else if (t === FUNCREF) {
       if (v === null) this._ref = null;
       else {
@@ -559,6 +561,25 @@ export class Global {
       }
     } else this._ref = v;
   }
+}
+
+/**
+ * JS API ToWebAssemblyValue for a function reference type `t` in
+ * module-independent terms (types.ts `linkType`): null (TypeError for a
+ * non-nullable type) or the function instance of an exported wasm function,
+ * which must have the referenced function type when `t` is concrete.
+ */
+export function funcRefFromJS(v: unknown, t: valtype, what: string): FuncInst | null {
+  if (v === null) {
+    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of a non-nullable reference type`);
+    return null;
+  }
+  const f = typeof v === 'function' ? (v as { [FUNC_INST]?: unknown })[FUNC_INST] : undefined;
+  if (!(f instanceof FuncInst)) throw new TypeError(`${what}: value is not a WebAssembly function or null`);
+  if (t >= CONCRETE && f.typeId !== (t - CONCRETE) >>> 1) {
+    throw new TypeError(`${what}: value is a WebAssembly function of another type than the reference type names`);
+  }
+  return f;
 }
 
 /** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */

@@ -64,7 +64,7 @@ import { LinkError, SnapshotError, Trap } from '../errors.js';
 import { opLength } from './bytecode.js';
 import { Exception, Tag } from './exn.js';
 import { hash64, hash64Hex } from './hash.js';
-import { linkType, typeIdsOf } from './instantiate.js';
+import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
   Activation, FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Store, Table, compiledOf, typeIdOf, wrapperOf,
@@ -1175,7 +1175,7 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
       defined.set(`${i}:${at}`, k);
-      tags.push(Tag._of(m.types[m.tags[at - nImp]], typeIdsOf(m.types)[m.tags[at - nImp]]));
+      tags.push(Tag._of(linkedFuncType(m.types[m.tags[at - nImp]]), typeIdsOf(m.types)[m.tags[at - nImp]]));
       hostTypes.push(null);
     }
   }
