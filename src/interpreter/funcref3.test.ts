@@ -207,6 +207,18 @@ describe('typed function references from JS are checked against the referenced t
     expect(x.call_table()).toBe(2);
   });
 
+  test('non-nullable typed tables: a value is required, null is a TypeError', () => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const x = store.instantiate(engine.compile(wat3([`(module (type $ii (func (param i32) (result i32)))
+      (func $inc (export "inc") (type $ii) (i32.add (local.get 0) (i32.const 1)))
+      (table (export "t") 1 (ref $ii) (ref.func $inc)))`])[0])).exports as Record<string, any>;
+    expect(() => x.t.set(0)).toThrow(/a value is required/);
+    expect(() => x.t.set(0, null)).toThrow(/non-nullable/);
+    expect(() => x.t.grow(1)).toThrow(/a value is required/);
+    expect(x.t.grow(1, x.inc)).toBe(1);
+  });
+
   test('an Exception payload for a tag with a typed reference parameter', () => {
     const x = make(() => null);
     expect(() => new Exception(x.e, [x.nop])).toThrow(wrong);

@@ -442,8 +442,9 @@ export class Table {
     if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
     this._elems[i] = value === undefined ? this._default() : this._fromJS(value);
   }
-  /** JS API DefaultValue: null for funcref, undefined for externref. */
+  /** JS API DefaultValue: null for funcref, undefined for externref; none (TypeError) for a non-nullable element type. */
   _default(): unknown {
+    if (this._linkElem !== 0 && !isNullable(this._linkElem)) throw new TypeError('Table: a value is required for a non-nullable element type');
     return this._elemtype === FUNCREF ? null : undefined;
   }
   /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. For an i64 table `delta` and the result are bigints. */
@@ -467,7 +468,9 @@ export class Table {
     return v;
   }
   _fromJS(v: unknown): unknown {
-    if (this._linkElem !== 0) return funcRefFromJS(v, this._linkElem, 'Table');
+    const lt = this._linkElem;
+    if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
+    if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
     if (this._elemtype === FUNCREF) {
       if (v === null) return null;
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
