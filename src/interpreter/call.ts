@@ -4,9 +4,11 @@
  * and tests). Host functions called from wasm are in host.ts.
  */
 import { valtypeName } from '../decoder/module.js';
-import { F32, F64, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
+import { Exception } from './exn.js';
+import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
@@ -33,7 +35,8 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {
-      writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+      // (a typed reference is checked against its type in module-independent terms)
+      writeValue(store, S, base + 2 * i, t.params[i] >= CONCRETE ? linkedFuncType(t).params[i] : t.params[i], args[i]);
     } catch (e) {
       throw argumentError(f, i, e);
     }
@@ -70,7 +73,11 @@ function enter(store: Store, t: FuncInst['type'], base: number): Int32Array {
 /** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
 function run(store: Store, f: FuncInst, base: number, depth: number): void {
   if (f.host) {
-    callHost(store, f, base, null);
+    try {
+      callHost(store, f, base, null);
+    } catch (e) {
+      throw e instanceof Exception ? Exception._toJS(e) : e;
+    }
     return;
   }
   if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
@@ -91,7 +98,8 @@ function run(store: Store, f: FuncInst, base: number, depth: number): void {
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     // the frames of this activation: the function it stopped in and its callers
     if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
-    throw t;
+    // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
+    throw t instanceof Exception ? Exception._toJS(t) : t;
   } finally {
     if (top) store._hook!.end(store._gas);
   }

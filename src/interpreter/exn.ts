@@ -10,9 +10,14 @@
  * or JS code around a call into wasm, where it arrives as the thrown value
  * itself. A host function throwing an `Exception` throws it into wasm, where
  * handlers see it like one thrown by `throw`. Anything else a host function
- * throws stays a `Trap` (code `host`), which no handler catches (traps are
- * not exceptions). Unwinding, the search for a handler across frames, is in
- * exec.template.ts (`unwind`).
+ * throws depends on the store's `hostErrors`: with 'trap' (the core default)
+ * it is a `Trap` (code `host`), which no handler catches (traps are not
+ * exceptions); with 'propagate' (the compat store) it is, as in the JS API,
+ * an exception with tag `JSTag` and the thrown value as its externref
+ * payload, which `catch $jstag`, `catch_all` and the `_ref` forms catch, and
+ * which leaves wasm for JS as the original value again. A `Trap` thrown by a
+ * host function passes through every handler either way. Unwinding, the
+ * search for a handler across frames, is in exec.template.ts (`unwind`).
  *
  * The payload is kept as the interpreter's value words while the exception
  * stays in the store that threw it (no conversion when wasm catches it) and
@@ -21,8 +26,8 @@
  */
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
-import { isRefType } from '../decoder/valtype.js';
-import { parseValtype, type Store } from './runtime.js';
+import { EXNREF, EXTERNREF, F32, F64, I32, I64, V128, abstractHeap, isRefType } from '../decoder/valtype.js';
+import { parseValtype, typeIdOf, type Store } from './runtime.js';
 import { readValue, writePayloadValue } from './values.js';
 
 /** The type of a tag, as the JS API's `WebAssembly.Tag` constructor takes it: the exception's parameters. */
@@ -40,6 +45,8 @@ export interface TagType {
 export class Tag {
   /** The payload types (a function type without results). */
   readonly _type: functype;
+  /** The structural id of `_type` (instantiate.ts `typeIdsOf`), what linking a tag import compares. */
+  readonly _typeId: number;
   constructor(type: TagType) {
     checkKeys(type, ['parameters'], 'Tag type');
     const ps = type?.parameters;
@@ -47,17 +54,50 @@ export class Tag {
       throw new TypeError('Tag: parameters must be a sequence of value types');
     }
     this._type = { params: Array.from(ps, (p) => parseValtype(String(p))), results: [] };
+    this._typeId = typeIdOf(this._type);
   }
-  /** A tag of a module instance (payload types from the module). */
-  static _of(type: functype): Tag {
-    const t = Object.create(Tag.prototype) as { _type: functype };
+  /** A tag of a module instance: payload types from the module in module-independent terms (types.ts `linkedFuncType`), `typeId` their structural id. */
+  static _of(type: functype, typeId: number): Tag {
+    const t = Object.create(Tag.prototype) as { _type: functype; _typeId: number };
     t._type = { params: type.params.slice(), results: [] };
+    t._typeId = typeId;
     return t as Tag;
+  }
+  /**
+   * The tag's type (the JS API's type reflection): `{ parameters }`, value
+   * type names as the constructor takes them. A typed reference parameter of
+   * a module's tag is named by its heap type ('funcref', 'externref',
+   * 'exnref'; the module's type index means nothing outside it).
+   */
+  type(): TagType {
+    return { parameters: this._type.params.map(jsTypeName) };
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Tag';
   }
 }
+
+/** A value type's JS API name (Tag.type). */
+function jsTypeName(t: valtype): string {
+  switch (t) {
+    case I32: return 'i32';
+    case I64: return 'i64';
+    case F32: return 'f32';
+    case F64: return 'f64';
+    case V128: return 'v128';
+  }
+  const heap = abstractHeap(t);
+  return heap === EXTERNREF ? 'externref' : heap === EXNREF ? 'exnref' : 'funcref';
+}
+
+/**
+ * `WebAssembly.JSTag`: the tag of the exceptions a JS value thrown by a host
+ * function becomes inside wasm in a store with `hostErrors: 'propagate'` (see
+ * the file comment); its one parameter is the externref thrown. A module
+ * imports it to catch such exceptions by tag. `new Exception(JSTag, ...)` is a
+ * TypeError, as in the JS API.
+ */
+export const JSTag: Tag = Tag._of({ params: [EXTERNREF], results: [] }, typeIdOf({ params: [EXTERNREF], results: [] }));
 
 /**
  * An exception (JS API `WebAssembly.Exception`): a tag and its payload.
@@ -79,6 +119,7 @@ export class Exception {
   readonly stack: string | undefined;
   constructor(tag: Tag, payload: Iterable<unknown>, options?: { traceStack?: boolean }) {
     if (!(tag instanceof Tag)) throw new TypeError('Exception: the first argument must be a WebAssembly.Tag');
+    if (tag === JSTag) throw new TypeError('Exception: the tag cannot be WebAssembly.JSTag (only a value JS throws into wasm has it)');
     if (payload === null || payload === undefined || typeof (payload as Iterable<unknown>)[Symbol.iterator] !== 'function') {
       throw new TypeError('Exception: the payload must be a sequence');
     }
@@ -101,6 +142,20 @@ export class Exception {
     e._values = null;
     e.stack = undefined;
     return e;
+  }
+  /** What value `e` thrown by a host function becomes in wasm: an exception with tag `JSTag` and payload `[e]`. */
+  static _fromJS(e: unknown): Exception {
+    const x = Object.create(Exception.prototype) as Exception & { _tag: Tag; stack: undefined };
+    x._tag = JSTag;
+    x._words = null;
+    x._store = null;
+    x._values = [e];
+    x.stack = undefined;
+    return x;
+  }
+  /** What exception `x` is when it leaves wasm for JS: the value JS threw for a `JSTag` one, else itself. */
+  static _toJS(x: Exception): unknown {
+    return x._tag === JSTag ? x._jsValues()[0] : x;
   }
   /** Whether the exception has tag `tag` (JS API). */
   is(tag: Tag): boolean {

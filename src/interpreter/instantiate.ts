@@ -9,12 +9,13 @@
  * run the start function.
  */
 import { valtypeName, type expr, type functype, type limits, type valtype } from '../decoder/module.js';
-import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import { Tag } from './exn.js';
+import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import {
   FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
 } from './runtime.js';
@@ -34,31 +35,11 @@ function globalTypeText(t: { valtype: number; mutable: boolean }): string {
   return `${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
 }
 
-function sameType(a: functype, b: functype): boolean {
-  return typeIdOf(a) === typeIdOf(b);
-}
-
 /** spec 4.5.2 "Import Subtyping" for limits: actual {n1,m1} matches declared {n2,m2}. */
 function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
   if (n1 < l.min) return false;
   if (l.max === undefined) return true;
   return m1 !== undefined && m1 <= l.max;
-}
-
-/**
- * A value type in module-independent terms, for matching imports across
- * modules (typed function references, WebAssembly 3.0): a concrete reference
- * type `(ref null? $t)` names the structural id of its function type
- * (`typeIdOf` of the type with its own references made independent the same
- * way) instead of the module's type index. Other types are themselves.
- */
-export function linkType(t: valtype, types: readonly functype[]): valtype {
-  const i = concreteIndex(t);
-  if (i < 0) return t;
-  const ft = types[i];
-  // without GC's recursive types a function type refers only to earlier types: this ends
-  const id = typeIdOf({ params: ft.params.map((p) => linkType(p, types)), results: ft.results.map((r) => linkType(r, types)) });
-  return CONCRETE + 2 * id + (t & 1);
 }
 
 /** Reference subtyping between link types (spec 3.0 3.3.3 without GC): equal, or a non-null / concrete function type where a nullable / func one is declared. */
@@ -82,7 +63,8 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   const vm = module._vm;
   const m = vm.module;
   const inst = new Instance(module, store);
-  inst._typeIds = Int32Array.from(m.types.map(typeIdOf));
+  const typeIds = typeIdsOf(m.types);
+  inst._typeIds = typeIds;
 
   // ---- imports
   for (const imp of m.imports) {
@@ -94,18 +76,18 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     const d = imp.desc;
     switch (d.kind) {
       case 'func': {
-        const t = m.types[d.typeidx];
+        const t = m.types[d.typeidx], id = typeIds[d.typeidx];
         let f: FuncInst;
         if (typeof v === 'function' && (v as any)[FUNC_INST] instanceof FuncInst) {
           const g = (v as any)[FUNC_INST] as FuncInst;
-          if (!sameType(g.type, t)) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
+          if (g.typeId !== id) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
           // another store's function is called through its JS wrapper, like a host function
-          f = g.store === store ? g : new FuncInst(store, t, typeIdOf(t), true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
+          f = g.store === store ? g : new FuncInst(store, t, id, true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
         } else if (v instanceof HostFunc) {
-          if (!sameType(v.type, t)) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
-          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v.fn, true);
+          if (typeIdOf(v.type) !== id) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
+          f = new FuncInst(store, t, id, true, null, -1, v.fn, true);
         } else if (typeof v === 'function') {
-          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v as (...a: any[]) => unknown, false);
+          f = new FuncInst(store, t, id, true, null, -1, v as (...a: any[]) => unknown, false);
         } else {
           throw incompatible('expected a function');
         }
@@ -147,7 +129,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       case 'tag': {
         if (!(v instanceof Tag)) throw incompatible('expected a Tag');
         const t = m.types[d.typeidx];
-        if (!sameType(v._type, { params: t.params, results: [] })) {
+        if (v._typeId !== typeIds[d.typeidx]) {
           throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
         }
         inst._tags.push(v);
@@ -213,7 +195,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   // ---- functions
   for (let i = 0; i < m.funcs.length; i++) {
     const t = m.types[m.funcs[i]];
-    inst._funcs.push(new FuncInst(store, t, typeIdOf(t), false, inst, i, null, false));
+    inst._funcs.push(new FuncInst(store, t, typeIds[m.funcs[i]], false, inst, i, null, false));
   }
   // ---- tables
   for (const tt of m.tables) {
@@ -242,7 +224,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     inst._memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst._tags.push(Tag._of(m.types[x]));
+  for (const x of m.tags) inst._tags.push(Tag._of(linkedFuncType(m.types[x]), typeIds[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;

@@ -25,6 +25,8 @@
  * is resumed to the end or cancelled.
  */
 import { Trap } from '../errors.js';
+import { Exception } from './exn.js';
+import { linkedFuncType } from './types.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
@@ -104,7 +106,8 @@ function start(fn: unknown, args: readonly unknown[], async: boolean, what: stri
   const depth = store._depth, sp = store._sp, base = sp;
   const slots = 2 * Math.max(t.params.length, t.results.length);
   if (base + slots > store._stack.length) store._growStack(base + slots);
-  for (let i = 0; i < t.params.length; i++) writeValue(store, store._stack, base + 2 * i, t.params[i], args[i]);
+  const lt = linkedFuncType(t);
+  for (let i = 0; i < t.params.length; i++) writeValue(store, store._stack, base + 2 * i, lt.params[i], args[i]);
   if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
   const cf = compiledOf(f, store._metered);
   store._nesting++;
@@ -133,7 +136,8 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
     }
     if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, inv.depth + 1, store._lastDepth);
     inv.end();
-    throw t;
+    // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
+    throw t instanceof Exception ? Exception._toJS(t) : t;
   } finally {
     if (store._hook !== null) store._hook.end(store._gas);
   }

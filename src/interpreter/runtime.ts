@@ -5,7 +5,7 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
@@ -85,11 +85,20 @@ export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
 
 /** `new Memory(descriptor)`: sizes in 64 KiB pages. */
 export interface MemoryDescriptor {
-  /** Initial size in pages. */
-  initial: number;
-  /** Maximum size in pages (grows beyond it fail); none = up to the engine limit. */
-  maximum?: number;
+  /** Initial size in pages (a bigint for address type 'i64'). */
+  initial: number | bigint;
+  /** Maximum size in pages (grows beyond it fail); none = up to the engine limit. A bigint for address type 'i64'. */
+  maximum?: number | bigint;
+  /** Address type (JS API `AddressType`): 'i32' (default) or 'i64' (memory64; sizes and deltas are bigints). */
+  address?: AddressType;
 }
+
+/**
+ * The JS API's address types of memories and tables: with 'i64' (memory64,
+ * table64) the sizes, deltas and indices the JS API takes and returns are
+ * bigints, with 'i32' numbers.
+ */
+export type AddressType = 'i32' | 'i64';
 
 /**
  * Work the memories of this process have done on the host, in bytes: backing
@@ -175,12 +184,13 @@ export class Memory {
   /** Bytes copied on a fixed-length backing because `buffer` was read (see the class comment). */
   private _debt = 0;
   constructor(descriptor: MemoryDescriptor) {
-    checkKeys(descriptor, ['initial', 'maximum', 'shared'], 'Memory descriptor');
+    checkKeys(descriptor, ['initial', 'maximum', 'shared', 'address'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
       throw new TypeError('Memory: shared memories are not supported (threads are rejected by the determinism policy)');
     }
-    const initial = toU32(descriptor?.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    this._is64 = addressIs64(descriptor.address, 'Memory');
+    const initial = toAddress(descriptor?.initial, this._is64, 'Memory: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, this._is64, 'Memory: maximum');
     if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
       throw new RangeError('Memory: invalid limits');
     }
@@ -217,11 +227,16 @@ export class Memory {
   get pages(): number {
     return this._u8.length / PAGE_SIZE;
   }
-  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). The page limit is `_limit` (see the class comment). */
-  grow(delta: number): number {
-    const r = this._grow(toU32(delta, 'delta'), this._limit);
+  /**
+   * Grows by `delta` pages; returns the old size. Throws RangeError when it
+   * cannot grow (JS API). The page limit is `_limit` (see the class comment).
+   * For an i64 memory `delta` and the result are bigints.
+   */
+  grow(delta: number | bigint): number | bigint {
+    const d = toAddress(delta, this._is64, 'Memory.grow: delta');
+    const r = this._grow(d, this._limit);
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
-    return r;
+    return this._is64 ? BigInt(r) : r;
   }
   private _view(buf: ArrayBuffer, size: number): void {
     this._u8 = new Uint8Array(buf, 0, size);
@@ -370,10 +385,12 @@ export type RefKind = 'funcref' | 'externref';
 export interface TableDescriptor {
   /** 'funcref' (JS API spelling: 'anyfunc') or 'externref'. */
   element: 'funcref' | 'anyfunc' | 'externref';
-  /** Initial number of elements. */
-  initial: number;
-  /** Maximum number of elements; none = up to the engine limit. */
-  maximum?: number;
+  /** Initial number of elements (a bigint for address type 'i64'). */
+  initial: number | bigint;
+  /** Maximum number of elements; none = up to the engine limit. A bigint for address type 'i64'. */
+  maximum?: number | bigint;
+  /** Address type (JS API `AddressType`): 'i32' (default) or 'i64' (table64; sizes, deltas and indices are bigints). */
+  address?: AddressType;
 }
 
 /**
@@ -393,12 +410,13 @@ export class Table {
   _linkElem = 0;
   readonly _elemtype: number;
   constructor(descriptor: TableDescriptor, init?: unknown) {
-    checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
+    checkKeys(descriptor, ['element', 'initial', 'maximum', 'address'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
     this._elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
-    const initial = toU32(descriptor.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    this._is64 = addressIs64(descriptor.address, 'Table');
+    const initial = toAddress(descriptor.initial, this._is64, 'Table: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, this._is64, 'Table: maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
     if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
     const v = init === undefined ? this._default() : this._fromJS(init);
@@ -408,32 +426,34 @@ export class Table {
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Table';
   }
-  /** Number of elements. */
-  get length(): number {
-    return this._elems.length;
+  /** Number of elements (a bigint for an i64 table). */
+  get length(): number | bigint {
+    return this._is64 ? BigInt(this._elems.length) : this._elems.length;
   }
-  /** Element `index`: an exported function or null (funcref), any value (externref); RangeError past the end. */
-  get(index: number): unknown {
-    const i = toU32(index, 'index');
+  /** Element `index` (a bigint for an i64 table): an exported function or null (funcref), any value (externref); RangeError past the end. */
+  get(index: number | bigint): unknown {
+    const i = toAddress(index, this._is64, 'Table.get: index');
     if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
     return this._toJS(this._elems[i]);
   }
-  /** Sets element `index` (omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
-  set(index: number, value?: unknown): void {
-    const i = toU32(index, 'index');
+  /** Sets element `index` (a bigint for an i64 table; omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
+  set(index: number | bigint, value?: unknown): void {
+    const i = toAddress(index, this._is64, 'Table.set: index');
     if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
     this._elems[i] = value === undefined ? this._default() : this._fromJS(value);
   }
-  /** JS API DefaultValue: null for funcref, undefined for externref. */
+  /** JS API DefaultValue: null for funcref, undefined for externref; none (TypeError) for a non-nullable element type. */
   _default(): unknown {
+    if (this._linkElem !== 0 && !isNullable(this._linkElem)) throw new TypeError('Table: a value is required for a non-nullable element type');
     return this._elemtype === FUNCREF ? null : undefined;
   }
-  /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
-  grow(delta: number, init?: unknown): number {
+  /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. For an i64 table `delta` and the result are bigints. */
+  grow(delta: number | bigint, init?: unknown): number | bigint {
+    const d = toAddress(delta, this._is64, 'Table.grow: delta');
     const v = init === undefined ? this._default() : this._fromJS(init);
-    const r = this._grow(toU32(delta, 'delta'), v, this._limit);
+    const r = this._grow(d, v, this._limit);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
-    return r;
+    return this._is64 ? BigInt(r) : r;
   }
   /** table.grow (spec 4.4.6): old size or -1. */
   _grow(delta: number, value: unknown, limit: number): number {
@@ -448,6 +468,9 @@ export class Table {
     return v;
   }
   _fromJS(v: unknown): unknown {
+    const lt = this._linkElem;
+    if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
+    if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
     if (this._elemtype === FUNCREF) {
       if (v === null) return null;
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
@@ -531,6 +554,7 @@ export class Global {
       this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
     } else if (t === F32) this._cell[0] = toF32Bits(v);
     else if (t === F64) putF64FromJS(this._cell, 0, v);
+    else if (this._linkType !== 0 && abstractHeap(this._linkType) !== EXTERNREF) this._ref = funcRefFromJS(v, this._linkType, 'Global');
     else if (t === FUNCREF) {
       if (v === null) this._ref = null;
       else {
@@ -540,6 +564,25 @@ export class Global {
       }
     } else this._ref = v;
   }
+}
+
+/**
+ * JS API ToWebAssemblyValue for a function reference type `t` in
+ * module-independent terms (types.ts `linkType`): null (TypeError for a
+ * non-nullable type) or the function instance of an exported wasm function,
+ * which must have the referenced function type when `t` is concrete.
+ */
+export function funcRefFromJS(v: unknown, t: valtype, what: string): FuncInst | null {
+  if (v === null) {
+    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of a non-nullable reference type`);
+    return null;
+  }
+  const f = typeof v === 'function' ? (v as { [FUNC_INST]?: unknown })[FUNC_INST] : undefined;
+  if (!(f instanceof FuncInst)) throw new TypeError(`${what}: value is not a WebAssembly function or null`);
+  if (t >= CONCRETE && f.typeId !== (t - CONCRETE) >>> 1) {
+    throw new TypeError(`${what}: value is a WebAssembly function of another type than the reference type names`);
+  }
+  return f;
 }
 
 /** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */
@@ -1090,6 +1133,30 @@ export function toI64(v: unknown): bigint {
  * ToNumber, NaN and infinities are a TypeError, the fraction is dropped
  * (1.5 -> 1), and the result must be in 0..2^32-1.
  */
+/** The JS API's `AddressType` of a descriptor: true for 'i64', false for 'i32' or none; TypeError otherwise. */
+function addressIs64(address: unknown, what: string): boolean {
+  if (address === undefined || address === 'i32') return false;
+  if (address === 'i64') return true;
+  throw new TypeError(`${what}: address must be 'i32' or 'i64', got ${typeof address === 'string' ? `'${address}'` : String(address)}`);
+}
+
+/**
+ * JS API AddressValueToU64: a size, delta or index of an i32 memory or table
+ * is a number converted to 0..2^32-1, of an i64 one a bigint in 0..2^64-1
+ * (a number there, or a bigint for i32, is a TypeError as natively). The
+ * result is a number (beyond 2^53 only approximately, which every limit
+ * check still rejects).
+ */
+function toAddress(v: unknown, is64: boolean, what: string): number {
+  if (!is64) {
+    if (typeof v === 'bigint') throw new TypeError(`${what} must be a number for address type i32, got a bigint`);
+    return toU32(v, what);
+  }
+  if (typeof v !== 'bigint') throw new TypeError(`${what} must be a bigint for address type i64, got ${typeof v}`);
+  if (v < 0n || v > 0xffffffffffffffffn) throw new TypeError(`${what} must be in 0..2^64-1, got ${v}`);
+  return Number(v);
+}
+
 function toU32(v: unknown, what: string): number {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);

@@ -6,7 +6,7 @@
 import { valtypeName, type valtype } from '../decoder/module.js';
 import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
 import { f32Val, f64At } from './float.js';
-import { FuncInst, FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf, type Store } from './runtime.js';
+import { FuncInst, FUNC_INST, funcRefFromJS, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf, type Store } from './runtime.js';
 
 /**
  * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
@@ -46,7 +46,12 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
       // typed references (WebAssembly 3.0): (ref null? func|extern|$t); exnref does not cross the JS boundary
       if (isRefType(t) && abstractHeap(t) !== EXNREF) {
         if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
-        writeValue(store, S, s, abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF, v);
+        if (abstractHeap(t) === EXTERNREF) S[s] = store._intern(v);
+        else {
+          // (a concrete `t` is in module-independent terms, types.ts linkType: the function's type must be the one it names)
+          const f = funcRefFromJS(v, t, 'value');
+          S[s] = f === null ? 0 : store._intern(f);
+        }
         return;
       }
       throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
@@ -86,9 +91,7 @@ export function writePayloadValue(store: Store | null, w: Int32Array, i: number,
   if (store !== null) { writeValue(store, w, i, t, v); return; }
   if (isRefType(t)) {
     if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
-    if (abstractHeap(t) !== EXTERNREF && v !== null && !(typeof v === 'function' && (v as { [FUNC_INST]?: unknown })[FUNC_INST] instanceof FuncInst)) {
-      throw new TypeError('value is not a WebAssembly function or null');
-    }
+    if (abstractHeap(t) !== EXTERNREF) funcRefFromJS(v, t, 'value');
     return;
   }
   writeValue(null as unknown as Store, w, i, t, v);
