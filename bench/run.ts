@@ -370,9 +370,14 @@ async function main(argv: string[]): Promise<number> {
       console.log('\nHeap per instance (process.memoryUsage after gc; ArrayBuffers = linear memory + store stacks):');
       for (const h of heap) {
         for (const [label, pts] of [['own store', h.ownStore], ['shared store', h.sharedStore]] as const) {
-          console.log(`  ${h.program} (memory ${h.memoryBytes / 1024} KiB), ${label}: ` +
+          console.log(`  ${h.program} (${h.functions} functions, memory ${h.memoryBytes / 1024} KiB), ${label}: ` +
             pts.map((p) => `x${p.instances}: heap ${(p.heapPerInstance / 1024).toFixed(1)} KiB + ArrayBuffers ${(p.arrayBuffersPerInstance / 1024).toFixed(1)} KiB`).join('; '));
         }
+      }
+      const many = heap.find((h) => h.functions >= 10_000);
+      if (many) {
+        const perFunc = many.ownStore[many.ownStore.length - 1].heapPerInstance / many.functions;
+        targets.push({ name: `heap per instance per function of the module (${many.program}: no object per unreferenced function)`, target: '<= 16 bytes', value: `${perFunc.toFixed(1)} bytes`, met: perFunc <= 16 });
       }
       targets.push({ name: 'heap per instance bounded (per-instance cost at 200 instances within 25% + 4 KiB of at 50)', target: 'bounded', value: heap.map((h) => `${h.program}: ${h.bounded ? 'yes' : 'no'}`).join(', '), met: heap.every((h) => h.bounded) });
     } catch (e) {
