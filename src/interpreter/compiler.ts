@@ -56,7 +56,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -858,6 +858,7 @@ class FuncTranslator {
       return;
     }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
+    if (iop === Op.I32_XOR_SS && this.fuseXorShift()) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -896,6 +897,31 @@ class FuncTranslator {
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
     return true;
+  }
+
+  /**
+   * SPEED: `x ^ shift(y, k)` (shl, shr_u, rotl, rotr by a constant) as one
+   * i32.xor_<shift>_ssi when the shift of either operand was just emitted:
+   * SHA-2's Σ/σ are rotl, xor_rotl, xor_rotl.
+   */
+  private fuseXorShift(): boolean {
+    const st = this.st, enc = this.enc;
+    for (let j = 0; j < XOR_SHIFTS.length; j += 2) {
+      const shift = XOR_SHIFTS[j];
+      const top = st.takeProducer(st.h - 1, shift) >= 0;
+      if (!top && st.takeProducer(st.h - 2, shift) < 0) continue;
+      // the taken shift record's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, L = F.I32_SHL_SI;
+      const y = enc.buf[sp + L.a];
+      let k = enc.buf[sp + L.b] & 31;
+      if (shift === Op.I32_ROTR_SI) k = (32 - k) & 31; // rotr k == rotl (32 - k)
+      const x = st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop(); st.pop();
+      const fop = XOR_SHIFTS[j + 1];
+      this.push(rec_dst_a_b_k(enc, fop, st.canon(st.h), x, y, k), fop);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -1201,6 +1227,12 @@ const MEM_M_OP: Int16Array = (() => {
 })();
 
 const translator = new FuncTranslator();
+
+/** fuseXorShift: pairs (shift by a constant, the fused xor op). */
+const XOR_SHIFTS: readonly number[] = [
+  Op.I32_ROTL_SI, Op.I32_XOR_ROTL_SSI, Op.I32_ROTR_SI, Op.I32_XOR_ROTL_SSI,
+  Op.I32_SHR_U_SI, Op.I32_XOR_SHR_U_SSI, Op.I32_SHL_SI, Op.I32_XOR_SHL_SSI,
+];
 
 /**
  * Compiles defined function `codeIndex` of `vm` to bytecode (gas records

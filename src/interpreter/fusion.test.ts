@@ -6,7 +6,7 @@
 import { Engine } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
-import { instantiateWat, thrown, wat } from './testutil';
+import { instantiateWat, rng, thrown, wat } from './testutil';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
   const e = new Engine();
@@ -203,4 +203,52 @@ test('(i << k) + imm is one I32_SHL_ADD_SII, still folded into a load, and wraps
   const ld = await listing(text, 2);
   expect(ld).not.toContain('I32_SHL');
   expect(ld).not.toContain('ADD');
+});
+
+test('x ^ shift(y, k) is one I32_XOR_<shift>_SSI in both operand orders, k mod 32, rotr as rotl', async () => {
+  const shifts: Array<[string, (v: number, k: number) => number, string]> = [
+    ['shl', (v, k) => v << k, 'I32_XOR_SHL_SSI'],
+    ['shr_u', (v, k) => v >>> k, 'I32_XOR_SHR_U_SSI'],
+    ['rotl', (v, k) => (v << k) | (v >>> (32 - k)), 'I32_XOR_ROTL_SSI'],
+    ['rotr', (v, k) => (v >>> k) | (v << (32 - k)), 'I32_XOR_ROTL_SSI'],
+  ];
+  const ks = [0, 1, 13, 31, 32, 35];
+  let funcs = '';
+  for (const [name] of shifts) {
+    for (const k of ks) {
+      funcs += `(func (export "${name}${k}a") (param i32 i32) (result i32) (i32.xor (local.get 0) (i32.${name} (local.get 1) (i32.const ${k}))))
+        (func (export "${name}${k}b") (param i32 i32) (result i32) (i32.xor (i32.${name} (local.get 1) (i32.const ${k})) (local.get 0)))`;
+    }
+  }
+  const text = `(module ${funcs}
+    (func (export "self") (param i32) (result i32) (local.set 0 (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 5)))) (local.get 0))
+    (func (export "sigma") (param i32) (result i32)
+      (i32.xor (i32.xor (i32.rotr (local.get 0) (i32.const 2)) (i32.rotr (local.get 0) (i32.const 13))) (i32.rotr (local.get 0) (i32.const 22)))))`;
+  const s = await instantiateWat(text);
+  const next = rng(7);
+  for (let t = 0; t < 20; t++) {
+    const x = next() | 0, y = next() | 0;
+    for (const [name, f] of shifts) {
+      for (const k of ks) {
+        const want = x ^ f(y, k & 31);
+        expect([name, k, s.exports[`${name}${k}a`](x, y)]).toEqual([name, k, want]);
+        expect([name, k, s.exports[`${name}${k}b`](x, y)]).toEqual([name, k, want]);
+      }
+    }
+    expect(s.exports.self(x)).toBe(x ^ ((x << 5) | (x >>> 27)));
+    const r = (v: number, k: number) => (v >>> k) | (v << (32 - k));
+    expect(s.exports.sigma(x)).toBe(r(x, 2) ^ r(x, 13) ^ r(x, 22));
+  }
+  for (let i = 0; i < shifts.length; i++) {
+    for (const half of [0, 1]) {
+      const l = await listing(text, (i * ks.length + 2) * 2 + half); // k = 13
+      expect(l).toContain(shifts[i][2]);
+      expect(l).not.toMatch(/I32_(SHL|SHR_U|ROTL|ROTR)_SI|I32_XOR_SS/);
+    }
+  }
+  expect(await listing(text, shifts.length * ks.length * 2)).toMatch(/I32_XOR_ROTL_SSI 0 0 0 5/); // retargeted to local 0
+  // Σ0: one rotate, two fused xors
+  const sigma = (await listing(text, shifts.length * ks.length * 2 + 1)).split('\n');
+  expect(sigma.filter((x) => x.includes('I32_XOR_ROTL_SSI'))).toHaveLength(2);
+  expect(sigma.filter((x) => /I32_ROT[LR]_SI/.test(x))).toHaveLength(1);
 });

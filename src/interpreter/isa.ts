@@ -527,6 +527,16 @@ for (const b of i32Binary) {
 }
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
+/**
+ * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
+ * Σ/σ functions and xorshift generators (compiler fuseXorShift).
+ */
+const xorShifts: Array<[string, string]> = [
+  ['rotl', '(v << k) | (v >>> (32 - k))'], ['shr_u', 'v >>> k'], ['shl', 'v << k'],
+];
+for (const [name, e] of xorShifts) {
+  op(`i32.xor_${name}_ssi`, 'dst:s a:s b:s k:i', `const v = S[$b], k = $k;\nS[$dst] = S[$a] ^ (${e});`, `S[a] ^ i32.${name}(S[b], k)`);
+}
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
 }
