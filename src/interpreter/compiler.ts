@@ -859,6 +859,7 @@ class FuncTranslator {
     }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if (iop === Op.I32_XOR_SS && this.fuseXorShift()) return;
+    if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -896,6 +897,20 @@ class FuncTranslator {
     if (x < 0) x = st.operand(shiftedTop ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
+    return true;
+  }
+
+  /** SPEED: `(a + b) + c` or `c + (a + b)` with the inner i32.add just emitted, as one i32.add3_sss (sums, dot products). */
+  private fuseAdd3(): boolean {
+    const st = this.st, enc = this.enc;
+    const top = st.takeProducer(st.h - 1, Op.I32_ADD_SS) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I32_ADD_SS) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const sp = enc.len, L = F.I32_ADD_SS;
+    const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+    const c = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b_c(enc, Op.I32_ADD3_SSS, st.canon(st.h), a, b, c), Op.I32_ADD3_SSS);
     return true;
   }
 

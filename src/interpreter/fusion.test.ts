@@ -252,3 +252,31 @@ test('x ^ shift(y, k) is one I32_XOR_<shift>_SSI in both operand orders, k mod 3
   expect(sigma.filter((x) => x.includes('I32_XOR_ROTL_SSI'))).toHaveLength(2);
   expect(sigma.filter((x) => /I32_ROT[LR]_SI/.test(x))).toHaveLength(1);
 });
+
+test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add', async () => {
+  const text = `(module
+    (func (export "l") (param i32 i32 i32) (result i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "r") (param i32 i32 i32) (result i32) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1))))
+    (func (export "set") (param i32 i32 i32) (result i32) (local.set 0 (i32.add (local.get 0) (i32.add (local.get 0) (local.get 1)))) (local.get 0))
+    (func (export "chain") (param i32 i32 i32) (result i32)
+      (i32.add (local.get 0) (i32.add (local.get 1) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))))))`;
+  const s = await instantiateWat(text);
+  const next = rng(11);
+  const cases = [[0x7fffffff, 0x7fffffff, 0x7fffffff], [-0x80000000, -0x80000000, -0x80000000], [-1, 1, 0], [5, 6, 7]];
+  for (let t = 0; t < 20; t++) cases.push([next() | 0, next() | 0, next() | 0]);
+  for (const [a, b, c] of cases) {
+    expect(s.exports.l(a, b, c)).toBe((a + b + c) | 0);
+    expect(s.exports.r(a, b, c)).toBe((a + b + c) | 0);
+    expect(s.exports.set(a, b, c)).toBe((a + a + b) | 0);
+    expect(s.exports.chain(a, b, c)).toBe((2 * a + 2 * b + c) | 0);
+  }
+  for (const f of [0, 1]) {
+    const l = await listing(text, f);
+    expect(l).toContain('I32_ADD3_SSS');
+    expect(l).not.toContain('I32_ADD_SS');
+  }
+  expect(await listing(text, 2)).toMatch(/I32_ADD3_SSS 0 0 2 0/); // retargeted to local 0
+  const chain = (await listing(text, 3)).split('\n');
+  expect(chain.filter((x) => x.includes('I32_ADD3_SSS'))).toHaveLength(2); // (((0+1)+2)+1)+0: add3, add3
+  expect(chain.filter((x) => x.includes('I32_ADD_SS'))).toHaveLength(0);
+});
