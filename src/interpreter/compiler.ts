@@ -56,7 +56,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_a_b_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -842,6 +842,7 @@ class FuncTranslator {
       const imm = st.vals[st.h - 1];
       st.pop();
       if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
+      if (this.fuseLoadOp(immOp, imm)) return;
       const a = st.operand(st.h - 1);
       st.pop();
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
@@ -860,6 +861,7 @@ class FuncTranslator {
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if (iop === Op.I32_XOR_SS && this.fuseXorShift()) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
+    if (this.fuseLoadOp(iop, 0)) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -898,6 +900,32 @@ class FuncTranslator {
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
     return true;
+  }
+
+  /**
+   * SPEED: an i32 binary op `bop` (`_ss`, or `_si` with constant right
+   * operand `imm`) with an operand a load just produced, as one
+   * `<load>_<op>_s`/`_i` op (LOAD_OPS; the ops are commutative).
+   */
+  private fuseLoadOp(bop: number, imm: number): boolean {
+    const st = this.st, enc = this.enc;
+    const immForm = IMM_FORM[bop] < 0;
+    for (let j = 0; j < LOAD_OPS.length; j += 3) {
+      if (LOAD_OPS[j + 1] !== bop) continue;
+      const load = LOAD_OPS[j];
+      const top = st.takeProducer(st.h - 1, load) >= 0;
+      if (!top && (immForm || st.takeProducer(st.h - 2, load) < 0)) continue;
+      // the taken load's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, b = enc.buf, L = F.I32_LOAD;
+      const addr = b[sp + L.addr], offset = b[sp + L.offset], limm = b[sp + L.imm], k = b[sp + L.k];
+      const y = immForm ? imm : st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop();
+      if (!immForm) st.pop();
+      const fop = LOAD_OPS[j + 2];
+      this.push(rec_dst_addr_b_offset_imm_k(enc, fop, st.canon(st.h), addr, y, offset, limm, k), fop);
+      return true;
+    }
+    return false;
   }
 
   /** SPEED: `(a + b) + c` or `c + (a + b)` with the inner i32.add just emitted, as one i32.add3_sss (sums, dot products). */
@@ -1243,6 +1271,12 @@ const MEM_M_OP: Int16Array = (() => {
 
 const translator = new FuncTranslator();
 
+/** fuseLoadOp: triples (load, binary op, the fused op). */
+const LOAD_OPS: readonly number[] = [
+  Op.I32_LOAD, Op.I32_ADD_SS, Op.I32_LOAD_ADD_S, Op.I32_LOAD, Op.I32_AND_SI, Op.I32_LOAD_AND_I,
+  Op.I32_LOAD16_S, Op.I32_MUL_SS, Op.I32_LOAD16_S_MUL_S, Op.I32_LOAD8_U, Op.I32_ADD_SS, Op.I32_LOAD8_U_ADD_S,
+  Op.I32_LOAD16_U, Op.I32_ADD_SS, Op.I32_LOAD16_U_ADD_S,
+];
 /** fuseXorShift: pairs (shift by a constant, the fused xor op). */
 const XOR_SHIFTS: readonly number[] = [
   Op.I32_ROTL_SI, Op.I32_XOR_ROTL_SSI, Op.I32_ROTR_SI, Op.I32_XOR_ROTL_SSI,

@@ -280,3 +280,56 @@ test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add
   expect(chain.filter((x) => x.includes('I32_ADD3_SSS'))).toHaveLength(2); // (((0+1)+2)+1)+0: add3, add3
   expect(chain.filter((x) => x.includes('I32_ADD_SS'))).toHaveLength(0);
 });
+
+test('a load feeding an i32 binary op is one fused op: both operand orders, folded addresses, traps before any write', async () => {
+  // [wasm load, wasm op, right operand (a local or a constant), fused op, reference]
+  const cases: Array<[string, string, string, string, (v: number, y: number) => number]> = [
+    ['i32.load', 'i32.add', '(local.get 1)', 'I32_LOAD_ADD_S', (v, y) => (v + y) | 0],
+    ['i32.load', 'i32.and', '(i32.const 7)', 'I32_LOAD_AND_I', (v) => v & 7],
+    ['i32.load16_s', 'i32.mul', '(local.get 1)', 'I32_LOAD16_S_MUL_S', (v, y) => Math.imul(v, y)],
+    ['i32.load8_u', 'i32.add', '(local.get 1)', 'I32_LOAD8_U_ADD_S', (v, y) => (v + y) | 0],
+    ['i32.load16_u', 'i32.add', '(local.get 1)', 'I32_LOAD16_U_ADD_S', (v, y) => (v + y) | 0],
+  ];
+  let funcs = '';
+  cases.forEach(([load, bin, y], i) => {
+    const ld = `(${load} offset=4 (i32.add (local.get 0) (i32.const 8)))`;
+    funcs += `(func (export "a${i}") (param i32 i32) (result i32) (${bin} ${ld} ${y}))
+      (func (export "b${i}") (param i32 i32) (result i32) (${bin} ${y} ${ld}))
+      (func (export "t${i}") (param i32 i32) (result i32)
+        (global.set 0 (i32.const 1)) (local.set 1 (${bin} ${ld} ${y})) (global.set 0 (i32.const 2)) (local.get 1))`;
+  });
+  const text = `(module (memory 1) (global (export "g") (mut i32) (i32.const 0))
+    (data (i32.const 12) "\\f1\\82\\93\\a4") (data (i32.const 65532) "\\05\\86\\07\\88") ${funcs})`;
+  const s = await instantiateWat(text);
+  const u8 = new Uint8Array(65536);
+  u8.set([0xf1, 0x82, 0x93, 0xa4], 12);
+  u8.set([0x05, 0x86, 0x07, 0x88], 65532);
+  const dv = new DataView(u8.buffer);
+  const value = (load: string, ea: number) => load === 'i32.load' ? dv.getInt32(ea, true) : load === 'i32.load16_s' ? dv.getInt16(ea, true)
+    : load === 'i32.load16_u' ? dv.getUint16(ea, true) : u8[ea];
+  const size = (load: string) => load === 'i32.load' ? 4 : load === 'i32.load8_u' ? 1 : 2;
+  cases.forEach(([load, , y, , f], i) => {
+    for (const [addr, ea] of [[0, 12], [-8, 4], [65520 - size(load) + 4, 65536 - size(load)], [-7, 5]]) {
+      for (const l1 of [3, -100000, 0x7fffffff]) {
+        const want = f(value(load, ea), y.startsWith('(i32.const') ? 7 : l1);
+        expect([i, addr, s.exports[`a${i}`](addr, l1)]).toEqual([i, addr, want]);
+        expect([i, addr, s.exports[`b${i}`](addr, l1)]).toEqual([i, addr, want]);
+      }
+    }
+    // past the end by one byte, and the (u32) address + offset not wrapping
+    for (const addr of [65536 - 12 - size(load) + 1, -12, -9]) {
+      s.exports.g.value = 0;
+      expect(thrown(() => s.exports[`t${i}`](addr, 1)).code).toBe('memory_out_of_bounds');
+      expect(s.exports.g.value).toBe(1); // the instructions before the access ran, the ones after did not
+    }
+  });
+  for (let i = 0; i < cases.length; i++) {
+    for (const f of [0, 1, 2]) {
+      if (f === 1 && cases[i][2].startsWith('(i32.const')) continue; // a constant left operand stays a slot operand
+      const l = await listing(text, 3 * i + f);
+      expect(l).toContain(cases[i][3]);
+      expect(l).not.toMatch(/ I32_LOAD(8_U|16_S|16_U)? | I32_(ADD|AND|MUL)_S[SI] /);
+    }
+  }
+  expect(await listing(text, 2)).toMatch(/I32_LOAD_ADD_S 2 0 2 4 8 0/); // retargeted to local 1, which is also its operand
+});

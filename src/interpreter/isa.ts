@@ -325,13 +325,17 @@ S[d] = v;
 S[d + 1] = ${hi};`;
 }
 /** Loads and stores move bits: f32.load/f64.load are i32.load/i64.load (and stores likewise). */
+/** The i32 loads' values at `ea`: [name, wasm, size, value]. */
+const i32Loads: Array<[string, number | number[], number, string]> = [
+  ['i32.load', [0x28, 0x2a], 4, 'dv.getInt32(ea, true)'],
+  ['i32.load8_s', 0x2c, 1, '(u8[ea] << 24) >> 24'],
+  ['i32.load8_u', 0x2d, 1, 'u8[ea]'],
+  ['i32.load16_s', 0x2e, 2, 'dv.getInt16(ea, true)'],
+  ['i32.load16_u', 0x2f, 2, 'dv.getUint16(ea, true)'],
+];
 const loads: Array<[string, number | number[], number, string]> = [
-  ['i32.load', [0x28, 0x2a], 4, 'S[$dst] = dv.getInt32(ea, true);'],
+  ...i32Loads.map(([name, wasm, size, v]): [string, number | number[], number, string] => [name, wasm, size, `S[$dst] = ${v};`]),
   ['i64.load', [0x29, 0x2b], 8, 'const d = $dst;\nS[d] = dv.getInt32(ea, true);\nS[d + 1] = dv.getInt32(ea + 4, true);'],
-  ['i32.load8_s', 0x2c, 1, 'S[$dst] = (u8[ea] << 24) >> 24;'],
-  ['i32.load8_u', 0x2d, 1, 'S[$dst] = u8[ea];'],
-  ['i32.load16_s', 0x2e, 2, 'S[$dst] = dv.getInt16(ea, true);'],
-  ['i32.load16_u', 0x2f, 2, 'S[$dst] = dv.getUint16(ea, true);'],
   ['i64.load8_s', 0x30, 1, write64('(u8[ea] << 24) >> 24', 'v >> 31')],
   ['i64.load8_u', 0x31, 1, write64('u8[ea]', '0')],
   ['i64.load16_s', 0x32, 2, write64('dv.getInt16(ea, true)', 'v >> 31')],
@@ -353,6 +357,25 @@ const stores: Array<[string, number | number[], number, string, string?]> = [
 ];
 for (const [name, wasm, size, body, group] of stores) {
   op(name, STORE_FIELDS, ea(size) + body, `store ${size} bytes`, { wasm, shape: 'store', group });
+}
+/**
+ * A load and the i32 binary op consuming it, as one op (compiler fuseLoadOp):
+ * `S[dst] = load(ea) op S[b]` (`_s`) or `load(ea) op b` (`_i`). The ops are
+ * commutative, so the load may be either operand. An out-of-bounds access
+ * traps before anything is written, as the separate load does.
+ */
+const loadOps: Array<[string, string, 's' | 'i']> = [
+  ['i32.load', 'add', 's'], ['i32.load', 'and', 'i'], ['i32.load16_s', 'mul', 's'],
+  ['i32.load8_u', 'add', 's'], ['i32.load16_u', 'add', 's'],
+];
+const loadOpExpr: Record<string, (a: string, b: string) => string> = {
+  add: (a, b) => `${a} + ${b}`, mul: (a, b) => `Math.imul(${a}, ${b})`, and: (a, b) => `${a} & ${b}`,
+};
+for (const [load, bin, form] of loadOps) {
+  const [, , size, v] = i32Loads.find(([n]) => n === load)!;
+  op(`${load}_${bin}_${form}`, `dst:s addr:s b:${form} offset:i imm:i k:i`,
+    `${ea(size)}S[$dst] = ${loadOpExpr[bin](v, form === 's' ? 'S[$b]' : '$b')};`,
+    `${load} then i32.${bin} with ${form === 's' ? 'S[b]' : 'constant b'}`);
 }
 op('i32.load_idx', 'dst:s x:s i:s offset:i imm:i k:i', `// the sum is exact in doubles (< 2^34); >>> 0 is the i32 wrap of the address
 const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
