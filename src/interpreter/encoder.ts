@@ -178,6 +178,21 @@ export class Encoder implements Sink {
       this.folds.push(t, t + 1);
       return t;
     }
+    const rs = this.recStart;
+    if (op === Op.BR && rs >= this.labelPos && rs + OP_LENGTH[Op.I32_ADD_SI] === this.len && this.buf[rs] === Op.I32_ADD_SI) {
+      // SPEED: an i32.add_si right before an unconditional branch (a counter or pointer step): one i32.add_si_br
+      // (the add's fields are its first three)
+      const w = this.room(OP_LENGTH[Op.I32_ADD_SI_BR] - OP_LENGTH[Op.I32_ADD_SI]);
+      w[rs] = Op.I32_ADD_SI_BR;
+      const t = rs + F.I32_ADD_SI_BR.target;
+      w[t] = 0;
+      w[t + 1] = 0;
+      this.len = rs + OP_LENGTH[Op.I32_ADD_SI_BR];
+      this.recStart = -1;
+      this.lastDst = -1;
+      this.folds.push(t, t + 1);
+      return t;
+    }
     const p = this.len, w = this.room(OP_LENGTH[op]);
     w[p] = op;
     if (n > 0) w[p + 1] = a;

@@ -3,7 +3,7 @@
  * (address wrap-around, aliasing of destinations and operands) and that the
  * folds actually happen (instruction counts of the compiled code).
  */
-import { Engine } from '../index';
+import { Engine, callResumable, type ResumableCall } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
 import { instantiateWat, rng, thrown, wat } from './testutil';
@@ -332,4 +332,38 @@ test('a load feeding an i32 binary op is one fused op: both operand orders, fold
     }
   }
   expect(await listing(text, 2)).toMatch(/I32_LOAD_ADD_S 2 0 2 4 8 0/); // retargeted to local 1, which is also its operand
+});
+
+test('an i32.add of a constant right before br is one I32_ADD_SI_BR; a loop iteration still charges every instruction', async () => {
+  const text = `(module (func (export "sum") (param i32) (result i32) (local i32 i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get 1) (local.get 0)))
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br $l)))
+    (local.get 2)))`;
+  const s = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e9 });
+  const gas = (n: number) => {
+    const before = s.store.gasUsed;
+    const r = s.exports.sum(n);
+    return [r, s.store.gasUsed - before];
+  };
+  const [r10, g10] = gas(30), [r13, g13] = gas(39);
+  expect(r10).toBe(0 + 3 + 6 + 9 + 12 + 15 + 18 + 21 + 24 + 27);
+  expect(r13).toBe(r10 + 30 + 33 + 36);
+  // 3 more iterations x (local.get x2, i32.ge_s, br_if, local.get x2, i32.add, local.set, local.get, i32.const, i32.add, local.set, br)
+  expect(g13 - g10).toBe(3 * 13);
+  expect(await listing(text, 0, true)).toMatch(/I32_ADD_SI_BR 2 2 3 \d+ [1-9]/); // the back edge carries the loop block's gas
+  // out of gas at the back edge's charge pauses after the add: resumed one unit at a time, the add runs once
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  let c: ResumableCall = callResumable(r.exports.sum, 39);
+  let pauses = 0;
+  while (!c.done) {
+    expect(c.reason).toBe('out_of_gas');
+    pauses++;
+    r.store.gasRemaining = r.store.gasRemaining + 1;
+    c = c.resume();
+  }
+  expect(c.value).toBe(r13);
+  expect(pauses).toBeGreaterThan(13 * 13);
 });

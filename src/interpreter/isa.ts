@@ -277,6 +277,13 @@ S[d + 1] = S[s + 1];`, 'copy one value (two slots)');
 branch('copy_br', 'dst:s src:s', `const d = $dst, s = $src;
 S[d] = S[s];
 S[d + 1] = S[s + 1];`, 'true', 'copy, then jump');
+// the add is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not add again)
+op('i32.add_si_br', 'dst:s a:s b:i target:t', `S[$dst] = S[$a] + $b;
+const j = $target;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'i32.add_si, then jump (a loop step before its back edge)', { next: 'self' });
 op('copy2', 'dst:s src:s dst2:s src2:s', `let d = $dst, s = $src;
 S[d] = S[s];
 S[d + 1] = S[s + 1];
