@@ -177,6 +177,13 @@ class FuncTranslator {
   /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
   private hasTable64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
+  /** A load taken for a fused branch (takeLoad, fuseLoadCompare): its start, address fields and the comparison's other operand. */
+  private ldStart = 0;
+  private ldAddr = 0;
+  private ldOffset = 0;
+  private ldImm = 0;
+  private ldK = 0;
+  private ldOther = 0;
   private immX = 0;
   private immY = 0;
 
@@ -254,6 +261,11 @@ class FuncTranslator {
         if (op === 0x04) {
           // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
           let elsePos = this.fuseCompareIf(prevDst, prevStart, prevOp);
+          if (elsePos < 0 && this.pendingCanon()) {
+            // SPEED: `if` on a load just emitted: one fused branch-when-zero
+            const ld = this.takeLoad();
+            if (ld >= 0) elsePos = this.loadBranch(ld === Op.I32_LOAD ? Op.BR_IF_LOAD_Z : Op.BR_IF_LOAD8_U_Z, -1);
+          }
           if (elsePos < 0) {
             const c = st.operand(st.h - 1);
             st.pop();
@@ -1080,6 +1092,15 @@ class FuncTranslator {
       st.pop();
       return;
     }
+    if (c.kind !== K_FUNC && this.labelValuesInPlace(c)) {
+      // SPEED: br_if on a load just emitted: one fused branch
+      const ld = this.takeLoad();
+      if (ld >= 0) {
+        st.pop();
+        this.target(c, this.loadBranch(ld === Op.I32_LOAD ? Op.BR_IF_LOAD_NZ : Op.BR_IF_LOAD8_U_NZ, -1));
+        return;
+      }
+    }
     const cond = st.operand(st.h - 1);
     st.pop();
     // materialize unconditionally: state changes must hold on both paths
@@ -1223,21 +1244,29 @@ class FuncTranslator {
    * when nothing else needs materializing before the branch).
    */
   private fuseCompareIf(pd: number, ps: number, pop_: number): number {
-    if (!this.fusable(pd, ps, pop_)) return -1;
-    const st = this.st;
-    for (let i = st.pendingFrom; i < st.h - 1; i++) if (st.kinds[i] !== CANON) return -1;
+    if (!this.fusable(pd, ps, pop_) || !this.pendingCanon()) return -1;
     return this.rewriteAsBranch(ps, pop_, true);
+  }
+  /** Every stack entry below the top is in its canonical slot (an `if` needs nothing materialized). */
+  private pendingCanon(): boolean {
+    const st = this.st;
+    for (let i = st.pendingFrom; i < st.h - 1; i++) if (st.kinds[i] !== CANON) return false;
+    return true;
   }
   /** SPEED: `cmp; br_if`: the same, branching when true, when the label's values are already in place. */
   private fuseCompareBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
-    if (!this.fusable(pd, ps, pop_)) return false;
+    if (!this.fusable(pd, ps, pop_) || !this.labelValuesInPlace(c)) return false;
+    this.target(c, this.rewriteAsBranch(ps, pop_, false));
+    return true;
+  }
+  /** The values a branch to c carries (below the condition on top) are in their canonical slots at the label's height: no moves. */
+  private labelValuesInPlace(c: Ctrl): boolean {
     const st = this.st;
     const n = this.labelArity(c);
     for (let j = 0; j < n; j++) {
       const i = st.h - 1 - n + j;
       if (st.kinds[i] !== CANON || i !== c.height + j) return false;
     }
-    this.target(c, this.rewriteAsBranch(ps, pop_, false));
     return true;
   }
   /** The record that produced the top of stack is a comparison and the last one emitted. */
@@ -1253,9 +1282,66 @@ class FuncTranslator {
     const enc = this.enc, b = enc.buf;
     const n = OP_LENGTH[iop] - 2;
     const x = b[start + 2], y = b[start + 3], z = b[start + 4];
+    const bop = whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop];
+    const fused = this.fuseLoadCompare(start, bop, x, y);
     enc.len = start;
     enc.lastDst = -1;
-    return enc.branch(whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop], n, x, y, z);
+    if (fused >= 0) {
+      // the load before the comparison is dropped too (its fields are in ld*)
+      enc.len = this.ldStart;
+      return this.loadBranch(fused, this.ldOther);
+    }
+    return enc.branch(bop, n, x, y, z);
+  }
+  /**
+   * SPEED: for fused branch `bop` (an i32 eq/ne) about to replace the
+   * comparison record at `start` with operands x, y: when the record right
+   * before it is an i32.load / i32.load8_u of one operand into its own
+   * temporary, the load-and-compare branch op (ld* set; -1: none).
+   */
+  private fuseLoadCompare(start: number, bop: number, x: number, y: number): number {
+    const enc = this.enc, b = enc.buf, ls = enc.prevRecStart;
+    if (ls < enc.labelPos || ls >= start) return -1;
+    const lop = b[ls];
+    if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || ls + OP_LENGTH[lop] !== start) return -1;
+    let j = -1;
+    for (let i = 0; i < LOAD_COMPARE.length; i += 3) if (LOAD_COMPARE[i] === bop && LOAD_COMPARE[i + 1] === lop) j = LOAD_COMPARE[i + 2];
+    if (j < 0) return -1;
+    const d = b[ls + DST_AT];
+    // the loaded value must be a temporary (the comparison consumed it); eq and ne are symmetric
+    if (d < this.st.canon(0)) return -1;
+    const immForm = bop === Op.BR_IF_I32_EQ_SI || bop === Op.BR_IF_I32_NE_SI;
+    if (d === x && (immForm || y !== d)) this.ldOther = y;
+    else if (d === y && !immForm) this.ldOther = x;
+    else return -1;
+    const L = F.I32_LOAD;
+    this.ldStart = ls;
+    this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
+    return j;
+  }
+  /** SPEED: when the top of stack is an i32.load / i32.load8_u just emitted, takes it (its fields in ld*) and returns its op; else -1. */
+  private takeLoad(): number {
+    const st = this.st, b = this.enc.buf, L = F.I32_LOAD;
+    let lop: number = Op.I32_LOAD;
+    let sp = st.takeProducer(st.h - 1, lop);
+    if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(st.h - 1, lop); }
+    if (sp < 0) return -1;
+    this.ldStart = sp;
+    this.ldAddr = b[sp + L.addr]; this.ldOffset = b[sp + L.offset]; this.ldImm = b[sp + L.imm]; this.ldK = b[sp + L.k];
+    return lop;
+  }
+  /** Emits load branch `op` (isa.ts: addr, [b,] offset, imm, k, targets) from the ld* fields, `other` its b (-1: none); returns its target position. */
+  private loadBranch(op: number, other: number): number {
+    const enc = this.enc, p = enc.len;
+    const t = enc.branch(op, 0, 0, 0);
+    const b = enc.buf;
+    let q = p + 1;
+    b[q++] = this.ldAddr;
+    if (other !== -1 || op === Op.BR_IF_I32_LOAD_EQ_I || op === Op.BR_IF_I32_LOAD_NE_I || op === Op.BR_IF_I32_LOAD8_U_EQ_I || op === Op.BR_IF_I32_LOAD8_U_NE_I) b[q++] = other;
+    b[q++] = this.ldOffset;
+    b[q++] = this.ldImm;
+    b[q] = this.ldK;
+    return t;
   }
 }
 
@@ -1271,6 +1357,13 @@ const MEM_M_OP: Int16Array = (() => {
 
 const translator = new FuncTranslator();
 
+/** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */
+const LOAD_COMPARE: readonly number[] = [
+  Op.BR_IF_I32_EQ_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_S,
+  Op.BR_IF_I32_EQ_SI, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_I, Op.BR_IF_I32_NE_SI, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_I,
+  Op.BR_IF_I32_EQ_SS, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_NE_S,
+  Op.BR_IF_I32_EQ_SI, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_EQ_I, Op.BR_IF_I32_NE_SI, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_NE_I,
+];
 /** fuseLoadOp: triples (load, binary op, the fused op). */
 const LOAD_OPS: readonly number[] = [
   Op.I32_LOAD, Op.I32_ADD_SS, Op.I32_LOAD_ADD_S, Op.I32_LOAD, Op.I32_AND_SI, Op.I32_LOAD_AND_I,

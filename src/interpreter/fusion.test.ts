@@ -367,3 +367,60 @@ test('an i32.add of a constant right before br is one I32_ADD_SI_BR; a loop iter
   expect(c.value).toBe(r13);
   expect(pauses).toBeGreaterThan(13 * 13);
 });
+
+test('a load feeding br_if / if (tested against 0, or i32.eq / i32.ne) is one fused branch; out of bounds traps before it', async () => {
+  const loads = [['i32.load', 'LOAD'], ['i32.load8_u', 'LOAD8_U']];
+  let funcs = '';
+  // each returns 1 when the branch is taken, 2 when not; the address is local 0 + 8 (offset 4)
+  const conds = (ld: string) => [
+    ['brnz', `(br_if $t ${ld})`],
+    ['ifz', `(if ${ld} (then (br $t)))`],
+    ['eqs', `(br_if $t (i32.eq ${ld} (local.get 1)))`],
+    ['nes', `(br_if $t (i32.ne (local.get 1) ${ld}))`],
+    ['eqi', `(br_if $t (i32.eq ${ld} (i32.const 0x82)))`],
+    ['ifne', `(if (i32.ne ${ld} (i32.const 0x82)) (then (br $t)))`],
+  ];
+  for (const [load] of loads) {
+    const ld = `(${load} offset=4 (i32.add (local.get 0) (i32.const 4)))`;
+    for (const [name, body] of conds(ld)) {
+      funcs += `(func (export "${load}_${name}") (param i32 i32) (result i32)
+        (block $t (global.set 0 (i32.const 1)) ${body} (global.set 0 (i32.const 2)) (return (i32.const 2))) (i32.const 1))`;
+    }
+  }
+  const text = `(module (memory 1) (global (export "g") (mut i32) (i32.const 0))
+    (data (i32.const 8) "\\82\\00\\00\\00\\00\\00\\00\\00\\ff\\ff\\ff\\ff") (data (i32.const 65535) "\\82") ${funcs})`;
+  const s = await instantiateWat(text);
+  const u8 = new Uint8Array(65536);
+  u8.set([0x82, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff], 8);
+  u8[65535] = 0x82;
+  const dv = new DataView(u8.buffer);
+  loads.forEach(([load]) => {
+    const size = load === 'i32.load' ? 4 : 1;
+    const value = (ea: number) => (size === 4 ? dv.getInt32(ea, true) : u8[ea]);
+    const want: Record<string, (v: number, l1: number) => boolean> = {
+      brnz: (v) => v !== 0, ifz: (v) => v !== 0, eqs: (v, l1) => v === l1, nes: (v, l1) => v !== l1, eqi: (v) => v === 0x82, ifne: (v) => v !== 0x82,
+    };
+    for (const [name] of conds('')) {
+      // ea = u32(l0 + 4) + 4: 8 (0x82), 12 (0), 16 (-1 / 0xff), u32(-4 + 4) + 4 = 4 (0), the last bytes
+      for (const l0 of [0, 4, 8, -4, 65535 - 8 - size + 1]) {
+        const ea = ((l0 + 4) >>> 0) + 4;
+        for (const l1 of [0x82, 0, -1, 255]) {
+          expect([load, name, l0, l1, s.exports[`${load}_${name}`](l0, l1)]).toEqual([load, name, l0, l1, want[name](value(ea), l1) ? 1 : 2]);
+        }
+      }
+      for (const l0 of [65536 - 8 - size + 1, -5, -9]) {
+        s.exports.g.value = 0;
+        expect(thrown(() => s.exports[`${load}_${name}`](l0, 0)).code).toBe('memory_out_of_bounds');
+        expect(s.exports.g.value).toBe(1);
+      }
+    }
+  });
+  const fused = ['BR_IF_X_NZ', 'BR_IF_X_Z', 'BR_IF_I32_X_EQ_S', 'BR_IF_I32_X_NE_S', 'BR_IF_I32_X_EQ_I', 'BR_IF_I32_X_EQ_I'];
+  for (let i = 0; i < loads.length; i++) {
+    for (let j = 0; j < fused.length; j++) {
+      const l = await listing(text, i * fused.length + j);
+      expect(l).toContain(' ' + fused[j].replace('X', loads[i][1]) + ' ');
+      expect(l).not.toMatch(/ I32_LOAD(8_U)? | I32_(EQ|NE)_S[SI] | BR_IF_(EQZ_)?S /);
+    }
+  }
+});

@@ -575,6 +575,23 @@ for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_si`, 'a:s b:i', '', cmp32(c, 'S[$a]', '$b'), `jump when S[a] ${c} b (i32)`);
 }
 
+/**
+ * A load feeding a branch condition, as one fused branch (compiler
+ * fuseLoadBranch): the loaded value tested against 0, or compared for
+ * (in)equality with S[b] or constant b (the address as for loads). Out of
+ * bounds traps before the branch, as the separate load does.
+ */
+for (const load of ['i32.load', 'i32.load8_u']) {
+  const [, , size, v] = i32Loads.find(([n]) => n === load)!;
+  const f = load.slice(4);
+  branch(`br_if_${f}_nz`, 'addr:s offset:i imm:i k:i', ea(size), `${v} !== 0`, `jump when the ${load} is not 0`);
+  branch(`br_if_${f}_z`, 'addr:s offset:i imm:i k:i', ea(size), `${v} === 0`, `jump when the ${load} is 0`);
+  for (const c of ['eq', 'ne']) {
+    branch(`br_if_i32_${f}_${c}_s`, 'addr:s b:s offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} S[$b]`, `jump when the ${load} ${c} S[b]`);
+    branch(`br_if_i32_${f}_${c}_i`, 'addr:s b:i offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} $b`, `jump when the ${load} ${c} b`);
+  }
+}
+
 // ---------------------------------------------------------------- i64 numeric
 /** Writes the i64 result (lo, hi) to S[$dst]. */
 function set64(lo: string, hi: string): string {
