@@ -56,7 +56,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_a_b_k, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -871,7 +871,7 @@ class FuncTranslator {
       return;
     }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
-    if (iop === Op.I32_XOR_SS && this.fuseXorShift()) return;
+    if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
     if (this.fuseLoadOp(iop, 0)) return;
     const b = st.operand(st.h - 1);
@@ -940,6 +940,25 @@ class FuncTranslator {
     return false;
   }
 
+  /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */
+  private fuseXorShift64(): boolean {
+    const st = this.st, enc = this.enc;
+    for (let j = 0; j < XOR_SHIFTS64.length; j += 2) {
+      const shift = XOR_SHIFTS64[j];
+      const top = st.takeProducer(st.h - 1, shift) >= 0;
+      if (!top && st.takeProducer(st.h - 2, shift) < 0) continue;
+      // the taken shift record's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, L = F.I64_SHL_SI_LO;
+      const y = enc.buf[sp + L.a], kx = enc.buf[sp + L.x], ky = enc.buf[sp + L.y];
+      const x = st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop(); st.pop();
+      const fop = XOR_SHIFTS64[j + 1];
+      this.push(rec_dst_a_b_x_y(enc, fop, st.canon(st.h), x, y, kx, ky), fop);
+      return true;
+    }
+    return false;
+  }
+
   /** SPEED: `(a + b) + c` or `c + (a + b)` with the inner i32.add just emitted, as one i32.add3_sss (sums, dot products). */
   private fuseAdd3(): boolean {
     const st = this.st, enc = this.enc;
@@ -959,8 +978,9 @@ class FuncTranslator {
    * i32.xor_<shift>_ssi when the shift of either operand was just emitted:
    * SHA-2's Σ/σ are rotl, xor_rotl, xor_rotl.
    */
-  private fuseXorShift(): boolean {
+  private fuseXorShift(i64: boolean): boolean {
     const st = this.st, enc = this.enc;
+    if (i64) return this.fuseXorShift64();
     for (let j = 0; j < XOR_SHIFTS.length; j += 2) {
       const shift = XOR_SHIFTS[j];
       const top = st.takeProducer(st.h - 1, shift) >= 0;
@@ -1370,6 +1390,8 @@ const LOAD_OPS: readonly number[] = [
   Op.I32_LOAD16_S, Op.I32_MUL_SS, Op.I32_LOAD16_S_MUL_S, Op.I32_LOAD8_U, Op.I32_ADD_SS, Op.I32_LOAD8_U_ADD_S,
   Op.I32_LOAD16_U, Op.I32_ADD_SS, Op.I32_LOAD16_U_ADD_S,
 ];
+/** fuseXorShift64: pairs (i64 shift by 1..31, the fused xor op). */
+const XOR_SHIFTS64: readonly number[] = [Op.I64_SHL_SI_LO, Op.I64_XOR_SHL_SI_LO, Op.I64_SHR_U_SI_LO, Op.I64_XOR_SHR_U_SI_LO];
 /** fuseXorShift: pairs (shift by a constant, the fused xor op). */
 const XOR_SHIFTS: readonly number[] = [
   Op.I32_ROTL_SI, Op.I32_XOR_ROTL_SSI, Op.I32_ROTR_SI, Op.I32_XOR_ROTL_SSI,

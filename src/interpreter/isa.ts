@@ -867,6 +867,17 @@ const a = $a, d = $dst;
 const lo = S[a], hi = S[a + 1], k = $x, r = $y;
 S[d] = (hi << k) | (lo >>> r);
 S[d + 1] = (lo << k) | (hi >>> r);`, 'i64.rotl by 33..63');
+/** `x ^ (y << k)` and `x ^ (y >>> k)` for k in 1..31 (fields as the `_lo` shifts), the shift just computed: xorshift generators (compiler fuseXorShift). */
+op('i64.xor_shl_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+const lo = S[b], hi = S[b + 1];
+const rlo = S[a] ^ (lo << $x);
+S[d + 1] = S[a + 1] ^ ((hi << $x) | (lo >>> $y));
+S[d] = rlo;`, 'S[a] ^ i64.shl(S[b], 1..31)');
+op('i64.xor_shr_u_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+const lo = S[b], hi = S[b + 1];
+const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
+S[d + 1] = S[a + 1] ^ (hi >>> $x);
+S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
 op('i64.mul_si_small', 'dst:s a:s b:i unused:i', `const a = $a, d = $dst;
 const b = $b;
 // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
