@@ -1120,6 +1120,13 @@ class FuncTranslator {
         this.target(c, this.loadBranch(ld === Op.I32_LOAD ? Op.BR_IF_LOAD_NZ : Op.BR_IF_LOAD8_U_NZ, -1));
         return;
       }
+      // SPEED: br_if on a counter just stepped (`local.tee x (x + k)`): one fused branch
+      const as = this.topAddSi();
+      if (as >= 0) {
+        st.pop();
+        this.target(c, this.addBranch(Op.BR_IF_ADD_SI_NZ, as, 0, false));
+        return;
+      }
     }
     const cond = st.operand(st.h - 1);
     st.pop();
@@ -1311,7 +1318,43 @@ class FuncTranslator {
       enc.len = this.ldStart;
       return this.loadBranch(fused, this.ldOther);
     }
+    // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
+    const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
+    if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
     return enc.branch(bop, n, x, y, z);
+  }
+  /** The record at `at` is an i32.add_si writing `slot` that ends at `end`, with no label before it. */
+  private isAddSi(at: number, end: number, slot: number): boolean {
+    const enc = this.enc, b = enc.buf;
+    return at >= enc.labelPos && at + OP_LENGTH[Op.I32_ADD_SI] === end && b[at] === Op.I32_ADD_SI && b[at + DST_AT] === slot;
+  }
+  /** The start of the last record when it is an i32.add_si that wrote the top of stack (a local it set, or its temporary); -1 otherwise. */
+  private topAddSi(): number {
+    const st = this.st, enc = this.enc, i = st.h - 1, k = st.kinds[i];
+    if (k !== LOCAL && k !== CANON) return -1;
+    const slot = k === LOCAL ? st.vals[i] : st.canon(i);
+    return this.isAddSi(enc.recStart, enc.len, slot) ? enc.recStart : -1;
+  }
+  /**
+   * Replaces the i32.add_si at `as` (the last record) by step-and-branch `op`
+   * (isa.ts: dst, a, b, [c,] targets) with `c` its comparison operand when
+   * `hasC`; returns the position of its target field.
+   */
+  private addBranch(op: number, as: number, c: number, hasC: boolean): number {
+    const enc = this.enc, b0 = enc.buf, L = F.I32_ADD_SI;
+    const dst = b0[as + L.dst], a = b0[as + L.a], k = b0[as + L.b];
+    enc.len = as;
+    enc.lastDst = -1;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    const p = enc.len;
+    const t = enc.branch(op, 0, 0, 0);
+    const b = enc.buf;
+    b[p + 1] = dst;
+    b[p + 2] = a;
+    b[p + 3] = k;
+    if (hasC) b[p + 4] = c;
+    return t;
   }
   /**
    * SPEED: for fused branch `bop` (an i32 eq/ne) about to replace the
@@ -1377,6 +1420,16 @@ const MEM_M_OP: Int16Array = (() => {
 
 const translator = new FuncTranslator();
 
+/** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
+const ADD_BRANCH: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  OP_NAMES.forEach((name, i) => {
+    if (!/^br_if_i32_[a-z_]+_s[si]$/.test(name)) return;
+    const j = OP_NAMES.indexOf(name.replace('br_if_i32_', 'br_if_add_si_i32_'));
+    if (j >= 0) t[i] = j;
+  });
+  return t;
+})();
 /** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */
 const LOAD_COMPARE: readonly number[] = [
   Op.BR_IF_I32_EQ_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_S,

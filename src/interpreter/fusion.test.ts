@@ -424,3 +424,79 @@ test('a load feeding br_if / if (tested against 0, or i32.eq / i32.ne) is one fu
     }
   }
 });
+
+test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: every comparison, br_if and if, wrap-around, resumable out of gas', async () => {
+  const cmps = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
+  const ref: Record<string, (x: number, y: number) => boolean> = {
+    eq: (x, y) => x === y, ne: (x, y) => x !== y, lt_s: (x, y) => x < y, lt_u: (x, y) => x >>> 0 < y >>> 0,
+    gt_s: (x, y) => x > y, gt_u: (x, y) => x >>> 0 > y >>> 0, le_s: (x, y) => x <= y, le_u: (x, y) => x >>> 0 <= y >>> 0,
+    ge_s: (x, y) => x >= y, ge_u: (x, y) => x >>> 0 >= y >>> 0,
+  };
+  // each returns (taken ? 1 : 2) * 2^20 + (local 0 after the step & 0xfffff)
+  const wrap = (body: string) => `(param i32 i32) (result i32) (block $t ${body} (return (i32.add (i32.const 0x200000) (i32.and (local.get 0) (i32.const 0xfffff)))))
+    (i32.add (i32.const 0x100000) (i32.and (local.get 0) (i32.const 0xfffff)))`;
+  let funcs = '';
+  for (const c of cmps) {
+    funcs += `(func (export "${c}_ss") ${wrap(`(br_if $t (i32.${c} (local.tee 0 (i32.add (local.get 0) (i32.const 3))) (local.get 1)))`)})
+      (func (export "${c}_si") ${wrap(`(br_if $t (i32.${c} (local.tee 0 (i32.add (local.get 0) (i32.const -1))) (i32.const 5)))`)})
+      (func (export "${c}_if") ${wrap(`(local.set 0 (i32.add (local.get 0) (i32.const 1))) (if (i32.${c} (local.get 0) (local.get 1)) (then (br $t)))`)})`;
+  }
+  funcs += `(func (export "nz") ${wrap('(br_if $t (local.tee 0 (i32.add (local.get 0) (i32.const -1))))')})
+    (func (export "z") ${wrap('(if (local.tee 0 (i32.add (local.get 0) (i32.const 7))) (then (br $t)))')})`;
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  const out = (taken: boolean, v: number) => (taken ? 0x100000 : 0x200000) + (v & 0xfffff);
+  const vals = [0, 1, 2, 4, 5, 6, -1, -2, -4, 0x7fffffff, 0x7ffffffe, -0x80000000, 0x7ffffffd];
+  for (const x of vals) {
+    for (const y of vals) {
+      for (const c of cmps) {
+        const a = (x + 3) | 0, b = (x - 1) | 0, d = (x + 1) | 0;
+        expect([c, x, y, s.exports[`${c}_ss`](x, y)]).toEqual([c, x, y, out(ref[c](a, y), a)]);
+        expect([c, x, y, s.exports[`${c}_si`](x, y)]).toEqual([c, x, y, out(ref[c](b, 5), b)]);
+        expect([c, x, y, s.exports[`${c}_if`](x, y)]).toEqual([c, x, y, out(ref[c](d, y), d)]);
+      }
+    }
+    expect(s.exports.nz(x, 0)).toBe(out(((x - 1) | 0) !== 0, x - 1));
+    expect(s.exports.z(x, 0)).toBe(out(((x + 7) | 0) !== 0, x + 7));
+  }
+  // the fused rows: the loop-counter comparisons (an `if` branches on the negation)
+  const neg: Record<string, string> = { eq: 'ne', ne: 'eq', lt_s: 'ge_s', lt_u: 'ge_u', gt_s: 'le_s', gt_u: 'le_u', le_s: 'gt_s', le_u: 'gt_u', ge_s: 'lt_s', ge_u: 'lt_u' };
+  const rows = { SS: ['lt_u'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
+  let fused = 0;
+  for (let i = 0; i < cmps.length; i++) {
+    for (const [f, form, c] of [[0, 'SS', cmps[i]], [1, 'SI', cmps[i]], [2, 'SS', neg[cmps[i]]]] as const) {
+      const l = await listing(text, 3 * i + f);
+      if (!rows[form].includes(c)) continue;
+      fused++;
+      expect(l).toContain(`BR_IF_ADD_SI_I32_${c.toUpperCase()}_${form} 0 0 `);
+      expect(l).not.toMatch(/ I32_ADD_SI | BR_IF_I32_/);
+    }
+  }
+  expect(fused).toBe(1 + 4 + 1);
+  expect(await listing(text, 3 * cmps.length)).toContain('BR_IF_ADD_SI_NZ 0 0 -1 ');
+});
+
+test('a counted loop on a fused step-and-branch: unit gas per iteration, and out of gas at its back edge resumes without stepping twice', async () => {
+  const text = `(module (func (export "f") (param i32) (result i32) (local i32)
+    (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (br_if $l (i32.gt_u (local.tee 0 (i32.add (local.get 0) (i32.const -2))) (i32.const 1))))
+    (local.get 1)))`;
+  const s = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e9 });
+  const run = (n: number) => { const g = s.store.gasUsed; const r = s.exports.f(n); return [r, s.store.gasUsed - g]; };
+  const [r20, g20] = run(20), [r26, g26] = run(26);
+  expect(r20).toBe(20 + 18 + 16 + 14 + 12 + 10 + 8 + 6 + 4 + 2);
+  expect(r26).toBe(r20 + 26 + 24 + 22);
+  // local.get x2, i32.add, local.set, local.get, i32.const, i32.add, local.tee, i32.const, i32.gt_u, br_if
+  expect(g26 - g20).toBe(3 * 11);
+  expect(await listing(text, 0, true)).toMatch(/BR_IF_ADD_SI_I32_GT_U_SI 0 0 -2 1 \d+ [1-9]/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  let c: ResumableCall = callResumable(r.exports.f, 26);
+  let pauses = 0;
+  while (!c.done) {
+    pauses++;
+    r.store.gasRemaining = r.store.gasRemaining + 1;
+    c = c.resume();
+  }
+  expect(c.value).toBe(r26);
+  expect(pauses).toBeGreaterThan(13 * 11);
+});

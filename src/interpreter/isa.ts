@@ -592,6 +592,29 @@ for (const load of ['i32.load', 'i32.load8_u']) {
   }
 }
 
+/**
+ * A counter step and the branch on it (compiler fuseAddBranch): `S[dst] =
+ * S[a] + b`, then the branch on the new value, compared with S[c] / constant
+ * c or tested against 0. The add is done when the branch charges its
+ * destination, so out of gas there is a pending-charge pause at the
+ * destination (a resumed call does not add twice).
+ */
+const addBranch = (cond: string) => `const v = (S[$a] + $b) | 0;
+S[$dst] = v;
+const j = ${cond} ? $target : $fall;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`;
+// the loop-counter comparisons only (each row costs the loop's bytecode budget)
+for (const c of ['eq', 'ne', 'lt_u', 'gt_u']) {
+  op(`br_if_add_si_i32_${c}_si`, 'dst:s a:s b:i c:i target:t fall:t', addBranch(cmp32(c, 'v', '$c')), `S[dst] = S[a] + b, then jump when S[dst] ${c} c (i32)`, { next: 'self' });
+}
+for (const c of ['lt_u']) {
+  op(`br_if_add_si_i32_${c}_ss`, 'dst:s a:s b:i c:s target:t fall:t', addBranch(cmp32(c, 'v', 'S[$c]')), `S[dst] = S[a] + b, then jump when S[dst] ${c} S[c] (i32)`, { next: 'self' });
+}
+op('br_if_add_si_nz', 'dst:s a:s b:i target:t fall:t', addBranch('v !== 0'), 'S[dst] = S[a] + b, then jump when it is not 0', { next: 'self' });
+
 // ---------------------------------------------------------------- i64 numeric
 /** Writes the i64 result (lo, hi) to S[$dst]. */
 function set64(lo: string, hi: string): string {
