@@ -500,3 +500,20 @@ test('a counted loop on a fused step-and-branch: unit gas per iteration, and out
   expect(c.value).toBe(r26);
   expect(pauses).toBeGreaterThan(13 * 11);
 });
+
+test('an i32.add of a constant whose result is copied right away (x = y = a + k) is one I32_ADD_SI_TEE', async () => {
+  const text = `(module
+    (func (export "step") (param i32) (result i32 i32 i32) (local i32 i32)
+      local.get 0 local.tee 1 i32.const 1 i32.add local.tee 2 local.set 0 local.get 0 local.get 1 local.get 2)
+    (func (export "both") (param i32 i32) (result i32)
+      (local.set 1 (local.tee 0 (i32.add (local.get 0) (i32.const 5)))) (i32.sub (local.get 0) (i32.mul (local.get 1) (i32.const 3)))))`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 41, -1, 0x7fffffff, -0x80000000]) {
+    expect(s.exports.step(x)).toEqual([(x + 1) | 0, x, (x + 1) | 0]);
+    const y = (x + 5) | 0;
+    expect(s.exports.both(x, 99)).toBe((y - Math.imul(y, 3)) | 0);
+  }
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SI_TEE 4 2 1 0/); // [dst, a, b, dst2]: local 2 = local 1 + 1, local 0 = local 2
+  expect(await listing(text, 1)).toMatch(/^\s+0: I32_ADD_SI_TEE 0 0 5 2$/m);
+  expect(await listing(text, 1)).not.toContain('COPY');
+});
