@@ -24,6 +24,12 @@
  *    address in one instruction;
  *  - two consecutive copies are one copy2, a copy before br one copy_br
  *    (encoder.ts); an i32.load feeding a br_table is one br_table_load;
+ *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
+ *    (fuseXorShift, fuseXorShift64), `(a + b) + c` (fuseAdd3), a load feeding
+ *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
+ *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
+ *    before br is one i32.add_si_br and one whose result is copied at once
+ *    one i32.add_si_tee;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -177,12 +183,14 @@ class FuncTranslator {
   /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
   private hasTable64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
-  /** A load taken for a fused branch (takeLoad, fuseLoadCompare): its start, address fields and the comparison's other operand. */
+  /** The load taken for a fused branch (takeLoad, fuseLoadCompare): its start. */
   private ldStart = 0;
+  /** Its address slot, offset, folded immediate and shift (isa.ts LOAD_FIELDS). */
   private ldAddr = 0;
   private ldOffset = 0;
   private ldImm = 0;
   private ldK = 0;
+  /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
   private ldOther = 0;
   private immX = 0;
   private immY = 0;
