@@ -790,6 +790,15 @@ class FuncTranslator {
         this.push(rec_dst_x_i_offset_imm_k(enc, Op.I32_LOAD_IDX, st.canon(st.h), x, i, offset, imm, k), Op.I32_LOAD_IDX);
         return;
       }
+      // SPEED: i32.load of x + y (base + byte index): one i32.load_idx with k = 0
+      const ap = st.takeProducer(st.h - 1, Op.I32_ADD_SS);
+      if (ap >= 0) {
+        const b = enc.buf, L = F.I32_ADD_SS;
+        const x = b[ap + L.a], i = b[ap + L.b];
+        st.pop();
+        this.push(rec_dst_x_i_offset_imm_k(enc, Op.I32_LOAD_IDX, st.canon(st.h), x, i, offset, 0, 0), Op.I32_LOAD_IDX);
+        return;
+      }
     }
     let addr = this.foldAddress(st.h - 1);
     const imm = this.foldedImm, k = this.foldedK;

@@ -517,3 +517,19 @@ test('an i32.add of a constant whose result is copied right away (x = y = a + k)
   expect(await listing(text, 1)).toMatch(/^\s+0: I32_ADD_SI_TEE 0 0 5 2$/m);
   expect(await listing(text, 1)).not.toContain('COPY');
 });
+
+test('i32.load of x + y is one I32_LOAD_IDX (k = 0): the sum wraps to u32, the offset does not', async () => {
+  const text = `(module (memory 1) (data (i32.const 8) "\\2a\\00\\00\\00") (data (i32.const 65532) "\\07\\00\\00\\00")
+    (func (export "ld") (param i32 i32) (result i32) (i32.load offset=4 (i32.add (local.get 0) (local.get 1)))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.ld(2, 2)).toBe(42);
+  expect(s.exports.ld(-4, 8)).toBe(42); // -4 + 8 = 4, + 4
+  expect(s.exports.ld(0x7fffffff, -0x7fffffff + 4)).toBe(42);
+  expect(s.exports.ld(-0x80000000, -0x80000000 + 4)).toBe(42); // the sum wraps past 2^32 to 4
+  expect(s.exports.ld(65520, 8)).toBe(7);
+  expect(thrown(() => s.exports.ld(65520, 9)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => s.exports.ld(-4, 0)).code).toBe('memory_out_of_bounds'); // 2^32 - 4 + 4: the offset does not wrap
+  const l = await listing(text);
+  expect(l).toMatch(/^\s+0: I32_LOAD_IDX \d+ 0 2 4 0 0$/m); // [dst, x, i, offset, imm, k]
+  expect(l).not.toContain('I32_ADD');
+});
