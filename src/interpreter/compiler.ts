@@ -24,6 +24,12 @@
  *    address in one instruction;
  *  - two consecutive copies are one copy2, a copy before br one copy_br
  *    (encoder.ts); an i32.load feeding a br_table is one br_table_load;
+ *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
+ *    (fuseXorShift, fuseXorShift64), `(a + b) + c` (fuseAdd3), a load feeding
+ *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
+ *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
+ *    before br is one i32.add_si_br and one whose result is copied at once
+ *    one i32.add_si_tee;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -56,7 +62,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -206,6 +212,15 @@ class FuncTranslator {
   /** Some table is a 64-bit table (its ops' operands are narrowed first: narrowTable64). */
   private hasTable64 = false;
   /** i64ImmOp's other two results: the immediate fields of the chosen op. */
+  /** The load taken for a fused branch (takeLoad, fuseLoadCompare): its start. */
+  private ldStart = 0;
+  /** Its address slot, offset, folded immediate and shift (isa.ts LOAD_FIELDS). */
+  private ldAddr = 0;
+  private ldOffset = 0;
+  private ldImm = 0;
+  private ldK = 0;
+  /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
+  private ldOther = 0;
   private immX = 0;
   private immY = 0;
 
@@ -316,6 +331,11 @@ class FuncTranslator {
         if (op === 0x04) {
           // SPEED: `cmp; if` -> one fused compare-and-branch-when-false.
           let elsePos = this.fuseCompareIf(prevDst, prevStart, prevOp);
+          if (elsePos < 0 && this.pendingCanon()) {
+            // SPEED: `if` on a load just emitted: one fused branch-when-zero
+            const ld = this.takeLoad();
+            if (ld >= 0) elsePos = this.loadBranch(ld === Op.I32_LOAD ? Op.BR_IF_LOAD_Z : Op.BR_IF_LOAD8_U_Z, -1);
+          }
           if (elsePos < 0) {
             const c = st.operand(st.h - 1);
             st.pop();
@@ -811,6 +831,15 @@ class FuncTranslator {
         this.push(rec_dst_x_i_offset_imm_k(enc, Op.I32_LOAD_IDX, st.canon(st.h), x, i, offset, imm, k), Op.I32_LOAD_IDX);
         return;
       }
+      // SPEED: i32.load of x + y (base + byte index): one i32.load_idx with k = 0
+      const ap = st.takeProducer(st.h - 1, Op.I32_ADD_SS);
+      if (ap >= 0) {
+        const b = enc.buf, L = F.I32_ADD_SS;
+        const x = b[ap + L.a], i = b[ap + L.b];
+        st.pop();
+        this.push(rec_dst_x_i_offset_imm_k(enc, Op.I32_LOAD_IDX, st.canon(st.h), x, i, offset, 0, 0), Op.I32_LOAD_IDX);
+        return;
+      }
     }
     let addr = this.foldAddress(st.h - 1);
     const imm = this.foldedImm, k = this.foldedK;
@@ -883,6 +912,7 @@ class FuncTranslator {
       const imm = st.vals[st.h - 1];
       st.pop();
       if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
+      if (this.fuseLoadOp(immOp, imm)) return;
       const a = st.operand(st.h - 1);
       st.pop();
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
@@ -899,6 +929,9 @@ class FuncTranslator {
       return;
     }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
+    if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
+    if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
+    if (this.fuseLoadOp(iop, 0)) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -937,6 +970,91 @@ class FuncTranslator {
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
     return true;
+  }
+
+  /**
+   * SPEED: an i32 binary op `bop` (`_ss`, or `_si` with constant right
+   * operand `imm`) with an operand a load just produced, as one
+   * `<load>_<op>_s`/`_i` op (LOAD_OPS; the ops are commutative).
+   */
+  private fuseLoadOp(bop: number, imm: number): boolean {
+    const st = this.st, enc = this.enc;
+    const immForm = IMM_FORM[bop] < 0;
+    for (let j = 0; j < LOAD_OPS.length; j += 3) {
+      if (LOAD_OPS[j + 1] !== bop) continue;
+      const load = LOAD_OPS[j];
+      const top = st.takeProducer(st.h - 1, load) >= 0;
+      if (!top && (immForm || st.takeProducer(st.h - 2, load) < 0)) continue;
+      // the taken load's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, b = enc.buf, L = F.I32_LOAD;
+      const addr = b[sp + L.addr], offset = b[sp + L.offset], limm = b[sp + L.imm], k = b[sp + L.k];
+      const y = immForm ? imm : st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop();
+      if (!immForm) st.pop();
+      const fop = LOAD_OPS[j + 2];
+      this.push(rec_dst_addr_b_offset_imm_k(enc, fop, st.canon(st.h), addr, y, offset, limm, k), fop);
+      return true;
+    }
+    return false;
+  }
+
+  /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */
+  private fuseXorShift64(): boolean {
+    const st = this.st, enc = this.enc;
+    for (let j = 0; j < XOR_SHIFTS64.length; j += 2) {
+      const shift = XOR_SHIFTS64[j];
+      const top = st.takeProducer(st.h - 1, shift) >= 0;
+      if (!top && st.takeProducer(st.h - 2, shift) < 0) continue;
+      // the taken shift record's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, L = F.I64_SHL_SI_LO;
+      const y = enc.buf[sp + L.a], kx = enc.buf[sp + L.x], ky = enc.buf[sp + L.y];
+      const x = st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop(); st.pop();
+      const fop = XOR_SHIFTS64[j + 1];
+      this.push(rec_dst_a_b_x_y(enc, fop, st.canon(st.h), x, y, kx, ky), fop);
+      return true;
+    }
+    return false;
+  }
+
+  /** SPEED: `(a + b) + c` or `c + (a + b)` with the inner i32.add just emitted, as one i32.add3_sss (sums, dot products). */
+  private fuseAdd3(): boolean {
+    const st = this.st, enc = this.enc;
+    const top = st.takeProducer(st.h - 1, Op.I32_ADD_SS) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I32_ADD_SS) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const sp = enc.len, L = F.I32_ADD_SS;
+    const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+    const c = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b_c(enc, Op.I32_ADD3_SSS, st.canon(st.h), a, b, c), Op.I32_ADD3_SSS);
+    return true;
+  }
+
+  /**
+   * SPEED: `x ^ shift(y, k)` (shl, shr_u, rotl, rotr by a constant) as one
+   * i32.xor_<shift>_ssi when the shift of either operand was just emitted:
+   * SHA-2's Σ/σ are rotl, xor_rotl, xor_rotl.
+   */
+  private fuseXorShift(i64: boolean): boolean {
+    const st = this.st, enc = this.enc;
+    if (i64) return this.fuseXorShift64();
+    for (let j = 0; j < XOR_SHIFTS.length; j += 2) {
+      const shift = XOR_SHIFTS[j];
+      const top = st.takeProducer(st.h - 1, shift) >= 0;
+      if (!top && st.takeProducer(st.h - 2, shift) < 0) continue;
+      // the taken shift record's fields are still readable at enc.len (read before operand() may emit)
+      const sp = enc.len, L = F.I32_SHL_SI;
+      const y = enc.buf[sp + L.a];
+      let k = enc.buf[sp + L.b] & 31;
+      if (shift === Op.I32_ROTR_SI) k = (32 - k) & 31; // rotr k == rotl (32 - k)
+      const x = st.operand(top ? st.h - 2 : st.h - 1);
+      st.pop(); st.pop();
+      const fop = XOR_SHIFTS[j + 1];
+      this.push(rec_dst_a_b_k(enc, fop, st.canon(st.h), x, y, k), fop);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -1051,6 +1169,22 @@ class FuncTranslator {
     if (c.kind !== K_FUNC && this.fuseCompareBrIf(prevDst, prevStart, prevOp, c)) {
       st.pop();
       return;
+    }
+    if (c.kind !== K_FUNC && this.labelValuesInPlace(c)) {
+      // SPEED: br_if on a load just emitted: one fused branch
+      const ld = this.takeLoad();
+      if (ld >= 0) {
+        st.pop();
+        this.target(c, this.loadBranch(ld === Op.I32_LOAD ? Op.BR_IF_LOAD_NZ : Op.BR_IF_LOAD8_U_NZ, -1));
+        return;
+      }
+      // SPEED: br_if on a counter just stepped (`local.tee x (x + k)`): one fused branch
+      const as = this.topAddSi();
+      if (as >= 0) {
+        st.pop();
+        this.target(c, this.addBranch(Op.BR_IF_ADD_SI_NZ, as, 0, false));
+        return;
+      }
     }
     const cond = st.operand(st.h - 1);
     st.pop();
@@ -1195,21 +1329,29 @@ class FuncTranslator {
    * when nothing else needs materializing before the branch).
    */
   private fuseCompareIf(pd: number, ps: number, pop_: number): number {
-    if (!this.fusable(pd, ps, pop_)) return -1;
-    const st = this.st;
-    for (let i = st.pendingFrom; i < st.h - 1; i++) if (st.kinds[i] !== CANON) return -1;
+    if (!this.fusable(pd, ps, pop_) || !this.pendingCanon()) return -1;
     return this.rewriteAsBranch(ps, pop_, true);
+  }
+  /** Every stack entry below the top is in its canonical slot (an `if` needs nothing materialized). */
+  private pendingCanon(): boolean {
+    const st = this.st;
+    for (let i = st.pendingFrom; i < st.h - 1; i++) if (st.kinds[i] !== CANON) return false;
+    return true;
   }
   /** SPEED: `cmp; br_if`: the same, branching when true, when the label's values are already in place. */
   private fuseCompareBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
-    if (!this.fusable(pd, ps, pop_)) return false;
+    if (!this.fusable(pd, ps, pop_) || !this.labelValuesInPlace(c)) return false;
+    this.target(c, this.rewriteAsBranch(ps, pop_, false));
+    return true;
+  }
+  /** The values a branch to c carries (below the condition on top) are in their canonical slots at the label's height: no moves. */
+  private labelValuesInPlace(c: Ctrl): boolean {
     const st = this.st;
     const n = this.labelArity(c);
     for (let j = 0; j < n; j++) {
       const i = st.h - 1 - n + j;
       if (st.kinds[i] !== CANON || i !== c.height + j) return false;
     }
-    this.target(c, this.rewriteAsBranch(ps, pop_, false));
     return true;
   }
   /** The record that produced the top of stack is a comparison and the last one emitted. */
@@ -1225,9 +1367,102 @@ class FuncTranslator {
     const enc = this.enc, b = enc.buf;
     const n = OP_LENGTH[iop] - 2;
     const x = b[start + 2], y = b[start + 3], z = b[start + 4];
+    const bop = whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop];
+    const fused = this.fuseLoadCompare(start, bop, x, y);
     enc.len = start;
     enc.lastDst = -1;
-    return enc.branch(whenFalse ? BR_IF_FALSE[iop] : BR_IF_TRUE[iop], n, x, y, z);
+    if (fused >= 0) {
+      // the load before the comparison is dropped too (its fields are in ld*)
+      enc.len = this.ldStart;
+      return this.loadBranch(fused, this.ldOther);
+    }
+    // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
+    const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
+    if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
+    return enc.branch(bop, n, x, y, z);
+  }
+  /** The record at `at` is an i32.add_si writing `slot` that ends at `end`, with no label before it. */
+  private isAddSi(at: number, end: number, slot: number): boolean {
+    const enc = this.enc, b = enc.buf;
+    return at >= enc.labelPos && at + OP_LENGTH[Op.I32_ADD_SI] === end && b[at] === Op.I32_ADD_SI && b[at + DST_AT] === slot;
+  }
+  /** The start of the last record when it is an i32.add_si that wrote the top of stack (a local it set, or its temporary); -1 otherwise. */
+  private topAddSi(): number {
+    const st = this.st, enc = this.enc, i = st.h - 1, k = st.kinds[i];
+    if (k !== LOCAL && k !== CANON) return -1;
+    const slot = k === LOCAL ? st.vals[i] : st.canon(i);
+    return this.isAddSi(enc.recStart, enc.len, slot) ? enc.recStart : -1;
+  }
+  /**
+   * Replaces the i32.add_si at `as` (the last record) by step-and-branch `op`
+   * (isa.ts: dst, a, b, [c,] targets) with `c` its comparison operand when
+   * `hasC`; returns the position of its target field.
+   */
+  private addBranch(op: number, as: number, c: number, hasC: boolean): number {
+    const enc = this.enc, b0 = enc.buf, L = F.I32_ADD_SI;
+    const dst = b0[as + L.dst], a = b0[as + L.a], k = b0[as + L.b];
+    enc.len = as;
+    enc.lastDst = -1;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    const p = enc.len;
+    const t = enc.branch(op, 0, 0, 0);
+    const b = enc.buf;
+    b[p + 1] = dst;
+    b[p + 2] = a;
+    b[p + 3] = k;
+    if (hasC) b[p + 4] = c;
+    return t;
+  }
+  /**
+   * SPEED: for fused branch `bop` (an i32 eq/ne) about to replace the
+   * comparison record at `start` with operands x, y: when the record right
+   * before it is an i32.load / i32.load8_u of one operand into its own
+   * temporary, the load-and-compare branch op (ld* set; -1: none).
+   */
+  private fuseLoadCompare(start: number, bop: number, x: number, y: number): number {
+    const enc = this.enc, b = enc.buf, ls = enc.prevRecStart;
+    if (ls < enc.labelPos || ls >= start) return -1;
+    const lop = b[ls];
+    if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || ls + OP_LENGTH[lop] !== start) return -1;
+    let j = -1;
+    for (let i = 0; i < LOAD_COMPARE.length; i += 3) if (LOAD_COMPARE[i] === bop && LOAD_COMPARE[i + 1] === lop) j = LOAD_COMPARE[i + 2];
+    if (j < 0) return -1;
+    const d = b[ls + DST_AT];
+    // the loaded value must be a temporary (the comparison consumed it); eq and ne are symmetric
+    if (d < this.st.canon(0)) return -1;
+    const immForm = bop === Op.BR_IF_I32_EQ_SI || bop === Op.BR_IF_I32_NE_SI;
+    if (d === x && (immForm || y !== d)) this.ldOther = y;
+    else if (d === y && !immForm) this.ldOther = x;
+    else return -1;
+    const L = F.I32_LOAD;
+    this.ldStart = ls;
+    this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
+    return j;
+  }
+  /** SPEED: when the top of stack is an i32.load / i32.load8_u just emitted, takes it (its fields in ld*) and returns its op; else -1. */
+  private takeLoad(): number {
+    const st = this.st, b = this.enc.buf, L = F.I32_LOAD;
+    let lop: number = Op.I32_LOAD;
+    let sp = st.takeProducer(st.h - 1, lop);
+    if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(st.h - 1, lop); }
+    if (sp < 0) return -1;
+    this.ldStart = sp;
+    this.ldAddr = b[sp + L.addr]; this.ldOffset = b[sp + L.offset]; this.ldImm = b[sp + L.imm]; this.ldK = b[sp + L.k];
+    return lop;
+  }
+  /** Emits load branch `op` (isa.ts: addr, [b,] offset, imm, k, targets) from the ld* fields, `other` its b (-1: none); returns its target position. */
+  private loadBranch(op: number, other: number): number {
+    const enc = this.enc, p = enc.len;
+    const t = enc.branch(op, 0, 0, 0);
+    const b = enc.buf;
+    let q = p + 1;
+    b[q++] = this.ldAddr;
+    if (other !== -1 || op === Op.BR_IF_I32_LOAD_EQ_I || op === Op.BR_IF_I32_LOAD_NE_I || op === Op.BR_IF_I32_LOAD8_U_EQ_I || op === Op.BR_IF_I32_LOAD8_U_NE_I) b[q++] = other;
+    b[q++] = this.ldOffset;
+    b[q++] = this.ldImm;
+    b[q] = this.ldK;
+    return t;
   }
 }
 
@@ -1242,6 +1477,37 @@ const MEM_M_OP: Int16Array = (() => {
 })();
 
 const translator = new FuncTranslator();
+
+/** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
+const ADD_BRANCH: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  OP_NAMES.forEach((name, i) => {
+    if (!/^br_if_i32_[a-z_]+_s[si]$/.test(name)) return;
+    const j = OP_NAMES.indexOf(name.replace('br_if_i32_', 'br_if_add_si_i32_'));
+    if (j >= 0) t[i] = j;
+  });
+  return t;
+})();
+/** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */
+const LOAD_COMPARE: readonly number[] = [
+  Op.BR_IF_I32_EQ_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_S,
+  Op.BR_IF_I32_EQ_SI, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_I, Op.BR_IF_I32_NE_SI, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_I,
+  Op.BR_IF_I32_EQ_SS, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_NE_S,
+  Op.BR_IF_I32_EQ_SI, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_EQ_I, Op.BR_IF_I32_NE_SI, Op.I32_LOAD8_U, Op.BR_IF_I32_LOAD8_U_NE_I,
+];
+/** fuseLoadOp: triples (load, binary op, the fused op). */
+const LOAD_OPS: readonly number[] = [
+  Op.I32_LOAD, Op.I32_ADD_SS, Op.I32_LOAD_ADD_S, Op.I32_LOAD, Op.I32_AND_SI, Op.I32_LOAD_AND_I,
+  Op.I32_LOAD16_S, Op.I32_MUL_SS, Op.I32_LOAD16_S_MUL_S, Op.I32_LOAD8_U, Op.I32_ADD_SS, Op.I32_LOAD8_U_ADD_S,
+  Op.I32_LOAD16_U, Op.I32_ADD_SS, Op.I32_LOAD16_U_ADD_S,
+];
+/** fuseXorShift64: pairs (i64 shift by 1..31, the fused xor op). */
+const XOR_SHIFTS64: readonly number[] = [Op.I64_SHL_SI_LO, Op.I64_XOR_SHL_SI_LO, Op.I64_SHR_U_SI_LO, Op.I64_XOR_SHR_U_SI_LO];
+/** fuseXorShift: pairs (shift by a constant, the fused xor op). */
+const XOR_SHIFTS: readonly number[] = [
+  Op.I32_ROTL_SI, Op.I32_XOR_ROTL_SSI, Op.I32_ROTR_SI, Op.I32_XOR_ROTL_SSI,
+  Op.I32_SHR_U_SI, Op.I32_XOR_SHR_U_SSI, Op.I32_SHL_SI, Op.I32_XOR_SHL_SSI,
+];
 
 /**
  * Compiles defined function `codeIndex` of `vm` to bytecode (gas records

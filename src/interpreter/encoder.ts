@@ -156,6 +156,16 @@ export class Encoder implements Sink {
       this.copyStart = -1;
       return;
     }
+    const rs = this.recStart;
+    if (rs >= this.labelPos && rs + OP_LENGTH[Op.I32_ADD_SI] === this.len && this.buf[rs] === Op.I32_ADD_SI && this.buf[rs + DST_AT] === src) {
+      // SPEED: a copy of what the i32.add_si just emitted wrote: one i32.add_si_tee (the add's fields are its first three)
+      const b = this.room(OP_LENGTH[Op.I32_ADD_SI_TEE] - OP_LENGTH[Op.I32_ADD_SI]);
+      b[rs] = Op.I32_ADD_SI_TEE;
+      b[rs + F.I32_ADD_SI_TEE.dst2] = dst;
+      this.len = rs + OP_LENGTH[Op.I32_ADD_SI_TEE];
+      this.copyStart = -1;
+      return;
+    }
     this.copyStart = rec_dst_src(this, Op.COPY, dst, src);
   }
 
@@ -175,6 +185,21 @@ export class Encoder implements Sink {
       w[t] = 0;
       w[t + 1] = 0;
       this.len = cs + OP_LENGTH[Op.COPY_BR];
+      this.folds.push(t, t + 1);
+      return t;
+    }
+    const rs = this.recStart;
+    if (op === Op.BR && rs >= this.labelPos && rs + OP_LENGTH[Op.I32_ADD_SI] === this.len && this.buf[rs] === Op.I32_ADD_SI) {
+      // SPEED: an i32.add_si right before an unconditional branch (a counter or pointer step): one i32.add_si_br
+      // (the add's fields are its first three)
+      const w = this.room(OP_LENGTH[Op.I32_ADD_SI_BR] - OP_LENGTH[Op.I32_ADD_SI]);
+      w[rs] = Op.I32_ADD_SI_BR;
+      const t = rs + F.I32_ADD_SI_BR.target;
+      w[t] = 0;
+      w[t + 1] = 0;
+      this.len = rs + OP_LENGTH[Op.I32_ADD_SI_BR];
+      this.recStart = -1;
+      this.lastDst = -1;
       this.folds.push(t, t + 1);
       return t;
     }

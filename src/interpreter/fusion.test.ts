@@ -3,10 +3,10 @@
  * (address wrap-around, aliasing of destinations and operands) and that the
  * folds actually happen (instruction counts of the compiled code).
  */
-import { Engine } from '../index';
+import { Engine, callResumable, type ResumableCall } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
-import { instantiateWat, thrown, wat } from './testutil';
+import { instantiateWat, rng, thrown, wat } from './testutil';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
   const e = new Engine();
@@ -203,4 +203,333 @@ test('(i << k) + imm is one I32_SHL_ADD_SII, still folded into a load, and wraps
   const ld = await listing(text, 2);
   expect(ld).not.toContain('I32_SHL');
   expect(ld).not.toContain('ADD');
+});
+
+test('x ^ shift(y, k) is one I32_XOR_<shift>_SSI in both operand orders, k mod 32, rotr as rotl', async () => {
+  const shifts: Array<[string, (v: number, k: number) => number, string]> = [
+    ['shl', (v, k) => v << k, 'I32_XOR_SHL_SSI'],
+    ['shr_u', (v, k) => v >>> k, 'I32_XOR_SHR_U_SSI'],
+    ['rotl', (v, k) => (v << k) | (v >>> (32 - k)), 'I32_XOR_ROTL_SSI'],
+    ['rotr', (v, k) => (v >>> k) | (v << (32 - k)), 'I32_XOR_ROTL_SSI'],
+  ];
+  const ks = [0, 1, 13, 31, 32, 35];
+  let funcs = '';
+  for (const [name] of shifts) {
+    for (const k of ks) {
+      funcs += `(func (export "${name}${k}a") (param i32 i32) (result i32) (i32.xor (local.get 0) (i32.${name} (local.get 1) (i32.const ${k}))))
+        (func (export "${name}${k}b") (param i32 i32) (result i32) (i32.xor (i32.${name} (local.get 1) (i32.const ${k})) (local.get 0)))`;
+    }
+  }
+  const text = `(module ${funcs}
+    (func (export "self") (param i32) (result i32) (local.set 0 (i32.xor (local.get 0) (i32.rotl (local.get 0) (i32.const 5)))) (local.get 0))
+    (func (export "sigma") (param i32) (result i32)
+      (i32.xor (i32.xor (i32.rotr (local.get 0) (i32.const 2)) (i32.rotr (local.get 0) (i32.const 13))) (i32.rotr (local.get 0) (i32.const 22)))))`;
+  const s = await instantiateWat(text);
+  const next = rng(7);
+  for (let t = 0; t < 20; t++) {
+    const x = next() | 0, y = next() | 0;
+    for (const [name, f] of shifts) {
+      for (const k of ks) {
+        const want = x ^ f(y, k & 31);
+        expect([name, k, s.exports[`${name}${k}a`](x, y)]).toEqual([name, k, want]);
+        expect([name, k, s.exports[`${name}${k}b`](x, y)]).toEqual([name, k, want]);
+      }
+    }
+    expect(s.exports.self(x)).toBe(x ^ ((x << 5) | (x >>> 27)));
+    const r = (v: number, k: number) => (v >>> k) | (v << (32 - k));
+    expect(s.exports.sigma(x)).toBe(r(x, 2) ^ r(x, 13) ^ r(x, 22));
+  }
+  for (let i = 0; i < shifts.length; i++) {
+    for (const half of [0, 1]) {
+      const l = await listing(text, (i * ks.length + 2) * 2 + half); // k = 13
+      expect(l).toContain(shifts[i][2]);
+      expect(l).not.toMatch(/I32_(SHL|SHR_U|ROTL|ROTR)_SI|I32_XOR_SS/);
+    }
+  }
+  expect(await listing(text, shifts.length * ks.length * 2)).toMatch(/I32_XOR_ROTL_SSI 0 0 0 5/); // retargeted to local 0
+  // Σ0: one rotate, two fused xors
+  const sigma = (await listing(text, shifts.length * ks.length * 2 + 1)).split('\n');
+  expect(sigma.filter((x) => x.includes('I32_XOR_ROTL_SSI'))).toHaveLength(2);
+  expect(sigma.filter((x) => /I32_ROT[LR]_SI/.test(x))).toHaveLength(1);
+});
+
+test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add', async () => {
+  const text = `(module
+    (func (export "l") (param i32 i32 i32) (result i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+    (func (export "r") (param i32 i32 i32) (result i32) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1))))
+    (func (export "set") (param i32 i32 i32) (result i32) (local.set 0 (i32.add (local.get 0) (i32.add (local.get 0) (local.get 1)))) (local.get 0))
+    (func (export "chain") (param i32 i32 i32) (result i32)
+      (i32.add (local.get 0) (i32.add (local.get 1) (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1)))))))`;
+  const s = await instantiateWat(text);
+  const next = rng(11);
+  const cases = [[0x7fffffff, 0x7fffffff, 0x7fffffff], [-0x80000000, -0x80000000, -0x80000000], [-1, 1, 0], [5, 6, 7]];
+  for (let t = 0; t < 20; t++) cases.push([next() | 0, next() | 0, next() | 0]);
+  for (const [a, b, c] of cases) {
+    expect(s.exports.l(a, b, c)).toBe((a + b + c) | 0);
+    expect(s.exports.r(a, b, c)).toBe((a + b + c) | 0);
+    expect(s.exports.set(a, b, c)).toBe((a + a + b) | 0);
+    expect(s.exports.chain(a, b, c)).toBe((2 * a + 2 * b + c) | 0);
+  }
+  for (const f of [0, 1]) {
+    const l = await listing(text, f);
+    expect(l).toContain('I32_ADD3_SSS');
+    expect(l).not.toContain('I32_ADD_SS');
+  }
+  expect(await listing(text, 2)).toMatch(/I32_ADD3_SSS 0 0 2 0/); // retargeted to local 0
+  const chain = (await listing(text, 3)).split('\n');
+  expect(chain.filter((x) => x.includes('I32_ADD3_SSS'))).toHaveLength(2); // (((0+1)+2)+1)+0: add3, add3
+  expect(chain.filter((x) => x.includes('I32_ADD_SS'))).toHaveLength(0);
+});
+
+test('a load feeding an i32 binary op is one fused op: both operand orders, folded addresses, traps before any write', async () => {
+  // [wasm load, wasm op, right operand (a local or a constant), fused op, reference]
+  const cases: Array<[string, string, string, string, (v: number, y: number) => number]> = [
+    ['i32.load', 'i32.add', '(local.get 1)', 'I32_LOAD_ADD_S', (v, y) => (v + y) | 0],
+    ['i32.load', 'i32.and', '(i32.const 7)', 'I32_LOAD_AND_I', (v) => v & 7],
+    ['i32.load16_s', 'i32.mul', '(local.get 1)', 'I32_LOAD16_S_MUL_S', (v, y) => Math.imul(v, y)],
+    ['i32.load8_u', 'i32.add', '(local.get 1)', 'I32_LOAD8_U_ADD_S', (v, y) => (v + y) | 0],
+    ['i32.load16_u', 'i32.add', '(local.get 1)', 'I32_LOAD16_U_ADD_S', (v, y) => (v + y) | 0],
+  ];
+  let funcs = '';
+  cases.forEach(([load, bin, y], i) => {
+    const ld = `(${load} offset=4 (i32.add (local.get 0) (i32.const 8)))`;
+    funcs += `(func (export "a${i}") (param i32 i32) (result i32) (${bin} ${ld} ${y}))
+      (func (export "b${i}") (param i32 i32) (result i32) (${bin} ${y} ${ld}))
+      (func (export "t${i}") (param i32 i32) (result i32)
+        (global.set 0 (i32.const 1)) (local.set 1 (${bin} ${ld} ${y})) (global.set 0 (i32.const 2)) (local.get 1))`;
+  });
+  const text = `(module (memory 1) (global (export "g") (mut i32) (i32.const 0))
+    (data (i32.const 12) "\\f1\\82\\93\\a4") (data (i32.const 65532) "\\05\\86\\07\\88") ${funcs})`;
+  const s = await instantiateWat(text);
+  const u8 = new Uint8Array(65536);
+  u8.set([0xf1, 0x82, 0x93, 0xa4], 12);
+  u8.set([0x05, 0x86, 0x07, 0x88], 65532);
+  const dv = new DataView(u8.buffer);
+  const value = (load: string, ea: number) => load === 'i32.load' ? dv.getInt32(ea, true) : load === 'i32.load16_s' ? dv.getInt16(ea, true)
+    : load === 'i32.load16_u' ? dv.getUint16(ea, true) : u8[ea];
+  const size = (load: string) => load === 'i32.load' ? 4 : load === 'i32.load8_u' ? 1 : 2;
+  cases.forEach(([load, , y, , f], i) => {
+    for (const [addr, ea] of [[0, 12], [-8, 4], [65520 - size(load) + 4, 65536 - size(load)], [-7, 5]]) {
+      for (const l1 of [3, -100000, 0x7fffffff]) {
+        const want = f(value(load, ea), y.startsWith('(i32.const') ? 7 : l1);
+        expect([i, addr, s.exports[`a${i}`](addr, l1)]).toEqual([i, addr, want]);
+        expect([i, addr, s.exports[`b${i}`](addr, l1)]).toEqual([i, addr, want]);
+      }
+    }
+    // past the end by one byte, and the (u32) address + offset not wrapping
+    for (const addr of [65536 - 12 - size(load) + 1, -12, -9]) {
+      s.exports.g.value = 0;
+      expect(thrown(() => s.exports[`t${i}`](addr, 1)).code).toBe('memory_out_of_bounds');
+      expect(s.exports.g.value).toBe(1); // the instructions before the access ran, the ones after did not
+    }
+  });
+  for (let i = 0; i < cases.length; i++) {
+    for (const f of [0, 1, 2]) {
+      if (f === 1 && cases[i][2].startsWith('(i32.const')) continue; // a constant left operand stays a slot operand
+      const l = await listing(text, 3 * i + f);
+      expect(l).toContain(cases[i][3]);
+      expect(l).not.toMatch(/ I32_LOAD(8_U|16_S|16_U)? | I32_(ADD|AND|MUL)_S[SI] /);
+    }
+  }
+  expect(await listing(text, 2)).toMatch(/I32_LOAD_ADD_S 2 0 2 4 8 0/); // retargeted to local 1, which is also its operand
+});
+
+test('an i32.add of a constant right before br is one I32_ADD_SI_BR; a loop iteration still charges every instruction', async () => {
+  const text = `(module (func (export "sum") (param i32) (result i32) (local i32 i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get 1) (local.get 0)))
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+      (br $l)))
+    (local.get 2)))`;
+  const s = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e9 });
+  const gas = (n: number) => {
+    const before = s.store.gasUsed;
+    const r = s.exports.sum(n);
+    return [r, s.store.gasUsed - before];
+  };
+  const [r10, g10] = gas(30), [r13, g13] = gas(39);
+  expect(r10).toBe(0 + 3 + 6 + 9 + 12 + 15 + 18 + 21 + 24 + 27);
+  expect(r13).toBe(r10 + 30 + 33 + 36);
+  // 3 more iterations x (local.get x2, i32.ge_s, br_if, local.get x2, i32.add, local.set, local.get, i32.const, i32.add, local.set, br)
+  expect(g13 - g10).toBe(3 * 13);
+  expect(await listing(text, 0, true)).toMatch(/I32_ADD_SI_BR 2 2 3 \d+ [1-9]/); // the back edge carries the loop block's gas
+  // out of gas at the back edge's charge pauses after the add: resumed one unit at a time, the add runs once
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  let c: ResumableCall = callResumable(r.exports.sum, 39);
+  let pauses = 0;
+  while (!c.done) {
+    expect(c.reason).toBe('out_of_gas');
+    pauses++;
+    r.store.gasRemaining = r.store.gasRemaining + 1;
+    c = c.resume();
+  }
+  expect(c.value).toBe(r13);
+  expect(pauses).toBeGreaterThan(13 * 13);
+});
+
+test('a load feeding br_if / if (tested against 0, or i32.eq / i32.ne) is one fused branch; out of bounds traps before it', async () => {
+  const loads = [['i32.load', 'LOAD'], ['i32.load8_u', 'LOAD8_U']];
+  let funcs = '';
+  // each returns 1 when the branch is taken, 2 when not; the address is local 0 + 8 (offset 4)
+  const conds = (ld: string) => [
+    ['brnz', `(br_if $t ${ld})`],
+    ['ifz', `(if ${ld} (then (br $t)))`],
+    ['eqs', `(br_if $t (i32.eq ${ld} (local.get 1)))`],
+    ['nes', `(br_if $t (i32.ne (local.get 1) ${ld}))`],
+    ['eqi', `(br_if $t (i32.eq ${ld} (i32.const 0x82)))`],
+    ['ifne', `(if (i32.ne ${ld} (i32.const 0x82)) (then (br $t)))`],
+  ];
+  for (const [load] of loads) {
+    const ld = `(${load} offset=4 (i32.add (local.get 0) (i32.const 4)))`;
+    for (const [name, body] of conds(ld)) {
+      funcs += `(func (export "${load}_${name}") (param i32 i32) (result i32)
+        (block $t (global.set 0 (i32.const 1)) ${body} (global.set 0 (i32.const 2)) (return (i32.const 2))) (i32.const 1))`;
+    }
+  }
+  const text = `(module (memory 1) (global (export "g") (mut i32) (i32.const 0))
+    (data (i32.const 8) "\\82\\00\\00\\00\\00\\00\\00\\00\\ff\\ff\\ff\\ff") (data (i32.const 65535) "\\82") ${funcs})`;
+  const s = await instantiateWat(text);
+  const u8 = new Uint8Array(65536);
+  u8.set([0x82, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff], 8);
+  u8[65535] = 0x82;
+  const dv = new DataView(u8.buffer);
+  loads.forEach(([load]) => {
+    const size = load === 'i32.load' ? 4 : 1;
+    const value = (ea: number) => (size === 4 ? dv.getInt32(ea, true) : u8[ea]);
+    const want: Record<string, (v: number, l1: number) => boolean> = {
+      brnz: (v) => v !== 0, ifz: (v) => v !== 0, eqs: (v, l1) => v === l1, nes: (v, l1) => v !== l1, eqi: (v) => v === 0x82, ifne: (v) => v !== 0x82,
+    };
+    for (const [name] of conds('')) {
+      // ea = u32(l0 + 4) + 4: 8 (0x82), 12 (0), 16 (-1 / 0xff), u32(-4 + 4) + 4 = 4 (0), the last bytes
+      for (const l0 of [0, 4, 8, -4, 65535 - 8 - size + 1]) {
+        const ea = ((l0 + 4) >>> 0) + 4;
+        for (const l1 of [0x82, 0, -1, 255]) {
+          expect([load, name, l0, l1, s.exports[`${load}_${name}`](l0, l1)]).toEqual([load, name, l0, l1, want[name](value(ea), l1) ? 1 : 2]);
+        }
+      }
+      for (const l0 of [65536 - 8 - size + 1, -5, -9]) {
+        s.exports.g.value = 0;
+        expect(thrown(() => s.exports[`${load}_${name}`](l0, 0)).code).toBe('memory_out_of_bounds');
+        expect(s.exports.g.value).toBe(1);
+      }
+    }
+  });
+  const fused = ['BR_IF_X_NZ', 'BR_IF_X_Z', 'BR_IF_I32_X_EQ_S', 'BR_IF_I32_X_NE_S', 'BR_IF_I32_X_EQ_I', 'BR_IF_I32_X_EQ_I'];
+  for (let i = 0; i < loads.length; i++) {
+    for (let j = 0; j < fused.length; j++) {
+      const l = await listing(text, i * fused.length + j);
+      expect(l).toContain(' ' + fused[j].replace('X', loads[i][1]) + ' ');
+      expect(l).not.toMatch(/ I32_LOAD(8_U)? | I32_(EQ|NE)_S[SI] | BR_IF_(EQZ_)?S /);
+    }
+  }
+});
+
+test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: every comparison, br_if and if, wrap-around, resumable out of gas', async () => {
+  const cmps = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
+  const ref: Record<string, (x: number, y: number) => boolean> = {
+    eq: (x, y) => x === y, ne: (x, y) => x !== y, lt_s: (x, y) => x < y, lt_u: (x, y) => x >>> 0 < y >>> 0,
+    gt_s: (x, y) => x > y, gt_u: (x, y) => x >>> 0 > y >>> 0, le_s: (x, y) => x <= y, le_u: (x, y) => x >>> 0 <= y >>> 0,
+    ge_s: (x, y) => x >= y, ge_u: (x, y) => x >>> 0 >= y >>> 0,
+  };
+  // each returns (taken ? 1 : 2) * 2^20 + (local 0 after the step & 0xfffff)
+  const wrap = (body: string) => `(param i32 i32) (result i32) (block $t ${body} (return (i32.add (i32.const 0x200000) (i32.and (local.get 0) (i32.const 0xfffff)))))
+    (i32.add (i32.const 0x100000) (i32.and (local.get 0) (i32.const 0xfffff)))`;
+  let funcs = '';
+  for (const c of cmps) {
+    funcs += `(func (export "${c}_ss") ${wrap(`(br_if $t (i32.${c} (local.tee 0 (i32.add (local.get 0) (i32.const 3))) (local.get 1)))`)})
+      (func (export "${c}_si") ${wrap(`(br_if $t (i32.${c} (local.tee 0 (i32.add (local.get 0) (i32.const -1))) (i32.const 5)))`)})
+      (func (export "${c}_if") ${wrap(`(local.set 0 (i32.add (local.get 0) (i32.const 1))) (if (i32.${c} (local.get 0) (local.get 1)) (then (br $t)))`)})`;
+  }
+  funcs += `(func (export "nz") ${wrap('(br_if $t (local.tee 0 (i32.add (local.get 0) (i32.const -1))))')})
+    (func (export "z") ${wrap('(if (local.tee 0 (i32.add (local.get 0) (i32.const 7))) (then (br $t)))')})`;
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  const out = (taken: boolean, v: number) => (taken ? 0x100000 : 0x200000) + (v & 0xfffff);
+  const vals = [0, 1, 2, 4, 5, 6, -1, -2, -4, 0x7fffffff, 0x7ffffffe, -0x80000000, 0x7ffffffd];
+  for (const x of vals) {
+    for (const y of vals) {
+      for (const c of cmps) {
+        const a = (x + 3) | 0, b = (x - 1) | 0, d = (x + 1) | 0;
+        expect([c, x, y, s.exports[`${c}_ss`](x, y)]).toEqual([c, x, y, out(ref[c](a, y), a)]);
+        expect([c, x, y, s.exports[`${c}_si`](x, y)]).toEqual([c, x, y, out(ref[c](b, 5), b)]);
+        expect([c, x, y, s.exports[`${c}_if`](x, y)]).toEqual([c, x, y, out(ref[c](d, y), d)]);
+      }
+    }
+    expect(s.exports.nz(x, 0)).toBe(out(((x - 1) | 0) !== 0, x - 1));
+    expect(s.exports.z(x, 0)).toBe(out(((x + 7) | 0) !== 0, x + 7));
+  }
+  // the fused rows: the loop-counter comparisons (an `if` branches on the negation)
+  const neg: Record<string, string> = { eq: 'ne', ne: 'eq', lt_s: 'ge_s', lt_u: 'ge_u', gt_s: 'le_s', gt_u: 'le_u', le_s: 'gt_s', le_u: 'gt_u', ge_s: 'lt_s', ge_u: 'lt_u' };
+  const rows = { SS: ['lt_u'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
+  let fused = 0;
+  for (let i = 0; i < cmps.length; i++) {
+    for (const [f, form, c] of [[0, 'SS', cmps[i]], [1, 'SI', cmps[i]], [2, 'SS', neg[cmps[i]]]] as const) {
+      const l = await listing(text, 3 * i + f);
+      if (!rows[form].includes(c)) continue;
+      fused++;
+      expect(l).toContain(`BR_IF_ADD_SI_I32_${c.toUpperCase()}_${form} 0 0 `);
+      expect(l).not.toMatch(/ I32_ADD_SI | BR_IF_I32_/);
+    }
+  }
+  expect(fused).toBe(1 + 4 + 1);
+  expect(await listing(text, 3 * cmps.length)).toContain('BR_IF_ADD_SI_NZ 0 0 -1 ');
+});
+
+test('a counted loop on a fused step-and-branch: unit gas per iteration, and out of gas at its back edge resumes without stepping twice', async () => {
+  const text = `(module (func (export "f") (param i32) (result i32) (local i32)
+    (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (br_if $l (i32.gt_u (local.tee 0 (i32.add (local.get 0) (i32.const -2))) (i32.const 1))))
+    (local.get 1)))`;
+  const s = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e9 });
+  const run = (n: number) => { const g = s.store.gasUsed; const r = s.exports.f(n); return [r, s.store.gasUsed - g]; };
+  const [r20, g20] = run(20), [r26, g26] = run(26);
+  expect(r20).toBe(20 + 18 + 16 + 14 + 12 + 10 + 8 + 6 + 4 + 2);
+  expect(r26).toBe(r20 + 26 + 24 + 22);
+  // local.get x2, i32.add, local.set, local.get, i32.const, i32.add, local.tee, i32.const, i32.gt_u, br_if
+  expect(g26 - g20).toBe(3 * 11);
+  expect(await listing(text, 0, true)).toMatch(/BR_IF_ADD_SI_I32_GT_U_SI 0 0 -2 1 \d+ [1-9]/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  let c: ResumableCall = callResumable(r.exports.f, 26);
+  let pauses = 0;
+  while (!c.done) {
+    pauses++;
+    r.store.gasRemaining = r.store.gasRemaining + 1;
+    c = c.resume();
+  }
+  expect(c.value).toBe(r26);
+  expect(pauses).toBeGreaterThan(13 * 11);
+});
+
+test('an i32.add of a constant whose result is copied right away (x = y = a + k) is one I32_ADD_SI_TEE', async () => {
+  const text = `(module
+    (func (export "step") (param i32) (result i32 i32 i32) (local i32 i32)
+      local.get 0 local.tee 1 i32.const 1 i32.add local.tee 2 local.set 0 local.get 0 local.get 1 local.get 2)
+    (func (export "both") (param i32 i32) (result i32)
+      (local.set 1 (local.tee 0 (i32.add (local.get 0) (i32.const 5)))) (i32.sub (local.get 0) (i32.mul (local.get 1) (i32.const 3)))))`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 41, -1, 0x7fffffff, -0x80000000]) {
+    expect(s.exports.step(x)).toEqual([(x + 1) | 0, x, (x + 1) | 0]);
+    const y = (x + 5) | 0;
+    expect(s.exports.both(x, 99)).toBe((y - Math.imul(y, 3)) | 0);
+  }
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SI_TEE 4 2 1 0/); // [dst, a, b, dst2]: local 2 = local 1 + 1, local 0 = local 2
+  expect(await listing(text, 1)).toMatch(/^\s+0: I32_ADD_SI_TEE 0 0 5 2$/m);
+  expect(await listing(text, 1)).not.toContain('COPY');
+});
+
+test('i32.load of x + y is one I32_LOAD_IDX (k = 0): the sum wraps to u32, the offset does not', async () => {
+  const text = `(module (memory 1) (data (i32.const 8) "\\2a\\00\\00\\00") (data (i32.const 65532) "\\07\\00\\00\\00")
+    (func (export "ld") (param i32 i32) (result i32) (i32.load offset=4 (i32.add (local.get 0) (local.get 1)))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.ld(2, 2)).toBe(42);
+  expect(s.exports.ld(-4, 8)).toBe(42); // -4 + 8 = 4, + 4
+  expect(s.exports.ld(0x7fffffff, -0x7fffffff + 4)).toBe(42);
+  expect(s.exports.ld(-0x80000000, -0x80000000 + 4)).toBe(42); // the sum wraps past 2^32 to 4
+  expect(s.exports.ld(65520, 8)).toBe(7);
+  expect(thrown(() => s.exports.ld(65520, 9)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => s.exports.ld(-4, 0)).code).toBe('memory_out_of_bounds'); // 2^32 - 4 + 4: the offset does not wrap
+  const l = await listing(text);
+  expect(l).toMatch(/^\s+0: I32_LOAD_IDX \d+ 0 2 4 0 0$/m); // [dst, x, i, offset, imm, k]
+  expect(l).not.toContain('I32_ADD');
 });

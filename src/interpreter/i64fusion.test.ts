@@ -106,3 +106,40 @@ test('i64 comparisons before br_if / if compile to one fused branch', async () =
     'BR_IF_I64_EQZ_S', 'BR_IF_I64_NEZ_S',
   ].sort());
 });
+
+test('x ^ (y << k) and x ^ (y >>> k) on i64 (k in 1..31) are one fused op in both operand orders, retargeted, aliased', async () => {
+  const ks = [1, 7, 13, 31];
+  let funcs = '';
+  for (const sh of ['shl', 'shr_u']) {
+    for (const k of ks) {
+      funcs += `(func (export "${sh}${k}a") (param i64 i64) (result i64) (i64.xor (local.get 0) (i64.${sh} (local.get 1) (i64.const ${k}))))
+        (func (export "${sh}${k}b") (param i64 i64) (result i64) (i64.xor (i64.${sh} (local.get 1) (i64.const ${k})) (local.get 0)))
+        (func (export "${sh}${k}x") (param i64 i64) (result i64) (local.set 0 (i64.xor (local.get 0) (i64.${sh} (local.get 0) (i64.const ${k})))) (local.get 0))`;
+    }
+  }
+  const bytes = await wat(`(module ${funcs})`);
+  const e = new Engine();
+  const m = e.compile(bytes);
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint, b: bigint) => bigint>;
+  const ref = (sh: string, v: bigint, k: number) => s64(sh === 'shl' ? v << BigInt(k) : u64(v) >> BigInt(k));
+  for (const x of VALUES) {
+    for (const y of VALUES) {
+      for (const sh of ['shl', 'shr_u']) {
+        for (const k of ks) {
+          const want = s64(x ^ ref(sh, y, k));
+          expect([sh, k, x, y, ex[`${sh}${k}a`](x, y)]).toEqual([sh, k, x, y, want]);
+          expect([sh, k, x, y, ex[`${sh}${k}b`](x, y)]).toEqual([sh, k, x, y, want]);
+        }
+      }
+    }
+    for (const sh of ['shl', 'shr_u']) for (const k of ks) expect(ex[`${sh}${k}x`](x, 0n)).toBe(s64(x ^ ref(sh, x, k)));
+  }
+  ['shl', 'shr_u'].forEach((sh, i) => {
+    for (let f = 0; f < 3; f++) {
+      const l = disassemble(compileFunction((m as any)._vm, i * ks.length * 3 + 2 * 3 + f, false, (e as any)._schedule).code); // k = 13
+      expect(l).toContain(`I64_XOR_${sh.toUpperCase()}_SI_LO`);
+      expect(l).not.toMatch(/I64_(SHL|SHR_U)_SI_LO|I64_XOR_SS/);
+      if (f === 2) expect(l).toMatch(/I64_XOR_\w+_SI_LO 0 0 0 13 19/); // retargeted to local 0, which is both operands
+    }
+  });
+});

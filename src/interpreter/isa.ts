@@ -277,6 +277,18 @@ S[d + 1] = S[s + 1];`, 'copy one value (two slots)');
 branch('copy_br', 'dst:s src:s', `const d = $dst, s = $src;
 S[d] = S[s];
 S[d + 1] = S[s + 1];`, 'true', 'copy, then jump');
+// the add is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not add again)
+op('i32.add_si_br', 'dst:s a:s b:i target:t', `S[$dst] = S[$a] + $b;
+const j = $target;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'i32.add_si, then jump (a loop step before its back edge)', { next: 'self' });
+op('i32.add_si_tee', 'dst:s a:s b:i dst2:s', `const v = S[$a] + $b;
+const d = $dst, d2 = $dst2;
+S[d] = v;
+S[d2] = v;
+S[d2 + 1] = S[d + 1];`, 'i32.add_si, then a copy of its result (`x = y = a + b`, a saved and an advanced counter)');
 op('copy2', 'dst:s src:s dst2:s src2:s', `let d = $dst, s = $src;
 S[d] = S[s];
 S[d + 1] = S[s + 1];
@@ -325,13 +337,17 @@ S[d] = v;
 S[d + 1] = ${hi};`;
 }
 /** Loads and stores move bits: f32.load/f64.load are i32.load/i64.load (and stores likewise). */
+/** The i32 loads' values at `ea`: [name, wasm, size, value]. */
+const i32Loads: Array<[string, number | number[], number, string]> = [
+  ['i32.load', [0x28, 0x2a], 4, 'dv.getInt32(ea, true)'],
+  ['i32.load8_s', 0x2c, 1, '(u8[ea] << 24) >> 24'],
+  ['i32.load8_u', 0x2d, 1, 'u8[ea]'],
+  ['i32.load16_s', 0x2e, 2, 'dv.getInt16(ea, true)'],
+  ['i32.load16_u', 0x2f, 2, 'dv.getUint16(ea, true)'],
+];
 const loads: Array<[string, number | number[], number, string]> = [
-  ['i32.load', [0x28, 0x2a], 4, 'S[$dst] = dv.getInt32(ea, true);'],
+  ...i32Loads.map(([name, wasm, size, v]): [string, number | number[], number, string] => [name, wasm, size, `S[$dst] = ${v};`]),
   ['i64.load', [0x29, 0x2b], 8, 'const d = $dst;\nS[d] = dv.getInt32(ea, true);\nS[d + 1] = dv.getInt32(ea + 4, true);'],
-  ['i32.load8_s', 0x2c, 1, 'S[$dst] = (u8[ea] << 24) >> 24;'],
-  ['i32.load8_u', 0x2d, 1, 'S[$dst] = u8[ea];'],
-  ['i32.load16_s', 0x2e, 2, 'S[$dst] = dv.getInt16(ea, true);'],
-  ['i32.load16_u', 0x2f, 2, 'S[$dst] = dv.getUint16(ea, true);'],
   ['i64.load8_s', 0x30, 1, write64('(u8[ea] << 24) >> 24', 'v >> 31')],
   ['i64.load8_u', 0x31, 1, write64('u8[ea]', '0')],
   ['i64.load16_s', 0x32, 2, write64('dv.getInt16(ea, true)', 'v >> 31')],
@@ -353,6 +369,25 @@ const stores: Array<[string, number | number[], number, string, string?]> = [
 ];
 for (const [name, wasm, size, body, group] of stores) {
   op(name, STORE_FIELDS, ea(size) + body, `store ${size} bytes`, { wasm, shape: 'store', group });
+}
+/**
+ * A load and the i32 binary op consuming it, as one op (compiler fuseLoadOp):
+ * `S[dst] = load(ea) op S[b]` (`_s`) or `load(ea) op b` (`_i`). The ops are
+ * commutative, so the load may be either operand. An out-of-bounds access
+ * traps before anything is written, as the separate load does.
+ */
+const loadOps: Array<[string, string, 's' | 'i']> = [
+  ['i32.load', 'add', 's'], ['i32.load', 'and', 'i'], ['i32.load16_s', 'mul', 's'],
+  ['i32.load8_u', 'add', 's'], ['i32.load16_u', 'add', 's'],
+];
+const loadOpExpr: Record<string, (a: string, b: string) => string> = {
+  add: (a, b) => `${a} + ${b}`, mul: (a, b) => `Math.imul(${a}, ${b})`, and: (a, b) => `${a} & ${b}`,
+};
+for (const [load, bin, form] of loadOps) {
+  const [, , size, v] = i32Loads.find(([n]) => n === load)!;
+  op(`${load}_${bin}_${form}`, `dst:s addr:s b:${form} offset:i imm:i k:i`,
+    `${ea(size)}S[$dst] = ${loadOpExpr[bin](v, form === 's' ? 'S[$b]' : '$b')};`,
+    `${load} then i32.${bin} with ${form === 's' ? 'S[b]' : 'constant b'}`);
 }
 op('i32.load_idx', 'dst:s x:s i:s offset:i imm:i k:i', `// the sum is exact in doubles (< 2^34); >>> 0 is the i32 wrap of the address
 const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
@@ -527,12 +562,63 @@ for (const b of i32Binary) {
 }
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
+op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseAdd3)');
+/**
+ * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
+ * Σ/σ functions and xorshift generators (compiler fuseXorShift).
+ */
+const xorShifts: Array<[string, string]> = [
+  ['rotl', '(v << k) | (v >>> (32 - k))'], ['shr_u', 'v >>> k'], ['shl', 'v << k'],
+];
+for (const [name, e] of xorShifts) {
+  op(`i32.xor_${name}_ssi`, 'dst:s a:s b:s k:i', `const v = S[$b], k = $k;\nS[$dst] = S[$a] ^ (${e});`, `S[a] ^ i32.${name}(S[b], k)`);
+}
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
 }
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_si`, 'a:s b:i', '', cmp32(c, 'S[$a]', '$b'), `jump when S[a] ${c} b (i32)`);
 }
+
+/**
+ * A load feeding a branch condition, as one fused branch (compiler
+ * fuseLoadBranch): the loaded value tested against 0, or compared for
+ * (in)equality with S[b] or constant b (the address as for loads). Out of
+ * bounds traps before the branch, as the separate load does.
+ */
+for (const load of ['i32.load', 'i32.load8_u']) {
+  const [, , size, v] = i32Loads.find(([n]) => n === load)!;
+  const f = load.slice(4);
+  branch(`br_if_${f}_nz`, 'addr:s offset:i imm:i k:i', ea(size), `${v} !== 0`, `jump when the ${load} is not 0`);
+  branch(`br_if_${f}_z`, 'addr:s offset:i imm:i k:i', ea(size), `${v} === 0`, `jump when the ${load} is 0`);
+  for (const c of ['eq', 'ne']) {
+    branch(`br_if_i32_${f}_${c}_s`, 'addr:s b:s offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} S[$b]`, `jump when the ${load} ${c} S[b]`);
+    branch(`br_if_i32_${f}_${c}_i`, 'addr:s b:i offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} $b`, `jump when the ${load} ${c} b`);
+  }
+}
+
+/**
+ * A counter step and the branch on it (compiler fuseAddBranch): `S[dst] =
+ * S[a] + b`, then the branch on the new value, compared with S[c] / constant
+ * c or tested against 0. The add is done when the branch charges its
+ * destination, so out of gas there is a pending-charge pause at the
+ * destination (a resumed call does not add twice).
+ */
+const addBranch = (cond: string) => `const v = (S[$a] + $b) | 0;
+S[$dst] = v;
+const j = ${cond} ? $target : $fall;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`;
+// the loop-counter comparisons only (each row costs the loop's bytecode budget)
+for (const c of ['eq', 'ne', 'lt_u', 'gt_u']) {
+  op(`br_if_add_si_i32_${c}_si`, 'dst:s a:s b:i c:i target:t fall:t', addBranch(cmp32(c, 'v', '$c')), `S[dst] = S[a] + b, then jump when S[dst] ${c} c (i32)`, { next: 'self' });
+}
+for (const c of ['lt_u']) {
+  op(`br_if_add_si_i32_${c}_ss`, 'dst:s a:s b:i c:s target:t fall:t', addBranch(cmp32(c, 'v', 'S[$c]')), `S[dst] = S[a] + b, then jump when S[dst] ${c} S[c] (i32)`, { next: 'self' });
+}
+op('br_if_add_si_nz', 'dst:s a:s b:i target:t fall:t', addBranch('v !== 0'), 'S[dst] = S[a] + b, then jump when it is not 0', { next: 'self' });
 
 // ---------------------------------------------------------------- i64 numeric
 /** Writes the i64 result (lo, hi) to S[$dst]. */
@@ -809,6 +895,17 @@ const a = $a, d = $dst;
 const lo = S[a], hi = S[a + 1], k = $x, r = $y;
 S[d] = (hi << k) | (lo >>> r);
 S[d + 1] = (lo << k) | (hi >>> r);`, 'i64.rotl by 33..63');
+/** `x ^ (y << k)` and `x ^ (y >>> k)` for k in 1..31 (fields as the `_lo` shifts), the shift just computed: xorshift generators (compiler fuseXorShift). */
+op('i64.xor_shl_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+const lo = S[b], hi = S[b + 1];
+const rlo = S[a] ^ (lo << $x);
+S[d + 1] = S[a + 1] ^ ((hi << $x) | (lo >>> $y));
+S[d] = rlo;`, 'S[a] ^ i64.shl(S[b], 1..31)');
+op('i64.xor_shr_u_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+const lo = S[b], hi = S[b + 1];
+const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
+S[d + 1] = S[a + 1] ^ (hi >>> $x);
+S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
 op('i64.mul_si_small', 'dst:s a:s b:i unused:i', `const a = $a, d = $dst;
 const b = $b;
 // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
