@@ -177,31 +177,16 @@ export class Encoder implements Sink {
   branch(op: number, n: number, a: number, b: number, c = 0): number {
     const cs = this.copyStart;
     if (op === Op.BR && cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
-      // SPEED: a copy right before an unconditional branch: one copy_br (the copy's fields are its first two)
+      // SPEED: a copy right before an unconditional branch: one copy_br
       this.copyStart = -1;
-      const w = this.room(OP_LENGTH[Op.COPY_BR] - OP_LENGTH[Op.COPY]);
-      w[cs] = Op.COPY_BR;
-      const t = cs + F.COPY_BR.target;
-      w[t] = 0;
-      w[t + 1] = 0;
-      this.len = cs + OP_LENGTH[Op.COPY_BR];
-      this.folds.push(t, t + 1);
-      return t;
+      return this.extendToBranch(cs, Op.COPY, Op.COPY_BR);
     }
     const rs = this.recStart;
     if (op === Op.BR && rs >= this.labelPos && rs + OP_LENGTH[Op.I32_ADD_SI] === this.len && this.buf[rs] === Op.I32_ADD_SI) {
       // SPEED: an i32.add_si right before an unconditional branch (a counter or pointer step): one i32.add_si_br
-      // (the add's fields are its first three)
-      const w = this.room(OP_LENGTH[Op.I32_ADD_SI_BR] - OP_LENGTH[Op.I32_ADD_SI]);
-      w[rs] = Op.I32_ADD_SI_BR;
-      const t = rs + F.I32_ADD_SI_BR.target;
-      w[t] = 0;
-      w[t + 1] = 0;
-      this.len = rs + OP_LENGTH[Op.I32_ADD_SI_BR];
       this.recStart = -1;
       this.lastDst = -1;
-      this.folds.push(t, t + 1);
-      return t;
+      return this.extendToBranch(rs, Op.I32_ADD_SI, Op.I32_ADD_SI_BR);
     }
     const p = this.len, w = this.room(OP_LENGTH[op]);
     w[p] = op;
@@ -219,6 +204,21 @@ export class Encoder implements Sink {
       w[p + fa + 1] = 0;
       this.folds.push(p + fa, p + fa + 1);
     }
+    return t;
+  }
+  /**
+   * Rewrites the record `from` just emitted at `start` into branch `to`, whose
+   * first fields are `from`'s, and returns the position of its `target` field
+   * (zero until patched, as `branch` leaves it).
+   */
+  private extendToBranch(start: number, from: number, to: number): number {
+    const w = this.room(OP_LENGTH[to] - OP_LENGTH[from]);
+    w[start] = to;
+    const t = start + TARGET_AT[to];
+    w[t] = 0;
+    w[t + 1] = 0;
+    this.len = start + OP_LENGTH[to];
+    this.folds.push(t, t + 1);
     return t;
   }
   /** A call's return site (`ret`: the pc after the call record and its block's gas), folded like a fall-through. */
