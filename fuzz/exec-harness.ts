@@ -1,16 +1,17 @@
 /**
  * Runs a generated module on an engine (through an `EngineAdapter`) and
  * records everything observable: each call's results or trap class, the host
- * call log, and the final memory, globals and table null-ness.
+ * call log, and the final memories, globals and table null-ness.
  */
 import { createHash } from 'crypto';
-import { GeneratedModule, HostFailure, generateArgs, hostBehaviour } from './gen-module.js';
+import { GeneratedModule, HostFailure, HostThrow, generateArgs, hostBehaviour } from './gen-module.js';
 import { Rng } from './prng.js';
 
 /** The observable instance surface both engines provide (wrapped per engine). */
 export interface AdapterInstance {
-  call(name: string, args: Array<number | bigint>): unknown;
-  memoryBytes(): Uint8Array;
+  call(name: string, args: Array<number | bigint | null>): unknown;
+  /** The bytes of exported memory `name`. */
+  memoryBytes(name: string): Uint8Array;
   globalValue(name: string): number | bigint;
 }
 
@@ -18,8 +19,11 @@ export interface EngineAdapter {
   readonly name: string;
   /** The reference engine: runs a generated module's `referenceBytes` (NaNs canonicalized) when it has them. */
   readonly reference?: boolean;
-  /** Compiles and instantiates; `h` is the host import env.h. */
-  instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number): AdapterInstance;
+  /**
+   * Compiles and instantiates; `h` is the host import env.h; with `hostTag`
+   * the module also imports a tag env.t (see `hostEnv`).
+   */
+  instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number, hostTag?: boolean): AdapterInstance;
   /** Maps an exception thrown by a call to a trap class (see `TrapClass`), or null if it is not a trap. */
   trapClass(e: unknown): TrapClass | null;
 }
@@ -37,12 +41,44 @@ export type TrapClass =
   | 'indirect_null_or_mismatch'
   | 'table_oob'
   | 'stack_exhausted'
+  | 'null_reference'
   | 'host'
-  | 'out_of_gas';
+  | 'out_of_gas'
+  /** A wasm exception nothing caught, leaving the call (WebAssembly 3.0). */
+  | 'exception';
+
+/** The JS API's tag and exception classes of an engine (`WebAssembly.Tag`, `WebAssembly.Exception`). */
+export interface ExceptionApi {
+  Tag: new (type: { parameters: string[] }) => unknown;
+  Exception: new (tag: never, payload: unknown[]) => unknown;
+}
+
+/**
+ * The env imports of a generated module on one engine: `h`, and with
+ * `hostTag` a new tag env.t (i32) of the engine's own Tag class, thrown by
+ * `h` (as that engine's Exception) where the harness's host throws HostThrow.
+ */
+export function hostEnv(h: (x: number) => number, hostTag: boolean | undefined, api: ExceptionApi): Record<string, WebAssembly.ImportValue> {
+  if (!hostTag) return { h };
+  const t = new api.Tag({ parameters: ['i32'] });
+  return {
+    t: t as WebAssembly.ImportValue,
+    h: (x: number): number => {
+      try {
+        return h(x);
+      } catch (e) {
+        if (e instanceof HostThrow) throw new api.Exception(t as never, [e.arg]);
+        throw e;
+      }
+    },
+  };
+}
 
 /** V8 (the host `WebAssembly`) error -> trap class. */
 export function v8TrapClass(e: unknown): TrapClass | null {
   if (e instanceof HostFailure) return 'host';
+  const { Exception } = WebAssembly as unknown as Partial<ExceptionApi>;
+  if (Exception && e instanceof Exception) return 'exception';
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack_exhausted';
   if (!(e instanceof WebAssembly.RuntimeError)) return null;
   // Instantiation traps carry a prefix ("WebAssembly.Instance(): data segment is out of bounds").
@@ -55,6 +91,8 @@ export function v8TrapClass(e: unknown): TrapClass | null {
   if (m === 'null function or function signature mismatch') return 'indirect_null_or_mismatch';
   // table.init reading past its (possibly dropped) element segment.
   if (m === 'table index is out of bounds' || m === 'element segment out of bounds') return 'table_oob';
+  // call_ref / ref.as_non_null / throw_ref of null
+  if (m === 'dereferencing a null pointer' || m === 'rethrowing null value') return 'null_reference';
   return null;
 }
 
@@ -74,6 +112,7 @@ export function detwasmTrapClass(code: string): TrapClass | null {
     case 'table_out_of_bounds':
       return 'table_oob';
     case 'call_stack_exhausted': return 'stack_exhausted';
+    case 'null_reference': return 'null_reference';
     case 'host': return 'host';
     case 'out_of_gas': return 'out_of_gas';
     default: return null;
@@ -83,13 +122,13 @@ export function detwasmTrapClass(code: string): TrapClass | null {
 export const nativeAdapter: EngineAdapter = {
   name: 'v8',
   reference: true,
-  instantiate(bytes, h) {
+  instantiate(bytes, h, hostTag) {
     const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: { h } });
+    const inst = new WebAssembly.Instance(mod, { env: hostEnv(h, hostTag, WebAssembly as unknown as ExceptionApi) });
     const ex = inst.exports as Record<string, unknown>;
     return {
       call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
-      memoryBytes: () => new Uint8Array((ex.mem as WebAssembly.Memory).buffer).slice(),
+      memoryBytes: name => new Uint8Array((ex[name] as WebAssembly.Memory).buffer).slice(),
       globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
     };
   },
@@ -126,6 +165,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   let depth = 0;
   const h = (x: number): number => {
     hostLog.push(String(x));
+    if (gm.hostTag && (x & 0xff) === 0x5a) throw new HostThrow(x);
     // Sometimes the host calls back into the instance (host -> wasm -> host ...);
     // traps of the inner call propagate out through the host function.
     if ((x & 0xf) === 1 && depth < 4 && inst && gm.funcs.length) {
@@ -142,7 +182,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   };
   let instance: AdapterInstance;
   try {
-    instance = inst = adapter.instantiate(adapter.reference && gm.referenceBytes ? gm.referenceBytes : gm.bytes, h);
+    instance = inst = adapter.instantiate(adapter.reference && gm.referenceBytes ? gm.referenceBytes : gm.bytes, h, !!gm.hostTag);
   } catch (e) {
     events.push(`instantiate: ${describeError(adapter, e)}`);
     return { events };
@@ -169,7 +209,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
       return describeError(adapter, e);
     }
   };
-  events.push(`memory: ${attempt(() => hashBytes(instance.memoryBytes()))}`);
+  for (const name of gm.memories ?? ['mem']) events.push(`${name === 'mem' ? 'memory' : name}: ${attempt(() => hashBytes(instance.memoryBytes(name)))}`);
   for (const g of gm.globals) events.push(`${g.name} = ${attempt(() => show(instance.globalValue(g.name)))}`);
   const probes: string[] = [];
   for (let i = 0; i < gm.tableSize + 8; i++) {
