@@ -165,7 +165,6 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   let depth = 0;
   const h = (x: number): number => {
     hostLog.push(String(x));
-    if (gm.hostTag && (x & 0xff) === 0x5a) throw new HostThrow(x);
     // Sometimes the host calls back into the instance (host -> wasm -> host ...);
     // traps of the inner call propagate out through the host function.
     if ((x & 0xf) === 1 && depth < 4 && inst && gm.funcs.length) {
@@ -178,7 +177,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
         depth--;
       }
     }
-    return hostBehaviour(x);
+    return hostBehaviour(x, gm.hostTag);
   };
   let instance: AdapterInstance;
   try {
