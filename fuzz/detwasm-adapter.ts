@@ -49,9 +49,11 @@ export function detwasmAdapter(options: { gas?: number | bigint | null; config?:
     instantiate(bytes, h, hostTag): AdapterInstance {
       const module = engine.compile(bytes);
       const store = new api.Store(engine, gas === null ? {} : { gas });
-      const inst = store.instantiate(module, { env: hostEnv(h, hostTag, api) });
+      const env = hostEnv(h, hostTag, api);
+      const inst = store.instantiate(module, { env });
       const ex = inst.exports;
       return {
+        hostTag: env.t,
         call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
         memoryBytes: name => memoryBytes(ex[name]),
         globalValue: name => (ex[name] as { value: number | bigint }).value,
@@ -84,10 +86,12 @@ export function compatAdapter(): EngineAdapter {
     name: 'detwasm compat (JS API)',
     instantiate(bytes, h, hostTag): AdapterInstance {
       const W = compat.createWebAssembly({ config: { features: { preset: '3.0', floats: true } } });
-      const inst = new W.Instance(new W.Module(bytes), { env: hostEnv(h, hostTag, W as unknown as ExceptionApi) });
+      const env = hostEnv(h, hostTag, W as unknown as ExceptionApi);
+      const inst = new W.Instance(new W.Module(bytes), { env });
       exception = (W as unknown as ExceptionApi).Exception;
       const ex = inst.exports as Record<string, unknown>;
       return {
+        hostTag: env.t,
         call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
         memoryBytes: name => new Uint8Array((ex[name] as WebAssembly.Memory).buffer).slice(),
         globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,

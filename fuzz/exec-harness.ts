@@ -13,6 +13,8 @@ export interface AdapterInstance {
   /** The bytes of exported memory `name`. */
   memoryBytes(name: string): Uint8Array;
   globalValue(name: string): number | bigint;
+  /** With `hostTag`: the tag imported as env.t (an uncaught exception of it is shown with its payload). */
+  hostTag?: unknown;
 }
 
 export interface EngineAdapter {
@@ -124,9 +126,11 @@ export const nativeAdapter: EngineAdapter = {
   reference: true,
   instantiate(bytes, h, hostTag) {
     const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: hostEnv(h, hostTag, WebAssembly as unknown as ExceptionApi) });
+    const env = hostEnv(h, hostTag, WebAssembly as unknown as ExceptionApi);
+    const inst = new WebAssembly.Instance(mod, { env });
     const ex = inst.exports as Record<string, unknown>;
     return {
+      hostTag: env.t,
       call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
       memoryBytes: name => new Uint8Array((ex[name] as WebAssembly.Memory).buffer).slice(),
       globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
@@ -195,7 +199,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
         instance.call('reset', []);
         line += show(instance.call(f.name, args));
       } catch (e) {
-        line += describeError(adapter, e);
+        line += describeError(adapter, e, instance.hostTag);
       }
       events.push(line);
     }
@@ -222,8 +226,16 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   return { events };
 }
 
-function describeError(adapter: EngineAdapter, e: unknown): string {
+/** An exception the JS API way: `is(tag)`, `getArg(tag, i)`. */
+interface JsApiException {
+  is(tag: unknown): boolean;
+  getArg(tag: unknown, index: number): unknown;
+}
+
+/** The trap class of `e`; an uncaught exception of the host's tag env.t with its payload. */
+function describeError(adapter: EngineAdapter, e: unknown, hostTag?: unknown): string {
   const cls = adapter.trapClass(e);
+  if (cls === 'exception' && hostTag !== undefined && (e as JsApiException).is(hostTag)) return `trap exception env.t(${show((e as JsApiException).getArg(hostTag, 0))})`;
   if (cls) return `trap ${cls}`;
   const err = e as Error;
   return `ERROR ${err?.name ?? typeof e}: ${err?.message ?? String(e)}`;
