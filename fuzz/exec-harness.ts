@@ -51,7 +51,9 @@ export type TrapClass =
 
 /** The JS API's tag and exception classes of an engine (`WebAssembly.Tag`, `WebAssembly.Exception`). */
 export interface ExceptionApi {
+  /** `new Tag({ parameters })`. */
   Tag: new (type: { parameters: string[] }) => unknown;
+  /** `new Exception(tag, payload)`. */
   Exception: new (tag: never, payload: unknown[]) => unknown;
 }
 
@@ -228,7 +230,9 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
 
 /** An exception the JS API way: `is(tag)`, `getArg(tag, i)`. */
 interface JsApiException {
+  /** Whether the exception has tag `tag`. */
   is(tag: unknown): boolean;
+  /** Payload value `index` (the tag must be the exception's). */
   getArg(tag: unknown, index: number): unknown;
 }
 

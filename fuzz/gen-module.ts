@@ -137,6 +137,7 @@ export function hostBehaviour(x: number, hostTag = false): number {
  * harness adapter makes that its own exception).
  */
 export class HostThrow {
+  /** @param arg the host function's argument, the exception's payload */
   constructor(readonly arg: number) {}
 }
 export class HostFailure extends Error {
