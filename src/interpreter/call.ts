@@ -8,15 +8,20 @@ import { F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
+import { checkCallableFromJS } from './values.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
 function argumentError(f: FuncInst, i: number, e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const where = f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
   const type = valtypeName(f.type.params[i]);
   const Ctor = e.constructor as new (message: string) => Error;
-  return new Ctor(`${where}: argument ${i} (${type}): ${e.message}`);
+  return new Ctor(`${funcName(f)}: argument ${i} (${type}): ${e.message}`);
+}
+
+/** How errors name f: 'host function' or 'function <index>'. */
+export function funcName(f: FuncInst): string {
+  return f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
 }
 
 /**
@@ -30,6 +35,7 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const depth = store._depth;
   const sp = store._sp;
   const base = sp;
+  checkCallableFromJS(t, funcName(f));
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {

@@ -5,6 +5,7 @@
  */
 import { Engine, Store, HostFunc, Tag, Exception, Trap, LinkError, callResumable, type ResumableCall } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
+import { createWebAssembly } from '../compat.js';
 
 function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
   const engine = new Engine({ features: { preset: '3.0' } });
@@ -204,5 +205,33 @@ describe('exceptions', () => {
     const a = run(10), b = run(20), c = run(30);
     expect(b - a).toBe(c - b);
     expect(run(20)).toBe(b);
+  });
+});
+
+describe('exnref at the JS boundary (JS API: a TypeError wherever one would cross)', () => {
+  const M = `(module
+    (global $g (export "g") (mut exnref) (ref.null exn))
+    (global $n (export "n") (mut i32) (i32.const 0))
+    (func (export "result") (result exnref) (global.set $n (i32.const 1)) (ref.null exn))
+    (func (export "param") (param exnref) (global.set $n (i32.const 2))))`;
+  // found by the differential fuzzer's probing against Node 24: the function ran and returned null, the global read null
+  test('an exported function with an exnref result or parameter throws before it runs; an exnref global has no JS value', () => {
+    const { exports } = setup(M);
+    expect(() => exports.result()).toThrow(TypeError);
+    expect(() => exports.param(null)).toThrow(TypeError);
+    expect(() => callResumable(exports.result, [])).toThrow(TypeError);
+    expect(exports.n.value).toBe(0);
+    expect(() => exports.g.value).toThrow(TypeError);
+    expect(() => {
+      exports.g.value = null;
+    }).toThrow(TypeError);
+  });
+  test('the same through detwasm/compat', () => {
+    const W = createWebAssembly({ config: { features: { preset: '3.0' } } });
+    const exports = new W.Instance(new W.Module(wat3([M])[0]), {}).exports as Record<string, any>;
+    expect(() => exports.result()).toThrow(TypeError);
+    expect(() => exports.param(null)).toThrow(TypeError);
+    expect(exports.n.value).toBe(0);
+    expect(() => exports.g.value).toThrow(TypeError);
   });
 });
