@@ -111,7 +111,7 @@ export function runExecFuzz(opts: {
       else diff = diffRecords(host, runGenerated(adapter, gm));
     }
     for (const e of host.events) {
-      const m = / -> (trap \w+|ERROR[^:]*|.)/.exec(e);
+      const m = / -> (trap \w+|ERROR[^:]*|TypeError|.)/.exec(e);
       if (!m) continue;
       calls++;
       const k = m[1].length === 1 ? 'value' : m[1];

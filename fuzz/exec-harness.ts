@@ -4,6 +4,7 @@
  * call log, and the final memories, globals and table null-ness.
  */
 import { createHash } from 'crypto';
+import { EXNREF } from './encode.js';
 import { GeneratedModule, HostFailure, HostThrow, generateArgs, hostBehaviour } from './gen-module.js';
 import { Rng } from './prng.js';
 
@@ -169,12 +170,14 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   const hostLog: string[] = [];
   let inst: AdapterInstance | undefined;
   let depth = 0;
+  // (not a function with an exnref: its TypeError, a JS exception, would enter wasm, where V8 catches it with catch_all; README)
+  const reentrant = gm.funcs.filter(f => !f.sig.params.includes(EXNREF) && !f.sig.results.includes(EXNREF));
   const h = (x: number): number => {
     hostLog.push(String(x));
     // Sometimes the host calls back into the instance (host -> wasm -> host ...);
     // traps of the inner call propagate out through the host function.
-    if ((x & 0xf) === 1 && depth < 4 && inst && gm.funcs.length) {
-      const f = gm.funcs[(x >>> 6) % gm.funcs.length];
+    if ((x & 0xf) === 1 && depth < 4 && inst && reentrant.length) {
+      const f = reentrant[(x >>> 6) % reentrant.length];
       const args = generateArgs(new Rng(x), f.sig);
       depth++;
       try {
@@ -241,6 +244,8 @@ function describeError(adapter: EngineAdapter, e: unknown, hostTag?: unknown): s
   const cls = adapter.trapClass(e);
   if (cls === 'exception' && hostTag !== undefined && (e as JsApiException).is(hostTag)) return `trap exception env.t(${show((e as JsApiException).getArg(hostTag, 0))})`;
   if (cls) return `trap ${cls}`;
+  // the JS API's TypeErrors at the boundary (an exnref parameter or result), whose messages differ by engine
+  if (e instanceof TypeError) return 'TypeError';
   const err = e as Error;
   return `ERROR ${err?.name ?? typeof e}: ${err?.message ?? String(e)}`;
 }

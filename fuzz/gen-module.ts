@@ -1343,6 +1343,12 @@ function generateOne(seed: number, options: Partial<GenOptions>): GeneratedModul
     }
   }
   if (opts.exceptions) {
+    // a function with an exnref parameter or result: wasm calls it, JS gets a TypeError (JS API: exnref does not cross to JS)
+    const sig: FuncSig = rng.chance(0.5)
+      ? { params: randomTypes(rng, 2, m.valtypes), results: [EXNREF] }
+      : { params: [...randomTypes(rng, 1, m.valtypes), EXNREF], results: randomTypes(rng, 1, m.valtypes) };
+    m.funcSigs.push(sig);
+    m.funcTypeIdx.push(typeIndex(m, sig));
     // tag 0 is the host's import env.t (i32)
     m.tags.push([I32]);
     for (let i = rng.range(1, 3); i > 0; i--) m.tags.push(randomTypes(rng, 2, m.valtypes));
@@ -1532,7 +1538,7 @@ function offsetExpr(m: ModuleCtx, at: number, off: number): Bytes {
  */
 export function generateArgs(rng: Rng, sig: FuncSig): Array<number | bigint | null> {
   return sig.params.map(t => {
-    if (isTypedRef(t)) return null;
+    if (!isNum(t)) return null;
     if (t === I32) return rng.i32Interesting();
     if (t === I64) return rng.i64Interesting();
     const bits = rng.chance(0.5) ? rng.pick(F32_EDGES) : rng.u32();
