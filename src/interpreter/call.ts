@@ -8,7 +8,7 @@ import { F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
-import { checkCallableFromJS } from './values.js';
+import { checkNoExnref } from './values.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
@@ -35,7 +35,7 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const depth = store._depth;
   const sp = store._sp;
   const base = sp;
-  checkCallableFromJS(t, funcName(f));
+  checkNoExnref(t, funcName(f));
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {

@@ -226,6 +226,26 @@ describe('exnref at the JS boundary (JS API: a TypeError wherever one would cros
       exports.g.value = null;
     }).toThrow(TypeError);
   });
+  test('a JS function imported with an exnref parameter or result is not called: a host trap whose cause is the TypeError', () => {
+    let calls = 0;
+    const { exports } = setup(`(module
+      (import "env" "take" (func $take (param exnref)))
+      (import "env" "give" (func $give (result exnref)))
+      (func (export "t1") (call $take (ref.null exn)))
+      (func (export "t2") (drop (call $give))))`, { imports: { env: { take: () => calls++, give: () => calls++ } } });
+    for (const f of [exports.t1, exports.t2]) {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(Trap);
+      expect((err as Trap).code).toBe('host');
+      expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(TypeError);
+    }
+    expect(calls).toBe(0);
+  });
   test('the same through detwasm/compat', () => {
     const W = createWebAssembly({ config: { features: { preset: '3.0' } } });
     const exports = new W.Instance(new W.Module(wat3([M])[0]), {}).exports as Record<string, any>;
@@ -233,5 +253,12 @@ describe('exnref at the JS boundary (JS API: a TypeError wherever one would cros
     expect(() => exports.param(null)).toThrow(TypeError);
     expect(exports.n.value).toBe(0);
     expect(() => exports.g.value).toThrow(TypeError);
+    // an imported JS function with an exnref in its type: the TypeError itself (host errors pass through)
+    let calls = 0;
+    const imp = new W.Instance(new W.Module(wat3([`(module (import "env" "take" (func $take (param exnref))) (func (export "t") (call $take (ref.null exn))))`])[0]), {
+      env: { take: () => calls++ },
+    }).exports as Record<string, any>;
+    expect(() => imp.t()).toThrow(TypeError);
+    expect(calls).toBe(0);
   });
 });

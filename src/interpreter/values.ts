@@ -9,13 +9,15 @@ import { f32Val, f64At } from './float.js';
 import { FuncInst, FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf, type Store } from './runtime.js';
 
 /**
- * JS API "call an Exported Function" (step 4): a function with an exception
- * reference among its parameters or results cannot be called from JS. The
- * TypeError comes before anything is converted or run.
+ * JS API "call an Exported Function" (step 4) and "run a host function"
+ * (step 2): a function with an exception reference among its parameters or
+ * results cannot be called across the JS boundary, either way. The TypeError
+ * comes before anything is converted or run.
  */
-export function checkCallableFromJS(t: functype, where: string): void {
-  for (const p of t.params) if (isExnRef(p)) throw new TypeError(`${where}: a function with an exnref parameter cannot be called from JS`);
-  for (const r of t.results) if (isExnRef(r)) throw new TypeError(`${where}: a function with an exnref result cannot be called from JS`);
+export function checkNoExnref(t: functype, where: string): void {
+  if (t.params.some(isExnRef) || t.results.some(isExnRef)) {
+    throw new TypeError(`${where}: a function with an exnref parameter or result cannot be called across the JS boundary`);
+  }
 }
 
 /**
