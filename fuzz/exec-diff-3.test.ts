@@ -38,10 +38,13 @@ describe.each(ENGINES_UNDER_TEST)('random WebAssembly 3.0 modules: $name vs Node
   });
 });
 
-test('the modules are valid on Node 24 and reach the 3.0 trap classes and uncaught exceptions', () => {
+test('the modules are valid on Node 24 and reach the 3.0 trap classes, uncaught exceptions and the JS API TypeError', () => {
   const records = reference.run(Array.from({ length: 250 }, (_, i) => generateModule(600_001 + i, WASM3_OPTIONS)));
   const events = records.flatMap(r => r.events);
   expect(events.filter(e => e.includes('ERROR'))).toEqual([]);
   const kinds = new Set(events.map(e => / -> (trap \w+)/.exec(e)?.[1]));
   for (const k of ['trap memory_oob', 'trap table_oob', 'trap null_reference', 'trap exception', 'trap indirect_null_or_mismatch']) expect(kinds).toContain(k);
+  // the host's tag leaving a call with its payload; JS calling a function with an exnref in its type
+  expect(events.some(e => / -> trap exception env\.t\(/.test(e))).toBe(true);
+  expect(events.some(e => / -> TypeError$/.test(e))).toBe(true);
 });
