@@ -48,3 +48,11 @@ test('the modules are valid on Node 24 and reach the 3.0 trap classes, uncaught 
   expect(events.some(e => / -> trap exception env\.t\(/.test(e))).toBe(true);
   expect(events.some(e => / -> TypeError$/.test(e))).toBe(true);
 });
+
+test('regression: Node 24 names the data segment out of bounds at instantiation (seed 8004940, floats): still the class memory_oob', () => {
+  const options = { ...WASM3_OPTIONS, floats: true };
+  const [host] = reference.run([generateModule(8_004_940, options)]);
+  expect(host.events).toEqual(['instantiate: trap memory_oob']);
+  const r = runExecFuzz({ adapter: ENGINES_UNDER_TEST[1], reference, firstSeed: 8_004_940, iterations: 1, options, shrink: false });
+  expect(r.findings).toEqual([]);
+});

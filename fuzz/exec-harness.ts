@@ -89,7 +89,8 @@ export function v8TrapClass(e: unknown): TrapClass | null {
   // Instantiation traps carry a prefix ("WebAssembly.Instance(): data segment is out of bounds").
   const m = e.message.replace(/^WebAssembly\.\w+\(\): /, '');
   if (m === 'unreachable') return 'unreachable';
-  if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || m === 'data segment is out of bounds') return 'memory_oob';
+  // (Node 24's V8 says which segment: "data segment 2 is out of bounds (offset 131062, length 15, memory size 131072)")
+  if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || /^data segment (\d+ )?is out of bounds/.test(m)) return 'memory_oob';
   if (m === 'divide by zero' || m === 'remainder by zero') return 'div_by_zero';
   // float -> int truncation out of range or of a NaN: detwasm's integer_overflow / invalid_conversion
   if (m === 'divide result unrepresentable' || m === 'float unrepresentable in integer range') return 'int_overflow';
