@@ -4,7 +4,7 @@
  * so this file type-checks before the API exists.
  */
 import { Trap } from '../src/errors.js';
-import { AdapterInstance, EngineAdapter, TrapClass, detwasmTrapClass } from './exec-harness.js';
+import { AdapterInstance, EngineAdapter, ExceptionApi, TrapClass, detwasmTrapClass, hostEnv } from './exec-harness.js';
 
 /** The part of detwasm's public API the fuzzers use. */
 export interface DetwasmApi {
@@ -12,6 +12,8 @@ export interface DetwasmApi {
   Store: new (engine: DetwasmEngine, options?: { gas?: number | bigint }) => DetwasmStore;
   Memory: new (d: { initial: number; maximum?: number }) => unknown;
   HostFunc?: new (type: unknown, fn: (...a: unknown[]) => unknown) => unknown;
+  Tag: ExceptionApi['Tag'];
+  Exception: ExceptionApi['Exception'];
 }
 export interface DetwasmEngine {
   compile(bytes: Uint8Array): unknown;
@@ -44,18 +46,21 @@ export function detwasmAdapter(options: { gas?: number | bigint | null; config?:
   const gas = options.gas === undefined ? 1_000_000_000 : options.gas;
   return {
     name: 'detwasm',
-    instantiate(bytes, h): AdapterInstance {
+    instantiate(bytes, h, hostTag): AdapterInstance {
       const module = engine.compile(bytes);
       const store = new api.Store(engine, gas === null ? {} : { gas });
-      const inst = store.instantiate(module, { env: { h } });
+      const env = hostEnv(h, hostTag, api);
+      const inst = store.instantiate(module, { env });
       const ex = inst.exports;
       return {
+        hostTag: env.t,
         call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
-        memoryBytes: () => memoryBytes(ex.mem),
+        memoryBytes: name => memoryBytes(ex[name]),
         globalValue: name => (ex[name] as { value: number | bigint }).value,
       };
     },
     trapClass(e: unknown): TrapClass | null {
+      if (e instanceof api.Exception) return 'exception';
       if (!(e instanceof Trap)) return null;
       // A failing host import surfaces as Trap 'host' with the original error as cause;
       // when that error is itself a trap of a nested (re-entrant) call, classify the
@@ -75,19 +80,25 @@ export function detwasmAdapter(options: { gas?: number | bigint | null; config?:
 export function compatAdapter(): EngineAdapter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const compat = require('../src/compat.js') as { createWebAssembly(o?: object): typeof WebAssembly };
+  /** The Exception class of the namespace of the last instantiation. */
+  let exception: (new (...a: never[]) => unknown) | undefined;
   return {
     name: 'detwasm compat (JS API)',
-    instantiate(bytes, h): AdapterInstance {
-      const W = compat.createWebAssembly({ config: { features: { tailCall: true } } });
-      const inst = new W.Instance(new W.Module(bytes), { env: { h } });
+    instantiate(bytes, h, hostTag): AdapterInstance {
+      const W = compat.createWebAssembly({ config: { features: { preset: '3.0', floats: true } } });
+      const env = hostEnv(h, hostTag, W as unknown as ExceptionApi);
+      const inst = new W.Instance(new W.Module(bytes), { env });
+      exception = (W as unknown as ExceptionApi).Exception;
       const ex = inst.exports as Record<string, unknown>;
       return {
+        hostTag: env.t,
         call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
-        memoryBytes: () => new Uint8Array((ex.mem as WebAssembly.Memory).buffer).slice(),
+        memoryBytes: name => new Uint8Array((ex[name] as WebAssembly.Memory).buffer).slice(),
         globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
       };
     },
     trapClass(e: unknown): TrapClass | null {
+      if (exception && e instanceof exception) return 'exception';
       if (e instanceof Trap) return detwasmTrapClass(e.code);
       // The JS API lets a host exception propagate unchanged.
       return e instanceof Error && e.name === 'HostFailure' ? 'host' : null;

@@ -15,9 +15,9 @@ export const METERED_GAS = 1_000_000_000_000;
 
 /**
  * detwasm engines run with floats on (float modules from `generateModule(seed, { floats: true })`)
- * and tail calls (`{ tailCalls: true }`); other modules compile the same.
+ * and every WebAssembly 3.0 feature (`WASM3_OPTIONS`); other modules compile the same.
  */
-const FLOATS = { features: { floats: true, tailCall: true } };
+const FLOATS = { features: { preset: '3.0', floats: true } };
 
 export const ENGINES_UNDER_TEST: EngineAdapter[] = [
   { ...detwasmAdapter({ gas: METERED_GAS, config: FLOATS }), name: 'detwasm (metered)' },

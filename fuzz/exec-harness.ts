@@ -1,25 +1,32 @@
 /**
  * Runs a generated module on an engine (through an `EngineAdapter`) and
  * records everything observable: each call's results or trap class, the host
- * call log, and the final memory, globals and table null-ness.
+ * call log, and the final memories, globals and table null-ness.
  */
 import { createHash } from 'crypto';
-import { GeneratedModule, HostFailure, generateArgs, hostBehaviour } from './gen-module.js';
+import { EXNREF } from './encode.js';
+import { GeneratedModule, HostFailure, HostThrow, generateArgs, hostBehaviour } from './gen-module.js';
 import { Rng } from './prng.js';
 
 /** The observable instance surface both engines provide (wrapped per engine). */
 export interface AdapterInstance {
-  call(name: string, args: Array<number | bigint>): unknown;
-  memoryBytes(): Uint8Array;
+  call(name: string, args: Array<number | bigint | null>): unknown;
+  /** The bytes of exported memory `name`. */
+  memoryBytes(name: string): Uint8Array;
   globalValue(name: string): number | bigint;
+  /** With `hostTag`: the tag imported as env.t (an uncaught exception of it is shown with its payload). */
+  hostTag?: unknown;
 }
 
 export interface EngineAdapter {
   readonly name: string;
   /** The reference engine: runs a generated module's `referenceBytes` (NaNs canonicalized) when it has them. */
   readonly reference?: boolean;
-  /** Compiles and instantiates; `h` is the host import env.h. */
-  instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number): AdapterInstance;
+  /**
+   * Compiles and instantiates; `h` is the host import env.h; with `hostTag`
+   * the module also imports a tag env.t (see `hostEnv`).
+   */
+  instantiate(bytes: Uint8Array<ArrayBuffer>, h: (x: number) => number, hostTag?: boolean): AdapterInstance;
   /** Maps an exception thrown by a call to a trap class (see `TrapClass`), or null if it is not a trap. */
   trapClass(e: unknown): TrapClass | null;
 }
@@ -37,24 +44,61 @@ export type TrapClass =
   | 'indirect_null_or_mismatch'
   | 'table_oob'
   | 'stack_exhausted'
+  | 'null_reference'
   | 'host'
-  | 'out_of_gas';
+  | 'out_of_gas'
+  /** A wasm exception nothing caught, leaving the call (WebAssembly 3.0). */
+  | 'exception';
+
+/** The JS API's tag and exception classes of an engine (`WebAssembly.Tag`, `WebAssembly.Exception`). */
+export interface ExceptionApi {
+  /** `new Tag({ parameters })`. */
+  Tag: new (type: { parameters: string[] }) => unknown;
+  /** `new Exception(tag, payload)`. */
+  Exception: new (tag: never, payload: unknown[]) => unknown;
+}
+
+/**
+ * The env imports of a generated module on one engine: `h`, and with
+ * `hostTag` a new tag env.t (i32) of the engine's own Tag class, thrown by
+ * `h` (as that engine's Exception) where the harness's host throws HostThrow.
+ */
+export function hostEnv(h: (x: number) => number, hostTag: boolean | undefined, api: ExceptionApi): Record<string, WebAssembly.ImportValue> {
+  if (!hostTag) return { h };
+  const t = new api.Tag({ parameters: ['i32'] });
+  return {
+    t: t as WebAssembly.ImportValue,
+    h: (x: number): number => {
+      try {
+        return h(x);
+      } catch (e) {
+        if (e instanceof HostThrow) throw new api.Exception(t as never, [e.arg]);
+        throw e;
+      }
+    },
+  };
+}
 
 /** V8 (the host `WebAssembly`) error -> trap class. */
 export function v8TrapClass(e: unknown): TrapClass | null {
   if (e instanceof HostFailure) return 'host';
+  const { Exception } = WebAssembly as unknown as Partial<ExceptionApi>;
+  if (Exception && e instanceof Exception) return 'exception';
   if (e instanceof RangeError && /call stack/i.test(e.message)) return 'stack_exhausted';
   if (!(e instanceof WebAssembly.RuntimeError)) return null;
   // Instantiation traps carry a prefix ("WebAssembly.Instance(): data segment is out of bounds").
   const m = e.message.replace(/^WebAssembly\.\w+\(\): /, '');
   if (m === 'unreachable') return 'unreachable';
-  if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || m === 'data segment is out of bounds') return 'memory_oob';
+  // (Node 24's V8 says which segment: "data segment 2 is out of bounds (offset 131062, length 15, memory size 131072)")
+  if (m === 'memory access out of bounds' || m === 'data segment out of bounds' || /^data segment (\d+ )?is out of bounds/.test(m)) return 'memory_oob';
   if (m === 'divide by zero' || m === 'remainder by zero') return 'div_by_zero';
   // float -> int truncation out of range or of a NaN: detwasm's integer_overflow / invalid_conversion
   if (m === 'divide result unrepresentable' || m === 'float unrepresentable in integer range') return 'int_overflow';
   if (m === 'null function or function signature mismatch') return 'indirect_null_or_mismatch';
   // table.init reading past its (possibly dropped) element segment.
   if (m === 'table index is out of bounds' || m === 'element segment out of bounds') return 'table_oob';
+  // call_ref / ref.as_non_null / throw_ref of null
+  if (m === 'dereferencing a null pointer' || m === 'rethrowing null value') return 'null_reference';
   return null;
 }
 
@@ -74,6 +118,7 @@ export function detwasmTrapClass(code: string): TrapClass | null {
     case 'table_out_of_bounds':
       return 'table_oob';
     case 'call_stack_exhausted': return 'stack_exhausted';
+    case 'null_reference': return 'null_reference';
     case 'host': return 'host';
     case 'out_of_gas': return 'out_of_gas';
     default: return null;
@@ -83,13 +128,15 @@ export function detwasmTrapClass(code: string): TrapClass | null {
 export const nativeAdapter: EngineAdapter = {
   name: 'v8',
   reference: true,
-  instantiate(bytes, h) {
+  instantiate(bytes, h, hostTag) {
     const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: { h } });
+    const env = hostEnv(h, hostTag, WebAssembly as unknown as ExceptionApi);
+    const inst = new WebAssembly.Instance(mod, { env });
     const ex = inst.exports as Record<string, unknown>;
     return {
+      hostTag: env.t,
       call: (name, args) => (ex[name] as (...a: unknown[]) => unknown)(...args),
-      memoryBytes: () => new Uint8Array((ex.mem as WebAssembly.Memory).buffer).slice(),
+      memoryBytes: name => new Uint8Array((ex[name] as WebAssembly.Memory).buffer).slice(),
       globalValue: name => (ex[name] as WebAssembly.Global).value as number | bigint,
     };
   },
@@ -124,12 +171,14 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   const hostLog: string[] = [];
   let inst: AdapterInstance | undefined;
   let depth = 0;
+  // (not a function with an exnref: its TypeError, a JS exception, would enter wasm, where V8 catches it with catch_all; README)
+  const reentrant = gm.funcs.filter(f => !f.sig.params.includes(EXNREF) && !f.sig.results.includes(EXNREF));
   const h = (x: number): number => {
     hostLog.push(String(x));
     // Sometimes the host calls back into the instance (host -> wasm -> host ...);
     // traps of the inner call propagate out through the host function.
-    if ((x & 0xf) === 1 && depth < 4 && inst && gm.funcs.length) {
-      const f = gm.funcs[(x >>> 6) % gm.funcs.length];
+    if ((x & 0xf) === 1 && depth < 4 && inst && reentrant.length) {
+      const f = reentrant[(x >>> 6) % reentrant.length];
       const args = generateArgs(new Rng(x), f.sig);
       depth++;
       try {
@@ -138,11 +187,11 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
         depth--;
       }
     }
-    return hostBehaviour(x);
+    return hostBehaviour(x, gm.hostTag);
   };
   let instance: AdapterInstance;
   try {
-    instance = inst = adapter.instantiate(adapter.reference && gm.referenceBytes ? gm.referenceBytes : gm.bytes, h);
+    instance = inst = adapter.instantiate(adapter.reference && gm.referenceBytes ? gm.referenceBytes : gm.bytes, h, !!gm.hostTag);
   } catch (e) {
     events.push(`instantiate: ${describeError(adapter, e)}`);
     return { events };
@@ -156,7 +205,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
         instance.call('reset', []);
         line += show(instance.call(f.name, args));
       } catch (e) {
-        line += describeError(adapter, e);
+        line += describeError(adapter, e, instance.hostTag);
       }
       events.push(line);
     }
@@ -169,7 +218,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
       return describeError(adapter, e);
     }
   };
-  events.push(`memory: ${attempt(() => hashBytes(instance.memoryBytes()))}`);
+  for (const name of gm.memories ?? ['mem']) events.push(`${name === 'mem' ? 'memory' : name}: ${attempt(() => hashBytes(instance.memoryBytes(name)))}`);
   for (const g of gm.globals) events.push(`${g.name} = ${attempt(() => show(instance.globalValue(g.name)))}`);
   const probes: string[] = [];
   for (let i = 0; i < gm.tableSize + 8; i++) {
@@ -183,9 +232,21 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
   return { events };
 }
 
-function describeError(adapter: EngineAdapter, e: unknown): string {
+/** An exception the JS API way: `is(tag)`, `getArg(tag, i)`. */
+interface JsApiException {
+  /** Whether the exception has tag `tag`. */
+  is(tag: unknown): boolean;
+  /** Payload value `index` (the tag must be the exception's). */
+  getArg(tag: unknown, index: number): unknown;
+}
+
+/** The trap class of `e`; an uncaught exception of the host's tag env.t with its payload. */
+function describeError(adapter: EngineAdapter, e: unknown, hostTag?: unknown): string {
   const cls = adapter.trapClass(e);
+  if (cls === 'exception' && hostTag !== undefined && (e as JsApiException).is(hostTag)) return `trap exception env.t(${show((e as JsApiException).getArg(hostTag, 0))})`;
   if (cls) return `trap ${cls}`;
+  // the JS API's TypeErrors at the boundary (an exnref parameter or result), whose messages differ by engine
+  if (e instanceof TypeError) return 'TypeError';
   const err = e as Error;
   return `ERROR ${err?.name ?? typeof e}: ${err?.message ?? String(e)}`;
 }

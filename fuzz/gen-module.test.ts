@@ -1,4 +1,4 @@
-import { generateModule } from './gen-module.js';
+import { WASM3_OPTIONS, generateModule } from './gen-module.js';
 import { nativeAdapter, runGenerated } from './exec-harness.js';
 
 describe('random module generator (checked against the host WebAssembly)', () => {
@@ -112,5 +112,28 @@ describe('with tail calls', () => {
       expect(generateModule(seed, { tailCalls: false }).bytes).toEqual(generateModule(seed).bytes);
     }
     expect(tail).toBeGreaterThan(100);
+  });
+});
+
+describe('with the WebAssembly 3.0 options', () => {
+  test('detwasm (3.0 preset) compiles them, rejects them under 2.0; each option off leaves the plain modules', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Engine, PolicyError, MalformedError } = require('../src/index.js');
+    const v3 = new Engine({ features: { preset: '3.0' } });
+    const v2 = new Engine();
+    let rejected = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      v3.compile(generateModule(seed, WASM3_OPTIONS).bytes);
+      try {
+        v2.compile(generateModule(seed, WASM3_OPTIONS).bytes);
+      } catch (e) {
+        // a PolicyError naming the feature, or the 2.0 error where 2.0 defines one (the tag import: README "Features")
+        expect(e instanceof PolicyError || e instanceof MalformedError).toBe(true);
+        rejected++;
+      }
+      const off = Object.fromEntries(Object.keys(WASM3_OPTIONS).map(k => [k, false]));
+      expect(generateModule(seed, off).bytes).toEqual(generateModule(seed).bytes);
+    }
+    expect(rejected).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--tail-calls] [--save]`.
+ * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--tail-calls]
+ * [--wasm3 | --multi-memory --memory64 --table64 --exceptions --function-references --extended-const] [--save]`.
  * Runs the differential execution fuzzer and the differential decoding fuzzer
  * for N seconds each against detwasm and the host's WebAssembly, prints
  * statistics and findings, and with --save writes minimized findings to
@@ -11,6 +12,14 @@ import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
 import { ENGINES_UNDER_TEST, HANG_GUARD } from './engines.js';
 import { runExecFuzz } from './exec-fuzz.js';
 import { hashBytes } from './exec-harness.js';
+import { GenOptions, WASM3_OPTIONS } from './gen-module.js';
+import { IN_PROCESS_REFERENCE, node24Reference } from './reference.js';
+
+/** Command-line flags of the generator options (each WebAssembly 3.0 one needs the Node 24 reference). */
+const OPTION_FLAGS: Array<[string, keyof GenOptions]> = [
+  ['floats', 'floats'], ['tail-calls', 'tailCalls'], ['multi-memory', 'multiMemory'], ['memory64', 'memory64'], ['table64', 'table64'],
+  ['exceptions', 'exceptions'], ['function-references', 'functionReferences'], ['extended-const', 'extendedConst'],
+];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,16 +32,20 @@ async function main(): Promise<void> {
   const only = arg('only', 'all');
   const save = process.argv.includes('--save');
   // --floats: generated modules use f32/f64 too (the host runs them with NaNs canonicalized)
-  // --tail-calls: return_call / return_call_indirect too (WebAssembly 3.0)
-  const options = { ...(process.argv.includes('--floats') ? { floats: true } : {}), ...(process.argv.includes('--tail-calls') ? { tailCalls: true } : {}) };
+  // --tail-calls: return_call / return_call_indirect too (WebAssembly 3.0; Node 20 has them)
+  // --wasm3: every WebAssembly 3.0 option (or one at a time, OPTION_FLAGS); the host side then runs in Node 24
+  const options: Partial<GenOptions> = process.argv.includes('--wasm3') ? { ...WASM3_OPTIONS } : {};
+  for (const [flag, key] of OPTION_FLAGS) if (process.argv.includes(`--${flag}`)) options[key] = true as never;
+  const needs24 = OPTION_FLAGS.some(([, key]) => key !== 'floats' && key !== 'tailCalls' && options[key]);
+  const reference = needs24 ? node24Reference() : IN_PROCESS_REFERENCE;
   const outDir = path.resolve(arg('out', path.join('fuzz', 'regressions')));
   let findings = 0;
-  console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer`);
+  console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer, options ${JSON.stringify(options)}, reference ${reference.name}`);
 
   if (only === 'all' || only === 'exec') {
    for (const adapter of ENGINES_UNDER_TEST) {
     const t0 = Date.now();
-    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50, options });
+    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50, options, reference });
     console.log(`exec on ${adapter.name}: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     for (const f of r.findings) {
@@ -43,7 +56,7 @@ async function main(): Promise<void> {
         const base = path.join(outDir, `exec-${f.seed}`);
         fs.writeFileSync(`${base}.wasm`, f.module.bytes);
         const { bytes: _bytes, ...meta } = f.module;
-        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: f.engine, options: f.options, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: f.engine, options: f.options, reference: needs24 ? 'node24' : undefined, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
       }
     }
    }

@@ -3,7 +3,8 @@
  *  - decode-*.wasm: detwasm's verdict is pinned in decode-expectations.json
  *    (cases where the host itself deviates from the spec are recorded there too);
  *  - exec-<seed>.wasm + .json: modules saved by `npm run fuzz -- --save`; detwasm
- *    must produce the host's record;
+ *    must produce the host's record (Node 24's, in a child process, for modules
+ *    saved with `"reference": "node24"`: WebAssembly 3.0 ones);
  *  - EXEC_CASES below: minimized execution mismatches as WAT.
  */
 import * as fs from 'fs';
@@ -13,6 +14,7 @@ import { detwasmVerdict } from './decode-diff.js';
 import { ENGINES_UNDER_TEST } from './engines.js';
 import { diffRecords, nativeAdapter, runGenerated } from './exec-harness.js';
 import type { GeneratedModule } from './gen-module.js';
+import { node24Reference } from './reference.js';
 
 const DIR = path.join(__dirname, 'regressions');
 
@@ -87,9 +89,10 @@ describe.each(ENGINES_UNDER_TEST)('exec regressions on $name', adapter => {
   const saved = fs.readdirSync(DIR).filter(f => /^exec-\d+\.wasm$/.test(f));
   if (saved.length) {
     test.each(saved)('saved module %s', file => {
-      const meta = JSON.parse(fs.readFileSync(path.join(DIR, file.replace(/\.wasm$/, '.json')), 'utf8')) as Omit<GeneratedModule, 'bytes'>;
+      const meta = JSON.parse(fs.readFileSync(path.join(DIR, file.replace(/\.wasm$/, '.json')), 'utf8')) as Omit<GeneratedModule, 'bytes'> & { reference?: string };
       const gm: GeneratedModule = { ...meta, bytes: Uint8Array.from(fs.readFileSync(path.join(DIR, file))) };
-      expect(diffRecords(runGenerated(nativeAdapter, gm), runGenerated(adapter, gm))).toBeNull();
+      const host = meta.reference === 'node24' ? node24Reference().run([gm])[0] : runGenerated(nativeAdapter, gm);
+      expect(diffRecords(host, runGenerated(adapter, gm))).toBeNull();
     });
   }
 });

@@ -85,6 +85,14 @@ export function abstractHeap(t: number): number {
   return t >= CONCRETE ? -1 : t & 0xff;
 }
 
+/**
+ * True for exnref and (ref exn): exception references, which have no JS
+ * value (the JS API throws a TypeError wherever one would cross to or from JS).
+ */
+export function isExnRef(t: number): boolean {
+  return isRefType(t) && abstractHeap(t) === EXNREF;
+}
+
 const ABSTRACT_NAMES: Record<number, string> = { 0x70: 'func', 0x6f: 'extern', 0x69: 'exn' };
 
 /** The text-format name of a value type: 'i32', 'funcref', '(ref func)', '(ref null 3)'. */

@@ -10,15 +10,20 @@ import { exec, execTraced } from './exec.js';
 import { Exception } from './exn.js';
 import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
+import { checkNoExnref } from './values.js';
 import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
 function argumentError(f: FuncInst, i: number, e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const where = f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
   const type = valtypeName(f.type.params[i]);
   const Ctor = e.constructor as new (message: string) => Error;
-  return new Ctor(`${where}: argument ${i} (${type}): ${e.message}`);
+  return new Ctor(`${funcName(f)}: argument ${i} (${type}): ${e.message}`);
+}
+
+/** How errors name f: 'host function' or 'function <index>'. */
+export function funcName(f: FuncInst): string {
+  return f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
 }
 
 /**
@@ -32,6 +37,7 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const depth = store._depth;
   const sp = store._sp;
   const base = sp;
+  checkNoExnref(t, funcName(f));
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {

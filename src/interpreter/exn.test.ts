@@ -5,6 +5,7 @@
  */
 import { Engine, Store, HostFunc, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable, type ResumableCall } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
+import { createWebAssembly } from '../compat.js';
 
 function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
   const engine = new Engine({ features: { preset: '3.0' } });
@@ -296,3 +297,58 @@ function thrownBy(f: () => unknown): unknown {
   try { f(); } catch (e) { return e; }
   throw new Error('did not throw');
 }
+
+describe('exnref at the JS boundary (JS API: a TypeError wherever one would cross)', () => {
+  const M = `(module
+    (global $g (export "g") (mut exnref) (ref.null exn))
+    (global $n (export "n") (mut i32) (i32.const 0))
+    (func (export "result") (result exnref) (global.set $n (i32.const 1)) (ref.null exn))
+    (func (export "param") (param exnref) (global.set $n (i32.const 2))))`;
+  // found by the differential fuzzer's probing against Node 24: the function ran and returned null, the global read null
+  test('an exported function with an exnref result or parameter throws before it runs; an exnref global has no JS value', () => {
+    const { exports } = setup(M);
+    expect(() => exports.result()).toThrow(TypeError);
+    expect(() => exports.param(null)).toThrow(TypeError);
+    expect(() => callResumable(exports.result, [])).toThrow(TypeError);
+    expect(exports.n.value).toBe(0);
+    expect(() => exports.g.value).toThrow(TypeError);
+    expect(() => {
+      exports.g.value = null;
+    }).toThrow(TypeError);
+  });
+  test('a JS function imported with an exnref parameter or result is not called: a host trap whose cause is the TypeError', () => {
+    let calls = 0;
+    const { exports } = setup(`(module
+      (import "env" "take" (func $take (param exnref)))
+      (import "env" "give" (func $give (result exnref)))
+      (func (export "t1") (call $take (ref.null exn)))
+      (func (export "t2") (drop (call $give))))`, { imports: { env: { take: () => calls++, give: () => calls++ } } });
+    for (const f of [exports.t1, exports.t2]) {
+      let err: unknown;
+      try {
+        f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(Trap);
+      expect((err as Trap).code).toBe('host');
+      expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(TypeError);
+    }
+    expect(calls).toBe(0);
+  });
+  test('the same through detwasm/compat', () => {
+    const W = createWebAssembly({ config: { features: { preset: '3.0' } } });
+    const exports = new W.Instance(new W.Module(wat3([M])[0]), {}).exports as Record<string, any>;
+    expect(() => exports.result()).toThrow(TypeError);
+    expect(() => exports.param(null)).toThrow(TypeError);
+    expect(exports.n.value).toBe(0);
+    expect(() => exports.g.value).toThrow(TypeError);
+    // an imported JS function with an exnref in its type: the TypeError itself (host errors pass through)
+    let calls = 0;
+    const imp = new W.Instance(new W.Module(wat3([`(module (import "env" "take" (func $take (param exnref))) (func (export "t") (call $take (ref.null exn))))`])[0]), {
+      env: { take: () => calls++ },
+    }).exports as Record<string, any>;
+    expect(() => imp.t()).toThrow(TypeError);
+    expect(calls).toBe(0);
+  });
+});

@@ -9,7 +9,7 @@ import { Trap } from '../errors.js';
 import { Exception } from './exn.js';
 import { Caller, HostPause, type FuncInst, type Instance, type Store } from './runtime.js';
 import { linkedFuncType } from './types.js';
-import { readValue, writeValue } from './values.js';
+import { checkNoExnref, readValue, writeValue } from './values.js';
 
 export { readValue, writeValue };
 
@@ -63,6 +63,12 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
   const depth = store._depth;
   if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
   const S = store._stack;
+  // as if the host function threw the TypeError (a host trap, or the TypeError itself with hostErrors 'propagate')
+  try {
+    checkNoExnref(t, `host function ${hostName(f)}`);
+  } catch (e) {
+    throw hostFailure(store, e);
+  }
   const args: unknown[] = new Array(t.params.length);
   for (let i = 0; i < args.length; i++) args[i] = readValue(store, S, nfp + 2 * i, t.params[i]);
   const sp = store._sp;

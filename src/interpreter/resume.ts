@@ -29,7 +29,8 @@ import { Exception } from './exn.js';
 import { linkedFuncType } from './types.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
-import { invoke } from './call.js';
+import { funcName, invoke } from './call.js';
+import { checkNoExnref } from './values.js';
 import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type PausedCallState, type Store } from './runtime.js';
 
 /** A call that ran to its end: `value` as an exported function returns it. */
@@ -103,6 +104,7 @@ function start(fn: unknown, args: readonly unknown[], async: boolean, what: stri
   if (store._nesting !== 0) throw new TypeError(`${what}: only from outside wasm (not from a host function called by wasm)`);
   if (f.host) return { done: true, value: invoke(f, args) };
   const t = f.type;
+  checkNoExnref(t, `${what}: ${funcName(f)}`);
   const depth = store._depth, sp = store._sp, base = sp;
   const slots = 2 * Math.max(t.params.length, t.results.length);
   if (base + slots > store._stack.length) store._growStack(base + slots);

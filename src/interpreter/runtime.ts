@@ -5,7 +5,7 @@
  * WebAssembly JS API; fields starting with `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable } from '../decoder/valtype.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isExnRef, isNullable } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
@@ -528,6 +528,8 @@ export class Global {
   get value(): unknown {
     const t = this._type.valtype;
     if (t === I32) return this._cell[0];
+    // (an exnref global keeps its type in _linkType, _type.valtype says funcref)
+    if (isExnRef(this._linkType)) throw new TypeError('Global: an exnref value cannot go to JS');
     if (t === I64) return i64ToBigInt(this._cell[0], this._cell[1]);
     if (t === F32) return f32Val(this._cell[0]);
     if (t === F64) return f64At(this._cell, 0);
@@ -535,6 +537,7 @@ export class Global {
     return this._ref;
   }
   set value(v: unknown) {
+    if (isExnRef(this._linkType)) throw new TypeError('Global: an exnref value cannot come from JS');
     if (!this._type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
     this._setJS(v);
   }

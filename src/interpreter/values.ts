@@ -3,10 +3,22 @@
  * ToWebAssemblyValue): host calls, invocations from JS and exception
  * payloads all convert through these.
  */
-import { valtypeName, type valtype } from '../decoder/module.js';
-import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
+import { valtypeName, type functype, type valtype } from '../decoder/module.js';
+import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isExnRef, isNullable, isRefType } from '../decoder/valtype.js';
 import { f32Val, f64At } from './float.js';
 import { FuncInst, FUNC_INST, funcRefFromJS, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf, type Store } from './runtime.js';
+
+/**
+ * JS API "call an Exported Function" (step 4) and "run a host function"
+ * (step 2): a function with an exception reference among its parameters or
+ * results cannot be called across the JS boundary, either way. The TypeError
+ * comes before anything is converted or run.
+ */
+export function checkNoExnref(t: functype, where: string): void {
+  if (t.params.some(isExnRef) || t.results.some(isExnRef)) {
+    throw new TypeError(`${where}: a function with an exnref parameter or result cannot be called across the JS boundary`);
+  }
+}
 
 /**
  * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
