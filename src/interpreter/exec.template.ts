@@ -11,7 +11,8 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { compiledOf, type Activation, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
+import { compiledOf, type Activation, type FuncInst, type Store, type Instance } from './runtime.js';
+import type { MemoryInst } from './instances.js';
 import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
 import { Exception } from './exn.js';
@@ -337,9 +338,9 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
   let inst: Instance = f.instance!;
   let funcs = inst._funcs;
   let globalCells = inst._globalCells;
-  let mem: Memory | null = inst._memory;
-  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
-  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  let mem: MemoryInst | null = inst._memory;
+  let u8 = mem !== null ? mem.u8 : EMPTY_U8;
+  let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;
   if (resume === null) {
     if (fp + cf.frameSlots > S.length) {
@@ -395,9 +396,9 @@ function execCold(store: Store, inst: Instance, S: Int32Array, fp: number, code:
   const sched = store.engine._schedule;
   const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
   const funcs = inst._funcs;
-  const mem: Memory | null = inst._memory;
-  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
-  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  const mem: MemoryInst | null = inst._memory;
+  let u8 = mem !== null ? mem.u8 : EMPTY_U8;
+  let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;
   switch (code[pc]) {
     // @isa:cold-cases (scripts/gen-isa.js puts the cold cases of isa.ts here)

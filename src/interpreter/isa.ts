@@ -134,8 +134,8 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
 } else if (code[pc] === @OP(${indirect})) {
   const tab = inst._tables[$table@${indirect}];
   const i = S[$idx@${indirect}] >>> 0;
-  if (i >= tab._elems.length) trap('undefined_element');
-  const c = tab._elems[i] as FuncInst | null;
+  if (i >= tab.elems.length) trap('undefined_element');
+  const c = tab.elems[i] as FuncInst | null;
   if (c === null) trap('uninitialized_element');
   if (c.typeId !== inst._typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
   callee = c;
@@ -169,8 +169,8 @@ ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret$
   }
   RELOAD_STACK;
   if (mem !== null) {
-    u8 = mem._u8;
-    dv = mem._dv;
+    u8 = mem.u8;
+    dv = mem.dv;
     memLen = u8.length;
   }
   pc = code[ret];
@@ -246,8 +246,8 @@ if (callee.host) {
   }
   RELOAD_STACK;
   if (mem !== null) {
-    u8 = mem._u8;
-    dv = mem._dv;
+    u8 = mem.u8;
+    dv = mem.dv;
     memLen = u8.length;
   }
   RETURN_TO_CALLER;
@@ -301,8 +301,8 @@ op('global.set', 'g:i src:s', `const cell = globalCells[$g];
 const s = $src;
 cell[0] = S[s];
 cell[1] = S[s + 1];`, 'write a numeric global');
-op('global.get_ref', 'dst:s g:i', 'S[$dst] = store._intern(inst._globals[$g]._ref);', 'read a reference global');
-op('global.set_ref', 'g:i src:s', 'inst._globals[$g]._ref = store._refs[S[$src]];', 'write a reference global');
+op('global.get_ref', 'dst:s g:i', 'S[$dst] = store._intern(inst._globals[$g].ref);', 'read a reference global');
+op('global.set_ref', 'g:i src:s', 'inst._globals[$g].ref = store._refs[S[$src]];', 'write a reference global');
 
 // ---------------------------------------------------------------- memory
 /**
@@ -368,13 +368,13 @@ JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
 op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
 op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-page charge
-if (memLen / 65536 + n <= Math.min(mem!._max ?? 65536, maxPages, 65536)) {
+if (memLen / 65536 + n <= Math.min(mem!.max ?? 65536, maxPages, 65536)) {
   const cost = n * perPage;
   CHARGE(cost);
 }
-S[$dst] = mem!._grow(n, maxPages);
-u8 = mem!._u8;
-dv = mem!._dv;
+S[$dst] = mem!.grow(n, maxPages);
+u8 = mem!.u8;
+dv = mem!.dv;
 memLen = u8.length;`, 'grow memory by S[n] pages');
 
 // ---------------------------------------------------------------- other memories, 64-bit memories
@@ -397,8 +397,8 @@ S[$dst] = S[a + 1] !== 0 ? -1 : S[a];`, 'an i64 address (memory64) as a u32 word
 const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? (S[${x} + 1] >>> 0) * 4294967296 : 0))`;
 /** Selects memory `$mem` of the instance for the cold `_m` rows (u8, dv, memLen are execCold's locals). */
 const USE_MEM = `const mm = inst._memories[$mem];
-u8 = mm._u8;
-dv = mm._dv;
+u8 = mm.u8;
+dv = mm.dv;
 memLen = u8.length;
 `;
 function eaM(size: number): string {
@@ -412,10 +412,10 @@ for (const [name, , size, body] of stores) {
   op(`${name}_m`, 'addr:s val:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} to memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
 }
 op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
-S[d] = inst._memories[$mem]._u8.length / 2 ** $pg;
+S[d] = inst._memories[$mem].u8.length / 2 ** $pg;
 if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
 /**
- * memory.grow of another, 64-bit or custom-page-size memory. Memory counts in
+ * memory.grow of another, 64-bit or custom-page-size memory. MemoryInst counts in
  * 64 KiB pages; a delta of n pages of 2^pg bytes is n * 2^pg / 65536 of them
  * (a fraction for small pages: exact in doubles, so sizes stay exact byte
  * counts). Gas: memory.grow.perPage per started 64 KiB.
@@ -428,11 +428,11 @@ let r = -1;
 if (n * scale <= 65536) {
   const delta = n * scale;
   // a grow that cannot succeed returns -1 without the per-page charge
-  if (mm._u8.length / 65536 + delta <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
+  if (mm.u8.length / 65536 + delta <= Math.min(mm.max ?? 65536, maxPages, 65536)) {
     const cost = Math.ceil(delta) * perPage;
     CHARGE(cost);
   }
-  r = mm._grow(delta, maxPages);
+  r = mm.grow(delta, maxPages);
 }
 const d = $dst;
 S[d] = r < 0 ? -1 : r / scale;
@@ -444,9 +444,9 @@ op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst._m
 const d = ${u64At('$d', '$da64')}, s = ${u64At('$s', '$sa64')};
 // n is an i64 only when both memories are 64-bit (spec 3.4.7 memory.copy)
 const n = ${u64At('$n', '($da64 & $sa64)')};
-if (s + n > smem._u8.length || d + n > dmem._u8.length) trap('memory_out_of_bounds');
-${PER_BYTES_M}if (dmem === smem) dmem._u8.copyWithin(d, s, s + n);
-else dmem._u8.set(smem._u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
+if (s + n > smem.u8.length || d + n > dmem.u8.length) trap('memory_out_of_bounds');
+${PER_BYTES_M}if (dmem === smem) dmem.u8.copyWithin(d, s, s + n);
+else dmem.u8.set(smem.u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
 op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst._datas[$seg];
 const d = ${u64At('$d', '$a64')}, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
@@ -1019,21 +1019,21 @@ S[$dst] = r;`, 'ref.as_non_null: traps on null');
 op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
 op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
-if (i >= tab._elems.length) trap('table_out_of_bounds');
-S[$dst] = store._intern(tab._elems[i]);`, 'table.get');
+if (i >= tab.elems.length) trap('table_out_of_bounds');
+S[$dst] = store._intern(tab.elems[i]);`, 'table.get');
 op('table.set_ss', 't:i idx:s val:s', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
-if (i >= tab._elems.length) trap('table_out_of_bounds');
-tab._elems[i] = store._refs[S[$val]];`, 'table.set');
-op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t]._elems.length;', 'table.size');
+if (i >= tab.elems.length) trap('table_out_of_bounds');
+tab.elems[i] = store._refs[S[$val]];`, 'table.set');
+op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t].elems.length;', 'table.size');
 op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst._tables[$t];
 const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-element charge
-if (tab._elems.length + n <= Math.min(tab._max ?? 0xffffffff, maxTable)) {
+if (tab.elems.length + n <= Math.min(tab.max ?? 0xffffffff, maxTable)) {
   const cost = n * perElem;
   CHARGE(cost);
 }
-S[$dst] = tab._grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
+S[$dst] = tab.grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
 /**
  * Bulk operations (spec 4.4.6 table.fill/copy/init, 4.4.7 memory.fill/copy/init):
  * the bounds check comes first, as in the spec, so an out-of-bounds op traps
@@ -1044,17 +1044,17 @@ const PER_ELEM = 'const cost = n * perElem;\nCHARGE(cost);\n';
 const PER_BYTES = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
 op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst._tables[$t];
 const i = S[$i] >>> 0, n = S[$n] >>> 0;
-if (i + n > tab._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}tab._elems.fill(store._refs[S[$val]], i, i + n);`, 'table.fill');
+if (i + n > tab.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}tab.elems.fill(store._refs[S[$val]], i, i + n);`, 'table.fill');
 op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst._tables[$dt], st = inst._tables[$st];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
-if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}if (dt === st) dt._elems.copyWithin(d, s, s + n);
-else for (let k = 0; k < n; k++) dt._elems[d + k] = st._elems[s + k];`, 'table.copy');
+if (s + n > st.elems.length || d + n > dt.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}if (dt === st) dt.elems.copyWithin(d, s, s + n);
+else for (let k = 0; k < n; k++) dt.elems[d + k] = st.elems[s + k];`, 'table.copy');
 op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst._tables[$t], seg = inst._elems[$e];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
-if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}for (let k = 0; k < n; k++) tab._elems[d + k] = seg[s + k];`, 'table.init');
+if (s + n > seg.length || d + n > tab.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}for (let k = 0; k < n; k++) tab.elems[d + k] = seg[s + k];`, 'table.init');
 op('elem.drop', 'e:i', 'inst._elems[$e] = [];', 'elem.drop');
 op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst._datas[$seg];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
@@ -1084,8 +1084,8 @@ SF32 = store._stackF32;`,
 pc = execCold(store, inst, S, fp, code, pc);
 gas = store._gas;
 if (mem !== null) {
-  u8 = mem._u8;
-  dv = mem._dv;
+  u8 = mem.u8;
+  dv = mem.dv;
   memLen = u8.length;
 }
 break;`,
@@ -1144,8 +1144,8 @@ break;`,
 funcs = inst._funcs;
 globalCells = inst._globalCells;
 mem = inst._memory;
-u8 = mem !== null ? mem._u8 : EMPTY_U8;
-dv = mem !== null ? mem._dv : EMPTY_DV;
+u8 = mem !== null ? mem.u8 : EMPTY_U8;
+dv = mem !== null ? mem.dv : EMPTY_DV;
 memLen = u8.length;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   LOAD_INSTANCE;

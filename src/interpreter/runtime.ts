@@ -2,7 +2,9 @@
  * Run-time objects (spec 4.2 "Runtime Structure"): function instances, memories,
  * tables, globals, the store and instances. The public classes (`Memory`,
  * `Table`, `Global`, `HostFunc`, `Caller`, `Store`, `Instance`) follow the
- * WebAssembly JS API; fields starting with `_` are internal to detwasm.
+ * WebAssembly JS API; `Memory`, `Table` and `Global` are handles to the
+ * instances of instances.ts (`internals`, `handleOf`); fields starting with
+ * `_` are internal to detwasm.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
@@ -14,8 +16,8 @@ import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } f
 import type { Module, Engine } from './engine.js';
 import type { Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
+import { GlobalInst, MemoryInst, TableInst } from './instances.js';
 
-export const PAGE_SIZE = 65536;
 
 /** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
 export const FUNC_INST = Symbol('detwasm.funcInst');
@@ -91,89 +93,29 @@ export interface MemoryDescriptor {
   maximum?: number;
 }
 
-/**
- * Work the memories of this process have done on the host, in bytes: backing
- * stores allocated (including pages committed by resizing a resizable one) and
- * bytes copied between backing stores. Engine-internal, monotonic; the hostile
- * tests (fuzz/hostile-memory.test.ts) assert on it instead of on wall time.
- */
-export const memoryWork = { allocated: 0, copied: 0 };
+export { PAGE_SIZE, memoryWork, FIXED_BACKING_MAX } from './instances.js';
 
 /**
- * Largest fixed-length backing store a growing memory gets (64 MiB): growth
- * beyond it moves the memory to a resizable backing, so a large memory is
- * copied at most once however it grows.
- */
-export const FIXED_BACKING_MAX = 64 * 1024 * 1024;
-
-/**
- * A linear memory (spec 4.2.8).
+ * A linear memory (spec 4.2.8, JS API `WebAssembly.Memory`): a handle to a
+ * memory instance (instances.ts `MemoryInst`, which describes its backing
+ * stores). As in the JS API ("Memory objects": grow, "refresh the memory
+ * buffer"), the ArrayBuffer `buffer` returned is the same object until the
+ * memory grows; every successful grow, `grow(0)` and wasm's `memory.grow`
+ * included, detaches it (its byteLength becomes 0) and `buffer` then returns
+ * a new one. A failed grow changes nothing. Once the memory has moved to a
+ * resizable backing store, `buffer` is that resizable ArrayBuffer
+ * (`resizable` is true, `maxByteLength` the reservation); the host must not
+ * `resize` or transfer it.
  *
- * `_u8` / `_dv` are always views of exactly the memory's current size (the
- * execution loop reads them again after every grow and host call). The bytes
- * live in one of two kinds of backing store:
- *
- * - a fixed-length ArrayBuffer, possibly larger than the memory: growth doubles
- *   its capacity (bounded by the maximum and by FIXED_BACKING_MAX), so growth
- *   that nobody observes copies O(final size) bytes in total. This is the fast
- *   kind for the execution loop: V8 (Node 20, Chromium 156) runs DataView
- *   access to a resizable buffer about 9x slower in a micro-benchmark, and
- *   memory-bound bench programs up to ~1.5x slower.
- * - a resizable ArrayBuffer reserved up to the memory's page limit (virtual
- *   address space only: pages are committed as the memory grows), which grows
- *   in place and is detached without copying.
- *
- * `buffer` must be an ArrayBuffer of exactly the current size that the next
- * grow detaches (JS API). With a fixed-length backing, a grow after `buffer`
- * was read needs a new backing store (one copy), and reading `buffer` when the
- * backing has spare capacity needs a compacted one (one copy). Those copies
- * are caused by the host's reads, not paid by the guest's gas, so they are
- * bounded: reading `buffer` when the backing has spare capacity moves the
- * memory to a resizable backing (one copy) instead of compacting it; a grow
- * after a read may copy once within `_debt` (bytes copied because of reads,
- * at most the memory's size), beyond that it moves the memory; and growth
- * beyond FIXED_BACKING_MAX moves it. Once resizable, the memory never copies
- * again. Growing one page at a time while the host reads `buffer` after each
- * grow therefore copies at most about the final size in all, whatever the
- * host does (fuzz/hostile-memory.test.ts counts it with `memoryWork`). Hosts
- * without resizable ArrayBuffers (pre-2023 engines) or out of address space
- * to reserve stay on fixed-length backing stores.
- *
- * As in the JS API ("Memory objects": grow, "refresh the memory buffer"), the
- * ArrayBuffer `buffer` returned is the same object until the memory grows;
- * every successful grow, `grow(0)` and wasm's `memory.grow` included, detaches
- * it (its byteLength becomes 0) and `buffer` then returns a new one. A failed
- * grow changes nothing. Detaching uses `ArrayBuffer.prototype.transfer` or
- * `structuredClone` with a transfer list (both move the bytes, no copy); it
- * only happens when a buffer was handed out, so wasm code that grows a memory
- * nobody looked at pays nothing for it. Once the backing is resizable, the
- * `buffer` handed out is that resizable ArrayBuffer (`resizable` is true,
- * `maxByteLength` the reservation); the host must not `resize` or transfer it.
- *
- * `_limit` is the page limit `grow` from JS uses: the `maxMemoryPages` of the
- * engine of the store the memory belongs to, which is the store that created
- * it (instantiating a module that defines it) or, for a memory made with
+ * The page limit of `grow` is the `maxMemoryPages` of the engine of the
+ * store the memory belongs to, which is the store that created it
+ * (instantiating a module that defines it) or, for a memory made with
  * `new Memory()`, the first store that imports it; until then the default
  * limit (16,384 pages). Wasm's `memory.grow` uses the running engine's limit.
  */
 export class Memory {
-  _u8: Uint8Array;
-  _dv: DataView;
-  _max: number | undefined;
-  /** Page limit of `grow` called from JS (see the class comment). */
-  _limit: number = DEFAULT_LIMITS.maxMemoryPages;
-  /** Whether a store owns the memory (`_limit` is its engine's): set by instantiation. */
-  _owned = false;
-  /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
-  _is64 = false;
-  /** log2 of the page size of the memory type (custom page sizes; sizes here stay in 64 KiB pages, fractions for small pages). */
-  _pageSizeLog2 = 16;
-  /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
-  private _exposed: ArrayBuffer | null = null;
-  /** The resizable backing store once the memory has moved to one, else null. */
-  private _rab: ArrayBuffer | null = null;
-  /** Bytes copied on a fixed-length backing because `buffer` was read (see the class comment). */
-  private _debt = 0;
+  /** @internal The memory instance (read it with `internals`). */
+  private readonly inst: MemoryInst;
   constructor(descriptor: MemoryDescriptor) {
     checkKeys(descriptor, ['initial', 'maximum', 'shared'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
@@ -184,184 +126,26 @@ export class Memory {
     if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
       throw new RangeError('Memory: invalid limits');
     }
-    this._u8 = new Uint8Array(initial * PAGE_SIZE);
-    memoryWork.allocated += initial * PAGE_SIZE;
-    this._dv = new DataView(this._u8.buffer);
-    this._max = maximum;
+    this.inst = new MemoryInst(initial, maximum);
+    this.inst.handle = this;
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Memory';
   }
   /** The memory's bytes; the same ArrayBuffer until the next grow, which detaches it. */
   get buffer(): ArrayBuffer {
-    if (this._exposed !== null) return this._exposed;
-    const size = this._u8.length;
-    let buf = this._u8.buffer as ArrayBuffer;
-    if (this._rab === null && buf.byteLength !== size) {
-      // spare capacity: move to a resizable backing (one copy, the last), or compact (one copy per read)
-      if (!this._toResizable(size, this._limit)) {
-        const exact = new Uint8Array(size);
-        exact.set(this._u8);
-        this._debt += size;
-        memoryWork.allocated += size;
-        memoryWork.copied += size;
-        buf = exact.buffer as ArrayBuffer;
-        this._view(buf, size);
-      }
-      buf = this._u8.buffer as ArrayBuffer;
-    }
-    this._exposed = buf;
-    return buf;
+    return this.inst.buffer();
   }
   /** Current size in pages (detwasm extension; the JS API has `buffer.byteLength / 65536`). */
   get pages(): number {
-    return this._u8.length / PAGE_SIZE;
+    return this.inst.pages;
   }
-  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). The page limit is `_limit` (see the class comment). */
+  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). The page limit: see the class comment. */
   grow(delta: number): number {
-    const r = this._grow(toU32(delta, 'delta'), this._limit);
+    const r = this.inst.grow(toU32(delta, 'delta'), this.inst.limit);
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
     return r;
   }
-  private _view(buf: ArrayBuffer, size: number): void {
-    this._u8 = new Uint8Array(buf, 0, size);
-    this._dv = new DataView(buf, 0, size);
-  }
-  /**
-   * JS API "refresh the memory buffer": detaches the ArrayBuffer handed out by
-   * `buffer`, moving the bytes to a new ArrayBuffer that the views now use.
-   */
-  private _refresh(): void {
-    const exposed = this._exposed;
-    if (exposed === null) return;
-    this._exposed = null;
-    const size = this._u8.length; // (read first: detaching empties the views)
-    const moved = detach(exposed);
-    // (a host that could only copy a resizable buffer gave a fixed-length copy: back to a fixed backing)
-    this._rab = this._rab !== null && (moved as ResizableArrayBuffer).resizable === true ? moved : null;
-    this._view(moved, size);
-  }
-  /**
-   * Moves the bytes to a resizable ArrayBuffer of `size` bytes reserved up to
-   * the memory's maximum under `limitPages` (one copy). False when the host
-   * has no resizable ArrayBuffers or cannot reserve the address space.
-   */
-  private _toResizable(size: number, limitPages: number): boolean {
-    const pages = Math.min(this._max ?? 65536, limitPages, 65536);
-    let rab: ArrayBuffer;
-    try {
-      rab = newResizable(size, Math.max(pages * PAGE_SIZE, size));
-    } catch {
-      return false;
-    }
-    if ((rab as ResizableArrayBuffer).resizable !== true) return false;
-    new Uint8Array(rab).set(this._u8);
-    memoryWork.allocated += size;
-    memoryWork.copied += size;
-    this._rab = rab;
-    this._view(rab, size);
-    return true;
-  }
-  /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
-  _grow(delta: number, limitPages: number): number {
-    const old = this._u8.length / PAGE_SIZE;
-    if (delta === 0) {
-      this._refresh(); // JS API: even grow(0) detaches the old buffer
-      return old;
-    }
-    const n = old + delta;
-    const max = Math.min(this._max ?? 65536, limitPages, 65536);
-    if (n > max) return -1;
-    const size = n * PAGE_SIZE;
-    const rab = this._rab;
-    if (rab !== null && size > (rab as ResizableArrayBuffer).maxByteLength) {
-      // imported into a store whose engine allows more pages than the reservation: reserve again
-      this._refresh();
-      this._rab = null;
-      if (!this._toResizable(old * PAGE_SIZE, limitPages)) return this._growFixed(old, n, limitPages);
-    }
-    return this._rab !== null ? this._growResizable(old, n) : this._growFixed(old, n, limitPages);
-  }
-  /** memory.grow on a resizable backing store: detach what was handed out, then grow in place. */
-  private _growResizable(old: number, n: number): number {
-    const size = n * PAGE_SIZE;
-    try {
-      (this._rab as ResizableArrayBuffer).resize(size); // (first: a failed grow changes nothing)
-    } catch {
-      return -1; // the host cannot commit the pages: the only non-deterministic failure, reported as -1
-    }
-    memoryWork.allocated += size - old * PAGE_SIZE;
-    this._refresh();
-    if (this._rab === null) return this._growFixed(old, n, n); // (the host could not move it; see _refresh)
-    this._view(this._rab, size);
-    return old;
-  }
-  /** memory.grow on a fixed-length backing store (see the class comment). */
-  private _growFixed(old: number, n: number, limitPages: number): number {
-    const backing = this._u8.buffer as ArrayBuffer;
-    const oldSize = old * PAGE_SIZE, size = n * PAGE_SIZE;
-    if (this._exposed === null && size <= backing.byteLength) {
-      // bytes beyond the old size were never written (accesses are bounds-checked): still zero
-      this._view(backing, size);
-      return old;
-    }
-    if (size > FIXED_BACKING_MAX || (this._exposed !== null && this._debt + oldSize > size)) {
-      // a large memory, or a copy caused by the host's reads beyond the debt bound: move (one last copy)
-      if (this._toResizable(oldSize, limitPages)) return this._growResizable(old, n);
-    }
-    if (this._exposed !== null) this._debt += oldSize;
-    const max = Math.min(this._max ?? 65536, 65536);
-    const capacity = this._exposed !== null ? n : Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max, FIXED_BACKING_MAX / PAGE_SIZE));
-    let next: Uint8Array;
-    try {
-      next = new Uint8Array(capacity * PAGE_SIZE);
-    } catch {
-      try {
-        next = new Uint8Array(size);
-      } catch {
-        return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
-      }
-    }
-    memoryWork.allocated += next.length;
-    memoryWork.copied += oldSize;
-    next.set(this._u8);
-    this._refresh();
-    this._view(next.buffer as ArrayBuffer, size);
-    return old;
-  }
-}
-
-/** The ES2024 resizable ArrayBuffer members detwasm uses (the TypeScript target library is ES2022). */
-interface ResizableArrayBuffer extends ArrayBuffer {
-  readonly resizable: boolean;
-  readonly maxByteLength: number;
-  resize(byteLength: number): void;
-}
-
-/** `new ArrayBuffer(size, { maxByteLength })`: resizable where the host supports it (else a fixed-length one, `resizable` undefined). */
-function newResizable(size: number, maxByteLength: number): ArrayBuffer {
-  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength });
-}
-
-/**
- * Detaches `buf` and returns a new ArrayBuffer with its bytes (moved, not
- * copied; a resizable one stays resizable). A fixed-length buffer uses
- * ArrayBuffer.prototype.transfer (ES2024) where the host has it, a resizable
- * one structuredClone with a transfer list (Node 17+, every current browser):
- * measured on 256 MiB, Chromium 156's `transfer()` of a resizable buffer
- * copies it (500 ms) while its structuredClone moves it (0.03 ms), and Node
- * 20 has no `transfer()`. A host with neither gets a copy and the old buffer
- * stays attached (stale).
- */
-function detach(buf: ArrayBuffer): ArrayBuffer {
-  const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: ArrayBuffer[] }) => unknown }).structuredClone;
-  const transfer = (buf as { transfer?: () => ArrayBuffer }).transfer;
-  if ((buf as ResizableArrayBuffer).resizable === true && typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
-  if (typeof transfer === 'function') return transfer.call(buf);
-  if (typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
-  memoryWork.allocated += buf.byteLength;
-  memoryWork.copied += buf.byteLength;
-  return buf.slice(0);
 }
 
 export type RefKind = 'funcref' | 'externref';
@@ -377,85 +161,72 @@ export interface TableDescriptor {
 }
 
 /**
- * A table (spec 4.2.7). Elements are `FuncInst | null` for funcref tables and
- * arbitrary JS values (null = null reference) for externref tables.
+ * A table (spec 4.2.7, JS API `WebAssembly.Table`): a handle to a table
+ * instance (instances.ts `TableInst`). Elements are exported functions or
+ * null (funcref) or any values (externref).
  */
 export class Table {
-  _elems: unknown[];
-  _max: number | undefined;
-  /** Element limit of `grow` called from JS: `maxTableSize` of the engine of the store the table belongs to (as `Memory._limit`). */
-  _limit: number = DEFAULT_LIMITS.maxTableSize;
-  /** Whether a store owns the table (`_limit` is its engine's): set by instantiation. */
-  _owned = false;
-  /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
-  _is64 = false;
-  /** A typed element type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_elemtype`. */
-  _linkElem = 0;
-  readonly _elemtype: number;
+  /** @internal The table instance (read it with `internals`). */
+  private readonly inst: TableInst;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
-    this._elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
+    const elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
     const initial = toU32(descriptor.initial, 'initial');
     const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
     if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
-    const v = init === undefined ? this._default() : this._fromJS(init);
-    this._elems = new Array(initial).fill(v);
-    this._max = maximum;
+    const v = init === undefined ? tableDefault(elemtype) : tableFromJS(elemtype, init);
+    this.inst = new TableInst(elemtype, new Array(initial).fill(v), maximum);
+    this.inst.handle = this;
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Table';
   }
   /** Number of elements. */
   get length(): number {
-    return this._elems.length;
+    return this.inst.elems.length;
   }
   /** Element `index`: an exported function or null (funcref), any value (externref); RangeError past the end. */
   get(index: number): unknown {
+    const t = this.inst;
     const i = toU32(index, 'index');
-    if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
-    return this._toJS(this._elems[i]);
+    if (i >= t.elems.length) throw new RangeError('Table.get: index out of bounds');
+    const v = t.elems[i];
+    return t.elemtype === FUNCREF && v !== null ? wrapperOf(v as FuncInst) : v;
   }
   /** Sets element `index` (omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
   set(index: number, value?: unknown): void {
+    const t = this.inst;
     const i = toU32(index, 'index');
-    if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
-    this._elems[i] = value === undefined ? this._default() : this._fromJS(value);
-  }
-  /** JS API DefaultValue: null for funcref, undefined for externref. */
-  _default(): unknown {
-    return this._elemtype === FUNCREF ? null : undefined;
+    if (i >= t.elems.length) throw new RangeError('Table.set: index out of bounds');
+    t.elems[i] = value === undefined ? tableDefault(t.elemtype) : tableFromJS(t.elemtype, value);
   }
   /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
   grow(delta: number, init?: unknown): number {
-    const v = init === undefined ? this._default() : this._fromJS(init);
-    const r = this._grow(toU32(delta, 'delta'), v, this._limit);
+    const t = this.inst;
+    const v = init === undefined ? tableDefault(t.elemtype) : tableFromJS(t.elemtype, init);
+    const r = t.grow(toU32(delta, 'delta'), v, t.limit);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
     return r;
   }
-  /** table.grow (spec 4.4.6): old size or -1. */
-  _grow(delta: number, value: unknown, limit: number): number {
-    const old = this._elems.length;
-    const n = old + delta;
-    if (n > Math.min(this._max ?? 0xffffffff, limit)) return -1;
-    for (let i = 0; i < delta; i++) this._elems.push(value);
-    return old;
+}
+
+/** JS API DefaultValue of a table's element type: null for funcref, undefined for externref. */
+function tableDefault(elemtype: number): unknown {
+  return elemtype === FUNCREF ? null : undefined;
+}
+
+/** A JS value as an element of a table of `elemtype` (funcref: an exported function's FuncInst or null, else TypeError). */
+function tableFromJS(elemtype: number, v: unknown): unknown {
+  if (elemtype === FUNCREF) {
+    if (v === null) return null;
+    const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+    if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
+    return f;
   }
-  _toJS(v: unknown): unknown {
-    if (this._elemtype === FUNCREF) return v === null ? null : wrapperOf(v as FuncInst);
-    return v;
-  }
-  _fromJS(v: unknown): unknown {
-    if (this._elemtype === FUNCREF) {
-      if (v === null) return null;
-      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
-      if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
-      return f;
-    }
-    return v;
-  }
+  return v;
 }
 
 /** Value types by name ('anyfunc' is the JS API's spelling of 'funcref'). */
@@ -469,8 +240,8 @@ export interface GlobalDescriptor {
 }
 
 /**
- * A global (spec 4.2.9): numbers live in `_cell` (lo, hi) as their bits (f32
- * in `_cell[0]`), references in `_ref`. Values set from JS (constructor
+ * A global (spec 4.2.9, JS API `WebAssembly.Global`): a handle to a global
+ * instance (instances.ts `GlobalInst`). Values set from JS (constructor
  * `init`, `value =`) are converted as in the JS API: i32 with ToInt32 (a
  * BigInt is a TypeError), i64 with ToBigInt64 (a Number is a TypeError; see
  * `toI64`), f32/f64 with ToNumber (f32 rounded to nearest; a NaN stored as
@@ -478,11 +249,8 @@ export interface GlobalDescriptor {
  * not observable from JS.
  */
 export class Global {
-  readonly _type: globaltype;
-  readonly _cell = new Int32Array(2);
-  _ref: unknown = null;
-  /** A typed reference type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_type.valtype`. */
-  _linkType = 0;
+  /** @internal The global instance (read it with `internals`). */
+  private readonly inst: GlobalInst;
   constructor(descriptor: GlobalDescriptor, init?: unknown) {
     checkKeys(descriptor, ['value', 'mutable'], 'Global descriptor');
     const v = descriptor?.value;
@@ -497,23 +265,25 @@ export class Global {
       default:
         throw new TypeError(`Global: unknown value type ${String(v)}`);
     }
-    this._type = { valtype: t, mutable: !!descriptor.mutable };
-    if (init !== undefined) this._setJS(init);
-    else if (t === EXTERNREF) this._ref = undefined;
+    this.inst = new GlobalInst({ valtype: t, mutable: !!descriptor.mutable });
+    this.inst.handle = this;
+    if (init !== undefined) setGlobalFromJS(this.inst, init);
+    else if (t === EXTERNREF) this.inst.ref = undefined;
   }
   /** The value: i32, f32 and f64 a number, i64 a bigint, funcref an exported function or null, externref any value. */
   get value(): unknown {
-    const t = this._type.valtype;
-    if (t === I32) return this._cell[0];
-    if (t === I64) return i64ToBigInt(this._cell[0], this._cell[1]);
-    if (t === F32) return f32Val(this._cell[0]);
-    if (t === F64) return f64At(this._cell, 0);
-    if (t === FUNCREF) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
-    return this._ref;
+    const g = this.inst;
+    const t = g.type.valtype;
+    if (t === I32) return g.cell[0];
+    if (t === I64) return i64ToBigInt(g.cell[0], g.cell[1]);
+    if (t === F32) return f32Val(g.cell[0]);
+    if (t === F64) return f64At(g.cell, 0);
+    if (t === FUNCREF) return g.ref === null ? null : wrapperOf(g.ref as FuncInst);
+    return g.ref;
   }
   set value(v: unknown) {
-    if (!this._type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
-    this._setJS(v);
+    if (!this.inst.type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
+    setGlobalFromJS(this.inst, v);
   }
   /** The value (JS API `valueOf`). */
   valueOf(): unknown {
@@ -522,25 +292,49 @@ export class Global {
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Global';
   }
-  _setJS(v: unknown): void {
-    const t = this._type.valtype;
-    if (t === I32) this._cell[0] = toI32(v);
-    else if (t === I64) {
-      const b = toI64(v);
-      this._cell[0] = Number(BigInt.asIntN(32, b));
-      this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
-    } else if (t === F32) this._cell[0] = toF32Bits(v);
-    else if (t === F64) putF64FromJS(this._cell, 0, v);
-    else if (t === FUNCREF) {
-      if (v === null) this._ref = null;
-      else {
-        const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
-        if (!(f instanceof FuncInst)) throw new TypeError('Global: value is not a WebAssembly function or null');
-        this._ref = f;
-      }
-    } else this._ref = v;
-  }
 }
+
+/** Sets global `g` to the JS value `v` (JS API ToWebAssemblyValue, see `Global`). */
+function setGlobalFromJS(g: GlobalInst, v: unknown): void {
+  const t = g.type.valtype;
+  if (t === I32) g.cell[0] = toI32(v);
+  else if (t === I64) {
+    const b = toI64(v);
+    g.cell[0] = Number(BigInt.asIntN(32, b));
+    g.cell[1] = Number(BigInt.asIntN(32, b >> 32n));
+  } else if (t === F32) g.cell[0] = toF32Bits(v);
+  else if (t === F64) putF64FromJS(g.cell, 0, v);
+  else if (t === FUNCREF) {
+    if (v === null) g.ref = null;
+    else {
+      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+      if (!(f instanceof FuncInst)) throw new TypeError('Global: value is not a WebAssembly function or null');
+      g.ref = f;
+    }
+  } else g.ref = v;
+}
+
+/** The internal instance a public handle stands for (the interpreter's way from the JS API objects to what it works on). */
+export function internals(x: Memory): MemoryInst;
+export function internals(x: Table): TableInst;
+export function internals(x: Global): GlobalInst;
+export function internals(x: Memory | Table | Global): MemoryInst | TableInst | GlobalInst {
+  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst }).inst;
+}
+
+/** The public handle of an internal instance (made on first use, then always the same object). */
+export function handleOf(x: MemoryInst): Memory;
+export function handleOf(x: TableInst): Table;
+export function handleOf(x: GlobalInst): Global;
+export function handleOf(x: MemoryInst | TableInst | GlobalInst): Memory | Table | Global {
+  if (x.handle !== null) return x.handle;
+  const proto = x instanceof MemoryInst ? Memory.prototype : x instanceof TableInst ? Table.prototype : Global.prototype;
+  const h = Object.create(proto) as { inst: typeof x };
+  h.inst = x;
+  x.handle = h as never;
+  return h as unknown as Memory | Table | Global;
+}
+
 
 /** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */
 export interface HostFuncType {
@@ -594,7 +388,8 @@ export class Caller {
   constructor(readonly store: Store, readonly instance: Instance | null) {}
   /** The calling instance's exported memory, else its first memory, else null. */
   get memory(): Memory | null {
-    return this.instance ? this.instance._memory : null;
+    const m = this.instance ? this.instance._memory : null;
+    return m !== null ? handleOf(m) : null;
   }
   /**
    * Charges n gas (same rule as instructions: out_of_gas leaves the remaining
@@ -994,15 +789,15 @@ export interface Instance<E extends object = Exports> {
   /** Function index space: imported functions first, then the module's own. */
   _funcs: FuncInst[];
   /** Table index space. */
-  _tables: Table[];
+  _tables: TableInst[];
   /** The memory (imported or defined), or null. */
-  _memory: Memory | null;
+  _memory: MemoryInst | null;
   /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
-  _memories: Memory[];
+  _memories: MemoryInst[];
   /** Tag index space (exception handling; exn.ts `Tag`). */
   _tags: Tag[];
   /** Global index space. */
-  _globals: Global[];
+  _globals: GlobalInst[];
   /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
   _globalCells: Int32Array[];
   /** Structural type id of each type index (call_indirect compares them). */
@@ -1017,11 +812,11 @@ export interface Instance<E extends object = Exports> {
 class InstanceObject {
   readonly exports: Record<string, unknown> = Object.create(null);
   _funcs: FuncInst[] = [];
-  _tables: Table[] = [];
-  _memory: Memory | null = null;
-  _memories: Memory[] = [];
+  _tables: TableInst[] = [];
+  _memory: MemoryInst | null = null;
+  _memories: MemoryInst[] = [];
   _tags: Tag[] = [];
-  _globals: Global[] = [];
+  _globals: GlobalInst[] = [];
   _globalCells: Int32Array[] = [];
   _typeIds: Int32Array = new Int32Array(0);
   /** Element segments (resolved references); dropped = empty. */

@@ -67,9 +67,10 @@ import { hash64, hash64Hex } from './hash.js';
 import { linkType } from './instantiate.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
-  Activation, FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Store, Table, compiledOf, typeIdOf, wrapperOf,
+  Activation, FuncInst, FUNC_INST, HostFunc, Instance, Store, compiledOf, handleOf, typeIdOf, wrapperOf,
   type Imports, type PausedCallState,
 } from './runtime.js';
+import { GlobalInst, MemoryInst, PAGE_SIZE, TableInst } from './instances.js';
 import type { Engine, Module } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
@@ -335,12 +336,12 @@ function writeData(w: Writer, v: unknown, what: string, deep: boolean, level: nu
 const MAX_DATA_DEPTH = 64;
 
 /** The memories of an instance (its memory index space, multi-memory). */
-function memoriesOf(inst: Instance): Memory[] {
+function memoriesOf(inst: Instance): MemoryInst[] {
   return inst._memories;
 }
 
 /** Sets an instance's memory index space (`_memory` is its first entry, the interpreter's fast path). */
-function setMemories(inst: Instance, ms: Memory[]): void {
+function setMemories(inst: Instance, ms: MemoryInst[]): void {
   inst._memory = ms.length > 0 ? ms[0] : null;
   inst._memories = ms;
 }
@@ -508,14 +509,14 @@ export function snapshot(store: Store): Uint8Array {
   w.u32(tabIndex.size);
   n = 0;
   for (const t of tabIndex.keys()) {
-    w.u8(heapOf(t._linkElem || t._elemtype));
-    w.u8(t._is64 ? 1 : 0);
-    w.u32(t._elems.length);
-    w.u8(t._max === undefined ? 0 : 1);
-    w.u32(t._max ?? 0);
-    w.f64(t._limit);
-    w.u8(t._owned ? 1 : 0);
-    for (let k = 0; k < t._elems.length; k++) writeRef(w, t._elems[k], ids, `table ${n} element ${k}`);
+    w.u8(heapOf(t.linkElem || t.elemtype));
+    w.u8(t.is64 ? 1 : 0);
+    w.u32(t.elems.length);
+    w.u8(t.max === undefined ? 0 : 1);
+    w.u32(t.max ?? 0);
+    w.f64(t.limit);
+    w.u8(t.owned ? 1 : 0);
+    for (let k = 0; k < t.elems.length; k++) writeRef(w, t.elems[k], ids, `table ${n} element ${k}`);
     n++;
   }
 
@@ -524,11 +525,11 @@ export function snapshot(store: Store): Uint8Array {
   w.u32(globIndex.size);
   n = 0;
   for (const g of globIndex.keys()) {
-    w.u32(g._type.valtype);
-    w.u8(g._type.mutable ? 1 : 0);
-    w.i32(g._cell[0]);
-    w.i32(g._cell[1]);
-    if (!isNumType(g._type.valtype)) writeRef(w, g._ref, ids, `global ${n}`);
+    w.u32(g.type.valtype);
+    w.u8(g.type.mutable ? 1 : 0);
+    w.i32(g.cell[0]);
+    w.i32(g.cell[1]);
+    if (!isNumType(g.type.valtype)) writeRef(w, g.ref, ids, `global ${n}`);
     n++;
   }
 
@@ -558,21 +559,21 @@ export function snapshot(store: Store): Uint8Array {
 
 /**
  * A memory: its size in bytes (custom page sizes make sizes that are not
- * whole 64 KiB pages), maximum (in 64 KiB pages, as `Memory._max`: a
+ * whole 64 KiB pages), maximum (in 64 KiB pages, as `MemoryInst.max`: a
  * fraction for small pages, above 65536 for memory64), limit, owner, page
  * size and address type, then its 64 KiB pages (the last one may be partial).
  */
-function writeMemory(w: Writer, mem: Memory): void {
-  const u8 = mem._u8;
+function writeMemory(w: Writer, mem: MemoryInst): void {
+  const u8 = mem.u8;
   const len = u8.length;
   const pages = Math.ceil(len / PAGE_SIZE);
   w.f64(len);
-  w.u8(mem._max === undefined ? 0 : 1);
-  w.f64(mem._max ?? 0);
-  w.f64(mem._limit);
-  w.u8(mem._owned ? 1 : 0);
-  w.u8(mem._pageSizeLog2);
-  w.u8(mem._is64 ? 1 : 0);
+  w.u8(mem.max === undefined ? 0 : 1);
+  w.f64(mem.max ?? 0);
+  w.f64(mem.limit);
+  w.u8(mem.owned ? 1 : 0);
+  w.u8(mem.pageSizeLog2);
+  w.u8(mem.is64 ? 1 : 0);
   // the pages that are not all zero: a bitmap, then their bytes (runs of them as one part)
   const words = new Int32Array(u8.buffer, u8.byteOffset, len >> 2);
   const bitmap = new Int32Array((pages + 31) >> 5);
@@ -966,12 +967,12 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   }
 
   // ---- memories
-  const memories: Memory[] = [];
+  const memories: MemoryInst[] = [];
   const nmem = r.count('memory count', 18);
   for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k, engine._config.limits.maxMemoryPages));
 
   // ---- tables
-  const tables: Table[] = [];
+  const tables: TableInst[] = [];
   const nt = r.count('table count', 18);
   for (let k = 0; k < nt; k++) {
     const heap = r.u8(`table ${k} heap type`);
@@ -983,35 +984,32 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     const max = r.u32(`table ${k} maximum`);
     const limit = r.amount(`table ${k} limit`, false);
     const owned = r.bool(`table ${k} owner`);
-    const t = new Table({ element: ext ? 'externref' : 'funcref', initial: 0 });
     const elems = new Array(len);
     for (let e = 0; e < len; e++) {
       const v = readRef(c, `table ${k} element ${e}`);
       if (!fitsHeap(v, heap)) throw malformed(`table ${k} element ${e} is not a ${['function', 'extern', 'exception'][heap]} reference`);
       elems[e] = v;
     }
-    // an exnref table is a funcref-kind Table whose link type says exn (instantiate.ts refName); set again per instance below
-    if (heap === HEAP_EXN) t._linkElem = EXNREF;
-    t._is64 = is64;
-    t._elems = elems;
-    t._max = hasMax ? max : undefined;
-    t._limit = limit;
-    t._owned = owned;
+    const t = new TableInst(ext ? EXTERNREF : FUNCREF, elems, hasMax ? max : undefined);
+    // an exnref table is a funcref-kind table whose link type says exn (instantiate.ts refStored); set again per instance below
+    if (heap === HEAP_EXN) t.linkElem = EXNREF;
+    t.is64 = is64;
+    t.limit = limit;
+    t.owned = owned;
     tables.push(t);
   }
 
   // ---- globals
-  const globals: Global[] = [];
+  const globals: GlobalInst[] = [];
   const ng = r.count('global count', 13);
   for (let k = 0; k < ng; k++) {
     const vt = r.u32(`global ${k} type`);
     if (!isNumType(vt) && vt !== FUNCREF && vt !== EXTERNREF) throw malformed(`global ${k} type ${vt}`);
     const mutable = r.bool(`global ${k} mutability`);
-    const g = new Global({ value: globalTypeName(vt), mutable });
-    (g as { _type: { valtype: number; mutable: boolean } })._type = { valtype: vt, mutable };
-    g._cell[0] = r.i32(`global ${k}`);
-    g._cell[1] = r.i32(`global ${k}`);
-    if (!isNumType(vt)) g._ref = readRef(c, `global ${k}`);
+    const g = new GlobalInst({ valtype: vt, mutable });
+    g.cell[0] = r.i32(`global ${k}`);
+    g.cell[1] = r.i32(`global ${k}`);
+    if (!isNumType(vt)) g.ref = readRef(c, `global ${k}`);
     globals.push(g);
   }
 
@@ -1030,25 +1028,25 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     inst._tables = pick(tables, 'table', vm.tableTypes.length);
     inst._tables.forEach((t, k) => {
       const tt = vm.tableTypes[k];
-      if (t._elemtype !== storedType(tt.elemtype) || t._is64 !== tt.is64 || heapOf(t._linkElem || t._elemtype) !== heapOf(tt.elemtype)) {
+      if (t.elemtype !== storedType(tt.elemtype) || t.is64 !== tt.is64 || heapOf(t.linkElem || t.elemtype) !== heapOf(tt.elemtype)) {
         throw malformed(`instance ${i} table ${k} has the wrong element or address type`);
       }
       // the module-independent element type of a table the instance defines (typed function references; type ids are per process)
-      if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
+      if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t.linkElem = linkType(tt.elemtype, m.types);
     });
     setMemories(inst, pick(memories, 'memory', vm.memTypes.length));
     inst._memories.forEach((mem, k) => {
       const mt = vm.memTypes[k];
-      if (mem._is64 !== mt.is64 || mem._pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
+      if (mem.is64 !== mt.is64 || mem.pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
     });
     inst._globals = pick(globals, 'global', vm.globalTypes.length);
     inst._globals.forEach((g, k) => {
       const gt = vm.globalTypes[k].valtype;
-      if (g._type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
-      if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g._linkType = linkType(gt, m.types);
-      if (isRefType(gt) && !fitsHeap(g._ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
+      if (g.type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
+      if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g.linkType = linkType(gt, m.types);
+      if (isRefType(gt) && !fitsHeap(g.ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
     });
-    inst._globalCells = inst._globals.map((g) => g._cell);
+    inst._globalCells = inst._globals.map((g) => g.cell);
     const ne = r.u32(`instance ${i} element segment count`);
     if (ne !== m.elems.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${ne} element segments, its module ${m.elems.length}`);
     for (let s = 0; s < ne; s++) {
@@ -1066,9 +1064,9 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       let v: unknown;
       switch (e.kind) {
         case 'func': v = wrapperOf(inst._funcs[e.index]); break;
-        case 'table': v = inst._tables[e.index]; break;
-        case 'memory': v = mems[e.index]; break;
-        case 'global': v = inst._globals[e.index]; break;
+        case 'table': v = handleOf(inst._tables[e.index]); break;
+        case 'memory': v = handleOf(mems[e.index]); break;
+        case 'global': v = handleOf(inst._globals[e.index]); break;
         case 'tag': v = inst._tags[e.index]; break;
         default: continue;
       }
@@ -1096,7 +1094,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
 }
 
 /** A memory (`writeMemory`): allocated at its saved size, then its saved pages copied in. */
-function readMemory(r: Reader, k: number, maxPages: number): Memory {
+function readMemory(r: Reader, k: number, maxPages: number): MemoryInst {
   const len = r.amount(`memory ${k} size`, false);
   const hasMax = r.bool(`memory ${k} maximum`);
   const max = r.f64(`memory ${k} maximum`);
@@ -1118,20 +1116,20 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
   if (used * PAGE_SIZE > r.b.length - r.pos + (len % PAGE_SIZE === 0 ? 0 : PAGE_SIZE)) throw malformed(`memory ${k} pages run past the end`);
   if (owned && (limit !== maxPages || len > maxPages * PAGE_SIZE)) throw malformed(`memory ${k}: ${len} bytes, limit ${limit} pages (this engine: ${maxPages})`);
   // allocated as instantiation does: empty, then grown to the size (a fraction of a 64 KiB page for small pages)
-  const mem = new Memory({ initial: 0 });
+  const mem = new MemoryInst(0, undefined);
   let grown: number;
   try {
-    grown = len > 0 ? mem._grow(len / PAGE_SIZE, Infinity) : 0;
+    grown = len > 0 ? mem.grow(len / PAGE_SIZE, Infinity) : 0;
   } catch (e) {
     throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes (${e instanceof Error ? e.message : String(e)})`);
   }
   if (grown !== 0) throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes`);
-  mem._max = hasMax ? max : undefined;
-  mem._limit = limit;
-  mem._owned = owned;
-  mem._pageSizeLog2 = pageSizeLog2;
-  mem._is64 = is64;
-  const u8 = mem._u8;
+  mem.max = hasMax ? max : undefined;
+  mem.limit = limit;
+  mem.owned = owned;
+  mem.pageSizeLog2 = pageSizeLog2;
+  mem.is64 = is64;
+  const u8 = mem.u8;
   let p = 0;
   while (p < pages) {
     if (((map[p >> 3] >> (p & 7)) & 1) === 0) {

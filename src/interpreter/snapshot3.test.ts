@@ -59,10 +59,10 @@ test('a paused 3.0 call: the library tag is one object in both restored instance
   expect(rm._tags[0]).toBe(rl._tags[0]);
   expect(rl.exports.e).toBe(rl._tags[0]);
   expect(rm._tags[1]).toBe(given);
-  expect(rm._memories.map((m) => [m._is64, m._max, m._u8.length])).toEqual([[false, 2, 65536], [true, 4, 131072], [false, 3, 65536]]);
+  expect(rm._memories.map((m) => [m.is64, m.max, m.u8.length])).toEqual([[false, 2, 65536], [true, 4, 131072], [false, 3, 65536]]);
   expect(rm._memories[0]).toBe(rl._memories[0]);
   expect(rm._memories[1]).toBe(rl._memories[1]);
-  expect(rm._tables.map((t) => t._is64)).toEqual([true, false]);
+  expect(rm._tables.map((t) => t.is64)).toEqual([true, false]);
   expect(finish(r.store, r.call!)).toBe(want);
   expect(r.store.gasUsed).toBe(wantGas);
 });
@@ -164,7 +164,7 @@ test('a memory64 whose maximum is beyond the JS API range comes back with it, an
   ex.poke();
   const r = restore(engine, [m], store.snapshot());
   const mem = r.instances[0]._memories[0];
-  expect([mem._is64, mem._max, mem._u8.length, mem._u8[65528]]).toEqual([true, 1000000, 65536, 8]);
+  expect([mem.is64, mem.max, mem.u8.length, mem.u8[65528]]).toEqual([true, 1000000, 65536, 8]);
   expect((r.instances[0].exports as Record<string, any>).grow()).toBe(1n);
-  expect(mem._u8.length).toBe(131072);
+  expect(mem.u8.length).toBe(131072);
 });
