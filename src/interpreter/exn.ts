@@ -22,7 +22,8 @@
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
 import { isRefType } from '../decoder/valtype.js';
-import { parseValtype, type Store } from './runtime.js';
+import { parseValtype } from './runtime.js';
+import type { StoreState } from './instances.js';
 import { readValue, writePayloadValue } from './values.js';
 
 /** The type of a tag, as the JS API's `WebAssembly.Tag` constructor takes it: the exception's parameters. */
@@ -72,7 +73,7 @@ export class Exception {
   /** The payload as value words (two per value) in `_store`'s terms, or null until needed. */
   _words: Int32Array | null = null;
   /** The store whose reference ids `_words` uses (null: made in JS, `_words` has no references). */
-  _store: Store | null = null;
+  _store: StoreState | null = null;
   /** The payload as JS values, or null until asked for. */
   _values: unknown[] | null = null;
   /** JS API `traceStack`: a stack trace string when asked for, else undefined. */
@@ -89,11 +90,11 @@ export class Exception {
     // convert now: a value that does not convert is a TypeError here (JS API), and JS values are normalized
     const w = new Int32Array(2 * ps.length);
     for (let i = 0; i < ps.length; i++) writePayloadValue(null, w, 2 * i, ps[i], values[i]);
-    this._values = ps.map((t, i) => (isRefType(t) ? values[i] : readValue(null as unknown as Store, w, 2 * i, t)));
+    this._values = ps.map((t, i) => (isRefType(t) ? values[i] : readValue(null as unknown as StoreState, w, 2 * i, t)));
     this.stack = options?.traceStack === true ? new Error().stack : undefined;
   }
   /** An exception thrown by wasm's `throw`: the payload words of `store`. */
-  static _fromWasm(tag: Tag, words: Int32Array, store: Store): Exception {
+  static _fromWasm(tag: Tag, words: Int32Array, store: StoreState): Exception {
     const e = Object.create(Exception.prototype) as Exception & { _tag: Tag; stack: undefined };
     e._tag = tag;
     e._words = words;
@@ -120,12 +121,12 @@ export class Exception {
   _jsValues(): unknown[] {
     if (this._values === null) {
       const ps = this._tag._type.params, w = this._words!;
-      this._values = ps.map((t, i) => readValue(this._store as Store, w, 2 * i, t));
+      this._values = ps.map((t, i) => readValue(this._store as StoreState, w, 2 * i, t));
     }
     return this._values;
   }
   /** The payload as value words of `store` (converted when the exception comes from JS or another store). */
-  _wordsIn(store: Store): Int32Array {
+  _wordsIn(store: StoreState): Int32Array {
     if (this._words !== null && this._store === store) return this._words;
     const ps = this._tag._type.params, vs = this._jsValues();
     const w = new Int32Array(2 * ps.length);

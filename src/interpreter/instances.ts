@@ -1,15 +1,19 @@
 /**
  * The internal run-time instances (spec 4.2 "Runtime Structure"): memory,
- * table and global instances. The interpreter (the execution loop,
- * instantiation, invocation, snapshots) works on these; the public
- * `Memory`, `Table` and `Global` of runtime.ts are thin handles, each holding
- * its instance (runtime.ts `internals`), and an instance knows its handle
- * once one was made (`handle`, runtime.ts `handleOf`). This module imports
- * no other run-time module, so every module may import it.
+ * table and global instances and the store's state. The interpreter (the
+ * execution loop, instantiation, invocation, snapshots) works on these; the
+ * public `Memory`, `Table`, `Global` and `Store` of runtime.ts are thin
+ * handles, each holding its instance (runtime.ts `internals`), and an
+ * instance knows its handle (`handle`; for memories, tables and globals made
+ * on first use, runtime.ts `handleOf`). This module imports no other
+ * run-time module (types only), so every module may import it.
  */
 import type { globaltype } from '../decoder/module.js';
-import { DEFAULT_LIMITS } from '../config.js';
-import type { Global, Memory, Table } from './runtime.js';
+import { DEFAULT_LIMITS, type Limits } from '../config.js';
+import { Trap } from '../errors.js';
+import type { FuncInst, Global, Instance, Memory, PausedCallState, Store, Table } from './runtime.js';
+import type { Engine } from './engine.js';
+import type { ExecHook, GasProfiler } from './profile.js';
 
 /** The size of a 64 KiB page, the unit of memory sizes here. */
 export const PAGE_SIZE = 65536;
@@ -334,4 +338,144 @@ export class GlobalInst {
     /** The global type. */
     readonly type: globaltype,
   ) {}
+}
+
+/**
+ * The run-time state of a store (spec 4.2.3): the execution stacks, the gas
+ * counter, the reference table, the state of a paused or suspended call and
+ * the instances made in it. The public `Store` (runtime.ts) is a handle to
+ * one; the execution loop, invocation, host calls, resumable calls and
+ * snapshots work on it.
+ */
+export class StoreState {
+  /** The engine of the store (configuration, gas schedule). */
+  readonly engine: Engine;
+  /** Whether the store has a gas budget (metered bytecode runs). */
+  readonly metered: boolean;
+  /** Gas left (Infinity when unmetered). */
+  gas: number;
+  /** Sum of all budgets given; gas used = budget - gas. */
+  budget: number;
+  /** The value stack: two int32 slots per value (README "Runtime layout"). */
+  stack: Int32Array;
+  /** `stack` seen as f64 (element i = slots 2i, 2i + 1) and as f32 (element i = slot i): float ops read and write through them. */
+  stackF64: Float64Array;
+  stackF32: Float32Array;
+  /** Top of the used part of `stack` (where a new entry frame may start). */
+  sp = 0;
+  /** Number of active frames (wasm and host). */
+  depth = 0;
+  /** Nested JS -> wasm entries. */
+  nesting = 0;
+  /** The wasm call stack: (return pc, fp, return-site gas) per frame. */
+  readonly callStack: Int32Array;
+  /** The function of each frame of `callStack`. */
+  readonly callFns: (FuncInst | undefined)[];
+  /** The engine's limits. */
+  readonly limits: Limits;
+  /** Reference table: id 0 = null; ids are only used on the value stack. */
+  readonly refs: unknown[] = [null];
+  /** The id of each value in `refs`. */
+  readonly refIds = new Map<unknown, number>();
+  /** Where the last interpreter activation stopped: its running function and call depth (exec.ts, for trap locations). */
+  lastFunc: FuncInst | null = null;
+  lastDepth = 0;
+  /** StoreOptions.hostErrors === 'propagate'. */
+  readonly propagateHostErrors: boolean;
+  /** Where the last activation stopped (with `lastFunc`, `lastDepth`): what a resumed call continues from. */
+  lastPc = 0;
+  lastFp = 0;
+  /** Gas the resumed call charges first (see exec.ts outOfGas and the host case of `call`). */
+  pendingGas = 0;
+  /** The last out-of-gas trap the loop threw and the entry nesting it came from (resume.ts). */
+  oogTrap: Trap | null = null;
+  oogNesting = -1;
+  /** A host call that suspended the loop: its results' slot and the host function. */
+  suspendedAt = -1;
+  suspendedHost: FuncInst | null = null;
+  /** Why and with what: 'promise' (the Promise to await) or 'host' (Caller.pause's payload). */
+  suspendReason: 'promise' | 'host' = 'host';
+  suspendPayload: unknown = undefined;
+  /**
+   * The resumable call in progress (resume.ts), null when none: its entry
+   * nesting (host calls at that level may suspend) and mode; `paused` while
+   * it is paused (the store then refuses other calls).
+   */
+  resumable: { nesting: number; async: boolean } | null = null;
+  paused = false;
+  /** The hook of the traced loop (profile and/or trace), null: the plain loop runs. */
+  readonly hook: ExecHook | null;
+  /** The gas profiler (StoreOptions.profile), or null. */
+  readonly profiler: GasProfiler | null;
+  /**
+   * Snapshots: every instance made in this store, in creation order
+   * (instantiate.ts adds it once linked). The store owns its instances, as a
+   * wasmtime or wasmi Store does: they live as long as the store.
+   */
+  readonly instances: Instance[] = [];
+  /**
+   * Whether instantiation adds its instances to `instances` (not a
+   * `StoreOptions` key). The default store of `detwasm/compat` (compat.ts)
+   * turns it off before its first instantiation: code written against the
+   * WebAssembly JS API instantiates modules without ever seeing a store, so
+   * a store that kept them all would only grow; its instances then live as
+   * long as the program holds them, and `snapshot()` refuses the store
+   * ('unsupported'), which cannot enumerate them.
+   */
+  recordsInstances = true;
+  /** Snapshots: the paused call, while there is one (resume.ts). */
+  pausedState: PausedCallState | null = null;
+  /** The public `Store` standing for this state. */
+  readonly handle: Store;
+
+  /** The state of `handle`, a store of `engine` (with its `limits`) with gas budget `gas` (undefined: unmetered). */
+  constructor(handle: Store, engine: Engine, limits: Limits, gas: number | undefined, hook: ExecHook | null, profiler: GasProfiler | null, propagateHostErrors: boolean) {
+    this.handle = handle;
+    this.hook = hook;
+    this.profiler = profiler;
+    this.engine = engine;
+    this.propagateHostErrors = propagateHostErrors;
+    this.limits = limits;
+    if (gas === undefined) {
+      this.metered = false;
+      this.gas = Infinity;
+      this.budget = Infinity;
+    } else {
+      this.metered = true;
+      this.gas = gas;
+      this.budget = gas;
+    }
+    this.stack = new Int32Array(Math.min(1 << 16, this.limits.maxValueStack));
+    this.stackF64 = new Float64Array(this.stack.buffer, 0, this.stack.length >> 1);
+    this.stackF32 = new Float32Array(this.stack.buffer);
+    this.callStack = new Int32Array(3 * (this.limits.maxCallDepth + 2));
+    this.callFns = [];
+  }
+
+  /** The reference id of a value (FuncInst or extern value); 0 for null. */
+  intern(v: unknown): number {
+    if (v === null) return 0;
+    let id = this.refIds.get(v);
+    if (id === undefined) {
+      id = this.refs.length;
+      this.refs.push(v);
+      this.refIds.set(v, id);
+    }
+    return id;
+  }
+
+  /** Grows the value stack to at least `need` slots (doubling) or traps. */
+  growStack(need: number): Int32Array {
+    const max = this.limits.maxValueStack;
+    if (need > max) throw new Trap('call_stack_exhausted', 'value stack limit reached');
+    let size = this.stack.length;
+    while (size < need) size *= 2;
+    size = Math.min(size, max);
+    const next = new Int32Array(size);
+    next.set(this.stack);
+    this.stack = next;
+    this.stackF64 = new Float64Array(next.buffer, 0, size >> 1);
+    this.stackF32 = new Float32Array(next.buffer);
+    return next;
+  }
 }

@@ -16,9 +16,9 @@ import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import { Tag } from './exn.js';
 import {
-  FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, Table, handleOf, internals, typeIdOf, wrapperOf, type Store,
+  FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
 } from './runtime.js';
-import { GlobalInst, MemoryInst, PAGE_SIZE, TableInst } from './instances.js';
+import { GlobalInst, MemoryInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
 
 /** "(i32, i64) -> (i32)" */
 function funcTypeText(t: functype): string {
@@ -78,7 +78,7 @@ function refStored(t: valtype): valtype {
   return abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF;
 }
 
-export function instantiate(module: Module, store: Store, imports: Record<string, Record<string, unknown>>): Instance {
+export function instantiate(module: Module, store: StoreState, imports: Record<string, Record<string, unknown>>): Instance {
   if (store.engine !== module._engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
   const vm = module._vm;
   const m = vm.module;
@@ -189,17 +189,17 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   }
 
   // ---- price (metered stores): checked before anything is allocated; out of gas leaves the store as it was
-  if (store._metered) {
+  if (store.metered) {
     const cost = instantiationCost(m, module._engine._schedule);
-    if (store._gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store._gas} left`);
-    store._gas -= cost;
+    if (store.gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store.gas} left`);
+    store.gas -= cost;
   }
   // ---- the store lists its instances (snapshots), from here on even if a segment or the start function traps
-  // (not a store that does not keep them: compat's default store, Store._recordsInstances)
-  if (store._recordsInstances) store._instances.push(inst);
+  // (not a store that does not keep them: compat's default store, StoreState.recordsInstances)
+  if (store.recordsInstances) store.instances.push(inst);
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
-  const limits = store._limits;
+  const limits = store.limits;
   for (const t of inst._tables) {
     if (!t.owned) {
       t.owned = true;

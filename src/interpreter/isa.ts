@@ -141,7 +141,7 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
   callee = c;
   nfp = fp + $args@${indirect};${extra('@' + indirect)}
 } else {
-  const c = store._refs[S[$ref@${ref}]] as FuncInst | null;
+  const c = store.refs[S[$ref@${ref}]] as FuncInst | null;
   if (c === null) trap('null_reference');
   callee = c;
   nfp = fp + $args@${ref};${extra('@' + ref)}
@@ -150,8 +150,8 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
 
 const CALL = `let ret: number;
 ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret${at};`)}if (callee.host) {
-  store._gas = gas;
-  store._depth = depth;
+  store.gas = gas;
+  store.depth = depth;
   let suspended = false;
   let x: Exception | null = null;
   try {
@@ -161,8 +161,8 @@ ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret$
     if (!(e instanceof Exception)) throw e;
     x = e;
   } finally {
-    // the host (and wasm it called back) charged store._gas; keep that even when it throws
-    gas = store._gas;
+    // the host (and wasm it called back) charged store.gas; keep that even when it throws
+    gas = store.gas;
   }
   if (x !== null) {
     CATCH_EXCEPTION;
@@ -177,11 +177,11 @@ ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret$
   const k = code[ret + 1];
   if (suspended) {
     // the host's results come later (resume): then the block after the call is charged
-    store._suspendedAt = nfp;
-    store._suspendedHost = callee;
-    store._pendingGas = k;
-    store._lastPc = pc;
-    store._lastFp = fp;
+    store.suspendedAt = nfp;
+    store.suspendedHost = callee;
+    store.pendingGas = k;
+    store.lastPc = pc;
+    store.lastFp = fp;
     return true;
   }
   CHARGE_PENDING(k);
@@ -198,7 +198,7 @@ cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
 code = cf.code;
 fp = nfp;
 if (fp + cf.frameSlots > S.length) {
-  store._growStack(fp + cf.frameSlots);
+  store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
@@ -225,12 +225,12 @@ op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref]
  */
 const TAIL_CALL = `${selectCallee('return_call', 'return_call_indirect_s', 'return_call_ref_s', () => '')}for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
 if (callee.host) {
-  store._gas = gas;
-  store._depth = depth;
+  store.gas = gas;
+  store.depth = depth;
   // (a host function reached by a tail call cannot suspend the call: the frame
   // it would resume in is gone, so callResumable/callAsync see an error there)
-  const rc = store._resumable;
-  store._resumable = null;
+  const rc = store.resumable;
+  store.resumable = null;
   let x: Exception | null = null;
   try {
     callHost(store, callee, fp, inst);
@@ -238,8 +238,8 @@ if (callee.host) {
     if (!(e instanceof Exception)) throw e;
     x = e;
   } finally {
-    gas = store._gas;
-    store._resumable = rc;
+    gas = store.gas;
+    store.resumable = rc;
   }
   if (x !== null) {
     CATCH_EXCEPTION;
@@ -256,7 +256,7 @@ f = callee;
 cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
-  store._growStack(fp + cf.frameSlots);
+  store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
@@ -301,8 +301,8 @@ op('global.set', 'g:i src:s', `const cell = globalCells[$g];
 const s = $src;
 cell[0] = S[s];
 cell[1] = S[s + 1];`, 'write a numeric global');
-op('global.get_ref', 'dst:s g:i', 'S[$dst] = store._intern(inst._globals[$g].ref);', 'read a reference global');
-op('global.set_ref', 'g:i src:s', 'inst._globals[$g].ref = store._refs[S[$src]];', 'write a reference global');
+op('global.get_ref', 'dst:s g:i', 'S[$dst] = store.intern(inst._globals[$g].ref);', 'read a reference global');
+op('global.set_ref', 'g:i src:s', 'inst._globals[$g].ref = store.refs[S[$src]];', 'write a reference global');
 
 // ---------------------------------------------------------------- memory
 /**
@@ -994,7 +994,7 @@ op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 
  */
 op('throw', 'tag:i args:s', `const x: Exception | null = throwException(store, inst, $tag, S, $args);
 CATCH_EXCEPTION;`, 'throw an exception with tag `tag` (payload at slot `args`)', { next: 'self' });
-op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]] as Exception | null;
+op('throw_ref_s', 'a:s', `const x = store.refs[S[$a]] as Exception | null;
 if (x === null || x === undefined) trap('null_reference');
 CATCH_EXCEPTION;`, 'throw_ref: rethrow the exception S[a] (null traps)', { next: 'self' });
 
@@ -1016,15 +1016,15 @@ op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null'
 op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
 if (r === 0) trap('null_reference');
 S[$dst] = r;`, 'ref.as_non_null: traps on null');
-op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
+op('ref.func', 'dst:s func:i', 'S[$dst] = store.intern(funcs[$func]);', 'reference to function `func`');
 op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
 if (i >= tab.elems.length) trap('table_out_of_bounds');
-S[$dst] = store._intern(tab.elems[i]);`, 'table.get');
+S[$dst] = store.intern(tab.elems[i]);`, 'table.get');
 op('table.set_ss', 't:i idx:s val:s', `const tab = inst._tables[$t];
 const i = S[$idx] >>> 0;
 if (i >= tab.elems.length) trap('table_out_of_bounds');
-tab.elems[i] = store._refs[S[$val]];`, 'table.set');
+tab.elems[i] = store.refs[S[$val]];`, 'table.set');
 op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t].elems.length;', 'table.size');
 op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst._tables[$t];
 const n = S[$n] >>> 0;
@@ -1033,7 +1033,7 @@ if (tab.elems.length + n <= Math.min(tab.max ?? 0xffffffff, maxTable)) {
   const cost = n * perElem;
   CHARGE(cost);
 }
-S[$dst] = tab.grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
+S[$dst] = tab.grow(n, store.refs[S[$init]], maxTable);`, 'table.grow');
 /**
  * Bulk operations (spec 4.4.6 table.fill/copy/init, 4.4.7 memory.fill/copy/init):
  * the bounds check comes first, as in the spec, so an out-of-bounds op traps
@@ -1045,7 +1045,7 @@ const PER_BYTES = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
 op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst._tables[$t];
 const i = S[$i] >>> 0, n = S[$n] >>> 0;
 if (i + n > tab.elems.length) trap('table_out_of_bounds');
-${PER_ELEM}tab.elems.fill(store._refs[S[$val]], i, i + n);`, 'table.fill');
+${PER_ELEM}tab.elems.fill(store.refs[S[$val]], i, i + n);`, 'table.fill');
 op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst._tables[$dt], st = inst._tables[$st];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > st.elems.length || d + n > dt.elems.length) trap('table_out_of_bounds');
@@ -1076,13 +1076,13 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  */
 export const MACROS: Readonly<Record<string, string>> = {
   /** The value stack and its float views, after the store replaced them (growth, host calls). */
-  RELOAD_STACK: `S = store._stack;
-SF64 = store._stackF64;
-SF32 = store._stackF32;`,
+  RELOAD_STACK: `S = store.stack;
+SF64 = store.stackF64;
+SF32 = store.stackF32;`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
-  EXEC_COLD: `store._gas = gas;
+  EXEC_COLD: `store.gas = gas;
 pc = execCold(store, inst, S, fp, code, pc);
-gas = store._gas;
+gas = store.gas;
 if (mem !== null) {
   u8 = mem.u8;
   dv = mem.dv;
@@ -1127,7 +1127,7 @@ break;`,
    * handler `unwind` finds in this activation, or leave it with `x`.
    */
   CATCH_EXCEPTION: `if (!unwind(store, x, f, pc, fp, depth, entryDepth, gas, metered)) {
-  gas = store._gas; // with the unwinding charged
+  gas = store.gas; // with the unwinding charged
   throw x;
 }
 f = UF!;

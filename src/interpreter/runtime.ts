@@ -16,7 +16,7 @@ import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } f
 import type { Module, Engine } from './engine.js';
 import type { Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
-import { GlobalInst, MemoryInst, TableInst } from './instances.js';
+import { GlobalInst, MemoryInst, StoreState, TableInst } from './instances.js';
 
 
 /** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
@@ -45,7 +45,7 @@ export class FuncInst {
   /** Host functions: the import's `module.name` (messages). */
   _hostName: string | null = null;
   constructor(
-    readonly store: Store,
+    readonly store: StoreState,
     readonly type: functype,
     readonly typeId: number,
     readonly host: boolean,
@@ -318,7 +318,9 @@ function setGlobalFromJS(g: GlobalInst, v: unknown): void {
 export function internals(x: Memory): MemoryInst;
 export function internals(x: Table): TableInst;
 export function internals(x: Global): GlobalInst;
-export function internals(x: Memory | Table | Global): MemoryInst | TableInst | GlobalInst {
+export function internals(x: Store): StoreState;
+export function internals(x: Memory | Table | Global | Store): MemoryInst | TableInst | GlobalInst | StoreState {
+  if (x instanceof Store) return x['state'];
   return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst }).inst;
 }
 
@@ -441,7 +443,7 @@ export class Activation {
 }
 
 /**
- * The paused call of a store (resume.ts keeps it in `Store._pausedState`
+ * The paused call of a store (resume.ts keeps it in `StoreState.pausedState`
  * while the call is paused; snapshot.ts saves and rebuilds it): the
  * invocation (entry function, where its arguments and results are, the
  * store's depth, stack top and nesting before it), the activation, the
@@ -496,7 +498,8 @@ export const MAX_REENTRANCY = 32;
 
 /**
  * A store (spec 4.2.3): owns the execution stacks, the gas counter and the
- * reference table of everything instantiated in it.
+ * reference table of everything instantiated in it (a handle to its state,
+ * instances.ts `StoreState`).
  *
  * Gas: with a budget, `gasRemaining` counts down and `gasUsed` counts what was
  * charged (top-ups by setting `gasRemaining` do not change `gasUsed`). Without
@@ -506,97 +509,18 @@ export const MAX_REENTRANCY = 32;
  */
 export class Store {
   readonly engine: Engine;
-  readonly _metered: boolean;
-  _gas: number;
-  /** Sum of all budgets given; gasUsed = _budget - _gas. */
-  _budget: number;
-  _stack: Int32Array;
-  /** `_stack` seen as f64 (element i = slots 2i, 2i + 1) and as f32 (element i = slot i): float ops read and write through them. */
-  _stackF64: Float64Array;
-  _stackF32: Float32Array;
-  /** Top of the used part of `_stack` (where a new entry frame may start). */
-  _sp = 0;
-  /** Number of active frames (wasm and host). */
-  _depth = 0;
-  /** Nested JS -> wasm entries. */
-  _nesting = 0;
-  readonly _callStack: Int32Array;
-  readonly _callFns: (FuncInst | undefined)[];
-  readonly _limits: Limits;
-  /** Reference table: id 0 = null; ids are only used on the value stack. */
-  readonly _refs: unknown[] = [null];
-  readonly _refIds = new Map<unknown, number>();
-  /** Where the last interpreter activation stopped: its running function and call depth (exec.ts, for trap locations). */
-  _lastFunc: FuncInst | null = null;
-  _lastDepth = 0;
-  /** StoreOptions.hostErrors === 'propagate'. */
-  readonly _propagateHostErrors: boolean;
-  /** Where the last activation stopped (with `_lastFunc`, `_lastDepth`): what a resumed call continues from. */
-  _lastPc = 0;
-  _lastFp = 0;
-  /** Gas the resumed call charges first (see exec.ts outOfGas and the host case of `call`). */
-  _pendingGas = 0;
-  /** The last out-of-gas trap the loop threw and the entry nesting it came from (resume.ts). */
-  _oogTrap: Trap | null = null;
-  _oogNesting = -1;
-  /** A host call that suspended the loop: its results' slot and the host function. */
-  _suspendedAt = -1;
-  _suspendedHost: FuncInst | null = null;
-  /** Why and with what: 'promise' (the Promise to await) or 'host' (Caller.pause's payload). */
-  _suspendReason: 'promise' | 'host' = 'host';
-  _suspendPayload: unknown = undefined;
-  /**
-   * The resumable call in progress (resume.ts), null when none: its entry
-   * nesting (host calls at that level may suspend) and mode; `_paused` while
-   * it is paused (the store then refuses other calls).
-   */
-  _resumable: { nesting: number; async: boolean } | null = null;
-  _paused = false;
-  /** The hook of the traced loop (profile and/or trace), null: the plain loop runs. */
-  _hook: ExecHook | null;
-  readonly _profiler: GasProfiler | null;
-  /**
-   * Snapshots: every instance made in this store, in creation order
-   * (instantiate.ts adds it once linked). The store owns its instances, as a
-   * wasmtime or wasmi Store does: they live as long as the store.
-   */
-  readonly _instances: Instance[] = [];
-  /**
-   * Whether instantiation adds its instances to `_instances` (internal, not a
-   * `StoreOptions` key). The default store of `detwasm/compat` (compat.ts)
-   * turns it off before its first instantiation: code written against the
-   * WebAssembly JS API instantiates modules without ever seeing a store, so
-   * a store that kept them all would only grow; its instances then live as
-   * long as the program holds them, and `snapshot()` refuses the store
-   * ('unsupported'), which cannot enumerate them.
-   */
-  _recordsInstances = true;
-  /** Snapshots: the paused call, while there is one (resume.ts). */
-  _pausedState: PausedCallState | null = null;
+  /** @internal The store's state (read it with `internals`). */
+  private readonly state: StoreState;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     checkKeys(options, ['gas', 'hostErrors', 'profile', 'trace'], 'Store options');
     if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('Store options: trace must be a function');
-    this._profiler = options.profile ? new GasProfiler() : null;
-    this._hook = options.trace !== undefined ? new Tracer(options.trace) : this._profiler;
-    if (options.trace !== undefined && this._profiler !== null) this._hook = bothHooks(this._profiler, this._hook!);
+    const profiler = options.profile ? new GasProfiler() : null;
+    let hook: ExecHook | null = options.trace !== undefined ? new Tracer(options.trace) : profiler;
+    if (options.trace !== undefined && profiler !== null) hook = bothHooks(profiler, hook!);
     this.engine = engine;
-    this._propagateHostErrors = options.hostErrors === 'propagate';
-    this._limits = engine._config.limits;
-    if (options.gas === undefined) {
-      this._metered = false;
-      this._gas = Infinity;
-      this._budget = Infinity;
-    } else {
-      this._metered = true;
-      this._gas = gasNumber(options.gas);
-      this._budget = this._gas;
-    }
-    this._stack = new Int32Array(Math.min(1 << 16, this._limits.maxValueStack));
-    this._stackF64 = new Float64Array(this._stack.buffer, 0, this._stack.length >> 1);
-    this._stackF32 = new Float32Array(this._stack.buffer);
-    this._callStack = new Int32Array(3 * (this._limits.maxCallDepth + 2));
-    this._callFns = [];
+    const gas = options.gas === undefined ? undefined : gasNumber(options.gas);
+    this.state = new StoreState(this, engine, engine._config.limits, gas, hook, profiler, options.hostErrors === 'propagate');
   }
 
   /**
@@ -608,8 +532,9 @@ export class Store {
   consumeGas(n: number | bigint): void {
     const k = Number(n);
     if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
-    if (this._gas < k) throw new Trap('out_of_gas');
-    this._gas -= k;
+    const s = this.state;
+    if (s.gas < k) throw new Trap('out_of_gas');
+    s.gas -= k;
   }
 
   /**
@@ -618,26 +543,27 @@ export class Store {
    * and folded stacks for flame graphs (profile.ts).
    */
   profile(): GasProfile {
-    if (this._profiler === null) throw new TypeError('profile: create the store with { profile: true }');
-    return this._profiler.result();
+    if (this.state.profiler === null) throw new TypeError('profile: create the store with { profile: true }');
+    return this.state.profiler.result();
   }
 
   /** Gas charged so far (0 when unmetered); top-ups do not change it. */
   get gasUsed(): number {
-    return this._metered ? this._budget - this._gas : 0;
+    const s = this.state;
+    return s.metered ? s.budget - s.gas : 0;
   }
   /** Gas left (Infinity when unmetered). */
   get gasRemaining(): number {
-    return this._gas;
+    return this.state.gas;
   }
   /** Sets the gas left (top up or lower it); TypeError on an unmetered store, RangeError for a negative amount. */
   set gasRemaining(v: number | bigint) {
-    if (!this._metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
+    const s = this.state;
+    if (!s.metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
     const n = gasNumber(v);
-    this._budget += n - this._gas;
-    this._gas = n;
+    s.budget += n - s.gas;
+    s.gas = n;
   }
-
   /**
    * Instantiates `module` in this store (spec 4.5.4): links the imports
    * (`imports[module][name]`: functions, HostFunc, Memory, Table, Global or a
@@ -653,7 +579,7 @@ export class Store {
   /** The same, for an import object already typed as a record of unknown values. */
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
-    return module._instantiate(this, imports ?? {});
+    return module._instantiate(this.state, imports ?? {});
   }
 
   /**
@@ -666,7 +592,7 @@ export class Store {
    * instances: `_recordsInstances`).
    */
   snapshot(): Uint8Array {
-    return this.engine._snapshot(this);
+    return this.engine._snapshot(this.state);
   }
 
   /**
@@ -677,33 +603,6 @@ export class Store {
    */
   static restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
     return engine._restore(modules, bytes, imports);
-  }
-
-  /** The reference id of a value (FuncInst or extern value); 0 for null. */
-  _intern(v: unknown): number {
-    if (v === null) return 0;
-    let id = this._refIds.get(v);
-    if (id === undefined) {
-      id = this._refs.length;
-      this._refs.push(v);
-      this._refIds.set(v, id);
-    }
-    return id;
-  }
-
-  /** Grows the value stack to at least `need` slots (doubling) or traps. */
-  _growStack(need: number): Int32Array {
-    const max = this._limits.maxValueStack;
-    if (need > max) throw new Trap('call_stack_exhausted', 'value stack limit reached');
-    let size = this._stack.length;
-    while (size < need) size *= 2;
-    size = Math.min(size, max);
-    const next = new Int32Array(size);
-    next.set(this._stack);
-    this._stack = next;
-    this._stackF64 = new Float64Array(next.buffer, 0, size >> 1);
-    this._stackF32 = new Float32Array(next.buffer);
-    return next;
   }
 }
 
@@ -785,7 +684,7 @@ export interface Instance<E extends object = Exports> {
   /** The module it instantiates. */
   readonly _module: Module;
   /** The store it lives in. */
-  readonly _store: Store;
+  readonly _store: StoreState;
   /** Function index space: imported functions first, then the module's own. */
   _funcs: FuncInst[];
   /** Table index space. */
@@ -823,7 +722,7 @@ class InstanceObject {
   _elems: unknown[][] = [];
   /** Data segments; dropped = empty. */
   _datas: Uint8Array[] = [];
-  constructor(readonly _module: Module, readonly _store: Store) {}
+  constructor(readonly _module: Module, readonly _store: StoreState) {}
 }
 Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
 
@@ -831,7 +730,7 @@ Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
  * The `Instance` class, for `instanceof Instance`. Instances are made by
  * `Store.instantiate` only.
  */
-export const Instance: { new (module: Module, store: Store): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
+export const Instance: { new (module: Module, store: StoreState): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
 
 /**
  * The exported-function wrapper of `f` (one per function instance), made by

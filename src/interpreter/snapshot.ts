@@ -67,10 +67,10 @@ import { hash64, hash64Hex } from './hash.js';
 import { linkType } from './instantiate.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
-  Activation, FuncInst, FUNC_INST, HostFunc, Instance, Store, compiledOf, handleOf, typeIdOf, wrapperOf,
+  Activation, FuncInst, FUNC_INST, HostFunc, Instance, Store, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
   type Imports, type PausedCallState,
 } from './runtime.js';
-import { GlobalInst, MemoryInst, PAGE_SIZE, TableInst } from './instances.js';
+import { GlobalInst, MemoryInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
 import type { Engine, Module } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
@@ -255,7 +255,7 @@ interface RefIds {
   /** Each tag's index in the tags section. */
   readonly tags: Map<Tag, number>;
   /** The store being saved (an exception's payload words are in its terms). */
-  readonly store: Store;
+  readonly store: StoreState;
 }
 
 /** Where each function instance of the store is: its first place in an instance's function index space. */
@@ -395,10 +395,10 @@ function isPortableType(t: number): boolean {
  * The value-stack slots a paused call uses: up to the end of the highest of
  * its frames (and of the pending host call's arguments and results).
  */
-function liveSlots(store: Store, st: PausedCallState): number {
-  const a = st.act, metered = store._metered;
+function liveSlots(store: StoreState, st: PausedCallState): number {
+  const a = st.act, metered = store.metered;
   let top = a.fp + compiledOf(a.f, metered).frameSlots;
-  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store._callStack[3 * d + 1] + compiledOf(store._callFns[d]!, metered).frameSlots);
+  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store.callStack[3 * d + 1] + compiledOf(store.callFns[d]!, metered).frameSlots);
   if (st.host !== null) {
     const t = st.host.f.type;
     top = Math.max(top, st.host.nfp + 2 * Math.max(t.params.length, t.results.length));
@@ -411,25 +411,30 @@ function liveSlots(store: Store, st: PausedCallState): number {
  * `SnapshotError` 'unsupported' for state that cannot be saved.
  */
 export function snapshot(store: Store): Uint8Array {
-  const st = store._pausedState;
-  if (store._paused) {
+  return snapshotOf(internals(store));
+}
+
+/** `snapshot` of a store's state (`Store.snapshot` reaches it through the engine). */
+export function snapshotOf(store: StoreState): Uint8Array {
+  const st = store.pausedState;
+  if (store.paused) {
     if (st === null) throw new Error('internal: a paused store without its paused call');
     if (st.async) throw unsupported('the store has a call suspended by callAsync (it waits for a Promise); only callResumable pauses can be saved');
-  } else if (store._nesting !== 0) {
+  } else if (store.nesting !== 0) {
     throw unsupported('a call is running in the store (a snapshot from inside a host function); take it when the store is at rest or paused');
   }
-  if (!store._recordsInstances) {
+  if (!store.recordsInstances) {
     throw unsupported('the store does not keep its instances (the default store of detwasm/compat drops them so that they can be collected), so a snapshot cannot enumerate them; give createWebAssembly({ store }) a Store to snapshot');
   }
   const engine = store.engine;
-  const insts = store._instances;
+  const insts = store.instances;
   const w = new Writer();
 
   // ---- engine
   w.str(configText(engine));
   w.str(scheduleHash(engine));
-  w.u8(store._metered ? 1 : 0);
-  w.u8(store._propagateHostErrors ? 1 : 0);
+  w.u8(store.metered ? 1 : 0);
+  w.u8(store.propagateHostErrors ? 1 : 0);
 
   // ---- modules (distinct, in order of first use)
   const modIndex = indexAll(insts.map((i) => [i._module]));
@@ -440,11 +445,11 @@ export function snapshot(store: Store): Uint8Array {
   }
 
   // ---- store
-  w.f64(store._gas);
-  w.f64(store._budget);
-  w.u32(store._sp);
-  w.u32(store._depth);
-  w.u32(store._nesting);
+  w.f64(store.gas);
+  w.f64(store.budget);
+  w.u32(store.sp);
+  w.u32(store.depth);
+  w.u32(store.nesting);
 
   // ---- instances and their functions
   const funcIds: FuncIds = new Map();
@@ -496,8 +501,8 @@ export function snapshot(store: Store): Uint8Array {
   const ids: RefIds = { funcs: funcIds, tags: tagIndex, store };
 
   // ---- reference table (ids on the value stack point into it)
-  w.u32(store._refs.length - 1);
-  for (let k = 1; k < store._refs.length; k++) writeRef(w, store._refs[k], ids, `reference ${k}`);
+  w.u32(store.refs.length - 1);
+  for (let k = 1; k < store.refs.length; k++) writeRef(w, store.refs[k], ids, `reference ${k}`);
 
   // ---- memories
   const memIndex = indexAll(insts.map(memoriesOf));
@@ -601,7 +606,7 @@ function writeMemory(w: Writer, mem: MemoryInst): void {
   }
 }
 
-function writePaused(w: Writer, store: Store, st: PausedCallState, ids: RefIds): void {
+function writePaused(w: Writer, store: StoreState, st: PausedCallState, ids: RefIds): void {
   const a = st.act;
   if (a.error !== null) throw unsupported('the paused call continues with a host error (callAsync)');
   w.u8(1);
@@ -625,22 +630,22 @@ function writePaused(w: Writer, store: Store, st: PausedCallState, ids: RefIds):
     w.u32(st.host.nfp);
   }
   // what the saved pcs and frame pointers mean: each frame function's compiled code
-  const cs = store._callStack;
+  const cs = store.callStack;
   const frames = new Set<FuncInst>([st.f, a.f]);
-  for (let d = a.entryDepth; d < a.depth; d++) frames.add(store._callFns[d]!);
+  for (let d = a.entryDepth; d < a.depth; d++) frames.add(store.callFns[d]!);
   w.u32(frames.size);
   for (const f of frames) {
     writeRef(w, f, ids, 'a frame function');
-    w.str(codeHash(f, store._metered));
+    w.str(codeHash(f, store.metered));
   }
   const slots = liveSlots(store, st);
   w.u32(slots);
-  w.words(store._stack.subarray(0, slots));
+  w.words(store.stack.subarray(0, slots));
   for (let d = a.entryDepth; d < a.depth; d++) {
     w.i32(cs[3 * d]);
     w.i32(cs[3 * d + 1]);
     w.i32(cs[3 * d + 2]);
-    writeRef(w, store._callFns[d]!, ids, `frame ${d}`);
+    writeRef(w, store.callFns[d]!, ids, `frame ${d}`);
   }
 }
 
@@ -748,7 +753,7 @@ function checkHeader(bytes: Uint8Array): Uint8Array {
 
 /** The restore in progress: what the reader has rebuilt so far. */
 interface Ctx {
-  readonly store: Store;
+  readonly store: StoreState;
   readonly r: Reader;
   readonly instances: Instance[];
   /** The tags section, once read (exception references name its entries). */
@@ -835,7 +840,7 @@ function funcTypeText(t: functype): string {
 }
 
 /** A host function import of a restored instance, linked as `Store.instantiate` links it. */
-function linkHost(store: Store, t: functype, v: unknown, where: string): FuncInst {
+function linkHost(store: StoreState, t: functype, v: unknown, where: string): FuncInst {
   const incompatible = (why: string) => new LinkError(`incompatible import type: ${where}: ${why}`, 'incompatible_import');
   if (v === undefined) throw new LinkError(`unknown import: ${where} (restore re-links host functions by import name)`, 'unknown_import');
   if (typeof v === 'function' && (v as { [FUNC_INST]?: unknown })[FUNC_INST] instanceof FuncInst) {
@@ -901,12 +906,13 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   }
 
   // ---- store
-  const store = new Store(engine, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
+  const handle = new Store(engine, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
   const gas = r.amount('gas', !metered);
   const budget = r.amount('budget', !metered);
   if (metered ? budget < gas : gas !== Infinity || budget !== Infinity) throw malformed('gas counters');
-  store._gas = gas;
-  store._budget = budget;
+  const store = internals(handle);
+  store.gas = gas;
+  store.budget = budget;
   const sp = r.u32('stack top');
   const depth = r.u32('call depth');
   const nesting = r.u32('nesting');
@@ -951,7 +957,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       inst._funcs.push(f);
     }
     instances.push(inst);
-    store._instances.push(inst);
+    store.instances.push(inst);
   }
 
   // ---- tags
@@ -961,9 +967,9 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   const nr = r.count('reference count', 1);
   for (let k = 1; k <= nr; k++) {
     const v = readRef(c, `reference ${k}`);
-    if (v === null || store._refIds.has(v)) throw malformed(`reference ${k} is null or repeated`);
-    store._refs.push(v);
-    store._refIds.set(v, k);
+    if (v === null || store.refIds.has(v)) throw malformed(`reference ${k} is null or repeated`);
+    store.refs.push(v);
+    store.refIds.set(v, k);
   }
 
   // ---- memories
@@ -1087,10 +1093,10 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // every reference an exception's payload holds is an id of the (now complete) reference table
   for (const x of c.exns) {
     x._tag._type.params.forEach((p, k) => {
-      if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store._refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
+      if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store.refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
     });
   }
-  return { store, instances, call };
+  return { store: handle, instances, call };
 }
 
 /** A memory (`writeMemory`): allocated at its saved size, then its saved pages copied in. */
@@ -1218,8 +1224,8 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
 
 function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused {
   const { r, store } = c;
-  const metered = store._metered;
-  const limits = store._limits;
+  const metered = store.metered;
+  const limits = store.limits;
   const reasonHost = r.bool('pause reason');
   const payload = reasonHost ? readData(r, 'the pause payload', true, 0) : new Trap('out_of_gas');
   const wasmFunc = (what: string): FuncInst => {
@@ -1269,8 +1275,8 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
   inFrames(entry, 'the called function');
   inFrames(f, 'the running function');
   const slots = r.count('value stack size', 4, limits.maxValueStack);
-  if (slots > store._stack.length) store._growStack(slots);
-  const S = store._stack;
+  if (slots > store.stack.length) store.growStack(slots);
+  const S = store.stack;
   const raw = r.bytes(4 * slots, 'value stack');
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let k = 0; k < slots; k++) S[k] = dv.getInt32(4 * k, true);
@@ -1292,10 +1298,10 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     const g = inFrames(wasmFunc(`frame ${d} function`), `frame ${d} function`);
     if (rfp < lastFp || (d === entryDepth && (rfp !== base || g !== entry)) || rgas < 0) throw malformed(`frame ${d}`);
     checkFrame(g, rpc, rfp, `frame ${d}`);
-    store._callStack[3 * d] = rpc;
-    store._callStack[3 * d + 1] = rfp;
-    store._callStack[3 * d + 2] = rgas;
-    store._callFns[d] = g;
+    store.callStack[3 * d] = rpc;
+    store.callStack[3 * d + 1] = rfp;
+    store.callStack[3 * d + 2] = rgas;
+    store.callFns[d] = g;
     lastFp = rfp;
   }
   if (fp < lastFp || (actDepth === entryDepth && (fp !== base || f !== entry))) throw malformed('the running frame');
@@ -1304,9 +1310,9 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     const t = host.f.type;
     if (host.nfp < fp || host.nfp + 2 * Math.max(t.params.length, t.results.length) > slots) throw malformed('the host call frame');
   }
-  store._sp = sp;
-  store._depth = depth;
-  store._nesting = nesting;
+  store.sp = sp;
+  store.depth = depth;
+  store.nesting = nesting;
   const act = new Activation(f, pc, fp, actDepth, entryDepth, pendingGas, null);
   return restorePaused(store, {
     f: entry, base, depth: callDepth, sp: callSp, nesting: callNesting, async: false,
