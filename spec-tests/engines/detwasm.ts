@@ -15,7 +15,8 @@ import type { EngineAdapter, ClassifiedError, Imports } from './types.js';
 import type { WastValue } from '../wast.js';
 import { toJS, resultList, argWords, fromWords, F32Bits, F64Bits } from './values.js';
 import { invokeRaw } from '../../src/interpreter/call.js';
-import { FUNC_INST, internals, type FuncInst } from '../../src/interpreter/runtime.js';
+import { FUNC_INST, internals } from '../../src/interpreter/runtime.js';
+import type { FuncInst } from '../../src/interpreter/instances.js';
 import {
   Engine, Store, Memory, Table, Global, Instance, Module,
   MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap, Exception,

@@ -8,13 +8,13 @@ import { F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
-import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap } from './runtime.js';
-import type { StoreState } from './instances.js';
+import { FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
 function argumentError(f: FuncInst, i: number, e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const where = f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
+  const where = f.host ? 'host function' : `function ${f.instance!.module._vm.numImportedFuncs + f.codeIndex}`;
   const type = valtypeName(f.type.params[i]);
   const Ctor = e.constructor as new (message: string) => Error;
   return new Ctor(`${where}: argument ${i} (${type}): ${e.message}`);
@@ -147,7 +147,7 @@ export function makeWrapper(f: FuncInst): (...args: unknown[]) => unknown {
   Object.defineProperty(w, 'length', { value: f.type.params.length });
   // JS API "Exported Function": the name is the function index (of the defining instance;
   // for a re-exported import, of the importing one)
-  const index = f.host ? f._hostIndex : f.instance!._module._vm.numImportedFuncs + f.codeIndex;
+  const index = f.host ? f.hostIndex : f.instance!.module._vm.numImportedFuncs + f.codeIndex;
   Object.defineProperty(w, 'name', { value: String(index) });
   return w;
 }

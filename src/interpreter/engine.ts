@@ -16,8 +16,8 @@ import { restore, snapshotOf, type RestoreImports, type Restored } from './snaps
 import { hash64Hex } from './hash.js';
 import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
-import type { FuncInst, Instance, Store } from './runtime.js';
-import type { StoreState } from './instances.js';
+import type { Store } from './runtime.js';
+import type { FuncInst, ModuleInst, StoreState } from './instances.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global' | 'tag';
@@ -212,7 +212,7 @@ export class Module {
     return c;
   }
 
-  _instantiate(store: StoreState, imports: Record<string, Record<string, unknown>>): Instance {
+  _instantiate(store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
     return instantiate(this, store, imports);
   }
 }

@@ -11,8 +11,8 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { compiledOf, type Activation, type FuncInst, type Instance } from './runtime.js';
-import type { MemoryInst, StoreState } from './instances.js';
+import { compiledOf, type Activation } from './runtime.js';
+import type { FuncInst, MemoryInst, ModuleInst, StoreState } from './instances.js';
 import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
 import { Exception } from './exn.js';
@@ -220,8 +220,8 @@ function mulWide(S: Int32Array, dst: number, a: number, b: number, signed: boole
 }
 
 /** The exception a `throw` makes: tag `tag` of `inst`, its payload the tag's parameters at slot `a`. */
-function throwException(store: StoreState, inst: Instance, tag: number, S: Int32Array, a: number): Exception {
-  const t = inst._tags[tag];
+function throwException(store: StoreState, inst: ModuleInst, tag: number, S: Int32Array, a: number): Exception {
+  const t = inst.tags[tag];
   return Exception._fromWasm(t, S.slice(a, a + 2 * t._type.params.length), store);
 }
 
@@ -297,7 +297,7 @@ function findHandler(cf: CompiledFunc, f: FuncInst, x: Exception, p: number): nu
     if (!(h[i] < p && p <= end)) continue;
     for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
       const tag = h[q];
-      if (tag < 0 || f.instance!._tags[tag] === x._tag) return q;
+      if (tag < 0 || f.instance!.tags[tag] === x._tag) return q;
     }
   }
   return -1;
@@ -335,10 +335,10 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   let fp = resume === null ? entryFp : resume.fp;
   let pc = resume === null ? 0 : resume.pc;
   let gas = store.gas;
-  let inst: Instance = f.instance!;
-  let funcs = inst._funcs;
-  let globalCells = inst._globalCells;
-  let mem: MemoryInst | null = inst._memory;
+  let inst: ModuleInst = f.instance!;
+  let funcs = inst.funcs;
+  let globalCells = inst.globalCells;
+  let mem: MemoryInst | null = inst.memory;
   let u8 = mem !== null ? mem.u8 : EMPTY_U8;
   let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;
@@ -387,7 +387,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
  * exec calls it with its gas in store.gas and reloads its memory views
  * after; the cases see the same names as exec's. Returns the next pc.
  */
-function execCold(store: StoreState, inst: Instance, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
+function execCold(store: StoreState, inst: ModuleInst, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
   let gas = store.gas;
   const SF64 = store.stackF64, SF32 = store.stackF32;
   const limits = store.limits;
@@ -395,8 +395,8 @@ function execCold(store: StoreState, inst: Instance, S: Int32Array, fp: number, 
   const maxTable = limits.maxTableSize;
   const sched = store.engine._schedule;
   const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
-  const funcs = inst._funcs;
-  const mem: MemoryInst | null = inst._memory;
+  const funcs = inst.funcs;
+  const mem: MemoryInst | null = inst.memory;
   let u8 = mem !== null ? mem.u8 : EMPTY_U8;
   let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;

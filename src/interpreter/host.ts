@@ -7,8 +7,8 @@
 import type { valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
 import { Exception } from './exn.js';
-import { Caller, HostPause, type FuncInst, type Instance } from './runtime.js';
-import type { StoreState } from './instances.js';
+import { Caller, HostPause, handleOf } from './runtime.js';
+import type { FuncInst, ModuleInst, StoreState } from './instances.js';
 import { readValue, writeValue } from './values.js';
 
 export { readValue, writeValue };
@@ -53,7 +53,7 @@ export function hostFailure(store: StoreState, e: unknown): unknown {
  * Promise inside `callAsync`, or called `Caller.pause` inside
  * `callResumable`; its results are written when the call is resumed.
  */
-export function callHost(store: StoreState, f: FuncInst, nfp: number, callerInst: Instance | null): boolean {
+export function callHost(store: StoreState, f: FuncInst, nfp: number, callerInst: ModuleInst | null): boolean {
   const t = f.type;
   const depth = store.depth;
   if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
@@ -65,7 +65,7 @@ export function callHost(store: StoreState, f: FuncInst, nfp: number, callerInst
   store.depth = depth + 1;
   let r: unknown;
   try {
-    const caller = new Caller(store.handle, callerInst);
+    const caller = new Caller(store.handle, callerInst !== null ? handleOf(callerInst) : null);
     r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
   } catch (e) {
     if (e instanceof HostPause) {
@@ -101,7 +101,7 @@ function isThenable(r: unknown): r is PromiseLike<unknown> {
 
 /** How a host function is named in messages: its import name when known. */
 function hostName(f: FuncInst): string {
-  return f._hostName ?? `(import ${f._hostIndex})`;
+  return f.hostName ?? `(import ${f.hostIndex})`;
 }
 
 /** Writes a host function's return value `r` as its results at `base` (after a resumed suspension too). */

@@ -1,18 +1,20 @@
 /**
- * The internal run-time instances (spec 4.2 "Runtime Structure"): memory,
- * table and global instances and the store's state. The interpreter (the
+ * The internal run-time instances (spec 4.2 "Runtime Structure"): function,
+ * memory, table, global and module instances and the store's state. The interpreter (the
  * execution loop, instantiation, invocation, snapshots) works on these; the
- * public `Memory`, `Table`, `Global` and `Store` of runtime.ts are thin
+ * public `Memory`, `Table`, `Global`, `Instance` and `Store` of runtime.ts are thin
  * handles, each holding its instance (runtime.ts `internals`), and an
  * instance knows its handle (`handle`; for memories, tables and globals made
  * on first use, runtime.ts `handleOf`). This module imports no other
  * run-time module (types only), so every module may import it.
  */
-import type { globaltype } from '../decoder/module.js';
+import type { functype, globaltype } from '../decoder/module.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { Trap } from '../errors.js';
-import type { FuncInst, Global, Instance, Memory, PausedCallState, Store, Table } from './runtime.js';
-import type { Engine } from './engine.js';
+import type { Global, Instance, Memory, PausedCallState, Store, Table } from './runtime.js';
+import type { Engine, Module } from './engine.js';
+import type { CompiledFunc } from './compiler.js';
+import type { Tag } from './exn.js';
 import type { ExecHook, GasProfiler } from './profile.js';
 
 /** The size of a 64 KiB page, the unit of memory sizes here. */
@@ -412,7 +414,7 @@ export class StoreState {
    * (instantiate.ts adds it once linked). The store owns its instances, as a
    * wasmtime or wasmi Store does: they live as long as the store.
    */
-  readonly instances: Instance[] = [];
+  readonly instances: ModuleInst[] = [];
   /**
    * Whether instantiation adds its instances to `instances` (not a
    * `StoreOptions` key). The default store of `detwasm/compat` (compat.ts)
@@ -478,4 +480,69 @@ export class StoreState {
     this.stackF32 = new Float32Array(next.buffer);
     return next;
   }
+}
+
+/** A function instance (spec 4.2.6): a wasm function of a module instance, or a host function. */
+export class FuncInst {
+  /** SPEED: the compiled bytecode, cached here per variant (metered / unmetered) on first call (runtime.ts `compiledOf`). */
+  compiledMetered: CompiledFunc | null = null;
+  compiledUnmetered: CompiledFunc | null = null;
+  /** Its exported-function wrapper, once made (runtime.ts `wrapperOf`). */
+  wrapper: ((...args: unknown[]) => unknown) | null = null;
+  /** Host functions: the function index of the import that created it (the exported function's `name`). */
+  hostIndex = -1;
+  /** Host functions: the import's `module.name` (messages). */
+  hostName: string | null = null;
+  constructor(
+    /** The store it belongs to. */
+    readonly store: StoreState,
+    /** Its function type and the type's structural id (call_indirect compares ids). */
+    readonly type: functype,
+    readonly typeId: number,
+    /** Whether it is a host function. */
+    readonly host: boolean,
+    /** For wasm functions: the module instance and the index into its module's code section. */
+    readonly instance: ModuleInst | null,
+    readonly codeIndex: number,
+    /** For host functions: the JS function and whether it takes the caller explicitly (HostFunc). */
+    readonly fn: ((...args: any[]) => unknown) | null,
+    readonly explicitCaller: boolean,
+  ) {}
+}
+
+/**
+ * A module instance (spec 4.2.5): a module's index spaces in a store and its
+ * exports. The public `Instance` (runtime.ts) is a handle to one.
+ */
+export class ModuleInst {
+  /** The exports by name (frozen once instantiated, no prototype): exported functions and Memory, Table, Global and Tag objects. */
+  readonly exports: Record<string, unknown> = Object.create(null);
+  /** Function index space: imported functions first, then the module's own. */
+  funcs: FuncInst[] = [];
+  /** Table index space. */
+  tables: TableInst[] = [];
+  /** The first memory (imported or defined), or null: the interpreter's fast path. */
+  memory: MemoryInst | null = null;
+  /** Memory index space (multiple memories; `memory` is its first entry). */
+  memories: MemoryInst[] = [];
+  /** Tag index space (exception handling; exn.ts `Tag`). */
+  tags: Tag[] = [];
+  /** Global index space. */
+  globals: GlobalInst[] = [];
+  /** The value cells of `globals`, in the same order (the interpreter's fast path). */
+  globalCells: Int32Array[] = [];
+  /** Structural type id of each type index (call_indirect compares them). */
+  typeIds: Int32Array = new Int32Array(0);
+  /** Element segments (resolved references); dropped = empty. */
+  elems: unknown[][] = [];
+  /** Data segments; dropped = empty. */
+  datas: Uint8Array[] = [];
+  /** The public `Instance` standing for this one, once one was made (runtime.ts `handleOf`). */
+  handle: Instance | null = null;
+  constructor(
+    /** The module it instantiates. */
+    readonly module: Module,
+    /** The store it lives in. */
+    readonly store: StoreState,
+  ) {}
 }

@@ -16,9 +16,9 @@ import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import { Tag } from './exn.js';
 import {
-  FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
+  FUNC_INST, Global, HostFunc, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
 } from './runtime.js';
-import { GlobalInst, MemoryInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
 
 /** "(i32, i64) -> (i32)" */
 function funcTypeText(t: functype): string {
@@ -78,12 +78,12 @@ function refStored(t: valtype): valtype {
   return abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF;
 }
 
-export function instantiate(module: Module, store: StoreState, imports: Record<string, Record<string, unknown>>): Instance {
+export function instantiate(module: Module, store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
   if (store.engine !== module._engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
   const vm = module._vm;
   const m = vm.module;
-  const inst = new Instance(module, store);
-  inst._typeIds = Int32Array.from(m.types.map(typeIdOf));
+  const inst = new ModuleInst(module, store);
+  inst.typeIds = Int32Array.from(m.types.map(typeIdOf));
 
   // ---- imports
   for (const imp of m.imports) {
@@ -111,10 +111,10 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
           throw incompatible('expected a function');
         }
         if (f.host) {
-          f._hostIndex = inst._funcs.length;
-          f._hostName = `${imp.module}.${imp.name}`;
+          f.hostIndex = inst.funcs.length;
+          f.hostName = `${imp.module}.${imp.name}`;
         }
-        inst._funcs.push(f);
+        inst.funcs.push(f);
         break;
       }
       case 'table': {
@@ -128,7 +128,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
           throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(t.elems.length, t.max, 'element', false)}`);
         }
         if (t.is64 !== d.type.is64) throw incompatible(`table address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
-        inst._tables.push(t);
+        inst.tables.push(t);
         break;
       }
       case 'memory': {
@@ -143,8 +143,8 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
           throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(size, max, 'page', false)}`);
         }
         if (mem.is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
-        if (inst._memory === null) inst._memory = mem;
-        inst._memories.push(mem);
+        if (inst.memory === null) inst.memory = mem;
+        inst.memories.push(mem);
         break;
       }
       case 'tag': {
@@ -153,7 +153,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
         if (!sameType(v._type, { params: t.params, results: [] })) {
           throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
         }
-        inst._tags.push(v);
+        inst.tags.push(v);
         break;
       }
       case 'global': {
@@ -181,8 +181,8 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
         } else {
           throw incompatible('expected a Global');
         }
-        inst._globals.push(g);
-        inst._globalCells.push(g.cell);
+        inst.globals.push(g);
+        inst.globalCells.push(g.cell);
         break;
       }
     }
@@ -200,13 +200,13 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
   const limits = store.limits;
-  for (const t of inst._tables) {
+  for (const t of inst.tables) {
     if (!t.owned) {
       t.owned = true;
       t.limit = limits.maxTableSize;
     }
   }
-  for (const mem of inst._memories) {
+  for (const mem of inst.memories) {
     if (!mem.owned) {
       mem.owned = true;
       mem.limit = limits.maxMemoryPages;
@@ -216,7 +216,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   // ---- functions
   for (let i = 0; i < m.funcs.length; i++) {
     const t = m.types[m.funcs[i]];
-    inst._funcs.push(new FuncInst(store, t, typeIdOf(t), false, inst, i, null, false));
+    inst.funcs.push(new FuncInst(store, t, typeIdOf(t), false, inst, i, null, false));
   }
   // ---- tables
   for (const tt of m.tables) {
@@ -225,7 +225,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     t.owned = true;
     t.limit = limits.maxTableSize;
     t.is64 = tt.is64;
-    inst._tables.push(t);
+    inst.tables.push(t);
   }
   // ---- memory
   for (const mt of m.mems) {
@@ -239,11 +239,11 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     mem.owned = true;
     mem.limit = limits.maxMemoryPages;
     mem.is64 = mt.is64;
-    if (inst._memory === null) inst._memory = mem;
-    inst._memories.push(mem);
+    if (inst.memory === null) inst.memory = mem;
+    inst.memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst._tags.push(Tag._of(m.types[x]));
+  for (const x of m.tags) inst.tags.push(Tag._of(m.types[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
@@ -259,25 +259,25 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
       glob.cell[0] = Number(BigInt.asIntN(32, v));
       glob.cell[1] = Number(BigInt.asIntN(32, v >> 32n));
     } else glob.cell[0] = v as number;
-    inst._globals.push(glob);
-    inst._globalCells.push(glob.cell);
+    inst.globals.push(glob);
+    inst.globalCells.push(glob.cell);
   }
   // ---- table initializer expressions (typed function references: `(table n (ref $t) expr)`)
   for (let i = 0; i < m.tables.length; i++) {
     const init = m.tableInits[i];
     if (init === null || init === undefined) continue;
     const v = evalConst(init, inst) as { ref: unknown };
-    inst._tables[vm.numImportedTables + i].elems.fill(v.ref);
+    inst.tables[vm.numImportedTables + i].elems.fill(v.ref);
   }
   // ---- exports
   for (const e of m.exports) {
     let v: unknown;
     switch (e.kind) {
-      case 'func': v = wrapperOf(inst._funcs[e.index]); break;
-      case 'table': v = handleOf(inst._tables[e.index]); break;
-      case 'memory': v = handleOf(inst._memories[e.index]); break;
-      case 'global': v = handleOf(inst._globals[e.index]); break;
-      case 'tag': v = inst._tags[e.index]; break;
+      case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+      case 'table': v = handleOf(inst.tables[e.index]); break;
+      case 'memory': v = handleOf(inst.memories[e.index]); break;
+      case 'global': v = handleOf(inst.globals[e.index]); break;
+      case 'tag': v = inst.tags[e.index]; break;
     }
     inst.exports[e.name] = v;
   }
@@ -286,16 +286,16 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   // ---- element segments: resolve references
   for (const seg of m.elems) {
     const vals: unknown[] = new Array(seg.length);
-    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst._funcs[seg.funcs[i]];
+    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst.funcs[seg.funcs[i]];
     else if (seg.exprs) {
       for (let i = 0; i < seg.length; i++) {
         const v = evalConst(seg.exprs[i], inst) as { ref: unknown };
         vals[i] = v.ref;
       }
     }
-    inst._elems.push(vals);
+    inst.elems.push(vals);
   }
-  for (const d of m.datas) inst._datas.push(d.init);
+  for (const d of m.datas) inst.datas.push(d.init);
 
   // ---- apply active segments in order (spec 4.5.4 steps 14-15), then the start function
   for (let i = 0; i < m.elems.length; i++) {
@@ -304,12 +304,12 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
       const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
       // a 64-bit table's offset is an i64 (exact below 2^53; larger ones are out of bounds anyway)
       const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
-      const tab = inst._tables[seg.table];
-      const vals = inst._elems[i];
+      const tab = inst.tables[seg.table];
+      const vals = inst.elems[i];
       if (off + vals.length > tab.elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);
       for (let k = 0; k < vals.length; k++) tab.elems[off + k] = vals[k];
     }
-    if (seg.mode !== 'passive') inst._elems[i] = [];
+    if (seg.mode !== 'passive') inst.elems[i] = [];
   }
   for (let i = 0; i < m.datas.length; i++) {
     const seg = m.datas[i];
@@ -317,12 +317,12 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
     // a 64-bit memory's offset is an i64 (exact as a double below 2^53; larger ones are out of bounds anyway)
     const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
-    const mem = inst._memories[seg.memory];
+    const mem = inst.memories[seg.memory];
     if (off + seg.init.length > mem.u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
     mem.u8.set(seg.init, off);
-    inst._datas[i] = new Uint8Array(0);
+    inst.datas[i] = new Uint8Array(0);
   }
-  if (m.start !== null) invoke(inst._funcs[m.start], []);
+  if (m.start !== null) invoke(inst.funcs[m.start], []);
   return inst;
 }
 
@@ -330,7 +330,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
 type ConstValue = number | bigint | { ref: unknown } | { lo: number; hi: number };
 
 /** Evaluates a constant expression (spec 3.3.10; extended-const arithmetic included). */
-function evalConst(e: expr, inst: Instance): ConstValue {
+function evalConst(e: expr, inst: ModuleInst): ConstValue {
   const c = e.code;
   const stack: ConstValue[] = [];
   let pc = 0;
@@ -343,9 +343,9 @@ function evalConst(e: expr, inst: Instance): ConstValue {
       case 0x43: stack.push({ lo: c[pc + 2], hi: 0 }); pc += 3; break; // f32.const [bits]
       case 0x44: stack.push({ lo: c[pc + 2], hi: c[pc + 3] }); pc += 4; break; // f64.const [lo, hi]
       case 0xd0: stack.push({ ref: null }); pc += 3; break;
-      case 0xd2: stack.push({ ref: inst._funcs[c[pc + 2]] }); pc += 3; break;
+      case 0xd2: stack.push({ ref: inst.funcs[c[pc + 2]] }); pc += 3; break;
       case 0x23: {
-        const g = inst._globals[c[pc + 2]];
+        const g = inst.globals[c[pc + 2]];
         const t = g.type.valtype;
         if (t === I32) stack.push(g.cell[0]);
         else if (t === I64) stack.push(BigInt.asIntN(64, (BigInt(g.cell[1]) << 32n) | BigInt(g.cell[0] >>> 0)));

@@ -132,12 +132,12 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
   callee = funcs[$func];
   nfp = fp + $args;${extra('')}
 } else if (code[pc] === @OP(${indirect})) {
-  const tab = inst._tables[$table@${indirect}];
+  const tab = inst.tables[$table@${indirect}];
   const i = S[$idx@${indirect}] >>> 0;
   if (i >= tab.elems.length) trap('undefined_element');
   const c = tab.elems[i] as FuncInst | null;
   if (c === null) trap('uninitialized_element');
-  if (c.typeId !== inst._typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
+  if (c.typeId !== inst.typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
   callee = c;
   nfp = fp + $args@${indirect};${extra('@' + indirect)}
 } else {
@@ -194,7 +194,7 @@ cs[3 * depth + 2] = code[ret + 1];
 fns[depth] = f;
 depth++;
 f = callee;
-cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
 code = cf.code;
 fp = nfp;
 if (fp + cf.frameSlots > S.length) {
@@ -253,7 +253,7 @@ if (callee.host) {
   RETURN_TO_CALLER;
 }
 f = callee;
-cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
   store.growStack(fp + cf.frameSlots);
@@ -301,8 +301,8 @@ op('global.set', 'g:i src:s', `const cell = globalCells[$g];
 const s = $src;
 cell[0] = S[s];
 cell[1] = S[s + 1];`, 'write a numeric global');
-op('global.get_ref', 'dst:s g:i', 'S[$dst] = store.intern(inst._globals[$g].ref);', 'read a reference global');
-op('global.set_ref', 'g:i src:s', 'inst._globals[$g].ref = store.refs[S[$src]];', 'write a reference global');
+op('global.get_ref', 'dst:s g:i', 'S[$dst] = store.intern(inst.globals[$g].ref);', 'read a reference global');
+op('global.set_ref', 'g:i src:s', 'inst.globals[$g].ref = store.refs[S[$src]];', 'write a reference global');
 
 // ---------------------------------------------------------------- memory
 /**
@@ -396,7 +396,7 @@ S[$dst] = S[a + 1] !== 0 ? -1 : S[a];`, 'an i64 address (memory64) as a u32 word
 /** An address or length operand of a memory `_m` op: the u64 at slot expression `x` when `is64` (a field) is set, else the u32. */
 const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? (S[${x} + 1] >>> 0) * 4294967296 : 0))`;
 /** Selects memory `$mem` of the instance for the cold `_m` rows (u8, dv, memLen are execCold's locals). */
-const USE_MEM = `const mm = inst._memories[$mem];
+const USE_MEM = `const mm = inst.memories[$mem];
 u8 = mm.u8;
 dv = mm.dv;
 memLen = u8.length;
@@ -412,7 +412,7 @@ for (const [name, , size, body] of stores) {
   op(`${name}_m`, 'addr:s val:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} to memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
 }
 op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
-S[d] = inst._memories[$mem].u8.length / 2 ** $pg;
+S[d] = inst.memories[$mem].u8.length / 2 ** $pg;
 if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
 /**
  * memory.grow of another, 64-bit or custom-page-size memory. MemoryInst counts in
@@ -420,7 +420,7 @@ if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg by
  * (a fraction for small pages: exact in doubles, so sizes stay exact byte
  * counts). Gas: memory.grow.perPage per started 64 KiB.
  */
-op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst._memories[$mem];
+op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst.memories[$mem];
 const ns = $n;
 const n = ${u64At('ns', '$a64')};
 const scale = 2 ** $pg / 65536;
@@ -440,14 +440,14 @@ if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n
 op('memory.fill_m', 'mem:i a64:i d:s val:s n:s', `${USE_MEM}const d = ${u64At('$d', '$a64')}, n = ${u64At('$n', '$a64')};
 if (d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill of memory `mem` (i64 operands when a64)', { cold: true });
-op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst._memories[$dm], smem = inst._memories[$sm];
+op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst.memories[$dm], smem = inst.memories[$sm];
 const d = ${u64At('$d', '$da64')}, s = ${u64At('$s', '$sa64')};
 // n is an i64 only when both memories are 64-bit (spec 3.4.7 memory.copy)
 const n = ${u64At('$n', '($da64 & $sa64)')};
 if (s + n > smem.u8.length || d + n > dmem.u8.length) trap('memory_out_of_bounds');
 ${PER_BYTES_M}if (dmem === smem) dmem.u8.copyWithin(d, s, s + n);
 else dmem.u8.set(smem.u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
-op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst._datas[$seg];
+op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst.datas[$seg];
 const d = ${u64At('$d', '$a64')}, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
@@ -1017,16 +1017,16 @@ op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
 if (r === 0) trap('null_reference');
 S[$dst] = r;`, 'ref.as_non_null: traps on null');
 op('ref.func', 'dst:s func:i', 'S[$dst] = store.intern(funcs[$func]);', 'reference to function `func`');
-op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
+op('table.get_s', 'dst:s idx:s t:i', `const tab = inst.tables[$t];
 const i = S[$idx] >>> 0;
 if (i >= tab.elems.length) trap('table_out_of_bounds');
 S[$dst] = store.intern(tab.elems[i]);`, 'table.get');
-op('table.set_ss', 't:i idx:s val:s', `const tab = inst._tables[$t];
+op('table.set_ss', 't:i idx:s val:s', `const tab = inst.tables[$t];
 const i = S[$idx] >>> 0;
 if (i >= tab.elems.length) trap('table_out_of_bounds');
 tab.elems[i] = store.refs[S[$val]];`, 'table.set');
-op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t].elems.length;', 'table.size');
-op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst._tables[$t];
+op('table.size', 'dst:s t:i', 'S[$dst] = inst.tables[$t].elems.length;', 'table.size');
+op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst.tables[$t];
 const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-element charge
 if (tab.elems.length + n <= Math.min(tab.max ?? 0xffffffff, maxTable)) {
@@ -1042,25 +1042,25 @@ S[$dst] = tab.grow(n, store.refs[S[$init]], maxTable);`, 'table.grow');
  */
 const PER_ELEM = 'const cost = n * perElem;\nCHARGE(cost);\n';
 const PER_BYTES = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
-op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst._tables[$t];
+op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst.tables[$t];
 const i = S[$i] >>> 0, n = S[$n] >>> 0;
 if (i + n > tab.elems.length) trap('table_out_of_bounds');
 ${PER_ELEM}tab.elems.fill(store.refs[S[$val]], i, i + n);`, 'table.fill');
-op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst._tables[$dt], st = inst._tables[$st];
+op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst.tables[$dt], st = inst.tables[$st];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > st.elems.length || d + n > dt.elems.length) trap('table_out_of_bounds');
 ${PER_ELEM}if (dt === st) dt.elems.copyWithin(d, s, s + n);
 else for (let k = 0; k < n; k++) dt.elems[d + k] = st.elems[s + k];`, 'table.copy');
-op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst._tables[$t], seg = inst._elems[$e];
+op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst.tables[$t], seg = inst.elems[$e];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > tab.elems.length) trap('table_out_of_bounds');
 ${PER_ELEM}for (let k = 0; k < n; k++) tab.elems[d + k] = seg[s + k];`, 'table.init');
-op('elem.drop', 'e:i', 'inst._elems[$e] = [];', 'elem.drop');
-op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst._datas[$seg];
+op('elem.drop', 'e:i', 'inst.elems[$e] = [];', 'elem.drop');
+op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst.datas[$seg];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.set(seg.subarray(s, s + n), d);`, 'memory.init');
-op('data.drop', 'seg:i', 'inst._datas[$seg] = EMPTY_U8;', 'data.drop');
+op('data.drop', 'seg:i', 'inst.datas[$seg] = EMPTY_U8;', 'data.drop');
 op('memory.copy_sss', 'd:s s:s n:s', `const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.copyWithin(d, s, s + n);`, 'memory.copy');
@@ -1119,7 +1119,7 @@ pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = (metered ? f._cm : f._cu)!.code;
+code = (metered ? f.compiledMetered : f.compiledUnmetered)!.code;
 RELOAD_INSTANCE;
 break;`,
   /**
@@ -1141,9 +1141,9 @@ LOAD_INSTANCE;
 break;`,
   /** The running function's instance and its memory 0 views into the loop's locals. */
   LOAD_INSTANCE: `inst = f.instance!;
-funcs = inst._funcs;
-globalCells = inst._globalCells;
-mem = inst._memory;
+funcs = inst.funcs;
+globalCells = inst.globalCells;
+mem = inst.memory;
 u8 = mem !== null ? mem.u8 : EMPTY_U8;
 dv = mem !== null ? mem.dv : EMPTY_DV;
 memLen = u8.length;`,

@@ -28,8 +28,8 @@ import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
-import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type PausedCallState } from './runtime.js';
-import type { StoreState } from './instances.js';
+import { Activation, FUNC_INST, compiledOf, locateTrap, type PausedCallState } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /** A call that ran to its end: `value` as an exported function returns it. */
 export interface Finished {

@@ -16,7 +16,7 @@ import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } f
 import type { Module, Engine } from './engine.js';
 import type { Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
-import { GlobalInst, MemoryInst, StoreState, TableInst } from './instances.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, StoreState, TableInst } from './instances.js';
 
 
 /** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
@@ -34,33 +34,9 @@ export function typeIdOf(t: functype): number {
   return id;
 }
 
-/** A function instance (spec 4.2.6): a wasm function of an instance, or a host function. */
-export class FuncInst {
-  /** SPEED: compiled bytecode cached here (metered / unmetered), set on first call. */
-  _cm: CompiledFunc | null = null;
-  _cu: CompiledFunc | null = null;
-  _wrapper: ((...args: unknown[]) => unknown) | null = null;
-  /** Host functions: the function index of the import that created it (the exported function's `name`). */
-  _hostIndex = -1;
-  /** Host functions: the import's `module.name` (messages). */
-  _hostName: string | null = null;
-  constructor(
-    readonly store: StoreState,
-    readonly type: functype,
-    readonly typeId: number,
-    readonly host: boolean,
-    /** For wasm functions: the instance and the index into its module's code section. */
-    readonly instance: Instance | null,
-    readonly codeIndex: number,
-    /** For host functions: the JS function and whether it takes the caller explicitly (HostFunc). */
-    readonly fn: ((...args: any[]) => unknown) | null,
-    readonly explicitCaller: boolean,
-  ) {}
-}
-
 /** A wasm function's frame in a trap backtrace: its index in its module and its name-section name. */
 export function frameOf(f: FuncInst): TrapFrame {
-  const m = f.instance!._module;
+  const m = f.instance!.module;
   const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
   return { funcIndex, name: m._funcName(funcIndex) };
 }
@@ -77,11 +53,11 @@ export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | und
 
 /** Returns the compiled code of a wasm function, compiling it on first use. */
 export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
-  const c = metered ? f._cm : f._cu;
+  const c = metered ? f.compiledMetered : f.compiledUnmetered;
   if (c !== null) return c;
-  const compiled = f.instance!._module._compiled(f.codeIndex, metered);
-  if (metered) f._cm = compiled;
-  else f._cu = compiled;
+  const compiled = f.instance!.module._compiled(f.codeIndex, metered);
+  if (metered) f.compiledMetered = compiled;
+  else f.compiledUnmetered = compiled;
   return compiled;
 }
 
@@ -319,17 +295,20 @@ export function internals(x: Memory): MemoryInst;
 export function internals(x: Table): TableInst;
 export function internals(x: Global): GlobalInst;
 export function internals(x: Store): StoreState;
-export function internals(x: Memory | Table | Global | Store): MemoryInst | TableInst | GlobalInst | StoreState {
+export function internals(x: Instance): ModuleInst;
+export function internals(x: Memory | Table | Global | Store | Instance): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst {
   if (x instanceof Store) return x['state'];
-  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst }).inst;
+  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst | ModuleInst }).inst;
 }
 
 /** The public handle of an internal instance (made on first use, then always the same object). */
 export function handleOf(x: MemoryInst): Memory;
 export function handleOf(x: TableInst): Table;
 export function handleOf(x: GlobalInst): Global;
-export function handleOf(x: MemoryInst | TableInst | GlobalInst): Memory | Table | Global {
+export function handleOf(x: ModuleInst): Instance;
+export function handleOf(x: MemoryInst | TableInst | GlobalInst | ModuleInst): Memory | Table | Global | Instance {
   if (x.handle !== null) return x.handle;
+  if (x instanceof ModuleInst) return (x.handle = new InstanceObject(x) as Instance);
   const proto = x instanceof MemoryInst ? Memory.prototype : x instanceof TableInst ? Table.prototype : Global.prototype;
   const h = Object.create(proto) as { inst: typeof x };
   h.inst = x;
@@ -390,7 +369,7 @@ export class Caller {
   constructor(readonly store: Store, readonly instance: Instance | null) {}
   /** The calling instance's exported memory, else its first memory, else null. */
   get memory(): Memory | null {
-    const m = this.instance ? this.instance._memory : null;
+    const m = this.instance ? internals(this.instance).memory : null;
     return m !== null ? handleOf(m) : null;
   }
   /**
@@ -579,7 +558,7 @@ export class Store {
   /** The same, for an import object already typed as a record of unknown values. */
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
-    return module._instantiate(this.state, imports ?? {});
+    return handleOf(module._instantiate(this.state, imports ?? {}));
   }
 
   /**
@@ -675,54 +654,24 @@ export type ImportValue = HostFunction | HostFunc | Memory | Table | Global | nu
 export type Imports = { readonly [module: string]: { readonly [name: string]: ImportValue } };
 
 /**
- * A module instance (spec 4.2.5), made by `Store.instantiate`. `E` types its
- * exports (default `Exports`: every name maps to an `ExportValue`).
+ * A module instance (spec 4.2.5), made by `Store.instantiate`: a handle to
+ * its internal instance (instances.ts `ModuleInst`). `E` types its exports
+ * (default `Exports`: every name maps to an `ExportValue`).
  */
 export interface Instance<E extends object = Exports> {
   /** The exports by name (frozen, no prototype): functions, Memory, Table and Global objects. */
   readonly exports: E;
-  /** The module it instantiates. */
-  readonly _module: Module;
-  /** The store it lives in. */
-  readonly _store: StoreState;
-  /** Function index space: imported functions first, then the module's own. */
-  _funcs: FuncInst[];
-  /** Table index space. */
-  _tables: TableInst[];
-  /** The memory (imported or defined), or null. */
-  _memory: MemoryInst | null;
-  /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
-  _memories: MemoryInst[];
-  /** Tag index space (exception handling; exn.ts `Tag`). */
-  _tags: Tag[];
-  /** Global index space. */
-  _globals: GlobalInst[];
-  /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
-  _globalCells: Int32Array[];
-  /** Structural type id of each type index (call_indirect compares them). */
-  _typeIds: Int32Array;
-  /** Element segments (resolved references); dropped = empty. */
-  _elems: unknown[][];
-  /** Data segments; dropped = empty. */
-  _datas: Uint8Array[];
 }
 
-/** The implementation of `Instance` (its exports are filled in by instantiate.ts). */
+/** The implementation of `Instance` (made by `handleOf`). */
 class InstanceObject {
-  readonly exports: Record<string, unknown> = Object.create(null);
-  _funcs: FuncInst[] = [];
-  _tables: TableInst[] = [];
-  _memory: MemoryInst | null = null;
-  _memories: MemoryInst[] = [];
-  _tags: Tag[] = [];
-  _globals: GlobalInst[] = [];
-  _globalCells: Int32Array[] = [];
-  _typeIds: Int32Array = new Int32Array(0);
-  /** Element segments (resolved references); dropped = empty. */
-  _elems: unknown[][] = [];
-  /** Data segments; dropped = empty. */
-  _datas: Uint8Array[] = [];
-  constructor(readonly _module: Module, readonly _store: StoreState) {}
+  readonly exports: Record<string, unknown>;
+  /** @internal The module instance (read it with `internals`). */
+  private readonly inst: ModuleInst;
+  constructor(inst: ModuleInst) {
+    this.exports = inst.exports;
+    this.inst = inst;
+  }
 }
 Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
 
@@ -730,7 +679,7 @@ Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
  * The `Instance` class, for `instanceof Instance`. Instances are made by
  * `Store.instantiate` only.
  */
-export const Instance: { new (module: Module, store: StoreState): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
+export const Instance: { new (...args: never): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
 
 /**
  * The exported-function wrapper of `f` (one per function instance), made by
@@ -738,9 +687,9 @@ export const Instance: { new (module: Module, store: StoreState): Instance<any>;
  * objects never import the invocation code, which imports them.
  */
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
-  if (f._wrapper) return f._wrapper;
+  if (f.wrapper) return f.wrapper;
   const w = f.store.engine._wrap(f);
-  f._wrapper = w;
+  f.wrapper = w;
   return w;
 }
 

@@ -67,10 +67,10 @@ import { hash64, hash64Hex } from './hash.js';
 import { linkType } from './instantiate.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
-  Activation, FuncInst, FUNC_INST, HostFunc, Instance, Store, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
+  Activation, FUNC_INST, HostFunc, Store, type Instance, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
   type Imports, type PausedCallState,
 } from './runtime.js';
-import { GlobalInst, MemoryInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
 import type { Engine, Module } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
@@ -336,19 +336,19 @@ function writeData(w: Writer, v: unknown, what: string, deep: boolean, level: nu
 const MAX_DATA_DEPTH = 64;
 
 /** The memories of an instance (its memory index space, multi-memory). */
-function memoriesOf(inst: Instance): MemoryInst[] {
-  return inst._memories;
+function memoriesOf(inst: ModuleInst): MemoryInst[] {
+  return inst.memories;
 }
 
 /** Sets an instance's memory index space (`_memory` is its first entry, the interpreter's fast path). */
-function setMemories(inst: Instance, ms: MemoryInst[]): void {
-  inst._memory = ms.length > 0 ? ms[0] : null;
-  inst._memories = ms;
+function setMemories(inst: ModuleInst, ms: MemoryInst[]): void {
+  inst.memory = ms.length > 0 ? ms[0] : null;
+  inst.memories = ms;
 }
 
 /** Number of tags an instance's module imports (its tag index space starts with them). */
-function importedTagCount(inst: Instance): number {
-  return inst._module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
+function importedTagCount(inst: ModuleInst): number {
+  return inst.module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
 }
 
 /** The value type a `Global` or `Table` of a module's reference type `t` holds (numbers: `t` itself): funcref or externref, as instantiate.ts makes them. */
@@ -437,7 +437,7 @@ export function snapshotOf(store: StoreState): Uint8Array {
   w.u8(store.propagateHostErrors ? 1 : 0);
 
   // ---- modules (distinct, in order of first use)
-  const modIndex = indexAll(insts.map((i) => [i._module]));
+  const modIndex = indexAll(insts.map((i) => [i.module]));
   w.u32(modIndex.size);
   for (const m of modIndex.keys()) {
     w.str(m._hash());
@@ -453,12 +453,12 @@ export function snapshotOf(store: StoreState): Uint8Array {
 
   // ---- instances and their functions
   const funcIds: FuncIds = new Map();
-  insts.forEach((inst, i) => inst._funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
+  insts.forEach((inst, i) => inst.funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
   w.u32(insts.length);
   insts.forEach((inst, i) => {
-    w.u32(modIndex.get(inst._module)!);
-    w.u32(inst._funcs.length);
-    inst._funcs.forEach((f, j) => {
+    w.u32(modIndex.get(inst.module)!);
+    w.u32(inst.funcs.length);
+    inst.funcs.forEach((f, j) => {
       const at = funcIds.get(f)!;
       if (at[0] === i && at[1] === j) w.u8(f.host ? 1 : 0);
       else {
@@ -471,11 +471,11 @@ export function snapshotOf(store: StoreState): Uint8Array {
 
   // ---- tags (before the reference table: exceptions name them). A tag an
   // instance defines is saved as where (its first definer); any other by its type.
-  const tagIndex = indexAll(insts.map((i) => i._tags));
+  const tagIndex = indexAll(insts.map((i) => i.tags));
   const definedAt = new Map<Tag, [number, number]>();
   insts.forEach((inst, i) => {
     const nImp = importedTagCount(inst);
-    inst._tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
+    inst.tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
   });
   w.u32(tagIndex.size);
   let n = 0;
@@ -495,8 +495,8 @@ export function snapshotOf(store: StoreState): Uint8Array {
     n++;
   }
   for (const inst of insts) {
-    w.u32(inst._tags.length);
-    for (const t of inst._tags) w.u32(tagIndex.get(t)!);
+    w.u32(inst.tags.length);
+    for (const t of inst.tags) w.u32(tagIndex.get(t)!);
   }
   const ids: RefIds = { funcs: funcIds, tags: tagIndex, store };
 
@@ -510,7 +510,7 @@ export function snapshotOf(store: StoreState): Uint8Array {
   for (const mem of memIndex.keys()) writeMemory(w, mem);
 
   // ---- tables
-  const tabIndex = indexAll(insts.map((i) => i._tables));
+  const tabIndex = indexAll(insts.map((i) => i.tables));
   w.u32(tabIndex.size);
   n = 0;
   for (const t of tabIndex.keys()) {
@@ -526,7 +526,7 @@ export function snapshotOf(store: StoreState): Uint8Array {
   }
 
   // ---- globals
-  const globIndex = indexAll(insts.map((i) => i._globals));
+  const globIndex = indexAll(insts.map((i) => i.globals));
   w.u32(globIndex.size);
   n = 0;
   for (const g of globIndex.keys()) {
@@ -540,20 +540,20 @@ export function snapshotOf(store: StoreState): Uint8Array {
 
   // ---- instance state
   insts.forEach((inst, i) => {
-    w.u32(inst._tables.length);
-    for (const t of inst._tables) w.u32(tabIndex.get(t)!);
+    w.u32(inst.tables.length);
+    for (const t of inst.tables) w.u32(tabIndex.get(t)!);
     const ms = memoriesOf(inst);
     w.u32(ms.length);
     for (const m of ms) w.u32(memIndex.get(m)!);
-    w.u32(inst._globals.length);
-    for (const g of inst._globals) w.u32(globIndex.get(g)!);
-    w.u32(inst._elems.length);
-    inst._elems.forEach((seg, s) => {
+    w.u32(inst.globals.length);
+    for (const g of inst.globals) w.u32(globIndex.get(g)!);
+    w.u32(inst.elems.length);
+    inst.elems.forEach((seg, s) => {
       w.u32(seg.length);
       for (let k = 0; k < seg.length; k++) writeRef(w, seg[k], ids, `instance ${i} element segment ${s}`);
     });
-    w.u32(inst._datas.length);
-    for (const d of inst._datas) w.u8(d.length === 0 ? 1 : 0);
+    w.u32(inst.datas.length);
+    for (const d of inst.datas) w.u8(d.length === 0 ? 1 : 0);
   });
 
   // ---- the paused call
@@ -755,7 +755,7 @@ function checkHeader(bytes: Uint8Array): Uint8Array {
 interface Ctx {
   readonly store: StoreState;
   readonly r: Reader;
-  readonly instances: Instance[];
+  readonly instances: ModuleInst[];
   /** The tags section, once read (exception references name its entries). */
   tags: Tag[];
   /** Every exception read: their payloads' reference ids are checked once the reference table is complete. */
@@ -764,8 +764,8 @@ interface Ctx {
 
 function readFuncAt(c: Ctx, what: string): FuncInst {
   const i = c.r.index(`${what} (instance)`, c.instances.length);
-  const j = c.r.index(`${what} (function)`, c.instances[i]._funcs.length);
-  return c.instances[i]._funcs[j];
+  const j = c.r.index(`${what} (function)`, c.instances[i].funcs.length);
+  return c.instances[i].funcs[j];
 }
 
 function readRef(c: Ctx, what: string): unknown {
@@ -919,14 +919,14 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
 
   // ---- instances and their functions
   const ni = r.count('instance count', 8);
-  const instances: Instance[] = [];
+  const instances: ModuleInst[] = [];
   const c: Ctx = { store, r, instances, tags: [], exns: [] };
   for (let i = 0; i < ni; i++) {
     const module = mods[r.index(`instance ${i} module`, mods.length)];
     const vm = module._vm;
     const m = vm.module;
-    const inst = new Instance(module, store);
-    inst._typeIds = Int32Array.from(m.types.map(typeIdOf));
+    const inst = new ModuleInst(module, store);
+    inst.typeIds = Int32Array.from(m.types.map(typeIdOf));
     const nf = r.u32(`instance ${i} function count`);
     if (nf !== vm.numImportedFuncs + m.funcs.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nf} functions, its module ${vm.numImportedFuncs + m.funcs.length}`);
     const funcImports = m.imports.filter((x) => x.desc.kind === 'func');
@@ -944,17 +944,17 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
         const space = ns[imp.module];
         const v = space !== undefined && space !== null ? space[imp.name] : undefined;
         f = linkHost(store, t, v, `"${imp.module}" "${imp.name}"${Array.isArray(imports) ? ` of instance ${i}` : ''}`);
-        f._hostIndex = j;
-        f._hostName = `${imp.module}.${imp.name}`;
+        f.hostIndex = j;
+        f.hostName = `${imp.module}.${imp.name}`;
       } else if (kind === 2 && imported) {
         const at = r.index(`instance ${i} function ${j} (instance)`, i);
-        f = instances[at]._funcs[r.index(`instance ${i} function ${j} (function)`, instances[at]._funcs.length)];
+        f = instances[at].funcs[r.index(`instance ${i} function ${j} (function)`, instances[at].funcs.length)];
         const t = m.types[(funcImports[j].desc as { typeidx: number }).typeidx];
         if (!sameType(f.type, t)) throw malformed(`instance ${i} function ${j} has the wrong type`);
       } else {
         throw malformed(`instance ${i} function ${j}: kind ${kind}`);
       }
-      inst._funcs.push(f);
+      inst.funcs.push(f);
     }
     instances.push(inst);
     store.instances.push(inst);
@@ -1022,7 +1022,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // ---- instance state
   for (let i = 0; i < ni; i++) {
     const inst = instances[i];
-    const vm = inst._module._vm;
+    const vm = inst.module._vm;
     const m = vm.module;
     const pick = <T>(list: T[], what: string, expected: number): T[] => {
       const n = r.u32(`instance ${i} ${what} count`);
@@ -1031,8 +1031,8 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       for (let k = 0; k < n; k++) out.push(list[r.index(`instance ${i} ${what} ${k}`, list.length)]);
       return out;
     };
-    inst._tables = pick(tables, 'table', vm.tableTypes.length);
-    inst._tables.forEach((t, k) => {
+    inst.tables = pick(tables, 'table', vm.tableTypes.length);
+    inst.tables.forEach((t, k) => {
       const tt = vm.tableTypes[k];
       if (t.elemtype !== storedType(tt.elemtype) || t.is64 !== tt.is64 || heapOf(t.linkElem || t.elemtype) !== heapOf(tt.elemtype)) {
         throw malformed(`instance ${i} table ${k} has the wrong element or address type`);
@@ -1041,39 +1041,39 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t.linkElem = linkType(tt.elemtype, m.types);
     });
     setMemories(inst, pick(memories, 'memory', vm.memTypes.length));
-    inst._memories.forEach((mem, k) => {
+    inst.memories.forEach((mem, k) => {
       const mt = vm.memTypes[k];
       if (mem.is64 !== mt.is64 || mem.pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
     });
-    inst._globals = pick(globals, 'global', vm.globalTypes.length);
-    inst._globals.forEach((g, k) => {
+    inst.globals = pick(globals, 'global', vm.globalTypes.length);
+    inst.globals.forEach((g, k) => {
       const gt = vm.globalTypes[k].valtype;
       if (g.type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
       if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g.linkType = linkType(gt, m.types);
       if (isRefType(gt) && !fitsHeap(g.ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
     });
-    inst._globalCells = inst._globals.map((g) => g.cell);
+    inst.globalCells = inst.globals.map((g) => g.cell);
     const ne = r.u32(`instance ${i} element segment count`);
     if (ne !== m.elems.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${ne} element segments, its module ${m.elems.length}`);
     for (let s = 0; s < ne; s++) {
       const n = r.count(`instance ${i} element segment ${s} length`, 1);
       const vals = new Array(n);
       for (let k = 0; k < n; k++) vals[k] = readRef(c, `instance ${i} element segment ${s}`);
-      inst._elems.push(vals);
+      inst.elems.push(vals);
     }
     const nd = r.u32(`instance ${i} data segment count`);
     if (nd !== m.datas.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nd} data segments, its module ${m.datas.length}`);
-    for (let s = 0; s < nd; s++) inst._datas.push(r.bool(`instance ${i} data segment ${s}`) ? new Uint8Array(0) : m.datas[s].init);
+    for (let s = 0; s < nd; s++) inst.datas.push(r.bool(`instance ${i} data segment ${s}`) ? new Uint8Array(0) : m.datas[s].init);
     // exports, as instantiation makes them
     const mems = memoriesOf(inst);
     for (const e of m.exports) {
       let v: unknown;
       switch (e.kind) {
-        case 'func': v = wrapperOf(inst._funcs[e.index]); break;
-        case 'table': v = handleOf(inst._tables[e.index]); break;
+        case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+        case 'table': v = handleOf(inst.tables[e.index]); break;
         case 'memory': v = handleOf(mems[e.index]); break;
-        case 'global': v = handleOf(inst._globals[e.index]); break;
-        case 'tag': v = inst._tags[e.index]; break;
+        case 'global': v = handleOf(inst.globals[e.index]); break;
+        case 'tag': v = inst.tags[e.index]; break;
         default: continue;
       }
       (inst.exports as Record<string, unknown>)[e.name] = v;
@@ -1096,7 +1096,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store.refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
     });
   }
-  return { store: handle, instances, call };
+  return { store: handle, instances: instances.map((i) => handleOf(i)), call };
 }
 
 /** A memory (`writeMemory`): allocated at its saved size, then its saved pages copied in. */
@@ -1178,7 +1178,7 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       hostTypes.push({ params, results: [] });
     } else {
       const i = r.index(`tag ${k} instance`, instances.length);
-      const inst = instances[i], m = inst._module._vm.module;
+      const inst = instances[i], m = inst.module._vm.module;
       const nImp = importedTagCount(inst);
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
@@ -1189,7 +1189,7 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
   }
   const lists: number[][] = [];
   instances.forEach((inst, i) => {
-    const m = inst._module._vm.module;
+    const m = inst.module._vm.module;
     const tagImports = m.imports.filter((x) => x.desc.kind === 'tag');
     const n = r.u32(`instance ${i} tag count`);
     if (n !== tagImports.length + m.tags.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${n} tags, its module ${tagImports.length + m.tags.length}`);
@@ -1218,7 +1218,7 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
     lists.push(list);
   });
   const all = tags.map((t, k) => t ?? Tag._of(hostTypes[k]!));
-  instances.forEach((inst, i) => { inst._tags = lists[i].map((x) => all[x]); });
+  instances.forEach((inst, i) => { inst.tags = lists[i].map((x) => all[x]); });
   return all;
 }
 
@@ -1264,7 +1264,7 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     if (frames.has(g)) throw malformed('frame function list');
     frames.add(g);
     if (codeHash(g, metered) !== saved) {
-      const fi = g.instance!._module._vm.numImportedFuncs + g.codeIndex;
+      const fi = g.instance!.module._vm.numImportedFuncs + g.codeIndex;
       throw new SnapshotError('code_mismatch', `function ${fi} of instance ${c.instances.indexOf(g.instance!)} compiles to other bytecode than when the snapshot was made (another detwasm version?)`);
     }
   }

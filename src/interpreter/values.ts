@@ -6,8 +6,8 @@
 import { valtypeName, type valtype } from '../decoder/module.js';
 import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
 import { f32Val, f64At } from './float.js';
-import { FuncInst, FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf } from './runtime.js';
-import type { StoreState } from './instances.js';
+import { FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /**
  * Writes JS value v as a wasm value of type t at slot s (ToWebAssemblyValue:
