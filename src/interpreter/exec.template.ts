@@ -11,11 +11,11 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { compiledOf, type Activation } from './runtime.js';
+import { compiledOf, internals, type Activation } from './runtime.js';
 import type { FuncInst, MemoryInst, ModuleInst, StoreState } from './instances.js';
 import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
-import { Exception } from './exn.js';
+import { Exception, exnWordsIn, newException } from './exn.js';
 import { Op } from './ops.js';
 
 const EMPTY_U8 = new Uint8Array(0);
@@ -222,7 +222,7 @@ function mulWide(S: Int32Array, dst: number, a: number, b: number, signed: boole
 /** The exception a `throw` makes: tag `tag` of `inst`, its payload the tag's parameters at slot `a`. */
 function throwException(store: StoreState, inst: ModuleInst, tag: number, S: Int32Array, a: number): Exception {
   const t = inst.tags[tag];
-  return Exception._fromWasm(t, S.slice(a, a + 2 * t._type.params.length), store);
+  return newException(t, S.slice(a, a + 2 * t.type.params.length), store);
 }
 
 /** unwind's results: the frame and position of the handler, and the gas left. */
@@ -275,7 +275,7 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
   const S = store.stack;
   let d = fp + h[q + 2];
   if (h[q] >= 0) {
-    const w = x._wordsIn(store);
+    const w = exnWordsIn(internals(x), store);
     for (let j = 0; j < w.length; j++) S[d + j] = w[j];
     d += w.length;
   }
@@ -297,7 +297,7 @@ function findHandler(cf: CompiledFunc, f: FuncInst, x: Exception, p: number): nu
     if (!(h[i] < p && p <= end)) continue;
     for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
       const tag = h[q];
-      if (tag < 0 || f.instance!.tags[tag] === x._tag) return q;
+      if (tag < 0 || f.instance!.tags[tag] === internals(x).tag) return q;
     }
   }
   return -1;

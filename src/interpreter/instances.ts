@@ -1,12 +1,15 @@
 /**
  * The internal run-time instances (spec 4.2 "Runtime Structure"): function,
- * memory, table, global and module instances and the store's state. The interpreter (the
- * execution loop, instantiation, invocation, snapshots) works on these; the
- * public `Memory`, `Table`, `Global`, `Instance` and `Store` of runtime.ts are thin
- * handles, each holding its instance (runtime.ts `internals`), and an
- * instance knows its handle (`handle`; for memories, tables and globals made
- * on first use, runtime.ts `handleOf`). This module imports no other
- * run-time module (types only), so every module may import it.
+ * memory, table, global, tag, exception and module instances and the
+ * store's state. The interpreter (the execution loop, instantiation,
+ * invocation, host calls, snapshots) works on these; the public `Memory`,
+ * `Table`, `Global`, `Instance` and `Store` of runtime.ts and `Tag` and
+ * `Exception` of exn.ts are thin handles, each holding its instance in an
+ * internal field that only runtime.ts `internals` reads, and an instance
+ * knows its handle (`handle`; made on first use by runtime.ts `handleOf`,
+ * for tags by exn.ts `tagHandle`). This module imports no other run-time
+ * module (types only), so every module may import it. README.md "Runtime
+ * objects" describes the split.
  */
 import type { functype, globaltype } from '../decoder/module.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
@@ -14,7 +17,7 @@ import { Trap } from '../errors.js';
 import type { Global, Instance, Memory, PausedCallState, Store, Table } from './runtime.js';
 import type { Engine, Module } from './engine.js';
 import type { CompiledFunc } from './compiler.js';
-import type { Tag } from './exn.js';
+import type { Exception, Tag } from './exn.js';
 import type { ExecHook, GasProfiler } from './profile.js';
 
 /** The size of a 64 KiB page, the unit of memory sizes here. */
@@ -525,8 +528,8 @@ export class ModuleInst {
   memory: MemoryInst | null = null;
   /** Memory index space (multiple memories; `memory` is its first entry). */
   memories: MemoryInst[] = [];
-  /** Tag index space (exception handling; exn.ts `Tag`). */
-  tags: Tag[] = [];
+  /** Tag index space (exception handling). */
+  tags: TagInst[] = [];
   /** Global index space. */
   globals: GlobalInst[] = [];
   /** The value cells of `globals`, in the same order (the interpreter's fast path). */
@@ -544,5 +547,39 @@ export class ModuleInst {
     readonly module: Module,
     /** The store it lives in. */
     readonly store: StoreState,
+  ) {}
+}
+
+/**
+ * A tag instance (exception handling): the identity an exception is matched
+ * by and its payload types. The public `Tag` (exn.ts) is a handle to one.
+ */
+export class TagInst {
+  /** The public `Tag` standing for this instance, once one was made (exn.ts `tagHandle`). */
+  handle: Tag | null = null;
+  constructor(
+    /** The payload types (a function type without results). */
+    readonly type: functype,
+  ) {}
+}
+
+/**
+ * An exception instance (exception handling): a tag and its payload. The
+ * public `Exception` (exn.ts) is a handle to one, made with it: that object
+ * is what wasm's `throw` throws through JS frames, what `catch_ref` gives as
+ * the exnref and what `throw_ref` rethrows, by identity.
+ */
+export class ExnInst {
+  /** The payload as value words (two per value) in `store`'s terms, or null until needed. */
+  words: Int32Array | null = null;
+  /** The store whose reference ids `words` uses (null: made in JS, `words` has no references). */
+  store: StoreState | null = null;
+  /** The payload as JS values, or null until asked for. */
+  values: unknown[] | null = null;
+  constructor(
+    /** The tag. */
+    readonly tag: TagInst,
+    /** The public `Exception` standing for this instance. */
+    readonly handle: Exception,
   ) {}
 }

@@ -14,7 +14,7 @@ import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
-import { Tag } from './exn.js';
+import { Tag, newTag, tagHandle } from './exn.js';
 import {
   FUNC_INST, Global, HostFunc, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
 } from './runtime.js';
@@ -150,10 +150,11 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
       case 'tag': {
         if (!(v instanceof Tag)) throw incompatible('expected a Tag');
         const t = m.types[d.typeidx];
-        if (!sameType(v._type, { params: t.params, results: [] })) {
-          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
+        const tag = internals(v);
+        if (!sameType(tag.type, { params: t.params, results: [] })) {
+          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(tag.type)}`);
         }
-        inst.tags.push(v);
+        inst.tags.push(tag);
         break;
       }
       case 'global': {
@@ -243,7 +244,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     inst.memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst.tags.push(Tag._of(m.types[x]));
+  for (const x of m.tags) inst.tags.push(newTag(m.types[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
@@ -277,7 +278,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
       case 'table': v = handleOf(inst.tables[e.index]); break;
       case 'memory': v = handleOf(inst.memories[e.index]); break;
       case 'global': v = handleOf(inst.globals[e.index]); break;
-      case 'tag': v = inst.tags[e.index]; break;
+      case 'tag': v = tagHandle(inst.tags[e.index]); break;
     }
     inst.exports[e.name] = v;
   }

@@ -14,9 +14,9 @@ import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
 import type { Module, Engine } from './engine.js';
-import type { Tag } from './exn.js';
+import type { Exception, Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
-import { FuncInst, GlobalInst, MemoryInst, ModuleInst, StoreState, TableInst } from './instances.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, StoreState, TableInst, type ExnInst, type TagInst } from './instances.js';
 
 
 /** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
@@ -296,9 +296,11 @@ export function internals(x: Table): TableInst;
 export function internals(x: Global): GlobalInst;
 export function internals(x: Store): StoreState;
 export function internals(x: Instance): ModuleInst;
-export function internals(x: Memory | Table | Global | Store | Instance): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst {
+export function internals(x: Tag): TagInst;
+export function internals(x: Exception): ExnInst;
+export function internals(x: Memory | Table | Global | Store | Instance | Tag | Exception): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst | TagInst | ExnInst {
   if (x instanceof Store) return x['state'];
-  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst | ModuleInst }).inst;
+  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst | ModuleInst | TagInst | ExnInst }).inst;
 }
 
 /** The public handle of an internal instance (made on first use, then always the same object). */

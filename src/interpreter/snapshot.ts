@@ -62,7 +62,7 @@ import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap,
 import { valtypeName, type functype } from '../decoder/module.js';
 import { LinkError, SnapshotError, Trap } from '../errors.js';
 import { opLength } from './bytecode.js';
-import { Exception, Tag } from './exn.js';
+import { Exception, Tag, exnWordsIn, newException, newTag, tagHandle } from './exn.js';
 import { hash64, hash64Hex } from './hash.js';
 import { linkType } from './instantiate.js';
 import { restorePaused, type Paused } from './resume.js';
@@ -70,7 +70,7 @@ import {
   Activation, FUNC_INST, HostFunc, Store, type Instance, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
   type Imports, type PausedCallState,
 } from './runtime.js';
-import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst, type TagInst } from './instances.js';
 import type { Engine, Module } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
@@ -253,7 +253,7 @@ interface RefIds {
   /** Each function instance's first place in an instance's function index space. */
   readonly funcs: FuncIds;
   /** Each tag's index in the tags section. */
-  readonly tags: Map<Tag, number>;
+  readonly tags: Map<TagInst, number>;
   /** The store being saved (an exception's payload words are in its terms). */
   readonly store: StoreState;
 }
@@ -286,12 +286,13 @@ function writeRef(w: Writer, v: unknown, ids: RefIds, what: string): void {
  * words in the store's terms (references as ids of the reference table).
  */
 function writeExn(w: Writer, x: Exception, ids: RefIds, what: string): void {
-  const t = ids.tags.get(x._tag);
+  const e = internals(x);
+  const t = ids.tags.get(e.tag);
   if (t === undefined) throw unsupported(`${what}: an exception whose tag no instance of the store has`);
-  const ps = x._tag._type.params;
+  const ps = e.tag.type.params;
   let words: Int32Array;
-  if (x._words !== null && x._store === ids.store) words = x._words;
-  else if (ps.every(isNumType)) words = x._wordsIn(ids.store); // numbers only: nothing is interned
+  if (e.words !== null && e.store === ids.store) words = e.words;
+  else if (ps.every(isNumType)) words = exnWordsIn(e, ids.store); // numbers only: nothing is interned
   else throw unsupported(`${what}: an exception made in JS or in another store with references in its payload`);
   w.u8(R_EXN);
   w.u32(t);
@@ -472,7 +473,7 @@ export function snapshotOf(store: StoreState): Uint8Array {
   // ---- tags (before the reference table: exceptions name them). A tag an
   // instance defines is saved as where (its first definer); any other by its type.
   const tagIndex = indexAll(insts.map((i) => i.tags));
-  const definedAt = new Map<Tag, [number, number]>();
+  const definedAt = new Map<TagInst, [number, number]>();
   insts.forEach((inst, i) => {
     const nImp = importedTagCount(inst);
     inst.tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
@@ -486,7 +487,7 @@ export function snapshotOf(store: StoreState): Uint8Array {
       w.u32(at[0]);
       w.u32(at[1]);
     } else {
-      const ps = t._type.params;
+      const ps = t.type.params;
       if (!ps.every(isPortableType)) throw unsupported(`tag ${n}: a tag from outside the store with typed function reference parameters`);
       w.u8(1);
       w.u32(ps.length);
@@ -757,7 +758,7 @@ interface Ctx {
   readonly r: Reader;
   readonly instances: ModuleInst[];
   /** The tags section, once read (exception references name its entries). */
-  tags: Tag[];
+  tags: TagInst[];
   /** Every exception read: their payloads' reference ids are checked once the reference table is complete. */
   readonly exns: Exception[];
 }
@@ -779,12 +780,12 @@ function readRef(c: Ctx, what: string): unknown {
 function readExn(c: Ctx, what: string): Exception {
   const t = c.tags[c.r.index(`${what} (tag)`, c.tags.length)];
   const n = c.r.u32(`${what} (payload size)`);
-  if (n !== 2 * t._type.params.length) throw malformed(`${what}: a payload of ${n} words for a tag of ${t._type.params.length} values`);
+  if (n !== 2 * t.type.params.length) throw malformed(`${what}: a payload of ${n} words for a tag of ${t.type.params.length} values`);
   const raw = c.r.bytes(4 * n, `${what} (payload)`);
   const words = new Int32Array(n);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let k = 0; k < n; k++) words[k] = dv.getInt32(4 * k, true);
-  const x = Exception._fromWasm(t, words, c.store);
+  const x = newException(t, words, c.store);
   c.exns.push(x);
   return x;
 }
@@ -1073,7 +1074,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
         case 'table': v = handleOf(inst.tables[e.index]); break;
         case 'memory': v = handleOf(mems[e.index]); break;
         case 'global': v = handleOf(inst.globals[e.index]); break;
-        case 'tag': v = inst.tags[e.index]; break;
+        case 'tag': v = tagHandle(inst.tags[e.index]); break;
         default: continue;
       }
       (inst.exports as Record<string, unknown>)[e.name] = v;
@@ -1092,8 +1093,9 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   if (r.pos !== b.length) throw malformed(`${b.length - r.pos} unread bytes at the end`);
   // every reference an exception's payload holds is an id of the (now complete) reference table
   for (const x of c.exns) {
-    x._tag._type.params.forEach((p, k) => {
-      if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store.refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
+    const e = internals(x);
+    e.tag.type.params.forEach((p, k) => {
+      if (isRefType(p) && !(e.words![2 * k] >= 0 && e.words![2 * k] < store.refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
     });
   }
   return { store: handle, instances: instances.map((i) => handleOf(i)), call };
@@ -1158,10 +1160,10 @@ function readMemory(r: Reader, k: number, maxPages: number): MemoryInst {
  * instance that imports it (a `Tag` of the same type), else a new tag of the
  * saved type. Then every instance's tag index space.
  */
-function readTags(c: Ctx, imports: RestoreImports): Tag[] {
+function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
   const { r, instances } = c;
   const nt = r.count('tag count', 5);
-  const tags: (Tag | null)[] = [];
+  const tags: (TagInst | null)[] = [];
   const hostTypes: (functype | null)[] = [];
   /** Where each defined tag is defined: "instance:index". */
   const defined = new Map<string, number>();
@@ -1183,7 +1185,7 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
       defined.set(`${i}:${at}`, k);
-      tags.push(Tag._of(m.types[m.tags[at - nImp]]));
+      tags.push(newTag(m.types[m.tags[at - nImp]]));
       hostTypes.push(null);
     }
   }
@@ -1200,24 +1202,25 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       const declared: functype = k < tagImports.length
         ? { params: m.types[(tagImports[k].desc as { typeidx: number }).typeidx].params, results: [] }
         : { params: m.types[m.tags[k - tagImports.length]].params, results: [] };
-      const saved = tags[x]?._type ?? hostTypes[x]!;
+      const saved = tags[x]?.type ?? hostTypes[x]!;
       if (!sameType(saved, declared)) throw malformed(`instance ${i} tag ${k} has the wrong type`);
       if (k < tagImports.length && tags[x] === null) {
         // a tag from the host: the one the import object gives, by this import's name
         const imp = tagImports[k];
         const v = importsOf(imports, i)[imp.module]?.[imp.name];
         if (v instanceof Tag) {
-          if (!sameType(v._type, declared)) {
-            throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(v._type)}`, 'incompatible_import');
+          const given = internals(v);
+          if (!sameType(given.type, declared)) {
+            throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(given.type)}`, 'incompatible_import');
           }
-          tags[x] = v;
+          tags[x] = given;
         }
       }
       list.push(x);
     }
     lists.push(list);
   });
-  const all = tags.map((t, k) => t ?? Tag._of(hostTypes[k]!));
+  const all = tags.map((t, k) => t ?? newTag(hostTypes[k]!));
   instances.forEach((inst, i) => { inst.tags = lists[i].map((x) => all[x]); });
   return all;
 }
