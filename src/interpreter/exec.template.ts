@@ -245,7 +245,7 @@ let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
  */
 function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: number, depth: number, entryDepth: number, gas: number, metered: boolean): boolean {
   const cs = store.callStack, fns = store.callFns;
-  const perFrame = metered ? store.engine._schedule.exceptionPerFrame : 0;
+  const perFrame = metered ? store.schedule.exceptionPerFrame : 0;
   const fp0 = fp;
   const op = compiledOf(f, metered).code[pc];
   const pausable = op === Op.THROW || op === Op.THROW_REF_S;
@@ -323,7 +323,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   const maxDepth = limits.maxCallDepth;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
-  const perBytes8 = store.engine._schedule.memoryPerBytes8;
+  const perBytes8 = store.schedule.memoryPerBytes8;
   const cs = store.callStack;
   const fns = store.callFns;
   const entryDepth = resume === null ? store.depth : resume.entryDepth;
@@ -393,7 +393,7 @@ function execCold(store: StoreState, inst: ModuleInst, S: Int32Array, fp: number
   const limits = store.limits;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
-  const sched = store.engine._schedule;
+  const sched = store.schedule;
   const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
   const funcs = inst.funcs;
   const mem: MemoryInst | null = inst.memory;

@@ -19,6 +19,7 @@ import type { Engine, Module } from './engine.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Exception, Tag } from './exn.js';
 import type { ExecHook, GasProfiler } from './profile.js';
+import type { GasSchedule } from '../gas/schedule.js';
 
 /** The size of a 64 KiB page, the unit of memory sizes here. */
 export const PAGE_SIZE = 65536;
@@ -378,6 +379,8 @@ export class StoreState {
   readonly callFns: (FuncInst | undefined)[];
   /** The engine's limits. */
   readonly limits: Limits;
+  /** The engine's gas schedule (the loop's per-byte, per-frame and per-page costs). */
+  readonly schedule: GasSchedule;
   /** Reference table: id 0 = null; ids are only used on the value stack. */
   readonly refs: unknown[] = [null];
   /** The id of each value in `refs`. */
@@ -433,14 +436,15 @@ export class StoreState {
   /** The public `Store` standing for this state. */
   readonly handle: Store;
 
-  /** The state of `handle`, a store of `engine` (with its `limits`) with gas budget `gas` (undefined: unmetered). */
-  constructor(handle: Store, engine: Engine, limits: Limits, gas: number | undefined, hook: ExecHook | null, profiler: GasProfiler | null, propagateHostErrors: boolean) {
+  /** The state of `handle`, a store of `engine` (with its `limits` and gas `schedule`) with gas budget `gas` (undefined: unmetered). */
+  constructor(handle: Store, engine: Engine, limits: Limits, schedule: GasSchedule, gas: number | undefined, hook: ExecHook | null, profiler: GasProfiler | null, propagateHostErrors: boolean) {
     this.handle = handle;
     this.hook = hook;
     this.profiler = profiler;
     this.engine = engine;
     this.propagateHostErrors = propagateHostErrors;
     this.limits = limits;
+    this.schedule = schedule;
     if (gas === undefined) {
       this.metered = false;
       this.gas = Infinity;

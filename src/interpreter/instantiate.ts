@@ -191,7 +191,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
 
   // ---- price (metered stores): checked before anything is allocated; out of gas leaves the store as it was
   if (store.metered) {
-    const cost = instantiationCost(m, module._engine._schedule);
+    const cost = instantiationCost(m, store.schedule);
     if (store.gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store.gas} left`);
     store.gas -= cost;
   }

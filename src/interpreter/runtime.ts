@@ -501,7 +501,7 @@ export class Store {
     if (options.trace !== undefined && profiler !== null) hook = bothHooks(profiler, hook!);
     this.engine = engine;
     const gas = options.gas === undefined ? undefined : gasNumber(options.gas);
-    this.state = new StoreState(this, engine, engine._config.limits, gas, hook, profiler, options.hostErrors === 'propagate');
+    this.state = new StoreState(this, engine, engine._config.limits, engine._schedule, gas, hook, profiler, options.hostErrors === 'propagate');
   }
 
   /**
