@@ -1,10 +1,12 @@
 /**
- * Run-time objects (spec 4.2 "Runtime Structure"): function instances, memories,
- * tables, globals, the store and instances. The public classes (`Memory`,
- * `Table`, `Global`, `HostFunc`, `Caller`, `Store`, `Instance`) follow the
- * WebAssembly JS API; `Memory`, `Table` and `Global` are handles to the
- * instances of instances.ts (`internals`, `handleOf`); fields starting with
- * `_` are internal to detwasm.
+ * The public run-time classes (spec 4.2 "Runtime Structure", WebAssembly JS
+ * API): `Store`, `Instance`, `Memory`, `Table`, `Global`, `HostFunc`,
+ * `Caller`. `Store`, `Instance`, `Memory`, `Table` and `Global` are handles
+ * to the internal instances of instances.ts, which the interpreter works on:
+ * `internals(handle)` is the one way from a handle to its instance,
+ * `handleOf(instance)` the way back (README.md "Runtime objects"). Also the
+ * helpers around them: compiled code per function (`compiledOf`), exported
+ * function wrappers (`wrapperOf`), trap locations and JS value conversions.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
 import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
@@ -570,7 +572,7 @@ export class Store {
    * that cannot be saved (a call running or suspended by `callAsync`, an
    * externref that is an object, an exception made in JS or another store
    * with references in its payload, a store that does not keep its
-   * instances: `_recordsInstances`).
+   * instances: `StoreState.recordsInstances`).
    */
   snapshot(): Uint8Array {
     return this.engine._snapshot(this.state);
