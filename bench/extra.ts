@@ -7,7 +7,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import { Engine, Store, type Module } from '../src/index.js';
 import { loadProgram, PROGRAMS, type Program } from './programs.js';
-import { countFunctions, replicateFunctions } from './wasm-binary.js';
+import { countFunctions, manyFunctions, replicateFunctions } from './wasm-binary.js';
 import { median, nowMs } from './measure.js';
 
 /** `global.gc`, or one obtained by switching on --expose-gc at run time. */
@@ -154,6 +154,8 @@ export interface HeapPoint {
 
 export interface HeapResult {
   program: string;
+  /** Defined functions of the module. */
+  functions: number;
   /** The module's initial linear memory, bytes. */
   memoryBytes: number;
   /** Each instance in its own Store (each store owns a value stack and a call stack). */
@@ -183,31 +185,45 @@ function heapPoint(k: number, make: () => unknown): HeapPoint {
   return point;
 }
 
-export async function measureHeap(names: string[], counts: [number, number]): Promise<HeapResult[]> {
+/** Heap per instance of `bytes` (exports `run(i32)`, called once with `runArg` first so its functions are compiled). */
+function heapOf(program: string, bytes: Uint8Array, runArg: number, counts: [number, number]): HeapResult {
+  const engine = new Engine();
+  const module = engine.compile(bytes);
+  const probe = new Store(engine, {}).instantiate(module, {});
+  const mem = probe.exports.memory as { buffer: ArrayBuffer } | undefined;
+  // Run once so the module's bytecode is compiled (shared by all instances) before counting.
+  (probe.exports.run as (n: number) => unknown)(runArg);
+  const ownStore = counts.map((k) => heapPoint(k, () => new Store(engine, {}).instantiate(module, {})));
+  const shared = new Store(engine, {});
+  const sharedStore = counts.map((k) => heapPoint(k, () => shared.instantiate(module, {})));
+  const ok = (a: HeapPoint, b: HeapPoint): boolean =>
+    // GC noise can make the smaller count's growth negative: compare with at least 0.
+    b.heapPerInstance <= Math.max(0, a.heapPerInstance) * 1.25 + 4096 &&
+    b.arrayBuffersPerInstance <= Math.max(0, a.arrayBuffersPerInstance) * 1.25 + 4096;
+  return {
+    program,
+    functions: countFunctions(bytes),
+    memoryBytes: mem ? mem.buffer.byteLength : 0,
+    ownStore,
+    sharedStore,
+    bounded: ok(ownStore[0], ownStore[1]) && ok(sharedStore[0], sharedStore[1]),
+  };
+}
+
+/**
+ * Heap per instance of the named programs at `counts` instances, and of a
+ * module of `manyFunctions` functions (manyFunctions in wasm-binary.ts) at a
+ * tenth of those counts: what an instance costs does not grow with the
+ * functions its module has but does not reference.
+ */
+export async function measureHeap(names: string[], counts: [number, number], manyFunctionsCount = 100_000): Promise<HeapResult[]> {
   const out: HeapResult[] = [];
   for (const name of names) {
     const p = PROGRAMS.find((x) => x.name === name)!;
-    const bytes = await loadProgram(p);
-    const engine = new Engine();
-    const module = engine.compile(bytes);
-    const probe = new Store(engine, {}).instantiate(module, {});
-    const mem = probe.exports.memory as { buffer: ArrayBuffer } | undefined;
-    // Run once so the module's bytecode is compiled (shared by all instances) before counting.
-    (probe.exports.run as (n: number) => unknown)(p.quickN);
-    const ownStore = counts.map((k) => heapPoint(k, () => new Store(engine, {}).instantiate(module, {})));
-    const shared = new Store(engine, {});
-    const sharedStore = counts.map((k) => heapPoint(k, () => shared.instantiate(module, {})));
-    const ok = (a: HeapPoint, b: HeapPoint): boolean =>
-      // GC noise can make the smaller count's growth negative: compare with at least 0.
-      b.heapPerInstance <= Math.max(0, a.heapPerInstance) * 1.25 + 4096 &&
-      b.arrayBuffersPerInstance <= Math.max(0, a.arrayBuffersPerInstance) * 1.25 + 4096;
-    out.push({
-      program: name,
-      memoryBytes: mem ? mem.buffer.byteLength : 0,
-      ownStore,
-      sharedStore,
-      bounded: ok(ownStore[0], ownStore[1]) && ok(sharedStore[0], sharedStore[1]),
-    });
+    out.push(heapOf(name, await loadProgram(p), p.quickN, counts));
+  }
+  if (manyFunctionsCount > 0) {
+    out.push(heapOf(`${manyFunctionsCount} functions`, manyFunctions(manyFunctionsCount), 1, [Math.max(1, counts[0] / 10), Math.max(2, counts[1] / 10)]));
   }
   return out;
 }

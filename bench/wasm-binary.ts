@@ -190,3 +190,24 @@ export function countFunctions(bytes: Uint8Array): number {
   const code = readSections(bytes).find((s) => s.id === SEC_CODE);
   return code ? vecHead(code.payload).count : 0;
 }
+
+/**
+ * A module of `n` functions `[i32] -> [i32]` (n >= 2): function 0, exported as
+ * `run`, calls function n - 1, which (like every other) returns its argument.
+ * The instance-heap measurement's large module: what an instance costs when
+ * its module has many functions, few of them ever referenced.
+ */
+export function manyFunctions(n: number): Uint8Array {
+  const type = Uint8Array.of(0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f);
+  const funcs = vecPayload(n, new Array(n).fill([0x00]));
+  const exp = Uint8Array.of(0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00);
+  const runBody = [0x00, 0x20, 0x00, 0x10, ...encodeU32(n - 1), 0x0b];
+  const other = [0x04, 0x00, 0x20, 0x00, 0x0b];
+  const codes = vecPayload(n, [[runBody.length, ...runBody], ...new Array(n - 1).fill(other)]);
+  return writeModule([
+    { id: SEC_TYPE, payload: type },
+    { id: SEC_FUNCTION, payload: funcs },
+    { id: SEC_EXPORT, payload: exp },
+    { id: SEC_CODE, payload: codes },
+  ]);
+}

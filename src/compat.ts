@@ -14,14 +14,15 @@
  * Differences from the native API: modules using SIMD or threads (or floats,
  * when a `config` switches them off) are rejected (`CompileError`, a detwasm
  * `PolicyError`) by the determinism policy; `RuntimeError` is detwasm's
- * `Trap` (with a stable `.code`). The
+ * `Trap` (with a stable `.code`), and one thrown by JS into wasm passes every
+ * wasm handler (natively, `catch_all` and JSTag handlers catch it). The
  * default namespace runs unmetered in one shared store (so instances can link
  * to each other's exports as in the standard API); `createWebAssembly({ gas })`
  * gives a metered namespace whose `store.gasUsed` can be read.
  *
  * No Node-only API here: this file also runs in browsers.
  */
-import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as CoreTable, Trap, Tag as CoreTag, Exception as CoreException } from './index.js';
+import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as CoreTable, Trap, Tag as CoreTag, Exception as CoreException, JSTag as CoreJSTag } from './index.js';
 import type { Module as CoreModule, ExportValue, Exports } from './index.js';
 import { checkKeys, type EngineConfig } from './config.js';
 import { CompileError as CoreCompileError, LinkError as CoreLinkError } from './errors.js';
@@ -59,8 +60,9 @@ export interface CompatOptions {
    */
   config?: EngineConfig;
   /**
-   * Store every instance of this namespace lives in (default: one new store in
-   * which host exceptions pass through wasm unchanged, as natively).
+   * Store every instance of this namespace lives in (default: one new store
+   * with `hostErrors: 'propagate'`: a JS exception from an imported function is
+   * a JSTag exception inside wasm and the same value again in JS, as natively).
    */
   store?: Store;
   /** Gas budget of the default store; omitted = unmetered. */
@@ -204,11 +206,19 @@ function nativeStyleDescriptor<C extends new (descriptor: any, ...rest: any[]) =
   });
 }
 
-/** `WebAssembly.Memory`: detwasm's `Memory`; unknown descriptor keys are ignored, as natively. */
-export const Memory = nativeStyleDescriptor(CoreMemory, ['initial', 'maximum', 'shared']);
+/**
+ * `WebAssembly.Memory`: detwasm's `Memory`; unknown descriptor keys are
+ * ignored, as natively. `address: 'i64'` (memory64) makes sizes and deltas
+ * bigints.
+ */
+export const Memory = nativeStyleDescriptor(CoreMemory, ['initial', 'maximum', 'shared', 'address']);
 export type Memory = CoreMemory;
-/** `WebAssembly.Table`: detwasm's `Table`; unknown descriptor keys are ignored, as natively. */
-export const Table = nativeStyleDescriptor(CoreTable, ['element', 'initial', 'maximum']);
+/**
+ * `WebAssembly.Table`: detwasm's `Table`; unknown descriptor keys are
+ * ignored, as natively. `address: 'i64'` (table64) makes sizes, deltas and
+ * indices bigints.
+ */
+export const Table = nativeStyleDescriptor(CoreTable, ['element', 'initial', 'maximum', 'address']);
 export type Table = CoreTable;
 /** `WebAssembly.Global`: detwasm's `Global`; unknown descriptor keys are ignored, as natively. */
 export const Global = nativeStyleDescriptor(CoreGlobal, ['value', 'mutable']);
@@ -216,7 +226,7 @@ export type Global = CoreGlobal;
 
 /**
  * `WebAssembly.Tag` (exception handling): detwasm's `Tag`, `new Tag({ parameters: ['i32'] })`;
- * imported and exported like the other extern values.
+ * imported and exported like the other extern values; `type()` gives `{ parameters }`.
  */
 export const Tag = CoreTag;
 export type Tag = CoreTag;
@@ -227,6 +237,14 @@ export type Tag = CoreTag;
  */
 export const Exception = CoreException;
 export type Exception = CoreException;
+/**
+ * `WebAssembly.JSTag`: the tag under which wasm sees a JS value thrown by an
+ * imported function (payload: that value, an externref). `catch $jstag` and
+ * `catch_all` catch it; when it leaves wasm, JS gets the value itself. A
+ * `RuntimeError` (detwasm `Trap`) thrown by JS is the exception: it passes
+ * every wasm handler (natively, JSTag catches it too).
+ */
+export const JSTag = CoreJSTag;
 
 /**
  * `WebAssembly.CompileError`: detwasm's `CompileError` (also the base of
@@ -417,6 +435,7 @@ export function createWebAssembly(options: CompatOptions = {}) {
     Global,
     Tag,
     Exception,
+    JSTag,
     CompileError,
     LinkError,
     /** Traps: detwasm's `Trap`, with a stable `.code` ('unreachable', 'out_of_gas', ...). */

@@ -11,7 +11,8 @@ export { formatStep } from './interpreter/profile.js';
 export type { GasProfile, FunctionGas, TraceStep } from './interpreter/profile.js';
 export type { ExternKindName, ExternTypeDesc } from './interpreter/engine.js';
 export { Store, Instance, Memory, Table, Global, HostFunc, Caller } from './interpreter/runtime.js';
-export { Tag, Exception, type TagType } from './interpreter/exn.js';
+export type { AddressType } from './interpreter/runtime.js';
+export { Tag, Exception, JSTag, type TagType } from './interpreter/exn.js';
 export type {
   StoreOptions, MemoryDescriptor, TableDescriptor, GlobalDescriptor, HostFuncType, ValueTypeName,
   ExportedFunction, ExportValue, Exports, WasmValue, WasmFunction, HostFunction, HostArgs, ImportValue, Imports,

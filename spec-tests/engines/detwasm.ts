@@ -54,7 +54,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
         global_f32: new Global({ value: 'f32' }, 666.6),
         global_f64: new Global({ value: 'f64' }, 666.6),
         table: new Table({ element: 'funcref', initial: 10, maximum: 20 }),
-        table64: ((t: Table) => ((internals(t).is64 = true), t))(new Table({ element: 'funcref', initial: 10, maximum: 20 })),
+        table64: new Table({ element: 'funcref', initial: 10n, maximum: 20n, address: 'i64' }),
         memory: new Memory({ initial: 1, maximum: 2 }),
         print, print_i32: print, print_i64: print, print_f32: print, print_f64: print,
         print_i32_f32: print, print_f64_f64: print,

@@ -4,9 +4,11 @@
  * and tests). Host functions called from wasm are in host.ts.
  */
 import { valtypeName } from '../decoder/module.js';
-import { F32, F64, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
+import { Exception, exnToJS } from './exn.js';
+import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
 import { FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap } from './runtime.js';
 import { FuncInst, type StoreState } from './instances.js';
@@ -34,7 +36,8 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   let S = enter(store, t, base);
   for (let i = 0; i < t.params.length; i++) {
     try {
-      writeValue(store, S, base + 2 * i, t.params[i], args[i]);
+      // (a typed reference is checked against its type in module-independent terms)
+      writeValue(store, S, base + 2 * i, t.params[i] >= CONCRETE ? linkedFuncType(t).params[i] : t.params[i], args[i]);
     } catch (e) {
       throw argumentError(f, i, e);
     }
@@ -71,7 +74,11 @@ function enter(store: StoreState, t: FuncInst['type'], base: number): Int32Array
 /** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
 function run(store: StoreState, f: FuncInst, base: number, depth: number): void {
   if (f.host) {
-    callHost(store, f, base, null);
+    try {
+      callHost(store, f, base, null);
+    } catch (e) {
+      throw e instanceof Exception ? exnToJS(e) : e;
+    }
     return;
   }
   if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
@@ -92,7 +99,8 @@ function run(store: StoreState, f: FuncInst, base: number, depth: number): void 
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     // the frames of this activation: the function it stopped in and its callers
     if (t instanceof Trap) locateTrap(t, store.lastFunc!, store.callFns, depth + 1, store.lastDepth);
-    throw t;
+    // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
+    throw t instanceof Exception ? exnToJS(t) : t;
   } finally {
     if (top) store.hook!.end(store.gas);
   }

@@ -110,6 +110,35 @@ class Compiled implements CompiledFunc {
   ) {}
 }
 
+/**
+ * Where a module's compiled functions live: each function's code is a view of
+ * a chunk shared with the functions compiled before it. SPEED: a fresh
+ * Int32Array per function costs an ArrayBuffer allocation, several times the
+ * copy itself. Chunks start at 1 Ki words and double up to 64 Ki, so a small
+ * module holds little and a big one leaves at most the tail of each chunk
+ * unused; a function bigger than the next chunk gets an array of its own.
+ */
+export class CodeArena {
+  private buf = new Int32Array(0);
+  private used = 0;
+  /** Words of the next chunk. */
+  private next = 1 << 10;
+
+  /** A copy of `src[0..n)` (a view of the current chunk when it fits). */
+  take(src: Int32Array, n: number): Int32Array {
+    if (this.used + n > this.buf.length) {
+      if (n > this.next) return src.slice(0, n);
+      this.buf = new Int32Array(this.next);
+      this.used = 0;
+      this.next = Math.min(2 * this.next, 1 << 16);
+    }
+    const code = this.buf.subarray(this.used, this.used + n);
+    code.set(src.subarray(0, n));
+    this.used += n;
+    return code;
+  }
+}
+
 /** Kinds of control frames. */
 var K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
 
@@ -180,7 +209,7 @@ class FuncTranslator {
   private immX = 0;
   private immY = 0;
 
-  compile(vm: ValidatedModule, codeIndex: number, metered: boolean, schedule: GasSchedule, stats?: CompileStats): CompiledFunc {
+  compile(vm: ValidatedModule, codeIndex: number, metered: boolean, schedule: GasSchedule, arena: CodeArena, stats?: CompileStats): CompiledFunc {
     const enc = this.enc, st = this.st;
     const m = vm.module;
     this.vm = vm;
@@ -217,7 +246,7 @@ class FuncTranslator {
     }
     enc.foldGas();
     if (stats) stats.steps += st.steps;
-    const code = enc.buf.slice(0, enc.len);
+    const code = arena.take(enc.buf, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
     const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
     return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
@@ -239,6 +268,39 @@ class FuncTranslator {
     // `else` and `end` count only when control falls through to them
     if ((op !== 0x05 && op !== 0x0b) || !this.ctrls[this.ctrls.length - 1].unreachable) enc.charge(op);
     if (this.hasTable64) this.narrowTable64(op, body, pc);
+    // SPEED: loads, stores, unary and binary ops (most instructions) by table
+    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch.
+    if (op < WASM_BINARY.length) {
+      let iop = WASM_BINARY[op];
+      if (iop >= 0) { this.binary(iop); return; }
+      iop = WASM_LOAD[op];
+      if (iop >= 0) {
+        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+        else this.load(iop, body[pc + 3]);
+        return;
+      }
+      iop = WASM_STORE[op];
+      if (iop >= 0) {
+        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+        else this.store(iop, body[pc + 3]);
+        return;
+      }
+      iop = WASM_UNARY[op];
+      if (iop >= 0) {
+        const a = st.operand(st.h - 1);
+        st.pop();
+        this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
+        return;
+      }
+    } else if (op >= MEMARG_EXT) {
+      // a load or store with memory index and u64 offset (multi-memory, memory64)
+      this.memAccess(op - MEMARG_EXT, body[pc + 4], body[pc + 3], body[pc + 5]);
+      return;
+    }
+    // SPEED: V8 turns a switch into a jump table only when its number-literal
+    // case labels are dense (spread < 3x the number of cases); otherwise it
+    // compares case after case. The ops 0x00..0x44 are dense; the rest go to
+    // instrOther's switch.
     switch (op) {
       case 0x00: // unreachable
         rec_none(enc, Op.UNREACHABLE);
@@ -465,6 +527,15 @@ class FuncTranslator {
       case 0x43: // f32.const (its bits)
         st.pushC32(body[pc + 2]);
         return;
+      default:
+        this.instrOther(op, body, pc);
+    }
+  }
+
+  /** Translates the instructions above 0x44 that no table covers (reinterpretations, references, bulk memory and tables, wide arithmetic). */
+  private instrOther(op: number, body: Int32Array, pc: number): void {
+    const enc = this.enc, st = this.st;
+    switch (op) {
       case 0xbc: // i32.reinterpret_f32
       case 0xbd: // i64.reinterpret_f64
       case 0xbe: // f32.reinterpret_i32
@@ -572,38 +643,8 @@ class FuncTranslator {
         st.pushCanon(); st.pushCanon();
         return;
       }
-      default: {
-        // SPEED: loads, stores, unary and binary ops by table lookup (ops.ts, from isa.ts's `wasm`/`shape`)
-        if (op >= MEMARG_EXT) {
-          // a load or store with memory index and u64 offset (multi-memory, memory64)
-          this.memAccess(op - MEMARG_EXT, body[pc + 4], body[pc + 3], body[pc + 5]);
-          return;
-        }
-        if (op < WASM_LOAD.length) {
-          let iop = WASM_LOAD[op];
-          if (iop >= 0) {
-            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-            else this.load(iop, body[pc + 3]);
-            return;
-          }
-          iop = WASM_STORE[op];
-          if (iop >= 0) {
-            if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-            else this.store(iop, body[pc + 3]);
-            return;
-          }
-          iop = WASM_UNARY[op];
-          if (iop >= 0) {
-            const a = st.operand(st.h - 1);
-            st.pop();
-            this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
-            return;
-          }
-          iop = WASM_BINARY[op];
-          if (iop >= 0) { this.binary(iop); return; }
-        }
+      default:
         throw new Error(`compiler: unsupported instruction 0x${op.toString(16)} in function ${this.funcIndex}`);
-      }
     }
   }
 
@@ -1204,8 +1245,8 @@ const translator = new FuncTranslator();
 
 /**
  * Compiles defined function `codeIndex` of `vm` to bytecode (gas records
- * placed when `metered`).
+ * placed when `metered`), its code kept in `arena` (by default one of its own).
  */
-export function compileFunction(vm: ValidatedModule, codeIndex: number, metered: boolean, schedule: GasSchedule, stats?: CompileStats): CompiledFunc {
-  return translator.compile(vm, codeIndex, metered, schedule, stats);
+export function compileFunction(vm: ValidatedModule, codeIndex: number, metered: boolean, schedule: GasSchedule, stats?: CompileStats, arena: CodeArena = new CodeArena()): CompiledFunc {
+  return translator.compile(vm, codeIndex, metered, schedule, arena, stats);
 }

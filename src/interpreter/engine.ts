@@ -8,7 +8,7 @@ import { decode } from '../decoder/index.js';
 import { validate, type ValidatedModule } from '../validator/index.js';
 import { CompileError } from '../errors.js';
 import { compileCost, resolveGasSchedule, type GasSchedule } from '../gas/schedule.js';
-import { compileFunction, type CompiledFunc } from './compiler.js';
+import { CodeArena, compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { makeWrapper } from './call.js';
 import { functionNames } from './names.js';
@@ -138,6 +138,8 @@ export class Module {
   readonly compileCost: number;
   /** Compiled functions per code index: [unmetered, metered]. */
   private readonly _code: [(CompiledFunc | undefined)[], (CompiledFunc | undefined)[]] = [[], []];
+  /** Where the compiled functions' code lives (compiler.ts CodeArena). */
+  private readonly _arena = new CodeArena();
   constructor(readonly _engine: Engine, readonly _vm: ValidatedModule) {
     this.compileCost = compileCost(_vm.module);
   }
@@ -206,7 +208,7 @@ export class Module {
     const cache = this._code[metered ? 1 : 0];
     let c = cache[codeIndex];
     if (c === undefined) {
-      c = compileFunction(this._vm, codeIndex, metered, this._engine._schedule);
+      c = compileFunction(this._vm, codeIndex, metered, this._engine._schedule, undefined, this._arena);
       cache[codeIndex] = c;
     }
     return c;

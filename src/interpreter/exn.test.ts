@@ -3,7 +3,7 @@
  * unwinding across wasm frames and through host functions in both
  * directions, uncaught exceptions as Exception objects, gas of unwinding.
  */
-import { Engine, Store, HostFunc, Tag, Exception, Trap, LinkError, callResumable, type ResumableCall } from '../index.js';
+import { Engine, Store, HostFunc, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable, type ResumableCall } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 
 function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
@@ -206,3 +206,93 @@ describe('exceptions', () => {
     expect(run(20)).toBe(b);
   });
 });
+
+describe('JSTag: a JS value a host function throws, in a store with hostErrors propagate', () => {
+  const JS_MOD = `(module
+    (import "js" "tag" (tag $js (param externref)))
+    (import "env" "h" (func $h))
+    (global $cleanup (export "cleanup") (mut i32) (i32.const 0))
+    (func (export "by_tag") (result externref)
+      (block $c (result externref)
+        (try_table (catch $js $c) (call $h))
+        (ref.null extern)))
+    (func (export "catch_all_rethrow")
+      (block $c (result exnref)
+        (try_table (catch_all_ref $c) (call $h))
+        (return))
+      (global.set $cleanup (i32.add (global.get $cleanup) (i32.const 1)))
+      (throw_ref))
+    (func (export "catch_all") (result i32)
+      (block $c (try_table (catch_all $c) (call $h)) (return (i32.const 0)))
+      (i32.const 1)))`;
+  const boom = new RangeError('boom');
+  const make = (hostErrors: 'trap' | 'propagate', thrownValue: unknown = boom) => {
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine, { gas: 100_000, hostErrors });
+    const m = engine.compile(wat3([JS_MOD])[0]);
+    return { store, exports: store.instantiate(m, { js: { tag: JSTag }, env: { h: () => { throw thrownValue; } } }).exports as Record<string, any> };
+  };
+
+  test('catch $jstag receives the thrown value as its externref payload; catch_all catches it', () => {
+    const { exports } = make('propagate');
+    expect(exports.by_tag()).toBe(boom);
+    expect(exports.catch_all()).toBe(1);
+    expect(make('propagate', 42).exports.by_tag()).toBe(42);
+  });
+
+  test('rethrown by throw_ref, it leaves wasm as the original value (identity), after the cleanup ran', () => {
+    const { exports } = make('propagate');
+    let caught: unknown;
+    try { exports.catch_all_rethrow(); } catch (e) { caught = e; }
+    expect(caught).toBe(boom);
+    expect(exports.cleanup.value).toBe(1);
+  });
+
+  test('callAsync: a rejected host Promise leaves the call as the rejection value itself (handlers do not see it)', async () => {
+    // A rejection resumes the suspended call by throwing at the call site without a handler search
+    // (exec's resume path; the same for a rejection with a WebAssembly.Exception): the wasm
+    // handlers around the call do not run. What reaches JS is the value, not the JSTag exception.
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine, { hostErrors: 'propagate' });
+    const x = store.instantiate(engine.compile(wat3([JS_MOD])[0]), { js: { tag: JSTag }, env: { h: () => Promise.reject(boom) } }).exports as Record<string, any>;
+    await expect(callAsync(x.catch_all_rethrow)).rejects.toBe(boom);
+    expect(x.cleanup.value).toBe(0);
+  });
+
+  test("with hostErrors 'trap' (the core default) it is a Trap no handler catches", () => {
+    const { exports } = make('trap');
+    const e = thrownBy(() => exports.catch_all());
+    expect(e).toBeInstanceOf(Trap);
+    expect((e as Trap).code).toBe('host');
+    expect((e as Trap).cause).toBe(boom);
+    expect(thrownBy(() => exports.catch_all_rethrow())).toBeInstanceOf(Trap);
+    expect(exports.cleanup.value).toBe(0);
+  });
+
+  test('a Trap thrown by a host function passes every handler, also with propagate', () => {
+    const t = new Trap('host', 'abort');
+    expect(thrownBy(() => make('propagate', t).exports.catch_all())).toBe(t);
+  });
+
+  test('JSTag is a Tag of (externref); new Exception(JSTag, ...) is a TypeError; its type() says so', () => {
+    expect(JSTag).toBeInstanceOf(Tag);
+    expect(JSTag.type()).toEqual({ parameters: ['externref'] });
+    expect(() => new Exception(JSTag, [1])).toThrow(/JSTag/);
+    // a module importing it with another type does not link
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const m = engine.compile(wat3(['(module (import "js" "tag" (tag (param i32))))'])[0]);
+    expect(() => new Store(engine).instantiate(m, { js: { tag: JSTag } })).toThrow(LinkError);
+  });
+});
+
+test('Tag.type() gives the parameters as the constructor takes them (module tags: typed references by heap type)', () => {
+  expect(new Tag({ parameters: ['i32', 'i64', 'funcref', 'externref'] }).type()).toEqual({ parameters: ['i32', 'i64', 'funcref', 'externref'] });
+  expect(new Tag({ parameters: [] }).type()).toEqual({ parameters: [] });
+  const { exports } = setup(`(module (type $t (func)) (tag (export "t") (param i64 (ref null $t) exnref (ref extern))))`);
+  expect((exports.t as Tag).type()).toEqual({ parameters: ['i64', 'funcref', 'exnref', 'externref'] });
+});
+
+function thrownBy(f: () => unknown): unknown {
+  try { f(); } catch (e) { return e; }
+  throw new Error('did not throw');
+}

@@ -10,9 +10,14 @@
  * or JS code around a call into wasm, where it arrives as the thrown value
  * itself. A host function throwing an `Exception` throws it into wasm, where
  * handlers see it like one thrown by `throw`. Anything else a host function
- * throws stays a `Trap` (code `host`), which no handler catches (traps are
- * not exceptions). Unwinding, the search for a handler across frames, is in
- * exec.template.ts (`unwind`).
+ * throws depends on the store's `hostErrors`: with 'trap' (the core default)
+ * it is a `Trap` (code `host`), which no handler catches (traps are not
+ * exceptions); with 'propagate' (the compat store) it is, as in the JS API,
+ * an exception with tag `JSTag` and the thrown value as its externref
+ * payload, which `catch $jstag`, `catch_all` and the `_ref` forms catch, and
+ * which leaves wasm for JS as the original value again. A `Trap` thrown by a
+ * host function passes through every handler either way. Unwinding, the
+ * search for a handler across frames, is in exec.template.ts (`unwind`).
  *
  * The payload is kept as the interpreter's value words while the exception
  * stays in the store that threw it (no conversion when wasm catches it) and
@@ -21,8 +26,8 @@
  */
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
-import { isRefType } from '../decoder/valtype.js';
-import { parseValtype } from './runtime.js';
+import { EXNREF, EXTERNREF, F32, F64, I32, I64, V128, abstractHeap, isRefType } from '../decoder/valtype.js';
+import { parseValtype, typeIdOf } from './runtime.js';
 import { ExnInst, TagInst, type StoreState } from './instances.js';
 import { readValue, writePayloadValue } from './values.js';
 
@@ -48,8 +53,18 @@ export class Tag {
     if (ps === undefined || ps === null || typeof (ps as unknown as Iterable<string>)[Symbol.iterator] !== 'function') {
       throw new TypeError('Tag: parameters must be a sequence of value types');
     }
-    this.inst = new TagInst({ params: Array.from(ps, (p) => parseValtype(String(p))), results: [] });
+    const ft: functype = { params: Array.from(ps, (p) => parseValtype(String(p))), results: [] };
+    this.inst = new TagInst(ft, typeIdOf(ft));
     this.inst.handle = this;
+  }
+  /**
+   * The tag's type (the JS API's type reflection): `{ parameters }`, value
+   * type names as the constructor takes them. A typed reference parameter of
+   * a module's tag is named by its heap type ('funcref', 'externref',
+   * 'exnref'; the module's type index means nothing outside it).
+   */
+  type(): TagType {
+    return { parameters: this.inst.type.params.map(jsTypeName) };
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Tag';
@@ -65,10 +80,39 @@ export function tagHandle(t: TagInst): Tag {
   return t.handle;
 }
 
-/** A tag instance of a module instance (payload types from the module). */
-export function newTag(type: functype): TagInst {
-  return new TagInst({ params: type.params.slice(), results: [] });
+/**
+ * A tag instance of a module instance: payload types `type` from the module
+ * in module-independent terms (types.ts `linkedFuncType`), `typeId` their
+ * structural id (types.ts `typeIdsOf`).
+ */
+export function newTag(type: functype, typeId: number): TagInst {
+  return new TagInst({ params: type.params.slice(), results: [] }, typeId);
 }
+
+/** A value type's JS API name (Tag.type). */
+function jsTypeName(t: valtype): string {
+  switch (t) {
+    case I32: return 'i32';
+    case I64: return 'i64';
+    case F32: return 'f32';
+    case F64: return 'f64';
+    case V128: return 'v128';
+  }
+  const heap = abstractHeap(t);
+  return heap === EXTERNREF ? 'externref' : heap === EXNREF ? 'exnref' : 'funcref';
+}
+
+/** The tag instance of `JSTag`. */
+const jsTag: TagInst = newTag({ params: [EXTERNREF], results: [] }, typeIdOf({ params: [EXTERNREF], results: [] }));
+
+/**
+ * `WebAssembly.JSTag`: the tag of the exceptions a JS value thrown by a host
+ * function becomes inside wasm in a store with `hostErrors: 'propagate'` (see
+ * the file comment); its one parameter is the externref thrown. A module
+ * imports it to catch such exceptions by tag. `new Exception(JSTag, ...)` is a
+ * TypeError, as in the JS API.
+ */
+export const JSTag: Tag = tagHandle(jsTag);
 
 /**
  * An exception (JS API `WebAssembly.Exception`): a handle to an exception
@@ -85,6 +129,7 @@ export class Exception {
   readonly stack: string | undefined;
   constructor(tag: Tag, payload: Iterable<unknown>, options?: { traceStack?: boolean }) {
     if (!(tag instanceof Tag)) throw new TypeError('Exception: the first argument must be a WebAssembly.Tag');
+    if (tag['inst'] === jsTag) throw new TypeError('Exception: the tag cannot be WebAssembly.JSTag (only a value JS throws into wasm has it)');
     if (payload === null || payload === undefined || typeof (payload as Iterable<unknown>)[Symbol.iterator] !== 'function') {
       throw new TypeError('Exception: the payload must be a sequence');
     }
@@ -146,4 +191,20 @@ export function exnWordsIn(e: ExnInst, store: StoreState): Int32Array {
   const w = new Int32Array(2 * ps.length);
   for (let i = 0; i < ps.length; i++) writePayloadValue(store, w, 2 * i, ps[i], vs[i]);
   return w;
+}
+
+/** What value `e` thrown by a host function becomes in wasm (see the file comment): an exception with tag `JSTag` and payload `[e]`. */
+export function exnFromJS(e: unknown): Exception {
+  const x = Object.create(Exception.prototype) as { inst: ExnInst; stack: undefined };
+  const inst = new ExnInst(jsTag, x as unknown as Exception);
+  inst.values = [e];
+  x.inst = inst;
+  x.stack = undefined;
+  return x as unknown as Exception;
+}
+
+/** What exception `x` is when it leaves wasm for JS: the value JS threw for a `JSTag` one (`exnFromJS`), else itself. */
+export function exnToJS(x: Exception): unknown {
+  const e = x['inst'];
+  return e.tag === jsTag ? exnValues(e)[0] : x;
 }

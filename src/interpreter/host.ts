@@ -6,9 +6,10 @@
  */
 import type { valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
-import { Exception } from './exn.js';
+import { Exception, exnFromJS } from './exn.js';
 import { Caller, HostPause, handleOf } from './runtime.js';
 import type { FuncInst, ModuleInst, StoreState } from './instances.js';
+import { linkedFuncType } from './types.js';
 import { readValue, writeValue } from './values.js';
 
 export { readValue, writeValue };
@@ -35,13 +36,18 @@ export function stackTrap(e: unknown): Trap {
   return new Trap('call_stack_exhausted', 'JavaScript stack exhausted', { cause: e });
 }
 
-/** What a host function's exception becomes (StoreOptions.hostErrors; a JS stack overflow is call_stack_exhausted either way). */
+/**
+ * What a host function's exception becomes (StoreOptions.hostErrors; a JS
+ * stack overflow is call_stack_exhausted either way): with 'propagate', a
+ * wasm exception with tag JSTag carrying it (exn.ts `exnFromJS`), which
+ * call.ts and resume.ts turn back into the value when it leaves wasm.
+ */
 export function hostFailure(store: StoreState, e: unknown): unknown {
   if (e instanceof Trap) return e;
   // a wasm exception thrown (or rethrown) by the host goes on into wasm, where handlers may catch it
   if (e instanceof Exception) return e;
   if (isStackOverflow(e)) return stackTrap(e);
-  if (store.propagateHostErrors) return e;
+  if (store.propagateHostErrors) return exnFromJS(e);
   const msg = e instanceof Error ? e.message : String(e);
   return new Trap('host', msg, { cause: e });
 }
@@ -85,7 +91,7 @@ export function callHost(store: StoreState, f: FuncInst, nfp: number, callerInst
     Promise.resolve(r).catch(() => undefined); // (its rejection is not the program's business any more)
     throw new Trap('async_host', `host function ${hostName(f)} returned a Promise: call the export with callAsync (a synchronous call, or a host function called from inside another host function, cannot wait)`);
   }
-  writeResults(store, t.results, r, nfp);
+  writeResults(store, linkedFuncType(t).results, r, nfp);
   return false;
 }
 
@@ -106,9 +112,10 @@ function hostName(f: FuncInst): string {
 
 /** Writes a host function's return value `r` as its results at `base` (after a resumed suspension too). */
 export function writeHostResults(store: StoreState, f: FuncInst, r: unknown, base: number): void {
-  writeResults(store, f.type.results, r, base);
+  writeResults(store, linkedFuncType(f.type).results, r, base);
 }
 
+/** Writes `r` as values of `results` (in module-independent terms, types.ts `linkedFuncType`) at `base`. */
 function writeResults(store: StoreState, results: valtype[], r: unknown, base: number): void {
   try {
     if (results.length === 0) return;

@@ -101,7 +101,7 @@ export class MemoryInst {
   limit: number = DEFAULT_LIMITS.maxMemoryPages;
   /** Whether a store owns the memory (`limit` is its engine's): set by instantiation. */
   owned = false;
-  /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
+  /** Address type i64 (memory64): from the memory type of a module that defines it or the descriptor's `address`; checked when linking, and the public `Memory` takes and gives bigint sizes for it. */
   is64 = false;
   /** log2 of the page size of the memory type (custom page sizes; sizes here stay in 64 KiB pages, fractions for small pages). */
   pageSizeLog2 = 16;
@@ -301,9 +301,9 @@ export class TableInst {
   limit: number = DEFAULT_LIMITS.maxTableSize;
   /** Whether a store owns the table (`limit` is its engine's): set by instantiation. */
   owned = false;
-  /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
+  /** Address type i64 (table64): from the table type of a module that defines it or the descriptor's `address`; checked when linking, and the public `Table` takes and gives bigint sizes and indices for it. */
   is64 = false;
-  /** A typed element type (function references) in module-independent terms (instantiate.ts linkType), or 0: `elemtype`. */
+  /** A typed element type (function references) in module-independent terms (types.ts linkType), or 0: `elemtype`. A value set from JS must be of it (runtime.ts `funcRefFromJS`); a non-nullable one has no default value. */
   linkElem = 0;
   /** The element type: FUNCREF or EXTERNREF. */
   readonly elemtype: number;
@@ -335,7 +335,7 @@ export class GlobalInst {
   readonly cell = new Int32Array(2);
   /** The value of a reference global (FuncInst, extern value or null). */
   ref: unknown = null;
-  /** A typed reference type (function references) in module-independent terms (instantiate.ts linkType), or 0: `type.valtype`. */
+  /** A typed reference type (function references) in module-independent terms (types.ts linkType), or 0: `type.valtype`. A value set from JS must be of it (runtime.ts `funcRefFromJS`). */
   linkType = 0;
   /** The public `Global` standing for this instance, once one was made (runtime.ts `handleOf`). */
   handle: Global | null = null;
@@ -562,8 +562,10 @@ export class TagInst {
   /** The public `Tag` standing for this instance, once one was made (exn.ts `tagHandle`). */
   handle: Tag | null = null;
   constructor(
-    /** The payload types (a function type without results). */
+    /** The payload types (a function type without results), concrete references in module-independent terms (types.ts `linkedFuncType`). */
     readonly type: functype,
+    /** The structural id of `type` (types.ts `typeIdsOf`), what linking a tag import compares. */
+    readonly typeId: number,
   ) {}
 }
 

@@ -9,12 +9,13 @@
  * run the start function.
  */
 import { valtypeName, type expr, type functype, type limits, type valtype } from '../decoder/module.js';
-import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
+import { EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, isNullable, isRefType } from '../decoder/valtype.js';
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
 import { Tag, newTag, tagHandle } from './exn.js';
+import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import {
   FUNC_INST, Global, HostFunc, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
 } from './runtime.js';
@@ -35,31 +36,11 @@ function globalTypeText(t: { valtype: number; mutable: boolean }): string {
   return `${t.mutable ? 'mut ' : ''}${valtypeName(t.valtype)}`;
 }
 
-function sameType(a: functype, b: functype): boolean {
-  return typeIdOf(a) === typeIdOf(b);
-}
-
 /** spec 4.5.2 "Import Subtyping" for limits: actual {n1,m1} matches declared {n2,m2}. */
 function limitsMatch(n1: number, m1: number | undefined, l: limits): boolean {
   if (n1 < l.min) return false;
   if (l.max === undefined) return true;
   return m1 !== undefined && m1 <= l.max;
-}
-
-/**
- * A value type in module-independent terms, for matching imports across
- * modules (typed function references, WebAssembly 3.0): a concrete reference
- * type `(ref null? $t)` names the structural id of its function type
- * (`typeIdOf` of the type with its own references made independent the same
- * way) instead of the module's type index. Other types are themselves.
- */
-export function linkType(t: valtype, types: readonly functype[]): valtype {
-  const i = concreteIndex(t);
-  if (i < 0) return t;
-  const ft = types[i];
-  // without GC's recursive types a function type refers only to earlier types: this ends
-  const id = typeIdOf({ params: ft.params.map((p) => linkType(p, types)), results: ft.results.map((r) => linkType(r, types)) });
-  return CONCRETE + 2 * id + (t & 1);
 }
 
 /** Reference subtyping between link types (spec 3.0 3.3.3 without GC): equal, or a non-null / concrete function type where a nullable / func one is declared. */
@@ -83,7 +64,8 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   const vm = module._vm;
   const m = vm.module;
   const inst = new ModuleInst(module, store);
-  inst.typeIds = Int32Array.from(m.types.map(typeIdOf));
+  const typeIds = typeIdsOf(m.types);
+  inst.typeIds = typeIds;
 
   // ---- imports
   for (const imp of m.imports) {
@@ -95,18 +77,18 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     const d = imp.desc;
     switch (d.kind) {
       case 'func': {
-        const t = m.types[d.typeidx];
+        const t = m.types[d.typeidx], id = typeIds[d.typeidx];
         let f: FuncInst;
         if (typeof v === 'function' && (v as any)[FUNC_INST] instanceof FuncInst) {
           const g = (v as any)[FUNC_INST] as FuncInst;
-          if (!sameType(g.type, t)) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
+          if (g.typeId !== id) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
           // another store's function is called through its JS wrapper, like a host function
-          f = g.store === store ? g : new FuncInst(store, t, typeIdOf(t), true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
+          f = g.store === store ? g : new FuncInst(store, t, id, true, null, -1, (_c: unknown, ...a: unknown[]) => (v as any)(...a), true);
         } else if (v instanceof HostFunc) {
-          if (!sameType(v.type, t)) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
-          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v.fn, true);
+          if (typeIdOf(v.type) !== id) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
+          f = new FuncInst(store, t, id, true, null, -1, v.fn, true);
         } else if (typeof v === 'function') {
-          f = new FuncInst(store, t, typeIdOf(t), true, null, -1, v as (...a: any[]) => unknown, false);
+          f = new FuncInst(store, t, id, true, null, -1, v as (...a: any[]) => unknown, false);
         } else {
           throw incompatible('expected a function');
         }
@@ -151,7 +133,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
         if (!(v instanceof Tag)) throw incompatible('expected a Tag');
         const t = m.types[d.typeidx];
         const tag = internals(v);
-        if (!sameType(tag.type, { params: t.params, results: [] })) {
+        if (tag.typeId !== typeIds[d.typeidx]) {
           throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(tag.type)}`);
         }
         inst.tags.push(tag);
@@ -217,7 +199,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   // ---- functions
   for (let i = 0; i < m.funcs.length; i++) {
     const t = m.types[m.funcs[i]];
-    inst.funcs.push(new FuncInst(store, t, typeIdOf(t), false, inst, i, null, false));
+    inst.funcs.push(new FuncInst(store, t, typeIds[m.funcs[i]], false, inst, i, null, false));
   }
   // ---- tables
   for (const tt of m.tables) {
@@ -244,7 +226,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     inst.memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst.tags.push(newTag(m.types[x]));
+  for (const x of m.tags) inst.tags.push(newTag(linkedFuncType(m.types[x]), typeIds[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;

@@ -3,7 +3,7 @@
  * access, i64 addresses with exact bounds past 4 GiB, the fast path for
  * memory 0 and the cold rows for the others.
  */
-import { Engine, Store, Trap } from '../index.js';
+import { Engine, Memory, Store, Table, Trap } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 
 function setup(text: string, gas?: number) {
@@ -144,5 +144,75 @@ describe('custom page sizes', () => {
     expect(x.grow(131072 - 8)).toBe(8);
     expect(x.size()).toBe(131072);
     expect(x.grow(1)).toBe(-1);
+  });
+});
+
+describe("JS API address type 'i64' (memory64, table64): sizes, deltas and indices are bigints", () => {
+  const thrown = (f: () => unknown): Error => { try { f(); } catch (e) { return e as Error; } throw new Error('did not throw'); };
+
+  test('new Memory({ address: "i64" }): bigint initial / maximum, grow(bigint) returns a bigint; links to an i64 memory import only', () => {
+    const m = new Memory({ address: 'i64', initial: 1n, maximum: 3n });
+    expect(m.buffer.byteLength).toBe(65536);
+    expect(m.grow(1n)).toBe(1n);
+    expect(m.grow(0n)).toBe(2n);
+    expect(() => m.grow(2n)).toThrow(RangeError);
+    expect(() => m.grow(0xffffffffffffffffn)).toThrow(RangeError);
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const imp64 = engine.compile(wat3(['(module (import "e" "m" (memory i64 1)) (func (export "size") (result i64) (memory.size)))'])[0]);
+    expect((store.instantiate(imp64, { e: { m } }).exports as any).size()).toBe(2n);
+    const imp32 = engine.compile(wat3(['(module (import "e" "m" (memory 1)))'])[0]);
+    expect(() => store.instantiate(imp32, { e: { m } })).toThrow(/memory address type mismatch: expected i32/);
+    expect(() => store.instantiate(imp64, { e: { m: new Memory({ initial: 1 }) } })).toThrow(/memory address type mismatch: expected i64/);
+    // an exported i64 memory takes and returns bigints too
+    const own = store.instantiate(engine.compile(wat3(['(module (memory (export "m") i64 1 2))'])[0])).exports.m as Memory;
+    expect(own.grow(1n)).toBe(1n);
+  });
+
+  test('new Table({ address: "i64" }): bigint initial, length, get / set indices and grow; links to an i64 table import only', () => {
+    const t = new Table({ address: 'i64', element: 'externref', initial: 2n, maximum: 4n }, 'x');
+    expect(t.length).toBe(2n);
+    expect(t.get(1n)).toBe('x');
+    t.set(0n, 'y');
+    expect(t.get(0n)).toBe('y');
+    expect(t.grow(1n, 'z')).toBe(2n);
+    expect(t.length).toBe(3n);
+    expect(t.get(2n)).toBe('z');
+    expect(() => t.get(3n)).toThrow(RangeError);
+    expect(() => t.grow(2n)).toThrow(RangeError);
+    const engine = new Engine({ features: { preset: '3.0' } });
+    const store = new Store(engine);
+    const imp64 = engine.compile(wat3(['(module (import "e" "t" (table i64 1 externref)) (func (export "size") (result i64) (table.size)))'])[0]);
+    expect((store.instantiate(imp64, { e: { t } }).exports as any).size()).toBe(3n);
+    const imp32 = engine.compile(wat3(['(module (import "e" "t" (table 1 externref)))'])[0]);
+    expect(() => store.instantiate(imp32, { e: { t } })).toThrow(/table address type mismatch: expected i32/);
+    const own = store.instantiate(engine.compile(wat3(['(module (table (export "t") i64 1 funcref))'])[0])).exports.t as Table;
+    expect(own.length).toBe(1n);
+    expect(own.get(0n)).toBe(null);
+    expect(own.grow(2n)).toBe(1n);
+  });
+
+  test('bad input: TypeErrors naming the member and what is wrong; RangeErrors for limits', () => {
+    // a number where a bigint is due (i64) and the reverse (i32)
+    expect(thrown(() => new Memory({ address: 'i64', initial: 1 }))).toEqual(new TypeError('Memory: initial must be a bigint for address type i64, got number'));
+    expect(thrown(() => new Memory({ address: 'i64', initial: 1n, maximum: 2 }))).toEqual(new TypeError('Memory: maximum must be a bigint for address type i64, got number'));
+    expect(thrown(() => new Memory({ initial: 1n }))).toEqual(new TypeError('Memory: initial must be a number for address type i32, got a bigint'));
+    expect(thrown(() => new Memory({ address: 'i64', initial: 1n }).grow(1))).toEqual(new TypeError('Memory.grow: delta must be a bigint for address type i64, got number'));
+    expect(thrown(() => new Memory({ initial: 1 }).grow(1n))).toEqual(new TypeError('Memory.grow: delta must be a number for address type i32, got a bigint'));
+    expect(thrown(() => new Table({ address: 'i64', element: 'funcref', initial: 1 }))).toEqual(new TypeError('Table: initial must be a bigint for address type i64, got number'));
+    const t = new Table({ address: 'i64', element: 'funcref', initial: 1n });
+    expect(thrown(() => t.get(0))).toEqual(new TypeError('Table.get: index must be a bigint for address type i64, got number'));
+    expect(thrown(() => t.set(0, null))).toEqual(new TypeError('Table.set: index must be a bigint for address type i64, got number'));
+    expect(thrown(() => t.grow(1))).toEqual(new TypeError('Table.grow: delta must be a bigint for address type i64, got number'));
+    // outside 0..2^64-1
+    expect(thrown(() => new Memory({ address: 'i64', initial: -1n }))).toEqual(new TypeError('Memory: initial must be in 0..2^64-1, got -1'));
+    expect(thrown(() => new Table({ address: 'i64', element: 'externref', initial: 1n << 64n }))).toEqual(new TypeError('Table: initial must be in 0..2^64-1, got 18446744073709551616'));
+    // unknown address types
+    expect(thrown(() => new Memory({ address: 'i16' as any, initial: 1 }))).toEqual(new TypeError("Memory: address must be 'i32' or 'i64', got 'i16'"));
+    expect(thrown(() => new Table({ address: 64 as any, element: 'funcref', initial: 1 }))).toEqual(new TypeError("Table: address must be 'i32' or 'i64', got 64"));
+    // limits
+    expect(() => new Memory({ address: 'i64', initial: 2n, maximum: 1n })).toThrow(RangeError);
+    expect(() => new Memory({ address: 'i64', initial: 1n << 40n })).toThrow(RangeError);
+    expect(() => new Table({ address: 'i64', element: 'funcref', initial: 2n, maximum: 1n })).toThrow(RangeError);
   });
 });

@@ -25,6 +25,8 @@
  * is resumed to the end or cancelled.
  */
 import { Trap } from '../errors.js';
+import { Exception, exnToJS } from './exn.js';
+import { linkedFuncType } from './types.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { invoke } from './call.js';
@@ -105,7 +107,8 @@ function start(fn: unknown, args: readonly unknown[], async: boolean, what: stri
   const depth = store.depth, sp = store.sp, base = sp;
   const slots = 2 * Math.max(t.params.length, t.results.length);
   if (base + slots > store.stack.length) store.growStack(base + slots);
-  for (let i = 0; i < t.params.length; i++) writeValue(store, store.stack, base + 2 * i, t.params[i], args[i]);
+  const lt = linkedFuncType(t);
+  for (let i = 0; i < t.params.length; i++) writeValue(store, store.stack, base + 2 * i, lt.params[i], args[i]);
   if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
   const cf = compiledOf(f, store.metered);
   store.nesting++;
@@ -134,7 +137,8 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
     }
     if (t instanceof Trap) locateTrap(t, store.lastFunc!, store.callFns, inv.depth + 1, store.lastDepth);
     inv.end();
-    throw t;
+    // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
+    throw t instanceof Exception ? exnToJS(t) : t;
   } finally {
     if (store.hook !== null) store.hook.end(store.gas);
   }

@@ -9,7 +9,7 @@
  * function wrappers (`wrapperOf`), trap locations and JS value conversions.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
-import { EXTERNREF, F32, F64, FUNCREF, I32, I64 } from '../decoder/valtype.js';
+import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable } from '../decoder/valtype.js';
 import { DEFAULT_LIMITS, checkKeys, type Limits } from '../config.js';
 import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
@@ -65,13 +65,22 @@ export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
 
 /** `new Memory(descriptor)`: sizes in 64 KiB pages. */
 export interface MemoryDescriptor {
-  /** Initial size in pages. */
-  initial: number;
-  /** Maximum size in pages (grows beyond it fail); none = up to the engine limit. */
-  maximum?: number;
+  /** Initial size in pages (a bigint for address type 'i64'). */
+  initial: number | bigint;
+  /** Maximum size in pages (grows beyond it fail); none = up to the engine limit. A bigint for address type 'i64'. */
+  maximum?: number | bigint;
+  /** Address type (JS API `AddressType`): 'i32' (default) or 'i64' (memory64; sizes and deltas are bigints). */
+  address?: AddressType;
 }
 
 export { PAGE_SIZE, memoryWork, FIXED_BACKING_MAX } from './instances.js';
+
+/**
+ * The JS API's address types of memories and tables: with 'i64' (memory64,
+ * table64) the sizes, deltas and indices the JS API takes and returns are
+ * bigints, with 'i32' numbers.
+ */
+export type AddressType = 'i32' | 'i64';
 
 /**
  * A linear memory (spec 4.2.8, JS API `WebAssembly.Memory`): a handle to a
@@ -95,16 +104,18 @@ export class Memory {
   /** @internal The memory instance (read it with `internals`). */
   private readonly inst: MemoryInst;
   constructor(descriptor: MemoryDescriptor) {
-    checkKeys(descriptor, ['initial', 'maximum', 'shared'], 'Memory descriptor');
+    checkKeys(descriptor, ['initial', 'maximum', 'shared', 'address'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
       throw new TypeError('Memory: shared memories are not supported (threads are rejected by the determinism policy)');
     }
-    const initial = toU32(descriptor?.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    const is64 = addressIs64(descriptor.address, 'Memory');
+    const initial = toAddress(descriptor?.initial, is64, 'Memory: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, is64, 'Memory: maximum');
     if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
       throw new RangeError('Memory: invalid limits');
     }
     this.inst = new MemoryInst(initial, maximum);
+    this.inst.is64 = is64;
     this.inst.handle = this;
   }
   get [Symbol.toStringTag](): string {
@@ -118,11 +129,16 @@ export class Memory {
   get pages(): number {
     return this.inst.pages;
   }
-  /** Grows by `delta` pages; returns the old size. Throws RangeError when it cannot grow (JS API). The page limit: see the class comment. */
-  grow(delta: number): number {
-    const r = this.inst.grow(toU32(delta, 'delta'), this.inst.limit);
+  /**
+   * Grows by `delta` pages; returns the old size. Throws RangeError when it
+   * cannot grow (JS API). The page limit: see the class comment. For an i64
+   * memory `delta` and the result are bigints.
+   */
+  grow(delta: number | bigint): number | bigint {
+    const m = this.inst;
+    const r = m.grow(toAddress(delta, m.is64, 'Memory.grow: delta'), m.limit);
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
-    return r;
+    return m.is64 ? BigInt(r) : r;
   }
 }
 
@@ -132,10 +148,12 @@ export type RefKind = 'funcref' | 'externref';
 export interface TableDescriptor {
   /** 'funcref' (JS API spelling: 'anyfunc') or 'externref'. */
   element: 'funcref' | 'anyfunc' | 'externref';
-  /** Initial number of elements. */
-  initial: number;
-  /** Maximum number of elements; none = up to the engine limit. */
-  maximum?: number;
+  /** Initial number of elements (a bigint for address type 'i64'). */
+  initial: number | bigint;
+  /** Maximum number of elements; none = up to the engine limit. A bigint for address type 'i64'. */
+  maximum?: number | bigint;
+  /** Address type (JS API `AddressType`): 'i32' (default) or 'i64' (table64; sizes, deltas and indices are bigints). */
+  address?: AddressType;
 }
 
 /**
@@ -147,58 +165,73 @@ export class Table {
   /** @internal The table instance (read it with `internals`). */
   private readonly inst: TableInst;
   constructor(descriptor: TableDescriptor, init?: unknown) {
-    checkKeys(descriptor, ['element', 'initial', 'maximum'], 'Table descriptor');
+    checkKeys(descriptor, ['element', 'initial', 'maximum', 'address'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
     const elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
-    const initial = toU32(descriptor.initial, 'initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toU32(descriptor.maximum, 'maximum');
+    const is64 = addressIs64(descriptor.address, 'Table');
+    const initial = toAddress(descriptor.initial, is64, 'Table: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, is64, 'Table: maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
     if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
-    const v = init === undefined ? tableDefault(elemtype) : tableFromJS(elemtype, init);
-    this.inst = new TableInst(elemtype, new Array(initial).fill(v), maximum);
-    this.inst.handle = this;
+    const t = new TableInst(elemtype, [], maximum);
+    t.is64 = is64;
+    const v = init === undefined ? tableDefault(t) : tableFromJS(t, init);
+    t.elems = new Array(initial).fill(v);
+    t.handle = this;
+    this.inst = t;
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Table';
   }
-  /** Number of elements. */
-  get length(): number {
-    return this.inst.elems.length;
-  }
-  /** Element `index`: an exported function or null (funcref), any value (externref); RangeError past the end. */
-  get(index: number): unknown {
+  /** Number of elements (a bigint for an i64 table). */
+  get length(): number | bigint {
     const t = this.inst;
-    const i = toU32(index, 'index');
+    return t.is64 ? BigInt(t.elems.length) : t.elems.length;
+  }
+  /** Element `index` (a bigint for an i64 table): an exported function or null (funcref), any value (externref); RangeError past the end. */
+  get(index: number | bigint): unknown {
+    const t = this.inst;
+    const i = toAddress(index, t.is64, 'Table.get: index');
     if (i >= t.elems.length) throw new RangeError('Table.get: index out of bounds');
     const v = t.elems[i];
     return t.elemtype === FUNCREF && v !== null ? wrapperOf(v as FuncInst) : v;
   }
-  /** Sets element `index` (omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
-  set(index: number, value?: unknown): void {
+  /** Sets element `index` (a bigint for an i64 table; omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
+  set(index: number | bigint, value?: unknown): void {
     const t = this.inst;
-    const i = toU32(index, 'index');
+    const i = toAddress(index, t.is64, 'Table.set: index');
     if (i >= t.elems.length) throw new RangeError('Table.set: index out of bounds');
-    t.elems[i] = value === undefined ? tableDefault(t.elemtype) : tableFromJS(t.elemtype, value);
+    t.elems[i] = value === undefined ? tableDefault(t) : tableFromJS(t, value);
   }
-  /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. */
-  grow(delta: number, init?: unknown): number {
+  /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. For an i64 table `delta` and the result are bigints. */
+  grow(delta: number | bigint, init?: unknown): number | bigint {
     const t = this.inst;
-    const v = init === undefined ? tableDefault(t.elemtype) : tableFromJS(t.elemtype, init);
-    const r = t.grow(toU32(delta, 'delta'), v, t.limit);
+    const d = toAddress(delta, t.is64, 'Table.grow: delta');
+    const v = init === undefined ? tableDefault(t) : tableFromJS(t, init);
+    const r = t.grow(d, v, t.limit);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
-    return r;
+    return t.is64 ? BigInt(r) : r;
   }
 }
 
-/** JS API DefaultValue of a table's element type: null for funcref, undefined for externref. */
-function tableDefault(elemtype: number): unknown {
-  return elemtype === FUNCREF ? null : undefined;
+/** JS API DefaultValue of table `t`'s element type: null for funcref, undefined for externref; none (TypeError) for a non-nullable element type. */
+function tableDefault(t: TableInst): unknown {
+  if (t.linkElem !== 0 && !isNullable(t.linkElem)) throw new TypeError('Table: a value is required for a non-nullable element type');
+  return t.elemtype === FUNCREF ? null : undefined;
 }
 
-/** A JS value as an element of a table of `elemtype` (funcref: an exported function's FuncInst or null, else TypeError). */
-function tableFromJS(elemtype: number, v: unknown): unknown {
-  if (elemtype === FUNCREF) {
+/**
+ * A JS value as an element of table `t` (JS API ToWebAssemblyValue): for a
+ * typed function reference element type (`linkElem`) a wasm function of that
+ * type (`funcRefFromJS`); for funcref an exported function's FuncInst or null;
+ * null is a TypeError for a non-nullable type; else TypeError.
+ */
+function tableFromJS(t: TableInst, v: unknown): unknown {
+  const lt = t.linkElem;
+  if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
+  if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
+  if (t.elemtype === FUNCREF) {
     if (v === null) return null;
     const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
     if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
@@ -282,6 +315,7 @@ function setGlobalFromJS(g: GlobalInst, v: unknown): void {
     g.cell[1] = Number(BigInt.asIntN(32, b >> 32n));
   } else if (t === F32) g.cell[0] = toF32Bits(v);
   else if (t === F64) putF64FromJS(g.cell, 0, v);
+  else if (g.linkType !== 0 && abstractHeap(g.linkType) !== EXTERNREF) g.ref = funcRefFromJS(v, g.linkType, 'Global');
   else if (t === FUNCREF) {
     if (v === null) g.ref = null;
     else {
@@ -290,6 +324,25 @@ function setGlobalFromJS(g: GlobalInst, v: unknown): void {
       g.ref = f;
     }
   } else g.ref = v;
+}
+
+/**
+ * JS API ToWebAssemblyValue for a function reference type `t` in
+ * module-independent terms (types.ts `linkType`): null (TypeError for a
+ * non-nullable type) or the function instance of an exported wasm function,
+ * which must have the referenced function type when `t` is concrete.
+ */
+export function funcRefFromJS(v: unknown, t: valtype, what: string): FuncInst | null {
+  if (v === null) {
+    if (!isNullable(t)) throw new TypeError(`${what}: null is not a value of a non-nullable reference type`);
+    return null;
+  }
+  const f = typeof v === 'function' ? (v as { [FUNC_INST]?: unknown })[FUNC_INST] : undefined;
+  if (!(f instanceof FuncInst)) throw new TypeError(`${what}: value is not a WebAssembly function or null`);
+  if (t >= CONCRETE && f.typeId !== (t - CONCRETE) >>> 1) {
+    throw new TypeError(`${what}: value is a WebAssembly function of another type than the reference type names`);
+  }
+  return f;
 }
 
 /** The internal instance a public handle stands for (the interpreter's way from the JS API objects to what it works on). */
@@ -319,8 +372,6 @@ export function handleOf(x: MemoryInst | TableInst | GlobalInst | ModuleInst): M
   x.handle = h as never;
   return h as unknown as Memory | Table | Global;
 }
-
-
 /** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */
 export interface HostFuncType {
   params: string[];
@@ -457,9 +508,11 @@ export interface StoreOptions {
   gas?: number | bigint;
   /**
    * What an exception thrown by a host function becomes: 'trap' (default) a
-   * `Trap` with code 'host' and the exception as `cause`; 'propagate' the
-   * exception itself, unchanged, as the WebAssembly JS API does (the compat
-   * entry uses this). A `Trap` thrown by a host function passes through either way.
+   * `Trap` with code 'host' and the exception as `cause`; 'propagate', as the
+   * WebAssembly JS API does (the compat entry uses this), inside wasm an
+   * exception with tag `JSTag` that handlers may catch, and the thrown value
+   * itself, unchanged, once it leaves wasm (exn.ts). A `Trap` thrown by a
+   * host function passes through either way.
    */
   hostErrors?: 'trap' | 'propagate';
   /** Collect a gas profile of every call in this store (`store.profile()`; profile.ts). */
@@ -730,6 +783,30 @@ export function toI32(v: unknown): number {
  */
 export function toI64(v: unknown): bigint {
   return BigInt.asIntN(64, v as bigint);
+}
+
+/** The JS API's `AddressType` of a descriptor: true for 'i64', false for 'i32' or none; TypeError otherwise. */
+function addressIs64(address: unknown, what: string): boolean {
+  if (address === undefined || address === 'i32') return false;
+  if (address === 'i64') return true;
+  throw new TypeError(`${what}: address must be 'i32' or 'i64', got ${typeof address === 'string' ? `'${address}'` : String(address)}`);
+}
+
+/**
+ * JS API AddressValueToU64: a size, delta or index of an i32 memory or table
+ * is a number converted to 0..2^32-1, of an i64 one a bigint in 0..2^64-1
+ * (a number there, or a bigint for i32, is a TypeError as natively). The
+ * result is a number (beyond 2^53 only approximately, which every limit
+ * check still rejects).
+ */
+function toAddress(v: unknown, is64: boolean, what: string): number {
+  if (!is64) {
+    if (typeof v === 'bigint') throw new TypeError(`${what} must be a number for address type i32, got a bigint`);
+    return toU32(v, what);
+  }
+  if (typeof v !== 'bigint') throw new TypeError(`${what} must be a bigint for address type i64, got ${typeof v}`);
+  if (v < 0n || v > 0xffffffffffffffffn) throw new TypeError(`${what} must be in 0..2^64-1, got ${v}`);
+  return Number(v);
 }
 
 /**

@@ -64,7 +64,7 @@ import { LinkError, SnapshotError, Trap } from '../errors.js';
 import { opLength } from './bytecode.js';
 import { Exception, Tag, exnWordsIn, newException, newTag, tagHandle } from './exn.js';
 import { hash64, hash64Hex } from './hash.js';
-import { linkType } from './instantiate.js';
+import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
   Activation, FUNC_INST, HostFunc, Store, type Instance, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
@@ -832,28 +832,24 @@ function readDataTag(r: Reader, tag: number, what: string, deep: boolean, level:
   throw malformed(`${what}: unknown value tag ${tag}`);
 }
 
-function sameType(a: functype, b: functype): boolean {
-  return typeIdOf(a) === typeIdOf(b);
-}
-
 function funcTypeText(t: functype): string {
   return `(${t.params.map(valtypeName).join(', ')}) -> (${t.results.map(valtypeName).join(', ')})`;
 }
 
-/** A host function import of a restored instance, linked as `Store.instantiate` links it. */
-function linkHost(store: StoreState, t: functype, v: unknown, where: string): FuncInst {
+/** A host function import of a restored instance, linked as `Store.instantiate` links it; `id` is the structural id of `t` (`typeIdsOf`). */
+function linkHost(store: StoreState, t: functype, id: number, v: unknown, where: string): FuncInst {
   const incompatible = (why: string) => new LinkError(`incompatible import type: ${where}: ${why}`, 'incompatible_import');
   if (v === undefined) throw new LinkError(`unknown import: ${where} (restore re-links host functions by import name)`, 'unknown_import');
   if (typeof v === 'function' && (v as { [FUNC_INST]?: unknown })[FUNC_INST] instanceof FuncInst) {
     const g = (v as { [FUNC_INST]?: unknown })[FUNC_INST] as FuncInst;
-    if (!sameType(g.type, t)) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
-    return new FuncInst(store, t, typeIdOf(t), true, null, -1, (_c: unknown, ...a: unknown[]) => (v as (...x: unknown[]) => unknown)(...a), true);
+    if (g.typeId !== id) throw incompatible(`function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(g.type)}`);
+    return new FuncInst(store, t, id, true, null, -1, (_c: unknown, ...a: unknown[]) => (v as (...x: unknown[]) => unknown)(...a), true);
   }
   if (v instanceof HostFunc) {
-    if (!sameType(v.type, t)) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
-    return new FuncInst(store, t, typeIdOf(t), true, null, -1, v.fn as (...a: unknown[]) => unknown, true);
+    if (typeIdOf(v.type) !== id) throw incompatible(`host function type mismatch: expected ${funcTypeText(t)}, got ${funcTypeText(v.type)}`);
+    return new FuncInst(store, t, id, true, null, -1, v.fn as (...a: unknown[]) => unknown, true);
   }
-  if (typeof v === 'function') return new FuncInst(store, t, typeIdOf(t), true, null, -1, v as (...a: unknown[]) => unknown, false);
+  if (typeof v === 'function') return new FuncInst(store, t, id, true, null, -1, v as (...a: unknown[]) => unknown, false);
   throw incompatible('expected a function');
 }
 
@@ -927,7 +923,8 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     const vm = module._vm;
     const m = vm.module;
     const inst = new ModuleInst(module, store);
-    inst.typeIds = Int32Array.from(m.types.map(typeIdOf));
+    const typeIds = typeIdsOf(m.types);
+    inst.typeIds = typeIds;
     const nf = r.u32(`instance ${i} function count`);
     if (nf !== vm.numImportedFuncs + m.funcs.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nf} functions, its module ${vm.numImportedFuncs + m.funcs.length}`);
     const funcImports = m.imports.filter((x) => x.desc.kind === 'func');
@@ -938,20 +935,19 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       let f: FuncInst;
       if (kind === 0 && !imported) {
         const t = m.types[m.funcs[j - vm.numImportedFuncs]];
-        f = new FuncInst(store, t, typeIdOf(t), false, inst, j - vm.numImportedFuncs, null, false);
+        f = new FuncInst(store, t, typeIds[m.funcs[j - vm.numImportedFuncs]], false, inst, j - vm.numImportedFuncs, null, false);
       } else if (kind === 1 && imported) {
         const imp = funcImports[j];
-        const t = m.types[(imp.desc as { typeidx: number }).typeidx];
+        const typeidx = (imp.desc as { typeidx: number }).typeidx, t = m.types[typeidx];
         const space = ns[imp.module];
         const v = space !== undefined && space !== null ? space[imp.name] : undefined;
-        f = linkHost(store, t, v, `"${imp.module}" "${imp.name}"${Array.isArray(imports) ? ` of instance ${i}` : ''}`);
+        f = linkHost(store, t, typeIds[typeidx], v, `"${imp.module}" "${imp.name}"${Array.isArray(imports) ? ` of instance ${i}` : ''}`);
         f.hostIndex = j;
         f.hostName = `${imp.module}.${imp.name}`;
       } else if (kind === 2 && imported) {
         const at = r.index(`instance ${i} function ${j} (instance)`, i);
         f = instances[at].funcs[r.index(`instance ${i} function ${j} (function)`, instances[at].funcs.length)];
-        const t = m.types[(funcImports[j].desc as { typeidx: number }).typeidx];
-        if (!sameType(f.type, t)) throw malformed(`instance ${i} function ${j} has the wrong type`);
+        if (f.typeId !== typeIds[(funcImports[j].desc as { typeidx: number }).typeidx]) throw malformed(`instance ${i} function ${j} has the wrong type`);
       } else {
         throw malformed(`instance ${i} function ${j}: kind ${kind}`);
       }
@@ -1185,7 +1181,7 @@ function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
       defined.set(`${i}:${at}`, k);
-      tags.push(newTag(m.types[m.tags[at - nImp]]));
+      tags.push(newTag(linkedFuncType(m.types[m.tags[at - nImp]]), typeIdsOf(m.types)[m.tags[at - nImp]]));
       hostTypes.push(null);
     }
   }
@@ -1199,18 +1195,17 @@ function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
     for (let k = 0; k < n; k++) {
       const x = r.index(`instance ${i} tag ${k}`, nt);
       if (k >= tagImports.length ? defined.get(`${i}:${k}`) !== x : defined.get(`${i}:${k}`) !== undefined) throw malformed(`instance ${i} tag ${k}`);
-      const declared: functype = k < tagImports.length
-        ? { params: m.types[(tagImports[k].desc as { typeidx: number }).typeidx].params, results: [] }
-        : { params: m.types[m.tags[k - tagImports.length]].params, results: [] };
-      const saved = tags[x]?.type ?? hostTypes[x]!;
-      if (!sameType(saved, declared)) throw malformed(`instance ${i} tag ${k} has the wrong type`);
+      const typeidx = k < tagImports.length ? (tagImports[k].desc as { typeidx: number }).typeidx : m.tags[k - tagImports.length];
+      const declared: functype = { params: m.types[typeidx].params, results: [] };
+      const declaredId = typeIdsOf(m.types)[typeidx];
+      if ((tags[x]?.typeId ?? typeIdOf(hostTypes[x]!)) !== declaredId) throw malformed(`instance ${i} tag ${k} has the wrong type`);
       if (k < tagImports.length && tags[x] === null) {
         // a tag from the host: the one the import object gives, by this import's name
         const imp = tagImports[k];
         const v = importsOf(imports, i)[imp.module]?.[imp.name];
         if (v instanceof Tag) {
           const given = internals(v);
-          if (!sameType(given.type, declared)) {
+          if (given.typeId !== declaredId) {
             throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(given.type)}`, 'incompatible_import');
           }
           tags[x] = given;
@@ -1220,7 +1215,7 @@ function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
     }
     lists.push(list);
   });
-  const all = tags.map((t, k) => t ?? newTag(hostTypes[k]!));
+  const all = tags.map((t, k) => t ?? newTag(hostTypes[k]!, typeIdOf(hostTypes[k]!)));
   instances.forEach((inst, i) => { inst.tags = lists[i].map((x) => all[x]); });
   return all;
 }

@@ -6,7 +6,7 @@
 import { valtypeName, type valtype } from '../decoder/module.js';
 import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isNullable, isRefType } from '../decoder/valtype.js';
 import { f32Val, f64At } from './float.js';
-import { FUNC_INST, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf } from './runtime.js';
+import { FUNC_INST, funcRefFromJS, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf } from './runtime.js';
 import { FuncInst, type StoreState } from './instances.js';
 
 /**
@@ -47,7 +47,12 @@ export function writeValue(store: StoreState, S: Int32Array, s: number, t: valty
       // typed references (WebAssembly 3.0): (ref null? func|extern|$t); exnref does not cross the JS boundary
       if (isRefType(t) && abstractHeap(t) !== EXNREF) {
         if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
-        writeValue(store, S, s, abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF, v);
+        if (abstractHeap(t) === EXTERNREF) S[s] = store.intern(v);
+        else {
+          // (a concrete `t` is in module-independent terms, types.ts linkType: the function's type must be the one it names)
+          const f = funcRefFromJS(v, t, 'value');
+          S[s] = f === null ? 0 : store.intern(f);
+        }
         return;
       }
       throw new TypeError(`unsupported value type 0x${t.toString(16)}`);
@@ -87,9 +92,7 @@ export function writePayloadValue(store: StoreState | null, w: Int32Array, i: nu
   if (store !== null) { writeValue(store, w, i, t, v); return; }
   if (isRefType(t)) {
     if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
-    if (abstractHeap(t) !== EXTERNREF && v !== null && !(typeof v === 'function' && (v as { [FUNC_INST]?: unknown })[FUNC_INST] instanceof FuncInst)) {
-      throw new TypeError('value is not a WebAssembly function or null');
-    }
+    if (abstractHeap(t) !== EXTERNREF) funcRefFromJS(v, t, 'value');
     return;
   }
   writeValue(null as unknown as StoreState, w, i, t, v);

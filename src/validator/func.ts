@@ -517,10 +517,13 @@ export class FuncValidator {
         pc += 2;
         continue;
       }
-      // SPEED: the case labels are number literals (the Op name in a comment): a
-      // label like `Op.local_get` is a property load evaluated at run time, case
-      // after case, so V8 cannot turn the switch into a jump table.
-      switch (op) {
+      // SPEED: the case labels are number literals (the Op name in a comment) and
+      // the switch is split by range: V8 makes a jump table of a switch only when
+      // its labels are literals (a label like `Op.local_get` is a property load
+      // evaluated case after case) and dense (spread < 3x the number of labels);
+      // otherwise it compares label after label. 0x00..0x44 (control, variables,
+      // memory, constants) are dense; the rarer ops above go to a second switch.
+      if (op <= 0x44) switch (op) {
         // ---- control instructions (spec 3.3.8) ----
         case 0x00: // Op.unreachable
           this.setUnreachable();
@@ -718,67 +721,6 @@ export class FuncValidator {
           break;
         }
 
-        // ---- reference instructions (spec 3.3.2) ----
-        case 0xd0: { // Op.ref_null
-          const t = code[pc + 2];
-          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.null', off, funcIndex);
-          c.policy.reftype(t, 'ref.null type', off, funcIndex);
-          this.push(t);
-          pc += 3;
-          break;
-        }
-        case 0xd1: { // Op.ref_is_null
-          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.is_null', off, funcIndex);
-          this.popRef(off);
-          this.push(I32);
-          pc += 2;
-          break;
-        }
-        case 0xd4: { // Op.ref_as_non_null
-          if (!f.functionReferences) rejectFeature('function-references', 'ref.as_non_null', off, funcIndex);
-          const t = this.popRef(off);
-          this.push(withNullability(t, false));
-          pc += 2;
-          break;
-        }
-        case 0xd5: { // Op.br_on_null
-          if (!f.functionReferences) rejectFeature('function-references', 'br_on_null', off, funcIndex);
-          const l = code[pc + 2] >>> 0;
-          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
-          const t = this.popRef(off);
-          const ts = this.labelTypes(l);
-          this.popTypes(ts, off);
-          this.pushTypes(ts);
-          this.push(withNullability(t, false));
-          pc += 3;
-          break;
-        }
-        case 0xd6: { // Op.br_on_non_null
-          if (!f.functionReferences) rejectFeature('function-references', 'br_on_non_null', off, funcIndex);
-          const l = code[pc + 2] >>> 0;
-          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
-          const ts = this.labelTypes(l);
-          if (ts.length === 0) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, label ${l} has none`, off);
-          const last = ts[ts.length - 1];
-          if (!isRefType(last)) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, got ${valtypeName(last)}`, off);
-          const t = this.popRef(off);
-          this.expectMatch(withNullability(t, false), last, 'br_on_non_null operand', off);
-          const rest = ts.slice(0, ts.length - 1);
-          this.popTypes(rest, off);
-          this.pushTypes(rest);
-          pc += 3;
-          break;
-        }
-        case 0xd2: { // Op.ref_func
-          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.func', off, funcIndex);
-          const x = code[pc + 2] >>> 0;
-          if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
-          if (!c.refs[x]) this.fail(`undeclared function reference ${x}`, off);
-          this.push(f.functionReferences ? refOfIndex(c.funcTypeIdx[x], false) : FUNCREF);
-          pc += 3;
-          break;
-        }
-
         // ---- parametric instructions (spec 3.3.4) ----
         case 0x1a: // Op.drop
           this.pop(UNKNOWN, off);
@@ -876,6 +818,130 @@ export class FuncValidator {
           pc += 3;
           break;
         }
+        // ---- memory instructions (spec 3.3.7; multi-memory, memory64) ----
+        case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
+          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
+        // fallthrough
+        case 0x28: case 0x29: // Op.i32_load, Op.i64_load
+        case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
+        case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
+        case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
+          // (the short memarg form: memory 0, offset < 2^32)
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(this.mem0Addr, off);
+          this.push(MEM_TYPE[op]);
+          pc += 4;
+          break;
+        }
+        case 0x38: case 0x39: // Op.f32_store, Op.f64_store
+          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
+        // fallthrough
+        case 0x36: case 0x37: // Op.i32_store, Op.i64_store
+        case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
+        case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
+          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
+          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
+          this.pop(MEM_TYPE[op], off);
+          this.pop(this.mem0Addr, off);
+          pc += 4;
+          break;
+        }
+        case 0x3f: { // Op.memory_size
+          this.push(this.memAddr(code[pc + 2] >>> 0, off));
+          pc += 3;
+          break;
+        }
+        case 0x40: { // Op.memory_grow
+          const at = this.memAddr(code[pc + 2] >>> 0, off);
+          this.pop(at, off);
+          this.push(at);
+          pc += 3;
+          break;
+        }
+        // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
+        case 0x41: // Op.i32_const
+          this.push(I32);
+          pc += 3;
+          break;
+        case 0x42: // Op.i64_const
+          this.push(I64);
+          pc += 4;
+          break;
+        case 0x43: // Op.f32_const
+          c.policy.float('f32.const', off, funcIndex);
+          this.push(F32);
+          pc += 3;
+          break;
+        case 0x44: // Op.f64_const
+          c.policy.float('f64.const', off, funcIndex);
+          this.push(F64);
+          pc += 4;
+          break;
+        default:
+          this.fail(`unknown instruction 0x${op.toString(16)}`, off);
+      } else switch (op) {
+        // ---- reference instructions (spec 3.3.2) ----
+        case 0xd0: { // Op.ref_null
+          const t = code[pc + 2];
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.null', off, funcIndex);
+          c.policy.reftype(t, 'ref.null type', off, funcIndex);
+          this.push(t);
+          pc += 3;
+          break;
+        }
+        case 0xd1: { // Op.ref_is_null
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.is_null', off, funcIndex);
+          this.popRef(off);
+          this.push(I32);
+          pc += 2;
+          break;
+        }
+        case 0xd4: { // Op.ref_as_non_null
+          if (!f.functionReferences) rejectFeature('function-references', 'ref.as_non_null', off, funcIndex);
+          const t = this.popRef(off);
+          this.push(withNullability(t, false));
+          pc += 2;
+          break;
+        }
+        case 0xd5: { // Op.br_on_null
+          if (!f.functionReferences) rejectFeature('function-references', 'br_on_null', off, funcIndex);
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          const t = this.popRef(off);
+          const ts = this.labelTypes(l);
+          this.popTypes(ts, off);
+          this.pushTypes(ts);
+          this.push(withNullability(t, false));
+          pc += 3;
+          break;
+        }
+        case 0xd6: { // Op.br_on_non_null
+          if (!f.functionReferences) rejectFeature('function-references', 'br_on_non_null', off, funcIndex);
+          const l = code[pc + 2] >>> 0;
+          if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
+          const ts = this.labelTypes(l);
+          if (ts.length === 0) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, label ${l} has none`, off);
+          const last = ts[ts.length - 1];
+          if (!isRefType(last)) this.fail(`type mismatch: br_on_non_null needs a label with a reference result, got ${valtypeName(last)}`, off);
+          const t = this.popRef(off);
+          this.expectMatch(withNullability(t, false), last, 'br_on_non_null operand', off);
+          const rest = ts.slice(0, ts.length - 1);
+          this.popTypes(rest, off);
+          this.pushTypes(rest);
+          pc += 3;
+          break;
+        }
+        case 0xd2: { // Op.ref_func
+          if (!f.referenceTypes) rejectFeature('reference-types', 'ref.func', off, funcIndex);
+          const x = code[pc + 2] >>> 0;
+          if (x >= c.funcs.length) this.fail(`unknown function ${x}`, off);
+          if (!c.refs[x]) this.fail(`undeclared function reference ${x}`, off);
+          this.push(f.functionReferences ? refOfIndex(c.funcTypeIdx[x], false) : FUNCREF);
+          pc += 3;
+          break;
+        }
+
         case 0x110: { // Op.table_size
           if (!f.referenceTypes) rejectFeature('reference-types', 'table.size', off, funcIndex);
           const x = code[pc + 2] >>> 0;
@@ -943,47 +1009,6 @@ export class FuncValidator {
           break;
         }
 
-        // ---- memory instructions (spec 3.3.7; multi-memory, memory64) ----
-        case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
-          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
-        // fallthrough
-        case 0x28: case 0x29: // Op.i32_load, Op.i64_load
-        case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
-        case 0x30: case 0x31: case 0x32: case 0x33: // Op.i64_load8_s, Op.i64_load8_u, Op.i64_load16_s, Op.i64_load16_u
-        case 0x34: case 0x35: { // Op.i64_load32_s, Op.i64_load32_u
-          // (the short memarg form: memory 0, offset < 2^32)
-          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
-          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(this.mem0Addr, off);
-          this.push(MEM_TYPE[op]);
-          pc += 4;
-          break;
-        }
-        case 0x38: case 0x39: // Op.f32_store, Op.f64_store
-          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
-        // fallthrough
-        case 0x36: case 0x37: // Op.i32_store, Op.i64_store
-        case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
-        case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
-          if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
-          if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(MEM_TYPE[op], off);
-          this.pop(this.mem0Addr, off);
-          pc += 4;
-          break;
-        }
-        case 0x3f: { // Op.memory_size
-          this.push(this.memAddr(code[pc + 2] >>> 0, off));
-          pc += 3;
-          break;
-        }
-        case 0x40: { // Op.memory_grow
-          const at = this.memAddr(code[pc + 2] >>> 0, off);
-          this.pop(at, off);
-          this.push(at);
-          pc += 3;
-          break;
-        }
         case 0x10b: { // Op.memory_fill
           if (!f.bulkMemory) rejectFeature('bulk-memory', 'memory.fill', off, funcIndex);
           const at = this.memAddr(code[pc + 2] >>> 0, off);
@@ -1034,25 +1059,6 @@ export class FuncValidator {
           pc += 2;
           break;
 
-        // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
-        case 0x41: // Op.i32_const
-          this.push(I32);
-          pc += 3;
-          break;
-        case 0x42: // Op.i64_const
-          this.push(I64);
-          pc += 4;
-          break;
-        case 0x43: // Op.f32_const
-          c.policy.float('f32.const', off, funcIndex);
-          this.push(F32);
-          pc += 3;
-          break;
-        case 0x44: // Op.f64_const
-          c.policy.float('f64.const', off, funcIndex);
-          this.push(F64);
-          pc += 4;
-          break;
         case 0xc0: // Op.i32_extend8_s
         case 0xc1: // Op.i32_extend16_s
           if (!f.signExtension) rejectFeature('sign-extension', 'i32.extend8_s/extend16_s', off, funcIndex);
