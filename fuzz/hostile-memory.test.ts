@@ -9,7 +9,7 @@
  * checked against a plain model of the memory.
  */
 import { Engine, Memory, Store } from '../src/index.js';
-import { memoryWork } from '../src/interpreter/runtime.js';
+import { internals, memoryWork } from '../src/interpreter/runtime.js';
 import { loadWabt } from './corpus.js';
 
 const PAGE = 65536;
@@ -265,7 +265,7 @@ describe('growth limits', () => {
     expect(() => mem.grow(1)).toThrow(RangeError);
     // a standalone memory: the default limit until an instance imports it, then the importing engine's
     const standalone = new Memory({ initial: 1 });
-    expect(standalone._limit).toBe(16384);
+    expect(internals(standalone).limit).toBe(16384);
     const engine = new Engine({ limits: { maxMemoryPages: 4 } });
     const store = new Store(engine);
     store.instantiate(engine.compile(wat('(module (import "env" "m" (memory 1)))')), { env: { m: standalone } });

@@ -151,9 +151,9 @@ function generate() {
   const plain = body.replace(/^ *TRACE_(INIT|HOOK);\n/gm, '');
   const traced = body
     .replace('export function exec(', 'export function execTraced(')
-    .replace(/^( *)TRACE_INIT;$/m, '$1const hook = store._hook!;')
+    .replace(/^( *)TRACE_INIT;$/m, '$1const hook = store.hook!;')
     .replace(/^( *)TRACE_HOOK;$/m, '$1hook.step(f, pc, fp, depth, gas, code, S);');
-  exec = `${HEADER}\n${exec.slice(0, vb.index)}${plain}\n/** \`exec\` with \`store._hook.step\` called before every instruction (profile.ts). */\n${traced}${exec.slice(ve.index + ve[0].length)}`;
+  exec = `${HEADER}\n${exec.slice(0, vb.index)}${plain}\n/** \`exec\` with \`store.hook.step\` called before every instruction (profile.ts). */\n${traced}${exec.slice(ve.index + ve[0].length)}`;
 
   // ---- ops.ts
   const o = [HEADER, '/* eslint-disable */', "import type { Sink } from './encoder.js';", ''];

@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as compat from './compat.js';
 import { WebAssembly as W, createWebAssembly } from './compat.js';
 import { Engine, PolicyError, SnapshotError, Store, Trap } from './index.js';
+import { internals } from './interpreter/runtime';
 import { wat3 } from './validator/testutil.js';
 
 const native = globalThis.WebAssembly;
@@ -533,7 +534,7 @@ describe('detwasm specifics', () => {
   });
 });
 
-describe('the default store does not keep its instances (Store._recordsInstances)', () => {
+describe('the default store does not keep its instances (StoreState.recordsInstances)', () => {
   test('instances made through compat are not retained by the store, and snapshotting it is SnapshotError unsupported, saying why', async () => {
     const ns = createWebAssembly();
     const bytes = wat('(module (memory (export "m") 1) (func (export "f") (result i32) (i32.const 7)))');
@@ -542,8 +543,8 @@ describe('the default store does not keep its instances (Store._recordsInstances
       expect((instance.exports as { f(): number }).f()).toBe(7);
       new ns.Instance(new ns.Module(bytes));
     }
-    expect(ns.store._instances.length).toBe(0);
-    expect(W.store._instances.length).toBe(0);
+    expect(internals(ns.store).instances.length).toBe(0);
+    expect(internals(W.store).instances.length).toBe(0);
     let err: unknown;
     try {
       ns.store.snapshot();
@@ -559,7 +560,7 @@ describe('the default store does not keep its instances (Store._recordsInstances
     const store = new Store(engine);
     const ns = createWebAssembly({ store });
     await ns.instantiate(wat('(module (func (export "f") (result i32) (i32.const 7)))'));
-    expect(store._instances.length).toBe(1);
+    expect(internals(store).instances.length).toBe(1);
     expect(store.snapshot()).toBeInstanceOf(Uint8Array);
   });
 });

@@ -26,6 +26,7 @@ import { Engine, Global as CoreGlobal, Memory as CoreMemory, Store, Table as Cor
 import type { Module as CoreModule, ExportValue, Exports } from './index.js';
 import { checkKeys, type EngineConfig } from './config.js';
 import { CompileError as CoreCompileError, LinkError as CoreLinkError } from './errors.js';
+import { internals } from './interpreter/runtime.js';
 
 /** A module binary: an ArrayBuffer or a view of one (the JS API's BufferSource). */
 export type BufferSourceLike = ArrayBuffer | ArrayBufferView;
@@ -276,13 +277,13 @@ export function createWebAssembly(options: CompatOptions = {}) {
   checkKeys(options, COMPAT_OPTION_KEYS, 'createWebAssembly options');
   const engine = options.engine ?? options.store?.engine ?? new Engine(compatConfig(options.config));
   let store: Store | undefined = options.store;
-  // the default store does not keep its instances (Store._recordsInstances): JS API code instantiates
+  // the default store does not keep its instances (StoreState.recordsInstances): JS API code instantiates
   // without ever seeing a store, and one that kept every instance would leak them; a store given in
   // `options.store` keeps its own (and can be snapshotted)
   const getStore = (): Store => {
     if (store === undefined) {
       store = new Store(engine, { gas: options.gas, hostErrors: 'propagate' });
-      store._recordsInstances = false;
+      internals(store).recordsInstances = false;
     }
     return store;
   };

@@ -15,7 +15,8 @@ import type { EngineAdapter, ClassifiedError, Imports } from './types.js';
 import type { WastValue } from '../wast.js';
 import { toJS, resultList, argWords, fromWords, F32Bits, F64Bits } from './values.js';
 import { invokeRaw } from '../../src/interpreter/call.js';
-import { FUNC_INST, type FuncInst } from '../../src/interpreter/runtime.js';
+import { FUNC_INST, internals } from '../../src/interpreter/runtime.js';
+import type { FuncInst } from '../../src/interpreter/instances.js';
 import {
   Engine, Store, Memory, Table, Global, Instance, Module,
   MalformedError, InvalidError, PolicyError, LimitError, CompileError, LinkError, Trap, Exception,
@@ -53,7 +54,7 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
         global_f32: new Global({ value: 'f32' }, 666.6),
         global_f64: new Global({ value: 'f64' }, 666.6),
         table: new Table({ element: 'funcref', initial: 10, maximum: 20 }),
-        table64: Object.assign(new Table({ element: 'funcref', initial: 10, maximum: 20 }), { _is64: true }),
+        table64: new Table({ element: 'funcref', initial: 10n, maximum: 20n, address: 'i64' }),
         memory: new Memory({ initial: 1, maximum: 2 }),
         print, print_i32: print, print_i64: print, print_f32: print, print_f64: print,
         print_i32_f32: print, print_f64_f64: print,
@@ -74,9 +75,10 @@ export function createDetwasmEngine(options: EngineOptions = {}): EngineAdapter 
     get(instance: unknown, name: string): unknown {
       const g = (instance as Instance).exports[name];
       if (!(g instanceof Global)) throw new Error(`no exported global "${name}"`);
-      const t = g._type.valtype;
-      if (t === 0x7d) return new F32Bits(g._cell[0] >>> 0);
-      if (t === 0x7c) return new F64Bits(BigInt.asUintN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
+      const gi = internals(g);
+      const t = gi.type.valtype;
+      if (t === 0x7d) return new F32Bits(gi.cell[0] >>> 0);
+      if (t === 0x7c) return new F64Bits(BigInt.asUintN(64, (BigInt(gi.cell[1]) << 32n) | BigInt(gi.cell[0] >>> 0)));
       return g.value;
     },
     gasUsed(): number | undefined {

@@ -6,6 +6,7 @@ import { CompileError, LinkError, Trap, formatFrame, type TrapFrame } from '../e
 import { EXIT, UsageError } from './args.js';
 import { IoError, MissingPackageError, WatError } from './load.js';
 import { Exception } from '../interpreter/exn.js';
+import { internals } from '../interpreter/runtime.js';
 
 export interface Failure {
   exitCode: number;
@@ -49,7 +50,7 @@ export function describeFailure(err: unknown, context: string): Failure {
   }
   if (err instanceof Exception) {
     // a wasm exception nothing caught (exception handling): the trap exit code, its own kind
-    const n = err._tag._type.params.length;
+    const n = internals(err).tag.type.params.length;
     return { exitCode: EXIT.trap, kind: 'exception', message: `${context}: uncaught wasm exception (a tag with ${n} parameter${n === 1 ? '' : 's'})` };
   }
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

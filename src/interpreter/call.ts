@@ -7,11 +7,12 @@ import { valtypeName } from '../decoder/module.js';
 import { CONCRETE, F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
 import { exec, execTraced } from './exec.js';
-import { Exception } from './exn.js';
+import { Exception, exnToJS } from './exn.js';
 import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
 import { checkNoExnref } from './values.js';
-import { FuncInst, FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap, type Store } from './runtime.js';
+import { FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
 function argumentError(f: FuncInst, i: number, e: unknown): unknown {
@@ -23,7 +24,7 @@ function argumentError(f: FuncInst, i: number, e: unknown): unknown {
 
 /** How errors name f: 'host function' or 'function <index>'. */
 export function funcName(f: FuncInst): string {
-  return f.host ? 'host function' : `function ${f.instance!._module._vm.numImportedFuncs + f.codeIndex}`;
+  return f.host ? 'host function' : `function ${f.instance!.module._vm.numImportedFuncs + f.codeIndex}`;
 }
 
 /**
@@ -34,8 +35,8 @@ export function funcName(f: FuncInst): string {
 export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
   const store = f.store;
   const t = f.type;
-  const depth = store._depth;
-  const sp = store._sp;
+  const depth = store.depth;
+  const sp = store.sp;
   const base = sp;
   checkNoExnref(t, funcName(f));
   let S = enter(store, t, base);
@@ -47,10 +48,10 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
       throw argumentError(f, i, e);
     }
   }
-  store._nesting++;
+  store.nesting++;
   try {
     run(store, f, base, depth);
-    S = store._stack;
+    S = store.stack;
     const n = t.results.length;
     if (n === 0) return undefined;
     if (n === 1) return readValue(store, S, base, t.results[0]);
@@ -58,9 +59,9 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
     for (let i = 0; i < n; i++) out[i] = readValue(store, S, base + 2 * i, t.results[i]);
     return out;
   } finally {
-    store._nesting--;
-    store._depth = depth;
-    store._sp = sp;
+    store.nesting--;
+    store.depth = depth;
+    store.sp = sp;
   }
 }
 
@@ -69,45 +70,45 @@ export function invoke(f: FuncInst, args: readonly unknown[]): unknown {
  * cap) and room on the value stack at `base` for f's arguments and results;
  * returns the (possibly grown) stack.
  */
-function enter(store: Store, t: FuncInst['type'], base: number): Int32Array {
-  if (store._paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
-  if (store._nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
+function enter(store: StoreState, t: FuncInst['type'], base: number): Int32Array {
+  if (store.paused) throw new TypeError('the store has a paused call (callResumable): resume it to its end or cancel it first');
+  if (store.nesting >= MAX_REENTRANCY) throw new Trap('call_stack_exhausted', 'too many nested host-to-wasm calls');
   const slots = 2 * Math.max(t.params.length, t.results.length);
-  return base + slots > store._stack.length ? store._growStack(base + slots) : store._stack;
+  return base + slots > store.stack.length ? store.growStack(base + slots) : store.stack;
 }
 
 /** Runs f with its arguments at `base` (host or wasm), its results left at `base`. */
-function run(store: Store, f: FuncInst, base: number, depth: number): void {
+function run(store: StoreState, f: FuncInst, base: number, depth: number): void {
   if (f.host) {
     try {
       callHost(store, f, base, null);
     } catch (e) {
-      throw e instanceof Exception ? Exception._toJS(e) : e;
+      throw e instanceof Exception ? exnToJS(e) : e;
     }
     return;
   }
-  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-  const cf = compiledOf(f, store._metered);
-  store._depth = depth + 1;
-  store._sp = base + cf.frameSlots;
+  if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const cf = compiledOf(f, store.metered);
+  store.depth = depth + 1;
+  store.sp = base + cf.frameSlots;
   // where a trap before exec's loop starts (its frame does not fit the value stack) is located
-  store._lastFunc = f;
-  store._lastDepth = depth + 1;
+  store.lastFunc = f;
+  store.lastDepth = depth + 1;
   // a profile counts from the start of a call from JS (nested calls continue it)
-  const top = store._hook !== null && store._nesting === 1;
-  if (top) store._hook!.begin(store._gas);
+  const top = store.hook !== null && store.nesting === 1;
+  if (top) store.hook!.begin(store.gas);
   try {
-    if (store._hook === null) exec(store, f, base);
+    if (store.hook === null) exec(store, f, base);
     else execTraced(store, f, base);
   } catch (e) {
     // a JS stack overflow in the engine's own frames (the host entered with little stack left)
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     // the frames of this activation: the function it stopped in and its callers
-    if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, depth + 1, store._lastDepth);
+    if (t instanceof Trap) locateTrap(t, store.lastFunc!, store.callFns, depth + 1, store.lastDepth);
     // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
-    throw t instanceof Exception ? Exception._toJS(t) : t;
+    throw t instanceof Exception ? exnToJS(t) : t;
   } finally {
-    if (top) store._hook!.end(store._gas);
+    if (top) store.hook!.end(store.gas);
   }
 }
 
@@ -128,22 +129,22 @@ export function invokeRaw(fn: unknown, args: ArrayLike<number>): Int32Array {
   }
   if (args.length !== 2 * t.params.length) throw new TypeError(`invokeRaw: expected ${2 * t.params.length} words, got ${args.length}`);
   const store = f.store;
-  const depth = store._depth;
-  const sp = store._sp;
+  const depth = store.depth;
+  const sp = store.sp;
   const base = sp;
   const S = enter(store, t, base);
   for (let i = 0; i < args.length; i++) S[base + i] = args[i];
-  store._nesting++;
+  store.nesting++;
   try {
     run(store, f, base, depth);
-    const out = store._stack.slice(base, base + 2 * t.results.length);
+    const out = store.stack.slice(base, base + 2 * t.results.length);
     // the high slot of an i32 or f32 is not part of the value
     for (let j = 0; j < t.results.length; j++) if (t.results[j] === I32 || t.results[j] === F32) out[2 * j + 1] = 0;
     return out;
   } finally {
-    store._nesting--;
-    store._depth = depth;
-    store._sp = sp;
+    store.nesting--;
+    store.depth = depth;
+    store.sp = sp;
   }
 }
 
@@ -160,7 +161,7 @@ export function makeWrapper(f: FuncInst): (...args: unknown[]) => unknown {
   Object.defineProperty(w, 'length', { value: f.type.params.length });
   // JS API "Exported Function": the name is the function index (of the defining instance;
   // for a re-exported import, of the importing one)
-  const index = f.host ? f._hostIndex : f.instance!._module._vm.numImportedFuncs + f.codeIndex;
+  const index = f.host ? f.hostIndex : f.instance!.module._vm.numImportedFuncs + f.codeIndex;
   Object.defineProperty(w, 'name', { value: String(index) });
   return w;
 }

@@ -12,11 +12,12 @@ import { CodeArena, compileFunction, type CompiledFunc } from './compiler.js';
 import { instantiate } from './instantiate.js';
 import { makeWrapper } from './call.js';
 import { functionNames } from './names.js';
-import { restore, snapshot, type RestoreImports, type Restored } from './snapshot.js';
+import { restore, snapshotOf, type RestoreImports, type Restored } from './snapshot.js';
 import { hash64Hex } from './hash.js';
 import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
-import type { FuncInst, Instance, Store } from './runtime.js';
+import type { Store } from './runtime.js';
+import type { FuncInst, ModuleInst, StoreState } from './instances.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
 export type ExternKindName = 'function' | 'table' | 'memory' | 'global' | 'tag';
@@ -92,8 +93,8 @@ export class Engine {
   }
 
   /** `Store.snapshot` (snapshot.ts; reached through the engine so the runtime objects need no import of it). */
-  _snapshot(store: Store): Uint8Array {
-    return snapshot(store);
+  _snapshot(store: StoreState): Uint8Array {
+    return snapshotOf(store);
   }
 
   /** `Store.restore` (snapshot.ts). */
@@ -213,7 +214,7 @@ export class Module {
     return c;
   }
 
-  _instantiate(store: Store, imports: Record<string, Record<string, unknown>>): Instance {
+  _instantiate(store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
     return instantiate(this, store, imports);
   }
 }

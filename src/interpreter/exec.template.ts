@@ -11,10 +11,11 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { compiledOf, type Activation, type FuncInst, type Store, type Instance, type Memory } from './runtime.js';
+import { compiledOf, internals, type Activation } from './runtime.js';
+import type { FuncInst, MemoryInst, ModuleInst, StoreState } from './instances.js';
 import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
-import { Exception } from './exn.js';
+import { Exception, exnWordsIn, newException } from './exn.js';
 import { Op } from './ops.js';
 
 const EMPTY_U8 = new Uint8Array(0);
@@ -33,13 +34,13 @@ function trap(code: ConstructorParameters<typeof Trap>[0]): never {
  * it came from, so `invokeResumable` can tell it from an out-of-gas thrown
  * elsewhere (a host's consumeGas, a nested call), which is final.
  */
-function outOfGas(store: Store, pending: number, pc: number, fp: number): never {
+function outOfGas(store: StoreState, pending: number, pc: number, fp: number): never {
   const t = new Trap('out_of_gas');
-  store._lastPc = pc;
-  store._lastFp = fp;
-  store._pendingGas = pending;
-  store._oogTrap = t;
-  store._oogNesting = store._nesting;
+  store.lastPc = pc;
+  store.lastFp = fp;
+  store.pendingGas = pending;
+  store.oogTrap = t;
+  store.oogNesting = store.nesting;
   throw t;
 }
 
@@ -219,9 +220,9 @@ function mulWide(S: Int32Array, dst: number, a: number, b: number, signed: boole
 }
 
 /** The exception a `throw` makes: tag `tag` of `inst`, its payload the tag's parameters at slot `a`. */
-function throwException(store: Store, inst: Instance, tag: number, S: Int32Array, a: number): Exception {
-  const t = inst._tags[tag];
-  return Exception._fromWasm(t, S.slice(a, a + 2 * t._type.params.length), store);
+function throwException(store: StoreState, inst: ModuleInst, tag: number, S: Int32Array, a: number): Exception {
+  const t = inst.tags[tag];
+  return newException(t, S.slice(a, a + 2 * t.type.params.length), store);
 }
 
 /** unwind's results: the frame and position of the handler, and the gas left. */
@@ -242,9 +243,9 @@ let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
  * slots, sets UF, UPC, UFP, UDEPTH, UGAS and returns true; false, with the
  * gas charged, when no frame of the activation catches it.
  */
-function unwind(store: Store, x: Exception, f: FuncInst, pc: number, fp: number, depth: number, entryDepth: number, gas: number, metered: boolean): boolean {
-  const cs = store._callStack, fns = store._callFns;
-  const perFrame = metered ? store.engine._schedule.exceptionPerFrame : 0;
+function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: number, depth: number, entryDepth: number, gas: number, metered: boolean): boolean {
+  const cs = store.callStack, fns = store.callFns;
+  const perFrame = metered ? store.schedule.exceptionPerFrame : 0;
   const fp0 = fp;
   const op = compiledOf(f, metered).code[pc];
   const pausable = op === Op.THROW || op === Op.THROW_REF_S;
@@ -267,19 +268,19 @@ function unwind(store: Store, x: Exception, f: FuncInst, pc: number, fp: number,
   }
   gas -= cost;
   if (q < 0) {
-    store._gas = gas;
+    store.gas = gas;
     return false;
   }
   const h = compiledOf(f, metered).handlers!;
-  const S = store._stack;
+  const S = store.stack;
   let d = fp + h[q + 2];
   if (h[q] >= 0) {
-    const w = x._wordsIn(store);
+    const w = exnWordsIn(internals(x), store);
     for (let j = 0; j < w.length; j++) S[d + j] = w[j];
     d += w.length;
   }
   if (h[q + 1] !== 0) {
-    S[d] = store._intern(x);
+    S[d] = store.intern(x);
     S[d + 1] = 0;
   }
   UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = gas;
@@ -296,7 +297,7 @@ function findHandler(cf: CompiledFunc, f: FuncInst, x: Exception, p: number): nu
     if (!(h[i] < p && p <= end)) continue;
     for (let k = 0, q = i + 3; k < h[i + 2]; k++, q += 4) {
       const tag = h[q];
-      if (tag < 0 || f.instance!._tags[tag] === x._tag) return q;
+      if (tag < 0 || f.instance!.tags[tag] === internals(x).tag) return q;
     }
   }
   return -1;
@@ -315,35 +316,35 @@ function findHandler(cf: CompiledFunc, f: FuncInst, x: Exception, p: number): nu
  * 10-30%), so the loop has none.
  */
 // @isa:variant-begin (scripts/gen-isa.js also writes this function as execTraced, with the hooks)
-export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Activation | null = null): boolean {
+export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume: Activation | null = null): boolean {
   TRACE_INIT;
-  const metered = store._metered;
-  const limits = store._limits;
+  const metered = store.metered;
+  const limits = store.limits;
   const maxDepth = limits.maxCallDepth;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
-  const perBytes8 = store.engine._schedule.memoryPerBytes8;
-  const cs = store._callStack;
-  const fns = store._callFns;
-  const entryDepth = resume === null ? store._depth : resume.entryDepth;
+  const perBytes8 = store.schedule.memoryPerBytes8;
+  const cs = store.callStack;
+  const fns = store.callFns;
+  const entryDepth = resume === null ? store.depth : resume.entryDepth;
   let depth = resume === null ? entryDepth : resume.depth;
-  let S = store._stack, SF64 = store._stackF64, SF32 = store._stackF32;
+  let S = store.stack, SF64 = store.stackF64, SF32 = store.stackF32;
   let f = resume === null ? entry : resume.f;
   let cf = compiledOf(f, metered);
   let code = cf.code;
   let fp = resume === null ? entryFp : resume.fp;
   let pc = resume === null ? 0 : resume.pc;
-  let gas = store._gas;
-  let inst: Instance = f.instance!;
-  let funcs = inst._funcs;
-  let globalCells = inst._globalCells;
-  let mem: Memory | null = inst._memory;
-  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
-  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  let gas = store.gas;
+  let inst: ModuleInst = f.instance!;
+  let funcs = inst.funcs;
+  let globalCells = inst.globalCells;
+  let mem: MemoryInst | null = inst.memory;
+  let u8 = mem !== null ? mem.u8 : EMPTY_U8;
+  let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;
   if (resume === null) {
     if (fp + cf.frameSlots > S.length) {
-      store._growStack(fp + cf.frameSlots);
+      store.growStack(fp + cf.frameSlots);
       RELOAD_STACK;
     }
     for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
@@ -366,12 +367,12 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
       }
     }
   } finally {
-    store._gas = gas;
+    store.gas = gas;
     // SPEED: where the activation stopped, for a trap's location (call.ts invoke
     // builds it from these and fns only when a trap unwinds; nothing is tracked
     // per instruction or call, and exec itself has no catch handler).
-    store._lastFunc = f;
-    store._lastDepth = depth;
+    store.lastFunc = f;
+    store.lastDepth = depth;
     // SPEED: pc and fp, where a paused call resumes, are saved by the pausing
     // sites (outOfGas, a suspended host call), not here: a value the finally
     // reads is kept live at every call inside the try (fib 4-9% slower).
@@ -383,27 +384,27 @@ export function exec(store: Store, entry: FuncInst, entryFp: number, resume: Act
  * The cold half of the loop: ops that run rarely (conversions, table, bulk
  * memory and reference ops, memory.size/grow), kept out of `exec` so that
  * exec stays within the bytecode size V8 optimizes (README.md, "Speed").
- * exec calls it with its gas in store._gas and reloads its memory views
+ * exec calls it with its gas in store.gas and reloads its memory views
  * after; the cases see the same names as exec's. Returns the next pc.
  */
-function execCold(store: Store, inst: Instance, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
-  let gas = store._gas;
-  const SF64 = store._stackF64, SF32 = store._stackF32;
-  const limits = store._limits;
+function execCold(store: StoreState, inst: ModuleInst, S: Int32Array, fp: number, code: Int32Array, pc: number): number {
+  let gas = store.gas;
+  const SF64 = store.stackF64, SF32 = store.stackF32;
+  const limits = store.limits;
   const maxPages = limits.maxMemoryPages;
   const maxTable = limits.maxTableSize;
-  const sched = store.engine._schedule;
+  const sched = store.schedule;
   const perPage = sched.memoryGrowPerPage, perBytes8 = sched.memoryPerBytes8, perElem = sched.tablePerElement;
-  const funcs = inst._funcs;
-  const mem: Memory | null = inst._memory;
-  let u8 = mem !== null ? mem._u8 : EMPTY_U8;
-  let dv = mem !== null ? mem._dv : EMPTY_DV;
+  const funcs = inst.funcs;
+  const mem: MemoryInst | null = inst.memory;
+  let u8 = mem !== null ? mem.u8 : EMPTY_U8;
+  let dv = mem !== null ? mem.dv : EMPTY_DV;
   let memLen = u8.length;
   switch (code[pc]) {
     // @isa:cold-cases (scripts/gen-isa.js puts the cold cases of isa.ts here)
     default:
       throw new Error(`internal: bad cold bytecode ${code[pc]} at ${pc}`);
   }
-  store._gas = gas;
+  store.gas = gas;
   return pc;
 }

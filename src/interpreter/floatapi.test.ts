@@ -10,6 +10,7 @@ import { instantiateWat, thrown, wat } from './testutil';
 import { Engine, Global, HostFunc, PolicyError, Store } from '../index';
 import { CompileError } from '../errors';
 import { invokeRaw } from './call';
+import { internals } from './runtime';
 
 const FLOATS = { features: { floats: true } };
 
@@ -84,9 +85,9 @@ describe('float globals', () => {
   });
 
   test('a NaN from JS is stored as the canonical NaN', () => {
-    expect(new Global({ value: 'f32' }, NaN)._cell[0]).toBe(0x7fc00000);
+    expect(internals(new Global({ value: 'f32' }, NaN)).cell[0]).toBe(0x7fc00000);
     const g = new Global({ value: 'f64' }, NaN);
-    expect([g._cell[0], g._cell[1]]).toEqual([0, 0x7ff80000]);
+    expect([internals(g).cell[0], internals(g).cell[1]]).toEqual([0, 0x7ff80000]);
   });
 
   test('module globals keep their constants bit for bit (NaN payloads included) and export as numbers', async () => {
@@ -98,8 +99,8 @@ describe('float globals', () => {
       (func (export "get") (result f64) (global.get $c))
       (func (export "set") (param f64) (global.set $c (local.get 0))))`;
     const { exports } = await instantiateWat(text, { config: FLOATS });
-    expect(exports.a._cell[0]).toBe(0x7fa00001);
-    expect([exports.b._cell[0], exports.b._cell[1]]).toEqual([1, 0xfff40000 | 0]);
+    expect(internals(exports.a as Global).cell[0]).toBe(0x7fa00001);
+    expect([internals(exports.b as Global).cell[0], internals(exports.b as Global).cell[1]]).toEqual([1, 0xfff40000 | 0]);
     expect(exports.a.value).toBeNaN();
     expect(exports.e.value).toBe(Math.fround(-0.1));
     expect(exports.c.value).toBe(2.5);
@@ -121,9 +122,9 @@ describe('float globals', () => {
       (func (export "set") (param f64) (global.set $g (local.get 0))))`;
     const g = new Global({ value: 'f64', mutable: true }, 1.5);
     const n = new Global({ value: 'f64' }, 0);
-    n._cell[0] = 1; n._cell[1] = 0xfff40000 | 0; // a NaN with a payload, as a module could export it
+    internals(n).cell[0] = 1; internals(n).cell[1] = 0xfff40000 | 0; // a NaN with a payload, as a module could export it
     const { exports } = await instantiateWat(text, { config: FLOATS, imports: { m: { g, k: 0.1, n } } });
-    expect([exports.ncopy._cell[0], exports.ncopy._cell[1]]).toEqual([1, 0xfff40000 | 0]);
+    expect([internals(exports.ncopy as Global).cell[0], internals(exports.ncopy as Global).cell[1]]).toEqual([1, 0xfff40000 | 0]);
     expect(exports.get()).toBe(1.5);
     expect(exports.k()).toBe(Math.fround(0.1));
     expect(exports.copy.value).toBe(Math.fround(0.1));

@@ -6,8 +6,9 @@
  */
 import type { valtype } from '../decoder/module.js';
 import { Trap } from '../errors.js';
-import { Exception } from './exn.js';
-import { Caller, HostPause, type FuncInst, type Instance, type Store } from './runtime.js';
+import { Exception, exnFromJS } from './exn.js';
+import { Caller, HostPause, handleOf } from './runtime.js';
+import type { FuncInst, ModuleInst, StoreState } from './instances.js';
 import { linkedFuncType } from './types.js';
 import { checkNoExnref, readValue, writeValue } from './values.js';
 
@@ -38,15 +39,15 @@ export function stackTrap(e: unknown): Trap {
 /**
  * What a host function's exception becomes (StoreOptions.hostErrors; a JS
  * stack overflow is call_stack_exhausted either way): with 'propagate', a
- * wasm exception with tag JSTag carrying it (exn.ts), which call.ts and
- * resume.ts turn back into the value when it leaves wasm.
+ * wasm exception with tag JSTag carrying it (exn.ts `exnFromJS`), which
+ * call.ts and resume.ts turn back into the value when it leaves wasm.
  */
-export function hostFailure(store: Store, e: unknown): unknown {
+export function hostFailure(store: StoreState, e: unknown): unknown {
   if (e instanceof Trap) return e;
   // a wasm exception thrown (or rethrown) by the host goes on into wasm, where handlers may catch it
   if (e instanceof Exception) return e;
   if (isStackOverflow(e)) return stackTrap(e);
-  if (store._propagateHostErrors) return Exception._fromJS(e);
+  if (store.propagateHostErrors) return exnFromJS(e);
   const msg = e instanceof Error ? e.message : String(e);
   return new Trap('host', msg, { cause: e });
 }
@@ -58,11 +59,11 @@ export function hostFailure(store: Store, e: unknown): unknown {
  * Promise inside `callAsync`, or called `Caller.pause` inside
  * `callResumable`; its results are written when the call is resumed.
  */
-export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Instance | null): boolean {
+export function callHost(store: StoreState, f: FuncInst, nfp: number, callerInst: ModuleInst | null): boolean {
   const t = f.type;
-  const depth = store._depth;
-  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-  const S = store._stack;
+  const depth = store.depth;
+  if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const S = store.stack;
   // as if the host function threw the TypeError (a host trap, or the TypeError itself with hostErrors 'propagate')
   try {
     checkNoExnref(t, `host function ${hostName(f)}`);
@@ -71,27 +72,27 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
   }
   const args: unknown[] = new Array(t.params.length);
   for (let i = 0; i < args.length; i++) args[i] = readValue(store, S, nfp + 2 * i, t.params[i]);
-  const sp = store._sp;
-  store._sp = nfp + 2 * Math.max(t.params.length, t.results.length);
-  store._depth = depth + 1;
+  const sp = store.sp;
+  store.sp = nfp + 2 * Math.max(t.params.length, t.results.length);
+  store.depth = depth + 1;
   let r: unknown;
   try {
-    const caller = new Caller(store, callerInst);
+    const caller = new Caller(store.handle, callerInst !== null ? handleOf(callerInst) : null);
     r = f.explicitCaller ? f.fn!(caller, ...args) : f.fn!.apply(caller, args);
   } catch (e) {
     if (e instanceof HostPause) {
-      const rc = store._resumable;
-      if (rc !== null && !rc.async && rc.nesting === store._nesting) return suspend(store, 'host', e.payload);
+      const rc = store.resumable;
+      if (rc !== null && !rc.async && rc.nesting === store.nesting) return suspend(store, 'host', e.payload);
       throw new Trap('host', 'Caller.pause outside callResumable (only a call started with callResumable can pause)', { cause: e });
     }
     throw hostFailure(store, e);
   } finally {
-    store._sp = sp;
-    store._depth = depth;
+    store.sp = sp;
+    store.depth = depth;
   }
   if (isThenable(r)) {
-    const rc = store._resumable;
-    if (rc !== null && rc.async && rc.nesting === store._nesting) return suspend(store, 'promise', r);
+    const rc = store.resumable;
+    if (rc !== null && rc.async && rc.nesting === store.nesting) return suspend(store, 'promise', r);
     // (a Promise must not reach wasm as a value: it was silently 0 before)
     Promise.resolve(r).catch(() => undefined); // (its rejection is not the program's business any more)
     throw new Trap('async_host', `host function ${hostName(f)} returned a Promise: call the export with callAsync (a synchronous call, or a host function called from inside another host function, cannot wait)`);
@@ -100,9 +101,9 @@ export function callHost(store: Store, f: FuncInst, nfp: number, callerInst: Ins
   return false;
 }
 
-function suspend(store: Store, reason: 'promise' | 'host', payload: unknown): boolean {
-  store._suspendReason = reason;
-  store._suspendPayload = payload;
+function suspend(store: StoreState, reason: 'promise' | 'host', payload: unknown): boolean {
+  store.suspendReason = reason;
+  store.suspendPayload = payload;
   return true;
 }
 
@@ -112,20 +113,20 @@ function isThenable(r: unknown): r is PromiseLike<unknown> {
 
 /** How a host function is named in messages: its import name when known. */
 function hostName(f: FuncInst): string {
-  return f._hostName ?? `(import ${f._hostIndex})`;
+  return f.hostName ?? `(import ${f.hostIndex})`;
 }
 
 /** Writes a host function's return value `r` as its results at `base` (after a resumed suspension too). */
-export function writeHostResults(store: Store, f: FuncInst, r: unknown, base: number): void {
+export function writeHostResults(store: StoreState, f: FuncInst, r: unknown, base: number): void {
   writeResults(store, linkedFuncType(f.type).results, r, base);
 }
 
 /** Writes `r` as values of `results` (in module-independent terms, types.ts `linkedFuncType`) at `base`. */
-function writeResults(store: Store, results: valtype[], r: unknown, base: number): void {
+function writeResults(store: StoreState, results: valtype[], r: unknown, base: number): void {
   try {
     if (results.length === 0) return;
-    let S = store._stack;
-    if (base + 2 * results.length > S.length) S = store._growStack(base + 2 * results.length);
+    let S = store.stack;
+    if (base + 2 * results.length > S.length) S = store.growStack(base + 2 * results.length);
     if (results.length === 1) {
       writeValue(store, S, base, results[0], r);
       return;

@@ -14,11 +14,12 @@ import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
 import type { Module } from './engine.js';
-import { Tag } from './exn.js';
+import { Tag, newTag, tagHandle } from './exn.js';
 import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import {
-  FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Table, typeIdOf, wrapperOf, type Store,
+  FUNC_INST, Global, HostFunc, Memory, Table, handleOf, internals, typeIdOf, wrapperOf,
 } from './runtime.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst } from './instances.js';
 
 /** "(i32, i64) -> (i32)" */
 function funcTypeText(t: functype): string {
@@ -53,18 +54,18 @@ function linkMatches(a: valtype, b: valtype): boolean {
   return abstractHeap(a) === abstractHeap(b);
 }
 
-/** The JS API element / value type name detwasm's Table and Global hold a reference type of `t`'s heap type as. */
-function refName(t: valtype): 'funcref' | 'externref' {
-  return abstractHeap(t) === EXTERNREF ? 'externref' : 'funcref';
+/** The element / value type (FUNCREF or EXTERNREF) detwasm's tables and globals hold a reference type of `t`'s heap type as. */
+function refStored(t: valtype): valtype {
+  return abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF;
 }
 
-export function instantiate(module: Module, store: Store, imports: Record<string, Record<string, unknown>>): Instance {
+export function instantiate(module: Module, store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
   if (store.engine !== module._engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
   const vm = module._vm;
   const m = vm.module;
-  const inst = new Instance(module, store);
+  const inst = new ModuleInst(module, store);
   const typeIds = typeIdsOf(m.types);
-  inst._typeIds = typeIds;
+  inst.typeIds = typeIds;
 
   // ---- imports
   for (const imp of m.imports) {
@@ -92,57 +93,60 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           throw incompatible('expected a function');
         }
         if (f.host) {
-          f._hostIndex = inst._funcs.length;
-          f._hostName = `${imp.module}.${imp.name}`;
+          f.hostIndex = inst.funcs.length;
+          f.hostName = `${imp.module}.${imp.name}`;
         }
-        inst._funcs.push(f);
+        inst.funcs.push(f);
         break;
       }
       case 'table': {
         if (!(v instanceof Table)) throw incompatible('expected a Table');
-        if ((v._linkElem || v._elemtype) !== linkType(d.type.elemtype, m.types)) {
-          throw incompatible(`table element type mismatch: expected ${valtypeName(d.type.elemtype)}, got ${valtypeName(v._elemtype)}`);
+        const t = internals(v);
+        if ((t.linkElem || t.elemtype) !== linkType(d.type.elemtype, m.types)) {
+          throw incompatible(`table element type mismatch: expected ${valtypeName(d.type.elemtype)}, got ${valtypeName(t.elemtype)}`);
         }
-        if (!limitsMatch(v._elems.length, v._max, d.type.limits)) {
+        if (!limitsMatch(t.elems.length, t.max, d.type.limits)) {
           const l = d.type.limits;
-          throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(v._elems.length, v._max, 'element', false)}`);
+          throw incompatible(`table limits mismatch: expected ${limitsText(l.min, l.max, 'element', true)}; got ${limitsText(t.elems.length, t.max, 'element', false)}`);
         }
-        if (v._is64 !== d.type.is64) throw incompatible(`table address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
-        inst._tables.push(v);
+        if (t.is64 !== d.type.is64) throw incompatible(`table address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
+        inst.tables.push(t);
         break;
       }
       case 'memory': {
         if (!(v instanceof Memory)) throw incompatible('expected a Memory');
-        if (v._pageSizeLog2 !== d.type.pageSizeLog2) throw incompatible(`memory page size mismatch: expected ${2 ** d.type.pageSizeLog2}, got ${2 ** v._pageSizeLog2}`);
-        // sizes in the memory's pages (Memory counts 64 KiB ones)
+        const mem = internals(v);
+        if (mem.pageSizeLog2 !== d.type.pageSizeLog2) throw incompatible(`memory page size mismatch: expected ${2 ** d.type.pageSizeLog2}, got ${2 ** mem.pageSizeLog2}`);
+        // sizes in the memory's pages (MemoryInst counts 64 KiB ones)
         const scale = PAGE_SIZE / 2 ** d.type.pageSizeLog2;
-        const size = v._u8.length / 2 ** d.type.pageSizeLog2, max = v._max === undefined ? undefined : v._max * scale;
+        const size = mem.u8.length / 2 ** d.type.pageSizeLog2, max = mem.max === undefined ? undefined : mem.max * scale;
         if (!limitsMatch(size, max, d.type.limits)) {
           const l = d.type.limits;
           throw incompatible(`memory limits mismatch: expected ${limitsText(l.min, l.max, 'page', true)}; got ${limitsText(size, max, 'page', false)}`);
         }
-        if (v._is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
-        if (inst._memory === null) inst._memory = v;
-        inst._memories.push(v);
+        if (mem.is64 !== d.type.is64) throw incompatible(`memory address type mismatch: expected ${d.type.is64 ? 'i64' : 'i32'}`);
+        if (inst.memory === null) inst.memory = mem;
+        inst.memories.push(mem);
         break;
       }
       case 'tag': {
         if (!(v instanceof Tag)) throw incompatible('expected a Tag');
         const t = m.types[d.typeidx];
-        if (v._typeId !== typeIds[d.typeidx]) {
-          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(v._type)}`);
+        const tag = internals(v);
+        if (tag.typeId !== typeIds[d.typeidx]) {
+          throw incompatible(`tag type mismatch: expected ${funcTypeText({ params: t.params, results: [] })}, got ${funcTypeText(tag.type)}`);
         }
-        inst._tags.push(v);
+        inst.tags.push(tag);
         break;
       }
       case 'global': {
-        let g: Global;
+        let g: GlobalInst;
         if (v instanceof Global) {
-          g = v;
+          g = internals(v);
           // a mutable global's type must be the same, an immutable one's a subtype (reference types)
-          const actual = g._linkType || g._type.valtype, declared = linkType(d.type.valtype, m.types);
-          if (g._type.mutable !== d.type.mutable || !(d.type.mutable ? actual === declared : linkMatches(actual, declared))) {
-            throw incompatible(`global type mismatch: expected ${globalTypeText(d.type)}, got ${globalTypeText(g._type)}`);
+          const actual = g.linkType || g.type.valtype, declared = linkType(d.type.valtype, m.types);
+          if (g.type.mutable !== d.type.mutable || !(d.type.mutable ? actual === declared : linkMatches(actual, declared))) {
+            throw incompatible(`global type mismatch: expected ${globalTypeText(d.type)}, got ${globalTypeText(g.type)}`);
           }
         } else if (!d.type.mutable) {
           // JS API "read the imports": a plain value for an immutable global
@@ -153,112 +157,110 @@ export function instantiate(module: Module, store: Store, imports: Record<string
           if ((name === 'i32' || name === 'f32' || name === 'f64') && typeof v !== 'number') throw incompatible('expected a Global or a Number');
           if (name === 'i64' && typeof v !== 'bigint') throw incompatible('expected a Global or a BigInt');
           try {
-            g = new Global({ value: name }, v);
+            g = internals(new Global({ value: name }, v));
           } catch {
             throw incompatible('value has the wrong type');
           }
         } else {
           throw incompatible('expected a Global');
         }
-        inst._globals.push(g);
-        inst._globalCells.push(g._cell);
+        inst.globals.push(g);
+        inst.globalCells.push(g.cell);
         break;
       }
     }
   }
 
   // ---- price (metered stores): checked before anything is allocated; out of gas leaves the store as it was
-  if (store._metered) {
-    const cost = instantiationCost(m, module._engine._schedule);
-    if (store._gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store._gas} left`);
-    store._gas -= cost;
+  if (store.metered) {
+    const cost = instantiationCost(m, store.schedule);
+    if (store.gas < cost) throw new Trap('out_of_gas', `instantiation costs ${cost} gas, ${store.gas} left`);
+    store.gas -= cost;
   }
   // ---- the store lists its instances (snapshots), from here on even if a segment or the start function traps
-  // (not a store that does not keep them: compat's default store, Store._recordsInstances)
-  if (store._recordsInstances) store._instances.push(inst);
+  // (not a store that does not keep them: compat's default store, StoreState.recordsInstances)
+  if (store.recordsInstances) store.instances.push(inst);
 
   // ---- standalone memories and tables now belong to this store (their JS grow limit)
-  const limits = store._limits;
-  for (const t of inst._tables) {
-    if (!t._owned) {
-      t._owned = true;
-      t._limit = limits.maxTableSize;
+  const limits = store.limits;
+  for (const t of inst.tables) {
+    if (!t.owned) {
+      t.owned = true;
+      t.limit = limits.maxTableSize;
     }
   }
-  for (const mem of inst._memories) {
-    if (!mem._owned) {
-      mem._owned = true;
-      mem._limit = limits.maxMemoryPages;
+  for (const mem of inst.memories) {
+    if (!mem.owned) {
+      mem.owned = true;
+      mem.limit = limits.maxMemoryPages;
     }
   }
 
   // ---- functions
   for (let i = 0; i < m.funcs.length; i++) {
     const t = m.types[m.funcs[i]];
-    inst._funcs.push(new FuncInst(store, t, typeIds[m.funcs[i]], false, inst, i, null, false));
+    inst.funcs.push(new FuncInst(store, t, typeIds[m.funcs[i]], false, inst, i, null, false));
   }
   // ---- tables
   for (const tt of m.tables) {
-    const t = new Table({ element: refName(tt.elemtype), initial: 0 });
-    if (tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
-    t._elems = new Array(tt.limits.min).fill(null);
-    t._max = tt.limits.max;
-    t._owned = true;
-    t._limit = limits.maxTableSize;
-    t._is64 = tt.is64;
-    inst._tables.push(t);
+    const t = new TableInst(refStored(tt.elemtype), new Array(tt.limits.min).fill(null), tt.limits.max);
+    if (tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t.linkElem = linkType(tt.elemtype, m.types);
+    t.owned = true;
+    t.limit = limits.maxTableSize;
+    t.is64 = tt.is64;
+    inst.tables.push(t);
   }
   // ---- memory
   for (const mt of m.mems) {
-    // Memory counts 64 KiB pages; a custom page size (1 byte) makes fractions of them, exact in doubles.
+    // MemoryInst counts 64 KiB pages; a custom page size (1 byte) makes fractions of them, exact in doubles.
     // A declared maximum beyond the JS API's range (memory64, custom page sizes) is kept as it is.
     const scale = 2 ** mt.pageSizeLog2 / PAGE_SIZE;
-    const mem = new Memory({ initial: scale === 1 ? mt.limits.min : 0 });
-    if (scale !== 1 && mt.limits.min > 0) mem._grow(mt.limits.min * scale, Infinity);
-    mem._max = mt.limits.max === undefined ? undefined : mt.limits.max * scale;
-    mem._pageSizeLog2 = mt.pageSizeLog2;
-    mem._owned = true;
-    mem._limit = limits.maxMemoryPages;
-    mem._is64 = mt.is64;
-    if (inst._memory === null) inst._memory = mem;
-    inst._memories.push(mem);
+    const mem = new MemoryInst(scale === 1 ? mt.limits.min : 0, undefined);
+    if (scale !== 1 && mt.limits.min > 0) mem.grow(mt.limits.min * scale, Infinity);
+    mem.max = mt.limits.max === undefined ? undefined : mt.limits.max * scale;
+    mem.pageSizeLog2 = mt.pageSizeLog2;
+    mem.owned = true;
+    mem.limit = limits.maxMemoryPages;
+    mem.is64 = mt.is64;
+    if (inst.memory === null) inst.memory = mem;
+    inst.memories.push(mem);
   }
   // ---- tags (each instantiation makes new ones)
-  for (const x of m.tags) inst._tags.push(Tag._of(linkedFuncType(m.types[x]), typeIds[x]));
+  for (const x of m.tags) inst.tags.push(newTag(linkedFuncType(m.types[x]), typeIds[x]));
   // ---- globals (init expressions may read earlier globals)
   for (const g of m.globals) {
     const t = g.type.valtype;
-    const glob = new Global({ value: t === I32 ? 'i32' : t === I64 ? 'i64' : t === F32 ? 'f32' : t === F64 ? 'f64' : refName(t), mutable: g.type.mutable });
-    if (isRefType(t) && t !== FUNCREF && t !== EXTERNREF) glob._linkType = linkType(t, m.types);
+    const glob = new GlobalInst({ valtype: isRefType(t) ? refStored(t) : t, mutable: g.type.mutable });
+    if (isRefType(t) && t !== FUNCREF && t !== EXTERNREF) glob.linkType = linkType(t, m.types);
     const v = evalConst(g.init, inst);
-    if (typeof v === 'object' && v !== null && 'ref' in v) glob._ref = v.ref;
+    if (typeof v === 'object' && v !== null && 'ref' in v) glob.ref = v.ref;
     else if (typeof v === 'object' && v !== null) {
-      glob._cell[0] = v.lo; // f32/f64 bits, kept exactly (payloads included)
-      glob._cell[1] = v.hi;
+      glob.cell[0] = v.lo; // f32/f64 bits, kept exactly (payloads included)
+      glob.cell[1] = v.hi;
     }
     else if (typeof v === 'bigint') {
-      glob._cell[0] = Number(BigInt.asIntN(32, v));
-      glob._cell[1] = Number(BigInt.asIntN(32, v >> 32n));
-    } else glob._cell[0] = v as number;
-    inst._globals.push(glob);
-    inst._globalCells.push(glob._cell);
+      glob.cell[0] = Number(BigInt.asIntN(32, v));
+      glob.cell[1] = Number(BigInt.asIntN(32, v >> 32n));
+    } else glob.cell[0] = v as number;
+    inst.globals.push(glob);
+    inst.globalCells.push(glob.cell);
   }
   // ---- table initializer expressions (typed function references: `(table n (ref $t) expr)`)
   for (let i = 0; i < m.tables.length; i++) {
     const init = m.tableInits[i];
     if (init === null || init === undefined) continue;
     const v = evalConst(init, inst) as { ref: unknown };
-    inst._tables[vm.numImportedTables + i]._elems.fill(v.ref);
+    inst.tables[vm.numImportedTables + i].elems.fill(v.ref);
   }
   // ---- exports
   for (const e of m.exports) {
     let v: unknown;
     switch (e.kind) {
-      case 'func': v = wrapperOf(inst._funcs[e.index]); break;
-      case 'table': v = inst._tables[e.index]; break;
-      case 'memory': v = inst._memories[e.index]; break;
-      case 'global': v = inst._globals[e.index]; break;
-      case 'tag': v = inst._tags[e.index]; break;
+      case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+      case 'table': v = handleOf(inst.tables[e.index]); break;
+      case 'memory': v = handleOf(inst.memories[e.index]); break;
+      case 'global': v = handleOf(inst.globals[e.index]); break;
+      case 'tag': v = tagHandle(inst.tags[e.index]); break;
     }
     inst.exports[e.name] = v;
   }
@@ -267,16 +269,16 @@ export function instantiate(module: Module, store: Store, imports: Record<string
   // ---- element segments: resolve references
   for (const seg of m.elems) {
     const vals: unknown[] = new Array(seg.length);
-    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst._funcs[seg.funcs[i]];
+    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst.funcs[seg.funcs[i]];
     else if (seg.exprs) {
       for (let i = 0; i < seg.length; i++) {
         const v = evalConst(seg.exprs[i], inst) as { ref: unknown };
         vals[i] = v.ref;
       }
     }
-    inst._elems.push(vals);
+    inst.elems.push(vals);
   }
-  for (const d of m.datas) inst._datas.push(d.init);
+  for (const d of m.datas) inst.datas.push(d.init);
 
   // ---- apply active segments in order (spec 4.5.4 steps 14-15), then the start function
   for (let i = 0; i < m.elems.length; i++) {
@@ -285,12 +287,12 @@ export function instantiate(module: Module, store: Store, imports: Record<string
       const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
       // a 64-bit table's offset is an i64 (exact below 2^53; larger ones are out of bounds anyway)
       const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
-      const tab = inst._tables[seg.table];
-      const vals = inst._elems[i];
-      if (off + vals.length > tab._elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);
-      for (let k = 0; k < vals.length; k++) tab._elems[off + k] = vals[k];
+      const tab = inst.tables[seg.table];
+      const vals = inst.elems[i];
+      if (off + vals.length > tab.elems.length) throw new Trap('table_out_of_bounds', `element segment ${i}`);
+      for (let k = 0; k < vals.length; k++) tab.elems[off + k] = vals[k];
     }
-    if (seg.mode !== 'passive') inst._elems[i] = [];
+    if (seg.mode !== 'passive') inst.elems[i] = [];
   }
   for (let i = 0; i < m.datas.length; i++) {
     const seg = m.datas[i];
@@ -298,12 +300,12 @@ export function instantiate(module: Module, store: Store, imports: Record<string
     const o = evalConst(seg.offsetExpr!, inst) as number | bigint;
     // a 64-bit memory's offset is an i64 (exact as a double below 2^53; larger ones are out of bounds anyway)
     const off = typeof o === 'bigint' ? Number(BigInt.asUintN(64, o)) : o >>> 0;
-    const mem = inst._memories[seg.memory];
-    if (off + seg.init.length > mem._u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
-    mem._u8.set(seg.init, off);
-    inst._datas[i] = new Uint8Array(0);
+    const mem = inst.memories[seg.memory];
+    if (off + seg.init.length > mem.u8.length) throw new Trap('memory_out_of_bounds', `data segment ${i}`);
+    mem.u8.set(seg.init, off);
+    inst.datas[i] = new Uint8Array(0);
   }
-  if (m.start !== null) invoke(inst._funcs[m.start], []);
+  if (m.start !== null) invoke(inst.funcs[m.start], []);
   return inst;
 }
 
@@ -311,7 +313,7 @@ export function instantiate(module: Module, store: Store, imports: Record<string
 type ConstValue = number | bigint | { ref: unknown } | { lo: number; hi: number };
 
 /** Evaluates a constant expression (spec 3.3.10; extended-const arithmetic included). */
-function evalConst(e: expr, inst: Instance): ConstValue {
+function evalConst(e: expr, inst: ModuleInst): ConstValue {
   const c = e.code;
   const stack: ConstValue[] = [];
   let pc = 0;
@@ -324,14 +326,14 @@ function evalConst(e: expr, inst: Instance): ConstValue {
       case 0x43: stack.push({ lo: c[pc + 2], hi: 0 }); pc += 3; break; // f32.const [bits]
       case 0x44: stack.push({ lo: c[pc + 2], hi: c[pc + 3] }); pc += 4; break; // f64.const [lo, hi]
       case 0xd0: stack.push({ ref: null }); pc += 3; break;
-      case 0xd2: stack.push({ ref: inst._funcs[c[pc + 2]] }); pc += 3; break;
+      case 0xd2: stack.push({ ref: inst.funcs[c[pc + 2]] }); pc += 3; break;
       case 0x23: {
-        const g = inst._globals[c[pc + 2]];
-        const t = g._type.valtype;
-        if (t === I32) stack.push(g._cell[0]);
-        else if (t === I64) stack.push(BigInt.asIntN(64, (BigInt(g._cell[1]) << 32n) | BigInt(g._cell[0] >>> 0)));
-        else if (t === F32 || t === F64) stack.push({ lo: g._cell[0], hi: g._cell[1] });
-        else stack.push({ ref: g._ref });
+        const g = inst.globals[c[pc + 2]];
+        const t = g.type.valtype;
+        if (t === I32) stack.push(g.cell[0]);
+        else if (t === I64) stack.push(BigInt.asIntN(64, (BigInt(g.cell[1]) << 32n) | BigInt(g.cell[0] >>> 0)));
+        else if (t === F32 || t === F64) stack.push({ lo: g.cell[0], hi: g.cell[1] });
+        else stack.push({ ref: g.ref });
         pc += 3;
         break;
       }

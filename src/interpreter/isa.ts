@@ -132,16 +132,16 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
   callee = funcs[$func];
   nfp = fp + $args;${extra('')}
 } else if (code[pc] === @OP(${indirect})) {
-  const tab = inst._tables[$table@${indirect}];
+  const tab = inst.tables[$table@${indirect}];
   const i = S[$idx@${indirect}] >>> 0;
-  if (i >= tab._elems.length) trap('undefined_element');
-  const c = tab._elems[i] as FuncInst | null;
+  if (i >= tab.elems.length) trap('undefined_element');
+  const c = tab.elems[i] as FuncInst | null;
   if (c === null) trap('uninitialized_element');
-  if (c.typeId !== inst._typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
+  if (c.typeId !== inst.typeIds[$type@${indirect}]) trap('indirect_call_type_mismatch');
   callee = c;
   nfp = fp + $args@${indirect};${extra('@' + indirect)}
 } else {
-  const c = store._refs[S[$ref@${ref}]] as FuncInst | null;
+  const c = store.refs[S[$ref@${ref}]] as FuncInst | null;
   if (c === null) trap('null_reference');
   callee = c;
   nfp = fp + $args@${ref};${extra('@' + ref)}
@@ -150,8 +150,8 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
 
 const CALL = `let ret: number;
 ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret${at};`)}if (callee.host) {
-  store._gas = gas;
-  store._depth = depth;
+  store.gas = gas;
+  store.depth = depth;
   let suspended = false;
   let x: Exception | null = null;
   try {
@@ -161,27 +161,27 @@ ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret$
     if (!(e instanceof Exception)) throw e;
     x = e;
   } finally {
-    // the host (and wasm it called back) charged store._gas; keep that even when it throws
-    gas = store._gas;
+    // the host (and wasm it called back) charged store.gas; keep that even when it throws
+    gas = store.gas;
   }
   if (x !== null) {
     CATCH_EXCEPTION;
   }
   RELOAD_STACK;
   if (mem !== null) {
-    u8 = mem._u8;
-    dv = mem._dv;
+    u8 = mem.u8;
+    dv = mem.dv;
     memLen = u8.length;
   }
   pc = code[ret];
   const k = code[ret + 1];
   if (suspended) {
     // the host's results come later (resume): then the block after the call is charged
-    store._suspendedAt = nfp;
-    store._suspendedHost = callee;
-    store._pendingGas = k;
-    store._lastPc = pc;
-    store._lastFp = fp;
+    store.suspendedAt = nfp;
+    store.suspendedHost = callee;
+    store.pendingGas = k;
+    store.lastPc = pc;
+    store.lastFp = fp;
     return true;
   }
   CHARGE_PENDING(k);
@@ -194,11 +194,11 @@ cs[3 * depth + 2] = code[ret + 1];
 fns[depth] = f;
 depth++;
 f = callee;
-cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
 code = cf.code;
 fp = nfp;
 if (fp + cf.frameSlots > S.length) {
-  store._growStack(fp + cf.frameSlots);
+  store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
@@ -225,12 +225,12 @@ op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref]
  */
 const TAIL_CALL = `${selectCallee('return_call', 'return_call_indirect_s', 'return_call_ref_s', () => '')}for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
 if (callee.host) {
-  store._gas = gas;
-  store._depth = depth;
+  store.gas = gas;
+  store.depth = depth;
   // (a host function reached by a tail call cannot suspend the call: the frame
   // it would resume in is gone, so callResumable/callAsync see an error there)
-  const rc = store._resumable;
-  store._resumable = null;
+  const rc = store.resumable;
+  store.resumable = null;
   let x: Exception | null = null;
   try {
     callHost(store, callee, fp, inst);
@@ -238,25 +238,25 @@ if (callee.host) {
     if (!(e instanceof Exception)) throw e;
     x = e;
   } finally {
-    gas = store._gas;
-    store._resumable = rc;
+    gas = store.gas;
+    store.resumable = rc;
   }
   if (x !== null) {
     CATCH_EXCEPTION;
   }
   RELOAD_STACK;
   if (mem !== null) {
-    u8 = mem._u8;
-    dv = mem._dv;
+    u8 = mem.u8;
+    dv = mem.dv;
     memLen = u8.length;
   }
   RETURN_TO_CALLER;
 }
 f = callee;
-cf = metered ? f._cm ?? compiledOf(f, true) : f._cu ?? compiledOf(f, false);
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
-  store._growStack(fp + cf.frameSlots);
+  store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
@@ -313,8 +313,8 @@ op('global.set', 'g:i src:s', `const cell = globalCells[$g];
 const s = $src;
 cell[0] = S[s];
 cell[1] = S[s + 1];`, 'write a numeric global');
-op('global.get_ref', 'dst:s g:i', 'S[$dst] = store._intern(inst._globals[$g]._ref);', 'read a reference global');
-op('global.set_ref', 'g:i src:s', 'inst._globals[$g]._ref = store._refs[S[$src]];', 'write a reference global');
+op('global.get_ref', 'dst:s g:i', 'S[$dst] = store.intern(inst.globals[$g].ref);', 'read a reference global');
+op('global.set_ref', 'g:i src:s', 'inst.globals[$g].ref = store.refs[S[$src]];', 'write a reference global');
 
 // ---------------------------------------------------------------- memory
 /**
@@ -403,13 +403,13 @@ JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
 op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
 op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-page charge
-if (memLen / 65536 + n <= Math.min(mem!._max ?? 65536, maxPages, 65536)) {
+if (memLen / 65536 + n <= Math.min(mem!.max ?? 65536, maxPages, 65536)) {
   const cost = n * perPage;
   CHARGE(cost);
 }
-S[$dst] = mem!._grow(n, maxPages);
-u8 = mem!._u8;
-dv = mem!._dv;
+S[$dst] = mem!.grow(n, maxPages);
+u8 = mem!.u8;
+dv = mem!.dv;
 memLen = u8.length;`, 'grow memory by S[n] pages');
 
 // ---------------------------------------------------------------- other memories, 64-bit memories
@@ -431,9 +431,9 @@ S[$dst] = S[a + 1] !== 0 ? -1 : S[a];`, 'an i64 address (memory64) as a u32 word
 /** An address or length operand of a memory `_m` op: the u64 at slot expression `x` when `is64` (a field) is set, else the u32. */
 const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? (S[${x} + 1] >>> 0) * 4294967296 : 0))`;
 /** Selects memory `$mem` of the instance for the cold `_m` rows (u8, dv, memLen are execCold's locals). */
-const USE_MEM = `const mm = inst._memories[$mem];
-u8 = mm._u8;
-dv = mm._dv;
+const USE_MEM = `const mm = inst.memories[$mem];
+u8 = mm.u8;
+dv = mm.dv;
 memLen = u8.length;
 `;
 function eaM(size: number): string {
@@ -447,15 +447,15 @@ for (const [name, , size, body] of stores) {
   op(`${name}_m`, 'addr:s val:s mem:i offlo:i offhi:i a64:i', eaM(size) + body, `${name} to memory \`mem\` (address i64 when a64), u64 offset`, { cold: true });
 }
 op('memory.size_m', 'dst:s mem:i a64:i pg:i', `const d = $dst;
-S[d] = inst._memories[$mem]._u8.length / 2 ** $pg;
+S[d] = inst.memories[$mem].u8.length / 2 ** $pg;
 if ($a64 !== 0) S[d + 1] = 0;`, 'memory.size of memory `mem` in pages of 2^pg bytes (an i64 when a64)', { cold: true });
 /**
- * memory.grow of another, 64-bit or custom-page-size memory. Memory counts in
+ * memory.grow of another, 64-bit or custom-page-size memory. MemoryInst counts in
  * 64 KiB pages; a delta of n pages of 2^pg bytes is n * 2^pg / 65536 of them
  * (a fraction for small pages: exact in doubles, so sizes stay exact byte
  * counts). Gas: memory.grow.perPage per started 64 KiB.
  */
-op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst._memories[$mem];
+op('memory.grow_m', 'dst:s n:s mem:i a64:i pg:i', `const mm = inst.memories[$mem];
 const ns = $n;
 const n = ${u64At('ns', '$a64')};
 const scale = 2 ** $pg / 65536;
@@ -463,11 +463,11 @@ let r = -1;
 if (n * scale <= 65536) {
   const delta = n * scale;
   // a grow that cannot succeed returns -1 without the per-page charge
-  if (mm._u8.length / 65536 + delta <= Math.min(mm._max ?? 65536, maxPages, 65536)) {
+  if (mm.u8.length / 65536 + delta <= Math.min(mm.max ?? 65536, maxPages, 65536)) {
     const cost = Math.ceil(delta) * perPage;
     CHARGE(cost);
   }
-  r = mm._grow(delta, maxPages);
+  r = mm.grow(delta, maxPages);
 }
 const d = $dst;
 S[d] = r < 0 ? -1 : r / scale;
@@ -475,14 +475,14 @@ if ($a64 !== 0) S[d + 1] = r < 0 ? -1 : 0;`, 'memory.grow of memory `mem` by S[n
 op('memory.fill_m', 'mem:i a64:i d:s val:s n:s', `${USE_MEM}const d = ${u64At('$d', '$a64')}, n = ${u64At('$n', '$a64')};
 if (d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill of memory `mem` (i64 operands when a64)', { cold: true });
-op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst._memories[$dm], smem = inst._memories[$sm];
+op('memory.copy_m', 'dm:i sm:i da64:i sa64:i d:s s:s n:s', `const dmem = inst.memories[$dm], smem = inst.memories[$sm];
 const d = ${u64At('$d', '$da64')}, s = ${u64At('$s', '$sa64')};
 // n is an i64 only when both memories are 64-bit (spec 3.4.7 memory.copy)
 const n = ${u64At('$n', '($da64 & $sa64)')};
-if (s + n > smem._u8.length || d + n > dmem._u8.length) trap('memory_out_of_bounds');
-${PER_BYTES_M}if (dmem === smem) dmem._u8.copyWithin(d, s, s + n);
-else dmem._u8.set(smem._u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
-op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst._datas[$seg];
+if (s + n > smem.u8.length || d + n > dmem.u8.length) trap('memory_out_of_bounds');
+${PER_BYTES_M}if (dmem === smem) dmem.u8.copyWithin(d, s, s + n);
+else dmem.u8.set(smem.u8.subarray(s, s + n), d);`, 'memory.copy between memories `dm` and `sm`', { cold: true });
+op('memory.init_m', 'seg:i mem:i a64:i d:s s:s n:s', `${USE_MEM}const seg = inst.datas[$seg];
 const d = ${u64At('$d', '$a64')}, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
@@ -1091,7 +1091,7 @@ op('f64.promote_f32_s', 'dst:s a:s', `const r = ${f32('$a')};\n${setF64('r')}`, 
  */
 op('throw', 'tag:i args:s', `const x: Exception | null = throwException(store, inst, $tag, S, $args);
 CATCH_EXCEPTION;`, 'throw an exception with tag `tag` (payload at slot `args`)', { next: 'self' });
-op('throw_ref_s', 'a:s', `const x = store._refs[S[$a]] as Exception | null;
+op('throw_ref_s', 'a:s', `const x = store.refs[S[$a]] as Exception | null;
 if (x === null || x === undefined) trap('null_reference');
 CATCH_EXCEPTION;`, 'throw_ref: rethrow the exception S[a] (null traps)', { next: 'self' });
 
@@ -1113,24 +1113,24 @@ op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null'
 op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
 if (r === 0) trap('null_reference');
 S[$dst] = r;`, 'ref.as_non_null: traps on null');
-op('ref.func', 'dst:s func:i', 'S[$dst] = store._intern(funcs[$func]);', 'reference to function `func`');
-op('table.get_s', 'dst:s idx:s t:i', `const tab = inst._tables[$t];
+op('ref.func', 'dst:s func:i', 'S[$dst] = store.intern(funcs[$func]);', 'reference to function `func`');
+op('table.get_s', 'dst:s idx:s t:i', `const tab = inst.tables[$t];
 const i = S[$idx] >>> 0;
-if (i >= tab._elems.length) trap('table_out_of_bounds');
-S[$dst] = store._intern(tab._elems[i]);`, 'table.get');
-op('table.set_ss', 't:i idx:s val:s', `const tab = inst._tables[$t];
+if (i >= tab.elems.length) trap('table_out_of_bounds');
+S[$dst] = store.intern(tab.elems[i]);`, 'table.get');
+op('table.set_ss', 't:i idx:s val:s', `const tab = inst.tables[$t];
 const i = S[$idx] >>> 0;
-if (i >= tab._elems.length) trap('table_out_of_bounds');
-tab._elems[i] = store._refs[S[$val]];`, 'table.set');
-op('table.size', 'dst:s t:i', 'S[$dst] = inst._tables[$t]._elems.length;', 'table.size');
-op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst._tables[$t];
+if (i >= tab.elems.length) trap('table_out_of_bounds');
+tab.elems[i] = store.refs[S[$val]];`, 'table.set');
+op('table.size', 'dst:s t:i', 'S[$dst] = inst.tables[$t].elems.length;', 'table.size');
+op('table.grow_ss', 'dst:s init:s n:s t:i', `const tab = inst.tables[$t];
 const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-element charge
-if (tab._elems.length + n <= Math.min(tab._max ?? 0xffffffff, maxTable)) {
+if (tab.elems.length + n <= Math.min(tab.max ?? 0xffffffff, maxTable)) {
   const cost = n * perElem;
   CHARGE(cost);
 }
-S[$dst] = tab._grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
+S[$dst] = tab.grow(n, store.refs[S[$init]], maxTable);`, 'table.grow');
 /**
  * Bulk operations (spec 4.4.6 table.fill/copy/init, 4.4.7 memory.fill/copy/init):
  * the bounds check comes first, as in the spec, so an out-of-bounds op traps
@@ -1139,25 +1139,25 @@ S[$dst] = tab._grow(n, store._refs[S[$init]], maxTable);`, 'table.grow');
  */
 const PER_ELEM = 'const cost = n * perElem;\nCHARGE(cost);\n';
 const PER_BYTES = 'const cost = Math.ceil(n / 8) * perBytes8;\nCHARGE(cost);\n';
-op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst._tables[$t];
+op('table.fill_sss', 't:i i:s val:s n:s', `const tab = inst.tables[$t];
 const i = S[$i] >>> 0, n = S[$n] >>> 0;
-if (i + n > tab._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}tab._elems.fill(store._refs[S[$val]], i, i + n);`, 'table.fill');
-op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst._tables[$dt], st = inst._tables[$st];
+if (i + n > tab.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}tab.elems.fill(store.refs[S[$val]], i, i + n);`, 'table.fill');
+op('table.copy_sss', 'dt:i st:i d:s s:s n:s', `const dt = inst.tables[$dt], st = inst.tables[$st];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
-if (s + n > st._elems.length || d + n > dt._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}if (dt === st) dt._elems.copyWithin(d, s, s + n);
-else for (let k = 0; k < n; k++) dt._elems[d + k] = st._elems[s + k];`, 'table.copy');
-op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst._tables[$t], seg = inst._elems[$e];
+if (s + n > st.elems.length || d + n > dt.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}if (dt === st) dt.elems.copyWithin(d, s, s + n);
+else for (let k = 0; k < n; k++) dt.elems[d + k] = st.elems[s + k];`, 'table.copy');
+op('table.init_sss', 't:i e:i d:s s:s n:s', `const tab = inst.tables[$t], seg = inst.elems[$e];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
-if (s + n > seg.length || d + n > tab._elems.length) trap('table_out_of_bounds');
-${PER_ELEM}for (let k = 0; k < n; k++) tab._elems[d + k] = seg[s + k];`, 'table.init');
-op('elem.drop', 'e:i', 'inst._elems[$e] = [];', 'elem.drop');
-op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst._datas[$seg];
+if (s + n > seg.length || d + n > tab.elems.length) trap('table_out_of_bounds');
+${PER_ELEM}for (let k = 0; k < n; k++) tab.elems[d + k] = seg[s + k];`, 'table.init');
+op('elem.drop', 'e:i', 'inst.elems[$e] = [];', 'elem.drop');
+op('memory.init_sss', 'seg:i d:s s:s n:s', `const seg = inst.datas[$seg];
 const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.set(seg.subarray(s, s + n), d);`, 'memory.init');
-op('data.drop', 'seg:i', 'inst._datas[$seg] = EMPTY_U8;', 'data.drop');
+op('data.drop', 'seg:i', 'inst.datas[$seg] = EMPTY_U8;', 'data.drop');
 op('memory.copy_sss', 'd:s s:s n:s', `const d = S[$d] >>> 0, s = S[$s] >>> 0, n = S[$n] >>> 0;
 if (s + n > memLen || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.copyWithin(d, s, s + n);`, 'memory.copy');
@@ -1173,16 +1173,16 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  */
 export const MACROS: Readonly<Record<string, string>> = {
   /** The value stack and its float views, after the store replaced them (growth, host calls). */
-  RELOAD_STACK: `S = store._stack;
-SF64 = store._stackF64;
-SF32 = store._stackF32;`,
+  RELOAD_STACK: `S = store.stack;
+SF64 = store.stackF64;
+SF32 = store.stackF32;`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
-  EXEC_COLD: `store._gas = gas;
+  EXEC_COLD: `store.gas = gas;
 pc = execCold(store, inst, S, fp, code, pc);
-gas = store._gas;
+gas = store.gas;
 if (mem !== null) {
-  u8 = mem._u8;
-  dv = mem._dv;
+  u8 = mem.u8;
+  dv = mem.dv;
   memLen = u8.length;
 }
 break;`,
@@ -1216,7 +1216,7 @@ pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = (metered ? f._cm : f._cu)!.code;
+code = (metered ? f.compiledMetered : f.compiledUnmetered)!.code;
 RELOAD_INSTANCE;
 break;`,
   /**
@@ -1224,7 +1224,7 @@ break;`,
    * handler `unwind` finds in this activation, or leave it with `x`.
    */
   CATCH_EXCEPTION: `if (!unwind(store, x, f, pc, fp, depth, entryDepth, gas, metered)) {
-  gas = store._gas; // with the unwinding charged
+  gas = store.gas; // with the unwinding charged
   throw x;
 }
 f = UF!;
@@ -1238,11 +1238,11 @@ LOAD_INSTANCE;
 break;`,
   /** The running function's instance and its memory 0 views into the loop's locals. */
   LOAD_INSTANCE: `inst = f.instance!;
-funcs = inst._funcs;
-globalCells = inst._globalCells;
-mem = inst._memory;
-u8 = mem !== null ? mem._u8 : EMPTY_U8;
-dv = mem !== null ? mem._dv : EMPTY_DV;
+funcs = inst.funcs;
+globalCells = inst.globalCells;
+mem = inst.memory;
+u8 = mem !== null ? mem.u8 : EMPTY_U8;
+dv = mem !== null ? mem.dv : EMPTY_DV;
 memLen = u8.length;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   LOAD_INSTANCE;

@@ -20,11 +20,11 @@
  * before the instruction runs — and the gas left.
  */
 import { F, OP_FIELDS, OP_NAMES, OP_SLOT_FIELDS } from './ops.js';
-import type { FuncInst } from './runtime.js';
+import type { FuncInst } from './instances.js';
 
 /** A wasm function's index in its module and name-section name. */
 function frameOf(f: FuncInst): { funcIndex: number; name: string | undefined } {
-  const m = f.instance!._module;
+  const m = f.instance!.module;
   const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
   return { funcIndex, name: m._funcName(funcIndex) };
 }

@@ -9,6 +9,7 @@
 import { Engine, Store, Trap, type Memory } from '../index';
 import { wat } from './testutil';
 import { MAX_REENTRANCY } from './runtime';
+import { internals } from './runtime';
 
 const MODULE = `(module
   (import "env" "host" (func $host (param i32 i32) (result i32)))
@@ -98,7 +99,7 @@ test('random nesting of traps, out of gas, host errors and growth leaves the sto
     const kind = outcome.split(' ')[0];
     outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
     // at rest after every top-level call
-    expect([round, store._depth, store._sp, store._nesting]).toEqual([round, 0, 0, 0]);
+    expect([round, internals(store).depth, internals(store).sp, internals(store).nesting]).toEqual([round, 0, 0, 0]);
     // the per-depth call counters only ever grow (what was written stays written)
     const counts = Array.from(new Int32Array(mem.buffer, 0, 8));
     for (let i = 0; i < 8; i++) {
@@ -126,7 +127,7 @@ test('unbounded host re-entry ends with call_stack_exhausted at MAX_REENTRANCY (
     const ref: { f?: () => void } = {};
     const inst = store.instantiate(engine.compile(await wat(`(module (import "env" "h" (func $h))
       (func $f (export "f") call $h) (func (export "ok") (result i32) i32.const 1))`)), {
-      env: { h: () => { entries++; deepest = Math.max(deepest, store._nesting); ref.f!(); } },
+      env: { h: () => { entries++; deepest = Math.max(deepest, internals(store).nesting); ref.f!(); } },
     });
     ref.f = inst.exports.f as () => void;
     const e = (() => { try { ref.f!(); } catch (x) { return x; } return undefined; })() as Trap;
@@ -137,7 +138,7 @@ test('unbounded host re-entry ends with call_stack_exhausted at MAX_REENTRANCY (
     expect(MAX_REENTRANCY).toBe(32); // documented in README "Limits and costs"
     // every wasm activation the trap unwound through is in its backtrace
     expect(e.backtrace.length).toBe(MAX_REENTRANCY);
-    expect([store._depth, store._sp, store._nesting]).toEqual([0, 0, 0]);
+    expect([internals(store).depth, internals(store).sp, internals(store).nesting]).toEqual([0, 0, 0]);
     expect((inst.exports.ok as () => number)()).toBe(1);
   }
 });

@@ -25,13 +25,14 @@
  * is resumed to the end or cancelled.
  */
 import { Trap } from '../errors.js';
-import { Exception } from './exn.js';
+import { Exception, exnToJS } from './exn.js';
 import { linkedFuncType } from './types.js';
 import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { funcName, invoke } from './call.js';
 import { checkNoExnref } from './values.js';
-import { Activation, FUNC_INST, FuncInst, compiledOf, locateTrap, type PausedCallState, type Store } from './runtime.js';
+import { Activation, FUNC_INST, compiledOf, locateTrap, type PausedCallState } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /** A call that ran to its end: `value` as an exported function returns it. */
 export interface Finished {
@@ -63,7 +64,7 @@ export type ResumableCall = Finished | Paused;
 /** One resumable call in progress: what its end restores. */
 class Invocation {
   constructor(
-    readonly store: Store,
+    readonly store: StoreState,
     readonly f: FuncInst,
     /** Where the arguments and results are. */
     readonly base: number,
@@ -80,12 +81,12 @@ class Invocation {
     if (this.ended) return;
     this.ended = true;
     const store = this.store;
-    store._nesting = this.nesting - 1;
-    store._depth = this.depth;
-    store._sp = this.sp;
-    store._resumable = null;
-    store._paused = false;
-    store._pausedState = null;
+    store.nesting = this.nesting - 1;
+    store.depth = this.depth;
+    store.sp = this.sp;
+    store.resumable = null;
+    store.paused = false;
+    store.pausedState = null;
   }
 }
 
@@ -100,51 +101,51 @@ function funcOf(fn: unknown, what: string): FuncInst {
 function start(fn: unknown, args: readonly unknown[], async: boolean, what: string): ResumableCall {
   const f = funcOf(fn, what);
   const store = f.store;
-  if (store._paused) throw new TypeError(`${what}: the store has a paused call; resume it to its end or cancel it first`);
-  if (store._nesting !== 0) throw new TypeError(`${what}: only from outside wasm (not from a host function called by wasm)`);
+  if (store.paused) throw new TypeError(`${what}: the store has a paused call; resume it to its end or cancel it first`);
+  if (store.nesting !== 0) throw new TypeError(`${what}: only from outside wasm (not from a host function called by wasm)`);
   if (f.host) return { done: true, value: invoke(f, args) };
   const t = f.type;
   checkNoExnref(t, `${what}: ${funcName(f)}`);
-  const depth = store._depth, sp = store._sp, base = sp;
+  const depth = store.depth, sp = store.sp, base = sp;
   const slots = 2 * Math.max(t.params.length, t.results.length);
-  if (base + slots > store._stack.length) store._growStack(base + slots);
+  if (base + slots > store.stack.length) store.growStack(base + slots);
   const lt = linkedFuncType(t);
-  for (let i = 0; i < t.params.length; i++) writeValue(store, store._stack, base + 2 * i, lt.params[i], args[i]);
-  if (depth >= store._limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-  const cf = compiledOf(f, store._metered);
-  store._nesting++;
-  const inv = new Invocation(store, f, base, depth, sp, store._nesting, async);
-  store._resumable = { nesting: inv.nesting, async };
-  store._depth = depth + 1;
-  store._sp = base + cf.frameSlots;
-  store._lastFunc = f;
-  store._lastDepth = depth + 1;
+  for (let i = 0; i < t.params.length; i++) writeValue(store, store.stack, base + 2 * i, lt.params[i], args[i]);
+  if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
+  const cf = compiledOf(f, store.metered);
+  store.nesting++;
+  const inv = new Invocation(store, f, base, depth, sp, store.nesting, async);
+  store.resumable = { nesting: inv.nesting, async };
+  store.depth = depth + 1;
+  store.sp = base + cf.frameSlots;
+  store.lastFunc = f;
+  store.lastDepth = depth + 1;
   return step(inv, null);
 }
 
 /** Runs (or continues) the call's activation until it ends or stops again. */
 function step(inv: Invocation, resume: Activation | null): ResumableCall {
   const store = inv.store;
-  store._paused = false;
+  store.paused = false;
   let suspended: boolean;
-  if (store._hook !== null) store._hook.begin(store._gas);
+  if (store.hook !== null) store.hook.begin(store.gas);
   try {
-    suspended = store._hook === null ? exec(store, inv.f, inv.base, resume) : execTraced(store, inv.f, inv.base, resume);
+    suspended = store.hook === null ? exec(store, inv.f, inv.base, resume) : execTraced(store, inv.f, inv.base, resume);
   } catch (e) {
     const t = isStackOverflow(e) ? stackTrap(e) : e;
-    if (t === store._oogTrap && store._oogNesting === inv.nesting && !inv.async) {
-      store._oogTrap = null;
+    if (t === store.oogTrap && store.oogNesting === inv.nesting && !inv.async) {
+      store.oogTrap = null;
       return paused(inv, 'out_of_gas', t, saved(inv, null));
     }
-    if (t instanceof Trap) locateTrap(t, store._lastFunc!, store._callFns, inv.depth + 1, store._lastDepth);
+    if (t instanceof Trap) locateTrap(t, store.lastFunc!, store.callFns, inv.depth + 1, store.lastDepth);
     inv.end();
     // a JS value a host function threw leaves wasm as itself (exn.ts JSTag)
-    throw t instanceof Exception ? Exception._toJS(t) : t;
+    throw t instanceof Exception ? exnToJS(t) : t;
   } finally {
-    if (store._hook !== null) store._hook.end(store._gas);
+    if (store.hook !== null) store.hook.end(store.gas);
   }
   if (!suspended) {
-    const t = inv.f.type, S = store._stack;
+    const t = inv.f.type, S = store.stack;
     const n = t.results.length;
     let value: unknown;
     if (n === 1) value = readValue(store, S, inv.base, t.results[0]);
@@ -157,7 +158,7 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
     return { done: true, value };
   }
   // a host pause (callResumable) or a Promise to wait for (callAsync: the payload)
-  return paused(inv, 'host', store._suspendPayload, saved(inv, store._suspendedHost));
+  return paused(inv, 'host', store.suspendPayload, saved(inv, store.suspendedHost));
 }
 
 /** A suspended host call: its function and where its results go. */
@@ -169,14 +170,14 @@ interface PendingHost {
 /** The activation as the store's last-stopped fields describe it (exec's `finally`). */
 function saved(inv: Invocation, host: FuncInst | null): { act: Activation; host: PendingHost | null } {
   const s = inv.store;
-  const act = new Activation(s._lastFunc!, s._lastPc, s._lastFp, s._lastDepth, inv.depth + 1, s._pendingGas, null);
-  return { act, host: host === null ? null : { f: host, nfp: s._suspendedAt } };
+  const act = new Activation(s.lastFunc!, s.lastPc, s.lastFp, s.lastDepth, inv.depth + 1, s.pendingGas, null);
+  return { act, host: host === null ? null : { f: host, nfp: s.suspendedAt } };
 }
 
 function paused(inv: Invocation, reason: 'out_of_gas' | 'host', payload: unknown, state: { act: Activation; host: PendingHost | null }): Paused {
-  inv.store._paused = true;
+  inv.store.paused = true;
   // (snapshots: what a restored store rebuilds the paused call from)
-  inv.store._pausedState = {
+  inv.store.pausedState = {
     f: inv.f, base: inv.base, depth: inv.depth, sp: inv.sp, nesting: inv.nesting, async: inv.async,
     act: state.act, host: state.host, reason, payload,
   };
@@ -184,7 +185,7 @@ function paused(inv: Invocation, reason: 'out_of_gas' | 'host', payload: unknown
   const once = (what: string) => {
     if (used || inv.ended) throw new TypeError(`${what}: this paused call was already resumed or cancelled`);
     used = true;
-    inv.store._pausedState = null;
+    inv.store.pausedState = null;
   };
   return {
     done: false,
@@ -260,8 +261,8 @@ export async function callAsync(fn: unknown, ...args: unknown[]): Promise<unknow
  * Snapshots (snapshot.ts): the paused call `state` of a restored store, whose
  * stacks already hold its frames, as a `Paused` call to resume or cancel.
  */
-export function restorePaused(store: Store, state: PausedCallState): Paused {
+export function restorePaused(store: StoreState, state: PausedCallState): Paused {
   const inv = new Invocation(store, state.f, state.base, state.depth, state.sp, state.nesting, state.async);
-  store._resumable = { nesting: inv.nesting, async: inv.async };
+  store.resumable = { nesting: inv.nesting, async: inv.async };
   return paused(inv, state.reason, state.payload, { act: state.act, host: state.host });
 }

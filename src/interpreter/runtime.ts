@@ -1,8 +1,12 @@
 /**
- * Run-time objects (spec 4.2 "Runtime Structure"): function instances, memories,
- * tables, globals, the store and instances. The public classes (`Memory`,
- * `Table`, `Global`, `HostFunc`, `Caller`, `Store`, `Instance`) follow the
- * WebAssembly JS API; fields starting with `_` are internal to detwasm.
+ * The public run-time classes (spec 4.2 "Runtime Structure", WebAssembly JS
+ * API): `Store`, `Instance`, `Memory`, `Table`, `Global`, `HostFunc`,
+ * `Caller`. `Store`, `Instance`, `Memory`, `Table` and `Global` are handles
+ * to the internal instances of instances.ts, which the interpreter works on:
+ * `internals(handle)` is the one way from a handle to its instance,
+ * `handleOf(instance)` the way back (README.md "Runtime objects"). Also the
+ * helpers around them: compiled code per function (`compiledOf`), exported
+ * function wrappers (`wrapperOf`), trap locations and JS value conversions.
  */
 import type { functype, globaltype, valtype } from '../decoder/module.js';
 import { CONCRETE, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isExnRef, isNullable } from '../decoder/valtype.js';
@@ -12,10 +16,10 @@ import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
 import type { Module, Engine } from './engine.js';
-import type { Tag } from './exn.js';
+import type { Exception, Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, StoreState, TableInst, type ExnInst, type TagInst } from './instances.js';
 
-export const PAGE_SIZE = 65536;
 
 /** Marks exported function wrappers: `wrapper[FUNC_INST]` is the function instance. */
 export const FUNC_INST = Symbol('detwasm.funcInst');
@@ -32,33 +36,9 @@ export function typeIdOf(t: functype): number {
   return id;
 }
 
-/** A function instance (spec 4.2.6): a wasm function of an instance, or a host function. */
-export class FuncInst {
-  /** SPEED: compiled bytecode cached here (metered / unmetered), set on first call. */
-  _cm: CompiledFunc | null = null;
-  _cu: CompiledFunc | null = null;
-  _wrapper: ((...args: unknown[]) => unknown) | null = null;
-  /** Host functions: the function index of the import that created it (the exported function's `name`). */
-  _hostIndex = -1;
-  /** Host functions: the import's `module.name` (messages). */
-  _hostName: string | null = null;
-  constructor(
-    readonly store: Store,
-    readonly type: functype,
-    readonly typeId: number,
-    readonly host: boolean,
-    /** For wasm functions: the instance and the index into its module's code section. */
-    readonly instance: Instance | null,
-    readonly codeIndex: number,
-    /** For host functions: the JS function and whether it takes the caller explicitly (HostFunc). */
-    readonly fn: ((...args: any[]) => unknown) | null,
-    readonly explicitCaller: boolean,
-  ) {}
-}
-
 /** A wasm function's frame in a trap backtrace: its index in its module and its name-section name. */
 export function frameOf(f: FuncInst): TrapFrame {
-  const m = f.instance!._module;
+  const m = f.instance!.module;
   const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
   return { funcIndex, name: m._funcName(funcIndex) };
 }
@@ -75,11 +55,11 @@ export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | und
 
 /** Returns the compiled code of a wasm function, compiling it on first use. */
 export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
-  const c = metered ? f._cm : f._cu;
+  const c = metered ? f.compiledMetered : f.compiledUnmetered;
   if (c !== null) return c;
-  const compiled = f.instance!._module._compiled(f.codeIndex, metered);
-  if (metered) f._cm = compiled;
-  else f._cu = compiled;
+  const compiled = f.instance!.module._compiled(f.codeIndex, metered);
+  if (metered) f.compiledMetered = compiled;
+  else f.compiledUnmetered = compiled;
   return compiled;
 }
 
@@ -93,6 +73,8 @@ export interface MemoryDescriptor {
   address?: AddressType;
 }
 
+export { PAGE_SIZE, memoryWork, FIXED_BACKING_MAX } from './instances.js';
+
 /**
  * The JS API's address types of memories and tables: with 'i64' (memory64,
  * table64) the sizes, deltas and indices the JS API takes and returns are
@@ -101,282 +83,63 @@ export interface MemoryDescriptor {
 export type AddressType = 'i32' | 'i64';
 
 /**
- * Work the memories of this process have done on the host, in bytes: backing
- * stores allocated (including pages committed by resizing a resizable one) and
- * bytes copied between backing stores. Engine-internal, monotonic; the hostile
- * tests (fuzz/hostile-memory.test.ts) assert on it instead of on wall time.
- */
-export const memoryWork = { allocated: 0, copied: 0 };
-
-/**
- * Largest fixed-length backing store a growing memory gets (64 MiB): growth
- * beyond it moves the memory to a resizable backing, so a large memory is
- * copied at most once however it grows.
- */
-export const FIXED_BACKING_MAX = 64 * 1024 * 1024;
-
-/**
- * A linear memory (spec 4.2.8).
+ * A linear memory (spec 4.2.8, JS API `WebAssembly.Memory`): a handle to a
+ * memory instance (instances.ts `MemoryInst`, which describes its backing
+ * stores). As in the JS API ("Memory objects": grow, "refresh the memory
+ * buffer"), the ArrayBuffer `buffer` returned is the same object until the
+ * memory grows; every successful grow, `grow(0)` and wasm's `memory.grow`
+ * included, detaches it (its byteLength becomes 0) and `buffer` then returns
+ * a new one. A failed grow changes nothing. Once the memory has moved to a
+ * resizable backing store, `buffer` is that resizable ArrayBuffer
+ * (`resizable` is true, `maxByteLength` the reservation); the host must not
+ * `resize` or transfer it.
  *
- * `_u8` / `_dv` are always views of exactly the memory's current size (the
- * execution loop reads them again after every grow and host call). The bytes
- * live in one of two kinds of backing store:
- *
- * - a fixed-length ArrayBuffer, possibly larger than the memory: growth doubles
- *   its capacity (bounded by the maximum and by FIXED_BACKING_MAX), so growth
- *   that nobody observes copies O(final size) bytes in total. This is the fast
- *   kind for the execution loop: V8 (Node 20, Chromium 156) runs DataView
- *   access to a resizable buffer about 9x slower in a micro-benchmark, and
- *   memory-bound bench programs up to ~1.5x slower.
- * - a resizable ArrayBuffer reserved up to the memory's page limit (virtual
- *   address space only: pages are committed as the memory grows), which grows
- *   in place and is detached without copying.
- *
- * `buffer` must be an ArrayBuffer of exactly the current size that the next
- * grow detaches (JS API). With a fixed-length backing, a grow after `buffer`
- * was read needs a new backing store (one copy), and reading `buffer` when the
- * backing has spare capacity needs a compacted one (one copy). Those copies
- * are caused by the host's reads, not paid by the guest's gas, so they are
- * bounded: reading `buffer` when the backing has spare capacity moves the
- * memory to a resizable backing (one copy) instead of compacting it; a grow
- * after a read may copy once within `_debt` (bytes copied because of reads,
- * at most the memory's size), beyond that it moves the memory; and growth
- * beyond FIXED_BACKING_MAX moves it. Once resizable, the memory never copies
- * again. Growing one page at a time while the host reads `buffer` after each
- * grow therefore copies at most about the final size in all, whatever the
- * host does (fuzz/hostile-memory.test.ts counts it with `memoryWork`). Hosts
- * without resizable ArrayBuffers (pre-2023 engines) or out of address space
- * to reserve stay on fixed-length backing stores.
- *
- * As in the JS API ("Memory objects": grow, "refresh the memory buffer"), the
- * ArrayBuffer `buffer` returned is the same object until the memory grows;
- * every successful grow, `grow(0)` and wasm's `memory.grow` included, detaches
- * it (its byteLength becomes 0) and `buffer` then returns a new one. A failed
- * grow changes nothing. Detaching uses `ArrayBuffer.prototype.transfer` or
- * `structuredClone` with a transfer list (both move the bytes, no copy); it
- * only happens when a buffer was handed out, so wasm code that grows a memory
- * nobody looked at pays nothing for it. Once the backing is resizable, the
- * `buffer` handed out is that resizable ArrayBuffer (`resizable` is true,
- * `maxByteLength` the reservation); the host must not `resize` or transfer it.
- *
- * `_limit` is the page limit `grow` from JS uses: the `maxMemoryPages` of the
- * engine of the store the memory belongs to, which is the store that created
- * it (instantiating a module that defines it) or, for a memory made with
+ * The page limit of `grow` is the `maxMemoryPages` of the engine of the
+ * store the memory belongs to, which is the store that created it
+ * (instantiating a module that defines it) or, for a memory made with
  * `new Memory()`, the first store that imports it; until then the default
  * limit (16,384 pages). Wasm's `memory.grow` uses the running engine's limit.
  */
 export class Memory {
-  _u8: Uint8Array;
-  _dv: DataView;
-  _max: number | undefined;
-  /** Page limit of `grow` called from JS (see the class comment). */
-  _limit: number = DEFAULT_LIMITS.maxMemoryPages;
-  /** Whether a store owns the memory (`_limit` is its engine's): set by instantiation. */
-  _owned = false;
-  /** Address type i64 (memory64): set for the memories a module defines, checked when linking. */
-  _is64 = false;
-  /** log2 of the page size of the memory type (custom page sizes; sizes here stay in 64 KiB pages, fractions for small pages). */
-  _pageSizeLog2 = 16;
-  /** The ArrayBuffer `buffer` handed out since the last grow (then the backing itself), or null. */
-  private _exposed: ArrayBuffer | null = null;
-  /** The resizable backing store once the memory has moved to one, else null. */
-  private _rab: ArrayBuffer | null = null;
-  /** Bytes copied on a fixed-length backing because `buffer` was read (see the class comment). */
-  private _debt = 0;
+  /** @internal The memory instance (read it with `internals`). */
+  private readonly inst: MemoryInst;
   constructor(descriptor: MemoryDescriptor) {
     checkKeys(descriptor, ['initial', 'maximum', 'shared', 'address'], 'Memory descriptor');
     if ((descriptor as { shared?: unknown })?.shared) {
       throw new TypeError('Memory: shared memories are not supported (threads are rejected by the determinism policy)');
     }
-    this._is64 = addressIs64(descriptor.address, 'Memory');
-    const initial = toAddress(descriptor?.initial, this._is64, 'Memory: initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, this._is64, 'Memory: maximum');
+    const is64 = addressIs64(descriptor.address, 'Memory');
+    const initial = toAddress(descriptor?.initial, is64, 'Memory: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, is64, 'Memory: maximum');
     if (initial > 65536 || (maximum !== undefined && (maximum > 65536 || maximum < initial))) {
       throw new RangeError('Memory: invalid limits');
     }
-    this._u8 = new Uint8Array(initial * PAGE_SIZE);
-    memoryWork.allocated += initial * PAGE_SIZE;
-    this._dv = new DataView(this._u8.buffer);
-    this._max = maximum;
+    this.inst = new MemoryInst(initial, maximum);
+    this.inst.is64 = is64;
+    this.inst.handle = this;
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Memory';
   }
   /** The memory's bytes; the same ArrayBuffer until the next grow, which detaches it. */
   get buffer(): ArrayBuffer {
-    if (this._exposed !== null) return this._exposed;
-    const size = this._u8.length;
-    let buf = this._u8.buffer as ArrayBuffer;
-    if (this._rab === null && buf.byteLength !== size) {
-      // spare capacity: move to a resizable backing (one copy, the last), or compact (one copy per read)
-      if (!this._toResizable(size, this._limit)) {
-        const exact = new Uint8Array(size);
-        exact.set(this._u8);
-        this._debt += size;
-        memoryWork.allocated += size;
-        memoryWork.copied += size;
-        buf = exact.buffer as ArrayBuffer;
-        this._view(buf, size);
-      }
-      buf = this._u8.buffer as ArrayBuffer;
-    }
-    this._exposed = buf;
-    return buf;
+    return this.inst.buffer();
   }
   /** Current size in pages (detwasm extension; the JS API has `buffer.byteLength / 65536`). */
   get pages(): number {
-    return this._u8.length / PAGE_SIZE;
+    return this.inst.pages;
   }
   /**
    * Grows by `delta` pages; returns the old size. Throws RangeError when it
-   * cannot grow (JS API). The page limit is `_limit` (see the class comment).
-   * For an i64 memory `delta` and the result are bigints.
+   * cannot grow (JS API). The page limit: see the class comment. For an i64
+   * memory `delta` and the result are bigints.
    */
   grow(delta: number | bigint): number | bigint {
-    const d = toAddress(delta, this._is64, 'Memory.grow: delta');
-    const r = this._grow(d, this._limit);
+    const m = this.inst;
+    const r = m.grow(toAddress(delta, m.is64, 'Memory.grow: delta'), m.limit);
     if (r < 0) throw new RangeError('Memory.grow: cannot grow');
-    return this._is64 ? BigInt(r) : r;
+    return m.is64 ? BigInt(r) : r;
   }
-  private _view(buf: ArrayBuffer, size: number): void {
-    this._u8 = new Uint8Array(buf, 0, size);
-    this._dv = new DataView(buf, 0, size);
-  }
-  /**
-   * JS API "refresh the memory buffer": detaches the ArrayBuffer handed out by
-   * `buffer`, moving the bytes to a new ArrayBuffer that the views now use.
-   */
-  private _refresh(): void {
-    const exposed = this._exposed;
-    if (exposed === null) return;
-    this._exposed = null;
-    const size = this._u8.length; // (read first: detaching empties the views)
-    const moved = detach(exposed);
-    // (a host that could only copy a resizable buffer gave a fixed-length copy: back to a fixed backing)
-    this._rab = this._rab !== null && (moved as ResizableArrayBuffer).resizable === true ? moved : null;
-    this._view(moved, size);
-  }
-  /**
-   * Moves the bytes to a resizable ArrayBuffer of `size` bytes reserved up to
-   * the memory's maximum under `limitPages` (one copy). False when the host
-   * has no resizable ArrayBuffers or cannot reserve the address space.
-   */
-  private _toResizable(size: number, limitPages: number): boolean {
-    const pages = Math.min(this._max ?? 65536, limitPages, 65536);
-    let rab: ArrayBuffer;
-    try {
-      rab = newResizable(size, Math.max(pages * PAGE_SIZE, size));
-    } catch {
-      return false;
-    }
-    if ((rab as ResizableArrayBuffer).resizable !== true) return false;
-    new Uint8Array(rab).set(this._u8);
-    memoryWork.allocated += size;
-    memoryWork.copied += size;
-    this._rab = rab;
-    this._view(rab, size);
-    return true;
-  }
-  /** memory.grow (spec 4.4.7): old size in pages, or -1 beyond the maximum or the engine limit. */
-  _grow(delta: number, limitPages: number): number {
-    const old = this._u8.length / PAGE_SIZE;
-    if (delta === 0) {
-      this._refresh(); // JS API: even grow(0) detaches the old buffer
-      return old;
-    }
-    const n = old + delta;
-    const max = Math.min(this._max ?? 65536, limitPages, 65536);
-    if (n > max) return -1;
-    const size = n * PAGE_SIZE;
-    const rab = this._rab;
-    if (rab !== null && size > (rab as ResizableArrayBuffer).maxByteLength) {
-      // imported into a store whose engine allows more pages than the reservation: reserve again
-      this._refresh();
-      this._rab = null;
-      if (!this._toResizable(old * PAGE_SIZE, limitPages)) return this._growFixed(old, n, limitPages);
-    }
-    return this._rab !== null ? this._growResizable(old, n) : this._growFixed(old, n, limitPages);
-  }
-  /** memory.grow on a resizable backing store: detach what was handed out, then grow in place. */
-  private _growResizable(old: number, n: number): number {
-    const size = n * PAGE_SIZE;
-    try {
-      (this._rab as ResizableArrayBuffer).resize(size); // (first: a failed grow changes nothing)
-    } catch {
-      return -1; // the host cannot commit the pages: the only non-deterministic failure, reported as -1
-    }
-    memoryWork.allocated += size - old * PAGE_SIZE;
-    this._refresh();
-    if (this._rab === null) return this._growFixed(old, n, n); // (the host could not move it; see _refresh)
-    this._view(this._rab, size);
-    return old;
-  }
-  /** memory.grow on a fixed-length backing store (see the class comment). */
-  private _growFixed(old: number, n: number, limitPages: number): number {
-    const backing = this._u8.buffer as ArrayBuffer;
-    const oldSize = old * PAGE_SIZE, size = n * PAGE_SIZE;
-    if (this._exposed === null && size <= backing.byteLength) {
-      // bytes beyond the old size were never written (accesses are bounds-checked): still zero
-      this._view(backing, size);
-      return old;
-    }
-    if (size > FIXED_BACKING_MAX || (this._exposed !== null && this._debt + oldSize > size)) {
-      // a large memory, or a copy caused by the host's reads beyond the debt bound: move (one last copy)
-      if (this._toResizable(oldSize, limitPages)) return this._growResizable(old, n);
-    }
-    if (this._exposed !== null) this._debt += oldSize;
-    const max = Math.min(this._max ?? 65536, 65536);
-    const capacity = this._exposed !== null ? n : Math.max(n, Math.min(2 * (backing.byteLength / PAGE_SIZE), max, FIXED_BACKING_MAX / PAGE_SIZE));
-    let next: Uint8Array;
-    try {
-      next = new Uint8Array(capacity * PAGE_SIZE);
-    } catch {
-      try {
-        next = new Uint8Array(size);
-      } catch {
-        return -1; // the host is out of memory: the only non-deterministic failure, reported as -1
-      }
-    }
-    memoryWork.allocated += next.length;
-    memoryWork.copied += oldSize;
-    next.set(this._u8);
-    this._refresh();
-    this._view(next.buffer as ArrayBuffer, size);
-    return old;
-  }
-}
-
-/** The ES2024 resizable ArrayBuffer members detwasm uses (the TypeScript target library is ES2022). */
-interface ResizableArrayBuffer extends ArrayBuffer {
-  readonly resizable: boolean;
-  readonly maxByteLength: number;
-  resize(byteLength: number): void;
-}
-
-/** `new ArrayBuffer(size, { maxByteLength })`: resizable where the host supports it (else a fixed-length one, `resizable` undefined). */
-function newResizable(size: number, maxByteLength: number): ArrayBuffer {
-  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(size, { maxByteLength });
-}
-
-/**
- * Detaches `buf` and returns a new ArrayBuffer with its bytes (moved, not
- * copied; a resizable one stays resizable). A fixed-length buffer uses
- * ArrayBuffer.prototype.transfer (ES2024) where the host has it, a resizable
- * one structuredClone with a transfer list (Node 17+, every current browser):
- * measured on 256 MiB, Chromium 156's `transfer()` of a resizable buffer
- * copies it (500 ms) while its structuredClone moves it (0.03 ms), and Node
- * 20 has no `transfer()`. A host with neither gets a copy and the old buffer
- * stays attached (stale).
- */
-function detach(buf: ArrayBuffer): ArrayBuffer {
-  const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: ArrayBuffer[] }) => unknown }).structuredClone;
-  const transfer = (buf as { transfer?: () => ArrayBuffer }).transfer;
-  if ((buf as ResizableArrayBuffer).resizable === true && typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
-  if (typeof transfer === 'function') return transfer.call(buf);
-  if (typeof clone === 'function') return clone(buf, { transfer: [buf] }) as ArrayBuffer;
-  memoryWork.allocated += buf.byteLength;
-  memoryWork.copied += buf.byteLength;
-  return buf.slice(0);
 }
 
 export type RefKind = 'funcref' | 'externref';
@@ -394,91 +157,87 @@ export interface TableDescriptor {
 }
 
 /**
- * A table (spec 4.2.7). Elements are `FuncInst | null` for funcref tables and
- * arbitrary JS values (null = null reference) for externref tables.
+ * A table (spec 4.2.7, JS API `WebAssembly.Table`): a handle to a table
+ * instance (instances.ts `TableInst`). Elements are exported functions or
+ * null (funcref) or any values (externref).
  */
 export class Table {
-  _elems: unknown[];
-  _max: number | undefined;
-  /** Element limit of `grow` called from JS: `maxTableSize` of the engine of the store the table belongs to (as `Memory._limit`). */
-  _limit: number = DEFAULT_LIMITS.maxTableSize;
-  /** Whether a store owns the table (`_limit` is its engine's): set by instantiation. */
-  _owned = false;
-  /** Address type i64 (table64): set for the tables a module defines, checked when linking. */
-  _is64 = false;
-  /** A typed element type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_elemtype`. */
-  _linkElem = 0;
-  readonly _elemtype: number;
+  /** @internal The table instance (read it with `internals`). */
+  private readonly inst: TableInst;
   constructor(descriptor: TableDescriptor, init?: unknown) {
     checkKeys(descriptor, ['element', 'initial', 'maximum', 'address'], 'Table descriptor');
     const el = descriptor?.element;
     if (el !== 'funcref' && el !== 'anyfunc' && el !== 'externref') throw new TypeError('Table: element must be funcref or externref');
-    this._elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
-    this._is64 = addressIs64(descriptor.address, 'Table');
-    const initial = toAddress(descriptor.initial, this._is64, 'Table: initial');
-    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, this._is64, 'Table: maximum');
+    const elemtype = el === 'externref' ? EXTERNREF : FUNCREF;
+    const is64 = addressIs64(descriptor.address, 'Table');
+    const initial = toAddress(descriptor.initial, is64, 'Table: initial');
+    const maximum = descriptor.maximum === undefined ? undefined : toAddress(descriptor.maximum, is64, 'Table: maximum');
     if (maximum !== undefined && maximum < initial) throw new RangeError('Table: maximum below initial');
     if (initial > DEFAULT_LIMITS.maxTableSize) throw new RangeError('Table: initial size too large');
-    const v = init === undefined ? this._default() : this._fromJS(init);
-    this._elems = new Array(initial).fill(v);
-    this._max = maximum;
+    const t = new TableInst(elemtype, [], maximum);
+    t.is64 = is64;
+    const v = init === undefined ? tableDefault(t) : tableFromJS(t, init);
+    t.elems = new Array(initial).fill(v);
+    t.handle = this;
+    this.inst = t;
   }
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Table';
   }
   /** Number of elements (a bigint for an i64 table). */
   get length(): number | bigint {
-    return this._is64 ? BigInt(this._elems.length) : this._elems.length;
+    const t = this.inst;
+    return t.is64 ? BigInt(t.elems.length) : t.elems.length;
   }
   /** Element `index` (a bigint for an i64 table): an exported function or null (funcref), any value (externref); RangeError past the end. */
   get(index: number | bigint): unknown {
-    const i = toAddress(index, this._is64, 'Table.get: index');
-    if (i >= this._elems.length) throw new RangeError('Table.get: index out of bounds');
-    return this._toJS(this._elems[i]);
+    const t = this.inst;
+    const i = toAddress(index, t.is64, 'Table.get: index');
+    if (i >= t.elems.length) throw new RangeError('Table.get: index out of bounds');
+    const v = t.elems[i];
+    return t.elemtype === FUNCREF && v !== null ? wrapperOf(v as FuncInst) : v;
   }
   /** Sets element `index` (a bigint for an i64 table; omitted value: null / undefined); RangeError past the end, TypeError for a non-wasm function in a funcref table. */
   set(index: number | bigint, value?: unknown): void {
-    const i = toAddress(index, this._is64, 'Table.set: index');
-    if (i >= this._elems.length) throw new RangeError('Table.set: index out of bounds');
-    this._elems[i] = value === undefined ? this._default() : this._fromJS(value);
-  }
-  /** JS API DefaultValue: null for funcref, undefined for externref; none (TypeError) for a non-nullable element type. */
-  _default(): unknown {
-    if (this._linkElem !== 0 && !isNullable(this._linkElem)) throw new TypeError('Table: a value is required for a non-nullable element type');
-    return this._elemtype === FUNCREF ? null : undefined;
+    const t = this.inst;
+    const i = toAddress(index, t.is64, 'Table.set: index');
+    if (i >= t.elems.length) throw new RangeError('Table.set: index out of bounds');
+    t.elems[i] = value === undefined ? tableDefault(t) : tableFromJS(t, value);
   }
   /** Adds `delta` elements set to `init`; returns the old length. RangeError beyond the maximum. For an i64 table `delta` and the result are bigints. */
   grow(delta: number | bigint, init?: unknown): number | bigint {
-    const d = toAddress(delta, this._is64, 'Table.grow: delta');
-    const v = init === undefined ? this._default() : this._fromJS(init);
-    const r = this._grow(d, v, this._limit);
+    const t = this.inst;
+    const d = toAddress(delta, t.is64, 'Table.grow: delta');
+    const v = init === undefined ? tableDefault(t) : tableFromJS(t, init);
+    const r = t.grow(d, v, t.limit);
     if (r < 0) throw new RangeError('Table.grow: cannot grow');
-    return this._is64 ? BigInt(r) : r;
+    return t.is64 ? BigInt(r) : r;
   }
-  /** table.grow (spec 4.4.6): old size or -1. */
-  _grow(delta: number, value: unknown, limit: number): number {
-    const old = this._elems.length;
-    const n = old + delta;
-    if (n > Math.min(this._max ?? 0xffffffff, limit)) return -1;
-    for (let i = 0; i < delta; i++) this._elems.push(value);
-    return old;
+}
+
+/** JS API DefaultValue of table `t`'s element type: null for funcref, undefined for externref; none (TypeError) for a non-nullable element type. */
+function tableDefault(t: TableInst): unknown {
+  if (t.linkElem !== 0 && !isNullable(t.linkElem)) throw new TypeError('Table: a value is required for a non-nullable element type');
+  return t.elemtype === FUNCREF ? null : undefined;
+}
+
+/**
+ * A JS value as an element of table `t` (JS API ToWebAssemblyValue): for a
+ * typed function reference element type (`linkElem`) a wasm function of that
+ * type (`funcRefFromJS`); for funcref an exported function's FuncInst or null;
+ * null is a TypeError for a non-nullable type; else TypeError.
+ */
+function tableFromJS(t: TableInst, v: unknown): unknown {
+  const lt = t.linkElem;
+  if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
+  if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
+  if (t.elemtype === FUNCREF) {
+    if (v === null) return null;
+    const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+    if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
+    return f;
   }
-  _toJS(v: unknown): unknown {
-    if (this._elemtype === FUNCREF) return v === null ? null : wrapperOf(v as FuncInst);
-    return v;
-  }
-  _fromJS(v: unknown): unknown {
-    const lt = this._linkElem;
-    if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
-    if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
-    if (this._elemtype === FUNCREF) {
-      if (v === null) return null;
-      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
-      if (!(f instanceof FuncInst)) throw new TypeError('Table: value is not a WebAssembly function (exported function) or null');
-      return f;
-    }
-    return v;
-  }
+  return v;
 }
 
 /** Value types by name ('anyfunc' is the JS API's spelling of 'funcref'). */
@@ -492,8 +251,8 @@ export interface GlobalDescriptor {
 }
 
 /**
- * A global (spec 4.2.9): numbers live in `_cell` (lo, hi) as their bits (f32
- * in `_cell[0]`), references in `_ref`. Values set from JS (constructor
+ * A global (spec 4.2.9, JS API `WebAssembly.Global`): a handle to a global
+ * instance (instances.ts `GlobalInst`). Values set from JS (constructor
  * `init`, `value =`) are converted as in the JS API: i32 with ToInt32 (a
  * BigInt is a TypeError), i64 with ToBigInt64 (a Number is a TypeError; see
  * `toI64`), f32/f64 with ToNumber (f32 rounded to nearest; a NaN stored as
@@ -501,11 +260,8 @@ export interface GlobalDescriptor {
  * not observable from JS.
  */
 export class Global {
-  readonly _type: globaltype;
-  readonly _cell = new Int32Array(2);
-  _ref: unknown = null;
-  /** A typed reference type (function references) in module-independent terms (instantiate.ts linkType), or 0: `_type.valtype`. */
-  _linkType = 0;
+  /** @internal The global instance (read it with `internals`). */
+  private readonly inst: GlobalInst;
   constructor(descriptor: GlobalDescriptor, init?: unknown) {
     checkKeys(descriptor, ['value', 'mutable'], 'Global descriptor');
     const v = descriptor?.value;
@@ -520,26 +276,28 @@ export class Global {
       default:
         throw new TypeError(`Global: unknown value type ${String(v)}`);
     }
-    this._type = { valtype: t, mutable: !!descriptor.mutable };
-    if (init !== undefined) this._setJS(init);
-    else if (t === EXTERNREF) this._ref = undefined;
+    this.inst = new GlobalInst({ valtype: t, mutable: !!descriptor.mutable });
+    this.inst.handle = this;
+    if (init !== undefined) setGlobalFromJS(this.inst, init);
+    else if (t === EXTERNREF) this.inst.ref = undefined;
   }
   /** The value: i32, f32 and f64 a number, i64 a bigint, funcref an exported function or null, externref any value. */
   get value(): unknown {
-    const t = this._type.valtype;
-    if (t === I32) return this._cell[0];
-    // (an exnref global keeps its type in _linkType, _type.valtype says funcref)
-    if (isExnRef(this._linkType)) throw new TypeError('Global: an exnref value cannot go to JS');
-    if (t === I64) return i64ToBigInt(this._cell[0], this._cell[1]);
-    if (t === F32) return f32Val(this._cell[0]);
-    if (t === F64) return f64At(this._cell, 0);
-    if (t === FUNCREF) return this._ref === null ? null : wrapperOf(this._ref as FuncInst);
-    return this._ref;
+    const g = this.inst;
+    const t = g.type.valtype;
+    if (t === I32) return g.cell[0];
+    // (an exnref global keeps its type in linkType, type.valtype says funcref)
+    if (isExnRef(g.linkType)) throw new TypeError('Global: an exnref value cannot go to JS');
+    if (t === I64) return i64ToBigInt(g.cell[0], g.cell[1]);
+    if (t === F32) return f32Val(g.cell[0]);
+    if (t === F64) return f64At(g.cell, 0);
+    if (t === FUNCREF) return g.ref === null ? null : wrapperOf(g.ref as FuncInst);
+    return g.ref;
   }
   set value(v: unknown) {
-    if (isExnRef(this._linkType)) throw new TypeError('Global: an exnref value cannot come from JS');
-    if (!this._type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
-    this._setJS(v);
+    if (isExnRef(this.inst.linkType)) throw new TypeError('Global: an exnref value cannot come from JS');
+    if (!this.inst.type.mutable) throw new TypeError('Global: cannot set the value of an immutable global');
+    setGlobalFromJS(this.inst, v);
   }
   /** The value (JS API `valueOf`). */
   valueOf(): unknown {
@@ -548,25 +306,27 @@ export class Global {
   get [Symbol.toStringTag](): string {
     return 'WebAssembly.Global';
   }
-  _setJS(v: unknown): void {
-    const t = this._type.valtype;
-    if (t === I32) this._cell[0] = toI32(v);
-    else if (t === I64) {
-      const b = toI64(v);
-      this._cell[0] = Number(BigInt.asIntN(32, b));
-      this._cell[1] = Number(BigInt.asIntN(32, b >> 32n));
-    } else if (t === F32) this._cell[0] = toF32Bits(v);
-    else if (t === F64) putF64FromJS(this._cell, 0, v);
-    else if (this._linkType !== 0 && abstractHeap(this._linkType) !== EXTERNREF) this._ref = funcRefFromJS(v, this._linkType, 'Global');
-    else if (t === FUNCREF) {
-      if (v === null) this._ref = null;
-      else {
-        const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
-        if (!(f instanceof FuncInst)) throw new TypeError('Global: value is not a WebAssembly function or null');
-        this._ref = f;
-      }
-    } else this._ref = v;
-  }
+}
+
+/** Sets global `g` to the JS value `v` (JS API ToWebAssemblyValue, see `Global`). */
+function setGlobalFromJS(g: GlobalInst, v: unknown): void {
+  const t = g.type.valtype;
+  if (t === I32) g.cell[0] = toI32(v);
+  else if (t === I64) {
+    const b = toI64(v);
+    g.cell[0] = Number(BigInt.asIntN(32, b));
+    g.cell[1] = Number(BigInt.asIntN(32, b >> 32n));
+  } else if (t === F32) g.cell[0] = toF32Bits(v);
+  else if (t === F64) putF64FromJS(g.cell, 0, v);
+  else if (g.linkType !== 0 && abstractHeap(g.linkType) !== EXTERNREF) g.ref = funcRefFromJS(v, g.linkType, 'Global');
+  else if (t === FUNCREF) {
+    if (v === null) g.ref = null;
+    else {
+      const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
+      if (!(f instanceof FuncInst)) throw new TypeError('Global: value is not a WebAssembly function or null');
+      g.ref = f;
+    }
+  } else g.ref = v;
 }
 
 /**
@@ -588,6 +348,33 @@ export function funcRefFromJS(v: unknown, t: valtype, what: string): FuncInst | 
   return f;
 }
 
+/** The internal instance a public handle stands for (the interpreter's way from the JS API objects to what it works on). */
+export function internals(x: Memory): MemoryInst;
+export function internals(x: Table): TableInst;
+export function internals(x: Global): GlobalInst;
+export function internals(x: Store): StoreState;
+export function internals(x: Instance): ModuleInst;
+export function internals(x: Tag): TagInst;
+export function internals(x: Exception): ExnInst;
+export function internals(x: Memory | Table | Global | Store | Instance | Tag | Exception): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst | TagInst | ExnInst {
+  if (x instanceof Store) return x['state'];
+  return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst | ModuleInst | TagInst | ExnInst }).inst;
+}
+
+/** The public handle of an internal instance (made on first use, then always the same object). */
+export function handleOf(x: MemoryInst): Memory;
+export function handleOf(x: TableInst): Table;
+export function handleOf(x: GlobalInst): Global;
+export function handleOf(x: ModuleInst): Instance;
+export function handleOf(x: MemoryInst | TableInst | GlobalInst | ModuleInst): Memory | Table | Global | Instance {
+  if (x.handle !== null) return x.handle;
+  if (x instanceof ModuleInst) return (x.handle = new InstanceObject(x) as Instance);
+  const proto = x instanceof MemoryInst ? Memory.prototype : x instanceof TableInst ? Table.prototype : Global.prototype;
+  const h = Object.create(proto) as { inst: typeof x };
+  h.inst = x;
+  x.handle = h as never;
+  return h as unknown as Memory | Table | Global;
+}
 /** A host function's wasm type: value type names ('i32', 'i64', 'f32', 'f64', 'funcref', 'externref'). */
 export interface HostFuncType {
   params: string[];
@@ -640,7 +427,8 @@ export class Caller {
   constructor(readonly store: Store, readonly instance: Instance | null) {}
   /** The calling instance's exported memory, else its first memory, else null. */
   get memory(): Memory | null {
-    return this.instance ? this.instance._memory : null;
+    const m = this.instance ? internals(this.instance).memory : null;
+    return m !== null ? handleOf(m) : null;
   }
   /**
    * Charges n gas (same rule as instructions: out_of_gas leaves the remaining
@@ -692,7 +480,7 @@ export class Activation {
 }
 
 /**
- * The paused call of a store (resume.ts keeps it in `Store._pausedState`
+ * The paused call of a store (resume.ts keeps it in `StoreState.pausedState`
  * while the call is paused; snapshot.ts saves and rebuilds it): the
  * invocation (entry function, where its arguments and results are, the
  * store's depth, stack top and nesting before it), the activation, the
@@ -723,9 +511,11 @@ export interface StoreOptions {
   gas?: number | bigint;
   /**
    * What an exception thrown by a host function becomes: 'trap' (default) a
-   * `Trap` with code 'host' and the exception as `cause`; 'propagate' the
-   * exception itself, unchanged, as the WebAssembly JS API does (the compat
-   * entry uses this). A `Trap` thrown by a host function passes through either way.
+   * `Trap` with code 'host' and the exception as `cause`; 'propagate', as the
+   * WebAssembly JS API does (the compat entry uses this), inside wasm an
+   * exception with tag `JSTag` that handlers may catch, and the thrown value
+   * itself, unchanged, once it leaves wasm (exn.ts). A `Trap` thrown by a
+   * host function passes through either way.
    */
   hostErrors?: 'trap' | 'propagate';
   /** Collect a gas profile of every call in this store (`store.profile()`; profile.ts). */
@@ -747,7 +537,8 @@ export const MAX_REENTRANCY = 32;
 
 /**
  * A store (spec 4.2.3): owns the execution stacks, the gas counter and the
- * reference table of everything instantiated in it.
+ * reference table of everything instantiated in it (a handle to its state,
+ * instances.ts `StoreState`).
  *
  * Gas: with a budget, `gasRemaining` counts down and `gasUsed` counts what was
  * charged (top-ups by setting `gasRemaining` do not change `gasUsed`). Without
@@ -757,97 +548,18 @@ export const MAX_REENTRANCY = 32;
  */
 export class Store {
   readonly engine: Engine;
-  readonly _metered: boolean;
-  _gas: number;
-  /** Sum of all budgets given; gasUsed = _budget - _gas. */
-  _budget: number;
-  _stack: Int32Array;
-  /** `_stack` seen as f64 (element i = slots 2i, 2i + 1) and as f32 (element i = slot i): float ops read and write through them. */
-  _stackF64: Float64Array;
-  _stackF32: Float32Array;
-  /** Top of the used part of `_stack` (where a new entry frame may start). */
-  _sp = 0;
-  /** Number of active frames (wasm and host). */
-  _depth = 0;
-  /** Nested JS -> wasm entries. */
-  _nesting = 0;
-  readonly _callStack: Int32Array;
-  readonly _callFns: (FuncInst | undefined)[];
-  readonly _limits: Limits;
-  /** Reference table: id 0 = null; ids are only used on the value stack. */
-  readonly _refs: unknown[] = [null];
-  readonly _refIds = new Map<unknown, number>();
-  /** Where the last interpreter activation stopped: its running function and call depth (exec.ts, for trap locations). */
-  _lastFunc: FuncInst | null = null;
-  _lastDepth = 0;
-  /** StoreOptions.hostErrors === 'propagate'. */
-  readonly _propagateHostErrors: boolean;
-  /** Where the last activation stopped (with `_lastFunc`, `_lastDepth`): what a resumed call continues from. */
-  _lastPc = 0;
-  _lastFp = 0;
-  /** Gas the resumed call charges first (see exec.ts outOfGas and the host case of `call`). */
-  _pendingGas = 0;
-  /** The last out-of-gas trap the loop threw and the entry nesting it came from (resume.ts). */
-  _oogTrap: Trap | null = null;
-  _oogNesting = -1;
-  /** A host call that suspended the loop: its results' slot and the host function. */
-  _suspendedAt = -1;
-  _suspendedHost: FuncInst | null = null;
-  /** Why and with what: 'promise' (the Promise to await) or 'host' (Caller.pause's payload). */
-  _suspendReason: 'promise' | 'host' = 'host';
-  _suspendPayload: unknown = undefined;
-  /**
-   * The resumable call in progress (resume.ts), null when none: its entry
-   * nesting (host calls at that level may suspend) and mode; `_paused` while
-   * it is paused (the store then refuses other calls).
-   */
-  _resumable: { nesting: number; async: boolean } | null = null;
-  _paused = false;
-  /** The hook of the traced loop (profile and/or trace), null: the plain loop runs. */
-  _hook: ExecHook | null;
-  readonly _profiler: GasProfiler | null;
-  /**
-   * Snapshots: every instance made in this store, in creation order
-   * (instantiate.ts adds it once linked). The store owns its instances, as a
-   * wasmtime or wasmi Store does: they live as long as the store.
-   */
-  readonly _instances: Instance[] = [];
-  /**
-   * Whether instantiation adds its instances to `_instances` (internal, not a
-   * `StoreOptions` key). The default store of `detwasm/compat` (compat.ts)
-   * turns it off before its first instantiation: code written against the
-   * WebAssembly JS API instantiates modules without ever seeing a store, so
-   * a store that kept them all would only grow; its instances then live as
-   * long as the program holds them, and `snapshot()` refuses the store
-   * ('unsupported'), which cannot enumerate them.
-   */
-  _recordsInstances = true;
-  /** Snapshots: the paused call, while there is one (resume.ts). */
-  _pausedState: PausedCallState | null = null;
+  /** @internal The store's state (read it with `internals`). */
+  private readonly state: StoreState;
 
   constructor(engine: Engine, options: StoreOptions = {}) {
     checkKeys(options, ['gas', 'hostErrors', 'profile', 'trace'], 'Store options');
     if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('Store options: trace must be a function');
-    this._profiler = options.profile ? new GasProfiler() : null;
-    this._hook = options.trace !== undefined ? new Tracer(options.trace) : this._profiler;
-    if (options.trace !== undefined && this._profiler !== null) this._hook = bothHooks(this._profiler, this._hook!);
+    const profiler = options.profile ? new GasProfiler() : null;
+    let hook: ExecHook | null = options.trace !== undefined ? new Tracer(options.trace) : profiler;
+    if (options.trace !== undefined && profiler !== null) hook = bothHooks(profiler, hook!);
     this.engine = engine;
-    this._propagateHostErrors = options.hostErrors === 'propagate';
-    this._limits = engine._config.limits;
-    if (options.gas === undefined) {
-      this._metered = false;
-      this._gas = Infinity;
-      this._budget = Infinity;
-    } else {
-      this._metered = true;
-      this._gas = gasNumber(options.gas);
-      this._budget = this._gas;
-    }
-    this._stack = new Int32Array(Math.min(1 << 16, this._limits.maxValueStack));
-    this._stackF64 = new Float64Array(this._stack.buffer, 0, this._stack.length >> 1);
-    this._stackF32 = new Float32Array(this._stack.buffer);
-    this._callStack = new Int32Array(3 * (this._limits.maxCallDepth + 2));
-    this._callFns = [];
+    const gas = options.gas === undefined ? undefined : gasNumber(options.gas);
+    this.state = new StoreState(this, engine, engine._config.limits, engine._schedule, gas, hook, profiler, options.hostErrors === 'propagate');
   }
 
   /**
@@ -859,8 +571,9 @@ export class Store {
   consumeGas(n: number | bigint): void {
     const k = Number(n);
     if (!(k >= 0) || !Number.isInteger(k)) throw new RangeError(`consumeGas: amount must be a non-negative integer, got ${String(n)}`);
-    if (this._gas < k) throw new Trap('out_of_gas');
-    this._gas -= k;
+    const s = this.state;
+    if (s.gas < k) throw new Trap('out_of_gas');
+    s.gas -= k;
   }
 
   /**
@@ -869,26 +582,27 @@ export class Store {
    * and folded stacks for flame graphs (profile.ts).
    */
   profile(): GasProfile {
-    if (this._profiler === null) throw new TypeError('profile: create the store with { profile: true }');
-    return this._profiler.result();
+    if (this.state.profiler === null) throw new TypeError('profile: create the store with { profile: true }');
+    return this.state.profiler.result();
   }
 
   /** Gas charged so far (0 when unmetered); top-ups do not change it. */
   get gasUsed(): number {
-    return this._metered ? this._budget - this._gas : 0;
+    const s = this.state;
+    return s.metered ? s.budget - s.gas : 0;
   }
   /** Gas left (Infinity when unmetered). */
   get gasRemaining(): number {
-    return this._gas;
+    return this.state.gas;
   }
   /** Sets the gas left (top up or lower it); TypeError on an unmetered store, RangeError for a negative amount. */
   set gasRemaining(v: number | bigint) {
-    if (!this._metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
+    const s = this.state;
+    if (!s.metered) throw new TypeError('gasRemaining: the store is unmetered (create it with a gas budget)');
     const n = gasNumber(v);
-    this._budget += n - this._gas;
-    this._gas = n;
+    s.budget += n - s.gas;
+    s.gas = n;
   }
-
   /**
    * Instantiates `module` in this store (spec 4.5.4): links the imports
    * (`imports[module][name]`: functions, HostFunc, Memory, Table, Global or a
@@ -904,7 +618,7 @@ export class Store {
   /** The same, for an import object already typed as a record of unknown values. */
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
-    return module._instantiate(this, imports ?? {});
+    return handleOf(module._instantiate(this.state, imports ?? {}));
   }
 
   /**
@@ -914,10 +628,10 @@ export class Store {
    * that cannot be saved (a call running or suspended by `callAsync`, an
    * externref that is an object, an exception made in JS or another store
    * with references in its payload, a store that does not keep its
-   * instances: `_recordsInstances`).
+   * instances: `StoreState.recordsInstances`).
    */
   snapshot(): Uint8Array {
-    return this.engine._snapshot(this);
+    return this.engine._snapshot(this.state);
   }
 
   /**
@@ -928,33 +642,6 @@ export class Store {
    */
   static restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
     return engine._restore(modules, bytes, imports);
-  }
-
-  /** The reference id of a value (FuncInst or extern value); 0 for null. */
-  _intern(v: unknown): number {
-    if (v === null) return 0;
-    let id = this._refIds.get(v);
-    if (id === undefined) {
-      id = this._refs.length;
-      this._refs.push(v);
-      this._refIds.set(v, id);
-    }
-    return id;
-  }
-
-  /** Grows the value stack to at least `need` slots (doubling) or traps. */
-  _growStack(need: number): Int32Array {
-    const max = this._limits.maxValueStack;
-    if (need > max) throw new Trap('call_stack_exhausted', 'value stack limit reached');
-    let size = this._stack.length;
-    while (size < need) size *= 2;
-    size = Math.min(size, max);
-    const next = new Int32Array(size);
-    next.set(this._stack);
-    this._stack = next;
-    this._stackF64 = new Float64Array(next.buffer, 0, size >> 1);
-    this._stackF32 = new Float32Array(next.buffer);
-    return next;
   }
 }
 
@@ -1027,54 +714,24 @@ export type ImportValue = HostFunction | HostFunc | Memory | Table | Global | nu
 export type Imports = { readonly [module: string]: { readonly [name: string]: ImportValue } };
 
 /**
- * A module instance (spec 4.2.5), made by `Store.instantiate`. `E` types its
- * exports (default `Exports`: every name maps to an `ExportValue`).
+ * A module instance (spec 4.2.5), made by `Store.instantiate`: a handle to
+ * its internal instance (instances.ts `ModuleInst`). `E` types its exports
+ * (default `Exports`: every name maps to an `ExportValue`).
  */
 export interface Instance<E extends object = Exports> {
   /** The exports by name (frozen, no prototype): functions, Memory, Table and Global objects. */
   readonly exports: E;
-  /** The module it instantiates. */
-  readonly _module: Module;
-  /** The store it lives in. */
-  readonly _store: Store;
-  /** Function index space: imported functions first, then the module's own. */
-  _funcs: FuncInst[];
-  /** Table index space. */
-  _tables: Table[];
-  /** The memory (imported or defined), or null. */
-  _memory: Memory | null;
-  /** Memory index space (multiple memories; `_memory` is its first entry, the interpreter's fast path). */
-  _memories: Memory[];
-  /** Tag index space (exception handling; exn.ts `Tag`). */
-  _tags: Tag[];
-  /** Global index space. */
-  _globals: Global[];
-  /** The value cells of `_globals`, in the same order (the interpreter's fast path). */
-  _globalCells: Int32Array[];
-  /** Structural type id of each type index (call_indirect compares them). */
-  _typeIds: Int32Array;
-  /** Element segments (resolved references); dropped = empty. */
-  _elems: unknown[][];
-  /** Data segments; dropped = empty. */
-  _datas: Uint8Array[];
 }
 
-/** The implementation of `Instance` (its exports are filled in by instantiate.ts). */
+/** The implementation of `Instance` (made by `handleOf`). */
 class InstanceObject {
-  readonly exports: Record<string, unknown> = Object.create(null);
-  _funcs: FuncInst[] = [];
-  _tables: Table[] = [];
-  _memory: Memory | null = null;
-  _memories: Memory[] = [];
-  _tags: Tag[] = [];
-  _globals: Global[] = [];
-  _globalCells: Int32Array[] = [];
-  _typeIds: Int32Array = new Int32Array(0);
-  /** Element segments (resolved references); dropped = empty. */
-  _elems: unknown[][] = [];
-  /** Data segments; dropped = empty. */
-  _datas: Uint8Array[] = [];
-  constructor(readonly _module: Module, readonly _store: Store) {}
+  readonly exports: Record<string, unknown>;
+  /** @internal The module instance (read it with `internals`). */
+  private readonly inst: ModuleInst;
+  constructor(inst: ModuleInst) {
+    this.exports = inst.exports;
+    this.inst = inst;
+  }
 }
 Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
 
@@ -1082,7 +739,7 @@ Object.defineProperty(InstanceObject, 'name', { value: 'Instance' });
  * The `Instance` class, for `instanceof Instance`. Instances are made by
  * `Store.instantiate` only.
  */
-export const Instance: { new (module: Module, store: Store): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
+export const Instance: { new (...args: never): Instance<any>; readonly prototype: Instance<any> } = InstanceObject;
 
 /**
  * The exported-function wrapper of `f` (one per function instance), made by
@@ -1090,9 +747,9 @@ export const Instance: { new (module: Module, store: Store): Instance<any>; read
  * objects never import the invocation code, which imports them.
  */
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
-  if (f._wrapper) return f._wrapper;
+  if (f.wrapper) return f.wrapper;
   const w = f.store.engine._wrap(f);
-  f._wrapper = w;
+  f.wrapper = w;
   return w;
 }
 
@@ -1131,11 +788,6 @@ export function toI64(v: unknown): bigint {
   return BigInt.asIntN(64, v as bigint);
 }
 
-/**
- * WebIDL `[EnforceRange] unsigned long` (the JS API's descriptors and deltas):
- * ToNumber, NaN and infinities are a TypeError, the fraction is dropped
- * (1.5 -> 1), and the result must be in 0..2^32-1.
- */
 /** The JS API's `AddressType` of a descriptor: true for 'i64', false for 'i32' or none; TypeError otherwise. */
 function addressIs64(address: unknown, what: string): boolean {
   if (address === undefined || address === 'i32') return false;
@@ -1160,6 +812,11 @@ function toAddress(v: unknown, is64: boolean, what: string): number {
   return Number(v);
 }
 
+/**
+ * WebIDL `[EnforceRange] unsigned long` (the JS API's descriptors and deltas):
+ * ToNumber, NaN and infinities are a TypeError, the fraction is dropped
+ * (1.5 -> 1), and the result must be in 0..2^32-1.
+ */
 function toU32(v: unknown, what: string): number {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new TypeError(`${what} must be a finite number`);

@@ -12,6 +12,7 @@ import {
   Engine, Global, HostFunc, LinkError, Trap, Memory, SnapshotError, Store, Table, callAsync, callResumable, restore, snapshot,
   type Paused, type ResumableCall,
 } from '../index';
+import { handleOf, internals } from './runtime';
 import { hash64, xxh32 } from './hash';
 import { wat } from './testutil';
 
@@ -147,7 +148,7 @@ test('a store at rest: memories, tables (funcref, externref), globals, segment d
   expect(lib2.g.value).toBe((w.libInst.exports as any).g.value);
   expect([main2.getext(0), main2.getext(1), main2.getext(2)]).toEqual(['hello', 42n, undefined]);
   expect(lib2.tab.get(2)(7)).toBe(49); // placed by table.init from the passive segment
-  expect(lib2.mem).toBe(r.instances[1]._memory);
+  expect(lib2.mem).toBe(handleOf(internals(r.instances[1]).memory!));
   w.ex.getext(0), w.ex.getext(1), w.ex.getext(2), (w.libInst.exports as any).tab.get(2)(7);
   // both continue identically
   const a = w.ex.run(50), b = main2.run(50);

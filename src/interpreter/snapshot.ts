@@ -62,14 +62,15 @@ import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap,
 import { valtypeName, type functype } from '../decoder/module.js';
 import { LinkError, SnapshotError, Trap } from '../errors.js';
 import { opLength } from './bytecode.js';
-import { Exception, Tag } from './exn.js';
+import { Exception, Tag, exnWordsIn, newException, newTag, tagHandle } from './exn.js';
 import { hash64, hash64Hex } from './hash.js';
 import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import { restorePaused, type Paused } from './resume.js';
 import {
-  Activation, FuncInst, FUNC_INST, Global, HostFunc, Instance, Memory, PAGE_SIZE, Store, Table, compiledOf, typeIdOf, wrapperOf,
+  Activation, FUNC_INST, HostFunc, Store, type Instance, compiledOf, handleOf, internals, typeIdOf, wrapperOf,
   type Imports, type PausedCallState,
 } from './runtime.js';
+import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst, type TagInst } from './instances.js';
 import type { Engine, Module } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
@@ -252,9 +253,9 @@ interface RefIds {
   /** Each function instance's first place in an instance's function index space. */
   readonly funcs: FuncIds;
   /** Each tag's index in the tags section. */
-  readonly tags: Map<Tag, number>;
+  readonly tags: Map<TagInst, number>;
   /** The store being saved (an exception's payload words are in its terms). */
-  readonly store: Store;
+  readonly store: StoreState;
 }
 
 /** Where each function instance of the store is: its first place in an instance's function index space. */
@@ -285,12 +286,13 @@ function writeRef(w: Writer, v: unknown, ids: RefIds, what: string): void {
  * words in the store's terms (references as ids of the reference table).
  */
 function writeExn(w: Writer, x: Exception, ids: RefIds, what: string): void {
-  const t = ids.tags.get(x._tag);
+  const e = internals(x);
+  const t = ids.tags.get(e.tag);
   if (t === undefined) throw unsupported(`${what}: an exception whose tag no instance of the store has`);
-  const ps = x._tag._type.params;
+  const ps = e.tag.type.params;
   let words: Int32Array;
-  if (x._words !== null && x._store === ids.store) words = x._words;
-  else if (ps.every(isNumType)) words = x._wordsIn(ids.store); // numbers only: nothing is interned
+  if (e.words !== null && e.store === ids.store) words = e.words;
+  else if (ps.every(isNumType)) words = exnWordsIn(e, ids.store); // numbers only: nothing is interned
   else throw unsupported(`${what}: an exception made in JS or in another store with references in its payload`);
   w.u8(R_EXN);
   w.u32(t);
@@ -335,19 +337,19 @@ function writeData(w: Writer, v: unknown, what: string, deep: boolean, level: nu
 const MAX_DATA_DEPTH = 64;
 
 /** The memories of an instance (its memory index space, multi-memory). */
-function memoriesOf(inst: Instance): Memory[] {
-  return inst._memories;
+function memoriesOf(inst: ModuleInst): MemoryInst[] {
+  return inst.memories;
 }
 
 /** Sets an instance's memory index space (`_memory` is its first entry, the interpreter's fast path). */
-function setMemories(inst: Instance, ms: Memory[]): void {
-  inst._memory = ms.length > 0 ? ms[0] : null;
-  inst._memories = ms;
+function setMemories(inst: ModuleInst, ms: MemoryInst[]): void {
+  inst.memory = ms.length > 0 ? ms[0] : null;
+  inst.memories = ms;
 }
 
 /** Number of tags an instance's module imports (its tag index space starts with them). */
-function importedTagCount(inst: Instance): number {
-  return inst._module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
+function importedTagCount(inst: ModuleInst): number {
+  return inst.module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
 }
 
 /** The value type a `Global` or `Table` of a module's reference type `t` holds (numbers: `t` itself): funcref or externref, as instantiate.ts makes them. */
@@ -394,10 +396,10 @@ function isPortableType(t: number): boolean {
  * The value-stack slots a paused call uses: up to the end of the highest of
  * its frames (and of the pending host call's arguments and results).
  */
-function liveSlots(store: Store, st: PausedCallState): number {
-  const a = st.act, metered = store._metered;
+function liveSlots(store: StoreState, st: PausedCallState): number {
+  const a = st.act, metered = store.metered;
   let top = a.fp + compiledOf(a.f, metered).frameSlots;
-  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store._callStack[3 * d + 1] + compiledOf(store._callFns[d]!, metered).frameSlots);
+  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store.callStack[3 * d + 1] + compiledOf(store.callFns[d]!, metered).frameSlots);
   if (st.host !== null) {
     const t = st.host.f.type;
     top = Math.max(top, st.host.nfp + 2 * Math.max(t.params.length, t.results.length));
@@ -410,28 +412,33 @@ function liveSlots(store: Store, st: PausedCallState): number {
  * `SnapshotError` 'unsupported' for state that cannot be saved.
  */
 export function snapshot(store: Store): Uint8Array {
-  const st = store._pausedState;
-  if (store._paused) {
+  return snapshotOf(internals(store));
+}
+
+/** `snapshot` of a store's state (`Store.snapshot` reaches it through the engine). */
+export function snapshotOf(store: StoreState): Uint8Array {
+  const st = store.pausedState;
+  if (store.paused) {
     if (st === null) throw new Error('internal: a paused store without its paused call');
     if (st.async) throw unsupported('the store has a call suspended by callAsync (it waits for a Promise); only callResumable pauses can be saved');
-  } else if (store._nesting !== 0) {
+  } else if (store.nesting !== 0) {
     throw unsupported('a call is running in the store (a snapshot from inside a host function); take it when the store is at rest or paused');
   }
-  if (!store._recordsInstances) {
+  if (!store.recordsInstances) {
     throw unsupported('the store does not keep its instances (the default store of detwasm/compat drops them so that they can be collected), so a snapshot cannot enumerate them; give createWebAssembly({ store }) a Store to snapshot');
   }
   const engine = store.engine;
-  const insts = store._instances;
+  const insts = store.instances;
   const w = new Writer();
 
   // ---- engine
   w.str(configText(engine));
   w.str(scheduleHash(engine));
-  w.u8(store._metered ? 1 : 0);
-  w.u8(store._propagateHostErrors ? 1 : 0);
+  w.u8(store.metered ? 1 : 0);
+  w.u8(store.propagateHostErrors ? 1 : 0);
 
   // ---- modules (distinct, in order of first use)
-  const modIndex = indexAll(insts.map((i) => [i._module]));
+  const modIndex = indexAll(insts.map((i) => [i.module]));
   w.u32(modIndex.size);
   for (const m of modIndex.keys()) {
     w.str(m._hash());
@@ -439,20 +446,20 @@ export function snapshot(store: Store): Uint8Array {
   }
 
   // ---- store
-  w.f64(store._gas);
-  w.f64(store._budget);
-  w.u32(store._sp);
-  w.u32(store._depth);
-  w.u32(store._nesting);
+  w.f64(store.gas);
+  w.f64(store.budget);
+  w.u32(store.sp);
+  w.u32(store.depth);
+  w.u32(store.nesting);
 
   // ---- instances and their functions
   const funcIds: FuncIds = new Map();
-  insts.forEach((inst, i) => inst._funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
+  insts.forEach((inst, i) => inst.funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
   w.u32(insts.length);
   insts.forEach((inst, i) => {
-    w.u32(modIndex.get(inst._module)!);
-    w.u32(inst._funcs.length);
-    inst._funcs.forEach((f, j) => {
+    w.u32(modIndex.get(inst.module)!);
+    w.u32(inst.funcs.length);
+    inst.funcs.forEach((f, j) => {
       const at = funcIds.get(f)!;
       if (at[0] === i && at[1] === j) w.u8(f.host ? 1 : 0);
       else {
@@ -465,11 +472,11 @@ export function snapshot(store: Store): Uint8Array {
 
   // ---- tags (before the reference table: exceptions name them). A tag an
   // instance defines is saved as where (its first definer); any other by its type.
-  const tagIndex = indexAll(insts.map((i) => i._tags));
-  const definedAt = new Map<Tag, [number, number]>();
+  const tagIndex = indexAll(insts.map((i) => i.tags));
+  const definedAt = new Map<TagInst, [number, number]>();
   insts.forEach((inst, i) => {
     const nImp = importedTagCount(inst);
-    inst._tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
+    inst.tags.forEach((t, k) => { if (k >= nImp && !definedAt.has(t)) definedAt.set(t, [i, k]); });
   });
   w.u32(tagIndex.size);
   let n = 0;
@@ -480,7 +487,7 @@ export function snapshot(store: Store): Uint8Array {
       w.u32(at[0]);
       w.u32(at[1]);
     } else {
-      const ps = t._type.params;
+      const ps = t.type.params;
       if (!ps.every(isPortableType)) throw unsupported(`tag ${n}: a tag from outside the store with typed function reference parameters`);
       w.u8(1);
       w.u32(ps.length);
@@ -489,14 +496,14 @@ export function snapshot(store: Store): Uint8Array {
     n++;
   }
   for (const inst of insts) {
-    w.u32(inst._tags.length);
-    for (const t of inst._tags) w.u32(tagIndex.get(t)!);
+    w.u32(inst.tags.length);
+    for (const t of inst.tags) w.u32(tagIndex.get(t)!);
   }
   const ids: RefIds = { funcs: funcIds, tags: tagIndex, store };
 
   // ---- reference table (ids on the value stack point into it)
-  w.u32(store._refs.length - 1);
-  for (let k = 1; k < store._refs.length; k++) writeRef(w, store._refs[k], ids, `reference ${k}`);
+  w.u32(store.refs.length - 1);
+  for (let k = 1; k < store.refs.length; k++) writeRef(w, store.refs[k], ids, `reference ${k}`);
 
   // ---- memories
   const memIndex = indexAll(insts.map(memoriesOf));
@@ -504,50 +511,50 @@ export function snapshot(store: Store): Uint8Array {
   for (const mem of memIndex.keys()) writeMemory(w, mem);
 
   // ---- tables
-  const tabIndex = indexAll(insts.map((i) => i._tables));
+  const tabIndex = indexAll(insts.map((i) => i.tables));
   w.u32(tabIndex.size);
   n = 0;
   for (const t of tabIndex.keys()) {
-    w.u8(heapOf(t._linkElem || t._elemtype));
-    w.u8(t._is64 ? 1 : 0);
-    w.u32(t._elems.length);
-    w.u8(t._max === undefined ? 0 : 1);
-    w.u32(t._max ?? 0);
-    w.f64(t._limit);
-    w.u8(t._owned ? 1 : 0);
-    for (let k = 0; k < t._elems.length; k++) writeRef(w, t._elems[k], ids, `table ${n} element ${k}`);
+    w.u8(heapOf(t.linkElem || t.elemtype));
+    w.u8(t.is64 ? 1 : 0);
+    w.u32(t.elems.length);
+    w.u8(t.max === undefined ? 0 : 1);
+    w.u32(t.max ?? 0);
+    w.f64(t.limit);
+    w.u8(t.owned ? 1 : 0);
+    for (let k = 0; k < t.elems.length; k++) writeRef(w, t.elems[k], ids, `table ${n} element ${k}`);
     n++;
   }
 
   // ---- globals
-  const globIndex = indexAll(insts.map((i) => i._globals));
+  const globIndex = indexAll(insts.map((i) => i.globals));
   w.u32(globIndex.size);
   n = 0;
   for (const g of globIndex.keys()) {
-    w.u32(g._type.valtype);
-    w.u8(g._type.mutable ? 1 : 0);
-    w.i32(g._cell[0]);
-    w.i32(g._cell[1]);
-    if (!isNumType(g._type.valtype)) writeRef(w, g._ref, ids, `global ${n}`);
+    w.u32(g.type.valtype);
+    w.u8(g.type.mutable ? 1 : 0);
+    w.i32(g.cell[0]);
+    w.i32(g.cell[1]);
+    if (!isNumType(g.type.valtype)) writeRef(w, g.ref, ids, `global ${n}`);
     n++;
   }
 
   // ---- instance state
   insts.forEach((inst, i) => {
-    w.u32(inst._tables.length);
-    for (const t of inst._tables) w.u32(tabIndex.get(t)!);
+    w.u32(inst.tables.length);
+    for (const t of inst.tables) w.u32(tabIndex.get(t)!);
     const ms = memoriesOf(inst);
     w.u32(ms.length);
     for (const m of ms) w.u32(memIndex.get(m)!);
-    w.u32(inst._globals.length);
-    for (const g of inst._globals) w.u32(globIndex.get(g)!);
-    w.u32(inst._elems.length);
-    inst._elems.forEach((seg, s) => {
+    w.u32(inst.globals.length);
+    for (const g of inst.globals) w.u32(globIndex.get(g)!);
+    w.u32(inst.elems.length);
+    inst.elems.forEach((seg, s) => {
       w.u32(seg.length);
       for (let k = 0; k < seg.length; k++) writeRef(w, seg[k], ids, `instance ${i} element segment ${s}`);
     });
-    w.u32(inst._datas.length);
-    for (const d of inst._datas) w.u8(d.length === 0 ? 1 : 0);
+    w.u32(inst.datas.length);
+    for (const d of inst.datas) w.u8(d.length === 0 ? 1 : 0);
   });
 
   // ---- the paused call
@@ -558,21 +565,21 @@ export function snapshot(store: Store): Uint8Array {
 
 /**
  * A memory: its size in bytes (custom page sizes make sizes that are not
- * whole 64 KiB pages), maximum (in 64 KiB pages, as `Memory._max`: a
+ * whole 64 KiB pages), maximum (in 64 KiB pages, as `MemoryInst.max`: a
  * fraction for small pages, above 65536 for memory64), limit, owner, page
  * size and address type, then its 64 KiB pages (the last one may be partial).
  */
-function writeMemory(w: Writer, mem: Memory): void {
-  const u8 = mem._u8;
+function writeMemory(w: Writer, mem: MemoryInst): void {
+  const u8 = mem.u8;
   const len = u8.length;
   const pages = Math.ceil(len / PAGE_SIZE);
   w.f64(len);
-  w.u8(mem._max === undefined ? 0 : 1);
-  w.f64(mem._max ?? 0);
-  w.f64(mem._limit);
-  w.u8(mem._owned ? 1 : 0);
-  w.u8(mem._pageSizeLog2);
-  w.u8(mem._is64 ? 1 : 0);
+  w.u8(mem.max === undefined ? 0 : 1);
+  w.f64(mem.max ?? 0);
+  w.f64(mem.limit);
+  w.u8(mem.owned ? 1 : 0);
+  w.u8(mem.pageSizeLog2);
+  w.u8(mem.is64 ? 1 : 0);
   // the pages that are not all zero: a bitmap, then their bytes (runs of them as one part)
   const words = new Int32Array(u8.buffer, u8.byteOffset, len >> 2);
   const bitmap = new Int32Array((pages + 31) >> 5);
@@ -600,7 +607,7 @@ function writeMemory(w: Writer, mem: Memory): void {
   }
 }
 
-function writePaused(w: Writer, store: Store, st: PausedCallState, ids: RefIds): void {
+function writePaused(w: Writer, store: StoreState, st: PausedCallState, ids: RefIds): void {
   const a = st.act;
   if (a.error !== null) throw unsupported('the paused call continues with a host error (callAsync)');
   w.u8(1);
@@ -624,22 +631,22 @@ function writePaused(w: Writer, store: Store, st: PausedCallState, ids: RefIds):
     w.u32(st.host.nfp);
   }
   // what the saved pcs and frame pointers mean: each frame function's compiled code
-  const cs = store._callStack;
+  const cs = store.callStack;
   const frames = new Set<FuncInst>([st.f, a.f]);
-  for (let d = a.entryDepth; d < a.depth; d++) frames.add(store._callFns[d]!);
+  for (let d = a.entryDepth; d < a.depth; d++) frames.add(store.callFns[d]!);
   w.u32(frames.size);
   for (const f of frames) {
     writeRef(w, f, ids, 'a frame function');
-    w.str(codeHash(f, store._metered));
+    w.str(codeHash(f, store.metered));
   }
   const slots = liveSlots(store, st);
   w.u32(slots);
-  w.words(store._stack.subarray(0, slots));
+  w.words(store.stack.subarray(0, slots));
   for (let d = a.entryDepth; d < a.depth; d++) {
     w.i32(cs[3 * d]);
     w.i32(cs[3 * d + 1]);
     w.i32(cs[3 * d + 2]);
-    writeRef(w, store._callFns[d]!, ids, `frame ${d}`);
+    writeRef(w, store.callFns[d]!, ids, `frame ${d}`);
   }
 }
 
@@ -747,19 +754,19 @@ function checkHeader(bytes: Uint8Array): Uint8Array {
 
 /** The restore in progress: what the reader has rebuilt so far. */
 interface Ctx {
-  readonly store: Store;
+  readonly store: StoreState;
   readonly r: Reader;
-  readonly instances: Instance[];
+  readonly instances: ModuleInst[];
   /** The tags section, once read (exception references name its entries). */
-  tags: Tag[];
+  tags: TagInst[];
   /** Every exception read: their payloads' reference ids are checked once the reference table is complete. */
   readonly exns: Exception[];
 }
 
 function readFuncAt(c: Ctx, what: string): FuncInst {
   const i = c.r.index(`${what} (instance)`, c.instances.length);
-  const j = c.r.index(`${what} (function)`, c.instances[i]._funcs.length);
-  return c.instances[i]._funcs[j];
+  const j = c.r.index(`${what} (function)`, c.instances[i].funcs.length);
+  return c.instances[i].funcs[j];
 }
 
 function readRef(c: Ctx, what: string): unknown {
@@ -773,12 +780,12 @@ function readRef(c: Ctx, what: string): unknown {
 function readExn(c: Ctx, what: string): Exception {
   const t = c.tags[c.r.index(`${what} (tag)`, c.tags.length)];
   const n = c.r.u32(`${what} (payload size)`);
-  if (n !== 2 * t._type.params.length) throw malformed(`${what}: a payload of ${n} words for a tag of ${t._type.params.length} values`);
+  if (n !== 2 * t.type.params.length) throw malformed(`${what}: a payload of ${n} words for a tag of ${t.type.params.length} values`);
   const raw = c.r.bytes(4 * n, `${what} (payload)`);
   const words = new Int32Array(n);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let k = 0; k < n; k++) words[k] = dv.getInt32(4 * k, true);
-  const x = Exception._fromWasm(t, words, c.store);
+  const x = newException(t, words, c.store);
   c.exns.push(x);
   return x;
 }
@@ -830,7 +837,7 @@ function funcTypeText(t: functype): string {
 }
 
 /** A host function import of a restored instance, linked as `Store.instantiate` links it; `id` is the structural id of `t` (`typeIdsOf`). */
-function linkHost(store: Store, t: functype, id: number, v: unknown, where: string): FuncInst {
+function linkHost(store: StoreState, t: functype, id: number, v: unknown, where: string): FuncInst {
   const incompatible = (why: string) => new LinkError(`incompatible import type: ${where}: ${why}`, 'incompatible_import');
   if (v === undefined) throw new LinkError(`unknown import: ${where} (restore re-links host functions by import name)`, 'unknown_import');
   if (typeof v === 'function' && (v as { [FUNC_INST]?: unknown })[FUNC_INST] instanceof FuncInst) {
@@ -896,27 +903,28 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   }
 
   // ---- store
-  const store = new Store(engine, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
+  const handle = new Store(engine, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
   const gas = r.amount('gas', !metered);
   const budget = r.amount('budget', !metered);
   if (metered ? budget < gas : gas !== Infinity || budget !== Infinity) throw malformed('gas counters');
-  store._gas = gas;
-  store._budget = budget;
+  const store = internals(handle);
+  store.gas = gas;
+  store.budget = budget;
   const sp = r.u32('stack top');
   const depth = r.u32('call depth');
   const nesting = r.u32('nesting');
 
   // ---- instances and their functions
   const ni = r.count('instance count', 8);
-  const instances: Instance[] = [];
+  const instances: ModuleInst[] = [];
   const c: Ctx = { store, r, instances, tags: [], exns: [] };
   for (let i = 0; i < ni; i++) {
     const module = mods[r.index(`instance ${i} module`, mods.length)];
     const vm = module._vm;
     const m = vm.module;
-    const inst = new Instance(module, store);
+    const inst = new ModuleInst(module, store);
     const typeIds = typeIdsOf(m.types);
-    inst._typeIds = typeIds;
+    inst.typeIds = typeIds;
     const nf = r.u32(`instance ${i} function count`);
     if (nf !== vm.numImportedFuncs + m.funcs.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nf} functions, its module ${vm.numImportedFuncs + m.funcs.length}`);
     const funcImports = m.imports.filter((x) => x.desc.kind === 'func');
@@ -934,19 +942,19 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
         const space = ns[imp.module];
         const v = space !== undefined && space !== null ? space[imp.name] : undefined;
         f = linkHost(store, t, typeIds[typeidx], v, `"${imp.module}" "${imp.name}"${Array.isArray(imports) ? ` of instance ${i}` : ''}`);
-        f._hostIndex = j;
-        f._hostName = `${imp.module}.${imp.name}`;
+        f.hostIndex = j;
+        f.hostName = `${imp.module}.${imp.name}`;
       } else if (kind === 2 && imported) {
         const at = r.index(`instance ${i} function ${j} (instance)`, i);
-        f = instances[at]._funcs[r.index(`instance ${i} function ${j} (function)`, instances[at]._funcs.length)];
+        f = instances[at].funcs[r.index(`instance ${i} function ${j} (function)`, instances[at].funcs.length)];
         if (f.typeId !== typeIds[(funcImports[j].desc as { typeidx: number }).typeidx]) throw malformed(`instance ${i} function ${j} has the wrong type`);
       } else {
         throw malformed(`instance ${i} function ${j}: kind ${kind}`);
       }
-      inst._funcs.push(f);
+      inst.funcs.push(f);
     }
     instances.push(inst);
-    store._instances.push(inst);
+    store.instances.push(inst);
   }
 
   // ---- tags
@@ -956,18 +964,18 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   const nr = r.count('reference count', 1);
   for (let k = 1; k <= nr; k++) {
     const v = readRef(c, `reference ${k}`);
-    if (v === null || store._refIds.has(v)) throw malformed(`reference ${k} is null or repeated`);
-    store._refs.push(v);
-    store._refIds.set(v, k);
+    if (v === null || store.refIds.has(v)) throw malformed(`reference ${k} is null or repeated`);
+    store.refs.push(v);
+    store.refIds.set(v, k);
   }
 
   // ---- memories
-  const memories: Memory[] = [];
+  const memories: MemoryInst[] = [];
   const nmem = r.count('memory count', 18);
   for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k, engine._config.limits.maxMemoryPages));
 
   // ---- tables
-  const tables: Table[] = [];
+  const tables: TableInst[] = [];
   const nt = r.count('table count', 18);
   for (let k = 0; k < nt; k++) {
     const heap = r.u8(`table ${k} heap type`);
@@ -979,42 +987,39 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     const max = r.u32(`table ${k} maximum`);
     const limit = r.amount(`table ${k} limit`, false);
     const owned = r.bool(`table ${k} owner`);
-    const t = new Table({ element: ext ? 'externref' : 'funcref', initial: 0 });
     const elems = new Array(len);
     for (let e = 0; e < len; e++) {
       const v = readRef(c, `table ${k} element ${e}`);
       if (!fitsHeap(v, heap)) throw malformed(`table ${k} element ${e} is not a ${['function', 'extern', 'exception'][heap]} reference`);
       elems[e] = v;
     }
-    // an exnref table is a funcref-kind Table whose link type says exn (instantiate.ts refName); set again per instance below
-    if (heap === HEAP_EXN) t._linkElem = EXNREF;
-    t._is64 = is64;
-    t._elems = elems;
-    t._max = hasMax ? max : undefined;
-    t._limit = limit;
-    t._owned = owned;
+    const t = new TableInst(ext ? EXTERNREF : FUNCREF, elems, hasMax ? max : undefined);
+    // an exnref table is a funcref-kind table whose link type says exn (instantiate.ts refStored); set again per instance below
+    if (heap === HEAP_EXN) t.linkElem = EXNREF;
+    t.is64 = is64;
+    t.limit = limit;
+    t.owned = owned;
     tables.push(t);
   }
 
   // ---- globals
-  const globals: Global[] = [];
+  const globals: GlobalInst[] = [];
   const ng = r.count('global count', 13);
   for (let k = 0; k < ng; k++) {
     const vt = r.u32(`global ${k} type`);
     if (!isNumType(vt) && vt !== FUNCREF && vt !== EXTERNREF) throw malformed(`global ${k} type ${vt}`);
     const mutable = r.bool(`global ${k} mutability`);
-    const g = new Global({ value: globalTypeName(vt), mutable });
-    (g as { _type: { valtype: number; mutable: boolean } })._type = { valtype: vt, mutable };
-    g._cell[0] = r.i32(`global ${k}`);
-    g._cell[1] = r.i32(`global ${k}`);
-    if (!isNumType(vt)) g._ref = readRef(c, `global ${k}`);
+    const g = new GlobalInst({ valtype: vt, mutable });
+    g.cell[0] = r.i32(`global ${k}`);
+    g.cell[1] = r.i32(`global ${k}`);
+    if (!isNumType(vt)) g.ref = readRef(c, `global ${k}`);
     globals.push(g);
   }
 
   // ---- instance state
   for (let i = 0; i < ni; i++) {
     const inst = instances[i];
-    const vm = inst._module._vm;
+    const vm = inst.module._vm;
     const m = vm.module;
     const pick = <T>(list: T[], what: string, expected: number): T[] => {
       const n = r.u32(`instance ${i} ${what} count`);
@@ -1023,49 +1028,49 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
       for (let k = 0; k < n; k++) out.push(list[r.index(`instance ${i} ${what} ${k}`, list.length)]);
       return out;
     };
-    inst._tables = pick(tables, 'table', vm.tableTypes.length);
-    inst._tables.forEach((t, k) => {
+    inst.tables = pick(tables, 'table', vm.tableTypes.length);
+    inst.tables.forEach((t, k) => {
       const tt = vm.tableTypes[k];
-      if (t._elemtype !== storedType(tt.elemtype) || t._is64 !== tt.is64 || heapOf(t._linkElem || t._elemtype) !== heapOf(tt.elemtype)) {
+      if (t.elemtype !== storedType(tt.elemtype) || t.is64 !== tt.is64 || heapOf(t.linkElem || t.elemtype) !== heapOf(tt.elemtype)) {
         throw malformed(`instance ${i} table ${k} has the wrong element or address type`);
       }
       // the module-independent element type of a table the instance defines (typed function references; type ids are per process)
-      if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t._linkElem = linkType(tt.elemtype, m.types);
+      if (k >= vm.numImportedTables && tt.elemtype !== FUNCREF && tt.elemtype !== EXTERNREF) t.linkElem = linkType(tt.elemtype, m.types);
     });
     setMemories(inst, pick(memories, 'memory', vm.memTypes.length));
-    inst._memories.forEach((mem, k) => {
+    inst.memories.forEach((mem, k) => {
       const mt = vm.memTypes[k];
-      if (mem._is64 !== mt.is64 || mem._pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
+      if (mem.is64 !== mt.is64 || mem.pageSizeLog2 !== mt.pageSizeLog2) throw malformed(`instance ${i} memory ${k} has the wrong address type or page size`);
     });
-    inst._globals = pick(globals, 'global', vm.globalTypes.length);
-    inst._globals.forEach((g, k) => {
+    inst.globals = pick(globals, 'global', vm.globalTypes.length);
+    inst.globals.forEach((g, k) => {
       const gt = vm.globalTypes[k].valtype;
-      if (g._type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
-      if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g._linkType = linkType(gt, m.types);
-      if (isRefType(gt) && !fitsHeap(g._ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
+      if (g.type.valtype !== storedType(gt)) throw malformed(`instance ${i} global ${k} has the wrong type`);
+      if (k >= vm.numImportedGlobals && isRefType(gt) && gt !== FUNCREF && gt !== EXTERNREF) g.linkType = linkType(gt, m.types);
+      if (isRefType(gt) && !fitsHeap(g.ref, heapOf(gt))) throw malformed(`instance ${i} global ${k} holds the wrong kind of reference`);
     });
-    inst._globalCells = inst._globals.map((g) => g._cell);
+    inst.globalCells = inst.globals.map((g) => g.cell);
     const ne = r.u32(`instance ${i} element segment count`);
     if (ne !== m.elems.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${ne} element segments, its module ${m.elems.length}`);
     for (let s = 0; s < ne; s++) {
       const n = r.count(`instance ${i} element segment ${s} length`, 1);
       const vals = new Array(n);
       for (let k = 0; k < n; k++) vals[k] = readRef(c, `instance ${i} element segment ${s}`);
-      inst._elems.push(vals);
+      inst.elems.push(vals);
     }
     const nd = r.u32(`instance ${i} data segment count`);
     if (nd !== m.datas.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${nd} data segments, its module ${m.datas.length}`);
-    for (let s = 0; s < nd; s++) inst._datas.push(r.bool(`instance ${i} data segment ${s}`) ? new Uint8Array(0) : m.datas[s].init);
+    for (let s = 0; s < nd; s++) inst.datas.push(r.bool(`instance ${i} data segment ${s}`) ? new Uint8Array(0) : m.datas[s].init);
     // exports, as instantiation makes them
     const mems = memoriesOf(inst);
     for (const e of m.exports) {
       let v: unknown;
       switch (e.kind) {
-        case 'func': v = wrapperOf(inst._funcs[e.index]); break;
-        case 'table': v = inst._tables[e.index]; break;
-        case 'memory': v = mems[e.index]; break;
-        case 'global': v = inst._globals[e.index]; break;
-        case 'tag': v = inst._tags[e.index]; break;
+        case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+        case 'table': v = handleOf(inst.tables[e.index]); break;
+        case 'memory': v = handleOf(mems[e.index]); break;
+        case 'global': v = handleOf(inst.globals[e.index]); break;
+        case 'tag': v = tagHandle(inst.tags[e.index]); break;
         default: continue;
       }
       (inst.exports as Record<string, unknown>)[e.name] = v;
@@ -1084,15 +1089,16 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   if (r.pos !== b.length) throw malformed(`${b.length - r.pos} unread bytes at the end`);
   // every reference an exception's payload holds is an id of the (now complete) reference table
   for (const x of c.exns) {
-    x._tag._type.params.forEach((p, k) => {
-      if (isRefType(p) && !(x._words![2 * k] >= 0 && x._words![2 * k] < store._refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
+    const e = internals(x);
+    e.tag.type.params.forEach((p, k) => {
+      if (isRefType(p) && !(e.words![2 * k] >= 0 && e.words![2 * k] < store.refs.length)) throw malformed(`an exception's payload value ${k} is not a reference of the store`);
     });
   }
-  return { store, instances, call };
+  return { store: handle, instances: instances.map((i) => handleOf(i)), call };
 }
 
 /** A memory (`writeMemory`): allocated at its saved size, then its saved pages copied in. */
-function readMemory(r: Reader, k: number, maxPages: number): Memory {
+function readMemory(r: Reader, k: number, maxPages: number): MemoryInst {
   const len = r.amount(`memory ${k} size`, false);
   const hasMax = r.bool(`memory ${k} maximum`);
   const max = r.f64(`memory ${k} maximum`);
@@ -1114,20 +1120,20 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
   if (used * PAGE_SIZE > r.b.length - r.pos + (len % PAGE_SIZE === 0 ? 0 : PAGE_SIZE)) throw malformed(`memory ${k} pages run past the end`);
   if (owned && (limit !== maxPages || len > maxPages * PAGE_SIZE)) throw malformed(`memory ${k}: ${len} bytes, limit ${limit} pages (this engine: ${maxPages})`);
   // allocated as instantiation does: empty, then grown to the size (a fraction of a 64 KiB page for small pages)
-  const mem = new Memory({ initial: 0 });
+  const mem = new MemoryInst(0, undefined);
   let grown: number;
   try {
-    grown = len > 0 ? mem._grow(len / PAGE_SIZE, Infinity) : 0;
+    grown = len > 0 ? mem.grow(len / PAGE_SIZE, Infinity) : 0;
   } catch (e) {
     throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes (${e instanceof Error ? e.message : String(e)})`);
   }
   if (grown !== 0) throw new SnapshotError('unsupported', `memory ${k}: cannot allocate ${len} bytes`);
-  mem._max = hasMax ? max : undefined;
-  mem._limit = limit;
-  mem._owned = owned;
-  mem._pageSizeLog2 = pageSizeLog2;
-  mem._is64 = is64;
-  const u8 = mem._u8;
+  mem.max = hasMax ? max : undefined;
+  mem.limit = limit;
+  mem.owned = owned;
+  mem.pageSizeLog2 = pageSizeLog2;
+  mem.is64 = is64;
+  const u8 = mem.u8;
   let p = 0;
   while (p < pages) {
     if (((map[p >> 3] >> (p & 7)) & 1) === 0) {
@@ -1150,10 +1156,10 @@ function readMemory(r: Reader, k: number, maxPages: number): Memory {
  * instance that imports it (a `Tag` of the same type), else a new tag of the
  * saved type. Then every instance's tag index space.
  */
-function readTags(c: Ctx, imports: RestoreImports): Tag[] {
+function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
   const { r, instances } = c;
   const nt = r.count('tag count', 5);
-  const tags: (Tag | null)[] = [];
+  const tags: (TagInst | null)[] = [];
   const hostTypes: (functype | null)[] = [];
   /** Where each defined tag is defined: "instance:index". */
   const defined = new Map<string, number>();
@@ -1170,18 +1176,18 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       hostTypes.push({ params, results: [] });
     } else {
       const i = r.index(`tag ${k} instance`, instances.length);
-      const inst = instances[i], m = inst._module._vm.module;
+      const inst = instances[i], m = inst.module._vm.module;
       const nImp = importedTagCount(inst);
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
       defined.set(`${i}:${at}`, k);
-      tags.push(Tag._of(linkedFuncType(m.types[m.tags[at - nImp]]), typeIdsOf(m.types)[m.tags[at - nImp]]));
+      tags.push(newTag(linkedFuncType(m.types[m.tags[at - nImp]]), typeIdsOf(m.types)[m.tags[at - nImp]]));
       hostTypes.push(null);
     }
   }
   const lists: number[][] = [];
   instances.forEach((inst, i) => {
-    const m = inst._module._vm.module;
+    const m = inst.module._vm.module;
     const tagImports = m.imports.filter((x) => x.desc.kind === 'tag');
     const n = r.u32(`instance ${i} tag count`);
     if (n !== tagImports.length + m.tags.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${n} tags, its module ${tagImports.length + m.tags.length}`);
@@ -1192,31 +1198,32 @@ function readTags(c: Ctx, imports: RestoreImports): Tag[] {
       const typeidx = k < tagImports.length ? (tagImports[k].desc as { typeidx: number }).typeidx : m.tags[k - tagImports.length];
       const declared: functype = { params: m.types[typeidx].params, results: [] };
       const declaredId = typeIdsOf(m.types)[typeidx];
-      if ((tags[x]?._typeId ?? typeIdOf(hostTypes[x]!)) !== declaredId) throw malformed(`instance ${i} tag ${k} has the wrong type`);
+      if ((tags[x]?.typeId ?? typeIdOf(hostTypes[x]!)) !== declaredId) throw malformed(`instance ${i} tag ${k} has the wrong type`);
       if (k < tagImports.length && tags[x] === null) {
         // a tag from the host: the one the import object gives, by this import's name
         const imp = tagImports[k];
         const v = importsOf(imports, i)[imp.module]?.[imp.name];
         if (v instanceof Tag) {
-          if (v._typeId !== declaredId) {
-            throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(v._type)}`, 'incompatible_import');
+          const given = internals(v);
+          if (given.typeId !== declaredId) {
+            throw new LinkError(`incompatible import type: "${imp.module}" "${imp.name}": tag type mismatch: expected ${funcTypeText(declared)}, got ${funcTypeText(given.type)}`, 'incompatible_import');
           }
-          tags[x] = v;
+          tags[x] = given;
         }
       }
       list.push(x);
     }
     lists.push(list);
   });
-  const all = tags.map((t, k) => t ?? Tag._of(hostTypes[k]!, typeIdOf(hostTypes[k]!)));
-  instances.forEach((inst, i) => { inst._tags = lists[i].map((x) => all[x]); });
+  const all = tags.map((t, k) => t ?? newTag(hostTypes[k]!, typeIdOf(hostTypes[k]!)));
+  instances.forEach((inst, i) => { inst.tags = lists[i].map((x) => all[x]); });
   return all;
 }
 
 function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused {
   const { r, store } = c;
-  const metered = store._metered;
-  const limits = store._limits;
+  const metered = store.metered;
+  const limits = store.limits;
   const reasonHost = r.bool('pause reason');
   const payload = reasonHost ? readData(r, 'the pause payload', true, 0) : new Trap('out_of_gas');
   const wasmFunc = (what: string): FuncInst => {
@@ -1255,7 +1262,7 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     if (frames.has(g)) throw malformed('frame function list');
     frames.add(g);
     if (codeHash(g, metered) !== saved) {
-      const fi = g.instance!._module._vm.numImportedFuncs + g.codeIndex;
+      const fi = g.instance!.module._vm.numImportedFuncs + g.codeIndex;
       throw new SnapshotError('code_mismatch', `function ${fi} of instance ${c.instances.indexOf(g.instance!)} compiles to other bytecode than when the snapshot was made (another detwasm version?)`);
     }
   }
@@ -1266,8 +1273,8 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
   inFrames(entry, 'the called function');
   inFrames(f, 'the running function');
   const slots = r.count('value stack size', 4, limits.maxValueStack);
-  if (slots > store._stack.length) store._growStack(slots);
-  const S = store._stack;
+  if (slots > store.stack.length) store.growStack(slots);
+  const S = store.stack;
   const raw = r.bytes(4 * slots, 'value stack');
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   for (let k = 0; k < slots; k++) S[k] = dv.getInt32(4 * k, true);
@@ -1289,10 +1296,10 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     const g = inFrames(wasmFunc(`frame ${d} function`), `frame ${d} function`);
     if (rfp < lastFp || (d === entryDepth && (rfp !== base || g !== entry)) || rgas < 0) throw malformed(`frame ${d}`);
     checkFrame(g, rpc, rfp, `frame ${d}`);
-    store._callStack[3 * d] = rpc;
-    store._callStack[3 * d + 1] = rfp;
-    store._callStack[3 * d + 2] = rgas;
-    store._callFns[d] = g;
+    store.callStack[3 * d] = rpc;
+    store.callStack[3 * d + 1] = rfp;
+    store.callStack[3 * d + 2] = rgas;
+    store.callFns[d] = g;
     lastFp = rfp;
   }
   if (fp < lastFp || (actDepth === entryDepth && (fp !== base || f !== entry))) throw malformed('the running frame');
@@ -1301,9 +1308,9 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     const t = host.f.type;
     if (host.nfp < fp || host.nfp + 2 * Math.max(t.params.length, t.results.length) > slots) throw malformed('the host call frame');
   }
-  store._sp = sp;
-  store._depth = depth;
-  store._nesting = nesting;
+  store.sp = sp;
+  store.depth = depth;
+  store.nesting = nesting;
   const act = new Activation(f, pc, fp, actDepth, entryDepth, pendingGas, null);
   return restorePaused(store, {
     f: entry, base, depth: callDepth, sp: callSp, nesting: callNesting, async: false,

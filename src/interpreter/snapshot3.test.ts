@@ -10,6 +10,8 @@ import {
   type Paused, type ResumableCall,
 } from '../index';
 import { hash64 } from './hash';
+import { internals } from './runtime';
+import { tagHandle } from './exn';
 import { wat3 } from '../validator/testutil';
 import { LIB3, MAIN3 } from '../../test/fixtures/snapshot3-modules';
 
@@ -55,14 +57,14 @@ test('a paused 3.0 call: the library tag is one object in both restored instance
 
   const given = new Tag({ parameters: ['i32'] });
   const r = restore(engine, [lib, main], bytes, { env: { h: pausing, t: given } });
-  const [rl, rm] = r.instances;
-  expect(rm._tags[0]).toBe(rl._tags[0]);
-  expect(rl.exports.e).toBe(rl._tags[0]);
-  expect(rm._tags[1]).toBe(given);
-  expect(rm._memories.map((m) => [m._is64, m._max, m._u8.length])).toEqual([[false, 2, 65536], [true, 4, 131072], [false, 3, 65536]]);
-  expect(rm._memories[0]).toBe(rl._memories[0]);
-  expect(rm._memories[1]).toBe(rl._memories[1]);
-  expect(rm._tables.map((t) => t._is64)).toEqual([true, false]);
+  const [rl, rm] = r.instances.map((i) => internals(i));
+  expect(rm.tags[0]).toBe(rl.tags[0]);
+  expect(rl.exports.e).toBe(tagHandle(rl.tags[0]));
+  expect(rm.tags[1]).toBe(internals(given));
+  expect(rm.memories.map((m) => [m.is64, m.max, m.u8.length])).toEqual([[false, 2, 65536], [true, 4, 131072], [false, 3, 65536]]);
+  expect(rm.memories[0]).toBe(rl.memories[0]);
+  expect(rm.memories[1]).toBe(rl.memories[1]);
+  expect(rm.tables.map((t) => t.is64)).toEqual([true, false]);
   expect(finish(r.store, r.call!)).toBe(want);
   expect(r.store.gasUsed).toBe(wantGas);
 });
@@ -73,7 +75,7 @@ test('without a Tag in the imports a host tag comes back as a new tag shared by 
   expect(c.done).toBe(false);
   const bytes = w.store.snapshot();
   const r = restore(engine, [lib, main], bytes, { env: { h: pausing } });
-  expect(r.instances[1]._tags[1]).toBeInstanceOf(Tag);
+  expect(tagHandle(internals(r.instances[1]).tags[1])).toBeInstanceOf(Tag);
   expect(() => restore(engine, [lib, main], bytes, { env: { h: pausing, t: new Tag({ parameters: ['i64'] }) } })).toThrow(LinkError);
 });
 
@@ -99,7 +101,7 @@ test('an exception made in JS is saved by its tag and payload when the payload i
   ex.keep();
   const bytes = store.snapshot();
   const r = restore(engine, [m], bytes, { env });
-  expect(r.instances[0]._tags[1]).toBe(n);
+  expect(internals(r.instances[0]).tags[1]).toBe(internals(n));
   expect((r.instances[0].exports as Record<string, any>).again()).toEqual([7, 25n]);
 
   next = new Exception(t, [{ an: 'object' }]);
@@ -163,8 +165,8 @@ test('a memory64 whose maximum is beyond the JS API range comes back with it, an
   const ex = store.instantiate(m).exports as Record<string, any>;
   ex.poke();
   const r = restore(engine, [m], store.snapshot());
-  const mem = r.instances[0]._memories[0];
-  expect([mem._is64, mem._max, mem._u8.length, mem._u8[65528]]).toEqual([true, 1000000, 65536, 8]);
+  const mem = internals(r.instances[0]).memories[0];
+  expect([mem.is64, mem.max, mem.u8.length, mem.u8[65528]]).toEqual([true, 1000000, 65536, 8]);
   expect((r.instances[0].exports as Record<string, any>).grow()).toBe(1n);
-  expect(mem._u8.length).toBe(131072);
+  expect(mem.u8.length).toBe(131072);
 });

@@ -5,6 +5,7 @@
 import { Engine, Store, HostFunc, Trap } from '../index';
 import { thrown, wat } from './testutil';
 import { functionNames } from './names';
+import { internals } from './runtime';
 
 const CHAIN = `(module
   (import "env" "h" (func $h (param i32)))
@@ -152,5 +153,5 @@ test('a trap while entering the first frame (value stack limit) is a located Tra
   expect(e).toBeInstanceOf(Trap);
   expect([e.code, e.funcIndex, e.funcName]).toEqual(['call_stack_exhausted', 0, 'big']);
   expect((inst.exports.ok as () => number)()).toBe(1);
-  expect([store._depth, store._sp, store._nesting]).toEqual([0, 0, 0]);
+  expect([internals(store).depth, internals(store).sp, internals(store).nesting]).toEqual([0, 0, 0]);
 });

@@ -6,7 +6,8 @@
 import { valtypeName, type functype, type valtype } from '../decoder/module.js';
 import { CONCRETE, EXNREF, EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, isExnRef, isNullable, isRefType } from '../decoder/valtype.js';
 import { f32Val, f64At } from './float.js';
-import { FuncInst, FUNC_INST, funcRefFromJS, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf, type Store } from './runtime.js';
+import { FUNC_INST, funcRefFromJS, i64ToBigInt, putF64FromJS, toF32Bits, toI32, toI64, wrapperOf } from './runtime.js';
+import { FuncInst, type StoreState } from './instances.js';
 
 /**
  * JS API "call an Exported Function" (step 4) and "run a host function"
@@ -26,7 +27,7 @@ export function checkNoExnref(t: functype, where: string): void {
  * so a BigInt throws TypeError; f32 rounded to nearest; a NaN enters wasm as
  * the canonical NaN).
  */
-export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v: unknown): void {
+export function writeValue(store: StoreState, S: Int32Array, s: number, t: valtype, v: unknown): void {
   switch (t) {
     case I32:
       S[s] = toI32(v);
@@ -48,21 +49,21 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
       if (v === null) { S[s] = 0; return; }
       const f = typeof v === 'function' ? (v as any)[FUNC_INST] : undefined;
       if (!(f instanceof FuncInst)) throw new TypeError('value is not a WebAssembly function or null');
-      S[s] = store._intern(f);
+      S[s] = store.intern(f);
       return;
     }
     case EXTERNREF:
-      S[s] = store._intern(v);
+      S[s] = store.intern(v);
       return;
     default:
       // typed references (WebAssembly 3.0): (ref null? func|extern|$t); exnref does not cross the JS boundary
       if (isRefType(t) && abstractHeap(t) !== EXNREF) {
         if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
-        if (abstractHeap(t) === EXTERNREF) S[s] = store._intern(v);
+        if (abstractHeap(t) === EXTERNREF) S[s] = store.intern(v);
         else {
           // (a concrete `t` is in module-independent terms, types.ts linkType: the function's type must be the one it names)
           const f = funcRefFromJS(v, t, 'value');
-          S[s] = f === null ? 0 : store._intern(f);
+          S[s] = f === null ? 0 : store.intern(f);
         }
         return;
       }
@@ -74,7 +75,7 @@ export function writeValue(store: Store, S: Int32Array, s: number, t: valtype, v
  * Reads the wasm value of type t at slot s as a JS value (ToJSValue; f32/f64
  * as a number: a NaN is a JS NaN, its payload not observable from JS).
  */
-export function readValue(store: Store, S: Int32Array, s: number, t: valtype): unknown {
+export function readValue(store: StoreState, S: Int32Array, s: number, t: valtype): unknown {
   switch (t) {
     case I32: return S[s];
     case I64: return i64ToBigInt(S[s], S[s + 1]);
@@ -82,14 +83,14 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
     case F64: return f64At(S, s);
     case FUNCREF: {
       const id = S[s];
-      return id === 0 ? null : wrapperOf(store._refs[id] as FuncInst);
+      return id === 0 ? null : wrapperOf(store.refs[id] as FuncInst);
     }
     default: {
       const id = S[s];
       if (id === 0) return null;
       // typed function references (WebAssembly 3.0) are functions in JS, as funcref
-      if (t >= CONCRETE || abstractHeap(t) === FUNCREF) return wrapperOf(store._refs[id] as FuncInst);
-      return store._refs[id];
+      if (t >= CONCRETE || abstractHeap(t) === FUNCREF) return wrapperOf(store.refs[id] as FuncInst);
+      return store.refs[id];
     }
   }
 }
@@ -99,12 +100,12 @@ export function readValue(store: Store, S: Int32Array, s: number, t: valtype): u
  * words: numbers as `writeValue` does; a reference is only checked (it is
  * kept as the JS value and interned when the exception reaches a store).
  */
-export function writePayloadValue(store: Store | null, w: Int32Array, i: number, t: valtype, v: unknown): void {
+export function writePayloadValue(store: StoreState | null, w: Int32Array, i: number, t: valtype, v: unknown): void {
   if (store !== null) { writeValue(store, w, i, t, v); return; }
   if (isRefType(t)) {
     if (v === null && !isNullable(t)) throw new TypeError(`null is not a value of the non-nullable type ${valtypeName(t)}`);
     if (abstractHeap(t) !== EXTERNREF) funcRefFromJS(v, t, 'value');
     return;
   }
-  writeValue(null as unknown as Store, w, i, t, v);
+  writeValue(null as unknown as StoreState, w, i, t, v);
 }

@@ -13,6 +13,7 @@
 import { checkKeys } from '../config.js';
 import { Trap } from '../errors.js';
 import { Caller, HostFunc, Instance, type Memory } from '../index.js';
+import { internals } from '../interpreter/runtime.js';
 import {
   CLOCKID, ERRNO, EVENTTYPE, FDFLAGS, FILETYPE, FSTFLAGS, OFLAGS, RIGHTS, RIGHTS_DIR, RIGHTS_FILE, RIGHTS_STDIN,
   RIGHTS_STDOUT, SIZE, SUBSCRIPTION_CLOCK_ABSTIME, WHENCE,
@@ -127,8 +128,9 @@ class Mem {
   readonly u8: Uint8Array;
   readonly dv: DataView;
   constructor(m: Memory) {
-    this.u8 = m._u8;
-    this.dv = m._dv;
+    const inst = internals(m);
+    this.u8 = inst.u8;
+    this.dv = inst.dv;
   }
   /**
    * Whether [ptr, ptr + len) lies in memory: `ptr` is a guest i32 (read as

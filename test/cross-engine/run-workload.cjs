@@ -17,6 +17,7 @@ const path = require('path');
 
 const [workloadFile, distDir] = process.argv.slice(2);
 const { Engine, Store, Global, Memory, Table, Trap, CompileError, LinkError } = require(path.join(distDir, 'cjs/src/index.js'));
+const { internals, handleOf } = require(path.join(distDir, 'cjs/src/interpreter/runtime.js'));
 const { invokeRaw } = require(path.join(distDir, 'cjs/src/interpreter/call.js'));
 
 const workload = JSON.parse(fs.readFileSync(workloadFile, 'utf8'));
@@ -60,7 +61,8 @@ let current = null; // { instance, tag }
 const named = new Map();
 
 function leave() {
-  if (current && current.instance._memory) out.push(`${current.tag} memory ${memoryHash(current.instance._memory)}`);
+  const mem = current ? internals(current.instance).memory : null;
+  if (mem !== null) out.push(`${current.tag} memory ${memoryHash(handleOf(mem))}`);
 }
 
 for (const op of workload.ops) {
@@ -104,7 +106,7 @@ for (const op of workload.ops) {
       let text;
       try {
         if (op.op === 'get') {
-          text = `${hex(x._cell[0])}${hex(x._cell[1])}`;
+          text = `${hex(internals(x).cell[0])}${hex(internals(x).cell[1])}`;
         } else {
           const r = invokeRaw(x, op.args);
           text = Array.from(r, hex).join(' ');
