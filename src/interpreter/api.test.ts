@@ -4,6 +4,8 @@
  */
 import { Engine, Store, Memory, Table, Global, HostFunc, Trap, LinkError, CompileError, MalformedError, Caller } from '../index';
 import { instantiateWat, thrown, wat } from './testutil';
+import { internals } from './runtime';
+import type { Instance } from './runtime';
 
 describe('engine and module', () => {
   test('compile, validate, imports and exports', async () => {
@@ -503,5 +505,43 @@ describe('growth from JS uses the owning engine\'s limits', () => {
     new Store(engine).instantiate(engine.compile(await wat('(module (import "e" "t" (table 1 funcref)))')), { e: { t: standalone } });
     expect(standalone.grow(2)).toBe(1);
     expect(() => standalone.grow(1)).toThrow(RangeError);
+  });
+});
+
+describe('an instance makes a function object only for a function it uses', () => {
+  // A module of N functions: run (exported) calls the last one; one more sits in a table.
+  const N = 3000;
+  const text = `(module
+    (table 1 funcref) (elem (i32.const 0) 5)
+    (func (export "run") (param i32) (result i32) (call ${N - 1} (local.get 0)))
+    ${'(func (param i32) (result i32) (local.get 0))\n'.repeat(N - 1)}
+    (func (export "viaTable") (param i32) (result i32) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0))))`;
+  /** The function indices whose function instance exists. */
+  const made = (i: Instance) => internals(i).funcs.flatMap((f, k) => (f === undefined ? [] : [k]));
+
+  test('instantiation makes the exported and table functions only; a call makes its callee', async () => {
+    const engine = new Engine();
+    const module = engine.compile(await wat(text));
+    const store = new Store(engine);
+    const inst = store.instantiate(module);
+    expect(internals(inst).funcs.length).toBe(N + 1);
+    expect(made(inst)).toEqual([0, 5, N]);
+    expect((inst.exports.run as (x: number) => number)(7)).toBe(7);
+    expect(made(inst)).toEqual([0, 5, N - 1, N]);
+    expect((inst.exports.viaTable as (x: number) => number)(8)).toBe(8);
+  });
+
+  test('a snapshot keeps the unmade ones unmade and the restored instance runs', async () => {
+    const engine = new Engine();
+    const module = engine.compile(await wat(text));
+    const store = new Store(engine);
+    const inst = store.instantiate(module);
+    const bytes = store.snapshot();
+    const r = Store.restore(engine, [module], bytes);
+    expect(made(r.instances[0])).toEqual([0, 5, N]);
+    expect(Buffer.from(r.store.snapshot()).equals(Buffer.from(bytes))).toBe(true);
+    expect((r.instances[0].exports.run as (x: number) => number)(9)).toBe(9);
+    expect((inst.exports.run as (x: number) => number)(9)).toBe(9);
+    expect(Buffer.from(r.store.snapshot()).equals(Buffer.from(store.snapshot()))).toBe(true);
   });
 });

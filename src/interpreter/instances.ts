@@ -524,8 +524,15 @@ export class FuncInst {
 export class ModuleInst {
   /** The exports by name (frozen once instantiated, no prototype): exported functions and Memory, Table, Global and Tag objects. */
   readonly exports: Record<string, unknown> = Object.create(null);
-  /** Function index space: imported functions first, then the module's own. */
-  funcs: FuncInst[] = [];
+  /**
+   * Function index space: imported functions first, then the module's own.
+   * A defined function's FuncInst is made on first use (`func`), so an
+   * instance of a module with many functions costs one array slot per
+   * function, not one object, until the function is called, exported,
+   * referenced or put in a table. Read it through `func` (the loop reads the
+   * slot and calls `func` when it is empty).
+   */
+  funcs: (FuncInst | undefined)[] = [];
   /** Table index space. */
   tables: TableInst[] = [];
   /** The first memory (imported or defined), or null: the interpreter's fast path. */
@@ -552,6 +559,14 @@ export class ModuleInst {
     /** The store it lives in. */
     readonly store: StoreState,
   ) {}
+
+  /** Function `i` of the function index space (see `funcs`: a defined function's instance is made here on first use). */
+  func(i: number): FuncInst {
+    const f = this.funcs[i];
+    if (f !== undefined) return f;
+    const vm = this.module._vm, codeIndex = i - vm.numImportedFuncs, ti = vm.module.funcs[codeIndex];
+    return (this.funcs[i] = new FuncInst(this.store, vm.module.types[ti], this.typeIds[ti], false, this, codeIndex, null, false));
+  }
 }
 
 /**

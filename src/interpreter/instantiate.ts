@@ -197,10 +197,8 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   }
 
   // ---- functions
-  for (let i = 0; i < m.funcs.length; i++) {
-    const t = m.types[m.funcs[i]];
-    inst.funcs.push(new FuncInst(store, t, typeIds[m.funcs[i]], false, inst, i, null, false));
-  }
+  // defined functions: their instances are made on first use (ModuleInst.func)
+  inst.funcs.length = inst.funcs.length + m.funcs.length;
   // ---- tables
   for (const tt of m.tables) {
     const t = new TableInst(refStored(tt.elemtype), new Array(tt.limits.min).fill(null), tt.limits.max);
@@ -256,7 +254,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   for (const e of m.exports) {
     let v: unknown;
     switch (e.kind) {
-      case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+      case 'func': v = wrapperOf(inst.func(e.index)); break;
       case 'table': v = handleOf(inst.tables[e.index]); break;
       case 'memory': v = handleOf(inst.memories[e.index]); break;
       case 'global': v = handleOf(inst.globals[e.index]); break;
@@ -269,7 +267,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
   // ---- element segments: resolve references
   for (const seg of m.elems) {
     const vals: unknown[] = new Array(seg.length);
-    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst.funcs[seg.funcs[i]];
+    if (seg.funcs) for (let i = 0; i < seg.length; i++) vals[i] = inst.func(seg.funcs[i]);
     else if (seg.exprs) {
       for (let i = 0; i < seg.length; i++) {
         const v = evalConst(seg.exprs[i], inst) as { ref: unknown };
@@ -305,7 +303,7 @@ export function instantiate(module: Module, store: StoreState, imports: Record<s
     mem.u8.set(seg.init, off);
     inst.datas[i] = new Uint8Array(0);
   }
-  if (m.start !== null) invoke(inst.funcs[m.start], []);
+  if (m.start !== null) invoke(inst.func(m.start), []);
   return inst;
 }
 
@@ -326,7 +324,7 @@ function evalConst(e: expr, inst: ModuleInst): ConstValue {
       case 0x43: stack.push({ lo: c[pc + 2], hi: 0 }); pc += 3; break; // f32.const [bits]
       case 0x44: stack.push({ lo: c[pc + 2], hi: c[pc + 3] }); pc += 4; break; // f64.const [lo, hi]
       case 0xd0: stack.push({ ref: null }); pc += 3; break;
-      case 0xd2: stack.push({ ref: inst.funcs[c[pc + 2]] }); pc += 3; break;
+      case 0xd2: stack.push({ ref: inst.func(c[pc + 2]) }); pc += 3; break;
       case 0x23: {
         const g = inst.globals[c[pc + 2]];
         const t = g.type.valtype;

@@ -129,7 +129,7 @@ op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the 
  * form (the return site of a non-tail call).
  */
 const selectCallee = (direct: string, indirect: string, ref: string, extra: (op: string) => string) => `if (code[pc] === @OP(${direct})) {
-  callee = funcs[$func];
+  callee = funcs[$func] ?? inst.func($func);
   nfp = fp + $args;${extra('')}
 } else if (code[pc] === @OP(${indirect})) {
   const tab = inst.tables[$table@${indirect}];
@@ -1113,7 +1113,7 @@ op('ref.is_null_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'ref.is_null'
 op('ref.as_non_null_s', 'dst:s a:s', `const r = S[$a];
 if (r === 0) trap('null_reference');
 S[$dst] = r;`, 'ref.as_non_null: traps on null');
-op('ref.func', 'dst:s func:i', 'S[$dst] = store.intern(funcs[$func]);', 'reference to function `func`');
+op('ref.func', 'dst:s func:i', 'S[$dst] = store.intern(funcs[$func] ?? inst.func($func));', 'reference to function `func`');
 op('table.get_s', 'dst:s idx:s t:i', `const tab = inst.tables[$t];
 const i = S[$idx] >>> 0;
 if (i >= tab.elems.length) trap('table_out_of_bounds');

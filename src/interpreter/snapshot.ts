@@ -454,20 +454,22 @@ export function snapshotOf(store: StoreState): Uint8Array {
 
   // ---- instances and their functions
   const funcIds: FuncIds = new Map();
-  insts.forEach((inst, i) => inst.funcs.forEach((f, j) => { if (!funcIds.has(f)) funcIds.set(f, [i, j]); }));
+  // (a defined function not made yet, an empty slot of ModuleInst.funcs, is written as made: kind 0)
+  insts.forEach((inst, i) => inst.funcs.forEach((f, j) => { if (f !== undefined && !funcIds.has(f)) funcIds.set(f, [i, j]); }));
   w.u32(insts.length);
   insts.forEach((inst, i) => {
     w.u32(modIndex.get(inst.module)!);
     w.u32(inst.funcs.length);
-    inst.funcs.forEach((f, j) => {
-      const at = funcIds.get(f)!;
-      if (at[0] === i && at[1] === j) w.u8(f.host ? 1 : 0);
+    for (let j = 0; j < inst.funcs.length; j++) {
+      const f = inst.funcs[j];
+      const at = f === undefined ? undefined : funcIds.get(f)!;
+      if (f === undefined || (at![0] === i && at![1] === j)) w.u8(f !== undefined && f.host ? 1 : 0);
       else {
         w.u8(2);
-        w.u32(at[0]);
-        w.u32(at[1]);
+        w.u32(at![0]);
+        w.u32(at![1]);
       }
-    });
+    }
   });
 
   // ---- tags (before the reference table: exceptions name them). A tag an
@@ -766,7 +768,7 @@ interface Ctx {
 function readFuncAt(c: Ctx, what: string): FuncInst {
   const i = c.r.index(`${what} (instance)`, c.instances.length);
   const j = c.r.index(`${what} (function)`, c.instances[i].funcs.length);
-  return c.instances[i].funcs[j];
+  return c.instances[i].func(j);
 }
 
 function readRef(c: Ctx, what: string): unknown {
@@ -932,10 +934,9 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     for (let j = 0; j < nf; j++) {
       const kind = r.u8(`instance ${i} function ${j}`);
       const imported = j < vm.numImportedFuncs;
-      let f: FuncInst;
+      let f: FuncInst | undefined;
       if (kind === 0 && !imported) {
-        const t = m.types[m.funcs[j - vm.numImportedFuncs]];
-        f = new FuncInst(store, t, typeIds[m.funcs[j - vm.numImportedFuncs]], false, inst, j - vm.numImportedFuncs, null, false);
+        f = undefined; // made on first use (ModuleInst.func)
       } else if (kind === 1 && imported) {
         const imp = funcImports[j];
         const typeidx = (imp.desc as { typeidx: number }).typeidx, t = m.types[typeidx];
@@ -946,7 +947,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
         f.hostName = `${imp.module}.${imp.name}`;
       } else if (kind === 2 && imported) {
         const at = r.index(`instance ${i} function ${j} (instance)`, i);
-        f = instances[at].funcs[r.index(`instance ${i} function ${j} (function)`, instances[at].funcs.length)];
+        f = instances[at].func(r.index(`instance ${i} function ${j} (function)`, instances[at].funcs.length));
         if (f.typeId !== typeIds[(funcImports[j].desc as { typeidx: number }).typeidx]) throw malformed(`instance ${i} function ${j} has the wrong type`);
       } else {
         throw malformed(`instance ${i} function ${j}: kind ${kind}`);
@@ -1066,7 +1067,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     for (const e of m.exports) {
       let v: unknown;
       switch (e.kind) {
-        case 'func': v = wrapperOf(inst.funcs[e.index]); break;
+        case 'func': v = wrapperOf(inst.func(e.index)); break;
         case 'table': v = handleOf(inst.tables[e.index]); break;
         case 'memory': v = handleOf(mems[e.index]); break;
         case 'global': v = handleOf(inst.globals[e.index]); break;
