@@ -26,7 +26,7 @@
  */
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
-import { EXNREF, EXTERNREF, F32, F64, I32, I64, V128, abstractHeap, isRefType } from '../decoder/valtype.js';
+import { EXNREF, EXTERNREF, abstractHeap, isRefType, valtypeName } from '../decoder/valtype.js';
 import { parseValtype, typeIdOf } from './runtime.js';
 import { ExnInst, TagInst, type StoreState } from './instances.js';
 import { readValue, writePayloadValue } from './values.js';
@@ -89,15 +89,9 @@ export function newTag(type: functype, typeId: number): TagInst {
   return new TagInst({ params: type.params.slice(), results: [] }, typeId);
 }
 
-/** A value type's JS API name (Tag.type). */
+/** A value type's JS API name (Tag.type): a numeric type's text-format name; a reference type by its heap type's abstract type. */
 function jsTypeName(t: valtype): string {
-  switch (t) {
-    case I32: return 'i32';
-    case I64: return 'i64';
-    case F32: return 'f32';
-    case F64: return 'f64';
-    case V128: return 'v128';
-  }
+  if (!isRefType(t)) return valtypeName(t);
   const heap = abstractHeap(t);
   return heap === EXTERNREF ? 'externref' : heap === EXNREF ? 'exnref' : 'funcref';
 }
