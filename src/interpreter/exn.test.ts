@@ -3,9 +3,10 @@
  * unwinding across wasm frames and through host functions in both
  * directions, uncaught exceptions as Exception objects, gas of unwinding.
  */
-import { Engine, Store, HostFunc, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable, type ResumableCall } from '../index.js';
+import { Engine, Store, HostFunc, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 import { createWebAssembly } from '../compat.js';
+import { resumeByUnits } from './testutil.js';
 
 function setup(text: string, opts: { imports?: Record<string, Record<string, unknown>>; gas?: number } = {}) {
   const engine = new Engine({ features: { preset: '3.0' } });
@@ -183,14 +184,7 @@ describe('exceptions', () => {
     // callResumable with one unit of gas at a time pauses inside the unwinding too and ends as one run
     const r = setup(MOD, { imports: host, gas: 1 });
     const r0 = r.store.gasUsed;
-    let c: ResumableCall = callResumable(r.exports.catch_deep, 40);
-    let pauses = 0;
-    while (!c.done) {
-      expect(c.reason).toBe('out_of_gas');
-      pauses++;
-      r.store.gasRemaining = r.store.gasRemaining + 1;
-      c = c.resume();
-    }
+    const { call: c, pauses } = resumeByUnits(r.store, r.exports.catch_deep, 40);
     expect(c.value).toBe(99);
     expect(r.store.gasUsed - r0).toBe(total);
     expect(pauses).toBeGreaterThan(5 * 40);

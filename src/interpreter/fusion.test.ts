@@ -3,10 +3,10 @@
  * (address wrap-around, aliasing of destinations and operands) and that the
  * folds actually happen (instruction counts of the compiled code).
  */
-import { Engine, callResumable, type ResumableCall } from '../index';
+import { Engine } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
-import { instantiateWat, rng, thrown, wat } from './testutil';
+import { instantiateWat, resumeByUnits, rng, thrown, wat } from './testutil';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
   const e = new Engine();
@@ -356,14 +356,7 @@ test('an i32.add of a constant right before br is one I32_ADD_SI_BR; a loop iter
   expect(await listing(text, 0, true)).toMatch(/I32_ADD_SI_BR 2 2 3 \d+ [1-9]/); // the back edge carries the loop block's gas
   // out of gas at the back edge's charge pauses after the add: resumed one unit at a time, the add runs once
   const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
-  let c: ResumableCall = callResumable(r.exports.sum, 39);
-  let pauses = 0;
-  while (!c.done) {
-    expect(c.reason).toBe('out_of_gas');
-    pauses++;
-    r.store.gasRemaining = r.store.gasRemaining + 1;
-    c = c.resume();
-  }
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.sum, 39);
   expect(c.value).toBe(r13);
   expect(pauses).toBeGreaterThan(13 * 13);
 });
@@ -490,13 +483,7 @@ test('a counted loop on a fused step-and-branch: unit gas per iteration, and out
   expect(g26 - g20).toBe(3 * 11);
   expect(await listing(text, 0, true)).toMatch(/BR_IF_ADD_SI_I32_GT_U_SI 0 0 -2 1 \d+ [1-9]/);
   const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
-  let c: ResumableCall = callResumable(r.exports.f, 26);
-  let pauses = 0;
-  while (!c.done) {
-    pauses++;
-    r.store.gasRemaining = r.store.gasRemaining + 1;
-    c = c.resume();
-  }
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.f, 26);
   expect(c.value).toBe(r26);
   expect(pauses).toBeGreaterThan(13 * 11);
 });

@@ -1,5 +1,6 @@
 /** Test helpers: WAT -> binary via wabt, and instantiation shortcuts. */
-import { Engine, Store, type Instance } from '../index.js';
+import { Engine, Store, callResumable, type Instance } from '../index.js';
+import type { Finished } from './resume.js';
 import type { EngineConfig } from '../config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,4 +53,21 @@ export function rng(seed: number): () => number {
     x ^= x << 5; x >>>= 0;
     return x;
   };
+}
+
+/**
+ * Calls `fn(...args)` resumably and runs it to its end adding one unit of gas
+ * to `store` at each pause, which must be out of gas: the finished call and
+ * the number of pauses (resumed calls must give the uninterrupted result).
+ */
+export function resumeByUnits(store: Store, fn: unknown, ...args: unknown[]): { call: Finished; pauses: number } {
+  let call = callResumable(fn as (...a: unknown[]) => unknown, ...args);
+  let pauses = 0;
+  while (!call.done) {
+    if (call.reason !== 'out_of_gas') throw new Error(`resumeByUnits: paused for ${String(call.reason)}, not out of gas`);
+    pauses++;
+    store.gasRemaining = store.gasRemaining + 1;
+    call = call.resume();
+  }
+  return { call, pauses };
 }
