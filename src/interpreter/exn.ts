@@ -26,7 +26,7 @@
  */
 import type { functype, valtype } from '../decoder/module.js';
 import { checkKeys } from '../config.js';
-import { EXNREF, EXTERNREF, abstractHeap, isRefType, valtypeName } from '../decoder/valtype.js';
+import { EXNREF, EXTERNREF, abstractHeap, isExnRef, isRefType, valtypeName } from '../decoder/valtype.js';
 import { parseValtype, typeIdOf } from './runtime.js';
 import { ExnInst, TagInst, type StoreState } from './instances.js';
 import { readValue, writePayloadValue } from './values.js';
@@ -131,6 +131,7 @@ export class Exception {
     const t = tag['inst'];
     const ps = t.type.params;
     if (values.length !== ps.length) throw new TypeError(`Exception: the tag has ${ps.length} parameters, the payload ${values.length} values`);
+    if (ps.some(isExnRef)) throw new TypeError('Exception: an exnref payload value cannot come from JS');
     const e = new ExnInst(t, this);
     // convert now: a value that does not convert is a TypeError here (JS API), and JS values are normalized
     const w = new Int32Array(2 * ps.length);

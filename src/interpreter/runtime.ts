@@ -189,11 +189,12 @@ export class Table {
     const t = this.inst;
     return t.is64 ? BigInt(t.elems.length) : t.elems.length;
   }
-  /** Element `index` (a bigint for an i64 table): an exported function or null (funcref), any value (externref); RangeError past the end. */
+  /** Element `index` (a bigint for an i64 table): an exported function or null (funcref), any value (externref); RangeError past the end; TypeError for an exnref table (an exnref has no JS form). */
   get(index: number | bigint): unknown {
     const t = this.inst;
     const i = toAddress(index, t.is64, 'Table.get: index');
     if (i >= t.elems.length) throw new RangeError('Table.get: index out of bounds');
+    if (isExnRef(t.linkElem)) throw new TypeError('Table.get: an exnref value cannot go to JS');
     const v = t.elems[i];
     return t.elemtype === FUNCREF && v !== null ? wrapperOf(v as FuncInst) : v;
   }
@@ -229,6 +230,7 @@ function tableDefault(t: TableInst): unknown {
  */
 function tableFromJS(t: TableInst, v: unknown): unknown {
   const lt = t.linkElem;
+  if (isExnRef(lt)) throw new TypeError('Table: an exnref value cannot come from JS');
   if (lt !== 0 && abstractHeap(lt) !== EXTERNREF) return funcRefFromJS(v, lt, 'Table');
   if (v === null && lt !== 0 && !isNullable(lt)) throw new TypeError('Table: null is not a value of a non-nullable reference type');
   if (t.elemtype === FUNCREF) {
