@@ -168,11 +168,7 @@ ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret$
     CATCH_EXCEPTION;
   }
   RELOAD_STACK;
-  if (mem !== null) {
-    u8 = mem.u8;
-    dv = mem.dv;
-    memLen = u8.length;
-  }
+  RELOAD_MEMORY;
   pc = code[ret];
   const k = code[ret + 1];
   if (suspended) {
@@ -193,21 +189,8 @@ cs[3 * depth + 1] = fp;
 cs[3 * depth + 2] = code[ret + 1];
 fns[depth] = f;
 depth++;
-f = callee;
-cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
-code = cf.code;
 fp = nfp;
-if (fp + cf.frameSlots > S.length) {
-  store.growStack(fp + cf.frameSlots);
-  RELOAD_STACK;
-}
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
-RELOAD_INSTANCE;
-pc = cf.entryPc;
-// SPEED: the callee's first block is charged here (CompiledFunc.entryGas)
-const k = cf.entryGas;
-CHARGE_PENDING(k);
-break;`;
+ENTER_CALLEE;`;
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
   'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
@@ -245,26 +228,10 @@ if (callee.host) {
     CATCH_EXCEPTION;
   }
   RELOAD_STACK;
-  if (mem !== null) {
-    u8 = mem.u8;
-    dv = mem.dv;
-    memLen = u8.length;
-  }
+  RELOAD_MEMORY;
   RETURN_TO_CALLER;
 }
-f = callee;
-cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
-code = cf.code;
-if (fp + cf.frameSlots > S.length) {
-  store.growStack(fp + cf.frameSlots);
-  RELOAD_STACK;
-}
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
-RELOAD_INSTANCE;
-pc = cf.entryPc;
-const k = cf.entryGas;
-CHARGE_PENDING(k);
-break;`;
+ENTER_CALLEE;`;
 op('return_call', 'func:i args:i', TAIL_CALL, 'tail call of function `func` (arguments at slot `args`)', { next: 'self', group: 'return_call' });
 op('return_call_indirect_s', 'type:i table:i idx:s args:i', TAIL_CALL,
   'tail call of the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'return_call' });
@@ -1176,15 +1143,35 @@ export const MACROS: Readonly<Record<string, string>> = {
   RELOAD_STACK: `S = store.stack;
 SF64 = store.stackF64;
 SF32 = store.stackF32;`,
+  /** Memory 0's views into the loop's locals, after code that may have grown it (host calls, execCold). */
+  RELOAD_MEMORY: `if (mem !== null) {
+  u8 = mem.u8;
+  dv = mem.dv;
+  memLen = u8.length;
+}`,
+  /**
+   * Enter wasm function `callee` whose frame starts at `fp` (a call or a
+   * tail call): its code, stack room, zeroed locals, instance, and its first
+   * block charged here (SPEED: CompiledFunc.entryGas).
+   */
+  ENTER_CALLEE: `f = callee;
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
+code = cf.code;
+if (fp + cf.frameSlots > S.length) {
+  store.growStack(fp + cf.frameSlots);
+  RELOAD_STACK;
+}
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+RELOAD_INSTANCE;
+pc = cf.entryPc;
+const k = cf.entryGas;
+CHARGE_PENDING(k);
+break;`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
   EXEC_COLD: `store.gas = gas;
 pc = execCold(store, inst, S, fp, code, pc);
 gas = store.gas;
-if (mem !== null) {
-  u8 = mem.u8;
-  dv = mem.dv;
-  memLen = u8.length;
-}
+RELOAD_MEMORY;
 break;`,
   /**
    * Unsigned 64-bit division, step 0 (exec.template.ts divmodU64 has the
