@@ -7,23 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Engine, Memory, Store, Trap, callAsync, callResumable, type Paused, type ResumableCall } from '../index';
-import { rng, wat } from './testutil.js';
+import { Engine, Store, Trap, callAsync, callResumable, type Paused, type ResumableCall } from '../index';
+import { memoryHash, rng, wat } from './testutil.js';
 import { parseWast, type Command, type WastValue } from '../../spec-tests/wast';
 import { loadWabt, watToWasm, ensureDataCount } from '../../spec-tests/wat2wasm';
-
-/** A deterministic xorshift generator. */
-
-/** FNV-1a over every exported memory's bytes. */
-function memoryHash(exports: Record<string, unknown>): string {
-  let h = 0x811c9dc5;
-  for (const v of Object.values(exports)) {
-    if (!(v instanceof Memory)) continue;
-    const b = new Uint8Array(v.buffer);
-    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
-  }
-  return (h >>> 0).toString(16);
-}
 
 const CORPUS = path.join(__dirname, '../../bench/corpus');
 const PROGRAMS: Array<[string, number]> = [

@@ -9,10 +9,10 @@ import {
   Engine, Exception, HostFunc, LinkError, SnapshotError, Store, Tag, Trap, callResumable, restore,
   type Paused, type ResumableCall,
 } from '../index';
-import { hash64 } from './hash';
 import { internals } from './runtime';
 import { tagHandle } from './exn';
 import { wat3 } from '../validator/testutil';
+import { reseal } from './testutil';
 import { LIB3, MAIN3 } from '../../test/fixtures/snapshot3-modules';
 
 const hostH = (x: number) => (Math.imul(x, 2654435761) ^ 0x5bd1e995) | 0;
@@ -122,13 +122,6 @@ test('damaged 3.0 snapshots with a valid hash: restore rejects them with Snapsho
   let c = callResumable(w.run, 30);
   for (let k = 0; k < 5; k++) c = (c as Paused).resume(hostH(((c as Paused).payload as { ask: number }).ask));
   const bytes = w.store.snapshot();
-  const reseal = (b: Uint8Array) => {
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const [h0, h1] = hash64(b.subarray(32));
-    dv.setUint32(24, h0, true);
-    dv.setUint32(28, h1, true);
-    return b;
-  };
   // the metadata after the engine configuration text (modules, instances, tags, references, memory and
   // table headers) and the paused call at the end
   const meta = 36 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(32, true);

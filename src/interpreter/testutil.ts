@@ -1,6 +1,7 @@
 /** Test helpers: WAT -> binary via wabt, and instantiation shortcuts. */
-import { Engine, Store, callResumable, type Instance } from '../index.js';
+import { Engine, Memory, Store, callResumable, type Instance } from '../index.js';
 import type { Finished } from './resume.js';
+import { hash64 } from './hash.js';
 import type { EngineConfig } from '../config.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,4 +71,24 @@ export function resumeByUnits(store: Store, fn: unknown, ...args: unknown[]): { 
     call = call.resume();
   }
   return { call, pauses };
+}
+
+/** FNV-1a over the bytes of every memory among `exports` (a state fingerprint for resume and snapshot tests). */
+export function memoryHash(exports: Record<string, unknown>): string {
+  let h = 0x811c9dc5;
+  for (const v of Object.values(exports)) {
+    if (!(v instanceof Memory)) continue;
+    const b = new Uint8Array(v.buffer);
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 16777619);
+  }
+  return (h >>> 0).toString(16);
+}
+
+/** Writes snapshot `b`'s hash again (bytes 24..31, over everything from byte 32) after a test damaged it, so restore reads the damage; returns `b`. */
+export function reseal(b: Uint8Array): Uint8Array {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const [h0, h1] = hash64(b.subarray(32));
+  dv.setUint32(24, h0, true);
+  dv.setUint32(28, h1, true);
+  return b;
 }
