@@ -10,6 +10,7 @@
  */
 import { Engine, Memory, Store, restore } from '../src/index.js';
 import { median } from './measure.js';
+import { encodeU32 } from './wasm-binary.js';
 
 /** One memory's measurement, in milliseconds. */
 export interface SnapshotPoint {
@@ -29,22 +30,12 @@ export interface SnapshotPoint {
 
 /** A module with an exported memory of `pages` pages and nothing else. */
 function memoryModule(pages: number): Uint8Array {
-  const leb = (n: number) => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n !== 0) b |= 0x80;
-      out.push(b);
-    } while (n !== 0);
-    return out;
-  };
-  const memSec = [0x01, 0x00, ...leb(pages)];
+  const memSec = [0x01, 0x00, ...encodeU32(pages)];
   const expSec = [0x01, 0x03, ...Array.from('mem', (c) => c.charCodeAt(0)), 0x02, 0x00];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    0x05, ...leb(memSec.length), ...memSec,
-    0x07, ...leb(expSec.length), ...expSec,
+    0x05, ...encodeU32(memSec.length), ...memSec,
+    0x07, ...encodeU32(expSec.length), ...expSec,
   ]);
 }
 

@@ -1190,13 +1190,7 @@ class FuncTranslator {
     st.pop();
     // materialize unconditionally: state changes must hold on both paths
     st.materializeFrom(st.h - this.labelArity(c));
-    if (c.kind !== K_FUNC && this.noMoves(c)) {
-      this.target(c, enc.branch(Op.BR_IF_S, 1, cond, 0));
-    } else {
-      const skipPos = enc.branch(Op.BR_IF_EQZ_S, 1, cond, 0);
-      this.emitBr(d);
-      enc.buf[skipPos] = enc.len;
-    }
+    this.branchIf(c, d, cond, true);
   }
 
   /**
@@ -1245,6 +1239,21 @@ class FuncTranslator {
    * br_on_null d: branches with the values below the reference when it is
    * null (reference id 0); otherwise the reference stays on the stack.
    */
+  /**
+   * Branch to label `d` (control frame `c`, operands materialized) when slot
+   * `cond` is non-zero (`whenNonZero`) or zero: one conditional branch when
+   * the label takes no value moves, else the inverse branch over a full `br`.
+   */
+  private branchIf(c: Ctrl, d: number, cond: number, whenNonZero: boolean): void {
+    const enc = this.enc;
+    if (c.kind !== K_FUNC && this.noMoves(c)) {
+      this.target(c, enc.branch(whenNonZero ? Op.BR_IF_S : Op.BR_IF_EQZ_S, 1, cond, 0));
+    } else {
+      const skipPos = enc.branch(whenNonZero ? Op.BR_IF_EQZ_S : Op.BR_IF_S, 1, cond, 0);
+      this.emitBr(d);
+      enc.buf[skipPos] = enc.len;
+    }
+  }
   private brOnNull(d: number): void {
     const st = this.st, enc = this.enc;
     const c = this.ctrls[this.ctrls.length - 1 - d];
@@ -1252,13 +1261,7 @@ class FuncTranslator {
     const inLocal = st.kinds[st.h - 1] === LOCAL;
     st.pop();
     st.materializeFrom(st.h - this.labelArity(c));
-    if (c.kind !== K_FUNC && this.noMoves(c)) {
-      this.target(c, enc.branch(Op.BR_IF_EQZ_S, 1, r, 0));
-    } else {
-      const skipPos = enc.branch(Op.BR_IF_S, 1, r, 0);
-      this.emitBr(d);
-      enc.buf[skipPos] = enc.len;
-    }
+    this.branchIf(c, d, r, false);
     if (inLocal) st.pushLocal(r);
     else st.pushCanon();
   }
@@ -1269,13 +1272,7 @@ class FuncTranslator {
     const c = this.ctrls[this.ctrls.length - 1 - d];
     st.materializeFrom(st.h - this.labelArity(c));
     const r = st.canon(st.h - 1);
-    if (c.kind !== K_FUNC && this.noMoves(c)) {
-      this.target(c, enc.branch(Op.BR_IF_S, 1, r, 0));
-    } else {
-      const skipPos = enc.branch(Op.BR_IF_EQZ_S, 1, r, 0);
-      this.emitBr(d);
-      enc.buf[skipPos] = enc.len;
-    }
+    this.branchIf(c, d, r, true);
     st.pop();
   }
 
