@@ -10,12 +10,11 @@
  * result, the total gas used and the memories' hash must equal an
  * uninterrupted run's. Stores at rest are saved and continued the same way.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
-import { hostH, memoryHash } from './fixtures/snapshot-common.js';
+import { finishInChild, hostH, memoryHash, type Expected, type Job } from './fixtures/snapshot-common.js';
 import { rng } from '../src/interpreter/testutil.js';
 
 // the built package, as the child uses it
@@ -35,14 +34,6 @@ interface Program {
   n: number;
   metered: boolean;
   pausingHost: boolean;
-}
-
-interface Expected {
-  file: string;
-  same: boolean;
-  value: string;
-  gas: number;
-  mem: string;
 }
 
 async function spec(dir: string): Promise<string[]> {
@@ -93,7 +84,7 @@ test('snapshots at random pause points restore in a fresh process and finish wit
       const value = ref.ex.run(p.n);
       const want = { value: String(value), gas: ref.store.gasUsed, mem: memoryHash(ref.instances, Memory) };
       const runGas = p.metered ? ref.store.gasUsed : 0;
-      const jobs: Array<{ file: string; rest?: number }> = [];
+      const jobs: Job[] = [];
       const expected: Expected[] = [];
       for (let round = 0; round < 3; round++) {
         const run = setup(p.pausingHost);
@@ -117,16 +108,7 @@ test('snapshots at random pause points restore in a fresh process and finish wit
         c.cancel();
       }
       // a store at rest after the run, continued with run(n) again on both sides
-      const file = path.join(dir, `${p.name}-rest.snap`);
-      fs.writeFileSync(file, ref.store.snapshot());
-      const again = ref.ex.run(p.n);
-      jobs.push({ file, rest: p.n });
-      expected.push({ file: path.basename(file), same: true, value: String(again), gas: ref.store.gasUsed, mem: memoryHash(ref.instances, Memory) });
-
-      const jobFile = path.join(dir, `${p.name}.json`);
-      fs.writeFileSync(jobFile, JSON.stringify({ config: CONFIG, modules: p.files, pausingHost: p.pausingHost, snapshots: jobs }));
-      const out = execFileSync(process.execPath, [path.join(ROOT, 'test/fixtures/snapshot-child.js'), jobFile], { encoding: 'utf8', timeout: 120_000 });
-      const got = out.trim().split('\n').map((l) => JSON.parse(l) as Expected);
+      const got = finishInChild(dir, p.name, p.n, ref, Memory, jobs, expected, { config: CONFIG, modules: p.files, pausingHost: p.pausingHost });
       expect([p.name, got]).toEqual([p.name, expected]);
       total += jobs.length;
     }

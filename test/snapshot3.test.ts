@@ -14,12 +14,11 @@
  * and finishes the call: result, total gas and the memories' hash must equal
  * an uninterrupted run's.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, requireBuild } from './helpers.js';
-import { hostH, memoryHash } from './fixtures/snapshot-common.js';
+import { finishInChild, hostH, memoryHash, type Expected, type Job } from './fixtures/snapshot-common.js';
 import { rng } from '../src/interpreter/testutil.js';
 import { wat3 } from '../src/validator/testutil.js';
 import { LIB3, MAIN3 } from './fixtures/snapshot3-modules.js';
@@ -30,15 +29,6 @@ const load = () => require(path.join(ROOT, 'dist/cjs/src/index.js')) as typeof i
 
 const CONFIG = { features: { preset: '3.0' as const } };
 
-
-/** What the child prints for one snapshot. */
-interface Expected {
-  file: string;
-  same: boolean;
-  value: string;
-  gas: number;
-  mem: string;
-}
 
 test('3.0 state (tags shared across instances, exnrefs in locals, tables and globals, tail calls, call_ref, table64, multi-memory, memory64): snapshots at random pauses finish in a fresh process with the uninterrupted result, gas and memory', () => {
   requireBuild();
@@ -73,7 +63,7 @@ test('3.0 state (tags shared across instances, exnrefs in locals, tables and glo
       const value = ref.ex.run(p.n);
       const want = { value: String(value), gas: ref.store.gasUsed, mem: memoryHash(ref.instances, Memory) };
       const runGas = p.metered ? ref.store.gasUsed : 0;
-      const jobs: Array<{ file: string; rest?: number }> = [];
+      const jobs: Job[] = [];
       const expected: Expected[] = [];
       for (let round = 0; round < 12; round++) {
         const run = setup(p.pausingHost);
@@ -108,17 +98,8 @@ test('3.0 state (tags shared across instances, exnrefs in locals, tables and glo
         expected.push({ file: path.basename(file), same: true, ...want });
         c.cancel();
       }
-      // a store at rest after the run (an exception in the global), continued with run(n) again on both sides
-      const file = path.join(dir, `${p.name}-rest.snap`);
-      fs.writeFileSync(file, ref.store.snapshot());
-      const again = ref.ex.run(p.n);
-      jobs.push({ file, rest: p.n });
-      expected.push({ file: path.basename(file), same: true, value: String(again), gas: ref.store.gasUsed, mem: memoryHash(ref.instances, Memory) });
-
-      const jobFile = path.join(dir, `${p.name}.json`);
-      fs.writeFileSync(jobFile, JSON.stringify({ config: CONFIG, modules: files, pausingHost: p.pausingHost, hostTag: true, snapshots: jobs }));
-      const out = execFileSync(process.execPath, [path.join(ROOT, 'test/fixtures/snapshot-child.js'), jobFile], { encoding: 'utf8', timeout: 120_000 });
-      const got = out.trim().split('\n').map((l) => JSON.parse(l) as Expected);
+      // a store at rest after the run, continued with run(n) again on both sides
+      const got = finishInChild(dir, p.name, p.n, ref, Memory, jobs, expected, { config: CONFIG, modules: files, pausingHost: p.pausingHost, hostTag: true });
       expect([p.name, got]).toEqual([p.name, expected]);
       total += jobs.length;
     }
