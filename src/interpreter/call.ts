@@ -24,7 +24,7 @@ function argumentError(f: FuncInst, i: number, e: unknown): unknown {
 
 /** How errors name f: 'host function' or 'function <index>'. */
 export function funcName(f: FuncInst): string {
-  return f.host ? 'host function' : `function ${f.instance!.module._vm.numImportedFuncs + f.codeIndex}`;
+  return f.host ? 'host function' : `function ${f.instance!.module.vm.numImportedFuncs + f.codeIndex}`;
 }
 
 /**
@@ -161,7 +161,7 @@ export function makeWrapper(f: FuncInst): (...args: unknown[]) => unknown {
   Object.defineProperty(w, 'length', { value: f.type.params.length });
   // JS API "Exported Function": the name is the function index (of the defining instance;
   // for a re-exported import, of the importing one)
-  const index = f.host ? f.hostIndex : f.instance!.module._vm.numImportedFuncs + f.codeIndex;
+  const index = f.host ? f.hostIndex : f.instance!.module.vm.numImportedFuncs + f.codeIndex;
   Object.defineProperty(w, 'name', { value: String(index) });
   return w;
 }

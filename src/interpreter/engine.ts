@@ -65,17 +65,52 @@ function tagDesc(t: functype): ExternTypeDesc {
 const KIND_NAMES: Record<string, ExternKindName> = { func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag' };
 
 /**
+ * What compiling and running need of an engine: its resolved configuration
+ * and gas schedule, and the entry points to the parts the runtime objects do
+ * not import (snapshot.ts, call.ts). The public `Engine` is a handle to one
+ * (runtime.ts `internals`).
+ */
+export class EngineState {
+  /** The resolved configuration (features, limits, gas). */
+  readonly config: ResolvedConfig;
+  /** The gas schedule `config.gas` resolves to (every cost the compiler places). */
+  readonly schedule: GasSchedule;
+  constructor(
+    /** The public `Engine` standing for this state. */
+    readonly handle: Engine,
+    config: EngineConfig,
+  ) {
+    this.config = resolveConfig(config);
+    this.schedule = resolveGasSchedule(this.config.gas);
+  }
+
+  /** `Store.snapshot` (snapshot.ts; reached through the engine so the runtime objects need no import of it). */
+  snapshot(store: StoreState): Uint8Array {
+    return snapshotOf(store);
+  }
+
+  /** `Store.restore` (snapshot.ts). */
+  restore(modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
+    return restore(this.handle, modules, bytes, imports);
+  }
+
+  /** The JS function for an exported wasm function (runtime.ts `wrapperOf` caches it). */
+  wrap(f: FuncInst): (...args: unknown[]) => unknown {
+    return makeWrapper(f);
+  }
+}
+
+/**
  * Compiles modules under one configuration: enabled features, resource
  * limits and the gas schedule (README "Configuration"). Stores are created
  * for an engine and run only its modules.
  */
 export class Engine {
-  readonly _config: ResolvedConfig;
-  readonly _schedule: GasSchedule;
+  /** @internal The engine's state (read it with `internals`). */
+  readonly state: EngineState;
   /** Throws TypeError for an unknown gas schedule entry or a bad limit. */
   constructor(config: EngineConfig = {}) {
-    this._config = resolveConfig(config);
-    this._schedule = resolveGasSchedule(this._config.gas);
+    this.state = new EngineState(this, config);
   }
 
   /**
@@ -85,29 +120,12 @@ export class Engine {
    */
   compile(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Module {
     const u8 = copyBytes(bytes);
-    const decoded = decode(u8, this._config.limits, this._config.features);
-    const vm = validate(decoded, this._config);
-    const module = new Module(this, vm);
-    module._bytes = u8;
-    return module;
+    const { config } = this.state;
+    const vm = validate(decode(u8, config.limits, config.features), config);
+    return new ModuleState(this.state, vm, u8).handle;
   }
 
-  /** `Store.snapshot` (snapshot.ts; reached through the engine so the runtime objects need no import of it). */
-  _snapshot(store: StoreState): Uint8Array {
-    return snapshotOf(store);
-  }
-
-  /** `Store.restore` (snapshot.ts). */
-  _restore(modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
-    return restore(this, modules, bytes, imports);
-  }
-
-  /** The JS function for an exported wasm function (runtime.ts `wrapperOf` caches it). */
-  _wrap(f: FuncInst): (...args: unknown[]) => unknown {
-    return makeWrapper(f);
-  }
-
-  /** True when `bytes` is a module this engine accepts. */
+/** True when `bytes` is a module this engine accepts. */
   validate(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
     try {
       this.compile(bytes);
@@ -130,40 +148,79 @@ function copyBytes(bytes: unknown): Uint8Array {
 }
 
 /**
+ * A decoded and validated module with its lazily compiled bytecode, shared
+ * by every instance of it in every store of its engine. The public `Module`
+ * is a handle to one (runtime.ts `internals`); module instances
+ * (`ModuleInst.module`) refer to it.
+ */
+export class ModuleState {
+  /** The public `Module` standing for this state. */
+  readonly handle: Module;
+  /** Compiled functions per code index: [unmetered, metered]. */
+  private readonly code: [(CompiledFunc | undefined)[], (CompiledFunc | undefined)[]] = [[], []];
+  /** Where the compiled functions' code lives (compiler.ts CodeArena). */
+  private readonly arena = new CodeArena();
+  /** `hash` once computed. */
+  private hashHex: string | null = null;
+  /** Name-section function names, parsed on first use (only traps and profiles ask). */
+  private names: Map<number, string> | undefined;
+  constructor(
+    /** The engine that compiled it. */
+    readonly engine: EngineState,
+    /** The validated module: the decoded module and its index spaces (validator/index.ts). */
+    readonly vm: ValidatedModule,
+    /** The module's bytes (the engine's copy): snapshots identify a module by their hash. */
+    readonly bytes: Uint8Array,
+  ) {
+    this.handle = new Module(this);
+  }
+
+  /** `hash64Hex` of the module's bytes (computed once): its identity in snapshots. */
+  hash(): string {
+    return (this.hashHex ??= hash64Hex(this.bytes));
+  }
+
+  /** The name-section name of function `funcIndex` (function index space), if any. */
+  funcName(funcIndex: number): string | undefined {
+    this.names ??= functionNames(this.vm.module.customs);
+    return this.names.get(funcIndex);
+  }
+
+  /** Bytecode of defined function `codeIndex`, compiled on first use. */
+  compiled(codeIndex: number, metered: boolean): CompiledFunc {
+    const cache = this.code[metered ? 1 : 0];
+    let c = cache[codeIndex];
+    if (c === undefined) {
+      c = compileFunction(this.vm, codeIndex, metered, this.engine.schedule, undefined, this.arena);
+      cache[codeIndex] = c;
+    }
+    return c;
+  }
+
+  /** A new instance in `store` (instantiate.ts). */
+  instantiate(store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
+    return instantiate(this, store, imports);
+  }
+}
+
+/**
  * A decoded and validated module, compiled lazily per function and shared by
- * every instance of it in every store of its engine.
+ * every instance of it in every store of its engine (`Engine.compile`).
  */
 export class Module {
   /** Deterministic compile cost (src/gas/schedule.ts `compileCost`). */
   readonly compileCost: number;
-  /** Compiled functions per code index: [unmetered, metered]. */
-  private readonly _code: [(CompiledFunc | undefined)[], (CompiledFunc | undefined)[]] = [[], []];
-  /** Where the compiled functions' code lives (compiler.ts CodeArena). */
-  private readonly _arena = new CodeArena();
-  constructor(readonly _engine: Engine, readonly _vm: ValidatedModule) {
-    this.compileCost = compileCost(_vm.module);
+  /** @internal The module's state (read it with `internals`). */
+  readonly state: ModuleState;
+  /** @internal Made by `Engine.compile` only. */
+  constructor(state: ModuleState) {
+    this.state = state;
+    this.compileCost = compileCost(state.vm.module);
   }
 
-  /** The module's bytes (the engine's copy): snapshots identify a module by their hash. */
-  _bytes: Uint8Array | null = null;
-  private _hashHex: string | null = null;
-
-  /** `hash64Hex` of the module's bytes (computed once): its identity in snapshots. */
-  _hash(): string {
-    if (this._hashHex === null) {
-      if (this._bytes === null) throw new TypeError('snapshot: the module has no bytes to identify it');
-      this._hashHex = hash64Hex(this._bytes);
-    }
-    return this._hashHex;
-  }
-
-  /** Name-section function names, parsed on first use (only traps ask). */
-  private _names: Map<number, string> | undefined;
-
-  /** The name-section name of function `funcIndex` (function index space), if any. */
-  _funcName(funcIndex: number): string | undefined {
-    this._names ??= functionNames(this._vm.module.customs);
-    return this._names.get(funcIndex);
+  /** The engine that compiled the module (its stores run it). */
+  get engine(): Engine {
+    return this.state.engine.handle;
   }
 
   /**
@@ -171,7 +228,7 @@ export class Module {
    * `{ module: 'env', name: 'log', kind: 'function', type: { params: ['i32', 'i32'], results: [] } }`.
    */
   imports(): { module: string; name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
-    const m = this._vm.module;
+    const m = this.state.vm.module;
     return m.imports.map((i) => {
       const d = i.desc;
       let type: ExternTypeDesc;
@@ -188,7 +245,7 @@ export class Module {
 
   /** The exports in order: name, kind and type (as in `imports()`). */
   exports(): { name: string; kind: ExternKindName; type: ExternTypeDesc }[] {
-    const vm = this._vm;
+    const vm = this.state.vm;
     const { funcTypes: funcs, tableTypes: tables, memTypes: mems, globalTypes: globals, tagTypes: tags } = vm;
     return vm.module.exports.map((e) => {
       let type: ExternTypeDesc;
@@ -201,20 +258,5 @@ export class Module {
       }
       return { name: e.name, kind: KIND_NAMES[e.kind], type };
     });
-  }
-
-  /** Bytecode of defined function `codeIndex`, compiled on first use. */
-  _compiled(codeIndex: number, metered: boolean): CompiledFunc {
-    const cache = this._code[metered ? 1 : 0];
-    let c = cache[codeIndex];
-    if (c === undefined) {
-      c = compileFunction(this._vm, codeIndex, metered, this._engine._schedule, undefined, this._arena);
-      cache[codeIndex] = c;
-    }
-    return c;
-  }
-
-  _instantiate(store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
-    return instantiate(this, store, imports);
   }
 }

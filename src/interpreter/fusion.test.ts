@@ -4,14 +4,10 @@
  * folds actually happen (instruction counts of the compiled code).
  */
 import { Engine } from '../index';
-import { compileFunction } from './compiler';
-import { disassemble } from './bytecode';
-import { instantiateWat, resumeByUnits, rng, thrown, wat } from './testutil';
+import { compileFresh, instantiateWat, listingOf, resumeByUnits, rng, thrown, wat } from './testutil';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
-  const e = new Engine();
-  const m = e.compile(await wat(text));
-  return disassemble(compileFunction((m as any)._vm, fn, metered, (e as any)._schedule).code);
+  return listingOf(new Engine().compile(await wat(text)), fn, metered);
 }
 
 test('a folded i32.add of a constant wraps like i32.add before the offset is added', async () => {
@@ -72,13 +68,12 @@ test('metered code charges taken branches and calls without separate GAS dispatc
 });
 
 test('compilation work is linear in code size (deep stacks, many blocks)', async () => {
-  const { compileFunction: cf } = await import('./compiler');
   const steps = async (n: number) => {
     const body = 'i32.const 1 '.repeat(n) + '(block) (if (local.get 0) (then)) '.repeat(n) + 'drop '.repeat(n);
     const e = new Engine();
     const m = e.compile(await wat(`(module (func (param i32) ${body}))`));
     const stats = { steps: 0 };
-    cf((m as any)._vm, 0, true, (e as any)._schedule, stats);
+    compileFresh(m, 0, true, stats);
     return stats.steps;
   };
   const a = await steps(1000), b = await steps(4000);
@@ -86,14 +81,13 @@ test('compilation work is linear in code size (deep stacks, many blocks)', async
 });
 
 test('br_table to a label with many results compiles in time linear in its targets (issue 21: was O(targets x arity))', async () => {
-  const { compileFunction: cf } = await import('./compiler');
   const steps = async (targets: number, results: number) => {
     const t = 'i32 '.repeat(results);
     const body = `(block (result ${t}) ${'(i32.const 0) '.repeat(results)} (br_table ${'0 '.repeat(targets)}0 (local.get 0)))` + ' drop'.repeat(results);
     const e = new Engine();
     const m = e.compile(await wat(`(module (func (param i32) ${body}))`));
     const stats = { steps: 0 };
-    cf((m as any)._vm, 0, true, (e as any)._schedule, stats);
+    compileFresh(m, 0, true, stats);
     return stats.steps;
   };
   const one = await steps(20000, 1), many = await steps(20000, 300);

@@ -6,9 +6,7 @@
  * path counted by hand: the fusion must not change gas.
  */
 import { Engine, Store } from '../index';
-import { compileFunction } from './compiler';
-import { disassemble } from './bytecode';
-import { wat } from './testutil';
+import { listingOf, wat } from './testutil';
 
 const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -95,7 +93,7 @@ test('i64 comparisons before br_if / if compile to one fused branch', async () =
   const nFuncs = CMPS.length * (2 + 2 * VALUES.length) + 2;
   for (let f = 0; f < nFuncs; f++) {
     for (const metered of [false, true]) {
-      const l = disassemble(compileFunction((m as any)._vm, f, metered, (e as any)._schedule).code);
+      const l = listingOf(m, f, metered);
       expect(l).not.toMatch(/ I64_(EQZ_S|(EQ|NE|[LG][TE]_[SU])_S[SI]) /);
       for (const x of l.matchAll(/BR_IF_I64_[A-Z_]+/g)) names.add(x[0]);
     }
@@ -136,7 +134,7 @@ test('x ^ (y << k) and x ^ (y >>> k) on i64 (k in 1..31) are one fused op in bot
   }
   ['shl', 'shr_u'].forEach((sh, i) => {
     for (let f = 0; f < 3; f++) {
-      const l = disassemble(compileFunction((m as any)._vm, i * ks.length * 3 + 2 * 3 + f, false, (e as any)._schedule).code); // k = 13
+      const l = listingOf(m, i * ks.length * 3 + 2 * 3 + f); // k = 13
       expect(l).toContain(`I64_XOR_${sh.toUpperCase()}_SI_LO`);
       expect(l).not.toMatch(/I64_(SHL|SHR_U)_SI_LO|I64_XOR_SS/);
       if (f === 2) expect(l).toMatch(/I64_XOR_\w+_SI_LO 0 0 0 13 19/); // retargeted to local 0, which is both operands

@@ -15,7 +15,7 @@ import type { functype, globaltype } from '../decoder/module.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { Trap } from '../errors.js';
 import type { Global, Instance, Memory, PausedCallState, Store, Table } from './runtime.js';
-import type { Engine, Module } from './engine.js';
+import type { EngineState, ModuleState } from './engine.js';
 import type { CompiledFunc } from './compiler.js';
 import type { Exception, Tag } from './exn.js';
 import type { ExecHook, GasProfiler } from './profile.js';
@@ -355,7 +355,7 @@ export class GlobalInst {
  */
 export class StoreState {
   /** The engine of the store (configuration, gas schedule). */
-  readonly engine: Engine;
+  readonly engine: EngineState;
   /** Whether the store has a gas budget (metered bytecode runs). */
   readonly metered: boolean;
   /** Gas left (Infinity when unmetered). */
@@ -437,7 +437,7 @@ export class StoreState {
   readonly handle: Store;
 
   /** The state of `handle`, a store of `engine` (with its `limits` and gas `schedule`) with gas budget `gas` (undefined: unmetered). */
-  constructor(handle: Store, engine: Engine, limits: Limits, schedule: GasSchedule, gas: number | undefined, hook: ExecHook | null, profiler: GasProfiler | null, propagateHostErrors: boolean) {
+  constructor(handle: Store, engine: EngineState, limits: Limits, schedule: GasSchedule, gas: number | undefined, hook: ExecHook | null, profiler: GasProfiler | null, propagateHostErrors: boolean) {
     this.handle = handle;
     this.hook = hook;
     this.profiler = profiler;
@@ -555,7 +555,7 @@ export class ModuleInst {
   handle: Instance | null = null;
   constructor(
     /** The module it instantiates. */
-    readonly module: Module,
+    readonly module: ModuleState,
     /** The store it lives in. */
     readonly store: StoreState,
   ) {}
@@ -564,7 +564,7 @@ export class ModuleInst {
   func(i: number): FuncInst {
     const f = this.funcs[i];
     if (f !== undefined) return f;
-    const vm = this.module._vm, codeIndex = i - vm.numImportedFuncs, ti = vm.module.funcs[codeIndex];
+    const vm = this.module.vm, codeIndex = i - vm.numImportedFuncs, ti = vm.module.funcs[codeIndex];
     return (this.funcs[i] = new FuncInst(this.store, vm.module.types[ti], this.typeIds[ti], false, this, codeIndex, null, false));
   }
 }

@@ -13,7 +13,7 @@ import { EXTERNREF, F32, F64, FUNCREF, I32, I64, abstractHeap, concreteIndex, is
 import { LinkError, Trap } from '../errors.js';
 import { invoke } from './call.js';
 import { instantiationCost } from '../gas/schedule.js';
-import type { Module } from './engine.js';
+import type { ModuleState } from './engine.js';
 import { Tag, newTag, tagHandle } from './exn.js';
 import { linkType, linkedFuncType, typeIdsOf } from './types.js';
 import {
@@ -59,9 +59,9 @@ function refStored(t: valtype): valtype {
   return abstractHeap(t) === EXTERNREF ? EXTERNREF : FUNCREF;
 }
 
-export function instantiate(module: Module, store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
-  if (store.engine !== module._engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
-  const vm = module._vm;
+export function instantiate(module: ModuleState, store: StoreState, imports: Record<string, Record<string, unknown>>): ModuleInst {
+  if (store.engine !== module.engine) throw new TypeError('instantiate: the module was compiled by a different engine than the store\'s');
+  const vm = module.vm;
   const m = vm.module;
   const inst = new ModuleInst(module, store);
   const typeIds = typeIdsOf(m.types);

@@ -25,8 +25,8 @@ import type { FuncInst } from './instances.js';
 /** A wasm function's index in its module and name-section name. */
 function frameOf(f: FuncInst): { funcIndex: number; name: string | undefined } {
   const m = f.instance!.module;
-  const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
-  return { funcIndex, name: m._funcName(funcIndex) };
+  const funcIndex = m.vm.numImportedFuncs + f.codeIndex;
+  return { funcIndex, name: m.funcName(funcIndex) };
 }
 
 /** What the traced loop calls before every instruction. */

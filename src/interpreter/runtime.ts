@@ -15,7 +15,7 @@ import { Trap, type TrapFrame } from '../errors.js';
 import { f32Bits, f32Val, f64At, putF64 } from './float.js';
 import type { CompiledFunc } from './compiler.js';
 import { GasProfiler, Tracer, type ExecHook, type GasProfile, type TraceStep } from './profile.js';
-import type { Module, Engine } from './engine.js';
+import type { Module, Engine, EngineState, ModuleState } from './engine.js';
 import type { Exception, Tag } from './exn.js';
 import type { RestoreImports, Restored } from './snapshot.js';
 import { FuncInst, GlobalInst, MemoryInst, ModuleInst, StoreState, TableInst, type ExnInst, type TagInst } from './instances.js';
@@ -39,8 +39,8 @@ export function typeIdOf(t: functype): number {
 /** A wasm function's frame in a trap backtrace: its index in its module and its name-section name. */
 export function frameOf(f: FuncInst): TrapFrame {
   const m = f.instance!.module;
-  const funcIndex = m._vm.numImportedFuncs + f.codeIndex;
-  return { funcIndex, name: m._funcName(funcIndex) };
+  const funcIndex = m.vm.numImportedFuncs + f.codeIndex;
+  return { funcIndex, name: m.funcName(funcIndex) };
 }
 
 /**
@@ -57,7 +57,7 @@ export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | und
 export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
   const c = metered ? f.compiledMetered : f.compiledUnmetered;
   if (c !== null) return c;
-  const compiled = f.instance!.module._compiled(f.codeIndex, metered);
+  const compiled = f.instance!.module.compiled(f.codeIndex, metered);
   if (metered) f.compiledMetered = compiled;
   else f.compiledUnmetered = compiled;
   return compiled;
@@ -358,8 +358,12 @@ export function internals(x: Store): StoreState;
 export function internals(x: Instance): ModuleInst;
 export function internals(x: Tag): TagInst;
 export function internals(x: Exception): ExnInst;
-export function internals(x: Memory | Table | Global | Store | Instance | Tag | Exception): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst | TagInst | ExnInst {
+export function internals(x: Engine): EngineState;
+export function internals(x: Module): ModuleState;
+export function internals(x: Memory | Table | Global | Store | Instance | Tag | Exception | Engine | Module): MemoryInst | TableInst | GlobalInst | StoreState | ModuleInst | TagInst | ExnInst | EngineState | ModuleState {
   if (x instanceof Store) return x['state'];
+  // An engine's or a module's handle holds its state in `state` (engine.ts, not imported here at run time), the others in `inst`.
+  if ('state' in x) return x.state;
   return (x as unknown as { inst: MemoryInst | TableInst | GlobalInst | ModuleInst | TagInst | ExnInst }).inst;
 }
 
@@ -561,7 +565,7 @@ export class Store {
     if (options.trace !== undefined && profiler !== null) hook = bothHooks(profiler, hook!);
     this.engine = engine;
     const gas = options.gas === undefined ? undefined : gasNumber(options.gas);
-    this.state = new StoreState(this, engine, engine._config.limits, engine._schedule, gas, hook, profiler, options.hostErrors === 'propagate');
+    this.state = new StoreState(this, engine.state, engine.state.config.limits, engine.state.schedule, gas, hook, profiler, options.hostErrors === 'propagate');
   }
 
   /**
@@ -620,7 +624,7 @@ export class Store {
   /** The same, for an import object already typed as a record of unknown values. */
   instantiate<E extends Record<keyof E, ExportValue> = Exports>(module: Module, imports?: Record<string, Record<string, unknown>>): Instance<E>;
   instantiate(module: Module, imports?: Record<string, Record<string, unknown>>): Instance {
-    return handleOf(module._instantiate(this.state, imports ?? {}));
+    return handleOf(module.state.instantiate(this.state, imports ?? {}));
   }
 
   /**
@@ -633,7 +637,7 @@ export class Store {
    * instances: `StoreState.recordsInstances`).
    */
   snapshot(): Uint8Array {
-    return this.engine._snapshot(this.state);
+    return this.state.engine.snapshot(this.state);
   }
 
   /**
@@ -643,7 +647,7 @@ export class Store {
    * the store, its instances and the paused call (or null).
    */
   static restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports?: RestoreImports): Restored {
-    return engine._restore(modules, bytes, imports);
+    return engine.state.restore(modules, bytes, imports);
   }
 }
 
@@ -745,12 +749,12 @@ export const Instance: { new (...args: never): Instance<any>; readonly prototype
 
 /**
  * The exported-function wrapper of `f` (one per function instance), made by
- * its store's engine (`Engine._wrap`, call.ts `makeWrapper`): the runtime
+ * its store's engine (`EngineState.wrap`, call.ts `makeWrapper`): the runtime
  * objects never import the invocation code, which imports them.
  */
 export function wrapperOf(f: FuncInst): (...args: unknown[]) => unknown {
   if (f.wrapper) return f.wrapper;
-  const w = f.store.engine._wrap(f);
+  const w = f.store.engine.wrap(f);
   f.wrapper = w;
   return w;
 }

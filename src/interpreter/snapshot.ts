@@ -71,7 +71,7 @@ import {
   type Imports, type PausedCallState,
 } from './runtime.js';
 import { FuncInst, GlobalInst, MemoryInst, ModuleInst, PAGE_SIZE, type StoreState, TableInst, type TagInst } from './instances.js';
-import type { Engine, Module } from './engine.js';
+import type { Engine, EngineState, Module, ModuleState } from './engine.js';
 
 /** The first 8 bytes of every snapshot. */
 const MAGIC = [0x89, 0x44, 0x57, 0x53, 0x4e, 0x50, 0x0d, 0x0a];
@@ -116,13 +116,13 @@ const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The engine configuration as saved (features, limits, gas configuration). */
-function configText(engine: Engine): string {
-  return canon(engine._config);
+function configText(engine: EngineState): string {
+  return canon(engine.config);
 }
 
 /** The resolved gas schedule's hash (every cost the compiler places). */
-function scheduleHash(engine: Engine): string {
-  return hash64Hex(utf8.encode(canon(engine._schedule)));
+function scheduleHash(engine: EngineState): string {
+  return hash64Hex(utf8.encode(canon(engine.schedule)));
 }
 
 /** The first place two configuration texts differ, as "path: snapshot X, engine Y". */
@@ -349,7 +349,7 @@ function setMemories(inst: ModuleInst, ms: MemoryInst[]): void {
 
 /** Number of tags an instance's module imports (its tag index space starts with them). */
 function importedTagCount(inst: ModuleInst): number {
-  return inst.module._vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
+  return inst.module.vm.module.imports.filter((x) => x.desc.kind === 'tag').length;
 }
 
 /** The value type a `Global` or `Table` of a module's reference type `t` holds (numbers: `t` itself): funcref or externref, as instantiate.ts makes them. */
@@ -441,8 +441,8 @@ export function snapshotOf(store: StoreState): Uint8Array {
   const modIndex = indexAll(insts.map((i) => [i.module]));
   w.u32(modIndex.size);
   for (const m of modIndex.keys()) {
-    w.str(m._hash());
-    w.f64(m._bytes!.length);
+    w.str(m.hash());
+    w.f64(m.bytes.length);
   }
 
   // ---- store
@@ -873,7 +873,8 @@ function recordStarts(code: Int32Array): Uint8Array {
  * them through exports). Throws `SnapshotError` (what does not match), or
  * `LinkError` for a missing or mistyped host function.
  */
-export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8Array, imports: RestoreImports = {}): Restored {
+export function restore(engineHandle: Engine, moduleHandles: readonly Module[], bytes: Uint8Array, imports: RestoreImports = {}): Restored {
+  const engine = internals(engineHandle), modules = moduleHandles.map((m) => internals(m));
   const b = checkHeader(bytes);
   const r = new Reader(b);
 
@@ -887,25 +888,25 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
 
   // ---- modules
   const nm = r.count('module count', 12);
-  const byHash = new Map<string, Module>();
+  const byHash = new Map<string, ModuleState>();
   for (const m of modules) {
-    if (m._engine !== engine) throw new TypeError('restore: a module compiled by a different engine than the one given');
-    byHash.set(m._hash(), m);
+    if (m.engine !== engine) throw new TypeError('restore: a module compiled by a different engine than the one given');
+    byHash.set(m.hash(), m);
   }
-  const mods: Module[] = [];
+  const mods: ModuleState[] = [];
   for (let k = 0; k < nm; k++) {
     const h = r.str('module hash');
     const len = r.amount('module size', false);
     const m = byHash.get(h);
     if (m === undefined) {
-      const given = modules.length === 0 ? 'none' : modules.map((x) => `${x._hash()} (${x._bytes!.length} bytes)`).join(', ');
+      const given = modules.length === 0 ? 'none' : modules.map((x) => `${x.hash()} (${x.bytes.length} bytes)`).join(', ');
       throw new SnapshotError('module_mismatch', `module ${k} of the snapshot (hash ${h}, ${len} bytes) is not among the modules given (${given})`);
     }
     mods.push(m);
   }
 
   // ---- store
-  const handle = new Store(engine, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
+  const handle = new Store(engineHandle, metered ? { gas: 0, hostErrors: propagate ? 'propagate' : 'trap' } : { hostErrors: propagate ? 'propagate' : 'trap' });
   const gas = r.amount('gas', !metered);
   const budget = r.amount('budget', !metered);
   if (metered ? budget < gas : gas !== Infinity || budget !== Infinity) throw malformed('gas counters');
@@ -922,7 +923,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   const c: Ctx = { store, r, instances, tags: [], exns: [] };
   for (let i = 0; i < ni; i++) {
     const module = mods[r.index(`instance ${i} module`, mods.length)];
-    const vm = module._vm;
+    const vm = module.vm;
     const m = vm.module;
     const inst = new ModuleInst(module, store);
     const typeIds = typeIdsOf(m.types);
@@ -973,7 +974,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // ---- memories
   const memories: MemoryInst[] = [];
   const nmem = r.count('memory count', 18);
-  for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k, engine._config.limits.maxMemoryPages));
+  for (let k = 0; k < nmem; k++) memories.push(readMemory(r, k, engine.config.limits.maxMemoryPages));
 
   // ---- tables
   const tables: TableInst[] = [];
@@ -983,7 +984,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
     if (heap > HEAP_EXN) throw malformed(`table ${k} heap type ${heap}`);
     const ext = heap === HEAP_EXTERN;
     const is64 = r.bool(`table ${k} address type`);
-    const len = r.count(`table ${k} length`, 1, engine._config.limits.maxTableSize);
+    const len = r.count(`table ${k} length`, 1, engine.config.limits.maxTableSize);
     const hasMax = r.bool(`table ${k} maximum`);
     const max = r.u32(`table ${k} maximum`);
     const limit = r.amount(`table ${k} limit`, false);
@@ -1020,7 +1021,7 @@ export function restore(engine: Engine, modules: readonly Module[], bytes: Uint8
   // ---- instance state
   for (let i = 0; i < ni; i++) {
     const inst = instances[i];
-    const vm = inst.module._vm;
+    const vm = inst.module.vm;
     const m = vm.module;
     const pick = <T>(list: T[], what: string, expected: number): T[] => {
       const n = r.u32(`instance ${i} ${what} count`);
@@ -1177,7 +1178,7 @@ function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
       hostTypes.push({ params, results: [] });
     } else {
       const i = r.index(`tag ${k} instance`, instances.length);
-      const inst = instances[i], m = inst.module._vm.module;
+      const inst = instances[i], m = inst.module.vm.module;
       const nImp = importedTagCount(inst);
       const at = r.u32(`tag ${k} index`);
       if (!(at >= nImp && at < nImp + m.tags.length) || defined.has(`${i}:${at}`)) throw malformed(`tag ${k}: instance ${i} defines no tag ${at}`);
@@ -1188,7 +1189,7 @@ function readTags(c: Ctx, imports: RestoreImports): TagInst[] {
   }
   const lists: number[][] = [];
   instances.forEach((inst, i) => {
-    const m = inst.module._vm.module;
+    const m = inst.module.vm.module;
     const tagImports = m.imports.filter((x) => x.desc.kind === 'tag');
     const n = r.u32(`instance ${i} tag count`);
     if (n !== tagImports.length + m.tags.length) throw new SnapshotError('module_mismatch', `instance ${i} has ${n} tags, its module ${tagImports.length + m.tags.length}`);
@@ -1263,7 +1264,7 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
     if (frames.has(g)) throw malformed('frame function list');
     frames.add(g);
     if (codeHash(g, metered) !== saved) {
-      const fi = g.instance!.module._vm.numImportedFuncs + g.codeIndex;
+      const fi = g.instance!.module.vm.numImportedFuncs + g.codeIndex;
       throw new SnapshotError('code_mismatch', `function ${fi} of instance ${c.instances.indexOf(g.instance!)} compiles to other bytecode than when the snapshot was made (another detwasm version?)`);
     }
   }

@@ -1,5 +1,8 @@
 /** Test helpers: WAT -> binary via wabt, and instantiation shortcuts. */
-import { Engine, Memory, Store, callResumable, type Instance } from '../index.js';
+import { Engine, Memory, Store, callResumable, type Instance, type Module } from '../index.js';
+import { compileFunction, type CompileStats, type CompiledFunc } from './compiler.js';
+import { disassemble } from './bytecode.js';
+import { internals } from './runtime.js';
 import type { Finished } from './resume.js';
 import { hash64 } from './hash.js';
 import type { EngineConfig } from '../config.js';
@@ -33,6 +36,17 @@ export async function instantiateWat(
   const store = new Store(engine, opts.gas === undefined ? {} : { gas: opts.gas });
   const instance = store.instantiate(engine.compile(await wat(text)), opts.imports);
   return { engine, store, instance, exports: instance.exports as Record<string, any> };
+}
+
+/** Defined function `codeIndex` of `module` compiled afresh (not cached), counting compile steps into `stats` if given. */
+export function compileFresh(module: Module, codeIndex: number, metered = false, stats?: CompileStats): CompiledFunc {
+  const m = internals(module);
+  return compileFunction(m.vm, codeIndex, metered, m.engine.schedule, stats);
+}
+
+/** The disassembly of defined function `codeIndex` of `module` (bytecode.ts `disassemble`). */
+export function listingOf(module: Module, codeIndex: number, metered = false): string {
+  return disassemble(compileFresh(module, codeIndex, metered).code);
 }
 
 /** Calls fn and returns the thrown error (fails the test if nothing is thrown). */

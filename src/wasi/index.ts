@@ -71,7 +71,7 @@ export function runWasi(program: Uint8Array | Module, options: RunWasiOptions = 
     module = new Engine(wasiEngineConfig(config)).compile(program);
   }
   const wasi = new Wasi(wasiOptions);
-  const store = new Store(module._engine, budget === undefined ? {} : { gas: budget });
+  const store = new Store(module.engine, budget === undefined ? {} : { gas: budget });
   const instance = store.instantiate(module, wasi.imports());
   const exitCode = wasi.start(instance);
   return {
