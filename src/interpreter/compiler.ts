@@ -61,7 +61,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -850,6 +850,7 @@ class FuncTranslator {
 
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
+    if (iop === Op.I64_STORE && this.fuseF64Store(offset)) return;
     // Only for a value still in a local: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
     if (iop === Op.I32_STORE && st.kinds[st.h - 1] === LOCAL) {
@@ -932,6 +933,8 @@ class FuncTranslator {
     if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
     if (this.fuseLoadOp(iop, 0)) return;
+    if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
+    if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -996,6 +999,105 @@ class FuncTranslator {
       return true;
     }
     return false;
+  }
+
+  /**
+   * SPEED: f64 superinstructions (isa.ts, each still two roundings): `(a * b)
+   * * c` with the inner f64.mul just emitted (either operand) as one
+   * f64.mul_mul_sss; an f64 load just emitted as the right operand of
+   * f64.add / sub / mul (either operand of add and mul, which commute) as one
+   * f64.<op>_sl.
+   */
+  private fuseF64(iop: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (iop === Op.F64_MUL_SS) {
+      const top = st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0;
+      if (top || st.takeProducer(st.h - 2, Op.F64_MUL_SS) >= 0) {
+        // the taken record's fields are still readable at enc.len (read before operand() may emit)
+        const sp = enc.len, L = F.F64_MUL_SS;
+        const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+        const c = st.operand(top ? st.h - 2 : st.h - 1);
+        st.pop(); st.pop();
+        this.push(rec_dst_a_b_c(enc, Op.F64_MUL_MUL_SSS, st.canon(st.h), a, b, c), Op.F64_MUL_MUL_SSS);
+        return true;
+      }
+    }
+    const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : iop === Op.F64_SUB_SS ? Op.F64_SUB_SL : iop === Op.F64_MUL_SS ? Op.F64_MUL_SL : -1;
+    if (fop < 0) return false;
+    const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    if (!top && (iop === Op.F64_SUB_SS || st.takeProducer(st.h - 2, Op.I64_LOAD) < 0)) return false;
+    const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
+    const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
+    const a = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_addr_offset_imm_k(enc, fop, st.canon(st.h), a, addr, offset, imm, k), fop);
+    return true;
+  }
+
+  /**
+   * SPEED: dot products (isa.ts): f32.mul of two f32 loads just emitted, in
+   * order, as one f32.mul_ll; f32.add of that product and another value (either
+   * operand) as one f32.mul_ll_add_s.
+   */
+  private fuseF32Dot(iop: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf;
+    if (iop === Op.F32_MUL_SS) {
+      if (st.takeProducer(st.h - 1, Op.I32_LOAD) < 0) return false;
+      const L = F.I32_LOAD;
+      let p = enc.len;
+      const a2 = b[p + L.addr], o2 = b[p + L.offset], i2 = b[p + L.imm], k2 = b[p + L.k];
+      if (st.takeProducer(st.h - 2, Op.I32_LOAD) < 0) {
+        // only the right operand is a load: put it back as it was
+        enc.len = p + OP_LENGTH[Op.I32_LOAD];
+        enc.produced(p, Op.I32_LOAD);
+        return false;
+      }
+      p = enc.len;
+      st.pop(); st.pop();
+      this.push(rec_dst_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, st.canon(st.h),
+        b[p + L.addr], b[p + L.offset], b[p + L.imm], b[p + L.k], a2, o2, i2, k2), Op.F32_MUL_LL);
+      return true;
+    }
+    const top = st.takeProducer(st.h - 1, Op.F32_MUL_LL) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.F32_MUL_LL) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const p = enc.len, L = F.F32_MUL_LL;
+    const f = [b[p + L.addr1], b[p + L.offset1], b[p + L.imm1], b[p + L.k1], b[p + L.addr2], b[p + L.offset2], b[p + L.imm2], b[p + L.k2]];
+    const c = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL_ADD_S, st.canon(st.h), c, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), -1);
+    return true;
+  }
+
+  /**
+   * SPEED: the value an f64.store (i64.store row) stores, just computed: an
+   * f64.sub as one f64.sub_store; an f64.add_sl loading from the same address
+   * (the same address slot, offset and folded fields: `m += x`) as one
+   * f64.add_mem.
+   */
+  private fuseF64Store(offset: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (st.takeProducer(st.h - 1, Op.F64_SUB_SS) >= 0) {
+      const sp = enc.len, L = F.F64_SUB_SS;
+      const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+      st.pop();
+      // the op writes only its temporary, which the address does not read: the address may fold across it
+      let addr = this.foldAddress(st.h - 1);
+      const imm = this.foldedImm, k = this.foldedK;
+      if (addr < 0) addr = st.operand(st.h - 1);
+      st.pop();
+      rec_addr_a_b_offset_imm_k(enc, Op.F64_SUB_STORE, addr, a, b, offset, imm, k);
+      return true;
+    }
+    const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
+    // the store's address is a local or a temporary already written: no record of its own to fold
+    if (st.kinds[i] !== LOCAL && st.kinds[i] !== CANON) return false;
+    if (rs < 0 || b[rs] !== Op.F64_ADD_SL || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
+    if (st.takeProducer(st.h - 1, Op.F64_ADD_SL) < 0) return false;
+    const a = b[rs + L.a], addr = b[rs + L.addr];
+    st.pop(); st.pop();
+    rec_addr_a_offset_imm_k(enc, Op.F64_ADD_MEM, addr, a, offset, 0, 0);
+    return true;
   }
 
   /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */

@@ -975,6 +975,61 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
 }
 
 /**
+ * f64 superinstructions (compiler fuseFloat*): two wasm instructions in one
+ * dispatch, each still rounded on its own (JS `*`, `+`, `-` on doubles are
+ * the IEEE 754 binary64 operations, as the separate rows compute them; wasm
+ * has no fused multiply-add and neither do these rows).
+ *
+ * The value passed from the first instruction to the second is never written
+ * to a slot, so it is not canonicalized: that is invisible. If it is a NaN,
+ * the second instruction (an arithmetic op, whose result is NaN when an
+ * operand is) gives a NaN too, which is canonicalized where it is written;
+ * if it is not, it is the exact double the first row would have written.
+ * Likewise a value loaded from memory into an arithmetic op is read with
+ * getFloat64: a NaN's payload may be lost there, but the result is NaN and
+ * written canonical. A result stored to memory is written as the row would
+ * write it to a slot: any NaN as the canonical NaN.
+ *
+ * An out-of-bounds access traps before anything is written, as the separate
+ * load or store does (the arithmetic writes only its temporary, which the
+ * fused op does not write at all).
+ */
+const F64_BIN: Record<string, (a: string, b: string) => string> = {
+  add: (a, b) => `${a} + ${b}`, sub: (a, b) => `${a} - ${b}`, mul: (a, b) => `${a} * ${b}`,
+};
+/** Writes double `r` (an identifier) as f64 to memory at `ea`, a NaN as the canonical NaN. */
+const STORE_F64 = (r: string) => `if (${r} === ${r}) dv.setFloat64(ea, ${r}, true);
+else {
+  dv.setInt32(ea, 0, true);
+  dv.setInt32(ea + 4, 0x7ff80000, true);
+}`;
+// `S[a] op load` (the load right before the op, its value consumed by it: add and mul commute, so either operand)
+for (const name of ['add', 'sub', 'mul']) {
+  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', `${ea(8)}const r = ${F64_BIN[name](f64('$a'), 'dv.getFloat64(ea, true)')};
+${setF64('r')}`, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`);
+}
+// `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
+op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
+${STORE_F64('r')}`, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store)');
+// `m += S[a]` on an f64 in memory: f64.add_sl whose result is stored where it loaded from (same address slot and fields)
+op('f64.add_mem', 'addr:s a:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} + dv.getFloat64(ea, true);
+${STORE_F64('r')}`, 'the f64 at the address (as for loads) plus S[a], stored back (f64.load, f64.add, f64.store to the same address)');
+/** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
+function eaN(n: number, size: number): string {
+  return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
+if (ea${n} + ${size} > memLen) trap('memory_out_of_bounds');\n`;
+}
+const LOADS2 = 'addr1:s offset1:i imm1:i k1:i addr2:s offset2:i imm2:i k2:i';
+// f32 products of two loads (dot products: the loads right before, consumed by the op). The
+// product of two f32 is exact as a double; Math.fround rounds it once, as f32.mul does.
+op('f32.mul_ll', `dst:s ${LOADS2}`, `${eaN(1, 4)}${eaN(2, 4)}const r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+${setF32('r')}`, 'f32.mul of two f32 loads (addresses as for loads)');
+op('f32.mul_ll_add_s', `dst:s c:s ${LOADS2}`, `${eaN(1, 4)}${eaN(2, 4)}const r = Math.fround(dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true)) + ${f32('$c')};
+${setF32('r')}`, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded');
+op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
+${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
+
+/**
  * Float -> integer truncation (spec 4.3.3 trunc / trunc_sat): NaN traps
  * invalid_conversion and a value whose truncation is out of range traps
  * integer_overflow; the saturating forms give 0 for NaN and the nearest
