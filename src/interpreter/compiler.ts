@@ -61,7 +61,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -908,7 +908,7 @@ class FuncTranslator {
     const st = this.st, enc = this.enc;
     const immOp = IMM_FORM[iop];
     const top = st.kinds[st.h - 1];
-    if (immOp >= 0 && IMM_PAIR[iop] === 0 && top === C32) {
+    if (immOp >= 0 && IMM_PAIR[iop] === 0 && top === C32 && floatImm(iop, 0, st.vals[st.h - 1])) {
       // SPEED: constant right operand becomes an immediate.
       const imm = st.vals[st.h - 1];
       st.pop();
@@ -919,7 +919,7 @@ class FuncTranslator {
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
       return;
     }
-    if (immOp >= 0 && IMM_PAIR[iop] === 1 && top === C64) {
+    if (immOp >= 0 && IMM_PAIR[iop] === 1 && top === C64 && floatImm(iop, st.vals[st.h - 1], st.his[st.h - 1])) {
       // SPEED: constant right operand of an i64 op becomes an immediate pair.
       const lo = st.vals[st.h - 1], hi = st.his[st.h - 1];
       st.pop();
@@ -927,6 +927,15 @@ class FuncTranslator {
       st.pop();
       const sop = this.i64ImmOp(iop, lo, hi);
       this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, this.immX, this.immY), sop);
+      return;
+    }
+    if ((iop === Op.F64_SUB_SS || iop === Op.F64_DIV_SS) && st.kinds[st.h - 2] === C64 && floatImm(iop, st.vals[st.h - 2], st.his[st.h - 2])) {
+      // SPEED: a constant left operand of f64.sub / f64.div becomes an immediate (`1 - x`, `1 / x`)
+      const lo = st.vals[st.h - 2], hi = st.his[st.h - 2];
+      const a = st.operand(st.h - 1);
+      st.pop(); st.pop();
+      const sop = iop === Op.F64_SUB_SS ? Op.F64_SUB_IS : Op.F64_DIV_IS;
+      this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, lo, hi), sop);
       return;
     }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
@@ -1005,8 +1014,7 @@ class FuncTranslator {
    * SPEED: f64 superinstructions (isa.ts, each still two roundings): `(a * b)
    * * c` with the inner f64.mul just emitted (either operand) as one
    * f64.mul_mul_sss; an f64 load just emitted as the right operand of
-   * f64.add / sub / mul (either operand of add and mul, which commute) as one
-   * f64.<op>_sl.
+   * f64.add / sub (either operand of add, which commutes) as one f64.<op>_sl.
    */
   private fuseF64(iop: number): boolean {
     const st = this.st, enc = this.enc;
@@ -1022,8 +1030,8 @@ class FuncTranslator {
         return true;
       }
     }
-    const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : iop === Op.F64_SUB_SS ? Op.F64_SUB_SL : iop === Op.F64_MUL_SS ? Op.F64_MUL_SL : -1;
-    if (fop < 0) return false;
+    if (iop === Op.F64_MUL_SS) return false;
+    const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
     const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
     if (!top && (iop === Op.F64_SUB_SS || st.takeProducer(st.h - 2, Op.I64_LOAD) < 0)) return false;
     const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
@@ -1054,7 +1062,8 @@ class FuncTranslator {
       }
       p = enc.len;
       st.pop(); st.pop();
-      this.push(rec_dst_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, st.canon(st.h),
+      const d = st.canon(st.h);
+      this.push(rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d,
         b[p + L.addr], b[p + L.offset], b[p + L.imm], b[p + L.k], a2, o2, i2, k2), Op.F32_MUL_LL);
       return true;
     }
@@ -1563,6 +1572,24 @@ class FuncTranslator {
     b[q] = this.ldK;
     return t;
   }
+}
+
+/**
+ * Whether constant bits (lo, hi) may be the immediate of binary op `iop`:
+ * for f32 (bits in `hi`) and f64 ops only a normal float (isa.ts f32Imm,
+ * f64Imm read it as significand times power of two); zeros, subnormals,
+ * infinities and NaNs stay constants in a slot. Any other op: true.
+ */
+function floatImm(iop: number, lo: number, hi: number): boolean {
+  if (iop >= Op.F32_ADD_SS && iop <= Op.F32_DIV_SS) {
+    const e = (hi >>> 23) & 255;
+    return e !== 0 && e !== 255;
+  }
+  if (iop >= Op.F64_ADD_SS && iop <= Op.F64_DIV_SS) {
+    const e = (hi >>> 20) & 2047;
+    return e !== 0 && e !== 2047;
+  }
+  return true;
 }
 
 /** The cold `_m` row (isa.ts) of every fast load and store row, by op number (-1: none). */

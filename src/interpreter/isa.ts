@@ -916,10 +916,15 @@ branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', '
 const f32 = (s: string) => `SF32[${s}]`;
 /** The f64 in slot index expression `s`, as a double. */
 const f64 = (s: string) => `SF64[(${s}) >> 1]`;
-/** The f32 with bits `b` (an immediate), as a double. */
-const f32Imm = (b: string) => `(F32_IMM_BITS[0] = ${b}, F32_IMM[0])`;
-/** The f64 with bits (lo, hi) (immediates), as a double. */
-const f64Imm = (lo: string, hi: string) => `(F64_WORDS[0] = ${lo}, F64_WORDS[1] = ${hi}, F64[0])`;
+/**
+ * The normal f32 with bits `b` (an immediate), as a double: its significand
+ * times the power of two of its sign and exponent (exact; exec.template.ts
+ * POW2_F32). Zeros, subnormals, infinities and NaNs never reach these forms
+ * (compiler.ts floatImm).
+ */
+const f32Imm = (b: string) => `((${b} & 0x7fffff) + 0x800000) * POW2_F32[${b} >>> 23]`;
+/** The normal f64 with bits (lo, hi) (immediates), as a double, likewise (POW2_F64). */
+const f64Imm = (lo: string, hi: string) => `(((${hi} & 0xfffff) + 0x100000) * 4294967296 + (${lo} >>> 0)) * POW2_F64[${hi} >>> 20]`;
 /** Writes double `r` (an identifier) as f32 to S[$dst] (the store rounds it), a NaN as the canonical NaN. */
 const setF32 = (r: string) => `const d = $dst;
 if (${r} === ${r}) SF32[d] = ${r};
@@ -966,6 +971,15 @@ ${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary', ...(withImm
 const r = ${e};
 ${set('r')}`, `${w}.${name} with a constant right operand`);
   }
+  // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
+  // one case for both (exec's bytecode budget), told apart by the op
+  if (w === 'f64') {
+    for (const name of ['sub', 'div']) {
+      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i', `const b = ${f64('$a')}, a = ${f64Imm('$lo', '$hi')};
+const r = code[pc] === @OP(f64.sub_is) ? a - b : a / b;
+${set('r')}`, `f64.${name} with a constant left operand`, { group: 'f64.rev_is' });
+    }
+  }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
     : `const a = $a, b = $b, d = $dst;
@@ -994,19 +1008,18 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
  * load or store does (the arithmetic writes only its temporary, which the
  * fused op does not write at all).
  */
-const F64_BIN: Record<string, (a: string, b: string) => string> = {
-  add: (a, b) => `${a} + ${b}`, sub: (a, b) => `${a} - ${b}`, mul: (a, b) => `${a} * ${b}`,
-};
 /** Writes double `r` (an identifier) as f64 to memory at `ea`, a NaN as the canonical NaN. */
 const STORE_F64 = (r: string) => `if (${r} === ${r}) dv.setFloat64(ea, ${r}, true);
 else {
   dv.setInt32(ea, 0, true);
   dv.setInt32(ea + 4, 0x7ff80000, true);
 }`;
-// `S[a] op load` (the load right before the op, its value consumed by it: add and mul commute, so either operand)
-for (const name of ['add', 'sub', 'mul']) {
-  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', `${ea(8)}const r = ${F64_BIN[name](f64('$a'), 'dv.getFloat64(ea, true)')};
-${setF64('r')}`, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`);
+// `S[a] op load` (the load right before the op, its value consumed by it: add commutes, so either
+// operand); one case for both, told apart by the op
+for (const name of ['add', 'sub']) {
+  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
+const r = code[pc] === @OP(f64.add_sl) ? a + b : a - b;
+${setF64('r')}`, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`, { group: 'f64.bin_sl' });
 }
 // `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
 op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
@@ -1022,10 +1035,12 @@ if (ea${n} + ${size} > memLen) trap('memory_out_of_bounds');\n`;
 const LOADS2 = 'addr1:s offset1:i imm1:i k1:i addr2:s offset2:i imm2:i k2:i';
 // f32 products of two loads (dot products: the loads right before, consumed by the op). The
 // product of two f32 is exact as a double; Math.fround rounds it once, as f32.mul does.
-op('f32.mul_ll', `dst:s ${LOADS2}`, `${eaN(1, 4)}${eaN(2, 4)}const r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
-${setF32('r')}`, 'f32.mul of two f32 loads (addresses as for loads)');
-op('f32.mul_ll_add_s', `dst:s c:s ${LOADS2}`, `${eaN(1, 4)}${eaN(2, 4)}const r = Math.fround(dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true)) + ${f32('$c')};
-${setF32('r')}`, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded');
+// One case for both (f32.mul_ll does not read its `c`).
+const MUL_LL = `${eaN(1, 4)}${eaN(2, 4)}let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+if (code[pc] === @OP(f32.mul_ll_add_s)) r = Math.fround(r) + ${f32('$c')};
+${setF32('r')}`;
+op('f32.mul_ll', `dst:s c:s ${LOADS2}`, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add_s', `dst:s c:s ${LOADS2}`, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded', { group: 'f32.mul_ll' });
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
 
