@@ -61,7 +61,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -1045,15 +1045,16 @@ class FuncTranslator {
   /**
    * SPEED: dot products (isa.ts): f32.mul of two f32 loads just emitted, in
    * order, as one f32.mul_ll; f32.add of that product and another value (either
-   * operand) as one f32.mul_ll_add_s.
+   * operand) as one f32.mul_ll_add_s, and f32.add of that sum and another
+   * value as one f32.mul_ll_add2_s (a loop unrolled twice: `s + p0 + p1`).
    */
   private fuseF32Dot(iop: number): boolean {
-    const st = this.st, enc = this.enc, b = enc.buf;
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.F32_MUL_LL;
     if (iop === Op.F32_MUL_SS) {
       if (st.takeProducer(st.h - 1, Op.I32_LOAD) < 0) return false;
-      const L = F.I32_LOAD;
+      const LD = F.I32_LOAD;
       let p = enc.len;
-      const a2 = b[p + L.addr], o2 = b[p + L.offset], i2 = b[p + L.imm], k2 = b[p + L.k];
+      const a2 = b[p + LD.addr], o2 = b[p + LD.offset], i2 = b[p + LD.imm], k2 = b[p + LD.k];
       if (st.takeProducer(st.h - 2, Op.I32_LOAD) < 0) {
         // only the right operand is a load: put it back as it was
         enc.len = p + OP_LENGTH[Op.I32_LOAD];
@@ -1063,18 +1064,27 @@ class FuncTranslator {
       p = enc.len;
       st.pop(); st.pop();
       const d = st.canon(st.h);
-      this.push(rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d,
-        b[p + L.addr], b[p + L.offset], b[p + L.imm], b[p + L.k], a2, o2, i2, k2), Op.F32_MUL_LL);
+      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d, d,
+        b[p + LD.addr], b[p + LD.offset], b[p + LD.imm], b[p + LD.k], a2, o2, i2, k2), Op.F32_MUL_LL);
       return true;
     }
-    const top = st.takeProducer(st.h - 1, Op.F32_MUL_LL) >= 0;
-    if (!top && st.takeProducer(st.h - 2, Op.F32_MUL_LL) < 0) return false;
+    // the product (f32.mul_ll) or the sum (f32.mul_ll_add_s) just emitted, on either side
+    let from: number = Op.F32_MUL_LL;
+    let top = st.takeProducer(st.h - 1, from) >= 0;
+    if (!top && st.takeProducer(st.h - 2, from) < 0) {
+      from = Op.F32_MUL_LL_ADD_S;
+      top = st.takeProducer(st.h - 1, from) >= 0;
+      if (!top && st.takeProducer(st.h - 2, from) < 0) return false;
+    }
     // the taken record's fields are still readable at enc.len (read before operand() may emit)
-    const p = enc.len, L = F.F32_MUL_LL;
+    const p = enc.len;
     const f = [b[p + L.addr1], b[p + L.offset1], b[p + L.imm1], b[p + L.k1], b[p + L.addr2], b[p + L.offset2], b[p + L.imm2], b[p + L.k2]];
-    const c = st.operand(top ? st.h - 2 : st.h - 1);
+    const c0 = b[p + L.c];
+    const y = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
-    this.push(rec_dst_c_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL_ADD_S, st.canon(st.h), c, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), -1);
+    const d = st.canon(st.h);
+    const [fop, c, x] = from === Op.F32_MUL_LL ? [Op.F32_MUL_LL_ADD_S, y, d] : [Op.F32_MUL_LL_ADD2_S, c0, y];
+    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), fop);
     return true;
   }
 

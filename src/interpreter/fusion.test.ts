@@ -596,7 +596,7 @@ test('f64 superinstructions (mul_mul, add/sub/mul of a load, sub stored, m += x)
   expect(listing(8)).not.toMatch(/I64_LOAD \d+ 4 |F64_ADD_SL/);
 });
 
-test('f32 dot-product superinstructions (load * load, s + load * load) match native wasm bit for bit, NaNs canonical', async () => {
+test('f32 dot-product superinstructions (load * load, s + load * load, (s + load * load) + p) match native wasm bit for bit, NaNs canonical', async () => {
   const text = `(module (memory 1)
     (func (export "mul") (param i32 i32) (result i32) (local i32 i32) (local.set 2 (i32.const 4)) (local.set 3 (i32.const 8))
       (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
@@ -604,9 +604,18 @@ test('f32 dot-product superinstructions (load * load, s + load * load) match nat
     (func (export "mad") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
       (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
       (i32.reinterpret_f32 (f32.add (f32.reinterpret_i32 (local.get 2)) (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))))))
-    (func (export "mad2") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+    (func (export "madr") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
       (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
-      (i32.reinterpret_f32 (f32.add (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))) (f32.reinterpret_i32 (local.get 2))))))`;
+      (i32.reinterpret_f32 (f32.add (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))) (f32.reinterpret_i32 (local.get 2)))))
+    (func (export "mad2") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1)) (i32.store (i32.const 20) (local.get 2))
+      (i32.reinterpret_f32 (f32.add (f32.mul (f32.load offset=16 (local.get 3)) (f32.load (local.get 3)))
+        (f32.add (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))) (f32.reinterpret_i32 (local.get 2))))))
+    (func (export "mad3") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1)) (i32.store (i32.const 20) (local.get 2))
+      (f32.mul (f32.load offset=16 (local.get 3)) (f32.load offset=4 (local.get 4)))
+      (f32.add (f32.reinterpret_i32 (local.get 1)) (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))))
+      f32.add i32.reinterpret_f32))`;
   const { native, det, listing } = await floatModule(text);
   const xs = [...F32_BITS];
   const r = rng(78);
@@ -615,13 +624,18 @@ test('f32 dot-product superinstructions (load * load, s + load * load) match nat
   for (const x of xs) for (const y of xs) {
     const z = xs[(xs.indexOf(x) * 7 + xs.indexOf(y)) % xs.length];
     if (!sameFloat('f32', native.mul(x, y), det.mul(x, y))) bad.push(`mul(${x}, ${y})`);
-    for (const f of ['mad', 'mad2']) if (!sameFloat('f32', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z}): native ${native[f](x, y, z)}, detwasm ${det[f](x, y, z)}`);
+    for (const f of ['mad', 'madr', 'mad2', 'mad3']) if (!sameFloat('f32', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z}): native ${native[f](x, y, z)}, detwasm ${det[f](x, y, z)}`);
   }
   expect(bad.slice(0, 10)).toEqual([]);
   expect(listing(0)).toContain('F32_MUL_LL ');
   expect(listing(1)).toContain('F32_MUL_LL_ADD_S');
   expect(listing(2)).toContain('F32_MUL_LL_ADD_S');
   expect(listing(1)).not.toMatch(/F32_MUL_SS|F32_ADD_SS|I32_LOAD /);
+  // p1 + (p0 + s) and p1 + (s + p0), p1 computed first: f32.mul_ll, then one op
+  for (const fn of [3, 4]) {
+    expect(listing(fn)).toMatch(/F32_MUL_LL \d+(.|\n)*F32_MUL_LL_ADD2_S/);
+    expect(listing(fn)).not.toMatch(/F32_MUL_SS|F32_ADD_SS|F32_MUL_LL_ADD_S/);
+  }
 });
 
 test('fused float ops trap out of bounds before writing anything; a dot-product loop resumes one gas unit at a time', async () => {

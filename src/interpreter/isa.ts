@@ -1035,12 +1035,19 @@ if (ea${n} + ${size} > memLen) trap('memory_out_of_bounds');\n`;
 const LOADS2 = 'addr1:s offset1:i imm1:i k1:i addr2:s offset2:i imm2:i k2:i';
 // f32 products of two loads (dot products: the loads right before, consumed by the op). The
 // product of two f32 is exact as a double; Math.fround rounds it once, as f32.mul does.
-// One case for both (f32.mul_ll does not read its `c`).
+// One case for the three (f32.mul_ll reads neither `c` nor `x`, f32.mul_ll_add_s not `x`): the
+// steps of a dot product unrolled twice, `s + a[k] * b[k] + p` (p the product of the step before).
 const MUL_LL = `${eaN(1, 4)}${eaN(2, 4)}let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
-if (code[pc] === @OP(f32.mul_ll_add_s)) r = Math.fround(r) + ${f32('$c')};
+const o = code[pc];
+if (o !== @OP(f32.mul_ll)) {
+  r = Math.fround(r) + ${f32('$c')};
+  if (o === @OP(f32.mul_ll_add2_s)) r = Math.fround(r) + ${f32('$x')};
+}
 ${setF32('r')}`;
-op('f32.mul_ll', `dst:s c:s ${LOADS2}`, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c unused)', { group: 'f32.mul_ll' });
-op('f32.mul_ll_add_s', `dst:s c:s ${LOADS2}`, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded', { group: 'f32.mul_ll' });
+const MUL_LL_FIELDS = `dst:s c:s x:s ${LOADS2}`;
+op('f32.mul_ll', MUL_LL_FIELDS, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c and x unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded (x unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded', { group: 'f32.mul_ll' });
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
 
