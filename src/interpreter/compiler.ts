@@ -1033,12 +1033,53 @@ class FuncTranslator {
     if (iop === Op.F64_MUL_SS) return false;
     const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
     const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
-    if (!top && (iop === Op.F64_SUB_SS || st.takeProducer(st.h - 2, Op.I64_LOAD) < 0)) return false;
+    if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
+    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) return false;
     const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
     const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
     const a = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
     this.push(rec_dst_a_addr_offset_imm_k(enc, fop, st.canon(st.h), a, addr, offset, imm, k), fop);
+    return true;
+  }
+
+  /**
+   * SPEED: `load - y` (`m -= y` before its store) as one f64.sub_ls: the load
+   * is the last record (y a local), or the one before the single f64 op that
+   * computes y. That op then runs first: it writes only its temporary, which
+   * the load's address does not read, and reads neither the load's value nor
+   * anything the load writes; a load that traps out of bounds still traps
+   * before anything observable (the op's temporary is not).
+   */
+  private fuseF64LoadSub(): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.I64_LOAD, LEN = OP_LENGTH[Op.I64_LOAD];
+    const i = st.h - 2, slot = st.canon(i);
+    if (st.kinds[i] !== CANON) return false;
+    let ls = enc.recStart, xs = -1, y: number;
+    if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LEN === enc.len && b[ls] === Op.I64_LOAD && b[ls + DST_AT] === slot) {
+      y = st.vals[i + 1];
+    } else {
+      xs = ls;
+      ls = enc.prevRecStart;
+      if (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot) return false;
+      const xop = b[xs];
+      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
+      y = st.canon(i + 1);
+      if (st.kinds[i + 1] !== CANON || xs + OP_LENGTH[xop] !== enc.len || b[xs + DST_AT] !== y || b[ls + L.addr] === y) return false;
+      for (let q = xs + 2; q < enc.len; q++) if (b[q] === slot) return false;
+    }
+    const addr = b[ls + L.addr], offset = b[ls + L.offset], imm = b[ls + L.imm], k = b[ls + L.k];
+    if (xs < 0) {
+      enc.len = ls;
+    } else {
+      // the op moves to where the load was
+      b.copyWithin(ls, xs, enc.len);
+      enc.len -= LEN;
+    }
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    st.pop(); st.pop();
+    this.push(rec_dst_a_addr_offset_imm_k(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k), Op.F64_SUB_LS);
     return true;
   }
 
@@ -1090,9 +1131,9 @@ class FuncTranslator {
 
   /**
    * SPEED: the value an f64.store (i64.store row) stores, just computed: an
-   * f64.sub as one f64.sub_store; an f64.add_sl loading from the same address
-   * (the same address slot, offset and folded fields: `m += x`) as one
-   * f64.add_mem.
+   * f64.sub as one f64.sub_store; an f64.add_sl / f64.sub_ls loading from
+   * the same address (the same address slot, offset and folded fields:
+   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem.
    */
   private fuseF64Store(offset: number): boolean {
     const st = this.st, enc = this.enc;
@@ -1111,11 +1152,12 @@ class FuncTranslator {
     const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
     // the store's address is a local or a temporary already written: no record of its own to fold
     if (st.kinds[i] !== LOCAL && st.kinds[i] !== CANON) return false;
-    if (rs < 0 || b[rs] !== Op.F64_ADD_SL || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
-    if (st.takeProducer(st.h - 1, Op.F64_ADD_SL) < 0) return false;
+    if (rs < 0 || (b[rs] !== Op.F64_ADD_SL && b[rs] !== Op.F64_SUB_LS) || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
+    const from = b[rs];
+    if (st.takeProducer(st.h - 1, from) < 0) return false;
     const a = b[rs + L.a], addr = b[rs + L.addr];
     st.pop(); st.pop();
-    rec_addr_a_offset_imm_k(enc, Op.F64_ADD_MEM, addr, a, offset, 0, 0);
+    rec_addr_a_offset_imm_k(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0);
     return true;
   }
 

@@ -558,7 +558,7 @@ function sameFloat(w: 'f32' | 'f64', native: number | bigint, det: number | bigi
   return native === det;
 }
 
-test('f64 superinstructions (mul_mul, add/sub/mul of a load, sub stored, m += x) match native wasm bit for bit, NaNs canonical', async () => {
+test('f64 superinstructions (mul_mul, add/sub of a load, load minus, sub stored, m += x, m -= x) match native wasm bit for bit, NaNs canonical', async () => {
   const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
   const text = `(module (memory 1)
     (func (export "mm") (param i64 i64 i64) (result i64) (i64.reinterpret_f64 (f64.mul (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}) ${F('(local.get 2)')})))
@@ -571,7 +571,15 @@ test('f64 superinstructions (mul_mul, add/sub/mul of a load, sub stored, m += x)
     (func (export "sub_st") (param i64 i64) (result i64) (f64.store offset=8 (i32.const 8) (f64.sub ${F('(local.get 0)')} ${F('(local.get 1)')})) (i64.load (i32.const 16)))
     (func (export "add_mem") (param i64 i64) (result i64) (local i32) (local.set 2 (i32.const 16))
       (i64.store (i32.const 16) (local.get 1))
-      (f64.store offset=0 (local.get 2) (f64.add ${F('(local.get 0)')} (f64.load offset=0 (local.get 2)))) (i64.load (i32.const 16))))`;
+      (f64.store offset=0 (local.get 2) (f64.add ${F('(local.get 0)')} (f64.load offset=0 (local.get 2)))) (i64.load (i32.const 16)))
+    (func (export "sub_ls") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) ${F('(local.get 0)')})))
+    (func (export "sub_ls2") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1))
+      (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) (f64.mul ${F('(local.get 0)')} ${F('(local.get 0)')}))))
+    (func (export "sub_mem") (param i64 i64) (result i64) (local i32) (local.set 2 (i32.const 16))
+      (i64.store (i32.const 16) (local.get 1))
+      (f64.store offset=0 (local.get 2) (f64.sub (f64.load offset=0 (local.get 2)) (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}))) (i64.load (i32.const 16)))
+    (func (export "sub_sqrt") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1))
+      (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) (f64.sqrt ${F('(local.get 0)')})))))`;
   const { native, det, listing } = await floatModule(text);
   const xs = [...F64_BITS];
   const r = rng(77);
@@ -580,7 +588,7 @@ test('f64 superinstructions (mul_mul, add/sub/mul of a load, sub stored, m += x)
   for (const x of xs) for (const y of xs) {
     const z = xs[(xs.indexOf(x) * 5 + xs.indexOf(y)) % xs.length];
     for (const f of ['mm', 'mm2']) if (!sameFloat('f64', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z})`);
-    for (const f of ['add_l', 'add_l2', 'sub_l', 'sub_l2', 'mul_l', 'sub_st', 'add_mem']) {
+    for (const f of ['add_l', 'add_l2', 'sub_l', 'sub_l2', 'mul_l', 'sub_st', 'add_mem', 'sub_ls', 'sub_ls2', 'sub_mem', 'sub_sqrt']) {
       if (!sameFloat('f64', native[f](x, y), det[f](x, y))) bad.push(`${f}(${x}, ${y}): native ${native[f](x, y)}, detwasm ${det[f](x, y)}`);
     }
   }
@@ -590,10 +598,17 @@ test('f64 superinstructions (mul_mul, add/sub/mul of a load, sub stored, m += x)
   for (const [fn, op] of [[2, 'F64_ADD_SL'], [3, 'F64_ADD_SL'], [4, 'F64_SUB_SL'], [7, 'F64_SUB_STORE'], [8, 'F64_ADD_MEM']] as const) {
     expect(listing(fn)).toContain(op);
   }
-  // the load is the left operand of the subtraction, or multiplied: not fused
-  expect(listing(5)).toContain('F64_SUB_SS');
+  // the load is the left operand of the subtraction (f64.sub_ls), or multiplied (not fused)
+  expect(listing(5)).toContain('F64_SUB_LS');
   expect(listing(6)).toContain('F64_MUL_SS');
   expect(listing(8)).not.toMatch(/I64_LOAD \d+ 4 |F64_ADD_SL/);
+  // load - y: y a local, or computed by one f64 op after the load (which then runs first); m -= x * y
+  expect(listing(9)).toContain('F64_SUB_LS');
+  expect(listing(10)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_LS \d+ \1 /);
+  expect(listing(11)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_MEM 4 \1 0 0 0/);
+  expect(listing(11)).not.toMatch(/I64_LOAD \d+ 4 |F64_SUB_LS|I64_STORE 4 /);
+  // sqrt is not among the ops the load may move after
+  expect(listing(12)).toMatch(/I64_LOAD(.|\n)*F64_SQRT_S(.|\n)*F64_SUB_SS/);
 });
 
 test('f32 dot-product superinstructions (load * load, s + load * load, (s + load * load) + p) match native wasm bit for bit, NaNs canonical', async () => {
@@ -645,7 +660,8 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
     (func (export "st") (param i32 f64 f64) (f64.store (local.get 0) (f64.sub (local.get 1) (local.get 2))))
     (func (export "acc") (param i32 f64) (f64.store (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
     (func (export "sl") (param i32 f64) (result f64) (f64.mul (local.get 1) (f64.load (local.get 0))))
-    (func (export "dot") (param $n i32) (result i64) (local $i i32) (local $s f32) (local $d f64)
+    (func (export "dec") (param i32 f64) (f64.store (local.get 0) (f64.sub (f64.load (local.get 0)) (f64.mul (local.get 1) (local.get 1)))))
+    (func (export "dot") (param $n i32) (result i64) (local $i i32) (local $s f32) (local $d f64) (local $p i32) (local $e f64) (local.set $e (f64.const 0.001))
       (loop $l
         (f32.store (i32.shl (local.get $i) (i32.const 2)) (f32.convert_i32_s (local.get $i)))
         (f64.store offset=4096 (i32.shl (local.get $i) (i32.const 3)) (f64.convert_i32_s (local.get $i)))
@@ -654,6 +670,9 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
           (f64.add (f64.mul (f64.mul (local.get $d) (f64.const 0.001)) (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3))))
             (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3)))))
         (local.set $d (f64.sub (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3))) (local.get $d)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store offset=4096 (local.get $p) (f64.sub (f64.load offset=4096 (local.get $p)) (f64.mul (local.get $d) (local.get $e))))
+        (local.set $d (f64.add (local.get $d) (f64.mul (f64.load offset=4096 (local.get $p)) (local.get $e))))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (i64.add (i64.reinterpret_f64 (local.get $d)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $s))))))`;
   const { native, det, listing } = await floatModule(text);
@@ -663,13 +682,19 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
   expect(thrown(() => det.st(65529, 1, 2)).code).toBe('memory_out_of_bounds');
   expect(thrown(() => det.acc(65529, 1)).code).toBe('memory_out_of_bounds');
   expect(thrown(() => det.sl(65529, 1)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.dec(65529, 1)).code).toBe('memory_out_of_bounds');
   const mem = new Uint8Array(det.memory?.buffer ?? new ArrayBuffer(0));
   expect(mem.length === 0 || mem.slice(65520).every((b) => b === 0)).toBe(true);
   det.st(65528, 1, 0.25);
   det.acc(65528, 2);
   expect(det.sl(65528, 2)).toBe(5.5);
+  det.dec(65528, 0.5);
+  expect(det.sl(65528, 1)).toBe(2.5);
   expect(listing(0)).toContain('F32_MUL_LL_ADD_S 4 4');
-  for (const [fn, op] of [[1, 'F64_SUB_STORE'], [2, 'F64_ADD_MEM'], [3, 'F64_MUL_SS']] as const) expect(listing(fn)).toContain(op);
+  for (const [fn, op] of [[1, 'F64_SUB_STORE'], [2, 'F64_ADD_MEM'], [3, 'F64_MUL_SS'], [4, 'F64_SUB_MEM']] as const) expect(listing(fn)).toContain(op);
+  // the loop below runs every fused float op but f32.mul_ll alone
+  const loop = listing(5);
+  for (const op of ['F32_MUL_LL_ADD_S', 'F64_ADD_SL', 'F64_SUB_LS', 'F64_SUB_MEM', 'F64_MUL_SI']) expect(loop).toContain(op);
   // (each store's first call: dot reads memory an earlier call wrote)
   const expected = native.dot(300);
   expect(det.dot(300)).toBe(expected);

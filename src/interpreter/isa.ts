@@ -1015,18 +1015,25 @@ else {
   dv.setInt32(ea + 4, 0x7ff80000, true);
 }`;
 // `S[a] op load` (the load right before the op, its value consumed by it: add commutes, so either
-// operand); one case for both, told apart by the op
+// operand) and `load - S[a]`; one case for the three, told apart by the op
+const BIN_SL = `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
+const o = code[pc];
+const r = o === @OP(f64.add_sl) ? a + b : o === @OP(f64.sub_sl) ? a - b : b - a;
+${setF64('r')}`;
 for (const name of ['add', 'sub']) {
-  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
-const r = code[pc] === @OP(f64.add_sl) ? a + b : a - b;
-${setF64('r')}`, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`, { group: 'f64.bin_sl' });
+  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`, { group: 'f64.bin_sl' });
 }
+op('f64.sub_ls', 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub)', { group: 'f64.bin_sl' });
 // `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
 op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
 ${STORE_F64('r')}`, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store)');
-// `m += S[a]` on an f64 in memory: f64.add_sl whose result is stored where it loaded from (same address slot and fields)
-op('f64.add_mem', 'addr:s a:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} + dv.getFloat64(ea, true);
-${STORE_F64('r')}`, 'the f64 at the address (as for loads) plus S[a], stored back (f64.load, f64.add, f64.store to the same address)');
+// `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
+// loaded from (same address slot and fields); one case for both
+const OP_MEM = `${ea(8)}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
+const r = code[pc] === @OP(f64.add_mem) ? a + m : m - a;
+${STORE_F64('r')}`;
+op('f64.add_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address)', { group: 'f64.op_mem' });
+op('f64.sub_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address)', { group: 'f64.op_mem' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
