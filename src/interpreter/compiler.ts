@@ -30,6 +30,12 @@
  *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
  *    before br is one i32.add_si_br and one whose result is copied at once
  *    one i32.add_si_tee;
+ *  - float superinstructions, each step still rounded (fuseF64, fuseF64Store,
+ *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, an f64 load feeding
+ *    f64.add / f64.sub, an f64.sub feeding a store, `m += x` and `m -= x` on
+ *    memory, and the f32 dot-product steps `load * load`, `s + load * load`,
+ *    `(s + load * load) + p`; a constant left operand of f64.sub / f64.div
+ *    is an immediate;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the

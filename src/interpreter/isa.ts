@@ -989,18 +989,20 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
 }
 
 /**
- * f64 superinstructions (compiler fuseFloat*): two wasm instructions in one
- * dispatch, each still rounded on its own (JS `*`, `+`, `-` on doubles are
- * the IEEE 754 binary64 operations, as the separate rows compute them; wasm
- * has no fused multiply-add and neither do these rows).
+ * Float superinstructions (compiler fuseF64, fuseF64Store, fuseF64LoadSub,
+ * fuseF32Dot): two or three wasm instructions in one dispatch, each still
+ * rounded on its own (JS `*`, `+`, `-` on doubles are the IEEE 754 binary64
+ * operations, as the separate rows compute them; an f32 step is rounded with
+ * Math.fround before the next, as the separate f32 rows round when they
+ * write; wasm has no fused multiply-add and neither do these rows).
  *
- * The value passed from the first instruction to the second is never written
- * to a slot, so it is not canonicalized: that is invisible. If it is a NaN,
- * the second instruction (an arithmetic op, whose result is NaN when an
- * operand is) gives a NaN too, which is canonicalized where it is written;
- * if it is not, it is the exact double the first row would have written.
- * Likewise a value loaded from memory into an arithmetic op is read with
- * getFloat64: a NaN's payload may be lost there, but the result is NaN and
+ * The value passed from one instruction to the next is never written to a
+ * slot, so it is not canonicalized: that is invisible. If it is a NaN, the
+ * next instruction (an arithmetic op, whose result is NaN when an operand
+ * is) gives a NaN too, which is canonicalized where it is written; if it is
+ * not, it is the exact value the first row would have written. Likewise a
+ * value loaded from memory into an arithmetic op is read with getFloat64 /
+ * getFloat32: a NaN's payload may be lost there, but the result is NaN and
  * written canonical. A result stored to memory is written as the row would
  * write it to a slot: any NaN as the canonical NaN.
  *
