@@ -30,6 +30,12 @@
  *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
  *    before br is one i32.add_si_br and one whose result is copied at once
  *    one i32.add_si_tee;
+ *  - float superinstructions, each step still rounded (fuseF64, fuseF64Store,
+ *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, an f64 load feeding
+ *    f64.add / f64.sub, an f64.sub feeding a store, `m += x` and `m -= x` on
+ *    memory, and the f32 dot-product steps `load * load`, `s + load * load`,
+ *    `(s + load * load) + p`; a constant left operand of f64.sub / f64.div
+ *    is an immediate;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -61,7 +67,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
   rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
@@ -850,6 +856,7 @@ class FuncTranslator {
 
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
+    if (iop === Op.I64_STORE && this.fuseF64Store(offset)) return;
     // Only for a value still in a local: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
     if (iop === Op.I32_STORE && st.kinds[st.h - 1] === LOCAL) {
@@ -907,7 +914,7 @@ class FuncTranslator {
     const st = this.st, enc = this.enc;
     const immOp = IMM_FORM[iop];
     const top = st.kinds[st.h - 1];
-    if (immOp >= 0 && IMM_PAIR[iop] === 0 && top === C32) {
+    if (immOp >= 0 && IMM_PAIR[iop] === 0 && top === C32 && floatImm(iop, 0, st.vals[st.h - 1])) {
       // SPEED: constant right operand becomes an immediate.
       const imm = st.vals[st.h - 1];
       st.pop();
@@ -918,7 +925,7 @@ class FuncTranslator {
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
       return;
     }
-    if (immOp >= 0 && IMM_PAIR[iop] === 1 && top === C64) {
+    if (immOp >= 0 && IMM_PAIR[iop] === 1 && top === C64 && floatImm(iop, st.vals[st.h - 1], st.his[st.h - 1])) {
       // SPEED: constant right operand of an i64 op becomes an immediate pair.
       const lo = st.vals[st.h - 1], hi = st.his[st.h - 1];
       st.pop();
@@ -928,10 +935,21 @@ class FuncTranslator {
       this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, this.immX, this.immY), sop);
       return;
     }
+    if ((iop === Op.F64_SUB_SS || iop === Op.F64_DIV_SS) && st.kinds[st.h - 2] === C64 && floatImm(iop, st.vals[st.h - 2], st.his[st.h - 2])) {
+      // SPEED: a constant left operand of f64.sub / f64.div becomes an immediate (`1 - x`, `1 / x`)
+      const lo = st.vals[st.h - 2], hi = st.his[st.h - 2];
+      const a = st.operand(st.h - 1);
+      st.pop(); st.pop();
+      const sop = iop === Op.F64_SUB_SS ? Op.F64_SUB_IS : Op.F64_DIV_IS;
+      this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, lo, hi), sop);
+      return;
+    }
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
     if (this.fuseLoadOp(iop, 0)) return;
+    if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
+    if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -996,6 +1014,157 @@ class FuncTranslator {
       return true;
     }
     return false;
+  }
+
+  /**
+   * SPEED: f64 superinstructions (isa.ts, each still two roundings): `(a * b)
+   * * c` with the inner f64.mul just emitted (either operand) as one
+   * f64.mul_mul_sss; an f64 load just emitted as the right operand of
+   * f64.add / sub (either operand of add, which commutes) as one f64.<op>_sl.
+   */
+  private fuseF64(iop: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (iop === Op.F64_MUL_SS) {
+      const top = st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0;
+      if (top || st.takeProducer(st.h - 2, Op.F64_MUL_SS) >= 0) {
+        // the taken record's fields are still readable at enc.len (read before operand() may emit)
+        const sp = enc.len, L = F.F64_MUL_SS;
+        const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+        const c = st.operand(top ? st.h - 2 : st.h - 1);
+        st.pop(); st.pop();
+        this.push(rec_dst_a_b_c(enc, Op.F64_MUL_MUL_SSS, st.canon(st.h), a, b, c), Op.F64_MUL_MUL_SSS);
+        return true;
+      }
+    }
+    if (iop === Op.F64_MUL_SS) return false;
+    const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
+    const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
+    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) return false;
+    const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
+    const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
+    const a = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_addr_offset_imm_k(enc, fop, st.canon(st.h), a, addr, offset, imm, k), fop);
+    return true;
+  }
+
+  /**
+   * SPEED: `load - y` (`m -= y` before its store) as one f64.sub_ls: the load
+   * is the last record (y a local), or the one before the single f64 op that
+   * computes y. That op then runs first: it writes only its temporary, which
+   * the load's address does not read, and reads neither the load's value nor
+   * anything the load writes; a load that traps out of bounds still traps
+   * before anything observable (the op's temporary is not).
+   */
+  private fuseF64LoadSub(): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.I64_LOAD, LEN = OP_LENGTH[Op.I64_LOAD];
+    const i = st.h - 2, slot = st.canon(i);
+    if (st.kinds[i] !== CANON) return false;
+    let ls = enc.recStart, xs = -1, y: number;
+    if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LEN === enc.len && b[ls] === Op.I64_LOAD && b[ls + DST_AT] === slot) {
+      y = st.vals[i + 1];
+    } else {
+      xs = ls;
+      ls = enc.prevRecStart;
+      if (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot) return false;
+      const xop = b[xs];
+      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
+      y = st.canon(i + 1);
+      if (st.kinds[i + 1] !== CANON || xs + OP_LENGTH[xop] !== enc.len || b[xs + DST_AT] !== y || b[ls + L.addr] === y) return false;
+      for (let q = xs + 2; q < enc.len; q++) if (b[q] === slot) return false;
+    }
+    const addr = b[ls + L.addr], offset = b[ls + L.offset], imm = b[ls + L.imm], k = b[ls + L.k];
+    if (xs < 0) {
+      enc.len = ls;
+    } else {
+      // the op moves to where the load was
+      b.copyWithin(ls, xs, enc.len);
+      enc.len -= LEN;
+    }
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    st.pop(); st.pop();
+    this.push(rec_dst_a_addr_offset_imm_k(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k), Op.F64_SUB_LS);
+    return true;
+  }
+
+  /**
+   * SPEED: dot products (isa.ts): f32.mul of two f32 loads just emitted, in
+   * order, as one f32.mul_ll; f32.add of that product and another value (either
+   * operand) as one f32.mul_ll_add_s, and f32.add of that sum and another
+   * value as one f32.mul_ll_add2_s (a loop unrolled twice: `s + p0 + p1`).
+   */
+  private fuseF32Dot(iop: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.F32_MUL_LL;
+    if (iop === Op.F32_MUL_SS) {
+      if (st.takeProducer(st.h - 1, Op.I32_LOAD) < 0) return false;
+      const LD = F.I32_LOAD;
+      let p = enc.len;
+      const a2 = b[p + LD.addr], o2 = b[p + LD.offset], i2 = b[p + LD.imm], k2 = b[p + LD.k];
+      if (st.takeProducer(st.h - 2, Op.I32_LOAD) < 0) {
+        // only the right operand is a load: put it back as it was
+        enc.len = p + OP_LENGTH[Op.I32_LOAD];
+        enc.produced(p, Op.I32_LOAD);
+        return false;
+      }
+      p = enc.len;
+      st.pop(); st.pop();
+      const d = st.canon(st.h);
+      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d, d,
+        b[p + LD.addr], b[p + LD.offset], b[p + LD.imm], b[p + LD.k], a2, o2, i2, k2), Op.F32_MUL_LL);
+      return true;
+    }
+    // the product (f32.mul_ll) or the sum (f32.mul_ll_add_s) just emitted, on either side
+    let from: number = Op.F32_MUL_LL;
+    let top = st.takeProducer(st.h - 1, from) >= 0;
+    if (!top && st.takeProducer(st.h - 2, from) < 0) {
+      from = Op.F32_MUL_LL_ADD_S;
+      top = st.takeProducer(st.h - 1, from) >= 0;
+      if (!top && st.takeProducer(st.h - 2, from) < 0) return false;
+    }
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const p = enc.len;
+    const f = [b[p + L.addr1], b[p + L.offset1], b[p + L.imm1], b[p + L.k1], b[p + L.addr2], b[p + L.offset2], b[p + L.imm2], b[p + L.k2]];
+    const c0 = b[p + L.c];
+    const y = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    const d = st.canon(st.h);
+    const [fop, c, x] = from === Op.F32_MUL_LL ? [Op.F32_MUL_LL_ADD_S, y, d] : [Op.F32_MUL_LL_ADD2_S, c0, y];
+    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), fop);
+    return true;
+  }
+
+  /**
+   * SPEED: the value an f64.store (i64.store row) stores, just computed: an
+   * f64.sub as one f64.sub_store; an f64.add_sl / f64.sub_ls loading from
+   * the same address (the same address slot, offset and folded fields:
+   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem.
+   */
+  private fuseF64Store(offset: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (st.takeProducer(st.h - 1, Op.F64_SUB_SS) >= 0) {
+      const sp = enc.len, L = F.F64_SUB_SS;
+      const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+      st.pop();
+      // the op writes only its temporary, which the address does not read: the address may fold across it
+      let addr = this.foldAddress(st.h - 1);
+      const imm = this.foldedImm, k = this.foldedK;
+      if (addr < 0) addr = st.operand(st.h - 1);
+      st.pop();
+      rec_addr_a_b_offset_imm_k(enc, Op.F64_SUB_STORE, addr, a, b, offset, imm, k);
+      return true;
+    }
+    const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
+    // the store's address is a local or a temporary already written: no record of its own to fold
+    if (st.kinds[i] !== LOCAL && st.kinds[i] !== CANON) return false;
+    if (rs < 0 || (b[rs] !== Op.F64_ADD_SL && b[rs] !== Op.F64_SUB_LS) || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
+    const from = b[rs];
+    if (st.takeProducer(st.h - 1, from) < 0) return false;
+    const a = b[rs + L.a], addr = b[rs + L.addr];
+    st.pop(); st.pop();
+    rec_addr_a_offset_imm_k(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0);
+    return true;
   }
 
   /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */
@@ -1461,6 +1630,24 @@ class FuncTranslator {
     b[q] = this.ldK;
     return t;
   }
+}
+
+/**
+ * Whether constant bits (lo, hi) may be the immediate of binary op `iop`:
+ * for f32 (bits in `hi`) and f64 ops only a normal float (isa.ts f32Imm,
+ * f64Imm read it as significand times power of two); zeros, subnormals,
+ * infinities and NaNs stay constants in a slot. Any other op: true.
+ */
+function floatImm(iop: number, lo: number, hi: number): boolean {
+  if (iop >= Op.F32_ADD_SS && iop <= Op.F32_DIV_SS) {
+    const e = (hi >>> 23) & 255;
+    return e !== 0 && e !== 255;
+  }
+  if (iop >= Op.F64_ADD_SS && iop <= Op.F64_DIV_SS) {
+    const e = (hi >>> 20) & 2047;
+    return e !== 0 && e !== 2047;
+  }
+  return true;
 }
 
 /** The cold `_m` row (isa.ts) of every fast load and store row, by op number (-1: none). */

@@ -62,9 +62,34 @@ const F64 = new Float64Array(1);
 const F64_WORDS = new Int32Array(F64.buffer);
 /** Index of the word holding the sign and exponent (1 on little-endian platforms), and of the other. */
 const F64_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
-/** A float immediate's bits as a number (f32 `_si` ops; f64 ones use F64/F64_WORDS). */
-const F32_IMM = new Float32Array(1);
-const F32_IMM_BITS = new Int32Array(F32_IMM.buffer);
+/**
+ * Float immediates as numbers without a trip through memory (isa.ts f32Imm,
+ * f64Imm): a normal float is its significand m (the fraction bits and the
+ * implicit 1, an integer below 2^24 / 2^53, exact in a double) times
+ * +-2^(exponent - bias - fraction bits), which these tables hold by sign and
+ * biased exponent; the product is the value itself, so it is exact. SPEED:
+ * writing the two words of an f64 to a scratch array and reading it back as
+ * a double stalls the read (the store cannot be forwarded): micro-f64 ran 35%
+ * slower that way. The compiler uses the immediate forms for normal
+ * constants only (compiler.ts floatImm).
+ */
+const POW2_F32 = new Float64Array(512);
+const POW2_F64 = new Float64Array(4096);
+{
+  // exactly, from the bits of the power of two (normal, or subnormal for the smallest)
+  const f = new Float64Array(1), w = new Int32Array(f.buffer);
+  const pow2 = (p: number, neg: boolean): number => {
+    w[0] = 0;
+    w[1] = 0;
+    if (p >= -1022) w[1] = (p + 1023) << 20;
+    else if (p >= -1042) w[1] = 1 << (p + 1074 - 32);
+    else w[0] = 1 << (p + 1074);
+    if (neg) w[1] |= -2147483648;
+    return f[0];
+  };
+  for (let e = 1; e < 255; e++) { POW2_F32[e] = pow2(e - 150, false); POW2_F32[256 + e] = pow2(e - 150, true); }
+  for (let e = 1; e < 2047; e++) { POW2_F64[e] = pow2(e - 1075, false); POW2_F64[2048 + e] = pow2(e - 1075, true); }
+}
 // The value stack's float views (isa.ts) put the low word of an f64 first.
 if (F64_HI !== 1) throw new Error('detwasm needs a little-endian host (every JavaScript engine it supports is)');
 

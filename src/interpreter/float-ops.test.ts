@@ -168,9 +168,13 @@ test('float values keep their bits through locals, memory, select and calls; con
   expect(ex.loop(1000)).toBe(native.loop(1000));
 });
 
-test('float arithmetic with a constant right operand (immediate forms) matches native bit for bit', async () => {
-  const consts32 = [0x3f800000, 0xbf000000, 0x7fc00000, 0x7fa00001, 0xff800000, 0x00000001, 0x80000000, 0x4f000000, 0x3eaaaaab].map((x) => x | 0);
-  const consts64 = [0x3ff0000000000000n, 0xbfe0000000000000n, 0x7ff8000000000000n, 0x7ff4000000000001n, 0xfff0000000000000n, 1n, 0x8000000000000000n, 0x400921fb54442d18n];
+test('float arithmetic with a constant operand (immediate forms) matches native bit for bit', async () => {
+  // normal constants are immediates (read as significand times a power of two: the smallest and
+  // largest exponents, both signs); zeros, subnormals, infinities and NaNs stay constants in a slot
+  const consts32 = [0x3f800000, 0xbf000000, 0x7fc00000, 0x7fa00001, 0xff800000, 0x00000001, 0x80000000, 0x4f000000, 0x3eaaaaab,
+    0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff, 0x00ffffff, 0x807fffff, 0].map((x) => x | 0);
+  const consts64 = [0x3ff0000000000000n, 0xbfe0000000000000n, 0x7ff8000000000000n, 0x7ff4000000000001n, 0xfff0000000000000n, 1n, 0x8000000000000000n, 0x400921fb54442d18n,
+    0x0010000000000000n, 0x8010000000000000n, 0x7fefffffffffffffn, 0xffefffffffffffffn, 0x001fffffffffffffn, 0x3fb999999999999an, 0x800fffffffffffffn, 0n];
   const fns: string[] = [];
   const sigs: Array<['f32' | 'f64', string, number | bigint]> = [];
   for (const o of ['add', 'sub', 'mul', 'div']) {
@@ -181,6 +185,11 @@ test('float arithmetic with a constant right operand (immediate forms) matches n
     for (const c of consts64) {
       fns.push(`(func (export "g${sigs.length}") (param i64) (result i64) (i64.reinterpret_f64 (f64.${o} (f64.reinterpret_i64 (local.get 0)) (f64.reinterpret_i64 (i64.const ${BigInt.asIntN(64, c)})))))`);
       sigs.push(['f64', o, c]);
+    }
+    // the constant on the left (f64.sub and f64.div have immediate forms for it)
+    for (const c of consts64) {
+      fns.push(`(func (export "g${sigs.length}") (param i64) (result i64) (i64.reinterpret_f64 (f64.${o} (f64.const ${f64Text(c)}) (f64.reinterpret_i64 (local.get 0)))))`);
+      sigs.push(['f64', `${o} (left)`, c]);
     }
   }
   const bytes = await wat(`(module ${fns.join('\n')})`);
@@ -201,5 +210,24 @@ test('float arithmetic with a constant right operand (immediate forms) matches n
   expect(bad).toEqual([]);
   expect(n).toBeGreaterThan(5000);
   // the immediate forms were used
-  expect(listingOf(engine.compile(bytes), 0)).toMatch(/F32_ADD_SI/);
+  const m = engine.compile(bytes);
+  const list = (k: number) => listingOf(m, k);
+  expect(list(0)).toMatch(/F32_ADD_SI/);
+  expect(list(2)).toMatch(/CONST32 .*F32_ADD_SS/s); // NaN
+  expect(list(consts32.length)).toMatch(/F64_ADD_SI/);
+  expect(list(consts32.length + 2)).toMatch(/CONST64 .*F64_ADD_SS/s);
+  const sub = sigs.findIndex(([, o]) => o === 'sub (left)'), div = sigs.findIndex(([, o]) => o === 'div (left)');
+  expect(list(sub)).toMatch(/F64_SUB_IS/);
+  expect(list(div)).toMatch(/F64_DIV_IS/);
+  expect(list(sub + 2)).toMatch(/CONST64 .*F64_SUB_SS/s);
 });
+
+/** An f64.const operand with bits `b` in the text format (its hexadecimal value, or a NaN with its payload). */
+function f64Text(b: bigint): string {
+  const u = BigInt.asUintN(64, b);
+  const sign = u >> 63n ? '-' : '';
+  const e = Number((u >> 52n) & 0x7ffn), m = u & 0xfffffffffffffn;
+  if (e === 0x7ff) return m === 0n ? `${sign}inf` : `${sign}nan:0x${m.toString(16)}`;
+  if (e === 0) return `${sign}0x0.${m.toString(16).padStart(13, '0')}p-1022`;
+  return `${sign}0x1.${m.toString(16).padStart(13, '0')}p${e - 1023}`;
+}

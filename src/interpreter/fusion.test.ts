@@ -3,7 +3,7 @@
  * (address wrap-around, aliasing of destinations and operands) and that the
  * folds actually happen (instruction counts of the compiled code).
  */
-import { Engine } from '../index';
+import { Engine, Store } from '../index';
 import { compileFresh, instantiateWat, listingOf, resumeByUnits, rng, thrown, wat } from './testutil';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
@@ -513,4 +513,194 @@ test('i32.load of x + y is one I32_LOAD_IDX (k = 0): the sum wraps to u32, the o
   const l = await listing(text);
   expect(l).toMatch(/^\s+0: I32_LOAD_IDX \d+ 0 2 4 0 0$/m); // [dst, x, i, offset, imm, k]
   expect(l).not.toContain('I32_ADD');
+});
+
+// ---------------------------------------------------------------- float superinstructions
+
+/** Bits of f64 values at the edges (zeros, ones, subnormal, max, infinities, NaNs with payloads and signs) and ordinary ones. */
+const F64_BITS: bigint[] = [
+  0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x0000000000000001n, 0x800fffffffffffffn,
+  0x7fefffffffffffffn, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n,
+  0x7ff4000000000001n, 0x7ff0000000000001n, 0x3fb999999999999an, 0x400921fb54442d18n, 0xc00c000000000000n, 0x5fe0000000000000n,
+].map((v) => BigInt.asIntN(64, v));
+/** The same for f32. */
+const F32_BITS: number[] = [
+  0, 0x80000000, 0x3f800000, 0xbf800000, 0x00000001, 0x807fffff, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7fc00000,
+  0xffc00000, 0x7fa00001, 0x7f800001, 0x3dcccccd, 0x40490fdb, 0xc0600000, 0x5f000000,
+].map((v) => v | 0);
+const isNaN64 = (b: bigint) => (BigInt.asUintN(64, b) & 0x7fffffffffffffffn) > 0x7ff0000000000000n;
+const isNaN32 = (b: number) => (b & 0x7fffffff) > 0x7f800000;
+
+/** A module with floats on in detwasm (unmetered, or metered with the unit schedule and `gas` left after instantiation) and natively. */
+async function floatModule(text: string, gas?: number) {
+  const bytes = await wat(text);
+  const native = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes))).exports as Record<string, any>;
+  const engine = new Engine({ features: { floats: true }, ...(gas === undefined ? {} : { gas: 'unit' as const }) });
+  const store = new Store(engine, gas === undefined ? {} : { gas: 1e6 });
+  const det = store.instantiate(engine.compile(bytes)).exports as Record<string, any>;
+  if (gas !== undefined) store.gasRemaining = gas;
+  const module = engine.compile(bytes);
+  const listing = (fn: number, metered = false) => listingOf(module, fn, metered);
+  return { native, det, store, listing };
+}
+
+/**
+ * The fused op's result against native wasm: equal bits, or, where native
+ * gives a NaN, exactly the canonical NaN (every fused float op is arithmetic).
+ */
+function sameFloat(w: 'f32' | 'f64', native: number | bigint, det: number | bigint): boolean {
+  if (w === 'f64' ? isNaN64(native as bigint) : isNaN32(native as number)) return w === 'f64' ? BigInt.asUintN(64, det as bigint) === 0x7ff8000000000000n : det === 0x7fc00000;
+  return native === det;
+}
+
+test('f64 superinstructions (mul_mul, add/sub of a load, load minus, sub stored, m += x, m -= x) match native wasm bit for bit, NaNs canonical', async () => {
+  const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
+  const text = `(module (memory 1)
+    (func (export "mm") (param i64 i64 i64) (result i64) (i64.reinterpret_f64 (f64.mul (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}) ${F('(local.get 2)')})))
+    (func (export "mm2") (param i64 i64 i64) (result i64) (i64.reinterpret_f64 (f64.mul ${F('(local.get 2)')} (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}))))
+    (func (export "add_l") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.add ${F('(local.get 0)')} (f64.load offset=8 (i32.const 8)))))
+    (func (export "add_l2") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.add (f64.load offset=8 (i32.const 8)) ${F('(local.get 0)')})))
+    (func (export "sub_l") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.sub ${F('(local.get 0)')} (f64.load offset=8 (i32.const 8)))))
+    (func (export "sub_l2") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) ${F('(local.get 0)')})))
+    (func (export "mul_l") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.mul (f64.load offset=8 (i32.const 8)) ${F('(local.get 0)')})))
+    (func (export "sub_st") (param i64 i64) (result i64) (f64.store offset=8 (i32.const 8) (f64.sub ${F('(local.get 0)')} ${F('(local.get 1)')})) (i64.load (i32.const 16)))
+    (func (export "add_mem") (param i64 i64) (result i64) (local i32) (local.set 2 (i32.const 16))
+      (i64.store (i32.const 16) (local.get 1))
+      (f64.store offset=0 (local.get 2) (f64.add ${F('(local.get 0)')} (f64.load offset=0 (local.get 2)))) (i64.load (i32.const 16)))
+    (func (export "sub_ls") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1)) (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) ${F('(local.get 0)')})))
+    (func (export "sub_ls2") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1))
+      (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) (f64.mul ${F('(local.get 0)')} ${F('(local.get 0)')}))))
+    (func (export "sub_mem") (param i64 i64) (result i64) (local i32) (local.set 2 (i32.const 16))
+      (i64.store (i32.const 16) (local.get 1))
+      (f64.store offset=0 (local.get 2) (f64.sub (f64.load offset=0 (local.get 2)) (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}))) (i64.load (i32.const 16)))
+    (func (export "sub_sqrt") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1))
+      (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) (f64.sqrt ${F('(local.get 0)')})))))`;
+  const { native, det, listing } = await floatModule(text);
+  const xs = [...F64_BITS];
+  const r = rng(77);
+  for (let i = 0; i < 40; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  const bad: string[] = [];
+  for (const x of xs) for (const y of xs) {
+    const z = xs[(xs.indexOf(x) * 5 + xs.indexOf(y)) % xs.length];
+    for (const f of ['mm', 'mm2']) if (!sameFloat('f64', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z})`);
+    for (const f of ['add_l', 'add_l2', 'sub_l', 'sub_l2', 'mul_l', 'sub_st', 'add_mem', 'sub_ls', 'sub_ls2', 'sub_mem', 'sub_sqrt']) {
+      if (!sameFloat('f64', native[f](x, y), det[f](x, y))) bad.push(`${f}(${x}, ${y}): native ${native[f](x, y)}, detwasm ${det[f](x, y)}`);
+    }
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  expect(listing(0)).toContain('F64_MUL_MUL_SSS');
+  expect(listing(1)).toContain('F64_MUL_MUL_SSS');
+  for (const [fn, op] of [[2, 'F64_ADD_SL'], [3, 'F64_ADD_SL'], [4, 'F64_SUB_SL'], [7, 'F64_SUB_STORE'], [8, 'F64_ADD_MEM']] as const) {
+    expect(listing(fn)).toContain(op);
+  }
+  // the load is the left operand of the subtraction (f64.sub_ls), or multiplied (not fused)
+  expect(listing(5)).toContain('F64_SUB_LS');
+  expect(listing(6)).toContain('F64_MUL_SS');
+  expect(listing(8)).not.toMatch(/I64_LOAD \d+ 4 |F64_ADD_SL/);
+  // load - y: y a local, or computed by one f64 op after the load (which then runs first); m -= x * y
+  expect(listing(9)).toContain('F64_SUB_LS');
+  expect(listing(10)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_LS \d+ \1 /);
+  expect(listing(11)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_MEM 4 \1 0 0 0/);
+  expect(listing(11)).not.toMatch(/I64_LOAD \d+ 4 |F64_SUB_LS|I64_STORE 4 /);
+  // sqrt is not among the ops the load may move after
+  expect(listing(12)).toMatch(/I64_LOAD(.|\n)*F64_SQRT_S(.|\n)*F64_SUB_SS/);
+});
+
+test('f32 dot-product superinstructions (load * load, s + load * load, (s + load * load) + p) match native wasm bit for bit, NaNs canonical', async () => {
+  const text = `(module (memory 1)
+    (func (export "mul") (param i32 i32) (result i32) (local i32 i32) (local.set 2 (i32.const 4)) (local.set 3 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
+      (i32.reinterpret_f32 (f32.mul (f32.load (local.get 2)) (f32.load offset=4 (local.get 3)))))
+    (func (export "mad") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
+      (i32.reinterpret_f32 (f32.add (f32.reinterpret_i32 (local.get 2)) (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))))))
+    (func (export "madr") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1))
+      (i32.reinterpret_f32 (f32.add (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))) (f32.reinterpret_i32 (local.get 2)))))
+    (func (export "mad2") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1)) (i32.store (i32.const 20) (local.get 2))
+      (i32.reinterpret_f32 (f32.add (f32.mul (f32.load offset=16 (local.get 3)) (f32.load (local.get 3)))
+        (f32.add (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))) (f32.reinterpret_i32 (local.get 2))))))
+    (func (export "mad3") (param i32 i32 i32) (result i32) (local i32 i32) (local.set 3 (i32.const 4)) (local.set 4 (i32.const 8))
+      (i32.store (i32.const 4) (local.get 0)) (i32.store (i32.const 12) (local.get 1)) (i32.store (i32.const 20) (local.get 2))
+      (f32.mul (f32.load offset=16 (local.get 3)) (f32.load offset=4 (local.get 4)))
+      (f32.add (f32.reinterpret_i32 (local.get 1)) (f32.mul (f32.load (local.get 3)) (f32.load offset=4 (local.get 4))))
+      f32.add i32.reinterpret_f32))`;
+  const { native, det, listing } = await floatModule(text);
+  const xs = [...F32_BITS];
+  const r = rng(78);
+  for (let i = 0; i < 40; i++) xs.push(r() | 0);
+  const bad: string[] = [];
+  for (const x of xs) for (const y of xs) {
+    const z = xs[(xs.indexOf(x) * 7 + xs.indexOf(y)) % xs.length];
+    if (!sameFloat('f32', native.mul(x, y), det.mul(x, y))) bad.push(`mul(${x}, ${y})`);
+    for (const f of ['mad', 'madr', 'mad2', 'mad3']) if (!sameFloat('f32', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z}): native ${native[f](x, y, z)}, detwasm ${det[f](x, y, z)}`);
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  expect(listing(0)).toContain('F32_MUL_LL ');
+  expect(listing(1)).toContain('F32_MUL_LL_ADD_S');
+  expect(listing(2)).toContain('F32_MUL_LL_ADD_S');
+  expect(listing(1)).not.toMatch(/F32_MUL_SS|F32_ADD_SS|I32_LOAD /);
+  // p1 + (p0 + s) and p1 + (s + p0), p1 computed first: f32.mul_ll, then one op
+  for (const fn of [3, 4]) {
+    expect(listing(fn)).toMatch(/F32_MUL_LL \d+(.|\n)*F32_MUL_LL_ADD2_S/);
+    expect(listing(fn)).not.toMatch(/F32_MUL_SS|F32_ADD_SS|F32_MUL_LL_ADD_S/);
+  }
+});
+
+test('fused float ops trap out of bounds before writing anything; a dot-product loop resumes one gas unit at a time', async () => {
+  const text = `(module (memory 1)
+    (func (export "mad") (param i32 i32) (result f32) (local f32) (local.set 2 (f32.const 1))
+      (local.set 2 (f32.add (local.get 2) (f32.mul (f32.load (local.get 0)) (f32.load (local.get 1))))) (local.get 2))
+    (func (export "st") (param i32 f64 f64) (f64.store (local.get 0) (f64.sub (local.get 1) (local.get 2))))
+    (func (export "acc") (param i32 f64) (f64.store (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
+    (func (export "sl") (param i32 f64) (result f64) (f64.mul (local.get 1) (f64.load (local.get 0))))
+    (func (export "dec") (param i32 f64) (f64.store (local.get 0) (f64.sub (f64.load (local.get 0)) (f64.mul (local.get 1) (local.get 1)))))
+    (func (export "dot") (param $n i32) (result i64) (local $i i32) (local $s f32) (local $d f64) (local $p i32) (local $e f64) (local.set $e (f64.const 0.001))
+      (loop $l
+        (f32.store (i32.shl (local.get $i) (i32.const 2)) (f32.convert_i32_s (local.get $i)))
+        (f64.store offset=4096 (i32.shl (local.get $i) (i32.const 3)) (f64.convert_i32_s (local.get $i)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (i32.shl (local.get $i) (i32.const 2))) (f32.load offset=4 (local.get $n)))))
+        (f64.store offset=4096 (i32.shl (local.get $i) (i32.const 3))
+          (f64.add (f64.mul (f64.mul (local.get $d) (f64.const 0.001)) (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3))))
+            (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $d (f64.sub (f64.load offset=4096 (i32.shl (local.get $i) (i32.const 3))) (local.get $d)))
+        (local.set $p (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store offset=4096 (local.get $p) (f64.sub (f64.load offset=4096 (local.get $p)) (f64.mul (local.get $d) (local.get $e))))
+        (local.set $d (f64.add (local.get $d) (f64.mul (f64.load offset=4096 (local.get $p)) (local.get $e))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.add (i64.reinterpret_f64 (local.get $d)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $s))))))`;
+  const { native, det, listing } = await floatModule(text);
+  expect(det.mad(0, 65532)).toBe(1);
+  expect(thrown(() => det.mad(0, 65533)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.mad(65533, 0)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.st(65529, 1, 2)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.acc(65529, 1)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.sl(65529, 1)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => det.dec(65529, 1)).code).toBe('memory_out_of_bounds');
+  const mem = new Uint8Array(det.memory?.buffer ?? new ArrayBuffer(0));
+  expect(mem.length === 0 || mem.slice(65520).every((b) => b === 0)).toBe(true);
+  det.st(65528, 1, 0.25);
+  det.acc(65528, 2);
+  expect(det.sl(65528, 2)).toBe(5.5);
+  det.dec(65528, 0.5);
+  expect(det.sl(65528, 1)).toBe(2.5);
+  expect(listing(0)).toContain('F32_MUL_LL_ADD_S 4 4');
+  for (const [fn, op] of [[1, 'F64_SUB_STORE'], [2, 'F64_ADD_MEM'], [3, 'F64_MUL_SS'], [4, 'F64_SUB_MEM']] as const) expect(listing(fn)).toContain(op);
+  // the loop below runs every fused float op but f32.mul_ll alone
+  const loop = listing(5);
+  for (const op of ['F32_MUL_LL_ADD_S', 'F64_ADD_SL', 'F64_SUB_LS', 'F64_SUB_MEM', 'F64_MUL_SI']) expect(loop).toContain(op);
+  // (each store's first call: dot reads memory an earlier call wrote)
+  const expected = native.dot(300);
+  expect(det.dot(300)).toBe(expected);
+  const m = await floatModule(text, 1e9);
+  const g0 = m.store.gasUsed;
+  const whole = m.det.dot(300);
+  const gas = m.store.gasUsed - g0;
+  expect(whole).toBe(expected);
+  const r = await floatModule(text, 0);
+  const { call, pauses } = resumeByUnits(r.store, r.det.dot, 300);
+  expect(call.value).toBe(whole);
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBe(gas);
 });

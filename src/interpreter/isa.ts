@@ -916,10 +916,15 @@ branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', '
 const f32 = (s: string) => `SF32[${s}]`;
 /** The f64 in slot index expression `s`, as a double. */
 const f64 = (s: string) => `SF64[(${s}) >> 1]`;
-/** The f32 with bits `b` (an immediate), as a double. */
-const f32Imm = (b: string) => `(F32_IMM_BITS[0] = ${b}, F32_IMM[0])`;
-/** The f64 with bits (lo, hi) (immediates), as a double. */
-const f64Imm = (lo: string, hi: string) => `(F64_WORDS[0] = ${lo}, F64_WORDS[1] = ${hi}, F64[0])`;
+/**
+ * The normal f32 with bits `b` (an immediate), as a double: its significand
+ * times the power of two of its sign and exponent (exact; exec.template.ts
+ * POW2_F32). Zeros, subnormals, infinities and NaNs never reach these forms
+ * (compiler.ts floatImm).
+ */
+const f32Imm = (b: string) => `((${b} & 0x7fffff) + 0x800000) * POW2_F32[${b} >>> 23]`;
+/** The normal f64 with bits (lo, hi) (immediates), as a double, likewise (POW2_F64). */
+const f64Imm = (lo: string, hi: string) => `(((${hi} & 0xfffff) + 0x100000) * 4294967296 + (${lo} >>> 0)) * POW2_F64[${hi} >>> 20]`;
 /** Writes double `r` (an identifier) as f32 to S[$dst] (the store rounds it), a NaN as the canonical NaN. */
 const setF32 = (r: string) => `const d = $dst;
 if (${r} === ${r}) SF32[d] = ${r};
@@ -966,6 +971,15 @@ ${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary', ...(withImm
 const r = ${e};
 ${set('r')}`, `${w}.${name} with a constant right operand`);
   }
+  // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
+  // one case for both (exec's bytecode budget), told apart by the op
+  if (w === 'f64') {
+    for (const name of ['sub', 'div']) {
+      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i', `const b = ${f64('$a')}, a = ${f64Imm('$lo', '$hi')};
+const r = code[pc] === @OP(f64.sub_is) ? a - b : a / b;
+${set('r')}`, `f64.${name} with a constant left operand`, { group: 'f64.rev_is' });
+    }
+  }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
     : `const a = $a, b = $b, d = $dst;
@@ -973,6 +987,78 @@ const lo = S[a];
 S[d + 1] = (S[a + 1] & 0x7fffffff) | (S[b + 1] & -2147483648);
 S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
 }
+
+/**
+ * Float superinstructions (compiler fuseF64, fuseF64Store, fuseF64LoadSub,
+ * fuseF32Dot): two or three wasm instructions in one dispatch, each still
+ * rounded on its own (JS `*`, `+`, `-` on doubles are the IEEE 754 binary64
+ * operations, as the separate rows compute them; an f32 step is rounded with
+ * Math.fround before the next, as the separate f32 rows round when they
+ * write; wasm has no fused multiply-add and neither do these rows).
+ *
+ * The value passed from one instruction to the next is never written to a
+ * slot, so it is not canonicalized: that is invisible. If it is a NaN, the
+ * next instruction (an arithmetic op, whose result is NaN when an operand
+ * is) gives a NaN too, which is canonicalized where it is written; if it is
+ * not, it is the exact value the first row would have written. Likewise a
+ * value loaded from memory into an arithmetic op is read with getFloat64 /
+ * getFloat32: a NaN's payload may be lost there, but the result is NaN and
+ * written canonical. A result stored to memory is written as the row would
+ * write it to a slot: any NaN as the canonical NaN.
+ *
+ * An out-of-bounds access traps before anything is written, as the separate
+ * load or store does (the arithmetic writes only its temporary, which the
+ * fused op does not write at all).
+ */
+/** Writes double `r` (an identifier) as f64 to memory at `ea`, a NaN as the canonical NaN. */
+const STORE_F64 = (r: string) => `if (${r} === ${r}) dv.setFloat64(ea, ${r}, true);
+else {
+  dv.setInt32(ea, 0, true);
+  dv.setInt32(ea + 4, 0x7ff80000, true);
+}`;
+// `S[a] op load` (the load right before the op, its value consumed by it: add commutes, so either
+// operand) and `load - S[a]`; one case for the three, told apart by the op
+const BIN_SL = `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
+const o = code[pc];
+const r = o === @OP(f64.add_sl) ? a + b : o === @OP(f64.sub_sl) ? a - b : b - a;
+${setF64('r')}`;
+for (const name of ['add', 'sub']) {
+  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`, { group: 'f64.bin_sl' });
+}
+op('f64.sub_ls', 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub)', { group: 'f64.bin_sl' });
+// `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
+op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
+${STORE_F64('r')}`, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store)');
+// `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
+// loaded from (same address slot and fields); one case for both
+const OP_MEM = `${ea(8)}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
+const r = code[pc] === @OP(f64.add_mem) ? a + m : m - a;
+${STORE_F64('r')}`;
+op('f64.add_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address)', { group: 'f64.op_mem' });
+op('f64.sub_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address)', { group: 'f64.op_mem' });
+/** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
+function eaN(n: number, size: number): string {
+  return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
+if (ea${n} + ${size} > memLen) trap('memory_out_of_bounds');\n`;
+}
+const LOADS2 = 'addr1:s offset1:i imm1:i k1:i addr2:s offset2:i imm2:i k2:i';
+// f32 products of two loads (dot products: the loads right before, consumed by the op). The
+// product of two f32 is exact as a double; Math.fround rounds it once, as f32.mul does.
+// One case for the three (f32.mul_ll reads neither `c` nor `x`, f32.mul_ll_add_s not `x`): the
+// steps of a dot product unrolled twice, `s + a[k] * b[k] + p` (p the product of the step before).
+const MUL_LL = `${eaN(1, 4)}${eaN(2, 4)}let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+const o = code[pc];
+if (o !== @OP(f32.mul_ll)) {
+  r = Math.fround(r) + ${f32('$c')};
+  if (o === @OP(f32.mul_ll_add2_s)) r = Math.fround(r) + ${f32('$x')};
+}
+${setF32('r')}`;
+const MUL_LL_FIELDS = `dst:s c:s x:s ${LOADS2}`;
+op('f32.mul_ll', MUL_LL_FIELDS, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c and x unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded (x unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded', { group: 'f32.mul_ll' });
+op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
+${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
 
 /**
  * Float -> integer truncation (spec 4.3.3 trunc / trunc_sat): NaN traps
