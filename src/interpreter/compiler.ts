@@ -22,10 +22,12 @@
  *    their address (foldAddress), `x + (i << k)` and `(i << k) + imm` are one
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
  *    address in one instruction;
- *  - two consecutive copies are one copy2, a copy before br one copy_br
- *    (encoder.ts); an i32.load feeding a br_table is one br_table_load;
+ *  - two consecutive copies are one copy2, four one copy4, a copy before br
+ *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
+ *    br_table_load;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
- *    (fuseXorShift, fuseXorShift64), `(a + b) + c` (fuseAdd3), a load feeding
+ *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
+ *    (fuseRotXor), `(a + b) + c` (fuseAdd3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
  *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
  *    before br is one i32.add_si_br and one whose result is copied at once
@@ -62,7 +64,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_k1_k2, rec_dst_a_k1_k2_k3, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -1048,13 +1050,44 @@ class FuncTranslator {
       const y = enc.buf[sp + L.a];
       let k = enc.buf[sp + L.b] & 31;
       if (shift === Op.I32_ROTR_SI) k = (32 - k) & 31; // rotr k == rotl (32 - k)
+      const fop = XOR_SHIFTS[j + 1];
+      if (fop !== Op.I32_XOR_SHL_SSI && this.fuseRotXor(top ? st.h - 2 : st.h - 1, y, k, fop === Op.I32_XOR_ROTL_SSI)) return true;
       const x = st.operand(top ? st.h - 2 : st.h - 1);
       st.pop(); st.pop();
-      const fop = XOR_SHIFTS[j + 1];
       this.push(rec_dst_a_b_k(enc, fop, st.canon(st.h), x, y, k), fop);
       return true;
     }
     return false;
+  }
+
+  /**
+   * SPEED: fuseXorShift's `x ^ shift(y, k)` (a rotl by k when `rot`, else
+   * shr_u) where entry `xi` is rotations of the same y just emitted (an
+   * i32.rotl_si / rotr_si, or an i32.rotl2_xor_sii): one op for SHA-2's
+   * Σ (three rotations, i32.rotl3_xor_siii) and σ (two rotations and a shift,
+   * i32.rotl2_shr_u_xor_siii), by way of i32.rotl2_xor_sii.
+   */
+  private fuseRotXor(xi: number, y: number, k: number, rot: boolean): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf;
+    // the record before the taken shift; takeProducer checks it wrote entry xi
+    // (y may not be that record's destination: the shift after it read its result)
+    const rs = enc.recStart;
+    if (rs < 0 || b[rs + F.I32_ROTL_SI.a] !== y || y === st.canon(xi)) return false;
+    const rop = b[rs];
+    if (rot && (rop === Op.I32_ROTL_SI || rop === Op.I32_ROTR_SI)) {
+      if (st.takeProducer(xi, rop) < 0) return false;
+      let k1 = b[rs + F.I32_ROTL_SI.b] & 31;
+      if (rop === Op.I32_ROTR_SI) k1 = (32 - k1) & 31; // rotr k == rotl (32 - k)
+      st.pop(); st.pop();
+      this.push(rec_dst_a_k1_k2(enc, Op.I32_ROTL2_XOR_SII, st.canon(st.h), y, k1, k), Op.I32_ROTL2_XOR_SII);
+      return true;
+    }
+    if (rop !== Op.I32_ROTL2_XOR_SII || st.takeProducer(xi, rop) < 0) return false;
+    const k1 = b[rs + F.I32_ROTL2_XOR_SII.k1], k2 = b[rs + F.I32_ROTL2_XOR_SII.k2];
+    st.pop(); st.pop();
+    const fop = rot ? Op.I32_ROTL3_XOR_SIII : Op.I32_ROTL2_SHR_U_XOR_SIII;
+    this.push(rec_dst_a_k1_k2_k3(enc, fop, st.canon(st.h), y, k1, k2, k), fop);
+    return true;
   }
 
   /**

@@ -124,9 +124,9 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   const s = await instantiateWat(text);
   expect(s.exports.swap(3, 9)).toEqual([9, 3]);
   const l = await listing(text);
-  expect(l).toContain('COPY2 4 0 0 2');
-  // seven copies (three local.set, four result moves) in four records
-  expect(l.split('\n').filter((x) => / COPY2? /.test(x))).toHaveLength(4);
+  expect(l).toContain('COPY4 4 0 0 2 2 4 6 0');
+  // seven copies (three local.set, four result moves) in three records
+  expect(l.split('\n').filter((x) => / COPY[24]? /.test(x))).toHaveLength(3);
 });
 
 test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {
@@ -247,10 +247,84 @@ test('x ^ shift(y, k) is one I32_XOR_<shift>_SSI in both operand orders, k mod 3
     }
   }
   expect(await listing(text, shifts.length * ks.length * 2)).toMatch(/I32_XOR_ROTL_SSI 0 0 0 5/); // retargeted to local 0
-  // Σ0: one rotate, two fused xors
-  const sigma = (await listing(text, shifts.length * ks.length * 2 + 1)).split('\n');
-  expect(sigma.filter((x) => x.includes('I32_XOR_ROTL_SSI'))).toHaveLength(2);
-  expect(sigma.filter((x) => /I32_ROT[LR]_SI/.test(x))).toHaveLength(1);
+  // Σ0: one op (rotr k as rotl 32 - k)
+  expect(await listing(text, shifts.length * ks.length * 2 + 1)).toMatch(/^\s+0: I32_ROTL3_XOR_SIII 0 0 30 19 10\n\s+\d+: RETURN $/);
+});
+
+test('three shifts of one value xor-ed (SHA-2 Σ and σ) are one op in any operand order; two rotations one I32_ROTL2_XOR_SII', async () => {
+  const rotl = (v: number, k: number) => (v << k) | (v >>> (32 - k));
+  const rot = (k: number) => `(i32.rotl (local.get 0) (i32.const ${k}))`;
+  const rotr = (k: number) => `(i32.rotr (local.get 0) (i32.const ${k}))`;
+  const shr = (k: number) => `(i32.shr_u (local.get 0) (i32.const ${k}))`;
+  const x2 = (a: string, b: string) => `(i32.xor ${a} ${b})`;
+  const cases: Array<[string, string, (v: number, w: number) => number, string]> = [
+    ['S0', x2(x2(rotr(2), rotr(13)), rotr(22)), (v) => rotl(v, 30) ^ rotl(v, 19) ^ rotl(v, 10), 'I32_ROTL3_XOR_SIII 0 0 30 19 10'],
+    ['S0r', x2(x2(rot(0), rot(35)), rotr(10)), (v) => v ^ rotl(v, 3) ^ rotl(v, 22), 'I32_ROTL3_XOR_SIII 0 0 0 3 22'],
+    ['s0', x2(x2(rotr(7), rotr(18)), shr(3)), (v) => rotl(v, 25) ^ rotl(v, 14) ^ (v >>> 3), 'I32_ROTL2_SHR_U_XOR_SIII 0 0 25 14 3'],
+    ['s0r', x2(x2(rotr(17), rot(13)), shr(10)), (v) => rotl(v, 15) ^ rotl(v, 13) ^ (v >>> 10), 'I32_ROTL2_SHR_U_XOR_SIII 0 0 15 13 10'],
+    ['r2', x2(rot(5), rotr(5)), (v) => rotl(v, 5) ^ rotl(v, 27), 'I32_ROTL2_XOR_SII 0 0 5 27'],
+    // not one value: the fused xors of the shifts as before
+    ['two', x2(x2(rot(5), '(i32.rotl (local.get 1) (i32.const 6))'), rot(7)), (v, w) => rotl(v, 5) ^ rotl(w, 6) ^ rotl(v, 7), 'I32_XOR_ROTL_SSI'],
+    // a shift first, then rotations: only the last two are one op
+    ['shr1', x2(x2(shr(3), rot(5)), rot(7)), (v) => (v >>> 3) ^ rotl(v, 5) ^ rotl(v, 7), 'I32_XOR_ROTL_SSI'],
+    // the two rotations' xor not the last record: xor-ed as a slot
+    ['outer', x2(rot(22), x2(rot(0), rot(35))), (v) => rotl(v, 22) ^ v ^ rotl(v, 3), 'I32_ROTL2_XOR_SII 6 0 0 3'],
+  ];
+  let funcs = '';
+  for (const [name, body] of cases) funcs += `(func (export "${name}") (param i32 i32) (result i32) ${body})`;
+  funcs += `(func (export "tee") (param i32) (result i32) (i32.xor (i32.xor ${rot(1)} ${rot(2)}) (i32.rotl (local.tee 0 (i32.const 7)) (i32.const 3))))`;
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  const next = rng(11);
+  for (let t = 0; t < 50; t++) {
+    const v = t === 0 ? -1 : t === 1 ? 0 : t === 2 ? -2147483648 : next() | 0, w = next() | 0;
+    for (const [name, , f] of cases) expect([name, s.exports[name](v, w)]).toEqual([name, f(v, w) | 0]);
+    expect(s.exports.tee(v)).toBe(rotl(v, 1) ^ rotl(v, 2) ^ rotl(7, 3));
+  }
+  for (let i = 0; i < cases.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(cases[i][3]);
+    if (i < 5) expect(l.split('\n')).toHaveLength(2); // the op and return
+  }
+  // resumed one unit of gas at a time: same result
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.S0, 0x12345678, 0);
+  expect(c.value).toBe(rotl(0x12345678, 30) ^ rotl(0x12345678, 19) ^ rotl(0x12345678, 10));
+  expect(pauses).toBeGreaterThan(5);
+});
+
+test('four copies in a row (a rotation of locals) are one COPY4, done in order', async () => {
+  const text = `(module (func (export "rot") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (local.set 5 (local.get 4)) (local.set 4 (local.get 3)) (local.set 3 (local.get 2)) (local.set 2 (local.get 1))
+    (local.set 1 (local.get 5))
+    (i32.add (i32.add (i32.add (i32.mul (local.get 1) (i32.const 10000)) (i32.mul (local.get 2) (i32.const 1000)))
+      (i32.add (i32.mul (local.get 3) (i32.const 100)) (i32.mul (local.get 4) (i32.const 10)))) (local.get 5)))
+    (func (export "loop") (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32)
+      (local.set 1 (i32.const 1)) (local.set 2 (i32.const 2)) (local.set 3 (i32.const 3)) (local.set 4 (i32.const 4))
+      (loop $l
+        (local.set 8 (i32.add (local.get 4) (local.get 1)))
+        (local.set 7 (local.get 6)) (local.set 6 (local.get 5)) (local.set 5 (local.get 4)) (local.set 4 (local.get 3))
+        (local.set 3 (local.get 2)) (local.set 2 (local.get 1)) (local.set 1 (local.get 8))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.xor (i32.xor (local.get 1) (i32.shl (local.get 4) (i32.const 8))) (i32.shl (local.get 7) (i32.const 16)))))`;
+  const s = await instantiateWat(text);
+  // 5 <- 4 <- 3 <- 2 <- 1 <- (old) 4 ... in order: 1 gets the new 5, the old 4
+  expect(s.exports.rot(0, 1, 2, 3, 4, 5)).toBe(4 * 10000 + 1 * 1000 + 2 * 100 + 3 * 10 + 4);
+  const ref = (n: number) => {
+    let [x1, x2, x3, x4, x5, x6, x7] = [1, 2, 3, 4, 0, 0, 0];
+    do {
+      const x8 = (x4 + x1) | 0;
+      [x7, x6, x5, x4, x3, x2, x1] = [x6, x5, x4, x3, x2, x1, x8];
+    } while (--n !== 0);
+    return x1 ^ (x4 << 8) ^ (x7 << 16);
+  };
+  for (const n of [1, 2, 7, 100]) expect(s.exports.loop(n)).toBe(ref(n));
+  expect(await listing(text, 0)).toMatch(/COPY4 10 8 8 6 6 4 4 2\n\s+\d+: COPY 2 10/);
+  expect((await listing(text, 1)).match(/COPY4/g)).toHaveLength(1);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.loop, 20);
+  expect(c.value).toBe(ref(20));
+  expect(pauses).toBeGreaterThan(20 * 10);
 });
 
 test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add', async () => {

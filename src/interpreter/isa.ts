@@ -263,6 +263,21 @@ d = $dst2;
 s = $src2;
 S[d] = S[s];
 S[d + 1] = S[s + 1];`, 'two copies, in order');
+op('copy4', 'dst:s src:s dst2:s src2:s dst3:s src3:s dst4:s src4:s', `let d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst2;
+s = $src2;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst3;
+s = $src3;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst4;
+s = $src4;
+S[d] = S[s];
+S[d + 1] = S[s + 1];`, 'four copies, in order (two copy2 in a row: a rotation of loop-carried locals, SHA-2\'s a..h)');
 op('const32', 'dst:s v:i', 'S[$dst] = $v;', 'write a 32-bit constant (i32; null reference)');
 op('const64', 'dst:s lo:i hi:i', `const d = $dst;
 S[d] = $lo;
@@ -540,6 +555,15 @@ const xorShifts: Array<[string, string]> = [
 for (const [name, e] of xorShifts) {
   op(`i32.xor_${name}_ssi`, 'dst:s a:s b:s k:i', `const v = S[$b], k = $k;\nS[$dst] = S[$a] ^ (${e});`, `S[a] ^ i32.${name}(S[b], k)`);
 }
+/**
+ * Three shifts of one value xor-ed together, each by a constant (0..31):
+ * SHA-2's Σ0/Σ1 (three rotations) and σ0/σ1 (two rotations and a shift);
+ * the two-rotation op is the step between (compiler fuseRotXor).
+ */
+const ROTL = (k: string) => `((v << ${k}) | (v >>> (32 - ${k})))`;
+op('i32.rotl2_xor_sii', 'dst:s a:s k1:i k2:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2)');
+op('i32.rotl3_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ ${ROTL('$k3')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.rotl(S[a], k3) (SHA-2 Σ)');
+op('i32.rotl2_shr_u_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ (v >>> $k3);`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.shr_u(S[a], k3) (SHA-2 σ)');
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
 }
