@@ -17,7 +17,9 @@
  *  - a comparison (or eqz) followed by br_if / if becomes one fused
  *    compare-and-branch (fuseCompareBrIf, fuseCompareIf);
  *  - binary ops with a constant right operand take it as an immediate
- *    (i64 shifts/rotates by a constant are specialised, i64ImmOp);
+ *    (i64 shifts/rotates by a constant are specialised, i64ImmOp), a
+ *    subtraction from a constant too (subFromConst); an i64 shift by an i32
+ *    just extended reads the i32 (shiftByExtended);
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
  *    their address (foldAddress), `x + (i << k)` and `(i << k) + imm` are one
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
@@ -930,6 +932,8 @@ class FuncTranslator {
       this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, this.immX, this.immY), sop);
       return;
     }
+    if ((iop === Op.I32_SUB_SS || iop === Op.I64_SUB_SS) && this.subFromConst(iop)) return;
+    if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
@@ -938,6 +942,37 @@ class FuncTranslator {
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
     this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+  }
+
+  /** SPEED: `k - x` with a constant k (negation, `31 - x`) as one i32.sub_is / i64.sub_is. */
+  private subFromConst(iop: number): boolean {
+    const st = this.st, enc = this.enc, h = st.h;
+    const k = st.kinds[h - 2], i64 = iop === Op.I64_SUB_SS;
+    if (k !== (i64 ? C64 : C32) || st.kinds[h - 1] === k) return false;
+    const lo = st.vals[h - 2], hi = st.his[h - 2];
+    const a = st.operand(h - 1);
+    st.pop(); st.pop();
+    if (i64) this.push(rec_dst_a_lo_hi(enc, Op.I64_SUB_IS, st.canon(st.h), a, lo, hi), Op.I64_SUB_IS);
+    else this.push(rec_dst_a_b(enc, Op.I32_SUB_IS, st.canon(st.h), a, lo), Op.I32_SUB_IS);
+    return true;
+  }
+
+  /**
+   * SPEED: an i64 shift or rotate whose count is an i32 just extended
+   * (`i64.extend_i32_u/s`): the count is taken mod 64 from its low word, so
+   * the op reads the i32 and the extension is dropped.
+   */
+  private shiftByExtended(iop: number): boolean {
+    const st = this.st, enc = this.enc;
+    let sp = st.takeProducer(st.h - 1, Op.I64_EXTEND_I32_U_S);
+    if (sp < 0) sp = st.takeProducer(st.h - 1, Op.I64_EXTEND_I32_S_S);
+    if (sp < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const b = enc.buf[sp + F.I64_EXTEND_I32_U_S.a];
+    const a = st.operand(st.h - 2);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+    return true;
   }
 
   /** SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii, when the shift was just emitted. */

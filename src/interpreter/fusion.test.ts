@@ -594,3 +594,24 @@ test('i32.load of x + y is one I32_LOAD_IDX (k = 0): the sum wraps to u32, the o
   expect(l).toMatch(/^\s+0: I32_LOAD_IDX \d+ 0 2 4 0 0$/m); // [dst, x, i, offset, imm, k]
   expect(l).not.toContain('I32_ADD');
 });
+
+test('k - x with a constant k (negation, 31 - x) is one I32_SUB_IS and wraps; resumable one unit of gas at a time', async () => {
+  const ks = [0, 1, 31, -1, 0x7fffffff, -0x80000000];
+  let funcs = '';
+  ks.forEach((k, i) => { funcs += `(func (export "k${i}") (param i32) (result i32) (i32.sub (i32.const ${k}) (local.get 0)))`; });
+  funcs += '(func (export "set") (param i32) (result i32) (local.set 0 (i32.sub (i32.const 0) (local.get 0))) (local.get 0))';
+  funcs += '(func (export "both") (result i32) (i32.sub (i32.const 5) (i32.const 7)))';
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 1, -1, 31, 32, 0x7fffffff, -0x80000000, 123456789]) {
+    ks.forEach((k, i) => expect([k, x, s.exports[`k${i}`](x)]).toEqual([k, x, (k - x) | 0]));
+    expect(s.exports.set(x)).toBe(-x | 0);
+  }
+  expect(s.exports.both()).toBe(-2);
+  for (let f = 0; f < ks.length; f++) expect(await listing(text, f)).toMatch(/^\s+0: I32_SUB_IS 0 0 -?\d+\n\s+\d+: RETURN $/);
+  expect(await listing(text, ks.length)).toMatch(/I32_SUB_IS 0 0 0/); // retargeted to local 0
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.k2, 40);
+  expect(c.value).toBe(-9);
+  expect(pauses).toBeGreaterThan(2);
+});

@@ -8,7 +8,7 @@
 import { Engine, Store } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
-import { wat } from './testutil';
+import { instantiateWat, resumeByUnits, wat } from './testutil';
 
 const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -142,4 +142,63 @@ test('x ^ (y << k) and x ^ (y >>> k) on i64 (k in 1..31) are one fused op in bot
       if (f === 2) expect(l).toMatch(/I64_XOR_\w+_SI_LO 0 0 0 13 19/); // retargeted to local 0, which is both operands
     }
   });
+});
+
+test('an i64 shift or rotate by an i32 just extended reads the i32 (count mod 64 of its low word): no extension op', async () => {
+  const shifts: Array<[string, (v: bigint, k: bigint) => bigint]> = [
+    ['shl', (v, k) => v << k], ['shr_s', (v, k) => s64(v) >> k], ['shr_u', (v, k) => u64(v) >> k],
+    ['rotl', (v, k) => (u64(v) << k) | (u64(v) >> ((64n - k) & 63n))], ['rotr', (v, k) => (u64(v) >> k) | (u64(v) << ((64n - k) & 63n))],
+  ];
+  let funcs = '';
+  for (const [sh] of shifts) {
+    for (const ext of ['u', 's']) {
+      funcs += `(func (export "${sh}_${ext}") (param i64 i32) (result i64) (i64.${sh} (local.get 0) (i64.extend_i32_${ext} (i32.add (local.get 1) (i32.const 1)))))`;
+    }
+  }
+  // the extended value used elsewhere too: kept
+  funcs += '(func (export "kept") (param i64 i32) (result i64) (local i64) (i64.shl (local.get 0) (local.tee 2 (i64.extend_i32_u (local.get 1)))) (local.get 2) i64.add)';
+  const text = `(module ${funcs})`;
+  const e = new Engine();
+  const m = e.compile(await wat(text));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint, b: number) => bigint>;
+  const counts = [-1, 0, 1, 12, 30, 31, 32, 33, 62, 63, 64, 100, -65, 0x7ffffffe, -0x80000000];
+  for (const x of VALUES) {
+    for (const c of counts) {
+      const k = BigInt(((c + 1) | 0) >>> 0) & 63n;
+      shifts.forEach(([sh, f]) => {
+        for (const ext of ['u', 's']) expect([sh, ext, x, c, ex[`${sh}_${ext}`](x, c)]).toEqual([sh, ext, x, c, s64(f(x, k))]);
+      });
+    }
+    expect(ex.kept(x, 3)).toBe(s64((x << 3n) + 3n));
+  }
+  for (let f = 0; f < 10; f++) {
+    const l = disassemble(compileFunction((m as any)._vm, f, false, (e as any)._schedule).code);
+    expect(l).not.toContain('EXTEND');
+    expect(l).toMatch(/I64_(SHL|SHR_S|SHR_U|ROTL|ROTR)_SS 0 0 6/); // the count read from the i32.add's slot
+  }
+  expect(disassemble(compileFunction((m as any)._vm, 10, false, (e as any)._schedule).code)).toContain('I64_EXTEND_I32_U_S');
+});
+
+test('k - x on i64 with a constant k is one I64_SUB_IS (borrow, wrap); resumable one unit of gas at a time', async () => {
+  const ks = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 0x5_80000000n];
+  let funcs = '';
+  for (const k of ks) funcs += `(func (export "k${ks.indexOf(k)}") (param i64) (result i64) (i64.sub (i64.const ${k}) (local.get 0)))`;
+  funcs += '(func (export "set") (param i64) (result i64) (local.set 0 (i64.sub (i64.const 0) (local.get 0))) (local.get 0))';
+  const text = `(module ${funcs})`;
+  const e = new Engine();
+  const m = e.compile(await wat(text));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  for (const x of VALUES) {
+    ks.forEach((k, i) => expect([k, x, ex[`k${i}`](x)]).toEqual([k, x, s64(k - x)]));
+    expect(ex.set(x)).toBe(s64(-x));
+  }
+  for (let f = 0; f < ks.length; f++) {
+    const l = disassemble(compileFunction((m as any)._vm, f, false, (e as any)._schedule).code);
+    expect(l).toMatch(/^\s+0: I64_SUB_IS 0 0 -?\d+ -?\d+\n\s+\d+: RETURN $/);
+  }
+  expect(disassemble(compileFunction((m as any)._vm, ks.length, false, (e as any)._schedule).code)).toMatch(/I64_SUB_IS 0 0 0 0/); // retargeted to local 0
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.k3, 5n);
+  expect(c.value).toBe(0xffffffffn - 5n);
+  expect(pauses).toBeGreaterThan(2);
 });

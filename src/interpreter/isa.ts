@@ -542,6 +542,7 @@ for (const b of i32Binary) {
   op(`i32.${b.name}_si`, 'dst:s a:s b:i', b.body('S[$a]', '$b'), `i32.${b.name} with a constant right operand`,
     c ? { brIfTrue: `br_if_i32_${b.name}_si`, brIfFalse: `br_if_i32_${negOf(b.name)}_si` } : {});
 }
+op('i32.sub_is', 'dst:s a:s b:i', 'S[$dst] = $b - S[$a];', 'i32.sub with a constant left operand (`0 - x`, `31 - x`)');
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseAdd3)');
@@ -897,6 +898,11 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+op('i64.sub_is', 'dst:s a:s lo:i hi:i', `const a = $a;
+const al = S[a], bl = $lo;
+// borrow out of the low word (a compare, see i64.add_si)
+const hi = ($hi - S[a + 1] - (bl >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+${set64('(bl - al) | 0', 'hi')}`, 'i64.sub with a constant left operand (`0 - x`)');
 op('i64.mul_si_small', 'dst:s a:s b:i unused:i', `const a = $a, d = $dst;
 const b = $b;
 // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
