@@ -282,9 +282,10 @@ op('const32', 'dst:s v:i', 'S[$dst] = $v;', 'write a 32-bit constant (i32; null 
 op('const64', 'dst:s lo:i hi:i', `const d = $dst;
 S[d] = $lo;
 S[d + 1] = $hi;`, 'write a 64-bit constant');
-op('select', 'dst:s a:s b:s c:s', `const s = S[$c] !== 0 ? $a : $b;
-const d = $dst;
-const lo = S[s], hi = S[s + 1];
+op('select', 'dst:s a:s b:s c:s', `// SPEED: no branch (a condition from a comparison of data, as in sorting, mispredicts often)
+const m = -(S[$c] !== 0);
+const a = $a, b = $b, d = $dst;
+const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
 S[d] = lo;
 S[d + 1] = hi;`, 'S[dst] = S[c] != 0 ? S[a] : S[b]');
 op('global.get', 'dst:s g:i', `const cell = globalCells[$g];
@@ -470,7 +471,7 @@ if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
 
 // ---------------------------------------------------------------- i32 numeric
-op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
+op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = +(S[$a] === 0);', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
 const i32Unary: Array<[string, number, string]> = [
   ['clz', 0x67, 'Math.clz32(S[$a])'],
   ['ctz', 0x68, 'ctz32(S[$a])'],
@@ -500,7 +501,7 @@ function cmp32(c: string, x: string, y: string): string {
  */
 interface Bin32 { name: string; wasm: number; body: (a: string, b: string) => string; }
 const i32Binary: Bin32[] = [];
-COMPARISONS.forEach(([c], i) => i32Binary.push({ name: c, wasm: 0x46 + i, body: (a, b) => `S[$dst] = ${cmp32(c, a, b)} ? 1 : 0;` }));
+COMPARISONS.forEach(([c], i) => i32Binary.push({ name: c, wasm: 0x46 + i, body: (a, b) => `S[$dst] = +(${cmp32(c, a, b)});` }));
 const simple32: Array<[string, (a: string, b: string) => string]> = [
   ['add', (a, b) => `${a} + ${b}`], ['sub', (a, b) => `${a} - ${b}`], ['mul', (a, b) => `Math.imul(${a}, ${b})`],
 ];
@@ -618,7 +619,7 @@ function set64(lo: string, hi: string): string {
   return `const d = $dst;\nS[d] = ${lo};\nS[d + 1] = ${hi};`;
 }
 op('i64.eqz_s', 'dst:s a:s', `const a = $a;
-S[$dst] = (S[a] | S[a + 1]) === 0 ? 1 : 0;`, 'i64.eqz', { wasm: 0x50, shape: 'unary', brIfTrue: 'br_if_i64_eqz_s', brIfFalse: 'br_if_i64_nez_s' });
+S[$dst] = +((S[a] | S[a + 1]) === 0);`, 'i64.eqz', { wasm: 0x50, shape: 'unary', brIfTrue: 'br_if_i64_eqz_s', brIfFalse: 'br_if_i64_nez_s' });
 const i64Unary: Array<[string, number, string]> = [
   ['clz', 0x79, `const a = $a, d = $dst;
 const hi = S[a + 1];
@@ -673,7 +674,7 @@ interface Bin64 { name: string; wasm: number; body: (bl: string, bh: string) => 
 const i64Binary: Bin64[] = [];
 COMPARISONS.forEach(([c], i) => i64Binary.push({
   name: c, wasm: 0x51 + i, imm: true,
-  body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = ${k.cond} ? 1 : 0;`; },
+  body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = +(${k.cond});`; },
 }));
 /** The high word of the u32 x u32 product al * bl, plus the cross terms, mod 2^32. */
 const MUL64 = (bl: string, bh: string) => `const a = $a;
