@@ -23,7 +23,8 @@
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
  *    their address (foldAddress), `x + (i << k)` and `(i << k) + imm` are one
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
- *    address in one instruction;
+ *    address in one instruction; a store of a value just loaded moves its
+ *    address computation after the load to fold it (sinkAddress);
  *  - two consecutive copies are one copy2, four one copy4, a copy before br
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
  *    br_table_load;
@@ -854,9 +855,11 @@ class FuncTranslator {
 
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
-    // Only for a value still in a local: the folded record's index operand may be the
+    this.sinkAddress();
+    // Not for a constant value: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
-    if (iop === Op.I32_STORE && st.kinds[st.h - 1] === LOCAL) {
+    const vk = st.kinds[st.h - 1];
+    if (iop === Op.I32_STORE && (vk === LOCAL || vk === CANON)) {
       // SPEED: i32.store to x + imm + (i << k): one i32.store_idx
       const sp = st.takeProducer(st.h - 2, Op.I32_ADD_SHL_SSII);
       if (sp >= 0) {
@@ -874,6 +877,40 @@ class FuncTranslator {
     if (addr < 0) addr = st.operand(st.h - 2);
     st.pop(); st.pop();
     rec_addr_val_offset_imm_k(enc, iop, addr, v, offset, imm, k);
+  }
+
+  /**
+   * SPEED: a store whose value a load just produced into its temporary, right
+   * after the store's address was computed (`p[i] = q[j]`, an interpreter's
+   * stack push): swaps the two records, so the address computation is the
+   * last one and folds into the store (foldAddress, i32.store_idx). Only
+   * when the load does not write a slot the address computation reads; the
+   * address is computed into its own temporary, which the load cannot read.
+   */
+  private sinkAddress(): void {
+    const st = this.st, enc = this.enc, b = enc.buf, h = st.h;
+    const vs = enc.recStart, as = enc.prevRecStart;
+    if (as < enc.labelPos || vs < 0 || st.kinds[h - 1] !== CANON || st.kinds[h - 2] !== CANON) return;
+    const vop = b[vs], aop = b[as];
+    const vl = OP_LENGTH[vop], al = OP_LENGTH[aop];
+    if (as + al !== vs || vs + vl !== enc.len || SINK_LOADS[vop] === 0) return;
+    const v = st.canon(h - 1);
+    if (b[vs + DST_AT] !== v || b[as + DST_AT] !== st.canon(h - 2)) return;
+    // the address computation's operand slots (x [, i]): not the loaded value's
+    if (aop === Op.I32_ADD_SHL_SSII) {
+      if (b[as + F.I32_ADD_SHL_SSII.x] === v || b[as + F.I32_ADD_SHL_SSII.i] === v) return;
+    } else if (aop === Op.I32_SHL_ADD_SII) {
+      if (b[as + F.I32_SHL_ADD_SII.x] === v) return;
+    } else if (aop === Op.I32_ADD_SI || aop === Op.I32_SHL_SI) {
+      if (b[as + F.I32_ADD_SI.a] === v) return; // (both [dst, a, b])
+    } else {
+      return;
+    }
+    const a = b.slice(as, vs);
+    b.copyWithin(as, vs, vs + vl);
+    b.set(a, as + vl);
+    enc.prevRecStart = as;
+    enc.recStart = as + vl;
   }
 
   /**
@@ -1551,6 +1588,13 @@ const ADD_BRANCH: Int16Array = (() => {
     const j = OP_NAMES.indexOf(name.replace('br_if_i32_', 'br_if_add_si_i32_'));
     if (j >= 0) t[i] = j;
   });
+  return t;
+})();
+/** sinkAddress: the loads (fast rows, memory 0) a store's value may come from (1), by op number. */
+const SINK_LOADS: Uint8Array = (() => {
+  const t = new Uint8Array(OP_NAMES.length);
+  for (const op of WASM_LOAD) if (op >= 0) t[op] = 1;
+  t[Op.I32_LOAD_IDX] = 1;
   return t;
 })();
 /** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */

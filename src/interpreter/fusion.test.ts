@@ -615,3 +615,44 @@ test('k - x with a constant k (negation, 31 - x) is one I32_SUB_IS and wraps; re
   expect(c.value).toBe(-9);
   expect(pauses).toBeGreaterThan(2);
 });
+
+test('a store of a value just loaded, its address computed right before the load, folds the address (the records swap); not when the load overwrites what the address reads', async () => {
+  const text = `(module (memory (export "mem") 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08")
+    (func (export "idx") (param i32 i32 i32) (i32.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))) (i32.load (local.get 2))))
+    (func (export "byte") (param i32 i32) (i32.store8 offset=3 (i32.add (local.get 0) (i32.const 1200)) (i32.load8_u offset=1 (local.get 1))))
+    (func (export "shl") (param i32 i32) (i64.store (i32.shl (local.get 0) (i32.const 3)) (i64.load (local.get 1))))
+    (func (export "tmp") (param i32 i32 i32 i32)
+      (i32.store (i32.add (local.get 0) (i32.shl (i32.add (local.get 1) (local.get 2)) (i32.const 2))) (i32.load (local.get 3)))))`;
+  const s = await instantiateWat(text);
+  const { idx, byte, shl, tmp } = s.exports;
+  const mem = () => new DataView(s.exports.mem.buffer);
+  idx(200, 3, 1); // [212] = word at 1
+  expect(mem().getUint32(212, true)).toBe(0x05040302);
+  idx(-4, 0x40000001, 0); // (1 << 30 << 2) wraps: [-4 + 4] = [0]
+  expect(mem().getUint32(0, true)).toBe(0x04030201);
+  byte(100, 2); // [1303] = byte at 3
+  expect(mem().getUint8(1303)).toBe(4);
+  shl(2, 0); // [16..24] = [0..8]
+  expect(mem().getBigUint64(16, true)).toBe(0x0807060504030201n);
+  tmp(1000, 1, 2, 4); // [1012] = word at 4; the address from the sum (1 + 2) << 2
+  expect(mem().getUint32(1012, true)).toBe(0x08070605);
+  const before = mem().getUint32(0, true);
+  expect(thrown(() => idx(0, 0, 65533)).code).toBe('memory_out_of_bounds'); // the load traps first
+  expect(thrown(() => idx(65533, 0, 0)).code).toBe('memory_out_of_bounds'); // then the store
+  expect(thrown(() => byte(65536 - 1203, 0)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => shl(8192, 0)).code).toBe('memory_out_of_bounds');
+  expect(mem().getUint32(0, true)).toBe(before);
+  for (let f = 0; f < 3; f++) {
+    const l = await listing(text, f);
+    expect(l).toMatch(/^\s+0: I(32|64)_LOAD(8_U)? /);
+    expect(l.split('\n')).toHaveLength(3); // load, store (address folded), return
+  }
+  expect(await listing(text, 0)).toContain('I32_STORE_IDX 0 2 8 0 0 2');
+  expect(await listing(text, 1)).toContain('I32_STORE8 0 6 3 1200 0');
+  // the address reads the temporary the load writes: kept in order
+  expect(await listing(text, 3)).toMatch(/I32_ADD_SHL_SSII 8 0 10 2 0\n\s+\d+: I32_LOAD 10 6 0 0 0\n\s+\d+: I32_STORE 8 10/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { pauses } = resumeByUnits(r.store, r.exports.idx, 300, 1, 0);
+  expect(new DataView(r.exports.mem.buffer).getUint32(304, true)).toBe(0x04030201);
+  expect(pauses).toBeGreaterThan(3);
+});
