@@ -27,7 +27,7 @@
  *    address computation after the load to fold it (sinkAddress);
  *  - two consecutive copies are one copy2, four one copy4, a copy before br
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
- *    br_table_load;
+ *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
  *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
  *    (fuseRotXor), `(a + b) + c` (fuseAdd3), a load feeding
@@ -67,7 +67,7 @@ import {
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_k1_k2, rec_dst_a_k1_k2_k3, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2, rec_dst_a_k1_k2_k3, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -1392,7 +1392,17 @@ class FuncTranslator {
       const b = enc.buf, L = F.I32_LOAD;
       const addr = b[ld + L.addr], offset = b[ld + L.offset], imm = b[ld + L.imm], k = b[ld + L.k];
       st.pop();
-      rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
+      // SPEED: and an i32.add_si_tee right before the load (`op = code[pc++]`): one br_table_load_step
+      const ts = enc.recStart, T = F.I32_ADD_SI_TEE;
+      if (ts >= enc.labelPos && ts + OP_LENGTH[Op.I32_ADD_SI_TEE] === enc.len && b[ts] === Op.I32_ADD_SI_TEE) {
+        const dst = b[ts + T.dst], a = b[ts + T.a], c = b[ts + T.b], dst2 = b[ts + T.dst2];
+        enc.len = ts;
+        enc.recStart = -1;
+        enc.prevRecStart = -1;
+        rec_dst_a_b_dst2_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD_STEP, dst, a, c, dst2, addr, offset, imm, k, n);
+      } else {
+        rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
+      }
     } else {
       const idx = st.operand(st.h - 1);
       st.pop();

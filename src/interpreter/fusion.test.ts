@@ -656,3 +656,41 @@ test('a store of a value just loaded, its address computed right before the load
   expect(new DataView(r.exports.mem.buffer).getUint32(304, true)).toBe(0x04030201);
   expect(pauses).toBeGreaterThan(3);
 });
+
+test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOAD_STEP: the step is done once, also when out of gas at the jump resumes', async () => {
+  const code = [0, 0, 1, 2, 0, 2, 7];
+  const text = `(module (memory 1)
+    (data (i32.const 64) "${code.map((c) => `\\0${c}\\00\\00\\00`).join('')}")
+    (func (export "run") (param $pc i32) (result i32) (local $acc i32) (local $next i32)
+      (loop $d
+        (local.set $pc (local.tee $next (i32.add (local.get $pc) (i32.const 1))))
+        (block $halt (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $halt (i32.load offset=64 (i32.shl (local.get $pc) (i32.const 2)))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1))) (br $d))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 3))) (br $d))
+          (local.set $acc (i32.add (local.get $acc) (local.get $next))) (br $d)))
+      (i32.add (i32.mul (local.get $acc) (i32.const 100)) (local.get $pc))))`;
+  const ref = (pc: number) => {
+    let acc = 0;
+    for (;;) {
+      const op = code[++pc];
+      if (op === 0) acc += 1; else if (op === 1) acc *= 3; else if (op === 2) acc += pc; else return acc * 100 + pc;
+    }
+  };
+  const s = await instantiateWat(text);
+  expect(s.exports.run(-1)).toBe(ref(-1));
+  expect(s.exports.run(2)).toBe(ref(2));
+  expect(thrown(() => s.exports.run(20000)).code).toBe('memory_out_of_bounds');
+  expect(await listing(text, 0, true)).toMatch(/BR_TABLE_LOAD_STEP 4 0 1 0 0 64 0 2 3 /); // the step's source is its destination
+  expect(await listing(text, 0, true)).not.toMatch(/I32_ADD_SI_TEE|BR_TABLE_LOAD /);
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports.run(-1)).toBe(ref(-1));
+  const gas = m.store.gasUsed - g0;
+  // one unit of gas at a time: the step runs once per dispatch (a plain charge would step twice on resume)
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.run, -1);
+  expect(c.value).toBe(ref(-1));
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBeGreaterThan(7);
+});

@@ -383,6 +383,19 @@ op('br_table_load', 'addr:s offset:i imm:i k:i n:n', `${ea(4)}const i = dv.getIn
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
+// the step is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not step again)
+op('br_table_load_step', 'dst:s a:s b:i dst2:s addr:s offset:i imm:i k:i n:n', `const v = S[$a] + $b;
+const d = $dst, d2 = $dst2;
+S[d] = v;
+S[d2] = v;
+S[d2 + 1] = S[d + 1];
+${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
+const n = $n;
+const j = @END + 2 * (i < n ? i : n);
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'i32.add_si_tee, then br_table_load (an interpreter\'s `op = code[pc++]; switch (op)`)', { next: 'self' });
 op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
 op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-page charge
