@@ -32,9 +32,9 @@
  *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
  *    (fuseRotXor), `(a + b) + c` (fuseAdd3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
- *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
- *    before br is one i32.add_si_br and one whose result is copied at once
- *    one i32.add_si_tee;
+ *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
+ *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
+ *    whose result is copied at once one i32.add_si_tee;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -1491,6 +1491,9 @@ class FuncTranslator {
     // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
     const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
     if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
+    if (bop === Op.BR_IF_I64_NE_SI && as >= enc.labelPos && as + OP_LENGTH[Op.I64_ADD_SI] === start && b[as] === Op.I64_ADD_SI && b[as + DST_AT] === x) {
+      return this.addBranch64(as, y, z);
+    }
     return enc.branch(bop, n, x, y, z);
   }
   /** The record at `at` is an i32.add_si writing `slot` that ends at `end`, with no label before it. */
@@ -1526,6 +1529,25 @@ class FuncTranslator {
     if (hasC) b[p + 4] = c;
     return t;
   }
+  /** addBranch for an i64 counter: the i64.add_si at `as` and `!= (clo, chi)` as one br_if_add_si_i64_ne_si; returns its target position. */
+  private addBranch64(as: number, clo: number, chi: number): number {
+    const enc = this.enc, b0 = enc.buf, L = F.I64_ADD_SI;
+    const dst = b0[as + L.dst], a = b0[as + L.a], lo = b0[as + L.lo], hi = b0[as + L.hi];
+    enc.len = as;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    const p = enc.len;
+    const t = enc.branch(Op.BR_IF_ADD_SI_I64_NE_SI, 0, 0, 0);
+    const b = enc.buf, B = F.BR_IF_ADD_SI_I64_NE_SI;
+    b[p + B.dst] = dst;
+    b[p + B.a] = a;
+    b[p + B.lo] = lo;
+    b[p + B.hi] = hi;
+    b[p + B.clo] = clo;
+    b[p + B.chi] = chi;
+    return t;
+  }
+
   /**
    * SPEED: for fused branch `bop` (an i32 eq/ne) about to replace the
    * comparison record at `start` with operands x, y: when the record right

@@ -202,3 +202,42 @@ test('k - x on i64 with a constant k is one I64_SUB_IS (borrow, wrap); resumable
   expect(c.value).toBe(0xffffffffn - 5n);
   expect(pauses).toBeGreaterThan(2);
 });
+
+test('an i64 counter step and br_if on its new value != a constant are one BR_IF_ADD_SI_I64_NE_SI: carries, same gas, resumable one unit at a time', async () => {
+  // counts from `from` by `step` until the counter equals `to`; returns the iterations
+  const loop = (step: bigint, to: bigint) => `(func (export "f${step < 0n ? 'm' : 'p'}${step < 0n ? -step : step}") (param i64) (result i64) (local i64)
+    (loop $l
+      (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+      (br_if $l (i64.ne (local.tee 0 (i64.add (local.get 0) (i64.const ${step}))) (i64.const ${to}))))
+    (local.get 1))`;
+  const cases: Array<[bigint, bigint, bigint]> = [
+    [1n, 0xfffffffen, 0x100000003n], // the low word wraps, the high word carries
+    [-1n, 0x100000002n, 0xfffffffdn], // a borrow
+    [0x100000000n, 0n, 0x500000000n], // only the high word changes
+    [3n, -7n, 5n],
+  ];
+  const text = `(module ${cases.map(([s, , to]) => loop(s, to)).join('\n')})`;
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(text));
+  const st = new Store(e, { gas: 1e9 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  const name = (s: bigint) => `f${s < 0n ? 'm' : 'p'}${s < 0n ? -s : s}`;
+  const gasOf: bigint[] = [];
+  for (const [s, from, to] of cases) {
+    const g = st.gasUsed;
+    expect(ex[name(s)](from)).toBe((to - from) / s);
+    gasOf.push(BigInt(st.gasUsed - g));
+  }
+  // 11 per iteration (local.get, i64.const, i64.add, local.set, local.get, i64.const, i64.add, local.tee, i64.const, i64.ne, br_if) and the same rest
+  const rest = cases.map(([s, from, to], i) => gasOf[i] - 11n * ((to - from) / s));
+  expect(new Set(rest).size).toBe(1);
+  expect(rest[0]).toBeLessThan(11n);
+  const l = disassemble(compileFunction((m as any)._vm, 0, true, (e as any)._schedule).code);
+  expect(l).toMatch(/BR_IF_ADD_SI_I64_NE_SI 0 0 1 0 3 1 \d+ [1-9]/); // (to as lo, hi) = (3, 1); the back edge carries the loop's gas
+  expect(l).not.toMatch(/I64_ADD_SI 0|BR_IF_I64_NE_SI/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.fp1, 0xfffffffen);
+  expect(c.value).toBe(5n);
+  expect(BigInt(r.store.gasUsed)).toBe(gasOf[0]);
+  expect(pauses).toBeGreaterThan(5 * 11);
+});

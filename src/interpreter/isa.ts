@@ -933,6 +933,25 @@ for (const [c] of COMPARISONS) {
   const k = cmp64(c, '$lo', '$hi');
   branch(`br_if_i64_${c}_si`, 'a:s lo:i hi:i', k.pre, k.cond, `jump when S[a] ${c} (lo, hi) (i64)`);
 }
+/**
+ * An i64 counter step and the branch on its new value (compiler
+ * addBranch64): `S[dst] = S[a] + (lo, hi)`, then jump when it differs from
+ * constant (clo, chi); the add is done when the branch charges its
+ * destination (a pending-charge pause, as the i32 step-and-branch ops).
+ */
+op('br_if_add_si_i64_ne_si', 'dst:s a:s lo:i hi:i clo:i chi:i target:t fall:t', `const a = $a;
+const al = S[a], bl = $lo;
+const lo = (al + bl) | 0;
+// carry out of the low word (a compare, see i64.add_si)
+const hi = (S[a + 1] + $hi + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+const d = $dst;
+S[d] = lo;
+S[d + 1] = hi;
+const j = lo !== $clo || hi !== $chi ? $target : $fall;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'S[dst] = S[a] + (lo, hi), then jump when S[dst] != (clo, chi) (i64)', { next: 'self' });
 branch('br_if_i64_eqz_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) === 0', 'jump when the i64 S[a] == 0');
 branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', 'jump when the i64 S[a] != 0');
 
