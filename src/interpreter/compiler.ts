@@ -1491,6 +1491,8 @@ class FuncTranslator {
     // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
     const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
     if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
+    // (i32.eq is symmetric: the step may be its right operand)
+    if (ab >= 0 && bop === Op.BR_IF_I32_EQ_SS && this.isAddSi(as, start, y)) return this.addBranch(ab, as, x, true);
     if (bop === Op.BR_IF_I64_NE_SI && as >= enc.labelPos && as + OP_LENGTH[Op.I64_ADD_SI] === start && b[as] === Op.I64_ADD_SI && b[as + DST_AT] === x) {
       return this.addBranch64(as, y, z);
     }

@@ -528,7 +528,7 @@ test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: 
   }
   // the fused rows: the loop-counter comparisons (an `if` branches on the negation)
   const neg: Record<string, string> = { eq: 'ne', ne: 'eq', lt_s: 'ge_s', lt_u: 'ge_u', gt_s: 'le_s', gt_u: 'le_u', le_s: 'gt_s', le_u: 'gt_u', ge_s: 'lt_s', ge_u: 'lt_u' };
-  const rows = { SS: ['lt_u'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
+  const rows = { SS: ['lt_u', 'eq'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
   let fused = 0;
   for (let i = 0; i < cmps.length; i++) {
     for (const [f, form, c] of [[0, 'SS', cmps[i]], [1, 'SI', cmps[i]], [2, 'SS', neg[cmps[i]]]] as const) {
@@ -539,8 +539,35 @@ test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: 
       expect(l).not.toMatch(/ I32_ADD_SI | BR_IF_I32_/);
     }
   }
-  expect(fused).toBe(1 + 4 + 1);
+  expect(fused).toBe(2 + 4 + 2);
   expect(await listing(text, 3 * cmps.length)).toContain('BR_IF_ADD_SI_NZ 0 0 -1 ');
+});
+
+test('i32.eq with the counter step as its right operand is one BR_IF_ADD_SI_I32_EQ_SS too (eq is symmetric); resumable one unit of gas at a time', async () => {
+  const text = `(module
+    (func (export "sw") (param i32 i32) (result i32)
+      (block $t (br_if $t (i32.eq (local.get 1) (local.tee 0 (i32.add (local.get 0) (i32.const 3))))) (return (i32.sub (i32.const 0) (local.get 0))))
+      (local.get 0))
+    (func (export "cnt") (param i32) (result i32) (local i32 i32)
+      (block $done (loop $l
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (br_if $done (i32.eq (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 1)))))
+        (br $l)))
+      (local.get 2)))`;
+  const s = await instantiateWat(text);
+  for (const x of [0, -3, 5, 0x7fffffff, -0x80000000]) {
+    for (const y of [3, 0, 8, -0x80000000 + 2, 0x7ffffffe]) {
+      const v = (x + 3) | 0;
+      expect([x, y, s.exports.sw(x, y)]).toEqual([x, y, v === y ? v : -v | 0]);
+    }
+  }
+  expect(s.exports.cnt(10)).toBe(45);
+  expect(await listing(text, 0)).toMatch(/BR_IF_ADD_SI_I32_EQ_SS 0 0 3 2 /);
+  expect(await listing(text, 1)).toMatch(/BR_IF_ADD_SI_I32_EQ_SS 2 2 1 0 /);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.cnt, 12);
+  expect(c.value).toBe(66);
+  expect(pauses).toBeGreaterThan(12 * 8);
 });
 
 test('a counted loop on a fused step-and-branch: unit gas per iteration, and out of gas at its back edge resumes without stepping twice', async () => {

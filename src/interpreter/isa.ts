@@ -621,7 +621,7 @@ break;`;
 for (const c of ['eq', 'ne', 'lt_u', 'gt_u']) {
   op(`br_if_add_si_i32_${c}_si`, 'dst:s a:s b:i c:i target:t fall:t', addBranch(cmp32(c, 'v', '$c')), `S[dst] = S[a] + b, then jump when S[dst] ${c} c (i32)`, { next: 'self' });
 }
-for (const c of ['lt_u']) {
+for (const c of ['lt_u', 'eq']) {
   op(`br_if_add_si_i32_${c}_ss`, 'dst:s a:s b:i c:s target:t fall:t', addBranch(cmp32(c, 'v', 'S[$c]')), `S[dst] = S[a] + b, then jump when S[dst] ${c} S[c] (i32)`, { next: 'self' });
 }
 op('br_if_add_si_nz', 'dst:s a:s b:i target:t fall:t', addBranch('v !== 0'), 'S[dst] = S[a] + b, then jump when it is not 0', { next: 'self' });
