@@ -17,19 +17,24 @@
  *  - a comparison (or eqz) followed by br_if / if becomes one fused
  *    compare-and-branch (fuseCompareBrIf, fuseCompareIf);
  *  - binary ops with a constant right operand take it as an immediate
- *    (i64 shifts/rotates by a constant are specialised, i64ImmOp);
+ *    (i64 shifts/rotates by a constant are specialised, i64ImmOp), a
+ *    subtraction from a constant too (subFromConst); an i64 shift by an i32
+ *    just extended reads the i32 (shiftByExtended);
  *  - loads and stores fold a preceding `i32.shl`/`i32.add` by constants into
  *    their address (foldAddress), `x + (i << k)` and `(i << k) + imm` are one
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
- *    address in one instruction;
- *  - two consecutive copies are one copy2, a copy before br one copy_br
- *    (encoder.ts); an i32.load feeding a br_table is one br_table_load;
+ *    address in one instruction; a store of a value just loaded moves its
+ *    address computation after the load to fold it (sinkAddress);
+ *  - two consecutive copies are one copy2, four one copy4, a copy before br
+ *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
+ *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
- *    (fuseXorShift, fuseXorShift64), `(a + b) + c` (fuseAdd3), a load feeding
+ *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
+ *    (fuseRotXor), `(a + b) + c` (fuseAdd3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
- *    counter step feeding a branch (addBranch); in encoder.ts an i32.add_si
- *    before br is one i32.add_si_br and one whose result is copied at once
- *    one i32.add_si_tee;
+ *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
+ *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
+ *    whose result is copied at once one i32.add_si_tee;
  *  - float superinstructions, each step still rounded (fuseF64, fuseF64Store,
  *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, an f64 load feeding
  *    f64.add / f64.sub, an f64.sub feeding a store, `m += x` and `m -= x` on
@@ -67,8 +72,11 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k, rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64, rec_type_table_idx_args, rec_ref_args_ret_retGas,
-  rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n, rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
+  rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
+  rec_dst_a_k1_k2_k3,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -857,9 +865,11 @@ class FuncTranslator {
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
     if (iop === Op.I64_STORE && this.fuseF64Store(offset)) return;
-    // Only for a value still in a local: the folded record's index operand may be the
+    this.sinkAddress();
+    // Not for a constant value: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
-    if (iop === Op.I32_STORE && st.kinds[st.h - 1] === LOCAL) {
+    const vk = st.kinds[st.h - 1];
+    if (iop === Op.I32_STORE && (vk === LOCAL || vk === CANON)) {
       // SPEED: i32.store to x + imm + (i << k): one i32.store_idx
       const sp = st.takeProducer(st.h - 2, Op.I32_ADD_SHL_SSII);
       if (sp >= 0) {
@@ -877,6 +887,40 @@ class FuncTranslator {
     if (addr < 0) addr = st.operand(st.h - 2);
     st.pop(); st.pop();
     rec_addr_val_offset_imm_k(enc, iop, addr, v, offset, imm, k);
+  }
+
+  /**
+   * SPEED: a store whose value a load just produced into its temporary, right
+   * after the store's address was computed (`p[i] = q[j]`, an interpreter's
+   * stack push): swaps the two records, so the address computation is the
+   * last one and folds into the store (foldAddress, i32.store_idx). Only
+   * when the load does not write a slot the address computation reads; the
+   * address is computed into its own temporary, which the load cannot read.
+   */
+  private sinkAddress(): void {
+    const st = this.st, enc = this.enc, b = enc.buf, h = st.h;
+    const vs = enc.recStart, as = enc.prevRecStart;
+    if (as < enc.labelPos || vs < 0 || st.kinds[h - 1] !== CANON || st.kinds[h - 2] !== CANON) return;
+    const vop = b[vs], aop = b[as];
+    const vl = OP_LENGTH[vop], al = OP_LENGTH[aop];
+    if (as + al !== vs || vs + vl !== enc.len || SINK_LOADS[vop] === 0) return;
+    const v = st.canon(h - 1);
+    if (b[vs + DST_AT] !== v || b[as + DST_AT] !== st.canon(h - 2)) return;
+    // the address computation's operand slots (x [, i]): not the loaded value's
+    if (aop === Op.I32_ADD_SHL_SSII) {
+      if (b[as + F.I32_ADD_SHL_SSII.x] === v || b[as + F.I32_ADD_SHL_SSII.i] === v) return;
+    } else if (aop === Op.I32_SHL_ADD_SII) {
+      if (b[as + F.I32_SHL_ADD_SII.x] === v) return;
+    } else if (aop === Op.I32_ADD_SI || aop === Op.I32_SHL_SI) {
+      if (b[as + F.I32_ADD_SI.a] === v) return; // (both [dst, a, b])
+    } else {
+      return;
+    }
+    const a = b.slice(as, vs);
+    b.copyWithin(as, vs, vs + vl);
+    b.set(a, as + vl);
+    enc.prevRecStart = as;
+    enc.recStart = as + vl;
   }
 
   /**
@@ -944,6 +988,8 @@ class FuncTranslator {
       this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, lo, hi), sop);
       return;
     }
+    if ((iop === Op.I32_SUB_SS || iop === Op.I64_SUB_SS) && this.subFromConst(iop)) return;
+    if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
@@ -954,6 +1000,37 @@ class FuncTranslator {
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
     this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+  }
+
+  /** SPEED: `k - x` with a constant k (negation, `31 - x`) as one i32.sub_is / i64.sub_is. */
+  private subFromConst(iop: number): boolean {
+    const st = this.st, enc = this.enc, h = st.h;
+    const k = st.kinds[h - 2], i64 = iop === Op.I64_SUB_SS;
+    if (k !== (i64 ? C64 : C32) || st.kinds[h - 1] === k) return false;
+    const lo = st.vals[h - 2], hi = st.his[h - 2];
+    const a = st.operand(h - 1);
+    st.pop(); st.pop();
+    if (i64) this.push(rec_dst_a_lo_hi(enc, Op.I64_SUB_IS, st.canon(st.h), a, lo, hi), Op.I64_SUB_IS);
+    else this.push(rec_dst_a_b(enc, Op.I32_SUB_IS, st.canon(st.h), a, lo), Op.I32_SUB_IS);
+    return true;
+  }
+
+  /**
+   * SPEED: an i64 shift or rotate whose count is an i32 just extended
+   * (`i64.extend_i32_u/s`): the count is taken mod 64 from its low word, so
+   * the op reads the i32 and the extension is dropped.
+   */
+  private shiftByExtended(iop: number): boolean {
+    const st = this.st, enc = this.enc;
+    let sp = st.takeProducer(st.h - 1, Op.I64_EXTEND_I32_U_S);
+    if (sp < 0) sp = st.takeProducer(st.h - 1, Op.I64_EXTEND_I32_S_S);
+    if (sp < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const b = enc.buf[sp + F.I64_EXTEND_I32_U_S.a];
+    const a = st.operand(st.h - 2);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+    return true;
   }
 
   /** SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii, when the shift was just emitted. */
@@ -1217,13 +1294,44 @@ class FuncTranslator {
       const y = enc.buf[sp + L.a];
       let k = enc.buf[sp + L.b] & 31;
       if (shift === Op.I32_ROTR_SI) k = (32 - k) & 31; // rotr k == rotl (32 - k)
+      const fop = XOR_SHIFTS[j + 1];
+      if (fop !== Op.I32_XOR_SHL_SSI && this.fuseRotXor(top ? st.h - 2 : st.h - 1, y, k, fop === Op.I32_XOR_ROTL_SSI)) return true;
       const x = st.operand(top ? st.h - 2 : st.h - 1);
       st.pop(); st.pop();
-      const fop = XOR_SHIFTS[j + 1];
       this.push(rec_dst_a_b_k(enc, fop, st.canon(st.h), x, y, k), fop);
       return true;
     }
     return false;
+  }
+
+  /**
+   * SPEED: fuseXorShift's `x ^ shift(y, k)` (a rotl by k when `rot`, else
+   * shr_u) where entry `xi` is rotations of the same y just emitted (an
+   * i32.rotl_si / rotr_si, or an i32.rotl2_xor_sii): one op for SHA-2's
+   * Σ (three rotations, i32.rotl3_xor_siii) and σ (two rotations and a shift,
+   * i32.rotl2_shr_u_xor_siii), by way of i32.rotl2_xor_sii.
+   */
+  private fuseRotXor(xi: number, y: number, k: number, rot: boolean): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf;
+    // the record before the taken shift; takeProducer checks it wrote entry xi
+    // (y may not be that record's destination: the shift after it read its result)
+    const rs = enc.recStart;
+    if (rs < 0 || b[rs + F.I32_ROTL_SI.a] !== y || y === st.canon(xi)) return false;
+    const rop = b[rs];
+    if (rot && (rop === Op.I32_ROTL_SI || rop === Op.I32_ROTR_SI)) {
+      if (st.takeProducer(xi, rop) < 0) return false;
+      let k1 = b[rs + F.I32_ROTL_SI.b] & 31;
+      if (rop === Op.I32_ROTR_SI) k1 = (32 - k1) & 31; // rotr k == rotl (32 - k)
+      st.pop(); st.pop();
+      this.push(rec_dst_a_k1_k2(enc, Op.I32_ROTL2_XOR_SII, st.canon(st.h), y, k1, k), Op.I32_ROTL2_XOR_SII);
+      return true;
+    }
+    if (rop !== Op.I32_ROTL2_XOR_SII || st.takeProducer(xi, rop) < 0) return false;
+    const k1 = b[rs + F.I32_ROTL2_XOR_SII.k1], k2 = b[rs + F.I32_ROTL2_XOR_SII.k2];
+    st.pop(); st.pop();
+    const fop = rot ? Op.I32_ROTL3_XOR_SIII : Op.I32_ROTL2_SHR_U_XOR_SIII;
+    this.push(rec_dst_a_k1_k2_k3(enc, fop, st.canon(st.h), y, k1, k2, k), fop);
+    return true;
   }
 
   /**
@@ -1456,7 +1564,17 @@ class FuncTranslator {
       const b = enc.buf, L = F.I32_LOAD;
       const addr = b[ld + L.addr], offset = b[ld + L.offset], imm = b[ld + L.imm], k = b[ld + L.k];
       st.pop();
-      rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
+      // SPEED: and an i32.add_si_tee right before the load (`op = code[pc++]`): one br_table_load_step
+      const ts = enc.recStart, T = F.I32_ADD_SI_TEE;
+      if (ts >= enc.labelPos && ts + OP_LENGTH[Op.I32_ADD_SI_TEE] === enc.len && b[ts] === Op.I32_ADD_SI_TEE) {
+        const dst = b[ts + T.dst], a = b[ts + T.a], c = b[ts + T.b], dst2 = b[ts + T.dst2];
+        enc.len = ts;
+        enc.recStart = -1;
+        enc.prevRecStart = -1;
+        rec_dst_a_b_dst2_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD_STEP, dst, a, c, dst2, addr, offset, imm, k, n);
+      } else {
+        rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
+      }
     } else {
       const idx = st.operand(st.h - 1);
       st.pop();
@@ -1545,6 +1663,11 @@ class FuncTranslator {
     // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
     const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
     if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
+    // (i32.eq is symmetric: the step may be its right operand)
+    if (ab >= 0 && bop === Op.BR_IF_I32_EQ_SS && this.isAddSi(as, start, y)) return this.addBranch(ab, as, x, true);
+    if (bop === Op.BR_IF_I64_NE_SI && as >= enc.labelPos && as + OP_LENGTH[Op.I64_ADD_SI] === start && b[as] === Op.I64_ADD_SI && b[as + DST_AT] === x) {
+      return this.addBranch64(as, y, z);
+    }
     return enc.branch(bop, n, x, y, z);
   }
   /** The record at `at` is an i32.add_si writing `slot` that ends at `end`, with no label before it. */
@@ -1580,6 +1703,25 @@ class FuncTranslator {
     if (hasC) b[p + 4] = c;
     return t;
   }
+  /** addBranch for an i64 counter: the i64.add_si at `as` and `!= (clo, chi)` as one br_if_add_si_i64_ne_si; returns its target position. */
+  private addBranch64(as: number, clo: number, chi: number): number {
+    const enc = this.enc, b0 = enc.buf, L = F.I64_ADD_SI;
+    const dst = b0[as + L.dst], a = b0[as + L.a], lo = b0[as + L.lo], hi = b0[as + L.hi];
+    enc.len = as;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    const p = enc.len;
+    const t = enc.branch(Op.BR_IF_ADD_SI_I64_NE_SI, 0, 0, 0);
+    const b = enc.buf, B = F.BR_IF_ADD_SI_I64_NE_SI;
+    b[p + B.dst] = dst;
+    b[p + B.a] = a;
+    b[p + B.lo] = lo;
+    b[p + B.hi] = hi;
+    b[p + B.clo] = clo;
+    b[p + B.chi] = chi;
+    return t;
+  }
+
   /**
    * SPEED: for fused branch `bop` (an i32 eq/ne) about to replace the
    * comparison record at `start` with operands x, y: when the record right
@@ -1670,6 +1812,13 @@ const ADD_BRANCH: Int16Array = (() => {
     const j = OP_NAMES.indexOf(name.replace('br_if_i32_', 'br_if_add_si_i32_'));
     if (j >= 0) t[i] = j;
   });
+  return t;
+})();
+/** sinkAddress: the loads (fast rows, memory 0) a store's value may come from (1), by op number. */
+const SINK_LOADS: Uint8Array = (() => {
+  const t = new Uint8Array(OP_NAMES.length);
+  for (const op of WASM_LOAD) if (op >= 0) t[op] = 1;
+  t[Op.I32_LOAD_IDX] = 1;
   return t;
 })();
 /** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */

@@ -57,6 +57,8 @@ export class Encoder implements Sink {
   lastOp = -1;
   /** Start of the last emitted `copy` record, -1 when something came after it. */
   copyStart = -1;
+  /** Start of the last `copy2` record made from two copies (a copy after it may follow). */
+  copy2Start = -1;
 
   /** Starts a function: empty output, no block open. */
   reset(metered: boolean, costs: GasSchedule['static']): void {
@@ -74,6 +76,7 @@ export class Encoder implements Sink {
     this.lastStart = -1;
     this.lastOp = -1;
     this.copyStart = -1;
+    this.copy2Start = -1;
   }
 
   /** The buffer, with room for `n` more words. SPEED: one capacity check per record, not one per word. */
@@ -148,6 +151,21 @@ export class Encoder implements Sink {
     if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
       // SPEED: two copies in a row (local.get/local.set chains, branch moves):
       // one copy2, done in that order (the copy's fields are copy2's first two)
+      const c2 = this.copy2Start;
+      if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === cs && this.buf[c2] === Op.COPY2) {
+        // SPEED: and a copy2 right before them (a rotation of loop-carried locals): one copy4
+        const b = this.room(OP_LENGTH[Op.COPY4] - OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
+        b[c2] = Op.COPY4;
+        b[c2 + F.COPY4.dst3] = b[cs + F.COPY.dst];
+        b[c2 + F.COPY4.src3] = b[cs + F.COPY.src];
+        b[c2 + F.COPY4.dst4] = dst;
+        b[c2 + F.COPY4.src4] = src;
+        this.len = c2 + OP_LENGTH[Op.COPY4];
+        this.copyStart = -1;
+        this.copy2Start = -1;
+        return;
+      }
+      this.copy2Start = cs;
       const b = this.room(OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
       b[cs] = Op.COPY2;
       b[cs + F.COPY2.dst2] = dst;

@@ -118,9 +118,9 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   const s = await instantiateWat(text);
   expect(s.exports.swap(3, 9)).toEqual([9, 3]);
   const l = await listing(text);
-  expect(l).toContain('COPY2 4 0 0 2');
-  // seven copies (three local.set, four result moves) in four records
-  expect(l.split('\n').filter((x) => / COPY2? /.test(x))).toHaveLength(4);
+  expect(l).toContain('COPY4 4 0 0 2 2 4 6 0');
+  // seven copies (three local.set, four result moves) in three records
+  expect(l.split('\n').filter((x) => / COPY[24]? /.test(x))).toHaveLength(3);
 });
 
 test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {
@@ -241,10 +241,84 @@ test('x ^ shift(y, k) is one I32_XOR_<shift>_SSI in both operand orders, k mod 3
     }
   }
   expect(await listing(text, shifts.length * ks.length * 2)).toMatch(/I32_XOR_ROTL_SSI 0 0 0 5/); // retargeted to local 0
-  // Σ0: one rotate, two fused xors
-  const sigma = (await listing(text, shifts.length * ks.length * 2 + 1)).split('\n');
-  expect(sigma.filter((x) => x.includes('I32_XOR_ROTL_SSI'))).toHaveLength(2);
-  expect(sigma.filter((x) => /I32_ROT[LR]_SI/.test(x))).toHaveLength(1);
+  // Σ0: one op (rotr k as rotl 32 - k)
+  expect(await listing(text, shifts.length * ks.length * 2 + 1)).toMatch(/^\s+0: I32_ROTL3_XOR_SIII 0 0 30 19 10\n\s+\d+: RETURN $/);
+});
+
+test('three shifts of one value xor-ed (SHA-2 Σ and σ) are one op in any operand order; two rotations one I32_ROTL2_XOR_SII', async () => {
+  const rotl = (v: number, k: number) => (v << k) | (v >>> (32 - k));
+  const rot = (k: number) => `(i32.rotl (local.get 0) (i32.const ${k}))`;
+  const rotr = (k: number) => `(i32.rotr (local.get 0) (i32.const ${k}))`;
+  const shr = (k: number) => `(i32.shr_u (local.get 0) (i32.const ${k}))`;
+  const x2 = (a: string, b: string) => `(i32.xor ${a} ${b})`;
+  const cases: Array<[string, string, (v: number, w: number) => number, string]> = [
+    ['S0', x2(x2(rotr(2), rotr(13)), rotr(22)), (v) => rotl(v, 30) ^ rotl(v, 19) ^ rotl(v, 10), 'I32_ROTL3_XOR_SIII 0 0 30 19 10'],
+    ['S0r', x2(x2(rot(0), rot(35)), rotr(10)), (v) => v ^ rotl(v, 3) ^ rotl(v, 22), 'I32_ROTL3_XOR_SIII 0 0 0 3 22'],
+    ['s0', x2(x2(rotr(7), rotr(18)), shr(3)), (v) => rotl(v, 25) ^ rotl(v, 14) ^ (v >>> 3), 'I32_ROTL2_SHR_U_XOR_SIII 0 0 25 14 3'],
+    ['s0r', x2(x2(rotr(17), rot(13)), shr(10)), (v) => rotl(v, 15) ^ rotl(v, 13) ^ (v >>> 10), 'I32_ROTL2_SHR_U_XOR_SIII 0 0 15 13 10'],
+    ['r2', x2(rot(5), rotr(5)), (v) => rotl(v, 5) ^ rotl(v, 27), 'I32_ROTL2_XOR_SII 0 0 5 27'],
+    // not one value: the fused xors of the shifts as before
+    ['two', x2(x2(rot(5), '(i32.rotl (local.get 1) (i32.const 6))'), rot(7)), (v, w) => rotl(v, 5) ^ rotl(w, 6) ^ rotl(v, 7), 'I32_XOR_ROTL_SSI'],
+    // a shift first, then rotations: only the last two are one op
+    ['shr1', x2(x2(shr(3), rot(5)), rot(7)), (v) => (v >>> 3) ^ rotl(v, 5) ^ rotl(v, 7), 'I32_XOR_ROTL_SSI'],
+    // the two rotations' xor not the last record: xor-ed as a slot
+    ['outer', x2(rot(22), x2(rot(0), rot(35))), (v) => rotl(v, 22) ^ v ^ rotl(v, 3), 'I32_ROTL2_XOR_SII 6 0 0 3'],
+  ];
+  let funcs = '';
+  for (const [name, body] of cases) funcs += `(func (export "${name}") (param i32 i32) (result i32) ${body})`;
+  funcs += `(func (export "tee") (param i32) (result i32) (i32.xor (i32.xor ${rot(1)} ${rot(2)}) (i32.rotl (local.tee 0 (i32.const 7)) (i32.const 3))))`;
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  const next = rng(11);
+  for (let t = 0; t < 50; t++) {
+    const v = t === 0 ? -1 : t === 1 ? 0 : t === 2 ? -2147483648 : next() | 0, w = next() | 0;
+    for (const [name, , f] of cases) expect([name, s.exports[name](v, w)]).toEqual([name, f(v, w) | 0]);
+    expect(s.exports.tee(v)).toBe(rotl(v, 1) ^ rotl(v, 2) ^ rotl(7, 3));
+  }
+  for (let i = 0; i < cases.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(cases[i][3]);
+    if (i < 5) expect(l.split('\n')).toHaveLength(2); // the op and return
+  }
+  // resumed one unit of gas at a time: same result
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.S0, 0x12345678, 0);
+  expect(c.value).toBe(rotl(0x12345678, 30) ^ rotl(0x12345678, 19) ^ rotl(0x12345678, 10));
+  expect(pauses).toBeGreaterThan(5);
+});
+
+test('four copies in a row (a rotation of locals) are one COPY4, done in order', async () => {
+  const text = `(module (func (export "rot") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (local.set 5 (local.get 4)) (local.set 4 (local.get 3)) (local.set 3 (local.get 2)) (local.set 2 (local.get 1))
+    (local.set 1 (local.get 5))
+    (i32.add (i32.add (i32.add (i32.mul (local.get 1) (i32.const 10000)) (i32.mul (local.get 2) (i32.const 1000)))
+      (i32.add (i32.mul (local.get 3) (i32.const 100)) (i32.mul (local.get 4) (i32.const 10)))) (local.get 5)))
+    (func (export "loop") (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32)
+      (local.set 1 (i32.const 1)) (local.set 2 (i32.const 2)) (local.set 3 (i32.const 3)) (local.set 4 (i32.const 4))
+      (loop $l
+        (local.set 8 (i32.add (local.get 4) (local.get 1)))
+        (local.set 7 (local.get 6)) (local.set 6 (local.get 5)) (local.set 5 (local.get 4)) (local.set 4 (local.get 3))
+        (local.set 3 (local.get 2)) (local.set 2 (local.get 1)) (local.set 1 (local.get 8))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (i32.xor (i32.xor (local.get 1) (i32.shl (local.get 4) (i32.const 8))) (i32.shl (local.get 7) (i32.const 16)))))`;
+  const s = await instantiateWat(text);
+  // 5 <- 4 <- 3 <- 2 <- 1 <- (old) 4 ... in order: 1 gets the new 5, the old 4
+  expect(s.exports.rot(0, 1, 2, 3, 4, 5)).toBe(4 * 10000 + 1 * 1000 + 2 * 100 + 3 * 10 + 4);
+  const ref = (n: number) => {
+    let [x1, x2, x3, x4, x5, x6, x7] = [1, 2, 3, 4, 0, 0, 0];
+    do {
+      const x8 = (x4 + x1) | 0;
+      [x7, x6, x5, x4, x3, x2, x1] = [x6, x5, x4, x3, x2, x1, x8];
+    } while (--n !== 0);
+    return x1 ^ (x4 << 8) ^ (x7 << 16);
+  };
+  for (const n of [1, 2, 7, 100]) expect(s.exports.loop(n)).toBe(ref(n));
+  expect(await listing(text, 0)).toMatch(/COPY4 10 8 8 6 6 4 4 2\n\s+\d+: COPY 2 10/);
+  expect((await listing(text, 1)).match(/COPY4/g)).toHaveLength(1);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.loop, 20);
+  expect(c.value).toBe(ref(20));
+  expect(pauses).toBeGreaterThan(20 * 10);
 });
 
 test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add', async () => {
@@ -448,7 +522,7 @@ test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: 
   }
   // the fused rows: the loop-counter comparisons (an `if` branches on the negation)
   const neg: Record<string, string> = { eq: 'ne', ne: 'eq', lt_s: 'ge_s', lt_u: 'ge_u', gt_s: 'le_s', gt_u: 'le_u', le_s: 'gt_s', le_u: 'gt_u', ge_s: 'lt_s', ge_u: 'lt_u' };
-  const rows = { SS: ['lt_u'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
+  const rows = { SS: ['lt_u', 'eq'], SI: ['eq', 'ne', 'lt_u', 'gt_u'] };
   let fused = 0;
   for (let i = 0; i < cmps.length; i++) {
     for (const [f, form, c] of [[0, 'SS', cmps[i]], [1, 'SI', cmps[i]], [2, 'SS', neg[cmps[i]]]] as const) {
@@ -459,8 +533,35 @@ test('a counter step and the branch on its new value are one BR_IF_ADD_SI_* op: 
       expect(l).not.toMatch(/ I32_ADD_SI | BR_IF_I32_/);
     }
   }
-  expect(fused).toBe(1 + 4 + 1);
+  expect(fused).toBe(2 + 4 + 2);
   expect(await listing(text, 3 * cmps.length)).toContain('BR_IF_ADD_SI_NZ 0 0 -1 ');
+});
+
+test('i32.eq with the counter step as its right operand is one BR_IF_ADD_SI_I32_EQ_SS too (eq is symmetric); resumable one unit of gas at a time', async () => {
+  const text = `(module
+    (func (export "sw") (param i32 i32) (result i32)
+      (block $t (br_if $t (i32.eq (local.get 1) (local.tee 0 (i32.add (local.get 0) (i32.const 3))))) (return (i32.sub (i32.const 0) (local.get 0))))
+      (local.get 0))
+    (func (export "cnt") (param i32) (result i32) (local i32 i32)
+      (block $done (loop $l
+        (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (br_if $done (i32.eq (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 1)))))
+        (br $l)))
+      (local.get 2)))`;
+  const s = await instantiateWat(text);
+  for (const x of [0, -3, 5, 0x7fffffff, -0x80000000]) {
+    for (const y of [3, 0, 8, -0x80000000 + 2, 0x7ffffffe]) {
+      const v = (x + 3) | 0;
+      expect([x, y, s.exports.sw(x, y)]).toEqual([x, y, v === y ? v : -v | 0]);
+    }
+  }
+  expect(s.exports.cnt(10)).toBe(45);
+  expect(await listing(text, 0)).toMatch(/BR_IF_ADD_SI_I32_EQ_SS 0 0 3 2 /);
+  expect(await listing(text, 1)).toMatch(/BR_IF_ADD_SI_I32_EQ_SS 2 2 1 0 /);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.cnt, 12);
+  expect(c.value).toBe(66);
+  expect(pauses).toBeGreaterThan(12 * 8);
 });
 
 test('a counted loop on a fused step-and-branch: unit gas per iteration, and out of gas at its back edge resumes without stepping twice', async () => {
@@ -703,4 +804,104 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
   expect(call.value).toBe(whole);
   expect(r.store.gasUsed).toBe(gas);
   expect(pauses).toBe(gas);
+});
+
+test('k - x with a constant k (negation, 31 - x) is one I32_SUB_IS and wraps; resumable one unit of gas at a time', async () => {
+  const ks = [0, 1, 31, -1, 0x7fffffff, -0x80000000];
+  let funcs = '';
+  ks.forEach((k, i) => { funcs += `(func (export "k${i}") (param i32) (result i32) (i32.sub (i32.const ${k}) (local.get 0)))`; });
+  funcs += '(func (export "set") (param i32) (result i32) (local.set 0 (i32.sub (i32.const 0) (local.get 0))) (local.get 0))';
+  funcs += '(func (export "both") (result i32) (i32.sub (i32.const 5) (i32.const 7)))';
+  const text = `(module ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 1, -1, 31, 32, 0x7fffffff, -0x80000000, 123456789]) {
+    ks.forEach((k, i) => expect([k, x, s.exports[`k${i}`](x)]).toEqual([k, x, (k - x) | 0]));
+    expect(s.exports.set(x)).toBe(-x | 0);
+  }
+  expect(s.exports.both()).toBe(-2);
+  for (let f = 0; f < ks.length; f++) expect(await listing(text, f)).toMatch(/^\s+0: I32_SUB_IS 0 0 -?\d+\n\s+\d+: RETURN $/);
+  expect(await listing(text, ks.length)).toMatch(/I32_SUB_IS 0 0 0/); // retargeted to local 0
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.k2, 40);
+  expect(c.value).toBe(-9);
+  expect(pauses).toBeGreaterThan(2);
+});
+
+test('a store of a value just loaded, its address computed right before the load, folds the address (the records swap); not when the load overwrites what the address reads', async () => {
+  const text = `(module (memory (export "mem") 1) (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08")
+    (func (export "idx") (param i32 i32 i32) (i32.store (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))) (i32.load (local.get 2))))
+    (func (export "byte") (param i32 i32) (i32.store8 offset=3 (i32.add (local.get 0) (i32.const 1200)) (i32.load8_u offset=1 (local.get 1))))
+    (func (export "shl") (param i32 i32) (i64.store (i32.shl (local.get 0) (i32.const 3)) (i64.load (local.get 1))))
+    (func (export "tmp") (param i32 i32 i32 i32)
+      (i32.store (i32.add (local.get 0) (i32.shl (i32.add (local.get 1) (local.get 2)) (i32.const 2))) (i32.load (local.get 3)))))`;
+  const s = await instantiateWat(text);
+  const { idx, byte, shl, tmp } = s.exports;
+  const mem = () => new DataView(s.exports.mem.buffer);
+  idx(200, 3, 1); // [212] = word at 1
+  expect(mem().getUint32(212, true)).toBe(0x05040302);
+  idx(-4, 0x40000001, 0); // (1 << 30 << 2) wraps: [-4 + 4] = [0]
+  expect(mem().getUint32(0, true)).toBe(0x04030201);
+  byte(100, 2); // [1303] = byte at 3
+  expect(mem().getUint8(1303)).toBe(4);
+  shl(2, 0); // [16..24] = [0..8]
+  expect(mem().getBigUint64(16, true)).toBe(0x0807060504030201n);
+  tmp(1000, 1, 2, 4); // [1012] = word at 4; the address from the sum (1 + 2) << 2
+  expect(mem().getUint32(1012, true)).toBe(0x08070605);
+  const before = mem().getUint32(0, true);
+  expect(thrown(() => idx(0, 0, 65533)).code).toBe('memory_out_of_bounds'); // the load traps first
+  expect(thrown(() => idx(65533, 0, 0)).code).toBe('memory_out_of_bounds'); // then the store
+  expect(thrown(() => byte(65536 - 1203, 0)).code).toBe('memory_out_of_bounds');
+  expect(thrown(() => shl(8192, 0)).code).toBe('memory_out_of_bounds');
+  expect(mem().getUint32(0, true)).toBe(before);
+  for (let f = 0; f < 3; f++) {
+    const l = await listing(text, f);
+    expect(l).toMatch(/^\s+0: I(32|64)_LOAD(8_U)? /);
+    expect(l.split('\n')).toHaveLength(3); // load, store (address folded), return
+  }
+  expect(await listing(text, 0)).toContain('I32_STORE_IDX 0 2 8 0 0 2');
+  expect(await listing(text, 1)).toContain('I32_STORE8 0 6 3 1200 0');
+  // the address reads the temporary the load writes: kept in order
+  expect(await listing(text, 3)).toMatch(/I32_ADD_SHL_SSII 8 0 10 2 0\n\s+\d+: I32_LOAD 10 6 0 0 0\n\s+\d+: I32_STORE 8 10/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { pauses } = resumeByUnits(r.store, r.exports.idx, 300, 1, 0);
+  expect(new DataView(r.exports.mem.buffer).getUint32(304, true)).toBe(0x04030201);
+  expect(pauses).toBeGreaterThan(3);
+});
+
+test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOAD_STEP: the step is done once, also when out of gas at the jump resumes', async () => {
+  const code = [0, 0, 1, 2, 0, 2, 7];
+  const text = `(module (memory 1)
+    (data (i32.const 64) "${code.map((c) => `\\0${c}\\00\\00\\00`).join('')}")
+    (func (export "run") (param $pc i32) (result i32) (local $acc i32) (local $next i32)
+      (loop $d
+        (local.set $pc (local.tee $next (i32.add (local.get $pc) (i32.const 1))))
+        (block $halt (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $halt (i32.load offset=64 (i32.shl (local.get $pc) (i32.const 2)))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1))) (br $d))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 3))) (br $d))
+          (local.set $acc (i32.add (local.get $acc) (local.get $next))) (br $d)))
+      (i32.add (i32.mul (local.get $acc) (i32.const 100)) (local.get $pc))))`;
+  const ref = (pc: number) => {
+    let acc = 0;
+    for (;;) {
+      const op = code[++pc];
+      if (op === 0) acc += 1; else if (op === 1) acc *= 3; else if (op === 2) acc += pc; else return acc * 100 + pc;
+    }
+  };
+  const s = await instantiateWat(text);
+  expect(s.exports.run(-1)).toBe(ref(-1));
+  expect(s.exports.run(2)).toBe(ref(2));
+  expect(thrown(() => s.exports.run(20000)).code).toBe('memory_out_of_bounds');
+  expect(await listing(text, 0, true)).toMatch(/BR_TABLE_LOAD_STEP 4 0 1 0 0 64 0 2 3 /); // the step's source is its destination
+  expect(await listing(text, 0, true)).not.toMatch(/I32_ADD_SI_TEE|BR_TABLE_LOAD /);
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports.run(-1)).toBe(ref(-1));
+  const gas = m.store.gasUsed - g0;
+  // one unit of gas at a time: the step runs once per dispatch (a plain charge would step twice on resume)
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.run, -1);
+  expect(c.value).toBe(ref(-1));
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBeGreaterThan(7);
 });

@@ -6,7 +6,7 @@
  * path counted by hand: the fusion must not change gas.
  */
 import { Engine, Store } from '../index';
-import { listingOf, wat } from './testutil';
+import { instantiateWat, listingOf, resumeByUnits, wat } from './testutil';
 
 const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -140,4 +140,102 @@ test('x ^ (y << k) and x ^ (y >>> k) on i64 (k in 1..31) are one fused op in bot
       if (f === 2) expect(l).toMatch(/I64_XOR_\w+_SI_LO 0 0 0 13 19/); // retargeted to local 0, which is both operands
     }
   });
+});
+
+test('an i64 shift or rotate by an i32 just extended reads the i32 (count mod 64 of its low word): no extension op', async () => {
+  const shifts: Array<[string, (v: bigint, k: bigint) => bigint]> = [
+    ['shl', (v, k) => v << k], ['shr_s', (v, k) => s64(v) >> k], ['shr_u', (v, k) => u64(v) >> k],
+    ['rotl', (v, k) => (u64(v) << k) | (u64(v) >> ((64n - k) & 63n))], ['rotr', (v, k) => (u64(v) >> k) | (u64(v) << ((64n - k) & 63n))],
+  ];
+  let funcs = '';
+  for (const [sh] of shifts) {
+    for (const ext of ['u', 's']) {
+      funcs += `(func (export "${sh}_${ext}") (param i64 i32) (result i64) (i64.${sh} (local.get 0) (i64.extend_i32_${ext} (i32.add (local.get 1) (i32.const 1)))))`;
+    }
+  }
+  // the extended value used elsewhere too: kept
+  funcs += '(func (export "kept") (param i64 i32) (result i64) (local i64) (i64.shl (local.get 0) (local.tee 2 (i64.extend_i32_u (local.get 1)))) (local.get 2) i64.add)';
+  const text = `(module ${funcs})`;
+  const e = new Engine();
+  const m = e.compile(await wat(text));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint, b: number) => bigint>;
+  const counts = [-1, 0, 1, 12, 30, 31, 32, 33, 62, 63, 64, 100, -65, 0x7ffffffe, -0x80000000];
+  for (const x of VALUES) {
+    for (const c of counts) {
+      const k = BigInt(((c + 1) | 0) >>> 0) & 63n;
+      shifts.forEach(([sh, f]) => {
+        for (const ext of ['u', 's']) expect([sh, ext, x, c, ex[`${sh}_${ext}`](x, c)]).toEqual([sh, ext, x, c, s64(f(x, k))]);
+      });
+    }
+    expect(ex.kept(x, 3)).toBe(s64((x << 3n) + 3n));
+  }
+  for (let f = 0; f < 10; f++) {
+    const l = listingOf(m, f, false);
+    expect(l).not.toContain('EXTEND');
+    expect(l).toMatch(/I64_(SHL|SHR_S|SHR_U|ROTL|ROTR)_SS 0 0 6/); // the count read from the i32.add's slot
+  }
+  expect(listingOf(m, 10, false)).toContain('I64_EXTEND_I32_U_S');
+});
+
+test('k - x on i64 with a constant k is one I64_SUB_IS (borrow, wrap); resumable one unit of gas at a time', async () => {
+  const ks = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -(1n << 63n), (1n << 63n) - 1n, 0x5_80000000n];
+  let funcs = '';
+  for (const k of ks) funcs += `(func (export "k${ks.indexOf(k)}") (param i64) (result i64) (i64.sub (i64.const ${k}) (local.get 0)))`;
+  funcs += '(func (export "set") (param i64) (result i64) (local.set 0 (i64.sub (i64.const 0) (local.get 0))) (local.get 0))';
+  const text = `(module ${funcs})`;
+  const e = new Engine();
+  const m = e.compile(await wat(text));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  for (const x of VALUES) {
+    ks.forEach((k, i) => expect([k, x, ex[`k${i}`](x)]).toEqual([k, x, s64(k - x)]));
+    expect(ex.set(x)).toBe(s64(-x));
+  }
+  for (let f = 0; f < ks.length; f++) {
+    const l = listingOf(m, f, false);
+    expect(l).toMatch(/^\s+0: I64_SUB_IS 0 0 -?\d+ -?\d+\n\s+\d+: RETURN $/);
+  }
+  expect(listingOf(m, ks.length, false)).toMatch(/I64_SUB_IS 0 0 0 0/); // retargeted to local 0
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.k3, 5n);
+  expect(c.value).toBe(0xffffffffn - 5n);
+  expect(pauses).toBeGreaterThan(2);
+});
+
+test('an i64 counter step and br_if on its new value != a constant are one BR_IF_ADD_SI_I64_NE_SI: carries, same gas, resumable one unit at a time', async () => {
+  // counts from `from` by `step` until the counter equals `to`; returns the iterations
+  const loop = (step: bigint, to: bigint) => `(func (export "f${step < 0n ? 'm' : 'p'}${step < 0n ? -step : step}") (param i64) (result i64) (local i64)
+    (loop $l
+      (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+      (br_if $l (i64.ne (local.tee 0 (i64.add (local.get 0) (i64.const ${step}))) (i64.const ${to}))))
+    (local.get 1))`;
+  const cases: Array<[bigint, bigint, bigint]> = [
+    [1n, 0xfffffffen, 0x100000003n], // the low word wraps, the high word carries
+    [-1n, 0x100000002n, 0xfffffffdn], // a borrow
+    [0x100000000n, 0n, 0x500000000n], // only the high word changes
+    [3n, -7n, 5n],
+  ];
+  const text = `(module ${cases.map(([s, , to]) => loop(s, to)).join('\n')})`;
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(text));
+  const st = new Store(e, { gas: 1e9 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  const name = (s: bigint) => `f${s < 0n ? 'm' : 'p'}${s < 0n ? -s : s}`;
+  const gasOf: bigint[] = [];
+  for (const [s, from, to] of cases) {
+    const g = st.gasUsed;
+    expect(ex[name(s)](from)).toBe((to - from) / s);
+    gasOf.push(BigInt(st.gasUsed - g));
+  }
+  // 11 per iteration (local.get, i64.const, i64.add, local.set, local.get, i64.const, i64.add, local.tee, i64.const, i64.ne, br_if) and the same rest
+  const rest = cases.map(([s, from, to], i) => gasOf[i] - 11n * ((to - from) / s));
+  expect(new Set(rest).size).toBe(1);
+  expect(rest[0]).toBeLessThan(11n);
+  const l = listingOf(m, 0, true);
+  expect(l).toMatch(/BR_IF_ADD_SI_I64_NE_SI 0 0 1 0 3 1 \d+ [1-9]/); // (to as lo, hi) = (3, 1); the back edge carries the loop's gas
+  expect(l).not.toMatch(/I64_ADD_SI 0|BR_IF_I64_NE_SI/);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.fp1, 0xfffffffen);
+  expect(c.value).toBe(5n);
+  expect(BigInt(r.store.gasUsed)).toBe(gasOf[0]);
+  expect(pauses).toBeGreaterThan(5 * 11);
 });

@@ -263,13 +263,29 @@ d = $dst2;
 s = $src2;
 S[d] = S[s];
 S[d + 1] = S[s + 1];`, 'two copies, in order');
+op('copy4', 'dst:s src:s dst2:s src2:s dst3:s src3:s dst4:s src4:s', `let d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst2;
+s = $src2;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst3;
+s = $src3;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+d = $dst4;
+s = $src4;
+S[d] = S[s];
+S[d + 1] = S[s + 1];`, 'four copies, in order (two copy2 in a row: a rotation of loop-carried locals, SHA-2\'s a..h)');
 op('const32', 'dst:s v:i', 'S[$dst] = $v;', 'write a 32-bit constant (i32; null reference)');
 op('const64', 'dst:s lo:i hi:i', `const d = $dst;
 S[d] = $lo;
 S[d + 1] = $hi;`, 'write a 64-bit constant');
-op('select', 'dst:s a:s b:s c:s', `const s = S[$c] !== 0 ? $a : $b;
-const d = $dst;
-const lo = S[s], hi = S[s + 1];
+op('select', 'dst:s a:s b:s c:s', `// SPEED: no branch (a condition from a comparison of data, as in sorting, mispredicts often)
+const m = -(S[$c] !== 0);
+const a = $a, b = $b, d = $dst;
+const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
 S[d] = lo;
 S[d + 1] = hi;`, 'S[dst] = S[c] != 0 ? S[a] : S[b]');
 op('global.get', 'dst:s g:i', `const cell = globalCells[$g];
@@ -367,6 +383,19 @@ op('br_table_load', 'addr:s offset:i imm:i k:i n:n', `${ea(4)}const i = dv.getIn
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
+// the step is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not step again)
+op('br_table_load_step', 'dst:s a:s b:i dst2:s addr:s offset:i imm:i k:i n:n', `const v = S[$a] + $b;
+const d = $dst, d2 = $dst2;
+S[d] = v;
+S[d2] = v;
+S[d2 + 1] = S[d + 1];
+${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
+const n = $n;
+const j = @END + 2 * (i < n ? i : n);
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'i32.add_si_tee, then br_table_load (an interpreter\'s `op = code[pc++]; switch (op)`)', { next: 'self' });
 op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
 op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-page charge
@@ -455,7 +484,7 @@ if (s + n > seg.length || d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES_M}u8.set(seg.subarray(s, s + n), d);`, 'memory.init of memory `mem` (destination i64 when a64)', { cold: true });
 
 // ---------------------------------------------------------------- i32 numeric
-op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = S[$a] === 0 ? 1 : 0;', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
+op('i32.eqz_s', 'dst:s a:s', 'S[$dst] = +(S[$a] === 0);', 'i32.eqz', { wasm: 0x45, shape: 'unary', brIfTrue: 'br_if_eqz_s', brIfFalse: 'br_if_s' });
 const i32Unary: Array<[string, number, string]> = [
   ['clz', 0x67, 'Math.clz32(S[$a])'],
   ['ctz', 0x68, 'ctz32(S[$a])'],
@@ -485,7 +514,7 @@ function cmp32(c: string, x: string, y: string): string {
  */
 interface Bin32 { name: string; wasm: number; body: (a: string, b: string) => string; }
 const i32Binary: Bin32[] = [];
-COMPARISONS.forEach(([c], i) => i32Binary.push({ name: c, wasm: 0x46 + i, body: (a, b) => `S[$dst] = ${cmp32(c, a, b)} ? 1 : 0;` }));
+COMPARISONS.forEach(([c], i) => i32Binary.push({ name: c, wasm: 0x46 + i, body: (a, b) => `S[$dst] = +(${cmp32(c, a, b)});` }));
 const simple32: Array<[string, (a: string, b: string) => string]> = [
   ['add', (a, b) => `${a} + ${b}`], ['sub', (a, b) => `${a} - ${b}`], ['mul', (a, b) => `Math.imul(${a}, ${b})`],
 ];
@@ -527,6 +556,7 @@ for (const b of i32Binary) {
   op(`i32.${b.name}_si`, 'dst:s a:s b:i', b.body('S[$a]', '$b'), `i32.${b.name} with a constant right operand`,
     c ? { brIfTrue: `br_if_i32_${b.name}_si`, brIfFalse: `br_if_i32_${negOf(b.name)}_si` } : {});
 }
+op('i32.sub_is', 'dst:s a:s b:i', 'S[$dst] = $b - S[$a];', 'i32.sub with a constant left operand (`0 - x`, `31 - x`)');
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseAdd3)');
@@ -540,6 +570,15 @@ const xorShifts: Array<[string, string]> = [
 for (const [name, e] of xorShifts) {
   op(`i32.xor_${name}_ssi`, 'dst:s a:s b:s k:i', `const v = S[$b], k = $k;\nS[$dst] = S[$a] ^ (${e});`, `S[a] ^ i32.${name}(S[b], k)`);
 }
+/**
+ * Three shifts of one value xor-ed together, each by a constant (0..31):
+ * SHA-2's Σ0/Σ1 (three rotations) and σ0/σ1 (two rotations and a shift);
+ * the two-rotation op is the step between (compiler fuseRotXor).
+ */
+const ROTL = (k: string) => `((v << ${k}) | (v >>> (32 - ${k})))`;
+op('i32.rotl2_xor_sii', 'dst:s a:s k1:i k2:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2)');
+op('i32.rotl3_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ ${ROTL('$k3')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.rotl(S[a], k3) (SHA-2 Σ)');
+op('i32.rotl2_shr_u_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ (v >>> $k3);`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.shr_u(S[a], k3) (SHA-2 σ)');
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
 }
@@ -582,7 +621,7 @@ break;`;
 for (const c of ['eq', 'ne', 'lt_u', 'gt_u']) {
   op(`br_if_add_si_i32_${c}_si`, 'dst:s a:s b:i c:i target:t fall:t', addBranch(cmp32(c, 'v', '$c')), `S[dst] = S[a] + b, then jump when S[dst] ${c} c (i32)`, { next: 'self' });
 }
-for (const c of ['lt_u']) {
+for (const c of ['lt_u', 'eq']) {
   op(`br_if_add_si_i32_${c}_ss`, 'dst:s a:s b:i c:s target:t fall:t', addBranch(cmp32(c, 'v', 'S[$c]')), `S[dst] = S[a] + b, then jump when S[dst] ${c} S[c] (i32)`, { next: 'self' });
 }
 op('br_if_add_si_nz', 'dst:s a:s b:i target:t fall:t', addBranch('v !== 0'), 'S[dst] = S[a] + b, then jump when it is not 0', { next: 'self' });
@@ -593,7 +632,7 @@ function set64(lo: string, hi: string): string {
   return `const d = $dst;\nS[d] = ${lo};\nS[d + 1] = ${hi};`;
 }
 op('i64.eqz_s', 'dst:s a:s', `const a = $a;
-S[$dst] = (S[a] | S[a + 1]) === 0 ? 1 : 0;`, 'i64.eqz', { wasm: 0x50, shape: 'unary', brIfTrue: 'br_if_i64_eqz_s', brIfFalse: 'br_if_i64_nez_s' });
+S[$dst] = +((S[a] | S[a + 1]) === 0);`, 'i64.eqz', { wasm: 0x50, shape: 'unary', brIfTrue: 'br_if_i64_eqz_s', brIfFalse: 'br_if_i64_nez_s' });
 const i64Unary: Array<[string, number, string]> = [
   ['clz', 0x79, `const a = $a, d = $dst;
 const hi = S[a + 1];
@@ -648,7 +687,7 @@ interface Bin64 { name: string; wasm: number; body: (bl: string, bh: string) => 
 const i64Binary: Bin64[] = [];
 COMPARISONS.forEach(([c], i) => i64Binary.push({
   name: c, wasm: 0x51 + i, imm: true,
-  body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = ${k.cond} ? 1 : 0;`; },
+  body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = +(${k.cond});`; },
 }));
 /** The high word of the u32 x u32 product al * bl, plus the cross terms, mod 2^32. */
 const MUL64 = (bl: string, bh: string) => `const a = $a;
@@ -873,6 +912,11 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+op('i64.sub_is', 'dst:s a:s lo:i hi:i', `const a = $a;
+const al = S[a], bl = $lo;
+// borrow out of the low word (a compare, see i64.add_si)
+const hi = ($hi - S[a + 1] - (bl >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+${set64('(bl - al) | 0', 'hi')}`, 'i64.sub with a constant left operand (`0 - x`)');
 op('i64.mul_si_small', 'dst:s a:s b:i unused:i', `const a = $a, d = $dst;
 const b = $b;
 // 0 <= b < 2^21, so the u32 x b product is < 2^53: exact as a double;
@@ -889,6 +933,25 @@ for (const [c] of COMPARISONS) {
   const k = cmp64(c, '$lo', '$hi');
   branch(`br_if_i64_${c}_si`, 'a:s lo:i hi:i', k.pre, k.cond, `jump when S[a] ${c} (lo, hi) (i64)`);
 }
+/**
+ * An i64 counter step and the branch on its new value (compiler
+ * addBranch64): `S[dst] = S[a] + (lo, hi)`, then jump when it differs from
+ * constant (clo, chi); the add is done when the branch charges its
+ * destination (a pending-charge pause, as the i32 step-and-branch ops).
+ */
+op('br_if_add_si_i64_ne_si', 'dst:s a:s lo:i hi:i clo:i chi:i target:t fall:t', `const a = $a;
+const al = S[a], bl = $lo;
+const lo = (al + bl) | 0;
+// carry out of the low word (a compare, see i64.add_si)
+const hi = (S[a + 1] + $hi + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+const d = $dst;
+S[d] = lo;
+S[d + 1] = hi;
+const j = lo !== $clo || hi !== $chi ? $target : $fall;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`, 'S[dst] = S[a] + (lo, hi), then jump when S[dst] != (clo, chi) (i64)', { next: 'self' });
 branch('br_if_i64_eqz_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) === 0', 'jump when the i64 S[a] == 0');
 branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', 'jump when the i64 S[a] != 0');
 

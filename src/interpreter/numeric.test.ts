@@ -260,3 +260,26 @@ test('i64 division and remainder on many random magnitudes match BigInt', async 
   }
   expect(bad.slice(0, 5)).toEqual([]);
 });
+
+test('select picks both words of either operand for any non-zero condition (i32, i64, f64 bits, funcref), and a comparison as a value is 0 or 1', async () => {
+  const s = await instantiateWat(`(module (table 1 funcref) (elem (i32.const 0) 0)
+    (func (export "s32") (param i32 i32 i32) (result i32) (select (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "s64") (param i64 i64 i32) (result i64) (select (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "f64") (param i64 i64 i32) (result i64)
+      (i64.reinterpret_f64 (select (f64.reinterpret_i64 (local.get 0)) (f64.reinterpret_i64 (local.get 1)) (local.get 2))))
+    (func (export "ref") (param i32) (result i32) (ref.is_null (select (result funcref) (ref.null func) (table.get 0 (i32.const 0)) (local.get 0))))
+    (func (export "lt") (param i32 i32) (result i32) (i32.add (i32.lt_s (local.get 0) (local.get 1)) (i32.const 10)))
+    (func (export "eqz") (param i64) (result i32) (i32.add (i64.eqz (local.get 0)) (i32.const 10))))`, { config: { features: { floats: true } } });
+  const conds = [0, 1, -1, 2, -0x80000000, 0x7fffffff];
+  const pairs: Array<[bigint, bigint]> = [[0n, -1n], [-1n, 0n], [0x1_00000002n, 0x3_00000004n], [-(1n << 63n), (1n << 63n) - 1n]];
+  for (const c of conds) {
+    expect(s.exports.s32(7, -9, c)).toBe(c !== 0 ? 7 : -9);
+    for (const [x, y] of pairs) {
+      expect(s.exports.s64(x, y, c)).toBe(c !== 0 ? x : y);
+      expect(s.exports.f64(x, y, c)).toBe(c !== 0 ? x : y);
+    }
+    expect(s.exports.ref(c)).toBe(c !== 0 ? 1 : 0);
+    expect(s.exports.lt(c, 1)).toBe(c < 1 ? 11 : 10);
+  }
+  for (const x of [0n, 1n, 1n << 32n, -1n]) expect(s.exports.eqz(x)).toBe(x === 0n ? 11 : 10);
+});
