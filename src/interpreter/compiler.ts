@@ -284,27 +284,20 @@ class FuncTranslator {
     if ((op !== 0x05 && op !== 0x0b) || !this.ctrls[this.ctrls.length - 1].unreachable) enc.charge(op);
     if (this.hasTable64) this.narrowTable64(op, body, pc);
     // SPEED: loads, stores, unary and binary ops (most instructions) by table
-    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch.
-    if (op < WASM_BINARY.length) {
-      let iop = WASM_BINARY[op];
-      if (iop >= 0) { this.binary(iop); return; }
-      iop = WASM_LOAD[op];
-      if (iop >= 0) {
-        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-        else this.load(iop, body[pc + 3]);
-        return;
-      }
-      iop = WASM_STORE[op];
-      if (iop >= 0) {
-        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch: one
+    // load of the op's class decides, so the other instructions pay one test.
+    if (op < WASM_CLASS.length) {
+      const cls = WASM_CLASS[op];
+      if (cls !== W_OTHER) {
+        const iop = WASM_IOP[op];
+        if (cls === W_BINARY) this.binary(iop);
+        else if (cls === W_UNARY) {
+          const a = st.operand(st.h - 1);
+          st.pop();
+          this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
+        } else if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+        else if (cls === W_LOAD) this.load(iop, body[pc + 3]);
         else this.store(iop, body[pc + 3]);
-        return;
-      }
-      iop = WASM_UNARY[op];
-      if (iop >= 0) {
-        const a = st.operand(st.h - 1);
-        st.pop();
-        this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
         return;
       }
     } else if (op >= MEMARG_EXT) {
@@ -1472,6 +1465,24 @@ const MEM_M_OP: Int16Array = (() => {
   });
   return t;
 })();
+
+/** Classes of wasm instructions in WASM_CLASS. */
+const W_OTHER = 0, W_BINARY = 1, W_UNARY = 2, W_LOAD = 3, W_STORE = 4;
+/**
+ * The class of each wasm op below WASM_BINARY.length: which of ops.ts's
+ * WASM_BINARY, WASM_UNARY, WASM_LOAD, WASM_STORE maps it (W_OTHER: none);
+ * WASM_IOP holds the internal op it maps to.
+ */
+const WASM_CLASS = new Uint8Array(WASM_BINARY.length);
+const WASM_IOP = new Int16Array(WASM_BINARY.length).fill(-1);
+for (const [table, cls] of [[WASM_BINARY, W_BINARY], [WASM_LOAD, W_LOAD], [WASM_STORE, W_STORE], [WASM_UNARY, W_UNARY]] as const) {
+  for (let op = 0; op < WASM_BINARY.length; op++) {
+    if (op < table.length && table[op] >= 0 && WASM_CLASS[op] === W_OTHER) {
+      WASM_CLASS[op] = cls;
+      WASM_IOP[op] = table[op];
+    }
+  }
+}
 
 const translator = new FuncTranslator();
 
