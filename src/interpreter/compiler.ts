@@ -251,7 +251,8 @@ class FuncTranslator {
       st.steps++;
       const op = body[pc];
       if (this.ctrls[this.ctrls.length - 1].unreachable && this.skipUnreachable(op)) continue;
-      this.instr(op, body, pc);
+      if (op === 0x20 || op === 0x41) this.leaf(op, body[pc + 2]);
+      else this.instr(op, body, pc);
     }
     if (this.returnStubFixups.length > 0) {
       // catch clauses whose label is the function's: their values are the results, then a return
@@ -275,7 +276,21 @@ class FuncTranslator {
     return op !== 0x0b && op !== 0x05;
   }
 
-  /** Translates the instruction at body[pc]. */
+  /**
+   * Translates local.get and i32.const (the commonest instructions; they emit
+   * nothing, stack.ts). SPEED: small enough to inline into the loop, so
+   * they skip instr's prelude and switch.
+   */
+  private leaf(op: number, x: number): void {
+    const enc = this.enc;
+    enc.lastDst = -1;
+    enc.charge(op);
+    // SPEED: no instruction; consumers read the local's slot or take the constant.
+    if (op === 0x20) this.st.pushLocal(2 * x);
+    else this.st.pushC32(x);
+  }
+
+  /** Translates the instruction at body[pc] (local.get and i32.const: leaf). */
   private instr(op: number, body: Int32Array, pc: number): void {
     const enc = this.enc, st = this.st;
     const prevDst = enc.lastDst, prevStart = enc.lastStart, prevOp = enc.lastOp;
@@ -481,10 +496,6 @@ class FuncTranslator {
         this.push(rec_dst_a_b_c(enc, Op.SELECT, st.canon(st.h), a, b, c), Op.SELECT);
         return;
       }
-      case 0x20: // local.get
-        // SPEED: no instruction; consumers read the local's slot.
-        st.pushLocal(2 * body[pc + 2]);
-        return;
       case 0x21: // local.set
       case 0x22: // local.tee
         this.localSet(body[pc + 2], op === 0x22, prevDst);
@@ -530,9 +541,6 @@ class FuncTranslator {
         else this.push(rec_dst_n_mem_a64_pg(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
       }
-      case 0x41: // i32.const
-        st.pushC32(body[pc + 2]);
-        return;
       case 0x42: // i64.const
       case 0x44: // f64.const (its bits)
         st.pushC64(body[pc + 2], body[pc + 3]);
