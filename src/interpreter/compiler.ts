@@ -274,6 +274,10 @@ class FuncTranslator {
     const code = arena.take(enc.buf, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
     const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
+    // The translator outlives the compilation: holding the module would keep
+    // it (its decoded code, types, everything) alive after its last use.
+    this.vm = this.m = undefined!;
+    this.type = undefined!;
     return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
   }
 
