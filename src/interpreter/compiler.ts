@@ -993,7 +993,8 @@ class FuncTranslator {
   private fuseLoadOp(bop: number, imm: number): boolean {
     const st = this.st, enc = this.enc;
     const immForm = IMM_FORM[bop] < 0;
-    for (let j = 0; j < LOAD_OPS.length; j += 3) {
+    // SPEED: starts at bop's first triple; most ops have none
+    for (let j = LOAD_OP_FIRST[bop]; j >= 0 && j < LOAD_OPS.length; j += 3) {
       if (LOAD_OPS[j + 1] !== bop) continue;
       const load = LOAD_OPS[j];
       const top = st.takeProducer(st.h - 1, load) >= 0;
@@ -1560,6 +1561,12 @@ const LOAD_OPS: readonly number[] = [
   Op.I32_LOAD16_S, Op.I32_MUL_SS, Op.I32_LOAD16_S_MUL_S, Op.I32_LOAD8_U, Op.I32_ADD_SS, Op.I32_LOAD8_U_ADD_S,
   Op.I32_LOAD16_U, Op.I32_ADD_SS, Op.I32_LOAD16_U_ADD_S,
 ];
+/** fuseLoadOp: where LOAD_OPS's first triple with each binary op starts (-1: none), by op. */
+const LOAD_OP_FIRST: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  for (let j = LOAD_OPS.length - 3; j >= 0; j -= 3) t[LOAD_OPS[j + 1]] = j;
+  return t;
+})();
 /** fuseXorShift64: pairs (i64 shift by 1..31, the fused xor op). */
 const XOR_SHIFTS64: readonly number[] = [Op.I64_SHL_SI_LO, Op.I64_XOR_SHL_SI_LO, Op.I64_SHR_U_SI_LO, Op.I64_XOR_SHR_U_SI_LO];
 /** fuseXorShift: pairs (shift by a constant, the fused xor op). */
