@@ -10,7 +10,7 @@
 import { LimitError, PolicyError } from '../errors.js';
 import type { Features, Limits } from '../config.js';
 import { Reader } from './reader.js';
-import { Imm, MEMARG_EXT, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
+import { MEMARG_EXT, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
 import { readHeaptype, readValtype, rejectGc, valtypeAfter } from './types.js';
 import { NON_NULL } from './valtype.js';
 
@@ -112,17 +112,23 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   const memory64 = opts.features.memory64;
   /** memarg flags at or above this are malformed (5.4.6; 32 without multi-memory, as in 2.0) */
   const flagsLimit = multiMemory ? 128 : 32;
+  const noDataCount = opts.noDataCount;
+  // SPEED: the opcode byte and one-byte indices and i32 constants (most
+  // immediates) are read here from the binary; longer ones through `r`.
+  const bytes = r.bytes;
+  const end = r.end;
   for (;;) {
     const at = r.pos;
     // Out of bytes between instructions, before the closing end: at the end of
     // the binary that is a truncated module ("unexpected end ..."); a function
     // body or section that ends while more bytes follow lacks its end (the
     // reference interpreter's messages in binary.wast).
-    if (r.atEnd()) {
-      if (r.end === r.bytes.length) r.eof();
+    if (at >= end) {
+      if (end === bytes.length) r.eof();
       r.fail('END opcode expected', at);
     }
-    const b = r.u8();
+    const b = bytes[at];
+    r.pos = at + 1;
     let op = b;
     if (b === 0xfb) rejectGc('GC instruction (0xfb prefix)', at);
     if (b >= 0xfc && b <= 0xfe) {
@@ -131,7 +137,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
       op = PREFIX_BASE[b] + sub;
     }
     const kind = immediateKind(op);
-    if (kind === Imm.illegal) illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
+    if (kind === 255 /* Imm.illegal */) illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
     if (len + 6 > buf.length) {
       w.len = len;
       w.ensure(6);
@@ -177,10 +183,16 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         ctl[depth++] = op === 0x04 ? CTL_IF : CTL_BLOCK;
         break;
       }
-      case 2: // Imm.idx
-        if (opts.noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
-        buf[len++] = r.u32();
+      case 2: { // Imm.idx
+        if (noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
+        const p = r.pos;
+        const x = p < end ? bytes[p] : 0x80;
+        if (x < 0x80) {
+          r.pos = p + 1;
+          buf[len++] = x;
+        } else buf[len++] = r.u32();
         break;
+      }
       case 3: // Imm.idx2
         buf[len++] = r.u32();
         buf[len++] = r.u32();
@@ -189,7 +201,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         break;
       case 5: // Imm.idxZero
-        if (opts.noDataCount) r.fail('data count section required', at);
+        if (noDataCount) r.fail('data count section required', at);
         buf[len++] = r.u32();
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         break;
@@ -226,6 +238,16 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
       }
       case 10: { // Imm.memarg
         const flagsAt = r.pos;
+        if (flagsAt + 1 < end && !memory64) {
+          const f = bytes[flagsAt], o = bytes[flagsAt + 1];
+          if (f < 32 && o < 0x80) {
+            // the 2.0 form with a one-byte offset
+            r.pos = flagsAt + 2;
+            buf[len++] = f;
+            buf[len++] = o;
+            break;
+          }
+        }
         const flags = r.u32();
         if (flags < 32 && !memory64) {
           // SPEED: the 2.0 form (memory 0, u32 offset) without further calls
@@ -251,9 +273,16 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
       case 17: // Imm.lane
         buf[len++] = r.u8();
         break;
-      case 11: // Imm.i32
-        buf[len++] = r.s32();
+      case 11: { // Imm.i32
+        const p = r.pos;
+        const x = p < end ? bytes[p] : 0x80;
+        if (x < 0x80) {
+          // one byte: bit 6 is the sign
+          r.pos = p + 1;
+          buf[len++] = x < 0x40 ? x : x - 0x80;
+        } else buf[len++] = r.s32();
         break;
+      }
       case 12: // Imm.i64
         r.s64(i64Halves);
         buf[len++] = i64Halves[0];

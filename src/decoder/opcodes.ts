@@ -446,9 +446,16 @@ export function immediateKind(op: number): number {
  * `for (let pc = 0; pc < code.length; pc += instrLength(code, pc))`.
  */
 export function instrLength(code: Int32Array, pc: number): number {
+  // SPEED: one table load for the fixed-length records (nearly all); the
+  // kind numbers are literals (the Imm names in comments): `Imm.brTable` is
+  // a property load at run time.
+  const n = FIXED_LENGTH[code[pc]];
+  if (n !== 0) return n;
   const kind = IMMEDIATE_KIND[code[pc]];
-  if (kind === Imm.brTable) return 4 + code[pc + 2];
-  if (kind === Imm.selectT) return 3 + code[pc + 2];
-  if (kind === Imm.tryTable) return 4 + 3 * code[pc + 3];
-  return RECORD_LENGTH[kind];
+  if (kind === 8) return 4 + code[pc + 2]; // Imm.brTable
+  if (kind === 9) return 3 + code[pc + 2]; // Imm.selectT
+  return 4 + 3 * code[pc + 3]; // Imm.tryTable
 }
+
+/** Record length by dense op number for records of a fixed length, 0 for the variable ones (and non-instructions). */
+const FIXED_LENGTH: Uint8Array = IMMEDIATE_KIND.map((kind) => (kind < RECORD_LENGTH.length && RECORD_LENGTH[kind] > 0 ? RECORD_LENGTH[kind] : 0));

@@ -162,25 +162,30 @@ export class CodeArena {
 /** Kinds of control frames. */
 var K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
 
-/** A control frame (block, loop, if, the function body). */
-interface Ctrl {
-  kind: number;
+/**
+ * A control frame (block, loop, if, try_table, the function body). SPEED: a
+ * class of one shape whose objects are reused from function to function
+ * (FuncTranslator.frames), so entering a block allocates nothing.
+ */
+class Ctrl {
+  kind = K_BLOCK;
   /** Operand height at entry, below the block's parameters. */
-  height: number;
-  nParams: number;
-  nResults: number;
+  height = 0;
+  nParams = 0;
+  nResults = 0;
   /** Label position for loops (branch target), -1 otherwise. */
-  loopPc: number;
+  loopPc = -1;
   /** Code positions to patch with the label position at `end`. */
-  fixups: number[];
+  fixups: number[] = [];
   /** For `if`: position of the false-branch target operand, -1 once patched. */
-  elseFixup: number;
-  unreachable: boolean;
-  /** try_table: where its body starts and its catch clauses (4 words each, see CompiledFunc.handlers). */
-  tryStart?: number;
-  clauses?: number[];
+  elseFixup = -1;
+  unreachable = false;
+  /** try_table: where its body starts (-1 for other frames), its catch clauses (4 words each, see CompiledFunc.handlers) and the frames they branch to. */
+  tryStart = -1;
+  clauses: number[] | null = null;
+  clauseTargets: Ctrl[] | null = null;
   /** Positions in `handlerWords` to patch with this label's position at `end` (catch clauses branching here). */
-  handlerFixups?: number[];
+  handlerFixups: number[] = [];
 }
 
 /** Statistics for linearity tests. */
@@ -204,7 +209,10 @@ class FuncTranslator {
   private funcIndex = 0;
   private type!: ValidatedModule['funcTypes'][number];
   private nParams = 0;
-  private ctrls: Ctrl[] = [];
+  /** The control stack: frames[0..depth), frames[depth - 1] the innermost (`top`); the frames above are kept for reuse. */
+  private frames: Ctrl[] = [];
+  private depth = 0;
+  private top: Ctrl = new Ctrl();
   /** Nesting depth inside unreachable code. */
   private skip = 0;
   /**
@@ -258,14 +266,16 @@ class FuncTranslator {
     this.returnStubFixups = [];
     this.hasTable64 = vm.tableTypes.some((t) => t.is64);
     this.skip = 0;
-    this.ctrls = [{ kind: K_FUNC, height: 0, nParams: 0, nResults: type.results.length, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false }];
+    this.depth = 0;
+    this.pushCtrl(K_FUNC, 0, 0, type.results.length, -1);
 
     const len = body.length;
     for (let pc = 0; pc < len; pc += instrLength(body, pc)) {
       st.steps++;
       const op = body[pc];
-      if (this.ctrls[this.ctrls.length - 1].unreachable && this.skipUnreachable(op)) continue;
-      this.instr(op, body, pc);
+      if (this.top.unreachable && this.skipUnreachable(op)) continue;
+      if (op === 0x20 || op === 0x41) this.leaf(op, body[pc + 2]);
+      else this.instr(op, body, pc);
     }
     if (this.returnStubFixups.length > 0) {
       // catch clauses whose label is the function's: their values are the results, then a return
@@ -278,6 +288,10 @@ class FuncTranslator {
     const code = arena.take(enc.buf, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
     const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
+    // The translator outlives the compilation: holding the module would keep
+    // it (its decoded code, types, everything) alive after its last use.
+    this.vm = this.m = undefined!;
+    this.type = undefined!;
     return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
   }
 
@@ -289,36 +303,43 @@ class FuncTranslator {
     return op !== 0x0b && op !== 0x05;
   }
 
-  /** Translates the instruction at body[pc]. */
+  /**
+   * Translates local.get and i32.const (the commonest instructions; they emit
+   * nothing, stack.ts). SPEED: small enough to inline into the loop, so
+   * they skip instr's prelude and switch.
+   */
+  private leaf(op: number, x: number): void {
+    const enc = this.enc;
+    enc.lastDst = -1;
+    enc.charge(op);
+    // SPEED: no instruction; consumers read the local's slot or take the constant.
+    if (op === 0x20) this.st.pushLocal(2 * x);
+    else this.st.pushC32(x);
+  }
+
+  /** Translates the instruction at body[pc] (local.get and i32.const: leaf). */
   private instr(op: number, body: Int32Array, pc: number): void {
     const enc = this.enc, st = this.st;
     const prevDst = enc.lastDst, prevStart = enc.lastStart, prevOp = enc.lastOp;
     enc.lastDst = -1;
     // `else` and `end` count only when control falls through to them
-    if ((op !== 0x05 && op !== 0x0b) || !this.ctrls[this.ctrls.length - 1].unreachable) enc.charge(op);
+    if ((op !== 0x05 && op !== 0x0b) || !this.top.unreachable) enc.charge(op);
     if (this.hasTable64) this.narrowTable64(op, body, pc);
     // SPEED: loads, stores, unary and binary ops (most instructions) by table
-    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch.
-    if (op < WASM_BINARY.length) {
-      let iop = WASM_BINARY[op];
-      if (iop >= 0) { this.binary(iop); return; }
-      iop = WASM_LOAD[op];
-      if (iop >= 0) {
-        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-        else this.load(iop, body[pc + 3]);
-        return;
-      }
-      iop = WASM_STORE[op];
-      if (iop >= 0) {
-        if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch: one
+    // load of the op's class decides, so the other instructions pay one test.
+    if (op < WASM_CLASS.length) {
+      const cls = WASM_CLASS[op];
+      if (cls !== W_OTHER) {
+        const iop = WASM_IOP[op];
+        if (cls === W_BINARY) this.binary(iop);
+        else if (cls === W_UNARY) {
+          const a = st.operand(st.h - 1);
+          st.pop();
+          this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
+        } else if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
+        else if (cls === W_LOAD) this.load(iop, body[pc + 3]);
         else this.store(iop, body[pc + 3]);
-        return;
-      }
-      iop = WASM_UNARY[op];
-      if (iop >= 0) {
-        const a = st.operand(st.h - 1);
-        st.pop();
-        this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
         return;
       }
     } else if (op >= MEMARG_EXT) {
@@ -358,18 +379,17 @@ class FuncTranslator {
           } else {
             st.pop();
           }
-          this.ctrls.push({ kind: K_IF, height: st.h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: elsePos, unreachable: false });
+          this.pushCtrl(K_IF, st.h - np, np, nr, elsePos);
           enc.split();
         } else {
           st.materializeAll();
-          const ctl: Ctrl = { kind: op === 0x03 ? K_LOOP : K_BLOCK, height: st.h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false };
+          const ctl = this.pushCtrl(op === 0x03 ? K_LOOP : K_BLOCK, st.h - np, np, nr, -1);
           if (op === 0x03) { enc.split(); this.straight = false; ctl.loopPc = enc.len; }
-          this.ctrls.push(ctl);
         }
         return;
       }
       case 0x05: { // else
-        const c = this.ctrls[this.ctrls.length - 1];
+        const c = this.top;
         if (!c.unreachable) {
           st.materializeFrom(c.height);
           c.fixups.push(enc.branch(Op.BR, 0, 0, 0));
@@ -383,7 +403,7 @@ class FuncTranslator {
         return;
       }
       case 0x0b: { // end
-        const c = this.ctrls[this.ctrls.length - 1];
+        const c = this.top;
         const fallsThrough = !c.unreachable;
         if (c.kind === K_FUNC) {
           if (fallsThrough) this.emitReturn(prevDst);
@@ -391,13 +411,13 @@ class FuncTranslator {
         }
         if (fallsThrough) st.materializeFrom(c.height);
         this.skip = 0;
-        this.ctrls.pop();
+        this.popCtrl();
         const fixups = c.fixups;
         if (c.elseFixup >= 0) fixups.push(c.elseFixup);
-        const reachable = fallsThrough || fixups.length > 0 || (c.handlerFixups !== undefined && c.handlerFixups.length > 0);
+        const reachable = fallsThrough || fixups.length > 0 || c.handlerFixups.length > 0;
         const labelPos = enc.len;
-        if (c.clauses !== undefined) this.endTry(c, labelPos);
-        if (c.handlerFixups !== undefined) for (const q of c.handlerFixups) this.handlerWords[q] = labelPos;
+        if (c.clauses !== null) this.endTry(c, labelPos);
+        for (const q of c.handlerFixups) this.handlerWords[q] = labelPos;
         this.placeLabel(fixups);
         st.popTo(c.height);
         for (let i = 0; i < c.nResults; i++) st.pushCanon();
@@ -502,10 +522,6 @@ class FuncTranslator {
         this.push(rec_dst_a_b_c(enc, Op.SELECT, st.canon(st.h), a, b, c), Op.SELECT);
         return;
       }
-      case 0x20: // local.get
-        // SPEED: no instruction; consumers read the local's slot.
-        st.pushLocal(2 * body[pc + 2]);
-        return;
       case 0x21: // local.set
       case 0x22: // local.tee
         this.localSet(body[pc + 2], op === 0x22, prevDst);
@@ -551,9 +567,6 @@ class FuncTranslator {
         else this.push(rec_dst_n_mem_a64_pg(enc, Op.MEMORY_GROW_M, st.canon(st.h), n, mi, mt.is64 ? 1 : 0, mt.pageSizeLog2), -1);
         return;
       }
-      case 0x41: // i32.const
-        st.pushC32(body[pc + 2]);
-        return;
       case 0x42: // i64.const
       case 0x44: // f64.const (its bits)
         st.pushC64(body[pc + 2], body[pc + 3]);
@@ -1075,7 +1088,8 @@ class FuncTranslator {
   private fuseLoadOp(bop: number, imm: number): boolean {
     const st = this.st, enc = this.enc;
     const immForm = IMM_FORM[bop] < 0;
-    for (let j = 0; j < LOAD_OPS.length; j += 3) {
+    // SPEED: starts at bop's first triple; most ops have none
+    for (let j = LOAD_OP_FIRST[bop]; j >= 0 && j < LOAD_OPS.length; j += 3) {
       if (LOAD_OPS[j + 1] !== bop) continue;
       const load = LOAD_OPS[j];
       const top = st.takeProducer(st.h - 1, load) >= 0;
@@ -1386,12 +1400,41 @@ class FuncTranslator {
   private labelArity(c: Ctrl): number {
     return c.kind === K_LOOP ? c.nParams : c.nResults;
   }
+  /** Enters a control frame (a reused one when there is one); returns it. */
+  private pushCtrl(kind: number, height: number, nParams: number, nResults: number, elseFixup: number): Ctrl {
+    if (this.depth === this.frames.length) this.frames.push(new Ctrl());
+    const c = this.frames[this.depth++];
+    c.kind = kind;
+    c.height = height;
+    c.nParams = nParams;
+    c.nResults = nResults;
+    c.loopPc = -1;
+    // SPEED: a fresh empty array costs less than truncating one (`length = 0` is a runtime call)
+    if (c.fixups.length !== 0) c.fixups = [];
+    c.elseFixup = elseFixup;
+    c.unreachable = false;
+    c.tryStart = -1;
+    c.clauses = null;
+    c.clauseTargets = null;
+    if (c.handlerFixups.length !== 0) c.handlerFixups = [];
+    this.top = c;
+    return c;
+  }
+  /** Leaves the innermost control frame (its object stays valid until the next pushCtrl). */
+  private popCtrl(): void {
+    this.depth--;
+    this.top = this.frames[this.depth - 1];
+  }
+  /** The frame of label `d` (relative depth). */
+  private label(d: number): Ctrl {
+    return this.frames[this.depth - 1 - d];
+  }
   private placeLabel(fixups: number[]): void {
     this.straight = false;
     this.enc.placeLabel(fixups);
   }
   private setUnreachable(): void {
-    const c = this.ctrls[this.ctrls.length - 1];
+    const c = this.top;
     c.unreachable = true;
     this.st.popTo(c.height);
   }
@@ -1432,7 +1475,7 @@ class FuncTranslator {
 
   /** Unconditional branch to relative depth d (the label's values moved into place, then a jump). */
   private emitBr(d: number): void {
-    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const c = this.label(d);
     if (c.kind === K_FUNC) { this.emitReturn(-1); return; }
     const st = this.st;
     const n = this.labelArity(c);
@@ -1442,7 +1485,7 @@ class FuncTranslator {
 
   private brIf(d: number, prevDst: number, prevStart: number, prevOp: number): void {
     const st = this.st, enc = this.enc;
-    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const c = this.label(d);
     if (c.kind !== K_FUNC && this.fuseCompareBrIf(prevDst, prevStart, prevOp, c)) {
       st.pop();
       return;
@@ -1488,27 +1531,29 @@ class FuncTranslator {
     const targets: Ctrl[] = [];
     for (let i = 0; i < n; i++) {
       const kind = body[pc + 4 + 3 * i], tag = body[pc + 5 + 3 * i], l = body[pc + 6 + 3 * i];
-      const c = this.ctrls[this.ctrls.length - 1 - l];
+      const c = this.label(l);
       clauses.push(kind >= 2 ? -1 : tag, kind & 1, c.kind === K_FUNC ? 0 : st.canon(c.height), c.kind === K_LOOP ? c.loopPc : -1);
       targets.push(c);
     }
-    this.ctrls.push({ kind: K_BLOCK, height: st.h - np, nParams: np, nResults: nr, loopPc: -1, fixups: [], elseFixup: -1, unreachable: false, tryStart: enc.len, clauses });
+    const c = this.pushCtrl(K_BLOCK, st.h - np, np, nr, -1);
+    c.tryStart = enc.len;
+    c.clauses = clauses;
     // remember which labels the clauses branch to (their positions are patched when the region is written)
-    (this.ctrls[this.ctrls.length - 1] as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets = targets;
+    c.clauseTargets = targets;
   }
 
   /** At a try_table's `end` (its label at `labelPos`): writes its region to handlerWords. */
   private endTry(c: Ctrl, labelPos: number): void {
     const h = this.handlerWords, clauses = c.clauses!;
-    const targets = (c as Ctrl & { clauseTargets?: Ctrl[] }).clauseTargets!;
+    const targets = c.clauseTargets!;
     const n = clauses.length / 4;
-    h.push(c.tryStart!, labelPos, n);
+    h.push(c.tryStart, labelPos, n);
     for (let k = 0; k < n; k++) {
       const q = h.length;
       h.push(clauses[4 * k], clauses[4 * k + 1], clauses[4 * k + 2], clauses[4 * k + 3]);
       const t = targets[k];
       if (t.kind === K_FUNC) this.returnStubFixups.push(q + 3);
-      else if (t.kind !== K_LOOP) (t.handlerFixups ??= []).push(q + 3);
+      else if (t.kind !== K_LOOP) t.handlerFixups.push(q + 3);
     }
   }
 
@@ -1533,7 +1578,7 @@ class FuncTranslator {
   }
   private brOnNull(d: number): void {
     const st = this.st, enc = this.enc;
-    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const c = this.label(d);
     const r = st.operand(st.h - 1);
     const inLocal = st.kinds[st.h - 1] === LOCAL;
     st.pop();
@@ -1546,7 +1591,7 @@ class FuncTranslator {
   /** br_on_non_null d: branches with the reference (the label's last value) when it is not null; otherwise drops it. */
   private brOnNonNull(d: number): void {
     const st = this.st, enc = this.enc;
-    const c = this.ctrls[this.ctrls.length - 1 - d];
+    const c = this.label(d);
     st.materializeFrom(st.h - this.labelArity(c));
     const r = st.canon(st.h - 1);
     this.branchIf(c, d, r, true);
@@ -1556,7 +1601,7 @@ class FuncTranslator {
   private brTable(body: Int32Array, pc: number): void {
     const st = this.st, enc = this.enc;
     const n = body[pc + 2];
-    const arity = this.labelArity(this.ctrls[this.ctrls.length - 1 - body[pc + 3 + n]]);
+    const arity = this.labelArity(this.label(body[pc + 3 + n]));
     // SPEED: an i32.load right before a br_table without values (a `switch` on a
     // loaded byte code): one br_table_load
     const ld = arity === 0 ? st.takeProducer(st.h - 1, Op.I32_LOAD) : -1;
@@ -1592,7 +1637,7 @@ class FuncTranslator {
     const stubs = new Map<number, number>();
     for (let i = 0; i <= n; i++) {
       const d = body[pc + 3 + i];
-      const c = this.ctrls[this.ctrls.length - 1 - d];
+      const c = this.label(d);
       if (c.kind !== K_FUNC && inPlace && c.height === valuesAt) { this.target(c, tpos + 2 * i); continue; }
       let s = stubs.get(d);
       if (s === undefined) {
@@ -1802,6 +1847,24 @@ const MEM_M_OP: Int16Array = (() => {
   return t;
 })();
 
+/** Classes of wasm instructions in WASM_CLASS. */
+const W_OTHER = 0, W_BINARY = 1, W_UNARY = 2, W_LOAD = 3, W_STORE = 4;
+/**
+ * The class of each wasm op below WASM_BINARY.length: which of ops.ts's
+ * WASM_BINARY, WASM_UNARY, WASM_LOAD, WASM_STORE maps it (W_OTHER: none);
+ * WASM_IOP holds the internal op it maps to.
+ */
+const WASM_CLASS = new Uint8Array(WASM_BINARY.length);
+const WASM_IOP = new Int16Array(WASM_BINARY.length).fill(-1);
+for (const [table, cls] of [[WASM_BINARY, W_BINARY], [WASM_LOAD, W_LOAD], [WASM_STORE, W_STORE], [WASM_UNARY, W_UNARY]] as const) {
+  for (let op = 0; op < WASM_BINARY.length; op++) {
+    if (op < table.length && table[op] >= 0 && WASM_CLASS[op] === W_OTHER) {
+      WASM_CLASS[op] = cls;
+      WASM_IOP[op] = table[op];
+    }
+  }
+}
+
 const translator = new FuncTranslator();
 
 /** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
@@ -1834,6 +1897,12 @@ const LOAD_OPS: readonly number[] = [
   Op.I32_LOAD16_S, Op.I32_MUL_SS, Op.I32_LOAD16_S_MUL_S, Op.I32_LOAD8_U, Op.I32_ADD_SS, Op.I32_LOAD8_U_ADD_S,
   Op.I32_LOAD16_U, Op.I32_ADD_SS, Op.I32_LOAD16_U_ADD_S,
 ];
+/** fuseLoadOp: where LOAD_OPS's first triple with each binary op starts (-1: none), by op. */
+const LOAD_OP_FIRST: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  for (let j = LOAD_OPS.length - 3; j >= 0; j -= 3) t[LOAD_OPS[j + 1]] = j;
+  return t;
+})();
 /** fuseXorShift64: pairs (i64 shift by 1..31, the fused xor op). */
 const XOR_SHIFTS64: readonly number[] = [Op.I64_SHL_SI_LO, Op.I64_XOR_SHL_SI_LO, Op.I64_SHR_U_SI_LO, Op.I64_XOR_SHR_U_SI_LO];
 /** fuseXorShift: pairs (shift by a constant, the fused xor op). */
