@@ -5,8 +5,8 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { Engine } from '../index';
-import { compileFunction } from './compiler';
-import { wat } from './testutil';
+import { internals } from './runtime';
+import { compileFresh, wat } from './testutil';
 
 /** `global.gc`, switched on at run time when jest runs without --expose-gc. */
 function getGc(): () => void {
@@ -20,9 +20,9 @@ test('compiling a function does not keep its module alive', async () => {
   const e = new Engine();
   const bytes = await wat('(module (func (param i32) (result i32) (block (br_if 0 (local.get 0))) (i32.add (local.get 0) (i32.const 1))))');
   const ref = ((): WeakRef<object> => {
-    const validated = (e.compile(bytes) as any)._vm;
-    compileFunction(validated, 0, false, (e as any)._schedule);
-    return new WeakRef(validated);
+    const module = e.compile(bytes);
+    compileFresh(module, 0);
+    return new WeakRef(internals(module).vm);
   })();
   // a WeakRef's target stays alive until the current job ends
   await new Promise((resolve) => setTimeout(resolve, 0));
