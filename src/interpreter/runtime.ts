@@ -566,6 +566,7 @@ export class Store {
     this.engine = engine;
     const gas = options.gas === undefined ? undefined : gasNumber(options.gas);
     this.state = new StoreState(this, engine.state, engine.state.config.limits, engine.state.schedule, gas, hook, profiler, options.hostErrors === 'propagate');
+    engine.state.warmUp();
   }
 
   /**
