@@ -414,7 +414,8 @@ class FuncTranslator {
         const ft = this.vm.funcTypes[f];
         const np = ft.params.length;
         st.materializeFrom(st.h - np);
-        enc.returnSite(rec_func_args_ret_retGas(enc, Op.CALL, f, st.canon(st.h - np), 0, 0), Op.CALL);
+        const iop = f >= this.vm.numImportedFuncs ? Op.CALL_LOCAL : Op.CALL;
+        enc.returnSite(rec_func_args_ret_retGas(enc, iop, f, st.canon(st.h - np), 0, 0), iop);
         this.callResults(np, ft.results.length);
         return;
       }

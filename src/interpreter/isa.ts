@@ -192,6 +192,21 @@ depth++;
 fp = nfp;
 ENTER_CALLEE;`;
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
+/**
+ * A call of a function defined in the calling module (the compiler knows it
+ * from the index: not an import): never a host function, always in the
+ * running instance, so neither is checked.
+ */
+op('call_local', 'func:i args:i ret:t', `callee = funcs[$func] ?? inst.func($func);
+if (depth >= maxDepth) trap('call_stack_exhausted');
+const ret = $ret;
+cs[3 * depth] = code[ret];
+cs[3 * depth + 1] = fp;
+cs[3 * depth + 2] = code[ret + 1];
+fns[depth] = f;
+depth++;
+fp += $args;
+ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
   'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
 op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
@@ -1163,6 +1178,19 @@ if (fp + cf.frameSlots > S.length) {
 }
 for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
 RELOAD_INSTANCE;
+pc = cf.entryPc;
+const k = cf.entryGas;
+CHARGE_PENDING(k);
+break;`,
+  /** ENTER_CALLEE for a callee of the running instance (call_local): no instance to reload. */
+  ENTER_CALLEE_LOCAL: `f = callee;
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
+code = cf.code;
+if (fp + cf.frameSlots > S.length) {
+  store.growStack(fp + cf.frameSlots);
+  RELOAD_STACK;
+}
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
 pc = cf.entryPc;
 const k = cf.entryGas;
 CHARGE_PENDING(k);
