@@ -4,10 +4,11 @@
  * every entry, stack growth), gas, the call-depth trap, and pausing and
  * snapshots inside callees.
  */
-import { Engine, Store, callResumable, restore, type ResumableCall } from '../index';
+import { Engine, HostFunc, Store, callResumable, restore, type ResumableCall } from '../index';
 import { compileFunction } from './compiler';
 import { disassemble } from './bytecode';
 import { instantiateWat, resumeByUnits, thrown, wat } from './testutil';
+import { wat3 } from '../validator/testutil';
 
 async function listing(text: string, fn: number): Promise<string> {
   const e = new Engine();
@@ -63,10 +64,57 @@ function runJs(n: number): number {
   return (x + g) | 0;
 }
 
-test('a call of a defined function is call_local, a call of an import is call', async () => {
+test('a call of a defined function is call_local, a call of an import is call; a copy or copy2 of the last arguments is their prefix', async () => {
   const l = await listing(CALLS, 6); // run: code 6 (function 7 of the index space)
-  expect(l.match(/CALL_LOCAL/g)!.length).toBe(6);
+  expect(l.match(/ CALL_LOCAL /g)!.length).toBe(6);
   expect(l.match(/ CALL /g)!.length).toBe(1);
+  // inc's argument x and add2's last argument i are copies, mix3's and sel4's last are constants
+  expect(l.match(/ COPY_CALL_LOCAL \d+ \d+\n +\d+: CALL_LOCAL /g)!.length).toBe(2);
+  // the import's argument copy follows the copy of sel4's result into x: the two are one copy2, its prefix
+  expect(l).toMatch(/ COPY2_CALL 4 6 6 4\n +\d+: CALL 0 /);
+  const two = '(func (param i32 i32) (result i32) (call 0 (local.get 1) (local.get 0)))';
+  expect(await listing(`(module (import "env" "h" (func (param i32 i32) (result i32))) ${two})`, 0)).toMatch(/^ +2: COPY2_CALL 4 2 6 0\n +7: CALL 0 4 /m);
+  expect(await listing(`(module ${two.replace('(call 0', '(call 1')} ${two})`, 1)).toMatch(/^ +2: COPY2_CALL_LOCAL 4 2 6 0\n +7: CALL_LOCAL 0 4 /m);
+});
+
+test('prefixed call_indirect and call_ref: the callee, its result and every trap as without the prefix', async () => {
+  const engine = new Engine({ features: { preset: '3.0' } });
+  const [bytes] = wat3([`(module
+    (type $t (func (param i32 i32) (result i32))) (type $u (func (param i32) (result i32)))
+    (table 3 funcref) (elem (i32.const 0) $sub $one)
+    (func $sub (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func $one (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func (export "ind") (param $a i32) (param $b i32) (param $k i32) (result i32)
+      (call_indirect (type $t) (local.get $a) (local.get $b) (local.get $k)))
+    (global $r (ref null $t) (ref.func $sub)) (global $null (ref null $t) (ref.null $t))
+    (func (export "ref") (param $a i32) (param $b i32) (result i32) (call_ref $t (local.get $a) (local.get $b) (global.get $r)))
+    (func (export "refnull") (param $a i32) (param $b i32) (result i32) (call_ref $t (local.get $a) (local.get $b) (global.get $null))))`]);
+  const m = engine.compile(bytes);
+  const ex = new Store(engine).instantiate(m).exports as Record<string, any>;
+  const code = (f: () => unknown) => thrown(f).code;
+  expect(ex.ind(10, 3, 0)).toBe(7);
+  expect(code(() => ex.ind(10, 3, 1))).toBe('indirect_call_type_mismatch');
+  expect(code(() => ex.ind(10, 3, 2))).toBe('uninitialized_element');
+  expect(code(() => ex.ind(10, 3, 3))).toBe('undefined_element');
+  expect(ex.ref(10, 4)).toBe(6);
+  expect(code(() => ex.refnull(10, 4))).toBe('null_reference');
+  const l = (fn: number) => disassemble(compileFunction((m as any)._vm, fn, true, (engine as any)._schedule).code);
+  expect(l(2)).toMatch(/ COPY2_CALL 6 0 8 2\n +\d+: CALL_INDIRECT_S /);
+  expect(l(3)).toMatch(/ COPY2_CALL 4 0 6 2\n +\d+: CALL_REF_S /);
+  expect(l(4)).toMatch(/ COPY2_CALL 4 0 6 2\n +\d+: CALL_REF_S /);
+});
+
+test('a host function paused in a prefixed call resumes with its result', async () => {
+  const pausing = new HostFunc({ params: ['i32'], results: ['i32'] }, (caller, x) => caller.pause(x));
+  const s = await instantiateWat(CALLS, { imports: { env: { h: pausing } } });
+  let c: ResumableCall = callResumable(s.exports.run, 40);
+  let pauses = 0;
+  while (!c.done) {
+    expect(c.reason).toBe('host');
+    c = c.resume(h(c.payload as number));
+    pauses++;
+  }
+  expect([c.value, pauses]).toEqual([runJs(40), 40]);
 });
 
 test('callees with 0-4 parameters: arguments in place, results back, locals zero on every call', async () => {

@@ -57,6 +57,8 @@ export class Encoder implements Sink {
   lastOp = -1;
   /** Start of the last emitted `copy` record, -1 when something came after it. */
   copyStart = -1;
+  /** Start of the last `copy2` record made of two copies (see `copy`), -1 when none. */
+  copy2Start = -1;
 
   /** Starts a function: empty output, no block open. */
   reset(metered: boolean, costs: GasSchedule['static']): void {
@@ -74,6 +76,7 @@ export class Encoder implements Sink {
     this.lastStart = -1;
     this.lastOp = -1;
     this.copyStart = -1;
+    this.copy2Start = -1;
   }
 
   /** The buffer, with room for `n` more words. SPEED: one capacity check per record, not one per word. */
@@ -154,6 +157,7 @@ export class Encoder implements Sink {
       b[cs + F.COPY2.src2] = src;
       this.len = cs + OP_LENGTH[Op.COPY2];
       this.copyStart = -1;
+      this.copy2Start = cs;
       return;
     }
     const rs = this.recStart;
@@ -167,6 +171,23 @@ export class Encoder implements Sink {
       return;
     }
     this.copyStart = rec_dst_src(this, Op.COPY, dst, src);
+  }
+
+  /**
+   * SPEED (call prefixes, isa.ts `copy_call`): a copy or copy2 that is the
+   * last record, with no label after it, becomes op `prefix` or `prefix2`,
+   * whose case does the copies and runs the call record emitted next
+   * without a dispatch.
+   */
+  callPrefix(prefix: number, prefix2: number): void {
+    const cs = this.copyStart, c2 = this.copy2Start;
+    if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      this.buf[cs] = prefix;
+      this.copyStart = -1;
+    } else if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === this.len && this.buf[c2] === Op.COPY2) {
+      this.buf[c2] = prefix2;
+      this.copy2Start = -1;
+    }
   }
 
   /**

@@ -30,7 +30,9 @@
  *    gas stored after it (branches carry the first block charge of where they go).
  *  - `RELOAD_INSTANCE;` — reload the instance-dependent locals after `inst` changed.
  * A row whose `next` is 'auto' gets `pc += length; break;` appended; a
- * control row (`next: 'self'`) sets `pc` itself. A row with `cond` is a
+ * control row (`next: 'self'`) sets `pc` itself; a prefix row (`next:
+ * 'fall'`) moves `pc` to the fields the case of the row `fallInto` reads
+ * and falls through into that case (the generator places it right after). A row with `cond` is a
  * two-way branch on that condition with fields `target` and `fall`.
  */
 
@@ -53,8 +55,10 @@ export interface OpDef {
   fields: ReadonlyArray<readonly [string, FieldKind]>;
   /** Semantics: a fragment of the execution loop (see the template language above). */
   exec: string;
-  /** 'auto': the generator advances pc past the record; 'self': the fragment sets pc. */
-  next: 'auto' | 'self';
+  /** 'auto': the generator advances pc past the record; 'self': the fragment sets pc; 'fall': the fragment sets pc, then the case of `fallInto` runs. */
+  next: 'auto' | 'self' | 'fall';
+  /** A prefix row (`next: 'fall'`): the row whose case runs next, on the record after this one. */
+  fallInto?: string;
   /** Two-way branch condition (fields `target` and `fall`). */
   cond?: string;
   /** Rows with the same group share one case body (the first row's), told apart by `@OP`. */
@@ -191,7 +195,30 @@ fns[depth] = f;
 depth++;
 fp = nfp;
 ENTER_CALLEE;`;
+/**
+ * Call prefixes (SPEED: one or two dispatches less per call): the copies of
+ * the last arguments, in a copy's or copy2's record with another op number,
+ * then the call's record, which runs next without a dispatch (the
+ * encoder's `callPrefix`). A copy2 prefix does its first copy and falls
+ * into the copy prefix with pc on its second (`dst2`, `src2` are then
+ * `dst`, `src` two words on).
+ */
+const COPY_ARG = `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+pc += 3;`;
+const COPY2_ARG = `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+pc += 2;`;
+op('copy2_call', 'dst:s src:s dst2:s src2:s', COPY2_ARG, 'copy two values (the last arguments), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'copy_call' });
+op('copy_call', 'dst:s src:s', COPY_ARG, 'copy one value (the last argument), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'call' });
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
+op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
+  'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
+op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
+op('copy2_call_local', 'dst:s src:s dst2:s src2:s', COPY2_ARG, 'copy two values (the last arguments), then the call_local record after it', { next: 'fall', fallInto: 'copy_call_local' });
+op('copy_call_local', 'dst:s src:s', COPY_ARG, 'copy one value (the last argument), then the call_local record after it', { next: 'fall', fallInto: 'call_local' });
 /**
  * A call of a function defined in the calling module (the compiler knows it
  * from the index: not an import): never a host function, always in the
@@ -207,9 +234,6 @@ fns[depth] = f;
 depth++;
 fp += $args;
 ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self' });
-op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
-  'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
-op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
 
 /**
  * Tail calls (return_call, return_call_indirect, return_call_ref): the
