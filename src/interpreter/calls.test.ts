@@ -184,3 +184,25 @@ test('paused inside local callees: snapshots restore and finish identically', as
   expect([c.value, store.gasUsed]).toEqual(want);
   expect(restores).toBeGreaterThan(20);
 });
+
+test('a copy back of what the last copy wrote is left out, and the copies around it fuse', async () => {
+  const text = `(module
+    (func $f (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+    (func $g (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+    (func (export "run") (param $i i32) (result i32) (local $x i32)
+      (local.set $x (call $f (local.get $i)))
+      (local.set $x (call $g (local.get $x) (local.get $i)))
+      (local.get $x))
+    (func (export "swap") (param i32 i32) (result i32)
+      (local.set 1 (local.get 0))
+      (local.set 0 (local.get 1))
+      (i32.sub (local.get 0) (local.get 1))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.run(5)).toBe(10);
+  expect(s.exports.swap(7, 2)).toBe(0);
+  // x (slot 2) = f's result (slot 4); g's arguments x and i go to slots 4 (holding x already) and 6
+  const l = await listing(text, 2);
+  expect(l).toMatch(/ COPY2_CALL_LOCAL 2 4 6 0\n +\d+: CALL_LOCAL 1 4 /);
+  expect(l).not.toMatch(/COPY2? [^\n]*\b4 2\b/);
+  expect(await listing(text, 3)).not.toMatch(/COPY2/);
+});

@@ -149,6 +149,9 @@ export class Encoder implements Sink {
   copy(dst: number, src: number): void {
     const cs = this.copyStart;
     if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      // SPEED: the copy back of what the last copy wrote (a call's result stored to a local, then that local
+      // as the next call's argument in the same slot): S[dst] already holds S[src], and the next copy may fuse
+      if (this.buf[cs + F.COPY.dst] === src && this.buf[cs + F.COPY.src] === dst) return;
       // SPEED: two copies in a row (local.get/local.set chains, branch moves):
       // one copy2, done in that order (the copy's fields are copy2's first two)
       const b = this.room(OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
