@@ -128,6 +128,14 @@ function generate() {
     }
     body = expand(body, def);
     if (def.next === 'auto') body += `pc += ${len};\nbreak;`;
+    if (def.next === 'fall') {
+      // a prefix: its case falls through into the case emitted right after it
+      const target = ISA.find((x) => x.name === def.fallInto);
+      const nextDef = ISA.slice(ISA.indexOf(def) + 1).find((x) => !x.cold && !done.has(x.name));
+      if (!target || target.cold || def.cold || def.group || !nextDef || nextDef !== target && !(target.group && nextDef.group === target.group)) {
+        throw new Error(`gen-isa: prefix ${def.name} must come right before the case of ${def.fallInto}`);
+      }
+    }
     const labels = members.map((m, i) => `case ${number.get(m.name)}:${i === members.length - 1 ? ' {' : ''} // ${m.name}`);
     // Hot case bodies declare their temporaries with `var`: Ignition gives
     // every block-scoped const of a function its own register (no reuse across

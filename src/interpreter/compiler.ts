@@ -448,7 +448,10 @@ class FuncTranslator {
         const ft = this.vm.funcTypes[f];
         const np = ft.params.length;
         st.materializeFrom(st.h - np);
-        enc.returnSite(rec_func_args_ret_retGas(enc, Op.CALL, f, st.canon(st.h - np), 0, 0), Op.CALL);
+        const iop = f >= this.vm.numImportedFuncs ? Op.CALL_LOCAL : Op.CALL;
+        if (iop === Op.CALL_LOCAL) enc.callPrefix(Op.COPY_CALL_LOCAL, Op.COPY2_CALL_LOCAL);
+        else enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
+        enc.returnSite(rec_func_args_ret_retGas(enc, iop, f, st.canon(st.h - np), 0, 0), iop);
         this.callResults(np, ft.results.length);
         return;
       }
@@ -459,6 +462,7 @@ class FuncTranslator {
         const idx = st.operand(st.h - 1);
         st.pop();
         st.materializeFrom(st.h - np);
+        enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
         enc.returnSite(rec_type_table_idx_args_ret_retGas(enc, Op.CALL_INDIRECT_S, ti, table, idx, st.canon(st.h - np), 0, 0), Op.CALL_INDIRECT_S);
         this.callResults(np, ft.results.length);
         return;
@@ -481,6 +485,7 @@ class FuncTranslator {
         const ref = st.operand(st.h - 1);
         st.pop();
         st.materializeFrom(st.h - np);
+        enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
         enc.returnSite(rec_ref_args_ret_retGas(enc, Op.CALL_REF_S, ref, st.canon(st.h - np), 0, 0), Op.CALL_REF_S);
         this.callResults(np, ft.results.length);
         return;

@@ -57,7 +57,7 @@ export class Encoder implements Sink {
   lastOp = -1;
   /** Start of the last emitted `copy` record, -1 when something came after it. */
   copyStart = -1;
-  /** Start of the last `copy2` record made from two copies (a copy after it may follow). */
+  /** Start of the last `copy2` record made of two copies (see `copy`: a copy after it may make it a copy4; `callPrefix`), -1 when none. */
   copy2Start = -1;
 
   /** Starts a function: empty output, no block open. */
@@ -149,6 +149,9 @@ export class Encoder implements Sink {
   copy(dst: number, src: number): void {
     const cs = this.copyStart;
     if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      // SPEED: the copy back of what the last copy wrote (a call's result stored to a local, then that local
+      // as the next call's argument in the same slot): S[dst] already holds S[src], and the next copy may fuse
+      if (this.buf[cs + F.COPY.dst] === src && this.buf[cs + F.COPY.src] === dst) return;
       // SPEED: two copies in a row (local.get/local.set chains, branch moves):
       // one copy2, done in that order (the copy's fields are copy2's first two)
       const c2 = this.copy2Start;
@@ -165,13 +168,13 @@ export class Encoder implements Sink {
         this.copy2Start = -1;
         return;
       }
-      this.copy2Start = cs;
       const b = this.room(OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
       b[cs] = Op.COPY2;
       b[cs + F.COPY2.dst2] = dst;
       b[cs + F.COPY2.src2] = src;
       this.len = cs + OP_LENGTH[Op.COPY2];
       this.copyStart = -1;
+      this.copy2Start = cs;
       return;
     }
     const rs = this.recStart;
@@ -185,6 +188,23 @@ export class Encoder implements Sink {
       return;
     }
     this.copyStart = rec_dst_src(this, Op.COPY, dst, src);
+  }
+
+  /**
+   * SPEED (call prefixes, isa.ts `copy_call`): a copy or copy2 that is the
+   * last record, with no label after it, becomes op `prefix` or `prefix2`,
+   * whose case does the copies and runs the call record emitted next
+   * without a dispatch.
+   */
+  callPrefix(prefix: number, prefix2: number): void {
+    const cs = this.copyStart, c2 = this.copy2Start;
+    if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
+      this.buf[cs] = prefix;
+      this.copyStart = -1;
+    } else if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === this.len && this.buf[c2] === Op.COPY2) {
+      this.buf[c2] = prefix2;
+      this.copy2Start = -1;
+    }
   }
 
   /**

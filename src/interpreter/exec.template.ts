@@ -355,7 +355,11 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   let depth = resume === null ? entryDepth : resume.depth;
   let S = store.stack, SF64 = store.stackF64, SF32 = store.stackF32;
   let f = resume === null ? entry : resume.f;
-  let cf = compiledOf(f, metered);
+  // SPEED: the cached code read here, not through compiledOf: the optimized
+  // loop inlines a call and uses its type feedback, which compiledOf, called
+  // once per activation, may not have yet (then every later activation of the
+  // optimized exec left it at this line and ran unoptimized until OSR)
+  let cf = (metered ? f.compiledMetered : f.compiledUnmetered) ?? compiledOf(f, metered);
   let code = cf.code;
   let fp = resume === null ? entryFp : resume.fp;
   let pc = resume === null ? 0 : resume.pc;

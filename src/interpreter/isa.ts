@@ -30,7 +30,9 @@
  *    gas stored after it (branches carry the first block charge of where they go).
  *  - `RELOAD_INSTANCE;` — reload the instance-dependent locals after `inst` changed.
  * A row whose `next` is 'auto' gets `pc += length; break;` appended; a
- * control row (`next: 'self'`) sets `pc` itself. A row with `cond` is a
+ * control row (`next: 'self'`) sets `pc` itself; a prefix row (`next:
+ * 'fall'`) moves `pc` to the fields the case of the row `fallInto` reads
+ * and falls through into that case (the generator places it right after). A row with `cond` is a
  * two-way branch on that condition with fields `target` and `fall`.
  */
 
@@ -53,8 +55,10 @@ export interface OpDef {
   fields: ReadonlyArray<readonly [string, FieldKind]>;
   /** Semantics: a fragment of the execution loop (see the template language above). */
   exec: string;
-  /** 'auto': the generator advances pc past the record; 'self': the fragment sets pc. */
-  next: 'auto' | 'self';
+  /** 'auto': the generator advances pc past the record; 'self': the fragment sets pc; 'fall': the fragment sets pc, then the case of `fallInto` runs. */
+  next: 'auto' | 'self' | 'fall';
+  /** A prefix row (`next: 'fall'`): the row whose case runs next, on the record after this one. */
+  fallInto?: string;
   /** Two-way branch condition (fields `target` and `fall`). */
   cond?: string;
   /** Rows with the same group share one case body (the first row's), told apart by `@OP`. */
@@ -191,10 +195,45 @@ fns[depth] = f;
 depth++;
 fp = nfp;
 ENTER_CALLEE;`;
+/**
+ * Call prefixes (SPEED: one or two dispatches less per call): the copies of
+ * the last arguments, in a copy's or copy2's record with another op number,
+ * then the call's record, which runs next without a dispatch (the
+ * encoder's `callPrefix`). A copy2 prefix does its first copy and falls
+ * into the copy prefix with pc on its second (`dst2`, `src2` are then
+ * `dst`, `src` two words on).
+ */
+const COPY_ARG = `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+pc += 3;`;
+const COPY2_ARG = `const d = $dst, s = $src;
+S[d] = S[s];
+S[d + 1] = S[s + 1];
+pc += 2;`;
+op('copy2_call', 'dst:s src:s dst2:s src2:s', COPY2_ARG, 'copy two values (the last arguments), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'copy_call' });
+op('copy_call', 'dst:s src:s', COPY_ARG, 'copy one value (the last argument), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'call' });
 op('call', 'func:i args:i ret:t', CALL, 'call function `func`; its frame starts at slot `args`', { next: 'self', group: 'call' });
 op('call_indirect_s', 'type:i table:i idx:s args:i ret:t', CALL,
   'call the function at S[idx] of table `table`, checking its type against `type`', { next: 'self', group: 'call' });
 op('call_ref_s', 'ref:s args:i ret:t', CALL, 'call the function reference S[ref] (null traps)', { next: 'self', group: 'call' });
+op('copy2_call_local', 'dst:s src:s dst2:s src2:s', COPY2_ARG, 'copy two values (the last arguments), then the call_local record after it', { next: 'fall', fallInto: 'copy_call_local' });
+op('copy_call_local', 'dst:s src:s', COPY_ARG, 'copy one value (the last argument), then the call_local record after it', { next: 'fall', fallInto: 'call_local' });
+/**
+ * A call of a function defined in the calling module (the compiler knows it
+ * from the index: not an import): never a host function, always in the
+ * running instance, so neither is checked.
+ */
+op('call_local', 'func:i args:i ret:t', `callee = funcs[$func] ?? inst.func($func);
+if (depth >= maxDepth) trap('call_stack_exhausted');
+const ret = $ret;
+cs[3 * depth] = code[ret];
+cs[3 * depth + 1] = fp;
+cs[3 * depth + 2] = code[ret + 1];
+fns[depth] = f;
+depth++;
+fp += $args;
+ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self' });
 
 /**
  * Tail calls (return_call, return_call_indirect, return_call_ref): the
@@ -1316,6 +1355,19 @@ pc = cf.entryPc;
 const k = cf.entryGas;
 CHARGE_PENDING(k);
 break;`,
+  /** ENTER_CALLEE for a callee of the running instance (call_local): no instance to reload. */
+  ENTER_CALLEE_LOCAL: `f = callee;
+cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
+code = cf.code;
+if (fp + cf.frameSlots > S.length) {
+  store.growStack(fp + cf.frameSlots);
+  RELOAD_STACK;
+}
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+pc = cf.entryPc;
+const k = cf.entryGas;
+CHARGE_PENDING(k);
+break;`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
   EXEC_COLD: `store.gas = gas;
 pc = execCold(store, inst, S, fp, code, pc);
@@ -1393,7 +1445,7 @@ memLen = u8.length;`,
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
