@@ -30,7 +30,7 @@
  *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
  *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
- *    (fuseRotXor), `(a + b) + c` (fuseAdd3), a load feeding
+ *    (fuseRotXor), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
  *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
  *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
@@ -1010,7 +1010,7 @@ class FuncTranslator {
     if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
     if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
     if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
-    if (iop === Op.I32_ADD_SS && this.fuseAdd3()) return;
+    if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
     if (this.fuseLoadOp(iop, 0)) return;
     if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
     if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
@@ -1120,19 +1120,7 @@ class FuncTranslator {
    */
   private fuseF64(iop: number): boolean {
     const st = this.st, enc = this.enc;
-    if (iop === Op.F64_MUL_SS) {
-      const top = st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0;
-      if (top || st.takeProducer(st.h - 2, Op.F64_MUL_SS) >= 0) {
-        // the taken record's fields are still readable at enc.len (read before operand() may emit)
-        const sp = enc.len, L = F.F64_MUL_SS;
-        const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
-        const c = st.operand(top ? st.h - 2 : st.h - 1);
-        st.pop(); st.pop();
-        this.push(rec_dst_a_b_c(enc, Op.F64_MUL_MUL_SSS, st.canon(st.h), a, b, c), Op.F64_MUL_MUL_SSS);
-        return true;
-      }
-    }
-    if (iop === Op.F64_MUL_SS) return false;
+    if (iop === Op.F64_MUL_SS) return this.fuseSame3(Op.F64_MUL_SS, Op.F64_MUL_MUL_SSS);
     const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
     const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
     if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
@@ -1282,17 +1270,23 @@ class FuncTranslator {
     return false;
   }
 
-  /** SPEED: `(a + b) + c` or `c + (a + b)` with the inner i32.add just emitted, as one i32.add3_sss (sums, dot products). */
-  private fuseAdd3(): boolean {
+  /**
+   * SPEED: `(a op b) op c` or `c op (a op b)` with the inner `op` (a
+   * commutative and associative-as-written `dst:s a:s b:s` op: i32.add,
+   * f64.mul) just emitted, as one `fused` `dst:s a:s b:s c:s` op computing
+   * `(a op b) op c`: `(a + b) + c` as i32.add3_sss (sums, dot products),
+   * `(a * b) * c` as f64.mul_mul_sss.
+   */
+  private fuseSame3(op: number, fused: number): boolean {
     const st = this.st, enc = this.enc;
-    const top = st.takeProducer(st.h - 1, Op.I32_ADD_SS) >= 0;
-    if (!top && st.takeProducer(st.h - 2, Op.I32_ADD_SS) < 0) return false;
+    const top = st.takeProducer(st.h - 1, op) >= 0;
+    if (!top && st.takeProducer(st.h - 2, op) < 0) return false;
     // the taken record's fields are still readable at enc.len (read before operand() may emit)
-    const sp = enc.len, L = F.I32_ADD_SS;
-    const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+    const sp = enc.len;
+    const a = enc.buf[sp + F.I32_ADD_SS.a], b = enc.buf[sp + F.I32_ADD_SS.b];
     const c = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
-    this.push(rec_dst_a_b_c(enc, Op.I32_ADD3_SSS, st.canon(st.h), a, b, c), Op.I32_ADD3_SSS);
+    this.push(rec_dst_a_b_c(enc, fused, st.canon(st.h), a, b, c), fused);
     return true;
   }
 

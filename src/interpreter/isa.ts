@@ -598,7 +598,7 @@ for (const b of i32Binary) {
 op('i32.sub_is', 'dst:s a:s b:i', 'S[$dst] = $b - S[$a];', 'i32.sub with a constant left operand (`0 - x`, `31 - x`)');
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
-op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseAdd3)');
+op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseSame3)');
 /**
  * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
  * Σ/σ functions and xorshift generators (compiler fuseXorShift).
@@ -1342,29 +1342,23 @@ SF32 = store.stackF32;`,
    * tail call): its code, stack room, zeroed locals, instance, and its first
    * block charged here (SPEED: CompiledFunc.entryGas).
    */
-  ENTER_CALLEE: `f = callee;
-cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
-code = cf.code;
-if (fp + cf.frameSlots > S.length) {
-  store.growStack(fp + cf.frameSlots);
-  RELOAD_STACK;
-}
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
+  ENTER_CALLEE: `CALLEE_FRAME;
 RELOAD_INSTANCE;
-pc = cf.entryPc;
-const k = cf.entryGas;
-CHARGE_PENDING(k);
-break;`,
+CALLEE_START;`,
   /** ENTER_CALLEE for a callee of the running instance (call_local): no instance to reload. */
-  ENTER_CALLEE_LOCAL: `f = callee;
+  ENTER_CALLEE_LOCAL: `CALLEE_FRAME;
+CALLEE_START;`,
+  /** The callee's code, stack room and zeroed locals (ENTER_CALLEE). */
+  CALLEE_FRAME: `f = callee;
 cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
   store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;
-pc = cf.entryPc;
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;`,
+  /** The callee's first instruction, its first block charged (ENTER_CALLEE). */
+  CALLEE_START: `pc = cf.entryPc;
 const k = cf.entryGas;
 CHARGE_PENDING(k);
 break;`,
