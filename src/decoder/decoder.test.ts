@@ -295,6 +295,12 @@ describe('table, memory, global, export, start sections', () => {
     // non-minimal two-byte forms
     expect(bodyOps([0x41, 0xff, 0x7f, 0x1a, 0x41, 0x80, 0x00, 0x1a])).toEqual([[Op.i32_const, -1], [Op.drop], [Op.i32_const, 0], [Op.drop], [Op.end]]);
     for (const x of [127, 128, 16383, 16384, 0x7fffffff]) expect(bodyOps([0x10, ...uleb(x)])).toEqual([[Op.call, x], [Op.end]]);
+    // i64.const of one byte (read inline) and more
+    for (const v of [0, 63, -64, 64, -65]) expect(bodyOps([0x42, ...sleb(v), 0x1a])).toEqual([[Op.i64_const, v, v < 0 ? -1 : 0], [Op.drop], [Op.end]]);
+    // memarg offsets of one, two (read inline) and more bytes
+    for (const o of [0, 127, 128, 16383, 16384]) {
+      expect(bodyOps([0x41, 0x00, 0x28, 0x02, ...uleb(o), 0x1a])).toEqual([[Op.i32_const, 0], [Op.i32_load, 2, o], [Op.drop], [Op.end]]);
+    }
     // a two-byte constant cut short by the end of the body
     expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x41, 0x80])), 'unexpected end of section or function');
   });

@@ -254,6 +254,13 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
             buf[len++] = o;
             break;
           }
+          if (f < 32 && flagsAt + 2 < end && bytes[flagsAt + 2] < 0x80) {
+            // ... with a two-byte offset
+            r.pos = flagsAt + 3;
+            buf[len++] = f;
+            buf[len++] = (o & 0x7f) | (bytes[flagsAt + 2] << 7);
+            break;
+          }
         }
         const flags = r.u32();
         if (flags < 32 && !memory64) {
@@ -295,11 +302,21 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         } else buf[len++] = r.s32();
         break;
       }
-      case 12: // Imm.i64
+      case 12: { // Imm.i64
+        const p = r.pos;
+        const x = p < end ? bytes[p] : 0x80;
+        if (x < 0x80) {
+          // one byte: bit 6 is the sign
+          r.pos = p + 1;
+          buf[len++] = x < 0x40 ? x : x - 0x80;
+          buf[len++] = x < 0x40 ? 0 : -1;
+          break;
+        }
         r.s64(i64Halves);
         buf[len++] = i64Halves[0];
         buf[len++] = i64Halves[1];
         break;
+      }
       case 13: // Imm.f32
         buf[len++] = word(r);
         break;
