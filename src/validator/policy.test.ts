@@ -69,6 +69,11 @@ describe('floats', () => {
     expect(store.reason).toBe('float instruction 0xbf rejected by the determinism policy (floats)');
   });
 
+  test('a float type is reported at its first use only', async () => {
+    const e = (await errorOf('(module (func (local f64) (block (result f32) (unreachable)) (drop)))')) as PolicyError;
+    expect(e.reason).toBe('f64 local rejected by the determinism policy (floats)');
+  });
+
   test('a module that uses floats and is also invalid reports the invalidity', async () => {
     const e = await errorOf('(module (func (result i32) (f32.const 0)))');
     expect(e).toBeInstanceOf(InvalidError);

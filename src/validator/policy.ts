@@ -85,7 +85,8 @@ export class Policy {
         return;
       case F32:
       case F64:
-        this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
+        // SPEED: the message only for the first float use
+        if (this.floatWhat === null) this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
         return;
       case V128:
         rejectSimd(this.features, `v128 ${what}`, offset, funcIndex);
