@@ -2,7 +2,7 @@ import { decode } from './index.js';
 import { MalformedError, LimitError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../config.js';
 import { Op, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, instrLength } from './opcodes.js';
-import { type Bytes, uleb, str, vec, section, HEADER, mod, I32, I64, FUNCREF, EXTERNREF, functype, typeSec, funcSec, body, codeSec, withBody } from './testutil.js';
+import { type Bytes, uleb, sleb, str, vec, section, HEADER, mod, I32, I64, FUNCREF, EXTERNREF, functype, typeSec, funcSec, body, codeSec, withBody } from './testutil.js';
 
 function decodeError(bytes: Uint8Array, limits?: Limits): unknown {
   try {
@@ -288,6 +288,21 @@ describe('table, memory, global, export, start sections', () => {
     expectMalformed(mod(section(4, vec([[0x40, 0x01, FUNCREF, 0x00, 0x00]]))), 'malformed table', 12);
     expectMalformed(mod(section(5, vec([[0x10, 0x00]]))), 'integer too large: limits flags 0x10', 11);
     expectMalformed(mod(section(5, vec([[0x00, 0x80, 0x80, 0x80, 0x80, 0x10]]))), 'integer too large');
+  });
+  test('i32.const and indices of one, two and more LEB128 bytes (the one- and two-byte forms are read inline)', () => {
+    const values = [0, 63, -64, 64, -65, 127, 128, 8191, -8192, 8192, -8193, 0x7fffffff, -0x80000000];
+    for (const v of values) expect(bodyOps([0x41, ...sleb(v), 0x1a])).toEqual([[Op.i32_const, v], [Op.drop], [Op.end]]);
+    // non-minimal two-byte forms
+    expect(bodyOps([0x41, 0xff, 0x7f, 0x1a, 0x41, 0x80, 0x00, 0x1a])).toEqual([[Op.i32_const, -1], [Op.drop], [Op.i32_const, 0], [Op.drop], [Op.end]]);
+    for (const x of [127, 128, 16383, 16384, 0x7fffffff]) expect(bodyOps([0x10, ...uleb(x)])).toEqual([[Op.call, x], [Op.end]]);
+    // i64.const of one byte (read inline) and more
+    for (const v of [0, 63, -64, 64, -65]) expect(bodyOps([0x42, ...sleb(v), 0x1a])).toEqual([[Op.i64_const, v, v < 0 ? -1 : 0], [Op.drop], [Op.end]]);
+    // memarg offsets of one, two (read inline) and more bytes
+    for (const o of [0, 127, 128, 16383, 16384]) {
+      expect(bodyOps([0x41, 0x00, 0x28, 0x02, ...uleb(o), 0x1a])).toEqual([[Op.i32_const, 0], [Op.i32_load, 2, o], [Op.drop], [Op.end]]);
+    }
+    // a two-byte constant cut short by the end of the body
+    expectMalformed(mod(typeSec(functype([], [])), funcSec(0), codeSec([0x03, 0x00, 0x41, 0x80])), 'unexpected end of section or function');
   });
   test('globals', () => {
     const m = decode(mod(section(6, vec([[I32, 0x01, 0x41, 0x7f, 0x0b], [FUNCREF, 0x00, 0xd2, 0x00, 0x0b]]))));

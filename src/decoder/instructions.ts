@@ -10,7 +10,7 @@
 import { LimitError, PolicyError } from '../errors.js';
 import type { Features, Limits } from '../config.js';
 import { Reader } from './reader.js';
-import { MEMARG_EXT, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, immediateKind } from './opcodes.js';
+import { MEMARG_EXT, PREFIX_FC, PREFIX_FD, PREFIX_FE, BLOCKTYPE_EMPTY, IMMEDIATE_KIND } from './opcodes.js';
 import { readHeaptype, readValtype, rejectGc, valtypeAfter } from './types.js';
 import { NON_NULL } from './valtype.js';
 
@@ -130,14 +130,17 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
     const b = bytes[at];
     r.pos = at + 1;
     let op = b;
-    if (b === 0xfb) rejectGc('GC instruction (0xfb prefix)', at);
     if (b >= 0xfc && b <= 0xfe) {
       const sub = r.u32();
       if (sub >= PREFIX_RANGE[b]) illegalOpcode(r, at, b, sub);
       op = PREFIX_BASE[b] + sub;
     }
-    const kind = immediateKind(op);
-    if (kind === 255 /* Imm.illegal */) illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
+    // SPEED: a direct table load: op is a byte or a prefixed op below its prefix's range
+    const kind = IMMEDIATE_KIND[op];
+    if (kind === 255 /* Imm.illegal */) {
+      if (b === 0xfb) rejectGc('GC instruction (0xfb prefix)', at);
+      illegalOpcode(r, at, b, op === b ? undefined : op - PREFIX_BASE[b]);
+    }
     if (len + 6 > buf.length) {
       w.len = len;
       w.ensure(6);
@@ -190,6 +193,10 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         if (x < 0x80) {
           r.pos = p + 1;
           buf[len++] = x;
+        } else if (p + 1 < end && bytes[p + 1] < 0x80) {
+          // two bytes
+          r.pos = p + 2;
+          buf[len++] = (x & 0x7f) | (bytes[p + 1] << 7);
         } else buf[len++] = r.u32();
         break;
       }
@@ -247,6 +254,13 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
             buf[len++] = o;
             break;
           }
+          if (f < 32 && flagsAt + 2 < end && bytes[flagsAt + 2] < 0x80) {
+            // ... with a two-byte offset
+            r.pos = flagsAt + 3;
+            buf[len++] = f;
+            buf[len++] = (o & 0x7f) | (bytes[flagsAt + 2] << 7);
+            break;
+          }
         }
         const flags = r.u32();
         if (flags < 32 && !memory64) {
@@ -280,14 +294,29 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           // one byte: bit 6 is the sign
           r.pos = p + 1;
           buf[len++] = x < 0x40 ? x : x - 0x80;
+        } else if (p + 1 < end && bytes[p + 1] < 0x80) {
+          // two bytes: bit 6 of the second is the sign
+          const y = bytes[p + 1];
+          r.pos = p + 2;
+          buf[len++] = ((x & 0x7f) | (y << 7)) - (y < 0x40 ? 0 : 0x4000);
         } else buf[len++] = r.s32();
         break;
       }
-      case 12: // Imm.i64
+      case 12: { // Imm.i64
+        const p = r.pos;
+        const x = p < end ? bytes[p] : 0x80;
+        if (x < 0x80) {
+          // one byte: bit 6 is the sign
+          r.pos = p + 1;
+          buf[len++] = x < 0x40 ? x : x - 0x80;
+          buf[len++] = x < 0x40 ? 0 : -1;
+          break;
+        }
         r.s64(i64Halves);
         buf[len++] = i64Halves[0];
         buf[len++] = i64Halves[1];
         break;
+      }
       case 13: // Imm.f32
         buf[len++] = word(r);
         break;

@@ -353,7 +353,7 @@ const RECORD_LENGTH: readonly number[] = [2, 3, 3, 4, 3, 4, 4, 2, -1, -1, 4, 3, 
 /** Number of dense op numbers (0x000..0x5FF). */
 export const OP_COUNT = 0x600;
 
-const IMMEDIATE_KIND: Uint8Array = buildImmediateKinds();
+export const IMMEDIATE_KIND: Uint8Array = buildImmediateKinds();
 
 function buildImmediateKinds(): Uint8Array {
   const k = new Uint8Array(OP_COUNT).fill(Imm.illegal);

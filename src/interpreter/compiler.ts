@@ -934,9 +934,11 @@ class FuncTranslator {
     } else {
       return;
     }
-    const a = b.slice(as, vs);
+    // SPEED: through a scratch array (records are a few words), not an allocated slice
+    const a = SINK_SCRATCH;
+    for (let q = 0; q < al; q++) a[q] = b[as + q];
     b.copyWithin(as, vs, vs + vl);
-    b.set(a, as + vl);
+    for (let q = 0; q < al; q++) b[as + vl + q] = a[q];
     enc.prevRecStart = as;
     enc.recStart = as + vl;
   }
@@ -980,8 +982,11 @@ class FuncTranslator {
       // SPEED: constant right operand becomes an immediate.
       const imm = st.vals[st.h - 1];
       st.pop();
-      if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
-      if (this.fuseLoadOp(immOp, imm)) return;
+      // SPEED: the fusion rules below all take the record that produced the other operand
+      if (st.produced(st.h - 1)) {
+        if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
+        if (this.fuseLoadOp(immOp, imm)) return;
+      }
       const a = st.operand(st.h - 1);
       st.pop();
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
@@ -1007,13 +1012,16 @@ class FuncTranslator {
       return;
     }
     if ((iop === Op.I32_SUB_SS || iop === Op.I64_SUB_SS) && this.subFromConst(iop)) return;
-    if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
-    if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
-    if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
-    if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
-    if (this.fuseLoadOp(iop, 0)) return;
-    if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
-    if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
+    // SPEED: the fusion rules below all take the record that produced one of the operands
+    if (st.produced(st.h - 1) || st.produced(st.h - 2)) {
+      if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
+      if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
+      if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
+      if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
+      if (this.fuseLoadOp(iop, 0)) return;
+      if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
+      if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
+    }
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
@@ -1633,11 +1641,13 @@ class FuncTranslator {
     let inPlace = true;
     for (let i = st.h - arity; i < st.h; i++) if (st.kinds[i] !== CANON) inPlace = false;
     const valuesAt = st.h - arity;
-    const stubs = new Map<number, number>();
+    // SPEED: made for the first target that needs a stub (most tables need none)
+    let stubs: Map<number, number> | null = null;
     for (let i = 0; i <= n; i++) {
       const d = body[pc + 3 + i];
       const c = this.label(d);
       if (c.kind !== K_FUNC && inPlace && c.height === valuesAt) { this.target(c, tpos + 2 * i); continue; }
+      if (stubs === null) stubs = new Map<number, number>();
       let s = stubs.get(d);
       if (s === undefined) {
         s = enc.len;
@@ -1883,6 +1893,8 @@ const SINK_LOADS: Uint8Array = (() => {
   t[Op.I32_LOAD_IDX] = 1;
   return t;
 })();
+/** sinkAddress: holds the address record while the load moves before it (longer than any record). */
+const SINK_SCRATCH = new Int32Array(Math.max(...OP_LENGTH));
 /** fuseLoadCompare: triples (fused i32 eq/ne branch, load, the load-and-compare branch). */
 const LOAD_COMPARE: readonly number[] = [
   Op.BR_IF_I32_EQ_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_EQ_S, Op.BR_IF_I32_NE_SS, Op.I32_LOAD, Op.BR_IF_I32_LOAD_NE_S,

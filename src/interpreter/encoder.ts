@@ -135,6 +135,15 @@ export class Encoder implements Sink {
    * start (its fields stay readable in buf); -1 otherwise. The consumer then
    * does the record's work itself.
    */
+  /**
+   * Whether the last emitted record wrote `slot`, with no label in between:
+   * takeProducer's condition without the op. SPEED: consumers try their
+   * fusion rules only then.
+   */
+  produces(slot: number): boolean {
+    const st = this.recStart;
+    return st >= this.labelPos && st + OP_LENGTH[this.buf[st]] === this.len && this.buf[st + DST_AT] === slot;
+  }
   takeProducer(op: number, slot: number): number {
     const st = this.recStart;
     if (st < this.labelPos || st + OP_LENGTH[op] !== this.len || this.buf[st] !== op || this.buf[st + DST_AT] !== slot) return -1;

@@ -167,6 +167,10 @@ export class OperandStack {
       if (this.kinds[i] === LOCAL && this.vals[i] === slot) this.materialize(i);
     }
   }
+  /** Whether the last record produced entry i in its canonical slot (Encoder.produces). */
+  produced(i: number): boolean {
+    return this.kinds[i] === CANON && this.enc.produces(this.canon(i));
+  }
   /** Takes the last record when it is an `op` that produced entry i in its canonical slot (Encoder.takeProducer). */
   takeProducer(i: number, op: number): number {
     return this.kinds[i] === CANON ? this.enc.takeProducer(op, this.canon(i)) : -1;

@@ -498,7 +498,7 @@ export class FuncValidator {
         if (op >= 0x100 && !f.saturatingFloatToInt) { // Op.i32_trunc_sat_f32_s and after
           rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
         }
-        if (isFloatOp(op)) c.policy.float(`float instruction 0x${op.toString(16)}`, off, funcIndex);
+        if (isFloatOp(op)) c.policy.floatOp('float instruction', op, off, funcIndex);
         const tin = SIG_IN[op];
         const arity = SIG_ARITY[op];
         const vals = this.vals;
@@ -820,7 +820,7 @@ export class FuncValidator {
         }
         // ---- memory instructions (spec 3.3.7; multi-memory, memory64) ----
         case 0x2a: case 0x2b: // Op.f32_load, Op.f64_load
-          c.policy.float(`float load 0x${op.toString(16)}`, off, funcIndex);
+          c.policy.floatOp('float load', op, off, funcIndex);
         // fallthrough
         case 0x28: case 0x29: // Op.i32_load, Op.i64_load
         case 0x2c: case 0x2d: case 0x2e: case 0x2f: // Op.i32_load8_s, Op.i32_load8_u, Op.i32_load16_s, Op.i32_load16_u
@@ -835,7 +835,7 @@ export class FuncValidator {
           break;
         }
         case 0x38: case 0x39: // Op.f32_store, Op.f64_store
-          c.policy.float(`float store 0x${op.toString(16)}`, off, funcIndex);
+          c.policy.floatOp('float store', op, off, funcIndex);
         // fallthrough
         case 0x36: case 0x37: // Op.i32_store, Op.i64_store
         case 0x3a: case 0x3b: // Op.i32_store8, Op.i32_store16
@@ -1082,7 +1082,7 @@ export class FuncValidator {
           if (op >= MEMARG_EXT + 0x28 && op <= MEMARG_EXT + 0x3e) {
             const base = op - MEMARG_EXT;
             if (base === 0x2a || base === 0x2b || base === 0x38 || base === 0x39) {
-              c.policy.float(`float load/store 0x${base.toString(16)}`, off, funcIndex);
+              c.policy.floatOp('float load/store', base, off, funcIndex);
             }
             const at = this.memarg(base, code, pc, true, off);
             if (base <= 0x35) {

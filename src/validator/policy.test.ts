@@ -59,6 +59,21 @@ describe('floats', () => {
     expect(e.message).toMatch(/f64\.const.*function 1, offset 0x/);
   });
 
+  test('the error names the first float instruction, not a later one', async () => {
+    const ops = '(f64.add (f64.reinterpret_i64 (i64.const 1)) (f64.reinterpret_i64 (i64.const 2)))';
+    const arith = (await errorOf(`(module (memory 1) (func (drop ${ops}) (drop (f32.load (i32.const 0)))))`)) as PolicyError;
+    expect(arith.reason).toBe('float instruction 0xbf rejected by the determinism policy (floats)');
+    const load = (await errorOf(`(module (memory 1) (func (drop (f32.load (i32.const 0))) (drop ${ops})))`)) as PolicyError;
+    expect(load.reason).toBe('float load 0x2a rejected by the determinism policy (floats)');
+    const store = (await errorOf(`(module (memory 1) (func (f64.store (i32.const 0) ${ops})))`)) as PolicyError;
+    expect(store.reason).toBe('float instruction 0xbf rejected by the determinism policy (floats)');
+  });
+
+  test('a float type is reported at its first use only', async () => {
+    const e = (await errorOf('(module (func (local f64) (block (result f32) (unreachable)) (drop)))')) as PolicyError;
+    expect(e.reason).toBe('f64 local rejected by the determinism policy (floats)');
+  });
+
   test('a module that uses floats and is also invalid reports the invalidity', async () => {
     const e = await errorOf('(module (func (result i32) (f32.const 0)))');
     expect(e).toBeInstanceOf(InvalidError);

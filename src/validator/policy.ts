@@ -50,6 +50,14 @@ export class Policy {
     readonly numTypes = 0,
   ) {}
 
+  /**
+   * Records a use of f32/f64 by instruction `op` (`what 0x<op>`). SPEED: the
+   * message is built for the first use only, not for every float instruction.
+   */
+  floatOp(what: string, op: number, offset?: number, funcIndex?: number): void {
+    if (this.floatWhat === null) this.float(`${what} 0x${op.toString(16)}`, offset, funcIndex);
+  }
+
   /** Records a use of f32/f64 (the first one is reported). */
   float(what: string, offset?: number, funcIndex?: number): void {
     if (this.floatWhat !== null) return;
@@ -77,7 +85,8 @@ export class Policy {
         return;
       case F32:
       case F64:
-        this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
+        // SPEED: the message only for the first float use
+        if (this.floatWhat === null) this.float(`${valtypeName(t)} ${what}`, offset, funcIndex);
         return;
       case V128:
         rejectSimd(this.features, `v128 ${what}`, offset, funcIndex);
