@@ -204,12 +204,10 @@ ENTER_CALLEE;`;
  * `dst`, `src` two words on).
  */
 const COPY_ARG = `const d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 pc += 3;`;
 const COPY2_ARG = `const d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 pc += 2;`;
 op('copy2_call', 'dst:s src:s dst2:s src2:s', COPY2_ARG, 'copy two values (the last arguments), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'copy_call' });
 op('copy_call', 'dst:s src:s', COPY_ARG, 'copy one value (the last argument), then the call, call_indirect_s or call_ref_s record after it', { next: 'fall', fallInto: 'call' });
@@ -278,11 +276,9 @@ op('return_call_ref_s', 'ref:s args:i', TAIL_CALL, 'tail call of the function re
 
 // ---------------------------------------------------------------- moves, constants, globals
 op('copy', 'dst:s src:s', `const d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];`, 'copy one value (two slots)');
+COPY_VALUE;`, 'copy one value (two slots)');
 branch('copy_br', 'dst:s src:s', `const d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];`, 'true', 'copy, then jump');
+COPY_VALUE;`, 'true', 'copy, then jump');
 // the add is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not add again)
 op('i32.add_si_br', 'dst:s a:s b:i target:t', `S[$dst] = S[$a] + $b;
 const j = $target;
@@ -296,27 +292,21 @@ S[d] = v;
 S[d2] = v;
 S[d2 + 1] = S[d + 1];`, 'i32.add_si, then a copy of its result (`x = y = a + b`, a saved and an advanced counter)');
 op('copy2', 'dst:s src:s dst2:s src2:s', `let d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 d = $dst2;
 s = $src2;
-S[d] = S[s];
-S[d + 1] = S[s + 1];`, 'two copies, in order');
+COPY_VALUE;`, 'two copies, in order');
 op('copy4', 'dst:s src:s dst2:s src2:s dst3:s src3:s dst4:s src4:s', `let d = $dst, s = $src;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 d = $dst2;
 s = $src2;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 d = $dst3;
 s = $src3;
-S[d] = S[s];
-S[d + 1] = S[s + 1];
+COPY_VALUE;
 d = $dst4;
 s = $src4;
-S[d] = S[s];
-S[d + 1] = S[s + 1];`, 'four copies, in order (two copy2 in a row: a rotation of loop-carried locals, SHA-2\'s a..h)');
+COPY_VALUE;`, 'four copies, in order (two copy2 in a row: a rotation of loop-carried locals, SHA-2\'s a..h)');
 op('const32', 'dst:s v:i', 'S[$dst] = $v;', 'write a 32-bit constant (i32; null reference)');
 op('const64', 'dst:s lo:i hi:i', `const d = $dst;
 S[d] = $lo;
@@ -1327,6 +1317,9 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  * loop (SPEED: reloaded only here, after memory.grow and after host calls).
  */
 export const MACROS: Readonly<Record<string, string>> = {
+  /** Copy the value (two slots) at slot s to slot d: every copy row's step. */
+  COPY_VALUE: `S[d] = S[s];
+S[d + 1] = S[s + 1];`,
   /** The value stack and its float views, after the store replaced them (growth, host calls). */
   RELOAD_STACK: `S = store.stack;
 SF64 = store.stackF64;
