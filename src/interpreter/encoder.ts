@@ -20,6 +20,7 @@
  * destination itself and land after it, saving one dispatch per edge.
  */
 import type { GasSchedule } from '../gas/schedule.js';
+import type { CodeArena } from './compiler.js';
 import { Op, F, OP_LENGTH, TARGET_AT, FALL_AT, DST_AT, rec_k, rec_dst_src } from './ops.js';
 
 /** A growable int32 output buffer. */
@@ -30,10 +31,20 @@ export interface Sink {
   room(n: number): Int32Array;
 }
 
+/** The encoder's buffer between functions. */
+const NO_CODE: Int32Array = new Int32Array(0);
+
 /** Bytecode output, gas placement and the last-record peephole state of one compiled function at a time. */
 export class Encoder implements Sink {
-  /** The buffer; only `[0, len)` is meaningful, the rest reads as zeros until written. */
-  buf = new Int32Array(4096);
+  /**
+   * The buffer: a view of the free tail of the code arena, where the function
+   * being compiled stays as its code (compiler.ts CodeArena). Only `[0, len)`
+   * is meaningful; records write every field, so nothing reads the words
+   * after `len`.
+   */
+  buf: Int32Array = NO_CODE;
+  /** The arena the function is written into. */
+  arena: CodeArena | null = null;
   /** Words written. */
   len = 0;
   /** Whether gas records are placed (a metered compile). */
@@ -61,8 +72,9 @@ export class Encoder implements Sink {
   copy2Start = -1;
 
   /** Starts a function: empty output, no block open. */
-  reset(metered: boolean, costs: GasSchedule['static']): void {
-    this.buf.fill(0, 0, this.len);
+  reset(metered: boolean, costs: GasSchedule['static'], arena: CodeArena): void {
+    this.arena = arena;
+    this.buf = arena.open();
     this.len = 0;
     this.metered = metered;
     this.costs = costs;
@@ -85,11 +97,13 @@ export class Encoder implements Sink {
     return this.buf;
   }
   private grow(min: number): void {
-    let size = this.buf.length * 2;
-    while (size < min) size *= 2;
-    const n = new Int32Array(size);
-    n.set(this.buf);
-    this.buf = n;
+    // at least doubling: a big function moves O(its size) words in all
+    this.buf = this.arena!.grow(this.buf, this.len, Math.max(min, 2 * this.len));
+  }
+  /** Ends the function (its code taken from the arena): holds neither the arena nor its chunk. */
+  done(): void {
+    this.buf = NO_CODE;
+    this.arena = null;
   }
 
   /** Adds wasm instruction `op`'s static cost to the current block's gas record (placed on the block's first charge). */
