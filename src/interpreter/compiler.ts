@@ -285,9 +285,10 @@ class FuncTranslator {
     this.straight = true;
     this.nParams = type.params.length;
     this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
-    this.handlerWords = [];
-    this.returnStubFixups = [];
-    this.hasTable64 = vm.tableTypes.some((t) => t.is64);
+    if (this.handlerWords.length !== 0) this.handlerWords = [];
+    if (this.returnStubFixups.length !== 0) this.returnStubFixups = [];
+    this.hasTable64 = false;
+    for (let i = 0; i < vm.tableTypes.length; i++) if (vm.tableTypes[i].is64) this.hasTable64 = true;
     this.skip = 0;
     this.depth = 0;
     this.pushCtrl(K_FUNC, 0, 0, type.results.length, -1);

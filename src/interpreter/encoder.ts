@@ -55,8 +55,12 @@ export class Encoder implements Sink {
   needGas = true;
   /** Position of the current block's gas amount. */
   gasPos = -1;
-  /** Pairs (target position, gas position) of every edge, for foldGas. */
-  folds: number[] = [];
+  /**
+   * Position of the (target, gas) pair of every edge, for foldGas: folds[0..nFolds).
+   * Only a metered compile records them (an unmetered one has no `gas` records to fold).
+   */
+  folds = new Int32Array(256);
+  nFolds = 0;
   /** Start of the code after the last label: records before it may not be fused with what follows. */
   labelPos = 0;
   /** Start of the last value-producing record and of the one before (chains of takeProducer). */
@@ -80,7 +84,7 @@ export class Encoder implements Sink {
     this.costs = costs;
     this.needGas = true;
     this.gasPos = -1;
-    this.folds = [];
+    this.nFolds = 0;
     this.labelPos = 0;
     this.recStart = -1;
     this.prevRecStart = -1;
@@ -258,12 +262,12 @@ export class Encoder implements Sink {
     const t = p + TARGET_AT[op];
     w[t] = 0;
     w[t + 1] = 0;
-    this.folds.push(t, t + 1);
+    this.fold(t);
     const fa = FALL_AT[op];
     if (fa !== 0) {
       w[p + fa] = this.len;
       w[p + fa + 1] = 0;
-      this.folds.push(p + fa, p + fa + 1);
+      this.fold(p + fa);
     }
     return t;
   }
@@ -279,14 +283,14 @@ export class Encoder implements Sink {
     w[t] = 0;
     w[t + 1] = 0;
     this.len = start + OP_LENGTH[to];
-    this.folds.push(t, t + 1);
+    this.fold(t);
     return t;
   }
   /** A call's return site (`ret`: the pc after the call record and its block's gas), folded like a fall-through. */
   returnSite(p: number, op: number): void {
     const r = p + TARGET_AT[op];
     this.buf[r] = p + OP_LENGTH[op];
-    this.folds.push(r, r + 1);
+    this.fold(r);
   }
   /** `n` (target, gas) pairs for a br_table, zero until patched; returns the first's position. */
   targets(n: number): number {
@@ -295,20 +299,31 @@ export class Encoder implements Sink {
       const q = t + 2 * i;
       w[q] = 0;
       w[q + 1] = 0;
-      this.folds.push(q, q + 1);
+      this.fold(q);
     }
     this.len = t + 2 * n;
     return t;
   }
 
+  /** Records the edge whose (target, gas) pair is at `t` (metered compiles only). */
+  private fold(t: number): void {
+    if (!this.metered) return;
+    if (this.nFolds === this.folds.length) {
+      const n = new Int32Array(2 * this.folds.length);
+      n.set(this.folds);
+      this.folds = n;
+    }
+    this.folds[this.nFolds++] = t;
+  }
+
   /** See the file comment. Runs when every label and gas amount is final. */
   foldGas(): void {
     const b = this.buf, f = this.folds;
-    for (let i = 0; i < f.length; i += 2) {
+    for (let i = 0; i < this.nFolds; i++) {
       const tp = f[i];
       const t = b[tp];
       if (t < this.len && b[t] === Op.GAS) {
-        b[f[i + 1]] = b[t + 1];
+        b[tp + 1] = b[t + 1];
         b[tp] = t + 2;
       }
     }
