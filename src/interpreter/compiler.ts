@@ -132,11 +132,13 @@ class Compiled implements CompiledFunc {
 
 /**
  * Where a module's compiled functions live: each function's code is a view of
- * a chunk shared with the functions compiled before it. SPEED: a fresh
- * Int32Array per function costs an ArrayBuffer allocation, several times the
- * copy itself. Chunks start at 1 Ki words and double up to 64 Ki, so a small
- * module holds little and a big one leaves at most the tail of each chunk
- * unused; a function bigger than the next chunk gets an array of its own.
+ * a chunk shared with the functions compiled before it. SPEED: the encoder
+ * writes a function straight into the free tail of the current chunk
+ * (`open`), so its code is neither copied nor given an ArrayBuffer of its
+ * own. Chunks start at 1 Ki words and double up to 64 Ki, so a small module
+ * holds little and a big one leaves at most the tail of each chunk unused; a
+ * function that outgrows the tail moves to a new chunk (`grow`), one of its
+ * own when bigger than the next chunk (cut to its size when done).
  */
 export class CodeArena {
   private buf = new Int32Array(0);
@@ -144,16 +146,37 @@ export class CodeArena {
   /** Words of the next chunk. */
   private next = 1 << 10;
 
-  /** A copy of `src[0..n)` (a view of the current chunk when it fits). */
-  take(src: Int32Array, n: number): Int32Array {
-    if (this.used + n > this.buf.length) {
-      if (n > this.next) return src.slice(0, n);
-      this.buf = new Int32Array(this.next);
+  /** The free tail of the current chunk, where the next function is written. */
+  open(): Int32Array {
+    return this.buf.subarray(this.used);
+  }
+
+  /**
+   * The function being written (`cur[0..len)`, the view `open` or `grow`
+   * gave) moved to the start of a new chunk with room for at least `min`
+   * words; returns the new chunk.
+   */
+  grow(cur: Int32Array, len: number, min: number): Int32Array {
+    let size = this.next;
+    this.next = Math.min(2 * this.next, 1 << 16);
+    while (size < min) size *= 2;
+    const b = new Int32Array(size);
+    b.set(cur.subarray(0, len));
+    this.buf = b;
+    this.used = 0;
+    return b;
+  }
+
+  /** Ends the function being written: its first `n` words, as its code. */
+  close(n: number): Int32Array {
+    if (this.buf.length > 1 << 16) {
+      // a chunk of its own: cut to size, and the next function starts a new chunk
+      const code = this.buf.slice(0, n);
+      this.buf = new Int32Array(0);
       this.used = 0;
-      this.next = Math.min(2 * this.next, 1 << 16);
+      return code;
     }
     const code = this.buf.subarray(this.used, this.used + n);
-    code.set(src.subarray(0, n));
     this.used += n;
     return code;
   }
@@ -255,16 +278,17 @@ class FuncTranslator {
     const type = (this.type = vm.funcTypes[this.funcIndex]);
     const body = m.codes[codeIndex].body;
     const nLocals = type.params.length + m.codes[codeIndex].numLocals;
-    enc.reset(metered, schedule.static);
+    enc.reset(metered, schedule.static, arena);
     st.reset(nLocals);
     if (this.written.length < nLocals) this.written = new Uint8Array(nLocals);
     else this.written.fill(0, 0, nLocals);
     this.straight = true;
     this.nParams = type.params.length;
     this.mem0is64 = vm.memTypes.length > 0 && vm.memTypes[0].is64;
-    this.handlerWords = [];
-    this.returnStubFixups = [];
-    this.hasTable64 = vm.tableTypes.some((t) => t.is64);
+    if (this.handlerWords.length !== 0) this.handlerWords = [];
+    if (this.returnStubFixups.length !== 0) this.returnStubFixups = [];
+    this.hasTable64 = false;
+    for (let i = 0; i < vm.tableTypes.length; i++) if (vm.tableTypes[i].is64) this.hasTable64 = true;
     this.skip = 0;
     this.depth = 0;
     this.pushCtrl(K_FUNC, 0, 0, type.results.length, -1);
@@ -285,7 +309,8 @@ class FuncTranslator {
     }
     enc.foldGas();
     if (stats) stats.steps += st.steps;
-    const code = arena.take(enc.buf, enc.len);
+    const code = arena.close(enc.len);
+    enc.done();
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
     const handlers = this.handlerWords.length > 0 ? Int32Array.from(this.handlerWords) : null;
     // The translator outlives the compilation: holding the module would keep

@@ -20,6 +20,7 @@
  * destination itself and land after it, saving one dispatch per edge.
  */
 import type { GasSchedule } from '../gas/schedule.js';
+import type { CodeArena } from './compiler.js';
 import { Op, F, OP_LENGTH, TARGET_AT, FALL_AT, DST_AT, rec_k, rec_dst_src } from './ops.js';
 
 /** A growable int32 output buffer. */
@@ -30,10 +31,20 @@ export interface Sink {
   room(n: number): Int32Array;
 }
 
+/** The encoder's buffer between functions. */
+const NO_CODE: Int32Array = new Int32Array(0);
+
 /** Bytecode output, gas placement and the last-record peephole state of one compiled function at a time. */
 export class Encoder implements Sink {
-  /** The buffer; only `[0, len)` is meaningful, the rest reads as zeros until written. */
-  buf = new Int32Array(4096);
+  /**
+   * The buffer: a view of the free tail of the code arena, where the function
+   * being compiled stays as its code (compiler.ts CodeArena). Only `[0, len)`
+   * is meaningful; records write every field, so nothing reads the words
+   * after `len`.
+   */
+  buf: Int32Array = NO_CODE;
+  /** The arena the function is written into. */
+  arena: CodeArena | null = null;
   /** Words written. */
   len = 0;
   /** Whether gas records are placed (a metered compile). */
@@ -44,8 +55,12 @@ export class Encoder implements Sink {
   needGas = true;
   /** Position of the current block's gas amount. */
   gasPos = -1;
-  /** Pairs (target position, gas position) of every edge, for foldGas. */
-  folds: number[] = [];
+  /**
+   * Position of the (target, gas) pair of every edge, for foldGas: folds[0..nFolds).
+   * Only a metered compile records them (an unmetered one has no `gas` records to fold).
+   */
+  folds = new Int32Array(256);
+  nFolds = 0;
   /** Start of the code after the last label: records before it may not be fused with what follows. */
   labelPos = 0;
   /** Start of the last value-producing record and of the one before (chains of takeProducer). */
@@ -61,14 +76,15 @@ export class Encoder implements Sink {
   copy2Start = -1;
 
   /** Starts a function: empty output, no block open. */
-  reset(metered: boolean, costs: GasSchedule['static']): void {
-    this.buf.fill(0, 0, this.len);
+  reset(metered: boolean, costs: GasSchedule['static'], arena: CodeArena): void {
+    this.arena = arena;
+    this.buf = arena.open();
     this.len = 0;
     this.metered = metered;
     this.costs = costs;
     this.needGas = true;
     this.gasPos = -1;
-    this.folds = [];
+    this.nFolds = 0;
     this.labelPos = 0;
     this.recStart = -1;
     this.prevRecStart = -1;
@@ -85,11 +101,13 @@ export class Encoder implements Sink {
     return this.buf;
   }
   private grow(min: number): void {
-    let size = this.buf.length * 2;
-    while (size < min) size *= 2;
-    const n = new Int32Array(size);
-    n.set(this.buf);
-    this.buf = n;
+    // at least doubling: a big function moves O(its size) words in all
+    this.buf = this.arena!.grow(this.buf, this.len, Math.max(min, 2 * this.len));
+  }
+  /** Ends the function (its code taken from the arena): holds neither the arena nor its chunk. */
+  done(): void {
+    this.buf = NO_CODE;
+    this.arena = null;
   }
 
   /** Adds wasm instruction `op`'s static cost to the current block's gas record (placed on the block's first charge). */
@@ -244,12 +262,12 @@ export class Encoder implements Sink {
     const t = p + TARGET_AT[op];
     w[t] = 0;
     w[t + 1] = 0;
-    this.folds.push(t, t + 1);
+    this.fold(t);
     const fa = FALL_AT[op];
     if (fa !== 0) {
       w[p + fa] = this.len;
       w[p + fa + 1] = 0;
-      this.folds.push(p + fa, p + fa + 1);
+      this.fold(p + fa);
     }
     return t;
   }
@@ -265,14 +283,14 @@ export class Encoder implements Sink {
     w[t] = 0;
     w[t + 1] = 0;
     this.len = start + OP_LENGTH[to];
-    this.folds.push(t, t + 1);
+    this.fold(t);
     return t;
   }
   /** A call's return site (`ret`: the pc after the call record and its block's gas), folded like a fall-through. */
   returnSite(p: number, op: number): void {
     const r = p + TARGET_AT[op];
     this.buf[r] = p + OP_LENGTH[op];
-    this.folds.push(r, r + 1);
+    this.fold(r);
   }
   /** `n` (target, gas) pairs for a br_table, zero until patched; returns the first's position. */
   targets(n: number): number {
@@ -281,20 +299,31 @@ export class Encoder implements Sink {
       const q = t + 2 * i;
       w[q] = 0;
       w[q + 1] = 0;
-      this.folds.push(q, q + 1);
+      this.fold(q);
     }
     this.len = t + 2 * n;
     return t;
   }
 
+  /** Records the edge whose (target, gas) pair is at `t` (metered compiles only). */
+  private fold(t: number): void {
+    if (!this.metered) return;
+    if (this.nFolds === this.folds.length) {
+      const n = new Int32Array(2 * this.folds.length);
+      n.set(this.folds);
+      this.folds = n;
+    }
+    this.folds[this.nFolds++] = t;
+  }
+
   /** See the file comment. Runs when every label and gas amount is final. */
   foldGas(): void {
     const b = this.buf, f = this.folds;
-    for (let i = 0; i < f.length; i += 2) {
+    for (let i = 0; i < this.nFolds; i++) {
       const tp = f[i];
       const t = b[tp];
       if (t < this.len && b[t] === Op.GAS) {
-        b[f[i + 1]] = b[t + 1];
+        b[tp + 1] = b[t + 1];
         b[tp] = t + 2;
       }
     }
