@@ -72,8 +72,8 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
-  rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k_b_c,
+  rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
@@ -226,6 +226,13 @@ class FuncTranslator {
   /** foldAddress's other two results (no array allocated per load and store). */
   private foldedImm = 0;
   private foldedK = 0;
+  /**
+   * The i32.load (f32.load) last emitted right after an i32.add_ss record
+   * (its start, loadAfterAdd) and that add's start (addBeforeLoad): fuseF32Dot
+   * runs such an add in f32.add_mul_ll. -1: none.
+   */
+  private loadAfterAdd = -1;
+  private addBeforeLoad = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -877,6 +884,15 @@ class FuncTranslator {
     const imm = this.foldedImm, k = this.foldedK;
     if (addr < 0) addr = st.operand(st.h - 1);
     st.pop();
+    if (iop === Op.I32_LOAD) {
+      const q = enc.recStart, p = enc.len;
+      if (q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SS] === p && enc.buf[q] === Op.I32_ADD_SS) {
+        this.addBeforeLoad = q;
+        this.loadAfterAdd = p;
+      } else if (p === this.loadAfterAdd) {
+        this.loadAfterAdd = -1;
+      }
+    }
     this.push(rec_dst_addr_offset_imm_k(enc, iop, st.canon(st.h), addr, offset, imm, k), iop);
   }
 
@@ -989,6 +1005,7 @@ class FuncTranslator {
       }
       const a = st.operand(st.h - 1);
       st.pop();
+      if (immOp === Op.I32_ADD_SI && this.addAfterDot(a, imm)) return;
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
       return;
     }
@@ -1025,7 +1042,50 @@ class FuncTranslator {
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
+    if (iop === Op.F64_MUL_SS && this.mulAfterSubSl(a, b)) return;
     this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+  }
+
+  /**
+   * SPEED: the last record, when it is `rs` of op `from` with nothing after
+   * it, becomes op `to` whose second step (fields from `dstField` on, already
+   * in the record, zero) the caller fills in: two instructions in one
+   * dispatch, each writing its slot as alone. Its second destination is the
+   * new top of stack's producer for local.set / return retargeting; no
+   * fusion rule takes the record (recStart -1).
+   */
+  private appendStep(from: number, to: number, dstField: number): number {
+    const enc = this.enc, rs = enc.recStart;
+    if (rs < 0 || rs < enc.labelPos || enc.buf[rs] !== from || rs + OP_LENGTH[from] !== enc.len) return -1;
+    enc.buf[rs] = to;
+    enc.buf[rs + dstField] = this.st.canon(this.st.h);
+    this.st.pushCanon();
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    enc.lastDst = rs + dstField;
+    enc.lastStart = rs;
+    enc.lastOp = to;
+    return rs;
+  }
+
+  /** SPEED: f64.mul_ss (operands a, b, popped) right after an f64.sub_sl (`dx = x - m; dx * y`): one f64.sub_sl_mul. */
+  private mulAfterSubSl(a: number, b: number): boolean {
+    const L = F.F64_SUB_SL_MUL;
+    const rs = this.appendStep(Op.F64_SUB_SL, Op.F64_SUB_SL_MUL, L.dst2);
+    if (rs < 0) return false;
+    this.enc.buf[rs + L.b2] = a;
+    this.enc.buf[rs + L.c2] = b;
+    return true;
+  }
+
+  /** SPEED: i32.add_si (operand a, popped; imm) right after an f32.mul_ll_add2_s (a dot product's pointer step): one f32.mul_ll_add2_s_add. */
+  private addAfterDot(a: number, imm: number): boolean {
+    const L = F.F32_MUL_LL_ADD2_S_ADD;
+    const rs = this.appendStep(Op.F32_MUL_LL_ADD2_S, Op.F32_MUL_LL_ADD2_S_ADD, L.pd);
+    if (rs < 0) return false;
+    this.enc.buf[rs + L.pa] = a;
+    this.enc.buf[rs + L.pi] = imm;
+    return true;
   }
 
   /** SPEED: `k - x` with a constant k (negation, `31 - x`) as one i32.sub_is / i64.sub_is. */
@@ -1137,7 +1197,7 @@ class FuncTranslator {
     const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
     const a = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k(enc, fop, st.canon(st.h), a, addr, offset, imm, k), fop);
+    this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, fop, st.canon(st.h), a, addr, offset, imm, k, 0, 0, 0), fop);
     return true;
   }
 
@@ -1174,10 +1234,11 @@ class FuncTranslator {
       b.copyWithin(ls, xs, enc.len);
       enc.len -= LEN;
     }
-    enc.recStart = -1;
+    // the moved op (if any) is the record before f64.sub_ls (fuseF64Store takes an f64.mul_mul_sss there)
+    enc.recStart = xs < 0 ? -1 : ls;
     enc.prevRecStart = -1;
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k), Op.F64_SUB_LS);
+    this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k, 0, 0, 0), Op.F64_SUB_LS);
     return true;
   }
 
@@ -1201,13 +1262,23 @@ class FuncTranslator {
         return false;
       }
       p = enc.len;
+      const a1 = b[p + LD.addr], o1 = b[p + LD.offset], i1 = b[p + LD.imm], k1 = b[p + LD.k];
       st.pop(); st.pop();
       const d = st.canon(st.h);
-      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d, d,
-        b[p + LD.addr], b[p + LD.offset], b[p + LD.imm], b[p + LD.k], a2, o2, i2, k2), Op.F32_MUL_LL);
+      // SPEED: the i32.add_ss right before the first load (its address, `a + k`) runs first in the same dispatch
+      const q = this.addBeforeLoad, LA = F.I32_ADD_SS;
+      if (q >= enc.labelPos && this.loadAfterAdd === p && q + OP_LENGTH[Op.I32_ADD_SS] === p && b[q] === Op.I32_ADD_SS) {
+        const pd = b[q + LA.dst], pa = b[q + LA.a], pb = b[q + LA.b];
+        enc.len = q;
+        this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, Op.F32_ADD_MUL_LL, d, d, d,
+          a1, o1, i1, k1, a2, o2, i2, k2, pd, pa, pb, 0), Op.F32_ADD_MUL_LL);
+        return true;
+      }
+      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, Op.F32_MUL_LL, d, d, d,
+        a1, o1, i1, k1, a2, o2, i2, k2, 0, 0, 0, 0), Op.F32_MUL_LL);
       return true;
     }
-    // the product (f32.mul_ll) or the sum (f32.mul_ll_add_s) just emitted, on either side
+    // the product (f32.mul_ll; not f32.add_mul_ll, whose f32.add stays a record of its own) or the sum (f32.mul_ll_add_s) just emitted, on either side
     let from: number = Op.F32_MUL_LL;
     let top = st.takeProducer(st.h - 1, from) >= 0;
     if (!top && st.takeProducer(st.h - 2, from) < 0) {
@@ -1223,7 +1294,7 @@ class FuncTranslator {
     st.pop(); st.pop();
     const d = st.canon(st.h);
     const [fop, c, x] = from === Op.F32_MUL_LL ? [Op.F32_MUL_LL_ADD_S, y, d] : [Op.F32_MUL_LL_ADD2_S, c0, y];
-    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), fop);
+    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], 0, 0, 0, 0), fop);
     return true;
   }
 
@@ -1252,10 +1323,23 @@ class FuncTranslator {
     if (st.kinds[i] !== LOCAL && st.kinds[i] !== CANON) return false;
     if (rs < 0 || (b[rs] !== Op.F64_ADD_SL && b[rs] !== Op.F64_SUB_LS) || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
     const from = b[rs];
+    // the f64.mul_mul_sss computing S[a] right before (`m += (x * y) * z`), into its temporary (at the
+    // value's height or the one above), which nothing reads after the store
+    const ms = enc.prevRecStart, M = F.F64_MUL_MUL_SSS;
     if (st.takeProducer(st.h - 1, from) < 0) return false;
     const a = b[rs + L.a], addr = b[rs + L.addr];
+    const fuseMul = ms >= enc.labelPos && ms >= 0 && ms + OP_LENGTH[Op.F64_MUL_MUL_SSS] === rs && b[ms] === Op.F64_MUL_MUL_SSS &&
+      b[ms + DST_AT] === a && (a === st.canon(st.h - 1) || a === st.canon(st.h));
     st.pop(); st.pop();
-    rec_addr_a_offset_imm_k(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0);
+    if (fuseMul) {
+      const x = b[ms + M.a], y = b[ms + M.b], z = b[ms + M.c];
+      enc.len = ms;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      rec_addr_a_offset_imm_k_b_c(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z);
+      return true;
+    }
+    rec_addr_a_offset_imm_k_b_c(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0);
     return true;
   }
 
