@@ -36,11 +36,17 @@
  *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
  *    whose result is copied at once one i32.add_si_tee;
  *  - float superinstructions, each step still rounded (fuseF64, fuseF64Store,
- *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, an f64 load feeding
- *    f64.add / f64.sub, an f64.sub feeding a store, `m += x` and `m -= x` on
- *    memory, and the f32 dot-product steps `load * load`, `s + load * load`,
+ *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, `(a + b) + c`, `k / (a * b)`,
+ *    an f64 load feeding f64.add / f64.sub, an f64.sub (of a product)
+ *    feeding a store, `m += x` and `m -= x` on memory (x maybe `(a * b) * c`),
+ *    and the f32 dot-product steps `load * load`, `s + load * load`,
  *    `(s + load * load) + p`; a constant left operand of f64.sub / f64.div
  *    is an immediate;
+ *  - two records in one (appendStep, and the address steps fuseF32Dot and
+ *    fuseF64Store take): an instruction joins the record right before it
+ *    when the pair is a float row's (f64.sub_sl then f64.mul, the dot
+ *    product's address add and pointer step, `p->f += ...`'s address), each
+ *    step as alone;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -72,7 +78,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k_b_c,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
@@ -233,6 +239,9 @@ class FuncTranslator {
    */
   private loadAfterAdd = -1;
   private addBeforeLoad = -1;
+  /** Likewise an f64.mul_mul_sss emitted right after an i32.add_si record, and that add's start (fuseF64Store). */
+  private mulAfterAddSi = -1;
+  private addSiBeforeMul = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -1022,10 +1031,17 @@ class FuncTranslator {
     if ((iop === Op.F64_SUB_SS || iop === Op.F64_DIV_SS) && st.kinds[st.h - 2] === C64 && floatImm(iop, st.vals[st.h - 2], st.his[st.h - 2])) {
       // SPEED: a constant left operand of f64.sub / f64.div becomes an immediate (`1 - x`, `1 / x`)
       const lo = st.vals[st.h - 2], hi = st.his[st.h - 2];
+      // SPEED: `k / (x * y)`, the product just emitted: one f64.mul_div_is
+      if (iop === Op.F64_DIV_SS && st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0) {
+        const mp = enc.len, M = F.F64_MUL_SS;
+        st.pop(); st.pop();
+        this.push(rec_dst_a_lo_hi_b(enc, Op.F64_MUL_DIV_IS, st.canon(st.h), enc.buf[mp + M.a], lo, hi, enc.buf[mp + M.b]), Op.F64_MUL_DIV_IS);
+        return;
+      }
       const a = st.operand(st.h - 1);
       st.pop(); st.pop();
       const sop = iop === Op.F64_SUB_SS ? Op.F64_SUB_IS : Op.F64_DIV_IS;
-      this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, lo, hi), sop);
+      this.push(rec_dst_a_lo_hi_b(enc, sop, st.canon(st.h), a, lo, hi, 0), sop);
       return;
     }
     if ((iop === Op.I32_SUB_SS || iop === Op.I64_SUB_SS) && this.subFromConst(iop)) return;
@@ -1183,12 +1199,14 @@ class FuncTranslator {
   /**
    * SPEED: f64 superinstructions (isa.ts, each still two roundings): `(a * b)
    * * c` with the inner f64.mul just emitted (either operand) as one
-   * f64.mul_mul_sss; an f64 load just emitted as the right operand of
-   * f64.add / sub (either operand of add, which commutes) as one f64.<op>_sl.
+   * f64.mul_mul_sss, `(a + b) + c` likewise as one f64.add_add_sss; an f64
+   * load just emitted as the right operand of f64.add / sub (either operand
+   * of add, which commutes) as one f64.<op>_sl.
    */
   private fuseF64(iop: number): boolean {
     const st = this.st, enc = this.enc;
     if (iop === Op.F64_MUL_SS) return this.fuseSame3(Op.F64_MUL_SS, Op.F64_MUL_MUL_SSS);
+    if (iop === Op.F64_ADD_SS && this.fuseSame3(Op.F64_ADD_SS, Op.F64_ADD_ADD_SSS)) return true;
     const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
     const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
     if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
@@ -1221,7 +1239,7 @@ class FuncTranslator {
       ls = enc.prevRecStart;
       if (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot) return false;
       const xop = b[xs];
-      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
+      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_ADD_ADD_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
       y = st.canon(i + 1);
       if (st.kinds[i + 1] !== CANON || xs + OP_LENGTH[xop] !== enc.len || b[xs + DST_AT] !== y || b[ls + L.addr] === y) return false;
       for (let q = xs + 2; q < enc.len; q++) if (b[q] === slot) return false;
@@ -1300,22 +1318,34 @@ class FuncTranslator {
 
   /**
    * SPEED: the value an f64.store (i64.store row) stores, just computed: an
-   * f64.sub as one f64.sub_store; an f64.add_sl / f64.sub_ls loading from
+   * f64.sub as one f64.sub_store (f64.mul_sub_store when its right operand
+   * is an f64.mul just emitted); an f64.add_sl / f64.sub_ls loading from
    * the same address (the same address slot, offset and folded fields:
-   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem.
+   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem, or, when x is an
+   * f64.mul_mul_sss right before, f64.mul_mul_add_mem / f64.mul_mul_sub_mem
+   * (f64.step_mul_mul_add_mem when an i32.add_si, the address, came right
+   * before the product).
    */
   private fuseF64Store(offset: number): boolean {
     const st = this.st, enc = this.enc;
     if (st.takeProducer(st.h - 1, Op.F64_SUB_SS) >= 0) {
       const sp = enc.len, L = F.F64_SUB_SS;
-      const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+      const a = enc.buf[sp + L.a];
+      let b = enc.buf[sp + L.b], c = 0, sop: number = Op.F64_SUB_STORE;
+      // `x - y * z`, the product just emitted into the subtraction's right operand (its temporary): one f64.mul_sub_store
+      if (b === st.canon(st.h) && enc.takeProducer(Op.F64_MUL_SS, b) >= 0) {
+        const mp = enc.len, M = F.F64_MUL_SS;
+        b = enc.buf[mp + M.a];
+        c = enc.buf[mp + M.b];
+        sop = Op.F64_MUL_SUB_STORE;
+      }
       st.pop();
       // the op writes only its temporary, which the address does not read: the address may fold across it
       let addr = this.foldAddress(st.h - 1);
       const imm = this.foldedImm, k = this.foldedK;
       if (addr < 0) addr = st.operand(st.h - 1);
       st.pop();
-      rec_addr_a_b_offset_imm_k(enc, Op.F64_SUB_STORE, addr, a, b, offset, imm, k);
+      rec_addr_a_b_offset_imm_k_c(enc, sop, addr, a, b, offset, imm, k, c);
       return true;
     }
     const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
@@ -1336,10 +1366,18 @@ class FuncTranslator {
       enc.len = ms;
       enc.recStart = -1;
       enc.prevRecStart = -1;
-      rec_addr_a_offset_imm_k_b_c(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z);
+      // the i32.add_si right before the product (the address), if any, runs first in the same dispatch
+      const q = this.addSiBeforeMul, A = F.I32_ADD_SI;
+      if (from === Op.F64_ADD_SL && this.mulAfterAddSi === ms && q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === ms && b[q] === Op.I32_ADD_SI) {
+        const pd = b[q + A.dst], pa = b[q + A.a], pi = b[q + A.b];
+        enc.len = q;
+        rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, 0, 0, y, z, pd, pa, pi);
+        return true;
+      }
+      rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z, 0, 0, 0);
       return true;
     }
-    rec_addr_a_offset_imm_k_b_c(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0);
+    rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0, 0, 0);
     return true;
   }
 
@@ -1378,6 +1416,16 @@ class FuncTranslator {
     const a = enc.buf[sp + F.I32_ADD_SS.a], b = enc.buf[sp + F.I32_ADD_SS.b];
     const c = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
+    if (fused === Op.F64_MUL_MUL_SSS) {
+      // an i32.add_si right before (`p->f += x * y * z`'s address): fuseF64Store may run it first
+      const q = enc.recStart, p = enc.len;
+      if (q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === p && enc.buf[q] === Op.I32_ADD_SI) {
+        this.addSiBeforeMul = q;
+        this.mulAfterAddSi = p;
+      } else if (p === this.mulAfterAddSi) {
+        this.mulAfterAddSi = -1;
+      }
+    }
     this.push(rec_dst_a_b_c(enc, fused, st.canon(st.h), a, b, c), fused);
     return true;
   }

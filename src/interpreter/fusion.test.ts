@@ -806,7 +806,7 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
   expect(pauses).toBe(gas);
 });
 
-test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z, d = x - m then d * y) match native wasm bit for bit, each written value canonical, traps before writing; resumable one unit of gas at a time', async () => {
+test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with its address step, d = x - m then d * y, (x + y) + z, k / (x * y), m = x - y * z) match native wasm bit for bit, each written value canonical, traps before writing; resumable one unit of gas at a time', async () => {
   const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
   // each function stores m = the bits of its second argument at 16, runs the fused ops, and returns
   // what they wrote (m, or d stored by an f64.store, which keeps a NaN's bits, and the product)
@@ -831,14 +831,29 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z, d = 
       (f64.store (i32.const 32) (local.get 2))
       (i64.load (i32.const 24)))
     (func (export "d") (result i64) (i64.load (i32.const 32)))
+    (func (export "step_mm_add") (param i64 i64 i64 i64) (result i64) (local i32)
+      (i64.store (i32.const 16) (local.get 1))
+      (f64.store (local.tee 4 (i32.add (local.get 4) (i32.const 16)))
+        (f64.add (f64.mul (f64.mul ${F('(local.get 0)')} ${F('(local.get 2)')}) ${F('(local.get 3)')}) (f64.load (local.get 4))))
+      (i64.load (i32.const 16)))
+    (func (export "add_add") (param i64 i64 i64) (result i64) (i64.reinterpret_f64 (f64.add ${F('(local.get 0)')} (f64.add ${F('(local.get 1)')} ${F('(local.get 2)')}))))
+    (func (export "mul_div") (param i64 i64 i64) (result i64) (i64.reinterpret_f64 (f64.div (f64.const 0.01) (f64.mul ${F('(local.get 0)')} ${F('(local.get 1)')}))))
+    (func (export "mul_sub_st") (param i64 i64 i64) (result i64)
+      (f64.store (i32.const 24) (f64.sub ${F('(local.get 0)')} (f64.mul ${F('(local.get 1)')} ${F('(local.get 2)')}))) (i64.load (i32.const 24)))
     (func (export "oob") (param i32 f64) (f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.mul (f64.mul (local.get 1) (local.get 1)) (local.get 1)))))
     (func (export "oob2") (param i32 f64) (result f64) (local f64) (local.set 2 (f64.sub (local.get 1) (f64.load (local.get 0)))) (f64.mul (local.get 2) (local.get 1)))
-    (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $d f64) (local $x f64)
+    (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $d f64) (local $x f64) (local $q i32) (local $one f64)
       (local.set $x (f64.const 1.25))
+      (local.set $one (f64.const 1))
       (loop $l
         (local.set $p (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 3)))
         (local.set $d (f64.sub (local.get $x) (f64.load offset=64 (local.get $p))))
         (local.set $x (f64.div (f64.mul (local.get $d) (local.get $d)) (f64.add (f64.mul (local.get $d) (local.get $d)) (f64.const 1))))
+        (local.set $x (f64.div (f64.const 0.5) (f64.mul (f64.add (f64.mul (local.get $d) (local.get $d)) (f64.const 1))
+          (f64.add (f64.add (f64.mul (local.get $d) (local.get $d)) (local.get $x)) (local.get $one)))))
+        (f64.store offset=64 (local.tee $q (i32.add (local.get $p) (i32.const 8)))
+          (f64.add (f64.mul (f64.mul (local.get $x) (local.get $d)) (local.get $x)) (f64.load offset=64 (local.get $q))))
+        (f64.store offset=72 (local.get $p) (f64.sub (local.get $x) (f64.mul (local.get $d) (local.get $x))))
         (f64.store offset=64 (local.get $p) (f64.sub (f64.load offset=64 (local.get $p)) (f64.mul (f64.mul (local.get $d) (local.get $x)) (local.get $x))))
         (f64.store offset=64 (local.get $p) (f64.add (f64.mul (f64.mul (local.get $x) (local.get $d)) (local.get $d)) (f64.load offset=64 (local.get $p))))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
@@ -850,7 +865,8 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z, d = 
   const bad: string[] = [];
   for (const x of xs) for (const y of xs) {
     const z = xs[(xs.indexOf(x) * 5 + xs.indexOf(y)) % xs.length], w = xs[(xs.indexOf(x) * 3 + xs.indexOf(y) * 7) % xs.length];
-    for (const f of ['mm_sub', 'mm_add']) if (!sameFloat('f64', native[f](x, y, z, w), det[f](x, y, z, w))) bad.push(`${f}(${x}, ${y}, ${z}, ${w})`);
+    for (const f of ['mm_sub', 'mm_add', 'step_mm_add']) if (!sameFloat('f64', native[f](x, y, z, w), det[f](x, y, z, w))) bad.push(`${f}(${x}, ${y}, ${z}, ${w})`);
+    for (const f of ['add_add', 'mul_div', 'mul_sub_st']) if (!sameFloat('f64', native[f](x, y, z), det[f](x, y, z))) bad.push(`${f}(${x}, ${y}, ${z})`);
     for (const f of ['sub_mul', 'sub_sq']) {
       const n = native[f](x, y, z), d = det[f](x, y, z);
       if (!sameFloat('f64', n, d)) bad.push(`${f}(${x}, ${y}, ${z}): native ${n}, detwasm ${d}`);
@@ -859,8 +875,15 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z, d = 
     }
   }
   expect(bad.slice(0, 10)).toEqual([]);
-  expect(listing(0)).toMatch(/^\s+\d+: F64_MUL_MUL_SUB_MEM 8 0 0 0 0 4 6$/m);
-  expect(listing(1)).toMatch(/^\s+\d+: F64_MUL_MUL_ADD_MEM 8 0 0 0 0 6 4$/m); // z * (x * w) as (x * w) * z
+  // [addr a offset imm k b c pd pa pi]
+  expect(listing(0)).toMatch(/^\s+\d+: F64_MUL_MUL_SUB_MEM 8 0 0 0 0 4 6 0 0 0$/m);
+  expect(listing(1)).toMatch(/^\s+\d+: F64_MUL_MUL_ADD_MEM 8 0 0 0 0 6 4 0 0 0$/m); // z * (x * w) as (x * w) * z
+  // the address `p = p + 16` (local.tee) computed right before the product, run first by the same record
+  expect(listing(5)).toMatch(/^\s+\d+: F64_STEP_MUL_MUL_ADD_MEM 8 0 0 0 0 4 6 8 8 16$/m);
+  expect(listing(5)).not.toMatch(/I32_ADD_SI|F64_MUL_MUL_SSS|F64_ADD_MEM/);
+  expect(listing(6)).toMatch(/^\s+0: F64_ADD_ADD_SSS \d+ 2 4 0$/m);
+  expect(listing(7)).toMatch(/^\s+0: F64_MUL_DIV_IS \d+ 0 \S+ \S+ 2$/m);
+  expect(listing(8)).toMatch(/F64_MUL_SUB_STORE \d+ 0 2 0 0 0 4$/m);
   for (const fn of [0, 1]) expect(listing(fn)).not.toMatch(/F64_MUL_MUL_SSS|F64_(ADD|SUB)_MEM|F64_ADD_SL|F64_SUB_LS|I64_STORE \d+ 8 /);
   // the subtraction's local and the product's temporary: both written by one record
   expect(listing(2)).toMatch(/F64_SUB_SL_MUL 6 0 \d+ 8 0 0 (\d+) 6 4\n(.|\n)*I64_STORE \d+ \1 /);
@@ -870,8 +893,8 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z, d = 
   expect(thrown(() => det.oob2(65529, 2)).code).toBe('memory_out_of_bounds');
   det.oob(65528, 2);
   expect(det.oob2(65528, 1)).toBe(-7); // (1 - (0 + 2 * 2 * 2)) * 1
-  const loop = listing(7);
-  for (const op of ['F64_SUB_SL_MUL', 'F64_MUL_MUL_SUB_MEM', 'F64_MUL_MUL_ADD_MEM']) expect(loop).toContain(op);
+  const loop = listing(11);
+  for (const op of ['F64_SUB_SL_MUL', 'F64_MUL_MUL_SUB_MEM', 'F64_MUL_MUL_ADD_MEM', 'F64_STEP_MUL_MUL_ADD_MEM', 'F64_ADD_ADD_SSS', 'F64_MUL_DIV_IS', 'F64_MUL_SUB_STORE']) expect(loop).toContain(op);
   // (x stays in [0, 1): no NaN, whose bits native wasm does not fix; each call starts from the memory the last one left)
   const expected = native.loop(100);
   expect(det.loop(100)).toBe(expected);

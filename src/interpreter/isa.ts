@@ -1064,13 +1064,20 @@ const r = ${e};
 ${set('r')}`, `${w}.${name} with a constant right operand`);
   }
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
-  // one case for both (exec's bytecode budget), told apart by the op
+  // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
+  // product S[a] * S[b] of the f64.mul right before (`dt / (d2 * d)`), passed on as a double (see the
+  // float superinstructions below); the others do not read b
   if (w === 'f64') {
+    const REV_IS = `const o = code[pc];
+let b = ${f64('$a')};
+if (o === @OP(f64.mul_div_is)) b = b * ${f64('$b')};
+const a = ${f64Imm('$lo', '$hi')};
+const r = o === @OP(f64.sub_is) ? a - b : a / b;
+${set('r')}`;
     for (const name of ['sub', 'div']) {
-      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i', `const b = ${f64('$a')}, a = ${f64Imm('$lo', '$hi')};
-const r = code[pc] === @OP(f64.sub_is) ? a - b : a / b;
-${set('r')}`, `f64.${name} with a constant left operand`, { group: 'f64.rev_is' });
+      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i b:s', REV_IS, `f64.${name} with a constant left operand (b unused)`, { group: 'f64.rev_is' });
     }
+    op('f64.mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul S[b]), each rounded (f64.mul feeding f64.div_is)', { group: 'f64.rev_is' });
   }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
@@ -1082,7 +1089,7 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
 
 /**
  * Float superinstructions (compiler fuseF64, fuseF64Store, fuseF64LoadSub,
- * fuseF32Dot): two or three wasm instructions in one dispatch, each still
+ * fuseF32Dot, appendStep): two or three wasm instructions in one dispatch, each still
  * rounded on its own (JS `*`, `+`, `-` on doubles are the IEEE 754 binary64
  * operations, as the separate rows compute them; an f32 step is rounded with
  * Math.fround before the next, as the separate f32 rows round when they
@@ -1101,6 +1108,13 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
  * An out-of-bounds access traps before anything is written, as the separate
  * load or store does (the arithmetic writes only its temporary, which the
  * fused op does not write at all).
+ *
+ * Some rows also join a step whose result is written to a slot (an i32
+ * address or pointer step, an f64.mul after an f64.sub_sl): they run the
+ * steps in the wasm order and write every such slot as the separate row
+ * does, so they need no argument at all; an address step that comes first
+ * runs before the bounds check, as the separate add runs before the load
+ * that traps.
  */
 /** Writes double `r` (an identifier) as f64 to memory at `ea`, a NaN as the canonical NaN. */
 const STORE_F64 = (r: string) => `if (${r} === ${r}) dv.setFloat64(ea, ${r}, true);
@@ -1112,7 +1126,7 @@ else {
 // operand) and `load - S[a]`; one case for the three, told apart by the op. f64.sub_sl_mul is
 // f64.sub_sl and then, in the same dispatch, the f64.mul_ss right after it (`dx = a - m; dx * y`):
 // the two rows' steps in order, each writing its slot as alone (the other rows do not read dst2,
-// b or c).
+// b2 or c2).
 const BIN_SL = `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
 const o = code[pc];
 const r = o === @OP(f64.add_sl) ? a + b : o === @OP(f64.sub_sl) || o === @OP(f64.sub_sl_mul) ? a - b : b - a;
@@ -1128,24 +1142,33 @@ for (const name of ['add', 'sub']) {
 op('f64.sub_ls', BIN_SL_FIELDS, BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub; dst2, b2, c2 unused)', { group: 'f64.bin_sl' });
 op('f64.sub_sl_mul', BIN_SL_FIELDS, BIN_SL, 'f64.sub_sl, then S[dst2] = S[b2] f64.mul S[c2] (f64.mul_ss, which may read dst)', { group: 'f64.bin_sl' });
 // `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
-op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
-${STORE_F64('r')}`, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store)');
+// (f64.mul_sub_store: `S[a] - S[b] * S[c]`, the f64.mul right before feeding the subtraction; one case for both)
+const SUB_STORE = `${ea(8)}let b = ${f64('$b')};
+if (code[pc] === @OP(f64.mul_sub_store)) b = b * ${f64('$c')};
+const r = ${f64('$a')} - b;
+${STORE_F64('r')}`;
+op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store; c unused)', { group: 'f64.sub_store' });
+op('f64.mul_sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'S[a] f64.sub (S[b] f64.mul S[c]) stored as f64.store does (f64.mul feeding f64.sub_store), each rounded', { group: 'f64.sub_store' });
 // `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
 // loaded from (same address slot and fields); with `_mul_mul`, S[a] is `(S[a] * S[b]) * S[c]`, the
 // f64.mul_mul_sss right before them (its temporary, which nothing else reads, is not written: the
-// product is passed on as a double, see above). One case for the four (add_mem and sub_mem read
-// neither b nor c).
-const OP_MEM = `${ea(8)}const o = code[pc];
+// product is passed on as a double, see above). f64.step_mul_mul_add_mem first runs the i32.add_si
+// right before the product, `S[pd] = S[pa] + pi` (the address of `p->f += ...`), as alone. One case
+// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c).
+const OP_MEM = `const o = code[pc];
+if (o === @OP(f64.step_mul_mul_add_mem)) S[$pd] = (S[$pa] + $pi) | 0;
+${ea(8)}
 let a = ${f64('$a')};
-if (o === @OP(f64.mul_mul_add_mem) || o === @OP(f64.mul_mul_sub_mem)) a = a * ${f64('$b')} * ${f64('$c')};
+if (o !== @OP(f64.add_mem) && o !== @OP(f64.sub_mem)) a = a * ${f64('$b')} * ${f64('$c')};
 const m = dv.getFloat64(ea, true);
-const r = o === @OP(f64.add_mem) || o === @OP(f64.mul_mul_add_mem) ? a + m : m - a;
+const r = o === @OP(f64.sub_mem) || o === @OP(f64.mul_mul_sub_mem) ? m - a : a + m;
 ${STORE_F64('r')}`;
-const OP_MEM_FIELDS = 'addr:s a:s offset:i imm:i k:i b:s c:s';
+const OP_MEM_FIELDS = 'addr:s a:s offset:i imm:i k:i b:s c:s pd:s pa:s pi:i';
 op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
 op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
 op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
+op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
@@ -1175,6 +1198,8 @@ op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] 
 op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded (pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
 op('f32.add_mul_ll', MUL_LL_FIELDS, MUL_LL, 'S[pd] = S[pa] i32.add S[pb], then f32.mul_ll (c, x, pi unused)', { group: 'f32.mul_ll' });
 op('f32.mul_ll_add2_s_add', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add2_s, then S[pd] = S[pa] i32.add pi (pb unused)', { group: 'f32.mul_ll' });
+op('f64.add_add_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} + ${f64('$b')} + ${f64('$c')};
+${setF64('r')}`, '(S[a] f64.add S[b]) f64.add S[c]: two f64.add in a row, each rounded');
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
 
