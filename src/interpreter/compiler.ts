@@ -78,7 +78,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a, rec_dst_v,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
@@ -242,6 +242,8 @@ class FuncTranslator {
   /** Likewise an f64.mul_mul_sss emitted right after an i32.add_si record, and that add's start (fuseF64Store). */
   private mulAfterAddSi = -1;
   private addSiBeforeMul = -1;
+  /** The f64.add_sl (fuseF64) or f64.sub_ls (fuseF64LoadSub) emitted right after the const record of its address (an f64.load_c's), -1: none (opMemConst). */
+  private slConst = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -354,7 +356,9 @@ class FuncTranslator {
           st.pop();
           this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
         } else if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-        else if (cls === W_LOAD) this.load(iop, body[pc + 3]);
+        else if (cls === W_LOAD) {
+          if (op !== 0x2b || !this.loadF64Const(body[pc + 3])) this.load(iop, body[pc + 3]);
+        }
         else this.store(iop, body[pc + 3]);
         return;
       }
@@ -905,9 +909,65 @@ class FuncTranslator {
     this.push(rec_dst_addr_offset_imm_k(enc, iop, st.canon(st.h), addr, offset, imm, k), iop);
   }
 
+  /** SPEED: f64.load from a constant address (below 2^32 with the offset) as one f64.load_c: no const record for the address. */
+  private loadF64Const(offset: number): boolean {
+    const st = this.st;
+    if (st.kinds[st.h - 1] !== C32) return false;
+    const ea = (st.vals[st.h - 1] >>> 0) + (offset >>> 0);
+    // (a larger address is out of bounds: the generic load traps)
+    if (ea > 0xffffffff) return false;
+    st.pop();
+    this.push(rec_dst_ea(this.enc, Op.F64_LOAD_C, st.canon(st.h), ea | 0), Op.F64_LOAD_C);
+    return true;
+  }
+
+  /**
+   * SPEED: `m += x` / `m -= x` on the f64 at a constant address: an f64.store
+   * to it of an f64.add (either operand) / f64.sub (left operand) just
+   * emitted, whose operand an f64.load_c of the same address emitted right
+   * before into its temporary, as one f64.add_mem_c / f64.sub_mem_c.
+   */
+  private opMemConst(offset: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, h = st.h;
+    if (st.kinds[h - 2] !== C32 || st.kinds[h - 1] !== CANON) return false;
+    const rs = enc.recStart, ls = enc.prevRecStart;
+    if (rs >= 0 && rs === this.slConst && (b[rs] === Op.F64_ADD_SL || b[rs] === Op.F64_SUB_LS) && rs + OP_LENGTH[Op.F64_ADD_SL] === enc.len && b[rs + DST_AT] === st.canon(h - 1)) {
+      // `m + x` / `m - x` as an f64.add_sl / f64.sub_ls whose address a const record (from an f64.load_c) wrote to its temporary
+      const cs = rs - OP_LENGTH[Op.CONST32], L = F.F64_ADD_SL, t = b[rs + L.addr];
+      if (cs < enc.labelPos || b[cs] !== Op.CONST32 || b[cs + DST_AT] !== t || b[rs + L.offset] !== 0 || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
+      const ea = (st.vals[h - 2] >>> 0) + (offset >>> 0);
+      if ((b[cs + F.CONST32.v] >>> 0) !== ea || (t !== st.canon(h - 1) && t !== st.canon(h)) || b[rs + L.a] === t) return false;
+      const other = b[rs + L.a], mop = b[rs] === Op.F64_ADD_SL ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C;
+      enc.len = cs;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      st.pop(); st.pop();
+      rec_ea_a(enc, mop, ea | 0, other);
+      return true;
+    }
+    if (rs < 0 || ls < 0 || ls < enc.labelPos) return false;
+    const bop = b[rs];
+    if ((bop !== Op.F64_ADD_SS && bop !== Op.F64_SUB_SS) || rs + OP_LENGTH[bop] !== enc.len || b[rs + DST_AT] !== st.canon(h - 1)) return false;
+    if (b[ls] !== Op.F64_LOAD_C || ls + OP_LENGTH[Op.F64_LOAD_C] !== rs) return false;
+    const ea = (st.vals[h - 2] >>> 0) + (offset >>> 0);
+    if ((b[ls + F.F64_LOAD_C.ea] >>> 0) !== ea) return false;
+    const t = b[ls + DST_AT], x = b[rs + F.F64_ADD_SS.a], y = b[rs + F.F64_ADD_SS.b];
+    if (t !== st.canon(h - 1) && t !== st.canon(h)) return false;
+    let other: number;
+    if (x === t && y !== t) other = y;
+    else if (bop === Op.F64_ADD_SS && y === t && x !== t) other = x;
+    else return false;
+    enc.len = ls;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    st.pop(); st.pop();
+    rec_ea_a(enc, bop === Op.F64_ADD_SS ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C, ea | 0, other);
+    return true;
+  }
+
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
-    if (iop === Op.I64_STORE && this.fuseF64Store(offset)) return;
+    if (iop === Op.I64_STORE && (this.opMemConst(offset) || this.fuseF64Store(offset))) return;
     this.sinkAddress();
     // Not for a constant value: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
@@ -1208,14 +1268,32 @@ class FuncTranslator {
     if (iop === Op.F64_MUL_SS) return this.fuseSame3(Op.F64_MUL_SS, Op.F64_MUL_MUL_SSS);
     if (iop === Op.F64_ADD_SS && this.fuseSame3(Op.F64_ADD_SS, Op.F64_ADD_ADD_SSS)) return true;
     const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
-    const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    // (an f64.load_c too: see below)
+    let cst = false;
+    let top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    if (!top && st.takeProducer(st.h - 1, Op.F64_LOAD_C) >= 0) top = cst = true;
     if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
-    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) return false;
+    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) {
+      if (st.takeProducer(st.h - 2, Op.F64_LOAD_C) < 0) return false;
+      cst = true;
+    }
     const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
-    const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
+    let addr: number, offset = 0, imm = 0, k = 0;
+    if (cst) {
+      // an f64.load_c becomes the const record writing its address (below 2^32) to its temporary, the
+      // fused op's address slot: the op reads it before writing anything (as f64.load would have)
+      addr = b[sp + DST_AT];
+      rec_dst_v(enc, Op.CONST32, addr, b[sp + F.F64_LOAD_C.ea]);
+    } else {
+      addr = b[sp + L.addr]; offset = b[sp + L.offset]; imm = b[sp + L.imm]; k = b[sp + L.k];
+    }
     const a = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, fop, st.canon(st.h), a, addr, offset, imm, k, 0, 0, 0), fop);
+    const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, fop, st.canon(st.h), a, addr, offset, imm, k, 0, 0, 0);
+    this.push(p, fop);
+    // opMemConst: an f64.add_sl whose address is a const record right before it
+    if (cst && fop === Op.F64_ADD_SL && p === sp + OP_LENGTH[Op.CONST32]) this.slConst = p;
+    else if (p === this.slConst) this.slConst = -1;
     return true;
   }
 
@@ -1232,17 +1310,41 @@ class FuncTranslator {
     const i = st.h - 2, slot = st.canon(i);
     if (st.kinds[i] !== CANON) return false;
     let ls = enc.recStart, xs = -1, y: number;
+    const LC = OP_LENGTH[Op.F64_LOAD_C];
+    if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LC === enc.len && b[ls] === Op.F64_LOAD_C && b[ls + DST_AT] === slot) {
+      // `m - y` from a constant address: the f64.load_c becomes the const record writing its address to its
+      // temporary (same layout), the address slot of f64.sub_ls, which reads it before writing anything
+      b[ls] = Op.CONST32;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      y = st.vals[i + 1];
+      st.pop(); st.pop();
+      const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, slot, 0, 0, 0, 0, 0, 0);
+      this.push(p, Op.F64_SUB_LS);
+      this.slConst = p;
+      return true;
+    }
     if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LEN === enc.len && b[ls] === Op.I64_LOAD && b[ls + DST_AT] === slot) {
       y = st.vals[i + 1];
     } else {
       xs = ls;
       ls = enc.prevRecStart;
-      if (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot) return false;
+      // (an f64.load_c likewise becomes the const record of its address, which stays where it is)
+      const lc = xs >= 0 && ls >= enc.labelPos && xs === ls + LC && b[ls] === Op.F64_LOAD_C && b[ls + DST_AT] === slot;
+      if (!lc && (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot)) return false;
       const xop = b[xs];
       if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_ADD_ADD_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
       y = st.canon(i + 1);
       if (st.kinds[i + 1] !== CANON || xs + OP_LENGTH[xop] !== enc.len || b[xs + DST_AT] !== y || b[ls + L.addr] === y) return false;
       for (let q = xs + 2; q < enc.len; q++) if (b[q] === slot) return false;
+      if (lc) {
+        b[ls] = Op.CONST32;
+        enc.recStart = -1;
+        enc.prevRecStart = -1;
+        st.pop(); st.pop();
+        this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, slot, 0, 0, 0, 0, 0, 0), Op.F64_SUB_LS);
+        return true;
+      }
     }
     const addr = b[ls + L.addr], offset = b[ls + L.offset], imm = b[ls + L.imm], k = b[ls + L.k];
     if (xs < 0) {
@@ -1256,7 +1358,9 @@ class FuncTranslator {
     enc.recStart = xs < 0 ? -1 : ls;
     enc.prevRecStart = -1;
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k, 0, 0, 0), Op.F64_SUB_LS);
+    const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k, 0, 0, 0);
+    this.push(p, Op.F64_SUB_LS);
+    if (p === this.slConst) this.slConst = -1;
     return true;
   }
 

@@ -704,7 +704,7 @@ test('f64 superinstructions (mul_mul, add/sub of a load, load minus, sub stored,
   expect(listing(11)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_MEM 4 \1 0 0 0/);
   expect(listing(11)).not.toMatch(/I64_LOAD \d+ 4 |F64_SUB_LS|I64_STORE 4 /);
   // sqrt is not among the ops the load may move after
-  expect(listing(12)).toMatch(/I64_LOAD(.|\n)*F64_SQRT_S(.|\n)*F64_SUB_SS/);
+  expect(listing(12)).toMatch(/F64_LOAD_C(.|\n)*F64_SQRT_S(.|\n)*F64_SUB_SS/);
 });
 
 test('f32 dot-product superinstructions (load * load, s + load * load, (s + load * load) + p) match native wasm bit for bit, NaNs canonical', async () => {
@@ -854,10 +854,11 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
         (f64.store offset=64 (local.tee $q (i32.add (local.get $p) (i32.const 8)))
           (f64.add (f64.mul (f64.mul (local.get $x) (local.get $d)) (local.get $x)) (f64.load offset=64 (local.get $q))))
         (f64.store offset=72 (local.get $p) (f64.sub (local.get $x) (f64.mul (local.get $d) (local.get $x))))
+        (f64.store offset=8 (i32.const 200) (f64.add (f64.mul (local.get $x) (f64.const 0.5)) (f64.load offset=8 (i32.const 200))))
         (f64.store offset=64 (local.get $p) (f64.sub (f64.load offset=64 (local.get $p)) (f64.mul (f64.mul (local.get $d) (local.get $x)) (local.get $x))))
         (f64.store offset=64 (local.get $p) (f64.add (f64.mul (f64.mul (local.get $x) (local.get $d)) (local.get $d)) (f64.load offset=64 (local.get $p))))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-      (i64.add (i64.reinterpret_f64 (local.get $x)) (i64.load offset=64 (i32.const 8)))))`;
+      (i64.add (i64.add (i64.reinterpret_f64 (local.get $x)) (i64.load offset=64 (i32.const 8))) (i64.load (i32.const 208)))))`;
   const { native, det, listing } = await floatModule(text);
   const xs = [...F64_BITS];
   const r = rng(79);
@@ -886,15 +887,16 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
   expect(listing(8)).toMatch(/F64_MUL_SUB_STORE \d+ 0 2 0 0 0 4$/m);
   for (const fn of [0, 1]) expect(listing(fn)).not.toMatch(/F64_MUL_MUL_SSS|F64_(ADD|SUB)_MEM|F64_ADD_SL|F64_SUB_LS|I64_STORE \d+ 8 /);
   // the subtraction's local and the product's temporary: both written by one record
-  expect(listing(2)).toMatch(/F64_SUB_SL_MUL 6 0 \d+ 8 0 0 (\d+) 6 4\n(.|\n)*I64_STORE \d+ \1 /);
-  expect(listing(3)).toMatch(/F64_SUB_SL_MUL 4 0 \d+ 8 0 0 \d+ 4 4/);
+  // (m at the constant address 16: the const record writes it to the address slot, offset 0)
+  expect(listing(2)).toMatch(/CONST32 (\d+) 16\n.*F64_SUB_SL_MUL 6 0 \1 0 0 0 (\d+) 6 4\n(.|\n)*I64_STORE \d+ \2 /);
+  expect(listing(3)).toMatch(/CONST32 (\d+) 16\n.*F64_SUB_SL_MUL 4 0 \1 0 0 0 \d+ 4 4/);
   expect(listing(2) + listing(3)).not.toMatch(/F64_MUL_SS|F64_SUB_SL /);
   expect(thrown(() => det.oob(65529, 2)).code).toBe('memory_out_of_bounds');
   expect(thrown(() => det.oob2(65529, 2)).code).toBe('memory_out_of_bounds');
   det.oob(65528, 2);
   expect(det.oob2(65528, 1)).toBe(-7); // (1 - (0 + 2 * 2 * 2)) * 1
   const loop = listing(11);
-  for (const op of ['F64_SUB_SL_MUL', 'F64_MUL_MUL_SUB_MEM', 'F64_MUL_MUL_ADD_MEM', 'F64_STEP_MUL_MUL_ADD_MEM', 'F64_ADD_ADD_SSS', 'F64_MUL_DIV_IS', 'F64_MUL_SUB_STORE']) expect(loop).toContain(op);
+  for (const op of ['F64_SUB_SL_MUL', 'F64_MUL_MUL_SUB_MEM', 'F64_MUL_MUL_ADD_MEM', 'F64_STEP_MUL_MUL_ADD_MEM', 'F64_ADD_ADD_SSS', 'F64_MUL_DIV_IS', 'F64_MUL_SUB_STORE', 'F64_ADD_MEM_C']) expect(loop).toContain(op);
   // (x stays in [0, 1): no NaN, whose bits native wasm does not fix; each call starts from the memory the last one left)
   const expected = native.loop(100);
   expect(det.loop(100)).toBe(expected);
@@ -908,6 +910,51 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
   expect(call.value).toBe(whole);
   expect(rs.store.gasUsed).toBe(gas);
   expect(pauses).toBe(gas);
+});
+
+test('f64 at a constant address: f64.load_c keeps bits, m += x / m -= x there is one f64.add_mem_c / f64.sub_mem_c (native results bit for bit, NaNs canonical), traps', async () => {
+  const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
+  const M = '(f64.load offset=8 (i32.const 32))';
+  const op = (name: string, e: string, at = 'offset=8') => `(func (export "${name}") (param i64 i64) (result i64) (i64.store (i32.const 40) (local.get 1))
+      (f64.store ${at} (i32.const 32) ${e}) (i64.load (i32.const 40)))`;
+  const text = `(module (memory 1)
+    (func (export "ldc") (param i64) (result i64) (i64.store (i32.const 40) (local.get 0)) (i64.reinterpret_f64 ${M}))
+    ${op('addc', `(f64.add ${F('(local.get 0)')} ${M})`)}
+    ${op('addc2', `(f64.add ${M} ${F('(local.get 0)')})`)}
+    ${op('subc', `(f64.sub ${M} ${F('(local.get 0)')})`)}
+    ${op('subc_rev', `(f64.sub ${F('(local.get 0)')} ${M})`)}
+    ${op('other', `(f64.add ${F('(local.get 0)')} ${M})`, 'offset=16')}
+    (func (export "oob") (param i32 f64) (result f64)
+      (if (i32.eq (local.get 0) (i32.const 0)) (then (return (f64.load (i32.const 65529)))))
+      (if (i32.eq (local.get 0) (i32.const 1)) (then (f64.store (i32.const 65529) (f64.add (local.get 1) (f64.load (i32.const 65529))))))
+      (if (i32.eq (local.get 0) (i32.const 2)) (then (return (f64.load offset=0xffffffff (i32.const 8)))))
+      (f64.store (i32.const 65528) (f64.add (f64.load (i32.const 65528)) (local.get 1)))
+      (f64.load (i32.const 65528))))`;
+  const { native, det, listing } = await floatModule(text);
+  const xs = [...F64_BITS];
+  const r = rng(81);
+  for (let i = 0; i < 30; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  const bad: string[] = [];
+  for (const x of xs) {
+    if (det.ldc(x) !== x) bad.push(`ldc(${x})`); // bits, NaN payloads too
+    for (const y of xs) {
+      for (const f of ['addc', 'addc2', 'subc', 'subc_rev']) if (!sameFloat('f64', native[f](x, y), det[f](x, y))) bad.push(`${f}(${x}, ${y})`);
+      if (native.other(x, y) !== det.other(x, y)) bad.push(`other(${x}, ${y})`); // the store elsewhere: m stays y's bits
+    }
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  expect(listing(0)).toMatch(/F64_LOAD_C \d+ 40\n/);
+  expect(listing(0)).not.toMatch(/CONST32 \d+ 32|I64_LOAD \d+ \d+ 8 /);
+  for (const fn of [1, 2]) expect(listing(fn)).toMatch(/^\s+\d+: F64_ADD_MEM_C 40 0$/m);
+  expect(listing(3)).toMatch(/^\s+\d+: F64_SUB_MEM_C 40 0$/m);
+  for (const fn of [1, 2, 3]) expect(listing(fn)).not.toMatch(/F64_LOAD_C|F64_(ADD|SUB)_SS|I64_STORE \d+ \d+ 8 /);
+  // x - m, and m + x stored elsewhere: f64.sub_sl / f64.add_sl whose address slot a const record writes
+  expect(listing(4)).toMatch(/CONST32 (\d+) 40\n.*F64_SUB_SL \d+ 0 \1 0 0 0 (.|\n)*I64_STORE \d+ \d+ 8 /);
+  expect(listing(5)).toMatch(/CONST32 (\d+) 40\n.*F64_ADD_SL \d+ 0 \1 0 0 0 (.|\n)*I64_STORE \d+ \d+ 16 /);
+  for (const k of [0, 1, 2]) expect(thrown(() => det.oob(k, 1)).code).toBe('memory_out_of_bounds');
+  expect(det.oob(3, 1.5)).toBe(1.5);
+  expect(det.oob(3, 1.5)).toBe(3);
+  expect(listing(6)).toMatch(/F64_ADD_MEM_C 65528 /);
 });
 
 test("a dot-product loop's address add and pointer step join its f32 steps (f32.add_mul_ll, f32.mul_ll_add2_s_add): native results bit for bit, NaNs canonical, traps, gas resumable one unit at a time", async () => {

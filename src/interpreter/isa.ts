@@ -1169,6 +1169,21 @@ op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address (as for loads) 
 op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
+// f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
+// static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
+// first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
+// f64.sub_mem at such an address (one case for both).
+const EA_C = `const ea = $ea >>> 0;
+if (ea + 8 > memLen) trap('memory_out_of_bounds');
+`;
+op('f64.load_c', 'dst:s ea:i', `${EA_C}const d = $dst;
+S[d] = dv.getInt32(ea, true);
+S[d + 1] = dv.getInt32(ea + 4, true);`, 'f64.load from the constant address ea (u32)');
+const OP_MEM_C = `${EA_C}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
+const r = code[pc] === @OP(f64.add_mem_c) ? a + m : m - a;
+${STORE_F64('r')}`;
+op('f64.add_mem_c', 'ea:i a:s', OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address)', { group: 'f64.op_mem_c' });
+op('f64.sub_mem_c', 'ea:i a:s', OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address)', { group: 'f64.op_mem_c' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
