@@ -36,11 +36,17 @@
  *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
  *    whose result is copied at once one i32.add_si_tee;
  *  - float superinstructions, each step still rounded (fuseF64, fuseF64Store,
- *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, an f64 load feeding
- *    f64.add / f64.sub, an f64.sub feeding a store, `m += x` and `m -= x` on
- *    memory, and the f32 dot-product steps `load * load`, `s + load * load`,
+ *    fuseF64LoadSub, fuseF32Dot): `(a * b) * c`, `(a + b) + c`, `k / (a * b)`,
+ *    an f64 load feeding f64.add / f64.sub, an f64.sub (of a product)
+ *    feeding a store, `m += x` and `m -= x` on memory (x maybe `(a * b) * c`),
+ *    and the f32 dot-product steps `load * load`, `s + load * load`,
  *    `(s + load * load) + p`; a constant left operand of f64.sub / f64.div
  *    is an immediate;
+ *  - two records in one (appendStep, and the address steps fuseF32Dot and
+ *    fuseF64Store take): an instruction joins the record right before it
+ *    when the pair is a float row's (f64.sub_sl then f64.mul, the dot
+ *    product's address add and pointer step, `p->f += ...`'s address), each
+ *    step as alone;
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -72,8 +78,8 @@ import {
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
-  rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a, rec_dst_v,
+  rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
@@ -249,6 +255,18 @@ class FuncTranslator {
   /** foldAddress's other two results (no array allocated per load and store). */
   private foldedImm = 0;
   private foldedK = 0;
+  /**
+   * The i32.load (f32.load) last emitted right after an i32.add_ss record
+   * (its start, loadAfterAdd) and that add's start (addBeforeLoad): fuseF32Dot
+   * runs such an add in f32.add_mul_ll. -1: none.
+   */
+  private loadAfterAdd = -1;
+  private addBeforeLoad = -1;
+  /** Likewise an f64.mul_mul_sss emitted right after an i32.add_si record, and that add's start (fuseF64Store). */
+  private mulAfterAddSi = -1;
+  private addSiBeforeMul = -1;
+  /** The f64.add_sl (fuseF64) or f64.sub_ls (fuseF64LoadSub) emitted right after the const record of its address (an f64.load_c's), -1: none (opMemConst). */
+  private slConst = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -363,7 +381,9 @@ class FuncTranslator {
           st.pop();
           this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
         } else if (this.mem0is64) this.memAccess(op, 0, body[pc + 3], 0);
-        else if (cls === W_LOAD) this.load(iop, body[pc + 3]);
+        else if (cls === W_LOAD) {
+          if (op !== 0x2b || !this.loadF64Const(body[pc + 3])) this.load(iop, body[pc + 3]);
+        }
         else this.store(iop, body[pc + 3]);
         return;
       }
@@ -902,12 +922,77 @@ class FuncTranslator {
     const imm = this.foldedImm, k = this.foldedK;
     if (addr < 0) addr = st.operand(st.h - 1);
     st.pop();
+    if (iop === Op.I32_LOAD) {
+      const q = enc.recStart, p = enc.len;
+      if (q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SS] === p && enc.buf[q] === Op.I32_ADD_SS) {
+        this.addBeforeLoad = q;
+        this.loadAfterAdd = p;
+      } else if (p === this.loadAfterAdd) {
+        this.loadAfterAdd = -1;
+      }
+    }
     this.push(rec_dst_addr_offset_imm_k(enc, iop, st.canon(st.h), addr, offset, imm, k), iop);
+  }
+
+  /** SPEED: f64.load from a constant address (below 2^32 with the offset) as one f64.load_c: no const record for the address. */
+  private loadF64Const(offset: number): boolean {
+    const st = this.st;
+    if (st.kinds[st.h - 1] !== C32) return false;
+    const ea = (st.vals[st.h - 1] >>> 0) + (offset >>> 0);
+    // (a larger address is out of bounds: the generic load traps)
+    if (ea > 0xffffffff) return false;
+    st.pop();
+    this.push(rec_dst_ea(this.enc, Op.F64_LOAD_C, st.canon(st.h), ea | 0), Op.F64_LOAD_C);
+    return true;
+  }
+
+  /**
+   * SPEED: `m += x` / `m -= x` on the f64 at a constant address: an f64.store
+   * to it of an f64.add (either operand) / f64.sub (left operand) just
+   * emitted, whose operand an f64.load_c of the same address emitted right
+   * before into its temporary, as one f64.add_mem_c / f64.sub_mem_c.
+   */
+  private opMemConst(offset: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, h = st.h;
+    if (st.kinds[h - 2] !== C32 || st.kinds[h - 1] !== CANON) return false;
+    const rs = enc.recStart, ls = enc.prevRecStart;
+    if (rs >= 0 && rs === this.slConst && (b[rs] === Op.F64_ADD_SL || b[rs] === Op.F64_SUB_LS) && rs + OP_LENGTH[Op.F64_ADD_SL] === enc.len && b[rs + DST_AT] === st.canon(h - 1)) {
+      // `m + x` / `m - x` as an f64.add_sl / f64.sub_ls whose address a const record (from an f64.load_c) wrote to its temporary
+      const cs = rs - OP_LENGTH[Op.CONST32], L = F.F64_ADD_SL, t = b[rs + L.addr];
+      if (cs < enc.labelPos || b[cs] !== Op.CONST32 || b[cs + DST_AT] !== t || b[rs + L.offset] !== 0 || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
+      const ea = (st.vals[h - 2] >>> 0) + (offset >>> 0);
+      if ((b[cs + F.CONST32.v] >>> 0) !== ea || (t !== st.canon(h - 1) && t !== st.canon(h)) || b[rs + L.a] === t) return false;
+      const other = b[rs + L.a], mop = b[rs] === Op.F64_ADD_SL ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C;
+      enc.len = cs;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      st.pop(); st.pop();
+      rec_ea_a(enc, mop, ea | 0, other);
+      return true;
+    }
+    if (rs < 0 || ls < 0 || ls < enc.labelPos) return false;
+    const bop = b[rs];
+    if ((bop !== Op.F64_ADD_SS && bop !== Op.F64_SUB_SS) || rs + OP_LENGTH[bop] !== enc.len || b[rs + DST_AT] !== st.canon(h - 1)) return false;
+    if (b[ls] !== Op.F64_LOAD_C || ls + OP_LENGTH[Op.F64_LOAD_C] !== rs) return false;
+    const ea = (st.vals[h - 2] >>> 0) + (offset >>> 0);
+    if ((b[ls + F.F64_LOAD_C.ea] >>> 0) !== ea) return false;
+    const t = b[ls + DST_AT], x = b[rs + F.F64_ADD_SS.a], y = b[rs + F.F64_ADD_SS.b];
+    if (t !== st.canon(h - 1) && t !== st.canon(h)) return false;
+    let other: number;
+    if (x === t && y !== t) other = y;
+    else if (bop === Op.F64_ADD_SS && y === t && x !== t) other = x;
+    else return false;
+    enc.len = ls;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    st.pop(); st.pop();
+    rec_ea_a(enc, bop === Op.F64_ADD_SS ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C, ea | 0, other);
+    return true;
   }
 
   private store(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
-    if (iop === Op.I64_STORE && this.fuseF64Store(offset)) return;
+    if (iop === Op.I64_STORE && (this.opMemConst(offset) || this.fuseF64Store(offset))) return;
     this.sinkAddress();
     // Not for a constant value: the folded record's index operand may be the
     // slot of height h-1, where a constant value would be materialized first.
@@ -1014,6 +1099,7 @@ class FuncTranslator {
       }
       const a = st.operand(st.h - 1);
       st.pop();
+      if (immOp === Op.I32_ADD_SI && this.addAfterDot(a, imm)) return;
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
       return;
     }
@@ -1030,10 +1116,17 @@ class FuncTranslator {
     if ((iop === Op.F64_SUB_SS || iop === Op.F64_DIV_SS) && st.kinds[st.h - 2] === C64 && floatImm(iop, st.vals[st.h - 2], st.his[st.h - 2])) {
       // SPEED: a constant left operand of f64.sub / f64.div becomes an immediate (`1 - x`, `1 / x`)
       const lo = st.vals[st.h - 2], hi = st.his[st.h - 2];
+      // SPEED: `k / (x * y)`, the product just emitted: one f64.mul_div_is
+      if (iop === Op.F64_DIV_SS && st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0) {
+        const mp = enc.len, M = F.F64_MUL_SS;
+        st.pop(); st.pop();
+        this.push(rec_dst_a_lo_hi_b(enc, Op.F64_MUL_DIV_IS, st.canon(st.h), enc.buf[mp + M.a], lo, hi, enc.buf[mp + M.b]), Op.F64_MUL_DIV_IS);
+        return;
+      }
       const a = st.operand(st.h - 1);
       st.pop(); st.pop();
       const sop = iop === Op.F64_SUB_SS ? Op.F64_SUB_IS : Op.F64_DIV_IS;
-      this.push(rec_dst_a_lo_hi(enc, sop, st.canon(st.h), a, lo, hi), sop);
+      this.push(rec_dst_a_lo_hi_b(enc, sop, st.canon(st.h), a, lo, hi, 0), sop);
       return;
     }
     if ((iop === Op.I32_SUB_SS || iop === Op.I64_SUB_SS) && this.subFromConst(iop)) return;
@@ -1050,7 +1143,50 @@ class FuncTranslator {
     const b = st.operand(st.h - 1);
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
+    if (iop === Op.F64_MUL_SS && this.mulAfterSubSl(a, b)) return;
     this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+  }
+
+  /**
+   * SPEED: the last record, when it is `rs` of op `from` with nothing after
+   * it, becomes op `to` whose second step (fields from `dstField` on, already
+   * in the record, zero) the caller fills in: two instructions in one
+   * dispatch, each writing its slot as alone. Its second destination is the
+   * new top of stack's producer for local.set / return retargeting; no
+   * fusion rule takes the record (recStart -1).
+   */
+  private appendStep(from: number, to: number, dstField: number): number {
+    const enc = this.enc, rs = enc.recStart;
+    if (rs < 0 || rs < enc.labelPos || enc.buf[rs] !== from || rs + OP_LENGTH[from] !== enc.len) return -1;
+    enc.buf[rs] = to;
+    enc.buf[rs + dstField] = this.st.canon(this.st.h);
+    this.st.pushCanon();
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    enc.lastDst = rs + dstField;
+    enc.lastStart = rs;
+    enc.lastOp = to;
+    return rs;
+  }
+
+  /** SPEED: f64.mul_ss (operands a, b, popped) right after an f64.sub_sl (`dx = x - m; dx * y`): one f64.sub_sl_mul. */
+  private mulAfterSubSl(a: number, b: number): boolean {
+    const L = F.F64_SUB_SL_MUL;
+    const rs = this.appendStep(Op.F64_SUB_SL, Op.F64_SUB_SL_MUL, L.dst2);
+    if (rs < 0) return false;
+    this.enc.buf[rs + L.b2] = a;
+    this.enc.buf[rs + L.c2] = b;
+    return true;
+  }
+
+  /** SPEED: i32.add_si (operand a, popped; imm) right after an f32.mul_ll_add2_s (a dot product's pointer step): one f32.mul_ll_add2_s_add. */
+  private addAfterDot(a: number, imm: number): boolean {
+    const L = F.F32_MUL_LL_ADD2_S_ADD;
+    const rs = this.appendStep(Op.F32_MUL_LL_ADD2_S, Op.F32_MUL_LL_ADD2_S_ADD, L.pd);
+    if (rs < 0) return false;
+    this.enc.buf[rs + L.pa] = a;
+    this.enc.buf[rs + L.pi] = imm;
+    return true;
   }
 
   /** SPEED: `k - x` with a constant k (negation, `31 - x`) as one i32.sub_is / i64.sub_is. */
@@ -1148,21 +1284,41 @@ class FuncTranslator {
   /**
    * SPEED: f64 superinstructions (isa.ts, each still two roundings): `(a * b)
    * * c` with the inner f64.mul just emitted (either operand) as one
-   * f64.mul_mul_sss; an f64 load just emitted as the right operand of
-   * f64.add / sub (either operand of add, which commutes) as one f64.<op>_sl.
+   * f64.mul_mul_sss, `(a + b) + c` likewise as one f64.add_add_sss; an f64
+   * load just emitted as the right operand of f64.add / sub (either operand
+   * of add, which commutes) as one f64.<op>_sl.
    */
   private fuseF64(iop: number): boolean {
     const st = this.st, enc = this.enc;
     if (iop === Op.F64_MUL_SS) return this.fuseSame3(Op.F64_MUL_SS, Op.F64_MUL_MUL_SSS);
+    if (iop === Op.F64_ADD_SS && this.fuseSame3(Op.F64_ADD_SS, Op.F64_ADD_ADD_SSS)) return true;
     const fop = iop === Op.F64_ADD_SS ? Op.F64_ADD_SL : Op.F64_SUB_SL;
-    const top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    // (an f64.load_c too: see below)
+    let cst = false;
+    let top = st.takeProducer(st.h - 1, Op.I64_LOAD) >= 0;
+    if (!top && st.takeProducer(st.h - 1, Op.F64_LOAD_C) >= 0) top = cst = true;
     if (!top && iop === Op.F64_SUB_SS) return this.fuseF64LoadSub();
-    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) return false;
+    if (!top && st.takeProducer(st.h - 2, Op.I64_LOAD) < 0) {
+      if (st.takeProducer(st.h - 2, Op.F64_LOAD_C) < 0) return false;
+      cst = true;
+    }
     const sp = enc.len, b = enc.buf, L = F.I64_LOAD;
-    const addr = b[sp + L.addr], offset = b[sp + L.offset], imm = b[sp + L.imm], k = b[sp + L.k];
+    let addr: number, offset = 0, imm = 0, k = 0;
+    if (cst) {
+      // an f64.load_c becomes the const record writing its address (below 2^32) to its temporary, the
+      // fused op's address slot: the op reads it before writing anything (as f64.load would have)
+      addr = b[sp + DST_AT];
+      rec_dst_v(enc, Op.CONST32, addr, b[sp + F.F64_LOAD_C.ea]);
+    } else {
+      addr = b[sp + L.addr]; offset = b[sp + L.offset]; imm = b[sp + L.imm]; k = b[sp + L.k];
+    }
     const a = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k(enc, fop, st.canon(st.h), a, addr, offset, imm, k), fop);
+    const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, fop, st.canon(st.h), a, addr, offset, imm, k, 0, 0, 0);
+    this.push(p, fop);
+    // opMemConst: an f64.add_sl whose address is a const record right before it
+    if (cst && fop === Op.F64_ADD_SL && p === sp + OP_LENGTH[Op.CONST32]) this.slConst = p;
+    else if (p === this.slConst) this.slConst = -1;
     return true;
   }
 
@@ -1179,17 +1335,41 @@ class FuncTranslator {
     const i = st.h - 2, slot = st.canon(i);
     if (st.kinds[i] !== CANON) return false;
     let ls = enc.recStart, xs = -1, y: number;
+    const LC = OP_LENGTH[Op.F64_LOAD_C];
+    if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LC === enc.len && b[ls] === Op.F64_LOAD_C && b[ls + DST_AT] === slot) {
+      // `m - y` from a constant address: the f64.load_c becomes the const record writing its address to its
+      // temporary (same layout), the address slot of f64.sub_ls, which reads it before writing anything
+      b[ls] = Op.CONST32;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      y = st.vals[i + 1];
+      st.pop(); st.pop();
+      const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, slot, 0, 0, 0, 0, 0, 0);
+      this.push(p, Op.F64_SUB_LS);
+      this.slConst = p;
+      return true;
+    }
     if (st.kinds[i + 1] === LOCAL && ls >= enc.labelPos && ls + LEN === enc.len && b[ls] === Op.I64_LOAD && b[ls + DST_AT] === slot) {
       y = st.vals[i + 1];
     } else {
       xs = ls;
       ls = enc.prevRecStart;
-      if (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot) return false;
+      // (an f64.load_c likewise becomes the const record of its address, which stays where it is)
+      const lc = xs >= 0 && ls >= enc.labelPos && xs === ls + LC && b[ls] === Op.F64_LOAD_C && b[ls + DST_AT] === slot;
+      if (!lc && (xs < 0 || ls < enc.labelPos || xs !== ls + LEN || b[ls] !== Op.I64_LOAD || b[ls + DST_AT] !== slot)) return false;
       const xop = b[xs];
-      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
+      if (xop !== Op.F64_MUL_MUL_SSS && xop !== Op.F64_ADD_ADD_SSS && xop !== Op.F64_MUL_SS && xop !== Op.F64_ADD_SS && xop !== Op.F64_SUB_SS && xop !== Op.F64_DIV_SS) return false;
       y = st.canon(i + 1);
       if (st.kinds[i + 1] !== CANON || xs + OP_LENGTH[xop] !== enc.len || b[xs + DST_AT] !== y || b[ls + L.addr] === y) return false;
       for (let q = xs + 2; q < enc.len; q++) if (b[q] === slot) return false;
+      if (lc) {
+        b[ls] = Op.CONST32;
+        enc.recStart = -1;
+        enc.prevRecStart = -1;
+        st.pop(); st.pop();
+        this.push(rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, slot, 0, 0, 0, 0, 0, 0), Op.F64_SUB_LS);
+        return true;
+      }
     }
     const addr = b[ls + L.addr], offset = b[ls + L.offset], imm = b[ls + L.imm], k = b[ls + L.k];
     if (xs < 0) {
@@ -1199,10 +1379,13 @@ class FuncTranslator {
       b.copyWithin(ls, xs, enc.len);
       enc.len -= LEN;
     }
-    enc.recStart = -1;
+    // the moved op (if any) is the record before f64.sub_ls (fuseF64Store takes an f64.mul_mul_sss there)
+    enc.recStart = xs < 0 ? -1 : ls;
     enc.prevRecStart = -1;
     st.pop(); st.pop();
-    this.push(rec_dst_a_addr_offset_imm_k(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k), Op.F64_SUB_LS);
+    const p = rec_dst_a_addr_offset_imm_k_dst2_b2_c2(enc, Op.F64_SUB_LS, st.canon(st.h), y, addr, offset, imm, k, 0, 0, 0);
+    this.push(p, Op.F64_SUB_LS);
+    if (p === this.slConst) this.slConst = -1;
     return true;
   }
 
@@ -1226,13 +1409,23 @@ class FuncTranslator {
         return false;
       }
       p = enc.len;
+      const a1 = b[p + LD.addr], o1 = b[p + LD.offset], i1 = b[p + LD.imm], k1 = b[p + LD.k];
       st.pop(); st.pop();
       const d = st.canon(st.h);
-      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, Op.F32_MUL_LL, d, d, d,
-        b[p + LD.addr], b[p + LD.offset], b[p + LD.imm], b[p + LD.k], a2, o2, i2, k2), Op.F32_MUL_LL);
+      // SPEED: the i32.add_ss right before the first load (its address, `a + k`) runs first in the same dispatch
+      const q = this.addBeforeLoad, LA = F.I32_ADD_SS;
+      if (q >= enc.labelPos && this.loadAfterAdd === p && q + OP_LENGTH[Op.I32_ADD_SS] === p && b[q] === Op.I32_ADD_SS) {
+        const pd = b[q + LA.dst], pa = b[q + LA.a], pb = b[q + LA.b];
+        enc.len = q;
+        this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, Op.F32_ADD_MUL_LL, d, d, d,
+          a1, o1, i1, k1, a2, o2, i2, k2, pd, pa, pb, 0), Op.F32_ADD_MUL_LL);
+        return true;
+      }
+      this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, Op.F32_MUL_LL, d, d, d,
+        a1, o1, i1, k1, a2, o2, i2, k2, 0, 0, 0, 0), Op.F32_MUL_LL);
       return true;
     }
-    // the product (f32.mul_ll) or the sum (f32.mul_ll_add_s) just emitted, on either side
+    // the product (f32.mul_ll; not f32.add_mul_ll, whose f32.add stays a record of its own) or the sum (f32.mul_ll_add_s) just emitted, on either side
     let from: number = Op.F32_MUL_LL;
     let top = st.takeProducer(st.h - 1, from) >= 0;
     if (!top && st.takeProducer(st.h - 2, from) < 0) {
@@ -1248,28 +1441,40 @@ class FuncTranslator {
     st.pop(); st.pop();
     const d = st.canon(st.h);
     const [fop, c, x] = from === Op.F32_MUL_LL ? [Op.F32_MUL_LL_ADD_S, y, d] : [Op.F32_MUL_LL_ADD2_S, c0, y];
-    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]), fop);
+    this.push(rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi(enc, fop, d, c, x, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], 0, 0, 0, 0), fop);
     return true;
   }
 
   /**
    * SPEED: the value an f64.store (i64.store row) stores, just computed: an
-   * f64.sub as one f64.sub_store; an f64.add_sl / f64.sub_ls loading from
+   * f64.sub as one f64.sub_store (f64.mul_sub_store when its right operand
+   * is an f64.mul just emitted); an f64.add_sl / f64.sub_ls loading from
    * the same address (the same address slot, offset and folded fields:
-   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem.
+   * `m += x`, `m -= x`) as one f64.add_mem / f64.sub_mem, or, when x is an
+   * f64.mul_mul_sss right before, f64.mul_mul_add_mem / f64.mul_mul_sub_mem
+   * (f64.step_mul_mul_add_mem when an i32.add_si, the address, came right
+   * before the product).
    */
   private fuseF64Store(offset: number): boolean {
     const st = this.st, enc = this.enc;
     if (st.takeProducer(st.h - 1, Op.F64_SUB_SS) >= 0) {
       const sp = enc.len, L = F.F64_SUB_SS;
-      const a = enc.buf[sp + L.a], b = enc.buf[sp + L.b];
+      const a = enc.buf[sp + L.a];
+      let b = enc.buf[sp + L.b], c = 0, sop: number = Op.F64_SUB_STORE;
+      // `x - y * z`, the product just emitted into the subtraction's right operand (its temporary): one f64.mul_sub_store
+      if (b === st.canon(st.h) && enc.takeProducer(Op.F64_MUL_SS, b) >= 0) {
+        const mp = enc.len, M = F.F64_MUL_SS;
+        b = enc.buf[mp + M.a];
+        c = enc.buf[mp + M.b];
+        sop = Op.F64_MUL_SUB_STORE;
+      }
       st.pop();
       // the op writes only its temporary, which the address does not read: the address may fold across it
       let addr = this.foldAddress(st.h - 1);
       const imm = this.foldedImm, k = this.foldedK;
       if (addr < 0) addr = st.operand(st.h - 1);
       st.pop();
-      rec_addr_a_b_offset_imm_k(enc, Op.F64_SUB_STORE, addr, a, b, offset, imm, k);
+      rec_addr_a_b_offset_imm_k_c(enc, sop, addr, a, b, offset, imm, k, c);
       return true;
     }
     const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
@@ -1277,10 +1482,31 @@ class FuncTranslator {
     if (st.kinds[i] !== LOCAL && st.kinds[i] !== CANON) return false;
     if (rs < 0 || (b[rs] !== Op.F64_ADD_SL && b[rs] !== Op.F64_SUB_LS) || b[rs + L.addr] !== st.operand(i) || b[rs + L.offset] !== offset || b[rs + L.imm] !== 0 || b[rs + L.k] !== 0) return false;
     const from = b[rs];
+    // the f64.mul_mul_sss computing S[a] right before (`m += (x * y) * z`), into its temporary (at the
+    // value's height or the one above), which nothing reads after the store
+    const ms = enc.prevRecStart, M = F.F64_MUL_MUL_SSS;
     if (st.takeProducer(st.h - 1, from) < 0) return false;
     const a = b[rs + L.a], addr = b[rs + L.addr];
+    const fuseMul = ms >= enc.labelPos && ms >= 0 && ms + OP_LENGTH[Op.F64_MUL_MUL_SSS] === rs && b[ms] === Op.F64_MUL_MUL_SSS &&
+      b[ms + DST_AT] === a && (a === st.canon(st.h - 1) || a === st.canon(st.h));
     st.pop(); st.pop();
-    rec_addr_a_offset_imm_k(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0);
+    if (fuseMul) {
+      const x = b[ms + M.a], y = b[ms + M.b], z = b[ms + M.c];
+      enc.len = ms;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      // the i32.add_si right before the product (the address), if any, runs first in the same dispatch
+      const q = this.addSiBeforeMul, A = F.I32_ADD_SI;
+      if (from === Op.F64_ADD_SL && this.mulAfterAddSi === ms && q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === ms && b[q] === Op.I32_ADD_SI) {
+        const pd = b[q + A.dst], pa = b[q + A.a], pi = b[q + A.b];
+        enc.len = q;
+        rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, 0, 0, y, z, pd, pa, pi);
+        return true;
+      }
+      rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z, 0, 0, 0);
+      return true;
+    }
+    rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0, 0, 0);
     return true;
   }
 
@@ -1319,6 +1545,16 @@ class FuncTranslator {
     const a = enc.buf[sp + F.I32_ADD_SS.a], b = enc.buf[sp + F.I32_ADD_SS.b];
     const c = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
+    if (fused === Op.F64_MUL_MUL_SSS) {
+      // an i32.add_si right before (`p->f += x * y * z`'s address): fuseF64Store may run it first
+      const q = enc.recStart, p = enc.len;
+      if (q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === p && enc.buf[q] === Op.I32_ADD_SI) {
+        this.addSiBeforeMul = q;
+        this.mulAfterAddSi = p;
+      } else if (p === this.mulAfterAddSi) {
+        this.mulAfterAddSi = -1;
+      }
+    }
     this.push(rec_dst_a_b_c(enc, fused, st.canon(st.h), a, b, c), fused);
     return true;
   }

@@ -1021,12 +1021,12 @@ const f64Imm = (lo: string, hi: string) => `(((${hi} & 0xfffff) + 0x100000) * 42
 const setF32 = (r: string) => `const d = $dst;
 if (${r} === ${r}) SF32[d] = ${r};
 else S[d] = 0x7fc00000;`;
-/** Writes double `r` (an identifier) as f64 to S[$dst], a NaN as the canonical NaN. */
-const setF64 = (r: string) => `const d = $dst;
-if (${r} === ${r}) SF64[d >> 1] = ${r};
+/** Writes double `r` (an identifier) as f64 to S[dst] (default $dst, through a variable named `d`), a NaN as the canonical NaN. */
+const setF64 = (r: string, dst = '$dst', d = 'd') => `const ${d} = ${dst};
+if (${r} === ${r}) SF64[${d} >> 1] = ${r};
 else {
-  S[d] = 0;
-  S[d + 1] = 0x7ff80000;
+  S[${d}] = 0;
+  S[${d} + 1] = 0x7ff80000;
 }`;
 /**
  * nearest (roundTiesToEven, spec 4.3.3 fnearest): Math.round rounds ties
@@ -1064,13 +1064,20 @@ const r = ${e};
 ${set('r')}`, `${w}.${name} with a constant right operand`);
   }
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
-  // one case for both (exec's bytecode budget), told apart by the op
+  // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
+  // product S[a] * S[b] of the f64.mul right before (`dt / (d2 * d)`), passed on as a double (see the
+  // float superinstructions below); the others do not read b
   if (w === 'f64') {
+    const REV_IS = `const o = code[pc];
+let b = ${f64('$a')};
+if (o === @OP(f64.mul_div_is)) b = b * ${f64('$b')};
+const a = ${f64Imm('$lo', '$hi')};
+const r = o === @OP(f64.sub_is) ? a - b : a / b;
+${set('r')}`;
     for (const name of ['sub', 'div']) {
-      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i', `const b = ${f64('$a')}, a = ${f64Imm('$lo', '$hi')};
-const r = code[pc] === @OP(f64.sub_is) ? a - b : a / b;
-${set('r')}`, `f64.${name} with a constant left operand`, { group: 'f64.rev_is' });
+      op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i b:s', REV_IS, `f64.${name} with a constant left operand (b unused)`, { group: 'f64.rev_is' });
     }
+    op('f64.mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul S[b]), each rounded (f64.mul feeding f64.div_is)', { group: 'f64.rev_is' });
   }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
@@ -1082,7 +1089,7 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
 
 /**
  * Float superinstructions (compiler fuseF64, fuseF64Store, fuseF64LoadSub,
- * fuseF32Dot): two or three wasm instructions in one dispatch, each still
+ * fuseF32Dot, appendStep): two or three wasm instructions in one dispatch, each still
  * rounded on its own (JS `*`, `+`, `-` on doubles are the IEEE 754 binary64
  * operations, as the separate rows compute them; an f32 step is rounded with
  * Math.fround before the next, as the separate f32 rows round when they
@@ -1101,6 +1108,13 @@ S[d] = lo;`, `${w}.copysign (bitwise)`, { wasm: base + 13, shape: 'binary' });
  * An out-of-bounds access traps before anything is written, as the separate
  * load or store does (the arithmetic writes only its temporary, which the
  * fused op does not write at all).
+ *
+ * Some rows also join a step whose result is written to a slot (an i32
+ * address or pointer step, an f64.mul after an f64.sub_sl): they run the
+ * steps in the wasm order and write every such slot as the separate row
+ * does, so they need no argument at all; an address step that comes first
+ * runs before the bounds check, as the separate add runs before the load
+ * that traps.
  */
 /** Writes double `r` (an identifier) as f64 to memory at `ea`, a NaN as the canonical NaN. */
 const STORE_F64 = (r: string) => `if (${r} === ${r}) dv.setFloat64(ea, ${r}, true);
@@ -1109,25 +1123,67 @@ else {
   dv.setInt32(ea + 4, 0x7ff80000, true);
 }`;
 // `S[a] op load` (the load right before the op, its value consumed by it: add commutes, so either
-// operand) and `load - S[a]`; one case for the three, told apart by the op
+// operand) and `load - S[a]`; one case for the three, told apart by the op. f64.sub_sl_mul is
+// f64.sub_sl and then, in the same dispatch, the f64.mul_ss right after it (`dx = a - m; dx * y`):
+// the two rows' steps in order, each writing its slot as alone (the other rows do not read dst2,
+// b2 or c2).
 const BIN_SL = `${ea(8)}const a = ${f64('$a')}, b = dv.getFloat64(ea, true);
 const o = code[pc];
-const r = o === @OP(f64.add_sl) ? a + b : o === @OP(f64.sub_sl) ? a - b : b - a;
-${setF64('r')}`;
+const r = o === @OP(f64.add_sl) ? a + b : o === @OP(f64.sub_sl) || o === @OP(f64.sub_sl_mul) ? a - b : b - a;
+${setF64('r')}
+if (o === @OP(f64.sub_sl_mul)) {
+  const r2 = ${f64('$b2')} * ${f64('$c2')};
+  ${setF64('r2', '$dst2', 'd2').replace(/\n/g, '\n  ')}
+}`;
+const BIN_SL_FIELDS = 'dst:s a:s addr:s offset:i imm:i k:i dst2:s b2:s c2:s';
 for (const name of ['add', 'sub']) {
-  op(`f64.${name}_sl`, 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name})`, { group: 'f64.bin_sl' });
+  op(`f64.${name}_sl`, BIN_SL_FIELDS, BIN_SL, `S[a] f64.${name} the f64 loaded as for loads (an f64.load feeding f64.${name}; dst2, b2, c2 unused)`, { group: 'f64.bin_sl' });
 }
-op('f64.sub_ls', 'dst:s a:s addr:s offset:i imm:i k:i', BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub)', { group: 'f64.bin_sl' });
+op('f64.sub_ls', BIN_SL_FIELDS, BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub; dst2, b2, c2 unused)', { group: 'f64.bin_sl' });
+op('f64.sub_sl_mul', BIN_SL_FIELDS, BIN_SL, 'f64.sub_sl, then S[dst2] = S[b2] f64.mul S[c2] (f64.mul_ss, which may read dst)', { group: 'f64.bin_sl' });
 // `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
-op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i', `${ea(8)}const r = ${f64('$a')} - ${f64('$b')};
-${STORE_F64('r')}`, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store)');
-// `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
-// loaded from (same address slot and fields); one case for both
-const OP_MEM = `${ea(8)}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
-const r = code[pc] === @OP(f64.add_mem) ? a + m : m - a;
+// (f64.mul_sub_store: `S[a] - S[b] * S[c]`, the f64.mul right before feeding the subtraction; one case for both)
+const SUB_STORE = `${ea(8)}let b = ${f64('$b')};
+if (code[pc] === @OP(f64.mul_sub_store)) b = b * ${f64('$c')};
+const r = ${f64('$a')} - b;
 ${STORE_F64('r')}`;
-op('f64.add_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address)', { group: 'f64.op_mem' });
-op('f64.sub_mem', 'addr:s a:s offset:i imm:i k:i', OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address)', { group: 'f64.op_mem' });
+op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store; c unused)', { group: 'f64.sub_store' });
+op('f64.mul_sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'S[a] f64.sub (S[b] f64.mul S[c]) stored as f64.store does (f64.mul feeding f64.sub_store), each rounded', { group: 'f64.sub_store' });
+// `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
+// loaded from (same address slot and fields); with `_mul_mul`, S[a] is `(S[a] * S[b]) * S[c]`, the
+// f64.mul_mul_sss right before them (its temporary, which nothing else reads, is not written: the
+// product is passed on as a double, see above). f64.step_mul_mul_add_mem first runs the i32.add_si
+// right before the product, `S[pd] = S[pa] + pi` (the address of `p->f += ...`), as alone. One case
+// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c).
+const OP_MEM = `const o = code[pc];
+if (o === @OP(f64.step_mul_mul_add_mem)) S[$pd] = (S[$pa] + $pi) | 0;
+${ea(8)}
+let a = ${f64('$a')};
+if (o !== @OP(f64.add_mem) && o !== @OP(f64.sub_mem)) a = a * ${f64('$b')} * ${f64('$c')};
+const m = dv.getFloat64(ea, true);
+const r = o === @OP(f64.sub_mem) || o === @OP(f64.mul_mul_sub_mem) ? m - a : a + m;
+${STORE_F64('r')}`;
+const OP_MEM_FIELDS = 'addr:s a:s offset:i imm:i k:i b:s c:s pd:s pa:s pi:i';
+op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
+op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
+op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
+// f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
+// static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
+// first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
+// f64.sub_mem at such an address (one case for both).
+const EA_C = `const ea = $ea >>> 0;
+if (ea + 8 > memLen) trap('memory_out_of_bounds');
+`;
+op('f64.load_c', 'dst:s ea:i', `${EA_C}const d = $dst;
+S[d] = dv.getInt32(ea, true);
+S[d + 1] = dv.getInt32(ea + 4, true);`, 'f64.load from the constant address ea (u32)');
+const OP_MEM_C = `${EA_C}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
+const r = code[pc] === @OP(f64.add_mem_c) ? a + m : m - a;
+${STORE_F64('r')}`;
+op('f64.add_mem_c', 'ea:i a:s', OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address)', { group: 'f64.op_mem_c' });
+op('f64.sub_mem_c', 'ea:i a:s', OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address)', { group: 'f64.op_mem_c' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
@@ -1136,19 +1192,29 @@ if (ea${n} + ${size} > memLen) trap('memory_out_of_bounds');\n`;
 const LOADS2 = 'addr1:s offset1:i imm1:i k1:i addr2:s offset2:i imm2:i k2:i';
 // f32 products of two loads (dot products: the loads right before, consumed by the op). The
 // product of two f32 is exact as a double; Math.fround rounds it once, as f32.mul does.
-// One case for the three (f32.mul_ll reads neither `c` nor `x`, f32.mul_ll_add_s not `x`): the
+// One case for the five (f32.mul_ll reads neither `c` nor `x`, f32.mul_ll_add_s not `x`): the
 // steps of a dot product unrolled twice, `s + a[k] * b[k] + p` (p the product of the step before).
-const MUL_LL = `${eaN(1, 4)}${eaN(2, 4)}let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
-const o = code[pc];
-if (o !== @OP(f32.mul_ll)) {
+// The loop's address arithmetic joins them: f32.add_mul_ll runs `S[pd] = S[pa] + S[pb]`
+// (i32.add_ss, an address the loads may read) before f32.mul_ll, f32.mul_ll_add2_s_add runs
+// `S[pd] = S[pa] + pi` (i32.add_si, a pointer's step) after f32.mul_ll_add2_s: the rows' steps in
+// order, each as alone (the others do not read pd, pa, pb, pi).
+const MUL_LL = `const o = code[pc];
+if (o === @OP(f32.add_mul_ll)) S[$pd] = (S[$pa] + S[$pb]) | 0;
+${eaN(1, 4)}${eaN(2, 4)}let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+if (o !== @OP(f32.mul_ll) && o !== @OP(f32.add_mul_ll)) {
   r = Math.fround(r) + ${f32('$c')};
-  if (o === @OP(f32.mul_ll_add2_s)) r = Math.fround(r) + ${f32('$x')};
+  if (o !== @OP(f32.mul_ll_add_s)) r = Math.fround(r) + ${f32('$x')};
 }
-${setF32('r')}`;
-const MUL_LL_FIELDS = `dst:s c:s x:s ${LOADS2}`;
-op('f32.mul_ll', MUL_LL_FIELDS, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c and x unused)', { group: 'f32.mul_ll' });
-op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded (x unused)', { group: 'f32.mul_ll' });
-op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded', { group: 'f32.mul_ll' });
+${setF32('r')}
+if (o === @OP(f32.mul_ll_add2_s_add)) S[$pd] = (S[$pa] + $pi) | 0;`;
+const MUL_LL_FIELDS = `dst:s c:s x:s ${LOADS2} pd:s pa:s pb:s pi:i`;
+op('f32.mul_ll', MUL_LL_FIELDS, MUL_LL, 'f32.mul of two f32 loads (addresses as for loads; c, x, pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] (a dot product step), each rounded (x, pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded (pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
+op('f32.add_mul_ll', MUL_LL_FIELDS, MUL_LL, 'S[pd] = S[pa] i32.add S[pb], then f32.mul_ll (c, x, pi unused)', { group: 'f32.mul_ll' });
+op('f32.mul_ll_add2_s_add', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add2_s, then S[pd] = S[pa] i32.add pi (pb unused)', { group: 'f32.mul_ll' });
+op('f64.add_add_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} + ${f64('$b')} + ${f64('$c')};
+${setF64('r')}`, '(S[a] f64.add S[b]) f64.add S[c]: two f64.add in a row, each rounded');
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.mul S[b]) f64.mul S[c]: two f64.mul in a row, each rounded');
 
@@ -1427,12 +1493,13 @@ memLen = u8.length;`,
 /**
  * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
  * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
- * float rounding to integers, copysign, and every conversion between integers
- * and floats. Their call costs a few loads and stores around the case, which
- * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
- * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
+ * float rounding to integers, copysign, float comparisons (no corpus or micro
+ * benchmark runs them in a loop), and every conversion between integers and
+ * floats. Their call costs a few loads and stores around the case, which is
+ * why memory.copy and memory.fill (memcpy/memset in C built with bulk memory:
+ * bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|f(32|64)\.(eq|ne|lt|gt|le|ge)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
