@@ -272,14 +272,14 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
   const cs = store.callStack, fns = store.callFns;
   const perFrame = metered ? store.schedule.exceptionPerFrame : 0;
   const fp0 = fp;
-  const op = compiledOf(f, metered).code[pc];
+  const op = compiledOf(f).code[pc];
   const pausable = op === Op.THROW || op === Op.THROW_REF_S;
   // a tail call to a host function that throws has already left its caller's try_table regions
   let p = op === Op.RETURN_CALL || op === Op.RETURN_CALL_INDIRECT_S || op === Op.RETURN_CALL_REF_S ? -1 : pc + 1;
   let q = -1;
   const d0 = depth;
   for (;;) {
-    q = findHandler(compiledOf(f, metered), f, x, p);
+    q = findHandler(compiledOf(f), f, x, p);
     if (q >= 0 || depth === entryDepth) break;
     depth--;
     f = fns[depth]!;
@@ -296,7 +296,7 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
     store.gas = gas;
     return false;
   }
-  const h = compiledOf(f, metered).handlers!;
+  const h = compiledOf(f).handlers!;
   const S = store.stack;
   let d = fp + h[q + 2];
   if (h[q] >= 0) {
@@ -359,7 +359,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   // loop inlines a call and uses its type feedback, which compiledOf, called
   // once per activation, may not have yet (then every later activation of the
   // optimized exec left it at this line and ran unoptimized until OSR)
-  let cf = (metered ? f.compiledMetered : f.compiledUnmetered) ?? compiledOf(f, metered);
+  let cf = f.compiled ?? compiledOf(f);
   let code = cf.code;
   let fp = resume === null ? entryFp : resume.fp;
   let pc = resume === null ? 0 : resume.pc;

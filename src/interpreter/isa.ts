@@ -1343,7 +1343,7 @@ CALLEE_START;`,
 CALLEE_START;`,
   /** The callee's code, stack room and zeroed locals (ENTER_CALLEE). */
   CALLEE_FRAME: `f = callee;
-cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
+cf = f.compiled ?? compiledOf(f);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
   store.growStack(fp + cf.frameSlots);
@@ -1391,7 +1391,7 @@ pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = (metered ? f.compiledMetered : f.compiledUnmetered)!.code;
+code = f.compiled!.code;
 RELOAD_INSTANCE;
 break;`,
   /**
@@ -1407,7 +1407,7 @@ depth = UDEPTH;
 fp = UFP;
 pc = UPC;
 gas = UGAS;
-code = compiledOf(f, metered).code;
+code = compiledOf(f).code;
 RELOAD_STACK;
 LOAD_INSTANCE;
 break;`,
