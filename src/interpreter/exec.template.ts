@@ -250,6 +250,46 @@ function throwException(store: StoreState, inst: ModuleInst, tag: number, S: Int
   return newException(t, S.slice(a, a + 2 * t.type.params.length), store);
 }
 
+/** hostCall's second result: whether the host function suspended the activation. */
+let SUSPENDED = false;
+
+/**
+ * Calls host function `callee` from exec (host.ts callHost) with its
+ * arguments at slot `nfp`, exec's gas in store.gas: returns the wasm
+ * exception it raised (a handler may be in exec's activation) or null, and
+ * sets SUSPENDED. Any other error goes on. `tail`: reached by a tail call,
+ * which cannot suspend (the frame it would resume in is gone, so
+ * callResumable / callAsync see an error there). Out of exec's loop: the
+ * try/catch made exec's bytecode some 3 KB longer (README.md, "Speed").
+ */
+function hostCall(store: StoreState, callee: FuncInst, nfp: number, inst: ModuleInst, tail: boolean): Exception | null {
+  SUSPENDED = false;
+  const rc = store.resumable;
+  if (tail) store.resumable = null;
+  try {
+    SUSPENDED = callHost(store, callee, nfp, inst);
+    return null;
+  } catch (e) {
+    if (!(e instanceof Exception)) throw e;
+    return e;
+  } finally {
+    if (tail) store.resumable = rc;
+  }
+}
+
+/**
+ * The state of an activation a host call suspended (its results come later,
+ * resume.ts): the host and its frame, and where the caller continues, `pc`
+ * after the call, charging `pending` (the block after the call) first.
+ */
+function suspendAt(store: StoreState, callee: FuncInst, nfp: number, pc: number, fp: number, pending: number): void {
+  store.suspendedAt = nfp;
+  store.suspendedHost = callee;
+  store.pendingGas = pending;
+  store.lastPc = pc;
+  store.lastFp = fp;
+}
+
 /** unwind's results: the frame and position of the handler, and the gas left. */
 let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
 
@@ -396,7 +436,8 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
       }
     }
   } finally {
-    store.gas = gas;
+    // (gas is -1 while a host function runs: then the store's counter is the live one, isa.ts HOST_CALL)
+    if (gas >= 0) store.gas = gas;
     // SPEED: where the activation stopped, for a trap's location (call.ts invoke
     // builds it from these and fns only when a trap unwinds; nothing is tracked
     // per instruction or call, and exec itself has no catch handler).

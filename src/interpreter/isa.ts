@@ -154,36 +154,15 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
 
 const CALL = `let ret: number;
 ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret${at};`)}if (callee.host) {
-  store.gas = gas;
-  store.depth = depth;
-  let suspended = false;
-  let x: Exception | null = null;
-  try {
-    suspended = callHost(store, callee, nfp, inst);
-  } catch (e) {
-    // a wasm exception from the host (or wasm it called) may have a handler here
-    if (!(e instanceof Exception)) throw e;
-    x = e;
-  } finally {
-    // the host (and wasm it called back) charged store.gas; keep that even when it throws
-    gas = store.gas;
-  }
-  if (x !== null) {
-    CATCH_EXCEPTION;
-  }
-  RELOAD_STACK;
-  RELOAD_MEMORY;
+  const tail = false;
+  HOST_CALL;
   pc = code[ret];
-  const k = code[ret + 1];
-  if (suspended) {
+  if (SUSPENDED) {
     // the host's results come later (resume): then the block after the call is charged
-    store.suspendedAt = nfp;
-    store.suspendedHost = callee;
-    store.pendingGas = k;
-    store.lastPc = pc;
-    store.lastFp = fp;
+    suspendAt(store, callee, nfp, pc, fp, code[ret + 1]);
     return true;
   }
+  const k = code[ret + 1];
   CHARGE_PENDING(k);
   break;
 }
@@ -245,27 +224,9 @@ ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its 
  */
 const TAIL_CALL = `${selectCallee('return_call', 'return_call_indirect_s', 'return_call_ref_s', () => '')}for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
 if (callee.host) {
-  store.gas = gas;
-  store.depth = depth;
-  // (a host function reached by a tail call cannot suspend the call: the frame
-  // it would resume in is gone, so callResumable/callAsync see an error there)
-  const rc = store.resumable;
-  store.resumable = null;
-  let x: Exception | null = null;
-  try {
-    callHost(store, callee, fp, inst);
-  } catch (e) {
-    if (!(e instanceof Exception)) throw e;
-    x = e;
-  } finally {
-    gas = store.gas;
-    store.resumable = rc;
-  }
-  if (x !== null) {
-    CATCH_EXCEPTION;
-  }
-  RELOAD_STACK;
-  RELOAD_MEMORY;
+  const tail = true;
+  nfp = fp;
+  HOST_CALL;
   RETURN_TO_CALLER;
 }
 ENTER_CALLEE;`;
@@ -1383,6 +1344,25 @@ F64[0] = R;
 const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
 const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
 const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
+  /**
+   * Call host function \`callee\` with its arguments at slot \`nfp\`
+   * (exec.template.ts hostCall; \`tail\`: reached by a tail call): exec's gas
+   * crosses through the store, and \`gas\` is -1 meanwhile, so that when the
+   * host throws, exec's \`finally\` keeps the store's counter (the host, and
+   * wasm it called back, charged it). A wasm exception it raised may have a
+   * handler in this activation; otherwise the stack and memory views are
+   * reloaded (the host may have grown either).
+   */
+  HOST_CALL: `store.gas = gas;
+store.depth = depth;
+gas = -1;
+const x = hostCall(store, callee, nfp, inst, tail);
+gas = store.gas;
+if (x !== null) {
+  CATCH_EXCEPTION;
+}
+RELOAD_STACK;
+RELOAD_MEMORY;`,
   /** Return from the running function: results are in its frame's first slots. */
   RETURN_TO_CALLER: `if (depth === entryDepth) return false;
 depth--;
