@@ -69,6 +69,8 @@ export interface OpDef {
   shape?: 'load' | 'store' | 'unary' | 'binary';
   /** The variant of a binary op with a constant right operand (i32 immediate or i64 pair). */
   immForm?: string;
+  /** An op that can end a function: its form that also returns (compiler emitReturn; rows made by `withReturn`). */
+  retForm?: string;
   /** Fused compare-and-branch: the op branching when this comparison is true / false. */
   brIfTrue?: string;
   brIfFalse?: string;
@@ -120,6 +122,10 @@ op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
+/**
+ * `return` and the rows that end a function with it (`withReturn`) leave the
+ * switch to the loop's one copy of the return (exec.template.ts, label `leave`).
+ */
 op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
 
 /**
@@ -1272,6 +1278,36 @@ if (d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
 
 /**
+ * An op and the function's `return` in one dispatch (SPEED: a short
+ * function's last instruction is usually the one computing its result,
+ * which the compiler writes to slot 0 directly; fib and the `indirect`
+ * corpus program end every call this way). The compiler (emitReturn) uses
+ * such a row when the op's record is the last one before the return, with
+ * no label between. Gas is the block's, charged before, as for the two
+ * records. The rows are one case (group 'ret'): a second switch runs the
+ * op's step, then the one return after it (exec's bytecode budget: the
+ * return inlined in each row cost ~370 bytes a row).
+ */
+const withReturn = ['i32.add_ss', 'i32.sub_ss', 'i32.mul_ss', 'i32.and_ss', 'i32.or_ss', 'i32.xor_ss',
+  'i32.add_si', 'i32.sub_si', 'i32.mul_si', 'i32.and_si', 'i32.or_si', 'i32.xor_si', 'i32.shl_si', 'i32.shr_s_si', 'i32.shr_u_si',
+  'i32.xor_shl_ssi', 'select'];
+{
+  const steps: string[] = [];
+  const retRows: OpDef[] = [];
+  for (const name of withReturn) {
+    const d = rows.find((r) => r.name === name);
+    if (d === undefined || d.next !== 'auto' || d.cold) throw new Error(`withReturn: ${name} is not a straight-line op`);
+    d.retForm = `${name}_ret`;
+    // the fields read as the ret row's own (the case body is the group's first row's)
+    const step = d.exec.replace(/\$(\w+)(?!@)/g, `$$$1@${d.retForm}`).replace(/\n*$/, '');
+    steps.push(`case @OP(${d.retForm}): {\n${step.replace(/^/gm, '  ')}\n  break;\n}`);
+    retRows.push({ name: d.retForm, fields: d.fields, exec: '', next: 'self', group: 'ret', doc: `${d.doc}, then return` });
+  }
+  retRows[0].exec = `switch (code[pc]) {\n${steps.join('\n').replace(/^/gm, '  ')}\n}\nRETURN_TO_CALLER;`;
+  rows.push(...retRows);
+}
+
+/**
  * Macros of the execution loop shared by rows and by exec.template.ts.
  * RELOAD_INSTANCE: after a call or return, `f` may belong to another
  * instance; its function table, globals and memory views are locals of the
@@ -1363,7 +1399,7 @@ if (x !== null) {
 }
 RELOAD_STACK;
 RELOAD_MEMORY;`,
-  /** Return from the running function: results are in its frame's first slots. */
+  /** Return from the running function: results are in its frame's first slots (exec.template.ts, after the switch). */
   RETURN_TO_CALLER: `if (depth === entryDepth) return false;
 depth--;
 f = fns[depth]!;
