@@ -391,8 +391,10 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   const perBytes8 = store.schedule.memoryPerBytes8;
   const cs = store.callStack;
   const fns = store.callFns;
-  const entryDepth = resume === null ? store.depth : resume.entryDepth;
-  let depth = resume === null ? entryDepth : resume.depth;
+  // SPEED: depth, fp and pc as int32 (| 0) from the start: a tagged input made
+  // the loop keep fp tagged, converted at every slot access and call
+  const entryDepth = (resume === null ? store.depth : resume.entryDepth) | 0;
+  let depth = (resume === null ? entryDepth : resume.depth) | 0;
   let S = store.stack, SF64 = store.stackF64, SF32 = store.stackF32;
   let f = resume === null ? entry : resume.f;
   // SPEED: the cached code read here, not through compiledOf: the optimized
@@ -401,8 +403,8 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   // optimized exec left it at this line and ran unoptimized until OSR)
   let cf = f.compiled ?? compiledOf(f);
   let code = cf.code;
-  let fp = resume === null ? entryFp : resume.fp;
-  let pc = resume === null ? 0 : resume.pc;
+  let fp = (resume === null ? entryFp : resume.fp) | 0;
+  let pc = (resume === null ? 0 : resume.pc) | 0;
   let gas = store.gas;
   let inst: ModuleInst = f.instance!;
   let funcs = inst.funcs;

@@ -1419,9 +1419,9 @@ break;`,
   throw x;
 }
 f = UF!;
-depth = UDEPTH;
-fp = UFP;
-pc = UPC;
+depth = UDEPTH | 0;
+fp = UFP | 0;
+pc = UPC | 0;
 gas = UGAS;
 code = compiledOf(f).code;
 RELOAD_STACK;
