@@ -1346,7 +1346,11 @@ if (fp + cf.frameSlots > S.length) {
   store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;`,
+// (two slots a value: a local's pair per step)
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i += 2) {
+  S[i] = 0;
+  S[i + 1] = 0;
+}`,
   /** The callee's first instruction, its first block charged (ENTER_CALLEE). */
   CALLEE_START: `pc = cf.entryPc;
 const k = cf.entryGas;
