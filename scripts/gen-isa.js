@@ -228,6 +228,7 @@ function generate() {
     }
   }
   o.push('/** Position of `dst` in every op that has one. */', 'export const DST_AT = 1;', '');
+  rel('retForm', 'For an op that can end a function: its form that also returns');
   rel('brIfTrue', 'For a comparison: the fused op that branches when it holds');
   rel('brIfFalse', 'For a comparison: the fused op that branches when it does not hold');
   // typed record emitters, one per distinct field list

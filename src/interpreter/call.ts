@@ -88,7 +88,7 @@ function run(store: StoreState, f: FuncInst, base: number, depth: number): void 
     return;
   }
   if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-  const cf = compiledOf(f, store.metered);
+  const cf = compiledOf(f);
   store.depth = depth + 1;
   store.sp = base + cf.frameSlots;
   // where a trap before exec's loop starts (its frame does not fit the value stack) is located

@@ -204,3 +204,69 @@ test('a copy back of what the last copy wrote is left out, and the copies around
   expect(l).not.toMatch(/COPY2? [^\n]*\b4 2\b/);
   expect(await listing(text, 3)).not.toMatch(/COPY2/);
 });
+
+/** Every op with a form that returns (isa.ts withReturn) as a function's last instruction, and what it computes. */
+const RET_FUSED: Array<[string, string, (a: number, b: number) => number]> = [
+  ['I32_ADD_SS_RET', '(i32.add (local.get 0) (local.get 1))', (a, b) => (a + b) | 0],
+  ['I32_SUB_SS_RET', '(i32.sub (local.get 0) (local.get 1))', (a, b) => (a - b) | 0],
+  ['I32_MUL_SS_RET', '(i32.mul (local.get 0) (local.get 1))', (a, b) => Math.imul(a, b)],
+  ['I32_AND_SS_RET', '(i32.and (local.get 0) (local.get 1))', (a, b) => a & b],
+  ['I32_OR_SS_RET', '(i32.or (local.get 0) (local.get 1))', (a, b) => a | b],
+  ['I32_XOR_SS_RET', '(i32.xor (local.get 0) (local.get 1))', (a, b) => a ^ b],
+  ['I32_ADD_SI_RET', '(i32.add (local.get 0) (i32.const -7))', (a) => (a - 7) | 0],
+  ['I32_SUB_SI_RET', '(i32.sub (local.get 0) (i32.const 9))', (a) => (a - 9) | 0],
+  ['I32_MUL_SI_RET', '(i32.mul (local.get 0) (i32.const 0x7fff1234))', (a) => Math.imul(a, 0x7fff1234)],
+  ['I32_AND_SI_RET', '(i32.and (local.get 0) (i32.const 0xff0f))', (a) => a & 0xff0f],
+  ['I32_OR_SI_RET', '(i32.or (local.get 0) (i32.const 0x100))', (a) => a | 0x100],
+  ['I32_XOR_SI_RET', '(i32.xor (local.get 0) (i32.const -1))', (a) => ~a],
+  ['I32_SHL_SI_RET', '(i32.shl (local.get 0) (i32.const 35))', (a) => a << 3],
+  ['I32_SHR_S_SI_RET', '(i32.shr_s (local.get 0) (i32.const 5))', (a) => a >> 5],
+  ['I32_SHR_U_SI_RET', '(i32.shr_u (local.get 0) (i32.const 5))', (a) => (a >>> 5) | 0],
+  ['I32_XOR_SHL_SSI_RET', '(i32.xor (local.get 0) (i32.shl (local.get 1) (i32.const 7)))', (a, b) => a ^ (b << 7)],
+  ['SELECT_RET', '(select (local.get 0) (local.get 1) (i32.lt_u (local.get 0) (local.get 1)))', (a, b) => ((a >>> 0) < (b >>> 0) ? a : b)],
+];
+
+test('an op and the return after it are one record (withReturn rows): results to wasm and JS callers, across instances, gas and pauses as the two records', async () => {
+  const funcs = RET_FUSED.map(([, body], i) => `(func $f${i} (export "f${i}") (param i32 i32) (result i32) ${body})`).join('\n');
+  // each callee called from wasm (a return into a caller of the same instance), and the sum of all
+  const calls = RET_FUSED.map((_, i) => `(call $f${i} (local.get 0) (local.get 1))`);
+  const sum = calls.slice(1).reduce((acc, c) => `(i32.add ${acc} ${c})`, calls[0]);
+  const text = `(module ${funcs}
+    (func (export "all") (param i32 i32) (result i32) ${sum}))`;
+  const mod = new Engine().compile(await wat(text));
+  RET_FUSED.forEach(([row], i) => {
+    const l = listingOf(mod, i, true);
+    expect(l).toContain(` ${row} `);
+    expect(l).not.toContain('RETURN');
+  });
+  const s = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e9 });
+  // through an import: the return goes into another instance (its globals, memory and functions reloaded)
+  const other = s.store.instantiate(s.engine.compile(await wat(`(module
+    (import "m" "f0" (func $f (param i32 i32) (result i32))) (memory 1) (global $g (mut i32) (i32.const 5))
+    (func (export "cross") (param i32 i32) (result i32)
+      (i32.store (i32.const 8) (call $f (local.get 0) (local.get 1)))
+      (i32.add (i32.load (i32.const 8)) (global.get $g))))`)), { m: s.exports });
+  const vals = [0, 1, -1, 7, 0x7fffffff, -0x80000000, 123456789, -987654321];
+  for (const a of vals) {
+    for (const b of vals) {
+      let want = 0;
+      RET_FUSED.forEach(([, , js], i) => {
+        expect(s.exports[`f${i}`](a, b)).toBe(js(a, b));
+        want = (want + js(a, b)) | 0;
+      });
+      expect(s.exports.all(a, b)).toBe(want);
+      expect((other.exports as any).cross(a, b)).toBe((((a + b) | 0) + 5) | 0);
+    }
+  }
+  // gas: one unit per wasm instruction, as when the return was its own record
+  const g0 = s.store.gasUsed;
+  s.exports.f0(1, 2);
+  expect(s.store.gasUsed - g0).toBe(4); // local.get, local.get, i32.add, end
+  const g1 = s.store.gasUsed;
+  s.exports.all(3, 4);
+  const allGas = s.store.gasUsed - g1;
+  // the return's charge of the caller's block after the call runs out of gas and resumes
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const run = resumeByUnits(r.store, r.exports.all, 3, 4);
+  expect([run.call.value, r.store.gasUsed, run.pauses]).toEqual([s.exports.all(3, 4), allGas, allGas]);
+});

@@ -72,7 +72,7 @@ import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js'
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
-  Op, F, DST_AT, OP_LENGTH, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
+  Op, F, DST_AT, OP_LENGTH, RET_FORM, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
@@ -1719,6 +1719,12 @@ class FuncTranslator {
     if (n === 1 && prevDst >= 0 && st.kinds[st.h - 1] === CANON) {
       // SPEED: the instruction that produced the result writes it to slot 0 directly.
       enc.buf[prevDst] = 0;
+      // SPEED: and returns, when it is the last record (no label or gas record after it) and has such a form
+      const p = enc.lastStart, op = p >= enc.labelPos ? enc.buf[p] : -1;
+      if (op >= 0 && RET_FORM[op] >= 0 && p + OP_LENGTH[op] === enc.len) {
+        enc.buf[p] = RET_FORM[op];
+        return;
+      }
       rec_none(enc, Op.RETURN);
       return;
     }

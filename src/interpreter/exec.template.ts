@@ -250,6 +250,46 @@ function throwException(store: StoreState, inst: ModuleInst, tag: number, S: Int
   return newException(t, S.slice(a, a + 2 * t.type.params.length), store);
 }
 
+/** hostCall's second result: whether the host function suspended the activation. */
+let SUSPENDED = false;
+
+/**
+ * Calls host function `callee` from exec (host.ts callHost) with its
+ * arguments at slot `nfp`, exec's gas in store.gas: returns the wasm
+ * exception it raised (a handler may be in exec's activation) or null, and
+ * sets SUSPENDED. Any other error goes on. `tail`: reached by a tail call,
+ * which cannot suspend (the frame it would resume in is gone, so
+ * callResumable / callAsync see an error there). Out of exec's loop: the
+ * try/catch made exec's bytecode some 3 KB longer (README.md, "Speed").
+ */
+function hostCall(store: StoreState, callee: FuncInst, nfp: number, inst: ModuleInst, tail: boolean): Exception | null {
+  SUSPENDED = false;
+  const rc = store.resumable;
+  if (tail) store.resumable = null;
+  try {
+    SUSPENDED = callHost(store, callee, nfp, inst);
+    return null;
+  } catch (e) {
+    if (!(e instanceof Exception)) throw e;
+    return e;
+  } finally {
+    if (tail) store.resumable = rc;
+  }
+}
+
+/**
+ * The state of an activation a host call suspended (its results come later,
+ * resume.ts): the host and its frame, and where the caller continues, `pc`
+ * after the call, charging `pending` (the block after the call) first.
+ */
+function suspendAt(store: StoreState, callee: FuncInst, nfp: number, pc: number, fp: number, pending: number): void {
+  store.suspendedAt = nfp;
+  store.suspendedHost = callee;
+  store.pendingGas = pending;
+  store.lastPc = pc;
+  store.lastFp = fp;
+}
+
 /** unwind's results: the frame and position of the handler, and the gas left. */
 let UF: FuncInst | null = null, UPC = 0, UFP = 0, UDEPTH = 0, UGAS = 0;
 
@@ -272,14 +312,14 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
   const cs = store.callStack, fns = store.callFns;
   const perFrame = metered ? store.schedule.exceptionPerFrame : 0;
   const fp0 = fp;
-  const op = compiledOf(f, metered).code[pc];
+  const op = compiledOf(f).code[pc];
   const pausable = op === Op.THROW || op === Op.THROW_REF_S;
   // a tail call to a host function that throws has already left its caller's try_table regions
   let p = op === Op.RETURN_CALL || op === Op.RETURN_CALL_INDIRECT_S || op === Op.RETURN_CALL_REF_S ? -1 : pc + 1;
   let q = -1;
   const d0 = depth;
   for (;;) {
-    q = findHandler(compiledOf(f, metered), f, x, p);
+    q = findHandler(compiledOf(f), f, x, p);
     if (q >= 0 || depth === entryDepth) break;
     depth--;
     f = fns[depth]!;
@@ -296,7 +336,7 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
     store.gas = gas;
     return false;
   }
-  const h = compiledOf(f, metered).handlers!;
+  const h = compiledOf(f).handlers!;
   const S = store.stack;
   let d = fp + h[q + 2];
   if (h[q] >= 0) {
@@ -351,18 +391,20 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   const perBytes8 = store.schedule.memoryPerBytes8;
   const cs = store.callStack;
   const fns = store.callFns;
-  const entryDepth = resume === null ? store.depth : resume.entryDepth;
-  let depth = resume === null ? entryDepth : resume.depth;
+  // SPEED: depth, fp and pc as int32 (| 0) from the start: a tagged input made
+  // the loop keep fp tagged, converted at every slot access and call
+  const entryDepth = (resume === null ? store.depth : resume.entryDepth) | 0;
+  let depth = (resume === null ? entryDepth : resume.depth) | 0;
   let S = store.stack, SF64 = store.stackF64, SF32 = store.stackF32;
   let f = resume === null ? entry : resume.f;
   // SPEED: the cached code read here, not through compiledOf: the optimized
   // loop inlines a call and uses its type feedback, which compiledOf, called
   // once per activation, may not have yet (then every later activation of the
   // optimized exec left it at this line and ran unoptimized until OSR)
-  let cf = (metered ? f.compiledMetered : f.compiledUnmetered) ?? compiledOf(f, metered);
+  let cf = f.compiled ?? compiledOf(f);
   let code = cf.code;
-  let fp = resume === null ? entryFp : resume.fp;
-  let pc = resume === null ? 0 : resume.pc;
+  let fp = (resume === null ? entryFp : resume.fp) | 0;
+  let pc = (resume === null ? 0 : resume.pc) | 0;
   let gas = store.gas;
   let inst: ModuleInst = f.instance!;
   let funcs = inst.funcs;
@@ -396,7 +438,8 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
       }
     }
   } finally {
-    store.gas = gas;
+    // (gas is -1 while a host function runs: then the store's counter is the live one, isa.ts HOST_CALL)
+    if (gas >= 0) store.gas = gas;
     // SPEED: where the activation stopped, for a trap's location (call.ts invoke
     // builds it from these and fns only when a trap unwinds; nothing is tracked
     // per instruction or call, and exec itself has no catch handler).

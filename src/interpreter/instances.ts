@@ -491,9 +491,12 @@ export class StoreState {
 
 /** A function instance (spec 4.2.6): a wasm function of a module instance, or a host function. */
 export class FuncInst {
-  /** SPEED: the compiled bytecode, cached here per variant (metered / unmetered) on first call (runtime.ts `compiledOf`). */
-  compiledMetered: CompiledFunc | null = null;
-  compiledUnmetered: CompiledFunc | null = null;
+  /**
+   * SPEED: the compiled bytecode in the variant its store runs (metered when
+   * the store has a gas budget, which never changes), cached here on first
+   * call (runtime.ts `compiledOf`): a call reads one field.
+   */
+  compiled: CompiledFunc | null = null;
   /** Its exported-function wrapper, once made (runtime.ts `wrapperOf`). */
   wrapper: ((...args: unknown[]) => unknown) | null = null;
   /** Host functions: the function index of the import that created it (the exported function's `name`). */

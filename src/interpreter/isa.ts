@@ -69,6 +69,8 @@ export interface OpDef {
   shape?: 'load' | 'store' | 'unary' | 'binary';
   /** The variant of a binary op with a constant right operand (i32 immediate or i64 pair). */
   immForm?: string;
+  /** An op that can end a function: its form that also returns (compiler emitReturn; rows made by `withReturn`). */
+  retForm?: string;
   /** Fused compare-and-branch: the op branching when this comparison is true / false. */
   brIfTrue?: string;
   brIfFalse?: string;
@@ -120,6 +122,10 @@ op('br_table_s', 'idx:s n:n', `const i = S[$idx] >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'jump to the target at S[idx] (n+1 (target, gas) pairs follow, the last is the default)', { next: 'self' });
+/**
+ * `return` and the rows that end a function with it (`withReturn`) leave the
+ * switch to the loop's one copy of the return (exec.template.ts, label `leave`).
+ */
 op('return', '', 'RETURN_TO_CALLER;', 'return to the caller (results are in the frame\'s first slots)', { next: 'self' });
 
 /**
@@ -154,36 +160,15 @@ const selectCallee = (direct: string, indirect: string, ref: string, extra: (op:
 
 const CALL = `let ret: number;
 ${selectCallee('call', 'call_indirect_s', 'call_ref_s', (at) => `\n  ret = $ret${at};`)}if (callee.host) {
-  store.gas = gas;
-  store.depth = depth;
-  let suspended = false;
-  let x: Exception | null = null;
-  try {
-    suspended = callHost(store, callee, nfp, inst);
-  } catch (e) {
-    // a wasm exception from the host (or wasm it called) may have a handler here
-    if (!(e instanceof Exception)) throw e;
-    x = e;
-  } finally {
-    // the host (and wasm it called back) charged store.gas; keep that even when it throws
-    gas = store.gas;
-  }
-  if (x !== null) {
-    CATCH_EXCEPTION;
-  }
-  RELOAD_STACK;
-  RELOAD_MEMORY;
+  const tail = false;
+  HOST_CALL;
   pc = code[ret];
-  const k = code[ret + 1];
-  if (suspended) {
+  if (SUSPENDED) {
     // the host's results come later (resume): then the block after the call is charged
-    store.suspendedAt = nfp;
-    store.suspendedHost = callee;
-    store.pendingGas = k;
-    store.lastPc = pc;
-    store.lastFp = fp;
+    suspendAt(store, callee, nfp, pc, fp, code[ret + 1]);
     return true;
   }
+  const k = code[ret + 1];
   CHARGE_PENDING(k);
   break;
 }
@@ -245,27 +230,9 @@ ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its 
  */
 const TAIL_CALL = `${selectCallee('return_call', 'return_call_indirect_s', 'return_call_ref_s', () => '')}for (let i = 0, n = 2 * callee.type.params.length; i < n; i++) S[fp + i] = S[nfp + i];
 if (callee.host) {
-  store.gas = gas;
-  store.depth = depth;
-  // (a host function reached by a tail call cannot suspend the call: the frame
-  // it would resume in is gone, so callResumable/callAsync see an error there)
-  const rc = store.resumable;
-  store.resumable = null;
-  let x: Exception | null = null;
-  try {
-    callHost(store, callee, fp, inst);
-  } catch (e) {
-    if (!(e instanceof Exception)) throw e;
-    x = e;
-  } finally {
-    gas = store.gas;
-    store.resumable = rc;
-  }
-  if (x !== null) {
-    CATCH_EXCEPTION;
-  }
-  RELOAD_STACK;
-  RELOAD_MEMORY;
+  const tail = true;
+  nfp = fp;
+  HOST_CALL;
   RETURN_TO_CALLER;
 }
 ENTER_CALLEE;`;
@@ -1377,6 +1344,36 @@ if (d + n > memLen) trap('memory_out_of_bounds');
 ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
 
 /**
+ * An op and the function's `return` in one dispatch (SPEED: a short
+ * function's last instruction is usually the one computing its result,
+ * which the compiler writes to slot 0 directly; fib and the `indirect`
+ * corpus program end every call this way). The compiler (emitReturn) uses
+ * such a row when the op's record is the last one before the return, with
+ * no label between. Gas is the block's, charged before, as for the two
+ * records. The rows are one case (group 'ret'): a second switch runs the
+ * op's step, then the one return after it (exec's bytecode budget: the
+ * return inlined in each row cost ~370 bytes a row).
+ */
+const withReturn = ['i32.add_ss', 'i32.sub_ss', 'i32.mul_ss', 'i32.and_ss', 'i32.or_ss', 'i32.xor_ss',
+  'i32.add_si', 'i32.sub_si', 'i32.mul_si', 'i32.and_si', 'i32.or_si', 'i32.xor_si', 'i32.shl_si', 'i32.shr_s_si', 'i32.shr_u_si',
+  'i32.xor_shl_ssi', 'select'];
+{
+  const steps: string[] = [];
+  const retRows: OpDef[] = [];
+  for (const name of withReturn) {
+    const d = rows.find((r) => r.name === name);
+    if (d === undefined || d.next !== 'auto' || d.cold) throw new Error(`withReturn: ${name} is not a straight-line op`);
+    d.retForm = `${name}_ret`;
+    // the fields read as the ret row's own (the case body is the group's first row's)
+    const step = d.exec.replace(/\$(\w+)(?!@)/g, `$$$1@${d.retForm}`).replace(/\n*$/, '');
+    steps.push(`case @OP(${d.retForm}): {\n${step.replace(/^/gm, '  ')}\n  break;\n}`);
+    retRows.push({ name: d.retForm, fields: d.fields, exec: '', next: 'self', group: 'ret', doc: `${d.doc}, then return` });
+  }
+  retRows[0].exec = `switch (code[pc]) {\n${steps.join('\n').replace(/^/gm, '  ')}\n}\nRETURN_TO_CALLER;`;
+  rows.push(...retRows);
+}
+
+/**
  * Macros of the execution loop shared by rows and by exec.template.ts.
  * RELOAD_INSTANCE: after a call or return, `f` may belong to another
  * instance; its function table, globals and memory views are locals of the
@@ -1409,13 +1406,17 @@ CALLEE_START;`,
 CALLEE_START;`,
   /** The callee's code, stack room and zeroed locals (ENTER_CALLEE). */
   CALLEE_FRAME: `f = callee;
-cf = metered ? f.compiledMetered ?? compiledOf(f, true) : f.compiledUnmetered ?? compiledOf(f, false);
+cf = f.compiled ?? compiledOf(f);
 code = cf.code;
 if (fp + cf.frameSlots > S.length) {
   store.growStack(fp + cf.frameSlots);
   RELOAD_STACK;
 }
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i++) S[i] = 0;`,
+// (two slots a value: a local's pair per step)
+for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i += 2) {
+  S[i] = 0;
+  S[i + 1] = 0;
+}`,
   /** The callee's first instruction, its first block charged (ENTER_CALLEE). */
   CALLEE_START: `pc = cf.entryPc;
 const k = cf.entryGas;
@@ -1449,7 +1450,26 @@ F64[0] = R;
 const hR = F64_WORDS[F64_HI], rl = (xl - Math.imul(q, yl)) | 0;
 const small = ((hR & 0x7fffffff) - 0x40e00000) >> 31; // -1 when |R| < 2^15
 const neg = ((rl & small) | (hR & ~small)) >> 31; // -1 when r < 0`,
-  /** Return from the running function: results are in its frame's first slots. */
+  /**
+   * Call host function \`callee\` with its arguments at slot \`nfp\`
+   * (exec.template.ts hostCall; \`tail\`: reached by a tail call): exec's gas
+   * crosses through the store, and \`gas\` is -1 meanwhile, so that when the
+   * host throws, exec's \`finally\` keeps the store's counter (the host, and
+   * wasm it called back, charged it). A wasm exception it raised may have a
+   * handler in this activation; otherwise the stack and memory views are
+   * reloaded (the host may have grown either).
+   */
+  HOST_CALL: `store.gas = gas;
+store.depth = depth;
+gas = -1;
+const x = hostCall(store, callee, nfp, inst, tail);
+gas = store.gas;
+if (x !== null) {
+  CATCH_EXCEPTION;
+}
+RELOAD_STACK;
+RELOAD_MEMORY;`,
+  /** Return from the running function: results are in its frame's first slots (exec.template.ts, after the switch). */
   RETURN_TO_CALLER: `if (depth === entryDepth) return false;
 depth--;
 f = fns[depth]!;
@@ -1457,7 +1477,7 @@ pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = (metered ? f.compiledMetered : f.compiledUnmetered)!.code;
+code = f.compiled!.code;
 RELOAD_INSTANCE;
 break;`,
   /**
@@ -1469,11 +1489,11 @@ break;`,
   throw x;
 }
 f = UF!;
-depth = UDEPTH;
-fp = UFP;
-pc = UPC;
+depth = UDEPTH | 0;
+fp = UFP | 0;
+pc = UPC | 0;
 gas = UGAS;
-code = compiledOf(f, metered).code;
+code = compiledOf(f).code;
 RELOAD_STACK;
 LOAD_INSTANCE;
 break;`,

@@ -112,7 +112,7 @@ function start(fn: unknown, args: readonly unknown[], async: boolean, what: stri
   const lt = linkedFuncType(t);
   for (let i = 0; i < t.params.length; i++) writeValue(store, store.stack, base + 2 * i, lt.params[i], args[i]);
   if (depth >= store.limits.maxCallDepth) throw new Trap('call_stack_exhausted');
-  const cf = compiledOf(f, store.metered);
+  const cf = compiledOf(f);
   store.nesting++;
   const inv = new Invocation(store, f, base, depth, sp, store.nesting, async);
   store.resumable = { nesting: inv.nesting, async };

@@ -53,14 +53,9 @@ export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | und
   t._addFrames(frames);
 }
 
-/** Returns the compiled code of a wasm function, compiling it on first use. */
-export function compiledOf(f: FuncInst, metered: boolean): CompiledFunc {
-  const c = metered ? f.compiledMetered : f.compiledUnmetered;
-  if (c !== null) return c;
-  const compiled = f.instance!.module.compiled(f.codeIndex, metered);
-  if (metered) f.compiledMetered = compiled;
-  else f.compiledUnmetered = compiled;
-  return compiled;
+/** Returns the compiled code of a wasm function in its store's variant (metered or not), compiling it on first use. */
+export function compiledOf(f: FuncInst): CompiledFunc {
+  return f.compiled ?? (f.compiled = f.instance!.module.compiled(f.codeIndex, f.store.metered));
 }
 
 /** `new Memory(descriptor)`: sizes in 64 KiB pages. */

@@ -150,7 +150,7 @@ function configDifference(saved: string, here: string): string {
 
 /** The hash of a function's compiled code and frame layout (what its saved pcs and frame pointers mean). */
 function codeHash(f: FuncInst, metered: boolean): string {
-  const cf = compiledOf(f, metered);
+  const cf = compiledOf(f);
   const layout = new Int32Array([cf.paramSlots, cf.localSlots, cf.frameSlots, cf.entryPc, cf.code.length]);
   const all = new Uint8Array(4 * (layout.length + cf.code.length));
   all.set(new Uint8Array(layout.buffer), 0);
@@ -398,8 +398,8 @@ function isPortableType(t: number): boolean {
  */
 function liveSlots(store: StoreState, st: PausedCallState): number {
   const a = st.act, metered = store.metered;
-  let top = a.fp + compiledOf(a.f, metered).frameSlots;
-  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store.callStack[3 * d + 1] + compiledOf(store.callFns[d]!, metered).frameSlots);
+  let top = a.fp + compiledOf(a.f).frameSlots;
+  for (let d = a.entryDepth; d < a.depth; d++) top = Math.max(top, store.callStack[3 * d + 1] + compiledOf(store.callFns[d]!).frameSlots);
   if (st.host !== null) {
     const t = st.host.f.type;
     top = Math.max(top, st.host.nfp + 2 * Math.max(t.params.length, t.results.length));
@@ -1283,7 +1283,7 @@ function readPaused(c: Ctx, sp: number, depth: number, nesting: number): Paused 
   // frames: each pc the start of an instruction, each frame inside the saved stack, callers below callees
   const starts = new Map<FuncInst, Uint8Array>();
   const checkFrame = (g: FuncInst, at: number, framePtr: number, what: string) => {
-    const cf = compiledOf(g, metered);
+    const cf = compiledOf(g);
     let s = starts.get(g);
     if (s === undefined) {
       s = recordStarts(cf.code);
