@@ -137,12 +137,16 @@ function generate() {
       }
     }
     const labels = members.map((m, i) => `case ${number.get(m.name)}:${i === members.length - 1 ? ' {' : ''} // ${m.name}`);
-    // Hot case bodies declare their temporaries with `var`: Ignition gives
-    // every block-scoped const of a function its own register (no reuse across
-    // sibling blocks), so ~500 per-case consts made exec's unoptimized frame
-    // 5.6 kB; function-scoped vars of one name share one register. Each wasm
-    // -> host -> wasm re-entry level holds one such frame (MAX_REENTRANCY).
-    if (!def.cold) body = body.replace(/\bconst (\w+)( *[=:])/g, 'var $1$2');
+    // Hot case bodies declare their temporaries (const and let) with `var`:
+    // Ignition gives every block-scoped variable of a function its own
+    // register (no reuse across sibling blocks), so ~500 per-case consts made
+    // exec's unoptimized frame 5.6 kB; function-scoped vars of one name share
+    // one register. Each wasm -> host -> wasm re-entry level holds one such
+    // frame (MAX_REENTRANCY). Few registers also keep exec short: a register
+    // past r122 needs a Wide-prefixed instruction with 16-bit operands, and
+    // with lets left block-scoped (134 registers) exec's bytecode was 62,601
+    // bytes instead of 58,237, over V8's optimization limit (test/loop-size).
+    if (!def.cold) body = body.replace(/\b(?:const|let) (\w+)( *[=:])/g, 'var $1$2');
     (def.cold ? coldCases : cases).push(`${labels.join('\n')}\n${indent(body.replace(/\n+$/, ''), 2)}\n}`);
   }
   let exec = expandMacros(fs.readFileSync(path.join(DIR, 'exec.template.ts'), 'utf8'), MACROS);
