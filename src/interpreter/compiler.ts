@@ -29,7 +29,8 @@
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
  *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
- *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
+ *    (fuseXorShift, fuseXorShift64), i64 xorshift steps each on the one
+ *    before (fuseXorShiftSteps), three shifts of one value xor-ed
  *    (fuseRotXor), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
  *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
@@ -74,7 +75,7 @@ import {
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
-  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
 } from './ops.js';
@@ -1272,7 +1273,39 @@ class FuncTranslator {
       const x = st.operand(top ? st.h - 2 : st.h - 1);
       st.pop(); st.pop();
       const fop = XOR_SHIFTS64[j + 1];
+      if (x === y && this.fuseXorShiftSteps(fop, y, kx, ky)) return true;
       this.push(rec_dst_a_b_x_y(enc, fop, st.canon(st.h), x, y, kx, ky), fop);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * SPEED: `s ^ shift(s, k)` (fused op `fop`, k = kx, 32 - k = ky) right after
+   * the record that wrote s, the xorshift steps before it: after `s = a ^ (a
+   * << x)` (an i64.xor_shl_si_lo with a as both operands) a shr_u step makes
+   * one i64.xorshift2_si, and after that a shl step one i64.xorshift3_si.
+   * The fused record's dst is the top of stack's, as `fop`'s would be.
+   */
+  private fuseXorShiftSteps(fop: number, s: number, kx: number, ky: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < enc.labelPos || rs + OP_LENGTH[b[rs]] !== enc.len || b[rs + DST_AT] !== s) return false;
+    const rop = b[rs];
+    if (fop === Op.I64_XOR_SHR_U_SI_LO && rop === Op.I64_XOR_SHL_SI_LO) {
+      const L = F.I64_XOR_SHL_SI_LO;
+      const a = b[rs + L.a], x = b[rs + L.x], y = b[rs + L.y];
+      if (b[rs + L.b] !== a) return false;
+      enc.len = rs;
+      enc.recStart = -1; // the removed record's place is the fused record's
+      this.push(rec_dst_a_t_x_y_u_v(enc, Op.I64_XORSHIFT2_SI, st.canon(st.h), a, s, x, y, kx, ky), Op.I64_XORSHIFT2_SI);
+      return true;
+    }
+    if (fop === Op.I64_XOR_SHL_SI_LO && rop === Op.I64_XORSHIFT2_SI) {
+      const L = F.I64_XORSHIFT2_SI;
+      const a = b[rs + L.a], t = b[rs + L.t], x = b[rs + L.x], y = b[rs + L.y], u = b[rs + L.u], v = b[rs + L.v];
+      enc.len = rs;
+      enc.recStart = -1;
+      this.push(rec_dst_a_t_w_x_y_u_v_p_q(enc, Op.I64_XORSHIFT3_SI, st.canon(st.h), a, t, s, x, y, u, v, kx, ky), Op.I64_XORSHIFT3_SI);
       return true;
     }
     return false;

@@ -6,7 +6,7 @@
  * path counted by hand: the fusion must not change gas.
  */
 import { Engine, Store } from '../index';
-import { instantiateWat, listingOf, resumeByUnits, wat } from './testutil';
+import { instantiateWat, listingOf, resumeByUnits, rng, wat } from './testutil';
 
 const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -238,4 +238,62 @@ test('an i64 counter step and br_if on its new value != a constant are one BR_IF
   expect(c.value).toBe(5n);
   expect(BigInt(r.store.gasUsed)).toBe(gasOf[0]);
   expect(pauses).toBeGreaterThan(5 * 11);
+});
+
+test('xorshift steps on the value the step before wrote are one I64_XORSHIFT2_SI / I64_XORSHIFT3_SI: every step written, same values and gas as unfused', async () => {
+  // a step: t = s ^ shift(s, k); `u` variants read s from param 1 in the first xor (no fusion: a != b), called with two equal params
+  const step = (s: string, sh: string, k: number, left = s) => `(i64.xor (local.get ${left}) (i64.${sh} (local.get ${s}) (i64.const ${k})))`;
+  const triples: Array<[number, number, number]> = [[13, 7, 17], [1, 31, 1], [31, 1, 31], [12, 25, 27]];
+  let funcs = '';
+  const names: string[] = [];
+  triples.forEach(([k1, k2, k3], i) => {
+    for (const u of ['', 'u']) {
+      const left = u ? 1 : 0;
+      // all steps in local 0 (Marsaglia's `s ^= s << a; s ^= s >> b; s ^= s << c`)
+      funcs += `(func (export "same2${u}${i}") (param i64 i64) (result i64)
+        (local.set 0 ${step('0', 'shl', k1, String(left))}) ${step('0', 'shr_u', k2)})
+      (func (export "same3${u}${i}") (param i64 i64) (result i64)
+        (local.set 0 ${step('0', 'shl', k1, String(left))}) (local.set 0 ${step('0', 'shr_u', k2)}) (local.set 0 ${step('0', 'shl', k3)}) (local.get 0))
+      (func (export "apart3${u}${i}") (param i64 i64) (result i64) (local i64 i64 i64)
+        (local.set 2 ${step('0', 'shl', k1, String(left))}) (local.set 3 ${step('2', 'shr_u', k2)}) (local.set 4 ${step('3', 'shl', k3)})
+        (i64.add (i64.mul (local.get 4) (i64.const 3)) (i64.add (i64.mul (local.get 3) (i64.const 5)) (i64.add (local.get 2) (local.get 0)))))
+      (func (export "stack2${u}${i}") (param i64 i64) (result i64)
+        (i64.sub (local.tee 1 ${step('0', 'shl', k1, String(left))}) ${step('1', 'shr_u', k2)}))`;
+    }
+    names.push(`same2${i}`, `same3${i}`, `apart3${i}`, `stack2${i}`);
+  });
+  const bytes = await wat(`(module ${funcs})`);
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(bytes);
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint, b: bigint) => bigint>;
+  const shl = (v: bigint, k: number) => s64(v << BigInt(k)), shr = (v: bigint, k: number) => s64(u64(v) >> BigInt(k));
+  const rnd = rng(64);
+  const values = [...VALUES, 0x100000001n, 0xffffffffn - 0x100000000n, ...Array.from({ length: 40 }, () => s64(BigInt(Math.floor(rnd() * 2 ** 32)) << 32n | BigInt(Math.floor(rnd() * 2 ** 32))))];
+  for (const x of values) {
+    triples.forEach(([k1, k2, k3], i) => {
+      const t = s64(x ^ shl(x, k1)), w = s64(t ^ shr(t, k2)), r = s64(w ^ shl(w, k3));
+      const want: Record<string, bigint> = {
+        same2: w, same3: r, apart3: s64(r * 3n + w * 5n + t + x), stack2: s64(t - s64(t ^ shr(t, k2))),
+      };
+      for (const f of ['same2', 'same3', 'apart3', 'stack2']) {
+        const g0 = st.gasUsed;
+        const got = ex[`${f}${i}`](x, 0n);
+        const g1 = st.gasUsed;
+        const unfused = ex[`${f}u${i}`](x, x);
+        expect([f, i, x, got, g1 - g0]).toEqual([f, i, x, want[f], st.gasUsed - g1]);
+        expect(unfused).toBe(want[f]);
+      }
+    });
+  }
+  const listing = (f: string) => listingOf(m, funcs.split('(func ').slice(1).findIndex((s) => s.includes(`"${f}"`)), true);
+  triples.forEach((_, i) => {
+    expect(listing(`same2${i}`)).toContain('I64_XORSHIFT2_SI');
+    expect(listing(`stack2${i}`)).toContain('I64_XORSHIFT2_SI');
+    for (const f of [`same3${i}`, `apart3${i}`]) {
+      expect(listing(f)).toContain('I64_XORSHIFT3_SI');
+      expect(listing(f)).not.toMatch(/I64_XOR_SH|I64_XORSHIFT2/);
+    }
+    for (const f of ['same2', 'same3', 'apart3', 'stack2']) expect(listing(`${f}u${i}`)).not.toContain('XORSHIFT');
+  });
 });

@@ -941,6 +941,31 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+/**
+ * Xorshift steps (compiler fuseXorShiftSteps), each `t = s ^ shift(s, k)`
+ * with k in 1..31 (the `_lo` shifts' fields: x, u, p the counts, y, v, q
+ * 32 minus them) on the step before's result: `t = s ^ (s << x)` written to
+ * S[t], then `t ^ (t >>> u)` to dst; with a third step `w = t ^ (t >>> u)`
+ * written to S[w], then `w ^ (w << p)` to dst (Marsaglia's xorshift64).
+ * Every step's result is written, in order, as the unfused steps do.
+ */
+const XORSHIFT_SHL = `const a = $a, t = $t, d = $dst;
+const l0 = S[a], h0 = S[a + 1];
+let lo = l0 ^ (l0 << $x), hi = h0 ^ ((h0 << $x) | (l0 >>> $y));
+S[t] = lo;
+S[t + 1] = hi;
+const u = $u;`;
+op('i64.xorshift2_si', 'dst:s a:s t:s x:i y:i u:i v:i', `${XORSHIFT_SHL}
+S[d] = lo ^ ((lo >>> u) | (hi << $v));
+S[d + 1] = hi ^ (hi >>> u);`, 'S[t] = S[a] ^ i64.shl(S[a], 1..31), then S[t] ^ i64.shr_u(S[t], 1..31)');
+op('i64.xorshift3_si', 'dst:s a:s t:s w:s x:i y:i u:i v:i p:i q:i', `${XORSHIFT_SHL}
+lo ^= (lo >>> u) | (hi << $v);
+hi ^= hi >>> u;
+const w = $w, p = $p;
+S[w] = lo;
+S[w + 1] = hi;
+S[d + 1] = hi ^ ((hi << p) | (lo >>> $q));
+S[d] = lo ^ (lo << p);`, 'i64.xorshift2_si into S[w], then S[w] ^ i64.shl(S[w], 1..31)');
 op('i64.sub_is', 'dst:s a:s lo:i hi:i', `const a = $a;
 const al = S[a], bl = $lo;
 // borrow out of the low word (a compare, see i64.add_si)
@@ -1427,12 +1452,14 @@ memLen = u8.length;`,
 /**
  * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
  * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
+ * the i64 shifts and rotates by a constant the compiler does not specialise
+ * (count 0, rotate by 32: i64ImmOp),
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
