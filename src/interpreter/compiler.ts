@@ -75,7 +75,7 @@ import {
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
-  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
 } from './ops.js';
@@ -997,6 +997,15 @@ class FuncTranslator {
       // SPEED: constant right operand of an i64 op becomes an immediate pair.
       const lo = st.vals[st.h - 1], hi = st.his[st.h - 1];
       st.pop();
+      // SPEED: `(x >>> k) | c` with the shift (k in 1..31) just emitted: one i64.shr_u_or_si
+      if (iop === Op.I64_OR_SS && st.takeProducer(st.h - 1, Op.I64_SHR_U_SI_LO) >= 0) {
+        // the taken record's fields are still readable at enc.len
+        const sp = enc.len, L = F.I64_SHR_U_SI_LO;
+        const x = enc.buf[sp + L.a], kx = enc.buf[sp + L.x], ky = enc.buf[sp + L.y];
+        st.pop();
+        this.push(rec_dst_a_x_y_lo_hi(enc, Op.I64_SHR_U_OR_SI, st.canon(st.h), x, kx, ky, lo, hi), Op.I64_SHR_U_OR_SI);
+        return;
+      }
       const a = st.operand(st.h - 1);
       st.pop();
       const sop = this.i64ImmOp(iop, lo, hi);

@@ -297,3 +297,32 @@ test('xorshift steps on the value the step before wrote are one I64_XORSHIFT2_SI
     for (const f of ['same2', 'same3', 'apart3', 'stack2']) expect(listing(`${f}u${i}`)).not.toContain('XORSHIFT');
   });
 });
+
+test('(x >>> k) | c on i64 (k in 1..31) is one I64_SHR_U_OR_SI; a shift kept in a local or by 32..63 is not fused', async () => {
+  const ks = [1, 9, 12, 31, 32, 40];
+  const cs = [1n, 0x3ff0000000000000n, -1n, 0x80000000n, 0x1_00000000n, 0n];
+  let funcs = '';
+  const fn: Array<[string, number, bigint, boolean]> = [];
+  ks.forEach((k, i) => cs.forEach((c, j) => {
+    funcs += `(func (export "f${i}_${j}") (param i64) (result i64) (i64.or (i64.shr_u (local.get 0) (i64.const ${k})) (i64.const ${c})))
+      (func (export "t${i}_${j}") (param i64) (result i64) (local i64) (i64.add (i64.or (local.tee 1 (i64.shr_u (local.get 0) (i64.const ${k}))) (i64.const ${c})) (local.get 1)))`;
+    fn.push([`f${i}_${j}`, k, c, false], [`t${i}_${j}`, k, c, true]);
+  }));
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(`(module ${funcs})`));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  for (const x of VALUES) {
+    for (const [name, k, c, tee] of fn) {
+      const sh = s64(u64(x) >> BigInt(k));
+      const g = st.gasUsed;
+      expect([name, x, ex[name](x)]).toEqual([name, x, s64((sh | c) + (tee ? sh : 0n))]);
+      expect(st.gasUsed - g).toBe(tee ? 9 : 6); // every instruction and the function's end
+    }
+  }
+  fn.forEach(([, k], f) => {
+    const l = listingOf(m, f, true);
+    if (f % 2 === 0 && k < 32) expect(l).toMatch(/I64_SHR_U_OR_SI/);
+    else expect(l).not.toContain('I64_SHR_U_OR_SI');
+  });
+});

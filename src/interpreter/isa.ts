@@ -941,6 +941,11 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+/** `i64.shr_u(S[a], 1..31) | (lo, hi)` (shift fields as the `_lo` shifts; compiler binary): `(x >> 12) | 0x3ff0000000000000` makes a random double's bits. */
+op('i64.shr_u_or_si', 'dst:s a:s x:i y:i lo:i hi:i', `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = (S[a] >>> $x) | (hi << $y) | $lo;
+S[d + 1] = (hi >>> $x) | $hi;`, 'i64.shr_u(S[a], 1..31) | (lo, hi)');
 /**
  * Xorshift steps (compiler fuseXorShiftSteps), each `t = s ^ shift(s, k)`
  * with k in 1..31 (the `_lo` shifts' fields: x, u, p the counts, y, v, q
