@@ -326,3 +326,14 @@ test('(x >>> k) | c on i64 (k in 1..31) is one I64_SHR_U_OR_SI; a shift kept in 
     else expect(l).not.toContain('I64_SHR_U_OR_SI');
   });
 });
+
+test('i64.mul by a constant 0 <= b < 2^21 is one I64_MUL_SI_SMALL, exact mod 2^64 (larger constants take i64.mul_si)', async () => {
+  const bs = [0n, 1n, 3n, 0x2545n, 0x1fffffn, 0x200000n, 0x2545f491n, -3n];
+  const e = new Engine();
+  const m = e.compile(await wat(`(module ${bs.map((b, i) => `(func (export "m${i}") (param i64) (result i64) (i64.mul (local.get 0) (i64.const ${b})))`).join('\n')})`));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  const rnd = rng(21);
+  const xs = [...VALUES, ...Array.from({ length: 60 }, () => s64(BigInt(rnd()) << 32n | BigInt(rnd())))];
+  for (const x of xs) bs.forEach((b, i) => expect([x, b, ex[`m${i}`](x)]).toEqual([x, b, s64(x * b)]));
+  bs.forEach((b, i) => expect(listingOf(m, i).includes('I64_MUL_SI_SMALL')).toBe(b >= 0n && b < 0x200000n));
+});

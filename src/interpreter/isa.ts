@@ -982,7 +982,8 @@ const b = $b;
 // its low word is ToInt32 (mod 2^32), its high word floor(p * 2^-32) (exact
 // power-of-2 scaling; SPEED: a multiply, not a division)
 const p = (S[a] >>> 0) * b;
-S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p * 2.3283064365386963e-10)) | 0;
+// (p * 2^-32 < 2^21: truncating with | 0 is its floor; SPEED: int32 adds)
+S[d + 1] = Math.imul(S[a + 1], b) + ((p * 2.3283064365386963e-10) | 0);
 S[d] = p | 0;`, 'i64.mul by a constant 0 <= b < 2^21');
 for (const [c] of COMPARISONS) {
   const k = cmp64(c, 'S[b]', 'S[b + 1]');
