@@ -75,7 +75,7 @@ import {
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
-  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
 } from './ops.js';
@@ -521,6 +521,17 @@ class FuncTranslator {
         return;
       case 0x1b: // select
       case 0x1c: { // select t*
+        // SPEED: a select on `i64.lt_s x 0` just emitted: one select_i64_neg on x's sign
+        const rs = enc.recStart, bb = enc.buf, L = F.I64_LT_S_SI;
+        if (rs >= 0 && bb[rs] === Op.I64_LT_S_SI && bb[rs + L.lo] === 0 && bb[rs + L.hi] === 0 && st.takeProducer(st.h - 1, Op.I64_LT_S_SI) >= 0) {
+          // the taken record's fields are still readable (read before operand() may emit)
+          const x = bb[rs + L.a];
+          const b = st.operand(st.h - 2);
+          const a = st.operand(st.h - 3);
+          st.pop(); st.pop(); st.pop();
+          this.push(rec_dst_a_b_x(enc, Op.SELECT_I64_NEG, st.canon(st.h), a, b, x), Op.SELECT_I64_NEG);
+          return;
+        }
         const c = st.operand(st.h - 1);
         const b = st.operand(st.h - 2);
         const a = st.operand(st.h - 3);

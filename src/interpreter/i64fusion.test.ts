@@ -337,3 +337,39 @@ test('i64.mul by a constant 0 <= b < 2^21 is one I64_MUL_SI_SMALL, exact mod 2^6
   for (const x of xs) bs.forEach((b, i) => expect([x, b, ex[`m${i}`](x)]).toEqual([x, b, s64(x * b)]));
   bs.forEach((b, i) => expect(listingOf(m, i).includes('I64_MUL_SI_SMALL')).toBe(b >= 0n && b < 0x200000n));
 });
+
+test('select on i64.lt_s x 0 is one SELECT_I64_NEG on the sign of x (i64 and i32 values); another constant keeps the comparison', async () => {
+  const text = `(module
+    (func (export "s64") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0))))
+    (func (export "s32") (param i64 i32 i32) (result i32) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0))))
+    (func (export "sx") (param i64 i64 i64) (result i64) (select (i64.sub (i64.const 0) (local.get 1)) (local.get 2) (i64.lt_s (i64.add (local.get 0) (local.get 1)) (i64.const 0))))
+    (func (export "k1") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 1))))
+    (func (export "kh") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0x100000000)))))`;
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(text));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (...a: Array<bigint | number>) => bigint | number>;
+  const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+  for (const x of VALUES) {
+    for (const y of VALUES) {
+      const z = s64(~y);
+      const cases: Array<[string, Array<bigint | number>, bigint | number]> = [
+        ['s64', [x, y, z], x < 0n ? y : z],
+        ['s32', [x, s32(y), s32(z)], x < 0n ? s32(y) : s32(z)],
+        ['sx', [x, y, z], s64(x + y) < 0n ? s64(-y) : z],
+        ['k1', [x, y, z], x < 1n ? y : z],
+        ['kh', [x, y, z], x < 0x100000000n ? y : z],
+      ];
+      for (const [f, args, want] of cases) {
+        const g = st.gasUsed;
+        expect([f, ...args, ex[f](...args)]).toEqual([f, ...args, want]);
+        expect([f, st.gasUsed - g]).toEqual([f, f === 'sx' ? 11 : 7]);
+      }
+    }
+  }
+  [true, true, true, false, false].forEach((fused, f) => {
+    const l = listingOf(m, f, true);
+    expect(l.includes('SELECT_I64_NEG')).toBe(fused);
+    expect(l.includes('I64_LT_S_SI')).toBe(!fused);
+  });
+});

@@ -317,6 +317,11 @@ const a = $a, b = $b, d = $dst;
 const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
 S[d] = lo;
 S[d + 1] = hi;`, 'S[dst] = S[c] != 0 ? S[a] : S[b]');
+op('select_i64_neg', 'dst:s a:s b:s x:s', `const m = S[$x + 1] >> 31; // -1 when the i64 S[x] < 0
+const a = $a, b = $b, d = $dst;
+const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
+S[d] = lo;
+S[d + 1] = hi;`, 'S[dst] = S[x] < 0 (i64) ? S[a] : S[b] (select on i64.lt_s x 0, compiler select)');
 op('global.get', 'dst:s g:i', `const cell = globalCells[$g];
 const d = $dst;
 S[d] = cell[0];
@@ -1459,13 +1464,15 @@ memLen = u8.length;`,
  * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
  * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
  * the i64 shifts and rotates by a constant the compiler does not specialise
- * (count 0, rotate by 32: i64ImmOp),
+ * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
+ * value (LLVM writes them as `<` / `>` against the next constant; in branches
+ * they are the fused br_if rows),
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
