@@ -31,7 +31,9 @@
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
  *    (fuseXorShift, fuseXorShift64), i64 xorshift steps each on the one
  *    before (fuseXorShiftSteps), three shifts of one value xor-ed
- *    (fuseRotXor), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
+ *    (fuseRotXor), an i64 multiply by a constant feeding an add
+ *    (fuseMulAdd), `(x >>> k) | c` on i64 (binary), a select on an i64's
+ *    sign (select_i64_neg), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
  *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
  *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
@@ -75,7 +77,7 @@ import {
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
-  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
 } from './ops.js';
@@ -1038,6 +1040,7 @@ class FuncTranslator {
       if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
       if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
       if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
+      if (iop === Op.I64_ADD_SS && this.fuseMulAdd()) return;
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
       if (this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
@@ -1329,6 +1332,20 @@ class FuncTranslator {
       return true;
     }
     return false;
+  }
+
+  /** SPEED: `x * c + y` or `y + x * c` (i64, constant c) with the i64.mul_si just emitted: one i64.mul_si_add_s. */
+  private fuseMulAdd(): boolean {
+    const st = this.st, enc = this.enc;
+    const top = st.takeProducer(st.h - 1, Op.I64_MUL_SI) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I64_MUL_SI) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const sp = enc.len, L = F.I64_MUL_SI;
+    const x = enc.buf[sp + L.a], lo = enc.buf[sp + L.lo], hi = enc.buf[sp + L.hi];
+    const y = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_lo_hi_k(enc, Op.I64_MUL_SI_ADD_S, st.canon(st.h), x, lo, hi, y), Op.I64_MUL_SI_ADD_S);
+    return true;
   }
 
   /**

@@ -373,3 +373,36 @@ test('select on i64.lt_s x 0 is one SELECT_I64_NEG on the sign of x (i64 and i32
     expect(l.includes('I64_LT_S_SI')).toBe(!fused);
   });
 });
+
+test('x * c + y and y + x * c on i64 (constant c, not a small one) are one I64_MUL_SI_ADD_S: carries, wraps, same gas', async () => {
+  const cs = [0x2545f491n, 0x2545f4914f6cdd1dn, -1n, -0x100000000n, 0xffffffffn, 0x1_00000001n, 3n];
+  let funcs = '';
+  cs.forEach((c, i) => {
+    funcs += `(func (export "a${i}") (param i64 i64) (result i64) (i64.add (i64.mul (local.get 0) (i64.const ${c})) (local.get 1)))
+      (func (export "b${i}") (param i64 i64) (result i64) (i64.add (local.get 1) (i64.mul (local.get 0) (i64.const ${c}))))
+      (func (export "s${i}") (param i64 i64) (result i64) (local.set 1 (i64.add (local.get 1) (i64.mul (local.get 1) (i64.const ${c})))) (local.get 1))
+      (func (export "t${i}") (param i64 i64) (result i64) (local i64) (i64.add (i64.add (local.tee 2 (i64.mul (local.get 0) (i64.const ${c}))) (local.get 1)) (local.get 2)))`;
+  });
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(`(module ${funcs})`));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint, b: bigint) => bigint>;
+  const rnd = rng(77);
+  const xs = [...VALUES, ...Array.from({ length: 16 }, () => s64(BigInt(rnd()) << 32n | BigInt(rnd())))];
+  for (const x of xs) {
+    for (const y of xs) {
+      cs.forEach((c, i) => {
+        const want: Record<string, bigint> = { a: s64(x * c + y), b: s64(x * c + y), s: s64(y + y * c), t: s64(2n * x * c + y) };
+        const gas: Record<string, number> = { a: 6, b: 6, s: 8, t: 9 }; // every instruction and the function's end
+        for (const f of ['a', 'b', 's', 't']) {
+          const g = st.gasUsed;
+          expect([f, c, x, y, ex[`${f}${i}`](x, y)]).toEqual([f, c, x, y, want[f]]);
+          expect(st.gasUsed - g).toBe(gas[f]);
+        }
+      });
+    }
+  }
+  cs.forEach((c, i) => ['a', 'b', 's', 't'].forEach((f, j) => {
+    expect(listingOf(m, 4 * i + j).includes('I64_MUL_SI_ADD_S')).toBe(f !== 't' && c !== 3n);
+  }));
+});

@@ -724,7 +724,10 @@ COMPARISONS.forEach(([c], i) => i64Binary.push({
   body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = +(${k.cond});`; },
 }));
 /** The high word of the u32 x u32 product al * bl, plus the cross terms, mod 2^32. */
-const MUL64 = (bl: string, bh: string) => `const a = $a;
+const MUL64 = (bl: string, bh: string) => `${MUL64_PRODUCT(bl, bh)}
+${set64('Math.imul(al, bl)', 'hi')}`;
+/** MUL64's product of S[$a] and (bl, bh): its high word `hi`, its low word Math.imul(al, bl). */
+const MUL64_PRODUCT = (bl: string, bh: string) => `const a = $a;
 const al = S[a], ah = S[a + 1], bl = ${bl}, bh = ${bh};
 // low word: Math.imul is exact mod 2^32; high word: high half of the
 // u32 x u32 product from 16-bit limbs (each limb product < 2^32, so
@@ -733,8 +736,7 @@ const al = S[a], ah = S[a + 1], bl = ${bl}, bh = ${bh};
 const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
 const p01 = Math.imul(a0, b1), p10 = Math.imul(a1, b0);
 const mid = (Math.imul(a0, b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
-${set64('Math.imul(al, bl)', 'hi')}`;
+const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;`;
 i64Binary.push(
   {
     name: 'add', wasm: 0x7c, imm: true,
@@ -946,6 +948,14 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+/** `S[a] * (lo, hi) + S[k]` (an i64.mul by a constant, i64.mul_si, feeding i64.add; compiler fuseMulAdd): LCGs, hashes. */
+op('i64.mul_si_add_s', 'dst:s a:s lo:i hi:i k:s', `${MUL64_PRODUCT('$lo', '$hi')}
+// the low words' sum as u32s is exact in doubles (< 2^33): the stores
+// wrap the sums, the carry is its truncation * 2^-32
+const k = $k, s = (Math.imul(al, bl) >>> 0) + (S[k] >>> 0);
+const d = $dst;
+S[d + 1] = hi + S[k + 1] + ((s * 2.3283064365386963e-10) | 0);
+S[d] = s;`, 'S[a] * (lo, hi) + S[k] (i64)');
 /** `i64.shr_u(S[a], 1..31) | (lo, hi)` (shift fields as the `_lo` shifts; compiler binary): `(x >> 12) | 0x3ff0000000000000` makes a random double's bits. */
 op('i64.shr_u_or_si', 'dst:s a:s x:i y:i lo:i hi:i', `const a = $a, d = $dst;
 const hi = S[a + 1];
