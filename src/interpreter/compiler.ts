@@ -29,8 +29,11 @@
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
  *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
- *    (fuseXorShift, fuseXorShift64) and three shifts of one value xor-ed
- *    (fuseRotXor), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
+ *    (fuseXorShift, fuseXorShift64), i64 xorshift steps each on the one
+ *    before (fuseXorShiftSteps), three shifts of one value xor-ed
+ *    (fuseRotXor), an i64 multiply by a constant feeding an add
+ *    (fuseMulAdd), `(x >>> k) | c` on i64 (binary), a select on an i64's
+ *    sign (select_i64_neg), `(a + b) + c` and `(a * b) * c` (fuseSame3), a load feeding
  *    a binary op (fuseLoadOp) or a branch (takeLoad, fuseLoadCompare), a
  *    counter step feeding a branch (addBranch, addBranch64 for i64 != k);
  *    in encoder.ts an i32.add_si before br is one i32.add_si_br and one
@@ -80,7 +83,7 @@ import {
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a, rec_dst_v,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
-  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x_y, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
+  rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
   rec_dst_a_k1_k2_k3,
 } from './ops.js';
@@ -565,6 +568,17 @@ class FuncTranslator {
         return;
       case 0x1b: // select
       case 0x1c: { // select t*
+        // SPEED: a select on `i64.lt_s x 0` just emitted: one select_i64_neg on x's sign
+        const rs = enc.recStart, bb = enc.buf, L = F.I64_LT_S_SI;
+        if (rs >= 0 && bb[rs] === Op.I64_LT_S_SI && bb[rs + L.lo] === 0 && bb[rs + L.hi] === 0 && st.takeProducer(st.h - 1, Op.I64_LT_S_SI) >= 0) {
+          // the taken record's fields are still readable (read before operand() may emit)
+          const x = bb[rs + L.a];
+          const b = st.operand(st.h - 2);
+          const a = st.operand(st.h - 3);
+          st.pop(); st.pop(); st.pop();
+          this.push(rec_dst_a_b_x(enc, Op.SELECT_I64_NEG, st.canon(st.h), a, b, x), Op.SELECT_I64_NEG);
+          return;
+        }
         const c = st.operand(st.h - 1);
         const b = st.operand(st.h - 2);
         const a = st.operand(st.h - 3);
@@ -1107,6 +1121,15 @@ class FuncTranslator {
       // SPEED: constant right operand of an i64 op becomes an immediate pair.
       const lo = st.vals[st.h - 1], hi = st.his[st.h - 1];
       st.pop();
+      // SPEED: `(x >>> k) | c` with the shift (k in 1..31) just emitted: one i64.shr_u_or_si
+      if (iop === Op.I64_OR_SS && st.takeProducer(st.h - 1, Op.I64_SHR_U_SI_LO) >= 0) {
+        // the taken record's fields are still readable at enc.len
+        const sp = enc.len, L = F.I64_SHR_U_SI_LO;
+        const x = enc.buf[sp + L.a], kx = enc.buf[sp + L.x], ky = enc.buf[sp + L.y];
+        st.pop();
+        this.push(rec_dst_a_x_y_lo_hi(enc, Op.I64_SHR_U_OR_SI, st.canon(st.h), x, kx, ky, lo, hi), Op.I64_SHR_U_OR_SI);
+        return;
+      }
       const a = st.operand(st.h - 1);
       st.pop();
       const sop = this.i64ImmOp(iop, lo, hi);
@@ -1135,6 +1158,7 @@ class FuncTranslator {
       if ((iop === Op.I64_SHL_SS || iop === Op.I64_SHR_U_SS || iop === Op.I64_SHR_S_SS || iop === Op.I64_ROTL_SS || iop === Op.I64_ROTR_SS) && this.shiftByExtended(iop)) return;
       if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
       if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
+      if (iop === Op.I64_ADD_SS && this.fuseMulAdd()) return;
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
       if (this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
@@ -1523,10 +1547,56 @@ class FuncTranslator {
       const x = st.operand(top ? st.h - 2 : st.h - 1);
       st.pop(); st.pop();
       const fop = XOR_SHIFTS64[j + 1];
+      if (x === y && this.fuseXorShiftSteps(fop, y, kx, ky)) return true;
       this.push(rec_dst_a_b_x_y(enc, fop, st.canon(st.h), x, y, kx, ky), fop);
       return true;
     }
     return false;
+  }
+
+  /**
+   * SPEED: `s ^ shift(s, k)` (fused op `fop`, k = kx, 32 - k = ky) right after
+   * the record that wrote s, the xorshift steps before it: after `s = a ^ (a
+   * << x)` (an i64.xor_shl_si_lo with a as both operands) a shr_u step makes
+   * one i64.xorshift2_si, and after that a shl step one i64.xorshift3_si.
+   * The fused record's dst is the top of stack's, as `fop`'s would be.
+   */
+  private fuseXorShiftSteps(fop: number, s: number, kx: number, ky: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < enc.labelPos || rs + OP_LENGTH[b[rs]] !== enc.len || b[rs + DST_AT] !== s) return false;
+    const rop = b[rs];
+    if (fop === Op.I64_XOR_SHR_U_SI_LO && rop === Op.I64_XOR_SHL_SI_LO) {
+      const L = F.I64_XOR_SHL_SI_LO;
+      const a = b[rs + L.a], x = b[rs + L.x], y = b[rs + L.y];
+      if (b[rs + L.b] !== a) return false;
+      enc.len = rs;
+      enc.recStart = -1; // the removed record's place is the fused record's
+      this.push(rec_dst_a_t_x_y_u_v(enc, Op.I64_XORSHIFT2_SI, st.canon(st.h), a, s, x, y, kx, ky), Op.I64_XORSHIFT2_SI);
+      return true;
+    }
+    if (fop === Op.I64_XOR_SHL_SI_LO && rop === Op.I64_XORSHIFT2_SI) {
+      const L = F.I64_XORSHIFT2_SI;
+      const a = b[rs + L.a], t = b[rs + L.t], x = b[rs + L.x], y = b[rs + L.y], u = b[rs + L.u], v = b[rs + L.v];
+      enc.len = rs;
+      enc.recStart = -1;
+      this.push(rec_dst_a_t_w_x_y_u_v_p_q(enc, Op.I64_XORSHIFT3_SI, st.canon(st.h), a, t, s, x, y, u, v, kx, ky), Op.I64_XORSHIFT3_SI);
+      return true;
+    }
+    return false;
+  }
+
+  /** SPEED: `x * c + y` or `y + x * c` (i64, constant c) with the i64.mul_si just emitted: one i64.mul_si_add_s. */
+  private fuseMulAdd(): boolean {
+    const st = this.st, enc = this.enc;
+    const top = st.takeProducer(st.h - 1, Op.I64_MUL_SI) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I64_MUL_SI) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const sp = enc.len, L = F.I64_MUL_SI;
+    const x = enc.buf[sp + L.a], lo = enc.buf[sp + L.lo], hi = enc.buf[sp + L.hi];
+    const y = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_lo_hi_k(enc, Op.I64_MUL_SI_ADD_S, st.canon(st.h), x, lo, hi, y), Op.I64_MUL_SI_ADD_S);
+    return true;
   }
 
   /**

@@ -6,7 +6,7 @@
  * path counted by hand: the fusion must not change gas.
  */
 import { Engine, Store } from '../index';
-import { instantiateWat, listingOf, resumeByUnits, wat } from './testutil';
+import { instantiateWat, listingOf, resumeByUnits, rng, wat } from './testutil';
 
 const CMPS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'] as const;
 const s64 = (x: bigint) => BigInt.asIntN(64, x);
@@ -238,4 +238,171 @@ test('an i64 counter step and br_if on its new value != a constant are one BR_IF
   expect(c.value).toBe(5n);
   expect(BigInt(r.store.gasUsed)).toBe(gasOf[0]);
   expect(pauses).toBeGreaterThan(5 * 11);
+});
+
+test('xorshift steps on the value the step before wrote are one I64_XORSHIFT2_SI / I64_XORSHIFT3_SI: every step written, same values and gas as unfused', async () => {
+  // a step: t = s ^ shift(s, k); `u` variants read s from param 1 in the first xor (no fusion: a != b), called with two equal params
+  const step = (s: string, sh: string, k: number, left = s) => `(i64.xor (local.get ${left}) (i64.${sh} (local.get ${s}) (i64.const ${k})))`;
+  const triples: Array<[number, number, number]> = [[13, 7, 17], [1, 31, 1], [31, 1, 31], [12, 25, 27]];
+  let funcs = '';
+  const names: string[] = [];
+  triples.forEach(([k1, k2, k3], i) => {
+    for (const u of ['', 'u']) {
+      const left = u ? 1 : 0;
+      // all steps in local 0 (Marsaglia's `s ^= s << a; s ^= s >> b; s ^= s << c`)
+      funcs += `(func (export "same2${u}${i}") (param i64 i64) (result i64)
+        (local.set 0 ${step('0', 'shl', k1, String(left))}) ${step('0', 'shr_u', k2)})
+      (func (export "same3${u}${i}") (param i64 i64) (result i64)
+        (local.set 0 ${step('0', 'shl', k1, String(left))}) (local.set 0 ${step('0', 'shr_u', k2)}) (local.set 0 ${step('0', 'shl', k3)}) (local.get 0))
+      (func (export "apart3${u}${i}") (param i64 i64) (result i64) (local i64 i64 i64)
+        (local.set 2 ${step('0', 'shl', k1, String(left))}) (local.set 3 ${step('2', 'shr_u', k2)}) (local.set 4 ${step('3', 'shl', k3)})
+        (i64.add (i64.mul (local.get 4) (i64.const 3)) (i64.add (i64.mul (local.get 3) (i64.const 5)) (i64.add (local.get 2) (local.get 0)))))
+      (func (export "stack2${u}${i}") (param i64 i64) (result i64)
+        (i64.sub (local.tee 1 ${step('0', 'shl', k1, String(left))}) ${step('1', 'shr_u', k2)}))`;
+    }
+    names.push(`same2${i}`, `same3${i}`, `apart3${i}`, `stack2${i}`);
+  });
+  const bytes = await wat(`(module ${funcs})`);
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(bytes);
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint, b: bigint) => bigint>;
+  const shl = (v: bigint, k: number) => s64(v << BigInt(k)), shr = (v: bigint, k: number) => s64(u64(v) >> BigInt(k));
+  const rnd = rng(64);
+  const values = [...VALUES, 0x100000001n, 0xffffffffn - 0x100000000n, ...Array.from({ length: 40 }, () => s64(BigInt(Math.floor(rnd() * 2 ** 32)) << 32n | BigInt(Math.floor(rnd() * 2 ** 32))))];
+  for (const x of values) {
+    triples.forEach(([k1, k2, k3], i) => {
+      const t = s64(x ^ shl(x, k1)), w = s64(t ^ shr(t, k2)), r = s64(w ^ shl(w, k3));
+      const want: Record<string, bigint> = {
+        same2: w, same3: r, apart3: s64(r * 3n + w * 5n + t + x), stack2: s64(t - s64(t ^ shr(t, k2))),
+      };
+      for (const f of ['same2', 'same3', 'apart3', 'stack2']) {
+        const g0 = st.gasUsed;
+        const got = ex[`${f}${i}`](x, 0n);
+        const g1 = st.gasUsed;
+        const unfused = ex[`${f}u${i}`](x, x);
+        expect([f, i, x, got, g1 - g0]).toEqual([f, i, x, want[f], st.gasUsed - g1]);
+        expect(unfused).toBe(want[f]);
+      }
+    });
+  }
+  const listing = (f: string) => listingOf(m, funcs.split('(func ').slice(1).findIndex((s) => s.includes(`"${f}"`)), true);
+  triples.forEach((_, i) => {
+    expect(listing(`same2${i}`)).toContain('I64_XORSHIFT2_SI');
+    expect(listing(`stack2${i}`)).toContain('I64_XORSHIFT2_SI');
+    for (const f of [`same3${i}`, `apart3${i}`]) {
+      expect(listing(f)).toContain('I64_XORSHIFT3_SI');
+      expect(listing(f)).not.toMatch(/I64_XOR_SH|I64_XORSHIFT2/);
+    }
+    for (const f of ['same2', 'same3', 'apart3', 'stack2']) expect(listing(`${f}u${i}`)).not.toContain('XORSHIFT');
+  });
+});
+
+test('(x >>> k) | c on i64 (k in 1..31) is one I64_SHR_U_OR_SI; a shift kept in a local or by 32..63 is not fused', async () => {
+  const ks = [1, 9, 12, 31, 32, 40];
+  const cs = [1n, 0x3ff0000000000000n, -1n, 0x80000000n, 0x1_00000000n, 0n];
+  let funcs = '';
+  const fn: Array<[string, number, bigint, boolean]> = [];
+  ks.forEach((k, i) => cs.forEach((c, j) => {
+    funcs += `(func (export "f${i}_${j}") (param i64) (result i64) (i64.or (i64.shr_u (local.get 0) (i64.const ${k})) (i64.const ${c})))
+      (func (export "t${i}_${j}") (param i64) (result i64) (local i64) (i64.add (i64.or (local.tee 1 (i64.shr_u (local.get 0) (i64.const ${k}))) (i64.const ${c})) (local.get 1)))`;
+    fn.push([`f${i}_${j}`, k, c, false], [`t${i}_${j}`, k, c, true]);
+  }));
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(`(module ${funcs})`));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  for (const x of VALUES) {
+    for (const [name, k, c, tee] of fn) {
+      const sh = s64(u64(x) >> BigInt(k));
+      const g = st.gasUsed;
+      expect([name, x, ex[name](x)]).toEqual([name, x, s64((sh | c) + (tee ? sh : 0n))]);
+      expect(st.gasUsed - g).toBe(tee ? 9 : 6); // every instruction and the function's end
+    }
+  }
+  fn.forEach(([, k], f) => {
+    const l = listingOf(m, f, true);
+    if (f % 2 === 0 && k < 32) expect(l).toMatch(/I64_SHR_U_OR_SI/);
+    else expect(l).not.toContain('I64_SHR_U_OR_SI');
+  });
+});
+
+test('i64.mul by a constant 0 <= b < 2^21 is one I64_MUL_SI_SMALL, exact mod 2^64 (larger constants take i64.mul_si)', async () => {
+  const bs = [0n, 1n, 3n, 0x2545n, 0x1fffffn, 0x200000n, 0x2545f491n, -3n];
+  const e = new Engine();
+  const m = e.compile(await wat(`(module ${bs.map((b, i) => `(func (export "m${i}") (param i64) (result i64) (i64.mul (local.get 0) (i64.const ${b})))`).join('\n')})`));
+  const ex = new Store(e).instantiate(m).exports as Record<string, (a: bigint) => bigint>;
+  const rnd = rng(21);
+  const xs = [...VALUES, ...Array.from({ length: 60 }, () => s64(BigInt(rnd()) << 32n | BigInt(rnd())))];
+  for (const x of xs) bs.forEach((b, i) => expect([x, b, ex[`m${i}`](x)]).toEqual([x, b, s64(x * b)]));
+  bs.forEach((b, i) => expect(listingOf(m, i).includes('I64_MUL_SI_SMALL')).toBe(b >= 0n && b < 0x200000n));
+});
+
+test('select on i64.lt_s x 0 is one SELECT_I64_NEG on the sign of x (i64 and i32 values); another constant keeps the comparison', async () => {
+  const text = `(module
+    (func (export "s64") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0))))
+    (func (export "s32") (param i64 i32 i32) (result i32) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0))))
+    (func (export "sx") (param i64 i64 i64) (result i64) (select (i64.sub (i64.const 0) (local.get 1)) (local.get 2) (i64.lt_s (i64.add (local.get 0) (local.get 1)) (i64.const 0))))
+    (func (export "k1") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 1))))
+    (func (export "kh") (param i64 i64 i64) (result i64) (select (local.get 1) (local.get 2) (i64.lt_s (local.get 0) (i64.const 0x100000000)))))`;
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(text));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (...a: Array<bigint | number>) => bigint | number>;
+  const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+  for (const x of VALUES) {
+    for (const y of VALUES) {
+      const z = s64(~y);
+      const cases: Array<[string, Array<bigint | number>, bigint | number]> = [
+        ['s64', [x, y, z], x < 0n ? y : z],
+        ['s32', [x, s32(y), s32(z)], x < 0n ? s32(y) : s32(z)],
+        ['sx', [x, y, z], s64(x + y) < 0n ? s64(-y) : z],
+        ['k1', [x, y, z], x < 1n ? y : z],
+        ['kh', [x, y, z], x < 0x100000000n ? y : z],
+      ];
+      for (const [f, args, want] of cases) {
+        const g = st.gasUsed;
+        expect([f, ...args, ex[f](...args)]).toEqual([f, ...args, want]);
+        expect([f, st.gasUsed - g]).toEqual([f, f === 'sx' ? 11 : 7]);
+      }
+    }
+  }
+  [true, true, true, false, false].forEach((fused, f) => {
+    const l = listingOf(m, f, true);
+    expect(l.includes('SELECT_I64_NEG')).toBe(fused);
+    expect(l.includes('I64_LT_S_SI')).toBe(!fused);
+  });
+});
+
+test('x * c + y and y + x * c on i64 (constant c, not a small one) are one I64_MUL_SI_ADD_S: carries, wraps, same gas', async () => {
+  const cs = [0x2545f491n, 0x2545f4914f6cdd1dn, -1n, -0x100000000n, 0xffffffffn, 0x1_00000001n, 3n];
+  let funcs = '';
+  cs.forEach((c, i) => {
+    funcs += `(func (export "a${i}") (param i64 i64) (result i64) (i64.add (i64.mul (local.get 0) (i64.const ${c})) (local.get 1)))
+      (func (export "b${i}") (param i64 i64) (result i64) (i64.add (local.get 1) (i64.mul (local.get 0) (i64.const ${c}))))
+      (func (export "s${i}") (param i64 i64) (result i64) (local.set 1 (i64.add (local.get 1) (i64.mul (local.get 1) (i64.const ${c})))) (local.get 1))
+      (func (export "t${i}") (param i64 i64) (result i64) (local i64) (i64.add (i64.add (local.tee 2 (i64.mul (local.get 0) (i64.const ${c}))) (local.get 1)) (local.get 2)))`;
+  });
+  const e = new Engine({ gas: 'unit' });
+  const m = e.compile(await wat(`(module ${funcs})`));
+  const st = new Store(e, { gas: 1e12 });
+  const ex = st.instantiate(m).exports as Record<string, (a: bigint, b: bigint) => bigint>;
+  const rnd = rng(77);
+  const xs = [...VALUES, ...Array.from({ length: 16 }, () => s64(BigInt(rnd()) << 32n | BigInt(rnd())))];
+  for (const x of xs) {
+    for (const y of xs) {
+      cs.forEach((c, i) => {
+        const want: Record<string, bigint> = { a: s64(x * c + y), b: s64(x * c + y), s: s64(y + y * c), t: s64(2n * x * c + y) };
+        const gas: Record<string, number> = { a: 6, b: 6, s: 8, t: 9 }; // every instruction and the function's end
+        for (const f of ['a', 'b', 's', 't']) {
+          const g = st.gasUsed;
+          expect([f, c, x, y, ex[`${f}${i}`](x, y)]).toEqual([f, c, x, y, want[f]]);
+          expect(st.gasUsed - g).toBe(gas[f]);
+        }
+      });
+    }
+  }
+  cs.forEach((c, i) => ['a', 'b', 's', 't'].forEach((f, j) => {
+    expect(listingOf(m, 4 * i + j).includes('I64_MUL_SI_ADD_S')).toBe(f !== 't' && c !== 3n);
+  }));
 });

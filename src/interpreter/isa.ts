@@ -284,6 +284,11 @@ const a = $a, b = $b, d = $dst;
 const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
 S[d] = lo;
 S[d + 1] = hi;`, 'S[dst] = S[c] != 0 ? S[a] : S[b]');
+op('select_i64_neg', 'dst:s a:s b:s x:s', `const m = S[$x + 1] >> 31; // -1 when the i64 S[x] < 0
+const a = $a, b = $b, d = $dst;
+const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
+S[d] = lo;
+S[d + 1] = hi;`, 'S[dst] = S[x] < 0 (i64) ? S[a] : S[b] (select on i64.lt_s x 0, compiler select)');
 op('global.get', 'dst:s g:i', `const cell = globalCells[$g];
 const d = $dst;
 S[d] = cell[0];
@@ -686,7 +691,10 @@ COMPARISONS.forEach(([c], i) => i64Binary.push({
   body: (bl, bh) => { const k = cmp64(c, bl, bh); return `${k.pre}S[$dst] = +(${k.cond});`; },
 }));
 /** The high word of the u32 x u32 product al * bl, plus the cross terms, mod 2^32. */
-const MUL64 = (bl: string, bh: string) => `const a = $a;
+const MUL64 = (bl: string, bh: string) => `${MUL64_PRODUCT(bl, bh)}
+${set64('Math.imul(al, bl)', 'hi')}`;
+/** MUL64's product of S[$a] and (bl, bh): its high word `hi`, its low word Math.imul(al, bl). */
+const MUL64_PRODUCT = (bl: string, bh: string) => `const a = $a;
 const al = S[a], ah = S[a + 1], bl = ${bl}, bh = ${bh};
 // low word: Math.imul is exact mod 2^32; high word: high half of the
 // u32 x u32 product from 16-bit limbs (each limb product < 2^32, so
@@ -695,8 +703,7 @@ const al = S[a], ah = S[a + 1], bl = ${bl}, bh = ${bh};
 const a0 = al & 0xffff, a1 = al >>> 16, b0 = bl & 0xffff, b1 = bl >>> 16;
 const p01 = Math.imul(a0, b1), p10 = Math.imul(a1, b0);
 const mid = (Math.imul(a0, b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
-${set64('Math.imul(al, bl)', 'hi')}`;
+const hi = (Math.imul(a1, b1) + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;`;
 i64Binary.push(
   {
     name: 'add', wasm: 0x7c, imm: true,
@@ -908,6 +915,44 @@ const lo = S[b], hi = S[b + 1];
 const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
 S[d + 1] = S[a + 1] ^ (hi >>> $x);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
+/** `S[a] * (lo, hi) + S[k]` (an i64.mul by a constant, i64.mul_si, feeding i64.add; compiler fuseMulAdd): LCGs, hashes. */
+op('i64.mul_si_add_s', 'dst:s a:s lo:i hi:i k:s', `${MUL64_PRODUCT('$lo', '$hi')}
+// the low words' sum as u32s is exact in doubles (< 2^33): the stores
+// wrap the sums, the carry is its truncation * 2^-32
+const k = $k, s = (Math.imul(al, bl) >>> 0) + (S[k] >>> 0);
+const d = $dst;
+S[d + 1] = hi + S[k + 1] + ((s * 2.3283064365386963e-10) | 0);
+S[d] = s;`, 'S[a] * (lo, hi) + S[k] (i64)');
+/** `i64.shr_u(S[a], 1..31) | (lo, hi)` (shift fields as the `_lo` shifts; compiler binary): `(x >> 12) | 0x3ff0000000000000` makes a random double's bits. */
+op('i64.shr_u_or_si', 'dst:s a:s x:i y:i lo:i hi:i', `const a = $a, d = $dst;
+const hi = S[a + 1];
+S[d] = (S[a] >>> $x) | (hi << $y) | $lo;
+S[d + 1] = (hi >>> $x) | $hi;`, 'i64.shr_u(S[a], 1..31) | (lo, hi)');
+/**
+ * Xorshift steps (compiler fuseXorShiftSteps), each `t = s ^ shift(s, k)`
+ * with k in 1..31 (the `_lo` shifts' fields: x, u, p the counts, y, v, q
+ * 32 minus them) on the step before's result: `t = s ^ (s << x)` written to
+ * S[t], then `t ^ (t >>> u)` to dst; with a third step `w = t ^ (t >>> u)`
+ * written to S[w], then `w ^ (w << p)` to dst (Marsaglia's xorshift64).
+ * Every step's result is written, in order, as the unfused steps do.
+ */
+const XORSHIFT_SHL = `const a = $a, t = $t, d = $dst;
+const l0 = S[a], h0 = S[a + 1];
+let lo = l0 ^ (l0 << $x), hi = h0 ^ ((h0 << $x) | (l0 >>> $y));
+S[t] = lo;
+S[t + 1] = hi;
+const u = $u;`;
+op('i64.xorshift2_si', 'dst:s a:s t:s x:i y:i u:i v:i', `${XORSHIFT_SHL}
+S[d] = lo ^ ((lo >>> u) | (hi << $v));
+S[d + 1] = hi ^ (hi >>> u);`, 'S[t] = S[a] ^ i64.shl(S[a], 1..31), then S[t] ^ i64.shr_u(S[t], 1..31)');
+op('i64.xorshift3_si', 'dst:s a:s t:s w:s x:i y:i u:i v:i p:i q:i', `${XORSHIFT_SHL}
+lo ^= (lo >>> u) | (hi << $v);
+hi ^= hi >>> u;
+const w = $w, p = $p;
+S[w] = lo;
+S[w + 1] = hi;
+S[d + 1] = hi ^ ((hi << p) | (lo >>> $q));
+S[d] = lo ^ (lo << p);`, 'i64.xorshift2_si into S[w], then S[w] ^ i64.shl(S[w], 1..31)');
 op('i64.sub_is', 'dst:s a:s lo:i hi:i', `const a = $a;
 const al = S[a], bl = $lo;
 // borrow out of the low word (a compare, see i64.add_si)
@@ -919,7 +964,8 @@ const b = $b;
 // its low word is ToInt32 (mod 2^32), its high word floor(p * 2^-32) (exact
 // power-of-2 scaling; SPEED: a multiply, not a division)
 const p = (S[a] >>> 0) * b;
-S[d + 1] = (Math.imul(S[a + 1], b) + Math.floor(p * 2.3283064365386963e-10)) | 0;
+// (p * 2^-32 < 2^21: truncating with | 0 is its floor; SPEED: int32 adds)
+S[d + 1] = Math.imul(S[a + 1], b) + ((p * 2.3283064365386963e-10) | 0);
 S[d] = p | 0;`, 'i64.mul by a constant 0 <= b < 2^21');
 for (const [c] of COMPARISONS) {
   const k = cmp64(c, 'S[b]', 'S[b + 1]');
@@ -1513,13 +1559,16 @@ memLen = u8.length;`,
 /**
  * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
  * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
- * float rounding to integers, copysign, float comparisons (no corpus or micro
- * benchmark runs them in a loop), and every conversion between integers and
- * floats. Their call costs a few loads and stores around the case, which is
- * why memory.copy and memory.fill (memcpy/memset in C built with bulk memory:
- * bench `bulk` ran 26% slower through execCold) stay in the loop.
+ * the i64 shifts and rotates by a constant the compiler does not specialise
+ * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
+ * value (LLVM writes them as `<` / `>` against the next constant; in branches
+ * they are the fused br_if rows),
+ * float rounding to integers, copysign, and every conversion between integers
+ * and floats. Their call costs a few loads and stores around the case, which
+ * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
+ * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|f(32|64)\.(eq|ne|lt|gt|le|ge)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
