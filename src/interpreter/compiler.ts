@@ -69,7 +69,7 @@ import {
   Op, F, DST_AT, OP_LENGTH, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
-  rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
+  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k, rec_addr_a_b_offset_imm_k, rec_addr_a_offset_imm_k,
@@ -241,6 +241,8 @@ class FuncTranslator {
   private ldOffset = 0;
   private ldImm = 0;
   private ldK = 0;
+  /** Where the value of a load taken for a branch tested against 0 goes (takeLoad): its temporary or a local. */
+  private ldDst = 0;
   /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
   private ldOther = 0;
   private immX = 0;
@@ -854,6 +856,7 @@ class FuncTranslator {
   private load(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
     if (iop === Op.I32_LOAD) {
+      if (st.kinds[st.h - 1] === LOCAL && this.fuseLoadKeepAddr(offset)) return;
       // SPEED: i32.load of x + imm + (i << k): one i32.load_idx
       const sp = st.takeProducer(st.h - 1, Op.I32_ADD_SHL_SSII);
       if (sp >= 0) {
@@ -878,6 +881,35 @@ class FuncTranslator {
     if (addr < 0) addr = st.operand(st.h - 1);
     st.pop();
     this.push(rec_dst_addr_offset_imm_k(enc, iop, st.canon(st.h), addr, offset, imm, k), iop);
+  }
+
+  /**
+   * SPEED: i32.load from a local the last record just wrote with `(x << k) +
+   * imm` (an i32.add_si, i32.shl_si or i32.shl_add_sii retargeted by
+   * `local.tee`: a pointer step, an element address kept for a store) as
+   * one i32.load_a, which writes the local too.
+   */
+  private fuseLoadKeepAddr(offset: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < enc.labelPos) return false;
+    const rop = b[rs];
+    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII) || rs + OP_LENGTH[rop] !== enc.len) return false;
+    const adst = st.vals[st.h - 1];
+    if (b[rs + DST_AT] !== adst) return false;
+    let x: number, k = 0, imm = 0;
+    if (rop === Op.I32_SHL_ADD_SII) {
+      x = b[rs + F.I32_SHL_ADD_SII.x]; k = b[rs + F.I32_SHL_ADD_SII.k]; imm = b[rs + F.I32_SHL_ADD_SII.imm];
+    } else if (rop === Op.I32_ADD_SI) {
+      x = b[rs + F.I32_ADD_SI.a]; imm = b[rs + F.I32_ADD_SI.b];
+    } else {
+      x = b[rs + F.I32_SHL_SI.a]; k = b[rs + F.I32_SHL_SI.b] & 31;
+    }
+    enc.len = rs;
+    enc.recStart = enc.prevRecStart;
+    enc.prevRecStart = -1;
+    st.pop();
+    this.push(rec_dst_adst_x_offset_imm_k(enc, Op.I32_LOAD_A, st.canon(st.h), adst, x, offset, imm, k), Op.I32_LOAD_A);
+    return true;
   }
 
   private store(iop: number, offset: number): void {
@@ -1623,6 +1655,10 @@ class FuncTranslator {
         enc.len = ts;
         enc.recStart = -1;
         enc.prevRecStart = -1;
+        // SPEED: and a copy right before that (a dispatch loop's header copying its pc): the copy is the step's prefix
+        const cs = enc.teeCopyStart;
+        if (cs >= enc.labelPos && cs + OP_LENGTH[Op.COPY] === ts && b[cs] === Op.COPY) b[cs] = Op.COPY_BR_TABLE_LOAD_STEP;
+        enc.teeCopyStart = -1;
         rec_dst_a_b_dst2_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD_STEP, dst, a, c, dst2, addr, offset, imm, k, n);
       } else {
         rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
@@ -1802,13 +1838,31 @@ class FuncTranslator {
     this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
     return j;
   }
-  /** SPEED: when the top of stack is an i32.load / i32.load8_u just emitted, takes it (its fields in ld*) and returns its op; else -1. */
+  /**
+   * SPEED: when the top of stack is an i32.load / i32.load8_u just emitted,
+   * into its temporary or (`local.tee`) a local the top reads, takes it (its
+   * fields in ld*, its destination in ldDst) and returns its op; else -1.
+   */
   private takeLoad(): number {
-    const st = this.st, b = this.enc.buf, L = F.I32_LOAD;
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.I32_LOAD, i = st.h - 1;
     let lop: number = Op.I32_LOAD;
-    let sp = st.takeProducer(st.h - 1, lop);
-    if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(st.h - 1, lop); }
-    if (sp < 0) return -1;
+    let sp: number;
+    if (st.kinds[i] === LOCAL) {
+      sp = enc.recStart;
+      if (sp < enc.labelPos) return -1;
+      lop = b[sp];
+      if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || sp + OP_LENGTH[lop] !== enc.len || b[sp + DST_AT] !== st.vals[i]) return -1;
+      this.ldDst = st.vals[i];
+      enc.len = sp;
+      enc.lastDst = -1;
+      enc.recStart = enc.prevRecStart;
+      enc.prevRecStart = -1;
+    } else {
+      sp = st.takeProducer(i, lop);
+      if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(i, lop); }
+      if (sp < 0) return -1;
+      this.ldDst = st.canon(i);
+    }
     this.ldStart = sp;
     this.ldAddr = b[sp + L.addr]; this.ldOffset = b[sp + L.offset]; this.ldImm = b[sp + L.imm]; this.ldK = b[sp + L.k];
     return lop;
@@ -1819,6 +1873,7 @@ class FuncTranslator {
     const t = enc.branch(op, 0, 0, 0);
     const b = enc.buf;
     let q = p + 1;
+    if (op === Op.BR_IF_LOAD_NZ || op === Op.BR_IF_LOAD_Z || op === Op.BR_IF_LOAD8_U_NZ || op === Op.BR_IF_LOAD8_U_Z) b[q++] = this.ldDst;
     b[q++] = this.ldAddr;
     if (other !== -1 || op === Op.BR_IF_I32_LOAD_EQ_I || op === Op.BR_IF_I32_LOAD_NE_I || op === Op.BR_IF_I32_LOAD8_U_EQ_I || op === Op.BR_IF_I32_LOAD8_U_NE_I) b[q++] = other;
     b[q++] = this.ldOffset;

@@ -905,3 +905,128 @@ test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOA
   expect(r.store.gasUsed).toBe(gas);
   expect(pauses).toBeGreaterThan(7);
 });
+
+test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds', async () => {
+  // each returns [loaded, the local]; memory: 0x11223344 at 8, -1 at 12, 7 at 65532
+  const addrs = [
+    ['add', '(i32.add (local.get 0) (i32.const 4))', (x: number) => (x + 4) | 0],
+    ['shl', '(i32.shl (local.get 0) (i32.const 34))', (x: number) => x << 2],
+    ['shladd', '(i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))', (x: number) => ((x << 2) + 4) | 0],
+  ] as const;
+  let funcs = '';
+  for (const [name, e] of addrs) {
+    funcs += `(func (export "${name}") (param i32) (result i32 i32) (local i32)
+      (i32.load offset=4 (local.tee 1 ${e})) (local.get 1))`;
+  }
+  // the address is the destination's own local and the loaded value overwrites it (p = *(p + 4))
+  funcs += `(func (export "chase") (param i32) (result i32)
+    (local.set 0 (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 4))))) (local.get 0))`;
+  const text = `(module (memory 1) (data (i32.const 8) "\\44\\33\\22\\11\\ff\\ff\\ff\\ff") (data (i32.const 65532) "\\07") ${funcs})`;
+  const s = await instantiateWat(text);
+  const mem = new DataView(new ArrayBuffer(65536));
+  mem.setInt32(8, 0x11223344, true);
+  mem.setInt32(12, -1, true);
+  mem.setInt32(65532, 7, true);
+  for (const [name, , f] of addrs) {
+    for (const x of [0, 1, 2, -1, -2, 0x3fffffff, 16381, 65528 - 4, 0x40000001]) {
+      const a = f(x), ea = (a >>> 0) + 4;
+      if (ea + 4 > 65536) expect([name, x, thrown(() => s.exports[name](x)).code]).toEqual([name, x, 'memory_out_of_bounds']);
+      else expect([name, x, s.exports[name](x)]).toEqual([name, x, [mem.getInt32(ea, true), a]]);
+    }
+  }
+  expect(s.exports.chase(4)).toBe(0x11223344);
+  expect(s.exports.chase(-4 + 2 ** 32)).toBe(0); // u32 wrap: address 0
+  expect(thrown(() => s.exports.chase(65530)).code).toBe('memory_out_of_bounds');
+  for (let i = 0; i < 4; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(' I32_LOAD_A ');
+    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|LOAD) /);
+  }
+  // gas: one unit per wasm instruction, as unfused (local.tee, add, get, const, load, local.get, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  m.exports.add(4);
+  expect(m.store.gasUsed - g0).toBe(7);
+});
+
+test('a dispatch loop copying its pc at the loop head runs the copy as the prefix of BR_TABLE_LOAD_STEP; out of gas at the jump resumes without copying or stepping twice', async () => {
+  const code = [0, 0, 1, 2, 0, 2, 7];
+  const text = `(module (memory 1)
+    (data (i32.const 64) "${code.map((c) => `\\0${c}\\00\\00\\00`).join('')}")
+    (func (export "run") (param $pc i32) (result i32) (local $acc i32) (local $cur i32) (local $next i32)
+      (loop $d
+        (local.set $cur (local.get $pc))
+        (local.set $pc (local.tee $next (i32.add (local.get $cur) (i32.const 1))))
+        (block $halt (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $halt (i32.load offset=64 (i32.shl (local.get $cur) (i32.const 2)))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1))) (br $d))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 3))) (br $d))
+          (local.set $acc (i32.add (local.get $acc) (local.get $next))) (br $d)))
+      (i32.add (i32.mul (local.get $acc) (i32.const 100)) (i32.add (local.get $pc) (i32.mul (local.get $cur) (i32.const 1000))))))`;
+  const ref = (pc: number) => {
+    let acc = 0;
+    for (;;) {
+      const cur = pc;
+      const op = code[cur];
+      pc = cur + 1;
+      if (op === 0) acc += 1; else if (op === 1) acc *= 3; else if (op === 2) acc += pc; else return acc * 100 + pc + cur * 1000;
+    }
+  };
+  const s = await instantiateWat(text);
+  expect(s.exports.run(0)).toBe(ref(0));
+  expect(s.exports.run(3)).toBe(ref(3));
+  expect(thrown(() => s.exports.run(20000)).code).toBe('memory_out_of_bounds');
+  const l = await listing(text, 0, true);
+  expect(l).toMatch(/COPY_BR_TABLE_LOAD_STEP 4 0\n *\d+: BR_TABLE_LOAD_STEP 6 4 1 0 4 64 0 2 3 /);
+  expect(l).not.toMatch(/ COPY /);
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports.run(0)).toBe(ref(0));
+  const gas = m.store.gasUsed - g0;
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.run, 0);
+  expect(c.value).toBe(ref(0));
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBeGreaterThan(7);
+});
+
+test('a load kept in a local by local.tee and tested by br_if / if is one BR_IF_LOAD(8_U)_NZ / _Z that writes the local on both paths; out of bounds traps before it', async () => {
+  let funcs = '';
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const ld = `(local.tee 1 (${load} offset=4 (local.get 0)))`;
+    // returns local 1 * 10 + (1 taken / 2 not)
+    funcs += `(func (export "${load}_br") (param i32) (result i32) (local i32)
+      (block $t (br_if $t ${ld}) (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))`;
+    funcs += `(func (export "${load}_if") (param i32) (result i32) (local i32)
+      (if ${ld} (then (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2)))`;
+  }
+  // a linked list: p = p->next while p (the sum of the nodes' values at p + 4)
+  funcs += `(func (export "list") (param i32) (result i32) (local i32)
+    (loop $l (local.set 1 (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+      (br_if $l (local.tee 0 (i32.load (local.get 0)))))
+    (local.get 1))`;
+  const text = `(module (memory 1)
+    (data (i32.const 4) "\\05\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00")
+    (data (i32.const 16) "\\20\\00\\00\\00\\03\\00\\00\\00") (data (i32.const 32) "\\00\\00\\00\\00\\04\\00\\00\\00") ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const v = (p: number) => (load === 'i32.load' ? [5, 0, 256][p / 4] : [5, 0, 0][p / 4]);
+    for (const p of [0, 4, 8]) {
+      const x = v(p);
+      expect([load, p, s.exports[`${load}_br`](p)]).toEqual([load, p, x * 10 + (x !== 0 ? 1 : 2)]);
+      expect([load, p, s.exports[`${load}_if`](p)]).toEqual([load, p, x * 10 + (x !== 0 ? 1 : 2)]);
+    }
+    expect(thrown(() => s.exports[`${load}_br`](65534)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => s.exports[`${load}_if`](-1)).code).toBe('memory_out_of_bounds');
+  }
+  expect(s.exports.list(16)).toBe(3 + 4);
+  const names = ['BR_IF_LOAD_NZ', 'BR_IF_LOAD_Z', 'BR_IF_LOAD8_U_NZ', 'BR_IF_LOAD8_U_Z', 'BR_IF_LOAD_NZ'];
+  for (let i = 0; i < names.length; i++) {
+    const l = await listing(text, i);
+    // dst: local 1 (local 0 in the list), the address local 0
+    expect(l).toMatch(new RegExp(` ${names[i]} ${i < 4 ? 2 : 0} 0 `));
+    expect(l).not.toMatch(/ I32_LOAD(8_U)? \d+ 0 0 0 0\n| BR_IF_(EQZ_)?S /);
+  }
+});

@@ -408,10 +408,24 @@ S[$dst] = dv.getInt32(ea, true);`, 'i32.load at u32(S[x] + imm + (S[i] << k)) + 
 op('i32.store_idx', 'x:s i:s val:s offset:i imm:i k:i', `const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
 if (ea + 4 > memLen) trap('memory_out_of_bounds');
 dv.setInt32(ea, S[$val], true);`, 'i32.store at u32(S[x] + imm + (S[i] << k)) + offset');
+/**
+ * An address computed into a local and loaded from at once (compiler
+ * fuseLoadKeepAddr): `i32.load (local.tee p ((x << k) + imm))`, a pointer
+ * step or an array element's address kept for the store that follows
+ * (`p += 4; v = *p`, a swap). The local is written before the access, as
+ * by the separate instructions, so a trap leaves the same state.
+ */
+op('i32.load_a', 'dst:s adst:s x:s offset:i imm:i k:i', `const a = (S[$x] << $k) + $imm;
+S[$adst] = a;
+const ea = (a >>> 0) + ($offset >>> 0);
+if (ea + 4 > memLen) trap('memory_out_of_bounds');
+S[$dst] = dv.getInt32(ea, true);`, 'S[adst] = (S[x] << k) + imm, then i32.load from it');
 op('br_table_load', 'addr:s offset:i imm:i k:i n:n', `${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
+// (SPEED: a dispatch loop whose header copies its `pc` first runs the copy and the dispatch in one case)
+op('copy_br_table_load_step', 'dst:s src:s', COPY_ARG, 'copy one value, then the br_table_load_step record after it (a dispatch loop\'s header)', { next: 'fall', fallInto: 'br_table_load_step' });
 // the step is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not step again)
 op('br_table_load_step', 'dst:s a:s b:i dst2:s addr:s offset:i imm:i k:i n:n', `const v = S[$a] + $b;
 const d = $dst, d2 = $dst2;
@@ -619,13 +633,16 @@ for (const [c] of COMPARISONS) {
  * A load feeding a branch condition, as one fused branch (compiler
  * fuseLoadBranch): the loaded value tested against 0, or compared for
  * (in)equality with S[b] or constant b (the address as for loads). Out of
- * bounds traps before the branch, as the separate load does.
+ * bounds traps before the branch, as the separate load does. The tests
+ * against 0 also write the value to `dst` (its temporary, or the local a
+ * `local.tee` kept it in: `p = p->next; if (p)`).
  */
 for (const load of ['i32.load', 'i32.load8_u']) {
   const [, , size, v] = i32Loads.find(([n]) => n === load)!;
   const f = load.slice(4);
-  branch(`br_if_${f}_nz`, 'addr:s offset:i imm:i k:i', ea(size), `${v} !== 0`, `jump when the ${load} is not 0`);
-  branch(`br_if_${f}_z`, 'addr:s offset:i imm:i k:i', ea(size), `${v} === 0`, `jump when the ${load} is 0`);
+  const keep = `${ea(size)}const v = ${v};\nS[$dst] = v;\n`;
+  branch(`br_if_${f}_nz`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v !== 0', `S[dst] = the ${load}; jump when it is not 0`);
+  branch(`br_if_${f}_z`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v === 0', `S[dst] = the ${load}; jump when it is 0`);
   for (const c of ['eq', 'ne']) {
     branch(`br_if_i32_${f}_${c}_s`, 'addr:s b:s offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} S[$b]`, `jump when the ${load} ${c} S[b]`);
     branch(`br_if_i32_${f}_${c}_i`, 'addr:s b:i offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} $b`, `jump when the ${load} ${c} b`);
@@ -1425,14 +1442,15 @@ memLen = u8.length;`,
 };
 
 /**
- * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
- * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
+ * The ops that run rarely, in execCold (OpDef.cold): the i64 loads of
+ * 8, 16 and 32 bits and i64.store32 (no corpus program runs them; i64.store8
+ * and i64.store16 share the i32 stores' cases), memory size/grow and memory.init, reference and table ops, the rarer i64 bit counts and extensions,
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16|32)_[su]|store32)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
