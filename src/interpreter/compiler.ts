@@ -241,7 +241,9 @@ class FuncTranslator {
   private ldOffset = 0;
   private ldImm = 0;
   private ldK = 0;
-  /** Where the value of a load taken for a branch tested against 0 goes (takeLoad): its temporary or a local. */
+  /** The op of the load eqzLoad found. */
+  private ldOp = 0;
+  /** Where the value of a load taken for a branch tested against 0 goes (takeLoad, eqzLoad): its temporary or a local. */
   private ldDst = 0;
   /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
   private ldOther = 0;
@@ -1050,6 +1052,8 @@ class FuncTranslator {
       if (iop === Op.I32_ADD_SS && this.fuseAddShl()) return;
       if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
+      if (iop === Op.I32_AND_SS && (this.fuseSame3(Op.I32_XOR_SS, Op.I32_XOR_AND_SSS) || this.fuseAndNot())) return;
+      if (iop === Op.I32_XOR_SS && this.fuseSame3(Op.I32_AND_SS, Op.I32_AND_XOR_SSS)) return;
       if (this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
       if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
@@ -1327,6 +1331,20 @@ class FuncTranslator {
     const c = st.operand(top ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
     this.push(rec_dst_a_b_c(enc, fused, st.canon(st.h), a, b, c), fused);
+    return true;
+  }
+
+  /** SPEED: `x & (y ^ -1)` in either operand order, the xor just emitted, as one i32.andn_ss (`x & ~y`). */
+  private fuseAndNot(): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < 0 || b[rs] !== Op.I32_XOR_SI || b[rs + F.I32_XOR_SI.b] !== -1) return false;
+    const top = st.takeProducer(st.h - 1, Op.I32_XOR_SI) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I32_XOR_SI) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const y = b[enc.len + F.I32_XOR_SI.a];
+    const x = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b(enc, Op.I32_ANDN_SS, st.canon(st.h), x, y), Op.I32_ANDN_SS);
     return true;
   }
 
@@ -1750,6 +1768,14 @@ class FuncTranslator {
       enc.len = this.ldStart;
       return this.loadBranch(fused, this.ldOther);
     }
+    // SPEED: i32.eqz of a load just emitted (into its temporary or a local): one load branch tested against 0
+    if (iop === Op.I32_EQZ_S && this.eqzLoad(start, x)) {
+      enc.len = this.ldStart;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      const z = bop === Op.BR_IF_EQZ_S;
+      return this.loadBranch(this.ldOp === Op.I32_LOAD ? (z ? Op.BR_IF_LOAD_Z : Op.BR_IF_LOAD_NZ) : (z ? Op.BR_IF_LOAD8_U_Z : Op.BR_IF_LOAD8_U_NZ), -1);
+    }
     // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
     const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
     if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
@@ -1837,6 +1863,18 @@ class FuncTranslator {
     this.ldStart = ls;
     this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
     return j;
+  }
+  /** Whether the record before the i32.eqz at `start` is an i32.load / i32.load8_u writing `x` (the eqz's operand), with no label between; sets ld*. */
+  private eqzLoad(start: number, x: number): boolean {
+    const enc = this.enc, b = enc.buf, ls = enc.prevRecStart, L = F.I32_LOAD;
+    if (ls < enc.labelPos || ls >= start) return false;
+    const lop = b[ls];
+    if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || ls + OP_LENGTH[lop] !== start || b[ls + DST_AT] !== x) return false;
+    this.ldOp = lop;
+    this.ldStart = ls;
+    this.ldDst = x;
+    this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
+    return true;
   }
   /**
    * SPEED: when the top of stack is an i32.load / i32.load8_u just emitted,

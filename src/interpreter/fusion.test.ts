@@ -1030,3 +1030,72 @@ test('a load kept in a local by local.tee and tested by br_if / if is one BR_IF_
     expect(l).not.toMatch(/ I32_LOAD(8_U)? \d+ 0 0 0 0\n| BR_IF_(EQZ_)?S /);
   }
 });
+
+test('(a ^ b) & c, (a & b) ^ c and a & ~b (SHA-2 Ch and Maj) are one I32_XOR_AND_SSS / I32_AND_XOR_SSS / I32_ANDN_SS in either operand order', async () => {
+  const forms = [
+    ['xa1', '(i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))', (a: number, b: number, c: number) => (a ^ b) & c, 'I32_XOR_AND_SSS'],
+    ['xa2', '(i32.and (local.get 2) (i32.xor (local.get 0) (local.get 1)))', (a: number, b: number, c: number) => (a ^ b) & c, 'I32_XOR_AND_SSS'],
+    ['ax1', '(i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 2))', (a: number, b: number, c: number) => (a & b) ^ c, 'I32_AND_XOR_SSS'],
+    ['ax2', '(i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1)))', (a: number, b: number, c: number) => (a & b) ^ c, 'I32_AND_XOR_SSS'],
+    ['an1', '(i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))', (a: number, b: number) => a & ~b, 'I32_ANDN_SS'],
+    ['an2', '(i32.and (i32.xor (local.get 1) (i32.const -1)) (local.get 0))', (a: number, b: number) => a & ~b, 'I32_ANDN_SS'],
+    // the result into one of its own operands' locals (local.set retargets the fused op)
+    ['self', '(local.set 0 (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 0))) (local.get 0)', (a: number, b: number) => (a ^ b) & a, 'I32_XOR_AND_SSS'],
+    // not -1: no and-not
+    ['x5', '(i32.and (local.get 0) (i32.xor (local.get 1) (i32.const 5)))', (a: number, b: number) => a & (b ^ 5), 'I32_AND_SS'],
+  ] as const;
+  const text = `(module ${forms.map(([n, e]) => `(func (export "${n}") (param i32 i32 i32) (result i32) ${e})`).join('\n')})`;
+  const s = await instantiateWat(text);
+  const r = rng(22);
+  const vals = [0, -1, 1, 0x55555555, -0x80000000];
+  for (let i = 0; i < 40; i++) vals.push(r() | 0);
+  for (const [n, , f] of forms) {
+    for (let i = 0; i + 2 < vals.length; i++) {
+      const [a, b, c] = [vals[i], vals[i + 1], vals[i + 2]];
+      expect([n, a, b, c, s.exports[n](a, b, c)]).toEqual([n, a, b, c, f(a, b, c)]);
+    }
+  }
+  for (let i = 0; i < forms.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(` ${forms[i][3]} `);
+    // one op (the unfused and: an xor before it), and the return
+    expect([i, l.replace(/\n *\d+: COPY \d+ \d+/, '').split('\n').length]).toEqual([i, forms[i][3] === 'I32_AND_SS' ? 3 : 2]);
+  }
+});
+
+test('i32.eqz of a load (into its temporary, or a local by local.tee) feeding br_if / if is one BR_IF_LOAD(8_U)_Z / _NZ; out of bounds traps before it', async () => {
+  let funcs = '';
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    // returns the kept value * 10 + (1 when the branch to $t is taken, 2 when not)
+    funcs += `(func (export "${load}_br") (param i32) (result i32)
+      (block $t (br_if $t (i32.eqz (${load} offset=4 (local.get 0)))) (return (i32.const 2))) (i32.const 1))`;
+    funcs += `(func (export "${load}_if") (param i32) (result i32) (local i32)
+      (if (i32.eqz (local.tee 1 (${load} offset=4 (local.get 0))))
+        (then (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2)))`;
+  }
+  const text = `(module (memory 1) (data (i32.const 4) "\\05\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00") ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const v = (p: number) => (load === 'i32.load' ? [5, 0, 256][p / 4] : [5, 0, 0][p / 4]);
+    for (const p of [0, 4, 8]) {
+      const x = v(p);
+      expect([load, p, s.exports[`${load}_br`](p)]).toEqual([load, p, x === 0 ? 1 : 2]);
+      expect([load, p, s.exports[`${load}_if`](p)]).toEqual([load, p, x * 10 + (x === 0 ? 1 : 2)]);
+    }
+    expect(thrown(() => s.exports[`${load}_br`](65534)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => s.exports[`${load}_if`](-1)).code).toBe('memory_out_of_bounds');
+  }
+  // br_if branches when the value is 0; the if skips its `then` when it is not
+  const names = ['BR_IF_LOAD_Z', 'BR_IF_LOAD_NZ 2', 'BR_IF_LOAD8_U_Z', 'BR_IF_LOAD8_U_NZ 2'];
+  for (let i = 0; i < names.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(` ${names[i]} `);
+    expect(l).not.toMatch(/ I32_LOAD(8_U)? | I32_EQZ_S | BR_IF_(EQZ_)?S /);
+  }
+  // gas as unfused: one unit per instruction (block, local.get, load, eqz, br_if, i32.const, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports['i32.load_br'](4)).toBe(1);
+  expect(m.store.gasUsed - g0).toBe(7);
+});

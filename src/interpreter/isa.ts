@@ -602,6 +602,14 @@ for (const b of i32Binary) {
 op('i32.sub_is', 'dst:s a:s b:i', 'S[$dst] = $b - S[$a];', 'i32.sub with a constant left operand (`0 - x`, `31 - x`)');
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
+/**
+ * Bitwise pairs of SHA-2's Ch and Maj (and bit-select idioms generally):
+ * `(a ^ b) & c` and `(a & b) ^ c` with the inner op just emitted (compiler
+ * fuseSame3 with another inner op), `a & ~b` from `a & (b ^ -1)`.
+ */
+op('i32.xor_and_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] ^ S[$b]) & S[$c];', '(S[a] ^ S[b]) & S[c]');
+op('i32.and_xor_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] & S[$b]) ^ S[$c];', '(S[a] & S[b]) ^ S[c]');
+op('i32.andn_ss', 'dst:s a:s b:s', 'S[$dst] = S[$a] & ~S[$b];', 'S[a] & ~S[b] (i32.and of an i32.xor with -1)');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseSame3)');
 /**
  * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
