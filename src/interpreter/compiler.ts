@@ -64,6 +64,7 @@ import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
+import { opLength } from './bytecode.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
   Op, F, DST_AT, OP_LENGTH, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
@@ -243,6 +244,8 @@ class FuncTranslator {
   private ldK = 0;
   /** The op of the load eqzLoad found. */
   private ldOp = 0;
+  /** Record starts of the function (fusePairs; reused). */
+  private starts = new Int32Array(1024);
   /** Where the value of a load taken for a branch tested against 0 goes (takeLoad, eqzLoad): its temporary or a local. */
   private ldDst = 0;
   /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
@@ -288,6 +291,7 @@ class FuncTranslator {
       for (const q of this.returnStubFixups) this.handlerWords[q] = stub;
     }
     enc.foldGas();
+    this.fusePairs();
     if (stats) stats.steps += st.steps;
     const code = arena.take(enc.buf, enc.len);
     const entryFolds = code.length > 1 && code[0] === Op.GAS;
@@ -297,6 +301,29 @@ class FuncTranslator {
     this.vm = this.m = undefined!;
     this.type = undefined!;
     return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
+  }
+
+  /**
+   * SPEED: the last pass: the first record of each dispatch pair (isa.ts
+   * `pair`: op a right before op b) becomes a's prefix of b. From the last
+   * record back, so a pair's second record is already a prefix when the
+   * pair before it is looked up (chains of three).
+   */
+  private fusePairs(): void {
+    const enc = this.enc, b = enc.buf, n = enc.len;
+    let starts = this.starts, k = 0;
+    for (let pc = 0; pc < n; pc += opLength(b, pc)) {
+      if (k === starts.length) { const t = new Int32Array(2 * k); t.set(starts); starts = this.starts = t; }
+      starts[k++] = pc;
+    }
+    for (let i = k - 2; i >= 0; i--) {
+      const a = b[starts[i]];
+      if (PAIR_FIRST[a] < 0) continue;
+      const next = b[starts[i + 1]];
+      for (let j = PAIR_FIRST[a]; j < PAIRS.length && PAIRS[j] === a; j += 3) {
+        if (PAIRS[j + 1] === next) { b[starts[i]] = PAIRS[j + 2]; break; }
+      }
+    }
   }
 
   /** Unreachable code is validated but never runs: nothing is emitted for it until its block's else/end. */
@@ -1969,6 +1996,25 @@ for (const [table, cls] of [[WASM_BINARY, W_BINARY], [WASM_LOAD, W_LOAD], [WASM_
 
 const translator = new FuncTranslator();
 
+/** fusePairs: triples (first op, second op, the first's prefix op `a__b`), sorted by first op, from the names (isa.ts `pair`). */
+const PAIRS: Int32Array = (() => {
+  const t: number[][] = [];
+  OP_NAMES.forEach((name, p) => {
+    const i = name.indexOf('__');
+    if (i < 0) return;
+    const a = OP_NAMES.indexOf(name.slice(0, i)), b = OP_NAMES.indexOf(name.slice(i + 2));
+    if (a < 0 || b < 0) throw new Error(`compiler: pair ${name}`);
+    t.push([a, b, p]);
+  });
+  t.sort((x, y) => x[0] - y[0]);
+  return Int32Array.from(t.flat());
+})();
+/** fusePairs: where PAIRS's first triple with each first op starts (-1: none), by op. */
+const PAIR_FIRST: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  for (let j = PAIRS.length - 3; j >= 0; j -= 3) t[PAIRS[j]] = j;
+  return t;
+})();
 /** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
 const ADD_BRANCH: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);

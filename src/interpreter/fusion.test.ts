@@ -1099,3 +1099,65 @@ test('i32.eqz of a load (into its temporary, or a local by local.tee) feeding br
   expect(m.exports['i32.load_br'](4)).toBe(1);
   expect(m.store.gasUsed - g0).toBe(7);
 });
+
+test('dispatch pairs: the first of two adjacent records becomes the prefix a__b of the second (every pair of isa.ts); branches into the second record, traps in it, chains of three', async () => {
+  // each: [name, params/locals, body, JS reference, the prefix op expected in the listing]
+  const cases: Array<[string, string, (a: number, b: number, c: number) => number, string]> = [
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 7))) (local.set 1 (i32.add (local.get 1) (i32.const 9))) (i32.sub (local.get 0) (local.get 1))',
+      'x', (a, b) => (a + 7 - (b + 9)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.add (local.get 0) (i32.load (i32.add (local.get 1) (i32.shl (local.get 2) (i32.const 2)))))',
+      'x', (a, b, c) => (a + 1 + M.getInt32(((b + (c << 2)) >>> 0), true)) | 0, 'I32_ADD_SI__I32_LOAD_IDX'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.xor (local.get 0) (i32.load offset=4 (local.get 1)))',
+      'x', (a, b) => (a + 1) ^ M.getInt32((b >>> 0) + 4, true), 'I32_ADD_SI__I32_LOAD'],
+    ['(i32.store offset=16 (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))) (i32.load offset=16 (local.get 2))',
+      'x', (a, b) => M.getInt32((a + b) >>> 0, true), 'I32_LOAD_IDX__I32_STORE'],
+    ['(local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 13)))) (local.set 0 (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 17)))) (local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 5)))) (local.get 0)',
+      'x', (a) => { a ^= a << 13; a ^= a >>> 17; a ^= a << 5; return a | 0; }, 'I32_XOR_SHL_SSI__I32_XOR_SHR_U_SSI__I32_XOR_SHL_SSI'],
+    ['(i32.add (i32.mul (i32.load16_s (local.get 0)) (local.get 1)) (i32.mul (i32.load16_s offset=2 (local.get 0)) (local.get 2)))',
+      'x', (a, b, c) => (Math.imul(M.getInt16(a >>> 0, true), b) + Math.imul(M.getInt16((a >>> 0) + 2, true), c)) | 0, 'I32_LOAD16_S_MUL_S__I32_LOAD16_S_MUL_S'],
+    ['(local.set 3 (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))) (local.set 4 (i32.add (i32.add (local.get 1) (local.get 2)) (local.get 1))) (i32.xor (local.get 3) (local.get 4))',
+      'x', (a, b, c) => ((a + b + c) ^ (b + c + b)) | 0, 'I32_ADD3_SSS__I32_ADD3_SSS'],
+    ['(local.set 3 (i32.add (local.get 0) (local.get 1))) (local.set 4 (i32.add (local.get 1) (local.get 2))) (i32.xor (local.get 3) (local.get 4))',
+      'x', (a, b, c) => ((a + b) ^ (b + c)) | 0, 'I32_ADD_SS__I32_ADD_SS'],
+    ['(i32.or (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1))', 'x', (a) => (a >>> 3) | 1, 'I32_SHR_U_SI__I32_OR_SI'],
+    ['(i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 255))', 'x', (a, b) => (a ^ b) & 255, 'I32_XOR_SS__I32_AND_SI'],
+    // a loop whose back edge lands on the second record of a pair (and the first of the next)
+    ['(local.set 0 (i32.and (local.get 0) (i32.const 15))) (local.set 1 (i32.add (local.get 1) (i32.const 100))) (loop $l (local.set 0 (i32.add (local.get 0) (i32.const -1))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))) (local.get 1)',
+      'x', (a, b) => (b + 100 + 3 * Math.max(a & 15, 1)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
+  ];
+  // a counted loop whose add_si + add_si_br pair is its whole tail
+  const loop = '(block $x (loop $l (br_if $x (i32.ge_s (local.get 0) (i32.const 10))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br $l))) (local.get 1)';
+  cases.push([loop, 'x', (a, b) => (b + 3 * Math.max(0, 10 - a)) | 0, 'I32_ADD_SI__I32_ADD_SI_BR']);
+  const M = new DataView(new ArrayBuffer(65536));
+  const r = rng(7);
+  for (let i = 0; i < 256; i += 4) M.setInt32(i, r() | 0, true);
+  const hex = Array.from(new Uint8Array(M.buffer, 0, 256), (x) => '\\' + x.toString(16).padStart(2, '0')).join('');
+  const text = `(module (memory 1) (data (i32.const 0) "${hex}")
+    ${cases.map(([body], i) => `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32) ${body})`).join('\n')})`;
+  const s = await instantiateWat(text);
+  const args: Array<[number, number, number]> = [[0, 0, 0], [4, 8, 12], [-1, 5, 3], [100, 1000, 7], [65530, 2, 1], [0x7fffffff, -3, 9]];
+  for (let i = 0; i < cases.length; i++) {
+    for (const [a, b, c] of args) {
+      let want: number | string;
+      try {
+        want = cases[i][2](a, b, c);
+      } catch {
+        want = 'memory_out_of_bounds';
+      }
+      let got: number | string;
+      try {
+        got = s.exports[`f${i}`](a, b, c);
+      } catch (e) {
+        got = (e as { code: string }).code;
+      }
+      expect([i, a, b, c, got]).toEqual([i, a, b, c, want]);
+    }
+    expect([i, await listing(text, i)]).toEqual([i, expect.stringContaining(` ${cases[i][3]} `)]);
+  }
+  // gas is the unfused count: one unit per wasm instruction executed
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  m.exports.f11(7, 0, 0);
+  // block, loop; 13 per iteration (3); the exiting test (4); local.get and the function's end
+  expect(m.store.gasUsed - g0).toBe(2 + 3 * 13 + 4 + 2);
+});

@@ -1450,15 +1450,45 @@ memLen = u8.length;`,
 };
 
 /**
+ * Dispatch pairs (SPEED): a record of op `a` right before a record of op `b`
+ * (no label matters: both records stay whole) runs as one dispatch. The
+ * compiler's last pass (compiler.ts fusePairs) gives the first record the
+ * op `a__b`, a prefix row whose case does `a`'s work, moves pc to the next
+ * record and falls through into `b`'s case. Nothing else changes: a branch
+ * to the second record still finds a whole `b` (or, when the second is
+ * itself a first of a pair, the prefix of `b`'s fields and work), and gas
+ * is charged by `gas` records and branches, never by these ops. `b` may be
+ * a prefix itself (a chain of three: xorshift32's three steps). The pairs
+ * are the commonest adjacent ops of the bench corpus outside calls and
+ * floats; each costs the loop a copy of `a`'s case.
+ */
+function pair(a: string, b: string): void {
+  const A = rows.find((r) => r.name === a), at = rows.findIndex((r) => r.name === b);
+  // (one prefix per `b`: its case is the one right before b's)
+  if (!A || at < 0 || A.next !== 'auto' || A.cond !== undefined || A.group || rows[at].group || rows[at - 1].fallInto === b) throw new Error(`isa: pair ${a} ${b}`);
+  const len = 1 + A.fields.reduce((n, [, k]) => n + (k === 'target' ? 2 : 1), 0);
+  rows.splice(at, 0, { name: `${a}__${b}`, fields: A.fields, exec: `${A.exec.replace(/\n*$/, '')}\npc += ${len};`, next: 'fall', fallInto: b, doc: `${a}, then the ${b} record after it` });
+}
+const PAIRS: Array<[string, string]> = [
+  ['i32.add_si', 'i32.add_si'], ['i32.add_si', 'i32.load_idx'], ['i32.add_si', 'i32.add_si_br'], ['i32.add_si', 'i32.load'],
+  ['i32.load_idx', 'i32.store'],
+  ['i32.xor_shr_u_ssi', 'i32.xor_shl_ssi'], ['i32.xor_shl_ssi', 'i32.xor_shr_u_ssi__i32.xor_shl_ssi'],
+  ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
+  ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'],
+];
+for (const [a, b] of PAIRS) pair(a, b);
+
+/**
  * The ops that run rarely, in execCold (OpDef.cold): the i64 loads of
  * 8, 16 and 32 bits and i64.store32 (no corpus program runs them; i64.store8
- * and i64.store16 share the i32 stores' cases), memory size/grow and memory.init, reference and table ops, the rarer i64 bit counts and extensions,
+ * and i64.store16 share the i32 stores' cases), the i32 bit counts, sign
+ * extensions and rotr (no corpus program runs them), memory size/grow and memory.init, reference and table ops, the rarer i64 bit counts and extensions,
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16|32)_[su]|store32)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16|32)_[su]|store32)$|i32\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|i32\.rotr_s[si]$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
