@@ -5,6 +5,7 @@
  */
 import { Engine, Store } from '../index';
 import { compileFresh, instantiateWat, listingOf, resumeByUnits, rng, thrown, wat } from './testutil';
+import { Op } from './ops';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
   return listingOf(new Engine().compile(await wat(text)), fn, metered);
@@ -1110,7 +1111,7 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
     ['(local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.xor (local.get 0) (i32.load offset=4 (local.get 1)))',
       'x', (a, b) => (a + 1) ^ M.getInt32((b >>> 0) + 4, true), 'I32_ADD_SI__I32_LOAD'],
     ['(i32.store offset=16 (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))) (i32.load offset=16 (local.get 2))',
-      'x', (a, b) => M.getInt32((a + b) >>> 0, true), 'I32_LOAD_IDX__I32_STORE'],
+      'x', (a, b, c) => { M.setInt32((c >>> 0) + 16, M.getInt32((a + b) >>> 0, true), true); return M.getInt32((c >>> 0) + 16, true); }, 'I32_LOAD_IDX__I32_STORE'],
     ['(local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 13)))) (local.set 0 (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 17)))) (local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 5)))) (local.get 0)',
       'x', (a) => { a ^= a << 13; a ^= a >>> 17; a ^= a << 5; return a | 0; }, 'I32_XOR_SHL_SSI__I32_XOR_SHR_U_SSI__I32_XOR_SHL_SSI'],
     ['(i32.add (i32.mul (i32.load16_s (local.get 0)) (local.get 1)) (i32.mul (i32.load16_s offset=2 (local.get 0)) (local.get 2)))',
@@ -1121,6 +1122,15 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
       'x', (a, b, c) => ((a + b) ^ (b + c)) | 0, 'I32_ADD_SS__I32_ADD_SS'],
     ['(i32.or (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1))', 'x', (a) => (a >>> 3) | 1, 'I32_SHR_U_SI__I32_OR_SI'],
     ['(i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 255))', 'x', (a, b) => (a ^ b) & 255, 'I32_XOR_SS__I32_AND_SI'],
+    ['(select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const 5)))', 'x', (a, b, c) => (a < 5 ? b : c), 'I32_LT_S_SI__SELECT'],
+    ['(i32.store (local.get 0) (local.get 1)) (local.set 3 (local.get 2)) (i32.add (i32.load (local.get 0)) (local.get 3))',
+      'x', (a, b, c) => { M.setInt32(a >>> 0, b, true); return (b + c) | 0; }, 'I32_STORE__COPY'],
+    ['(local.set 3 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))) (i32.xor (local.get 3) (i32.and (i32.load offset=8 (local.get 2)) (i32.const 7)))',
+      'x', (a, b, c) => (a + (b << 2)) ^ (M.getInt32((c >>> 0) + 8, true) & 7), 'I32_ADD_SHL_SSII__I32_LOAD_AND_I'],
+    ['(block $t (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br_if $t (i32.eqz (i32.load8_u (local.get 1)))) (return (local.get 0))) (i32.sub (i32.const 0) (local.get 0))',
+      'x', (a, b) => (M.getUint8(b >>> 0) === 0 ? -(a + 3) : a + 3) | 0, 'I32_ADD_SI__BR_IF_LOAD8_U_Z'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 3))) (i32.add (local.get 0) (i32.lt_u (local.get 1) (i32.const 100)))',
+      'x', (a, b) => (a + 3 + ((b >>> 0) < 100 ? 1 : 0)) | 0, 'I32_ADD_SI__I32_LT_U_SI'],
     // a loop whose back edge lands on the second record of a pair (and the first of the next)
     ['(local.set 0 (i32.and (local.get 0) (i32.const 15))) (local.set 1 (i32.add (local.get 1) (i32.const 100))) (loop $l (local.set 0 (i32.add (local.get 0) (i32.const -1))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))) (local.get 1)',
       'x', (a, b) => (b + 100 + 3 * Math.max(a & 15, 1)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
@@ -1135,6 +1145,7 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
   const text = `(module (memory 1) (data (i32.const 0) "${hex}")
     ${cases.map(([body], i) => `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32) ${body})`).join('\n')})`;
   const s = await instantiateWat(text);
+  let listings = '';
   const args: Array<[number, number, number]> = [[0, 0, 0], [4, 8, 12], [-1, 5, 3], [100, 1000, 7], [65530, 2, 1], [0x7fffffff, -3, 9]];
   for (let i = 0; i < cases.length; i++) {
     for (const [a, b, c] of args) {
@@ -1152,12 +1163,18 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
       }
       expect([i, a, b, c, got]).toEqual([i, a, b, c, want]);
     }
-    expect([i, await listing(text, i)]).toEqual([i, expect.stringContaining(` ${cases[i][3]} `)]);
+    const l = await listing(text, i);
+    listings += l;
+    expect([i, l]).toEqual([i, expect.stringContaining(` ${cases[i][3]} `)]);
   }
+  // every pair of isa.ts is emitted by some case
+  const pairs = Object.keys(Op).filter((name) => name.includes('__'));
+  expect(pairs.length).toBeGreaterThan(10);
+  for (const p of pairs) expect([p, listings.includes(` ${p} `)]).toEqual([p, true]);
   // gas is the unfused count: one unit per wasm instruction executed
   const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
   const g0 = m.store.gasUsed;
-  m.exports.f11(7, 0, 0);
+  m.exports[`f${cases.length - 1}`](7, 0, 0);
   // block, loop; 13 per iteration (3); the exiting test (4); local.get and the function's end
   expect(m.store.gasUsed - g0).toBe(2 + 3 * 13 + 4 + 2);
 });

@@ -1474,7 +1474,8 @@ const PAIRS: Array<[string, string]> = [
   ['i32.load_idx', 'i32.store'],
   ['i32.xor_shr_u_ssi', 'i32.xor_shl_ssi'], ['i32.xor_shl_ssi', 'i32.xor_shr_u_ssi__i32.xor_shl_ssi'],
   ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
-  ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'],
+  ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'], ['i32.store', 'copy'],
+  ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
 ];
 for (const [a, b] of PAIRS) pair(a, b);
 
@@ -1482,13 +1483,16 @@ for (const [a, b] of PAIRS) pair(a, b);
  * The ops that run rarely, in execCold (OpDef.cold): the i64 loads of
  * 8, 16 and 32 bits and i64.store32 (no corpus program runs them; i64.store8
  * and i64.store16 share the i32 stores' cases), the i32 bit counts, sign
- * extensions and rotr (no corpus program runs them), memory size/grow and memory.init, reference and table ops, the rarer i64 bit counts and extensions,
+ * extensions and rotr (no corpus program runs them), three fused ops no
+ * corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
+ * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
+ * memory size/grow and memory.init, reference and table ops, the rarer i64 bit counts and extensions,
  * float rounding to integers, copysign, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16|32)_[su]|store32)$|i32\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|i32\.rotr_s[si]$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16|32)_[su]|store32)$|i32\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|i32\.rotr_s[si]$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
