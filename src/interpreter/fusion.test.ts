@@ -1123,8 +1123,6 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
     ['(i32.or (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1))', 'x', (a) => (a >>> 3) | 1, 'I32_SHR_U_SI__I32_OR_SI'],
     ['(i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 255))', 'x', (a, b) => (a ^ b) & 255, 'I32_XOR_SS__I32_AND_SI'],
     ['(select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const 5)))', 'x', (a, b, c) => (a < 5 ? b : c), 'I32_LT_S_SI__SELECT'],
-    ['(i32.store (local.get 0) (local.get 1)) (local.set 3 (local.get 2)) (i32.add (i32.load (local.get 0)) (local.get 3))',
-      'x', (a, b, c) => { M.setInt32(a >>> 0, b, true); return (b + c) | 0; }, 'I32_STORE__COPY'],
     ['(local.set 3 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))) (i32.xor (local.get 3) (i32.and (i32.load offset=8 (local.get 2)) (i32.const 7)))',
       'x', (a, b, c) => (a + (b << 2)) ^ (M.getInt32((c >>> 0) + 8, true) & 7), 'I32_ADD_SHL_SSII__I32_LOAD_AND_I'],
     ['(block $t (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br_if $t (i32.eqz (i32.load8_u (local.get 1)))) (return (local.get 0))) (i32.sub (i32.const 0) (local.get 0))',
