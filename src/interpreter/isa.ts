@@ -1464,8 +1464,11 @@ memLen = u8.length;`,
  */
 function pair(a: string, b: string): void {
   const A = rows.find((r) => r.name === a), at = rows.findIndex((r) => r.name === b);
-  // (one prefix per `b`: its case is the one right before b's)
-  if (!A || at < 0 || A.next !== 'auto' || A.cond !== undefined || A.group || rows[at].group || rows[at - 1].fallInto === b) throw new Error(`isa: pair ${a} ${b}`);
+  // (one prefix per `b`: its case is the one right before b's. `a` is never
+  // grouped, so a record rewritten to a prefix never reaches a group's case,
+  // whose body may test its own op; `b` may be the first of a group.)
+  const B = rows[at];
+  if (!A || at < 0 || A.next !== 'auto' || A.cond !== undefined || A.group || (B.group && rows.find((r) => r.group === B.group) !== B) || rows[at - 1].fallInto === b) throw new Error(`isa: pair ${a} ${b}`);
   const len = 1 + A.fields.reduce((n, [, k]) => n + (k === 'target' ? 2 : 1), 0);
   rows.splice(at, 0, { name: `${a}__${b}`, fields: A.fields, exec: `${A.exec.replace(/\n*$/, '')}\npc += ${len};`, next: 'fall', fallInto: b, doc: `${a}, then the ${b} record after it` });
 }
@@ -1476,6 +1479,7 @@ const PAIRS: Array<[string, string]> = [
   ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
   ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
   ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
+  ['i32.load8_u', 'i32.store8'],
 ];
 for (const [a, b] of PAIRS) pair(a, b);
 
