@@ -64,10 +64,9 @@ import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
-import { opLength } from './bytecode.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
-  Op, F, DST_AT, OP_LENGTH, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
+  Op, F, DST_AT, OP_LENGTH, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
@@ -244,8 +243,6 @@ class FuncTranslator {
   private ldK = 0;
   /** The op of the load eqzLoad found. */
   private ldOp = 0;
-  /** Record starts of the function (fusePairs; reused). */
-  private starts = new Int32Array(1024);
   /** Where the value of a load taken for a branch tested against 0 goes (takeLoad, eqzLoad): its temporary or a local. */
   private ldDst = 0;
   /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
@@ -305,24 +302,29 @@ class FuncTranslator {
 
   /**
    * SPEED: the last pass: the first record of each dispatch pair (isa.ts
-   * `pair`: op a right before op b) becomes a's prefix of b. From the last
-   * record back, so a pair's second record is already a prefix when the
-   * pair before it is looked up (chains of three).
+   * `pair`: op a right before op b) becomes a's prefix of b. When a pair's
+   * first record is rewritten, the record before it is looked up again
+   * with the new op (a chain of three: xorshift32's steps).
    */
   private fusePairs(): void {
-    const enc = this.enc, b = enc.buf, n = enc.len;
-    let starts = this.starts, k = 0;
-    for (let pc = 0; pc < n; pc += opLength(b, pc)) {
-      if (k === starts.length) { const t = new Int32Array(2 * k); t.set(starts); starts = this.starts = t; }
-      starts[k++] = pc;
-    }
-    for (let i = k - 2; i >= 0; i--) {
-      const a = b[starts[i]];
-      if (PAIR_FIRST[a] < 0) continue;
-      const next = b[starts[i + 1]];
-      for (let j = PAIR_FIRST[a]; j < PAIRS.length && PAIRS[j] === a; j += 3) {
-        if (PAIRS[j + 1] === next) { b[starts[i]] = PAIRS[j + 2]; break; }
+    const b = this.enc.buf, n = this.enc.len;
+    let pps = -1, ps = -1;
+    for (let pc = 0; pc < n;) {
+      const op = b[pc], c = OP_COUNT_AT[op];
+      if (ps >= 0 && PAIR_FIRST[b[ps]] >= 0) {
+        const p = pairOf(b[ps], op);
+        if (p >= 0) {
+          b[ps] = p;
+          if (pps >= 0 && PAIR_FIRST[b[pps]] >= 0) {
+            const q = pairOf(b[pps], p);
+            if (q >= 0) b[pps] = q;
+          }
+        }
       }
+      pps = ps;
+      ps = pc;
+      // (bytecode.ts opLength, inline)
+      pc += c === 0 ? OP_LENGTH[op] : OP_LENGTH[op] + 2 * (b[pc + c] + 1);
     }
   }
 
@@ -2015,6 +2017,11 @@ const PAIR_FIRST: Int16Array = (() => {
   for (let j = PAIRS.length - 3; j >= 0; j -= 3) t[PAIRS[j]] = j;
   return t;
 })();
+/** fusePairs: the prefix op of first op `a` before second op `b`, -1 when they are no pair. */
+function pairOf(a: number, b: number): number {
+  for (let j = PAIR_FIRST[a]; j < PAIRS.length && PAIRS[j] === a; j += 3) if (PAIRS[j + 1] === b) return PAIRS[j + 2];
+  return -1;
+}
 /** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
 const ADD_BRANCH: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);
