@@ -1172,6 +1172,13 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
   const pairs = Object.keys(Op).filter((name) => name.includes('__'));
   expect(pairs.length).toBeGreaterThan(10);
   for (const p of pairs) expect([p, listings.includes(` ${p} `)]).toEqual([p, true]);
+  // a trace still sees every record (the traced loop dispatches a pair's second record itself): the xorshift chain
+  const steps: number[] = [];
+  const engine = new Engine();
+  const traced = new Store(engine, { trace: (st) => { if (st.funcIndex === 4) steps.push(st.pc); } }).instantiate(engine.compile(await wat(text))).exports as Record<string, any>;
+  expect(traced.f4(5, 0, 0)).toBe(s.exports.f4(5, 0, 0));
+  const records = (await listing(text, 4)).split('\n').map((line) => Number(/^\s*(\d+):/.exec(line)![1]));
+  expect(steps).toEqual(records);
   // gas is the unfused count: one unit per wasm instruction executed
   const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
   const g0 = m.store.gasUsed;

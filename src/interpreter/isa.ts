@@ -1458,7 +1458,9 @@ memLen = u8.length;`,
  * to the second record still finds a whole `b` (or, when the second is
  * itself a first of a pair, the prefix of `b`'s fields and work), and gas
  * is charged by `gas` records and branches, never by these ops. `b` may be
- * a prefix itself (a chain of three: xorshift32's three steps). The pairs
+ * a prefix itself (a chain of three: xorshift32's three steps). The traced
+ * loop (a trace or profile is on) breaks after the prefix (`TRACE_PAIR`,
+ * scripts/gen-isa.js), so its hook still sees every record. The pairs
  * are the commonest adjacent ops of the bench corpus outside calls and
  * floats; each costs the loop a copy of `a`'s case.
  */
@@ -1470,7 +1472,7 @@ function pair(a: string, b: string): void {
   const B = rows[at];
   if (!A || at < 0 || A.next !== 'auto' || A.cond !== undefined || A.group || (B.group && rows.find((r) => r.group === B.group) !== B) || rows[at - 1].fallInto === b) throw new Error(`isa: pair ${a} ${b}`);
   const len = 1 + A.fields.reduce((n, [, k]) => n + (k === 'target' ? 2 : 1), 0);
-  rows.splice(at, 0, { name: `${a}__${b}`, fields: A.fields, exec: `${A.exec.replace(/\n*$/, '')}\npc += ${len};`, next: 'fall', fallInto: b, doc: `${a}, then the ${b} record after it` });
+  rows.splice(at, 0, { name: `${a}__${b}`, fields: A.fields, exec: `${A.exec.replace(/\n*$/, '')}\npc += ${len};\nTRACE_PAIR;`, next: 'fall', fallInto: b, doc: `${a}, then the ${b} record after it` });
 }
 const PAIRS: Array<[string, string]> = [
   ['i32.add_si', 'i32.add_si'], ['i32.add_si', 'i32.load_idx'], ['i32.add_si', 'i32.add_si_br'], ['i32.add_si', 'i32.load'],
