@@ -160,8 +160,10 @@ function generate() {
   const vb = /^\/\/ @isa:variant-begin.*\n/m.exec(exec), ve = /^\/\/ @isa:variant-end\n/m.exec(exec);
   if (!vb || !ve) throw new Error('gen-isa: exec.template.ts has no @isa:variant-begin/-end lines');
   const body = exec.slice(vb.index + vb[0].length, ve.index);
-  const plain = body.replace(/^ *TRACE_(INIT|HOOK);\n/gm, '');
+  const plain = body.replace(/^ *TRACE_(INIT|HOOK|PAIR);\n/gm, '');
+  // (a dispatch pair's prefix, isa.ts `pair`: the traced loop dispatches its second record itself)
   const traced = body
+    .replace(/^( *)TRACE_PAIR;$/gm, '$1break;')
     .replace('export function exec(', 'export function execTraced(')
     .replace(/^( *)TRACE_INIT;$/m, '$1const hook = store.hook!;')
     .replace(/^( *)TRACE_HOOK;$/m, '$1hook.step(f, pc, fp, depth, gas, code, S);');

@@ -75,10 +75,10 @@ import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js'
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
-  Op, F, DST_AT, OP_LENGTH, RET_FORM, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
+  Op, F, DST_AT, OP_LENGTH, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
-  rec_dst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
+  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a, rec_dst_v,
@@ -285,6 +285,10 @@ class FuncTranslator {
   private ldOffset = 0;
   private ldImm = 0;
   private ldK = 0;
+  /** The op of the load eqzLoad found. */
+  private ldOp = 0;
+  /** Where the value of a load taken for a branch tested against 0 goes (takeLoad, eqzLoad): its temporary or a local. */
+  private ldDst = 0;
   /** The comparison's other operand (fuseLoadCompare): a slot or a constant. */
   private ldOther = 0;
   private immX = 0;
@@ -329,6 +333,7 @@ class FuncTranslator {
       for (const q of this.returnStubFixups) this.handlerWords[q] = stub;
     }
     enc.foldGas();
+    this.fusePairs();
     if (stats) stats.steps += st.steps;
     const code = arena.close(enc.len);
     enc.done();
@@ -339,6 +344,34 @@ class FuncTranslator {
     this.vm = this.m = undefined!;
     this.type = undefined!;
     return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
+  }
+
+  /**
+   * SPEED: the last pass: the first record of each dispatch pair (isa.ts
+   * `pair`: op a right before op b) becomes a's prefix of b. When a pair's
+   * first record is rewritten, the record before it is looked up again
+   * with the new op (a chain of three: xorshift32's steps).
+   */
+  private fusePairs(): void {
+    const b = this.enc.buf, n = this.enc.len;
+    let pps = -1, ps = -1;
+    for (let pc = 0; pc < n;) {
+      const op = b[pc], c = OP_COUNT_AT[op];
+      if (ps >= 0 && PAIR_FIRST[b[ps]] >= 0) {
+        const p = pairOf(b[ps], op);
+        if (p >= 0) {
+          b[ps] = p;
+          if (pps >= 0 && PAIR_FIRST[b[pps]] >= 0) {
+            const q = pairOf(b[pps], p);
+            if (q >= 0) b[pps] = q;
+          }
+        }
+      }
+      pps = ps;
+      ps = pc;
+      // (bytecode.ts opLength, inline)
+      pc += c === 0 ? OP_LENGTH[op] : OP_LENGTH[op] + 2 * (b[pc + c] + 1);
+    }
   }
 
   /** Unreachable code is validated but never runs: nothing is emitted for it until its block's else/end. */
@@ -913,6 +946,7 @@ class FuncTranslator {
   private load(iop: number, offset: number): void {
     const st = this.st, enc = this.enc;
     if (iop === Op.I32_LOAD) {
+      if (st.kinds[st.h - 1] === LOCAL && this.fuseLoadKeepAddr(offset)) return;
       // SPEED: i32.load of x + imm + (i << k): one i32.load_idx
       const sp = st.takeProducer(st.h - 1, Op.I32_ADD_SHL_SSII);
       if (sp >= 0) {
@@ -1001,6 +1035,35 @@ class FuncTranslator {
     enc.prevRecStart = -1;
     st.pop(); st.pop();
     rec_ea_a(enc, bop === Op.F64_ADD_SS ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C, ea | 0, other);
+    return true;
+  }
+
+  /**
+   * SPEED: i32.load from a local the last record just wrote with `(x << k) +
+   * imm` (an i32.add_si, i32.shl_si or i32.shl_add_sii retargeted by
+   * `local.tee`: a pointer step, an element address kept for a store) as
+   * one i32.load_a, which writes the local too.
+   */
+  private fuseLoadKeepAddr(offset: number): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < enc.labelPos) return false;
+    const rop = b[rs];
+    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII) || rs + OP_LENGTH[rop] !== enc.len) return false;
+    const adst = st.vals[st.h - 1];
+    if (b[rs + DST_AT] !== adst) return false;
+    let x: number, k = 0, imm = 0;
+    if (rop === Op.I32_SHL_ADD_SII) {
+      x = b[rs + F.I32_SHL_ADD_SII.x]; k = b[rs + F.I32_SHL_ADD_SII.k]; imm = b[rs + F.I32_SHL_ADD_SII.imm];
+    } else if (rop === Op.I32_ADD_SI) {
+      x = b[rs + F.I32_ADD_SI.a]; imm = b[rs + F.I32_ADD_SI.b];
+    } else {
+      x = b[rs + F.I32_SHL_SI.a]; k = b[rs + F.I32_SHL_SI.b] & 31;
+    }
+    enc.len = rs;
+    enc.recStart = enc.prevRecStart;
+    enc.prevRecStart = -1;
+    st.pop();
+    this.push(rec_dst_adst_x_offset_imm_k(enc, Op.I32_LOAD_A, st.canon(st.h), adst, x, offset, imm, k), Op.I32_LOAD_A);
     return true;
   }
 
@@ -1160,6 +1223,8 @@ class FuncTranslator {
       if ((iop === Op.I32_XOR_SS || iop === Op.I64_XOR_SS) && this.fuseXorShift(iop === Op.I64_XOR_SS)) return;
       if (iop === Op.I64_ADD_SS && this.fuseMulAdd()) return;
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
+      if (iop === Op.I32_AND_SS && (this.fuseSame3(Op.I32_XOR_SS, Op.I32_XOR_AND_SSS) || this.fuseAndNot())) return;
+      if (iop === Op.I32_XOR_SS && this.fuseSame3(Op.I32_AND_SS, Op.I32_AND_XOR_SSS)) return;
       if (this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
       if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
@@ -1629,6 +1694,20 @@ class FuncTranslator {
     return true;
   }
 
+  /** SPEED: `x & (y ^ -1)` in either operand order, the xor just emitted, as one i32.andn_ss (`x & ~y`). */
+  private fuseAndNot(): boolean {
+    const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
+    if (rs < 0 || b[rs] !== Op.I32_XOR_SI || b[rs + F.I32_XOR_SI.b] !== -1) return false;
+    const top = st.takeProducer(st.h - 1, Op.I32_XOR_SI) >= 0;
+    if (!top && st.takeProducer(st.h - 2, Op.I32_XOR_SI) < 0) return false;
+    // the taken record's fields are still readable at enc.len (read before operand() may emit)
+    const y = b[enc.len + F.I32_XOR_SI.a];
+    const x = st.operand(top ? st.h - 2 : st.h - 1);
+    st.pop(); st.pop();
+    this.push(rec_dst_a_b(enc, Op.I32_ANDN_SS, st.canon(st.h), x, y), Op.I32_ANDN_SS);
+    return true;
+  }
+
   /**
    * SPEED: `x ^ shift(y, k)` (shl, shr_u, rotl, rotr by a constant) as one
    * i32.xor_<shift>_ssi when the shift of either operand was just emitted:
@@ -1960,6 +2039,10 @@ class FuncTranslator {
         enc.len = ts;
         enc.recStart = -1;
         enc.prevRecStart = -1;
+        // SPEED: and a copy right before that (a dispatch loop's header copying its pc): the copy is the step's prefix
+        const cs = enc.teeCopyStart;
+        if (cs >= enc.labelPos && cs + OP_LENGTH[Op.COPY] === ts && b[cs] === Op.COPY) b[cs] = Op.COPY_BR_TABLE_LOAD_STEP;
+        enc.teeCopyStart = -1;
         rec_dst_a_b_dst2_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD_STEP, dst, a, c, dst2, addr, offset, imm, k, n);
       } else {
         rec_addr_offset_imm_k_n(enc, Op.BR_TABLE_LOAD, addr, offset, imm, k, n);
@@ -2051,6 +2134,14 @@ class FuncTranslator {
       enc.len = this.ldStart;
       return this.loadBranch(fused, this.ldOther);
     }
+    // SPEED: i32.eqz of a load just emitted (into its temporary or a local): one load branch tested against 0
+    if (iop === Op.I32_EQZ_S && this.eqzLoad(start, x)) {
+      enc.len = this.ldStart;
+      enc.recStart = -1;
+      enc.prevRecStart = -1;
+      const z = bop === Op.BR_IF_EQZ_S;
+      return this.loadBranch(this.ldOp === Op.I32_LOAD ? (z ? Op.BR_IF_LOAD_Z : Op.BR_IF_LOAD_NZ) : (z ? Op.BR_IF_LOAD8_U_Z : Op.BR_IF_LOAD8_U_NZ), -1);
+    }
     // SPEED: a counter step right before the comparison of its result: one fused step-and-branch
     const ab = ADD_BRANCH[bop], as = enc.prevRecStart;
     if (ab >= 0 && this.isAddSi(as, start, x)) return this.addBranch(ab, as, y, true);
@@ -2139,13 +2230,43 @@ class FuncTranslator {
     this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
     return j;
   }
-  /** SPEED: when the top of stack is an i32.load / i32.load8_u just emitted, takes it (its fields in ld*) and returns its op; else -1. */
+  /** Whether the record before the i32.eqz at `start` is an i32.load / i32.load8_u writing `x` (the eqz's operand), with no label between; sets ld*. */
+  private eqzLoad(start: number, x: number): boolean {
+    const enc = this.enc, b = enc.buf, ls = enc.prevRecStart, L = F.I32_LOAD;
+    if (ls < enc.labelPos || ls >= start) return false;
+    const lop = b[ls];
+    if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || ls + OP_LENGTH[lop] !== start || b[ls + DST_AT] !== x) return false;
+    this.ldOp = lop;
+    this.ldStart = ls;
+    this.ldDst = x;
+    this.ldAddr = b[ls + L.addr]; this.ldOffset = b[ls + L.offset]; this.ldImm = b[ls + L.imm]; this.ldK = b[ls + L.k];
+    return true;
+  }
+  /**
+   * SPEED: when the top of stack is an i32.load / i32.load8_u just emitted,
+   * into its temporary or (`local.tee`) a local the top reads, takes it (its
+   * fields in ld*, its destination in ldDst) and returns its op; else -1.
+   */
   private takeLoad(): number {
-    const st = this.st, b = this.enc.buf, L = F.I32_LOAD;
+    const st = this.st, enc = this.enc, b = enc.buf, L = F.I32_LOAD, i = st.h - 1;
     let lop: number = Op.I32_LOAD;
-    let sp = st.takeProducer(st.h - 1, lop);
-    if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(st.h - 1, lop); }
-    if (sp < 0) return -1;
+    let sp: number;
+    if (st.kinds[i] === LOCAL) {
+      sp = enc.recStart;
+      if (sp < enc.labelPos) return -1;
+      lop = b[sp];
+      if ((lop !== Op.I32_LOAD && lop !== Op.I32_LOAD8_U) || sp + OP_LENGTH[lop] !== enc.len || b[sp + DST_AT] !== st.vals[i]) return -1;
+      this.ldDst = st.vals[i];
+      enc.len = sp;
+      enc.lastDst = -1;
+      enc.recStart = enc.prevRecStart;
+      enc.prevRecStart = -1;
+    } else {
+      sp = st.takeProducer(i, lop);
+      if (sp < 0) { lop = Op.I32_LOAD8_U; sp = st.takeProducer(i, lop); }
+      if (sp < 0) return -1;
+      this.ldDst = st.canon(i);
+    }
     this.ldStart = sp;
     this.ldAddr = b[sp + L.addr]; this.ldOffset = b[sp + L.offset]; this.ldImm = b[sp + L.imm]; this.ldK = b[sp + L.k];
     return lop;
@@ -2156,6 +2277,7 @@ class FuncTranslator {
     const t = enc.branch(op, 0, 0, 0);
     const b = enc.buf;
     let q = p + 1;
+    if (op === Op.BR_IF_LOAD_NZ || op === Op.BR_IF_LOAD_Z || op === Op.BR_IF_LOAD8_U_NZ || op === Op.BR_IF_LOAD8_U_Z) b[q++] = this.ldDst;
     b[q++] = this.ldAddr;
     if (other !== -1 || op === Op.BR_IF_I32_LOAD_EQ_I || op === Op.BR_IF_I32_LOAD_NE_I || op === Op.BR_IF_I32_LOAD8_U_EQ_I || op === Op.BR_IF_I32_LOAD8_U_NE_I) b[q++] = other;
     b[q++] = this.ldOffset;
@@ -2213,6 +2335,30 @@ for (const [table, cls] of [[WASM_BINARY, W_BINARY], [WASM_LOAD, W_LOAD], [WASM_
 
 const translator = new FuncTranslator();
 
+/** fusePairs: triples (first op, second op, the first's prefix op `a__b`), sorted by first op, from the names (isa.ts `pair`). */
+const PAIRS: Int32Array = (() => {
+  const t: number[][] = [];
+  OP_NAMES.forEach((name, p) => {
+    const i = name.indexOf('__');
+    if (i < 0) return;
+    const a = OP_NAMES.indexOf(name.slice(0, i)), b = OP_NAMES.indexOf(name.slice(i + 2));
+    if (a < 0 || b < 0) throw new Error(`compiler: pair ${name}`);
+    t.push([a, b, p]);
+  });
+  t.sort((x, y) => x[0] - y[0]);
+  return Int32Array.from(t.flat());
+})();
+/** fusePairs: where PAIRS's first triple with each first op starts (-1: none), by op. */
+const PAIR_FIRST: Int16Array = (() => {
+  const t = new Int16Array(OP_NAMES.length).fill(-1);
+  for (let j = PAIRS.length - 3; j >= 0; j -= 3) t[PAIRS[j]] = j;
+  return t;
+})();
+/** fusePairs: the prefix op of first op `a` before second op `b`, -1 when they are no pair. */
+function pairOf(a: number, b: number): number {
+  for (let j = PAIR_FIRST[a]; j < PAIRS.length && PAIRS[j] === a; j += 3) if (PAIRS[j + 1] === b) return PAIRS[j + 2];
+  return -1;
+}
 /** addBranch: the step-and-branch op of each fused i32 compare-and-branch op (-1: none), by name. */
 const ADD_BRANCH: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);

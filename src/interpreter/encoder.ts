@@ -75,6 +75,9 @@ export class Encoder implements Sink {
   /** Start of the last `copy2` record made of two copies (see `copy`: a copy after it may make it a copy4; `callPrefix`), -1 when none. */
   copy2Start = -1;
 
+  /** Start of the copy right before the last i32.add_si_tee made (a dispatch loop's header, compiler brTable), -1 when none. */
+  teeCopyStart = -1;
+
   /** Starts a function: empty output, no block open. */
   reset(metered: boolean, costs: GasSchedule['static'], arena: CodeArena): void {
     this.arena = arena;
@@ -93,6 +96,7 @@ export class Encoder implements Sink {
     this.lastOp = -1;
     this.copyStart = -1;
     this.copy2Start = -1;
+    this.teeCopyStart = -1;
   }
 
   /** The buffer, with room for `n` more words. SPEED: one capacity check per record, not one per word. */
@@ -211,6 +215,7 @@ export class Encoder implements Sink {
       b[rs] = Op.I32_ADD_SI_TEE;
       b[rs + F.I32_ADD_SI_TEE.dst2] = dst;
       this.len = rs + OP_LENGTH[Op.I32_ADD_SI_TEE];
+      this.teeCopyStart = cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === rs && b[cs] === Op.COPY ? cs : -1;
       this.copyStart = -1;
       return;
     }

@@ -5,6 +5,7 @@
  */
 import { Engine, Store } from '../index';
 import { compileFresh, instantiateWat, listingOf, resumeByUnits, rng, thrown, wat } from './testutil';
+import { Op } from './ops';
 
 async function listing(text: string, fn = 0, metered = false): Promise<string> {
   return listingOf(new Engine().compile(await wat(text)), fn, metered);
@@ -1051,7 +1052,8 @@ test('a store of a value just loaded, its address computed right before the load
   expect(mem().getUint32(0, true)).toBe(before);
   for (let f = 0; f < 3; f++) {
     const l = await listing(text, f);
-    expect(l).toMatch(/^\s+0: I(32|64)_LOAD(8_U)? /);
+    // (the load may be the first of a dispatch pair with the store)
+    expect(l).toMatch(/^\s+0: I(32|64)_LOAD(8_U)?(__I32_STORE8)? /);
     expect(l.split('\n')).toHaveLength(3); // load, store (address folded), return
   }
   expect(await listing(text, 0)).toContain('I32_STORE_IDX 0 2 8 0 0 2');
@@ -1100,4 +1102,283 @@ test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOA
   expect(c.value).toBe(ref(-1));
   expect(r.store.gasUsed).toBe(gas);
   expect(pauses).toBeGreaterThan(7);
+});
+
+test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds', async () => {
+  // each returns [loaded, the local]; memory: 0x11223344 at 8, -1 at 12, 7 at 65532
+  const addrs = [
+    ['add', '(i32.add (local.get 0) (i32.const 4))', (x: number) => (x + 4) | 0],
+    ['shl', '(i32.shl (local.get 0) (i32.const 34))', (x: number) => x << 2],
+    ['shladd', '(i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))', (x: number) => ((x << 2) + 4) | 0],
+  ] as const;
+  let funcs = '';
+  for (const [name, e] of addrs) {
+    funcs += `(func (export "${name}") (param i32) (result i32 i32) (local i32)
+      (i32.load offset=4 (local.tee 1 ${e})) (local.get 1))`;
+  }
+  // the address is the destination's own local and the loaded value overwrites it (p = *(p + 4))
+  funcs += `(func (export "chase") (param i32) (result i32)
+    (local.set 0 (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 4))))) (local.get 0))`;
+  const text = `(module (memory 1) (data (i32.const 8) "\\44\\33\\22\\11\\ff\\ff\\ff\\ff") (data (i32.const 65532) "\\07") ${funcs})`;
+  const s = await instantiateWat(text);
+  const mem = new DataView(new ArrayBuffer(65536));
+  mem.setInt32(8, 0x11223344, true);
+  mem.setInt32(12, -1, true);
+  mem.setInt32(65532, 7, true);
+  for (const [name, , f] of addrs) {
+    for (const x of [0, 1, 2, -1, -2, 0x3fffffff, 16381, 65528 - 4, 0x40000001]) {
+      const a = f(x), ea = (a >>> 0) + 4;
+      if (ea + 4 > 65536) expect([name, x, thrown(() => s.exports[name](x)).code]).toEqual([name, x, 'memory_out_of_bounds']);
+      else expect([name, x, s.exports[name](x)]).toEqual([name, x, [mem.getInt32(ea, true), a]]);
+    }
+  }
+  expect(s.exports.chase(4)).toBe(0x11223344);
+  expect(s.exports.chase(-4 + 2 ** 32)).toBe(0); // u32 wrap: address 0
+  expect(thrown(() => s.exports.chase(65530)).code).toBe('memory_out_of_bounds');
+  for (let i = 0; i < 4; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(' I32_LOAD_A ');
+    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|LOAD) /);
+  }
+  // gas: one unit per wasm instruction, as unfused (local.tee, add, get, const, load, local.get, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  m.exports.add(4);
+  expect(m.store.gasUsed - g0).toBe(7);
+});
+
+test('a dispatch loop copying its pc at the loop head runs the copy as the prefix of BR_TABLE_LOAD_STEP; out of gas at the jump resumes without copying or stepping twice', async () => {
+  const code = [0, 0, 1, 2, 0, 2, 7];
+  const text = `(module (memory 1)
+    (data (i32.const 64) "${code.map((c) => `\\0${c}\\00\\00\\00`).join('')}")
+    (func (export "run") (param $pc i32) (result i32) (local $acc i32) (local $cur i32) (local $next i32)
+      (loop $d
+        (local.set $cur (local.get $pc))
+        (local.set $pc (local.tee $next (i32.add (local.get $cur) (i32.const 1))))
+        (block $halt (block $c2 (block $c1 (block $c0
+          (br_table $c0 $c1 $c2 $halt (i32.load offset=64 (i32.shl (local.get $cur) (i32.const 2)))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1))) (br $d))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 3))) (br $d))
+          (local.set $acc (i32.add (local.get $acc) (local.get $next))) (br $d)))
+      (i32.add (i32.mul (local.get $acc) (i32.const 100)) (i32.add (local.get $pc) (i32.mul (local.get $cur) (i32.const 1000))))))`;
+  const ref = (pc: number) => {
+    let acc = 0;
+    for (;;) {
+      const cur = pc;
+      const op = code[cur];
+      pc = cur + 1;
+      if (op === 0) acc += 1; else if (op === 1) acc *= 3; else if (op === 2) acc += pc; else return acc * 100 + pc + cur * 1000;
+    }
+  };
+  const s = await instantiateWat(text);
+  expect(s.exports.run(0)).toBe(ref(0));
+  expect(s.exports.run(3)).toBe(ref(3));
+  expect(thrown(() => s.exports.run(20000)).code).toBe('memory_out_of_bounds');
+  const l = await listing(text, 0, true);
+  expect(l).toMatch(/COPY_BR_TABLE_LOAD_STEP 4 0\n *\d+: BR_TABLE_LOAD_STEP 6 4 1 0 4 64 0 2 3 /);
+  expect(l).not.toMatch(/ COPY /);
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports.run(0)).toBe(ref(0));
+  const gas = m.store.gasUsed - g0;
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.run, 0);
+  expect(c.value).toBe(ref(0));
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBeGreaterThan(7);
+});
+
+test('a load kept in a local by local.tee and tested by br_if / if is one BR_IF_LOAD(8_U)_NZ / _Z that writes the local on both paths; out of bounds traps before it', async () => {
+  let funcs = '';
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const ld = `(local.tee 1 (${load} offset=4 (local.get 0)))`;
+    // returns local 1 * 10 + (1 taken / 2 not)
+    funcs += `(func (export "${load}_br") (param i32) (result i32) (local i32)
+      (block $t (br_if $t ${ld}) (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))`;
+    funcs += `(func (export "${load}_if") (param i32) (result i32) (local i32)
+      (if ${ld} (then (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2)))`;
+  }
+  // a linked list: p = p->next while p (the sum of the nodes' values at p + 4)
+  funcs += `(func (export "list") (param i32) (result i32) (local i32)
+    (loop $l (local.set 1 (i32.add (local.get 1) (i32.load offset=4 (local.get 0))))
+      (br_if $l (local.tee 0 (i32.load (local.get 0)))))
+    (local.get 1))`;
+  const text = `(module (memory 1)
+    (data (i32.const 4) "\\05\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00")
+    (data (i32.const 16) "\\20\\00\\00\\00\\03\\00\\00\\00") (data (i32.const 32) "\\00\\00\\00\\00\\04\\00\\00\\00") ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const v = (p: number) => (load === 'i32.load' ? [5, 0, 256][p / 4] : [5, 0, 0][p / 4]);
+    for (const p of [0, 4, 8]) {
+      const x = v(p);
+      expect([load, p, s.exports[`${load}_br`](p)]).toEqual([load, p, x * 10 + (x !== 0 ? 1 : 2)]);
+      expect([load, p, s.exports[`${load}_if`](p)]).toEqual([load, p, x * 10 + (x !== 0 ? 1 : 2)]);
+    }
+    expect(thrown(() => s.exports[`${load}_br`](65534)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => s.exports[`${load}_if`](-1)).code).toBe('memory_out_of_bounds');
+  }
+  expect(s.exports.list(16)).toBe(3 + 4);
+  const names = ['BR_IF_LOAD_NZ', 'BR_IF_LOAD_Z', 'BR_IF_LOAD8_U_NZ', 'BR_IF_LOAD8_U_Z', 'BR_IF_LOAD_NZ'];
+  for (let i = 0; i < names.length; i++) {
+    const l = await listing(text, i);
+    // dst: local 1 (local 0 in the list), the address local 0
+    expect(l).toMatch(new RegExp(` ${names[i]} ${i < 4 ? 2 : 0} 0 `));
+    expect(l).not.toMatch(/ I32_LOAD(8_U)? \d+ 0 0 0 0\n| BR_IF_(EQZ_)?S /);
+  }
+});
+
+test('(a ^ b) & c, (a & b) ^ c and a & ~b (SHA-2 Ch and Maj) are one I32_XOR_AND_SSS / I32_AND_XOR_SSS / I32_ANDN_SS in either operand order', async () => {
+  const forms = [
+    ['xa1', '(i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))', (a: number, b: number, c: number) => (a ^ b) & c, 'I32_XOR_AND_SSS'],
+    ['xa2', '(i32.and (local.get 2) (i32.xor (local.get 0) (local.get 1)))', (a: number, b: number, c: number) => (a ^ b) & c, 'I32_XOR_AND_SSS'],
+    ['ax1', '(i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 2))', (a: number, b: number, c: number) => (a & b) ^ c, 'I32_AND_XOR_SSS'],
+    ['ax2', '(i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1)))', (a: number, b: number, c: number) => (a & b) ^ c, 'I32_AND_XOR_SSS'],
+    ['an1', '(i32.and (local.get 0) (i32.xor (local.get 1) (i32.const -1)))', (a: number, b: number) => a & ~b, 'I32_ANDN_SS'],
+    ['an2', '(i32.and (i32.xor (local.get 1) (i32.const -1)) (local.get 0))', (a: number, b: number) => a & ~b, 'I32_ANDN_SS'],
+    // the result into one of its own operands' locals (local.set retargets the fused op)
+    ['self', '(local.set 0 (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 0))) (local.get 0)', (a: number, b: number) => (a ^ b) & a, 'I32_XOR_AND_SSS'],
+    // not -1: no and-not
+    ['x5', '(i32.and (local.get 0) (i32.xor (local.get 1) (i32.const 5)))', (a: number, b: number) => a & (b ^ 5), 'I32_AND_SS'],
+  ] as const;
+  const text = `(module ${forms.map(([n, e]) => `(func (export "${n}") (param i32 i32 i32) (result i32) ${e})`).join('\n')})`;
+  const s = await instantiateWat(text);
+  const r = rng(22);
+  const vals = [0, -1, 1, 0x55555555, -0x80000000];
+  for (let i = 0; i < 40; i++) vals.push(r() | 0);
+  for (const [n, , f] of forms) {
+    for (let i = 0; i + 2 < vals.length; i++) {
+      const [a, b, c] = [vals[i], vals[i + 1], vals[i + 2]];
+      expect([n, a, b, c, s.exports[n](a, b, c)]).toEqual([n, a, b, c, f(a, b, c)]);
+    }
+  }
+  for (let i = 0; i < forms.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(` ${forms[i][3]} `);
+    // one op (the unfused and: an xor before it), and the return
+    expect([i, l.replace(/\n *\d+: COPY \d+ \d+/, '').split('\n').length]).toEqual([i, forms[i][3] === 'I32_AND_SS' ? 3 : 2]);
+  }
+});
+
+test('i32.eqz of a load (into its temporary, or a local by local.tee) feeding br_if / if is one BR_IF_LOAD(8_U)_Z / _NZ; out of bounds traps before it', async () => {
+  let funcs = '';
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    // returns the kept value * 10 + (1 when the branch to $t is taken, 2 when not)
+    funcs += `(func (export "${load}_br") (param i32) (result i32)
+      (block $t (br_if $t (i32.eqz (${load} offset=4 (local.get 0)))) (return (i32.const 2))) (i32.const 1))`;
+    funcs += `(func (export "${load}_if") (param i32) (result i32) (local i32)
+      (if (i32.eqz (local.tee 1 (${load} offset=4 (local.get 0))))
+        (then (return (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 1)))))
+      (i32.add (i32.mul (local.get 1) (i32.const 10)) (i32.const 2)))`;
+  }
+  const text = `(module (memory 1) (data (i32.const 4) "\\05\\00\\00\\00\\00\\00\\00\\00\\00\\01\\00\\00") ${funcs})`;
+  const s = await instantiateWat(text);
+  for (const load of ['i32.load', 'i32.load8_u']) {
+    const v = (p: number) => (load === 'i32.load' ? [5, 0, 256][p / 4] : [5, 0, 0][p / 4]);
+    for (const p of [0, 4, 8]) {
+      const x = v(p);
+      expect([load, p, s.exports[`${load}_br`](p)]).toEqual([load, p, x === 0 ? 1 : 2]);
+      expect([load, p, s.exports[`${load}_if`](p)]).toEqual([load, p, x * 10 + (x === 0 ? 1 : 2)]);
+    }
+    expect(thrown(() => s.exports[`${load}_br`](65534)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => s.exports[`${load}_if`](-1)).code).toBe('memory_out_of_bounds');
+  }
+  // br_if branches when the value is 0; the if skips its `then` when it is not
+  const names = ['BR_IF_LOAD_Z', 'BR_IF_LOAD_NZ 2', 'BR_IF_LOAD8_U_Z', 'BR_IF_LOAD8_U_NZ 2'];
+  for (let i = 0; i < names.length; i++) {
+    const l = await listing(text, i);
+    expect(l).toContain(` ${names[i]} `);
+    expect(l).not.toMatch(/ I32_LOAD(8_U)? | I32_EQZ_S | BR_IF_(EQZ_)?S /);
+  }
+  // gas as unfused: one unit per instruction (block, local.get, load, eqz, br_if, i32.const, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  expect(m.exports['i32.load_br'](4)).toBe(1);
+  expect(m.store.gasUsed - g0).toBe(7);
+});
+
+test('dispatch pairs: the first of two adjacent records becomes the prefix a__b of the second (every pair of isa.ts); branches into the second record, traps in it, chains of three', async () => {
+  // each: [name, params/locals, body, JS reference, the prefix op expected in the listing]
+  const cases: Array<[string, string, (a: number, b: number, c: number) => number, string]> = [
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 7))) (local.set 1 (i32.add (local.get 1) (i32.const 9))) (i32.sub (local.get 0) (local.get 1))',
+      'x', (a, b) => (a + 7 - (b + 9)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.add (local.get 0) (i32.load (i32.add (local.get 1) (i32.shl (local.get 2) (i32.const 2)))))',
+      'x', (a, b, c) => (a + 1 + M.getInt32(((b + (c << 2)) >>> 0), true)) | 0, 'I32_ADD_SI__I32_LOAD_IDX'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 1))) (i32.xor (local.get 0) (i32.load offset=4 (local.get 1)))',
+      'x', (a, b) => (a + 1) ^ M.getInt32((b >>> 0) + 4, true), 'I32_ADD_SI__I32_LOAD'],
+    ['(i32.store offset=16 (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))) (i32.load offset=16 (local.get 2))',
+      'x', (a, b, c) => { M.setInt32((c >>> 0) + 16, M.getInt32((a + b) >>> 0, true), true); return M.getInt32((c >>> 0) + 16, true); }, 'I32_LOAD_IDX__I32_STORE'],
+    ['(local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 13)))) (local.set 0 (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 17)))) (local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 5)))) (local.get 0)',
+      'x', (a) => { a ^= a << 13; a ^= a >>> 17; a ^= a << 5; return a | 0; }, 'I32_XOR_SHL_SSI__I32_XOR_SHR_U_SSI__I32_XOR_SHL_SSI'],
+    ['(i32.add (i32.mul (i32.load16_s (local.get 0)) (local.get 1)) (i32.mul (i32.load16_s offset=2 (local.get 0)) (local.get 2)))',
+      'x', (a, b, c) => (Math.imul(M.getInt16(a >>> 0, true), b) + Math.imul(M.getInt16((a >>> 0) + 2, true), c)) | 0, 'I32_LOAD16_S_MUL_S__I32_LOAD16_S_MUL_S'],
+    ['(local.set 3 (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))) (local.set 4 (i32.add (i32.add (local.get 1) (local.get 2)) (local.get 1))) (i32.xor (local.get 3) (local.get 4))',
+      'x', (a, b, c) => ((a + b + c) ^ (b + c + b)) | 0, 'I32_ADD3_SSS__I32_ADD3_SSS'],
+    ['(local.set 3 (i32.add (local.get 0) (local.get 1))) (local.set 4 (i32.add (local.get 1) (local.get 2))) (i32.xor (local.get 3) (local.get 4))',
+      'x', (a, b, c) => ((a + b) ^ (b + c)) | 0, 'I32_ADD_SS__I32_ADD_SS'],
+    ['(i32.or (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1))', 'x', (a) => (a >>> 3) | 1, 'I32_SHR_U_SI__I32_OR_SI'],
+    ['(i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 255))', 'x', (a, b) => (a ^ b) & 255, 'I32_XOR_SS__I32_AND_SI'],
+    ['(select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const 5)))', 'x', (a, b, c) => (a < 5 ? b : c), 'I32_LT_S_SI__SELECT'],
+    ['(local.set 3 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))) (i32.xor (local.get 3) (i32.and (i32.load offset=8 (local.get 2)) (i32.const 7)))',
+      'x', (a, b, c) => (a + (b << 2)) ^ (M.getInt32((c >>> 0) + 8, true) & 7), 'I32_ADD_SHL_SSII__I32_LOAD_AND_I'],
+    ['(block $t (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br_if $t (i32.eqz (i32.load8_u (local.get 1)))) (return (local.get 0))) (i32.sub (i32.const 0) (local.get 0))',
+      'x', (a, b) => (M.getUint8(b >>> 0) === 0 ? -(a + 3) : a + 3) | 0, 'I32_ADD_SI__BR_IF_LOAD8_U_Z'],
+    ['(i32.store8 offset=200 (local.get 1) (i32.load8_u (local.get 0))) (i32.load8_u offset=200 (local.get 1))',
+      'x', (a, b) => { M.setUint8((b >>> 0) + 200, M.getUint8(a >>> 0)); return M.getUint8((b >>> 0) + 200); }, 'I32_LOAD8_U__I32_STORE8'],
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 3))) (i32.add (local.get 0) (i32.lt_u (local.get 1) (i32.const 100)))',
+      'x', (a, b) => (a + 3 + ((b >>> 0) < 100 ? 1 : 0)) | 0, 'I32_ADD_SI__I32_LT_U_SI'],
+    // a loop whose back edge lands on the second record of a pair (and the first of the next)
+    ['(local.set 0 (i32.and (local.get 0) (i32.const 15))) (local.set 1 (i32.add (local.get 1) (i32.const 100))) (loop $l (local.set 0 (i32.add (local.get 0) (i32.const -1))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))) (local.get 1)',
+      'x', (a, b) => (b + 100 + 3 * Math.max(a & 15, 1)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
+  ];
+  // a counted loop whose add_si + add_si_br pair is its whole tail
+  const loop = '(block $x (loop $l (br_if $x (i32.ge_s (local.get 0) (i32.const 10))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br $l))) (local.get 1)';
+  cases.push([loop, 'x', (a, b) => (b + 3 * Math.max(0, 10 - a)) | 0, 'I32_ADD_SI__I32_ADD_SI_BR']);
+  const M = new DataView(new ArrayBuffer(65536));
+  const r = rng(7);
+  for (let i = 0; i < 256; i += 4) M.setInt32(i, r() | 0, true);
+  const hex = Array.from(new Uint8Array(M.buffer, 0, 256), (x) => '\\' + x.toString(16).padStart(2, '0')).join('');
+  const text = `(module (memory 1) (data (i32.const 0) "${hex}")
+    ${cases.map(([body], i) => `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32) ${body})`).join('\n')})`;
+  const s = await instantiateWat(text);
+  let listings = '';
+  const args: Array<[number, number, number]> = [[0, 0, 0], [4, 8, 12], [-1, 5, 3], [100, 1000, 7], [65530, 2, 1], [0x7fffffff, -3, 9]];
+  for (let i = 0; i < cases.length; i++) {
+    for (const [a, b, c] of args) {
+      let want: number | string;
+      try {
+        want = cases[i][2](a, b, c);
+      } catch {
+        want = 'memory_out_of_bounds';
+      }
+      let got: number | string;
+      try {
+        got = s.exports[`f${i}`](a, b, c);
+      } catch (e) {
+        got = (e as { code: string }).code;
+      }
+      expect([i, a, b, c, got]).toEqual([i, a, b, c, want]);
+    }
+    const l = await listing(text, i);
+    listings += l;
+    expect([i, l]).toEqual([i, expect.stringContaining(` ${cases[i][3]} `)]);
+  }
+  // every pair of isa.ts is emitted by some case
+  const pairs = Object.keys(Op).filter((name) => name.includes('__'));
+  expect(pairs.length).toBeGreaterThan(10);
+  for (const p of pairs) expect([p, listings.includes(` ${p} `)]).toEqual([p, true]);
+  // a trace still sees every record (the traced loop dispatches a pair's second record itself): the xorshift chain
+  const steps: number[] = [];
+  const engine = new Engine();
+  const traced = new Store(engine, { trace: (st) => { if (st.funcIndex === 4) steps.push(st.pc); } }).instantiate(engine.compile(await wat(text))).exports as Record<string, any>;
+  expect(traced.f4(5, 0, 0)).toBe(s.exports.f4(5, 0, 0));
+  const records = (await listing(text, 4)).split('\n').map((line) => Number(/^\s*(\d+):/.exec(line)![1]));
+  expect(steps).toEqual(records);
+  // gas is the unfused count: one unit per wasm instruction executed
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e6 });
+  const g0 = m.store.gasUsed;
+  m.exports[`f${cases.length - 1}`](7, 0, 0);
+  // block, loop; 13 per iteration (3); the exiting test (4); local.get and the function's end
+  expect(m.store.gasUsed - g0).toBe(2 + 3 * 13 + 4 + 2);
 });

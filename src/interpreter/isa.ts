@@ -380,10 +380,24 @@ S[$dst] = dv.getInt32(ea, true);`, 'i32.load at u32(S[x] + imm + (S[i] << k)) + 
 op('i32.store_idx', 'x:s i:s val:s offset:i imm:i k:i', `const ea = ((S[$x] + $imm + (S[$i] << $k)) >>> 0) + ($offset >>> 0);
 if (ea + 4 > memLen) trap('memory_out_of_bounds');
 dv.setInt32(ea, S[$val], true);`, 'i32.store at u32(S[x] + imm + (S[i] << k)) + offset');
+/**
+ * An address computed into a local and loaded from at once (compiler
+ * fuseLoadKeepAddr): `i32.load (local.tee p ((x << k) + imm))`, a pointer
+ * step or an array element's address kept for the store that follows
+ * (`p += 4; v = *p`, a swap). The local is written before the access, as
+ * by the separate instructions, so a trap leaves the same state.
+ */
+op('i32.load_a', 'dst:s adst:s x:s offset:i imm:i k:i', `const a = (S[$x] << $k) + $imm;
+S[$adst] = a;
+const ea = (a >>> 0) + ($offset >>> 0);
+if (ea + 4 > memLen) trap('memory_out_of_bounds');
+S[$dst] = dv.getInt32(ea, true);`, 'S[adst] = (S[x] << k) + imm, then i32.load from it');
 op('br_table_load', 'addr:s offset:i imm:i k:i n:n', `${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
 JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
+// (SPEED: a dispatch loop whose header copies its `pc` first runs the copy and the dispatch in one case)
+op('copy_br_table_load_step', 'dst:s src:s', COPY_ARG, 'copy one value, then the br_table_load_step record after it (a dispatch loop\'s header)', { next: 'fall', fallInto: 'br_table_load_step' });
 // the step is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not step again)
 op('br_table_load_step', 'dst:s a:s b:i dst2:s addr:s offset:i imm:i k:i n:n', `const v = S[$a] + $b;
 const d = $dst, d2 = $dst2;
@@ -560,6 +574,14 @@ for (const b of i32Binary) {
 op('i32.sub_is', 'dst:s a:s b:i', 'S[$dst] = $b - S[$a];', 'i32.sub with a constant left operand (`0 - x`, `31 - x`)');
 op('i32.add_shl_ssii', 'dst:s x:s i:s k:i imm:i', 'S[$dst] = S[$x] + $imm + (S[$i] << $k);', 'S[x] + imm + (S[i] << k) (array indexing)');
 op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', '(S[x] << k) + imm');
+/**
+ * Bitwise pairs of SHA-2's Ch and Maj (and bit-select idioms generally):
+ * `(a ^ b) & c` and `(a & b) ^ c` with the inner op just emitted (compiler
+ * fuseSame3 with another inner op), `a & ~b` from `a & (b ^ -1)`.
+ */
+op('i32.xor_and_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] ^ S[$b]) & S[$c];', '(S[a] ^ S[b]) & S[c]');
+op('i32.and_xor_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] & S[$b]) ^ S[$c];', '(S[a] & S[b]) ^ S[c]');
+op('i32.andn_ss', 'dst:s a:s b:s', 'S[$dst] = S[$a] & ~S[$b];', 'S[a] & ~S[b] (i32.and of an i32.xor with -1)');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseSame3)');
 /**
  * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
@@ -591,13 +613,16 @@ for (const [c] of COMPARISONS) {
  * A load feeding a branch condition, as one fused branch (compiler
  * fuseLoadBranch): the loaded value tested against 0, or compared for
  * (in)equality with S[b] or constant b (the address as for loads). Out of
- * bounds traps before the branch, as the separate load does.
+ * bounds traps before the branch, as the separate load does. The tests
+ * against 0 also write the value to `dst` (its temporary, or the local a
+ * `local.tee` kept it in: `p = p->next; if (p)`).
  */
 for (const load of ['i32.load', 'i32.load8_u']) {
   const [, , size, v] = i32Loads.find(([n]) => n === load)!;
   const f = load.slice(4);
-  branch(`br_if_${f}_nz`, 'addr:s offset:i imm:i k:i', ea(size), `${v} !== 0`, `jump when the ${load} is not 0`);
-  branch(`br_if_${f}_z`, 'addr:s offset:i imm:i k:i', ea(size), `${v} === 0`, `jump when the ${load} is 0`);
+  const keep = `${ea(size)}const v = ${v};\nS[$dst] = v;\n`;
+  branch(`br_if_${f}_nz`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v !== 0', `S[dst] = the ${load}; jump when it is not 0`);
+  branch(`br_if_${f}_z`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v === 0', `S[dst] = the ${load}; jump when it is 0`);
   for (const c of ['eq', 'ne']) {
     branch(`br_if_i32_${f}_${c}_s`, 'addr:s b:s offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} S[$b]`, `jump when the ${load} ${c} S[b]`);
     branch(`br_if_i32_${f}_${c}_i`, 'addr:s b:i offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} $b`, `jump when the ${load} ${c} b`);
@@ -1557,18 +1582,60 @@ memLen = u8.length;`,
 };
 
 /**
- * The ops that run rarely, in execCold (OpDef.cold): memory size/grow and
- * memory.init, reference and table ops, the rarer i64 bit counts and extensions,
+ * Dispatch pairs (SPEED): a record of op `a` right before a record of op `b`
+ * (no label matters: both records stay whole) runs as one dispatch. The
+ * compiler's last pass (compiler.ts fusePairs) gives the first record the
+ * op `a__b`, a prefix row whose case does `a`'s work, moves pc to the next
+ * record and falls through into `b`'s case. Nothing else changes: a branch
+ * to the second record still finds a whole `b` (or, when the second is
+ * itself a first of a pair, the prefix of `b`'s fields and work), and gas
+ * is charged by `gas` records and branches, never by these ops. `b` may be
+ * a prefix itself (a chain of three: xorshift32's three steps). The traced
+ * loop (a trace or profile is on) breaks after the prefix (`TRACE_PAIR`,
+ * scripts/gen-isa.js), so its hook still sees every record. The pairs
+ * are the commonest adjacent ops of the bench corpus outside calls and
+ * floats; each costs the loop a copy of `a`'s case.
+ */
+function pair(a: string, b: string): void {
+  const A = rows.find((r) => r.name === a), at = rows.findIndex((r) => r.name === b);
+  // (one prefix per `b`: its case is the one right before b's. `a` is never
+  // grouped, so a record rewritten to a prefix never reaches a group's case,
+  // whose body may test its own op; `b` may be the first of a group.)
+  const B = rows[at];
+  if (!A || at < 0 || A.next !== 'auto' || A.cond !== undefined || A.group || (B.group && rows.find((r) => r.group === B.group) !== B) || rows[at - 1].fallInto === b) throw new Error(`isa: pair ${a} ${b}`);
+  const len = 1 + A.fields.reduce((n, [, k]) => n + (k === 'target' ? 2 : 1), 0);
+  rows.splice(at, 0, { name: `${a}__${b}`, fields: A.fields, exec: `${A.exec.replace(/\n*$/, '')}\npc += ${len};\nTRACE_PAIR;`, next: 'fall', fallInto: b, doc: `${a}, then the ${b} record after it` });
+}
+const PAIRS: Array<[string, string]> = [
+  ['i32.add_si', 'i32.add_si'], ['i32.add_si', 'i32.load_idx'], ['i32.add_si', 'i32.add_si_br'], ['i32.add_si', 'i32.load'],
+  ['i32.load_idx', 'i32.store'],
+  ['i32.xor_shr_u_ssi', 'i32.xor_shl_ssi'], ['i32.xor_shl_ssi', 'i32.xor_shr_u_ssi__i32.xor_shl_ssi'],
+  ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
+  ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
+  ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
+  ['i32.load8_u', 'i32.store8'],
+];
+for (const [a, b] of PAIRS) pair(a, b);
+
+/**
+ * The ops that run rarely, in execCold (OpDef.cold): the i64 loads of 8 and
+ * 16 bits and i64.store32 (i64.store8 and i64.store16 share the i32 stores'
+ * cases; i64.load32_u/_s, common in code widening a u32, stay), three fused
+ * ops no corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
+ * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
  * the i64 shifts and rotates by a constant the compiler does not specialise
  * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
- * they are the fused br_if rows),
- * float rounding to integers, copysign, and every conversion between integers
+ * they are the fused br_if rows), memory size/grow and memory.init, reference
+ * and table ops, the rarer i64 bit counts and extensions, float rounding to
+ * integers, copysign, float min/max, and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
- * memory: bench `bulk` ran 26% slower through execCold) stay in the loop.
+ * memory: bench `bulk` ran 26% slower through execCold) stay in the loop, as
+ * do the i32 bit counts, sign extensions and rotr, and the float comparisons,
+ * which real programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16)_[su]|store32)$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
