@@ -56,7 +56,9 @@ async function main(): Promise<void> {
         const base = path.join(outDir, `exec-${f.seed}`);
         fs.writeFileSync(`${base}.wasm`, f.module.bytes);
         const { bytes: _bytes, ...meta } = f.module;
-        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, engine: f.engine, options: f.options, reference: needs24 ? 'node24' : undefined, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+        // (referenceBytes, a float module's NaN-canonicalized twin, as a plain array: JSON has no bytes)
+        const referenceBytes = meta.referenceBytes ? Array.from(meta.referenceBytes) : undefined;
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, referenceBytes, engine: f.engine, options: f.options, reference: needs24 ? 'node24' : undefined, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
       }
     }
    }

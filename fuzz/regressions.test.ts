@@ -64,6 +64,16 @@ const EXEC_CASES: Array<[string, string]> = [
         (block (br_if 0 (i32.${op} (i32.const -3) (i32.const ${k - 5}))) (local.set 0 (i32.add (local.get 0) (i32.const 7))))`).join('')}
       local.get 0))`,
   ],
+  [
+    // detwasm computed (x * c) * c: the fused f64.mul_mul_sss took the inner mul's record, then the
+    // constant was materialized into the slot where that record had read its right operand (seed 666941613)
+    // (c subnormal: a normal c would be the right operand's immediate, f64.mul_is, not a slot)
+    'a fused (x * y) * c, y a temporary and c a constant (f64.mul_mul_sss, f64.add_add_sss)',
+    `(module (func (export "t") (result f64 f64) (local f64 f64)
+      f64.const 2 local.set 0 f64.const 9 local.set 1
+      (f64.mul (f64.mul (local.get 0) (f64.sqrt (local.get 1))) (f64.const 0x1p-1030))
+      (f64.add (f64.add (local.get 0) (f64.sqrt (local.get 1))) (f64.const 0x1p-1030))))`,
+  ],
 ];
 
 describe.each(ENGINES_UNDER_TEST)('exec regressions on $name', adapter => {
@@ -89,8 +99,12 @@ describe.each(ENGINES_UNDER_TEST)('exec regressions on $name', adapter => {
   const saved = fs.readdirSync(DIR).filter(f => /^exec-\d+\.wasm$/.test(f));
   if (saved.length) {
     test.each(saved)('saved module %s', file => {
-      const meta = JSON.parse(fs.readFileSync(path.join(DIR, file.replace(/\.wasm$/, '.json')), 'utf8')) as Omit<GeneratedModule, 'bytes'> & { reference?: string };
-      const gm: GeneratedModule = { ...meta, bytes: Uint8Array.from(fs.readFileSync(path.join(DIR, file))) };
+      const meta = JSON.parse(fs.readFileSync(path.join(DIR, file.replace(/\.wasm$/, '.json')), 'utf8')) as Omit<GeneratedModule, 'bytes' | 'referenceBytes'> & { reference?: string; referenceBytes?: number[] };
+      const gm: GeneratedModule = {
+        ...meta,
+        bytes: Uint8Array.from(fs.readFileSync(path.join(DIR, file))),
+        referenceBytes: meta.referenceBytes ? Uint8Array.from(meta.referenceBytes) : undefined,
+      };
       const host = meta.reference === 'node24' ? node24Reference().run([gm])[0] : runGenerated(nativeAdapter, gm);
       expect(diffRecords(host, runGenerated(adapter, gm))).toBeNull();
     });

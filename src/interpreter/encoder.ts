@@ -152,12 +152,6 @@ export class Encoder implements Sink {
     this.lastOp = iop;
   }
   /**
-   * SPEED (superinstructions): when the last emitted record is an `op`
-   * writing `slot`, with no label in between, removes it and returns its
-   * start (its fields stay readable in buf); -1 otherwise. The consumer then
-   * does the record's work itself.
-   */
-  /**
    * Whether the last emitted record wrote `slot`, with no label in between:
    * takeProducer's condition without the op. SPEED: consumers try their
    * fusion rules only then.
@@ -166,6 +160,19 @@ export class Encoder implements Sink {
     const st = this.recStart;
     return st >= this.labelPos && st + OP_LENGTH[this.buf[st]] === this.len && this.buf[st + DST_AT] === slot;
   }
+  /** Whether a word of the last record other than its destination is `slot` (maybe an immediate: then a false yes). */
+  lastReads(slot: number): boolean {
+    const st = this.recStart;
+    if (st < 0) return false;
+    for (let k = st + 1, e = st + OP_LENGTH[this.buf[st]]; k < e; k++) if (k !== st + DST_AT && this.buf[k] === slot) return true;
+    return false;
+  }
+  /**
+   * SPEED (superinstructions): when the last emitted record is an `op`
+   * writing `slot`, with no label in between, removes it and returns its
+   * start (its fields stay readable in buf); -1 otherwise. The consumer then
+   * does the record's work itself.
+   */
   takeProducer(op: number, slot: number): number {
     const st = this.recStart;
     if (st < this.labelPos || st + OP_LENGTH[op] !== this.len || this.buf[st] !== op || this.buf[st + DST_AT] !== slot) return -1;

@@ -171,8 +171,18 @@ export class OperandStack {
   produced(i: number): boolean {
     return this.kinds[i] === CANON && this.enc.produces(this.canon(i));
   }
-  /** Takes the last record when it is an `op` that produced entry i in its canonical slot (Encoder.takeProducer). */
+  /**
+   * Takes the last record when it is an `op` that produced entry i in its
+   * canonical slot (Encoder.takeProducer). Not when an entry above i is a
+   * constant whose canonical slot the record reads: the fused op's other
+   * operand would be materialized there before the fused op reads the
+   * record's operand (`(x * y) * 3.0`: y in slot h-1, then 3.0 written to it).
+   */
   takeProducer(i: number, op: number): number {
-    return this.kinds[i] === CANON ? this.enc.takeProducer(op, this.canon(i)) : -1;
+    if (this.kinds[i] !== CANON) return -1;
+    for (let j = i + 1; j < this.h; j++) {
+      if ((this.kinds[j] === C32 || this.kinds[j] === C64) && this.enc.lastReads(this.canon(j))) return -1;
+    }
+    return this.enc.takeProducer(op, this.canon(i));
   }
 }
