@@ -630,6 +630,13 @@ const F32_BITS: number[] = [
   0, 0x80000000, 0x3f800000, 0xbf800000, 0x00000001, 0x807fffff, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7fc00000,
   0xffc00000, 0x7fa00001, 0x7f800001, 0x3dcccccd, 0x40490fdb, 0xc0600000, 0x5f000000,
 ].map((v) => v | 0);
+/** F64_BITS and `n` random f64 bit patterns drawn with seed `seed`. */
+function f64Operands(seed: number, n: number): bigint[] {
+  const xs = [...F64_BITS];
+  const r = rng(seed);
+  for (let i = 0; i < n; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  return xs;
+}
 const isNaN64 = (b: bigint) => (BigInt.asUintN(64, b) & 0x7fffffffffffffffn) > 0x7ff0000000000000n;
 const isNaN32 = (b: number) => (b & 0x7fffffff) > 0x7f800000;
 
@@ -644,6 +651,24 @@ async function floatModule(text: string, gas?: number) {
   const module = engine.compile(bytes);
   const listing = (fn: number, metered = false) => listingOf(module, fn, metered);
   return { native, det, store, listing };
+}
+
+/**
+ * `name(...args)` of `text`, metered with the unit schedule: returns its
+ * value, after checking that paused at every unit of gas and resumed it
+ * gives the same value and the same gas.
+ */
+async function resumableByUnits(text: string, name: string, ...args: unknown[]): Promise<unknown> {
+  const m = await floatModule(text, 1e9);
+  const g0 = m.store.gasUsed;
+  const whole = m.det[name](...args);
+  const gas = m.store.gasUsed - g0;
+  const r = await floatModule(text, 0);
+  const { call, pauses } = resumeByUnits(r.store, r.det[name], ...args);
+  expect(call.value).toBe(whole);
+  expect(r.store.gasUsed).toBe(gas);
+  expect(pauses).toBe(gas);
+  return whole;
 }
 
 /**
@@ -678,9 +703,7 @@ test('f64 superinstructions (mul_mul, add/sub of a load, load minus, sub stored,
     (func (export "sub_sqrt") (param i64 i64) (result i64) (i64.store (i32.const 16) (local.get 1))
       (i64.reinterpret_f64 (f64.sub (f64.load offset=8 (i32.const 8)) (f64.sqrt ${F('(local.get 0)')})))))`;
   const { native, det, listing } = await floatModule(text);
-  const xs = [...F64_BITS];
-  const r = rng(77);
-  for (let i = 0; i < 40; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  const xs = f64Operands(77, 40);
   const bad: string[] = [];
   for (const x of xs) for (const y of xs) {
     const z = xs[(xs.indexOf(x) * 5 + xs.indexOf(y)) % xs.length];
@@ -795,16 +818,7 @@ test('fused float ops trap out of bounds before writing anything; a dot-product 
   // (each store's first call: dot reads memory an earlier call wrote)
   const expected = native.dot(300);
   expect(det.dot(300)).toBe(expected);
-  const m = await floatModule(text, 1e9);
-  const g0 = m.store.gasUsed;
-  const whole = m.det.dot(300);
-  const gas = m.store.gasUsed - g0;
-  expect(whole).toBe(expected);
-  const r = await floatModule(text, 0);
-  const { call, pauses } = resumeByUnits(r.store, r.det.dot, 300);
-  expect(call.value).toBe(whole);
-  expect(r.store.gasUsed).toBe(gas);
-  expect(pauses).toBe(gas);
+  expect(await resumableByUnits(text, 'dot', 300)).toBe(expected);
 });
 
 test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with its address step, d = x - m then d * y, (x + y) + z, k / (x * y), m = x - y * z) match native wasm bit for bit, each written value canonical, traps before writing; resumable one unit of gas at a time', async () => {
@@ -861,9 +875,7 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (i64.add (i64.add (i64.reinterpret_f64 (local.get $x)) (i64.load offset=64 (i32.const 8))) (i64.load (i32.const 208)))))`;
   const { native, det, listing } = await floatModule(text);
-  const xs = [...F64_BITS];
-  const r = rng(79);
-  for (let i = 0; i < 30; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  const xs = f64Operands(79, 30);
   const bad: string[] = [];
   for (const x of xs) for (const y of xs) {
     const z = xs[(xs.indexOf(x) * 5 + xs.indexOf(y)) % xs.length], w = xs[(xs.indexOf(x) * 3 + xs.indexOf(y) * 7) % xs.length];
@@ -901,16 +913,7 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
   // (x stays in [0, 1): no NaN, whose bits native wasm does not fix; each call starts from the memory the last one left)
   const expected = native.loop(100);
   expect(det.loop(100)).toBe(expected);
-  const m = await floatModule(text, 1e9);
-  const g0 = m.store.gasUsed;
-  const whole = m.det.loop(100);
-  const gas = m.store.gasUsed - g0;
-  expect(whole).toBe(expected);
-  const rs = await floatModule(text, 0);
-  const { call, pauses } = resumeByUnits(rs.store, rs.det.loop, 100);
-  expect(call.value).toBe(whole);
-  expect(rs.store.gasUsed).toBe(gas);
-  expect(pauses).toBe(gas);
+  expect(await resumableByUnits(text, 'loop', 100)).toBe(expected);
 });
 
 test('f64 at a constant address: f64.load_c keeps bits, m += x / m -= x there is one f64.add_mem_c / f64.sub_mem_c (native results bit for bit, NaNs canonical), traps', async () => {
@@ -932,9 +935,7 @@ test('f64 at a constant address: f64.load_c keeps bits, m += x / m -= x there is
       (f64.store (i32.const 65528) (f64.add (f64.load (i32.const 65528)) (local.get 1)))
       (f64.load (i32.const 65528))))`;
   const { native, det, listing } = await floatModule(text);
-  const xs = [...F64_BITS];
-  const r = rng(81);
-  for (let i = 0; i < 30; i++) xs.push(BigInt.asIntN(64, (BigInt(r()) << 32n) | BigInt(r())));
+  const xs = f64Operands(81, 30);
   const bad: string[] = [];
   for (const x of xs) {
     if (det.ldc(x) !== x) bad.push(`ldc(${x})`); // bits, NaN payloads too
@@ -992,15 +993,7 @@ test("a dot-product loop's address add and pointer step join its f32 steps (f32.
   // out of bounds: the second load of the first step; the add before it ran, nothing else did
   expect(thrown(() => det.dot(0, 65536 - 64, 16)).code).toBe('memory_out_of_bounds');
   expect(thrown(() => det.dot(65532, 0, 16)).code).toBe('memory_out_of_bounds');
-  const m = await floatModule(text, 1e9);
-  const g0 = m.store.gasUsed;
-  const whole = m.det.dot(0, 256, 64);
-  const gas = m.store.gasUsed - g0;
-  const rs = await floatModule(text, 0);
-  const { call, pauses } = resumeByUnits(rs.store, rs.det.dot, 0, 256, 64);
-  expect(call.value).toBe(whole);
-  expect(rs.store.gasUsed).toBe(gas);
-  expect(pauses).toBe(gas);
+  await resumableByUnits(text, 'dot', 0, 256, 64);
 });
 
 test('k - x with a constant k (negation, 31 - x) is one I32_SUB_IS and wraps; resumable one unit of gas at a time', async () => {
