@@ -44,6 +44,11 @@ function outOfGas(store: StoreState, pending: number, pc: number, fp: number): n
   throw t;
 }
 
+/** A record exec's switch has no case for (a compiler bug): the error, out of exec's bytecode. */
+function badOp(code: Int32Array, pc: number): never {
+  throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+}
+
 function popcnt32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -438,7 +443,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
           switch (code[pc]) {
             // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
             default:
-              throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+              badOp(code, pc);
           }
           continue;
         }
