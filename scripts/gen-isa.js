@@ -147,6 +147,19 @@ function generate() {
     // with lets left block-scoped (134 registers) exec's bytecode was 62,601
     // bytes instead of 58,237, over V8's optimization limit (test/loop-size).
     if (!def.cold) body = body.replace(/\b(?:const|let) (\w+)( *[=:])/g, 'var $1$2');
+    // Hot cases leave for the loop's shared out-of-gas and out-of-bounds
+    // tails (exec.template.ts, labels oog and oob) instead of calling
+    // outOfGas / trap at each site: a call with its arguments is ~25 bytes of
+    // bytecode (most operands Wide: feedback slots past 255), a labeled break
+    // a jump, and the optimized code is the same (the paths never run hot).
+    if (!def.cold) {
+      body = body.replace(/outOfGas\(store, 0, pc, fp\);/g, 'break oog;').replace(/trap\('memory_out_of_bounds'\);/g, 'break oob;');
+      // `x = x - k` for `x -= k` (k a variable; also the other compound
+      // operators): Ignition compiles the compound form with a copy of x's
+      // old value that costs a 3-byte Mov (mostly `gas -= k`); the same
+      // operation for the optimizing compiler.
+      body = body.replace(/^( *)(\w+) (-|\+|\||&|\^|<<|>>>?)= ([A-Za-z_]\w*);$/gm, '$1$2 = $2 $3 $4;');
+    }
     (def.cold ? coldCases : cases).push(`${labels.join('\n')}\n${indent(body.replace(/\n+$/, ''), 2)}\n}`);
   }
   let exec = expandMacros(fs.readFileSync(path.join(DIR, 'exec.template.ts'), 'utf8'), MACROS);

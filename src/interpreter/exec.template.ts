@@ -44,6 +44,11 @@ function outOfGas(store: StoreState, pending: number, pc: number, fp: number): n
   throw t;
 }
 
+/** A record exec's switch has no case for (a compiler bug): the error, out of exec's bytecode. */
+function badOp(code: Int32Array, pc: number): never {
+  throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+}
+
 function popcnt32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -431,11 +436,20 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     }
     for (;;) {
       TRACE_HOOK;
-      switch (code[pc]) {
-        // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-        default:
-          throw new Error(`internal: bad bytecode ${code[pc]} at ${pc}`);
+      // The cases' out-of-gas checks (pending 0: the instruction at pc runs
+      // again on resume) and memory bounds checks break to these shared tails.
+      oob: {
+        oog: {
+          switch (code[pc]) {
+            // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+            default:
+              badOp(code, pc);
+          }
+          continue;
+        }
+        outOfGas(store, 0, pc, fp);
       }
+      trap('memory_out_of_bounds');
     }
   } finally {
     // (gas is -1 while a host function runs: then the store's counter is the live one, isa.ts HOST_CALL)
