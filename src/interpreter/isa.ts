@@ -1618,10 +1618,8 @@ const PAIRS: Array<[string, string]> = [
 for (const [a, b] of PAIRS) pair(a, b);
 
 /**
- * The ops that run rarely, in execCold (OpDef.cold): the i64 loads of 8 and
- * 16 bits and i64.store32 (i64.store8 and i64.store16 share the i32 stores'
- * cases; i64.load32_u/_s, common in code widening a u32, stay), three fused
- * ops no corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
+ * The ops that run rarely, in execCold (OpDef.cold): three fused ops no
+ * corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
  * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
  * the i64 shifts and rotates by a constant the compiler does not specialise
  * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
@@ -1632,10 +1630,11 @@ for (const [a, b] of PAIRS) pair(a, b);
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop, as
- * do the i32 bit counts, sign extensions and rotr, and the float comparisons,
- * which real programs run in hot loops though the corpus does not.
+ * do the i32 bit counts, sign extensions and rotr, the narrow i64 loads and
+ * stores (a byte or u32 read into a u64) and the float comparisons, which real
+ * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(load(8|16)_[su]|store32)$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
