@@ -143,9 +143,9 @@ function generate() {
     // exec's unoptimized frame 5.6 kB; function-scoped vars of one name share
     // one register. Each wasm -> host -> wasm re-entry level holds one such
     // frame (MAX_REENTRANCY). Few registers also keep exec short: a register
-    // past r122 needs a Wide-prefixed instruction with 16-bit operands, and
-    // with lets left block-scoped (134 registers) exec's bytecode was 62,601
-    // bytes instead of 58,237, over V8's optimization limit (test/loop-size).
+    // past r122 needs a Wide-prefixed instruction with 16-bit operands
+    // (measured: block-scoped lets give 134 registers and 4.4 kB more
+    // bytecode, enough to cross V8's optimization limit, test/loop-size).
     if (!def.cold) body = body.replace(/\b(?:const|let) (\w+)( *[=:])/g, 'var $1$2');
     // Hot cases leave for the loop's shared out-of-gas and out-of-bounds
     // tails (exec.template.ts, labels oog and oob) instead of calling
