@@ -406,7 +406,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   // loop inlines a call and uses its type feedback, which compiledOf, called
   // once per activation, may not have yet (then every later activation of the
   // optimized exec left it at this line and ran unoptimized until OSR)
-  let cf = f.compiled ?? compiledOf(f);
+  const cf = f.compiled ?? compiledOf(f);
   let code = cf.code;
   let fp = (resume === null ? entryFp : resume.fp) | 0;
   let pc = (resume === null ? 0 : resume.pc) | 0;

@@ -1477,20 +1477,19 @@ CALLEE_START;`,
 CALLEE_START;`,
   /** The callee's code, stack room and zeroed locals (ENTER_CALLEE). */
   CALLEE_FRAME: `f = callee;
-cf = f.compiled ?? compiledOf(f);
-code = cf.code;
-if (fp + cf.frameSlots > S.length) {
-  store.growStack(fp + cf.frameSlots);
+code = f.code ?? compiledOf(f).code;
+if (fp + f.frameSlots > S.length) {
+  store.growStack(fp + f.frameSlots);
   RELOAD_STACK;
 }
 // (two slots a value: a local's pair per step)
-for (let i = fp + cf.paramSlots, e = fp + cf.localSlots; i < e; i += 2) {
+for (let i = fp + f.paramSlots, e = fp + f.localSlots; i < e; i += 2) {
   S[i] = 0;
   S[i + 1] = 0;
 }`,
   /** The callee's first instruction, its first block charged (ENTER_CALLEE). */
-  CALLEE_START: `pc = cf.entryPc;
-const k = cf.entryGas;
+  CALLEE_START: `pc = f.entryPc;
+const k = f.entryGas;
 CHARGE_PENDING(k);
 break;`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
@@ -1548,7 +1547,7 @@ pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = f.compiled!.code;
+code = f.code!;
 RELOAD_INSTANCE;
 break;`,
   /**

@@ -55,7 +55,16 @@ export function locateTrap(t: Trap, top: FuncInst, fns: readonly (FuncInst | und
 
 /** Returns the compiled code of a wasm function in its store's variant (metered or not), compiling it on first use. */
 export function compiledOf(f: FuncInst): CompiledFunc {
-  return f.compiled ?? (f.compiled = f.instance!.module.compiled(f.codeIndex, f.store.metered));
+  if (f.compiled !== null) return f.compiled;
+  const cf = f.instance!.module.compiled(f.codeIndex, f.store.metered);
+  f.compiled = cf;
+  f.entryPc = cf.entryPc;
+  f.entryGas = cf.entryGas;
+  f.paramSlots = cf.paramSlots;
+  f.localSlots = cf.localSlots;
+  f.frameSlots = cf.frameSlots;
+  f.code = cf.code;
+  return cf;
 }
 
 /** `new Memory(descriptor)`: sizes in 64 KiB pages. */
