@@ -1548,7 +1548,8 @@ fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
 code = f.code!;
-RELOAD_INSTANCE;
+if (f.instance === inst) break;
+LOAD_INSTANCE;
 break;`,
   /**
    * Wasm exception `x` raised at the running instruction: continue at the
