@@ -7,6 +7,7 @@
 import { Engine, HostFunc, Store, callResumable, restore, type ResumableCall } from '../index';
 import { instantiateWat, listingOf, resumeByUnits, thrown, wat } from './testutil';
 import { wat3 } from '../validator/testutil';
+import { compiledOf, internals } from './runtime';
 
 async function listing(text: string, fn: number): Promise<string> {
   return listingOf(new Engine().compile(await wat(text)), fn, true);
@@ -269,4 +270,47 @@ test('an op and the return after it are one record (withReturn rows): results to
   const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
   const run = resumeByUnits(r.store, r.exports.all, 3, 4);
   expect([run.call.value, r.store.gasUsed, run.pauses]).toEqual([s.exports.all(3, 4), allGas, allGas]);
+});
+
+test('a called function carries its compiled code and entry fields (compiledOf), which calls and returns read', async () => {
+  const s = await instantiateWat(CALLS, { imports: { env: { h } } });
+  const inst = internals(s.instance);
+  const before = inst.funcs[3];
+  expect(before === undefined || before.code === null).toBe(true);
+  s.exports.run(3);
+  for (let i = 1; i < inst.funcs.length; i++) {
+    const f = inst.funcs[i]!;
+    const cf = compiledOf(f);
+    expect([f.code, f.entryPc, f.entryGas, f.paramSlots, f.localSlots, f.frameSlots]).toEqual([cf.code, cf.entryPc, cf.entryGas, cf.paramSlots, cf.localSlots, cf.frameSlots]);
+  }
+});
+
+test('a call into another instance paused at the callee\'s entry or at the return resumes with the right instance (memory, globals)', async () => {
+  const lib = `(module (memory (export "mem") 1) (global $g (mut i32) (i32.const 100))
+    (func (export "f") (param i32) (result i32)
+      (global.set $g (i32.add (global.get $g) (local.get 0)))
+      (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (global.get $g)))
+      (i32.load (i32.const 4))))`;
+  const user = `(module (import "lib" "f" (func $f (param i32) (result i32))) (memory 1) (global $g (mut i32) (i32.const 7))
+    (table 1 funcref) (elem (i32.const 0) $f) (type $t (func (param i32) (result i32)))
+    (func (export "run") (param $n i32) (result i32) (local $i i32)
+      (loop $top
+        (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (call $f (local.get $i))))
+        (i32.store (i32.const 4) (i32.add (i32.load (i32.const 4)) (call_indirect (type $t) (global.get $g) (i32.const 0))))
+        (global.set $g (i32.add (global.get $g) (i32.const 1)))
+        (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i32.add (i32.load (i32.const 4)) (global.get $g))))`;
+  const setup = async (gas: number) => {
+    const engine = new Engine({ gas: 'unit' });
+    const store = new Store(engine, { gas });
+    const l = store.instantiate(engine.compile(await wat(lib)));
+    const u = store.instantiate(engine.compile(await wat(user)), { lib: l.exports });
+    return { store, run: (u.exports as any).run, libMem: l.exports.mem as { buffer: ArrayBuffer } };
+  };
+  const want = await setup(1e9);
+  const wantValue = want.run(6), wantGas = want.store.gasUsed;
+  const got = await setup(0);
+  const r = resumeByUnits(got.store, got.run, 6);
+  expect([r.call.value, got.store.gasUsed, r.pauses]).toEqual([wantValue, wantGas, wantGas]);
+  expect(new Uint8Array(got.libMem.buffer).slice(0, 8)).toEqual(new Uint8Array(want.libMem.buffer).slice(0, 8));
 });
