@@ -421,7 +421,7 @@ if (memLen / 65536 + n <= Math.min(mem!.max ?? 65536, maxPages, 65536)) {
 S[$dst] = mem!.grow(n, maxPages);
 u8 = mem!.u8;
 dv = mem!.dv;
-memLen = u8.length;`, 'grow memory by S[n] pages');
+memLen = u8.length >>> 0;`, 'grow memory by S[n] pages');
 
 // ---------------------------------------------------------------- other memories, 64-bit memories
 /**
@@ -445,7 +445,7 @@ const u64At = (x: string, is64: string) => `((S[${x}] >>> 0) + (${is64} !== 0 ? 
 const USE_MEM = `const mm = inst.memories[$mem];
 u8 = mm.u8;
 dv = mm.dv;
-memLen = u8.length;
+memLen = u8.length >>> 0;
 `;
 function eaM(size: number): string {
   return `${USE_MEM}const ea = ${u64At('$addr', '$a64')} + ($offhi >>> 0) * 4294967296 + ($offlo >>> 0);
@@ -1462,7 +1462,7 @@ SF32 = store.stackF32;`,
   RELOAD_MEMORY: `if (mem !== null) {
   u8 = mem.u8;
   dv = mem.dv;
-  memLen = u8.length;
+  memLen = u8.length >>> 0;
 }`,
   /**
    * Enter wasm function `callee` whose frame starts at `fp` (a call or a
@@ -1575,7 +1575,7 @@ globalCells = inst.globalCells;
 mem = inst.memory;
 u8 = mem !== null ? mem.u8 : EMPTY_U8;
 dv = mem !== null ? mem.dv : EMPTY_DV;
-memLen = u8.length;`,
+memLen = u8.length >>> 0;`,
   RELOAD_INSTANCE: `if (f.instance !== inst) {
   LOAD_INSTANCE;
 }`,
