@@ -600,8 +600,8 @@ for (const [name, e] of xorShifts) {
  */
 const ROTL = (k: string) => `((v << ${k}) | (v >>> (32 - ${k})))`;
 op('i32.rotl2_xor_sii', 'dst:s a:s k1:i k2:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2)');
-op('i32.rotl3_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ ${ROTL('$k3')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.rotl(S[a], k3) (SHA-2 Σ)');
-op('i32.rotl2_shr_u_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a];\nS[$dst] = ${ROTL('$k1')} ^ ${ROTL('$k2')} ^ (v >>> $k3);`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.shr_u(S[a], k3) (SHA-2 σ)');
+op('i32.rotl3_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a], k1 = $k1, k2 = $k2, k3 = $k3;\nS[$dst] = ${ROTL('k1')} ^ ${ROTL('k2')} ^ ${ROTL('k3')};`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.rotl(S[a], k3) (SHA-2 Σ)');
+op('i32.rotl2_shr_u_xor_siii', 'dst:s a:s k1:i k2:i k3:i', `const v = S[$a], k1 = $k1, k2 = $k2;\nS[$dst] = ${ROTL('k1')} ^ ${ROTL('k2')} ^ (v >>> $k3);`, 'i32.rotl(S[a], k1) ^ i32.rotl(S[a], k2) ^ i32.shr_u(S[a], k3) (SHA-2 σ)');
 for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_ss`, 'a:s b:s', '', cmp32(c, 'S[$a]', 'S[$b]'), `jump when S[a] ${c} S[b] (i32)`);
 }
@@ -898,25 +898,25 @@ for (const b of i64Binary) {
  * y = 32 - k; `_hi` for 32..63 with x = k - 32 (rotl: 33..63, y = 64 - k).
  */
 const I64_SHIFT_FIELDS = 'dst:s a:s x:i y:i';
-op('i64.shl_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+op('i64.shl_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst, sh = $x;
 const lo = S[a];
-S[d + 1] = (S[a + 1] << $x) | (lo >>> $y);
-S[d] = lo << $x;`, 'i64.shl by 1..31');
+S[d + 1] = (S[a + 1] << sh) | (lo >>> $y);
+S[d] = lo << sh;`, 'i64.shl by 1..31');
 op('i64.shl_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
 S[d + 1] = S[a] << $x;
 S[d] = 0;`, 'i64.shl by 32..63');
-op('i64.shr_s_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+op('i64.shr_s_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst, sh = $x;
 const hi = S[a + 1];
-S[d] = (S[a] >>> $x) | (hi << $y);
-S[d + 1] = hi >> $x;`, 'i64.shr_s by 1..31');
+S[d] = (S[a] >>> sh) | (hi << $y);
+S[d + 1] = hi >> sh;`, 'i64.shr_s by 1..31');
 op('i64.shr_s_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
 const hi = S[a + 1];
 S[d] = hi >> $x;
 S[d + 1] = hi >> 31;`, 'i64.shr_s by 32..63');
-op('i64.shr_u_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
+op('i64.shr_u_si_lo', I64_SHIFT_FIELDS, `const a = $a, d = $dst, sh = $x;
 const hi = S[a + 1];
-S[d] = (S[a] >>> $x) | (hi << $y);
-S[d + 1] = hi >>> $x;`, 'i64.shr_u by 1..31');
+S[d] = (S[a] >>> sh) | (hi << $y);
+S[d + 1] = hi >>> sh;`, 'i64.shr_u by 1..31');
 op('i64.shr_u_si_hi', I64_SHIFT_FIELDS, `const a = $a, d = $dst;
 S[d] = S[a + 1] >>> $x;
 S[d + 1] = 0;`, 'i64.shr_u by 32..63');
@@ -930,15 +930,15 @@ const lo = S[a], hi = S[a + 1], k = $x, r = $y;
 S[d] = (hi << k) | (lo >>> r);
 S[d + 1] = (lo << k) | (hi >>> r);`, 'i64.rotl by 33..63');
 /** `x ^ (y << k)` and `x ^ (y >>> k)` for k in 1..31 (fields as the `_lo` shifts), the shift just computed: xorshift generators (compiler fuseXorShift). */
-op('i64.xor_shl_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+op('i64.xor_shl_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst, sh = $x;
 const lo = S[b], hi = S[b + 1];
-const rlo = S[a] ^ (lo << $x);
-S[d + 1] = S[a + 1] ^ ((hi << $x) | (lo >>> $y));
+const rlo = S[a] ^ (lo << sh);
+S[d + 1] = S[a + 1] ^ ((hi << sh) | (lo >>> $y));
 S[d] = rlo;`, 'S[a] ^ i64.shl(S[b], 1..31)');
-op('i64.xor_shr_u_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst;
+op('i64.xor_shr_u_si_lo', 'dst:s a:s b:s x:i y:i', `const a = $a, b = $b, d = $dst, sh = $x;
 const lo = S[b], hi = S[b + 1];
-const rlo = S[a] ^ ((lo >>> $x) | (hi << $y));
-S[d + 1] = S[a + 1] ^ (hi >>> $x);
+const rlo = S[a] ^ ((lo >>> sh) | (hi << $y));
+S[d + 1] = S[a + 1] ^ (hi >>> sh);
 S[d] = rlo;`, 'S[a] ^ i64.shr_u(S[b], 1..31)');
 /** `S[a] * (lo, hi) + S[k]` (an i64.mul by a constant, i64.mul_si, feeding i64.add; compiler fuseMulAdd): LCGs, hashes. */
 op('i64.mul_si_add_s', 'dst:s a:s lo:i hi:i k:s', `${MUL64_PRODUCT('$lo', '$hi')}
@@ -949,10 +949,10 @@ const d = $dst;
 S[d + 1] = hi + S[k + 1] + ((s * 2.3283064365386963e-10) | 0);
 S[d] = s;`, 'S[a] * (lo, hi) + S[k] (i64)');
 /** `i64.shr_u(S[a], 1..31) | (lo, hi)` (shift fields as the `_lo` shifts; compiler binary): `(x >> 12) | 0x3ff0000000000000` makes a random double's bits. */
-op('i64.shr_u_or_si', 'dst:s a:s x:i y:i lo:i hi:i', `const a = $a, d = $dst;
+op('i64.shr_u_or_si', 'dst:s a:s x:i y:i lo:i hi:i', `const a = $a, d = $dst, sh = $x;
 const hi = S[a + 1];
-S[d] = (S[a] >>> $x) | (hi << $y) | $lo;
-S[d + 1] = (hi >>> $x) | $hi;`, 'i64.shr_u(S[a], 1..31) | (lo, hi)');
+S[d] = (S[a] >>> sh) | (hi << $y) | $lo;
+S[d + 1] = (hi >>> sh) | $hi;`, 'i64.shr_u(S[a], 1..31) | (lo, hi)');
 /**
  * Xorshift steps (compiler fuseXorShiftSteps), each `t = s ^ shift(s, k)`
  * with k in 1..31 (the `_lo` shifts' fields: x, u, p the counts, y, v, q
@@ -961,9 +961,9 @@ S[d + 1] = (hi >>> $x) | $hi;`, 'i64.shr_u(S[a], 1..31) | (lo, hi)');
  * written to S[w], then `w ^ (w << p)` to dst (Marsaglia's xorshift64).
  * Every step's result is written, in order, as the unfused steps do.
  */
-const XORSHIFT_SHL = `const a = $a, t = $t, d = $dst;
+const XORSHIFT_SHL = `const a = $a, t = $t, d = $dst, sh = $x;
 const l0 = S[a], h0 = S[a + 1];
-let lo = l0 ^ (l0 << $x), hi = h0 ^ ((h0 << $x) | (l0 >>> $y));
+let lo = l0 ^ (l0 << sh), hi = h0 ^ ((h0 << sh) | (l0 >>> $y));
 S[t] = lo;
 S[t + 1] = hi;
 const u = $u;`;
