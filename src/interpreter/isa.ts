@@ -253,11 +253,10 @@ pc = code[j];
 const k = code[j + 1];
 CHARGE_PENDING(k);
 break;`, 'i32.add_si, then jump (a loop step before its back edge)', { next: 'self' });
+// (an i32 is its low slot, DESIGN.md: the copy moves that one, as copy4_32)
 op('i32.add_si_tee', 'dst:s a:s b:i dst2:s', `const v = S[$a] + $b;
-const d = $dst, d2 = $dst2;
-S[d] = v;
-S[d2] = v;
-S[d2 + 1] = S[d + 1];`, 'i32.add_si, then a copy of its result (`x = y = a + b`, a saved and an advanced counter)');
+S[$dst] = v;
+S[$dst2] = v;`, 'i32.add_si, then a copy of its result (`x = y = a + b`, a saved and an advanced counter)');
 op('copy2', 'dst:s src:s dst2:s src2:s', `let d = $dst, s = $src;
 COPY_VALUE;
 d = $dst2;
@@ -407,10 +406,8 @@ JUMP(j);`, 'br_table on an i32.load (address as for loads)', { next: 'self' });
 op('copy_br_table_load_step', 'dst:s src:s', COPY_ARG, 'copy one value, then the br_table_load_step record after it (a dispatch loop\'s header)', { next: 'fall', fallInto: 'br_table_load_step' });
 // the step is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not step again)
 op('br_table_load_step', 'dst:s a:s b:i dst2:s addr:s offset:i imm:i k:i n:n', `const v = S[$a] + $b;
-const d = $dst, d2 = $dst2;
-S[d] = v;
-S[d2] = v;
-S[d2 + 1] = S[d + 1];
+S[$dst] = v;
+S[$dst2] = v;
 ${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
 const n = $n;
 const j = @END + 2 * (i < n ? i : n);
