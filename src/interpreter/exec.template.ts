@@ -417,7 +417,10 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   let mem: MemoryInst | null = inst.memory;
   let u8 = mem !== null ? mem.u8 : EMPTY_U8;
   let dv = mem !== null ? mem.dv : EMPTY_DV;
-  let memLen = u8.length;
+  // SPEED: a u32 (every reload is `u8.length >>> 0`, memories are below 4 GiB):
+  // TurboFan keeps it as a word and a bounds check `ea + n > memLen` is one
+  // compare; the plain length is a double it converted (and checked) at every access
+  let memLen = u8.length >>> 0;
   if (resume === null) {
     if (fp + cf.frameSlots > S.length) {
       store.growStack(fp + cf.frameSlots);

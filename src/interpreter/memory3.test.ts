@@ -92,6 +92,29 @@ describe('multiple memories', () => {
   });
 });
 
+describe('a memory 0 of more than 2 GiB', () => {
+  // exec keeps the memory's length as a u32 (SPEED: compared without a float
+  // conversion while it is below 2^31); past 2^31 the loop must still bound
+  // every access exactly, after the optimized code first saw small lengths
+  test('loads and stores past 2^31 and at the end, in an optimized loop', () => {
+    const engine = new Engine({ limits: { maxMemoryPages: 40000 } });
+    const store = new Store(engine, { gas: 1e12 });
+    const module = engine.compile(wat3([`(module (memory 40000)
+      (func (export "rw") (param i32 i32) (result i32)
+        (i32.store (local.get 0) (local.get 1)) (i32.load (local.get 0))))`])[0]);
+    const rw = store.instantiate(module).exports.rw as (a: number, v: number) => number;
+    const end = 40000 * 65536;
+    for (let k = 0; k < 100000; k++) rw(k * 4, k);
+    expect(rw(0x80000064, 7)).toBe(7);
+    expect(rw(end - 4, 9)).toBe(9);
+    expect(trapCode(() => rw(end - 3, 1))).toBe('memory_out_of_bounds');
+    for (let k = 0; k < 100000; k++) rw(0x80000000 + k * 4, k);
+    expect(rw(0x9000000c, 11)).toBe(11);
+    expect(trapCode(() => rw(end - 2, 1))).toBe('memory_out_of_bounds');
+    expect(trapCode(() => rw(-1, 1))).toBe('memory_out_of_bounds');
+  });
+});
+
 describe('table64', () => {
   test('i64 indices, sizes and deltas; indices of 2^32 or more are out of bounds', () => {
     const { exports } = setup(`(module
