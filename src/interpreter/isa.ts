@@ -1074,9 +1074,13 @@ else {
 const NEAREST = (x: string) => `let r = Math.round(${x});
 if (r - ${x} === 0.5 && r % 2 !== 0) r -= 1;`;
 const F_CMP: Array<[string, string]> = [['eq', '==='], ['ne', '!=='], ['lt', '<'], ['gt', '>'], ['le', '<='], ['ge', '>=']];
-for (const [w, read, set, base] of [['f32', f32, setF32, 0x5b], ['f64', f64, setF64, 0x61]] as const) {
-  F_CMP.forEach(([c, o], i) => op(`${w}.${c}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
-S[$dst] = a ${o} b ? 1 : 0;`, `${w}.${c}`, { wasm: base + i, shape: 'binary' }));
+// one case for the six comparisons of a type, told apart by the op (SPEED: exec's bytecode budget;
+// six cases took ~1.5 kB of it, one takes ~140 bytes and a few predicted compares)
+for (const [w, read, , base] of [['f32', f32, setF32, 0x5b], ['f64', f64, setF64, 0x61]] as const) {
+  const pick = F_CMP.slice(0, -1).map(([c, o]) => `o === @OP(${w}.${c}_ss) ? a ${o} b : `).join('');
+  const cmp = `const o = code[pc], a = ${read('$a')}, b = ${read('$b')};
+S[$dst] = (${pick}a ${F_CMP[F_CMP.length - 1][1]} b) ? 1 : 0;`;
+  F_CMP.forEach(([c], i) => op(`${w}.${c}_ss`, 'dst:s a:s b:s', cmp, `${w}.${c}`, { wasm: base + i, shape: 'binary', group: `${w}.cmp` }));
 }
 for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, setF64, 0x99]] as const) {
   // bitwise: the sign bit of the (high) word
@@ -1094,12 +1098,17 @@ for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, set
   bin.forEach(([name, e], i) => op(`${w}.${name}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
 const r = ${e};
 ${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary', ...(withImm.has(name) ? { immForm: `${w}.${name}_si` } : {}) }));
-  // SPEED: a constant right operand as an immediate (its bits), as for integers: no const record per use
+  // SPEED: a constant right operand as an immediate (its bits), as for integers: no const record per use.
+  // mul (the hot one in the corpus) has a case of its own; add, sub and div share one, told apart by
+  // the op (exec's bytecode budget)
+  const shared = ['add', 'sub', 'div'];
+  const pick = shared.slice(0, -1).map((n) => `o === @OP(${w}.${n}_si) ? ${bin.find(([b]) => b === n)![1]} : `).join('');
   for (const [name, e] of bin) {
     if (!withImm.has(name)) continue;
-    op(`${w}.${name}_si`, w === 'f32' ? 'dst:s a:s b:i' : 'dst:s a:s lo:i hi:i', `const a = ${read('$a')}, b = ${w === 'f32' ? f32Imm('$b') : f64Imm('$lo', '$hi')};
-const r = ${e};
-${set('r')}`, `${w}.${name} with a constant right operand`);
+    const one = shared.includes(name);
+    op(`${w}.${name}_si`, w === 'f32' ? 'dst:s a:s b:i' : 'dst:s a:s lo:i hi:i', `${one ? 'const o = code[pc];\n' : ''}const a = ${read('$a')}, b = ${w === 'f32' ? f32Imm('$b') : f64Imm('$lo', '$hi')};
+const r = ${one ? `${pick}${bin.find(([b]) => b === shared[shared.length - 1])![1]}` : e};
+${set('r')}`, `${w}.${name} with a constant right operand`, one ? { group: `${w}.bin_si` } : {});
   }
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
   // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
