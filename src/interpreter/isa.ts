@@ -1260,6 +1260,64 @@ op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] 
 op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded (pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
 op('f32.add_mul_ll', MUL_LL_FIELDS, MUL_LL, 'S[pd] = S[pa] i32.add S[pb], then f32.mul_ll (c, x, pi unused)', { group: 'f32.mul_ll' });
 op('f32.mul_ll_add2_s_add', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add2_s, then S[pd] = S[pa] i32.add pi (pb unused)', { group: 'f32.mul_ll' });
+/**
+ * A dot product's loop, unrolled twice, as one op (compiler fuseDotLoop): the
+ * records f32.add_mul_ll, f32.mul_ll_add2_s_add and br_if_add_si_i32_ne_si
+ * back to the first, kept as they are (fields `op2`, `op3` are the second
+ * and third records' op words), run in one dispatch for as long as the
+ * branch goes back to this op. Each round runs the three rows' steps in
+ * order, each as alone (the loads' bounds checks, NaN canonicalization,
+ * rounding after every f32 step); the branch charges the loop's gas before
+ * the next round, so an out-of-gas pause is at this op with that charge
+ * pending, as after the separate branch. The fall-through leaves as the
+ * branch does. SPEED: the fields are read once, not once per round (matmul:
+ * a 16-term dot product, 8 rounds; 3 dispatches and ~45 field reads a round
+ * before). The temporaries reuse names the other cases declare (Ignition
+ * gives each distinct name a register, see gen-isa.js): o this op; d, p, a0,
+ * b the first row's dst, pd, pa, pb; a, i, k, lo its first load's addr, imm,
+ * k, offset and b1, b0, m, hi its second's; d2, s, u, q, n, t the second row's
+ * dst, c, x, pd, pa, pi; al, mid, rk, ah and xl, ylu, w, xr its loads';
+ * yh, X, R, neg the branch's dst, a, b, c; j, ret its target and fall.
+ */
+const DOT_LOOP = `const o = pc;
+const d = $dst, p = $pd, a0 = $pa, b = $pb;
+const a = $addr1, i = $imm1, k = $k1, lo = $offset1 >>> 0;
+const b1 = $addr2, b0 = $imm2, m = $k2, hi = $offset2 >>> 0;
+const d2 = $dstB, s = $cB, u = $xB, q = $pdB, n = $paB, t = $piB;
+const al = $addr1B, mid = $imm1B, rk = $k1B, ah = $offset1B >>> 0;
+const xl = $addr2B, ylu = $imm2B, w = $k2B, xr = $offset2B >>> 0;
+const yh = $dstC, X = $aC, R = $bC, neg = $cC, j = $target, ret = $fall;
+for (;;) {
+  S[p] = (S[a0] + S[b]) | 0;
+  let ea1 = (((S[a] << k) + i) >>> 0) + lo;
+  if (ea1 + 4 > memLen) trap('memory_out_of_bounds');
+  let ea2 = (((S[b1] << m) + b0) >>> 0) + hi;
+  if (ea2 + 4 > memLen) trap('memory_out_of_bounds');
+  let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+  if (r === r) SF32[d] = r;
+  else S[d] = 0x7fc00000;
+  ea1 = (((S[al] << rk) + mid) >>> 0) + ah;
+  if (ea1 + 4 > memLen) trap('memory_out_of_bounds');
+  ea2 = (((S[xl] << w) + ylu) >>> 0) + xr;
+  if (ea2 + 4 > memLen) trap('memory_out_of_bounds');
+  r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+  r = Math.fround(r) + SF32[s];
+  r = Math.fround(r) + SF32[u];
+  if (r === r) SF32[d2] = r;
+  else S[d2] = 0x7fc00000;
+  S[q] = (S[n] + t) | 0;
+  const v = (S[X] + R) | 0;
+  S[yh] = v;
+  const l0 = v !== neg ? j : ret;
+  pc = code[l0];
+  const cost = code[l0 + 1];
+  CHARGE_PENDING(cost);
+  if (pc !== o) break;
+}
+break;`;
+const DOT_ROW = (sfx: string) => MUL_LL_FIELDS.split(' ').map((f) => f.replace(':', `${sfx}:`)).join(' ');
+op('f32.dot2_loop', `${MUL_LL_FIELDS} op2:i ${DOT_ROW('B')} op3:i dstC:s aC:s bC:i cC:i target:t fall:t`, DOT_LOOP,
+  'f32.add_mul_ll, f32.mul_ll_add2_s_add, br_if_add_si_i32_ne_si back to this op, looped in one dispatch', { next: 'self' });
 op('f64.add_add_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} + ${f64('$b')} + ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.add S[b]) f64.add S[c]: two f64.add in a row, each rounded');
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
