@@ -1277,7 +1277,8 @@ op('f32.mul_ll_add2_s_add', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add2_s, then S[pd
  * b the first row's dst, pd, pa, pb; a, i, k, lo its first load's addr, imm,
  * k, offset and b1, b0, m, hi its second's; d2, s, u, q, n, t the second row's
  * dst, c, x, pd, pa, pi; al, mid, rk, ah and xl, ylu, w, xr its loads';
- * yh, X, R, neg the branch's dst, a, b, c; j, ret its target and fall.
+ * yh, X, R, neg the branch's dst, a, b, c; j, ret its target and fall; hR,
+ * rlc the target's pc and gas (read once too: code does not change).
  */
 const DOT_LOOP = `const o = pc;
 const d = $dst, p = $pd, a0 = $pa, b = $pb;
@@ -1286,7 +1287,8 @@ const b1 = $addr2, b0 = $imm2, m = $k2, hi = $offset2 >>> 0;
 const d2 = $dstB, s = $cB, u = $xB, q = $pdB, n = $paB, t = $piB;
 const al = $addr1B, mid = $imm1B, rk = $k1B, ah = $offset1B >>> 0;
 const xl = $addr2B, ylu = $imm2B, w = $k2B, xr = $offset2B >>> 0;
-const yh = $dstC, X = $aC, R = $bC, neg = $cC, j = $target, ret = $fall;
+const yh = $dstC, X = $aC, R = $bC, neg = $cC, ret = $fall;
+const j = $target, hR = code[j], rlc = code[j + 1];
 for (;;) {
   S[p] = (S[a0] + S[b]) | 0;
   let ea1 = (((S[a] << k) + i) >>> 0) + lo;
@@ -1308,11 +1310,15 @@ for (;;) {
   S[q] = (S[n] + t) | 0;
   const v = (S[X] + R) | 0;
   S[yh] = v;
-  const l0 = v !== neg ? j : ret;
-  pc = code[l0];
-  const cost = code[l0 + 1];
-  CHARGE_PENDING(cost);
+  if (v === neg) break;
+  pc = hR;
+  CHARGE_PENDING(rlc);
   if (pc !== o) break;
+}
+if (pc === o) {
+  pc = code[ret];
+  const cost = code[ret + 1];
+  CHARGE_PENDING(cost);
 }
 break;`;
 const DOT_ROW = (sfx: string) => MUL_LL_FIELDS.split(' ').map((f) => f.replace(':', `${sfx}:`)).join(' ');
