@@ -1707,7 +1707,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
