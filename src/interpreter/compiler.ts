@@ -50,6 +50,8 @@
  *    when the pair is a float row's (f64.sub_sl then f64.mul, the dot
  *    product's address add and pointer step, `p->f += ...`'s address), each
  *    step as alone;
+ *  - a dot product's loop (its two f32 rows and the counter's branch back)
+ *    as one f32.dot2_loop that runs its rounds in one dispatch (fuseDotLoop);
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
