@@ -52,6 +52,8 @@
  *    when the pair is a float row's (f64.sub_sl then f64.mul, the dot
  *    product's address add and pointer step, `p->f += ...`'s address), each
  *    step as alone;
+ *  - a dot product's loop (its two f32 rows and the counter's branch back)
+ *    as one f32.dot2_loop that runs its rounds in one dispatch (fuseDotLoop);
  *  - `i32.wrap_i64` emits nothing; `i32.const 0; local.set x` on a declared
  *    local not yet written in straight-line entry code emits nothing;
  *  - branches carry their value moves, precomputed, and the gas charge of the
@@ -77,7 +79,7 @@ import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js'
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
-  Op, F, DST_AT, OP_LENGTH, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
+  Op, F, DST_AT, OP_LENGTH, TARGET_AT, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
   rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
@@ -2102,8 +2104,29 @@ class FuncTranslator {
   /** SPEED: `cmp; br_if`: the same, branching when true, when the label's values are already in place. */
   private fuseCompareBrIf(pd: number, ps: number, pop_: number, c: Ctrl): boolean {
     if (!this.fusable(pd, ps, pop_) || !this.labelValuesInPlace(c)) return false;
-    this.target(c, this.rewriteAsBranch(ps, pop_, false));
+    const t = this.rewriteAsBranch(ps, pop_, false);
+    this.target(c, t);
+    if (c.kind === K_LOOP) this.fuseDotLoop(t);
     return true;
+  }
+  /**
+   * SPEED: a loop whose body is an f32.add_mul_ll, an f32.mul_ll_add2_s_add
+   * and the br_if_add_si_i32_ne_si back to its start (whose target field is
+   * at `t`; the gas record the loop may start with before them): the first
+   * record's op becomes f32.dot2_loop, whose record spans the three (isa.ts),
+   * all at the same positions, so the branch's target and fall are patched
+   * and folded as before.
+   */
+  private fuseDotLoop(t: number): void {
+    const enc = this.enc, b = enc.buf;
+    const cs = t - TARGET_AT[Op.BR_IF_ADD_SI_I32_NE_SI];
+    const bs = cs - OP_LENGTH[Op.F32_MUL_LL_ADD2_S_ADD], as = bs - OP_LENGTH[Op.F32_ADD_MUL_LL];
+    if (as < enc.labelPos || b[cs] !== Op.BR_IF_ADD_SI_I32_NE_SI || b[bs] !== Op.F32_MUL_LL_ADD2_S_ADD || b[as] !== Op.F32_ADD_MUL_LL) return;
+    const start = b[t];
+    if (start !== as && !(start + OP_LENGTH[Op.GAS] === as && b[start] === Op.GAS)) return;
+    b[as] = Op.F32_DOT2_LOOP;
+    enc.lastStart = -1;
+    enc.lastOp = -1;
   }
   /** The values a branch to c carries (below the condition on top) are in their canonical slots at the label's height: no moves. */
   private labelValuesInPlace(c: Ctrl): boolean {

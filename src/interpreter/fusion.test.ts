@@ -1023,6 +1023,62 @@ test("a dot-product loop's address add and pointer step join its f32 steps (f32.
   await resumableByUnits(text, 'dot', 0, 256, 64);
 });
 
+test("a dot-product loop of f32.add_mul_ll, f32.mul_ll_add2_s_add and its counter's branch back runs as one f32.dot2_loop: native results bit for bit, NaNs canonical, traps in a first and a later round, the gas of the separate ops, resumable one unit at a time", async () => {
+  // the loop of the test above with a constant trip count (the branch a br_if_add_si_i32_ne_si); `dot`
+  // indexes b with a shift and a memarg offset (k = 2, offset = 64), `dotn` is `dot` with the bound in a
+  // local (no fused loop: the same instructions, so the same gas with the unit schedule)
+  const loop = (bound: string) => `(loop $l
+        (f32.mul (f32.load offset=4 (local.tee $p (i32.add (local.get $a) (local.get $k)))) (f32.load offset=64 (i32.shl (local.get $q) (i32.const 2))))
+        (f32.add (local.get $s) (f32.mul (f32.load (local.get $p)) (f32.load offset=0 (i32.shl (local.get $q) (i32.const 2)))))
+        f32.add
+        local.set $s
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 8))) ${bound})))`;
+  const text = `(module (memory 1)
+    (func (export "set") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+    (func (export "dot") (param $a i32) (param $q i32) (param $n i32) (result i32) (local $k i32) (local $p i32) (local $s f32)
+      ${loop('(i32.const 64)')}
+      (i32.reinterpret_f32 (local.get $s)))
+    (func (export "dotn") (param $a i32) (param $q i32) (param $n i32) (result i32) (local $k i32) (local $p i32) (local $s f32)
+      ${loop('(local.get $n)')}
+      (i32.reinterpret_f32 (local.get $s))))`;
+  const { native, det, listing } = await floatModule(text);
+  // [dst c x | addr1 offset1 imm1 k1 | addr2 offset2 imm2 k2 | pd pa pb pi] op2 [the same] op3 [dst a b c | target | fall]
+  const loopRe = new RegExp(`^\\s+(\\d+): F32_DOT2_LOOP (\\d+) \\2 \\2 (\\d+) 4 0 0 2 64 0 2 \\3 0 6 0 ${Op.F32_MUL_LL_ADD2_S_ADD} 10 10 \\2 \\3 0 0 0 2 0 0 2 2 2 0 32 ${Op.BR_IF_ADD_SI_I32_NE_SI} 6 6 8 64 \\1 0 \\d+ 0\n`, 'm');
+  expect(listing(1)).toMatch(loopRe);
+  expect(listing(1, true)).toContain('F32_DOT2_LOOP');
+  expect(listing(2)).not.toContain('F32_DOT2_LOOP');
+  const r = rng(81);
+  const bits = [...F32_BITS];
+  for (let i = 0; i < 40; i++) bits.push(r() | 0);
+  for (let round = 0; round < 30; round++) {
+    for (let i = 0; i < 4096; i += 4) {
+      // mostly ordinary values, sometimes one of the edge cases (NaNs, infinities, subnormals)
+      const v = r() % 7 === 0 ? bits[r() % bits.length] : (0x3c000000 + (r() % 0x4000000)) ^ (r() & 0x80000000);
+      native.set(i, v); det.set(i, v);
+    }
+    const q = r() % 64;
+    const n = native.dot(round * 4, q, 0), d = det.dot(round * 4, q, 0);
+    expect([round, sameFloat('f32', n, d) ? 'same' : `native ${n}, detwasm ${d}`]).toEqual([round, 'same']);
+    expect(det.dotn(round * 4, q, 64)).toBe(d);
+  }
+  // out of bounds in either load of the first product (the second product's addresses are below them),
+  // in the first round and in later ones
+  for (const [a, q] of [[65532, 0], [0, 16368], [65536, 0], [0, 16368 - 64], [65536 - 60, 0], [65536 - 32, 0]]) {
+    expect([a, q, thrown(() => native.dot(a, q, 0)).message === undefined]).toEqual([a, q, false]);
+    expect([a, q, thrown(() => det.dot(a, q, 0)).code]).toEqual([a, q, 'memory_out_of_bounds']);
+  }
+  const fused = await resumableByUnits(text, 'dot', 8, 3, 0);
+  expect(await resumableByUnits(text, 'dotn', 8, 3, 64)).toBe(fused);
+  const m = await floatModule(text, 1e9);
+  let g = m.store.gasUsed;
+  m.det.dot(8, 3, 0);
+  const gFused = m.store.gasUsed - g;
+  g = m.store.gasUsed;
+  m.det.dotn(8, 3, 64);
+  expect(m.store.gasUsed - g).toBe(gFused);
+});
+
 test('k - x with a constant k (negation, 31 - x) is one I32_SUB_IS and wraps; resumable one unit of gas at a time', async () => {
   const ks = [0, 1, 31, -1, 0x7fffffff, -0x80000000];
   let funcs = '';

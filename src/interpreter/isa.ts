@@ -1078,9 +1078,13 @@ else {
 const NEAREST = (x: string) => `let r = Math.round(${x});
 if (r - ${x} === 0.5 && r % 2 !== 0) r -= 1;`;
 const F_CMP: Array<[string, string]> = [['eq', '==='], ['ne', '!=='], ['lt', '<'], ['gt', '>'], ['le', '<='], ['ge', '>=']];
-for (const [w, read, set, base] of [['f32', f32, setF32, 0x5b], ['f64', f64, setF64, 0x61]] as const) {
-  F_CMP.forEach(([c, o], i) => op(`${w}.${c}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
-S[$dst] = a ${o} b ? 1 : 0;`, `${w}.${c}`, { wasm: base + i, shape: 'binary' }));
+// one case for the six comparisons of a type, told apart by the op (SPEED: exec's bytecode budget;
+// six cases took ~1.5 kB of it, one takes ~140 bytes and a few predicted compares)
+for (const [w, read, , base] of [['f32', f32, setF32, 0x5b], ['f64', f64, setF64, 0x61]] as const) {
+  const pick = F_CMP.slice(0, -1).map(([c, o]) => `o === @OP(${w}.${c}_ss) ? a ${o} b : `).join('');
+  const cmp = `const o = code[pc], a = ${read('$a')}, b = ${read('$b')};
+S[$dst] = (${pick}a ${F_CMP[F_CMP.length - 1][1]} b) ? 1 : 0;`;
+  F_CMP.forEach(([c], i) => op(`${w}.${c}_ss`, 'dst:s a:s b:s', cmp, `${w}.${c}`, { wasm: base + i, shape: 'binary', group: `${w}.cmp` }));
 }
 for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, setF64, 0x99]] as const) {
   // bitwise: the sign bit of the (high) word
@@ -1098,12 +1102,17 @@ for (const [w, read, set, base] of [['f32', f32, setF32, 0x8b], ['f64', f64, set
   bin.forEach(([name, e], i) => op(`${w}.${name}_ss`, 'dst:s a:s b:s', `const a = ${read('$a')}, b = ${read('$b')};
 const r = ${e};
 ${set('r')}`, `${w}.${name}`, { wasm: base + 7 + i, shape: 'binary', ...(withImm.has(name) ? { immForm: `${w}.${name}_si` } : {}) }));
-  // SPEED: a constant right operand as an immediate (its bits), as for integers: no const record per use
+  // SPEED: a constant right operand as an immediate (its bits), as for integers: no const record per use.
+  // mul (the hot one in the corpus) has a case of its own; add, sub and div share one, told apart by
+  // the op (exec's bytecode budget)
+  const shared = ['add', 'sub', 'div'];
+  const pick = shared.slice(0, -1).map((n) => `o === @OP(${w}.${n}_si) ? ${bin.find(([b]) => b === n)![1]} : `).join('');
   for (const [name, e] of bin) {
     if (!withImm.has(name)) continue;
-    op(`${w}.${name}_si`, w === 'f32' ? 'dst:s a:s b:i' : 'dst:s a:s lo:i hi:i', `const a = ${read('$a')}, b = ${w === 'f32' ? f32Imm('$b') : f64Imm('$lo', '$hi')};
-const r = ${e};
-${set('r')}`, `${w}.${name} with a constant right operand`);
+    const one = shared.includes(name);
+    op(`${w}.${name}_si`, w === 'f32' ? 'dst:s a:s b:i' : 'dst:s a:s lo:i hi:i', `${one ? 'const o = code[pc];\n' : ''}const a = ${read('$a')}, b = ${w === 'f32' ? f32Imm('$b') : f64Imm('$lo', '$hi')};
+const r = ${one ? `${pick}${bin.find(([b]) => b === shared[shared.length - 1])![1]}` : e};
+${set('r')}`, `${w}.${name} with a constant right operand`, one ? { group: `${w}.bin_si` } : {});
   }
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
   // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
@@ -1255,6 +1264,70 @@ op('f32.mul_ll_add_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll, then f32.add of S[c] 
 op('f32.mul_ll_add2_s', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add_s, then f32.add of S[x], each rounded (pd, pa, pb, pi unused)', { group: 'f32.mul_ll' });
 op('f32.add_mul_ll', MUL_LL_FIELDS, MUL_LL, 'S[pd] = S[pa] i32.add S[pb], then f32.mul_ll (c, x, pi unused)', { group: 'f32.mul_ll' });
 op('f32.mul_ll_add2_s_add', MUL_LL_FIELDS, MUL_LL, 'f32.mul_ll_add2_s, then S[pd] = S[pa] i32.add pi (pb unused)', { group: 'f32.mul_ll' });
+/**
+ * A dot product's loop, unrolled twice, as one op (compiler fuseDotLoop): the
+ * records f32.add_mul_ll, f32.mul_ll_add2_s_add and br_if_add_si_i32_ne_si
+ * back to the first, kept as they are (fields `op2`, `op3` are the second
+ * and third records' op words), run in one dispatch for as long as the
+ * branch goes back to this op. Each round runs the three rows' steps in
+ * order, each as alone (the loads' bounds checks, NaN canonicalization,
+ * rounding after every f32 step); the branch charges the loop's gas before
+ * the next round, so an out-of-gas pause is at this op with that charge
+ * pending, as after the separate branch. The fall-through leaves as the
+ * branch does. SPEED: the fields are read once, not once per round (matmul:
+ * a 16-term dot product, 8 rounds; 3 dispatches and ~45 field reads a round
+ * before). The temporaries reuse names the other cases declare (Ignition
+ * gives each distinct name a register, see gen-isa.js): o this op; d, p, a0,
+ * b the first row's dst, pd, pa, pb; a, i, k, lo its first load's addr, imm,
+ * k, offset and b1, b0, m, hi its second's; d2, s, u, q, n, t the second row's
+ * dst, c, x, pd, pa, pi; al, mid, rk, ah and xl, ylu, w, xr its loads';
+ * yh, X, R, neg the branch's dst, a, b, c; j, ret its target and fall; hR,
+ * rlc the target's pc and gas (read once too: code does not change).
+ */
+const DOT_LOOP = `const o = pc;
+const d = $dst, p = $pd, a0 = $pa, b = $pb;
+const a = $addr1, i = $imm1, k = $k1, lo = $offset1 >>> 0;
+const b1 = $addr2, b0 = $imm2, m = $k2, hi = $offset2 >>> 0;
+const d2 = $dstB, s = $cB, u = $xB, q = $pdB, n = $paB, t = $piB;
+const al = $addr1B, mid = $imm1B, rk = $k1B, ah = $offset1B >>> 0;
+const xl = $addr2B, ylu = $imm2B, w = $k2B, xr = $offset2B >>> 0;
+const yh = $dstC, X = $aC, R = $bC, neg = $cC, ret = $fall;
+const j = $target, hR = code[j], rlc = code[j + 1];
+for (;;) {
+  S[p] = (S[a0] + S[b]) | 0;
+  let ea1 = (((S[a] << k) + i) >>> 0) + lo;
+  if (ea1 + 4 > memLen) trap('memory_out_of_bounds');
+  let ea2 = (((S[b1] << m) + b0) >>> 0) + hi;
+  if (ea2 + 4 > memLen) trap('memory_out_of_bounds');
+  let r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+  if (r === r) SF32[d] = r;
+  else S[d] = 0x7fc00000;
+  ea1 = (((S[al] << rk) + mid) >>> 0) + ah;
+  if (ea1 + 4 > memLen) trap('memory_out_of_bounds');
+  ea2 = (((S[xl] << w) + ylu) >>> 0) + xr;
+  if (ea2 + 4 > memLen) trap('memory_out_of_bounds');
+  r = dv.getFloat32(ea1, true) * dv.getFloat32(ea2, true);
+  r = Math.fround(r) + SF32[s];
+  r = Math.fround(r) + SF32[u];
+  if (r === r) SF32[d2] = r;
+  else S[d2] = 0x7fc00000;
+  S[q] = (S[n] + t) | 0;
+  const v = (S[X] + R) | 0;
+  S[yh] = v;
+  if (v === neg) break;
+  pc = hR;
+  CHARGE_PENDING(rlc);
+  if (pc !== o) break;
+}
+if (pc === o) {
+  pc = code[ret];
+  const cost = code[ret + 1];
+  CHARGE_PENDING(cost);
+}
+break;`;
+const DOT_ROW = (sfx: string) => MUL_LL_FIELDS.split(' ').map((f) => f.replace(':', `${sfx}:`)).join(' ');
+op('f32.dot2_loop', `${MUL_LL_FIELDS} op2:i ${DOT_ROW('B')} op3:i dstC:s aC:s bC:i cC:i target:t fall:t`, DOT_LOOP,
+  'f32.add_mul_ll, f32.mul_ll_add2_s_add, br_if_add_si_i32_ne_si back to this op, looped in one dispatch', { next: 'self' });
 op('f64.add_add_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} + ${f64('$b')} + ${f64('$c')};
 ${setF64('r')}`, '(S[a] f64.add S[b]) f64.add S[c]: two f64.add in a row, each rounded');
 op('f64.mul_mul_sss', 'dst:s a:s b:s c:s', `const r = ${f64('$a')} * ${f64('$b')} * ${f64('$c')};
@@ -1645,7 +1718,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|floor|trunc|nearest)_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
