@@ -457,5 +457,5 @@ export function instrLength(code: Int32Array, pc: number): number {
   return 4 + 3 * code[pc + 3]; // Imm.tryTable
 }
 
-/** Record length by dense op number for records of a fixed length, 0 for the variable ones (and non-instructions). */
-const FIXED_LENGTH: Uint8Array = IMMEDIATE_KIND.map((kind) => (kind < RECORD_LENGTH.length && RECORD_LENGTH[kind] > 0 ? RECORD_LENGTH[kind] : 0));
+/** Record length by dense op number for records of a fixed length, 0 for the variable ones (and non-instructions; instrLength). */
+export const FIXED_LENGTH: Uint8Array = IMMEDIATE_KIND.map((kind) => (kind < RECORD_LENGTH.length && RECORD_LENGTH[kind] > 0 ? RECORD_LENGTH[kind] : 0));

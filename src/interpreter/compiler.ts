@@ -75,7 +75,7 @@
  */
 import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
-import { BLOCKTYPE_EMPTY, MEMARG_EXT, instrLength } from '../decoder/opcodes.js';
+import { BLOCKTYPE_EMPTY, MEMARG_EXT, FIXED_LENGTH, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
 import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
 import {
@@ -324,13 +324,20 @@ class FuncTranslator {
     this.pushCtrl(K_FUNC, 0, 0, type.results.length, -1);
 
     const len = body.length;
-    for (let pc = 0; pc < len; pc += instrLength(body, pc)) {
-      st.steps++;
+    // SPEED: the record length from the table here (instrLength only for the
+    // variable-length records), the step count in a local
+    let steps = 0;
+    for (let pc = 0; pc < len;) {
+      steps++;
       const op = body[pc];
-      if (this.top.unreachable && this.skipUnreachable(op)) continue;
-      if (op === 0x20 || op === 0x41) this.leaf(op, body[pc + 2]);
-      else this.instr(op, body, pc);
+      const n = FIXED_LENGTH[op];
+      if (!(this.top.unreachable && this.skipUnreachable(op))) {
+        if (op === 0x20 || op === 0x41) this.leaf(op, body[pc + 2]);
+        else this.instr(op, body, pc);
+      }
+      pc += n !== 0 ? n : instrLength(body, pc);
     }
+    st.steps += steps;
     if (this.returnStubFixups.length > 0) {
       // catch clauses whose label is the function's: their values are the results, then a return
       const stub = enc.len;
@@ -359,14 +366,16 @@ class FuncTranslator {
    */
   private fusePairs(): void {
     const b = this.enc.buf, n = this.enc.len;
+    // SPEED: the tables in locals (an imported name is a property load per use)
+    const countAt = OP_COUNT_AT, opLength = OP_LENGTH, pairFirst = PAIR_FIRST;
     let pps = -1, ps = -1;
     for (let pc = 0; pc < n;) {
-      const op = b[pc], c = OP_COUNT_AT[op];
-      if (ps >= 0 && PAIR_FIRST[b[ps]] >= 0) {
+      const op = b[pc], c = countAt[op];
+      if (ps >= 0 && pairFirst[b[ps]] >= 0) {
         const p = pairOf(b[ps], op);
         if (p >= 0) {
           b[ps] = p;
-          if (pps >= 0 && PAIR_FIRST[b[pps]] >= 0) {
+          if (pps >= 0 && pairFirst[b[pps]] >= 0) {
             const q = pairOf(b[pps], p);
             if (q >= 0) b[pps] = q;
           }
@@ -375,7 +384,7 @@ class FuncTranslator {
       pps = ps;
       ps = pc;
       // (bytecode.ts opLength, inline)
-      pc += c === 0 ? OP_LENGTH[op] : OP_LENGTH[op] + 2 * (b[pc + c] + 1);
+      pc += c === 0 ? opLength[op] : opLength[op] + 2 * (b[pc + c] + 1);
     }
   }
 

@@ -190,32 +190,47 @@ export class FuncValidator {
 
   // ---- operand stack ----
 
+  // SPEED: push, pop and local are small (their rare paths are functions of
+  // their own): V8 inlines calls only up to a total bytecode size per caller,
+  // and validate calls these at dozens of sites.
   private push(t: number): void {
-    if (this.valsLen === this.vals.length) {
-      const grown = new Int32Array(this.vals.length * 2);
-      grown.set(this.vals);
-      this.vals = grown;
-    }
-    this.vals[this.valsLen++] = t;
-    if (this.valsLen > this.maxHeight) {
-      this.maxHeight = this.valsLen;
-      if (this.valsLen > this.maxOperandStack) {
-        throw new LimitError('maxOperandStack', this.maxOperandStack, this.valsLen, this.at, this.funcIndex);
-      }
+    const len = this.valsLen;
+    if (len === this.vals.length) this.growVals();
+    this.vals[len] = t;
+    this.valsLen = len + 1;
+    if (len >= this.maxHeight) this.newMaxHeight(len + 1);
+  }
+  private growVals(): void {
+    const grown = new Int32Array(this.vals.length * 2);
+    grown.set(this.vals);
+    this.vals = grown;
+  }
+  /** The operand stack reached height h, more than before in this function. */
+  private newMaxHeight(h: number): void {
+    this.maxHeight = h;
+    if (h > this.maxOperandStack) {
+      throw new LimitError('maxOperandStack', this.maxOperandStack, h, this.at, this.funcIndex);
     }
   }
 
   /** pop_val() and pop_val(expect) of the appendix; `expect` UNKNOWN accepts anything. */
   private pop(expect: number, offset: number): number {
-    if (this.valsLen === this.height) {
-      if (this.unreachable) return UNKNOWN;
-      this.fail(`type mismatch: expected ${expect === UNKNOWN ? 'a value' : valtypeName(expect)}, but the stack is empty`, offset);
-    }
-    const actual = this.vals[--this.valsLen];
+    const len = this.valsLen;
+    if (len === this.height) return this.popEmpty(expect, offset);
+    const actual = this.vals[len - 1];
+    this.valsLen = len - 1;
     if (actual !== expect && actual !== UNKNOWN && expect !== UNKNOWN && !matchesType(actual, expect, this.c.canon)) {
-      this.fail(`type mismatch: expected ${valtypeName(expect)}, got ${valtypeName(actual)}`, offset);
+      this.popMismatch(expect, actual, offset);
     }
     return actual;
+  }
+  /** pop with nothing above the frame's height: Unknown in unreachable code, else a type mismatch. */
+  private popEmpty(expect: number, offset: number): number {
+    if (this.unreachable) return UNKNOWN;
+    this.fail(`type mismatch: expected ${expect === UNKNOWN ? 'a value' : valtypeName(expect)}, but the stack is empty`, offset);
+  }
+  private popMismatch(expect: number, actual: number, offset: number): never {
+    this.fail(`type mismatch: expected ${valtypeName(expect)}, got ${valtypeName(actual)}`, offset);
   }
 
   /**
@@ -438,8 +453,15 @@ export class FuncValidator {
 
   /** The type of local x (spec 3.3.5 C.locals[x]): parameters directly, declared locals by binary search over the runs. */
   private local(x: number, offset: number): number {
-    if (x >= this.numLocals) this.fail(`unknown local ${x}`, offset);
+    if (x >= this.numLocals) this.unknownLocal(x, offset);
     if (x < this.numParams) return this.params0[x];
+    return this.declaredLocal(x);
+  }
+  private unknownLocal(x: number, offset: number): never {
+    this.fail(`unknown local ${x}`, offset);
+  }
+  /** The type of declared local x (below numLocals, not a parameter). */
+  private declaredLocal(x: number): number {
     let lo = 0;
     let hi = this.numRuns - 1;
     while (lo < hi) {
@@ -585,7 +607,9 @@ export class FuncValidator {
         case 0x0d: { // Op.br_if
           const l = code[pc + 2] >>> 0;
           if (l >= this.ctrlLen) this.fail(`unknown label ${l}`, off);
-          this.pop(I32, off);
+          const len = this.valsLen;
+          if (len > this.height && this.vals[len - 1] === I32) this.valsLen = len - 1;
+          else this.pop(I32, off);
           const ts = this.labelTypes(l);
           this.popTypes(ts, off);
           this.pushTypes(ts);
@@ -727,6 +751,13 @@ export class FuncValidator {
           pc += 2;
           break;
         case 0x1b: { // Op.select
+          const len = this.valsLen, vals = this.vals;
+          if (len - 3 >= this.height && vals[len - 1] === I32 && vals[len - 2] === vals[len - 3] && isNumType(vals[len - 2])) {
+            // two operands of one numeric type: the first stays as the result
+            this.valsLen = len - 2;
+            pc += 2;
+            break;
+          }
           this.pop(I32, off);
           const t1 = this.pop(UNKNOWN, off);
           const t2 = this.pop(UNKNOWN, off);
@@ -755,30 +786,43 @@ export class FuncValidator {
         }
 
         // ---- variable instructions (spec 3.3.5) ----
+        // SPEED (here and in the cases below): push's and pop's common cases
+        // are written out (V8 does not inline them at every site: see push).
         case 0x20: { // Op.local_get
           const x = code[pc + 2] >>> 0;
-          const t = this.local(x, off);
+          const t = x < this.numParams ? this.params0[x] : this.local(x, off);
           if (this.hasNonDefaultable && !isNullable(t) && x >= this.numParams && this.initSet[x] === 0) {
             this.fail(`uninitialized local ${x}`, off);
           }
-          this.push(t);
+          const len = this.valsLen;
+          if (len < this.maxHeight) {
+            // (maxHeight <= vals.length)
+            this.vals[len] = t;
+            this.valsLen = len + 1;
+          } else this.push(t);
           pc += 3;
           break;
         }
         case 0x21: { // Op.local_set
           const x = code[pc + 2] >>> 0;
-          const t = this.local(x, off);
-          this.pop(t, off);
+          const t = x < this.numParams ? this.params0[x] : this.local(x, off);
+          const len = this.valsLen;
+          if (len > this.height && this.vals[len - 1] === t) this.valsLen = len - 1;
+          else this.pop(t, off);
           if (this.hasNonDefaultable) this.setLocal(x, t);
           pc += 3;
           break;
         }
         case 0x22: { // Op.local_tee
           const x = code[pc + 2] >>> 0;
-          const t = this.local(x, off);
-          this.pop(t, off);
+          const t = x < this.numParams ? this.params0[x] : this.local(x, off);
+          const len = this.valsLen;
+          // (a value of type t on top: popping and pushing it back changes nothing)
+          if (len <= this.height || this.vals[len - 1] !== t) {
+            this.pop(t, off);
+            this.push(t);
+          }
           if (this.hasNonDefaultable) this.setLocal(x, t);
-          this.push(t);
           pc += 3;
           break;
         }
@@ -829,8 +873,13 @@ export class FuncValidator {
           // (the short memarg form: memory 0, offset < 2^32)
           if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
           if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(this.mem0Addr, off);
-          this.push(MEM_TYPE[op]);
+          const len = this.valsLen;
+          if (len > this.height && this.vals[len - 1] === this.mem0Addr) {
+            this.vals[len - 1] = MEM_TYPE[op];
+          } else {
+            this.pop(this.mem0Addr, off);
+            this.push(MEM_TYPE[op]);
+          }
           pc += 4;
           break;
         }
@@ -842,8 +891,13 @@ export class FuncValidator {
         case 0x3c: case 0x3d: case 0x3e: { // Op.i64_store8, Op.i64_store16, Op.i64_store32
           if (this.mem0Addr === 0) this.fail('unknown memory 0', off);
           if ((code[pc + 2] >>> 0) > MEM_ALIGN[op]) this.fail('alignment must not be larger than natural', off);
-          this.pop(MEM_TYPE[op], off);
-          this.pop(this.mem0Addr, off);
+          const len = this.valsLen;
+          if (len - 2 >= this.height && this.vals[len - 1] === MEM_TYPE[op] && this.vals[len - 2] === this.mem0Addr) {
+            this.valsLen = len - 2;
+          } else {
+            this.pop(MEM_TYPE[op], off);
+            this.pop(this.mem0Addr, off);
+          }
           pc += 4;
           break;
         }
@@ -860,10 +914,15 @@ export class FuncValidator {
           break;
         }
         // ---- numeric instructions not in the SIG tables (spec 3.3.1) ----
-        case 0x41: // Op.i32_const
-          this.push(I32);
+        case 0x41: { // Op.i32_const
+          const len = this.valsLen;
+          if (len < this.maxHeight) {
+            this.vals[len] = I32;
+            this.valsLen = len + 1;
+          } else this.push(I32);
           pc += 3;
           break;
+        }
         case 0x42: // Op.i64_const
           this.push(I64);
           pc += 4;
