@@ -238,7 +238,7 @@ test('exceptions across slices: unwinding charges beyond a slice, handlers sever
     internals(store).gasSlice = slice;
     let tag: Tag | null = null;
     const inst = store.instantiate(engine.compile(bytes), { env: { host: (x: number) => { throw new Exception(tag!, [x * 2]); } } });
-    tag = inst.exports.e as Tag;
+    tag = inst.exports.e as unknown as Tag;
     store.gasRemaining = budget;
     const r = { store, exports: inst.exports as Record<string, any> };
     return { out: outcome(r, () => r.exports.run(200)), slices: internals(store).slicesEnded };
