@@ -83,11 +83,10 @@ function unslice(store: StoreState): void {
  * left. SPEED (V8 with Maglev): every slice enters exec's optimized code
  * afresh, where a call that stayed in the loop runs in its on-stack-
  * replacement code (23-50% slower; RATIONALE.md, "The loop's entry is
- * warmed up"). Unmetered stores run exec in one piece (their code charges
- * nothing).
+ * warmed up"). An unmetered store's budget is infinite and its code charges
+ * only ticks (compiler.ts TICK), so its slices are counted in those.
  */
 export function execSliced(store: StoreState, entry: FuncInst, entryFp: number, resume: Activation | null): boolean {
-  if (!store.metered) return exec(store, entry, entryFp, resume);
   const entryDepth = resume === null ? store.depth : resume.entryDepth;
   let n = store.gasSlice;
   store.gas = slice(store, store.gas, n);

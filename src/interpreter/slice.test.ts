@@ -257,11 +257,25 @@ test('exceptions across slices: unwinding charges beyond a slice, handlers sever
   }
 });
 
-test('unmetered stores run in one piece', async () => {
-  const engine = new Engine();
-  const store = new Store(engine);
-  internals(store).gasSlice = 5;
-  const inst = store.instantiate(engine.compile(await wat(MIXED)), { env: { h: H } });
-  (inst.exports.loop_then_div as (n: number, d: number) => number)(100_000, 3);
-  expect([internals(store).slicesEnded, store.gasRemaining]).toEqual([0, Infinity]);
+test('unmetered stores run in slices of ticks no one sees: the results of one slice, gasRemaining Infinity, gasUsed 0', async () => {
+  const bytes = await wat(MIXED);
+  const go = (slice: number) => {
+    const engine = new Engine();
+    const store = new Store(engine);
+    internals(store).gasSlice = slice;
+    const inst = store.instantiate(engine.compile(bytes), { env: { h: H } });
+    const ex = inst.exports as Record<string, any>;
+    const seen: unknown[] = [];
+    return {
+      out: [ex.loop_then_div(100_000, 3), ex.run(100), thrown(() => ex.loop_then_div(1000, 0)).message, memoryHash(ex), store.gasRemaining, store.gasUsed, seen],
+      slices: internals(store).slicesEnded,
+    };
+  };
+  const one = go(Infinity);
+  expect(one.slices).toBe(0);
+  const r = go(1000);
+  expect(r.out).toEqual(one.out);
+  // a loop's back edges and the calls of run: at least 100_000 ticks
+  expect(r.slices).toBeGreaterThan(100);
+  expect(internals(new Store(new Engine())).gasSlice).toBe(GAS_SLICE / 2);
 });
