@@ -508,6 +508,8 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
 
   let callee: FuncInst;
   let nfp = 0;
+  // the charge of an out-of-gas where pc has moved on (the shared tail after label oogp)
+  let pend = 0;
   try {
     if (resume !== null) {
       if (resume.error !== null) throw resume.error;
@@ -516,18 +518,24 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     }
     for (;;) {
       TRACE_HOOK;
-      // The cases' out-of-gas checks (pending 0: the instruction at pc runs
-      // again on resume) and memory bounds checks break to these shared tails.
+      // The cases' out-of-gas checks (oog, pending 0: the instruction at pc
+      // runs again on resume; oogp: `pend` is charged first) and memory
+      // bounds checks break to these shared tails. SPEED: one outOfGas call
+      // site, which the warm-up's slices run (engine.ts warmUpExec): a call
+      // that never ran deoptimizes the optimized loop when it first does.
       oob: {
-        oog: {
-          switch (code[pc]) {
-            // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-            default:
-              badOp(code, pc);
+        oogp: {
+          oog: {
+            switch (code[pc]) {
+              // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+              default:
+                badOp(code, pc);
+            }
+            continue;
           }
-          continue;
+          pend = 0;
         }
-        outOfGas(store, 0, pc, fp);
+        outOfGas(store, pend, pc, fp);
       }
       trap('memory_out_of_bounds');
     }
