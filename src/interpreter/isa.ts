@@ -614,6 +614,18 @@ for (const [c] of COMPARISONS) {
 }
 
 /**
+ * The end of a two-way branch row whose earlier lines changed state they read
+ * (a counter step, a loaded value kept in a slot that may be its own address:
+ * `p = p->next`): the jump's charge is pending at the destination, so a call
+ * resumed after out of gas there does not run those lines again.
+ */
+const pendingJump = (cond: string) => `const j = ${cond} ? $target : $fall;
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`;
+
+/**
  * A load feeding a branch condition, as one fused branch (compiler
  * fuseLoadBranch): the loaded value tested against 0, or compared for
  * (in)equality with S[b] or constant b (the address as for loads). Out of
@@ -625,8 +637,9 @@ for (const load of ['i32.load', 'i32.load8_u']) {
   const [, , size, v] = i32Loads.find(([n]) => n === load)!;
   const f = load.slice(4);
   const keep = `${ea(size)}const v = ${v};\nS[$dst] = v;\n`;
-  branch(`br_if_${f}_nz`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v !== 0', `S[dst] = the ${load}; jump when it is not 0`);
-  branch(`br_if_${f}_z`, 'dst:s addr:s offset:i imm:i k:i', keep, 'v === 0', `S[dst] = the ${load}; jump when it is 0`);
+  const fields = 'dst:s addr:s offset:i imm:i k:i target:t fall:t';
+  op(`br_if_${f}_nz`, fields, keep + pendingJump('v !== 0'), `S[dst] = the ${load}; jump when it is not 0`, { next: 'self' });
+  op(`br_if_${f}_z`, fields, keep + pendingJump('v === 0'), `S[dst] = the ${load}; jump when it is 0`, { next: 'self' });
   for (const c of ['eq', 'ne']) {
     branch(`br_if_i32_${f}_${c}_s`, 'addr:s b:s offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} S[$b]`, `jump when the ${load} ${c} S[b]`);
     branch(`br_if_i32_${f}_${c}_i`, 'addr:s b:i offset:i imm:i k:i', ea(size), `${v} ${JS_CMP[c]} $b`, `jump when the ${load} ${c} b`);
@@ -636,17 +649,11 @@ for (const load of ['i32.load', 'i32.load8_u']) {
 /**
  * A counter step and the branch on it (compiler fuseAddBranch): `S[dst] =
  * S[a] + b`, then the branch on the new value, compared with S[c] / constant
- * c or tested against 0. The add is done when the branch charges its
- * destination, so out of gas there is a pending-charge pause at the
- * destination (a resumed call does not add twice).
+ * c or tested against 0 (the add is done when the branch charges: pendingJump).
  */
 const addBranch = (cond: string) => `const v = (S[$a] + $b) | 0;
 S[$dst] = v;
-const j = ${cond} ? $target : $fall;
-pc = code[j];
-const k = code[j + 1];
-CHARGE_PENDING(k);
-break;`;
+${pendingJump(cond)}`;
 // the loop-counter comparisons only (each row costs the loop's bytecode budget)
 for (const c of ['eq', 'ne', 'lt_u', 'gt_u']) {
   op(`br_if_add_si_i32_${c}_si`, 'dst:s a:s b:i c:i target:t fall:t', addBranch(cmp32(c, 'v', '$c')), `S[dst] = S[a] + b, then jump when S[dst] ${c} c (i32)`, { next: 'self' });
