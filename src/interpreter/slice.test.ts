@@ -84,7 +84,7 @@ test('the default slice is GAS_SLICE instructions of the schedule', () => {
 });
 
 test('corpus programs crossing many slices give the result, gas and memory of one slice', () => {
-  for (const [name, n] of [['fib', 1], ['sha256', 10], ['i64arith', 20], ['sort', 1], ['lz', 1], ['indirect', 3], ['bulk', 2], ['nbody', 40], ['matmul', 1]] as const) {
+  for (const [name, n] of [['fib', 1], ['sha256', 10], ['i64arith', 20], ['sort', 1], ['lz', 1], ['indirect', 3], ['bulk', 2], ['nbody', 40], ['matmul', 1], ['mixed', 1], ['vm', 1], ['i32arith', 10]] as const) {
     const bytes = fs.readFileSync(path.join(CORPUS, `${name}.wasm`));
     const one = make(bytes, Infinity);
     const want = outcome(one, () => one.exports.run(n));
