@@ -25,9 +25,7 @@
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
  *    address in one instruction; a store of a value just loaded moves its
  *    address computation after the load to fold it (sinkAddress);
- *  - two consecutive copies are one copy2, four one copy4 (copy4_32 when
- *    all four move i32/f32 values, the low slots only: the operand stack
- *    knows the type from the local at either end), a copy before br
+ *  - two consecutive copies are one copy2, four one copy4, a copy before br
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
  *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
@@ -309,7 +307,6 @@ class FuncTranslator {
     const nLocals = type.params.length + m.codes[codeIndex].numLocals;
     enc.reset(metered, schedule.static, arena);
     st.reset(nLocals);
-    st.localTypes(type.params, m.codes[codeIndex].locals);
     if (this.written.length < nLocals) this.written = new Uint8Array(nLocals);
     else this.written.fill(0, 0, nLocals);
     this.straight = true;

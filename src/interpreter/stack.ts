@@ -23,11 +23,6 @@ export var CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
 // SPEED: `var`: reading a module-level `const` from a function costs a
 // temporal-dead-zone check per access in V8, a `var` does not.
 
-/** 1 for i32 and f32 (valtype 0x7f, 0x7d): a value in one slot, its high slot unread (DESIGN.md). */
-function isNarrow(t: number): number {
-  return t === 0x7f || t === 0x7d ? 1 : 0;
-}
-
 /** The operand-stack model and which entries still read locals. */
 export class OperandStack {
   /** Kind of each entry (CANON, LOCAL, C32, C64). */
@@ -46,8 +41,6 @@ export class OperandStack {
   refCount = new Int32Array(64);
   /** Locals of the function, parameters included. */
   nLocals = 0;
-  /** By local index: 1 when the local is an i32 or f32 (one slot of value, Encoder.copy `narrow`). */
-  narrow = new Uint8Array(64);
   /** Work done, for the linearity tests (CompileStats). */
   steps = 0;
   /** Entries below it may hold values of the previous function. */
@@ -68,16 +61,6 @@ export class OperandStack {
     this.nLocals = nLocals;
     if (this.refCount.length < nLocals) this.refCount = new Int32Array(nLocals);
     else this.refCount.fill(0, 0, nLocals);
-  }
-  /** The locals' types: `params`, then the declared runs (`narrow`). */
-  localTypes(params: readonly number[], runs: ReadonlyArray<{ count: number; type: number }>): void {
-    if (this.narrow.length < this.nLocals) this.narrow = new Uint8Array(this.nLocals);
-    let i = 0;
-    for (const t of params) this.narrow[i++] = isNarrow(t);
-    for (const r of runs) {
-      this.narrow.fill(isNarrow(r.type), i, i + r.count);
-      i += r.count;
-    }
   }
 
   /** The canonical slot of height i. */
@@ -144,7 +127,7 @@ export class OperandStack {
     const k = this.kinds[i];
     if (k === CANON) return;
     const dst = this.canon(i);
-    if (k === LOCAL) { this.enc.copy(dst, this.vals[i], this.narrow[this.vals[i] >> 1] === 1); this.refCount[this.vals[i] >> 1]--; }
+    if (k === LOCAL) { this.enc.copy(dst, this.vals[i]); this.refCount[this.vals[i] >> 1]--; }
     else if (k === C32) rec_dst_v(this.enc, Op.CONST32, dst, this.vals[i]);
     else rec_dst_lo_hi(this.enc, Op.CONST64, dst, this.vals[i], this.his[i]);
     this.kinds[i] = CANON;
@@ -172,9 +155,7 @@ export class OperandStack {
     else if (k === C64) rec_dst_lo_hi(this.enc, Op.CONST64, dst, this.vals[i], this.his[i]);
     else {
       const src = k === LOCAL ? this.vals[i] : this.canon(i);
-      // the value's type is the local's when either end is a local
-      const local = k === LOCAL ? src : dst < 2 * this.nLocals ? dst : -1;
-      if (src !== dst) this.enc.copy(dst, src, local >= 0 && this.narrow[local >> 1] === 1);
+      if (src !== dst) this.enc.copy(dst, src);
     }
   }
   /** Materializes every entry that still reads local x (before x is overwritten). */
