@@ -112,6 +112,19 @@ function branch(name: string, fields: string, pre: string, cond: string, doc: st
   rows.push({ name, fields: fieldsOf(all.trim()), exec: pre, next: 'self', cond, doc });
 }
 
+/**
+ * The end of a control row whose earlier lines changed state they read (a
+ * counter step, a loaded value kept in a slot that may be its own address:
+ * `p = p->next`): continue at the target stored at position `j` with its
+ * charge pending there, so a call resumed after out of gas does not run
+ * those lines again (JUMP charges at the row, which a resumed call reruns).
+ */
+const JUMP_PENDING = (j: string) => `const j = ${j};
+pc = code[j];
+const k = code[j + 1];
+CHARGE_PENDING(k);
+break;`;
+
 // ---------------------------------------------------------------- control
 op('unreachable', '', "trap('unreachable');\n", 'trap', { next: 'self' });
 op('gas', 'k:i', 'const k = $k;\nCHARGE(k);', 'charge k: the static cost of the basic block that starts here');
@@ -248,11 +261,7 @@ branch('copy_br', 'dst:s src:s', `const d = $dst, s = $src;
 COPY_VALUE;`, 'true', 'copy, then jump');
 // the add is done when the jump charges, so out of gas there is a pause at the target (a resumed call does not add again)
 op('i32.add_si_br', 'dst:s a:s b:i target:t', `S[$dst] = S[$a] + $b;
-const j = $target;
-pc = code[j];
-const k = code[j + 1];
-CHARGE_PENDING(k);
-break;`, 'i32.add_si, then jump (a loop step before its back edge)', { next: 'self' });
+${JUMP_PENDING('$target')}`, 'i32.add_si, then jump (a loop step before its back edge)', { next: 'self' });
 // (an i32 is its low slot, DESIGN.md: the copy moves that one)
 op('i32.add_si_tee', 'dst:s a:s b:i dst2:s', `const v = S[$a] + $b;
 S[$dst] = v;
@@ -403,11 +412,7 @@ S[$dst] = v;
 S[$dst2] = v;
 ${ea(4)}const i = dv.getInt32(ea, true) >>> 0;
 const n = $n;
-const j = @END + 2 * (i < n ? i : n);
-pc = code[j];
-const k = code[j + 1];
-CHARGE_PENDING(k);
-break;`, 'i32.add_si_tee, then br_table_load (an interpreter\'s `op = code[pc++]; switch (op)`)', { next: 'self' });
+${JUMP_PENDING('@END + 2 * (i < n ? i : n)')}`, 'i32.add_si_tee, then br_table_load (an interpreter\'s `op = code[pc++]; switch (op)`)', { next: 'self' });
 op('memory.size', 'dst:s', 'S[$dst] = memLen / 65536;', 'memory size in pages');
 op('memory.grow_s', 'dst:s n:s', `const n = S[$n] >>> 0;
 // a grow that cannot succeed returns -1 without the per-page charge
@@ -606,17 +611,8 @@ for (const [c] of COMPARISONS) {
   branch(`br_if_i32_${c}_si`, 'a:s b:i', '', cmp32(c, 'S[$a]', '$b'), `jump when S[a] ${c} b (i32)`);
 }
 
-/**
- * The end of a two-way branch row whose earlier lines changed state they read
- * (a counter step, a loaded value kept in a slot that may be its own address:
- * `p = p->next`): the jump's charge is pending at the destination, so a call
- * resumed after out of gas there does not run those lines again.
- */
-const pendingJump = (cond: string) => `const j = ${cond} ? $target : $fall;
-pc = code[j];
-const k = code[j + 1];
-CHARGE_PENDING(k);
-break;`;
+/** The end of a two-way branch row whose earlier lines changed state they read (JUMP_PENDING). */
+const pendingJump = (cond: string) => JUMP_PENDING(`${cond} ? $target : $fall`);
 
 /**
  * A load feeding a branch condition, as one fused branch (compiler
@@ -1018,11 +1014,7 @@ const hi = (S[a + 1] + $hi + (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
 const d = $dst;
 S[d] = lo;
 S[d + 1] = hi;
-const j = lo !== $clo || hi !== $chi ? $target : $fall;
-pc = code[j];
-const k = code[j + 1];
-CHARGE_PENDING(k);
-break;`, 'S[dst] = S[a] + (lo, hi), then jump when S[dst] != (clo, chi) (i64)', { next: 'self' });
+${JUMP_PENDING('lo !== $clo || hi !== $chi ? $target : $fall')}`, 'S[dst] = S[a] + (lo, hi), then jump when S[dst] != (clo, chi) (i64)', { next: 'self' });
 branch('br_if_i64_eqz_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) === 0', 'jump when the i64 S[a] == 0');
 branch('br_if_i64_nez_s', 'a:s', 'const a = $a;\n', '(S[a] | S[a + 1]) !== 0', 'jump when the i64 S[a] != 0');
 
