@@ -25,7 +25,10 @@
  *    instruction, and i32.load/i32.store take an `x + imm + (i << k)`
  *    address in one instruction; a store of a value just loaded moves its
  *    address computation after the load to fold it (sinkAddress);
- *  - two consecutive copies are one copy2, four one copy4, a copy before br
+ *  - two consecutive copies are one copy2, four one copy4 (copy4_32 when
+ *    all four move i32/f32 values, the low slots only: the type comes
+ *    from the validated types, the local read or written or the function's
+ *    result moved; a branch's moves to a label stay wide), a copy before br
  *    one copy_br (encoder.ts); an i32.load feeding a br_table is one
  *    br_table_load, with an i32.add_si_tee before it one br_table_load_step;
  *  - superinstructions over the record just emitted: `x ^ shift(y, k)`
@@ -75,7 +78,7 @@ import type { ValidatedModule } from '../validator/index.js';
 import type { GasSchedule } from '../gas/schedule.js';
 import { BLOCKTYPE_EMPTY, MEMARG_EXT, FIXED_LENGTH, instrLength } from '../decoder/opcodes.js';
 import { Encoder } from './encoder.js';
-import { OperandStack, CANON, LOCAL, C32, C64 } from './stack.js';
+import { OperandStack, CANON, LOCAL, C32, C64, isNarrow } from './stack.js';
 import {
   Op, F, DST_AT, OP_LENGTH, TARGET_AT, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
@@ -307,6 +310,7 @@ class FuncTranslator {
     const nLocals = type.params.length + m.codes[codeIndex].numLocals;
     enc.reset(metered, schedule.static, arena);
     st.reset(nLocals);
+    st.localTypes(type.params, m.codes[codeIndex].locals);
     if (this.written.length < nLocals) this.written = new Uint8Array(nLocals);
     else this.written.fill(0, 0, nLocals);
     this.straight = true;
@@ -948,7 +952,7 @@ class FuncTranslator {
       // SPEED: retarget the producing instruction's destination to the local.
       enc.buf[prevDst] = 2 * x;
     } else {
-      st.moveTo(i, 2 * x);
+      st.moveTo(i, 2 * x, st.narrow[x] === 1);
     }
     st.pop();
     if (tee) st.pushLocal(2 * x);
@@ -1891,7 +1895,7 @@ class FuncTranslator {
     // Results go to the parameter slots; a result still reading a local < n
     // could be overwritten by an earlier move, so such entries are copied out first.
     for (let i = st.h - n; i < st.h; i++) if (st.kinds[i] === LOCAL && st.vals[i] < 2 * n) st.materialize(i);
-    for (let j = 0; j < n; j++) st.moveTo(st.h - n + j, 2 * j);
+    for (let j = 0; j < n; j++) st.moveTo(st.h - n + j, 2 * j, isNarrow(this.type.results[j]) === 1);
     rec_none(enc, Op.RETURN);
   }
 
@@ -1913,7 +1917,7 @@ class FuncTranslator {
     if (c.kind === K_FUNC) { this.emitReturn(-1); return; }
     const st = this.st;
     const n = this.labelArity(c);
-    for (let j = 0; j < n; j++) st.moveTo(st.h - n + j, st.canon(c.height + j));
+    for (let j = 0; j < n; j++) st.moveTo(st.h - n + j, st.canon(c.height + j), false);
     this.target(c, this.enc.branch(Op.BR, 0, 0, 0));
   }
 

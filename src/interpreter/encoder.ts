@@ -74,6 +74,9 @@ export class Encoder implements Sink {
   copyStart = -1;
   /** Start of the last `copy2` record made of two copies (see `copy`: a copy after it may make it a copy4; `callPrefix`), -1 when none. */
   copy2Start = -1;
+  /** Whether the copy at copyStart, and both copies of the copy2 at copy2Start, move i32/f32 values (copy4_32). */
+  copyNarrow = false;
+  copy2Narrow = false;
 
   /** Start of the copy right before the last i32.add_si_tee made (a dispatch loop's header, compiler brTable), -1 when none. */
   teeCopyStart = -1;
@@ -183,8 +186,12 @@ export class Encoder implements Sink {
     return st;
   }
 
-  /** Emits a copy of one value (two slots). */
-  copy(dst: number, src: number): void {
+  /**
+   * Emits a copy of one value (two slots). `narrow`: the value is an i32 or
+   * f32, whose high slot no instruction reads (four such copies in a row
+   * are one copy4_32).
+   */
+  copy(dst: number, src: number, narrow = false): void {
     const cs = this.copyStart;
     if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
       // SPEED: the copy back of what the last copy wrote (a call's result stored to a local, then that local
@@ -196,7 +203,7 @@ export class Encoder implements Sink {
       if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === cs && this.buf[c2] === Op.COPY2) {
         // SPEED: and a copy2 right before them (a rotation of loop-carried locals): one copy4
         const b = this.room(OP_LENGTH[Op.COPY4] - OP_LENGTH[Op.COPY2] - OP_LENGTH[Op.COPY]);
-        b[c2] = Op.COPY4;
+        b[c2] = this.copy2Narrow && this.copyNarrow && narrow ? Op.COPY4_32 : Op.COPY4;
         b[c2 + F.COPY4.dst3] = b[cs + F.COPY.dst];
         b[c2 + F.COPY4.src3] = b[cs + F.COPY.src];
         b[c2 + F.COPY4.dst4] = dst;
@@ -213,6 +220,7 @@ export class Encoder implements Sink {
       this.len = cs + OP_LENGTH[Op.COPY2];
       this.copyStart = -1;
       this.copy2Start = cs;
+      this.copy2Narrow = this.copyNarrow && narrow;
       return;
     }
     const rs = this.recStart;
@@ -227,6 +235,7 @@ export class Encoder implements Sink {
       return;
     }
     this.copyStart = rec_dst_src(this, Op.COPY, dst, src);
+    this.copyNarrow = narrow;
   }
 
   /**

@@ -119,9 +119,10 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   const s = await instantiateWat(text);
   expect(s.exports.swap(3, 9)).toEqual([9, 3]);
   const l = await listing(text);
-  expect(l).toContain('COPY4 4 0 0 2 2 4 6 0');
+  // i32 values: the low slots only (COPY4_32)
+  expect(l).toContain('COPY4_32 4 0 0 2 2 4 6 0');
   // seven copies (three local.set, four result moves) in three records
-  expect(l.split('\n').filter((x) => / COPY[24]? /.test(x))).toHaveLength(3);
+  expect(l.split('\n').filter((x) => / COPY(2|4|4_32)? /.test(x))).toHaveLength(3);
 });
 
 test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {
@@ -314,12 +315,58 @@ test('four copies in a row (a rotation of locals) are one COPY4, done in order',
     return x1 ^ (x4 << 8) ^ (x7 << 16);
   };
   for (const n of [1, 2, 7, 100]) expect(s.exports.loop(n)).toBe(ref(n));
-  expect(await listing(text, 0)).toMatch(/COPY4 10 8 8 6 6 4 4 2\n\s+\d+: COPY 2 10/);
-  expect((await listing(text, 1)).match(/COPY4/g)).toHaveLength(1);
+  expect(await listing(text, 0)).toMatch(/COPY4_32 10 8 8 6 6 4 4 2\n\s+\d+: COPY 2 10/);
+  expect((await listing(text, 1)).match(/COPY4_32/g)).toHaveLength(1);
   const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
   const { call: c, pauses } = resumeByUnits(r.store, r.exports.loop, 20);
   expect(c.value).toBe(ref(20));
   expect(pauses).toBeGreaterThan(20 * 10);
+});
+
+test('four copies of i32/f32 values move the low slots only (COPY4_32); with an i64 or f64 among them both slots (COPY4)', async () => {
+  // the same swap through a temporary (three local.set, then the results) in each type
+  const swap = (t: string) => `(func (export "${t}") (param ${t} ${t}) (result ${t} ${t}) (local ${t})
+    local.get 0 local.set 2 local.get 1 local.set 0 local.get 2 local.set 1 local.get 0 local.get 1)`;
+  const text = `(module ${swap('i32')} ${swap('f32')} ${swap('i64')} ${swap('f64')}
+    (func (export "mixed") (param i32 i64) (result i64 i32) (local i32 i64)
+      (local.set 2 (i32.add (local.get 0) (i32.const 1))) (local.set 3 (i64.add (local.get 1) (i64.const 1)))
+      (local.set 0 (local.get 2)) (local.set 1 (local.get 3)) (local.set 2 (local.get 0)) (local.set 3 (local.get 1))
+      (local.get 1) (local.get 0)))`;
+  const floats = { features: { floats: true } };
+  const bytes = await wat(text);
+  const s = await instantiateWat(text, { config: floats });
+  expect(s.exports.i32(3, -9)).toEqual([-9, 3]);
+  expect(s.exports.f32(1.5, -2.25)).toEqual([-2.25, 1.5]);
+  // the high words move: values past 2^32, and doubles whose low words are 0
+  expect(s.exports.i64(0x123456789abcn, -0x7edcba987654n)).toEqual([-0x7edcba987654n, 0x123456789abcn]);
+  expect(s.exports.f64(1e300, -0.5)).toEqual([-0.5, 1e300]);
+  expect(s.exports.mixed(5, 0x7000000000000001n)).toEqual([0x7000000000000002n, 6]);
+  const list = (fn: number) => listingOf(s.engine.compile(bytes), fn, false);
+  expect(list(0)).toContain('COPY4_32 4 0 0 2 2 4 6 0');
+  expect(list(1)).toContain('COPY4_32 4 0 0 2 2 4 6 0');
+  expect(list(2)).toContain('COPY4 4 0 0 2 2 4 6 0');
+  expect(list(3)).toContain('COPY4 4 0 0 2 2 4 6 0');
+  expect(list(4)).toMatch(/ COPY4 /);
+});
+
+test('a return moving an f64 result into an f32 parameter\'s slot copies both slots (COPY4, not COPY4_32)', async () => {
+  // The results go to the parameter slots: slot 0 is the f32 parameter's, but the value moved there is
+  // the f64 result. The four copies (parameter 1 saved, then the three results) were once a COPY4_32,
+  // the copy's type taken from the slot, and the f64 lost its high word (fuzz seed 679476226)
+  const text = `(module (func (export "t") (param f32 f32) (result f64 i32 f32)
+    (f64.add (f64.const 0.5) (f64.promote_f32 (local.get 0)))
+    (i32.trunc_f32_s (local.get 0))
+    (local.get 1)
+    return))`;
+  const floats = { features: { floats: true } };
+  const bytes = await wat(text);
+  for (const metered of [false, true]) {
+    const s = await instantiateWat(text, { config: metered ? { ...floats, gas: 'unit' } : floats, gas: metered ? 1e9 : undefined });
+    expect(s.exports.t(3.5, -2.25)).toEqual([4, 3, -2.25]);
+    const l = listingOf(s.engine.compile(bytes), 0, metered);
+    expect(l).toMatch(/ COPY4 /);
+    expect(l).not.toContain('COPY4_32');
+  }
 });
 
 test('(a + b) + c and c + (a + b) are one I32_ADD3_SSS and wrap like two i32.add', async () => {

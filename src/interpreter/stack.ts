@@ -17,11 +17,18 @@
  */
 import { Op, rec_dst_v, rec_dst_lo_hi } from './ops.js';
 import type { Encoder } from './encoder.js';
+import { I32, F32 } from '../decoder/valtype.js';
+import type { valtype } from '../decoder/module.js';
 
 /** Where an entry's value is (see the file comment). */
 export var CANON = 0, LOCAL = 1, C32 = 2, C64 = 3;
 // SPEED: `var`: reading a module-level `const` from a function costs a
 // temporal-dead-zone check per access in V8, a `var` does not.
+
+/** 1 for i32 and f32: a value in one slot, its high slot unread (DESIGN.md). */
+export function isNarrow(t: valtype): number {
+  return t === I32 || t === F32 ? 1 : 0;
+}
 
 /** The operand-stack model and which entries still read locals. */
 export class OperandStack {
@@ -41,6 +48,8 @@ export class OperandStack {
   refCount = new Int32Array(64);
   /** Locals of the function, parameters included. */
   nLocals = 0;
+  /** By local index: 1 when the local is an i32 or f32 (one slot of value, Encoder.copy `narrow`). */
+  narrow = new Uint8Array(64);
   /** Work done, for the linearity tests (CompileStats). */
   steps = 0;
   /** Entries below it may hold values of the previous function. */
@@ -61,6 +70,16 @@ export class OperandStack {
     this.nLocals = nLocals;
     if (this.refCount.length < nLocals) this.refCount = new Int32Array(nLocals);
     else this.refCount.fill(0, 0, nLocals);
+  }
+  /** The locals' types: `params`, then the declared runs (`narrow`). */
+  localTypes(params: readonly number[], runs: ReadonlyArray<{ count: number; type: number }>): void {
+    if (this.narrow.length < this.nLocals) this.narrow = new Uint8Array(this.nLocals);
+    let i = 0;
+    for (const t of params) this.narrow[i++] = isNarrow(t);
+    for (const r of runs) {
+      this.narrow.fill(isNarrow(r.type), i, i + r.count);
+      i += r.count;
+    }
   }
 
   /** The canonical slot of height i. */
@@ -127,7 +146,7 @@ export class OperandStack {
     const k = this.kinds[i];
     if (k === CANON) return;
     const dst = this.canon(i);
-    if (k === LOCAL) { this.enc.copy(dst, this.vals[i]); this.refCount[this.vals[i] >> 1]--; }
+    if (k === LOCAL) { this.enc.copy(dst, this.vals[i], this.narrow[this.vals[i] >> 1] === 1); this.refCount[this.vals[i] >> 1]--; }
     else if (k === C32) rec_dst_v(this.enc, Op.CONST32, dst, this.vals[i]);
     else rec_dst_lo_hi(this.enc, Op.CONST64, dst, this.vals[i], this.his[i]);
     this.kinds[i] = CANON;
@@ -148,14 +167,21 @@ export class OperandStack {
     if (k !== CANON) this.materialize(i);
     return this.canon(i);
   }
-  /** Writes the value of entry i into slot dst (a copy or a constant store); nothing if already there. */
-  moveTo(i: number, dst: number): void {
+  /**
+   * Writes the value of entry i into slot dst (a copy or a constant store);
+   * nothing if already there. `narrow`: the caller knows from the validated
+   * types (the local's, the function result's) that the value is an i32 or
+   * f32; a value still in a local has that local's type. A slot says nothing
+   * of the type of the value moved into it (a return writes its results over
+   * the parameters' slots).
+   */
+  moveTo(i: number, dst: number, narrow: boolean): void {
     const k = this.kinds[i];
     if (k === C32) rec_dst_v(this.enc, Op.CONST32, dst, this.vals[i]);
     else if (k === C64) rec_dst_lo_hi(this.enc, Op.CONST64, dst, this.vals[i], this.his[i]);
     else {
       const src = k === LOCAL ? this.vals[i] : this.canon(i);
-      if (src !== dst) this.enc.copy(dst, src);
+      if (src !== dst) this.enc.copy(dst, src, k === LOCAL ? this.narrow[src >> 1] === 1 : narrow);
     }
   }
   /** Materializes every entry that still reads local x (before x is overwritten). */
