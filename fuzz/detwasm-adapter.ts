@@ -5,6 +5,7 @@
  */
 import { Trap } from '../src/errors.js';
 import { AdapterInstance, EngineAdapter, ExceptionApi, TrapClass, detwasmTrapClass, hostEnv } from './exec-harness.js';
+import { Rng } from './prng.js';
 
 /** The part of detwasm's public API the fuzzers use. */
 export interface DetwasmApi {
@@ -14,7 +15,10 @@ export interface DetwasmApi {
   HostFunc?: new (type: unknown, fn: (...a: unknown[]) => unknown) => unknown;
   Tag: ExceptionApi['Tag'];
   Exception: ExceptionApi['Exception'];
+  callResumable: (fn: unknown, ...args: unknown[]) => ResumableCall;
 }
+/** A call of `callResumable`: finished, or paused (README "Resume after out of gas"). */
+export type ResumableCall = { done: true; value: unknown } | { done: false; reason: string; resume(): ResumableCall; cancel(): void };
 export interface DetwasmEngine {
   compile(bytes: Uint8Array): unknown;
   validate(bytes: Uint8Array): boolean;
@@ -103,5 +107,98 @@ export function compatAdapter(): EngineAdapter {
       // The JS API lets a host exception propagate unchanged.
       return e instanceof Error && e.name === 'HostFailure' ? 'host' : null;
     },
+  };
+}
+
+/**
+ * How a resumed call gets its gas (resume-fuzz.ts): `unit` starts with 0 and
+ * adds 1 at each pause, so the call stops before every unit it charges, for
+ * the first UNIT_PAUSES pauses of a call, then adds growing random amounts
+ * (long calls); `random` starts with a random budget and adds random amounts.
+ * Drawn from a generator seeded with `seed`.
+ */
+export interface ResumePolicy {
+  kind: 'unit' | 'random';
+  seed: number;
+}
+
+/** Pauses made by every resumed call so far (statistics). */
+export const resumeStats = { pauses: 0 };
+
+/** Pauses of one call paused at every unit before the steps grow. */
+export const UNIT_PAUSES = 3000;
+/** Pauses of one call after which the check gives up (an error in the record). */
+const MAX_PAUSES = 200_000;
+/** Gas of an unpaused call: far above what a generated module uses (engines.ts METERED_GAS). */
+const PLENTY = 1_000_000_000_000;
+
+/**
+ * detwasm metered with each exported function called through
+ * `callResumable`: paused by out of gas as `policy` says, then topped up and
+ * resumed to the end; without a policy, one unpaused call with plenty of gas.
+ * Either way each call's line in the record ends with the store's gasUsed,
+ * so the two records agree only if pausing changed neither results, memory,
+ * globals, the host call log nor the total gas. A call the host function
+ * makes back into the instance runs synchronously (README: out of gas there
+ * is final, not a pause), so it gets plenty of gas and leaves what the outer
+ * call had, less what it used (at least 0).
+ */
+export function resumingAdapter(config: object, policy: ResumePolicy | null): EngineAdapter {
+  const api = loadDetwasm();
+  const engine = new api.Engine(config);
+  const base = detwasmAdapter({ gas: PLENTY, config });
+  return {
+    name: policy ? `detwasm (resumed, ${policy.kind} ${policy.seed})` : 'detwasm (metered, unpaused)',
+    instantiate(bytes, h, hostTag): AdapterInstance {
+      const module = engine.compile(bytes);
+      const store = new api.Store(engine, { gas: PLENTY });
+      const env = hostEnv(h, hostTag, api);
+      const ex = store.instantiate(module, { env }).exports;
+      const rng = new Rng(policy ? policy.seed : 0);
+      let active = false;
+      const budget = (): number => Number(store.gasRemaining);
+      const call = (name: string, args: unknown[]): unknown => {
+        const fn = ex[name] as (...a: unknown[]) => unknown;
+        if (!policy) {
+          store.gasRemaining = PLENTY;
+          return fn(...args);
+        }
+        if (active) {
+          const left = budget();
+          store.gasRemaining = left + PLENTY;
+          try {
+            return fn(...args);
+          } finally {
+            store.gasRemaining = Math.max(0, budget() - PLENTY);
+          }
+        }
+        store.gasRemaining = policy.kind === 'unit' ? 0 : rng.int(2 ** rng.int(24));
+        active = true;
+        try {
+          let c = api.callResumable(fn, ...args);
+          for (let pauses = 1; !c.done; pauses++) {
+            if (c.reason !== 'out_of_gas' || pauses > MAX_PAUSES) {
+              c.cancel();
+              throw new Error(`resume: paused for ${c.reason} (pause ${pauses})`);
+            }
+            const add = policy.kind === 'unit' ? (pauses <= UNIT_PAUSES ? 1 : 1 + rng.int(pauses)) : 1 + rng.int(2 ** rng.int(20));
+            store.gasRemaining = budget() + add;
+            resumeStats.pauses++;
+            c = c.resume();
+          }
+          return c.value;
+        } finally {
+          active = false;
+        }
+      };
+      return {
+        hostTag: env.t,
+        call,
+        memoryBytes: name => memoryBytes(ex[name]),
+        globalValue: name => (ex[name] as { value: number | bigint }).value,
+        gasUsed: () => Number(store.gasUsed),
+      };
+    },
+    trapClass: base.trapClass,
   };
 }

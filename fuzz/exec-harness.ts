@@ -16,6 +16,8 @@ export interface AdapterInstance {
   globalValue(name: string): number | bigint;
   /** With `hostTag`: the tag imported as env.t (an uncaught exception of it is shown with its payload). */
   hostTag?: unknown;
+  /** Gas used by the store so far; when given, each call's line ends with it (the resume check, resume-fuzz.ts). */
+  gasUsed?(): number;
 }
 
 export interface EngineAdapter {
@@ -207,6 +209,7 @@ export function runGenerated(adapter: EngineAdapter, gm: GeneratedModule, callsP
       } catch (e) {
         line += describeError(adapter, e, instance.hostTag);
       }
+      if (instance.gasUsed) line += ` (gas ${instance.gasUsed()})`;
       events.push(line);
     }
   }

@@ -1,16 +1,21 @@
 /**
- * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode] [--floats] [--tail-calls]
- * [--wasm3 | --multi-memory --memory64 --table64 --exceptions --function-references --extended-const] [--save]`.
+ * Long-running fuzz CLI: `npm run fuzz -- [--seconds N] [--seed S] [--only exec|decode|resume] [--floats] [--tail-calls]
+ * [--wasm3 | --multi-memory --memory64 --table64 --exceptions --function-references --extended-const] [--resume] [--save]`.
  * Runs the differential execution fuzzer and the differential decoding fuzzer
  * for N seconds each against detwasm and the host's WebAssembly, prints
  * statistics and findings, and with --save writes minimized findings to
- * fuzz/regressions/ (exec-<seed>.wasm + .json, decode-<hash>.wasm).
+ * fuzz/regressions/ (exec-<seed>.wasm + .json, decode-<hash>.wasm). With
+ * --resume the execution fuzzer's time is shared with the resume check
+ * (resume-fuzz.ts; findings saved as resume-<seed>.wasm + .json); `--only
+ * resume` runs that check alone.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
 import { ENGINES_UNDER_TEST, HANG_GUARD } from './engines.js';
 import { runExecFuzz } from './exec-fuzz.js';
+import { resumeStats } from './detwasm-adapter.js';
+import { runResumeFuzz } from './resume-fuzz.js';
 import { hashBytes } from './exec-harness.js';
 import { GenOptions, WASM3_OPTIONS } from './gen-module.js';
 import { IN_PROCESS_REFERENCE, node24Reference } from './reference.js';
@@ -42,10 +47,14 @@ async function main(): Promise<void> {
   let findings = 0;
   console.log(`fuzz: seed ${seed}, ${seconds}s per fuzzer, options ${JSON.stringify(options)}, reference ${reference.name}`);
 
-  if (only === 'all' || only === 'exec') {
-   for (const adapter of ENGINES_UNDER_TEST) {
+  // --resume: the resume check (resume-fuzz.ts) takes a share of the execution time too
+  // (--only resume: the resume check alone)
+  const resume = process.argv.includes('--resume') || only === 'resume';
+  const shares = (only === 'resume' ? 0 : ENGINES_UNDER_TEST.length) + (resume ? 1 : 0);
+  if (only === 'all' || only === 'exec' || only === 'resume') {
+   for (const adapter of only === 'resume' ? [] : ENGINES_UNDER_TEST) {
     const t0 = Date.now();
-    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / ENGINES_UNDER_TEST.length, maxFindings: 50, options, reference });
+    const r = runExecFuzz({ adapter, guard: HANG_GUARD, firstSeed: seed, deadline: t0 + (seconds * 1000) / shares, maxFindings: 50, options, reference });
     console.log(`exec on ${adapter.name}: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
     console.log(`  host outcomes: ${[...r.outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
     for (const f of r.findings) {
@@ -59,6 +68,22 @@ async function main(): Promise<void> {
         // (referenceBytes, a float module's NaN-canonicalized twin, as a plain array: JSON has no bytes)
         const referenceBytes = meta.referenceBytes ? Array.from(meta.referenceBytes) : undefined;
         fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, referenceBytes, engine: f.engine, options: f.options, reference: needs24 ? 'node24' : undefined, host: f.diff.a, detwasm: f.diff.b }, null, 2) + '\n');
+      }
+    }
+   }
+   if (resume) {
+    const t0 = Date.now();
+    const r = runResumeFuzz({ firstSeed: seed, deadline: t0 + (seconds * 1000) / shares, maxFindings: 50, options });
+    console.log(`resume check: ${r.modules} modules (seeds ${seed}..${seed + r.modules - 1}), ${r.calls} calls, ${resumeStats.pauses} pauses in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    for (const f of r.findings) {
+      findings++;
+      console.log(`  RESUME MISMATCH seed ${f.seed} policy ${JSON.stringify(f.policy)} options ${JSON.stringify(f.options)} (${f.module.bytes.length} bytes)\n    unpaused: ${f.diff.a}\n    resumed:  ${f.diff.b}`);
+      if (save) {
+        fs.mkdirSync(outDir, { recursive: true });
+        const base = path.join(outDir, `resume-${f.seed}`);
+        fs.writeFileSync(`${base}.wasm`, f.module.bytes);
+        const { bytes: _bytes, referenceBytes: _ref, ...meta } = f.module;
+        fs.writeFileSync(`${base}.json`, JSON.stringify({ ...meta, options: f.options, policy: f.policy, unpaused: f.diff.a, resumed: f.diff.b }, null, 2) + '\n');
       }
     }
    }

@@ -5,6 +5,8 @@
  *  - exec-<seed>.wasm + .json: modules saved by `npm run fuzz -- --save`; detwasm
  *    must produce the host's record (Node 24's, in a child process, for modules
  *    saved with `"reference": "node24"`: WebAssembly 3.0 ones);
+ *  - resume-<seed>.wasm + .json: modules saved by `npm run fuzz -- --resume --save`;
+ *    paused and resumed by the saved policy, detwasm must give its unpaused record;
  *  - EXEC_CASES below: minimized execution mismatches as WAT.
  */
 import * as fs from 'fs';
@@ -15,6 +17,8 @@ import { ENGINES_UNDER_TEST } from './engines.js';
 import { diffRecords, nativeAdapter, runGenerated } from './exec-harness.js';
 import type { GeneratedModule } from './gen-module.js';
 import { node24Reference } from './reference.js';
+import type { ResumePolicy } from './detwasm-adapter.js';
+import { resumeDiff } from './resume-fuzz.js';
 
 const DIR = path.join(__dirname, 'regressions');
 
@@ -173,4 +177,15 @@ describe('imports (found by executing accepted mutants)', () => {
     const ours = new W.Instance(new W.Module(bytes), imports).exports as Record<string, () => unknown>;
     expect(ours.r()).toBe(value);
   });
+});
+
+/** resume-<seed>.wasm + .json: modules the resume check (`--resume --save`) found, paused and resumed by the saved policy. */
+describe('resume regressions', () => {
+  for (const file of fs.readdirSync(DIR).filter(f => /^resume-\d+\.wasm$/.test(f))) {
+    test(`saved module ${file}`, () => {
+      const meta = JSON.parse(fs.readFileSync(path.join(DIR, file.replace(/\.wasm$/, '.json')), 'utf8')) as Omit<GeneratedModule, 'bytes'> & { policy: ResumePolicy };
+      const gm: GeneratedModule = { ...meta, bytes: Uint8Array.from(fs.readFileSync(path.join(DIR, file))) };
+      expect(resumeDiff(gm, meta.policy)).toBeNull();
+    });
+  }
 });
