@@ -1427,6 +1427,9 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
       'x', (a, b) => { M.setUint8((b >>> 0) + 200, M.getUint8(a >>> 0)); return M.getUint8((b >>> 0) + 200); }, 'I32_LOAD8_U__I32_STORE8'],
     ['(local.set 0 (i32.add (local.get 0) (i32.const 3))) (i32.add (local.get 0) (i32.lt_u (local.get 1) (i32.const 100)))',
       'x', (a, b) => (a + 3 + ((b >>> 0) < 100 ? 1 : 0)) | 0, 'I32_ADD_SI__I32_LT_U_SI'],
+      // an add, then a rotation of four i32 locals (SHA-2's loop tail)
+    ['(local.set 0 (i32.add (local.get 0) (i32.const 7))) (local.set 4 (local.get 3)) (local.set 3 (local.get 2)) (local.set 2 (local.get 1)) (local.set 1 (local.get 0)) (i32.add (i32.add (i32.mul (local.get 1) (i32.const 1000)) (i32.mul (local.get 2) (i32.const 10))) (i32.sub (local.get 3) (local.get 4)))',
+      'x', (a, b, c) => (Math.imul((a + 7) | 0, 1000) + Math.imul(b, 10) + c) | 0, 'I32_ADD_SI__COPY4_32'],
     // a loop whose back edge lands on the second record of a pair (and the first of the next)
     ['(local.set 0 (i32.and (local.get 0) (i32.const 15))) (local.set 1 (i32.add (local.get 1) (i32.const 100))) (loop $l (local.set 0 (i32.add (local.get 0) (i32.const -1))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))) (local.get 1)',
       'x', (a, b) => (b + 100 + 3 * Math.max(a & 15, 1)) | 0, 'I32_ADD_SI__I32_ADD_SI'],

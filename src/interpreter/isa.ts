@@ -1696,7 +1696,7 @@ const PAIRS: Array<[string, string]> = [
   ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
   ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
   ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
-  ['i32.load8_u', 'i32.store8'],
+  ['i32.load8_u', 'i32.store8'], ['i32.add_si', 'copy4_32'],
 ];
 for (const [a, b] of PAIRS) pair(a, b);
 
