@@ -1109,11 +1109,13 @@ ${set('r')}`, `${w}.${name} with a constant right operand`, one ? { group: `${w}
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
   // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
   // product S[a] * S[b] of the f64.mul right before (`dt / (d2 * d)`), passed on as a double (see the
-  // float superinstructions below); the others do not read b
+  // float superinstructions below), f64.sqrt_mul_div_is by S[a] * sqrt(S[b]), the f64.sqrt right
+  // before that product too (`dt / (d2 * sqrt(d2))`), each rounded; the others do not read b
   if (w === 'f64') {
     const REV_IS = `const o = code[pc];
 let b = ${f64('$a')};
 if (o === @OP(f64.mul_div_is)) b = b * ${f64('$b')};
+else if (o === @OP(f64.sqrt_mul_div_is)) b = b * Math.sqrt(${f64('$b')});
 const a = ${f64Imm('$lo', '$hi')};
 const r = o === @OP(f64.sub_is) ? a - b : a / b;
 ${set('r')}`;
@@ -1121,6 +1123,7 @@ ${set('r')}`;
       op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i b:s', REV_IS, `f64.${name} with a constant left operand (b unused)`, { group: 'f64.rev_is' });
     }
     op('f64.mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul S[b]), each rounded (f64.mul feeding f64.div_is)', { group: 'f64.rev_is' });
+    op('f64.sqrt_mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul f64.sqrt S[b]), each rounded (f64.sqrt feeding f64.mul_div_is)', { group: 'f64.rev_is' });
   }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
@@ -1215,18 +1218,31 @@ op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi,
 // f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
 // static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
 // first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
-// f64.sub_mem at such an address (one case for both).
+// f64.sub_mem at such an address; f64.load_mul_add_mem_c is `m += v * k` there (v the f64 at a
+// constant address, k a constant: `x += dt * vx` unrolled), f64.load_c, f64.mul_si and f64.add_mem_c
+// in one dispatch, the product passed on as a double (see above; its temporary, which nothing else
+// reads, is not written), both addresses checked before anything is stored. One case for the three
+// (add_mem_c and sub_mem_c read neither src, lo nor hi; f64.load_mul_add_mem_c not a).
 const EA_C = `const ea = $ea >>> 0;
 if (ea + 8 > memLen) trap('memory_out_of_bounds');
 `;
 op('f64.load_c', 'dst:s ea:i', `${EA_C}const d = $dst;
 S[d] = dv.getInt32(ea, true);
 S[d + 1] = dv.getInt32(ea + 4, true);`, 'f64.load from the constant address ea (u32)');
-const OP_MEM_C = `${EA_C}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
-const r = code[pc] === @OP(f64.add_mem_c) ? a + m : m - a;
+const OP_MEM_C = `${EA_C}const o = code[pc];
+let a: number;
+if (o === @OP(f64.load_mul_add_mem_c)) {
+  const ea2 = $src >>> 0;
+  if (ea2 + 8 > memLen) trap('memory_out_of_bounds');
+  a = dv.getFloat64(ea2, true) * (${f64Imm('$lo', '$hi')});
+} else a = ${f64('$a')};
+const m = dv.getFloat64(ea, true);
+const r = o === @OP(f64.sub_mem_c) ? m - a : a + m;
 ${STORE_F64('r')}`;
-op('f64.add_mem_c', 'ea:i a:s', OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address)', { group: 'f64.op_mem_c' });
-op('f64.sub_mem_c', 'ea:i a:s', OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address)', { group: 'f64.op_mem_c' });
+const OP_MEM_C_FIELDS = 'ea:i a:s src:i lo:i hi:i';
+op('f64.add_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address; src, lo, hi unused)', { group: 'f64.op_mem_c' });
+op('f64.sub_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address; src, lo, hi unused)', { group: 'f64.op_mem_c' });
+op('f64.load_mul_add_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, '(the f64 at the constant address src f64.mul the constant (lo, hi)) plus the f64 at the constant address ea, stored back (f64.load_c, f64.mul_si, f64.add_mem_c), each rounded (a unused)', { group: 'f64.op_mem_c' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
