@@ -83,7 +83,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
@@ -1632,13 +1632,13 @@ class FuncTranslator {
       if (from === Op.F64_ADD_SL && this.mulAfterAddSi === ms && q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === ms && b[q] === Op.I32_ADD_SI) {
         const pd = b[q + A.dst], pa = b[q + A.a], pi = b[q + A.b];
         enc.len = q;
-        rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, 0, 0, y, z, pd, pa, pi);
+        rec_addr_a_offset_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, y, z, pd, pa, pi);
         return true;
       }
-      rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z, 0, 0, 0);
+      rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, y, z, 0, 0, 0);
       return true;
     }
-    rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0, 0, 0);
+    rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0);
     return true;
   }
 

@@ -1200,18 +1200,21 @@ op('f64.mul_sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'S[a
 // f64.mul_mul_sss right before them (its temporary, which nothing else reads, is not written: the
 // product is passed on as a double, see above). f64.step_mul_mul_add_mem first runs the i32.add_si
 // right before the product, `S[pd] = S[pa] + pi` (the address of `p->f += ...`), as alone. One case
-// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c).
+// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c). The
+// address is S[addr] + offset (u32s): the compiler fuses only stores whose load folded no address
+// arithmetic. SPEED: two code words fewer than a load's address (nbody).
 const OP_MEM = `const o = code[pc];
 if (o === @OP(f64.step_mul_mul_add_mem)) S[$pd] = (S[$pa] + $pi) | 0;
-${ea(8)}
+const ea = (S[$addr] >>> 0) + ($offset >>> 0);
+if (ea + 8 > memLen) trap('memory_out_of_bounds');
 let a = ${f64('$a')};
 if (o !== @OP(f64.add_mem) && o !== @OP(f64.sub_mem)) a = a * ${f64('$b')} * ${f64('$c')};
 const m = dv.getFloat64(ea, true);
 const r = o === @OP(f64.sub_mem) || o === @OP(f64.mul_mul_sub_mem) ? m - a : a + m;
 ${STORE_F64('r')}`;
-const OP_MEM_FIELDS = 'addr:s a:s offset:i imm:i k:i b:s c:s pd:s pa:s pi:i';
-op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
-op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+const OP_MEM_FIELDS = 'addr:s a:s offset:i b:s c:s pd:s pa:s pi:i';
+op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address S[addr] + offset, stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address S[addr] + offset minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
 op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
