@@ -83,7 +83,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
@@ -272,6 +272,9 @@ class FuncTranslator {
   private addSiBeforeMul = -1;
   /** The f64.add_sl (fuseF64) or f64.sub_ls (fuseF64LoadSub) emitted right after the const record of its address (an f64.load_c's), -1: none (opMemConst). */
   private slConst = -1;
+  /** The last two f64.step_mul_mul_add_mem emitted (the later in stepAt), -1: none (fuseStep3). */
+  private stepAt = -1;
+  private stepBefore = -1;
   /** The f64.mul_si last emitted, when an f64.load_c of its operand was the record right before it; -1 otherwise (opMemConst). */
   private mulSiAfterLoadC = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
@@ -1632,7 +1635,7 @@ class FuncTranslator {
       if (from === Op.F64_ADD_SL && this.mulAfterAddSi === ms && q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === ms && b[q] === Op.I32_ADD_SI) {
         const pd = b[q + A.dst], pa = b[q + A.a], pi = b[q + A.b];
         enc.len = q;
-        rec_addr_a_offset_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, y, z, pd, pa, pi);
+        this.fuseStep3(rec_addr_a_offset_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, y, z, pd, pa, pi));
         return true;
       }
       rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, y, z, 0, 0, 0);
@@ -1640,6 +1643,33 @@ class FuncTranslator {
     }
     rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0);
     return true;
+  }
+
+  /**
+   * SPEED: the third f64.step_mul_mul_add_mem in a row (just emitted at
+   * `p3`, the two before it right before) on one pointer: the same address
+   * slot, offset, b, c and pointer pa, none of which (nor a1..a3) is the
+   * address slot, as one f64.step_mul_mul_add_mem3 (isa.ts).
+   */
+  private fuseStep3(p3: number): void {
+    const enc = this.enc, b = enc.buf, L = OP_LENGTH[Op.F64_STEP_MUL_MUL_ADD_MEM], S = F.F64_STEP_MUL_MUL_ADD_MEM;
+    const p2 = p3 - L, p1 = p2 - L;
+    const ok = this.stepAt === p2 && this.stepBefore === p1 && p1 >= enc.labelPos && b[p1] === Op.F64_STEP_MUL_MUL_ADD_MEM && b[p2] === Op.F64_STEP_MUL_MUL_ADD_MEM;
+    this.stepBefore = this.stepAt;
+    this.stepAt = p3;
+    if (!ok) return;
+    const d = b[p3 + S.addr];
+    for (const q of [p1, p2, p3]) {
+      if (b[q + S.addr] !== d || b[q + S.pd] !== d || b[q + S.offset] !== b[p3 + S.offset] || b[q + S.b] !== b[p3 + S.b] || b[q + S.c] !== b[p3 + S.c] || b[q + S.pa] !== b[p3 + S.pa]) return;
+      if (b[q + S.a] === d || b[q + S.b] === d || b[q + S.c] === d || b[q + S.pa] === d) return;
+    }
+    const offset = b[p3 + S.offset], y = b[p3 + S.b], z = b[p3 + S.c], pa = b[p3 + S.pa];
+    const a1 = b[p1 + S.a], a2 = b[p2 + S.a], a3 = b[p3 + S.a], i1 = b[p1 + S.pi], i2 = b[p2 + S.pi], i3 = b[p3 + S.pi];
+    enc.len = p1;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    this.stepAt = this.stepBefore = -1;
+    rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3(enc, Op.F64_STEP_MUL_MUL_ADD_MEM3, d, offset, y, z, pa, a1, a2, a3, i1, i2, i3);
   }
 
   /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */

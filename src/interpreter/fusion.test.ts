@@ -1025,6 +1025,70 @@ test('m += v * k at constant addresses is one f64.load_mul_add_mem_c, k / (x * s
   expect(await resumableByUnits(text, 'loop', 50)).toBe(expected);
 });
 
+test('three f64.step_mul_mul_add_mem on one pointer (`q = p + i; q->f += a * b * c` for x, y, z) are one f64.step_mul_mul_add_mem3: native results bit for bit, NaNs canonical, traps at each step after the steps before, gas resumable one unit at a time', async () => {
+  const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
+  const step = (q: string, p: string, i: number, a: string) =>
+    `(f64.store (local.tee ${q} (i32.add (local.get ${p}) (i32.const ${i}))) (f64.add (f64.mul (f64.mul ${a} ${F('(local.get $b)')}) ${F('(local.get $c)')}) (f64.load (local.get ${q}))))`;
+  const params = '(param $p i32) (param $x i64) (param $y i64) (param $z i64) (param $b i64) (param $c i64) (result i32) (local $q i32)';
+  const text = `(module (memory 1)
+    (func (export "st") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+    (func (export "ld") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "v3") ${params}
+      ${step('$q', '$p', 0, F('(local.get $x)'))} ${step('$q', '$p', 8, F('(local.get $y)'))} ${step('$q', '$p', 16, F('(local.get $z)'))}
+      (local.get $q))
+    (func (export "walk") ${params}
+      ${step('$q', '$p', 8, F('(local.get $x)'))} ${step('$q', '$q', 8, F('(local.get $y)'))} ${step('$q', '$q', 8, F('(local.get $z)'))}
+      (local.get $q))
+    (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $q i32) (local $x f64) (local $y f64) (local $z f64) (local $b f64) (local $c f64)
+      (local.set $x (f64.const 0.5))
+      (local.set $b (f64.const 3))
+      (local.set $c (f64.const 1.25))
+      (loop $l
+        (local.set $p (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 5)))
+        (local.set $x (f64.mul (local.get $x) (f64.const 0.75)))
+        (local.set $y (f64.add (local.get $x) (f64.const 1)))
+        (local.set $z (f64.sub (local.get $x) (local.get $y)))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 64))) (f64.add (f64.mul (f64.mul (local.get $x) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 72))) (f64.add (f64.mul (f64.mul (local.get $y) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 80))) (f64.add (f64.mul (f64.mul (local.get $z) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.add (i64.load offset=64 (i32.const 0)) (i64.load offset=80 (i32.const 32)))))`;
+  const { native, det, listing } = await floatModule(text);
+  // [addr offset b c pa a1 a2 a3 i1 i2 i3]
+  expect(listing(2)).toMatch(/^\s+0: F64_STEP_MUL_MUL_ADD_MEM3 12 0 8 10 0 2 4 6 0 8 16\n\s+\d+: \S+ \d+ 12\n/m);
+  expect(listing(2)).not.toMatch(/F64_STEP_MUL_MUL_ADD_MEM |F64_MUL_MUL_ADD_MEM|I32_ADD_SI/);
+  // each step's pointer is the address slot the step before wrote: three separate steps
+  expect(listing(3).match(/F64_STEP_MUL_MUL_ADD_MEM /g)!.length).toBe(3);
+  expect(listing(3)).not.toMatch(/MEM3/);
+  expect(listing(4)).toMatch(/F64_STEP_MUL_MUL_ADD_MEM3 /);
+  const xs = f64Operands(85, 12);
+  const r = rng(86);
+  const bad: string[] = [];
+  for (let round = 0; round < 400; round++) {
+    const v = () => xs[r() % xs.length];
+    const m = [v(), v(), v(), v()];
+    const args = [v(), v(), v(), v(), v()];
+    for (const [f, untouched] of [['v3', 3], ['walk', 0]] as const) {
+      for (const x of [native, det]) m.forEach((b, k) => x.st(256 + 8 * k, b));
+      if (native[f](256, ...args) !== det[f](256, ...args)) bad.push(`${f} q`);
+      const same = (k: number) => k === untouched ? native.ld(256 + 8 * k) === det.ld(256 + 8 * k) : sameFloat('f64', native.ld(256 + 8 * k), det.ld(256 + 8 * k));
+      for (let k = 0; k < 4; k++) if (!same(k)) bad.push(`${f} ${args} at ${k}: native ${native.ld(256 + 8 * k)}, detwasm ${det.ld(256 + 8 * k)}`);
+    }
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  // out of bounds at the third, second, first step: the steps before it stored, as natively
+  const one = 0x3ff0000000000000n;
+  for (const p of [65520, 65528, 65532]) {
+    for (const x of [native, det]) for (let a = 65504; a < 65536; a += 8) x.st(a, one);
+    expect(thrown(() => native.v3(p, one, one, one, one, one))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(thrown(() => det.v3(p, one, one, one, one, one)).code).toBe('memory_out_of_bounds');
+    for (let a = 65504; a < 65536; a += 8) expect([p, a, det.ld(a)]).toEqual([p, a, native.ld(a)]);
+  }
+  const expected = native.loop(40);
+  expect(det.loop(40)).toBe(expected);
+  expect(await resumableByUnits(text, 'loop', 40)).toBe(expected);
+});
+
 test("a dot-product loop's address add and pointer step join its f32 steps (f32.add_mul_ll, f32.mul_ll_add2_s_add): native results bit for bit, NaNs canonical, traps, gas resumable one unit at a time", async () => {
   // clang's shape of `for (k = 0; k < n; k += 2) s += a[k] * b[k * 16] + a[k + 1] * b[(k + 1) * 16]`:
   // the second product first (its address `a + k` tee'd), then s + the first, then + the second

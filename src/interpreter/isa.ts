@@ -1218,6 +1218,26 @@ op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address S[addr] + offse
 op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
+/**
+ * Three f64.step_mul_mul_add_mem in a row on one pointer (compiler
+ * fuseStep3): `q = p + i1; q->f += a1 * b * c; q = p + i2; ...` (a
+ * 3-vector's components, `v->x += dx * m * s` for x, y, z), the three rows'
+ * steps in order, each as alone (S[addr] written before each address check,
+ * every store before the next step). The compiler fuses them only when no
+ * step's operands (pa, b, c, a1..a3) are the address slot, so S[pa], S[b]
+ * and S[c] are read once. SPEED: one dispatch and 12 code words for what
+ * was three and 24 (nbody's pair loop).
+ */
+op('f64.step_mul_mul_add_mem3', 'addr:s offset:i b:s c:s pa:s a1:s a2:s a3:s i1:i i2:i i3:i', `const d = $addr, lo = $offset >>> 0, p = S[$pa];
+const b = ${f64('$b')}, m = ${f64('$c')};
+for (let k = 0; k < 3; k++) {
+  const v = (p + code[@END - 3 + k]) | 0;
+  S[d] = v;
+  const ea = (v >>> 0) + lo;
+  if (ea + 8 > memLen) trap('memory_out_of_bounds');
+  const r = ${f64('fp + code[@END - 6 + k]')} * b * m + dv.getFloat64(ea, true);
+  ${STORE_F64('r').replace(/\n/g, '\n  ')}
+}`, 'f64.step_mul_mul_add_mem three times at S[pa] + i1, i2, i3 (as S[addr], offset) with a1, a2, a3 (b, c shared)');
 // f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
 // static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
 // first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
@@ -1721,7 +1741,9 @@ for (const [a, b] of PAIRS) pair(a, b);
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
  * they are the fused br_if rows), memory size/grow and memory.init, reference
  * and table ops, the rarer i64 bit counts and extensions, float rounding to
- * integers, copysign, float min/max, and every conversion between integers
+ * integers, copysign, float min/max, float sqrt and f32.div (slow operations
+ * themselves, so the call costs them relatively little; nbody's sqrt is
+ * fused into f64.sqrt_mul_div_is), and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop, as
@@ -1729,7 +1751,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest|sqrt)_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
