@@ -86,7 +86,7 @@ import {
   rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
-  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_imm_k_b_c_pd_pa_pi, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a, rec_dst_v,
+  rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
@@ -275,6 +275,11 @@ class FuncTranslator {
   private addSiBeforeMul = -1;
   /** The f64.add_sl (fuseF64) or f64.sub_ls (fuseF64LoadSub) emitted right after the const record of its address (an f64.load_c's), -1: none (opMemConst). */
   private slConst = -1;
+  /** The last two f64.step_mul_mul_add_mem emitted (the later in stepAt), -1: none (fuseStep3). */
+  private stepAt = -1;
+  private stepBefore = -1;
+  /** The f64.mul_si last emitted, when an f64.load_c of its operand was the record right before it; -1 otherwise (opMemConst). */
+  private mulSiAfterLoadC = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -1013,7 +1018,8 @@ class FuncTranslator {
    * SPEED: `m += x` / `m -= x` on the f64 at a constant address: an f64.store
    * to it of an f64.add (either operand) / f64.sub (left operand) just
    * emitted, whose operand an f64.load_c of the same address emitted right
-   * before into its temporary, as one f64.add_mem_c / f64.sub_mem_c.
+   * before into its temporary, as one f64.add_mem_c / f64.sub_mem_c; `m +=
+   * v * k` (v an f64.load_c, k a constant) as one f64.load_mul_add_mem_c.
    */
   private opMemConst(offset: number): boolean {
     const st = this.st, enc = this.enc, b = enc.buf, h = st.h;
@@ -1026,11 +1032,25 @@ class FuncTranslator {
       const ea = (st.vals[h - 2] >>> 0) + (offset >>> 0);
       if ((b[cs + F.CONST32.v] >>> 0) !== ea || (t !== st.canon(h - 1) && t !== st.canon(h)) || b[rs + L.a] === t) return false;
       const other = b[rs + L.a], mop = b[rs] === Op.F64_ADD_SL ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C;
+      // SPEED: `m += v * k` with v an f64.load_c: that load, the f64.mul_si right after it (the
+      // record before the const record) and this op as one f64.load_mul_add_mem_c; the product's
+      // temporary (the add's operand, in the slot of the sum) is read by nothing else
+      const M = F.F64_MUL_SI, LC = OP_LENGTH[Op.F64_LOAD_C], lc = ls - LC;
+      if (mop === Op.F64_ADD_MEM_C && ls >= 0 && ls === this.mulSiAfterLoadC && lc >= enc.labelPos && b[ls] === Op.F64_MUL_SI && ls + OP_LENGTH[Op.F64_MUL_SI] === cs &&
+          other === st.canon(h - 1) && b[ls + DST_AT] === other && b[ls + M.a] === other && b[lc] === Op.F64_LOAD_C && b[lc + DST_AT] === other) {
+        const src = b[lc + F.F64_LOAD_C.ea], lo = b[ls + M.lo], hi = b[ls + M.hi];
+        enc.len = lc;
+        enc.recStart = -1;
+        enc.prevRecStart = -1;
+        st.pop(); st.pop();
+        rec_ea_a_src_lo_hi(enc, Op.F64_LOAD_MUL_ADD_MEM_C, ea | 0, 0, src, lo, hi);
+        return true;
+      }
       enc.len = cs;
       enc.recStart = -1;
       enc.prevRecStart = -1;
       st.pop(); st.pop();
-      rec_ea_a(enc, mop, ea | 0, other);
+      rec_ea_a_src_lo_hi(enc, mop, ea | 0, other, 0, 0, 0);
       return true;
     }
     if (rs < 0 || ls < 0 || ls < enc.labelPos) return false;
@@ -1049,7 +1069,7 @@ class FuncTranslator {
     enc.recStart = -1;
     enc.prevRecStart = -1;
     st.pop(); st.pop();
-    rec_ea_a(enc, bop === Op.F64_ADD_SS ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C, ea | 0, other);
+    rec_ea_a_src_lo_hi(enc, bop === Op.F64_ADD_SS ? Op.F64_ADD_MEM_C : Op.F64_SUB_MEM_C, ea | 0, other, 0, 0, 0);
     return true;
   }
 
@@ -1208,6 +1228,8 @@ class FuncTranslator {
         this.push(rec_dst_a_x_y_lo_hi(enc, Op.I64_SHR_U_OR_SI, st.canon(st.h), x, kx, ky, lo, hi), Op.I64_SHR_U_OR_SI);
         return;
       }
+      // opMemConst: an f64.mul_si whose operand an f64.load_c just wrote
+      if (iop === Op.F64_MUL_SS) this.mulSiAfterLoadC = st.kinds[st.h - 1] === CANON && enc.produces(st.canon(st.h - 1)) && enc.buf[enc.recStart] === Op.F64_LOAD_C ? enc.len : -1;
       const a = st.operand(st.h - 1);
       st.pop();
       const sop = this.i64ImmOp(iop, lo, hi);
@@ -1219,9 +1241,22 @@ class FuncTranslator {
       const lo = st.vals[st.h - 2], hi = st.his[st.h - 2];
       // SPEED: `k / (x * y)`, the product just emitted: one f64.mul_div_is
       if (iop === Op.F64_DIV_SS && st.takeProducer(st.h - 1, Op.F64_MUL_SS) >= 0) {
-        const mp = enc.len, M = F.F64_MUL_SS;
+        const mp = enc.len, M = F.F64_MUL_SS, b = enc.buf;
+        let x = b[mp + M.a], y = b[mp + M.b], mop: number = Op.F64_MUL_DIV_IS;
+        // SPEED: `k / (x * sqrt(z))` (either operand), the f64.sqrt right before the product, into its
+        // temporary (which only the product reads): one f64.sqrt_mul_div_is
+        const qs = enc.recStart, qd = b[qs + DST_AT], h = st.h;
+        if (qs >= enc.labelPos && qs + OP_LENGTH[Op.F64_SQRT_S] === mp && b[qs] === Op.F64_SQRT_S &&
+            ((qd === st.canon(h) && y === qd && x !== qd) || (qd === st.canon(h - 1) && x === qd && y !== qd))) {
+          if (x === qd) x = y;
+          y = b[qs + F.F64_SQRT_S.a];
+          mop = Op.F64_SQRT_MUL_DIV_IS;
+          enc.len = qs;
+          enc.recStart = -1;
+          enc.prevRecStart = -1;
+        }
         st.pop(); st.pop();
-        this.push(rec_dst_a_lo_hi_b(enc, Op.F64_MUL_DIV_IS, st.canon(st.h), enc.buf[mp + M.a], lo, hi, enc.buf[mp + M.b]), Op.F64_MUL_DIV_IS);
+        this.push(rec_dst_a_lo_hi_b(enc, mop, st.canon(st.h), x, lo, hi, y), mop);
         return;
       }
       const a = st.operand(st.h - 1);
@@ -1604,14 +1639,41 @@ class FuncTranslator {
       if (from === Op.F64_ADD_SL && this.mulAfterAddSi === ms && q >= enc.labelPos && q + OP_LENGTH[Op.I32_ADD_SI] === ms && b[q] === Op.I32_ADD_SI) {
         const pd = b[q + A.dst], pa = b[q + A.a], pi = b[q + A.b];
         enc.len = q;
-        rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, 0, 0, y, z, pd, pa, pi);
+        this.fuseStep3(rec_addr_a_offset_b_c_pd_pa_pi(enc, Op.F64_STEP_MUL_MUL_ADD_MEM, addr, x, offset, y, z, pd, pa, pi));
         return true;
       }
-      rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, 0, 0, y, z, 0, 0, 0);
+      rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, x, offset, y, z, 0, 0, 0);
       return true;
     }
-    rec_addr_a_offset_imm_k_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0, 0, 0);
+    rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0);
     return true;
+  }
+
+  /**
+   * SPEED: the third f64.step_mul_mul_add_mem in a row (just emitted at
+   * `p3`, the two before it right before) on one pointer: the same address
+   * slot, offset, b, c and pointer pa, none of which (nor a1..a3) is the
+   * address slot, as one f64.step_mul_mul_add_mem3 (isa.ts).
+   */
+  private fuseStep3(p3: number): void {
+    const enc = this.enc, b = enc.buf, L = OP_LENGTH[Op.F64_STEP_MUL_MUL_ADD_MEM], S = F.F64_STEP_MUL_MUL_ADD_MEM;
+    const p2 = p3 - L, p1 = p2 - L;
+    const ok = this.stepAt === p2 && this.stepBefore === p1 && p1 >= enc.labelPos && b[p1] === Op.F64_STEP_MUL_MUL_ADD_MEM && b[p2] === Op.F64_STEP_MUL_MUL_ADD_MEM;
+    this.stepBefore = this.stepAt;
+    this.stepAt = p3;
+    if (!ok) return;
+    const d = b[p3 + S.addr];
+    for (const q of [p1, p2, p3]) {
+      if (b[q + S.addr] !== d || b[q + S.pd] !== d || b[q + S.offset] !== b[p3 + S.offset] || b[q + S.b] !== b[p3 + S.b] || b[q + S.c] !== b[p3 + S.c] || b[q + S.pa] !== b[p3 + S.pa]) return;
+      if (b[q + S.a] === d || b[q + S.b] === d || b[q + S.c] === d || b[q + S.pa] === d) return;
+    }
+    const offset = b[p3 + S.offset], y = b[p3 + S.b], z = b[p3 + S.c], pa = b[p3 + S.pa];
+    const a1 = b[p1 + S.a], a2 = b[p2 + S.a], a3 = b[p3 + S.a], i1 = b[p1 + S.pi], i2 = b[p2 + S.pi], i3 = b[p3 + S.pi];
+    enc.len = p1;
+    enc.recStart = -1;
+    enc.prevRecStart = -1;
+    this.stepAt = this.stepBefore = -1;
+    rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3(enc, Op.F64_STEP_MUL_MUL_ADD_MEM3, d, offset, y, z, pa, a1, a2, a3, i1, i2, i3);
   }
 
   /** SPEED: the i64 form of fuseXorShift, for i64.shl / i64.shr_u by 1..31 (the `_lo` shift ops). */

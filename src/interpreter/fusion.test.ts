@@ -772,7 +772,7 @@ test('f64 superinstructions (mul_mul, add/sub of a load, load minus, sub stored,
   // load - y: y a local, or computed by one f64 op after the load (which then runs first); m -= x * y
   expect(listing(9)).toContain('F64_SUB_LS');
   expect(listing(10)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_LS \d+ \1 /);
-  expect(listing(11)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_MEM 4 \1 0 0 0/);
+  expect(listing(11)).toMatch(/F64_MUL_SS (\d+) .*\n.*F64_SUB_MEM 4 \1 0 /);
   expect(listing(11)).not.toMatch(/I64_LOAD \d+ 4 |F64_SUB_LS|I64_STORE 4 /);
   // sqrt is not among the ops the load may move after
   expect(listing(12)).toMatch(/F64_LOAD_C(.|\n)*F64_SQRT_S(.|\n)*F64_SUB_SS/);
@@ -936,11 +936,11 @@ test('f64 steps joined in one dispatch (m -= (x * y) * z, m += (x * y) * z with 
     }
   }
   expect(bad.slice(0, 10)).toEqual([]);
-  // [addr a offset imm k b c pd pa pi]
-  expect(listing(0)).toMatch(/^\s+\d+: F64_MUL_MUL_SUB_MEM 8 0 0 0 0 4 6 0 0 0$/m);
-  expect(listing(1)).toMatch(/^\s+\d+: F64_MUL_MUL_ADD_MEM 8 0 0 0 0 6 4 0 0 0$/m); // z * (x * w) as (x * w) * z
+  // [addr a offset b c pd pa pi]
+  expect(listing(0)).toMatch(/^\s+\d+: F64_MUL_MUL_SUB_MEM 8 0 0 4 6 0 0 0$/m);
+  expect(listing(1)).toMatch(/^\s+\d+: F64_MUL_MUL_ADD_MEM 8 0 0 6 4 0 0 0$/m); // z * (x * w) as (x * w) * z
   // the address `p = p + 16` (local.tee) computed right before the product, run first by the same record
-  expect(listing(5)).toMatch(/^\s+\d+: F64_STEP_MUL_MUL_ADD_MEM 8 0 0 0 0 4 6 8 8 16$/m);
+  expect(listing(5)).toMatch(/^\s+\d+: F64_STEP_MUL_MUL_ADD_MEM 8 0 0 4 6 8 8 16$/m);
   expect(listing(5)).not.toMatch(/I32_ADD_SI|F64_MUL_MUL_SSS|F64_ADD_MEM/);
   expect(listing(6)).toMatch(/^\s+0: F64_ADD_ADD_SSS \d+ 2 4 0$/m);
   expect(listing(7)).toMatch(/^\s+0: F64_MUL_DIV_IS \d+ 0 \S+ \S+ 2$/m);
@@ -994,8 +994,8 @@ test('f64 at a constant address: f64.load_c keeps bits, m += x / m -= x there is
   expect(bad.slice(0, 10)).toEqual([]);
   expect(listing(0)).toMatch(/F64_LOAD_C \d+ 40\n/);
   expect(listing(0)).not.toMatch(/CONST32 \d+ 32|I64_LOAD \d+ \d+ 8 /);
-  for (const fn of [1, 2]) expect(listing(fn)).toMatch(/^\s+\d+: F64_ADD_MEM_C 40 0$/m);
-  expect(listing(3)).toMatch(/^\s+\d+: F64_SUB_MEM_C 40 0$/m);
+  for (const fn of [1, 2]) expect(listing(fn)).toMatch(/^\s+\d+: F64_ADD_MEM_C 40 0 0 0 0$/m);
+  expect(listing(3)).toMatch(/^\s+\d+: F64_SUB_MEM_C 40 0 0 0 0$/m);
   for (const fn of [1, 2, 3]) expect(listing(fn)).not.toMatch(/F64_LOAD_C|F64_(ADD|SUB)_SS|I64_STORE \d+ \d+ 8 /);
   // x - m, and m + x stored elsewhere: f64.sub_sl / f64.add_sl whose address slot a const record writes
   expect(listing(4)).toMatch(/CONST32 (\d+) 40\n.*F64_SUB_SL \d+ 0 \1 0 0 0 (.|\n)*I64_STORE \d+ \d+ 8 /);
@@ -1004,6 +1004,136 @@ test('f64 at a constant address: f64.load_c keeps bits, m += x / m -= x there is
   expect(det.oob(3, 1.5)).toBe(1.5);
   expect(det.oob(3, 1.5)).toBe(3);
   expect(listing(6)).toMatch(/F64_ADD_MEM_C 65528 /);
+});
+
+test('m += v * k at constant addresses is one f64.load_mul_add_mem_c, k / (x * sqrt(z)) one f64.sqrt_mul_div_is: native results bit for bit, NaNs canonical, traps before any store, gas resumable one unit at a time', async () => {
+  const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
+  const text = `(module (memory 1)
+    (func (export "lma") (param i64 i64) (result i64) (i64.store (i32.const 48) (local.get 0)) (i64.store (i32.const 40) (local.get 1))
+      (f64.store offset=8 (i32.const 32) (f64.add (f64.mul (f64.load (i32.const 48)) (f64.const 0.01)) (f64.load offset=8 (i32.const 32))))
+      (i64.load (i32.const 40)))
+    (func (export "tee") (param i64 i64) (result i64) (local f64) (i64.store (i32.const 48) (local.get 0)) (i64.store (i32.const 40) (local.get 1))
+      (f64.store (i32.const 40) (f64.add (local.tee 2 (f64.mul (f64.load (i32.const 48)) (f64.const 3.5))) (f64.load (i32.const 40))))
+      (i64.reinterpret_f64 (local.get 2)))
+    (func (export "m40") (result i64) (i64.load (i32.const 40)))
+    (func (export "oob") (param i32) (f64.store (i32.const 8) (f64.const 2))
+      (if (i32.eqz (local.get 0)) (then (f64.store (i32.const 8) (f64.add (f64.mul (f64.load (i32.const 65530)) (f64.const 0.5)) (f64.load (i32.const 8))))))
+      (if (i32.eq (local.get 0) (i32.const 1)) (then (f64.store (i32.const 65530) (f64.add (f64.mul (f64.load (i32.const 8)) (f64.const 0.5)) (f64.load (i32.const 65530)))))))
+    (func (export "m8") (result f64) (f64.load (i32.const 8)))
+    (func (export "smd") (param i64 i64) (result i64) (i64.reinterpret_f64 (f64.div (f64.const 0.01) (f64.mul ${F('(local.get 0)')} (f64.sqrt ${F('(local.get 1)')})))))
+    (func (export "smd2") (param i64 i64) (result i64) (i64.reinterpret_f64 (f64.div (f64.const 0.01) (f64.mul (f64.sqrt ${F('(local.get 1)')}) ${F('(local.get 0)')}))))
+    (func (export "smd_tee") (param i64 i64) (result i64) (local f64)
+      (f64.store (i32.const 0) (f64.div (f64.const 0.01) (f64.mul ${F('(local.get 0)')} (local.tee 2 (f64.sqrt ${F('(local.get 1)')})))))
+      (i64.reinterpret_f64 (local.get 2)))
+    (func (export "m0") (result i64) (i64.load (i32.const 0)))
+    (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $d f64)
+      (f64.store (i32.const 16) (f64.const 0.75))
+      (f64.store (i32.const 24) (f64.const 1.5))
+      (loop $l
+        (local.set $d (f64.add (f64.const 1) (f64.load (i32.const 24))))
+        (f64.store (i32.const 16) (f64.div (f64.const 0.5) (f64.mul (local.get $d) (f64.sqrt (local.get $d)))))
+        (f64.store offset=16 (i32.const 8) (f64.add (f64.mul (f64.load offset=8 (i32.const 8)) (f64.const 0.25)) (f64.load offset=16 (i32.const 8))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.add (i64.load (i32.const 16)) (i64.load (i32.const 24)))))`;
+  const { native, det, listing } = await floatModule(text);
+  const xs = f64Operands(83, 30);
+  const bad: string[] = [];
+  for (const x of xs) for (const y of xs) {
+    for (const f of ['lma', 'smd', 'smd2']) if (!sameFloat('f64', native[f](x, y), det[f](x, y))) bad.push(`${f}(${x}, ${y}): native ${native[f](x, y)}, detwasm ${det[f](x, y)}`);
+    // the product or the sqrt tee'd to a local: not fused, the local written (a NaN canonical, as the op writes it)
+    for (const [f, m] of [['tee', 'm40'], ['smd_tee', 'm0']]) {
+      if (!sameFloat('f64', native[f](x, y), det[f](x, y))) bad.push(`${f}(${x}, ${y})`);
+      if (!sameFloat('f64', native[m](), det[m]())) bad.push(`${f}(${x}, ${y}) stored`);
+    }
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  // [ea a src lo hi]
+  expect(listing(0)).toMatch(/^\s+\d+: F64_LOAD_MUL_ADD_MEM_C 40 0 48 \S+ \S+$/m);
+  expect(listing(0)).not.toMatch(/F64_LOAD_C|F64_MUL_SI|F64_ADD_MEM_C|F64_ADD_SL/);
+  expect(listing(1)).not.toMatch(/F64_LOAD_MUL_ADD_MEM_C/);
+  expect(listing(1)).toMatch(/F64_MUL_SI 4 /);
+  // [dst a lo hi b]: the product's operand and the sqrt's
+  for (const fn of [5, 6]) {
+    expect(listing(fn)).toMatch(/^\s+0: F64_SQRT_MUL_DIV_IS \d+ 0 \S+ \S+ 2$/m);
+    expect(listing(fn)).not.toMatch(/F64_SQRT_S|F64_MUL_DIV_IS/);
+  }
+  expect(listing(7)).toMatch(/F64_SQRT_S 4 2\n(.|\n)*F64_MUL_DIV_IS /);
+  // out of bounds: the load (nothing stored) or the store (m, in bounds, stays)
+  for (const k of [0, 1]) {
+    expect(thrown(() => det.oob(k)).code).toBe('memory_out_of_bounds');
+    expect(det.m8()).toBe(2);
+  }
+  det.oob(2);
+  expect(listing(3)).toMatch(/F64_LOAD_MUL_ADD_MEM_C 8 0 65530 (.|\n)*F64_LOAD_MUL_ADD_MEM_C 65530 0 8 /);
+  const l = listing(9);
+  for (const op of ['F64_LOAD_MUL_ADD_MEM_C', 'F64_SQRT_MUL_DIV_IS']) expect(l).toContain(op);
+  const expected = native.loop(50);
+  expect(det.loop(50)).toBe(expected);
+  expect(await resumableByUnits(text, 'loop', 50)).toBe(expected);
+});
+
+test('three f64.step_mul_mul_add_mem on one pointer (`q = p + i; q->f += a * b * c` for x, y, z) are one f64.step_mul_mul_add_mem3: native results bit for bit, NaNs canonical, traps at each step after the steps before, gas resumable one unit at a time', async () => {
+  const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
+  const step = (q: string, p: string, i: number, a: string) =>
+    `(f64.store (local.tee ${q} (i32.add (local.get ${p}) (i32.const ${i}))) (f64.add (f64.mul (f64.mul ${a} ${F('(local.get $b)')}) ${F('(local.get $c)')}) (f64.load (local.get ${q}))))`;
+  const params = '(param $p i32) (param $x i64) (param $y i64) (param $z i64) (param $b i64) (param $c i64) (result i32) (local $q i32)';
+  const text = `(module (memory 1)
+    (func (export "st") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+    (func (export "ld") (param i32) (result i64) (i64.load (local.get 0)))
+    (func (export "v3") ${params}
+      ${step('$q', '$p', 0, F('(local.get $x)'))} ${step('$q', '$p', 8, F('(local.get $y)'))} ${step('$q', '$p', 16, F('(local.get $z)'))}
+      (local.get $q))
+    (func (export "walk") ${params}
+      ${step('$q', '$p', 8, F('(local.get $x)'))} ${step('$q', '$q', 8, F('(local.get $y)'))} ${step('$q', '$q', 8, F('(local.get $z)'))}
+      (local.get $q))
+    (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $q i32) (local $x f64) (local $y f64) (local $z f64) (local $b f64) (local $c f64)
+      (local.set $x (f64.const 0.5))
+      (local.set $b (f64.const 3))
+      (local.set $c (f64.const 1.25))
+      (loop $l
+        (local.set $p (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 5)))
+        (local.set $x (f64.mul (local.get $x) (f64.const 0.75)))
+        (local.set $y (f64.add (local.get $x) (f64.const 1)))
+        (local.set $z (f64.sub (local.get $x) (local.get $y)))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 64))) (f64.add (f64.mul (f64.mul (local.get $x) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 72))) (f64.add (f64.mul (f64.mul (local.get $y) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (f64.store (local.tee $q (i32.add (local.get $p) (i32.const 80))) (f64.add (f64.mul (f64.mul (local.get $z) (local.get $b)) (local.get $c)) (f64.load (local.get $q))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (i64.add (i64.load offset=64 (i32.const 0)) (i64.load offset=80 (i32.const 32)))))`;
+  const { native, det, listing } = await floatModule(text);
+  // [addr offset b c pa a1 a2 a3 i1 i2 i3]
+  expect(listing(2)).toMatch(/^\s+0: F64_STEP_MUL_MUL_ADD_MEM3 12 0 8 10 0 2 4 6 0 8 16\n\s+\d+: \S+ \d+ 12\n/m);
+  expect(listing(2)).not.toMatch(/F64_STEP_MUL_MUL_ADD_MEM |F64_MUL_MUL_ADD_MEM|I32_ADD_SI/);
+  // each step's pointer is the address slot the step before wrote: three separate steps
+  expect(listing(3).match(/F64_STEP_MUL_MUL_ADD_MEM /g)!.length).toBe(3);
+  expect(listing(3)).not.toMatch(/MEM3/);
+  expect(listing(4)).toMatch(/F64_STEP_MUL_MUL_ADD_MEM3 /);
+  const xs = f64Operands(85, 12);
+  const r = rng(86);
+  const bad: string[] = [];
+  for (let round = 0; round < 400; round++) {
+    const v = () => xs[r() % xs.length];
+    const m = [v(), v(), v(), v()];
+    const args = [v(), v(), v(), v(), v()];
+    for (const [f, untouched] of [['v3', 3], ['walk', 0]] as const) {
+      for (const x of [native, det]) m.forEach((b, k) => x.st(256 + 8 * k, b));
+      if (native[f](256, ...args) !== det[f](256, ...args)) bad.push(`${f} q`);
+      const same = (k: number) => k === untouched ? native.ld(256 + 8 * k) === det.ld(256 + 8 * k) : sameFloat('f64', native.ld(256 + 8 * k), det.ld(256 + 8 * k));
+      for (let k = 0; k < 4; k++) if (!same(k)) bad.push(`${f} ${args} at ${k}: native ${native.ld(256 + 8 * k)}, detwasm ${det.ld(256 + 8 * k)}`);
+    }
+  }
+  expect(bad.slice(0, 10)).toEqual([]);
+  // out of bounds at the third, second, first step: the steps before it stored, as natively
+  const one = 0x3ff0000000000000n;
+  for (const p of [65520, 65528, 65532]) {
+    for (const x of [native, det]) for (let a = 65504; a < 65536; a += 8) x.st(a, one);
+    expect(thrown(() => native.v3(p, one, one, one, one, one))).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(thrown(() => det.v3(p, one, one, one, one, one)).code).toBe('memory_out_of_bounds');
+    for (let a = 65504; a < 65536; a += 8) expect([p, a, det.ld(a)]).toEqual([p, a, native.ld(a)]);
+  }
+  const expected = native.loop(40);
+  expect(det.loop(40)).toBe(expected);
+  expect(await resumableByUnits(text, 'loop', 40)).toBe(expected);
 });
 
 test("a dot-product loop's address add and pointer step join its f32 steps (f32.add_mul_ll, f32.mul_ll_add2_s_add): native results bit for bit, NaNs canonical, traps, gas resumable one unit at a time", async () => {

@@ -1116,11 +1116,13 @@ ${set('r')}`, `${w}.${name} with a constant right operand`, one ? { group: `${w}
   // SPEED: a constant left operand of the operations that do not commute, for f64 (`1 - x`, `1 / x`);
   // one case for both (exec's bytecode budget), told apart by the op; f64.mul_div_is divides by the
   // product S[a] * S[b] of the f64.mul right before (`dt / (d2 * d)`), passed on as a double (see the
-  // float superinstructions below); the others do not read b
+  // float superinstructions below), f64.sqrt_mul_div_is by S[a] * sqrt(S[b]), the f64.sqrt right
+  // before that product too (`dt / (d2 * sqrt(d2))`), each rounded; the others do not read b
   if (w === 'f64') {
     const REV_IS = `const o = code[pc];
 let b = ${f64('$a')};
 if (o === @OP(f64.mul_div_is)) b = b * ${f64('$b')};
+else if (o === @OP(f64.sqrt_mul_div_is)) b = b * Math.sqrt(${f64('$b')});
 const a = ${f64Imm('$lo', '$hi')};
 const r = o === @OP(f64.sub_is) ? a - b : a / b;
 ${set('r')}`;
@@ -1128,6 +1130,7 @@ ${set('r')}`;
       op(`f64.${name}_is`, 'dst:s a:s lo:i hi:i b:s', REV_IS, `f64.${name} with a constant left operand (b unused)`, { group: 'f64.rev_is' });
     }
     op('f64.mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul S[b]), each rounded (f64.mul feeding f64.div_is)', { group: 'f64.rev_is' });
+    op('f64.sqrt_mul_div_is', 'dst:s a:s lo:i hi:i b:s', REV_IS, 'the constant f64.div (S[a] f64.mul f64.sqrt S[b]), each rounded (f64.sqrt feeding f64.mul_div_is)', { group: 'f64.rev_is' });
   }
   op(`${w}.copysign_ss`, 'dst:s a:s b:s', w === 'f32'
     ? 'S[$dst] = (S[$a] & 0x7fffffff) | (S[$b] & -2147483648);'
@@ -1204,36 +1207,72 @@ op('f64.mul_sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'S[a
 // f64.mul_mul_sss right before them (its temporary, which nothing else reads, is not written: the
 // product is passed on as a double, see above). f64.step_mul_mul_add_mem first runs the i32.add_si
 // right before the product, `S[pd] = S[pa] + pi` (the address of `p->f += ...`), as alone. One case
-// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c).
+// for the five (the others read neither pd, pa nor pi; add_mem and sub_mem neither b nor c). The
+// address is S[addr] + offset (u32s): the compiler fuses only stores whose load folded no address
+// arithmetic. SPEED: two code words fewer than a load's address (nbody).
 const OP_MEM = `const o = code[pc];
 if (o === @OP(f64.step_mul_mul_add_mem)) S[$pd] = (S[$pa] + $pi) | 0;
-${ea(8)}
+const ea = (S[$addr] >>> 0) + ($offset >>> 0);
+if (ea + 8 > memLen) trap('memory_out_of_bounds');
 let a = ${f64('$a')};
 if (o !== @OP(f64.add_mem) && o !== @OP(f64.sub_mem)) a = a * ${f64('$b')} * ${f64('$c')};
 const m = dv.getFloat64(ea, true);
 const r = o === @OP(f64.sub_mem) || o === @OP(f64.mul_mul_sub_mem) ? m - a : a + m;
 ${STORE_F64('r')}`;
-const OP_MEM_FIELDS = 'addr:s a:s offset:i imm:i k:i b:s c:s pd:s pa:s pi:i';
-op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address (as for loads), stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
-op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address (as for loads) minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+const OP_MEM_FIELDS = 'addr:s a:s offset:i b:s c:s pd:s pa:s pi:i';
+op('f64.add_mem', OP_MEM_FIELDS, OP_MEM, 'S[a] plus the f64 at the address S[addr] + offset, stored back (f64.load, f64.add, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
+op('f64.sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address S[addr] + offset minus S[a], stored back (f64.load, f64.sub, f64.store to the same address; b, c unused)', { group: 'f64.op_mem' });
 op('f64.mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, '(S[a] f64.mul S[b]) f64.mul S[c], plus the f64 at the address, stored back (f64.mul_mul_sss feeding f64.add_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.mul_mul_sub_mem', OP_MEM_FIELDS, OP_MEM, 'the f64 at the address minus (S[a] f64.mul S[b]) f64.mul S[c], stored back (f64.mul_mul_sss feeding f64.sub_mem), each rounded', { group: 'f64.op_mem' });
 op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi, then f64.mul_mul_add_mem', { group: 'f64.op_mem' });
+/**
+ * Three f64.step_mul_mul_add_mem in a row on one pointer (compiler
+ * fuseStep3): `q = p + i1; q->f += a1 * b * c; q = p + i2; ...` (a
+ * 3-vector's components, `v->x += dx * m * s` for x, y, z), the three rows'
+ * steps in order, each as alone (S[addr] written before each address check,
+ * every store before the next step). The compiler fuses them only when no
+ * step's operands (pa, b, c, a1..a3) are the address slot, so S[pa], S[b]
+ * and S[c] are read once. SPEED: one dispatch and 12 code words for what
+ * was three and 24 (nbody's pair loop).
+ */
+op('f64.step_mul_mul_add_mem3', 'addr:s offset:i b:s c:s pa:s a1:s a2:s a3:s i1:i i2:i i3:i', `const d = $addr, lo = $offset >>> 0, p = S[$pa];
+const b = ${f64('$b')}, m = ${f64('$c')};
+for (let k = 0; k < 3; k++) {
+  const v = (p + code[@END - 3 + k]) | 0;
+  S[d] = v;
+  const ea = (v >>> 0) + lo;
+  if (ea + 8 > memLen) trap('memory_out_of_bounds');
+  const r = ${f64('fp + code[@END - 6 + k]')} * b * m + dv.getFloat64(ea, true);
+  ${STORE_F64('r').replace(/\n/g, '\n  ')}
+}`, 'f64.step_mul_mul_add_mem three times at S[pa] + i1, i2, i3 (as S[addr], offset) with a1, a2, a3 (b, c shared)');
 // f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
 // static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
 // first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
-// f64.sub_mem at such an address (one case for both).
+// f64.sub_mem at such an address; f64.load_mul_add_mem_c is `m += v * k` there (v the f64 at a
+// constant address, k a constant: `x += dt * vx` unrolled), f64.load_c, f64.mul_si and f64.add_mem_c
+// in one dispatch, the product passed on as a double (see above; its temporary, which nothing else
+// reads, is not written), both addresses checked before anything is stored. One case for the three
+// (add_mem_c and sub_mem_c read neither src, lo nor hi; f64.load_mul_add_mem_c not a).
 const EA_C = `const ea = $ea >>> 0;
 if (ea + 8 > memLen) trap('memory_out_of_bounds');
 `;
 op('f64.load_c', 'dst:s ea:i', `${EA_C}const d = $dst;
 S[d] = dv.getInt32(ea, true);
 S[d + 1] = dv.getInt32(ea + 4, true);`, 'f64.load from the constant address ea (u32)');
-const OP_MEM_C = `${EA_C}const a = ${f64('$a')}, m = dv.getFloat64(ea, true);
-const r = code[pc] === @OP(f64.add_mem_c) ? a + m : m - a;
+const OP_MEM_C = `${EA_C}const o = code[pc];
+let a: number;
+if (o === @OP(f64.load_mul_add_mem_c)) {
+  const ea2 = $src >>> 0;
+  if (ea2 + 8 > memLen) trap('memory_out_of_bounds');
+  a = dv.getFloat64(ea2, true) * (${f64Imm('$lo', '$hi')});
+} else a = ${f64('$a')};
+const m = dv.getFloat64(ea, true);
+const r = o === @OP(f64.sub_mem_c) ? m - a : a + m;
 ${STORE_F64('r')}`;
-op('f64.add_mem_c', 'ea:i a:s', OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address)', { group: 'f64.op_mem_c' });
-op('f64.sub_mem_c', 'ea:i a:s', OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address)', { group: 'f64.op_mem_c' });
+const OP_MEM_C_FIELDS = 'ea:i a:s src:i lo:i hi:i';
+op('f64.add_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, 'S[a] plus the f64 at the constant address ea, stored back (f64.load_c, f64.add, f64.store to the same address; src, lo, hi unused)', { group: 'f64.op_mem_c' });
+op('f64.sub_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, 'the f64 at the constant address ea minus S[a], stored back (f64.load_c, f64.sub, f64.store to the same address; src, lo, hi unused)', { group: 'f64.op_mem_c' });
+op('f64.load_mul_add_mem_c', OP_MEM_C_FIELDS, OP_MEM_C, '(the f64 at the constant address src f64.mul the constant (lo, hi)) plus the f64 at the constant address ea, stored back (f64.load_c, f64.mul_si, f64.add_mem_c), each rounded (a unused)', { group: 'f64.op_mem_c' });
 /** The effective address (as for loads, fields addr<n> offset<n> imm<n> k<n>) of the n-th load of a fused op, checked for `size` bytes, as `ea<n>`. */
 function eaN(n: number, size: number): string {
   return `const ea${n} = (((S[$addr${n}] << $k${n}) + $imm${n}) >>> 0) + ($offset${n} >>> 0);
@@ -1709,15 +1748,16 @@ for (const [a, b] of PAIRS) pair(a, b);
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
  * they are the fused br_if rows), memory size/grow and memory.init, reference
  * and table ops, the rarer i64 bit counts and extensions, float rounding to
- * integers, copysign, float min/max, and every conversion between integers
- * and floats. Their call costs a few loads and stores around the case, which
+ * integers, copysign, float min/max, f32 sqrt, div, abs and neg (no corpus
+ * program runs them; they made room for f64.step_mul_mul_add_mem3), and
+ * every conversion between integers and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop, as
  * do the i32 bit counts, sign extensions and rotr, the narrow i64 loads and
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.(sqrt|abs|neg)_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
