@@ -333,13 +333,21 @@ class FuncTranslator {
     // SPEED: the record length from the table here (instrLength only for the
     // variable-length records), the step count in a local
     let steps = 0;
+    const wasmClass = WASM_CLASS, wasmIop = WASM_IOP, nClass = WASM_CLASS.length;
     for (let pc = 0; pc < len;) {
       steps++;
       const op = body[pc];
       const n = FIXED_LENGTH[op];
       if (!(this.top.unreachable && this.skipUnreachable(op))) {
         if (op === 0x20 || op === 0x41) this.leaf(op, body[pc + 2]);
-        else this.instr(op, body, pc);
+        else if (op < nClass && wasmClass[op] === W_BINARY) {
+          // SPEED: binary ops (a third of the rest) skip instr's call and
+          // prelude (of which they need only this: they read no previous
+          // record's position and have no table operand)
+          enc.lastDst = -1;
+          enc.charge(op);
+          this.binary(wasmIop[op]);
+        } else this.instr(op, body, pc);
       }
       pc += n !== 0 ? n : instrLength(body, pc);
     }
@@ -372,25 +380,29 @@ class FuncTranslator {
    */
   private fusePairs(): void {
     const b = this.enc.buf, n = this.enc.len;
-    // SPEED: the tables in locals (an imported name is a property load per use)
-    const countAt = OP_COUNT_AT, opLength = OP_LENGTH, pairFirst = PAIR_FIRST;
-    let pps = -1, ps = -1;
+    // SPEED: the tables in locals (an imported name is a property load per use);
+    // the ops of the last two records and whether each may start a pair kept in
+    // locals, so a record costs three table loads
+    const countAt = OP_COUNT_AT, opLength = OP_LENGTH, fixedLength = FIXED_RECORD_LENGTH, pairFirst = PAIR_FIRST;
+    let pps = -1, ps = -1, ppsOp = 0, psOp = 0, ppsFirst = false, psFirst = false;
     for (let pc = 0; pc < n;) {
-      const op = b[pc], c = countAt[op];
-      if (ps >= 0 && pairFirst[b[ps]] >= 0) {
-        const p = pairOf(b[ps], op);
+      const op = b[pc];
+      if (psFirst) {
+        const p = pairOf(psOp, op);
         if (p >= 0) {
           b[ps] = p;
-          if (pps >= 0 && pairFirst[b[pps]] >= 0) {
-            const q = pairOf(b[pps], p);
-            if (q >= 0) b[pps] = q;
+          psOp = p;
+          if (ppsFirst) {
+            const q = pairOf(ppsOp, p);
+            if (q >= 0) { b[pps] = q; ppsOp = q; }
           }
         }
       }
-      pps = ps;
-      ps = pc;
+      pps = ps; ppsOp = psOp; ppsFirst = pairFirst[psOp] >= 0 && ps >= 0;
+      ps = pc; psOp = op; psFirst = pairFirst[op] >= 0;
       // (bytecode.ts opLength, inline)
-      pc += c === 0 ? opLength[op] : opLength[op] + 2 * (b[pc + c] + 1);
+      const fl = fixedLength[op];
+      pc += fl !== 0 ? fl : opLength[op] + 2 * (b[pc + countAt[op]] + 1);
     }
   }
 
@@ -416,7 +428,7 @@ class FuncTranslator {
     else this.st.pushC32(x);
   }
 
-  /** Translates the instruction at body[pc] (local.get and i32.const: leaf). */
+  /** Translates the instruction at body[pc] (local.get and i32.const: leaf; binary ops: binary, from the compile loop). */
   private instr(op: number, body: Int32Array, pc: number): void {
     const enc = this.enc, st = this.st;
     const prevDst = enc.lastDst, prevStart = enc.lastStart, prevOp = enc.lastOp;
@@ -424,15 +436,14 @@ class FuncTranslator {
     // `else` and `end` count only when control falls through to them
     if ((op !== 0x05 && op !== 0x0b) || !this.top.unreachable) enc.charge(op);
     if (this.hasTable64) this.narrowTable64(op, body, pc);
-    // SPEED: loads, stores, unary and binary ops (most instructions) by table
-    // lookup (ops.ts, from isa.ts's `wasm`/`shape`), before any switch: one
-    // load of the op's class decides, so the other instructions pay one test.
+    // SPEED: loads, stores and unary ops by table lookup (ops.ts, from
+    // isa.ts's `wasm`/`shape`), before any switch: one load of the op's class
+    // decides, so the other instructions pay one test.
     if (op < WASM_CLASS.length) {
       const cls = WASM_CLASS[op];
       if (cls !== W_OTHER) {
         const iop = WASM_IOP[op];
-        if (cls === W_BINARY) this.binary(iop);
-        else if (cls === W_UNARY) {
+        if (cls === W_UNARY) {
           const a = st.operand(st.h - 1);
           st.pop();
           this.push(rec_dst_a(enc, iop, st.canon(st.h), a), iop);
@@ -1207,11 +1218,12 @@ class FuncTranslator {
       // SPEED: the fusion rules below all take the record that produced the other operand
       if (st.produced(st.h - 1)) {
         if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
-        if (this.fuseLoadOp(immOp, imm)) return;
+        if (LOAD_OP_FIRST[immOp] >= 0 && this.fuseLoadOp(immOp, imm)) return;
       }
       const a = st.operand(st.h - 1);
       st.pop();
-      if (immOp === Op.I32_ADD_SI && this.addAfterDot(a, imm)) return;
+      // (appendStep's test of the last record's op first: no call for the others)
+      if (immOp === Op.I32_ADD_SI && enc.recStart >= 0 && enc.buf[enc.recStart] === Op.F32_MUL_LL_ADD2_S && this.addAfterDot(a, imm)) return;
       this.push(rec_dst_a_b(enc, immOp, st.canon(st.h), a, imm), immOp);
       return;
     }
@@ -1275,7 +1287,7 @@ class FuncTranslator {
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
       if (iop === Op.I32_AND_SS && (this.fuseSame3(Op.I32_XOR_SS, Op.I32_XOR_AND_SSS) || this.fuseAndNot())) return;
       if (iop === Op.I32_XOR_SS && this.fuseSame3(Op.I32_AND_SS, Op.I32_AND_XOR_SSS)) return;
-      if (this.fuseLoadOp(iop, 0)) return;
+      if (LOAD_OP_FIRST[iop] >= 0 && this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
       if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
     }
@@ -1401,7 +1413,8 @@ class FuncTranslator {
   private fuseLoadOp(bop: number, imm: number): boolean {
     const st = this.st, enc = this.enc;
     const immForm = IMM_FORM[bop] < 0;
-    // SPEED: starts at bop's first triple; most ops have none
+    // SPEED: starts at bop's first triple; most ops have none (the callers
+    // test LOAD_OP_FIRST first: no call then)
     for (let j = LOAD_OP_FIRST[bop]; j >= 0 && j < LOAD_OPS.length; j += 3) {
       if (LOAD_OPS[j + 1] !== bop) continue;
       const load = LOAD_OPS[j];
@@ -2413,8 +2426,8 @@ const MEM_M_OP: Int16Array = (() => {
   return t;
 })();
 
-/** Classes of wasm instructions in WASM_CLASS. */
-const W_OTHER = 0, W_BINARY = 1, W_UNARY = 2, W_LOAD = 3, W_STORE = 4;
+/** Classes of wasm instructions in WASM_CLASS (SPEED: `var`, no temporal-dead-zone check per use; stack.ts). */
+var W_OTHER = 0, W_BINARY = 1, W_UNARY = 2, W_LOAD = 3, W_STORE = 4;
 /**
  * The class of each wasm op below WASM_BINARY.length: which of ops.ts's
  * WASM_BINARY, WASM_UNARY, WASM_LOAD, WASM_STORE maps it (W_OTHER: none);
@@ -2450,6 +2463,12 @@ const PAIRS: Int32Array = (() => {
 const PAIR_FIRST: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);
   for (let j = PAIRS.length - 3; j >= 0; j -= 3) t[PAIRS[j]] = j;
+  return t;
+})();
+/** fusePairs: the length of each op's record when it is fixed (no count field), 0 otherwise. */
+const FIXED_RECORD_LENGTH: Uint8Array = (() => {
+  const t = new Uint8Array(OP_LENGTH.length);
+  for (let op = 0; op < t.length; op++) if (OP_COUNT_AT[op] === 0) t[op] = OP_LENGTH[op];
   return t;
 })();
 /** fusePairs: the prefix op of first op `a` before second op `b`, -1 when they are no pair. */

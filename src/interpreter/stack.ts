@@ -205,7 +205,9 @@ export class OperandStack {
    * record's operand (`(x * y) * 3.0`: y in slot h-1, then 3.0 written to it).
    */
   takeProducer(i: number, op: number): number {
-    if (this.kinds[i] !== CANON) return -1;
+    // SPEED: the last record's op first (Encoder.takeProducer's test), as most tries fail on it
+    const rs = this.enc.recStart;
+    if (rs < 0 || this.enc.buf[rs] !== op || this.kinds[i] !== CANON) return -1;
     for (let j = i + 1; j < this.h; j++) {
       if ((this.kinds[j] === C32 || this.kinds[j] === C64) && this.enc.lastReads(this.canon(j))) return -1;
     }
