@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadWabt } from './corpus.js';
-import { classify } from './decode-diff.js';
+import { classify, isLaterProposalOff } from './decode-diff.js';
 import { decodeCorpus, runDecodeFuzz } from './decode-fuzz.js';
 import { generateModule } from './gen-module.js';
 
@@ -17,6 +17,15 @@ describe('differential decoding and validation against the host WebAssembly', ()
     expect(classify(wabt, floatMod)).toMatchObject({ status: 'expected', detwasm: 'policy' });
     // The same module truncated: both reject.
     expect(classify(wabt, floatMod.slice(0, 20))).toMatchObject({ status: 'agree', v8: false });
+    // A post-2.0 proposal the 2.0 configuration has off: the host (which implements
+    // exceptions) accepts an empty tag section, detwasm rejects it by its feature flag.
+    const emptyTags = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 13, 1, 0]);
+    expect(WebAssembly.validate(emptyTags)).toBe(true);
+    expect(classify(wabt, emptyTags)).toMatchObject({ status: 'expected', detwasm: 'policy', reason: expect.stringContaining('(exceptions)') });
+    expect(isLaterProposalOff('exceptions')).toBe(true);
+    expect(isLaterProposalOff('legacy-exceptions')).toBe(true);
+    expect(isLaterProposalOff('bulk-memory')).toBe(false);
+    expect(isLaterProposalOff('floats')).toBe(false);
   });
 
   test('fixed-seed mutation budget: no crash, no accept/reject disagreement, accepted mutants execute alike', async () => {

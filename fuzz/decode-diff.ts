@@ -8,7 +8,11 @@
  *     shared memory/atomics (wabt disassembles it and we look for those tokens);
  *   - a host-accepted module detwasm rejects as malformed/invalid is "expected"
  *     only when wabt rejects it with 2.0 features but accepts it with the later
- *     proposals (exceptions, tail calls, extended-const, ...) switched on.
+ *     proposals (exceptions, tail calls, extended-const, ...) switched on;
+ *   - a PolicyError naming a post-2.0 proposal the configuration has off is a
+ *     feature-flag rejection, expected when the host accepts (the host
+ *     implements that proposal; wabt cannot tell, e.g. an empty tag section
+ *     reads as valid with 2.0 features).
  */
 import { decode } from '../src/decoder/index.js';
 import { validate } from '../src/validator/index.js';
@@ -109,6 +113,21 @@ export function wabtAccepts(wabt: WabtApi, bytes: Uint8Array): boolean {
   return m !== null;
 }
 
+/**
+ * True when `feature` (a PolicyError's feature) names a post-2.0 proposal the
+ * fuzzed configuration has off (exceptions, tail-call, ...) or one detwasm never
+ * runs (legacy-exceptions, gc). The host implements these proposals, so it
+ * accepts what detwasm rejects by its feature flags: not a disagreement. The
+ * determinism policy's own features (floats, simd, threads) are checked
+ * against the module's text instead (usesRejectedFeature).
+ */
+export function isLaterProposalOff(feature: string): boolean {
+  if (feature === 'floats' || feature === 'simd' || feature === 'threads') return false;
+  if (feature === 'legacy-exceptions' || feature === 'gc') return true;
+  const key = feature.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) as keyof typeof CONFIG.features;
+  return key in CONFIG.features && CONFIG.features[key] === false;
+}
+
 /** Compares detwasm with the host on one binary. */
 export function classify(wabt: WabtApi, bytes: Uint8Array<ArrayBuffer>): Classification {
   const d = detwasmVerdict(bytes);
@@ -119,6 +138,9 @@ export function classify(wabt: WabtApi, bytes: Uint8Array<ArrayBuffer>): Classif
     if (uses === 'yes') return { status: 'expected', reason: 'policy: uses float/simd/threads', detwasm: d.kind, v8 };
     if (!v8 && uses === 'unknown') return { status: 'expected', reason: 'policy on a module nobody can read', detwasm: d.kind, v8 };
     if (!v8) return { status: 'expected', reason: 'policy on an invalid module (check order)', detwasm: d.kind, v8 };
+    if (d.feature !== undefined && isLaterProposalOff(d.feature)) {
+      return { status: 'expected', reason: `post-2.0 proposal off in detwasm's configuration (${d.feature})`, detwasm: d.kind, v8 };
+    }
     return { status: 'finding', reason: `PolicyError (${d.feature}) but the module uses no float/simd/threads feature`, detwasm: d, v8 };
   }
   const accepted = d.kind === 'accept';
