@@ -541,8 +541,9 @@ class FuncTranslator {
         const np = ft.params.length;
         st.materializeFrom(st.h - np);
         const iop = f >= this.vm.numImportedFuncs ? Op.CALL_LOCAL : Op.CALL;
-        if (iop === Op.CALL_LOCAL) enc.callPrefix(Op.COPY_CALL_LOCAL, Op.COPY2_CALL_LOCAL);
-        else enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
+        if (iop === Op.CALL_LOCAL) {
+          if (!enc.callPrefix(Op.COPY_CALL_LOCAL, Op.COPY2_CALL_LOCAL) && np > 0) this.addCallPrefix(st.h - 1);
+        } else enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
         enc.returnSite(rec_func_args_ret_retGas(enc, iop, f, st.canon(st.h - np), 0, 0), iop);
         this.callResults(np, ft.results.length);
         return;
@@ -1870,6 +1871,25 @@ class FuncTranslator {
   private target(c: Ctrl, p: number): void {
     if (c.kind === K_LOOP) this.enc.buf[p] = c.loopPc;
     else c.fixups.push(p);
+  }
+
+  /**
+   * SPEED (isa.ts i32.add_si_call_local): the last argument, entry i, when
+   * the last record is the i32.add_si or i32.sub_si that wrote it (`f(n - 1)`), becomes
+   * i32.add_si_call_local: the add and the call_local record emitted next
+   * in one dispatch.
+   */
+  private addCallPrefix(i: number): void {
+    const st = this.st, b = this.enc.buf;
+    let at = st.takeProducer(i, Op.I32_ADD_SI), imm: number;
+    if (at >= 0) imm = b[at + F.I32_ADD_SI.b];
+    else {
+      // x - c is x + (-c) (mod 2^32)
+      at = st.takeProducer(i, Op.I32_SUB_SI);
+      if (at < 0) return;
+      imm = -b[at + F.I32_SUB_SI.b] | 0;
+    }
+    rec_dst_a_b(this.enc, Op.I32_ADD_SI_CALL_LOCAL, b[at + F.I32_ADD_SI.dst], b[at + F.I32_ADD_SI.a], imm);
   }
 
   /** Moves the top n values to the result slots 0..n-1 and returns. */

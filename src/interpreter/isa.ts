@@ -220,7 +220,11 @@ op('copy_call_local', 'dst:s src:s', COPY_ARG, 'copy one value (the last argumen
  * from the index: not an import): never a host function, always in the
  * running instance, so neither is checked.
  */
-op('call_local', 'func:i args:i ret:t', `callee = funcs[$func] ?? inst.func($func);
+op('call_local', 'func:i args:i ret:t', `if (code[pc] === @OP(i32.add_si_call_local)) {
+  S[$dst@i32.add_si_call_local] = S[$a@i32.add_si_call_local] + $b@i32.add_si_call_local;
+  pc += 4;
+}
+callee = funcs[$func] ?? inst.func($func);
 if (depth >= maxDepth) trap('call_stack_exhausted');
 const ret = $ret;
 cs[3 * depth] = code[ret];
@@ -229,7 +233,14 @@ cs[3 * depth + 2] = code[ret + 1];
 fns[depth] = f;
 depth++;
 fp += $args;
-ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self' });
+ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self', group: 'call_local' });
+/**
+ * The last argument computed by an i32.add_si (`f(n - 1)`), then the
+ * call_local record after it, in one dispatch (SPEED: fib's recursion; the
+ * compiler's addCallPrefix): a member of call_local's case, which does the
+ * add first (the copy prefixes fall into that case, so this cannot be one).
+ */
+op('i32.add_si_call_local', 'dst:s a:s b:i', '', 'i32.add_si (the last argument), then the call_local record after it', { next: 'self', group: 'call_local' });
 
 /**
  * Tail calls (return_call, return_call_indirect, return_call_ref): the
@@ -1690,6 +1701,8 @@ const PAIRS: Array<[string, string]> = [
   ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
   ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
   ['i32.load8_u', 'i32.store8'],
+  // a table index loaded from memory, then the arguments' copies and the call (a dispatch table of function pointers)
+  ['i32.load', 'copy2_call'],
 ];
 for (const [a, b] of PAIRS) pair(a, b);
 
