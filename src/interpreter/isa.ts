@@ -1642,12 +1642,17 @@ if (f.instance === inst) break;
 LOAD_INSTANCE;
 break;`,
   /**
-   * Wasm exception `x` raised at the running instruction: continue at the
-   * handler `unwind` finds in this activation, or leave it with `x`.
+   * Wasm exception `x` raised at the running instruction: the loop's one
+   * copy of the handler search (exec.template.ts, label `caught`: exec's
+   * bytecode budget, ~90 bytes a site) continues at the handler `unwind`
+   * finds in this activation, or leaves it with `x`.
    */
-  CATCH_EXCEPTION: `if (!unwind(store, x, f, pc, fp, depth, entryDepth, gas, metered)) {
+  CATCH_EXCEPTION: `exn = x;
+break caught;`,
+  /** The loop's handling of the wasm exception `exn` (CATCH_EXCEPTION), after the switch. */
+  UNWIND_EXCEPTION: `if (!unwind(store, exn, f, pc, fp, depth, entryDepth, gas, metered)) {
   gas = store.gas; // with the unwinding charged
-  throw x;
+  throw exn;
 }
 f = UF!;
 depth = UDEPTH | 0;
@@ -1656,8 +1661,7 @@ pc = UPC | 0;
 gas = UGAS;
 code = compiledOf(f).code;
 RELOAD_STACK;
-LOAD_INSTANCE;
-break;`,
+LOAD_INSTANCE;`,
   /** The running function's instance and its memory 0 views into the loop's locals. */
   LOAD_INSTANCE: `inst = f.instance!;
 funcs = inst.funcs;
