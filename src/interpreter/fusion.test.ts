@@ -120,8 +120,13 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   expect(s.exports.swap(3, 9)).toEqual([9, 3]);
   const l = await listing(text);
   expect(l).toContain('COPY4 4 0 0 2 2 4 6 0');
-  // seven copies (three local.set, four result moves) in three records
-  expect(l.split('\n').filter((x) => / COPY[24]? /.test(x))).toHaveLength(3);
+  // seven copies (three local.set, four result moves) in three records, the last one with the return
+  expect(l.split('\n').filter((x) => / COPY[24]?(_RET)? /.test(x))).toHaveLength(3);
+  expect(l).toMatch(/ COPY_RET 2 8$/);
+  // two results' moves in one copy2, with the return
+  const two = '(module (func (export "two") (param i32 i32 i32 i32) (result i32 i32) local.get 2 local.get 3))';
+  expect((await instantiateWat(two)).exports.two(1, 2, 3, 4)).toEqual([3, 4]);
+  expect(await listing(two)).toMatch(/^ +0: COPY2_RET 0 4 2 6$/);
 });
 
 test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {

@@ -220,9 +220,14 @@ op('copy_call_local', 'dst:s src:s', COPY_ARG, 'copy one value (the last argumen
  * from the index: not an import): never a host function, always in the
  * running instance, so neither is checked.
  */
-op('call_local', 'func:i args:i ret:t', `if (code[pc] === @OP(i32.add_si_call_local)) {
-  S[$dst@i32.add_si_call_local] = S[$a@i32.add_si_call_local] + $b@i32.add_si_call_local;
-  pc += 4;
+op('call_local', 'func:i args:i ret:t', `if (code[pc] !== @OP(call_local)) {
+  if (code[pc] === @OP(i32.add_si_call_local)) {
+    S[$dst@i32.add_si_call_local] = S[$a@i32.add_si_call_local] + $b@i32.add_si_call_local;
+    pc += 4;
+  } else {
+    S[$dst@const32_call_local] = $v@const32_call_local;
+    pc += 3;
+  }
 }
 callee = funcs[$func] ?? inst.func($func);
 if (depth >= maxDepth) trap('call_stack_exhausted');
@@ -241,6 +246,8 @@ ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its 
  * add first (the copy prefixes fall into that case, so this cannot be one).
  */
 op('i32.add_si_call_local', 'dst:s a:s b:i', '', 'i32.add_si (the last argument), then the call_local record after it', { next: 'self', group: 'call_local' });
+/** A constant last argument (`f(x, 1)`), then the call_local record after it, in one dispatch: as i32.add_si_call_local. */
+op('const32_call_local', 'dst:s v:i', '', 'const32 (the last argument), then the call_local record after it', { next: 'self', group: 'call_local' });
 
 /**
  * Tail calls (return_call, return_call_indirect, return_call_ref): the
@@ -1503,11 +1510,13 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  * no label between. Gas is the block's, charged before, as for the two
  * records. The rows are one case (group 'ret'): a second switch runs the
  * op's step, then the one return after it (exec's bytecode budget: the
- * return inlined in each row cost ~370 bytes a row).
+ * return inlined in each row cost ~370 bytes a row). The moves of results
+ * to slot 0 (copy, copy2) and a void function's last global.set (the C
+ * stack pointer's restore) have such forms too.
  */
 const withReturn = ['i32.add_ss', 'i32.sub_ss', 'i32.mul_ss', 'i32.and_ss', 'i32.or_ss', 'i32.xor_ss',
   'i32.add_si', 'i32.sub_si', 'i32.mul_si', 'i32.and_si', 'i32.or_si', 'i32.xor_si', 'i32.shl_si', 'i32.shr_s_si', 'i32.shr_u_si',
-  'i32.xor_shl_ssi', 'select'];
+  'i32.xor_shl_ssi', 'select', 'copy', 'copy2', 'global.set'];
 {
   const steps: string[] = [];
   const retRows: OpDef[] = [];
