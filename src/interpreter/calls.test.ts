@@ -135,6 +135,79 @@ test('the gas of a local call is the gas of the same call through an import of t
   expect(local.store.gasUsed).toBe(store.gasUsed);
 });
 
+test('an i32.add_si computing the last argument and the call_local after it are one dispatch (i32.add_si_call_local): results, gas and pauses as the add and a call through an import', async () => {
+  // fib's two recursive calls (n - 1, n - 2: i32.sub_si records, the prefix adds -1 and -2)
+  const fib = await listing(CALLS, 7);
+  expect(fib.match(/ I32_ADD_SI_CALL_LOCAL (\d+) 0 -[12]\n +\d+: CALL_LOCAL 8 \1 /g)!.length).toBe(2);
+  expect(fib).not.toMatch(/ I32_(ADD|SUB)_SI /);
+  const callee = '(func $f (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))';
+  const engine = new Engine({ gas: 'unit' });
+  // x + -7, and x - -2^31 (the prefix's immediate is -(-2^31), which is -2^31 again)
+  for (const [arg, imm, js] of [['(i32.add (local.get 0) (i32.const -7))', -7, (x: number) => (x - 7) | 0],
+    ['(i32.sub (local.get 0) (i32.const -2147483648))', -2147483648, (x: number) => (x + 2147483648) | 0]] as const) {
+    const caller = (f: string) => `(func (export "g") (param i32) (result i32) (i32.sub (local.get 0) (call ${f} ${arg})))`;
+    const local = engine.compile(await wat(`(module ${callee} ${caller('$f')})`));
+    const lib = engine.compile(await wat(`(module ${callee} (export "f" (func $f)))`));
+    const imp = engine.compile(await wat(`(module (import "lib" "f" (func $f (param i32) (result i32))) ${caller('$f')})`));
+    expect(listingOf(local, 1, true)).toMatch(new RegExp(` I32_ADD_SI_CALL_LOCAL (\\d+) 0 ${imm}\\n +\\d+: CALL_LOCAL 0 \\1 `));
+    expect(listingOf(imp, 0, true)).not.toContain('I32_ADD_SI_CALL_LOCAL');
+    for (const x of [0, 7, -5, 0x7fffffff, -0x80000000]) {
+      const a = new Store(engine, { gas: 1e6 }), b = new Store(engine, { gas: 1e6 });
+      const ga = (a.instantiate(local).exports as any).g;
+      const gb = (b.instantiate(imp, { lib: b.instantiate(lib).exports }).exports as any).g;
+      const want = (x - Math.imul(js(x), 3)) | 0;
+      expect([ga(x), gb(x)]).toEqual([want, want]);
+      expect(a.gasUsed).toBe(b.gasUsed);
+      // one unit at a time: a pause at every unit, the same result
+      const c = new Store(engine, { gas: 0 });
+      const r = resumeByUnits(c, (c.instantiate(local).exports as any).g, x);
+      expect([r.call.value, r.pauses, c.gasUsed]).toEqual([want, a.gasUsed, a.gasUsed]);
+    }
+  }
+});
+
+test('a constant last argument is written by the call_local\'s prefix (const32_call_local); a void function\'s last global.set returns too (global.set_ret): results, gas and pauses as through imports', async () => {
+  const lib = `(global $g (export "g") (mut i32) (i32.const 0))
+    (func $bump (export "bump") (param i32) (global.set $g (i32.add (global.get $g) (local.get 0))))
+    (func $mix (export "mix") (param i32 i32) (result i32) (i32.xor (local.get 0) (i32.mul (local.get 1) (i32.const 3))))`;
+  const run = `(func (export "run") (param $n i32) (result i32) (local $i i32) (local $x i32)
+    (loop $l
+      (call $bump (i32.const 3))
+      (local.set $x (call $mix (local.get $x) (i32.const -5)))
+      (local.set $x (call $mix (i32.const 0x12345) (local.get $x)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $x) (global.get $g)))`;
+  const engine = new Engine({ gas: 'unit' });
+  const local = engine.compile(await wat(`(module ${lib} ${run})`));
+  const libMod = engine.compile(await wat(`(module ${lib})`));
+  const imp = engine.compile(await wat(`(module (import "lib" "g" (global $g (mut i32))) (import "lib" "bump" (func $bump (param i32)))
+    (import "lib" "mix" (func $mix (param i32 i32) (result i32))) ${run})`));
+  const l = listingOf(local, 2, true);
+  expect(l).toMatch(/ CONST32_CALL_LOCAL (\d+) 3\n +\d+: CALL_LOCAL 0 \1 /);
+  expect(l).toMatch(/ CONST32_CALL_LOCAL (\d+) -5\n +\d+: CALL_LOCAL 1 /);
+  expect(l.match(/ CONST32_CALL_LOCAL /g)!.length).toBe(2);
+  expect(listingOf(local, 0, true)).toMatch(/ GLOBAL_SET_RET 0 \d+$/);
+  expect(listingOf(local, 0, true)).not.toContain('RETURN');
+  let x = 0;
+  const want = (n: number) => {
+    x = 0;
+    let i = 0;
+    do { x = x ^ Math.imul(-5, 3); x = 0x12345 ^ Math.imul(x, 3); i++; } while ((i >>> 0) < (n >>> 0));
+    return (x + 3 * Math.max(n, 1)) | 0;
+  };
+  for (const n of [1, 2, 50]) {
+    const a = new Store(engine, { gas: 1e6 }), b = new Store(engine, { gas: 1e6 });
+    const ra = (a.instantiate(local).exports as any).run(n);
+    const rb = (b.instantiate(imp, { lib: b.instantiate(libMod).exports }).exports as any).run(n);
+    expect([ra, rb]).toEqual([want(n), want(n)]);
+    expect(a.gasUsed).toBe(b.gasUsed);
+    const c = new Store(engine, { gas: 0 });
+    const r = resumeByUnits(c, (c.instantiate(local).exports as any).run, n);
+    expect([r.call.value, r.pauses, c.gasUsed]).toEqual([want(n), a.gasUsed, a.gasUsed]);
+  }
+});
+
 test('deep local recursion grows the value stack; the depth limit traps in the callee', async () => {
   // 256 i64 locals per frame: 3000 frames need more than the initial 64 Ki slots
   const text = `(module
@@ -144,6 +217,8 @@ test('deep local recursion grows the value stack; the depth limit traps in the c
   const engine = new Engine({ limits: { maxCallDepth: 4000 } });
   const store = new Store(engine);
   const ex = store.instantiate(engine.compile(await wat(text))).exports as Record<string, any>;
+  // (its recursive call is an i32.add_si_call_local: the add, then the call and its depth check)
+  expect(listingOf(engine.compile(await wat(text)), 0, true)).toMatch(/ I32_ADD_SI_CALL_LOCAL /);
   expect(ex.down(3000)).toBe(3000n * 3001n / 2n);
   const e = thrown(() => ex.down(5000));
   expect([e.code, e.funcIndex]).toEqual(['call_stack_exhausted', 0]);
@@ -225,6 +300,8 @@ const RET_FUSED: Array<[string, string, (a: number, b: number) => number]> = [
   ['I32_SHR_U_SI_RET', '(i32.shr_u (local.get 0) (i32.const 5))', (a) => (a >>> 5) | 0],
   ['I32_XOR_SHL_SSI_RET', '(i32.xor (local.get 0) (i32.shl (local.get 1) (i32.const 7)))', (a, b) => a ^ (b << 7)],
   ['SELECT_RET', '(select (local.get 0) (local.get 1) (i32.lt_u (local.get 0) (local.get 1)))', (a, b) => ((a >>> 0) < (b >>> 0) ? a : b)],
+  // the result's move to slot 0
+  ['COPY_RET', '(local.get 1)', (a, b) => b],
 ];
 
 test('an op and the return after it are one record (withReturn rows): results to wasm and JS callers, across instances, gas and pauses as the two records', async () => {

@@ -252,6 +252,8 @@ class FuncTranslator {
   private top: Ctrl = new Ctrl();
   /** Nesting depth inside unreachable code. */
   private skip = 0;
+  /** Start of the last global.set record (emitReturn: the return may be its `_ret` form), -1 before any. */
+  private globalSetStart = -1;
   /**
    * SPEED: while no label has been placed since entry, declared locals never
    * written still hold their zero initial value; `i32.const 0; local.set x`
@@ -326,6 +328,7 @@ class FuncTranslator {
     this.hasTable64 = false;
     for (let i = 0; i < vm.tableTypes.length; i++) if (vm.tableTypes[i].is64) this.hasTable64 = true;
     this.skip = 0;
+    this.globalSetStart = -1;
     this.depth = 0;
     this.pushCtrl(K_FUNC, 0, 0, type.results.length, -1);
 
@@ -559,10 +562,18 @@ class FuncTranslator {
         const f = body[pc + 2];
         const ft = this.vm.funcTypes[f];
         const np = ft.params.length;
-        st.materializeFrom(st.h - np);
         const iop = f >= this.vm.numImportedFuncs ? Op.CALL_LOCAL : Op.CALL;
-        if (iop === Op.CALL_LOCAL) enc.callPrefix(Op.COPY_CALL_LOCAL, Op.COPY2_CALL_LOCAL);
-        else enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
+        if (iop === Op.CALL_LOCAL && np > 0 && st.kinds[st.h - 1] === C32) {
+          // SPEED: a constant last argument is written by the call's prefix (isa.ts const32_call_local)
+          st.materializeRange(st.h - np, st.h - 1);
+          rec_dst_v(enc, Op.CONST32_CALL_LOCAL, st.canon(st.h - 1), st.vals[st.h - 1]);
+          st.kinds[st.h - 1] = CANON;
+        } else {
+          st.materializeFrom(st.h - np);
+          if (iop === Op.CALL_LOCAL) {
+            if (!enc.callPrefix(Op.COPY_CALL_LOCAL, Op.COPY2_CALL_LOCAL) && np > 0) this.addCallPrefix(st.h - 1);
+          } else enc.callPrefix(Op.COPY_CALL, Op.COPY2_CALL);
+        }
         enc.returnSite(rec_func_args_ret_retGas(enc, iop, f, st.canon(st.h - np), 0, 0), iop);
         this.callResults(np, ft.results.length);
         return;
@@ -665,7 +676,7 @@ class FuncTranslator {
         const isRef = isRefType(this.vm.globalTypes[g].valtype);
         const src = st.operand(st.h - 1);
         st.pop();
-        rec_g_src(enc, isRef ? Op.GLOBAL_SET_REF : Op.GLOBAL_SET, g, src);
+        this.globalSetStart = rec_g_src(enc, isRef ? Op.GLOBAL_SET_REF : Op.GLOBAL_SET, g, src);
         return;
       }
       case 0x25: { // table.get
@@ -1951,6 +1962,25 @@ class FuncTranslator {
     else c.fixups.push(p);
   }
 
+  /**
+   * SPEED (isa.ts i32.add_si_call_local): the last argument, entry i, when
+   * the last record is the i32.add_si or i32.sub_si that wrote it (`f(n - 1)`), becomes
+   * i32.add_si_call_local: the add and the call_local record emitted next
+   * in one dispatch.
+   */
+  private addCallPrefix(i: number): void {
+    const st = this.st, b = this.enc.buf;
+    let at = st.takeProducer(i, Op.I32_ADD_SI), imm: number;
+    if (at >= 0) imm = b[at + F.I32_ADD_SI.b];
+    else {
+      // x - c is x + (-c) (mod 2^32)
+      at = st.takeProducer(i, Op.I32_SUB_SI);
+      if (at < 0) return;
+      imm = -b[at + F.I32_SUB_SI.b] | 0;
+    }
+    rec_dst_a_b(this.enc, Op.I32_ADD_SI_CALL_LOCAL, b[at + F.I32_ADD_SI.dst], b[at + F.I32_ADD_SI.a], imm);
+  }
+
   /** Moves the top n values to the result slots 0..n-1 and returns. */
   private emitReturn(prevDst: number): void {
     const st = this.st, enc = this.enc;
@@ -1971,6 +2001,14 @@ class FuncTranslator {
     // could be overwritten by an earlier move, so such entries are copied out first.
     for (let i = st.h - n; i < st.h; i++) if (st.kinds[i] === LOCAL && st.vals[i] < 2 * n) st.materialize(i);
     for (let j = 0; j < n; j++) st.moveTo(st.h - n + j, 2 * j, isNarrow(this.type.results[j]) === 1);
+    // SPEED: the last move, or a void function's last global.set, and the return in one dispatch
+    const last = enc.len;
+    const c = enc.copyStart, c2 = enc.copy2Start, g = this.globalSetStart;
+    const p = c + OP_LENGTH[Op.COPY] === last ? c : c2 + OP_LENGTH[Op.COPY2] === last ? c2 : g + OP_LENGTH[Op.GLOBAL_SET] === last ? g : -1;
+    if (p >= 0 && p >= enc.labelPos && (enc.buf[p] === Op.COPY || enc.buf[p] === Op.COPY2 || enc.buf[p] === Op.GLOBAL_SET)) {
+      enc.buf[p] = RET_FORM[enc.buf[p]];
+      return;
+    }
     rec_none(enc, Op.RETURN);
   }
 

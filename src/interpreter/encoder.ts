@@ -242,17 +242,21 @@ export class Encoder implements Sink {
    * SPEED (call prefixes, isa.ts `copy_call`): a copy or copy2 that is the
    * last record, with no label after it, becomes op `prefix` or `prefix2`,
    * whose case does the copies and runs the call record emitted next
-   * without a dispatch.
+   * without a dispatch. Returns whether it made one.
    */
-  callPrefix(prefix: number, prefix2: number): void {
+  callPrefix(prefix: number, prefix2: number): boolean {
     const cs = this.copyStart, c2 = this.copy2Start;
     if (cs >= this.labelPos && cs + OP_LENGTH[Op.COPY] === this.len && this.buf[cs] === Op.COPY) {
       this.buf[cs] = prefix;
       this.copyStart = -1;
-    } else if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === this.len && this.buf[c2] === Op.COPY2) {
+      return true;
+    }
+    if (c2 >= this.labelPos && c2 + OP_LENGTH[Op.COPY2] === this.len && this.buf[c2] === Op.COPY2) {
       this.buf[c2] = prefix2;
       this.copy2Start = -1;
+      return true;
     }
+    return false;
   }
 
   /**

@@ -431,6 +431,8 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
 
   let callee: FuncInst;
   let nfp = 0;
+  /** The wasm exception a case raised (CATCH_EXCEPTION), for the handling after the switch. */
+  let exn: Exception = undefined!;
   try {
     if (resume !== null) {
       if (resume.error !== null) throw resume.error;
@@ -440,19 +442,23 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     for (;;) {
       TRACE_HOOK;
       // The cases' out-of-gas checks (pending 0: the instruction at pc runs
-      // again on resume) and memory bounds checks break to these shared tails.
-      oob: {
-        oog: {
-          switch (code[pc]) {
-            // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-            default:
-              badOp(code, pc);
+      // again on resume), memory bounds checks and wasm exceptions break to
+      // these shared tails.
+      caught: {
+        oob: {
+          oog: {
+            switch (code[pc]) {
+              // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+              default:
+                badOp(code, pc);
+            }
+            continue;
           }
-          continue;
+          outOfGas(store, 0, pc, fp);
         }
-        outOfGas(store, 0, pc, fp);
+        trap('memory_out_of_bounds');
       }
-      trap('memory_out_of_bounds');
+      UNWIND_EXCEPTION;
     }
   } finally {
     // (gas is -1 while a host function runs: then the store's counter is the live one, isa.ts HOST_CALL)

@@ -121,8 +121,13 @@ test('consecutive copies become COPY2 and keep their order (a swap through a tem
   const l = await listing(text);
   // i32 values: the low slots only (COPY4_32)
   expect(l).toContain('COPY4_32 4 0 0 2 2 4 6 0');
-  // seven copies (three local.set, four result moves) in three records
-  expect(l.split('\n').filter((x) => / COPY(2|4|4_32)? /.test(x))).toHaveLength(3);
+  // seven copies (three local.set, four result moves) in three records, the last one with the return
+  expect(l.split('\n').filter((x) => / COPY(2|4|4_32)?(_RET)? /.test(x))).toHaveLength(3);
+  expect(l).toMatch(/ COPY_RET 2 8$/);
+  // two results' moves in one copy2, with the return
+  const two = '(module (func (export "two") (param i32 i32 i32 i32) (result i32 i32) local.get 2 local.get 3))';
+  expect((await instantiateWat(two)).exports.two(1, 2, 3, 4)).toEqual([3, 4]);
+  expect(await listing(two)).toMatch(/^ +0: COPY2_RET 0 4 2 6$/);
 });
 
 test('x + imm + (i << k) folds into i32.load / i32.store and wraps like the separate instructions', async () => {
@@ -1560,6 +1565,9 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
       // an add, then a rotation of four i32 locals (SHA-2's loop tail)
     ['(local.set 0 (i32.add (local.get 0) (i32.const 7))) (local.set 4 (local.get 3)) (local.set 3 (local.get 2)) (local.set 2 (local.get 1)) (local.set 1 (local.get 0)) (i32.add (i32.add (i32.mul (local.get 1) (i32.const 1000)) (i32.mul (local.get 2) (i32.const 10))) (i32.sub (local.get 3) (local.get 4)))',
       'x', (a, b, c) => (Math.imul((a + 7) | 0, 1000) + Math.imul(b, 10) + c) | 0, 'I32_ADD_SI__COPY4_32'],
+    // a table index loaded from memory (words 0, 1, 1, 0 at 1024), then the arguments' copies and the call
+    ['(call_indirect (type $ii) (local.get 1) (local.get 2) (i32.load offset=1024 (i32.and (local.get 0) (i32.const 12))))',
+      'x', (a, b, c) => (M.getInt32(1024 + (a & 12), true) === 0 ? b - c : b ^ c) | 0, 'I32_LOAD__COPY2_CALL'],
     // a loop whose back edge lands on the second record of a pair (and the first of the next)
     ['(local.set 0 (i32.and (local.get 0) (i32.const 15))) (local.set 1 (i32.add (local.get 1) (i32.const 100))) (loop $l (local.set 0 (i32.add (local.get 0) (i32.const -1))) (local.set 1 (i32.add (local.get 1) (i32.const 3))) (br_if $l (i32.gt_s (local.get 0) (i32.const 0)))) (local.get 1)',
       'x', (a, b) => (b + 100 + 3 * Math.max(a & 15, 1)) | 0, 'I32_ADD_SI__I32_ADD_SI'],
@@ -1570,9 +1578,12 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
   const M = new DataView(new ArrayBuffer(65536));
   const r = rng(7);
   for (let i = 0; i < 256; i += 4) M.setInt32(i, r() | 0, true);
+  [0, 1, 1, 0].forEach((k, i) => M.setInt32(1024 + 4 * i, k, true));
   const hex = Array.from(new Uint8Array(M.buffer, 0, 256), (x) => '\\' + x.toString(16).padStart(2, '0')).join('');
-  const text = `(module (memory 1) (data (i32.const 0) "${hex}")
-    ${cases.map(([body], i) => `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32) ${body})`).join('\n')})`;
+  const text = `(module (memory 1) (data (i32.const 0) "${hex}") (data (i32.const 1024) "\\00\\00\\00\\00\\01\\00\\00\\00\\01\\00\\00\\00\\00\\00\\00\\00")
+    (type $ii (func (param i32 i32) (result i32))) (table 2 funcref) (elem (i32.const 0) $csub $cxor)
+    ${cases.map(([body], i) => `(func (export "f${i}") (param i32 i32 i32) (result i32) (local i32 i32) ${body})`).join('\n')}
+    (func $csub (type $ii) (i32.sub (local.get 0) (local.get 1))) (func $cxor (type $ii) (i32.xor (local.get 0) (local.get 1))))`;
   const s = await instantiateWat(text);
   let listings = '';
   const args: Array<[number, number, number]> = [[0, 0, 0], [4, 8, 12], [-1, 5, 3], [100, 1000, 7], [65530, 2, 1], [0x7fffffff, -3, 9]];

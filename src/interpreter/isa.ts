@@ -220,7 +220,16 @@ op('copy_call_local', 'dst:s src:s', COPY_ARG, 'copy one value (the last argumen
  * from the index: not an import): never a host function, always in the
  * running instance, so neither is checked.
  */
-op('call_local', 'func:i args:i ret:t', `callee = funcs[$func] ?? inst.func($func);
+op('call_local', 'func:i args:i ret:t', `if (code[pc] !== @OP(call_local)) {
+  if (code[pc] === @OP(i32.add_si_call_local)) {
+    S[$dst@i32.add_si_call_local] = S[$a@i32.add_si_call_local] + $b@i32.add_si_call_local;
+    pc += 4;
+  } else {
+    S[$dst@const32_call_local] = $v@const32_call_local;
+    pc += 3;
+  }
+}
+callee = funcs[$func] ?? inst.func($func);
 if (depth >= maxDepth) trap('call_stack_exhausted');
 const ret = $ret;
 cs[3 * depth] = code[ret];
@@ -229,7 +238,16 @@ cs[3 * depth + 2] = code[ret + 1];
 fns[depth] = f;
 depth++;
 fp += $args;
-ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self' });
+ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self', group: 'call_local' });
+/**
+ * The last argument computed by an i32.add_si (`f(n - 1)`), then the
+ * call_local record after it, in one dispatch (SPEED: fib's recursion; the
+ * compiler's addCallPrefix): a member of call_local's case, which does the
+ * add first (the copy prefixes fall into that case, so this cannot be one).
+ */
+op('i32.add_si_call_local', 'dst:s a:s b:i', '', 'i32.add_si (the last argument), then the call_local record after it', { next: 'self', group: 'call_local' });
+/** A constant last argument (`f(x, 1)`), then the call_local record after it, in one dispatch: as i32.add_si_call_local. */
+op('const32_call_local', 'dst:s v:i', '', 'const32 (the last argument), then the call_local record after it', { next: 'self', group: 'call_local' });
 
 /**
  * Tail calls (return_call, return_call_indirect, return_call_ref): the
@@ -1538,11 +1556,13 @@ ${PER_BYTES}u8.fill(S[$val] & 255, d, d + n);`, 'memory.fill');
  * no label between. Gas is the block's, charged before, as for the two
  * records. The rows are one case (group 'ret'): a second switch runs the
  * op's step, then the one return after it (exec's bytecode budget: the
- * return inlined in each row cost ~370 bytes a row).
+ * return inlined in each row cost ~370 bytes a row). The moves of results
+ * to slot 0 (copy, copy2) and a void function's last global.set (the C
+ * stack pointer's restore) have such forms too.
  */
 const withReturn = ['i32.add_ss', 'i32.sub_ss', 'i32.mul_ss', 'i32.and_ss', 'i32.or_ss', 'i32.xor_ss',
   'i32.add_si', 'i32.sub_si', 'i32.mul_si', 'i32.and_si', 'i32.or_si', 'i32.xor_si', 'i32.shl_si', 'i32.shr_s_si', 'i32.shr_u_si',
-  'i32.xor_shl_ssi', 'select'];
+  'i32.xor_shl_ssi', 'select', 'copy', 'copy2', 'global.set'];
 {
   const steps: string[] = [];
   const retRows: OpDef[] = [];
@@ -1677,12 +1697,17 @@ if (f.instance === inst) break;
 LOAD_INSTANCE;
 break;`,
   /**
-   * Wasm exception `x` raised at the running instruction: continue at the
-   * handler `unwind` finds in this activation, or leave it with `x`.
+   * Wasm exception `x` raised at the running instruction: the loop's one
+   * copy of the handler search (exec.template.ts, label `caught`: exec's
+   * bytecode budget, ~90 bytes a site) continues at the handler `unwind`
+   * finds in this activation, or leaves it with `x`.
    */
-  CATCH_EXCEPTION: `if (!unwind(store, x, f, pc, fp, depth, entryDepth, gas, metered)) {
+  CATCH_EXCEPTION: `exn = x;
+break caught;`,
+  /** The loop's handling of the wasm exception `exn` (CATCH_EXCEPTION), after the switch. */
+  UNWIND_EXCEPTION: `if (!unwind(store, exn, f, pc, fp, depth, entryDepth, gas, metered)) {
   gas = store.gas; // with the unwinding charged
-  throw x;
+  throw exn;
 }
 f = UF!;
 depth = UDEPTH | 0;
@@ -1691,8 +1716,7 @@ pc = UPC | 0;
 gas = UGAS;
 code = compiledOf(f).code;
 RELOAD_STACK;
-LOAD_INSTANCE;
-break;`,
+LOAD_INSTANCE;`,
   /** The running function's instance and its memory 0 views into the loop's locals. */
   LOAD_INSTANCE: `inst = f.instance!;
 funcs = inst.funcs;
@@ -1736,6 +1760,8 @@ const PAIRS: Array<[string, string]> = [
   ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
   ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
   ['i32.load8_u', 'i32.store8'], ['i32.add_si', 'copy4_32'],
+  // a table index loaded from memory, then the arguments' copies and the call (a dispatch table of function pointers)
+  ['i32.load', 'copy2_call'],
 ];
 for (const [a, b] of PAIRS) pair(a, b);
 

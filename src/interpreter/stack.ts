@@ -155,6 +155,10 @@ export class OperandStack {
   materializeFrom(from: number): void {
     for (let i = from; i < this.h; i++) this.materialize(i);
   }
+  /** Materializes entries from..to-1. */
+  materializeRange(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.materialize(i);
+  }
   /** Materializes every entry (a block boundary). */
   materializeAll(): void {
     for (let i = this.pendingFrom; i < this.h; i++) { this.steps++; this.materialize(i); }
