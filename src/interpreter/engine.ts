@@ -116,7 +116,7 @@ let execWarm = false;
  * (i32.const 1020))))) (local.set 1 (i32.add (local.get 1) (i32.const 1)))
  * (br_if 0 (i32.lt_u (local.get 1) (local.get 0)))) (local.get 2)`.
  */
-const WARM_UP_MODULE = [
+export const WARM_UP_MODULE = [
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00,
   0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x05, 0x01, 0x01, 0x77, 0x00, 0x00, 0x0a, 0x27, 0x01, 0x25, 0x01, 0x02, 0x7f, 0x03,
   0x40, 0x20, 0x02, 0x20, 0x01, 0x41, 0xfc, 0x07, 0x71, 0x28, 0x02, 0x00, 0x6a, 0x21, 0x02, 0x20, 0x01, 0x41, 0x01, 0x6a,
@@ -135,23 +135,45 @@ const WARM_UP_MODULE = [
  * Int32Array and a DataView: measured 25-35% slower (vm 117 vs 152 ms per
  * run, about half the processes; with --no-lazy-feedback-allocation or this
  * warm-up, every process is fast). Running a private module's loop through
- * exec (its first call allocates the feedback, the next two record the
- * prologue's) costs a few milliseconds once per realm, in a store of its own:
- * no other store, gas counter or instance sees it. Its slices are short, so
- * that the prologue's path for a call continued after a slice (exec.ts
- * execSliced) and the loop's one outOfGas call get their feedback too:
- * without it, the first slice's end of a program's call deoptimized exec
- * again (Node 20 nbody 24% slower, a first call of vm:15 60% slower).
+ * exec costs a few milliseconds once per realm, in stores of its own: no
+ * other store, gas counter or instance sees it.
+ *
+ * The order matters: TurboFan builds exec's graph from the feedback there is
+ * when exec gets hot, about a hundred records into the long call, so every
+ * path of the prologue has run before it. The short calls come first (the
+ * first allocates the feedback, the next record a fresh call's path), in an
+ * unmetered and a metered store (the `gas` record, which only metered code
+ * has and every metered program runs first), then calls whose slices end
+ * after a few records (a call continued after a slice, exec.ts execSliced,
+ * and the loop's one outOfGas call), then the long call. With the long call
+ * first, Node 20 compiled exec before the short calls ran: its code
+ * deoptimized at a program's first `gas` record or first fresh call, and
+ * that process then ran in on-stack-replacement code (nbody 2.1 vs 1.6 us
+ * per step, fib and vm alike, about half the bench's processes).
  */
 function warmUpExec(): void {
   const engine = new Engine();
-  const store = new Store(engine);
-  // slices short enough that the first call also enters exec where a slice ended (exec.ts execSliced)
-  internals(store).gasSlice = 2000;
-  const w = store.instantiate(engine.compile(new Uint8Array(WARM_UP_MODULE))).exports.w as (n: number) => number;
+  const module = engine.compile(new Uint8Array(WARM_UP_MODULE));
+  const plain = new Store(engine);
+  // (a budget above V8's small integers, as real budgets are: a comparison
+  // that saw only those deoptimizes at the first larger one)
+  const metered = new Store(engine, { gas: 2 ** 40 });
+  const w = plain.instantiate(module).exports.w as (n: number) => number;
+  const mw = metered.instantiate(module).exports.w as (n: number) => number;
+  w(1000);
+  for (let i = 0; i < 3; i++) {
+    w(1);
+    mw(1);
+  }
+  // slices of a few records, then of some hundreds (execSliced)
+  internals(plain).gasSlice = internals(metered).gasSlice = 16;
+  w(4);
+  mw(4);
+  internals(plain).gasSlice = internals(metered).gasSlice = 2000;
   w(3000);
+  mw(1000);
   w(1);
-  w(1);
+  mw(1);
 }
 
 /**
