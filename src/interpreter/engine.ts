@@ -138,18 +138,21 @@ export const WARM_UP_MODULE = [
  * exec costs a few milliseconds once per realm, in stores of its own: no
  * other store, gas counter or instance sees it.
  *
- * The order matters: TurboFan builds exec's graph from the feedback there is
- * when exec gets hot, about a hundred records into the long call, so every
- * path of the prologue has run before it. The short calls come first (the
- * first allocates the feedback, the next record a fresh call's path), in an
- * unmetered and a metered store (the `gas` record, which only metered code
- * has and every metered program runs first), then calls whose slices end
- * after a few records (a call continued after a slice, exec.ts execSliced,
- * and the loop's one outOfGas call), then the long call. With the long call
- * first, Node 20 compiled exec before the short calls ran: its code
- * deoptimized at a program's first `gas` record or first fresh call, and
- * that process then ran in on-stack-replacement code (nbody 2.1 vs 1.6 us
- * per step, fib and vm alike, about half the bench's processes).
+ * What runs, in order: one call long enough for V8 to allocate the
+ * feedback; then fresh calls in an unmetered and a metered store (the `gas`
+ * record, which only metered code has and every metered program runs
+ * first); then calls whose slices end after a few records (the prologue of a
+ * call continued after a slice, exec.ts execSliced, and the loop's one
+ * outOfGas call). It stops there, before exec is hot: TurboFan compiles exec
+ * first during the program's own first long call, with that program's
+ * feedback too. A warm-up that made exec hot itself (long calls after the
+ * short ones, or a long call first as before) got it compiled without the
+ * program's feedback: the code deoptimized at the program's first own
+ * record (or, with the long call first, at its first `gas` record or fresh
+ * call, whose paths had not run yet), and on Node 20 the process then
+ * mostly stayed in on-stack-replacement code (bench-like runs of nbody: 2.1-
+ * 2.3 us per step in 10 of 12 processes, vs 1.7-1.8 in 6 of 6 with this
+ * warm-up; RATIONALE.md "The loop's entry is warmed up").
  */
 function warmUpExec(): void {
   const engine = new Engine();
@@ -165,13 +168,10 @@ function warmUpExec(): void {
     w(1);
     mw(1);
   }
-  // slices of a few records, then of some hundreds (execSliced)
+  // slices of a few records (execSliced)
   internals(plain).gasSlice = internals(metered).gasSlice = 16;
   w(4);
   mw(4);
-  internals(plain).gasSlice = internals(metered).gasSlice = 2000;
-  w(3000);
-  mw(1000);
   w(1);
   mw(1);
 }
