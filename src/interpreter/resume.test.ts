@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Engine, Store, Trap, callAsync, callResumable, type Paused, type ResumableCall } from '../index';
-import { memoryHash, rng, wat } from './testutil.js';
+import { callsLoopWat, memoryHash, rng, wat } from './testutil.js';
 import { parseWast, type Command, type WastValue } from '../../spec-tests/wast';
 import { loadWabt, watToWasm, ensureDataCount } from '../../spec-tests/wat2wasm';
 
@@ -18,27 +18,7 @@ const PROGRAMS: Array<[string, number]> = [
 ];
 
 /** A module with calls, returns, host calls, br_table, memory.grow and bulk ops in one loop. */
-const MIXED = `(module
-  (import "env" "h" (func $h (param i32) (result i32)))
-  (memory (export "mem") 1 4)
-  (table 2 funcref) (elem (i32.const 0) $sq $inc)
-  (type $t (func (param i32) (result i32)))
-  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
-  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-  (func $rec (param i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
-      (else (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (call $rec (i32.sub (local.get 0) (i32.const 2)))))))
-  (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $i i32)
-    (loop $l
-      (local.set $acc (i32.add (local.get $acc) (call $rec (i32.and (local.get $i) (i32.const 7)))))
-      (local.set $acc (i32.xor (local.get $acc) (call $h (local.get $i))))
-      (local.set $acc (i32.add (local.get $acc) (call_indirect (type $t) (local.get $i) (i32.and (local.get $i) (i32.const 1)))))
-      (block $b2 (block $b1 (block $b0 (br_table $b0 $b1 $b2 (i32.rem_u (local.get $i) (i32.const 3))))
-          (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfffc)) (local.get $acc)) (br $b2))
-        (if (i32.eq (i32.rem_u (local.get $i) (i32.const 50)) (i32.const 1)) (then (drop (memory.grow (i32.const 1)))))
-        (memory.fill (i32.const 100) (local.get $i) (i32.const 64)))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (i32.add (local.get $acc) (memory.size))))`;
+const MIXED = callsLoopWat(64);
 
 interface Prog { bytes: Uint8Array; n: number; imports: Record<string, Record<string, unknown>> }
 

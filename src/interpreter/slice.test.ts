@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Engine, Exception, Store, Trap, HostFunc, callAsync, callResumable, type ResumableCall, type Tag } from '../index';
-import { memoryHash, thrown, wat } from './testutil';
+import { callsLoopWat, memoryHash, thrown, wat } from './testutil';
 import { wat3 } from '../validator/testutil';
 import { internals } from './runtime';
 import { GAS_SLICE } from './instances';
@@ -18,37 +18,15 @@ import { GAS_SLICE } from './instances';
 const CORPUS = path.join(__dirname, '../../bench/corpus');
 
 /** Calls, returns, a host call, br_table, memory.grow, bulk ops and a deep recursion in one loop. */
-const MIXED = `(module
-  (import "env" "h" (func $h (param i32) (result i32)))
-  (memory (export "mem") 1 4)
-  (table 2 funcref) (elem (i32.const 0) $sq $inc)
-  (type $t (func (param i32) (result i32)))
-  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
-  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-  (func $rec (param i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
-      (else (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (call $rec (i32.sub (local.get 0) (i32.const 2)))))))
-  (func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+const MIXED = callsLoopWat(640, `(func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
   (func $deep (param i32 i32) (result i32)
     (if (result i32) (i32.eqz (local.get 0)) (then (call $div (i32.const 1) (local.get 1)))
-      (else (call $deep (i32.sub (local.get 0) (i32.const 1)) (local.get 1)))))
-  (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $i i32)
-    (loop $l
-      (local.set $acc (i32.add (local.get $acc) (call $rec (i32.and (local.get $i) (i32.const 7)))))
-      (local.set $acc (i32.xor (local.get $acc) (call $h (local.get $i))))
-      (local.set $acc (i32.add (local.get $acc) (call_indirect (type $t) (local.get $i) (i32.and (local.get $i) (i32.const 1)))))
-      (block $b2 (block $b1 (block $b0 (br_table $b0 $b1 $b2 (i32.rem_u (local.get $i) (i32.const 3))))
-          (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfffc)) (local.get $acc)) (br $b2))
-        (if (i32.eq (i32.rem_u (local.get $i) (i32.const 50)) (i32.const 1)) (then (drop (memory.grow (i32.const 1)))))
-        (memory.fill (i32.const 100) (local.get $i) (i32.const 640)))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (i32.add (local.get $acc) (memory.size)))
-  ;; n iterations of a loop, then a division by d at recursion depth 20
+      (else (call $deep (i32.sub (local.get 0) (i32.const 1)) (local.get 1)))))`, `;; n iterations of a loop, then a division by d at recursion depth 20
   (func (export "loop_then_div") (param $n i32) (param $d i32) (result i32) (local $acc i32)
     (loop $l
       (local.set $acc (i32.add (local.get $acc) (local.get $n)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (i32.add (local.get $acc) (call $deep (i32.const 20) (local.get $d)))))`;
+    (i32.add (local.get $acc) (call $deep (i32.const 20) (local.get $d))))`);
 
 const H = (x: number) => Math.imul(x, 2654435761) ^ 0x5bd1e995;
 
