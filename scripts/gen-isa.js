@@ -154,9 +154,6 @@ function generate() {
     // a jump, and the optimized code is the same (the paths never run hot).
     if (!def.cold) {
       body = body.replace(/outOfGas\(store, 0, pc, fp\);/g, 'break oog;').replace(/trap\('memory_out_of_bounds'\);/g, 'break oob;');
-      // (and a charge where pc has moved on, with its amount in `pend`: one
-      // call site, which gets its type feedback when any of them runs out)
-      body = body.replace(/outOfGas\(store, (\w+), pc, fp\);/g, '{\n  pend = $1;\n  break oogp;\n}');
       // `x = x - k` for `x -= k` (k a variable; also the other compound
       // operators): Ignition compiles the compound form with a copy of x's
       // old value that costs a 3-byte Mov (mostly `gas -= k`); the same

@@ -6,7 +6,7 @@
 import { valtypeName } from '../decoder/module.js';
 import { CONCRETE, F32, F64, I32, I64 } from '../decoder/valtype.js';
 import { Trap } from '../errors.js';
-import { execSliced, execTraced } from './exec.js';
+import { exec, execTraced } from './exec.js';
 import { Exception, exnToJS } from './exn.js';
 import { linkedFuncType } from './types.js';
 import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './host.js';
@@ -98,7 +98,7 @@ function run(store: StoreState, f: FuncInst, base: number, depth: number): void 
   const top = store.hook !== null && store.nesting === 1;
   if (top) store.hook!.begin(store.gas);
   try {
-    if (store.hook === null) execSliced(store, f, base, null);
+    if (store.hook === null) exec(store, f, base);
     else execTraced(store, f, base);
   } catch (e) {
     // a JS stack overflow in the engine's own frames (the host entered with little stack left)

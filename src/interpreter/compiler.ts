@@ -200,16 +200,6 @@ export class CodeArena {
 var K_BLOCK = 0, K_LOOP = 1, K_IF = 2, K_FUNC = 3;
 
 /**
- * Ticks: what an unmetered compile charges at a call's entry (TICK) and at
- * a branch back to a loop (`target`), an estimate of the instructions run
- * since the last charge. Unmetered stores run their calls in slices of
- * store.gasSlice ticks (exec.ts execSliced) against an infinite budget, so
- * nothing else counts or sees them: every long run passes back edges or
- * calls.
- */
-const TICK = 8;
-
-/**
  * A control frame (block, loop, if, try_table, the function body). SPEED: a
  * class of one shape whose objects are reused from function to function
  * (FuncTranslator.frames), so entering a block allocates nothing.
@@ -382,7 +372,7 @@ class FuncTranslator {
     // it (its decoded code, types, everything) alive after its last use.
     this.vm = this.m = undefined!;
     this.type = undefined!;
-    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : metered ? 0 : TICK, handlers);
+    return new Compiled(code, 2 * type.params.length, 2 * nLocals, 2 * (nLocals + st.maxH) + 2, entryFolds ? 2 : 0, entryFolds ? code[1] : 0, handlers);
   }
 
   /**
@@ -1966,17 +1956,10 @@ class FuncTranslator {
     c.unreachable = true;
     this.st.popTo(c.height);
   }
-  /**
-   * Writes a target field at position p for ctrl c (a loop's start, or a
-   * fixup at its end). An unmetered compile charges a branch back to a loop
-   * ticks (see TICK): one per 4 words of code from the loop's start, about
-   * the records an iteration ran.
-   */
+  /** Writes a target field at position p for ctrl c (a loop's start, or a fixup at its end). */
   private target(c: Ctrl, p: number): void {
-    if (c.kind === K_LOOP) {
-      this.enc.buf[p] = c.loopPc;
-      if (!this.enc.metered) this.enc.buf[p + 1] = 1 + ((p - c.loopPc) >> 2);
-    } else c.fixups.push(p);
+    if (c.kind === K_LOOP) this.enc.buf[p] = c.loopPc;
+    else c.fixups.push(p);
   }
 
   /**

@@ -16,7 +16,7 @@ import { restore, snapshotOf, type RestoreImports, type Restored } from './snaps
 import { hash64Hex } from './hash.js';
 import { valtypeName, type functype, type limits, type memtype, type tabletype } from '../decoder/module.js';
 
-import { Store, internals } from './runtime.js';
+import { Store } from './runtime.js';
 import type { FuncInst, ModuleInst, StoreState } from './instances.js';
 
 /** The kind of an import or export, spelled as in the JS API. */
@@ -116,7 +116,7 @@ let execWarm = false;
  * (i32.const 1020))))) (local.set 1 (i32.add (local.get 1) (i32.const 1)))
  * (br_if 0 (i32.lt_u (local.get 1) (local.get 0)))) (local.get 2)`.
  */
-export const WARM_UP_MODULE = [
+const WARM_UP_MODULE = [
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00,
   0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x05, 0x01, 0x01, 0x77, 0x00, 0x00, 0x0a, 0x27, 0x01, 0x25, 0x01, 0x02, 0x7f, 0x03,
   0x40, 0x20, 0x02, 0x20, 0x01, 0x41, 0xfc, 0x07, 0x71, 0x28, 0x02, 0x00, 0x6a, 0x21, 0x02, 0x20, 0x01, 0x41, 0x01, 0x6a,
@@ -135,45 +135,16 @@ export const WARM_UP_MODULE = [
  * Int32Array and a DataView: measured 25-35% slower (vm 117 vs 152 ms per
  * run, about half the processes; with --no-lazy-feedback-allocation or this
  * warm-up, every process is fast). Running a private module's loop through
- * exec costs a few milliseconds once per realm, in stores of its own: no
- * other store, gas counter or instance sees it.
- *
- * What runs, in order: one call long enough for V8 to allocate the
- * feedback (a thousand iterations; three hundred are not); then fresh calls
- * in an unmetered and a metered store (the `gas` record, which only metered
- * code has and every metered program runs first); then calls whose slices
- * end after a few records (the prologue of a call continued after a slice,
- * exec.ts execSliced, and the loop's one outOfGas call); then the long calls
- * that make exec hot. TurboFan builds exec's graph from the feedback there is
- * then, so every path of the prologue has run before it. With the long call
- * first, TurboFan compiled exec before the other paths had run: its code
- * deoptimized at a program's first `gas` record or fresh call
- * (RATIONALE.md "The loop's entry is warmed up" has what that did on Node 20,
- * and why the warm-up still makes exec hot itself).
+ * exec (its first call allocates the feedback, the next two record the
+ * prologue's) costs a few milliseconds once per realm, in a store of its own:
+ * no other store, gas counter or instance sees it.
  */
 function warmUpExec(): void {
   const engine = new Engine();
-  const module = engine.compile(new Uint8Array(WARM_UP_MODULE));
-  const plain = new Store(engine);
-  // (a budget above V8's small integers, as real budgets are: a comparison
-  // that saw only those deoptimizes at the first larger one)
-  const metered = new Store(engine, { gas: 2 ** 40 });
-  const w = plain.instantiate(module).exports.w as (n: number) => number;
-  const mw = metered.instantiate(module).exports.w as (n: number) => number;
-  w(1000);
-  for (let i = 0; i < 3; i++) {
-    w(1);
-    mw(1);
-  }
-  // slices of a few records, then of some hundreds (execSliced)
-  internals(plain).gasSlice = internals(metered).gasSlice = 16;
-  w(4);
-  mw(4);
-  internals(plain).gasSlice = internals(metered).gasSlice = 2000;
+  const w = new Store(engine).instantiate(engine.compile(new Uint8Array(WARM_UP_MODULE))).exports.w as (n: number) => number;
   w(3000);
-  mw(1000);
   w(1);
-  mw(1);
+  w(1);
 }
 
 /**

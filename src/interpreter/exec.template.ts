@@ -11,7 +11,7 @@
  * destination equal to an operand).
  */
 import { Trap } from '../errors.js';
-import { Activation, compiledOf, internals } from './runtime.js';
+import { compiledOf, internals, type Activation } from './runtime.js';
 import type { FuncInst, MemoryInst, ModuleInst, StoreState } from './instances.js';
 import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
@@ -30,85 +30,18 @@ function trap(code: ConstructorParameters<typeof Trap>[0]): never {
  * `fp`, where a resumed call continues (exec's `finally` saves the function,
  * depth and gas). `pending` is gas the resumed call must charge before it
  * continues (CHARGE_PENDING sites, where pc has moved on), 0 where it runs
- * the instruction at pc again. When gas is held back from the running slice
- * (execSliced), only the slice ended: SLICE_END, which execSliced catches and
- * continues from (unless `whole`: the charge was checked against the whole
- * budget). Otherwise the trap is remembered with the entry nesting
+ * the instruction at pc again. The trap is remembered with the entry nesting
  * it came from, so `invokeResumable` can tell it from an out-of-gas thrown
  * elsewhere (a host's consumeGas, a nested call), which is final.
  */
-function outOfGas(store: StoreState, pending: number, pc: number, fp: number, whole = false): never {
+function outOfGas(store: StoreState, pending: number, pc: number, fp: number): never {
+  const t = new Trap('out_of_gas');
   store.lastPc = pc;
   store.lastFp = fp;
   store.pendingGas = pending;
-  if (store.gasReserve > 0 && !whole) throw SLICE_END;
-  const t = new Trap('out_of_gas');
   store.oogTrap = t;
   store.oogNesting = store.nesting;
   throw t;
-}
-
-/** What outOfGas throws when only the running slice ran out (execSliced catches it; nothing else sees it). */
-const SLICE_END = new Error('internal: the end of a gas slice outside execSliced');
-
-/**
- * The gas a slice of `total` (the budget left) runs with: at most `n`
- * (store.gasSlice unless a charge needs more), the rest held back in
- * store.gasReserve.
- */
-function slice(store: StoreState, total: number, n = store.gasSlice): number {
-  if (total <= n) {
-    store.gasReserve = 0;
-    return total;
-  }
-  store.gasReserve = total - n;
-  return n;
-}
-
-/** Gives the gas held back from the running slice back to store.gas. */
-function unslice(store: StoreState): void {
-  store.gas += store.gasReserve;
-  store.gasReserve = 0;
-}
-
-/**
- * Runs `exec` (same arguments and result) in slices of at most
- * store.gasSlice gas: when a slice runs out while budget is left, exec
- * returns here (outOfGas throws SLICE_END) and is entered again where it
- * stopped, as a resumed call is. Nothing else can tell: a charge that does
- * not fit changes nothing, so the gas charged, the results, traps and their
- * locations are those of one uninterrupted run; a host function and wasm it
- * calls see the whole budget (hostCall), a real out-of-gas throws the Trap
- * of one run, and the held-back gas is back in store.gas whenever exec is
- * left. SPEED (V8 with Maglev): every slice enters exec's optimized code
- * afresh, where a call that stayed in the loop runs in its on-stack-
- * replacement code (23-50% slower; RATIONALE.md, "The loop's entry is
- * warmed up"). An unmetered store's budget is infinite and its code charges
- * only ticks (compiler.ts TICK), so its slices are counted in those.
- */
-export function execSliced(store: StoreState, entry: FuncInst, entryFp: number, resume: Activation | null): boolean {
-  const entryDepth = resume === null ? store.depth : resume.entryDepth;
-  let n = store.gasSlice;
-  store.gas = slice(store, store.gas, n);
-  try {
-    for (;;) {
-      try {
-        return exec(store, entry, entryFp, resume);
-      } catch (e) {
-        if (e !== SLICE_END) throw e;
-      }
-      store.slicesEnded++;
-      // the next slice; after a charge above a whole slice (it ended with all
-      // of it left) one twice as long, until the charge fits
-      const left = store.gas;
-      unslice(store);
-      n = left >= n ? 2 * n : store.gasSlice;
-      store.gas = slice(store, store.gas, n);
-      resume = new Activation(store.lastFunc!, store.lastPc, store.lastFp, store.lastDepth, entryDepth, store.pendingGas, null);
-    }
-  } finally {
-    unslice(store);
-  }
 }
 
 /** A record exec's switch has no case for (a compiler bug): the error, out of exec's bytecode. */
@@ -338,9 +271,6 @@ function hostCall(store: StoreState, callee: FuncInst, nfp: number, inst: Module
   SUSPENDED = false;
   const rc = store.resumable;
   if (tail) store.resumable = null;
-  // the host (and wasm it calls) sees the whole budget; the activation continues in a fresh slice
-  const sliced = store.gasReserve > 0;
-  if (sliced) unslice(store);
   try {
     SUSPENDED = callHost(store, callee, nfp, inst);
     return null;
@@ -349,7 +279,6 @@ function hostCall(store: StoreState, callee: FuncInst, nfp: number, inst: Module
     return e;
   } finally {
     if (tail) store.resumable = rc;
-    if (sliced) store.gas = slice(store, store.gas);
   }
 }
 
@@ -403,18 +332,9 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
     fp = cs[3 * depth + 1];
   }
   const cost = (d0 - depth) * perFrame;
-  // (a charge beyond the running slice is checked against the whole budget,
-  // execSliced; out of gas leaves the held-back gas where it is, and a
-  // handler continues in a fresh slice)
-  const sliced = gas < cost;
-  if (sliced) {
-    const all = gas + store.gasReserve;
-    if (all < cost) {
-      if (pausable) outOfGas(store, 0, pc, fp0, true);
-      trap('out_of_gas');
-    }
-    gas = all;
-    store.gasReserve = 0;
+  if (gas < cost) {
+    if (pausable) outOfGas(store, 0, pc, fp0);
+    trap('out_of_gas');
   }
   gas -= cost;
   if (q < 0) {
@@ -433,7 +353,7 @@ function unwind(store: StoreState, x: Exception, f: FuncInst, pc: number, fp: nu
     S[d] = store.intern(x);
     S[d + 1] = 0;
   }
-  UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = sliced ? slice(store, gas) : gas;
+  UF = f; UPC = h[q + 3]; UFP = fp; UDEPTH = depth; UGAS = gas;
   return true;
 }
 
@@ -513,8 +433,6 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   let nfp = 0;
   /** The wasm exception a case raised (CATCH_EXCEPTION), for the handling after the switch. */
   let exn: Exception = undefined!;
-  // the charge of an out-of-gas where pc has moved on (the shared tail after label oogp)
-  let pend = 0;
   try {
     if (resume !== null) {
       if (resume.error !== null) throw resume.error;
@@ -523,26 +441,20 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     }
     for (;;) {
       TRACE_HOOK;
-      // The cases' out-of-gas checks (oog, pending 0: the instruction at pc
-      // runs again on resume; oogp: `pend` is charged first), memory bounds
-      // checks and wasm exceptions break to these shared tails. SPEED: one
-      // outOfGas call site, which the warm-up's slices run (engine.ts
-      // warmUpExec): a call that never ran deoptimizes the optimized loop
-      // when it first does.
+      // The cases' out-of-gas checks (pending 0: the instruction at pc runs
+      // again on resume), memory bounds checks and wasm exceptions break to
+      // these shared tails.
       caught: {
         oob: {
-          oogp: {
-            oog: {
-              switch (code[pc]) {
-                // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
-                default:
-                  badOp(code, pc);
-              }
-              continue;
+          oog: {
+            switch (code[pc]) {
+              // @isa:cases (scripts/gen-isa.js puts the cases of isa.ts here)
+              default:
+                badOp(code, pc);
             }
-            pend = 0;
+            continue;
           }
-          outOfGas(store, pend, pc, fp);
+          outOfGas(store, 0, pc, fp);
         }
         trap('memory_out_of_bounds');
       }

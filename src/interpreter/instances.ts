@@ -347,14 +347,6 @@ export class GlobalInst {
 }
 
 /**
- * How many instructions (of i32.add's cost) a metered call runs before its
- * loop returns to `execSliced` and is entered again where it stopped
- * (exec.ts; RATIONALE.md, "The loop's entry is warmed up"): about a
- * millisecond of work.
- */
-export const GAS_SLICE = 1 << 20;
-
-/**
  * The run-time state of a store (spec 4.2.3): the execution stacks, the gas
  * counter, the reference table, the state of a paused or suspended call and
  * the instances made in it. The public `Store` (runtime.ts) is a handle to
@@ -370,17 +362,6 @@ export class StoreState {
   gas: number;
   /** Sum of all budgets given; gas used = budget - gas. */
   budget: number;
-  /**
-   * While exec runs a slice of the budget (exec.ts `execSliced`): the gas
-   * held back from it, so the budget left is `gas + gasReserve`. 0 whenever
-   * anything but exec's own activation runs (a host function, a nested
-   * call, the caller of the call), so everything else sees `gas` whole.
-   */
-  gasReserve = 0;
-  /** The most gas one slice of a metered call runs with (GAS_SLICE instructions of the schedule; tests set it). */
-  gasSlice: number;
-  /** How many slices ended with budget left, each followed by a new entry into exec (for tests). */
-  slicesEnded = 0;
   /** The value stack: two int32 slots per value (README "Runtime layout"). */
   stack: Int32Array;
   /** `stack` seen as f64 (element i = slots 2i, 2i + 1) and as f32 (element i = slot i): float ops read and write through them. */
@@ -464,10 +445,6 @@ export class StoreState {
     this.propagateHostErrors = propagateHostErrors;
     this.limits = limits;
     this.schedule = schedule;
-    // (an instruction costs i32.add's static cost, 1 in 'default' and 'unit';
-    // unmetered code charges ticks, compiler.ts TICK, which count a loop's
-    // whole body per iteration: half as many per slice ran best)
-    this.gasSlice = gas === undefined ? GAS_SLICE / 2 : GAS_SLICE * Math.max(1, schedule.static[0x6a]);
     if (gas === undefined) {
       this.metered = false;
       this.gas = Infinity;

@@ -27,7 +27,7 @@
 import { Trap } from '../errors.js';
 import { Exception, exnToJS } from './exn.js';
 import { linkedFuncType } from './types.js';
-import { execSliced, execTraced } from './exec.js';
+import { exec, execTraced } from './exec.js';
 import { hostFailure, isStackOverflow, readValue, stackTrap, writeHostResults, writeValue } from './host.js';
 import { funcName, invoke } from './call.js';
 import { checkNoExnref } from './values.js';
@@ -130,7 +130,7 @@ function step(inv: Invocation, resume: Activation | null): ResumableCall {
   let suspended: boolean;
   if (store.hook !== null) store.hook.begin(store.gas);
   try {
-    suspended = store.hook === null ? execSliced(store, inv.f, inv.base, resume) : execTraced(store, inv.f, inv.base, resume);
+    suspended = store.hook === null ? exec(store, inv.f, inv.base, resume) : execTraced(store, inv.f, inv.base, resume);
   } catch (e) {
     const t = isStackOverflow(e) ? stackTrap(e) : e;
     if (t === store.oogTrap && store.oogNesting === inv.nesting && !inv.async) {

@@ -112,7 +112,7 @@ export function reseal(b: Uint8Array): Uint8Array {
  * $rec), a host call (import "env" "h", i32 -> i32), a call_indirect, a
  * br_table, memory.grow and a memory.fill of `fillBytes` bytes per iteration.
  * `extra` (function definitions) goes after $rec, before run; `after` after run.
- * The resume and slice tests pause and resume it everywhere.
+ * The resume tests pause and resume it everywhere.
  */
 export function callsLoopWat(fillBytes: number, extra = '', after = ''): string {
   return `(module
