@@ -111,10 +111,9 @@ export function reseal(b: Uint8Array): Uint8Array {
  * A module whose exported `run(n)` loop makes calls and returns (a recursion
  * $rec), a host call (import "env" "h", i32 -> i32), a call_indirect, a
  * br_table, memory.grow and a memory.fill of `fillBytes` bytes per iteration.
- * `extra` (function definitions) goes after $rec, before run; `after` after run.
  * The resume tests pause and resume it everywhere.
  */
-export function callsLoopWat(fillBytes: number, extra = '', after = ''): string {
+export function callsLoopWat(fillBytes: number): string {
   return `(module
   (import "env" "h" (func $h (param i32) (result i32)))
   (memory (export "mem") 1 4)
@@ -125,7 +124,6 @@ export function callsLoopWat(fillBytes: number, extra = '', after = ''): string 
   (func $rec (param i32) (result i32)
     (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
       (else (i32.add (call $rec (i32.sub (local.get 0) (i32.const 1))) (call $rec (i32.sub (local.get 0) (i32.const 2)))))))
-  ${extra}
   (func (export "run") (param $n i32) (result i32) (local $acc i32) (local $i i32)
     (loop $l
       (local.set $acc (i32.add (local.get $acc) (call $rec (i32.and (local.get $i) (i32.const 7)))))
@@ -136,6 +134,5 @@ export function callsLoopWat(fillBytes: number, extra = '', after = ''): string 
         (if (i32.eq (i32.rem_u (local.get $i) (i32.const 50)) (i32.const 1)) (then (drop (memory.grow (i32.const 1)))))
         (memory.fill (i32.const 100) (local.get $i) (i32.const ${fillBytes})))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (i32.add (local.get $acc) (memory.size)))
-  ${after})`;
+    (i32.add (local.get $acc) (memory.size))))`;
 }
