@@ -153,7 +153,7 @@ export class OperandStack {
   }
   /** Materializes entries from..h-1. */
   materializeFrom(from: number): void {
-    for (let i = from; i < this.h; i++) this.materialize(i);
+    this.materializeRange(from, this.h);
   }
   /** Materializes entries from..to-1. */
   materializeRange(from: number, to: number): void {
