@@ -117,21 +117,29 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
   // immediates) are read here from the binary; longer ones through `r`.
   const bytes = r.bytes;
   const end = r.end;
+  // SPEED: the position lives in a local (a field written and read back every
+  // instruction puts a store-to-load round trip on the loop's critical path);
+  // `r.pos` is set from it at each instruction for the immediates read
+  // through `r`, and read back after them.
+  let pos = r.pos;
   for (;;) {
-    const at = r.pos;
+    const at = pos;
     // Out of bytes between instructions, before the closing end: at the end of
     // the binary that is a truncated module ("unexpected end ..."); a function
     // body or section that ends while more bytes follow lacks its end (the
     // reference interpreter's messages in binary.wast).
     if (at >= end) {
+      r.pos = at;
       if (end === bytes.length) r.eof();
       r.fail('END opcode expected', at);
     }
     const b = bytes[at];
-    r.pos = at + 1;
+    pos = at + 1;
+    r.pos = pos;
     let op = b;
     if (b >= 0xfc && b <= 0xfe) {
       const sub = r.u32();
+      pos = r.pos;
       if (sub >= PREFIX_RANGE[b]) illegalOpcode(r, at, b, sub);
       op = PREFIX_BASE[b] + sub;
     }
@@ -184,40 +192,49 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           ctl = w.ctl = next;
         }
         ctl[depth++] = op === 0x04 ? CTL_IF : CTL_BLOCK;
+        pos = r.pos;
         break;
       }
       case 2: { // Imm.idx
         if (noDataCount && op === PREFIX_FC + 9) r.fail('data count section required', at);
-        const p = r.pos;
+        const p = pos;
         const x = p < end ? bytes[p] : 0x80;
         if (x < 0x80) {
-          r.pos = p + 1;
+          pos = p + 1;
           buf[len++] = x;
         } else if (p + 1 < end && bytes[p + 1] < 0x80) {
           // two bytes
-          r.pos = p + 2;
+          pos = p + 2;
           buf[len++] = (x & 0x7f) | (bytes[p + 1] << 7);
-        } else buf[len++] = r.u32();
+        } else {
+          buf[len++] = r.u32();
+          pos = r.pos;
+        }
         break;
       }
       case 3: // Imm.idx2
         buf[len++] = r.u32();
         buf[len++] = r.u32();
+        pos = r.pos;
         break;
       case 4: // Imm.zero (a memory index with multi-memory)
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
+        pos = r.pos;
         break;
       case 5: // Imm.idxZero
         if (noDataCount) r.fail('data count section required', at);
         buf[len++] = r.u32();
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
+        pos = r.pos;
         break;
       case 6: // Imm.zero2
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
         buf[len++] = multiMemory ? r.u32() : r.zeroByte();
+        pos = r.pos;
         break;
       case 7: // Imm.fence
         r.zeroByte();
+        pos = r.pos;
         break;
       case 8: { // Imm.brTable
         const countAt = r.pos;
@@ -231,6 +248,7 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         len = w.len;
         buf[len++] = n;
         for (let i = 0; i <= n; i++) buf[len++] = r.u32();
+        pos = r.pos;
         break;
       }
       case 9: { // Imm.selectT
@@ -241,22 +259,23 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         len = w.len;
         buf[len++] = n;
         for (let i = 0; i < n; i++) buf[len++] = readValtype(r);
+        pos = r.pos;
         break;
       }
       case 10: { // Imm.memarg
-        const flagsAt = r.pos;
+        const flagsAt = pos;
         if (flagsAt + 1 < end && !memory64) {
           const f = bytes[flagsAt], o = bytes[flagsAt + 1];
           if (f < 32 && o < 0x80) {
             // the 2.0 form with a one-byte offset
-            r.pos = flagsAt + 2;
+            pos = flagsAt + 2;
             buf[len++] = f;
             buf[len++] = o;
             break;
           }
           if (f < 32 && flagsAt + 2 < end && bytes[flagsAt + 2] < 0x80) {
             // ... with a two-byte offset
-            r.pos = flagsAt + 3;
+            pos = flagsAt + 3;
             buf[len++] = f;
             buf[len++] = (o & 0x7f) | (bytes[flagsAt + 2] << 7);
             break;
@@ -267,10 +286,12 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
           // SPEED: the 2.0 form (memory 0, u32 offset) without further calls
           buf[len++] = flags;
           buf[len++] = r.u32();
+          pos = r.pos;
           break;
         }
         if (flags >= flagsLimit) r.fail('malformed memop flags', flagsAt);
         len = memargRest(r, flags, memory64, op, buf, len);
+        pos = r.pos;
         break;
       }
       case 18: { // Imm.memargLane
@@ -282,32 +303,37 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         buf[len++] = flags & 0x3f;
         buf[len++] = i64Halves[0];
         buf[len++] = r.u8();
+        pos = r.pos;
         break;
       }
       case 17: // Imm.lane
         buf[len++] = r.u8();
+        pos = r.pos;
         break;
       case 11: { // Imm.i32
-        const p = r.pos;
+        const p = pos;
         const x = p < end ? bytes[p] : 0x80;
         if (x < 0x80) {
           // one byte: bit 6 is the sign
-          r.pos = p + 1;
+          pos = p + 1;
           buf[len++] = x < 0x40 ? x : x - 0x80;
         } else if (p + 1 < end && bytes[p + 1] < 0x80) {
           // two bytes: bit 6 of the second is the sign
           const y = bytes[p + 1];
-          r.pos = p + 2;
+          pos = p + 2;
           buf[len++] = ((x & 0x7f) | (y << 7)) - (y < 0x40 ? 0 : 0x4000);
-        } else buf[len++] = r.s32();
+        } else {
+          buf[len++] = r.s32();
+          pos = r.pos;
+        }
         break;
       }
       case 12: { // Imm.i64
-        const p = r.pos;
+        const p = pos;
         const x = p < end ? bytes[p] : 0x80;
         if (x < 0x80) {
           // one byte: bit 6 is the sign
-          r.pos = p + 1;
+          pos = p + 1;
           buf[len++] = x < 0x40 ? x : x - 0x80;
           buf[len++] = x < 0x40 ? 0 : -1;
           break;
@@ -315,23 +341,28 @@ export function decodeExpr(r: Reader, w: InstrWriter, opts: ExprOptions): Int32A
         r.s64(i64Halves);
         buf[len++] = i64Halves[0];
         buf[len++] = i64Halves[1];
+        pos = r.pos;
         break;
       }
       case 13: // Imm.f32
         buf[len++] = word(r);
+        pos = r.pos;
         break;
       case 14: // Imm.f64
         buf[len++] = word(r);
         buf[len++] = word(r);
+        pos = r.pos;
         break;
       case 16: // Imm.v128
         buf[len++] = word(r);
         buf[len++] = word(r);
         buf[len++] = word(r);
         buf[len++] = word(r);
+        pos = r.pos;
         break;
       case 21: // Imm.heaptype
         buf[len++] = readHeaptype(r, true);
+        pos = r.pos;
         break;
       case 22: // Imm.legacy
         rejectLegacy(b, at, opts.funcIndex);
