@@ -515,36 +515,13 @@ export class FuncValidator {
       const off = code[pc + 1];
       this.at = off;
       steps++;
-      if (this.ctrlLen === 0) this.fail('instructions after the final end', off);
-      if (op < SIG_TABLE_SIZE && SIG_OUT[op] !== 0) {
-        if (op >= 0x100 && !f.saturatingFloatToInt) { // Op.i32_trunc_sat_f32_s and after
-          rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
-        }
-        if (isFloatOp(op)) c.policy.floatOp('float instruction', op, off, funcIndex);
-        const tin = SIG_IN[op];
-        const arity = SIG_ARITY[op];
-        const vals = this.vals;
-        const len = this.valsLen;
-        if (len - arity >= this.height && vals[len - 1] === tin && vals[len - arity] === tin) {
-          // SPEED: the operands are there with the expected type (the common case):
-          // the result replaces them in place (the stack does not grow).
-          vals[len - arity] = SIG_OUT[op];
-          this.valsLen = len - arity + 1;
-          pc += 2;
-          continue;
-        }
-        this.pop(tin, off);
-        if (arity === 2) this.pop(tin, off);
-        this.push(SIG_OUT[op]);
-        pc += 2;
-        continue;
-      }
       // SPEED: the case labels are number literals (the Op name in a comment) and
       // the switch is split by range: V8 makes a jump table of a switch only when
       // its labels are literals (a label like `Op.local_get` is a property load
       // evaluated case after case) and dense (spread < 3x the number of labels);
       // otherwise it compares label after label. 0x00..0x44 (control, variables,
-      // memory, constants) are dense; the rarer ops above go to a second switch.
+      // memory, constants) are dense; the numeric ops with a fixed signature come
+      // next (one table test), the rarer ops above go to a second switch.
       if (op <= 0x44) switch (op) {
         // ---- control instructions (spec 3.3.8) ----
         case 0x00: // Op.unreachable
@@ -592,8 +569,9 @@ export class FuncValidator {
             for (let k = 0; same && k < ps.length; k++) same = matchesType(ps[k], rs[k], c.canon);
             if (!same) this.fail('type mismatch: if without else must leave its parameters unchanged', off);
           }
-          if (this.ctrlLen > 0) this.pushTypes(this.results(bt));
           pc += 2;
+          if (this.ctrlLen > 0) this.pushTypes(this.results(bt));
+          else if (pc < n) this.fail('instructions after the final end', code[pc + 1]);
           break;
         }
         case 0x0c: { // Op.br
@@ -939,6 +917,28 @@ export class FuncValidator {
           break;
         default:
           this.fail(`unknown instruction 0x${op.toString(16)}`, off);
+      } else if (op < SIG_TABLE_SIZE && SIG_OUT[op] !== 0) {
+        if (op >= 0x100 && !f.saturatingFloatToInt) { // Op.i32_trunc_sat_f32_s and after
+          rejectFeature('saturating-float-to-int', `instruction 0x${op.toString(16)}`, off, funcIndex);
+        }
+        if (isFloatOp(op)) c.policy.floatOp('float instruction', op, off, funcIndex);
+        const tin = SIG_IN[op];
+        const arity = SIG_ARITY[op];
+        const vals = this.vals;
+        const len = this.valsLen;
+        if (len - arity >= this.height && vals[len - 1] === tin && vals[len - arity] === tin) {
+          // SPEED: the operands are there with the expected type (the common case):
+          // the result replaces them in place (the stack does not grow).
+          vals[len - arity] = SIG_OUT[op];
+          this.valsLen = len - arity + 1;
+          pc += 2;
+          continue;
+        }
+        this.pop(tin, off);
+        if (arity === 2) this.pop(tin, off);
+        this.push(SIG_OUT[op]);
+        pc += 2;
+        continue;
       } else switch (op) {
         // ---- reference instructions (spec 3.3.2) ----
         case 0xd0: { // Op.ref_null
