@@ -124,6 +124,25 @@ test('unknown type index in a block type and in call_indirect (decoded module ed
   expect(() => validate(m, resolveConfig())).toThrow(/^unknown type 4/);
 });
 
+test('an instruction after the function\'s final end is invalid, at its offset (decoded module edited)', async () => {
+  const bytes = await wat('(module (func nop))');
+  const m = decode(bytes);
+  const body = m.codes[0].body; // [nop, at] [end, at]
+  expect([body[0], body[2]]).toEqual([0x01, 0x0b]);
+  body[0] = 0x0b;
+  body[2] = 0x01;
+  let err: InvalidError | undefined;
+  try {
+    validate(m, resolveConfig());
+  } catch (e) {
+    err = e as InvalidError;
+  }
+  expect(err).toBeInstanceOf(InvalidError);
+  expect(err!.message).toMatch(/^instructions after the final end/);
+  expect(err!.offset).toBe(body[3]);
+  expect(bytes[err!.offset!]).toBe(0x0b); // the original end's byte, where the nop now stands
+});
+
 test('errors carry the function index and the byte offset of the instruction', async () => {
   const bytes = await wat('(module (func) (func (result i32) (i32.const 0) (i64.const 1) (i32.add)))');
   let err: InvalidError | undefined;
