@@ -90,7 +90,7 @@ import {
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
-  rec_dst_a_k1_k2_k3,
+  rec_dst_a_k1_k2_k3, OP_FIELDS, OP_SLOT_FIELDS,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -1637,6 +1637,8 @@ class FuncTranslator {
       const imm = this.foldedImm, k = this.foldedK;
       if (addr < 0) addr = st.operand(st.h - 1);
       st.pop();
+      // `p->f -= x * y`: S[a], the subtraction's temporary, loaded from this very address earlier in the block
+      if (sop === Op.F64_MUL_SUB_STORE && a === enc.buf[sp + DST_AT] && this.dropLoad(a, addr, offset, imm, k)) sop = Op.F64_MUL_SUB_MEM;
       rec_addr_a_b_offset_imm_k_c(enc, sop, addr, a, b, offset, imm, k, c);
       return true;
     }
@@ -1670,6 +1672,56 @@ class FuncTranslator {
       return true;
     }
     rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0);
+    return true;
+  }
+
+  /**
+   * SPEED (`p->f -= expr`, the load first in wasm order): removes the
+   * i64.load (f64.load) record that wrote temporary `a` from the address
+   * (addr, offset, imm, k) in the current block, when only LOAD_SINK ops
+   * follow it, none of them naming `addr` or `a` in a slot field; the records
+   * after it move up. The store that consumes `a` then loads it itself, from
+   * the same address with the same bounds check: the ops in between write
+   * only slots and trap only as loads do (memory_out_of_bounds, the trap the
+   * dropped load gives), so what a trap leaves observable is unchanged, and
+   * `addr` holds the same address at the store. Gas is charged per block,
+   * before both. The positions this translator and the encoder keep of
+   * records after the load are dropped (their fusions are not tried).
+   */
+  private dropLoad(a: number, addr: number, offset: number, imm: number, k: number): boolean {
+    const enc = this.enc, b = enc.buf, L = F.I64_LOAD, LEN = OP_LENGTH[Op.I64_LOAD], end = enc.len;
+    if (addr === a) return false;
+    let ls = -1;
+    for (let q = enc.labelPos; q < end; ) {
+      const op = b[q];
+      if (ls < 0) {
+        if (op === Op.I64_LOAD && b[q + DST_AT] === a) {
+          if (b[q + L.addr] !== addr || b[q + L.offset] !== offset || b[q + L.imm] !== imm || b[q + L.k] !== k) return false;
+          ls = q;
+        } else if (OP_COUNT_AT[op] !== 0) return false;
+      } else {
+        const at = LOAD_SINK[op];
+        if (at === null) return false;
+        for (const f of at) if (b[q + f] === addr || b[q + f] === a) return false;
+      }
+      q += OP_LENGTH[op];
+    }
+    if (ls < 0 || enc.gasPos >= ls) return false;
+    for (let d = 0; d < this.depth; d++) if (this.frames[d].tryStart > ls) return false;
+    b.copyWithin(ls, ls + LEN, end);
+    enc.len = end - LEN;
+    if (enc.recStart >= ls) enc.recStart = -1;
+    if (enc.prevRecStart >= ls) enc.prevRecStart = -1;
+    if (enc.lastStart >= ls) { enc.lastDst = -1; enc.lastStart = -1; enc.lastOp = -1; }
+    if (enc.copyStart >= ls) enc.copyStart = -1;
+    if (enc.copy2Start >= ls) enc.copy2Start = -1;
+    if (enc.teeCopyStart >= ls) enc.teeCopyStart = -1;
+    if (this.loadAfterAdd >= ls || this.addBeforeLoad >= ls) this.loadAfterAdd = this.addBeforeLoad = -1;
+    if (this.mulAfterAddSi >= ls || this.addSiBeforeMul >= ls) this.mulAfterAddSi = this.addSiBeforeMul = -1;
+    if (this.slConst >= ls) this.slConst = -1;
+    if (this.stepAt >= ls || this.stepBefore >= ls) this.stepAt = this.stepBefore = -1;
+    if (this.mulSiAfterLoadC >= ls) this.mulSiAfterLoadC = -1;
+    if (this.globalSetStart >= ls) this.globalSetStart = -1;
     return true;
   }
 
@@ -2497,6 +2549,17 @@ const PAIRS: Int32Array = (() => {
   t.sort((x, y) => x[0] - y[0]);
   return Int32Array.from(t.flat());
 })();
+/**
+ * dropLoad: the positions of the slot fields of each op that may come
+ * between a dropped load and its store (null: may not), by op: f64
+ * arithmetic, its fused forms that load (no store among them), loads into
+ * slots, constants and i32 adds; ops that write only slots and trap, if at
+ * all, only out of bounds.
+ */
+const LOAD_SINK: ReadonlyArray<readonly number[] | null> = OP_NAMES.map((name, op) =>
+  /^(f64\.((add|sub|mul|div)_s[si]|(sub|div|mul_div|sqrt_mul_div)_is|(add|sub)_sl|sub_ls|sub_sl_mul|add_add_sss|mul_mul_sss|(sqrt|abs|neg)_s)|i(32|64)\.load|const(32|64)|i32\.add_s[si])$/.test(name)
+    ? OP_SLOT_FIELDS[op].map((f) => 1 + OP_FIELDS[op].indexOf(f))
+    : null);
 /** fusePairs: where PAIRS's first triple with each first op starts (-1: none), by op. */
 const PAIR_FIRST: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);
