@@ -1077,7 +1077,7 @@ test('m += v * k at constant addresses is one f64.load_mul_add_mem_c, k / (x * s
   expect(await resumableByUnits(text, 'loop', 50)).toBe(expected);
 });
 
-test('`p->f -= x * y` with the load first and loads and arithmetic before the product is one f64.mul_sub_mem without the load: native results bit for bit, NaNs canonical, traps as before, not fused across a store, a global.set, a call or a write of the address, gas resumable one unit at a time', async () => {
+test('`p->f -= x * y` with the load first and loads and arithmetic before the product is one f64.mul_sub_mem without the load (`p->f += x`, `p->f -= x`, with x a product of three: the f64.add_mem family): native results bit for bit, NaNs canonical, traps as before, not fused across a store, a global.set, a call or a write of the address, gas resumable one unit at a time', async () => {
   const F = (x: string) => `(f64.reinterpret_i64 ${x})`;
   // m at p + 8 minus (m at q f64.mul (x f64.sub m at q + 8)) f64.mul sqrt(z): nbody's `a->vx -= b->mass * dx * mag`
   const msm = (p: string, mid = '') => `(f64.store offset=8 ${p} (f64.sub (f64.load offset=8 ${p})
@@ -1093,6 +1093,16 @@ test('`p->f -= x * y` with the load first and loads and arithmetic before the pr
     (func (export "teemid") ${params} ${msm('(local.get $p)', '(local.set $p (local.get $q)) ')})
     (func (export "other") ${params} (f64.store offset=16 (local.get $p) (f64.sub (f64.load offset=8 (local.get $p))
       (f64.mul (f64.load (local.get $q)) (f64.sqrt ${F('(local.get $z)')})))))
+    (func (export "add3") ${params} (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p))
+      (f64.mul (f64.mul (f64.load (local.get $q)) (f64.sqrt ${F('(local.get $z)')})) ${F('(local.get $x)')}))))
+    (func (export "sub3") ${params} (f64.store offset=8 (local.get $p) (f64.sub (f64.load offset=8 (local.get $p))
+      (f64.mul (f64.mul (f64.load (local.get $q)) (f64.sqrt ${F('(local.get $z)')})) ${F('(local.get $x)')}))))
+    (func (export "add1") ${params} (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p))
+      (f64.div (f64.load (local.get $q)) ${F('(local.get $x)')}))))
+    (func (export "sub1") ${params} (f64.store offset=8 (local.get $p) (f64.sub (f64.load offset=8 (local.get $p))
+      (f64.sqrt (f64.sub ${F('(local.get $x)')} (f64.load offset=8 (local.get $q)))))))
+    (func (export "add1st") ${params} (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p))
+      (f64.div (block (result f64) (i64.store (local.get $q) (local.get $z)) (f64.load (local.get $q))) ${F('(local.get $x)')}))))
     (func (export "loop") (param $n i32) (result i64) (local $i i32) (local $p i32) (local $q i32) (local $x i64) (local $z i64)
       (local.set $x (i64.reinterpret_f64 (f64.const 0.75)))
       (local.set $z (i64.reinterpret_f64 (f64.const 2)))
@@ -1108,7 +1118,15 @@ test('`p->f -= x * y` with the load first and loads and arithmetic before the pr
   expect(listing(2)).toMatch(/F64_MUL_SUB_MEM 0 (\d+) \d+ 8 0 0 \d+\n/);
   expect(listing(2).match(/I64_LOAD /g)).toHaveLength(1); // m at q, which the subtraction f64.sub_sl_mul reads
   for (const fn of [3, 4, 5, 6, 7]) expect(listing(fn)).not.toMatch(/F64_MUL_SUB_MEM/);
-  expect(listing(8)).toMatch(/F64_MUL_SUB_MEM /);
+  // `p->f += x * y * z`, `p->f -= x * y * z`, `p->f += x`, `p->f -= x` likewise: [addr a offset b c pd pa pi]
+  expect(listing(8)).toMatch(/F64_MUL_MUL_ADD_MEM 0 \d+ 8 \d+ 4 0 0 0\n/);
+  expect(listing(9)).toMatch(/F64_MUL_MUL_SUB_MEM 0 \d+ 8 \d+ 4 0 0 0\n/);
+  expect(listing(10)).toMatch(/F64_ADD_MEM 0 \d+ 8 /);
+  expect(listing(11)).toMatch(/F64_SUB_MEM 0 \d+ 8 /);
+  for (const fn of [8, 9, 10]) expect(listing(fn).match(/I64_LOAD /g)).toHaveLength(1);
+  expect(listing(11)).not.toMatch(/I64_LOAD/); // (m at q + 8: f64.sub_sl)
+  expect(listing(12)).not.toMatch(/F64_ADD_MEM/); // a store between
+  expect(listing(13)).toMatch(/F64_MUL_SUB_MEM /);
   const xs = f64Operands(87, 12);
   const r = rng(88);
   const bad: string[] = [];
@@ -1116,7 +1134,7 @@ test('`p->f -= x * y` with the load first and loads and arithmetic before the pr
     const v = () => xs[r() % xs.length];
     const m = [v(), v(), v(), v(), v()];
     const x = v(), z = v();
-    for (const f of ['msm', 'gset', 'stmid', 'callmid', 'teemid', 'other']) {
+    for (const f of ['msm', 'gset', 'stmid', 'callmid', 'teemid', 'other', 'add3', 'sub3', 'add1', 'sub1', 'add1st']) {
       for (const e of [native, det]) m.forEach((b, k) => e.st(256 + 8 * k, b));
       // p = 256, q = 272
       native[f](256, 272, x, z); det[f](256, 272, x, z);
@@ -1128,10 +1146,11 @@ test('`p->f -= x * y` with the load first and loads and arithmetic before the pr
   expect(bad.slice(0, 10)).toEqual([]);
   // out of bounds: at p (the dropped load's address, checked by the store) and at q (a load between); memory unchanged
   det.st(65528, 5n); det.st(256, 7n);
-  expect(thrown(() => det.msm(65521, 256, 0n, 0n)).code).toBe('memory_out_of_bounds');
-  expect(thrown(() => det.msm(256, 65529, 0n, 0n)).code).toBe('memory_out_of_bounds');
   det.st(264, 9n);
-  expect(thrown(() => det.msm(256, 65529, 0n, 0n)).code).toBe('memory_out_of_bounds');
+  for (const f of ['msm', 'add3', 'sub3', 'add1', 'sub1']) {
+    expect(thrown(() => det[f](65521, 256, 0n, 0n)).code).toBe('memory_out_of_bounds');
+    expect(thrown(() => det[f](256, 65529, 0n, 0n)).code).toBe('memory_out_of_bounds');
+  }
   expect([det.ld(65528), det.ld(256), det.ld(264)]).toEqual([5n, 7n, 9n]);
   const expected = native.loop(100);
   expect(det.loop(100)).toBe(expected);
