@@ -90,7 +90,7 @@ import {
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
-  rec_dst_a_k1_k2_k3,
+  rec_dst_a_k1_k2_k3, OP_FIELDS, OP_SLOT_FIELDS,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -282,6 +282,8 @@ class FuncTranslator {
   private stepBefore = -1;
   /** The f64.mul_si last emitted, when an f64.load_c of its operand was the record right before it; -1 otherwise (opMemConst). */
   private mulSiAfterLoadC = -1;
+  /** After dropLoad: the start of the last record, if it came after the dropped load (moved up), -1 otherwise. */
+  private droppedLast = -1;
   /** The try_table regions of the function so far (CompiledFunc.handlers), and clause targets waiting for a function-level return stub. */
   private handlerWords: number[] = [];
   private returnStubFixups: number[] = [];
@@ -1624,8 +1626,9 @@ class FuncTranslator {
       const sp = enc.len, L = F.F64_SUB_SS;
       const a = enc.buf[sp + L.a];
       let b = enc.buf[sp + L.b], c = 0, sop: number = Op.F64_SUB_STORE;
+      const bTemp = b === st.canon(st.h), aLoaded = a === enc.buf[sp + DST_AT];
       // `x - y * z`, the product just emitted into the subtraction's right operand (its temporary): one f64.mul_sub_store
-      if (b === st.canon(st.h) && enc.takeProducer(Op.F64_MUL_SS, b) >= 0) {
+      if (bTemp && enc.takeProducer(Op.F64_MUL_SS, b) >= 0) {
         const mp = enc.len, M = F.F64_MUL_SS;
         b = enc.buf[mp + M.a];
         c = enc.buf[mp + M.b];
@@ -1637,8 +1640,32 @@ class FuncTranslator {
       const imm = this.foldedImm, k = this.foldedK;
       if (addr < 0) addr = st.operand(st.h - 1);
       st.pop();
+      // `p->f -= x * y`: S[a], the subtraction's temporary, loaded from this very address earlier in the block
+      if (sop === Op.F64_MUL_SUB_STORE && aLoaded && this.dropLoad(a, addr, offset, imm, k)) sop = Op.F64_MUL_SUB_MEM;
+      else if (sop === Op.F64_SUB_STORE && aLoaded && imm === 0 && k === 0 && this.dropLoad(a, addr, offset, 0, 0)) {
+        // `p->f -= x` likewise, as f64.sub_mem (f64.mul_mul_sub_mem when x is a product (x * y) * z just computed)
+        this.opMem(Op.F64_SUB_MEM, addr, b, offset, bTemp);
+        return true;
+      }
       rec_addr_a_b_offset_imm_k_c(enc, sop, addr, a, b, offset, imm, k, c);
       return true;
+    }
+    // `p->f += x`, the load first in wasm order (its temporary f64.add's left operand) and x computed after
+    // it, as `p->f -= x` above (f64.add commutes: m + x is x + m)
+    const as = enc.recStart, A = F.F64_ADD_SS, ad = st.canon(st.h - 1), ai = st.h - 2;
+    if (as >= enc.labelPos && enc.buf[as] === Op.F64_ADD_SS && as + OP_LENGTH[Op.F64_ADD_SS] === enc.len && enc.buf[as + DST_AT] === ad && enc.buf[as + A.a] === ad &&
+      (st.kinds[ai] === LOCAL || st.kinds[ai] === CANON)) {
+      const addr = st.operand(ai), x = enc.buf[as + A.b];
+      enc.len = as;
+      const ok = this.dropLoad(ad, addr, offset, 0, 0, true);
+      enc.len = as + OP_LENGTH[Op.F64_ADD_SS];
+      if (ok && st.takeProducer(st.h - 1, Op.F64_ADD_SS) >= 0) {
+        const xTemp = x === st.canon(st.h);
+        if (!this.dropLoad(ad, addr, offset, 0, 0)) throw new Error('dropLoad: the checked load is gone');
+        st.pop(); st.pop();
+        this.opMem(Op.F64_ADD_MEM, addr, x, offset, xTemp);
+        return true;
+      }
     }
     const i = st.h - 2, L = F.F64_ADD_SL, rs = enc.recStart, b = enc.buf;
     // the store's address is a local or a temporary already written: no record of its own to fold
@@ -1670,6 +1697,77 @@ class FuncTranslator {
       return true;
     }
     rec_addr_a_offset_b_c_pd_pa_pi(enc, from === Op.F64_ADD_SL ? Op.F64_ADD_MEM : Op.F64_SUB_MEM, addr, a, offset, 0, 0, 0, 0, 0);
+    return true;
+  }
+
+  /**
+   * After dropLoad: `m + S[x]` / `m - S[x]` (op f64.add_mem / f64.sub_mem) at
+   * S[addr] + offset, or, when S[x] is a temporary (`xTemp`) an
+   * f64.mul_mul_sss wrote as the last record, f64.mul_mul_add_mem /
+   * f64.mul_mul_sub_mem in its place.
+   */
+  private opMem(op: number, addr: number, x: number, offset: number, xTemp: boolean): void {
+    const enc = this.enc, b = enc.buf, ms = this.droppedLast, M = F.F64_MUL_MUL_SSS;
+    if (xTemp && ms >= enc.labelPos && b[ms] === Op.F64_MUL_MUL_SSS && ms + OP_LENGTH[Op.F64_MUL_MUL_SSS] === enc.len && b[ms + DST_AT] === x) {
+      enc.len = ms;
+      enc.recStart = enc.prevRecStart = -1;
+      enc.lastDst = -1;
+      rec_addr_a_offset_b_c_pd_pa_pi(enc, op === Op.F64_ADD_MEM ? Op.F64_MUL_MUL_ADD_MEM : Op.F64_MUL_MUL_SUB_MEM, addr, b[ms + M.a], offset, b[ms + M.b], b[ms + M.c], 0, 0, 0);
+      return;
+    }
+    rec_addr_a_offset_b_c_pd_pa_pi(enc, op, addr, x, offset, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * SPEED (`p->f -= expr`, the load first in wasm order): removes the
+   * i64.load (f64.load) record that wrote temporary `a` from the address
+   * (addr, offset, imm, k) in the current block, when only LOAD_SINK ops
+   * follow it, none of them naming `addr` or `a` in a slot field; the records
+   * after it move up. The store that consumes `a` then loads it itself, from
+   * the same address with the same bounds check: the ops in between write
+   * only slots and trap only as loads do (memory_out_of_bounds, the trap the
+   * dropped load gives), so what a trap leaves observable is unchanged, and
+   * `addr` holds the same address at the store. Gas is charged per block,
+   * before both. The positions this translator and the encoder keep of
+   * records after the load are dropped (their fusions are not tried).
+   */
+  private dropLoad(a: number, addr: number, offset: number, imm: number, k: number, dry = false): boolean {
+    const enc = this.enc, b = enc.buf, L = F.I64_LOAD, LEN = OP_LENGTH[Op.I64_LOAD], end = enc.len;
+    if (addr === a) return false;
+    let ls = -1, last = -1;
+    for (let q = enc.labelPos; q < end; ) {
+      last = q;
+      const op = b[q];
+      if (ls < 0) {
+        if (op === Op.I64_LOAD && b[q + DST_AT] === a) {
+          if (b[q + L.addr] !== addr || b[q + L.offset] !== offset || b[q + L.imm] !== imm || b[q + L.k] !== k) return false;
+          ls = q;
+        } else if (OP_COUNT_AT[op] !== 0) return false;
+      } else {
+        const at = LOAD_SINK[op];
+        if (at === null) return false;
+        for (const f of at) if (b[q + f] === addr || b[q + f] === a) return false;
+      }
+      q += OP_LENGTH[op];
+    }
+    if (ls < 0 || enc.gasPos >= ls) return false;
+    for (let d = 0; d < this.depth; d++) if (this.frames[d].tryStart > ls) return false;
+    if (dry) return true;
+    this.droppedLast = last > ls ? last - LEN : -1;
+    b.copyWithin(ls, ls + LEN, end);
+    enc.len = end - LEN;
+    if (enc.recStart >= ls) enc.recStart = -1;
+    if (enc.prevRecStart >= ls) enc.prevRecStart = -1;
+    if (enc.lastStart >= ls) { enc.lastDst = -1; enc.lastStart = -1; enc.lastOp = -1; }
+    if (enc.copyStart >= ls) enc.copyStart = -1;
+    if (enc.copy2Start >= ls) enc.copy2Start = -1;
+    if (enc.teeCopyStart >= ls) enc.teeCopyStart = -1;
+    if (this.loadAfterAdd >= ls || this.addBeforeLoad >= ls) this.loadAfterAdd = this.addBeforeLoad = -1;
+    if (this.mulAfterAddSi >= ls || this.addSiBeforeMul >= ls) this.mulAfterAddSi = this.addSiBeforeMul = -1;
+    if (this.slConst >= ls) this.slConst = -1;
+    if (this.stepAt >= ls || this.stepBefore >= ls) this.stepAt = this.stepBefore = -1;
+    if (this.mulSiAfterLoadC >= ls) this.mulSiAfterLoadC = -1;
+    if (this.globalSetStart >= ls) this.globalSetStart = -1;
     return true;
   }
 
@@ -2497,6 +2595,18 @@ const PAIRS: Int32Array = (() => {
   t.sort((x, y) => x[0] - y[0]);
   return Int32Array.from(t.flat());
 })();
+/**
+ * dropLoad: the positions of the slot fields of each op that may come
+ * between a dropped load and its store (null: may not), by op: f64
+ * arithmetic, its fused forms that load (no store among them), loads into
+ * slots, constants and i32 adds; ops that write only slots and trap, if at
+ * all, only out of bounds.
+ */
+const LOAD_SINK: ReadonlyArray<readonly number[] | null> = OP_NAMES.map((name, op) =>
+  /^(f64\.((add|sub|mul|div)_s[si]|(sub|div|mul_div|sqrt_mul_div)_is|(add|sub)_sl|sub_ls|sub_sl_mul|add_add_sss|mul_mul_sss|(sqrt|abs|neg)_s)|i(32|64)\.load|const(32|64)|i32\.add_s[si])$/.test(name)
+    // (f64.add_sl, f64.sub_sl and f64.sub_ls leave dst2, b2 and c2 unused, written 0)
+    ? OP_SLOT_FIELDS[op].filter((f) => !/_(sl|ls)$/.test(name) || !/2$/.test(f)).map((f) => 1 + OP_FIELDS[op].indexOf(f))
+    : null);
 /** fusePairs: where PAIRS's first triple with each first op starts (-1: none), by op. */
 const PAIR_FIRST: Int16Array = (() => {
   const t = new Int16Array(OP_NAMES.length).fill(-1);

@@ -1213,13 +1213,20 @@ for (const name of ['add', 'sub']) {
 op('f64.sub_ls', BIN_SL_FIELDS, BIN_SL, 'the f64 loaded as for loads f64.sub S[a] (an f64.load, maybe one f64 op computing S[a], then f64.sub; dst2, b2, c2 unused)', { group: 'f64.bin_sl' });
 op('f64.sub_sl_mul', BIN_SL_FIELDS, BIN_SL, 'f64.sub_sl, then S[dst2] = S[b2] f64.mul S[c2] (f64.mul_ss, which may read dst)', { group: 'f64.bin_sl' });
 // `S[a] - S[b]` stored at once (the op's result consumed by an f64.store)
-// (f64.mul_sub_store: `S[a] - S[b] * S[c]`, the f64.mul right before feeding the subtraction; one case for both)
-const SUB_STORE = `${ea(8)}let b = ${f64('$b')};
-if (code[pc] === @OP(f64.mul_sub_store)) b = b * ${f64('$c')};
-const r = ${f64('$a')} - b;
+// (f64.mul_sub_store: `S[a] - S[b] * S[c]`, the f64.mul right before feeding the subtraction;
+// f64.mul_sub_mem: `m - S[b] * S[c]`, m the f64 at the store's own address, whose load the compiler
+// dropped (fuseF64Store: `p->f -= x * y`, the load first in wasm order, then loads and arithmetic
+// only, none touching the address slot): the bounds check is the store's, the same 8 bytes, and the
+// loads in between write only slots, so a trap is the same trap with nothing else observable; one
+// case for the three)
+const SUB_STORE = `${ea(8)}const o = code[pc];
+let b = ${f64('$b')};
+if (o !== @OP(f64.sub_store)) b = b * ${f64('$c')};
+const r = (o === @OP(f64.mul_sub_mem) ? dv.getFloat64(ea, true) : ${f64('$a')}) - b;
 ${STORE_F64('r')}`;
 op('f64.sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'f64.sub of S[a], S[b] stored as f64.store does (an f64.sub feeding f64.store; c unused)', { group: 'f64.sub_store' });
 op('f64.mul_sub_store', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'S[a] f64.sub (S[b] f64.mul S[c]) stored as f64.store does (f64.mul feeding f64.sub_store), each rounded', { group: 'f64.sub_store' });
+op('f64.mul_sub_mem', 'addr:s a:s b:s offset:i imm:i k:i c:s', SUB_STORE, 'the f64 at the address f64.sub (S[b] f64.mul S[c]), stored back (f64.mul_sub_store whose S[a] an f64.load from the same address wrote earlier in the block), each rounded (a unused)', { group: 'f64.sub_store' });
 // `m += S[a]`, `m -= S[a]` on an f64 in memory: f64.add_sl / f64.sub_ls whose result is stored where it
 // loaded from (same address slot and fields); with `_mul_mul`, S[a] is `(S[a] * S[b]) * S[c]`, the
 // f64.mul_mul_sss right before them (its temporary, which nothing else reads, is not written: the
@@ -1247,22 +1254,27 @@ op('f64.step_mul_mul_add_mem', OP_MEM_FIELDS, OP_MEM, 'S[pd] = S[pa] i32.add pi,
  * Three f64.step_mul_mul_add_mem in a row on one pointer (compiler
  * fuseStep3): `q = p + i1; q->f += a1 * b * c; q = p + i2; ...` (a
  * 3-vector's components, `v->x += dx * m * s` for x, y, z), the three rows'
- * steps in order, each as alone (S[addr] written before each address check,
- * every store before the next step). The compiler fuses them only when no
+ * steps in order, each as alone (every store before the next step; S[addr]
+ * is written once, with the last step's address, or with the address that
+ * traps: nothing reads it in between). The compiler fuses them only when no
  * step's operands (pa, b, c, a1..a3) are the address slot, so S[pa], S[b]
  * and S[c] are read once. SPEED: one dispatch and 12 code words for what
  * was three and 24 (nbody's pair loop).
  */
 op('f64.step_mul_mul_add_mem3', 'addr:s offset:i b:s c:s pa:s a1:s a2:s a3:s i1:i i2:i i3:i', `const d = $addr, lo = $offset >>> 0, p = S[$pa];
 const b = ${f64('$b')}, m = ${f64('$c')};
-for (let k = 0; k < 3; k++) {
-  const v = (p + code[@END - 3 + k]) | 0;
-  S[d] = v;
+let v = 0;
+for (let k = @END - 6; k < @END - 3; k++) {
+  v = (p + code[k + 3]) | 0;
   const ea = (v >>> 0) + lo;
-  if (ea + 8 > memLen) trap('memory_out_of_bounds');
-  const r = ${f64('fp + code[@END - 6 + k]')} * b * m + dv.getFloat64(ea, true);
+  if (ea + 8 > memLen) {
+    S[d] = v;
+    trap('memory_out_of_bounds');
+  }
+  const r = ${f64('fp + code[k]')} * b * m + dv.getFloat64(ea, true);
   ${STORE_F64('r').replace(/\n/g, '\n  ')}
-}`, 'f64.step_mul_mul_add_mem three times at S[pa] + i1, i2, i3 (as S[addr], offset) with a1, a2, a3 (b, c shared)');
+}
+S[d] = v;`, 'f64.step_mul_mul_add_mem three times at S[pa] + i1, i2, i3 (as S[addr], offset) with a1, a2, a3 (b, c shared)');
 // f64 at a constant address (`i32.const c; f64.load offset=o`: a global's field, an unrolled loop over a
 // static array): the address c + o (below 2^32) is the field `ea`, so no const record writes c to a slot
 // first. f64.load_c moves bits as i64.load does; f64.add_mem_c / f64.sub_mem_c are f64.add_mem /
