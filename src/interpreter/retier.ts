@@ -12,8 +12,8 @@
  * later call, that call jumps into the cached OSR code at its first back
  * edge, no tier-up tick happens outside it, and Node 20 never compiles exec
  * for entry again: every later call runs in OSR code (25-50% slower). Which
- * of the two deoptimizes last depends on compile timing, so it differed from
- * process to process.
+ * of the two deoptimizes last depends on compile timing, so it differed between
+ * processes.
  *
  * exec's `finally` reads `EXEC_EPOCH.epoch` (always 0), a field of this
  * module's private prototype, so TurboFan folds it to a constant and every
