@@ -13,6 +13,7 @@ import { callHost, isStackOverflow, readValue, stackTrap, writeValue } from './h
 import { checkNoExnref } from './values.js';
 import { FUNC_INST, MAX_REENTRANCY, compiledOf, locateTrap } from './runtime.js';
 import { FuncInst, type StoreState } from './instances.js';
+import { noteCall, retierPending } from './retier.js';
 
 /** A conversion error of argument i of an exported function, saying which (same class: TypeError, or SyntaxError for an unparsable i64 string). */
 function argumentError(f: FuncInst, i: number, e: unknown): unknown {
@@ -98,8 +99,9 @@ function run(store: StoreState, f: FuncInst, base: number, depth: number): void 
   const top = store.hook !== null && store.nesting === 1;
   if (top) store.hook!.begin(store.gas);
   try {
-    if (store.hook === null) exec(store, f, base);
-    else execTraced(store, f, base);
+    if (store.hook !== null) execTraced(store, f, base);
+    else if (retierPending()) execTimed(store, f, base);
+    else exec(store, f, base);
   } catch (e) {
     // a JS stack overflow in the engine's own frames (the host entered with little stack left)
     const t = isStackOverflow(e) ? stackTrap(e) : e;
@@ -109,6 +111,21 @@ function run(store: StoreState, f: FuncInst, base: number, depth: number): void 
     throw t instanceof Exception ? exnToJS(t) : t;
   } finally {
     if (top) store.hook!.end(store.gas);
+  }
+}
+
+/**
+ * `exec`, timed: while a realm waits for its first long calls, each throws
+ * exec's optimized code away once it ends, to be compiled again from the
+ * feedback it left (retier.ts). A call that throws (a trap, out of gas)
+ * counts too.
+ */
+function execTimed(store: StoreState, f: FuncInst, base: number): void {
+  const t0 = Date.now();
+  try {
+    exec(store, f, base);
+  } finally {
+    noteCall(Date.now() - t0);
   }
 }
 

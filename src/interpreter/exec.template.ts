@@ -17,6 +17,7 @@ import type { CompiledFunc } from './compiler.js';
 import { callHost } from './host.js';
 import { Exception, exnWordsIn, newException } from './exn.js';
 import { Op } from './ops.js';
+import { EXEC_EPOCH } from './retier.js';
 
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
@@ -391,8 +392,6 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   const metered = store.metered;
   const limits = store.limits;
   const maxDepth = limits.maxCallDepth;
-  const maxPages = limits.maxMemoryPages;
-  const maxTable = limits.maxTableSize;
   const perBytes8 = store.schedule.memoryPerBytes8;
   const cs = store.callStack;
   const fns = store.callFns;
@@ -467,7 +466,10 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     // builds it from these and fns only when a trap unwinds; nothing is tracked
     // per instruction or call, and exec itself has no catch handler).
     store.lastFunc = f;
-    store.lastDepth = depth;
+    // SPEED (V8): `| EXEC_EPOCH.epoch` (always 0) makes every optimized code
+    // of exec depend on the map of the object holding it, which retier.ts
+    // changes to have exec compiled again from a program's feedback
+    store.lastDepth = depth | EXEC_EPOCH.epoch;
     // SPEED: pc and fp, where a paused call resumes, are saved by the pausing
     // sites (outOfGas, a suspended host call), not here: a value the finally
     // reads is kept live at every call inside the try (fib 4-9% slower).
