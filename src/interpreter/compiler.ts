@@ -1382,9 +1382,22 @@ class FuncTranslator {
     return true;
   }
 
-  /** SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii, when the shift was just emitted. */
+  /**
+   * SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii,
+   * when the shift was just emitted; `(x + imm0 + (i << k)) + imm` (an
+   * element's address, then a field or a neighbour of it) as one
+   * i32.add_shl_ssii with imm0 + imm, when that was.
+   */
   private fuseShlAdd(imm: number): boolean {
     const st = this.st, enc = this.enc;
+    const ap = st.takeProducer(st.h - 1, Op.I32_ADD_SHL_SSII);
+    if (ap >= 0) {
+      const b = enc.buf, L = F.I32_ADD_SHL_SSII;
+      const x = b[ap + L.x], i = b[ap + L.i], k = b[ap + L.k], imm0 = b[ap + L.imm];
+      st.pop();
+      this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, (imm0 + imm) | 0), Op.I32_ADD_SHL_SSII);
+      return true;
+    }
     const sp = st.takeProducer(st.h - 1, Op.I32_SHL_SI);
     if (sp < 0) return false;
     const x = enc.buf[sp + F.I32_SHL_SI.a], k = enc.buf[sp + F.I32_SHL_SI.b] & 31;
@@ -1396,11 +1409,31 @@ class FuncTranslator {
   /**
    * SPEED: `x + (i << k)` (array indexing) as one i32.add_shl_ssii, when the
    * shift of either operand was just emitted; an `x = y + imm` emitted right
-   * before it is folded too.
+   * before it is folded too, and so is an `x = y + imm` emitted right after
+   * the shift (`(i << k) + (y + imm)`: clang's order for an array in the frame).
    */
   private fuseAddShl(): boolean {
     const st = this.st, enc = this.enc;
-    if (st.takeProducer(st.h - 1, Op.I32_SHL_SI) < 0 && st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) return false;
+    if (st.takeProducer(st.h - 1, Op.I32_SHL_SI) < 0 && st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) {
+      const ps = enc.prevRecStart;
+      if (ps < 0 || enc.buf[ps] !== Op.I32_SHL_SI || enc.buf[enc.recStart] !== Op.I32_ADD_SI) return false;
+      const lastDst = enc.lastDst, lastStart = enc.lastStart, lastOp = enc.lastOp, len = enc.len;
+      const xs = st.takeProducer(st.h - 1, Op.I32_ADD_SI);
+      if (xs < 0) return false;
+      // the shift right before the add: taken too, or the add goes back as it was
+      if (st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) {
+        enc.len = len;
+        enc.prevRecStart = enc.recStart;
+        enc.recStart = xs;
+        enc.lastDst = lastDst; enc.lastStart = lastStart; enc.lastOp = lastOp;
+        return false;
+      }
+      const b = enc.buf, L = F.I32_SHL_SI, sp = enc.len;
+      const x = b[xs + F.I32_ADD_SI.a], imm = b[xs + F.I32_ADD_SI.b], i = b[sp + L.a], k = b[sp + L.b];
+      st.pop(); st.pop();
+      this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
+      return true;
+    }
     // the taken i32.shl_si record's fields are still readable at enc.len
     const sp = enc.len;
     const shiftedTop = st.kinds[st.h - 1] === CANON && enc.buf[sp + DST_AT] === st.canon(st.h - 1);

@@ -40,6 +40,32 @@ test('x + (i << k) in both operand orders', async () => {
   expect(await listing('(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))))')).toContain('I32_ADD_SHL_SSII');
 });
 
+test('(i << k) + (y + imm) is one I32_ADD_SHL_SSII, and a constant added to it folds into its imm', async () => {
+  const text = `(module (memory 1) (data (i32.const 8) "\\2a\\00\\00\\00\\07\\00\\00\\00")
+    (func (export "a") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 34)) (i32.add (local.get 0) (i32.const 32))))
+    (func (export "b") (param i32 i32) (result i32)
+      (i32.add (i32.add (i32.shl (local.get 1) (i32.const 2)) (i32.add (local.get 0) (i32.const 2147483647))) (i32.const 3)))
+    (func (export "ld") (param i32 i32) (result i32) (local i32)
+      (i32.add (i32.load (local.tee 2 (i32.add (i32.add (i32.shl (local.get 1) (i32.const 2)) (i32.add (local.get 0) (i32.const 32))) (i32.const -8))))
+        (local.get 2)))
+    (func (export "tee") (param i32 i32) (result i32) (local i32)
+      (i32.add (i32.add (local.tee 2 (i32.shl (local.get 1) (i32.const 2))) (i32.add (local.get 0) (i32.const 4))) (local.get 2))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.a(5, 3)).toBe(5 + 32 + 12); // shift count 34 & 31 = 2
+  expect(s.exports.a(-32, 0x40000000)).toBe(0); // wraps to 0
+  expect(s.exports.b(1, 1)).toBe((1 + 2147483647 + 4 + 3) | 0); // imm 2147483647 + 3 wraps, the sum wraps alike
+  expect(s.exports.b(-2147483647, -1)).toBe((-2147483647 + 2147483647 - 4 + 3) | 0);
+  expect(s.exports.ld(-20, 1)).toBe(42 + 8); // address 4 + (-20 + 32) - 8 = 8
+  expect(s.exports.ld(-16, 1)).toBe(7 + 12);
+  expect(thrown(() => s.exports.ld(65536 - 24, 0)).code).toBe('memory_out_of_bounds');
+  expect(s.exports.tee(10, 3)).toBe(12 + 14 + 12); // the shift kept in a local: not folded, same result
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SHL_SSII \d+ 0 2 34 32/); // [dst, x, i, k, imm]
+  expect(await listing(text, 0)).not.toMatch(/I32_SHL|I32_ADD_SI /);
+  expect(await listing(text, 1)).toMatch(/I32_ADD_SHL_SSII \d+ 0 2 2 -2147483646/);
+  expect(await listing(text, 2)).toMatch(/I32_ADD_SHL_SSII 4 0 2 2 24\n\s+\d+: I32_LOAD\w* 0 4 /); // the tee'd address in local 2 (slot 4)
+  expect(await listing(text, 3)).toContain('I32_ADD_SI ');
+});
+
 test('local.set retargets the producer; pending local.get values survive the overwrite', async () => {
   const s = await instantiateWat(`(module
     (func (export "swap") (param i32 i32) (result i32 i32)
