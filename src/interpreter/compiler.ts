@@ -1440,13 +1440,40 @@ class FuncTranslator {
     const i = enc.buf[sp + F.I32_SHL_SI.a], k = enc.buf[sp + F.I32_SHL_SI.b];
     let x = -1, imm = 0;
     if (shiftedTop) {
-      const xs = st.takeProducer(st.h - 2, Op.I32_ADD_SI);
+      let xs = st.takeProducer(st.h - 2, Op.I32_ADD_SI);
+      if (xs < 0) xs = this.skipLocalStep(st.h - 2);
       if (xs >= 0) { x = enc.buf[xs + F.I32_ADD_SI.a]; imm = enc.buf[xs + F.I32_ADD_SI.b]; }
     }
     if (x < 0) x = st.operand(shiftedTop ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
     return true;
+  }
+
+  /**
+   * SPEED: `x = y + imm` into entry i's canonical slot, followed by a
+   * `local.tee l (l + c)` that does not touch y or x (`base + (--sp << k)`:
+   * an array in the frame indexed by a counter stepped first), when those two
+   * are the last records: removes the first, moves the step into its place
+   * and returns the removed record's start (its fields stay readable past
+   * the end), or -1. The consumer then adds y + imm itself, after the step,
+   * which reads neither.
+   */
+  private skipLocalStep(i: number): number {
+    const st = this.st, enc = this.enc, b = enc.buf;
+    const xs = enc.prev2RecStart, ss = enc.recStart, n = OP_LENGTH[Op.I32_ADD_SI];
+    if (xs < enc.labelPos || ss !== xs + n || ss + n !== enc.len || st.kinds[i] !== CANON) return -1;
+    if (b[xs] !== Op.I32_ADD_SI || b[ss] !== Op.I32_ADD_SI || b[xs + DST_AT] !== st.canon(i)) return -1;
+    const x = b[xs + F.I32_ADD_SI.a], l = b[ss + F.I32_ADD_SI.dst];
+    if (l >= 2 * st.nLocals || l === x || b[ss + F.I32_ADD_SI.a] === st.canon(i)) return -1;
+    for (let j = i + 1; j < st.h; j++) if (st.kinds[j] === C32 || st.kinds[j] === C64) return -1;
+    // swap the records: the step first, the add after it at the end, then take the add
+    for (let k = 0; k < n; k++) { const t = b[xs + k]; b[xs + k] = b[ss + k]; b[ss + k] = t; }
+    enc.len = ss;
+    enc.recStart = enc.prevRecStart = enc.prev2RecStart = -1;
+    enc.lastDst = -1;
+    if (this.addSiBeforeMul >= xs) this.addSiBeforeMul = -1;
+    return ss;
   }
 
   /**

@@ -66,6 +66,24 @@ test('(i << k) + (y + imm) is one I32_ADD_SHL_SSII, and a constant added to it f
   expect(await listing(text, 3)).toContain('I32_ADD_SI ');
 });
 
+test('base + (--i << k) with the base added before the step is one I32_LOAD_IDX after the step; not when the step writes the base', async () => {
+  // a stack in memory popped by a counter stepped in between: (local.get b + 32) (local.tee i (i - 1)) << 2, added, loaded
+  const text = `(module (memory 1) (data (i32.const 40) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00")
+    (func (export "pop") (param i32 i32) (result i32)
+      (i32.add (i32.mul (i32.load (i32.add (i32.add (local.get 0) (i32.const 32)) (i32.shl (local.tee 1 (i32.add (local.get 1) (i32.const -1))) (i32.const 2))))
+        (i32.const 100)) (local.get 1)))
+    (func (export "same") (param i32) (result i32)
+      (i32.load (i32.add (i32.add (local.get 0) (i32.const 32)) (i32.shl (local.tee 0 (i32.add (local.get 0) (i32.const -1))) (i32.const 2))))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.pop(8, 1)).toBe(100 * 1 + 0); // 8 + 32 + 0
+  expect(s.exports.pop(8, 3)).toBe(100 * 3 + 2);
+  expect(s.exports.pop(-32, 11)).toBe(100 * 1 + 10); // -32 + 32 + 40 = 40
+  expect(thrown(() => s.exports.pop(-36, 0)).code).toBe('memory_out_of_bounds'); // -36 + 32 - 4 wraps to 2^32 - 8
+  expect(s.exports.same(4)).toBe(3); // the base reads the local before the step: 4 + 32 + (3 << 2) = 48 (after it: 47, 768)
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SI\w* 2 2 -1\n\s+\d+: I32_LOAD_IDX \d+ 0 2 0 32 2\n/); // [dst, x, i, offset, imm, k]
+  expect(await listing(text, 1)).toMatch(/I32_ADD_SI \d+ 0 32/);
+});
+
 test('local.set retargets the producer; pending local.get values survive the overwrite', async () => {
   const s = await instantiateWat(`(module
     (func (export "swap") (param i32 i32) (result i32 i32)
