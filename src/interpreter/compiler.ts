@@ -83,7 +83,7 @@ import {
   Op, F, DST_AT, OP_LENGTH, TARGET_AT, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
-  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
+  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_dst_adst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
@@ -1099,15 +1099,26 @@ class FuncTranslator {
    * SPEED: i32.load from a local the last record just wrote with `(x << k) +
    * imm` (an i32.add_si, i32.shl_si or i32.shl_add_sii retargeted by
    * `local.tee`: a pointer step, an element address kept for a store) as
-   * one i32.load_a, which writes the local too.
+   * one i32.load_a, which writes the local too; `x + imm + (i << k)` (an
+   * i32.add_shl_ssii) as one i32.load_ax.
    */
   private fuseLoadKeepAddr(offset: number): boolean {
     const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
     if (rs < enc.labelPos) return false;
     const rop = b[rs];
-    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII) || rs + OP_LENGTH[rop] !== enc.len) return false;
+    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII && rop !== Op.I32_ADD_SHL_SSII) || rs + OP_LENGTH[rop] !== enc.len) return false;
     const adst = st.vals[st.h - 1];
     if (b[rs + DST_AT] !== adst) return false;
+    if (rop === Op.I32_ADD_SHL_SSII) {
+      const L = F.I32_ADD_SHL_SSII;
+      const x = b[rs + L.x], i = b[rs + L.i], k = b[rs + L.k], imm = b[rs + L.imm];
+      enc.len = rs;
+      enc.recStart = enc.prevRecStart;
+      enc.prevRecStart = -1;
+      st.pop();
+      this.push(rec_dst_adst_x_i_offset_imm_k(enc, Op.I32_LOAD_AX, st.canon(st.h), adst, x, i, offset, imm, k), Op.I32_LOAD_AX);
+      return true;
+    }
     let x: number, k = 0, imm = 0;
     if (rop === Op.I32_SHL_ADD_SII) {
       x = b[rs + F.I32_SHL_ADD_SII.x]; k = b[rs + F.I32_SHL_ADD_SII.k]; imm = b[rs + F.I32_SHL_ADD_SII.imm];

@@ -1379,12 +1379,13 @@ test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOA
   expect(pauses).toBeGreaterThan(7);
 });
 
-test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds', async () => {
+test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm; y + imm + (x << k): I32_LOAD_AX) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds; resumable', async () => {
   // each returns [loaded, the local]; memory: 0x11223344 at 8, -1 at 12, 7 at 65532
   const addrs = [
     ['add', '(i32.add (local.get 0) (i32.const 4))', (x: number) => (x + 4) | 0],
     ['shl', '(i32.shl (local.get 0) (i32.const 34))', (x: number) => x << 2],
     ['shladd', '(i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))', (x: number) => ((x << 2) + 4) | 0],
+    ['idx', '(i32.add (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.add (local.get 0) (i32.const 8))) (i32.const -4))', (x: number) => ((x << 1) + x + 4) | 0],
   ] as const;
   let funcs = '';
   for (const [name, e] of addrs) {
@@ -1410,16 +1411,23 @@ test('i32.load from an address just computed into a local (local.tee of x + imm,
   expect(s.exports.chase(4)).toBe(0x11223344);
   expect(s.exports.chase(-4 + 2 ** 32)).toBe(0); // u32 wrap: address 0
   expect(thrown(() => s.exports.chase(65530)).code).toBe('memory_out_of_bounds');
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const l = await listing(text, i);
-    expect(l).toContain(' I32_LOAD_A ');
-    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|LOAD) /);
+    expect(l).toContain(i === 3 ? ' I32_LOAD_AX ' : ' I32_LOAD_A ');
+    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|ADD_SHL_SSII|LOAD) /);
   }
   // gas: one unit per wasm instruction, as unfused (local.tee, add, get, const, load, local.get, end)
   const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
   const g0 = m.store.gasUsed;
   m.exports.add(4);
   expect(m.store.gasUsed - g0).toBe(7);
+  const g1 = m.store.gasUsed;
+  m.exports.idx(4);
+  expect(m.store.gasUsed - g1).toBe(13);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.idx, 1);
+  expect(c.value).toEqual([mem.getInt32(11, true), 7]);
+  expect(pauses).toBe(13);
 });
 
 test('a dispatch loop copying its pc at the loop head runs the copy as the prefix of BR_TABLE_LOAD_STEP; out of gas at the jump resumes without copying or stepping twice', async () => {
