@@ -1240,6 +1240,7 @@ class FuncTranslator {
       // SPEED: the fusion rules below all take the record that produced the other operand
       if (st.produced(st.h - 1)) {
         if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
+        if (iop === Op.I32_SHR_S_SS && ((imm & 31) === 16 || (imm & 31) === 24) && this.fuseSext(imm & 31)) return;
         if (LOAD_OP_FIRST[immOp] >= 0 && this.fuseLoadOp(immOp, imm)) return;
       }
       const a = st.operand(st.h - 1);
@@ -1390,6 +1391,22 @@ class FuncTranslator {
     const a = st.operand(st.h - 2);
     st.pop(); st.pop();
     this.push(rec_dst_a_b(enc, iop, st.canon(st.h), a, b), iop);
+    return true;
+  }
+
+  /**
+   * SPEED: `(x << k) >> k` (signed) with k 16 or 24, the shift left just
+   * emitted, as one i32.extend16_s / i32.extend8_s: how compilers sign-extend
+   * a short or a char for a target without the sign-extension instructions.
+   */
+  private fuseSext(k: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (enc.buf[enc.recStart] !== Op.I32_SHL_SI || (enc.buf[enc.recStart + F.I32_SHL_SI.b] & 31) !== k) return false;
+    const sp = st.takeProducer(st.h - 1, Op.I32_SHL_SI);
+    if (sp < 0) return false;
+    const x = enc.buf[sp + F.I32_SHL_SI.a], op = k === 16 ? Op.I32_EXTEND16_S_S : Op.I32_EXTEND8_S_S;
+    st.pop();
+    this.push(rec_dst_a(enc, op, st.canon(st.h), x), op);
     return true;
   }
 

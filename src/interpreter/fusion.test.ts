@@ -84,6 +84,31 @@ test('base + (--i << k) with the base added before the step is one I32_LOAD_IDX 
   expect(await listing(text, 1)).toMatch(/I32_ADD_SI \d+ 0 32/);
 });
 
+test('(x << 16) >> 16 and (x << 24) >> 24 (signed) are one I32_EXTEND16_S_S / I32_EXTEND8_S_S; other shift pairs are not', async () => {
+  const f = (name: string, k1: number, op: string, k2: number) =>
+    `(func (export "${name}") (param i32) (result i32) (i32.${op} (i32.shl (local.get 0) (i32.const ${k1})) (i32.const ${k2})))`;
+  const text = `(module ${f('s16', 16, 'shr_s', 16)} ${f('s8', 24, 'shr_s', 24)} ${f('s8w', 56, 'shr_s', 24)} ${f('mix', 16, 'shr_s', 8)} ${f('u16', 16, 'shr_u', 16)})`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 1, 0x7fff, 0x8000, 0xffff, 0x12348765, -1, 0x80, 0x7f, 0x1ff, -0x80000000]) {
+    expect([x, s.exports.s16(x)]).toEqual([x, (x << 16) >> 16]);
+    expect([x, s.exports.s8(x)]).toEqual([x, (x << 24) >> 24]);
+    expect([x, s.exports.s8w(x)]).toEqual([x, (x << 24) >> 24]); // shift count 56 & 31 = 24
+    expect([x, s.exports.mix(x)]).toEqual([x, (x << 16) >> 8]);
+    expect([x, s.exports.u16(x)]).toEqual([x, ((x << 16) >>> 16) | 0]);
+  }
+  expect(await listing(text, 0)).toMatch(/I32_EXTEND16_S_S/);
+  expect(await listing(text, 1)).toMatch(/I32_EXTEND8_S_S/);
+  expect(await listing(text, 2)).toMatch(/I32_EXTEND8_S_S/);
+  expect(await listing(text, 3)).not.toMatch(/EXTEND/);
+  expect(await listing(text, 4)).not.toMatch(/EXTEND/);
+  for (const l of [await listing(text, 0), await listing(text, 1)]) expect(l).not.toMatch(/I32_SH/);
+  // gas: one unit per wasm instruction, as unfused (get, const, shl, const, shr_s, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  m.exports.s16(5);
+  expect(m.store.gasUsed - g0).toBe(6);
+});
+
 test('local.set retargets the producer; pending local.get values survive the overwrite', async () => {
   const s = await instantiateWat(`(module
     (func (export "swap") (param i32 i32) (result i32 i32)
