@@ -83,7 +83,7 @@ import {
   Op, F, DST_AT, OP_LENGTH, TARGET_AT, RET_FORM, OP_COUNT_AT, WASM_LOAD, WASM_STORE, WASM_UNARY, WASM_BINARY, IMM_FORM, IMM_PAIR, BR_IF_TRUE, BR_IF_FALSE,
   rec_none, rec_idx_n, rec_func_args_ret_retGas, rec_type_table_idx_args_ret_retGas,
   rec_dst_a_b_c, rec_dst_g, rec_g_src, rec_dst_addr_offset_imm_k, rec_addr_val_offset_imm_k,
-  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
+  rec_dst_x_i_offset_imm_k, rec_dst_adst_x_offset_imm_k, rec_dst_adst_x_i_offset_imm_k, rec_x_i_val_offset_imm_k, rec_addr_offset_imm_k_n, rec_dst, rec_dst_n, rec_dst_a, rec_dst_a_b,
   rec_dst_x_i_k_imm, rec_dst_x_k_imm, rec_dst_a_lo_hi, rec_dst_func, rec_dst_idx_t, rec_t_idx_val, rec_dst_t,
   rec_func_args, rec_ref_args, rec_dst_a_b_c_d, rec_tag_args, rec_a, OP_NAMES, rec_dst_mem_a64_pg, rec_dst_n_mem_a64_pg, rec_seg_mem_a64_d_s_n,
   rec_dm_sm_da64_sa64_d_s_n, rec_dst_a_addr_offset_imm_k_dst2_b2_c2, rec_addr_a_b_offset_imm_k_c, rec_addr_a_offset_b_c_pd_pa_pi, rec_addr_offset_b_c_pa_a1_a2_a3_i1_i2_i3, rec_dst_a_lo_hi_b, rec_dst_ea, rec_ea_a_src_lo_hi, rec_dst_v,
@@ -1101,15 +1101,26 @@ class FuncTranslator {
    * SPEED: i32.load from a local the last record just wrote with `(x << k) +
    * imm` (an i32.add_si, i32.shl_si or i32.shl_add_sii retargeted by
    * `local.tee`: a pointer step, an element address kept for a store) as
-   * one i32.load_a, which writes the local too.
+   * one i32.load_a, which writes the local too; `x + imm + (i << k)` (an
+   * i32.add_shl_ssii) as one i32.load_ax.
    */
   private fuseLoadKeepAddr(offset: number): boolean {
     const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
     if (rs < enc.labelPos) return false;
     const rop = b[rs];
-    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII) || rs + OP_LENGTH[rop] !== enc.len) return false;
+    if ((rop !== Op.I32_ADD_SI && rop !== Op.I32_SHL_SI && rop !== Op.I32_SHL_ADD_SII && rop !== Op.I32_ADD_SHL_SSII) || rs + OP_LENGTH[rop] !== enc.len) return false;
     const adst = st.vals[st.h - 1];
     if (b[rs + DST_AT] !== adst) return false;
+    if (rop === Op.I32_ADD_SHL_SSII) {
+      const L = F.I32_ADD_SHL_SSII;
+      const x = b[rs + L.x], i = b[rs + L.i], k = b[rs + L.k], imm = b[rs + L.imm];
+      enc.len = rs;
+      enc.recStart = enc.prevRecStart;
+      enc.prevRecStart = -1;
+      st.pop();
+      this.push(rec_dst_adst_x_i_offset_imm_k(enc, Op.I32_LOAD_AX, st.canon(st.h), adst, x, i, offset, imm, k), Op.I32_LOAD_AX);
+      return true;
+    }
     let x: number, k = 0, imm = 0;
     if (rop === Op.I32_SHL_ADD_SII) {
       x = b[rs + F.I32_SHL_ADD_SII.x]; k = b[rs + F.I32_SHL_ADD_SII.k]; imm = b[rs + F.I32_SHL_ADD_SII.imm];
@@ -1231,6 +1242,7 @@ class FuncTranslator {
       // SPEED: the fusion rules below all take the record that produced the other operand
       if (st.produced(st.h - 1)) {
         if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
+        if (iop === Op.I32_SHR_S_SS && ((imm & 31) === 16 || (imm & 31) === 24) && this.fuseSext(imm & 31)) return;
         if (LOAD_OP_FIRST[immOp] >= 0 && this.fuseLoadOp(immOp, imm)) return;
       }
       const a = st.operand(st.h - 1);
@@ -1384,9 +1396,38 @@ class FuncTranslator {
     return true;
   }
 
-  /** SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii, when the shift was just emitted. */
+  /**
+   * SPEED: `(x << k) >> k` (signed) with k 16 or 24, the shift left just
+   * emitted, as one i32.extend16_s / i32.extend8_s: how compilers sign-extend
+   * a short or a char for a target without the sign-extension instructions.
+   */
+  private fuseSext(k: number): boolean {
+    const st = this.st, enc = this.enc;
+    if (enc.buf[enc.recStart] !== Op.I32_SHL_SI || (enc.buf[enc.recStart + F.I32_SHL_SI.b] & 31) !== k) return false;
+    const sp = st.takeProducer(st.h - 1, Op.I32_SHL_SI);
+    if (sp < 0) return false;
+    const x = enc.buf[sp + F.I32_SHL_SI.a], op = k === 16 ? Op.I32_EXTEND16_S_S : Op.I32_EXTEND8_S_S;
+    st.pop();
+    this.push(rec_dst_a(enc, op, st.canon(st.h), x), op);
+    return true;
+  }
+
+  /**
+   * SPEED: `(x << k) + imm` (static array indexing) as one i32.shl_add_sii,
+   * when the shift was just emitted; `(x + imm0 + (i << k)) + imm` (an
+   * element's address, then a field or a neighbour of it) as one
+   * i32.add_shl_ssii with imm0 + imm, when that was.
+   */
   private fuseShlAdd(imm: number): boolean {
     const st = this.st, enc = this.enc;
+    const ap = st.takeProducer(st.h - 1, Op.I32_ADD_SHL_SSII);
+    if (ap >= 0) {
+      const b = enc.buf, L = F.I32_ADD_SHL_SSII;
+      const x = b[ap + L.x], i = b[ap + L.i], k = b[ap + L.k], imm0 = b[ap + L.imm];
+      st.pop();
+      this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, (imm0 + imm) | 0), Op.I32_ADD_SHL_SSII);
+      return true;
+    }
     const sp = st.takeProducer(st.h - 1, Op.I32_SHL_SI);
     if (sp < 0) return false;
     const x = enc.buf[sp + F.I32_SHL_SI.a], k = enc.buf[sp + F.I32_SHL_SI.b] & 31;
@@ -1398,24 +1439,71 @@ class FuncTranslator {
   /**
    * SPEED: `x + (i << k)` (array indexing) as one i32.add_shl_ssii, when the
    * shift of either operand was just emitted; an `x = y + imm` emitted right
-   * before it is folded too.
+   * before it is folded too, and so is an `x = y + imm` emitted right after
+   * the shift (`(i << k) + (y + imm)`: clang's order for an array in the frame).
    */
   private fuseAddShl(): boolean {
     const st = this.st, enc = this.enc;
-    if (st.takeProducer(st.h - 1, Op.I32_SHL_SI) < 0 && st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) return false;
+    if (st.takeProducer(st.h - 1, Op.I32_SHL_SI) < 0 && st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) {
+      const ps = enc.prevRecStart;
+      if (ps < 0 || enc.buf[ps] !== Op.I32_SHL_SI || enc.buf[enc.recStart] !== Op.I32_ADD_SI) return false;
+      const lastDst = enc.lastDst, lastStart = enc.lastStart, lastOp = enc.lastOp, len = enc.len;
+      const xs = st.takeProducer(st.h - 1, Op.I32_ADD_SI);
+      if (xs < 0) return false;
+      // the shift right before the add: taken too, or the add goes back as it was
+      if (st.takeProducer(st.h - 2, Op.I32_SHL_SI) < 0) {
+        enc.len = len;
+        enc.prevRecStart = enc.recStart;
+        enc.recStart = xs;
+        enc.lastDst = lastDst; enc.lastStart = lastStart; enc.lastOp = lastOp;
+        return false;
+      }
+      const b = enc.buf, L = F.I32_SHL_SI, sp = enc.len;
+      const x = b[xs + F.I32_ADD_SI.a], imm = b[xs + F.I32_ADD_SI.b], i = b[sp + L.a], k = b[sp + L.b];
+      st.pop(); st.pop();
+      this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
+      return true;
+    }
     // the taken i32.shl_si record's fields are still readable at enc.len
     const sp = enc.len;
     const shiftedTop = st.kinds[st.h - 1] === CANON && enc.buf[sp + DST_AT] === st.canon(st.h - 1);
     const i = enc.buf[sp + F.I32_SHL_SI.a], k = enc.buf[sp + F.I32_SHL_SI.b];
     let x = -1, imm = 0;
     if (shiftedTop) {
-      const xs = st.takeProducer(st.h - 2, Op.I32_ADD_SI);
+      let xs = st.takeProducer(st.h - 2, Op.I32_ADD_SI);
+      if (xs < 0) xs = this.skipLocalStep(st.h - 2);
       if (xs >= 0) { x = enc.buf[xs + F.I32_ADD_SI.a]; imm = enc.buf[xs + F.I32_ADD_SI.b]; }
     }
     if (x < 0) x = st.operand(shiftedTop ? st.h - 2 : st.h - 1);
     st.pop(); st.pop();
     this.push(rec_dst_x_i_k_imm(enc, Op.I32_ADD_SHL_SSII, st.canon(st.h), x, i, k, imm), Op.I32_ADD_SHL_SSII);
     return true;
+  }
+
+  /**
+   * SPEED: `x = y + imm` into entry i's canonical slot, followed by a
+   * `local.tee l (l + c)` that does not touch y or x (`base + (--sp << k)`:
+   * an array in the frame indexed by a counter stepped first), when those two
+   * are the last records: removes the first, moves the step into its place
+   * and returns the removed record's start (its fields stay readable past
+   * the end), or -1. The consumer then adds y + imm itself, after the step,
+   * which reads neither.
+   */
+  private skipLocalStep(i: number): number {
+    const st = this.st, enc = this.enc, b = enc.buf;
+    const xs = enc.prev2RecStart, ss = enc.recStart, n = OP_LENGTH[Op.I32_ADD_SI];
+    if (xs < enc.labelPos || ss !== xs + n || ss + n !== enc.len || st.kinds[i] !== CANON) return -1;
+    if (b[xs] !== Op.I32_ADD_SI || b[ss] !== Op.I32_ADD_SI || b[xs + DST_AT] !== st.canon(i)) return -1;
+    const x = b[xs + F.I32_ADD_SI.a], l = b[ss + F.I32_ADD_SI.dst];
+    if (l >= 2 * st.nLocals || l === x || b[ss + F.I32_ADD_SI.a] === st.canon(i)) return -1;
+    for (let j = i + 1; j < st.h; j++) if (st.kinds[j] === C32 || st.kinds[j] === C64) return -1;
+    // swap the records: the step first, the add after it at the end, then take the add
+    for (let k = 0; k < n; k++) { const t = b[xs + k]; b[xs + k] = b[ss + k]; b[ss + k] = t; }
+    enc.len = ss;
+    enc.recStart = enc.prevRecStart = enc.prev2RecStart = -1;
+    enc.lastDst = -1;
+    if (this.addSiBeforeMul >= xs) this.addSiBeforeMul = -1;
+    return ss;
   }
 
   /**

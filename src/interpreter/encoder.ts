@@ -66,6 +66,8 @@ export class Encoder implements Sink {
   /** Start of the last value-producing record and of the one before (chains of takeProducer). */
   recStart = -1;
   prevRecStart = -1;
+  /** The record before prevRecStart when that was produced (kept by takeProducer: skipLocalStep reads it). */
+  prev2RecStart = -1;
   /** Position of the `dst` field of the record that produced the top of stack, its start and op (-1: none). */
   lastDst = -1;
   lastStart = -1;
@@ -148,6 +150,7 @@ export class Encoder implements Sink {
 
   /** Records that the record at `start` (op `iop`, -1 when it may not be fused) produced the top of stack. */
   produced(start: number, iop: number): void {
+    this.prev2RecStart = this.prevRecStart;
     this.prevRecStart = this.recStart;
     this.recStart = start;
     this.lastDst = start + DST_AT;

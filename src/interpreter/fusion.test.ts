@@ -40,6 +40,75 @@ test('x + (i << k) in both operand orders', async () => {
   expect(await listing('(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3)))))')).toContain('I32_ADD_SHL_SSII');
 });
 
+test('(i << k) + (y + imm) is one I32_ADD_SHL_SSII, and a constant added to it folds into its imm', async () => {
+  const text = `(module (memory 1) (data (i32.const 8) "\\2a\\00\\00\\00\\07\\00\\00\\00")
+    (func (export "a") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 34)) (i32.add (local.get 0) (i32.const 32))))
+    (func (export "b") (param i32 i32) (result i32)
+      (i32.add (i32.add (i32.shl (local.get 1) (i32.const 2)) (i32.add (local.get 0) (i32.const 2147483647))) (i32.const 3)))
+    (func (export "ld") (param i32 i32) (result i32) (local i32)
+      (i32.add (i32.load (local.tee 2 (i32.add (i32.add (i32.shl (local.get 1) (i32.const 2)) (i32.add (local.get 0) (i32.const 32))) (i32.const -8))))
+        (local.get 2)))
+    (func (export "tee") (param i32 i32) (result i32) (local i32)
+      (i32.add (i32.add (local.tee 2 (i32.shl (local.get 1) (i32.const 2))) (i32.add (local.get 0) (i32.const 4))) (local.get 2))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.a(5, 3)).toBe(5 + 32 + 12); // shift count 34 & 31 = 2
+  expect(s.exports.a(-32, 0x40000000)).toBe(0); // wraps to 0
+  expect(s.exports.b(1, 1)).toBe((1 + 2147483647 + 4 + 3) | 0); // imm 2147483647 + 3 wraps, the sum wraps alike
+  expect(s.exports.b(-2147483647, -1)).toBe((-2147483647 + 2147483647 - 4 + 3) | 0);
+  expect(s.exports.ld(-20, 1)).toBe(42 + 8); // address 4 + (-20 + 32) - 8 = 8
+  expect(s.exports.ld(-16, 1)).toBe(7 + 12);
+  expect(thrown(() => s.exports.ld(65536 - 24, 0)).code).toBe('memory_out_of_bounds');
+  expect(s.exports.tee(10, 3)).toBe(12 + 14 + 12); // the shift kept in a local: not folded, same result
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SHL_SSII \d+ 0 2 34 32/); // [dst, x, i, k, imm]
+  expect(await listing(text, 0)).not.toMatch(/I32_SHL|I32_ADD_SI /);
+  expect(await listing(text, 1)).toMatch(/I32_ADD_SHL_SSII \d+ 0 2 2 -2147483646/);
+  expect(await listing(text, 2)).toMatch(/I32_LOAD_AX \d+ 4 0 2 0 24 2\n/); // the tee'd address in local 2 (slot 4): [dst, adst, x, i, offset, imm, k]
+  expect(await listing(text, 3)).toContain('I32_ADD_SI ');
+});
+
+test('base + (--i << k) with the base added before the step is one I32_LOAD_IDX after the step; not when the step writes the base', async () => {
+  // a stack in memory popped by a counter stepped in between: (local.get b + 32) (local.tee i (i - 1)) << 2, added, loaded
+  const text = `(module (memory 1) (data (i32.const 40) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00")
+    (func (export "pop") (param i32 i32) (result i32)
+      (i32.add (i32.mul (i32.load (i32.add (i32.add (local.get 0) (i32.const 32)) (i32.shl (local.tee 1 (i32.add (local.get 1) (i32.const -1))) (i32.const 2))))
+        (i32.const 100)) (local.get 1)))
+    (func (export "same") (param i32) (result i32)
+      (i32.load (i32.add (i32.add (local.get 0) (i32.const 32)) (i32.shl (local.tee 0 (i32.add (local.get 0) (i32.const -1))) (i32.const 2))))))`;
+  const s = await instantiateWat(text);
+  expect(s.exports.pop(8, 1)).toBe(100 * 1 + 0); // 8 + 32 + 0
+  expect(s.exports.pop(8, 3)).toBe(100 * 3 + 2);
+  expect(s.exports.pop(-32, 11)).toBe(100 * 1 + 10); // -32 + 32 + 40 = 40
+  expect(thrown(() => s.exports.pop(-36, 0)).code).toBe('memory_out_of_bounds'); // -36 + 32 - 4 wraps to 2^32 - 8
+  expect(s.exports.same(4)).toBe(3); // the base reads the local before the step: 4 + 32 + (3 << 2) = 48 (after it: 47, 768)
+  expect(await listing(text, 0)).toMatch(/I32_ADD_SI\w* 2 2 -1\n\s+\d+: I32_LOAD_IDX \d+ 0 2 0 32 2\n/); // [dst, x, i, offset, imm, k]
+  expect(await listing(text, 1)).toMatch(/I32_ADD_SI \d+ 0 32/);
+});
+
+test('(x << 16) >> 16 and (x << 24) >> 24 (signed) are one I32_EXTEND16_S_S / I32_EXTEND8_S_S; other shift pairs are not', async () => {
+  const f = (name: string, k1: number, op: string, k2: number) =>
+    `(func (export "${name}") (param i32) (result i32) (i32.${op} (i32.shl (local.get 0) (i32.const ${k1})) (i32.const ${k2})))`;
+  const text = `(module ${f('s16', 16, 'shr_s', 16)} ${f('s8', 24, 'shr_s', 24)} ${f('s8w', 56, 'shr_s', 24)} ${f('mix', 16, 'shr_s', 8)} ${f('u16', 16, 'shr_u', 16)})`;
+  const s = await instantiateWat(text);
+  for (const x of [0, 1, 0x7fff, 0x8000, 0xffff, 0x12348765, -1, 0x80, 0x7f, 0x1ff, -0x80000000]) {
+    expect([x, s.exports.s16(x)]).toEqual([x, (x << 16) >> 16]);
+    expect([x, s.exports.s8(x)]).toEqual([x, (x << 24) >> 24]);
+    expect([x, s.exports.s8w(x)]).toEqual([x, (x << 24) >> 24]); // shift count 56 & 31 = 24
+    expect([x, s.exports.mix(x)]).toEqual([x, (x << 16) >> 8]);
+    expect([x, s.exports.u16(x)]).toEqual([x, ((x << 16) >>> 16) | 0]);
+  }
+  expect(await listing(text, 0)).toMatch(/I32_EXTEND16_S_S/);
+  expect(await listing(text, 1)).toMatch(/I32_EXTEND8_S_S/);
+  expect(await listing(text, 2)).toMatch(/I32_EXTEND8_S_S/);
+  expect(await listing(text, 3)).not.toMatch(/EXTEND/);
+  expect(await listing(text, 4)).not.toMatch(/EXTEND/);
+  for (const l of [await listing(text, 0), await listing(text, 1)]) expect(l).not.toMatch(/I32_SH/);
+  // gas: one unit per wasm instruction, as unfused (get, const, shl, const, shr_s, end)
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
+  const g0 = m.store.gasUsed;
+  m.exports.s16(5);
+  expect(m.store.gasUsed - g0).toBe(6);
+});
+
 test('local.set retargets the producer; pending local.get values survive the overwrite', async () => {
   const s = await instantiateWat(`(module
     (func (export "swap") (param i32 i32) (result i32 i32)
@@ -1415,12 +1484,13 @@ test('an interpreter dispatch (op = code[++pc]; switch (op)) is one BR_TABLE_LOA
   expect(pauses).toBeGreaterThan(7);
 });
 
-test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds', async () => {
+test('i32.load from an address just computed into a local (local.tee of x + imm, x << k, (x << k) + imm; y + imm + (x << k): I32_LOAD_AX) is one I32_LOAD_A that writes the local too; wraps; traps out of bounds; resumable', async () => {
   // each returns [loaded, the local]; memory: 0x11223344 at 8, -1 at 12, 7 at 65532
   const addrs = [
     ['add', '(i32.add (local.get 0) (i32.const 4))', (x: number) => (x + 4) | 0],
     ['shl', '(i32.shl (local.get 0) (i32.const 34))', (x: number) => x << 2],
     ['shladd', '(i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))', (x: number) => ((x << 2) + 4) | 0],
+    ['idx', '(i32.add (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.add (local.get 0) (i32.const 8))) (i32.const -4))', (x: number) => ((x << 1) + x + 4) | 0],
   ] as const;
   let funcs = '';
   for (const [name, e] of addrs) {
@@ -1446,16 +1516,23 @@ test('i32.load from an address just computed into a local (local.tee of x + imm,
   expect(s.exports.chase(4)).toBe(0x11223344);
   expect(s.exports.chase(-4 + 2 ** 32)).toBe(0); // u32 wrap: address 0
   expect(thrown(() => s.exports.chase(65530)).code).toBe('memory_out_of_bounds');
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const l = await listing(text, i);
-    expect(l).toContain(' I32_LOAD_A ');
-    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|LOAD) /);
+    expect(l).toContain(i === 3 ? ' I32_LOAD_AX ' : ' I32_LOAD_A ');
+    expect(l).not.toMatch(/ I32_(ADD_SI|SHL_SI|SHL_ADD_SII|ADD_SHL_SSII|LOAD) /);
   }
   // gas: one unit per wasm instruction, as unfused (local.tee, add, get, const, load, local.get, end)
   const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1000 });
   const g0 = m.store.gasUsed;
   m.exports.add(4);
   expect(m.store.gasUsed - g0).toBe(7);
+  const g1 = m.store.gasUsed;
+  m.exports.idx(4);
+  expect(m.store.gasUsed - g1).toBe(13);
+  const r = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call: c, pauses } = resumeByUnits(r.store, r.exports.idx, 1);
+  expect(c.value).toEqual([mem.getInt32(11, true), 7]);
+  expect(pauses).toBe(13);
 });
 
 test('a dispatch loop copying its pc at the loop head runs the copy as the prefix of BR_TABLE_LOAD_STEP; out of gas at the jump resumes without copying or stepping twice', async () => {

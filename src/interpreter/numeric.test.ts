@@ -283,3 +283,23 @@ test('select picks both words of either operand for any non-zero condition (i32,
   }
   for (const x of [0n, 1n, 1n << 32n, -1n]) expect(s.exports.eqz(x)).toBe(x === 0n ? 11 : 10);
 });
+
+test('the narrow i64 loads (one shared case) extend each width by its signedness and trap past the end at their own width', async () => {
+  const loads = [['load8_s', 1, true], ['load8_u', 1, false], ['load16_s', 2, true], ['load16_u', 2, false], ['load32_s', 4, true], ['load32_u', 4, false]] as const;
+  const funcs = loads.map(([n]) => `(func (export "${n}") (param i32) (result i64) (i64.load${n.slice(4)} offset=1 (local.get 0)))`).join('\n');
+  const s = await instantiateWat(`(module (memory 1) (data (i32.const 8) "\\81\\82\\83\\84\\7f\\00\\ff\\ff")
+    (data (i32.const 65528) "\\01\\02\\03\\04\\85\\86\\87\\f8") ${funcs})`);
+  const mem = new Uint8Array(65536);
+  mem.set([0x81, 0x82, 0x83, 0x84, 0x7f, 0x00, 0xff, 0xff], 8);
+  mem.set([0x01, 0x02, 0x03, 0x04, 0x85, 0x86, 0x87, 0xf8], 65528);
+  for (const [name, size, signed] of loads) {
+    for (const a of [7, 8, 9, 10, 11, 12, 13, 65527, 65530, 65531, 65533, 65534, -1]) {
+      const ea = (a >>> 0) + 1;
+      if (ea + size > 65536) { expect([name, a, thrown(() => s.exports[name](a)).code]).toEqual([name, a, 'memory_out_of_bounds']); continue; }
+      let v = 0n;
+      for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(mem[ea + i]);
+      if (signed) v = BigInt.asIntN(size * 8, v);
+      expect([name, a, s.exports[name](a)]).toEqual([name, a, v]);
+    }
+  }
+});
