@@ -1316,6 +1316,7 @@ class FuncTranslator {
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
       if (iop === Op.I32_AND_SS && (this.fuseSame3(Op.I32_XOR_SS, Op.I32_XOR_AND_SSS) || this.fuseAndNot())) return;
       if (iop === Op.I32_XOR_SS && this.fuseSame3(Op.I32_AND_SS, Op.I32_AND_XOR_SSS)) return;
+      if (iop === Op.I32_OR_SS && this.fuseSame3(Op.I32_SHL_SS, Op.I32_SHL_OR_SSS)) return;
       if (LOAD_OP_FIRST[iop] >= 0 && this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
       if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
@@ -1807,7 +1808,8 @@ class FuncTranslator {
    * commutative and associative-as-written `dst:s a:s b:s` op: i32.add,
    * f64.mul) just emitted, as one `fused` `dst:s a:s b:s c:s` op computing
    * `(a op b) op c`: `(a + b) + c` as i32.add3_sss (sums, dot products),
-   * `(a * b) * c` as f64.mul_mul_sss.
+   * `(a * b) * c` as f64.mul_mul_sss. The inner op may be another one when
+   * the outer is commutative: `(a ^ b) & c`, `(a << b) | c`.
    */
   private fuseSame3(op: number, fused: number): boolean {
     const st = this.st, enc = this.enc;

@@ -1732,3 +1732,37 @@ test('(x >>> k) | c is one I32_SHR_U_OR_SI and select on i32.lt_s x k one SELECT
     expect(pauses).toBeGreaterThan(2);
   }
 });
+
+test('(a << b) | c with a variable count is one I32_SHL_OR_SSS in either operand order, counts mod 32; same values and gas as unfused, resumable one unit of gas at a time', async () => {
+  const text = `(module
+    (func (export "left") (param i32 i32 i32) (result i32) (i32.xor (i32.or (i32.shl (local.get 0) (local.get 1)) (local.get 2)) (i32.const 5)))
+    (func (export "right") (param i32 i32 i32) (result i32) (i32.xor (i32.or (local.get 2) (i32.shl (local.get 0) (local.get 1))) (i32.const 5)))
+    (func (export "local") (param i32 i32 i32) (result i32) (local.set 2 (i32.or (local.get 2) (i32.shl (local.get 0) (local.get 1)))) (local.get 2))
+    (func (export "unfused") (param i32 i32 i32) (result i32) (i32.xor (i32.or (i32.shl (local.get 0) (i32.const 3)) (local.get 2)) (i32.const 5))))`;
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e12 });
+  const ex = m.exports;
+  const r = rng(34);
+  const vals = [0, 1, -1, 0x7fffffff, -0x80000000, ...Array.from({ length: 12 }, () => r() | 0)];
+  for (const a of vals) {
+    for (const b of [0, 1, 5, 31, 32, 33, -1, r() | 0]) {
+      const c = r() | 0;
+      const want = (a << b) | c;
+      for (const f of ['left', 'right']) {
+        const g0 = m.store.gasUsed;
+        expect([f, a, b, c, ex[f](a, b, c)]).toEqual([f, a, b, c, want ^ 5]);
+        const g1 = m.store.gasUsed;
+        ex.unfused(a, b, c);
+        expect(m.store.gasUsed - g1).toBe(g1 - g0);
+      }
+      expect(ex.local(a, b, c)).toBe(want);
+    }
+  }
+  const mod = new Engine().compile(await wat(text));
+  for (let f = 0; f < 3; f++) expect(listingOf(mod, f, true)).toContain('I32_SHL_OR_SSS');
+  expect(listingOf(mod, 2, true)).toMatch(/I32_SHL_OR_SSS 4 0 2 4/); // written to local 2 directly
+  expect(listingOf(mod, 3, true)).not.toContain('I32_SHL_OR_SSS');
+  const z = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call, pauses } = resumeByUnits(z.store, z.exports.right, 0x1234567, 9, 0x55);
+  expect(call.value).toBe(((0x1234567 << 9) | 0x55) ^ 5);
+  expect(pauses).toBeGreaterThan(3);
+});

@@ -614,6 +614,8 @@ op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', 
 op('i32.xor_and_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] ^ S[$b]) & S[$c];', '(S[a] ^ S[b]) & S[c]');
 op('i32.and_xor_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] & S[$b]) ^ S[$c];', '(S[a] & S[b]) ^ S[c]');
 op('i32.andn_ss', 'dst:s a:s b:s', 'S[$dst] = S[$a] & ~S[$b];', 'S[a] & ~S[b] (i32.and of an i32.xor with -1)');
+/** `(a << b) | c`, the shift by a variable count just emitted (compiler fuseSame3): bit packing (`buf |= v << n`), rotations by a variable count written with shifts. */
+op('i32.shl_or_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] << S[$b]) | S[$c];', '(S[a] << S[b]) | S[c]');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseSame3)');
 /**
  * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
