@@ -1795,6 +1795,9 @@ for (const [a, b] of PAIRS) pair(a, b);
  * The ops that run rarely, in execCold (OpDef.cold): three fused ops no
  * corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
  * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
+ * the two-step xorshift ops (i32/i64.xorshift2_si: generators run three
+ * steps, which are one xorshift3 op; a case of its own cost i64's ~300
+ * bytes of exec),
  * the i64 shifts and rotates by a constant the compiler does not specialise
  * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
