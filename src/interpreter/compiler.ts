@@ -90,7 +90,7 @@ import {
   rec_dst_c_x_addr1_offset1_imm1_k1_addr2_offset2_imm2_k2_pd_pa_pb_pi, rec_mem_a64_d_val_n, rec_dst_addr_mem_offlo_offhi_a64, rec_addr_val_mem_offlo_offhi_a64,
   rec_type_table_idx_args, rec_ref_args_ret_retGas, rec_dst_a_b_k, rec_dst_a_b_x, rec_dst_a_b_x_y, rec_dst_a_t_x_y_u_v, rec_dst_a_lo_hi_k, rec_dst_a_x_y_lo_hi, rec_dst_a_t_w_x_y_u_v_p_q, rec_dst_addr_b_offset_imm_k, rec_dst_init_n_t, rec_t_i_val_n,
   rec_dt_st_d_s_n, rec_t_e_d_s_n, rec_e, rec_seg_d_s_n, rec_d_s_n, rec_d_val_n, rec_seg, rec_dst_a_b_dst2_addr_offset_imm_k_n, rec_dst_a_k1_k2,
-  rec_dst_a_k1_k2_k3, OP_FIELDS, OP_SLOT_FIELDS,
+  rec_dst_a_k1_k2_k3, rec_dst_a_t_x_u, rec_dst_a_t_w_x_u_p, rec_dst_a_b_x_k, rec_dst_a_k_c, OP_FIELDS, OP_SLOT_FIELDS,
 } from './ops.js';
 import { isRefType } from '../decoder/valtype.js';
 
@@ -381,7 +381,7 @@ class FuncTranslator {
    * SPEED: the last pass: the first record of each dispatch pair (isa.ts
    * `pair`: op a right before op b) becomes a's prefix of b. When a pair's
    * first record is rewritten, the record before it is looked up again
-   * with the new op (a chain of three: xorshift32's steps).
+   * with the new op (a chain of three, when a pair's second op is a prefix).
    */
   private fusePairs(): void {
     const b = this.enc.buf, n = this.enc.len;
@@ -654,6 +654,15 @@ class FuncTranslator {
           const a = st.operand(st.h - 3);
           st.pop(); st.pop(); st.pop();
           this.push(rec_dst_a_b_x(enc, Op.SELECT_I64_NEG, st.canon(st.h), a, b, x), Op.SELECT_I64_NEG);
+          return;
+        }
+        // SPEED: a select on `i32.lt_s x k` just emitted: one select_i32_lt_s_si
+        if (rs >= 0 && bb[rs] === Op.I32_LT_S_SI && st.takeProducer(st.h - 1, Op.I32_LT_S_SI) >= 0) {
+          const C = F.I32_LT_S_SI, x = bb[rs + C.a], k = bb[rs + C.b];
+          const b = st.operand(st.h - 2);
+          const a = st.operand(st.h - 3);
+          st.pop(); st.pop(); st.pop();
+          this.push(rec_dst_a_b_x_k(enc, Op.SELECT_I32_LT_S_SI, st.canon(st.h), a, b, x, k), Op.SELECT_I32_LT_S_SI);
           return;
         }
         const c = st.operand(st.h - 1);
@@ -1244,6 +1253,15 @@ class FuncTranslator {
         if (iop === Op.I32_ADD_SS && this.fuseShlAdd(imm)) return;
         if (iop === Op.I32_SHR_S_SS && ((imm & 31) === 16 || (imm & 31) === 24) && this.fuseSext(imm & 31)) return;
         if (LOAD_OP_FIRST[immOp] >= 0 && this.fuseLoadOp(immOp, imm)) return;
+        // SPEED: `(x >>> k) | c` with the shift just emitted: one i32.shr_u_or_si
+        if (iop === Op.I32_OR_SS && st.takeProducer(st.h - 1, Op.I32_SHR_U_SI) >= 0) {
+          // the taken record's fields are still readable at enc.len
+          const sp = enc.len, L = F.I32_SHR_U_SI;
+          const x = enc.buf[sp + L.a], k = enc.buf[sp + L.b] & 31;
+          st.pop();
+          this.push(rec_dst_a_k_c(enc, Op.I32_SHR_U_OR_SI, st.canon(st.h), x, k, imm), Op.I32_SHR_U_OR_SI);
+          return;
+        }
       }
       const a = st.operand(st.h - 1);
       st.pop();
@@ -1312,6 +1330,7 @@ class FuncTranslator {
       if (iop === Op.I32_ADD_SS && this.fuseSame3(Op.I32_ADD_SS, Op.I32_ADD3_SSS)) return;
       if (iop === Op.I32_AND_SS && (this.fuseSame3(Op.I32_XOR_SS, Op.I32_XOR_AND_SSS) || this.fuseAndNot())) return;
       if (iop === Op.I32_XOR_SS && this.fuseSame3(Op.I32_AND_SS, Op.I32_AND_XOR_SSS)) return;
+      if (iop === Op.I32_OR_SS && this.fuseSame3(Op.I32_SHL_SS, Op.I32_SHL_OR_SSS)) return;
       if (LOAD_OP_FIRST[iop] >= 0 && this.fuseLoadOp(iop, 0)) return;
       if (iop >= Op.F64_ADD_SS && iop <= Op.F64_MUL_SS && this.fuseF64(iop)) return;
       if ((iop === Op.F32_MUL_SS || iop === Op.F32_ADD_SS) && this.fuseF32Dot(iop)) return;
@@ -1911,12 +1930,31 @@ class FuncTranslator {
    * the record that wrote s, the xorshift steps before it: after `s = a ^ (a
    * << x)` (an i64.xor_shl_si_lo with a as both operands) a shr_u step makes
    * one i64.xorshift2_si, and after that a shl step one i64.xorshift3_si.
-   * The fused record's dst is the top of stack's, as `fop`'s would be.
+   * The fused record's dst is the top of stack's, as `fop`'s would be. The
+   * i32 steps (i32.xor_shl_ssi, i32.xor_shr_u_ssi; ky unused) make
+   * i32.xorshift2_si and i32.xorshift3_si the same way.
    */
   private fuseXorShiftSteps(fop: number, s: number, kx: number, ky: number): boolean {
     const st = this.st, enc = this.enc, b = enc.buf, rs = enc.recStart;
     if (rs < enc.labelPos || rs + OP_LENGTH[b[rs]] !== enc.len || b[rs + DST_AT] !== s) return false;
     const rop = b[rs];
+    if (fop === Op.I32_XOR_SHR_U_SSI && rop === Op.I32_XOR_SHL_SSI) {
+      const L = F.I32_XOR_SHL_SSI;
+      const a = b[rs + L.a], x = b[rs + L.k];
+      if (b[rs + L.b] !== a) return false;
+      enc.len = rs;
+      enc.recStart = -1; // the removed record's place is the fused record's
+      this.push(rec_dst_a_t_x_u(enc, Op.I32_XORSHIFT2_SI, st.canon(st.h), a, s, x, kx), Op.I32_XORSHIFT2_SI);
+      return true;
+    }
+    if (fop === Op.I32_XOR_SHL_SSI && rop === Op.I32_XORSHIFT2_SI) {
+      const L = F.I32_XORSHIFT2_SI;
+      const a = b[rs + L.a], t = b[rs + L.t], x = b[rs + L.x], u = b[rs + L.u];
+      enc.len = rs;
+      enc.recStart = -1;
+      this.push(rec_dst_a_t_w_x_u_p(enc, Op.I32_XORSHIFT3_SI, st.canon(st.h), a, t, s, x, u, kx), Op.I32_XORSHIFT3_SI);
+      return true;
+    }
     if (fop === Op.I64_XOR_SHR_U_SI_LO && rop === Op.I64_XOR_SHL_SI_LO) {
       const L = F.I64_XOR_SHL_SI_LO;
       const a = b[rs + L.a], x = b[rs + L.x], y = b[rs + L.y];
@@ -1956,7 +1994,8 @@ class FuncTranslator {
    * commutative and associative-as-written `dst:s a:s b:s` op: i32.add,
    * f64.mul) just emitted, as one `fused` `dst:s a:s b:s c:s` op computing
    * `(a op b) op c`: `(a + b) + c` as i32.add3_sss (sums, dot products),
-   * `(a * b) * c` as f64.mul_mul_sss.
+   * `(a * b) * c` as f64.mul_mul_sss. The inner op may be another one when
+   * the outer is commutative: `(a ^ b) & c`, `(a << b) | c`.
    */
   private fuseSame3(op: number, fused: number): boolean {
     const st = this.st, enc = this.enc;
@@ -2016,6 +2055,7 @@ class FuncTranslator {
       if (fop !== Op.I32_XOR_SHL_SSI && this.fuseRotXor(top ? st.h - 2 : st.h - 1, y, k, fop === Op.I32_XOR_ROTL_SSI)) return true;
       const x = st.operand(top ? st.h - 2 : st.h - 1);
       st.pop(); st.pop();
+      if (x === y && fop !== Op.I32_XOR_ROTL_SSI && this.fuseXorShiftSteps(fop, y, k, 0)) return true;
       this.push(rec_dst_a_b_k(enc, fop, st.canon(st.h), x, y, k), fop);
       return true;
     }

@@ -1688,7 +1688,7 @@ test('i32.eqz of a load (into its temporary, or a local by local.tee) feeding br
   expect(m.store.gasUsed - g0).toBe(7);
 });
 
-test('dispatch pairs: the first of two adjacent records becomes the prefix a__b of the second (every pair of isa.ts); branches into the second record, traps in it, chains of three', async () => {
+test('dispatch pairs: the first of two adjacent records becomes the prefix a__b of the second (every pair of isa.ts); branches into the second record, traps in it', async () => {
   // each: [name, params/locals, body, JS reference, the prefix op expected in the listing]
   const cases: Array<[string, string, (a: number, b: number, c: number) => number, string]> = [
     ['(local.set 0 (i32.add (local.get 0) (i32.const 7))) (local.set 1 (i32.add (local.get 1) (i32.const 9))) (i32.sub (local.get 0) (local.get 1))',
@@ -1699,18 +1699,13 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
       'x', (a, b) => (a + 1) ^ M.getInt32((b >>> 0) + 4, true), 'I32_ADD_SI__I32_LOAD'],
     ['(i32.store offset=16 (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))) (i32.load offset=16 (local.get 2))',
       'x', (a, b, c) => { M.setInt32((c >>> 0) + 16, M.getInt32((a + b) >>> 0, true), true); return M.getInt32((c >>> 0) + 16, true); }, 'I32_LOAD_IDX__I32_STORE'],
-    ['(local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 13)))) (local.set 0 (i32.xor (local.get 0) (i32.shr_u (local.get 0) (i32.const 17)))) (local.set 0 (i32.xor (local.get 0) (i32.shl (local.get 0) (i32.const 5)))) (local.get 0)',
-      'x', (a) => { a ^= a << 13; a ^= a >>> 17; a ^= a << 5; return a | 0; }, 'I32_XOR_SHL_SSI__I32_XOR_SHR_U_SSI__I32_XOR_SHL_SSI'],
     ['(i32.add (i32.mul (i32.load16_s (local.get 0)) (local.get 1)) (i32.mul (i32.load16_s offset=2 (local.get 0)) (local.get 2)))',
       'x', (a, b, c) => (Math.imul(M.getInt16(a >>> 0, true), b) + Math.imul(M.getInt16((a >>> 0) + 2, true), c)) | 0, 'I32_LOAD16_S_MUL_S__I32_LOAD16_S_MUL_S'],
     ['(local.set 3 (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))) (local.set 4 (i32.add (i32.add (local.get 1) (local.get 2)) (local.get 1))) (i32.xor (local.get 3) (local.get 4))',
       'x', (a, b, c) => ((a + b + c) ^ (b + c + b)) | 0, 'I32_ADD3_SSS__I32_ADD3_SSS'],
     ['(local.set 3 (i32.add (local.get 0) (local.get 1))) (local.set 4 (i32.add (local.get 1) (local.get 2))) (i32.xor (local.get 3) (local.get 4))',
       'x', (a, b, c) => ((a + b) ^ (b + c)) | 0, 'I32_ADD_SS__I32_ADD_SS'],
-    // (not the function's last op: that one would return too, an I32_OR_SI_RET)
-    ['(i32.xor (i32.or (i32.shr_u (local.get 0) (i32.const 3)) (i32.const 1)) (local.get 1))', 'x', (a, b) => ((a >>> 3) | 1) ^ b, 'I32_SHR_U_SI__I32_OR_SI'],
     ['(i32.sub (i32.and (i32.xor (local.get 0) (local.get 1)) (i32.const 255)) (local.get 2))', 'x', (a, b, c) => (((a ^ b) & 255) - c) | 0, 'I32_XOR_SS__I32_AND_SI'],
-    ['(i32.sub (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const 5))) (local.get 0))', 'x', (a, b, c) => ((a < 5 ? b : c) - a) | 0, 'I32_LT_S_SI__SELECT'],
     ['(local.set 3 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))) (i32.xor (local.get 3) (i32.and (i32.load offset=8 (local.get 2)) (i32.const 7)))',
       'x', (a, b, c) => (a + (b << 2)) ^ (M.getInt32((c >>> 0) + 8, true) & 7), 'I32_ADD_SHL_SSII__I32_LOAD_AND_I'],
     ['(block $t (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br_if $t (i32.eqz (i32.load8_u (local.get 1)))) (return (local.get 0))) (i32.sub (i32.const 0) (local.get 0))',
@@ -1768,11 +1763,11 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
   const pairs = Object.keys(Op).filter((name) => name.includes('__'));
   expect(pairs.length).toBeGreaterThan(10);
   for (const p of pairs) expect([p, listings.includes(` ${p} `)]).toEqual([p, true]);
-  // a trace still sees every record (the traced loop dispatches a pair's second record itself): the xorshift chain
+  // a trace still sees every record (the traced loop dispatches a pair's second record itself): two load16_s_mul_s
   const steps: number[] = [];
   const engine = new Engine();
   const traced = new Store(engine, { trace: (st) => { if (st.funcIndex === 4) steps.push(st.pc); } }).instantiate(engine.compile(await wat(text))).exports as Record<string, any>;
-  expect(traced.f4(5, 0, 0)).toBe(s.exports.f4(5, 0, 0));
+  expect(traced.f4(5, 3, 7)).toBe(s.exports.f4(5, 3, 7));
   const records = (await listing(text, 4)).split('\n').map((line) => Number(/^\s*(\d+):/.exec(line)![1]));
   expect(steps).toEqual(records);
   // gas is the unfused count: one unit per wasm instruction executed
@@ -1781,4 +1776,150 @@ test('dispatch pairs: the first of two adjacent records becomes the prefix a__b 
   m.exports[`f${cases.length - 1}`](7, 0, 0);
   // block, loop; 13 per iteration (3); the exiting test (4); local.get and the function's end
   expect(m.store.gasUsed - g0).toBe(2 + 3 * 13 + 4 + 2);
+});
+
+test('i32 xorshift steps on the value the step before wrote are one I32_XORSHIFT3_SI (two steps I32_XORSHIFT2_SI): every step written, counts mod 32, same values and gas as unfused, resumable one unit of gas at a time', async () => {
+  // a step: t = s ^ shift(s, k); `u` variants read s from param 1 in the first xor (no fusion: a != b), called with two equal params
+  const step = (s: string, sh: string, k: number, left = s) => `(i32.xor (local.get ${left}) (i32.${sh} (local.get ${s}) (i32.const ${k})))`;
+  const triples: Array<[number, number, number]> = [[13, 17, 5], [1, 31, 1], [31, 1, 31], [0, 32, 33], [-1, 7, 45]];
+  let funcs = '';
+  triples.forEach(([k1, k2, k3], i) => {
+    for (const u of ['', 'u']) {
+      const left = u ? '1' : '0';
+      funcs += `(func (export "same2${u}${i}") (param i32 i32) (result i32)
+        (local.set 0 ${step('0', 'shl', k1, left)}) ${step('0', 'shr_u', k2)})
+      (func (export "same3${u}${i}") (param i32 i32) (result i32)
+        (local.set 0 ${step('0', 'shl', k1, left)}) (local.set 0 ${step('0', 'shr_u', k2)}) (local.set 0 ${step('0', 'shl', k3)}) (local.get 0))
+      (func (export "apart3${u}${i}") (param i32 i32) (result i32) (local i32 i32 i32)
+        (local.set 2 ${step('0', 'shl', k1, left)}) (local.set 3 ${step('2', 'shr_u', k2)}) (local.set 4 ${step('3', 'shl', k3)})
+        (i32.add (i32.mul (local.get 4) (i32.const 3)) (i32.add (i32.mul (local.get 3) (i32.const 5)) (i32.add (local.get 2) (local.get 0)))))
+      (func (export "stack3${u}${i}") (param i32 i32) (result i32)
+        (i32.sub (i32.const 1) (i32.xor (local.tee 1 (i32.xor (local.tee 1 ${step('0', 'shl', k1, left)}) (i32.shr_u (local.get 1) (i32.const ${k2}))))
+          (i32.shl (local.get 1) (i32.const ${k3})))))`;
+    }
+  });
+  const text = `(module ${funcs})`;
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e12 });
+  const ex = m.exports;
+  const r = rng(32);
+  for (const x of [0, 1, -1, 0x7fffffff, -0x80000000, 0x12345678, ...Array.from({ length: 30 }, () => r() | 0)]) {
+    triples.forEach(([k1, k2, k3], i) => {
+      const t = x ^ (x << k1), w = t ^ (t >>> k2), v = w ^ (w << k3);
+      const want: Record<string, number> = { same2: w, same3: v, apart3: (Math.imul(v, 3) + Math.imul(w, 5) + t + x) | 0, stack3: (1 - v) | 0 };
+      for (const f of ['same2', 'same3', 'apart3', 'stack3']) {
+        const g0 = m.store.gasUsed;
+        const got = ex[`${f}${i}`](x, 0);
+        const g1 = m.store.gasUsed;
+        expect(ex[`${f}u${i}`](x, x)).toBe(want[f]);
+        expect([f, i, x, got, g1 - g0]).toEqual([f, i, x, want[f], m.store.gasUsed - g1]);
+      }
+    });
+  }
+  const mod = new Engine().compile(await wat(text));
+  const names = funcs.split('(func ').slice(1).map((s) => /"(\w+)"/.exec(s)![1]);
+  const list = (f: string) => listingOf(mod, names.indexOf(f), true);
+  triples.forEach((_, i) => {
+    expect(list(`same2${i}`)).toContain('I32_XORSHIFT2_SI');
+    for (const f of [`same3${i}`, `apart3${i}`, `stack3${i}`]) {
+      expect(list(f)).toContain('I32_XORSHIFT3_SI');
+      expect(list(f)).not.toMatch(/I32_XOR_SH|I32_XORSHIFT2/);
+    }
+    for (const f of ['same2', 'same3', 'apart3', 'stack3']) expect(list(`${f}u${i}`)).not.toContain('XORSHIFT');
+  });
+  const z = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call, pauses } = resumeByUnits(z.store, z.exports.apart30, 0x2468ace1);
+  expect(call.value).toBe(ex.apart30(0x2468ace1, 0));
+  expect(pauses).toBeGreaterThan(10);
+});
+
+test('(x >>> k) | c is one I32_SHR_U_OR_SI and select on i32.lt_s x k one SELECT_I32_LT_S_SI (i32 and i64 values): same values and gas as unfused, resumable one unit of gas at a time', async () => {
+  const shifts: Array<[number, number]> = [[3, 1], [0, 0], [31, -2], [33, 0x40000000], [1, -0x80000000]];
+  const bounds = [0, 5, -1, 0x7fffffff, -0x80000000];
+  let funcs = '';
+  shifts.forEach(([k, c], i) => {
+    funcs += `(func (export "or${i}") (param i32 i32) (result i32) (i32.xor (i32.or (i32.shr_u (local.get 0) (i32.const ${k})) (i32.const ${c})) (local.get 1)))
+      (func (export "oru${i}") (param i32 i32) (result i32) (i32.xor (i32.or (i32.shr_u (local.get 0) (i32.const ${k})) (local.get 1)) (i32.const ${c})))
+      (func (export "orl${i}") (param i32 i32) (result i32) (local.set 1 (i32.or (i32.shr_u (local.get 0) (i32.const ${k})) (i32.const ${c}))) (local.get 1))`;
+  });
+  bounds.forEach((k, i) => {
+    funcs += `(func (export "sel${i}") (param i32 i32 i32) (result i32) (i32.sub (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const ${k}))) (local.get 0)))
+      (func (export "selu${i}") (param i32 i32 i32) (result i32) (i32.sub (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (local.get 0))) (local.get 0)))
+      (func (export "sel64${i}") (param i32 i64 i64) (result i64) (local.set 1 (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const ${k})))) (local.get 1))`;
+  });
+  const text = `(module ${funcs})`;
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e12 });
+  const ex = m.exports;
+  const r = rng(33);
+  const xs = [0, 1, -1, 5, 4, 0x7fffffff, -0x80000000, ...Array.from({ length: 20 }, () => r() | 0)];
+  for (const x of xs) {
+    shifts.forEach(([k, c], i) => {
+      const want = ((x >>> (k & 31)) | c);
+      const g0 = m.store.gasUsed;
+      expect([i, x, ex[`or${i}`](x, 7)]).toEqual([i, x, want ^ 7]);
+      const g1 = m.store.gasUsed;
+      expect(ex[`oru${i}`](x, 7)).toBe((x >>> (k & 31) | 7) ^ c);
+      expect(m.store.gasUsed - g1).toBe(g1 - g0);
+      expect(ex[`orl${i}`](x, 0)).toBe(want);
+    });
+    bounds.forEach((k, i) => {
+      const g0 = m.store.gasUsed;
+      expect([i, x, ex[`sel${i}`](x, 100, -100)]).toEqual([i, x, ((x < k ? 100 : -100) - x) | 0]);
+      const g1 = m.store.gasUsed;
+      ex[`selu${i}`](x, 100, -100);
+      expect(m.store.gasUsed - g1).toBe(g1 - g0);
+      expect(ex[`sel64${i}`](x, 0x123456789abcdefn, -0x1000000007n)).toBe(x < k ? 0x123456789abcdefn : -0x1000000007n);
+    });
+  }
+  const mod = new Engine().compile(await wat(text));
+  const names = funcs.split('(func ').slice(1).map((s) => /"(\w+)"/.exec(s)![1]);
+  const list = (f: string) => listingOf(mod, names.indexOf(f), true);
+  shifts.forEach((_, i) => {
+    for (const f of [`or${i}`, `orl${i}`]) expect(list(f)).toContain('I32_SHR_U_OR_SI');
+    expect(list(`orl${i}`)).toMatch(/I32_SHR_U_OR_SI 2 0 /); // written to local 1 directly
+    expect(list(`oru${i}`)).not.toContain('I32_SHR_U_OR_SI');
+  });
+  bounds.forEach((_, i) => {
+    for (const f of [`sel${i}`, `sel64${i}`]) expect(list(f)).toContain('SELECT_I32_LT_S_SI');
+    expect(list(`selu${i}`)).not.toContain('SELECT_I32_LT_S_SI');
+  });
+  const z = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  for (const [f, args] of [['or0', [12345, 7]], ['sel1', [3, 100, -100]], ['sel641', [9, 1n, 2n]]] as Array<[string, unknown[]]>) {
+    const { call, pauses } = resumeByUnits(z.store, z.exports[f], ...args);
+    expect(call.value).toBe(ex[f](...args));
+    expect(pauses).toBeGreaterThan(2);
+  }
+});
+
+test('(a << b) | c with a variable count is one I32_SHL_OR_SSS in either operand order, counts mod 32; same values and gas as unfused, resumable one unit of gas at a time', async () => {
+  const text = `(module
+    (func (export "left") (param i32 i32 i32) (result i32) (i32.xor (i32.or (i32.shl (local.get 0) (local.get 1)) (local.get 2)) (i32.const 5)))
+    (func (export "right") (param i32 i32 i32) (result i32) (i32.xor (i32.or (local.get 2) (i32.shl (local.get 0) (local.get 1))) (i32.const 5)))
+    (func (export "local") (param i32 i32 i32) (result i32) (local.set 2 (i32.or (local.get 2) (i32.shl (local.get 0) (local.get 1)))) (local.get 2))
+    (func (export "unfused") (param i32 i32 i32) (result i32) (i32.xor (i32.or (i32.shl (local.get 0) (i32.const 3)) (local.get 2)) (i32.const 5))))`;
+  const m = await instantiateWat(text, { config: { gas: 'unit' }, gas: 1e12 });
+  const ex = m.exports;
+  const r = rng(34);
+  const vals = [0, 1, -1, 0x7fffffff, -0x80000000, ...Array.from({ length: 12 }, () => r() | 0)];
+  for (const a of vals) {
+    for (const b of [0, 1, 5, 31, 32, 33, -1, r() | 0]) {
+      const c = r() | 0;
+      const want = (a << b) | c;
+      for (const f of ['left', 'right']) {
+        const g0 = m.store.gasUsed;
+        expect([f, a, b, c, ex[f](a, b, c)]).toEqual([f, a, b, c, want ^ 5]);
+        const g1 = m.store.gasUsed;
+        ex.unfused(a, b, c);
+        expect(m.store.gasUsed - g1).toBe(g1 - g0);
+      }
+      expect(ex.local(a, b, c)).toBe(want);
+    }
+  }
+  const mod = new Engine().compile(await wat(text));
+  for (let f = 0; f < 3; f++) expect(listingOf(mod, f, true)).toContain('I32_SHL_OR_SSS');
+  expect(listingOf(mod, 2, true)).toMatch(/I32_SHL_OR_SSS 4 0 2 4/); // written to local 2 directly
+  expect(listingOf(mod, 3, true)).not.toContain('I32_SHL_OR_SSS');
+  const z = await instantiateWat(text, { config: { gas: 'unit' }, gas: 0 });
+  const { call, pauses } = resumeByUnits(z.store, z.exports.right, 0x1234567, 9, 0x55);
+  expect(call.value).toBe(((0x1234567 << 9) | 0x55) ^ 5);
+  expect(pauses).toBeGreaterThan(3);
 });

@@ -322,6 +322,11 @@ const a = $a, b = $b, d = $dst;
 const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
 S[d] = lo;
 S[d + 1] = hi;`, 'S[dst] = S[x] < 0 (i64) ? S[a] : S[b] (select on i64.lt_s x 0, compiler select)');
+op('select_i32_lt_s_si', 'dst:s a:s b:s x:s k:i', `const m = -(S[$x] < $k);
+const a = $a, b = $b, d = $dst;
+const lo = (S[a] & m) | (S[b] & ~m), hi = (S[a + 1] & m) | (S[b + 1] & ~m);
+S[d] = lo;
+S[d + 1] = hi;`, 'S[dst] = S[x] < k (i32) ? S[a] : S[b] (select on i32.lt_s x k, compiler select: a conditional move on a sign or a bound)');
 op('global.get', 'dst:s g:i', `const cell = globalCells[$g];
 const d = $dst;
 S[d] = cell[0];
@@ -635,6 +640,8 @@ op('i32.shl_add_sii', 'dst:s x:s k:i imm:i', 'S[$dst] = (S[$x] << $k) + $imm;', 
 op('i32.xor_and_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] ^ S[$b]) & S[$c];', '(S[a] ^ S[b]) & S[c]');
 op('i32.and_xor_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] & S[$b]) ^ S[$c];', '(S[a] & S[b]) ^ S[c]');
 op('i32.andn_ss', 'dst:s a:s b:s', 'S[$dst] = S[$a] & ~S[$b];', 'S[a] & ~S[b] (i32.and of an i32.xor with -1)');
+/** `(a << b) | c`, the shift by a variable count just emitted (compiler fuseSame3): bit packing (`buf |= v << n`), rotations by a variable count written with shifts. */
+op('i32.shl_or_sss', 'dst:s a:s b:s c:s', 'S[$dst] = (S[$a] << S[$b]) | S[$c];', '(S[a] << S[b]) | S[c]');
 op('i32.add3_sss', 'dst:s a:s b:s c:s', '// exact in doubles (|sum| < 2^33); the store wraps it\nS[$dst] = S[$a] + S[$b] + S[$c];', 'S[a] + S[b] + S[c] (two i32.add in a row, compiler fuseSame3)');
 /**
  * `x ^ shift(y, k)` by a constant k (0..31), the shift just computed: SHA-2's
@@ -646,6 +653,26 @@ const xorShifts: Array<[string, string]> = [
 for (const [name, e] of xorShifts) {
   op(`i32.xor_${name}_ssi`, 'dst:s a:s b:s k:i', `const v = S[$b], k = $k;\nS[$dst] = S[$a] ^ (${e});`, `S[a] ^ i32.${name}(S[b], k)`);
 }
+/**
+ * Xorshift steps on i32 (compiler fuseXorShiftSteps, as the i64 rows
+ * below), each `t = s ^ shift(s, k)` on the step before's result: `t = s ^
+ * (s << x)` written to S[t], then `t ^ (t >>> u)` to dst; with a third step
+ * `w = t ^ (t >>> u)` written to S[w], then `w ^ (w << p)` to dst
+ * (xorshift32's `s ^= s << 13; s ^= s >> 17; s ^= s << 5`). Every step's
+ * result is written, in order, as the unfused steps do; SPEED: each value
+ * is read once and carried in a local to the next step.
+ */
+const XORSHIFT32_SHL = `const a = S[$a];
+let v = a ^ (a << $x);
+S[$t] = v;`;
+op('i32.xorshift2_si', 'dst:s a:s t:s x:i u:i', `${XORSHIFT32_SHL}
+S[$dst] = v ^ (v >>> $u);`, 'S[t] = S[a] ^ i32.shl(S[a], x), then S[t] ^ i32.shr_u(S[t], u)');
+op('i32.xorshift3_si', 'dst:s a:s t:s w:s x:i u:i p:i', `${XORSHIFT32_SHL}
+v ^= v >>> $u;
+S[$w] = v;
+S[$dst] = v ^ (v << $p);`, 'i32.xorshift2_si into S[w], then S[w] ^ i32.shl(S[w], p)');
+/** `i32.shr_u(S[a], k) | c` (compiler binary): a shifted value with its low bit forced (`(x >> 3) | 1`), i64.shr_u_or_si's i32 form. */
+op('i32.shr_u_or_si', 'dst:s a:s k:i c:i', 'S[$dst] = (S[$a] >>> $k) | $c;', 'i32.shr_u(S[a], k) | c');
 /**
  * Three shifts of one value xor-ed together, each by a constant (0..31):
  * SHA-2's Σ0/Σ1 (three rotations) and σ0/σ1 (two rotations and a shift);
@@ -1774,7 +1801,7 @@ memLen = u8.length >>> 0;`,
  * to the second record still finds a whole `b` (or, when the second is
  * itself a first of a pair, the prefix of `b`'s fields and work), and gas
  * is charged by `gas` records and branches, never by these ops. `b` may be
- * a prefix itself (a chain of three: xorshift32's three steps). The traced
+ * a prefix itself (a chain of three records in one dispatch). The traced
  * loop (a trace or profile is on) breaks after the prefix (`TRACE_PAIR`,
  * scripts/gen-isa.js), so its hook still sees every record. The pairs
  * are the commonest adjacent ops of the bench corpus outside calls and
@@ -1793,9 +1820,8 @@ function pair(a: string, b: string): void {
 const PAIRS: Array<[string, string]> = [
   ['i32.add_si', 'i32.add_si'], ['i32.add_si', 'i32.load_idx'], ['i32.add_si', 'i32.add_si_br'], ['i32.add_si', 'i32.load'],
   ['i32.load_idx', 'i32.store'],
-  ['i32.xor_shr_u_ssi', 'i32.xor_shl_ssi'], ['i32.xor_shl_ssi', 'i32.xor_shr_u_ssi__i32.xor_shl_ssi'],
   ['i32.load16_s_mul_s', 'i32.load16_s_mul_s'], ['i32.add3_sss', 'i32.add3_sss'], ['i32.add_ss', 'i32.add_ss'],
-  ['i32.shr_u_si', 'i32.or_si'], ['i32.xor_ss', 'i32.and_si'], ['i32.lt_s_si', 'select'],
+  ['i32.xor_ss', 'i32.and_si'],
   ['i32.add_shl_ssii', 'i32.load_and_i'], ['i32.add_si', 'br_if_load8_u_z'], ['i32.add_si', 'i32.lt_u_si'],
   ['i32.load8_u', 'i32.store8'], ['i32.add_si', 'copy4_32'],
   // a table index loaded from memory, then the arguments' copies and the call (a dispatch table of function pointers)
@@ -1807,6 +1833,9 @@ for (const [a, b] of PAIRS) pair(a, b);
  * The ops that run rarely, in execCold (OpDef.cold): three fused ops no
  * corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
  * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
+ * the two-step xorshift ops (i32/i64.xorshift2_si: generators run three
+ * steps, which are one xorshift3 op; a case of its own cost i64's ~300
+ * bytes of exec),
  * the i64 shifts and rotates by a constant the compiler does not specialise
  * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
@@ -1824,7 +1853,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.xorshift2_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s|xorshift2_si)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
