@@ -179,7 +179,7 @@ function generate() {
     .replace(/^( *)TRACE_PAIR;$/gm, '$1break;')
     .replace('export function exec(', 'export function execTraced(')
     .replace(/^( *)TRACE_INIT;$/m, '$1const hook = store.hook!;')
-    .replace(/^( *)TRACE_HOOK;$/m, '$1hook.step(f, pc, fp, depth, gas, code, S);');
+    .replace(/^( *)TRACE_HOOK;$/m, '$1hook.step(fns[depth]!, pc, fp, depth, gas, code, S);');
   exec = `${HEADER}\n${exec.slice(0, vb.index)}${plain}\n/** \`exec\` with \`store.hook.step\` called before every instruction (profile.ts). */\n${traced}${exec.slice(ve.index + ve[0].length)}`;
 
   // ---- ops.ts

@@ -400,7 +400,10 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
   const entryDepth = (resume === null ? store.depth : resume.entryDepth) | 0;
   let depth = (resume === null ? entryDepth : resume.depth) | 0;
   let S = store.stack, SF64 = store.stackF64, SF32 = store.stackF32;
-  let f = resume === null ? entry : resume.f;
+  // SPEED: the running function is fns[depth] (callers below it), not a
+  // local of the loop: a call writes its callee there, a return reads it back
+  const f = resume === null ? entry : resume.f;
+  fns[depth] = f;
   // SPEED: the cached code read here, not through compiledOf: the optimized
   // loop inlines a call and uses its type feedback, which compiledOf, called
   // once per activation, may not have yet (then every later activation of the
@@ -465,7 +468,7 @@ export function exec(store: StoreState, entry: FuncInst, entryFp: number, resume
     // SPEED: where the activation stopped, for a trap's location (call.ts invoke
     // builds it from these and fns only when a trap unwinds; nothing is tracked
     // per instruction or call, and exec itself has no catch handler).
-    store.lastFunc = f;
+    store.lastFunc = fns[depth]!;
     // SPEED (V8): `| EXEC_EPOCH.epoch` (always 0) makes every optimized code
     // of exec depend on the map of the object holding it, which retier.ts
     // changes to have exec compiled again from a program's feedback

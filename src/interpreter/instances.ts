@@ -375,7 +375,11 @@ export class StoreState {
   nesting = 0;
   /** The wasm call stack: (return pc, fp, return-site gas) per frame. */
   readonly callStack: Int32Array;
-  /** The function of each frame of `callStack`. */
+  /**
+   * The function of each frame of `callStack`, and at the running depth of
+   * exec's activation the function that runs there (exec keeps no local for
+   * it: a call writes its callee at the new depth, a return reads its caller).
+   */
   readonly callFns: (FuncInst | undefined)[];
   /** The engine's limits. */
   readonly limits: Limits;

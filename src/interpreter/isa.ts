@@ -189,7 +189,6 @@ if (depth >= maxDepth) trap('call_stack_exhausted');
 cs[3 * depth] = code[ret];
 cs[3 * depth + 1] = fp;
 cs[3 * depth + 2] = code[ret + 1];
-fns[depth] = f;
 depth++;
 fp = nfp;
 ENTER_CALLEE;`;
@@ -235,7 +234,6 @@ const ret = $ret;
 cs[3 * depth] = code[ret];
 cs[3 * depth + 1] = fp;
 cs[3 * depth + 2] = code[ret + 1];
-fns[depth] = f;
 depth++;
 fp += $args;
 ENTER_CALLEE_LOCAL;`, 'call function `func` of this module (not an import); its frame starts at slot `args`', { next: 'self', group: 'call_local' });
@@ -1675,7 +1673,7 @@ SF32 = store.stackF32;`,
    */
   ENTER_CALLEE: `CALLEE_FRAME;
 CALLEE_CHARGE;
-if (f.instance === inst) break;
+if (callee.instance === inst) break;
 LOAD_INSTANCE;
 break;`,
   /** ENTER_CALLEE for a callee of the running instance (call_local): no instance to reload. */
@@ -1683,14 +1681,14 @@ break;`,
 CALLEE_CHARGE;
 break;`,
   /** The callee's code, stack room and zeroed locals (ENTER_CALLEE). */
-  CALLEE_FRAME: `f = callee;
-code = f.code ?? compiledOf(f).code;
-if (fp + f.frameSlots > S.length) {
-  store.growStack(fp + f.frameSlots);
+  CALLEE_FRAME: `fns[depth] = callee;
+code = callee.code ?? compiledOf(callee).code;
+if (fp + callee.frameSlots > S.length) {
+  store.growStack(fp + callee.frameSlots);
   RELOAD_STACK;
 }
 // (two slots a value: a local's pair per step)
-for (let i = fp + f.paramSlots, e = fp + f.localSlots; i < e; i += 2) {
+for (let i = fp + callee.paramSlots, e = fp + callee.localSlots; i < e; i += 2) {
   S[i] = 0;
   S[i + 1] = 0;
 }`,
@@ -1699,8 +1697,8 @@ for (let i = fp + f.paramSlots, e = fp + f.localSlots; i < e; i += 2) {
    * out of gas here pauses in the callee, whose instance a resumed call
    * loads, so the charge may come before the instance switch).
    */
-  CALLEE_CHARGE: `pc = f.entryPc;
-const k = f.entryGas;
+  CALLEE_CHARGE: `pc = callee.entryPc;
+const k = callee.entryGas;
 CHARGE_PENDING(k);`,
   /** The main loop's case for every cold op: exec's gas and memory views cross through the store. */
   EXEC_COLD: `store.gas = gas;
@@ -1752,13 +1750,13 @@ RELOAD_MEMORY;`,
   /** Return from the running function: results are in its frame's first slots (exec.template.ts, after the switch). */
   RETURN_TO_CALLER: `if (depth === entryDepth) return false;
 depth--;
-f = fns[depth]!;
+callee = fns[depth]!;
 pc = cs[3 * depth];
 fp = cs[3 * depth + 1];
 const rk = cs[3 * depth + 2]; // gas of the caller's block after the call
 CHARGE_PENDING(rk);
-code = f.code!;
-if (f.instance === inst) break;
+code = callee.code!;
+if (callee.instance === inst) break;
 LOAD_INSTANCE;
 break;`,
   /**
@@ -1770,20 +1768,20 @@ break;`,
   CATCH_EXCEPTION: `exn = x;
 break caught;`,
   /** The loop's handling of the wasm exception `exn` (CATCH_EXCEPTION), after the switch. */
-  UNWIND_EXCEPTION: `if (!unwind(store, exn, f, pc, fp, depth, entryDepth, gas, metered)) {
+  UNWIND_EXCEPTION: `if (!unwind(store, exn, fns[depth]!, pc, fp, depth, entryDepth, gas, metered)) {
   gas = store.gas; // with the unwinding charged
   throw exn;
 }
-f = UF!;
+callee = UF!;
 depth = UDEPTH | 0;
 fp = UFP | 0;
 pc = UPC | 0;
 gas = UGAS;
-code = compiledOf(f).code;
+code = compiledOf(callee).code;
 RELOAD_STACK;
 LOAD_INSTANCE;`,
   /** The running function's instance and its memory 0 views into the loop's locals. */
-  LOAD_INSTANCE: `inst = f.instance!;
+  LOAD_INSTANCE: `inst = callee.instance!;
 funcs = inst.funcs;
 globalCells = inst.globalCells;
 mem = inst.memory;
