@@ -1831,9 +1831,6 @@ for (const [a, b] of PAIRS) pair(a, b);
  * The ops that run rarely, in execCold (OpDef.cold): three fused ops no
  * corpus program runs (i32.xor_rotl_ssi, i32.rotl2_xor_sii,
  * i32.load8_u_add_s: in execCold about as fast as their two unfused ops),
- * the two-step xorshift ops (i32/i64.xorshift2_si: generators run three
- * steps, which are one xorshift3 op; a case of its own cost i64's ~300
- * bytes of exec),
  * the i64 shifts and rotates by a constant the compiler does not specialise
  * (count 0, rotate by 32: i64ImmOp), i64 `<=` / `>=` against a constant as a
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
@@ -1843,7 +1840,9 @@ for (const [a, b] of PAIRS) pair(a, b);
  * themselves, so the call costs them relatively little; f64.sqrt_s stays:
  * nbody ran 12% slower with it cold, a code-layout effect, and f32 abs and
  * neg stay: micro-f32 ran 2.16x micro-i32's time per instruction with them
- * cold, target <= 2x), and every conversion between integers
+ * cold, target <= 2x, and the two-step xorshift ops i32/i64.xorshift2_si
+ * stay: micro-i32 and micro-i64 run two steps and were 17% and 27% slower
+ * with them cold), and every conversion between integers
  * and floats. Their call costs a few loads and stores around the case, which
  * is why memory.copy and memory.fill (memcpy/memset in C built with bulk
  * memory: bench `bulk` ran 26% slower through execCold) stay in the loop, as
@@ -1851,7 +1850,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.xorshift2_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s|xorshift2_si)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
