@@ -1836,8 +1836,9 @@ for (const [a, b] of PAIRS) pair(a, b);
  * value (LLVM writes them as `<` / `>` against the next constant; in branches
  * they are the fused br_if rows), memory size/grow and memory.init, reference
  * and table ops, the rarer i64 bit counts and extensions, float rounding to
- * integers, copysign, float min/max, f32 sqrt and div (slow operations
- * themselves, so the call costs them relatively little; f64.sqrt_s stays:
+ * integers, copysign, float min/max, f32 sqrt (a slow operation itself,
+ * so the call costs it relatively little; f32.div_ss stays: micro-f32 ran
+ * 5% faster with it in the loop; f64.sqrt_s stays:
  * nbody ran 12% slower with it cold, a code-layout effect, and f32 abs and
  * neg stay: micro-f32 ran 2.16x micro-i32's time per instruction with them
  * cold, target <= 2x, and the two-step xorshift ops i32/i64.xorshift2_si
@@ -1850,7 +1851,7 @@ for (const [a, b] of PAIRS) pair(a, b);
  * stores (a byte or u32 read into a u64) and the float comparisons, which real
  * programs run in hot loops though the corpus does not.
  */
-const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f32\.div_ss$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
+const COLD = /^(i64\.(add128|sub128|mul_wide_[su])_s$|i64\.(shl|shr_s|shr_u|rotl|rotr)_si$|i64\.(le|ge)_[su]_si$|i32\.(xor_rotl_ssi|rotl2_xor_sii|load8_u_add_s)$|memory\.(size|grow_s|init_sss)|global\.(get|set)_ref|ref\.|table\.|elem\.|data\.|i64\.(clz|ctz|popcnt|extend8_s|extend16_s)_s$|f(32|64)\.(ceil|trunc|nearest)_s$|f32\.sqrt_s$|f64\.floor_s$|f(32|64)\.copysign|f(32|64)\.(min|max)_ss$|i(32|64)\.trunc_|f(32|64)\.(convert|demote|promote))/;
 for (const r of rows) if (COLD.test(r.name)) r.cold = true;
 
 /** Every op, in op-number order. */
