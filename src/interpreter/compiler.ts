@@ -1861,14 +1861,7 @@ class FuncTranslator {
     for (let d = 0; d < this.depth; d++) if (this.frames[d].tryStart > ls) return false;
     if (dry) return true;
     this.droppedLast = last > ls ? last - LEN : -1;
-    b.copyWithin(ls, ls + LEN, end);
-    enc.len = end - LEN;
-    if (enc.recStart >= ls) enc.recStart = -1;
-    if (enc.prevRecStart >= ls) enc.prevRecStart = -1;
-    if (enc.lastStart >= ls) { enc.lastDst = -1; enc.lastStart = -1; enc.lastOp = -1; }
-    if (enc.copyStart >= ls) enc.copyStart = -1;
-    if (enc.copy2Start >= ls) enc.copy2Start = -1;
-    if (enc.teeCopyStart >= ls) enc.teeCopyStart = -1;
+    enc.removeRecord(ls, LEN);
     if (this.loadAfterAdd >= ls || this.addBeforeLoad >= ls) this.loadAfterAdd = this.addBeforeLoad = -1;
     if (this.mulAfterAddSi >= ls || this.addSiBeforeMul >= ls) this.mulAfterAddSi = this.addSiBeforeMul = -1;
     if (this.slConst >= ls) this.slConst = -1;

@@ -190,6 +190,23 @@ export class Encoder implements Sink {
   }
 
   /**
+   * Removes the record of `n` words at `at` (in the current block): the
+   * records after it move up, and every position kept here at or after `at`
+   * is forgotten (their fusions are not tried).
+   */
+  removeRecord(at: number, n: number): void {
+    this.buf.copyWithin(at, at + n, this.len);
+    this.len -= n;
+    if (this.recStart >= at) this.recStart = -1;
+    if (this.prevRecStart >= at) this.prevRecStart = -1;
+    if (this.prev2RecStart >= at) this.prev2RecStart = -1;
+    if (this.lastStart >= at) { this.lastDst = -1; this.lastStart = -1; this.lastOp = -1; }
+    if (this.copyStart >= at) this.copyStart = -1;
+    if (this.copy2Start >= at) this.copy2Start = -1;
+    if (this.teeCopyStart >= at) this.teeCopyStart = -1;
+  }
+
+  /**
    * Emits a copy of one value (two slots). `narrow`: the value is an i32 or
    * f32, whose high slot no instruction reads (four such copies in a row
    * are one copy4_32).
